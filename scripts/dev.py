@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Set up and run charte from a fresh clone with nothing but Python >= 3.11.
+
+    python3 scripts/dev.py serve   # validate the shipped policy, serve http://127.0.0.1:8000
+    python3 scripts/dev.py test    # ruff, mypy, import contracts, then the whole pytest suite
+
+Both create `.venv` beside this repository on first use and reinstall only when
+`pyproject.toml` changes. Arguments after `test --` go to pytest; after `serve` to `charte serve`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".charte-installed"
+
+
+def _say(text: str) -> None:
+    print(f"[dev] {text}", file=sys.stderr, flush=True)
+
+
+def _run(*args: str | Path, check: bool = True) -> int:
+    return subprocess.run([str(a) for a in args], cwd=ROOT, check=check).returncode
+
+
+def ensure_environment(extras: str) -> None:
+    """Create .venv and install charte with ``extras`` unless an install of the same files stands."""
+    if sys.version_info < (3, 11):  # noqa: UP036  # run by whatever python3 the user has
+        sys.exit(f"charte needs Python >= 3.11; this is {sys.version.split()[0]}")
+    if not (BIN / "python").exists() and not (BIN / "python.exe").exists():
+        _say(f"creating {VENV.relative_to(ROOT)}")
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    wanted = f"{digest} {extras}"
+    installed = STAMP.read_text().split("\n") if STAMP.exists() else []
+    if wanted in installed:
+        return
+    _say(f"installing charte[{extras}] (first run, or pyproject.toml changed)")
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", f".[{extras}]")
+    kept = [line for line in installed if line.startswith(digest)]
+    STAMP.write_text("\n".join([*kept, wanted]))
+
+
+def serve(args: list[str]) -> int:
+    ensure_environment("all")
+    charte = BIN / "charte"
+    if _run(charte, "policy", "check", check=False) != 0:
+        return 1
+    return _run(charte, "serve", *args, check=False)
+
+
+def test(args: list[str]) -> int:
+    ensure_environment("all,dev")
+    steps = [
+        ("ruff", [BIN / "ruff", "check", "src", "tests", "scripts", "bench"]),
+        ("ruff format", [BIN / "ruff", "format", "--check", "src", "tests", "scripts", "bench"]),
+        ("mypy (strict on src/)", [BIN / "mypy"]),
+        ("import contracts", [BIN / "lint-imports"]),
+        ("pytest", [BIN / "pytest", *args]),
+    ]
+    failed = []
+    for name, cmd in steps:
+        _say(f"== {name}")
+        if _run(*cmd, check=False) != 0:
+            failed.append(name)
+    if failed:
+        _say("FAILED: " + ", ".join(failed))
+        return 1
+    _say("all checks passed")
+    return 0
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"serve", "test"}:
+        print(__doc__, file=sys.stderr)
+        return 2
+    command, rest = sys.argv[1], sys.argv[2:]
+    if rest[:1] == ["--"]:
+        rest = rest[1:]
+    return serve(rest) if command == "serve" else test(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

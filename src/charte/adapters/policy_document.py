@@ -1,0 +1,601 @@
+"""Plain policy data (as YAML gives it) -> frozen :class:`~charte.domain.policy.Policy`.
+
+This is the structural half of validation: types, required and unknown keys, vocabularies,
+ISO durations. Every problem is collected (none stops the reading) and the policy is built only
+when there is none; cross-references and legal rules are checked afterwards, on the built
+objects, by ``charte.domain.policy_checks``. Readers return a harmless default after recording
+a problem, so one mistake does not hide the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from charte.domain import vocabulary as v
+from charte.domain.durations import Duration, DurationSyntaxError
+from charte.domain.policy import (
+    Activity,
+    Assumption,
+    Controller,
+    DataCategory,
+    Dpo,
+    ErasureEffect,
+    Grant,
+    IdentityVerification,
+    Inferred,
+    Litigation,
+    Policy,
+    Purpose,
+    Recordings,
+    RecourseWindow,
+    RetentionRule,
+    Rights,
+    Role,
+    SubjectCategory,
+    SupervisoryAuthority,
+    Text,
+    Transfer,
+)
+from charte.domain.problems import KeyPath, ProblemList
+
+SUPPORTED_FORMAT = 1
+E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
+_ABSENT = object()
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", type(None): "nothing"}
+    return names.get(type(value), type(value).__name__)
+
+
+class _Reader:
+    """Typed accessors over untyped data; each records a located problem and returns a default."""
+
+    def __init__(self) -> None:
+        self.problems = ProblemList()
+        self.languages: tuple[v.Language, ...] = (v.Language.FR,)
+
+    # -- containers -------------------------------------------------------------------------
+
+    def section(
+        self, value: Any, path: KeyPath, *, required: set[str], optional: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.problems.add(path, "wrong type", found=_kind(value), expected="a mapping")
+            return {}
+        allowed = required | optional
+        for key in value:
+            if key not in allowed:
+                self.problems.add(
+                    (*path, key),
+                    f"unknown key '{key}'",
+                    expected="one of " + ", ".join(sorted(allowed)),
+                    code="unknown_key",
+                )
+        for key in sorted(required - set(value)):
+            self.problems.add((*path, key), f"missing key '{key}'", code="missing_key")
+        return value
+
+    def entries(self, data: Mapping[str, Any], key: str, path: KeyPath) -> list[tuple[str, Any]]:
+        """The ``id: body`` pairs of a mapping of declarations (purposes, roles, ...)."""
+        value = data.get(key, {})
+        if not isinstance(value, dict) or not value:
+            self.problems.add(
+                (*path, key),
+                "wrong type",
+                found=_kind(value) if value != {} else "nothing",
+                expected="a non-empty mapping of id: declaration",
+            )
+            return []
+        return list(value.items())
+
+    # -- scalars ----------------------------------------------------------------------------
+
+    def text(self, data: Mapping[str, Any], key: str, path: KeyPath) -> str:
+        value = data.get(key, _ABSENT)
+        if value is _ABSENT:
+            return ""  # reported by section()
+        if not isinstance(value, str) or not value.strip():
+            self.problems.add((*path, key), "wrong type", found=_kind(value), expected="non-empty text")
+            return ""
+        return value.strip()
+
+    def optional_text(self, data: Mapping[str, Any], key: str, path: KeyPath) -> str | None:
+        return self.text(data, key, path) if data.get(key) is not None else None
+
+    def flag(self, data: Mapping[str, Any], key: str, path: KeyPath, default: bool = False) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.problems.add((*path, key), "wrong type", found=repr(value), expected="true or false")
+            return default
+        return value
+
+    def day(self, data: Mapping[str, Any], key: str, path: KeyPath) -> date:
+        value = data.get(key, _ABSENT)
+        if value is not _ABSENT and not isinstance(value, date):
+            self.problems.add((*path, key), "not a date", found=repr(value), expected="YYYY-MM-DD")
+        return value if isinstance(value, date) else date.min
+
+    def choice(self, data: Mapping[str, Any], key: str, path: KeyPath, enum: type[E]) -> E:
+        return self._enum(data.get(key, _ABSENT), (*path, key), enum)
+
+    def _enum(self, value: Any, path: KeyPath, enum: type[E]) -> E:
+        first = next(iter(enum))
+        if value is _ABSENT:
+            return first
+        try:
+            return enum(value)
+        except ValueError:
+            self.problems.add(
+                path,
+                "unknown value",
+                found=repr(value),
+                expected="one of " + ", ".join(m.value for m in enum),
+                code="unknown_value",
+            )
+            return first
+
+    def duration(self, data: Mapping[str, Any], key: str, path: KeyPath) -> Duration:
+        value = data.get(key, _ABSENT)
+        if value is _ABSENT:
+            return Duration()
+        try:
+            return Duration.parse(value)
+        except DurationSyntaxError:
+            self.problems.add(
+                (*path, key),
+                "not an ISO 8601 duration",
+                found=repr(value),
+                expected="a duration such as P5Y, P6M, P15D or P1Y6M",
+                code="duration",
+            )
+            return Duration()
+
+    def localized(self, value: Any, path: KeyPath) -> Text:
+        if not isinstance(value, dict):
+            self.problems.add(
+                path,
+                "wrong type",
+                found=_kind(value),
+                expected="a text per language: " + ", ".join(f"{lang}: ..." for lang in self.languages),
+            )
+            return Text({})
+        for key in value:
+            if key not in self.languages:
+                # Often an unquoted comma in a flow mapping: {fr: a, b, en: c} reads "b" as a key.
+                self.problems.add(
+                    (*path, str(key)),
+                    f"unknown language key '{key}'",
+                    expected="one of the policy's languages ("
+                    + ", ".join(self.languages)
+                    + "); quote texts that contain a comma",
+                    code="unknown_key",
+                )
+        for lang in self.languages:
+            if not isinstance(value.get(lang), str) or not value[lang].strip():
+                self.problems.add(
+                    (*path, lang),
+                    f"missing the '{lang}' text",
+                    found=_kind(value.get(lang)),
+                    expected="non-empty text",
+                )
+        return Text({lang: " ".join(str(value.get(lang, "")).split()) for lang in self.languages})
+
+    # -- lists ------------------------------------------------------------------------------
+
+    def ids(
+        self, data: Mapping[str, Any], key: str, path: KeyPath, *, allow_empty: bool = False
+    ) -> tuple[str, ...]:
+        value = data.get(key, _ABSENT)
+        if value is _ABSENT:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            self.problems.add((*path, key), "wrong type", found=_kind(value), expected="a list of ids")
+            return ()
+        if not value and not allow_empty:
+            self.problems.add((*path, key), "empty list", found="[]", expected="at least one id")
+        for i, item in enumerate(value):
+            if item in value[:i]:
+                self.problems.add((*path, key, i), f"'{item}' is listed twice", expected="each id once")
+        return tuple(value)
+
+    def choices(
+        self, data: Mapping[str, Any], key: str, path: KeyPath, enum: type[E], *, allow_empty: bool = False
+    ) -> tuple[E, ...]:
+        raw = self.ids(data, key, path, allow_empty=allow_empty)
+        return tuple(self._enum(item, (*path, key, i), enum) for i, item in enumerate(raw))
+
+    def lines(self, data: Mapping[str, Any], key: str, path: KeyPath) -> tuple[str, ...]:
+        """A postal address: a list of non-empty lines."""
+        value = data.get(key, _ABSENT)
+        if value is _ABSENT:
+            return ()
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(x, str) and x.strip() for x in value)
+        ):
+            self.problems.add(
+                (*path, key), "wrong type", found=_kind(value), expected="a non-empty list of address lines"
+            )
+            return ()
+        return tuple(value)
+
+    def each(
+        self, data: Mapping[str, Any], key: str, path: KeyPath, read: Callable[[str, Any, KeyPath], T]
+    ) -> dict[str, T]:
+        return {id_: read(id_, body, (*path, key, id_)) for id_, body in self.entries(data, key, path)}
+
+
+# -- sections -------------------------------------------------------------------------------
+
+_TOP = {
+    "format",
+    "id",
+    "languages",
+    "charter",
+    "controller",
+    "dpo",
+    "supervisory_authority",
+    "transfers_outside_eu",
+    "data_categories",
+    "fields",
+    "purposes",
+    "retention",
+    "subject_categories",
+    "security_measures",
+    "roles",
+    "recordings",
+    "litigation",
+    "rights",
+    "audit",
+    "activities",
+}
+
+
+def _controller(r: _Reader, value: Any, path: KeyPath) -> Controller:
+    d = r.section(value, path, required={"name", "activity", "contact"}, optional=frozenset({"parent"}))
+    return Controller(
+        name=r.text(d, "name", path),
+        parent=r.optional_text(d, "parent", path),
+        activity=r.localized(d.get("activity", {}), (*path, "activity")),
+        contact=r.lines(d, "contact", path),
+    )
+
+
+def _dpo(r: _Reader, value: Any, path: KeyPath) -> Dpo:
+    d = r.section(value, path, required={"title", "level", "postal_address", "email"})
+    email = r.text(d, "email", path)
+    if email and "@" not in email:
+        r.problems.add((*path, "email"), "not an email address", found=repr(email), expected="name@domain")
+    return Dpo(
+        title=r.localized(d.get("title", {}), (*path, "title")),
+        level=r.text(d, "level", path),
+        postal_address=r.lines(d, "postal_address", path),
+        email=email,
+    )
+
+
+def _authority(r: _Reader, value: Any, path: KeyPath) -> SupervisoryAuthority:
+    d = r.section(value, path, required={"name", "full_name", "complaint_url", "postal_address"})
+    return SupervisoryAuthority(
+        name=r.text(d, "name", path),
+        full_name=r.text(d, "full_name", path),
+        complaint_url=r.text(d, "complaint_url", path),
+        postal_address=r.lines(d, "postal_address", path),
+    )
+
+
+def _transfers(r: _Reader, value: Any, path: KeyPath) -> tuple[Transfer, ...]:
+    # "none" is a statement the register prints, not the absence of an answer.
+    if value == "none":
+        return ()
+    if not isinstance(value, list) or not value:
+        r.problems.add(
+            path, "wrong type", found=_kind(value), expected="none, or a list of {country, safeguard}"
+        )
+        return ()
+    out = []
+    for i, item in enumerate(value):
+        d = r.section(item, (*path, i), required={"country", "safeguard"})
+        out.append(Transfer(r.text(d, "country", (*path, i)), r.text(d, "safeguard", (*path, i))))
+    return tuple(out)
+
+
+def _purpose(r: _Reader, id_: str, value: Any, path: KeyPath) -> Purpose:
+    d = r.section(value, path, required={"label", "legal_basis", "objection"}, optional=frozenset({"infers"}))
+    infers = []
+    raw_infers = d.get("infers", [])
+    if not isinstance(raw_infers, list):
+        r.problems.add(
+            (*path, "infers"), "wrong type", found=_kind(raw_infers), expected="a list of {what, about}"
+        )
+        raw_infers = []
+    for i, item in enumerate(raw_infers):
+        ipath = (*path, "infers", i)
+        di = r.section(item, ipath, required={"what", "about"})
+        infers.append(
+            Inferred(
+                r.choice(di, "what", ipath, v.Inference), r.choices(di, "about", ipath, v.InferenceTarget)
+            )
+        )
+    return Purpose(
+        id=id_,
+        label=r.localized(d.get("label", {}), (*path, "label")),
+        legal_basis=r.choice(d, "legal_basis", path, v.LegalBasis),
+        objection=r.choice(d, "objection", path, v.Objection),
+        infers=tuple(infers),
+    )
+
+
+def _retention(r: _Reader, id_: str, value: Any, path: KeyPath) -> RetentionRule:
+    d = r.section(
+        value,
+        path,
+        required={"anchor", "period", "on_erasure_request"},
+        optional=frozenset({"contacts_reset_clock", "archive_after_anchor"}),
+    )
+    epath = (*path, "on_erasure_request")
+    e = r.section(d.get("on_erasure_request", {}), epath, required={"action"}, optional=frozenset({"ground"}))
+    ground = r.choice(e, "ground", epath, v.ErasureGround) if "ground" in e else None
+    return RetentionRule(
+        id=id_,
+        anchor=r.choice(d, "anchor", path, v.Anchor),
+        period=r.duration(d, "period", path),
+        on_erasure_request=ErasureEffect(r.choice(e, "action", epath, v.ErasureAction), ground),
+        contacts_reset_clock=r.choices(d, "contacts_reset_clock", path, v.ContactKind, allow_empty=True),
+        archive_after_anchor=r.flag(d, "archive_after_anchor", path),
+    )
+
+
+def _subject(r: _Reader, id_: str, value: Any, path: KeyPath) -> SubjectCategory:
+    d = r.section(value, path, required={"label", "sources", "fields", "retention"})
+    return SubjectCategory(
+        id=id_,
+        label=r.localized(d.get("label", {}), (*path, "label")),
+        sources=r.choices(d, "sources", path, v.SourceKind),
+        fields=r.ids(d, "fields", path),
+        retention=r.text(d, "retention", path),
+    )
+
+
+def _grant(r: _Reader, value: Any, path: KeyPath) -> Grant:
+    d = r.section(value, path, required={"purposes", "fields"}, optional=frozenset({"subjects"}))
+    fields = None if d.get("fields") == "all" else r.ids(d, "fields", path)
+    return Grant(
+        purposes=r.ids(d, "purposes", path),
+        subjects=r.ids(d, "subjects", path) if "subjects" in d else None,
+        fields=fields,
+    )
+
+
+def _role(r: _Reader, id_: str, value: Any, path: KeyPath) -> Role:
+    d = r.section(value, path, required={"kind", "label", "grants"}, optional=frozenset({"archive_access"}))
+    raw = d.get("grants", [])
+    if not isinstance(raw, list) or not raw:
+        r.problems.add(
+            (*path, "grants"), "wrong type", found=_kind(raw), expected="a non-empty list of grants"
+        )
+        raw = []
+    return Role(
+        id=id_,
+        kind=r.choice(d, "kind", path, v.RoleKind),
+        label=r.localized(d.get("label", {}), (*path, "label")),
+        grants=tuple(_grant(r, g, (*path, "grants", i)) for i, g in enumerate(raw)),
+        archive_access=r.flag(d, "archive_access", path),
+    )
+
+
+def _recordings(r: _Reader, value: Any, path: KeyPath) -> Recordings:
+    d = r.section(
+        value,
+        path,
+        required={
+            "mode",
+            "live_double_listening",
+            "purposes",
+            "opposition_stops",
+            "listeners",
+            "fields",
+            "retention",
+        },
+        optional=frozenset({"share", "legal_requirement"}),
+    )
+    share = d.get("share")
+    if share is not None and (
+        isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1
+    ):
+        r.problems.add(
+            (*path, "share"),
+            "not a share of calls",
+            found=repr(share),
+            expected="a number above 0 and at most 1",
+        )
+        share = None
+    return Recordings(
+        mode=r.choice(d, "mode", path, v.RecordingMode),
+        share=float(share) if share is not None else None,
+        legal_requirement=r.optional_text(d, "legal_requirement", path),
+        live_double_listening=r.flag(d, "live_double_listening", path),
+        purposes=r.ids(d, "purposes", path, allow_empty=True),
+        opposition_stops=r.ids(d, "opposition_stops", path, allow_empty=True),
+        listeners=r.ids(d, "listeners", path, allow_empty=True),
+        fields=r.ids(d, "fields", path),
+        retention=r.text(d, "retention", path),
+    )
+
+
+def _window(r: _Reader, value: Any, path: KeyPath) -> RecourseWindow:
+    d = r.section(value, path, required={"period", "from", "distance_extension", "source"})
+    return RecourseWindow(
+        period=r.duration(d, "period", path),
+        start=r.choice(d, "from", path, v.WindowStart),
+        distance_extension=r.flag(d, "distance_extension", path),
+        source=r.text(d, "source", path),
+    )
+
+
+def _litigation(r: _Reader, value: Any, path: KeyPath) -> Litigation:
+    d = r.section(
+        value,
+        path,
+        required={
+            "holds_keep_until",
+            "recourse_windows",
+            "distance_extension",
+            "unserved_judgment_limit",
+            "review_hold_without_judgment_after",
+            "holiday_calendar",
+        },
+    )
+    if "holds_keep_until" in d and d["holds_keep_until"] != "recourse_exhausted":
+        r.problems.add(
+            (*path, "holds_keep_until"),
+            "unknown value",
+            found=repr(d["holds_keep_until"]),
+            expected="recourse_exhausted",
+        )
+    wpath = (*path, "recourse_windows")
+    courts = r.section(d.get("recourse_windows", {}), wpath, required={c.value for c in v.CourtKind})
+    windows = {}
+    for court in v.CourtKind:
+        cpath = (*wpath, court.value)
+        kinds = r.section(courts.get(court.value, {}), cpath, required={k.value for k in v.Recourse})
+        windows[court] = {k: _window(r, kinds.get(k.value, {}), (*cpath, k.value)) for k in v.Recourse}
+    dpath = (*path, "distance_extension")
+    dist = r.section(d.get("distance_extension", {}), dpath, required={"overseas", "abroad", "source"})
+    upath = (*path, "unserved_judgment_limit")
+    unserved = r.section(d.get("unserved_judgment_limit", {}), upath, required={"period", "source"})
+    return Litigation(
+        recourse_windows=windows,
+        overseas_extension=r.duration(dist, "overseas", dpath),
+        abroad_extension=r.duration(dist, "abroad", dpath),
+        distance_source=r.text(dist, "source", dpath),
+        unserved_judgment_limit=r.duration(unserved, "period", upath),
+        unserved_source=r.text(unserved, "source", upath),
+        review_hold_without_judgment_after=r.duration(d, "review_hold_without_judgment_after", path),
+        holiday_calendar=r.choice(d, "holiday_calendar", path, v.HolidayCalendar),
+    )
+
+
+def _rights(r: _Reader, value: Any, path: KeyPath) -> Rights:
+    d = r.section(
+        value,
+        path,
+        required={
+            "granted",
+            "reply_within",
+            "extension_up_to",
+            "identity_request",
+            "identity_answer_within",
+            "submit_to",
+            "channels",
+            "identity_verification",
+            "restriction_grounds",
+            "portability_bases",
+            "suppression_list_retention",
+        },
+    )
+    ipath = (*path, "identity_verification")
+    i = r.section(
+        d.get("identity_verification", {}),
+        ipath,
+        required={"methods", "document_required", "delete_document"},
+    )
+    return Rights(
+        granted=r.choices(d, "granted", path, v.Right),
+        reply_within=r.duration(d, "reply_within", path),
+        extension_up_to=r.duration(d, "extension_up_to", path),
+        identity_request=r.choice(d, "identity_request", path, v.IdentityRequestEffect),
+        identity_answer_within=r.duration(d, "identity_answer_within", path),
+        submit_to=r.ids(d, "submit_to", path),
+        channels=r.choices(d, "channels", path, v.Channel),
+        identity_verification=IdentityVerification(
+            methods=r.choices(i, "methods", ipath, v.IdentityMethod),
+            document_required=r.choice(i, "document_required", ipath, v.DocumentRequired),
+            delete_document=r.choice(i, "delete_document", ipath, v.DocumentDeletion),
+        ),
+        restriction_grounds=r.choices(d, "restriction_grounds", path, v.RestrictionGround),
+        portability_bases=r.choices(d, "portability_bases", path, v.LegalBasis),
+        suppression_list_retention=r.text(d, "suppression_list_retention", path),
+    )
+
+
+def _activity(r: _Reader, id_: str, value: Any, path: KeyPath) -> Activity:
+    keys = (
+        "purposes",
+        "subject_categories",
+        "data_categories",
+        "recipients",
+        "retention",
+        "security_measures",
+    )
+    d = r.section(value, path, required={"name", *keys})
+    lists = {k: r.ids(d, k, path) for k in keys}
+    return Activity(id=id_, name=r.localized(d.get("name", {}), (*path, "name")), **lists)
+
+
+def _languages(r: _Reader, data: Mapping[str, Any]) -> tuple[v.Language, ...]:
+    langs = r.choices(data, "languages", ("languages",), v.Language)
+    return langs or (v.Language.FR,)
+
+
+def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None, ProblemList]:
+    """Build the policy from plain data, or return ``None`` with every structural problem."""
+    r = _Reader()
+    root: KeyPath = ()
+    d = r.section(data, root, required=_TOP)
+    if not d:
+        return None, r.problems
+    fmt = d.get("format")
+    if fmt != SUPPORTED_FORMAT:
+        r.problems.add(
+            ("format",), "unsupported policy format", found=repr(fmt), expected=str(SUPPORTED_FORMAT)
+        )
+    r.languages = _languages(r, d)
+    charter = r.section(d.get("charter", {}), ("charter",), required={"title", "updated_on"})
+    fields = {}
+    for fid, cat in r.entries(d, "fields", root):
+        if not isinstance(cat, str):
+            r.problems.add(
+                ("fields", fid), "wrong type", found=_kind(cat), expected="the id of a data category"
+            )
+        fields[fid] = str(cat)
+    policy = Policy(
+        id=r.text(d, "id", root),
+        format=SUPPORTED_FORMAT,
+        languages=r.languages,
+        title=r.localized(charter.get("title", {}), ("charter", "title")),
+        updated_on=r.day(charter, "updated_on", ("charter",)),
+        controller=_controller(r, d.get("controller", {}), ("controller",)),
+        dpo=_dpo(r, d.get("dpo", {}), ("dpo",)),
+        supervisory_authority=_authority(r, d.get("supervisory_authority", {}), ("supervisory_authority",)),
+        transfers_outside_eu=_transfers(r, d.get("transfers_outside_eu"), ("transfers_outside_eu",)),
+        data_categories=r.each(
+            d,
+            "data_categories",
+            root,
+            lambda i, b, p: DataCategory(
+                i, r.localized(r.section(b, p, required={"label"}).get("label", {}), (*p, "label"))
+            ),
+        ),
+        fields=fields,
+        purposes=r.each(d, "purposes", root, lambda i, b, p: _purpose(r, i, b, p)),
+        retention=r.each(d, "retention", root, lambda i, b, p: _retention(r, i, b, p)),
+        subject_categories=r.each(d, "subject_categories", root, lambda i, b, p: _subject(r, i, b, p)),
+        security_measures=r.each(d, "security_measures", root, lambda i, b, p: r.localized(b, p)),
+        roles=r.each(d, "roles", root, lambda i, b, p: _role(r, i, b, p)),
+        recordings=_recordings(r, d.get("recordings", {}), ("recordings",)),
+        litigation=_litigation(r, d.get("litigation", {}), ("litigation",)),
+        rights=_rights(r, d.get("rights", {}), ("rights",)),
+        audit_retention=r.text(
+            r.section(d.get("audit", {}), ("audit",), required={"retention"}), "retention", ("audit",)
+        ),
+        activities=r.each(d, "activities", root, lambda i, b, p: _activity(r, i, b, p)),
+        assumptions=tuple(assumptions),
+    )
+    return (None if r.problems else policy), r.problems

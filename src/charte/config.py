@@ -1,0 +1,31 @@
+"""Settings, read from the environment when asked (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+SHIPPED_POLICY = "ima-protect.yaml"
+
+
+def shipped_policy_path() -> Path:
+    """The policy that encodes the seed charter, installed with the package."""
+    return Path(str(resources.files("charte.policies").joinpath(SHIPPED_POLICY)))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    policy_path: Path
+    home: Path
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        policy = env.get("CHARTE_POLICY")
+        return cls(
+            policy_path=Path(policy) if policy else shipped_policy_path(),
+            home=Path(env.get("CHARTE_HOME", ".charte")),
+        )

@@ -1,0 +1,27 @@
+"""Errors raised by the domain: rules refusing something.
+
+    DomainError
+     └── PolicyInvalid        a policy breaks its format or a rule (carries every problem)
+
+Messages name keys, fields and rules, never personal values (brief: no personal data in errors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from charte.domain.problems import Problem
+
+
+class DomainError(Exception):
+    """Base of every error a domain rule raises."""
+
+
+class PolicyInvalid(DomainError):
+    """The policy cannot be used; ``problems`` lists every reason, located where known."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        first = self.problems[0].describe() if self.problems else "invalid policy"
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(first + more)

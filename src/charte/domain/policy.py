@@ -1,0 +1,274 @@
+"""The policy: a charter as frozen objects, the single source every rule of charte reads.
+
+Objects here are built by a reader (``charte.adapters.policy_document``) and checked by
+``charte.domain.policy_checks``; they hold no behaviour beyond simple look-ups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from charte.domain.durations import Duration
+from charte.domain.problems import KeyPath
+from charte.domain.vocabulary import (
+    Anchor,
+    Channel,
+    ContactKind,
+    CourtKind,
+    DocumentDeletion,
+    DocumentRequired,
+    ErasureAction,
+    ErasureGround,
+    HolidayCalendar,
+    IdentityMethod,
+    IdentityRequestEffect,
+    Inference,
+    InferenceTarget,
+    Language,
+    LegalBasis,
+    Objection,
+    RecordingMode,
+    Recourse,
+    RestrictionGround,
+    Right,
+    RoleKind,
+    SourceKind,
+    WindowStart,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text in each of the policy's languages."""
+
+    values: Mapping[Language, str]
+
+    def __call__(self, lang: Language) -> str:
+        return self.values[lang]
+
+
+@dataclass(frozen=True, slots=True)
+class Assumption:
+    """A value the charter does not state and the policy had to choose."""
+
+    path: KeyPath
+    value: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Controller:
+    name: str
+    parent: str | None
+    activity: Text
+    contact: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Dpo:
+    title: Text
+    level: str
+    postal_address: tuple[str, ...]
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisoryAuthority:
+    name: str
+    full_name: str
+    complaint_url: str
+    postal_address: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """A transfer outside the EU: where to, and on which safeguard (GDPR Chapter V)."""
+
+    country: str
+    safeguard: str
+
+
+@dataclass(frozen=True, slots=True)
+class DataCategory:
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Inferred:
+    what: Inference
+    about: tuple[InferenceTarget, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Purpose:
+    id: str
+    label: Text
+    legal_basis: LegalBasis
+    objection: Objection
+    infers: tuple[Inferred, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureEffect:
+    """What an erasure request does to data under a retention rule (GDPR Art. 17(3))."""
+
+    action: ErasureAction
+    ground: ErasureGround | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionRule:
+    id: str
+    anchor: Anchor
+    period: Duration
+    on_erasure_request: ErasureEffect
+    contacts_reset_clock: tuple[ContactKind, ...] = ()
+    archive_after_anchor: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectCategory:
+    id: str
+    label: Text
+    sources: tuple[SourceKind, ...]
+    fields: tuple[str, ...]
+    retention: str
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """A role may act under ``purposes`` and then see ``fields`` of ``subjects``.
+
+    ``subjects`` is ``None`` for any subject category; ``fields`` is ``None`` for all fields.
+    """
+
+    purposes: tuple[str, ...]
+    subjects: tuple[str, ...] | None
+    fields: tuple[str, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    id: str
+    kind: RoleKind
+    label: Text
+    grants: tuple[Grant, ...]
+    archive_access: bool = False
+
+    @property
+    def purposes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p for g in self.grants for p in g.purposes))
+
+
+@dataclass(frozen=True, slots=True)
+class Recordings:
+    mode: RecordingMode
+    share: float | None
+    legal_requirement: str | None
+    live_double_listening: bool
+    purposes: tuple[str, ...]
+    opposition_stops: tuple[str, ...]
+    listeners: tuple[str, ...]
+    fields: tuple[str, ...]
+    retention: str
+
+    @property
+    def systematic(self) -> bool:
+        """Every call recorded, whether said outright or by a share of 100 %."""
+        return self.mode is RecordingMode.SYSTEMATIC or (self.share is not None and self.share >= 1)
+
+
+@dataclass(frozen=True, slots=True)
+class RecourseWindow:
+    period: Duration
+    start: WindowStart
+    distance_extension: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Litigation:
+    recourse_windows: Mapping[CourtKind, Mapping[Recourse, RecourseWindow]]
+    overseas_extension: Duration
+    abroad_extension: Duration
+    distance_source: str
+    unserved_judgment_limit: Duration
+    unserved_source: str
+    review_hold_without_judgment_after: Duration
+    holiday_calendar: HolidayCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityVerification:
+    methods: tuple[IdentityMethod, ...]
+    document_required: DocumentRequired
+    delete_document: DocumentDeletion
+
+
+@dataclass(frozen=True, slots=True)
+class Rights:
+    granted: tuple[Right, ...]
+    reply_within: Duration
+    extension_up_to: Duration
+    identity_request: IdentityRequestEffect
+    identity_answer_within: Duration
+    submit_to: tuple[str, ...]
+    channels: tuple[Channel, ...]
+    identity_verification: IdentityVerification
+    restriction_grounds: tuple[RestrictionGround, ...]
+    portability_bases: tuple[LegalBasis, ...]
+    suppression_list_retention: str
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """An entry of the record of processing activities (GDPR Art. 30(1))."""
+
+    id: str
+    name: Text
+    purposes: tuple[str, ...]
+    subject_categories: tuple[str, ...]
+    data_categories: tuple[str, ...]
+    recipients: tuple[str, ...]
+    retention: tuple[str, ...]
+    security_measures: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    id: str
+    format: int
+    languages: tuple[Language, ...]
+    title: Text
+    updated_on: date
+    controller: Controller
+    dpo: Dpo
+    supervisory_authority: SupervisoryAuthority
+    transfers_outside_eu: tuple[Transfer, ...]
+    data_categories: Mapping[str, DataCategory]
+    fields: Mapping[str, str]  # field id -> data category id
+    purposes: Mapping[str, Purpose]
+    retention: Mapping[str, RetentionRule]
+    subject_categories: Mapping[str, SubjectCategory]
+    security_measures: Mapping[str, Text]
+    roles: Mapping[str, Role]
+    recordings: Recordings
+    litigation: Litigation
+    rights: Rights
+    audit_retention: str
+    activities: Mapping[str, Activity]
+    assumptions: tuple[Assumption, ...] = ()
+
+    @property
+    def default_language(self) -> Language:
+        return self.languages[0]
+
+    def fields_of(self, categories: tuple[str, ...]) -> tuple[str, ...]:
+        """The fields that belong to any of the given data categories, in policy order."""
+        return tuple(f for f, c in self.fields.items() if c in categories)
+
+    def activities_for_subject(self, subject: str) -> tuple[Activity, ...]:
+        return tuple(a for a in self.activities.values() if subject in a.subject_categories)

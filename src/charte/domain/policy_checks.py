@@ -1,0 +1,277 @@
+"""Rules a policy must obey to be enforceable: references resolve, and the law is not broken.
+
+Each check returns problems whose key path points at the offending YAML key, so that the
+reader can give its line. Checks run on a structurally valid policy only (see
+``charte.adapters.policy_document``), which keeps one mistake from cascading into many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+
+from charte.domain.durations import Duration
+from charte.domain.policy import Policy
+from charte.domain.problems import KeyPath, Problem
+from charte.domain.vocabulary import (
+    OBJECTABLE_BASES,
+    Anchor,
+    DocumentRequired,
+    ErasureAction,
+    IdentityMethod,
+    Inference,
+    InferenceTarget,
+    LegalBasis,
+    Objection,
+)
+
+# GDPR Art. 12(3): one month to answer, extendable by two further months.
+MAX_REPLY = Duration(months=1)
+MAX_EXTENSION = Duration(months=2)
+
+
+def _unknown(path: KeyPath, what: str, found: str, declared: Iterable[str], where: str) -> Problem:
+    names = ", ".join(declared)
+    return Problem(
+        path=path,
+        message=f"unknown {what} '{found}'",
+        found=repr(found),
+        expected=f"one of the {what}s declared under '{where}' ({names})",
+        code=f"unknown_{what.replace(' ', '_')}",
+    )
+
+
+def _refs(
+    path: KeyPath, ids: Iterable[str], declared: Collection[str], what: str, where: str
+) -> Iterator[Problem]:
+    for i, ref in enumerate(ids):
+        if ref not in declared:
+            yield _unknown((*path, i), what, ref, declared, where)
+
+
+def _references(p: Policy) -> Iterator[Problem]:
+    for fid, cat in p.fields.items():
+        if cat not in p.data_categories:
+            yield _unknown(("fields", fid), "data category", cat, p.data_categories, "data_categories")
+    path: KeyPath
+    for sid, s in p.subject_categories.items():
+        path = ("subject_categories", sid)
+        yield from _refs((*path, "fields"), s.fields, p.fields, "field", "fields")
+        if s.retention not in p.retention:
+            yield _unknown((*path, "retention"), "retention rule", s.retention, p.retention, "retention")
+    for rid, role in p.roles.items():
+        for g, grant in enumerate(role.grants):
+            path = ("roles", rid, "grants", g)
+            yield from _refs((*path, "purposes"), grant.purposes, p.purposes, "purpose", "purposes")
+            yield from _refs(
+                (*path, "subjects"),
+                grant.subjects or (),
+                p.subject_categories,
+                "subject category",
+                "subject_categories",
+            )
+            yield from _refs((*path, "fields"), grant.fields or (), p.fields, "field", "fields")
+    rec = p.recordings
+    yield from _refs(("recordings", "purposes"), rec.purposes, p.purposes, "purpose", "purposes")
+    yield from _refs(("recordings", "listeners"), rec.listeners, p.roles, "role", "roles")
+    yield from _refs(("recordings", "fields"), rec.fields, p.fields, "field", "fields")
+    if rec.retention not in p.retention:
+        yield _unknown(("recordings", "retention"), "retention rule", rec.retention, p.retention, "retention")
+    yield from _refs(("rights", "submit_to"), p.rights.submit_to, p.roles, "role", "roles")
+    if p.rights.suppression_list_retention not in p.retention:
+        yield _unknown(
+            ("rights", "suppression_list_retention"),
+            "retention rule",
+            p.rights.suppression_list_retention,
+            p.retention,
+            "retention",
+        )
+    if p.audit_retention not in p.retention:
+        yield _unknown(("audit", "retention"), "retention rule", p.audit_retention, p.retention, "retention")
+    for aid, a in p.activities.items():
+        path = ("activities", aid)
+        yield from _refs((*path, "purposes"), a.purposes, p.purposes, "purpose", "purposes")
+        yield from _refs(
+            (*path, "subject_categories"),
+            a.subject_categories,
+            p.subject_categories,
+            "subject category",
+            "subject_categories",
+        )
+        yield from _refs(
+            (*path, "data_categories"),
+            a.data_categories,
+            p.data_categories,
+            "data category",
+            "data_categories",
+        )
+        yield from _refs((*path, "recipients"), a.recipients, p.roles, "role", "roles")
+        yield from _refs((*path, "retention"), a.retention, p.retention, "retention rule", "retention")
+        yield from _refs(
+            (*path, "security_measures"),
+            a.security_measures,
+            p.security_measures,
+            "security measure",
+            "security_measures",
+        )
+
+
+def _purposes(p: Policy) -> Iterator[Problem]:
+    for pid, purpose in p.purposes.items():
+        path = ("purposes", pid)
+        if purpose.objection is not Objection.NONE and purpose.legal_basis not in OBJECTABLE_BASES:
+            yield Problem(
+                path=(*path, "objection"),
+                message=f"objection allowed on a purpose based on {purpose.legal_basis.value}",
+                found=f"objection: {purpose.objection.value}",
+                expected="objection: none — GDPR Art. 21(1) gives a right to object only to processing "
+                "on legitimate interest or a public task",
+                code="objection_basis",
+            )
+        if purpose.objection is Objection.NONE and purpose.legal_basis is LegalBasis.LEGITIMATE_INTEREST:
+            yield Problem(
+                path=(*path, "objection"),
+                message="no objection possible on a legitimate-interest purpose",
+                found="objection: none",
+                expected="objection: grounds (GDPR Art. 21(1)) or absolute (direct marketing, Art. 21(2))",
+                code="objection_basis",
+            )
+        for i, inferred in enumerate(purpose.infers):
+            if inferred.what is Inference.EMOTION and InferenceTarget.STAFF in inferred.about:
+                yield Problem(
+                    path=(*path, "infers", i),
+                    message="inferring the emotions of staff is prohibited",
+                    found="what: emotion, about: staff",
+                    expected="no emotion inference about people at work (AI Act art. 5(1)(f), "
+                    "applicable since 2 February 2025)",
+                    code="prohibited_inference",
+                )
+
+
+def _retention(p: Policy) -> Iterator[Problem]:
+    for rid, rule in p.retention.items():
+        path = ("retention", rid)
+        effect = rule.on_erasure_request
+        if effect.action is ErasureAction.KEEP_UNTIL_PURGE and effect.ground is None:
+            yield Problem(
+                path=(*path, "on_erasure_request", "ground"),
+                message="keeping data despite an erasure request needs a ground",
+                expected="ground: legal_obligation (GDPR Art. 17(3)(b)) or legal_claims (17(3)(e))",
+                code="erasure_ground",
+            )
+        if effect.action is ErasureAction.ERASE and effect.ground is not None:
+            yield Problem(
+                path=(*path, "on_erasure_request", "ground"),
+                message="a ground is given but the data are erased",
+                found=f"ground: {effect.ground.value}",
+                expected="no ground with action: erase",
+                code="erasure_ground",
+            )
+        if rule.contacts_reset_clock and rule.anchor is not Anchor.COLLECTION_OR_LAST_CONTACT:
+            yield Problem(
+                path=(*path, "contacts_reset_clock"),
+                message="contacts can only reset a clock anchored on the last contact",
+                found=f"anchor: {rule.anchor.value}",
+                expected=f"anchor: {Anchor.COLLECTION_OR_LAST_CONTACT.value}",
+                code="retention_anchor",
+            )
+        if rule.archive_after_anchor and not any(r.archive_access for r in p.roles.values()):
+            yield Problem(
+                path=(*path, "archive_after_anchor"),
+                message="data are archived but no role may read the archive",
+                expected="archive_access: true on the roles that may (e.g. legal, dpo)",
+                code="archive_access",
+            )
+
+
+def _grants_field(p: Policy, role_id: str, field: str, purposes: Collection[str]) -> bool:
+    return any(
+        (g.fields is None or field in g.fields) and set(g.purposes) & set(purposes)
+        for g in p.roles[role_id].grants
+    )
+
+
+def _recordings(p: Policy) -> Iterator[Problem]:
+    rec = p.recordings
+    if rec.systematic and not rec.legal_requirement:
+        yield Problem(
+            path=("recordings", "mode"),
+            message="every call recorded without a cited legal requirement",
+            found=f"mode: {rec.mode.value}" + (f", share: {rec.share:g}" if rec.share else ""),
+            expected="a partial share of calls, or legal_requirement naming the text that requires "
+            "recording every call (CNIL: no systematic recording unless a law requires it)",
+            code="systematic_recording",
+        )
+    for i, pid in enumerate(rec.opposition_stops):
+        path = ("recordings", "opposition_stops", i)
+        if pid not in rec.purposes:
+            yield Problem(
+                path=path,
+                message=f"'{pid}' is not a purpose of the recordings",
+                found=repr(pid),
+                expected="one of recordings.purposes",
+                code="unknown_purpose",
+            )
+        elif pid in p.purposes and p.purposes[pid].objection is Objection.NONE:
+            yield Problem(
+                path=path,
+                message=f"opposition cannot stop '{pid}': the purpose allows no objection",
+                found=f"purposes.{pid}.objection: none",
+                expected="objection: grounds or absolute",
+                code="objection_basis",
+            )
+    audio = rec.fields[0] if rec.fields else None
+    for i, rid in enumerate(rec.listeners):
+        if audio and rid in p.roles and not _grants_field(p, rid, audio, rec.purposes):
+            yield Problem(
+                path=("recordings", "listeners", i),
+                message=f"role '{rid}' listens to recordings but no grant lets it see '{audio}'",
+                expected=f"a grant of '{rid}' with field '{audio}' under a recording purpose",
+                code="listener_grant",
+            )
+
+
+def _rights(p: Policy) -> Iterator[Problem]:
+    r = p.rights
+    if r.reply_within.exceeds(MAX_REPLY):
+        yield Problem(
+            path=("rights", "reply_within"),
+            message="reply deadline longer than the law allows",
+            found=str(r.reply_within),
+            expected="at most P1M (GDPR Art. 12(3))",
+            code="rights_deadline",
+        )
+    if r.extension_up_to.exceeds(MAX_EXTENSION):
+        yield Problem(
+            path=("rights", "extension_up_to"),
+            message="extension longer than the law allows",
+            found=str(r.extension_up_to),
+            expected="at most P2M (GDPR Art. 12(3))",
+            code="rights_deadline",
+        )
+    iv = r.identity_verification
+    if iv.document_required is DocumentRequired.ALWAYS and IdentityMethod.DOCUMENT not in iv.methods:
+        yield Problem(
+            path=("rights", "identity_verification", "methods"),
+            message="an identity document is always required but is not an accepted method",
+            found=", ".join(m.value for m in iv.methods),
+            expected="methods including document",
+            code="identity_method",
+        )
+
+
+def _coverage(p: Policy) -> Iterator[Problem]:
+    covered = {s for a in p.activities.values() for s in a.subject_categories}
+    for sid in p.subject_categories:
+        if sid not in covered:
+            yield Problem(
+                path=("subject_categories", sid),
+                message=f"subject category '{sid}' appears in no processing activity",
+                expected="listed in some activities.*.subject_categories (GDPR Art. 30(1)(c))",
+                code="register_coverage",
+            )
+
+
+def check_policy(policy: Policy) -> list[Problem]:
+    """Every semantic problem of a structurally valid policy, in file order of sections."""
+    checks = (_references, _purposes, _retention, _recordings, _rights, _coverage)
+    return [problem for check in checks for problem in check(policy)]

@@ -1,0 +1,257 @@
+"""Compliance notes on a valid policy: where it is looser or stricter than the law, with sources.
+
+Lint never refuses a policy (``policy check`` does); it tells the DPO what a regulator could
+ask about. Warnings are things to act on, notes are things to know; the policy's assumptions
+are listed last, since each is a value the charter never promised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from charte.domain.durations import Duration
+from charte.domain.policy import Policy
+from charte.domain.problems import KeyPath, Problem, Severity
+from charte.domain.vocabulary import (
+    Anchor,
+    ContactKind,
+    DocumentDeletion,
+    DocumentRequired,
+    Objection,
+    Right,
+    SourceKind,
+)
+
+CNIL_PROSPECTS = (
+    "CNIL, référentiel relatif aux traitements de données à caractère personnel "
+    "mis en œuvre aux fins de gestion des activités commerciales (2021)"
+)
+CNIL_RECORDINGS = (
+    "CNIL, « L'écoute et l'enregistrement des appels sur le lieu de travail »; "
+    "délibération 2014-474 (ex-NS-57)"
+)
+CNIL_LOGGING = (
+    "CNIL, délibération n° 2021-122 du 14 octobre 2021 (recommandation relative à la journalisation)"
+)
+CNIL_ARCHIVE = "CNIL, guide « Les durées de conservation » (archivage intermédiaire)"
+IDENTITY = "GDPR Art. 12(6); CNIL guidance on the right of access; Belgian DPA decision 40/2022"
+ID_DELETION = "CNIL, SAN-2020-008"
+RECEIPT = "GDPR Art. 12(3); EDPB Guidelines 01/2022 on the right of access"
+PHONE_CONSENT_FROM = date(2026, 8, 11)
+PHONE_CONSENT = "Code de la consommation L223-1 as amended by loi n° 2025-594 of 30 June 2025"
+
+
+def _warning(path: KeyPath, code: str, message: str, source: str) -> Problem:
+    return Problem(path=path, message=message, severity=Severity.WARNING, code=code, source=source)
+
+
+def _note(path: KeyPath, code: str, message: str, source: str) -> Problem:
+    return Problem(path=path, message=message, severity=Severity.NOTE, code=code, source=source)
+
+
+def _assumed(policy: Policy, path: KeyPath) -> bool:
+    return any(a.path == path[: len(a.path)] for a in policy.assumptions)
+
+
+def _prospects(p: Policy) -> Iterator[Problem]:
+    cnil_max = Duration(years=3)
+    for rid, rule in p.retention.items():
+        if rule.anchor is not Anchor.COLLECTION_OR_LAST_CONTACT:
+            continue
+        path = ("retention", rid, "period")
+        if rule.period.exceeds(cnil_max):
+            yield _warning(
+                path,
+                "prospect_retention",
+                f"prospects kept {rule.period}, longer than the 3 years the CNIL allows",
+                CNIL_PROSPECTS,
+            )
+        elif cnil_max.exceeds(rule.period):
+            yield _note(
+                path,
+                "prospect_retention",
+                f"prospects kept {rule.period}, stricter than the 3 years the CNIL allows: fine",
+                CNIL_PROSPECTS,
+            )
+        if (
+            ContactKind.OUTBOUND in rule.contacts_reset_clock
+            or ContactKind.OUTBOUND_ANSWERED in rule.contacts_reset_clock
+        ):
+            yield _warning(
+                (*path[:-1], "contacts_reset_clock"),
+                "prospect_last_contact",
+                "outbound contacts restart the prospect clock; "
+                "the CNIL counts only contacts coming from the prospect",
+                CNIL_PROSPECTS,
+            )
+
+
+def _opposition_list(p: Policy) -> Iterator[Problem]:
+    if not any(pur.objection is Objection.ABSOLUTE for pur in p.purposes.values()):
+        return
+    rid = p.rights.suppression_list_retention
+    rule = p.retention[rid]
+    path = ("retention", rid)
+    if Duration(years=3).exceeds(rule.period):
+        yield _warning(
+            (*path, "period"),
+            "opposition_list",
+            f"the list of people who objected to prospecting is kept {rule.period}; keep it at least 3 years",
+            CNIL_PROSPECTS,
+        )
+    elif _assumed(p, path):
+        yield _note(
+            path,
+            "opposition_list",
+            "the charter is silent on the list of people who objected to prospecting; "
+            f"the policy keeps it {rule.period}, "
+            "longer than prospect data, so that objections are honoured",
+            CNIL_PROSPECTS,
+        )
+
+
+def _archive(p: Policy) -> Iterator[Problem]:
+    for rid, rule in p.retention.items():
+        if rule.anchor is not Anchor.CONTRACT_END or rule.period.is_zero:
+            continue
+        path = ("retention", rid, "archive_after_anchor")
+        if not rule.archive_after_anchor:
+            yield _warning(
+                path,
+                "intermediate_archive",
+                f"'{rid}' data stay in the active base for {rule.period} after the contract ends; "
+                "move them to an intermediate archive with restricted access",
+                CNIL_ARCHIVE,
+            )
+        elif _assumed(p, path):
+            yield _note(
+                path,
+                "intermediate_archive",
+                "the charter says nothing of an intermediate archive; "
+                f"the policy archives '{rid}' data after the contract ends",
+                CNIL_ARCHIVE,
+            )
+
+
+def _identity(p: Policy) -> Iterator[Problem]:
+    iv = p.rights.identity_verification
+    path = ("rights", "identity_verification")
+    if iv.document_required is DocumentRequired.ALWAYS:
+        yield _warning(
+            (*path, "document_required"),
+            "identity_document",
+            "an identity document is asked with every request; the law allows asking more only on reasonable "
+            "doubt, and identity can be shown by other means "
+            "(client number, message from the address on file)",
+            IDENTITY,
+        )
+    if iv.delete_document is not DocumentDeletion.ON_VERIFICATION:
+        yield _warning(
+            (*path, "delete_document"),
+            "identity_document_kept",
+            "identity documents are kept after identity is confirmed",
+            ID_DELETION,
+        )
+
+
+def _channels(p: Policy) -> Iterator[Problem]:
+    yield _note(
+        ("rights", "submit_to"),
+        "rights_any_channel",
+        "the charter directs requests to "
+        + ", ".join(p.rights.submit_to)
+        + "; a request received by any channel of the controller starts the one-month clock, "
+        "and charte counts from that receipt",
+        RECEIPT,
+    )
+
+
+def _rights(p: Policy) -> Iterator[Problem]:
+    missing = [r.value for r in Right if r not in p.rights.granted]
+    if missing:
+        yield _warning(
+            ("rights", "granted"),
+            "rights_missing",
+            "rights not offered: "
+            + ", ".join(missing)
+            + "; the GDPR grants them where their conditions are met",
+            "GDPR Art. 15-21",
+        )
+    for sid, s in p.subject_categories.items():
+        indirect = [src.value for src in s.sources if src is not SourceKind.SUBJECT]
+        if indirect:
+            yield _note(
+                ("subject_categories", sid, "sources"),
+                "indirect_collection",
+                f"'{sid}' data may come from {', '.join(indirect)}: inform them within one month, "
+                "or at the first contact if earlier",
+                "GDPR Art. 14(3)",
+            )
+
+
+def _recordings(p: Policy) -> Iterator[Problem]:
+    rec = p.recordings
+    rule = p.retention[rec.retention]
+    if rule.period.exceeds(Duration(months=6)):
+        yield _warning(
+            ("retention", rec.retention, "period"),
+            "recording_retention",
+            f"recordings kept {rule.period}; the CNIL sets 6 months at most",
+            CNIL_RECORDINGS,
+        )
+    for i, pid in enumerate(rec.purposes):
+        purpose = p.purposes[pid]
+        if purpose.objection is not Objection.NONE and pid not in rec.opposition_stops:
+            yield _warning(
+                ("recordings", "purposes", i),
+                "recording_objection",
+                f"a caller's objection does not stop '{pid}', a purpose open to objection; "
+                "only compelling legitimate grounds can justify it",
+                "GDPR Art. 21(1)",
+            )
+
+
+def _audit(p: Policy) -> Iterator[Problem]:
+    period = p.retention[p.audit_retention].period
+    if Duration(months=6).exceeds(period) or period.exceeds(Duration(years=1)):
+        yield _warning(
+            ("retention", p.audit_retention, "period"),
+            "audit_retention",
+            f"access logs kept {period}; the CNIL recommends 6 months to 1 year unless justified",
+            CNIL_LOGGING,
+        )
+
+
+def _phone_prospecting(p: Policy, as_of: date) -> Iterator[Problem]:
+    if as_of < PHONE_CONSENT_FROM:
+        return
+    for pid, purpose in p.purposes.items():
+        if purpose.objection is Objection.ABSOLUTE and purpose.legal_basis.value != "consent":
+            yield _warning(
+                ("purposes", pid, "legal_basis"),
+                "phone_prospecting_consent",
+                f"'{pid}' rests on {purpose.legal_basis.value}; since 11 August 2026 canvassing by phone "
+                "needs the person's prior consent unless it concerns an ongoing contract",
+                PHONE_CONSENT,
+            )
+
+
+def _assumptions(p: Policy) -> Iterator[Problem]:
+    for a in p.assumptions:
+        yield Problem(
+            path=a.path,
+            message=f"assumption: {a.value} — {a.why}",
+            severity=Severity.NOTE,
+            code="assumption",
+            source="not stated by the charter",
+        )
+
+
+def lint_policy(policy: Policy, *, as_of: date) -> list[Problem]:
+    """Compliance warnings and notes on a valid policy, as of a calendar date."""
+    rules = (_prospects, _opposition_list, _archive, _identity, _channels, _rights, _recordings, _audit)
+    found = [problem for rule in rules for problem in rule(policy)]
+    found += _phone_prospecting(policy, as_of)
+    found += _assumptions(policy)
+    return found

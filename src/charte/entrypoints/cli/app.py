@@ -1,0 +1,60 @@
+"""The `charte` command line: its commands, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from charte import __version__
+from charte.domain.errors import DomainError
+from charte.entrypoints.cli import policy, register, serve
+from charte.entrypoints.cli.exits import Exit, report
+from charte.services.errors import ServiceError
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="charte",
+        help="charte: a data-protection charter as enforced code.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        # Plain usage errors: docs/cli.md promises one line per error on stderr, not a box.
+        rich_markup_mode=None,
+    )
+
+    @app.callback()
+    def _root(
+        version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+    ) -> None:
+        if version:
+            typer.echo(__version__)
+            raise typer.Exit(Exit.OK)
+
+    app.add_typer(policy.app, name="policy")
+    app.command(name="register")(register.register)
+    app.command(name="serve")(serve.serve)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code (docs/cli.md).
+
+    Typer reports its own usage errors (exit 2) in standalone mode; charte's errors are mapped
+    here, so that a refusal is 1 and a missing thing 3 whichever command raised it.
+    """
+    command = typer.main.get_command(build_app())
+    try:
+        command.main(args=list(argv) if argv is not None else None, prog_name="charte")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else Exit.REFUSED
+    except (DomainError, ServiceError) as exc:
+        return report(exc)
+    return Exit.OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

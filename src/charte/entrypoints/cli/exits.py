@@ -1,0 +1,26 @@
+"""The one mapping from errors to exit codes (docs/cli.md): 0 ok, 1 refused, 2 usage, 3 not found."""
+
+from __future__ import annotations
+
+import sys
+from enum import IntEnum
+
+from charte.domain.errors import DomainError, PolicyInvalid
+from charte.services.errors import NotFound, ServiceError
+
+
+class Exit(IntEnum):
+    OK = 0
+    REFUSED = 1
+    USAGE = 2
+    NOT_FOUND = 3
+
+
+def report(exc: DomainError | ServiceError) -> Exit:
+    """Print the error to stderr, one line per problem, and say which exit code it means."""
+    if isinstance(exc, PolicyInvalid):
+        for problem in exc.problems:
+            print(f"error: {problem.describe()}", file=sys.stderr)
+        return Exit.REFUSED
+    print(f"error: {exc}", file=sys.stderr)
+    return Exit.NOT_FOUND if isinstance(exc, NotFound) else Exit.REFUSED

@@ -1,0 +1,79 @@
+"""The web application: the public charter and the register as pages, and the API under /api/v1.
+
+Built by ``create_app`` from a wired container; nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import FastAPI, Query
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+
+from charte import __version__
+from charte.adapters.rendering.csv import render_csv
+from charte.adapters.rendering.html import render_html
+from charte.adapters.rendering.markdown import render_markdown
+from charte.bootstrap import Container
+from charte.domain.vocabulary import Language
+from charte.entrypoints.web.schemas import PolicySummary
+from charte.services.documents.charter import build_charter
+from charte.services.documents.register import build_register, register_entries
+from charte.services.ports import LoadedPolicy
+
+LangQuery = Annotated[Language, Query(description="Language of the page.")]
+
+
+def _nav(lang: Language) -> dict[str, str]:
+    return {
+        "Charte (fr)": "/charter?lang=fr",
+        "Charter (en)": "/charter?lang=en",
+        "Registre (Art. 30)" if lang is Language.FR else "Register (Art. 30)": f"/register?lang={lang.value}",
+        "CSV": f"/register.csv?lang={lang.value}",
+        "API": "/docs",
+    }
+
+
+def create_app(container: Container, loaded: LoadedPolicy | None = None) -> FastAPI:
+    """The app for one validated policy (loaded now when not given: an invalid one raises)."""
+    loaded = loaded or container.policies.load()
+    policy = loaded.policy
+    app = FastAPI(title="charte", version=__version__, summary="A data-protection charter as enforced code.")
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse(f"/charter?lang={policy.default_language.value}")
+
+    @app.get("/charter", response_class=HTMLResponse, tags=["pages"])
+    def charter_page(lang: LangQuery = Language.FR) -> str:
+        """The public charter, regenerated from the policy."""
+        return render_html(build_charter(policy, lang), links=_nav(lang))
+
+    @app.get("/charter.md", response_class=PlainTextResponse, tags=["pages"])
+    def charter_markdown(lang: LangQuery = Language.FR) -> str:
+        return render_markdown(build_charter(policy, lang))
+
+    @app.get("/register", response_class=HTMLResponse, tags=["pages"])
+    def register_page(lang: LangQuery = Language.FR) -> str:
+        """The record of processing activities (GDPR Art. 30(1))."""
+        return render_html(build_register(policy, lang), links=_nav(lang))
+
+    @app.get("/register.csv", response_class=PlainTextResponse, tags=["pages"])
+    def register_csv(lang: LangQuery = Language.FR) -> PlainTextResponse:
+        headers, entries = register_entries(policy, lang)
+        return PlainTextResponse(
+            render_csv(headers, (e.cells for e in entries)),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="register.csv"'},
+        )
+
+    @app.get("/healthz", tags=["operations"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "policy": policy.id}
+
+    @app.get("/api/v1/policy", response_model=PolicySummary, tags=["policy"])
+    def policy_summary() -> PolicySummary:
+        """The policy in force: its id, charter date, and what it declares."""
+        return PolicySummary.of(policy, loaded.source)
+
+    return app

@@ -1,0 +1,317 @@
+"""The engine's own sentences, in French and English.
+
+Only generic wording lives here — how a retention anchor, a legal basis or a right is said.
+Everything particular to a charter (names, labels, periods, recipients) comes from the policy.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from charte.domain.durations import Duration
+from charte.domain.vocabulary import Anchor, Language, LegalBasis, Right, RoleKind, SourceKind
+
+FR, EN = Language.FR, Language.EN
+
+_UNITS = {
+    FR: (("an", "ans"), ("mois", "mois"), ("jour", "jours")),
+    EN: (("year", "years"), ("month", "months"), ("day", "days")),
+}
+_AND = {FR: "et", EN: "and"}
+
+
+def duration(d: Duration, lang: Language) -> str:
+    """``P1Y6M`` -> "1 an et 6 mois" / "1 year and 6 months"."""
+    parts = [
+        f"{n} {names[0] if n == 1 else names[1]}"
+        for n, names in zip((d.years, d.months, d.days), _UNITS[lang], strict=True)
+        if n
+    ]
+    if not parts:
+        return {FR: "0 jour", EN: "0 days"}[lang]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {_AND[lang]} {parts[-1]}"
+
+
+def join(items: list[str], lang: Language) -> str:
+    """ "a, b et c" / "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {_AND[lang]} " + items[-1]
+
+
+_RETENTION = {
+    Anchor.CONTRACT_END: {
+        FR: "pendant toute la durée du contrat et pendant {d} après sa fin",
+        EN: "for the whole term of the contract and {d} after it ends",
+    },
+    Anchor.COLLECTION_OR_LAST_CONTACT: {
+        FR: "au plus {d} à compter de la collecte ou du dernier contact",
+        EN: "at most {d} from collection or from the last contact",
+    },
+    Anchor.LAST_DAY_DESIGNATED: {
+        FR: "uniquement pendant la désignation, et {d} après sa fin",
+        EN: "only while designated, and {d} after the designation ends",
+    },
+    Anchor.CALL_DATE: {FR: "{d} à compter de l'appel", EN: "{d} from the call"},
+    Anchor.OPPOSITION_DATE: {FR: "{d} à compter de l'opposition", EN: "{d} from the objection"},
+    Anchor.REQUEST_CLOSED: {
+        FR: "{d} après la clôture de la demande",
+        EN: "{d} after the request is closed",
+    },
+    Anchor.ENTRY_DATE: {FR: "{d} à compter de l'enregistrement", EN: "{d} from the entry"},
+}
+_WHILE_DESIGNATED = {
+    FR: "uniquement pendant le temps où vous êtes désigné(e)",
+    EN: "only for as long as you are designated",
+}
+
+
+def retention(anchor: Anchor, period: Duration, lang: Language) -> str:
+    if anchor is Anchor.LAST_DAY_DESIGNATED and period.is_zero:
+        return _WHILE_DESIGNATED[lang]
+    return _RETENTION[anchor][lang].format(d=duration(period, lang))
+
+
+LEGAL_BASIS = {
+    LegalBasis.CONSENT: {FR: "le consentement", EN: "consent"},
+    LegalBasis.CONTRACT: {FR: "l'exécution du contrat", EN: "performance of the contract"},
+    LegalBasis.PRE_CONTRACT: {
+        FR: "des mesures précontractuelles",
+        EN: "steps taken before entering into a contract",
+    },
+    LegalBasis.LEGAL_OBLIGATION: {FR: "une obligation légale", EN: "a legal obligation"},
+    LegalBasis.VITAL_INTERESTS: {FR: "la sauvegarde des intérêts vitaux", EN: "vital interests"},
+    LegalBasis.PUBLIC_TASK: {FR: "une mission d'intérêt public", EN: "a task in the public interest"},
+    LegalBasis.LEGITIMATE_INTEREST: {FR: "l'intérêt légitime", EN: "legitimate interest"},
+}
+
+SOURCE = {
+    SourceKind.SUBJECT: {FR: "directement auprès de vous", EN: "directly from you"},
+    SourceKind.PARTNER: {
+        FR: "auprès du partenaire par lequel vous nous avez connus",
+        EN: "from the partner through which you came to us",
+    },
+    SourceKind.REFERRAL: {
+        FR: "auprès du client qui vous parraine",
+        EN: "from the client who referred you",
+    },
+    SourceKind.CLIENT: {
+        FR: "auprès du client qui vous a désigné(e) ou déclaré(e)",
+        EN: "from the client who designated or registered you",
+    },
+}
+
+ROLE_KIND = {
+    RoleKind.STAFF: {FR: "Nos collaborateurs habilités", EN: "Our authorised staff"},
+    RoleKind.PROVIDER: {FR: "Nos prestataires", EN: "Our service providers"},
+    RoleKind.SUBCONTRACTOR: {FR: "Nos sous-traitants techniques", EN: "Our technical subcontractors"},
+    RoleKind.THIRD_PARTY: {FR: "Tiers destinataires", EN: "Third-party recipients"},
+}
+
+RIGHT = {
+    Right.ACCESS: {
+        FR: (
+            "Droit d'accès",
+            "connaître les données personnelles vous concernant dont nous disposons et en obtenir une copie (art. 15 RGPD).",
+        ),
+        EN: (
+            "Right of access",
+            "know which personal data about you we hold and obtain a copy (GDPR Art. 15).",
+        ),
+    },
+    Right.RECTIFICATION: {
+        FR: (
+            "Droit de rectification",
+            "faire rectifier vos données si elles sont inexactes ou incomplètes (art. 16 RGPD).",
+        ),
+        EN: (
+            "Right to rectification",
+            "have your data corrected if they are inaccurate or incomplete (GDPR Art. 16).",
+        ),
+    },
+    Right.ERASURE: {
+        FR: (
+            "Droit à l'effacement",
+            "demander la suppression de vos données, sauf lorsque la réglementation nous oblige ou nous autorise à les conserver (art. 17 RGPD).",
+        ),
+        EN: (
+            "Right to erasure",
+            "ask for your data to be deleted, except where the law obliges or allows us to keep them (GDPR Art. 17).",
+        ),
+    },
+    Right.OPPOSITION: {
+        FR: (
+            "Droit d'opposition",
+            "vous opposer à tout moment à certaines utilisations de vos données, et sans motif à la prospection (art. 21 RGPD).",
+        ),
+        EN: (
+            "Right to object",
+            "object at any time to some uses of your data, and without giving reasons to prospecting (GDPR Art. 21).",
+        ),
+    },
+    Right.RESTRICTION: {
+        FR: (
+            "Droit à la limitation",
+            "faire geler l'utilisation de vos données, notamment le temps de vérifier une autre demande (art. 18 RGPD).",
+        ),
+        EN: (
+            "Right to restriction",
+            "have the use of your data frozen, in particular while another request is being checked (GDPR Art. 18).",
+        ),
+    },
+    Right.PORTABILITY: {
+        FR: (
+            "Droit à la portabilité",
+            "récupérer les données que vous nous avez fournies, dans un format structuré, pour vous ou pour un tiers de votre choix (art. 20 RGPD).",
+        ),
+        EN: (
+            "Right to data portability",
+            "receive the data you provided to us in a structured format, for yourself or a third party of your choice (GDPR Art. 20).",
+        ),
+    },
+}
+
+_T: dict[str, dict[Language, str]] = {
+    "updated": {FR: "Mis à jour le {d}", EN: "Updated on {d}"},
+    "intro": {
+        FR: "{c} traite des données personnelles qui peuvent concerner des clients, des prospects ou toute personne en contact avec ses services. La présente charte vous informe de l'utilisation qui est faite de vos données et de la manière dont nous les protégeons.",
+        EN: "{c} processes personal data that may concern clients, prospects or anyone in contact with its services. This charter tells you how your data are used and how we protect them.",
+    },
+    "h.why": {
+        FR: "Pourquoi avons-nous besoin de données personnelles ?",
+        EN: "Why do we need personal data?",
+    },
+    "why": {
+        FR: "Nous traitons vos données personnelles pour les finalités suivantes :",
+        EN: "We process your personal data for the following purposes:",
+    },
+    "h.what": {
+        FR: "Quelles données sont collectées et dans quel objectif ?",
+        EN: "Which data are collected, and for what?",
+    },
+    "subject": {FR: "Si vous êtes : {s}", EN: "If you are: {s}"},
+    "collected": {FR: "Données collectées : {x}.", EN: "Data collected: {x}."},
+    "from": {FR: "Ces données sont collectées {x}.", EN: "These data are collected {x}."},
+    "for": {FR: "Elles sont traitées pour : {x}.", EN: "They are processed for: {x}."},
+    "kept": {FR: "Nous les conservons {x}.", EN: "We keep them {x}."},
+    "h.calls": {FR: "Enregistrement des conversations téléphoniques", EN: "Recording of phone calls"},
+    "calls.partial": {
+        FR: "{c} enregistre une partie des appels à destination de ses services",
+        EN: "{c} records some of the calls to its services",
+    },
+    "calls.systematic": {
+        FR: "{c} enregistre l'ensemble des appels à destination de ses services, conformément à {law}",
+        EN: "{c} records every call to its services, as required by {law}",
+    },
+    "calls.none": {FR: "{c} n'enregistre pas les appels", EN: "{c} does not record calls"},
+    "calls.live": {FR: " et peut réaliser de la double écoute", EN: " and may listen in live"},
+    "calls.li": {
+        FR: "Ces enregistrements sont utilisés au titre de notre intérêt légitime, sauf opposition de votre part, pour :",
+        EN: "These recordings are used on the basis of our legitimate interest, unless you object, for:",
+    },
+    "calls.other": {
+        FR: "Ils peuvent aussi être utilisés, même en cas d'opposition, pour :",
+        EN: "They may also be used, even if you object, for:",
+    },
+    "calls.who": {
+        FR: "Ils sont destinés aux seules personnes habilitées : {x}.",
+        EN: "Only authorised people may access them: {x}.",
+    },
+    "calls.kept": {
+        FR: "Ils sont conservés {x}, sauf en cas de contentieux où ils sont conservés pour la durée du contentieux et jusqu'à l'expiration des voies de recours.",
+        EN: "They are kept {x}, except in litigation, where they are kept for as long as it lasts and until all appeal routes are exhausted.",
+    },
+    "h.access": {
+        FR: "Qui peut avoir accès à vos données personnelles ?",
+        EN: "Who may access your personal data?",
+    },
+    "access": {
+        FR: "Chacun n'accède qu'aux données nécessaires à sa mission, pour les finalités indiquées.",
+        EN: "Each accesses only the data needed for their task, for the stated purposes.",
+    },
+    "recipient": {FR: "{r} — pour : {p}", EN: "{r} — for: {p}"},
+    "h.basis": {
+        FR: "Quelle est la base légale du traitement ?",
+        EN: "What is the legal basis of the processing?",
+    },
+    "basis": {
+        FR: "Nos traitements reposent sur {x}. Pour chaque finalité :",
+        EN: "Our processing rests on {x}. For each purpose:",
+    },
+    "h.commit": {FR: "Quels sont nos engagements ?", EN: "What are our commitments?"},
+    "commit": {
+        FR: "Nous ne collectons que les données strictement nécessaires aux finalités ci-dessus, et leur utilisation se limite exclusivement à ces finalités.",
+        EN: "We collect only the data strictly necessary for the purposes above, and use them for those purposes only.",
+    },
+    "h.measures": {
+        FR: "Que mettons-nous en œuvre pour respecter nos engagements ?",
+        EN: "What do we do to keep our commitments?",
+    },
+    "transfers.none": {
+        FR: "Vos données ne sont pas transférées hors de l'Union européenne.",
+        EN: "Your data are not transferred outside the European Union.",
+    },
+    "transfers.some": {
+        FR: "Vos données peuvent être transférées hors de l'Union européenne :",
+        EN: "Your data may be transferred outside the European Union:",
+    },
+    "h.rights": {
+        FR: "Quels sont vos droits concernant vos données personnelles ?",
+        EN: "What are your rights over your personal data?",
+    },
+    "right": {FR: "{n} : vous pouvez {d}", EN: "{n}: you may {d}"},
+    "deadline": {
+        FR: "Nous répondons dans un délai de {r} à compter de la réception de votre demande ; ce délai peut être prolongé de {e} en raison de la complexité ou du nombre de demandes, et nous vous en informons alors dans le premier délai.",
+        EN: "We answer within {r} of receiving your request; this may be extended by {e} because of complexity or the number of requests, in which case we tell you within the first period.",
+    },
+    "h.how": {FR: "Comment exercer vos droits ?", EN: "How to exercise your rights?"},
+    "how.always": {
+        FR: "Vous pouvez exercer vos droits, sous réserve de la fourniture d'une pièce justificative d'identité, en adressant votre demande :",
+        EN: "You may exercise your rights, subject to providing proof of identity, by sending your request to:",
+    },
+    "how.doubt": {
+        FR: "Vous pouvez exercer vos droits en adressant votre demande ci-dessous ; en cas de doute raisonnable sur votre identité, nous pourrons vous demander des informations complémentaires :",
+        EN: "You may exercise your rights by sending your request below; if we have reasonable doubts about your identity we may ask for more information:",
+    },
+    "how.never": {
+        FR: "Vous pouvez exercer vos droits en adressant votre demande :",
+        EN: "You may exercise your rights by sending your request to:",
+    },
+    "dpo.email": {FR: "par e-mail : {e}", EN: "by email: {e}"},
+    "dpo.post": {FR: "par courrier : {a}", EN: "by post: {a}"},
+    "h.complaint": {FR: "Réclamation auprès de la {n}", EN: "Complaint to the {n}"},
+    "complaint": {
+        FR: "Vous disposez du droit d'introduire une réclamation auprès de la {f} ({n}) si vous considérez que le traitement de données vous concernant constitue une violation des dispositions légales : {u} ; {a}.",
+        EN: "You have the right to lodge a complaint with the {f} ({n}) if you consider that the processing of your data breaches the law: {u}; {a}.",
+    },
+    # The record of processing activities (GDPR Art. 30(1)).
+    "register.title": {FR: "Registre des activités de traitement", EN: "Record of processing activities"},
+    "register.intro": {
+        FR: "Registre tenu par {c} en qualité de responsable de traitement (article 30.1 du RGPD), établi à partir de la charte du {d}.",
+        EN: "Record kept by {c} as controller (GDPR Article 30(1)), generated from the charter of {d}.",
+    },
+    "col.field": {FR: "Rubrique", EN: "Field"},
+    "col.value": {FR: "Contenu", EN: "Content"},
+    "col.activity": {FR: "Activité de traitement", EN: "Processing activity"},
+    "col.controller": {FR: "Responsable du traitement et coordonnées", EN: "Controller and contact details"},
+    "col.dpo": {FR: "Délégué à la protection des données", EN: "Data protection officer"},
+    "col.purposes": {FR: "Finalités", EN: "Purposes"},
+    "col.basis": {FR: "Base légale", EN: "Legal basis"},
+    "col.subjects": {FR: "Catégories de personnes concernées", EN: "Categories of data subjects"},
+    "col.data": {FR: "Catégories de données", EN: "Categories of personal data"},
+    "col.recipients": {FR: "Destinataires", EN: "Recipients"},
+    "col.transfers": {FR: "Transferts hors Union européenne", EN: "Transfers outside the EU"},
+    "col.retention": {FR: "Durées de conservation", EN: "Retention periods"},
+    "col.security": {FR: "Mesures de sécurité", EN: "Security measures"},
+    "none": {FR: "Aucun", EN: "None"},
+}
+
+
+def t(key: str, lang: Language, **values: str) -> str:
+    """The sentence ``key`` in ``lang`` with its placeholders filled."""
+    return _T[key][lang].format(**values)
+
+
+def day(d: date, lang: Language) -> str:
+    """A date as the reader writes it: 28/03/2024 in French, 2024-03-28 in English."""
+    return d.strftime("%d/%m/%Y") if lang is FR else d.isoformat()

@@ -1,0 +1,30 @@
+"""Errors raised by use cases and by the ports they call.
+
+    ServiceError
+     └── NotFound             something named by the caller does not exist
+          └── PolicyNotFound  no policy file at the given location
+
+Domain errors (``charte.domain.errors``) pass through services unchanged; entry points map both
+families to exit codes (``charte.entrypoints.cli.exits``) and HTTP statuses in one place each.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of every error a use case raises."""
+
+
+class NotFound(ServiceError):
+    """The caller named something that does not exist."""
+
+    def __init__(self, what: str, ref: str) -> None:
+        self.what, self.ref = what, ref
+        super().__init__(f"{what} not found: {ref}")
+
+
+class PolicyNotFound(NotFound):
+    """No policy file where the caller (or ``CHARTE_POLICY``) pointed."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__("policy file", location)
