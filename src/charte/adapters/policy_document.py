@@ -42,6 +42,18 @@ from charte.domain.policy import (
 from charte.domain.problems import KeyPath, ProblemList
 
 SUPPORTED_FORMAT = 1
+
+# What a missing key should hold, for the keys whose absence users most often need explained.
+_MISSING_HINTS = {
+    "retention": "the id of a rule declared under 'retention' (every subject category needs one)",
+    "legal_basis": "one of " + ", ".join(b.value for b in v.LegalBasis) + " (GDPR Art. 6(1))",
+    "objection": "none, grounds or absolute (GDPR Art. 21)",
+    "period": "an ISO 8601 duration such as P5Y or P6M",
+    "anchor": "one of " + ", ".join(a.value for a in v.Anchor),
+    "on_erasure_request": "{action: erase} or {action: keep_until_purge, ground: ...}",
+    "label": "a text per language, e.g. {fr: ..., en: ...}",
+    "grants": "a list of {purposes, subjects, fields}",
+}
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 _ABSENT = object()
@@ -77,7 +89,9 @@ class _Reader:
                     code="unknown_key",
                 )
         for key in sorted(required - set(value)):
-            self.problems.add((*path, key), f"missing key '{key}'", code="missing_key")
+            self.problems.add(
+                (*path, key), f"missing key '{key}'", expected=_MISSING_HINTS.get(key), code="missing_key"
+            )
         return value
 
     def entries(self, data: Mapping[str, Any], key: str, path: KeyPath) -> list[tuple[str, Any]]:

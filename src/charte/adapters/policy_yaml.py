@@ -72,6 +72,8 @@ class _Builder:
                     expected="each key once per mapping",
                 )
                 continue
+            # A key's own line, not its value's: a nested mapping's value starts a line lower.
+            self.doc.lines[(*path, key)] = key_node.start_mark.line + 1
             out[key] = self.build(value_node, (*path, key))
         return self._unwrap_assumption(out, path)
 

@@ -25,13 +25,18 @@ def build_app() -> typer.Typer:
         rich_markup_mode=None,
     )
 
-    @app.callback()
-    def _root(
-        version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
-    ) -> None:
-        if version:
+    def _version(value: bool) -> None:
+        if value:
             typer.echo(__version__)
             raise typer.Exit(Exit.OK)
+
+    @app.callback()
+    def _root(
+        version: bool = typer.Option(
+            False, "--version", help="Print the version and exit.", is_eager=True, callback=_version
+        ),
+    ) -> None:
+        """charte: a data-protection charter as enforced code."""
 
     app.add_typer(policy.app, name="policy")
     app.command(name="register")(register.register)

@@ -1,0 +1,104 @@
+"""`charte serve`: the charter and the register as pages over real HTTP (issue 2, §1)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import POLICIES
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(port: int, policy: str | None = None) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CHARTE_POLICY"}
+    if policy:
+        env["CHARTE_POLICY"] = policy
+    return subprocess.Popen(
+        [sys.executable, "-m", "charte", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = free_port()
+    proc = start(port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"charte serve did not start: {proc.communicate()[1]}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_the_home_page_leads_to_the_charter_in_the_default_language(server):
+    """The README's main command opens on the public charter (French first, as the policy lists)."""
+    response = httpx.get(f"{server}/", follow_redirects=True)
+    assert response.status_code == 200
+    assert str(response.url).endswith("/charter?lang=fr")
+    assert "<h1>Charte de protection des données</h1>" in response.text
+
+
+def test_the_charter_is_served_in_english(server):
+    response = httpx.get(f"{server}/charter", params={"lang": "en"})
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.text
+    assert "Who may access your personal data?" in response.text
+
+
+def test_the_register_is_served_as_html_and_csv(server):
+    """The Art. 30 record of processing activities, as a page and as a download."""
+    page = httpx.get(f"{server}/register")
+    assert page.status_code == 200
+    assert "Registre des activités de traitement" in page.text
+    download = httpx.get(f"{server}/register.csv", params={"lang": "en"})
+    assert download.headers["content-type"].startswith("text/csv")
+    assert download.text.splitlines()[0].startswith("Processing activity,")
+
+
+def test_an_unknown_language_is_a_client_error_naming_the_parameter(server):
+    """Bad input gets a clear message naming the field (brief: errors)."""
+    response = httpx.get(f"{server}/charter", params={"lang": "de"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "lang"]
+
+
+def test_the_api_describes_the_policy_in_force_and_publishes_its_openapi(server):
+    """/api/v1 is a contract: the policy summary and its OpenAPI schema."""
+    summary = httpx.get(f"{server}/api/v1/policy").json()
+    assert summary["id"] == "ima-protect"
+    assert summary["charter_updated_on"] == "2024-03-28"
+    assert "/api/v1/policy" in httpx.get(f"{server}/openapi.json").json()["paths"]
+
+
+def test_serve_refuses_to_start_on_an_invalid_policy():
+    """Nothing is served from a policy that does not validate: exit 1 with the located error."""
+    proc = start(free_port(), policy=str(POLICIES / "bad" / "duration_not_iso.yaml"))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert "duration_not_iso.yaml:51: retention.client.period: not an ISO 8601 duration" in err

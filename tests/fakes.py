@@ -1,0 +1,20 @@
+"""Fakes for the ports (no mocks): small, real implementations that tests control."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+
+@dataclass
+class FixedClock:
+    """A clock stopped on a given Paris calendar day."""
+
+    day: date
+
+    def now(self) -> datetime:
+        return datetime.combine(self.day, time(12, 0), tzinfo=ZoneInfo("Europe/Paris"))
+
+    def today(self) -> date:
+        return self.day

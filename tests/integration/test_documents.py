@@ -1,0 +1,144 @@
+"""Documents generated from the policy: the public charter and the Art. 30 register (issue 2, §5)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from html.parser import HTMLParser
+
+import pytest
+
+from charte.adapters.rendering import render_document
+from charte.adapters.rendering.csv import render_csv
+from charte.domain.policy import Text
+from charte.domain.vocabulary import Language, Right
+from charte.services.documents.charter import build_charter
+from charte.services.documents.register import build_register, register_entries
+
+FR, EN = Language.FR, Language.EN
+
+# Written by hand, independently of the wording module: how each period of the shipped policy reads.
+PERIOD_WORDS = {
+    ("P5Y", FR): "5 ans", ("P5Y", EN): "5 years",
+    ("P2Y", FR): "2 ans", ("P2Y", EN): "2 years",
+    ("P6M", FR): "6 mois", ("P6M", EN): "6 months",
+    ("P0D", FR): "désigné", ("P0D", EN): "designated",
+}  # fmt: skip
+RIGHT_NAMES = {
+    FR: {"access": "Droit d'accès", "rectification": "Droit de rectification",
+         "erasure": "Droit à l'effacement", "opposition": "Droit d'opposition", "restriction": "Droit à la limitation",
+         "portability": "Droit à la portabilité"},
+    EN: {"access": "Right of access", "rectification": "Right to rectification",
+         "erasure": "Right to erasure",
+         "opposition": "Right to object", "restriction": "Right to restriction",
+         "portability": "Right to data portability"},
+}  # fmt: skip
+
+
+def charter_text(policy, lang: Language) -> str:
+    return render_document(build_charter(policy, lang), "md").replace("\\", "")
+
+
+@pytest.mark.parametrize("lang", [FR, EN])
+class TestCharter:
+    def test_each_retention_period_of_the_policy_appears(self, shipped, lang):
+        """Issue 2, §5: each retention period of the shipped policy appears in the charter."""
+        text = charter_text(shipped, lang)
+        used = {s.retention for s in shipped.subject_categories.values()} | {shipped.recordings.retention}
+        for rid in used:
+            assert PERIOD_WORDS[(str(shipped.retention[rid].period), lang)] in text, rid
+
+    def test_each_recipient_group_appears(self, shipped, lang):
+        """Issue 2, §5 and seed « Qui peut avoir accès »: every role, staff and external, is named."""
+        text = charter_text(shipped, lang)
+        missing = [rid for rid, role in shipped.roles.items() if role.label(lang) not in text]
+        assert missing == []
+
+    def test_each_right_and_how_to_exercise_it_appears(self, shipped, lang):
+        """Seed « Quels sont vos droits » and « Comment mettre en œuvre »: six rights, the DPO, the CNIL."""
+        text = charter_text(shipped, lang)
+        for right in shipped.rights.granted:
+            assert RIGHT_NAMES[lang][right.value] in text
+        assert shipped.dpo.email in text
+        assert "79000 Niort" in text
+        assert shipped.supervisory_authority.complaint_url in text
+
+    def test_a_right_the_policy_does_not_grant_is_not_promised(self, shipped, lang):
+        """The charter says only what the policy encodes: drop a right, it disappears."""
+        policy = replace(shipped, rights=replace(shipped.rights, granted=(Right.ACCESS,)))
+        text = charter_text(policy, lang)
+        assert RIGHT_NAMES[lang]["access"] in text
+        assert RIGHT_NAMES[lang]["portability"] not in text
+
+    def test_the_html_charter_is_well_formed_and_in_its_language(self, shipped, lang):
+        """The served page declares its language and balances its tags."""
+        page = render_document(build_charter(shipped, lang), "html")
+        assert f'<html lang="{lang.value}">' in page
+        checker = TagBalance()
+        checker.feed(page)
+        assert checker.stack == []
+
+
+class TagBalance(HTMLParser):
+    VOID = frozenset({"meta", "br", "img", "input", "link"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack, f"</{tag}> closes nothing"
+        assert self.stack[-1] == tag, f"unbalanced </{tag}>"
+        self.stack.pop()
+
+
+@pytest.mark.parametrize("lang", [FR, EN])
+class TestRegister:
+    def test_no_field_of_any_activity_is_empty(self, shipped, lang):
+        """GDPR Art. 30(1): every activity states controller, DPO, purposes, bases, subjects, data,
+        recipients, transfers, retention and security measures — none may be empty."""
+        headers, entries = register_entries(shipped, lang)
+        assert len(headers) == 11
+        assert [e.activity for e in entries] == list(shipped.activities)
+        empty = [
+            (e.activity, headers[i]) for e in entries for i, cell in enumerate(e.cells) if not cell.strip()
+        ]
+        assert empty == []
+
+    def test_the_csv_has_one_row_per_activity_and_no_empty_cell(self, shipped, lang):
+        """`charte register --format csv` is the same record, machine-readable."""
+        headers, entries = register_entries(shipped, lang)
+        rows = list(csv.reader(io.StringIO(render_csv(headers, (e.cells for e in entries)))))
+        assert rows[0] == list(headers)
+        assert len(rows) == 1 + len(shipped.activities)
+        assert all(cell.strip() for row in rows for cell in row)
+
+    def test_transfers_outside_the_eu_are_stated_even_when_there_are_none(self, shipped, lang):
+        """Art. 30(1)(e): "none" is written out, not left blank."""
+        _, entries = register_entries(shipped, lang)
+        assert {e.cells[8] for e in entries} == {"Aucun" if lang is FR else "None"}
+
+    def test_every_activity_has_a_section_in_the_markdown_and_html(self, shipped, lang):
+        """The register renders as md and html with one table per activity."""
+        doc = build_register(shipped, lang)
+        md = render_document(doc, "md")
+        html = render_document(doc, "html")
+        for activity in shipped.activities.values():
+            assert f"## {activity.name(lang)}" in md
+            assert f'<table id="{activity.id}">' in html
+
+
+def test_markup_in_policy_texts_is_escaped(minimal):
+    """A label is text, never markup: no injected HTML in pages, no broken Markdown tables."""
+    evil = Text({FR: "<script>alert(1)</script> | *x*", EN: "<b>b</b>"})
+    activity = replace(minimal.activities["contracts"], name=evil)
+    policy = replace(minimal, activities={**minimal.activities, "contracts": activity})
+    doc = build_register(policy, FR)
+    assert "<script>" not in render_document(doc, "html")
+    assert "&lt;script&gt;" in render_document(doc, "html")
+    assert "\\<script\\>alert(1)\\</script\\> \\| \\*x\\*" in render_document(doc, "md")

@@ -1,0 +1,167 @@
+"""Rules a policy must obey to be enforceable (issue 2, §4): references resolve, the law holds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from charte.domain.durations import Duration
+from charte.domain.policy import ErasureEffect, Inferred, Policy
+from charte.domain.policy_checks import check_policy
+from charte.domain.vocabulary import (
+    Anchor,
+    ContactKind,
+    DocumentRequired,
+    ErasureAction,
+    IdentityMethod,
+    Inference,
+    InferenceTarget,
+    LegalBasis,
+    Objection,
+    RecordingMode,
+)
+
+
+def codes(policy: Policy) -> list[str]:
+    return [p.code for p in check_policy(policy)]
+
+
+def with_purpose(policy: Policy, pid: str, **changes) -> Policy:
+    return replace(policy, purposes={**policy.purposes, pid: replace(policy.purposes[pid], **changes)})
+
+
+def with_retention(policy: Policy, rid: str, **changes) -> Policy:
+    return replace(policy, retention={**policy.retention, rid: replace(policy.retention[rid], **changes)})
+
+
+def test_the_minimal_fixture_and_the_shipped_policy_pass_every_check(minimal, shipped):
+    """Both policies the suite builds on are valid, so failures elsewhere mean what they say."""
+    assert check_policy(minimal) == []
+    assert check_policy(shipped) == []
+
+
+class TestObjection:
+    @pytest.mark.parametrize("basis", [LegalBasis.LEGAL_OBLIGATION, LegalBasis.CONTRACT, LegalBasis.CONSENT])
+    def test_objection_is_refused_on_bases_that_give_no_right_to_object(self, minimal, basis):
+        """GDPR Art. 21(1): objection exists only against legitimate-interest or public-task processing."""
+        policy = with_purpose(minimal, "rights_handling", legal_basis=basis, objection=Objection.GROUNDS)
+        problems = check_policy(policy)
+        assert [(p.code, p.path) for p in problems] == [
+            ("objection_basis", ("purposes", "rights_handling", "objection"))
+        ]
+        assert "Art. 21(1)" in (problems[0].expected or "")
+
+    def test_legitimate_interest_without_objection_is_refused(self, minimal):
+        """GDPR Art. 21(1): a legitimate-interest purpose must let the subject object."""
+        policy = with_purpose(minimal, "quality_monitoring", objection=Objection.NONE)
+        assert "objection_basis" in codes(policy)
+
+
+class TestInference:
+    def test_inferring_staff_emotions_is_refused(self, minimal):
+        """AI Act art. 5(1)(f): no emotion recognition of people at work (issue 2, §3)."""
+        infers = (Inferred(Inference.EMOTION, (InferenceTarget.STAFF, InferenceTarget.DATA_SUBJECTS)),)
+        problems = check_policy(with_purpose(minimal, "quality_monitoring", infers=infers))
+        assert [p.code for p in problems] == ["prohibited_inference"]
+        assert "5(1)(f)" in (problems[0].expected or "")
+
+    def test_inferring_topics_of_calls_is_allowed(self, minimal):
+        """Only the prohibited practice is refused: topic analysis of calls is not emotion recognition."""
+        infers = (Inferred(Inference.TOPIC, (InferenceTarget.STAFF,)),)
+        assert check_policy(with_purpose(minimal, "quality_monitoring", infers=infers)) == []
+
+
+class TestRecordings:
+    def test_recording_every_call_needs_a_cited_legal_requirement(self, minimal):
+        """CNIL: no systematic recording unless a law requires it, whatever the purpose (issue 2, §3)."""
+        systematic = replace(minimal, recordings=replace(minimal.recordings, mode=RecordingMode.SYSTEMATIC))
+        assert codes(systematic) == ["systematic_recording"]
+        cited = replace(
+            systematic, recordings=replace(systematic.recordings, legal_requirement="Code X art. 1")
+        )
+        assert check_policy(cited) == []
+
+    def test_a_share_of_one_hundred_percent_is_systematic_recording(self, minimal):
+        """Recording 100 % of calls under `partial` is still systematic recording."""
+        policy = replace(minimal, recordings=replace(minimal.recordings, share=1.0))
+        assert codes(policy) == ["systematic_recording"]
+
+    def test_opposition_cannot_stop_a_purpose_that_allows_no_objection(self, minimal):
+        """The seed: opposition stops the legitimate-interest uses, not the legal-obligation ones."""
+        stops = ("quality_monitoring", "rights_handling")
+        policy = replace(minimal, recordings=replace(minimal.recordings, opposition_stops=stops))
+        assert codes(policy) == ["objection_basis"]
+
+    def test_a_listener_needs_a_grant_to_the_audio(self, minimal):
+        """The seed: recordings are for authorised people only; a listener without a grant is a gap."""
+        agent = minimal.roles["agent"]
+        grant = replace(agent.grants[0], fields=("last_name",))
+        policy = replace(minimal, roles={"agent": replace(agent, grants=(grant,))})
+        assert codes(policy) == ["listener_grant"]
+
+
+class TestRetention:
+    def test_keeping_data_despite_erasure_needs_an_article_17_3_ground(self, minimal):
+        """The seed: erasure does not apply where rules oblige or authorise keeping — say which (17(3))."""
+        policy = with_retention(
+            minimal, "client", on_erasure_request=ErasureEffect(ErasureAction.KEEP_UNTIL_PURGE)
+        )
+        assert codes(policy) == ["erasure_ground"]
+
+    def test_contacts_reset_only_a_clock_anchored_on_the_last_contact(self, minimal):
+        """Which contacts reset the prospect clock is policy, and only for that anchor (issue 2, §3)."""
+        policy = with_retention(minimal, "client", contacts_reset_clock=(ContactKind.INBOUND,))
+        assert codes(policy) == ["retention_anchor"]
+
+    def test_an_archive_nobody_may_read_is_refused(self, minimal):
+        """Archived client data stay readable by the roles with archive access (issue 5 reads this)."""
+        policy = replace(minimal, roles={"agent": replace(minimal.roles["agent"], archive_access=False)})
+        assert codes(policy) == ["archive_access"]
+
+
+class TestRights:
+    def test_reply_deadline_and_extension_are_capped_by_the_gdpr(self, minimal):
+        """GDPR Art. 12(3): one month, extendable by two further months."""
+        rights = replace(
+            minimal.rights, reply_within=Duration(months=1, days=1), extension_up_to=Duration(months=3)
+        )
+        assert codes(replace(minimal, rights=rights)) == ["rights_deadline", "rights_deadline"]
+
+    def test_requiring_a_document_needs_documents_among_the_methods(self, minimal):
+        """A policy that always asks an ID document must accept one."""
+        iv = replace(minimal.rights.identity_verification, document_required=DocumentRequired.ALWAYS)
+        assert codes(replace(minimal, rights=replace(minimal.rights, identity_verification=iv))) == [
+            "identity_method"
+        ]
+        iv = replace(iv, methods=(IdentityMethod.DOCUMENT,))
+        assert check_policy(replace(minimal, rights=replace(minimal.rights, identity_verification=iv))) == []
+
+
+class TestReferences:
+    def test_every_reference_names_what_was_declared(self, minimal):
+        """Unknown ids are refused with the list of declared ones (issue 2, §4)."""
+        activity = replace(minimal.activities["contracts"], recipients=("agent", "ghost"))
+        problems = check_policy(replace(minimal, activities={**minimal.activities, "contracts": activity}))
+        assert [(p.path, p.found) for p in problems] == [
+            (("activities", "contracts", "recipients", 1), "'ghost'")
+        ]
+        assert problems[0].expected == "one of the roles declared under 'roles' (agent)"
+
+    def test_retention_references_must_resolve(self, minimal):
+        """The audit log and the suppression list name retention rules that must exist."""
+        rights = replace(minimal.rights, suppression_list_retention="nope")
+        policy = replace(minimal, rights=rights, audit_retention="gone")
+        assert [p.path for p in check_policy(policy)] == [
+            ("rights", "suppression_list_retention"),
+            ("audit", "retention"),
+        ]
+
+    def test_a_subject_category_outside_every_activity_is_refused(self, minimal):
+        """GDPR Art. 30(1)(c): the register must name every category of data subjects."""
+        activities = {"contracts": minimal.activities["contracts"]}
+        assert codes(replace(minimal, activities=activities)) == ["register_coverage"]
+
+    def test_an_anchor_change_alone_keeps_a_policy_valid(self, minimal):
+        """Anchors are engine vocabulary: any of them may start any rule's clock."""
+        assert check_policy(with_retention(minimal, "client", anchor=Anchor.ENTRY_DATE)) == []

@@ -1,0 +1,99 @@
+"""Compliance notes: where a charter is looser or stricter than GDPR/CNIL, with sources (issue 2, §4)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from charte.domain.durations import Duration
+from charte.domain.policy import Policy
+from charte.domain.policy_lint import lint_policy
+from charte.domain.problems import Severity
+from charte.domain.vocabulary import ContactKind, LegalBasis
+
+TODAY = date(2026, 11, 26)
+
+
+def findings(policy: Policy, as_of: date = TODAY) -> dict[str, Severity]:
+    return {p.code: p.severity for p in lint_policy(policy, as_of=as_of) if p.code != "assumption"}
+
+
+def with_retention(policy: Policy, rid: str, **changes) -> Policy:
+    return replace(policy, retention={**policy.retention, rid: replace(policy.retention[rid], **changes)})
+
+
+class TestShippedPolicy:
+    def test_the_shipped_policy_gets_the_notes_the_issue_lists(self, shipped):
+        """Prospects stricter than CNIL, opposition list, ID documents, archive, any-channel receipt."""
+        found = findings(shipped)
+        assert found["prospect_retention"] is Severity.NOTE  # 2 years < CNIL's 3: stricter, fine
+        assert found["opposition_list"] is Severity.NOTE  # charter silent, policy adds 3 years
+        assert found["identity_document"] is Severity.WARNING  # GDPR Art. 12(6)
+        assert found["intermediate_archive"] is Severity.NOTE  # charter silent, policy archives
+        assert found["rights_any_channel"] is Severity.NOTE  # GDPR Art. 12(3)
+
+    def test_every_assumption_of_the_shipped_policy_is_listed(self, shipped):
+        """Values the seed does not state are marked `assumption: true` and `policy lint` lists them."""
+        listed = [p for p in lint_policy(shipped, as_of=TODAY) if p.code == "assumption"]
+        assert len(listed) == len(shipped.assumptions) >= 10
+        assert all(p.message.startswith("assumption: ") and " — " in p.message for p in listed)
+
+    def test_every_finding_cites_a_source(self, shipped):
+        """Each note comes with its source, so the DPO can answer the CNIL."""
+        assert all(p.source for p in lint_policy(shipped, as_of=TODAY))
+
+
+class TestRules:
+    def test_prospects_kept_longer_than_the_cnil_allows_is_a_warning(self, minimal):
+        """CNIL référentiel: prospects at most 3 years from the last contact."""
+        policy = with_retention(minimal, "prospect", period=Duration(years=3, months=1))
+        assert findings(policy)["prospect_retention"] is Severity.WARNING
+
+    def test_outbound_contacts_resetting_the_prospect_clock_is_a_warning(self, minimal):
+        """CNIL: only contacts coming from the prospect count as "dernier contact"."""
+        policy = with_retention(minimal, "prospect", contacts_reset_clock=(ContactKind.OUTBOUND,))
+        assert findings(policy)["prospect_last_contact"] is Severity.WARNING
+
+    def test_an_opposition_list_kept_under_three_years_is_a_warning(self, minimal):
+        """CNIL: keep what is needed to honour an objection to prospecting at least 3 years."""
+        policy = with_retention(minimal, "opposition_list", period=Duration(years=2))
+        assert findings(policy)["opposition_list"] is Severity.WARNING
+
+    def test_contract_data_without_an_intermediate_archive_is_a_warning(self, minimal):
+        """CNIL: evidence kept after the contract belongs in an intermediate archive."""
+        policy = with_retention(minimal, "client", archive_after_anchor=False)
+        assert findings(policy)["intermediate_archive"] is Severity.WARNING
+
+    def test_recordings_kept_beyond_six_months_is_a_warning(self, minimal):
+        """CNIL: call recordings at most 6 months."""
+        policy = with_retention(minimal, "recording", period=Duration(months=7))
+        assert findings(policy)["recording_retention"] is Severity.WARNING
+
+    def test_access_logs_outside_six_months_to_a_year_is_a_warning(self, minimal):
+        """CNIL délibération 2021-122: logs kept 6 months to 1 year unless justified."""
+        assert findings(with_retention(minimal, "audit_log", period=Duration(months=3)))["audit_retention"]
+        assert findings(with_retention(minimal, "audit_log", period=Duration(years=2)))["audit_retention"]
+        assert "audit_retention" not in findings(minimal)
+
+    def test_a_legitimate_interest_recording_use_that_opposition_does_not_stop_is_a_warning(self, minimal):
+        """GDPR Art. 21(1): objection stops legitimate-interest processing unless compelling grounds."""
+        policy = replace(minimal, recordings=replace(minimal.recordings, opposition_stops=()))
+        assert findings(policy)["recording_objection"] is Severity.WARNING
+
+    def test_rights_left_out_of_the_charter_are_a_warning(self, minimal):
+        """The GDPR grants the rights whatever the charter lists."""
+        policy = replace(minimal, rights=replace(minimal.rights, granted=minimal.rights.granted[:3]))
+        assert findings(policy)["rights_missing"] is Severity.WARNING
+
+
+class TestPhoneProspecting:
+    def test_prospecting_on_legitimate_interest_is_flagged_once_consent_is_the_law(self, minimal):
+        """Loi 2025-594: phone canvassing needs prior consent from 11 August 2026."""
+        assert "phone_prospecting_consent" not in findings(minimal, as_of=date(2026, 8, 10))
+        assert findings(minimal, as_of=date(2026, 8, 11))["phone_prospecting_consent"] is Severity.WARNING
+
+    def test_prospecting_on_consent_is_not_flagged(self, minimal):
+        """A prospecting purpose based on consent already meets the 2026 rule."""
+        purpose = replace(minimal.purposes["prospecting"], legal_basis=LegalBasis.CONSENT)
+        policy = replace(minimal, purposes={**minimal.purposes, "prospecting": purpose})
+        assert "phone_prospecting_consent" not in findings(policy)
