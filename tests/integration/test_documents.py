@@ -26,14 +26,23 @@ PERIOD_WORDS = {
     ("P0D", FR): "désigné", ("P0D", EN): "designated",
 }  # fmt: skip
 RIGHT_NAMES = {
-    FR: {"access": "Droit d'accès", "rectification": "Droit de rectification",
-         "erasure": "Droit à l'effacement", "opposition": "Droit d'opposition", "restriction": "Droit à la limitation",
-         "portability": "Droit à la portabilité"},
-    EN: {"access": "Right of access", "rectification": "Right to rectification",
-         "erasure": "Right to erasure",
-         "opposition": "Right to object", "restriction": "Right to restriction",
-         "portability": "Right to data portability"},
-}  # fmt: skip
+    FR: {
+        "access": "Droit d'accès",
+        "rectification": "Droit de rectification",
+        "erasure": "Droit à l'effacement",
+        "opposition": "Droit d'opposition",
+        "restriction": "Droit à la limitation",
+        "portability": "Droit à la portabilité",
+    },
+    EN: {
+        "access": "Right of access",
+        "rectification": "Right to rectification",
+        "erasure": "Right to erasure",
+        "opposition": "Right to object",
+        "restriction": "Right to restriction",
+        "portability": "Right to data portability",
+    },
+}
 
 
 def charter_text(policy, lang: Language) -> str:
