@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Idle memory of `charte serve`, next to a bare FastAPI app under uvicorn, in one run.
+
+    .venv/bin/python bench/serve_memory.py [--requests 200]
+
+Starts each server on a free loopback port, sends the same number of page requests to warm it,
+waits for it to settle, and reads VmRSS and VmHWM (peak) from /proc (Linux). Prints one JSON line
+per server and the ratio. The brief's target: charte serve idles under 150 MB RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+FLOOR_APP = """
+from fastapi import FastAPI
+import uvicorn
+app = FastAPI()
+@app.get("/healthz")
+def health(): return {"status": "ok"}
+@app.get("/charter")
+def page(): return {"page": "x" * 10000}
+uvicorn.run(app, host="127.0.0.1", port=int(__import__("sys").argv[1]), log_level="warning")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in {"VmRSS", "VmHWM"}:
+            fields[key] = int(value.split()[0])
+    return fields
+
+
+def measure(name: str, cmd: list[str], port: int, paths: list[str], requests: int) -> dict[str, object]:
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        started = memory_kb(proc.pid)
+        with httpx.Client() as client:
+            for i in range(requests):
+                client.get(base + paths[i % len(paths)]).raise_for_status()
+        time.sleep(2)  # let the server settle into idle
+        idle = memory_kb(proc.pid)
+        return {
+            "server": name,
+            "requests": requests,
+            "rss_after_start_mb": round(started["VmRSS"] / 1024, 1),
+            "rss_idle_mb": round(idle["VmRSS"] / 1024, 1),
+            "peak_rss_mb": round(idle["VmHWM"] / 1024, 1),
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    port = free_port()
+    charte = measure(
+        "charte serve",
+        [sys.executable, "-m", "charte", "serve", "--port", str(port)],
+        port,
+        ["/charter?lang=fr", "/charter?lang=en", "/register", "/register.csv", "/api/v1/policy"],
+        args.requests,
+    )
+    port = free_port()
+    floor = measure(
+        "bare FastAPI + uvicorn",
+        [sys.executable, "-c", FLOOR_APP, str(port)],
+        port,
+        ["/charter"],
+        args.requests,
+    )
+    for row in (charte, floor):
+        print(json.dumps(row))
+    ratio = float(str(charte["rss_idle_mb"])) / float(str(floor["rss_idle_mb"]))
+    print(json.dumps({"idle_rss_ratio_charte_to_floor": round(ratio, 2), "target_idle_rss_mb": 150}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
