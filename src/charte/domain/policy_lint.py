@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from enum import StrEnum
 
 from charte.domain.durations import Duration
 from charte.domain.policy import Policy
@@ -42,6 +43,25 @@ PHONE_CONSENT_FROM = date(2026, 8, 11)
 PHONE_CONSENT = "Code de la consommation L223-1 as amended by loi n° 2025-594 of 30 June 2025"
 
 
+class LintCode(StrEnum):
+    """Every kind of finding lint emits; docs/policy.md explains each."""
+
+    PROSPECT_RETENTION = "prospect_retention"
+    PROSPECT_LAST_CONTACT = "prospect_last_contact"
+    OPPOSITION_LIST = "opposition_list"
+    INTERMEDIATE_ARCHIVE = "intermediate_archive"
+    IDENTITY_DOCUMENT = "identity_document"
+    IDENTITY_DOCUMENT_KEPT = "identity_document_kept"
+    RIGHTS_ANY_CHANNEL = "rights_any_channel"
+    RIGHTS_MISSING = "rights_missing"
+    INDIRECT_COLLECTION = "indirect_collection"
+    RECORDING_RETENTION = "recording_retention"
+    RECORDING_OBJECTION = "recording_objection"
+    AUDIT_RETENTION = "audit_retention"
+    PHONE_PROSPECTING_CONSENT = "phone_prospecting_consent"
+    ASSUMPTION = "assumption"
+
+
 def _warning(path: KeyPath, code: str, message: str, source: str) -> Problem:
     return Problem(path=path, message=message, severity=Severity.WARNING, code=code, source=source)
 
@@ -63,14 +83,14 @@ def _prospects(p: Policy) -> Iterator[Problem]:
         if rule.period.exceeds(cnil_max):
             yield _warning(
                 path,
-                "prospect_retention",
+                LintCode.PROSPECT_RETENTION,
                 f"prospects kept {rule.period}, longer than the 3 years the CNIL allows",
                 CNIL_PROSPECTS,
             )
         elif cnil_max.exceeds(rule.period):
             yield _note(
                 path,
-                "prospect_retention",
+                LintCode.PROSPECT_RETENTION,
                 f"prospects kept {rule.period}, stricter than the 3 years the CNIL allows: fine",
                 CNIL_PROSPECTS,
             )
@@ -80,7 +100,7 @@ def _prospects(p: Policy) -> Iterator[Problem]:
         ):
             yield _warning(
                 (*path[:-1], "contacts_reset_clock"),
-                "prospect_last_contact",
+                LintCode.PROSPECT_LAST_CONTACT,
                 "outbound contacts restart the prospect clock; "
                 "the CNIL counts only contacts coming from the prospect",
                 CNIL_PROSPECTS,
@@ -96,14 +116,14 @@ def _opposition_list(p: Policy) -> Iterator[Problem]:
     if Duration(years=3).exceeds(rule.period):
         yield _warning(
             (*path, "period"),
-            "opposition_list",
+            LintCode.OPPOSITION_LIST,
             f"the list of people who objected to prospecting is kept {rule.period}; keep it at least 3 years",
             CNIL_PROSPECTS,
         )
     elif _assumed(p, path):
         yield _note(
             path,
-            "opposition_list",
+            LintCode.OPPOSITION_LIST,
             "the charter is silent on the list of people who objected to prospecting; "
             f"the policy keeps it {rule.period}, "
             "longer than prospect data, so that objections are honoured",
@@ -119,7 +139,7 @@ def _archive(p: Policy) -> Iterator[Problem]:
         if not rule.archive_after_anchor:
             yield _warning(
                 path,
-                "intermediate_archive",
+                LintCode.INTERMEDIATE_ARCHIVE,
                 f"'{rid}' data stay in the active base for {rule.period} after the contract ends; "
                 "move them to an intermediate archive with restricted access",
                 CNIL_ARCHIVE,
@@ -127,7 +147,7 @@ def _archive(p: Policy) -> Iterator[Problem]:
         elif _assumed(p, path):
             yield _note(
                 path,
-                "intermediate_archive",
+                LintCode.INTERMEDIATE_ARCHIVE,
                 "the charter says nothing of an intermediate archive; "
                 f"the policy archives '{rid}' data after the contract ends",
                 CNIL_ARCHIVE,
@@ -140,7 +160,7 @@ def _identity(p: Policy) -> Iterator[Problem]:
     if iv.document_required is DocumentRequired.ALWAYS:
         yield _warning(
             (*path, "document_required"),
-            "identity_document",
+            LintCode.IDENTITY_DOCUMENT,
             "an identity document is asked with every request; the law allows asking more only on reasonable "
             "doubt, and identity can be shown by other means "
             "(client number, message from the address on file)",
@@ -149,7 +169,7 @@ def _identity(p: Policy) -> Iterator[Problem]:
     if iv.delete_document is not DocumentDeletion.ON_VERIFICATION:
         yield _warning(
             (*path, "delete_document"),
-            "identity_document_kept",
+            LintCode.IDENTITY_DOCUMENT_KEPT,
             "identity documents are kept after identity is confirmed",
             ID_DELETION,
         )
@@ -158,7 +178,7 @@ def _identity(p: Policy) -> Iterator[Problem]:
 def _channels(p: Policy) -> Iterator[Problem]:
     yield _note(
         ("rights", "submit_to"),
-        "rights_any_channel",
+        LintCode.RIGHTS_ANY_CHANNEL,
         "the charter directs requests to "
         + ", ".join(p.rights.submit_to)
         + "; a request received by any channel of the controller starts the one-month clock, "
@@ -172,7 +192,7 @@ def _rights(p: Policy) -> Iterator[Problem]:
     if missing:
         yield _warning(
             ("rights", "granted"),
-            "rights_missing",
+            LintCode.RIGHTS_MISSING,
             "rights not offered: "
             + ", ".join(missing)
             + "; the GDPR grants them where their conditions are met",
@@ -183,7 +203,7 @@ def _rights(p: Policy) -> Iterator[Problem]:
         if indirect:
             yield _note(
                 ("subject_categories", sid, "sources"),
-                "indirect_collection",
+                LintCode.INDIRECT_COLLECTION,
                 f"'{sid}' data may come from {', '.join(indirect)}: inform them within one month, "
                 "or at the first contact if earlier",
                 "GDPR Art. 14(3)",
@@ -196,7 +216,7 @@ def _recordings(p: Policy) -> Iterator[Problem]:
     if rule.period.exceeds(Duration(months=6)):
         yield _warning(
             ("retention", rec.retention, "period"),
-            "recording_retention",
+            LintCode.RECORDING_RETENTION,
             f"recordings kept {rule.period}; the CNIL sets 6 months at most",
             CNIL_RECORDINGS,
         )
@@ -205,7 +225,7 @@ def _recordings(p: Policy) -> Iterator[Problem]:
         if purpose.objection is not Objection.NONE and pid not in rec.opposition_stops:
             yield _warning(
                 ("recordings", "purposes", i),
-                "recording_objection",
+                LintCode.RECORDING_OBJECTION,
                 f"a caller's objection does not stop '{pid}', a purpose open to objection; "
                 "only compelling legitimate grounds can justify it",
                 "GDPR Art. 21(1)",
@@ -217,7 +237,7 @@ def _audit(p: Policy) -> Iterator[Problem]:
     if Duration(months=6).exceeds(period) or period.exceeds(Duration(years=1)):
         yield _warning(
             ("retention", p.audit_retention, "period"),
-            "audit_retention",
+            LintCode.AUDIT_RETENTION,
             f"access logs kept {period}; the CNIL recommends 6 months to 1 year unless justified",
             CNIL_LOGGING,
         )
@@ -230,7 +250,7 @@ def _phone_prospecting(p: Policy, as_of: date) -> Iterator[Problem]:
         if purpose.objection is Objection.ABSOLUTE and purpose.legal_basis.value != "consent":
             yield _warning(
                 ("purposes", pid, "legal_basis"),
-                "phone_prospecting_consent",
+                LintCode.PHONE_PROSPECTING_CONSENT,
                 f"'{pid}' rests on {purpose.legal_basis.value}; since 11 August 2026 canvassing by phone "
                 "needs the person's prior consent unless it concerns an ongoing contract",
                 PHONE_CONSENT,
@@ -243,7 +263,7 @@ def _assumptions(p: Policy) -> Iterator[Problem]:
             path=a.path,
             message=f"assumption: {a.value} — {a.why}",
             severity=Severity.NOTE,
-            code="assumption",
+            code=LintCode.ASSUMPTION,
             source="not stated by the charter",
         )
 
