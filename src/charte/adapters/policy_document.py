@@ -9,13 +9,11 @@ a problem, so one mistake does not hide the next.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import date
-from enum import StrEnum
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
+from charte.adapters.policy_reader import Reader, kind_of
 from charte.domain import vocabulary as v
-from charte.domain.durations import Duration, DurationSyntaxError
 from charte.domain.policy import (
     Activity,
     Assumption,
@@ -36,213 +34,11 @@ from charte.domain.policy import (
     Role,
     SubjectCategory,
     SupervisoryAuthority,
-    Text,
     Transfer,
 )
 from charte.domain.problems import KeyPath, ProblemList
 
 SUPPORTED_FORMAT = 1
-
-# What a missing key should hold, for the keys whose absence users most often need explained.
-_MISSING_HINTS = {
-    "retention": "the id of a rule declared under 'retention' (every subject category needs one)",
-    "legal_basis": "one of " + ", ".join(b.value for b in v.LegalBasis) + " (GDPR Art. 6(1))",
-    "objection": "none, grounds or absolute (GDPR Art. 21)",
-    "period": "an ISO 8601 duration such as P5Y or P6M",
-    "anchor": "one of " + ", ".join(a.value for a in v.Anchor),
-    "on_erasure_request": "{action: erase} or {action: keep_until_purge, ground: ...}",
-    "label": "a text per language, e.g. {fr: ..., en: ...}",
-    "grants": "a list of {purposes, subjects, fields}",
-}
-E = TypeVar("E", bound=StrEnum)
-T = TypeVar("T")
-_ABSENT = object()
-
-
-def _kind(value: Any) -> str:
-    names = {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", type(None): "nothing"}
-    return names.get(type(value), type(value).__name__)
-
-
-class _Reader:
-    """Typed accessors over untyped data; each records a located problem and returns a default."""
-
-    def __init__(self) -> None:
-        self.problems = ProblemList()
-        self.languages: tuple[v.Language, ...] = (v.Language.FR,)
-
-    # -- containers -------------------------------------------------------------------------
-
-    def section(
-        self, value: Any, path: KeyPath, *, required: set[str], optional: frozenset[str] = frozenset()
-    ) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            self.problems.add(path, "wrong type", found=_kind(value), expected="a mapping")
-            return {}
-        allowed = required | optional
-        for key in value:
-            if key not in allowed:
-                self.problems.add(
-                    (*path, key),
-                    f"unknown key '{key}'",
-                    expected="one of " + ", ".join(sorted(allowed)),
-                    code="unknown_key",
-                )
-        for key in sorted(required - set(value)):
-            self.problems.add(
-                (*path, key), f"missing key '{key}'", expected=_MISSING_HINTS.get(key), code="missing_key"
-            )
-        return value
-
-    def entries(self, data: Mapping[str, Any], key: str, path: KeyPath) -> list[tuple[str, Any]]:
-        """The ``id: body`` pairs of a mapping of declarations (purposes, roles, ...)."""
-        value = data.get(key, {})
-        if not isinstance(value, dict) or not value:
-            self.problems.add(
-                (*path, key),
-                "wrong type",
-                found=_kind(value) if value != {} else "nothing",
-                expected="a non-empty mapping of id: declaration",
-            )
-            return []
-        return list(value.items())
-
-    # -- scalars ----------------------------------------------------------------------------
-
-    def text(self, data: Mapping[str, Any], key: str, path: KeyPath) -> str:
-        value = data.get(key, _ABSENT)
-        if value is _ABSENT:
-            return ""  # reported by section()
-        if not isinstance(value, str) or not value.strip():
-            self.problems.add((*path, key), "wrong type", found=_kind(value), expected="non-empty text")
-            return ""
-        return value.strip()
-
-    def optional_text(self, data: Mapping[str, Any], key: str, path: KeyPath) -> str | None:
-        return self.text(data, key, path) if data.get(key) is not None else None
-
-    def flag(self, data: Mapping[str, Any], key: str, path: KeyPath, default: bool = False) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.problems.add((*path, key), "wrong type", found=repr(value), expected="true or false")
-            return default
-        return value
-
-    def day(self, data: Mapping[str, Any], key: str, path: KeyPath) -> date:
-        value = data.get(key, _ABSENT)
-        if value is not _ABSENT and not isinstance(value, date):
-            self.problems.add((*path, key), "not a date", found=repr(value), expected="YYYY-MM-DD")
-        return value if isinstance(value, date) else date.min
-
-    def choice(self, data: Mapping[str, Any], key: str, path: KeyPath, enum: type[E]) -> E:
-        return self._enum(data.get(key, _ABSENT), (*path, key), enum)
-
-    def _enum(self, value: Any, path: KeyPath, enum: type[E]) -> E:
-        first = next(iter(enum))
-        if value is _ABSENT:
-            return first
-        try:
-            return enum(value)
-        except ValueError:
-            self.problems.add(
-                path,
-                "unknown value",
-                found=repr(value),
-                expected="one of " + ", ".join(m.value for m in enum),
-                code="unknown_value",
-            )
-            return first
-
-    def duration(self, data: Mapping[str, Any], key: str, path: KeyPath) -> Duration:
-        value = data.get(key, _ABSENT)
-        if value is _ABSENT:
-            return Duration()
-        try:
-            return Duration.parse(value)
-        except DurationSyntaxError:
-            self.problems.add(
-                (*path, key),
-                "not an ISO 8601 duration",
-                found=repr(value),
-                expected="a duration such as P5Y, P6M, P15D or P1Y6M",
-                code="duration",
-            )
-            return Duration()
-
-    def localized(self, value: Any, path: KeyPath) -> Text:
-        if not isinstance(value, dict):
-            self.problems.add(
-                path,
-                "wrong type",
-                found=_kind(value),
-                expected="a text per language: " + ", ".join(f"{lang}: ..." for lang in self.languages),
-            )
-            return Text({})
-        for key in value:
-            if key not in self.languages:
-                # Often an unquoted comma in a flow mapping: {fr: a, b, en: c} reads "b" as a key.
-                self.problems.add(
-                    (*path, str(key)),
-                    f"unknown language key '{key}'",
-                    expected="one of the policy's languages ("
-                    + ", ".join(self.languages)
-                    + "); quote texts that contain a comma",
-                    code="unknown_key",
-                )
-        for lang in self.languages:
-            if not isinstance(value.get(lang), str) or not value[lang].strip():
-                self.problems.add(
-                    (*path, lang),
-                    f"missing the '{lang}' text",
-                    found=_kind(value.get(lang)),
-                    expected="non-empty text",
-                )
-        return Text({lang: " ".join(str(value.get(lang, "")).split()) for lang in self.languages})
-
-    # -- lists ------------------------------------------------------------------------------
-
-    def ids(
-        self, data: Mapping[str, Any], key: str, path: KeyPath, *, allow_empty: bool = False
-    ) -> tuple[str, ...]:
-        value = data.get(key, _ABSENT)
-        if value is _ABSENT:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-            self.problems.add((*path, key), "wrong type", found=_kind(value), expected="a list of ids")
-            return ()
-        if not value and not allow_empty:
-            self.problems.add((*path, key), "empty list", found="[]", expected="at least one id")
-        for i, item in enumerate(value):
-            if item in value[:i]:
-                self.problems.add((*path, key, i), f"'{item}' is listed twice", expected="each id once")
-        return tuple(value)
-
-    def choices(
-        self, data: Mapping[str, Any], key: str, path: KeyPath, enum: type[E], *, allow_empty: bool = False
-    ) -> tuple[E, ...]:
-        raw = self.ids(data, key, path, allow_empty=allow_empty)
-        return tuple(self._enum(item, (*path, key, i), enum) for i, item in enumerate(raw))
-
-    def lines(self, data: Mapping[str, Any], key: str, path: KeyPath) -> tuple[str, ...]:
-        """A postal address: a list of non-empty lines."""
-        value = data.get(key, _ABSENT)
-        if value is _ABSENT:
-            return ()
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(x, str) and x.strip() for x in value)
-        ):
-            self.problems.add(
-                (*path, key), "wrong type", found=_kind(value), expected="a non-empty list of address lines"
-            )
-            return ()
-        return tuple(value)
-
-    def each(
-        self, data: Mapping[str, Any], key: str, path: KeyPath, read: Callable[[str, Any, KeyPath], T]
-    ) -> dict[str, T]:
-        return {id_: read(id_, body, (*path, key, id_)) for id_, body in self.entries(data, key, path)}
 
 
 # -- sections -------------------------------------------------------------------------------
@@ -271,7 +67,7 @@ _TOP = {
 }
 
 
-def _controller(r: _Reader, value: Any, path: KeyPath) -> Controller:
+def _controller(r: Reader, value: Any, path: KeyPath) -> Controller:
     d = r.section(value, path, required={"name", "activity", "contact"}, optional=frozenset({"parent"}))
     return Controller(
         name=r.text(d, "name", path),
@@ -281,7 +77,7 @@ def _controller(r: _Reader, value: Any, path: KeyPath) -> Controller:
     )
 
 
-def _dpo(r: _Reader, value: Any, path: KeyPath) -> Dpo:
+def _dpo(r: Reader, value: Any, path: KeyPath) -> Dpo:
     d = r.section(value, path, required={"title", "level", "postal_address", "email"})
     email = r.text(d, "email", path)
     if email and "@" not in email:
@@ -294,7 +90,7 @@ def _dpo(r: _Reader, value: Any, path: KeyPath) -> Dpo:
     )
 
 
-def _authority(r: _Reader, value: Any, path: KeyPath) -> SupervisoryAuthority:
+def _authority(r: Reader, value: Any, path: KeyPath) -> SupervisoryAuthority:
     d = r.section(value, path, required={"name", "full_name", "complaint_url", "postal_address"})
     return SupervisoryAuthority(
         name=r.text(d, "name", path),
@@ -304,13 +100,13 @@ def _authority(r: _Reader, value: Any, path: KeyPath) -> SupervisoryAuthority:
     )
 
 
-def _transfers(r: _Reader, value: Any, path: KeyPath) -> tuple[Transfer, ...]:
+def _transfers(r: Reader, value: Any, path: KeyPath) -> tuple[Transfer, ...]:
     # "none" is a statement the register prints, not the absence of an answer.
     if value == "none":
         return ()
     if not isinstance(value, list) or not value:
         r.problems.add(
-            path, "wrong type", found=_kind(value), expected="none, or a list of {country, safeguard}"
+            path, "wrong type", found=kind_of(value), expected="none, or a list of {country, safeguard}"
         )
         return ()
     out = []
@@ -320,13 +116,18 @@ def _transfers(r: _Reader, value: Any, path: KeyPath) -> tuple[Transfer, ...]:
     return tuple(out)
 
 
-def _purpose(r: _Reader, id_: str, value: Any, path: KeyPath) -> Purpose:
+def _data_category(r: Reader, id_: str, value: Any, path: KeyPath) -> DataCategory:
+    d = r.section(value, path, required={"label"}, optional=frozenset({"encrypted"}))
+    return DataCategory(id_, r.localized(d.get("label", {}), (*path, "label")), r.flag(d, "encrypted", path))
+
+
+def _purpose(r: Reader, id_: str, value: Any, path: KeyPath) -> Purpose:
     d = r.section(value, path, required={"label", "legal_basis", "objection"}, optional=frozenset({"infers"}))
     infers = []
     raw_infers = d.get("infers", [])
     if not isinstance(raw_infers, list):
         r.problems.add(
-            (*path, "infers"), "wrong type", found=_kind(raw_infers), expected="a list of {what, about}"
+            (*path, "infers"), "wrong type", found=kind_of(raw_infers), expected="a list of {what, about}"
         )
         raw_infers = []
     for i, item in enumerate(raw_infers):
@@ -346,7 +147,7 @@ def _purpose(r: _Reader, id_: str, value: Any, path: KeyPath) -> Purpose:
     )
 
 
-def _retention(r: _Reader, id_: str, value: Any, path: KeyPath) -> RetentionRule:
+def _retention(r: Reader, id_: str, value: Any, path: KeyPath) -> RetentionRule:
     d = r.section(
         value,
         path,
@@ -366,7 +167,7 @@ def _retention(r: _Reader, id_: str, value: Any, path: KeyPath) -> RetentionRule
     )
 
 
-def _subject(r: _Reader, id_: str, value: Any, path: KeyPath) -> SubjectCategory:
+def _subject(r: Reader, id_: str, value: Any, path: KeyPath) -> SubjectCategory:
     d = r.section(value, path, required={"label", "sources", "fields", "retention"})
     return SubjectCategory(
         id=id_,
@@ -377,7 +178,7 @@ def _subject(r: _Reader, id_: str, value: Any, path: KeyPath) -> SubjectCategory
     )
 
 
-def _grant(r: _Reader, value: Any, path: KeyPath) -> Grant:
+def _grant(r: Reader, value: Any, path: KeyPath) -> Grant:
     d = r.section(value, path, required={"purposes", "fields"}, optional=frozenset({"subjects"}))
     fields = None if d.get("fields") == "all" else r.ids(d, "fields", path)
     return Grant(
@@ -387,12 +188,12 @@ def _grant(r: _Reader, value: Any, path: KeyPath) -> Grant:
     )
 
 
-def _role(r: _Reader, id_: str, value: Any, path: KeyPath) -> Role:
+def _role(r: Reader, id_: str, value: Any, path: KeyPath) -> Role:
     d = r.section(value, path, required={"kind", "label", "grants"}, optional=frozenset({"archive_access"}))
     raw = d.get("grants", [])
     if not isinstance(raw, list) or not raw:
         r.problems.add(
-            (*path, "grants"), "wrong type", found=_kind(raw), expected="a non-empty list of grants"
+            (*path, "grants"), "wrong type", found=kind_of(raw), expected="a non-empty list of grants"
         )
         raw = []
     return Role(
@@ -404,7 +205,7 @@ def _role(r: _Reader, id_: str, value: Any, path: KeyPath) -> Role:
     )
 
 
-def _recordings(r: _Reader, value: Any, path: KeyPath) -> Recordings:
+def _recordings(r: Reader, value: Any, path: KeyPath) -> Recordings:
     d = r.section(
         value,
         path,
@@ -443,7 +244,7 @@ def _recordings(r: _Reader, value: Any, path: KeyPath) -> Recordings:
     )
 
 
-def _window(r: _Reader, value: Any, path: KeyPath) -> RecourseWindow:
+def _window(r: Reader, value: Any, path: KeyPath) -> RecourseWindow:
     d = r.section(value, path, required={"period", "from", "distance_extension", "source"})
     return RecourseWindow(
         period=r.duration(d, "period", path),
@@ -453,7 +254,7 @@ def _window(r: _Reader, value: Any, path: KeyPath) -> RecourseWindow:
     )
 
 
-def _litigation(r: _Reader, value: Any, path: KeyPath) -> Litigation:
+def _litigation(r: Reader, value: Any, path: KeyPath) -> Litigation:
     d = r.section(
         value,
         path,
@@ -496,7 +297,7 @@ def _litigation(r: _Reader, value: Any, path: KeyPath) -> Litigation:
     )
 
 
-def _rights(r: _Reader, value: Any, path: KeyPath) -> Rights:
+def _rights(r: Reader, value: Any, path: KeyPath) -> Rights:
     d = r.section(
         value,
         path,
@@ -539,7 +340,7 @@ def _rights(r: _Reader, value: Any, path: KeyPath) -> Rights:
     )
 
 
-def _activity(r: _Reader, id_: str, value: Any, path: KeyPath) -> Activity:
+def _activity(r: Reader, id_: str, value: Any, path: KeyPath) -> Activity:
     keys = (
         "purposes",
         "subject_categories",
@@ -553,14 +354,14 @@ def _activity(r: _Reader, id_: str, value: Any, path: KeyPath) -> Activity:
     return Activity(id=id_, name=r.localized(d.get("name", {}), (*path, "name")), **lists)
 
 
-def _languages(r: _Reader, data: Mapping[str, Any]) -> tuple[v.Language, ...]:
+def _languages(r: Reader, data: Mapping[str, Any]) -> tuple[v.Language, ...]:
     langs = r.choices(data, "languages", ("languages",), v.Language)
     return langs or (v.Language.FR,)
 
 
 def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None, ProblemList]:
     """Build the policy from plain data, or return ``None`` with every structural problem."""
-    r = _Reader()
+    r = Reader()
     root: KeyPath = ()
     d = r.section(data, root, required=_TOP)
     if not d:
@@ -576,7 +377,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
     for fid, cat in r.entries(d, "fields", root):
         if not isinstance(cat, str):
             r.problems.add(
-                ("fields", fid), "wrong type", found=_kind(cat), expected="the id of a data category"
+                ("fields", fid), "wrong type", found=kind_of(cat), expected="the id of a data category"
             )
         fields[fid] = str(cat)
     policy = Policy(
@@ -589,14 +390,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
         dpo=_dpo(r, d.get("dpo", {}), ("dpo",)),
         supervisory_authority=_authority(r, d.get("supervisory_authority", {}), ("supervisory_authority",)),
         transfers_outside_eu=_transfers(r, d.get("transfers_outside_eu"), ("transfers_outside_eu",)),
-        data_categories=r.each(
-            d,
-            "data_categories",
-            root,
-            lambda i, b, p: DataCategory(
-                i, r.localized(r.section(b, p, required={"label"}).get("label", {}), (*p, "label"))
-            ),
-        ),
+        data_categories=r.each(d, "data_categories", root, lambda i, b, p: _data_category(r, i, b, p)),
         fields=fields,
         purposes=r.each(d, "purposes", root, lambda i, b, p: _purpose(r, i, b, p)),
         retention=r.each(d, "retention", root, lambda i, b, p: _retention(r, i, b, p)),

@@ -94,6 +94,7 @@ class Transfer:
 class DataCategory:
     id: str
     label: Text
+    encrypted: bool = False  # stored encrypted with a key kept outside the database
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +266,10 @@ class Policy:
     @property
     def default_language(self) -> Language:
         return self.languages[0]
+
+    @property
+    def encrypted_fields(self) -> frozenset[str]:
+        return frozenset(f for f, c in self.fields.items() if self.data_categories[c].encrypted)
 
     def fields_of(self, categories: tuple[str, ...]) -> tuple[str, ...]:
         """The fields that belong to any of the given data categories, in policy order."""

@@ -1,0 +1,129 @@
+"""The register's tables (SQLAlchemy Core). Alembic migrations must match them (a test checks).
+
+Person and site fields are stored one row per field: the policy, not this schema, decides which
+fields exist, and erasure of a field is the deletion of its row. Values of fields whose data
+category the policy marks ``encrypted`` are stored as ciphertext (``adapters.field_cipher``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+REF = 128  # refs come from the operator's systems; long enough for UUIDs and composite keys
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(REF), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+person_fields = Table(
+    "person_fields",
+    metadata,
+    Column("person_id", ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("field", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# Which kinds of role supplied each field: a field no remaining kind justifies is erased.
+field_sources = Table(
+    "field_sources",
+    metadata,
+    Column("person_id", ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("field", String(64), primary_key=True),
+    Column("role", String(32), primary_key=True),
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(REF), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+site_fields = Table(
+    "site_fields",
+    metadata,
+    Column("site_id", ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("field", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+contracts = Table(
+    "contracts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(REF), nullable=False, unique=True),
+    Column("offer", String(200), nullable=False),
+    Column("site_id", ForeignKey("sites.id"), nullable=False, index=True),
+    Column("partner", String(200)),
+    Column("prescriber", String(200)),
+    Column("signed_on", Date, nullable=False),
+    Column("ended_on", Date),
+)
+
+roles = Table(
+    "roles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("persons.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("role", String(32), nullable=False),
+    Column("contract_id", ForeignKey("contracts.id"), index=True),
+    Column("site_id", ForeignKey("sites.id"), index=True),
+    Column("source_kind", String(32), nullable=False),
+    Column("source_ref", String(REF)),
+    Column("started_on", Date, nullable=False),
+    Column("ended_on", Date),
+    Column("rank", Integer),
+)
+
+contact_log = Table(
+    "contact_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("direction", String(16), nullable=False),
+    Column("answered", Boolean, nullable=False),
+    Column("channel", String(16)),
+    Column("outcome", String(32)),
+    Column("event_id", String(200), nullable=False),
+    Index(None, "person_id", "on"),
+)
+
+# Every applied event id with the digest of its content: re-imports are idempotent, and an id
+# reused for different content is refused.
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("type", String(64), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,365 @@
+"""JSON Lines -> register events, checked against the feed's format and the policy (docs/events.md).
+
+Everything that can be decided from one line alone is decided here, before any transaction:
+JSON syntax, the envelope, each type's fields and their types, dates, and the policy's
+allow-lists and sources for the role the event gives. Checks that need the register's state
+(unknown refs, order of facts, reused ids) are ``charte.domain.register_rules``'.
+
+Messages name fields and refs, never personal values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, NoReturn, TypeVar
+from zoneinfo import ZoneInfo
+
+from charte.domain.policy import Policy
+from charte.domain.register import (
+    ContactChannel,
+    ContactRegistered,
+    ContractEnded,
+    ContractSigned,
+    Direction,
+    Envelope,
+    Event,
+    LineError,
+    Outcome,
+    PersonData,
+    ProspectCollected,
+    ProspectContacted,
+    Role,
+    SiteData,
+    Source,
+    TrustedPersonDesignated,
+    TrustedPersonRemoved,
+)
+from charte.domain.vocabulary import SourceKind
+
+E = TypeVar("E", bound=StrEnum)
+PARIS = ZoneInfo("Europe/Paris")
+MAX_LINE_BYTES = 1_000_000  # a line longer than this is refused, not parsed
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Keys of the feed's site and contract objects -> the policy fields they carry.
+SITE_FIELDS = {
+    "address": "site_address",
+    "equipment": "equipment",
+    "access_instructions": "access_instructions",
+}
+CONTRACT_FIELDS = {"offer": "offer", "partner": "partner", "prescriber": "prescriber"}
+
+
+class _Invalid(Exception):
+    """Internal: the line has errors (already recorded); stop building this event."""
+
+
+class FeedReader:
+    """Parses event lines for one policy; the allow-lists are computed once."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.allowed = {
+            role: frozenset(policy.subject_categories[role.value].fields)
+            for role in Role
+            if role.value in policy.subject_categories
+        }
+        self.sources = {
+            role: frozenset(policy.subject_categories[role.value].sources)
+            for role in Role
+            if role.value in policy.subject_categories
+        }
+        self._builders: dict[str, Callable[[Mapping[str, Any], Envelope, _Line], Event]] = {
+            "prospect.collected": self._prospect_collected,
+            "prospect.contacted": self._prospect_contacted,
+            "contract.signed": self._contract_signed,
+            "contract.ended": self._contract_ended,
+            "trusted_person.designated": self._trusted_designated,
+            "trusted_person.removed": self._trusted_removed,
+            "contact.registered": self._contact_registered,
+        }
+
+    def parse(self, raw: bytes | str, line: int) -> Event | list[LineError]:
+        """One line -> an event, or every error found on it."""
+        ctx = _Line(line)
+        try:
+            data = self._json(raw, ctx)
+            env = self._envelope(data, ctx)
+            build = self._builders[data["type"]]
+            body = ctx.scope(
+                data,
+                "",
+                required={"id", "type", "at", *_REQUIRED_KEYS[env_type(data)]},
+                optional=_OPTIONAL_KEYS[env_type(data)],
+            )
+            event = build(body, env, ctx)
+        except _Invalid:
+            return ctx.errors
+        return ctx.errors or event
+
+    # -- envelope -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _json(raw: bytes | str, ctx: _Line) -> dict[str, Any]:
+        if len(raw) > MAX_LINE_BYTES:
+            ctx.fail("(line)", f"longer than {MAX_LINE_BYTES} bytes")
+        try:
+            text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError as exc:
+            ctx.fail("(line)", f"not UTF-8 (byte {exc.start})")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            ctx.fail("(line)", f"invalid JSON: {exc.msg} at column {exc.colno}")
+        except RecursionError:
+            ctx.fail("(line)", "JSON nested too deeply")
+        if not isinstance(data, dict):
+            ctx.fail("(line)", f"an event is a JSON object, not {_kind(data)}")
+        return data
+
+    def _envelope(self, data: dict[str, Any], ctx: _Line) -> Envelope:
+        event_id = data.get("id")
+        if not isinstance(event_id, str) or not event_id.strip():
+            ctx.error("id", "missing or not a non-empty string")
+        kind = data.get("type")
+        if kind not in self._builders:
+            ctx.error("type", f"unknown event type {kind!r}; expected one of {', '.join(self._builders)}")
+        on, at = self._at(data.get("at"), ctx)
+        if ctx.errors:
+            raise _Invalid
+        digest = hashlib.sha256(
+            json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        ).hexdigest()
+        return Envelope(id=str(event_id), line=ctx.line, on=on, at=at, digest=digest)
+
+    @staticmethod
+    def _at(value: Any, ctx: _Line) -> tuple[date, datetime | None]:
+        if not isinstance(value, str):
+            ctx.error("at", "missing; expected YYYY-MM-DD or an ISO 8601 datetime with offset")
+            return date.min, None
+        if _DATE.match(value):
+            try:
+                return date.fromisoformat(value), None
+            except ValueError:
+                ctx.error("at", f"{value!r} is not a calendar date")
+                return date.min, None
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            ctx.error("at", f"{value!r} is neither YYYY-MM-DD nor an ISO 8601 datetime")
+            return date.min, None
+        if moment.tzinfo is None:
+            ctx.error("at", f"{value!r} has no UTC offset: ambiguous (give +01:00, +02:00 or Z)")
+            return date.min, None
+        return moment.astimezone(PARIS).date(), moment
+
+    # -- parts --------------------------------------------------------------------------------
+
+    def _role_allowed(self, role: Role, ctx: _Line, where: str) -> frozenset[str]:
+        if role not in self.allowed:
+            ctx.fail(where, f"the policy has no subject category '{role.value}'")
+        return self.allowed[role]
+
+    def _person(self, value: Any, role: Role, ctx: _Line, where: str) -> PersonData:
+        if isinstance(value, str):
+            if not value.strip():
+                ctx.fail(where, "empty ref")
+            return PersonData(ref=value)
+        if not isinstance(value, dict):
+            ctx.fail(where, f"a person is an object or a ref string, not {_kind(value)}")
+        ref = value.get("ref")
+        if not isinstance(ref, str) or not ref.strip():
+            ctx.fail(f"{where}.ref", "missing or not a non-empty string")
+        allowed = self._role_allowed(role, ctx, where)
+        fields = {}
+        for key, item in value.items():
+            if key == "ref":
+                continue
+            self._field(key, item, allowed, role, ctx, f"{where}.{key}")
+            fields[key] = item
+        return PersonData(ref=ref, fields=fields)
+
+    def _field(
+        self, field: str, value: Any, allowed: frozenset[str], role: Role, ctx: _Line, where: str
+    ) -> None:
+        if field not in self.policy.fields:
+            ctx.error(where, "unknown field (not declared in the policy)")
+        elif field not in allowed:
+            ctx.error(where, f"field not allowed for the role {role.value} (policy allow-list)")
+        elif value is not None and not isinstance(value, str):
+            ctx.error(where, f"expected a string, or null to erase; got {_kind(value)}")
+
+    def _site(self, value: Any, role: Role, ctx: _Line, where: str) -> SiteData:
+        site = ctx.scope(value, where, required={"ref"}, optional=frozenset(SITE_FIELDS))
+        ref = ctx.text(site, "ref", where)
+        allowed = self._role_allowed(role, ctx, where)
+        fields: dict[str, str | None] = {}
+        for key, name in SITE_FIELDS.items():
+            if key in site:
+                self._field(name, site[key], allowed, role, ctx, f"{where}.{key}")
+                fields[name] = site[key]
+        return SiteData(ref=ref, fields=fields)
+
+    def _source(self, value: Any, role: Role, ctx: _Line) -> Source:
+        src = ctx.scope(value, "source", required={"kind"}, optional=frozenset({"ref"}))
+        allowed = self.sources.get(role, frozenset())
+        try:
+            kind = SourceKind(str(src.get("kind")))
+        except ValueError:
+            ctx.fail("source.kind", f"unknown source kind {src.get('kind')!r}")
+        if kind not in allowed:
+            names = ", ".join(s.value for s in allowed)
+            ctx.fail(
+                "source.kind", f"'{kind.value}' is not a source of the role {role.value} (policy: {names})"
+            )
+        ref = src.get("ref")
+        if ref is not None and (not isinstance(ref, str) or not ref.strip()):
+            ctx.fail("source.ref", "not a non-empty string")
+        if ref is None and kind in (SourceKind.PARTNER, SourceKind.REFERRAL):
+            ctx.fail("source.ref", f"required for a source of kind {kind.value}")
+        return Source(kind=kind, ref=ref)
+
+    # -- event types --------------------------------------------------------------------------
+
+    def _prospect_collected(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        person = self._person(d.get("person"), Role.PROSPECT, ctx, "person")
+        source = self._source(d.get("source"), Role.PROSPECT, ctx)
+        site = self._site(d["site"], Role.PROSPECT, ctx, "site") if "site" in d else None
+        return ctx.done(ProspectCollected(env, person, source, site))
+
+    def _prospect_contacted(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        person = self._person(d.get("person"), Role.PROSPECT, ctx, "person")
+        direction = ctx.choice(d, "direction", Direction)
+        answered = d.get("answered")
+        if not isinstance(answered, bool):
+            ctx.error("answered", "missing or not true/false")
+        channel = ctx.choice(d, "channel", ContactChannel) if "channel" in d else None
+        outcome = ctx.choice(d, "outcome", Outcome) if "outcome" in d else None
+        return ctx.done(ProspectContacted(env, person, direction, bool(answered), channel, outcome))
+
+    def _contract_signed(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        c = ctx.scope(
+            d.get("contract"),
+            "contract",
+            required={"ref", "offer", "site"},
+            optional=frozenset({"partner", "prescriber"}),
+        )
+        allowed = self._role_allowed(Role.CLIENT, ctx, "contract")
+        for key, name in CONTRACT_FIELDS.items():
+            if key in c:
+                self._field(name, c[key], allowed, Role.CLIENT, ctx, f"contract.{key}")
+        site = self._site(c.get("site"), Role.CLIENT, ctx, "contract.site")
+        client = self._person(d.get("client"), Role.CLIENT, ctx, "client")
+        source = self._source(d.get("source"), Role.CLIENT, ctx)
+        return ctx.done(ContractSigned(
+            env, ctx.text(c, "ref", "contract"), ctx.text(c, "offer", "contract"), site, client, source,
+            c.get("partner"), c.get("prescriber"),
+        ))  # fmt: skip
+
+    def _contract_ended(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        return ctx.done(ContractEnded(env, ctx.ref(d, "contract")))
+
+    def _trusted_designated(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        person = self._person(d.get("person"), Role.TRUSTED_PERSON, ctx, "person")
+        source = self._source(d.get("source"), Role.TRUSTED_PERSON, ctx)
+        rank = d.get("rank")
+        if rank is not None and (isinstance(rank, bool) or not isinstance(rank, int) or rank < 1):
+            ctx.error("rank", "expected a whole number from 1 (the call order)")
+        return ctx.done(TrustedPersonDesignated(env, ctx.ref(d, "site"), person, source, rank))
+
+    def _trusted_removed(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        return ctx.done(TrustedPersonRemoved(env, ctx.ref(d, "site"), ctx.ref(d, "person")))
+
+    def _contact_registered(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        person = self._person(d.get("person"), Role.OTHER_CONTACT, ctx, "person")
+        source = self._source(d.get("source"), Role.OTHER_CONTACT, ctx)
+        return ctx.done(ContactRegistered(env, person, ctx.ref(d, "contract"), source))
+
+
+_REQUIRED_KEYS = {
+    "prospect.collected": frozenset({"person", "source"}),
+    "prospect.contacted": frozenset({"person", "direction", "answered"}),
+    "contract.signed": frozenset({"contract", "client", "source"}),
+    "contract.ended": frozenset({"contract"}),
+    "trusted_person.designated": frozenset({"site", "person", "source"}),
+    "trusted_person.removed": frozenset({"site", "person"}),
+    "contact.registered": frozenset({"person", "contract", "source"}),
+}
+_OPTIONAL_KEYS = {
+    "prospect.collected": frozenset({"site"}),
+    "prospect.contacted": frozenset({"channel", "outcome"}),
+    "contract.signed": frozenset(),
+    "contract.ended": frozenset(),
+    "trusted_person.designated": frozenset({"rank"}),
+    "trusted_person.removed": frozenset(),
+    "contact.registered": frozenset(),
+}
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number" if isinstance(value, int | float) else type(value).__name__)
+
+
+def env_type(data: Mapping[str, Any]) -> str:
+    return str(data["type"])
+
+
+class _Line:
+    """The errors of one line, and small typed readers that record them."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.errors: list[LineError] = []
+
+    def error(self, field: str, message: str) -> None:
+        self.errors.append(LineError(self.line, field, message))
+
+    def fail(self, field: str, message: str) -> NoReturn:
+        self.error(field, message)
+        raise _Invalid
+
+    def done(self, event: Event) -> Event:
+        if self.errors:
+            raise _Invalid
+        return event
+
+    def scope(
+        self, value: Any, where: str, *, required: set[str] | frozenset[str], optional: frozenset[str]
+    ) -> dict[str, Any]:
+        name = where or "(event)"
+        if not isinstance(value, dict):
+            self.fail(name, f"missing or not an object (got {_kind(value)})")
+        for key in value:
+            if key not in required and key not in optional:
+                self.error(f"{where}.{key}" if where else key, "unknown key")
+        for key in sorted(set(required) - set(value)):
+            self.error(f"{where}.{key}" if where else key, "missing")
+        if self.errors:
+            raise _Invalid
+        return value
+
+    def text(self, d: Mapping[str, Any], key: str, where: str) -> str:
+        value = d.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(f"{where}.{key}", "missing or not a non-empty string")
+        return str(value)
+
+    def ref(self, d: Mapping[str, Any], key: str) -> str:
+        value = d.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, "expected a ref string")
+        return str(value)
+
+    def choice(self, d: Mapping[str, Any], key: str, enum: type[E]) -> E:
+        try:
+            return enum(str(d.get(key)))
+        except ValueError:
+            options = ", ".join(m.value for m in enum)
+            self.error(key, f"{d.get(key)!r} is not one of {options}")
+            return next(iter(enum))

@@ -1,0 +1,180 @@
+"""The register's lifecycle events, as the operator's systems report them (docs/events.md).
+
+An event is a fact about a person, a contract or a site, dated on the Europe/Paris calendar. The
+feed reader (``charte.adapters.event_feed``) builds these objects from JSON Lines after checking
+their shape and the policy's allow-lists; ``charte.domain.register_rules`` applies them to the
+register's state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from charte.domain.vocabulary import SourceKind
+
+
+class Role(StrEnum):
+    """The roles the event feed gives a person; each names a subject category of the policy."""
+
+    CLIENT = "client"
+    PROSPECT = "prospect"
+    TRUSTED_PERSON = "trusted_person"
+    OTHER_CONTACT = "other_contact"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class ContactChannel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    MAIL = "mail"
+    VISIT = "visit"
+    WEB = "web"
+
+
+class Outcome(StrEnum):
+    INTERESTED = "interested"
+    NOT_INTERESTED = "not_interested"
+    REFUSED = "refused"
+    NO_ANSWER = "no_answer"
+
+
+# Field values: a text, or None to erase the field.
+Fields = Mapping[str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    """Why one line of an event file cannot be applied; names the field, never its value."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonData:
+    """A person as an event names them: ``fields`` is ``None`` when only the ref is given."""
+
+    ref: str
+    fields: Fields | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteData:
+    ref: str
+    fields: Fields
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    kind: SourceKind
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """What every event carries: its idempotency key, where it stood, when it happened."""
+
+    id: str
+    line: int
+    on: date  # the Europe/Paris calendar day of `at`
+    at: datetime | None  # the instant, when the event gave one
+    digest: str  # of the event's canonical JSON: the same id must always carry the same content
+
+
+@dataclass(frozen=True, slots=True)
+class ProspectCollected:
+    env: Envelope
+    person: PersonData
+    source: Source
+    site: SiteData | None = None
+    type = "prospect.collected"
+
+
+@dataclass(frozen=True, slots=True)
+class ProspectContacted:
+    env: Envelope
+    person: PersonData
+    direction: Direction
+    answered: bool
+    channel: ContactChannel | None = None
+    outcome: Outcome | None = None
+    type = "prospect.contacted"
+
+
+@dataclass(frozen=True, slots=True)
+class ContractSigned:
+    env: Envelope
+    contract_ref: str
+    offer: str
+    site: SiteData
+    client: PersonData
+    source: Source
+    partner: str | None = None
+    prescriber: str | None = None
+    type = "contract.signed"
+
+
+@dataclass(frozen=True, slots=True)
+class ContractEnded:
+    env: Envelope
+    contract_ref: str
+    type = "contract.ended"
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedPersonDesignated:
+    env: Envelope
+    site_ref: str
+    person: PersonData
+    source: Source
+    rank: int | None = None
+    type = "trusted_person.designated"
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedPersonRemoved:
+    env: Envelope
+    site_ref: str
+    person_ref: str
+    type = "trusted_person.removed"
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRegistered:
+    env: Envelope
+    person: PersonData
+    contract_ref: str
+    source: Source
+    type = "contact.registered"
+
+
+Event = (
+    ProspectCollected
+    | ProspectContacted
+    | ContractSigned
+    | ContractEnded
+    | TrustedPersonDesignated
+    | TrustedPersonRemoved
+    | ContactRegistered
+)
+
+EVENT_TYPES: tuple[str, ...] = (
+    "prospect.collected",
+    "prospect.contacted",
+    "contract.signed",
+    "contract.ended",
+    "trusted_person.designated",
+    "trusted_person.removed",
+    "contact.registered",
+)

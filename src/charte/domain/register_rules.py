@@ -1,0 +1,301 @@
+"""How events change the register: the checks that need its state, and the changes they make.
+
+A :class:`RegisterChunk` holds the state of every ref a chunk of events touches, loaded in bulk
+by the store, and applies the events in file order. Each event is checked before it changes
+anything: an invalid one leaves the state as it was and returns its errors, so that the rest of
+the file can still be checked (and, with ``--skip-invalid``, applied). The changes accumulate as
+net writes the store performs in bulk: no round trip per event.
+
+Field attribution: each stored field is attributed to the roles (client, prospect, trusted
+person, other contact) whose events supplied it, so that ending every role of a kind erases
+exactly the fields no remaining kind justifies (issue 4 reads this).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from charte.domain.register import (
+    ContactRegistered,
+    ContractEnded,
+    ContractSigned,
+    Event,
+    LineError,
+    PersonData,
+    ProspectCollected,
+    ProspectContacted,
+    Role,
+    SiteData,
+    Source,
+    TrustedPersonDesignated,
+    TrustedPersonRemoved,
+)
+
+
+@dataclass(slots=True)
+class ContractRow:
+    ref: str
+    signed_on: date
+    ended_on: date | None = None
+    offer: str = ""
+    site_ref: str = ""
+    partner: str | None = None
+    prescriber: str | None = None
+    id: int | None = None  # None until written
+    ended_changed: bool = False
+
+
+@dataclass(slots=True)
+class RoleRow:
+    """One role of one person: per contract (client, other contact), per site (trusted person),
+    or on its own (prospect, with the site they asked about)."""
+
+    person_ref: str
+    role: Role
+    source: Source
+    started_on: date
+    contract_ref: str | None = None
+    site_ref: str | None = None
+    ended_on: date | None = None
+    rank: int | None = None
+    id: int | None = None  # None until written
+    changed: bool = False
+
+    @property
+    def key(self) -> tuple[str, Role, str | None]:
+        context = self.contract_ref if self.role in (Role.CLIENT, Role.OTHER_CONTACT) else None
+        if self.role is Role.TRUSTED_PERSON:
+            context = self.site_ref
+        return (self.person_ref, self.role, context)
+
+
+@dataclass(slots=True)
+class ContactLogRow:
+    person_ref: str
+    on: date
+    direction: str
+    answered: bool
+    channel: str | None
+    outcome: str | None
+    event_id: str
+
+
+@dataclass(slots=True)
+class EventRow:
+    id: str
+    type: str
+    digest: str
+    on: date
+
+
+@dataclass(slots=True)
+class RegisterChunk:
+    """The register as seen by one chunk of events: loaded state plus the chunk's own changes."""
+
+    # Loaded by the store for the refs the chunk names.
+    persons: set[str] = field(default_factory=set)
+    sites: set[str] = field(default_factory=set)
+    contracts: dict[str, ContractRow] = field(default_factory=dict)
+    open_roles: dict[tuple[str, Role, str | None], RoleRow] = field(default_factory=dict)
+    event_digests: dict[str, str] = field(default_factory=dict)
+
+    # Net writes.
+    new_persons: list[str] = field(default_factory=list)
+    new_sites: list[str] = field(default_factory=list)
+    person_fields: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    attributions: set[tuple[str, str, Role]] = field(default_factory=set)
+    site_fields: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    new_contracts: list[ContractRow] = field(default_factory=list)
+    new_roles: list[RoleRow] = field(default_factory=list)
+    changed_roles: list[RoleRow] = field(default_factory=list)  # stored roles this chunk changed
+    contact_log: list[ContactLogRow] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+
+    duplicates: int = 0
+
+    # -- entry point --------------------------------------------------------------------------
+
+    def apply(self, event: Event) -> list[LineError]:
+        """Check then apply one event; on errors nothing changes. A known id with the same
+        content is a duplicate: counted, not applied again."""
+        env = event.env
+        seen = self.event_digests.get(env.id)
+        if seen is not None:
+            if seen == env.digest:
+                self.duplicates += 1
+                return []
+            return [LineError(env.line, "id", f"'{env.id}' was already used for a different event")]
+        errors = self._check(event)
+        if errors:
+            return errors
+        self._change(event)
+        self.event_digests[env.id] = env.digest
+        self.events.append(EventRow(env.id, event.type, env.digest, env.on))
+        return []
+
+    # -- checks -------------------------------------------------------------------------------
+
+    def _check(self, e: Event) -> list[LineError]:
+        errors: list[LineError] = []
+        line, on = e.env.line, e.env.on
+        if isinstance(e, ProspectCollected):
+            self._check_person(e.person, "person", line, errors)
+        elif isinstance(e, ProspectContacted):
+            if self._check_person(e.person, "person", line, errors):
+                prospect = self.open_roles.get((e.person.ref, Role.PROSPECT, None))
+                if prospect is None:
+                    errors.append(LineError(line, "person", f"'{e.person.ref}' is not a prospect"))
+                elif on < prospect.started_on:
+                    errors.append(self._before(line, on, "the prospect was collected", prospect.started_on))
+        elif isinstance(e, ContractSigned):
+            if self._contract(e.contract_ref) is not None:
+                errors.append(LineError(line, "contract.ref", f"contract '{e.contract_ref}' already exists"))
+            self._check_person(e.client, "client", line, errors)
+        elif isinstance(e, ContractEnded):
+            contract = self._known_contract(e.contract_ref, "contract", line, errors)
+            if contract is not None:
+                if contract.ended_on is not None:
+                    errors.append(
+                        LineError(
+                            line, "contract", f"'{e.contract_ref}' already ended on {contract.ended_on}"
+                        )
+                    )
+                elif on < contract.signed_on:
+                    errors.append(self._before(line, on, "the contract was signed", contract.signed_on))
+        elif isinstance(e, TrustedPersonDesignated):
+            if not self._site_exists(e.site_ref):
+                errors.append(LineError(line, "site", f"unknown site ref '{e.site_ref}'"))
+            self._check_person(e.person, "person", line, errors)
+        elif isinstance(e, TrustedPersonRemoved):
+            designation = self.open_roles.get((e.person_ref, Role.TRUSTED_PERSON, e.site_ref))
+            if not self._site_exists(e.site_ref):
+                errors.append(LineError(line, "site", f"unknown site ref '{e.site_ref}'"))
+            elif designation is None:
+                errors.append(
+                    LineError(
+                        line, "person", f"'{e.person_ref}' is not a trusted person of site '{e.site_ref}'"
+                    )
+                )
+            elif on < designation.started_on:
+                errors.append(self._before(line, on, "the person was designated", designation.started_on))
+        elif isinstance(e, ContactRegistered):
+            contract = self._known_contract(e.contract_ref, "contract", line, errors)
+            if contract is not None and on < contract.signed_on:
+                errors.append(self._before(line, on, "the contract was signed", contract.signed_on))
+            self._check_person(e.person, "person", line, errors)
+        return errors
+
+    @staticmethod
+    def _before(line: int, on: date, what: str, when: date) -> LineError:
+        return LineError(line, "at", f"{on} is before {what} ({when})")
+
+    def _check_person(self, p: PersonData, name: str, line: int, errors: list[LineError]) -> bool:
+        if p.fields is None and not self._person_exists(p.ref):
+            errors.append(
+                LineError(line, name, f"unknown person ref '{p.ref}' (give the person as an object)")
+            )
+            return False
+        return True
+
+    def _known_contract(self, ref: str, name: str, line: int, errors: list[LineError]) -> ContractRow | None:
+        contract = self._contract(ref)
+        if contract is None:
+            errors.append(LineError(line, name, f"unknown contract ref '{ref}'"))
+        return contract
+
+    def _person_exists(self, ref: str) -> bool:
+        return ref in self.persons
+
+    def _site_exists(self, ref: str) -> bool:
+        return ref in self.sites
+
+    def _contract(self, ref: str) -> ContractRow | None:
+        return self.contracts.get(ref)
+
+    # -- changes ------------------------------------------------------------------------------
+
+    def _change(self, e: Event) -> None:
+        on = e.env.on
+        if isinstance(e, ProspectCollected):
+            self._person(e.person, Role.PROSPECT)
+            if e.site is not None:
+                self._site(e.site)
+            role = self.open_roles.get((e.person.ref, Role.PROSPECT, None))
+            if role is None:
+                site = e.site.ref if e.site else None
+                self._open(RoleRow(e.person.ref, Role.PROSPECT, e.source, on, site_ref=site))
+            elif on > role.started_on:
+                # Collected again: the clock counts from the latest collection.
+                role.started_on, role.source = on, e.source
+                self._touch(role)
+        elif isinstance(e, ProspectContacted):
+            self._person(e.person, Role.PROSPECT)
+            self.contact_log.append(
+                ContactLogRow(
+                    e.person.ref, on, e.direction.value, e.answered,
+                    e.channel.value if e.channel else None, e.outcome.value if e.outcome else None, e.env.id,
+                )
+            )  # fmt: skip
+        elif isinstance(e, ContractSigned):
+            self._person(e.client, Role.CLIENT)
+            self._site(e.site)
+            contract = ContractRow(e.contract_ref, on, None, e.offer, e.site.ref, e.partner, e.prescriber)
+            self.contracts[e.contract_ref] = contract
+            self.new_contracts.append(contract)
+            self._open(RoleRow(e.client.ref, Role.CLIENT, e.source, on, contract_ref=e.contract_ref))
+            prospect = self.open_roles.pop((e.client.ref, Role.PROSPECT, None), None)
+            if prospect is not None:  # a prospect who signs becomes a client: the prospect role ends
+                self._end(prospect, max(on, prospect.started_on))
+        elif isinstance(e, ContractEnded):
+            contract = self.contracts[e.contract_ref]
+            contract.ended_on, contract.ended_changed = on, True
+        elif isinstance(e, TrustedPersonDesignated):
+            self._person(e.person, Role.TRUSTED_PERSON)
+            role = self.open_roles.get((e.person.ref, Role.TRUSTED_PERSON, e.site_ref))
+            if role is None:
+                self._open(
+                    RoleRow(e.person.ref, Role.TRUSTED_PERSON, e.source, on, site_ref=e.site_ref, rank=e.rank)
+                )
+            elif e.rank is not None and e.rank != role.rank:
+                role.rank = e.rank
+                self._touch(role)
+        elif isinstance(e, TrustedPersonRemoved):
+            role = self.open_roles.pop((e.person_ref, Role.TRUSTED_PERSON, e.site_ref))
+            self._end(role, on)
+        elif isinstance(e, ContactRegistered):
+            self._person(e.person, Role.OTHER_CONTACT)
+            if (e.person.ref, Role.OTHER_CONTACT, e.contract_ref) not in self.open_roles:
+                self._open(
+                    RoleRow(e.person.ref, Role.OTHER_CONTACT, e.source, on, contract_ref=e.contract_ref)
+                )
+
+    def _person(self, p: PersonData, role: Role) -> None:
+        if not self._person_exists(p.ref):
+            self.persons.add(p.ref)
+            self.new_persons.append(p.ref)
+        for name, value in (p.fields or {}).items():
+            self.person_fields[(p.ref, name)] = value
+            if value is not None:
+                self.attributions.add((p.ref, name, role))
+
+    def _site(self, s: SiteData) -> None:
+        if not self._site_exists(s.ref):
+            self.sites.add(s.ref)
+            self.new_sites.append(s.ref)
+        for name, value in s.fields.items():
+            self.site_fields[(s.ref, name)] = value
+
+    def _open(self, role: RoleRow) -> None:
+        self.open_roles[role.key] = role
+        self.new_roles.append(role)
+
+    def _end(self, role: RoleRow, on: date) -> None:
+        role.ended_on = on
+        self._touch(role)
+
+    def _touch(self, role: RoleRow) -> None:
+        """Remember a stored role that changed; a role new in this chunk is written whole anyway."""
+        if role.id is not None and not role.changed:
+            role.changed = True
+            self.changed_roles.append(role)
