@@ -1,26 +1,69 @@
-"""The composition root: the one place adapters are chosen and wired to use cases."""
+"""The composition root: the one place adapters are chosen and wired to use cases.
+
+Everything is built on first use, so that a command touches only what it needs (`policy check`
+never opens the database nor creates a key).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy import Engine
 
 from charte.adapters.clock import SystemClock
+from charte.adapters.db import migrate
+from charte.adapters.db.engine import make_engine
+from charte.adapters.db.register_queries import SqlRegisterQueries
+from charte.adapters.db.register_store import SqlRegisterStore
+from charte.adapters.event_feed import FeedReader
+from charte.adapters.field_cipher import FieldCipher, load_or_create_key
 from charte.adapters.policy_file import YamlPolicyLoader
 from charte.config import Settings
+from charte.domain.policy import Policy
+from charte.services.errors import NotReady
 from charte.services.ports import Clock, PolicyLoader
 
 
-@dataclass(frozen=True, slots=True)
 class Container:
-    settings: Settings
-    policies: PolicyLoader
-    clock: Clock
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.policies: PolicyLoader = YamlPolicyLoader(default=settings.policy_path)
+
+    @cached_property
+    def policy(self) -> Policy:
+        """The configured policy; raises PolicyInvalid (with located problems) if unusable."""
+        return self.policies.load().policy
+
+    @cached_property
+    def engine(self) -> Engine:
+        if self.settings.database_url.startswith("sqlite:///"):
+            self.settings.home.mkdir(parents=True, exist_ok=True)
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def cipher(self) -> FieldCipher:
+        return FieldCipher(load_or_create_key(self.settings.field_key_path, self.settings.field_key))
+
+    def migrated_engine(self) -> Engine:
+        """The engine, once its schema is known to be current (else NotReady, saying what to run)."""
+        current, head = migrate.current_revision(self.engine), migrate.head_revision(self.engine)
+        if current != head:
+            raise NotReady(
+                f"the database is at schema revision {current or 'none'}, charte needs {head}: "
+                "run `charte db upgrade`"
+            )
+        return self.engine
+
+    def register_store(self) -> SqlRegisterStore:
+        return SqlRegisterStore(self.migrated_engine(), self.policy, self.cipher, self.clock)
+
+    def register_queries(self) -> SqlRegisterQueries:
+        return SqlRegisterQueries(self.migrated_engine(), self.cipher, self.policy.encrypted_fields)
+
+    def feed_reader(self) -> FeedReader:
+        return FeedReader(self.policy)
 
 
 def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
-    settings = settings or Settings.from_env()
-    return Container(
-        settings=settings,
-        policies=YamlPolicyLoader(default=settings.policy_path),
-        clock=clock or SystemClock(),
-    )
+    return Container(settings or Settings.from_env(), clock or SystemClock())

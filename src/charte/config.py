@@ -20,12 +20,22 @@ def shipped_policy_path() -> Path:
 class Settings:
     policy_path: Path
     home: Path
+    database_url: str
+    field_key: str | None  # base64; when unset, a key file under home/keys is used (created once)
+
+    @property
+    def field_key_path(self) -> Path:
+        return self.home / "keys" / "fields.key"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         policy = env.get("CHARTE_POLICY")
+        home = Path(env.get("CHARTE_HOME", ".charte"))
         return cls(
             policy_path=Path(policy) if policy else shipped_policy_path(),
-            home=Path(env.get("CHARTE_HOME", ".charte")),
+            home=home,
+            # The embedded default: a SQLite file in the charte home of the working directory.
+            database_url=env.get("CHARTE_DATABASE_URL") or f"sqlite:///{home / 'charte.db'}",
+            field_key=env.get("CHARTE_FIELD_KEY") or None,
         )

@@ -109,6 +109,9 @@ class RegisterChunk:
     new_contracts: list[ContractRow] = field(default_factory=list)
     new_roles: list[RoleRow] = field(default_factory=list)
     changed_roles: list[RoleRow] = field(default_factory=list)  # stored roles this chunk changed
+    # (person, from, to): a prospect who signs keeps, as a client, the fields they gave as a
+    # prospect that the client allow-list permits.
+    conversions: list[tuple[str, Role, Role]] = field(default_factory=list)
     contact_log: list[ContactLogRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
 
@@ -247,6 +250,7 @@ class RegisterChunk:
             prospect = self.open_roles.pop((e.client.ref, Role.PROSPECT, None), None)
             if prospect is not None:  # a prospect who signs becomes a client: the prospect role ends
                 self._end(prospect, max(on, prospect.started_on))
+                self.conversions.append((e.client.ref, Role.PROSPECT, Role.CLIENT))
         elif isinstance(e, ContractEnded):
             contract = self.contracts[e.contract_ref]
             contract.ended_on, contract.ended_changed = on, True

@@ -1,8 +1,9 @@
 """Errors raised by use cases and by the ports they call.
 
     ServiceError
-     └── NotFound             something named by the caller does not exist
-          └── PolicyNotFound  no policy file at the given location
+     ├── NotFound             something named by the caller does not exist
+     │    └── PolicyNotFound  no policy file at the given location
+     └── NotReady             the system cannot do it yet (e.g. the database is not migrated)
 
 Domain errors (``charte.domain.errors``) pass through services unchanged; entry points map both
 families to exit codes (``charte.entrypoints.cli.exits``) and HTTP statuses in one place each.
@@ -28,3 +29,7 @@ class PolicyNotFound(NotFound):
 
     def __init__(self, location: str) -> None:
         super().__init__("policy file", location)
+
+
+class NotReady(ServiceError):
+    """A precondition of the installation is missing; the message says how to fix it."""

@@ -9,7 +9,7 @@ import typer
 
 from charte import __version__
 from charte.domain.errors import DomainError
-from charte.entrypoints.cli import policy, register, serve
+from charte.entrypoints.cli import db, events, persons, policy, register, serve
 from charte.entrypoints.cli.exits import Exit, report
 from charte.services.errors import ServiceError
 
@@ -39,6 +39,9 @@ def build_app() -> typer.Typer:
         """charte: a data-protection charter as enforced code."""
 
     app.add_typer(policy.app, name="policy")
+    app.add_typer(db.app, name="db")
+    app.add_typer(events.app, name="events")
+    app.add_typer(persons.app, name="persons")
     app.command(name="register")(register.register)
     app.command(name="serve")(serve.serve)
     return app

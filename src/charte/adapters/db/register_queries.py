@@ -1,0 +1,145 @@
+"""Reads of the register in SQL: a person whole, or a filtered page of persons."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, exists, func, select
+
+from charte.adapters.db import tables as t
+from charte.adapters.field_cipher import FieldCipher
+from charte.services.queries import PersonFilter
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+class SqlRegisterQueries:
+    """Implements ``RegisterQueries``; a person costs a fixed number of queries."""
+
+    def __init__(self, engine: Engine, cipher: FieldCipher, encrypted: frozenset[str]) -> None:
+        self.engine = engine
+        self.cipher = cipher
+        self.encrypted = encrypted
+
+    def _clear(self, field: str, value: str) -> str:
+        return self.cipher.decrypt(field, value) if field in self.encrypted else value
+
+    def person(self, ref: str) -> dict[str, Any] | None:
+        with self.engine.connect() as c:
+            pid = c.execute(select(t.persons.c.id).where(t.persons.c.ref == ref)).scalar()
+            if pid is None:
+                return None
+            fields = {
+                f: self._clear(f, v)
+                for f, v in c.execute(
+                    select(t.person_fields.c.field, t.person_fields.c.value)
+                    .where(t.person_fields.c.person_id == pid)
+                    .order_by(t.person_fields.c.field)
+                )
+            }
+            sources: dict[str, list[str]] = {}
+            for f, role in c.execute(
+                select(t.field_sources.c.field, t.field_sources.c.role)
+                .where(t.field_sources.c.person_id == pid)
+                .order_by(t.field_sources.c.field, t.field_sources.c.role)
+            ):
+                sources.setdefault(f, []).append(role)
+            r, ct, s = t.roles, t.contracts, t.sites
+            roles = (
+                c.execute(
+                    select(r, ct.c.ref.label("contract"), s.c.ref.label("site"))
+                    .outerjoin(ct, ct.c.id == r.c.contract_id)
+                    .outerjoin(s, s.c.id == r.c.site_id)
+                    .where(r.c.person_id == pid)
+                    .order_by(r.c.started_on, r.c.id)
+                )
+                .mappings()
+                .all()
+            )
+            contract_ids = {x["contract_id"] for x in roles if x["contract_id"]}
+            contracts = (
+                c.execute(
+                    select(ct, s.c.ref.label("site"))
+                    .join(s, s.c.id == ct.c.site_id)
+                    .where(ct.c.id.in_(contract_ids))
+                    .order_by(ct.c.signed_on)
+                )
+                .mappings()
+                .all()
+            )
+            site_ids = {x["site_id"] for x in roles if x["site_id"]} | {x["site_id"] for x in contracts}
+            site_fields: dict[str, dict[str, str]] = {}
+            for site_ref, f, v in c.execute(
+                select(s.c.ref, t.site_fields.c.field, t.site_fields.c.value)
+                .join(t.site_fields, t.site_fields.c.site_id == s.c.id)
+                .where(s.c.id.in_(site_ids))
+                .order_by(s.c.ref, t.site_fields.c.field)
+            ):
+                site_fields.setdefault(site_ref, {})[f] = self._clear(f, v)
+            log = (
+                c.execute(
+                    select(t.contact_log)
+                    .where(t.contact_log.c.person_id == pid)
+                    .order_by(t.contact_log.c.on, t.contact_log.c.id)
+                )
+                .mappings()
+                .all()
+            )
+        return {
+            "ref": ref,
+            "fields": fields,
+            "field_sources": sources,
+            "roles": [
+                {"role": x["role"], "contract": x["contract"], "site": x["site"],
+                 "source": {"kind": x["source_kind"], "ref": x["source_ref"]},
+                 "started_on": _day(x["started_on"]), "ended_on": _day(x["ended_on"]), "rank": x["rank"]}
+                for x in roles
+            ],
+            "contracts": [
+                {"ref": x["ref"], "offer": x["offer"], "site": x["site"], "partner": x["partner"],
+                 "prescriber": x["prescriber"], "signed_on": _day(x["signed_on"]),
+                 "ended_on": _day(x["ended_on"])}
+                for x in contracts
+            ],
+            "sites": [{"ref": ref_, "fields": f} for ref_, f in sorted(site_fields.items())],
+            "contact_log": [
+                {"on": _day(x["on"]), "direction": x["direction"], "channel": x["channel"],
+                 "answered": x["answered"], "outcome": x["outcome"]}
+                for x in log
+            ],
+        }  # fmt: skip
+
+    def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]:
+        p, r = t.persons, t.roles
+        match = select(r.c.id).where(r.c.person_id == p.c.id)
+        if criteria.role:
+            match = match.where(r.c.role == criteria.role)
+        if criteria.source:
+            match = match.where(r.c.source_kind == criteria.source)
+        if criteria.site:
+            site_id = select(t.sites.c.id).where(t.sites.c.ref == criteria.site).scalar_subquery()
+            via_contract = select(t.contracts.c.id).where(t.contracts.c.site_id == site_id)
+            match = match.where((r.c.site_id == site_id) | r.c.contract_id.in_(via_contract))
+        where = exists(match)
+        with self.engine.connect() as c:
+            total = c.execute(select(func.count()).select_from(p).where(where)).scalar_one()
+            page = c.execute(
+                select(p.c.id, p.c.ref)
+                .where(where)
+                .order_by(p.c.ref)
+                .limit(criteria.limit)
+                .offset(criteria.offset)
+            ).all()
+            ids = [row.id for row in page]
+            roles: dict[int, list[str]] = {}
+            for pid, role in c.execute(
+                select(r.c.person_id, r.c.role)
+                .where(r.c.person_id.in_(ids), r.c.ended_on.is_(None))
+                .distinct()
+                .order_by(r.c.role)
+            ):
+                roles.setdefault(pid, []).append(role)
+        return total, [{"ref": row.ref, "open_roles": roles.get(row.id, [])} for row in page]

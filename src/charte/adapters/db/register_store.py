@@ -1,0 +1,313 @@
+"""The register in SQL: bulk loads and bulk writes for event imports (SQLite and PostgreSQL).
+
+Each chunk costs a fixed number of statements whatever its size: one query per table to load
+the state of the refs it names, then one executemany per kind of change. No statement is issued
+per event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from charte.adapters.db import tables as t
+from charte.adapters.field_cipher import FieldCipher
+from charte.domain.policy import Policy
+from charte.domain.register import (
+    ContactRegistered,
+    ContractEnded,
+    ContractSigned,
+    Event,
+    ProspectCollected,
+    ProspectContacted,
+    Role,
+    Source,
+    TrustedPersonDesignated,
+    TrustedPersonRemoved,
+)
+from charte.domain.register_rules import ContractRow, RegisterChunk, RoleRow
+from charte.domain.vocabulary import SourceKind
+from charte.services.ports import Clock
+
+
+def _group_conversions(items: list[tuple[str, Role, Role]]) -> dict[tuple[Role, Role], list[str]]:
+    groups: dict[tuple[Role, Role], list[str]] = {}
+    for person, source, target in items:
+        groups.setdefault((source, target), []).append(person)
+    return groups
+
+
+def refs_of(events: Iterable[Event]) -> tuple[set[str], set[str], set[str], set[str]]:
+    """The person, site and contract refs and the event ids a chunk names."""
+    persons: set[str] = set()
+    sites: set[str] = set()
+    contracts: set[str] = set()
+    ids: set[str] = set()
+    for e in events:
+        ids.add(e.env.id)
+        if isinstance(e, ProspectCollected):
+            persons.add(e.person.ref)
+            if e.site:
+                sites.add(e.site.ref)
+        elif isinstance(e, ProspectContacted | ContactRegistered):
+            persons.add(e.person.ref)
+            if isinstance(e, ContactRegistered):
+                contracts.add(e.contract_ref)
+        elif isinstance(e, ContractSigned):
+            persons.add(e.client.ref)
+            sites.add(e.site.ref)
+            contracts.add(e.contract_ref)
+        elif isinstance(e, ContractEnded):
+            contracts.add(e.contract_ref)
+        elif isinstance(e, TrustedPersonDesignated):
+            persons.add(e.person.ref)
+            sites.add(e.site_ref)
+        elif isinstance(e, TrustedPersonRemoved):
+            persons.add(e.person_ref)
+            sites.add(e.site_ref)
+    return persons, sites, contracts, ids
+
+
+class SqlRegisterStore:
+    """Implements the import port on a SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine, policy: Policy, cipher: FieldCipher, clock: Clock) -> None:
+        self.engine = engine
+        self.encrypted = policy.encrypted_fields
+        self.allowed = {
+            role: tuple(policy.subject_categories[role.value].fields)
+            for role in Role
+            if role.value in policy.subject_categories
+        }
+        self.cipher = cipher
+        self.clock = clock
+
+    def importing(self) -> _Transaction:
+        return _Transaction(self)
+
+
+class _Transaction:
+    def __init__(self, store: SqlRegisterStore) -> None:
+        self.store = store
+
+    def __enter__(self) -> _Writer:
+        self.conn = self.store.engine.connect()
+        self.tx = self.conn.begin()
+        self.writer = _Writer(self.conn, self.store, self.tx)
+        return self.writer
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if self.tx.is_active:
+                self.tx.rollback()  # not committed (refused file, or an exception): keep nothing
+        finally:
+            self.conn.close()
+
+
+class _Writer:
+    def __init__(self, conn: Connection, store: SqlRegisterStore, tx: Any) -> None:
+        self.conn = conn
+        self.store = store
+        self.tx = tx
+        self.person_ids: dict[str, int] = {}
+        self.site_ids: dict[str, int] = {}
+        self.contract_ids: dict[str, int] = {}
+
+    def commit(self) -> None:
+        self.tx.commit()
+
+    # -- load ---------------------------------------------------------------------------------
+
+    def load(self, events: list[Event]) -> RegisterChunk:
+        person_refs, site_refs, contract_refs, ids = refs_of(events)
+        c = self.conn
+        self.person_ids = dict(
+            c.execute(select(t.persons.c.ref, t.persons.c.id).where(t.persons.c.ref.in_(person_refs))).all()
+        )
+        self.site_ids = dict(
+            c.execute(select(t.sites.c.ref, t.sites.c.id).where(t.sites.c.ref.in_(site_refs))).all()
+        )
+        chunk = RegisterChunk(persons=set(self.person_ids), sites=set(self.site_ids))
+        rows = c.execute(
+            select(t.contracts, t.sites.c.ref.label("site_ref"))
+            .join(t.sites, t.sites.c.id == t.contracts.c.site_id)
+            .where(t.contracts.c.ref.in_(contract_refs))
+        ).mappings()
+        for row in rows:
+            chunk.contracts[row["ref"]] = ContractRow(
+                row["ref"], row["signed_on"], row["ended_on"], row["offer"], row["site_ref"],
+                row["partner"], row["prescriber"], id=row["id"],
+            )  # fmt: skip
+        self.contract_ids = {ref: row.id for ref, row in chunk.contracts.items() if row.id is not None}
+        roles = c.execute(
+            select(t.roles, t.persons.c.ref.label("person_ref"), t.contracts.c.ref.label("contract_ref"),
+                   t.sites.c.ref.label("site_ref"))
+            .join(t.persons, t.persons.c.id == t.roles.c.person_id)
+            .outerjoin(t.contracts, t.contracts.c.id == t.roles.c.contract_id)
+            .outerjoin(t.sites, t.sites.c.id == t.roles.c.site_id)
+            .where(t.persons.c.ref.in_(person_refs), t.roles.c.ended_on.is_(None))
+        ).mappings()  # fmt: skip
+        for row in roles:
+            role = RoleRow(
+                row["person_ref"],
+                Role(row["role"]),
+                Source(SourceKind(row["source_kind"]), row["source_ref"]),
+                row["started_on"], row["contract_ref"], row["site_ref"], None, row["rank"], id=row["id"],
+            )  # fmt: skip
+            chunk.open_roles[role.key] = role
+        chunk.event_digests = dict(
+            c.execute(select(t.events.c.id, t.events.c.digest).where(t.events.c.id.in_(ids))).all()
+        )
+        return chunk
+
+    # -- write --------------------------------------------------------------------------------
+
+    def write(self, chunk: RegisterChunk) -> None:
+        now = self.store.clock.now().astimezone(UTC)  # stored in UTC: SQLite keeps no offset
+        self._insert_refs(t.persons, chunk.new_persons, self.person_ids, now)
+        self._insert_refs(t.sites, chunk.new_sites, self.site_ids, now)
+        self._fields(t.person_fields, "person_id", self.person_ids, chunk.person_fields)
+        self._fields(t.site_fields, "site_id", self.site_ids, chunk.site_fields)
+        if chunk.attributions:
+            self._upsert(
+                t.field_sources,
+                [
+                    {"person_id": self.person_ids[p], "field": f, "role": r.value}
+                    for p, f, r in chunk.attributions
+                ],
+                keys=("person_id", "field", "role"),
+                update=(),
+            )
+        self._conversions(chunk)
+        self._contracts(chunk)
+        self._roles(chunk)
+        if chunk.contact_log:
+            self.conn.execute(insert(t.contact_log), [
+                {"person_id": self.person_ids[x.person_ref], "on": x.on, "direction": x.direction,
+                 "answered": x.answered, "channel": x.channel, "outcome": x.outcome, "event_id": x.event_id}
+                for x in chunk.contact_log
+            ])  # fmt: skip
+        if chunk.events:
+            self.conn.execute(insert(t.events), [
+                {"id": e.id, "type": e.type, "digest": e.digest, "on": e.on, "imported_at": now}
+                for e in chunk.events
+            ])  # fmt: skip
+
+    def _insert_refs(self, table: Table, refs: Sequence[str], ids: dict[str, int], now: Any) -> None:
+        if not refs:
+            return
+        self.conn.execute(insert(table), [{"ref": r, "created_at": now} for r in refs])
+        ids.update(self.conn.execute(select(table.c.ref, table.c.id).where(table.c.ref.in_(refs))).all())
+
+    def _fields(
+        self, table: Table, owner: str, ids: dict[str, int], values: dict[tuple[str, str], str | None]
+    ) -> None:
+        encrypted, cipher = self.store.encrypted, self.store.cipher
+        keep = [
+            {owner: ids[ref], "field": f, "value": cipher.encrypt(f, v) if f in encrypted else v}
+            for (ref, f), v in values.items()
+            if v is not None
+        ]
+        drop = [{"o": ids[ref], "f": f} for (ref, f), v in values.items() if v is None]
+        if keep:
+            self._upsert(table, keep, keys=(owner, "field"), update=("value",))
+        if drop:
+            col = table.c[owner]
+            self.conn.execute(
+                delete(table).where(col == bindparam("o"), table.c.field == bindparam("f")), drop
+            )
+            if table is t.person_fields:  # an erased field is justified by nobody any more
+                fs = t.field_sources
+                self.conn.execute(
+                    delete(fs).where(fs.c.person_id == bindparam("o"), fs.c.field == bindparam("f")), drop
+                )
+
+    def _conversions(self, chunk: RegisterChunk) -> None:
+        fs = t.field_sources
+        have = fs.alias("have")
+        for (source, target), people in _group_conversions(chunk.conversions).items():
+            already = select(have.c.person_id).where(
+                have.c.person_id == fs.c.person_id, have.c.field == fs.c.field, have.c.role == target.value
+            )
+            copied = select(fs.c.person_id, fs.c.field, literal(target.value)).where(
+                fs.c.person_id.in_([self.person_ids[p] for p in people]),
+                fs.c.role == source.value,
+                fs.c.field.in_(self.store.allowed.get(target, ())),
+                ~already.exists(),
+            )
+            # One statement per kind of conversion in the chunk; fields already justified stay.
+            self.conn.execute(insert(fs).from_select(["person_id", "field", "role"], copied))
+
+    def _contracts(self, chunk: RegisterChunk) -> None:
+        if chunk.new_contracts:
+            self.conn.execute(insert(t.contracts), [
+                {"ref": x.ref, "offer": x.offer, "site_id": self.site_ids[x.site_ref], "partner": x.partner,
+                 "prescriber": x.prescriber, "signed_on": x.signed_on, "ended_on": x.ended_on}
+                for x in chunk.new_contracts
+            ])  # fmt: skip
+            refs = [x.ref for x in chunk.new_contracts]
+            self.contract_ids.update(
+                self.conn.execute(
+                    select(t.contracts.c.ref, t.contracts.c.id).where(t.contracts.c.ref.in_(refs))
+                ).all()
+            )
+        ended = [
+            {"i": x.id, "e": x.ended_on}
+            for x in chunk.contracts.values()
+            if x.id is not None and x.ended_changed
+        ]
+        if ended:
+            c = t.contracts.c
+            self.conn.execute(
+                update(t.contracts).where(c.id == bindparam("i")).values(ended_on=bindparam("e")), ended
+            )
+
+    def _roles(self, chunk: RegisterChunk) -> None:
+        if chunk.new_roles:
+            self.conn.execute(insert(t.roles), [self._role_row(r) for r in chunk.new_roles])
+        if chunk.changed_roles:
+            c = t.roles.c
+            stmt = (
+                update(t.roles)
+                .where(c.id == bindparam("i"))
+                .values(ended_on=bindparam("e"), rank=bindparam("r"), started_on=bindparam("s"),
+                        source_kind=bindparam("sk"), source_ref=bindparam("sr"))
+            )  # fmt: skip
+            self.conn.execute(stmt, [
+                {"i": r.id, "e": r.ended_on, "r": r.rank, "s": r.started_on, "sk": r.source.kind.value,
+                 "sr": r.source.ref}
+                for r in chunk.changed_roles
+            ])  # fmt: skip
+
+    def _role_row(self, r: RoleRow) -> dict[str, Any]:
+        return {
+            "person_id": self.person_ids[r.person_ref],
+            "role": r.role.value,
+            "contract_id": self.contract_ids[r.contract_ref] if r.contract_ref else None,
+            "site_id": self.site_ids[r.site_ref] if r.site_ref else None,
+            "source_kind": r.source.kind.value,
+            "source_ref": r.source.ref,
+            "started_on": r.started_on,
+            "ended_on": r.ended_on,
+            "rank": r.rank,
+        }
+
+    def _upsert(
+        self, table: Table, rows: list[dict[str, Any]], *, keys: tuple[str, ...], update: tuple[str, ...]
+    ) -> None:
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(table)
+        if update:
+            stmt = stmt.on_conflict_do_update(
+                index_elements=list(keys), set_={c: stmt.excluded[c] for c in update}
+            )
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+        self.conn.execute(stmt, rows)

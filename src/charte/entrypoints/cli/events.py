@@ -1,0 +1,131 @@
+"""`charte events import`: apply a JSON Lines file of lifecycle events (docs/events.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, Annotated
+
+import typer
+
+from charte.domain.register import LineError
+from charte.entrypoints.cli.context import container
+from charte.entrypoints.cli.exits import Exit
+from charte.entrypoints.cli.output import DataFormat, emit_json
+from charte.services.importing import Progress, import_events
+
+app = typer.Typer(help="The lifecycle event feed.", no_args_is_help=True, rich_markup_mode=None)
+
+
+@app.command(name="import")
+def import_(
+    file: Annotated[str, typer.Argument(help="JSON Lines file, or - for standard input.")],
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid", help="Apply the valid lines; write the refused ones to the reject file."
+        ),
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects", help="Reject file (default: FILE.rejects.jsonl, or rejects.jsonl for stdin)."
+        ),
+    ] = None,
+    fmt: Annotated[
+        DataFormat, typer.Option("--format", help="text, or a one-line JSON summary.")
+    ] = DataFormat.TEXT,
+) -> None:
+    """Apply a file of events atomically: all of it, or nothing and every refused line listed."""
+    c = container()
+    store, parser = c.register_store(), c.feed_reader()
+    with ExitStack() as stack:
+        if file == "-":
+            source: IO[bytes] = sys.stdin.buffer
+        else:
+            path = Path(file)
+            if not path.is_file():
+                typer.echo(f"error: event file not found: {file}", err=True)
+                raise typer.Exit(Exit.NOT_FOUND)
+            source = stack.enter_context(path.open("rb"))
+        reject = None
+        reject_path = None
+        if skip_invalid:
+            reject_path = rejects or Path("rejects.jsonl" if file == "-" else f"{file}.rejects.jsonl")
+            out = stack.enter_context(reject_path.open("w", encoding="utf-8"))
+
+            def reject(line: int, raw: bytes, errors: list[LineError]) -> None:
+                record = {"line": line, "errors": [f"{e.field}: {e.message}" for e in errors],
+                          "event": raw.decode("utf-8", errors="replace")}  # fmt: skip
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+        progress = stack.enter_context(_progress(enabled=fmt is DataFormat.TEXT and sys.stderr.isatty()))
+        report = import_events(
+            source=source,
+            parser=parser,
+            store=store,
+            skip_invalid=skip_invalid,
+            reject=reject,
+            progress=progress,
+        )
+    summary = {
+        "file": file,
+        **report.as_dict(),
+        "rejects_file": str(reject_path) if reject_path and report.errors else None,
+    }
+    if fmt is DataFormat.JSON:
+        emit_json(summary)
+    for error in report.errors:
+        typer.echo(f"error: {error}", err=True)
+    if fmt is DataFormat.TEXT:
+        typer.echo(
+            _sentence(
+                report.lines, report.applied, report.duplicates, len(report.rejected_lines), report.committed
+            )
+        )
+        if summary["rejects_file"]:
+            typer.echo(f"refused lines written to {summary['rejects_file']}")
+    raise typer.Exit(Exit.OK if report.committed and not report.errors else Exit.REFUSED)
+
+
+def _sentence(lines: int, applied: int, duplicates: int, rejected: int, committed: bool) -> str:
+    if not committed:
+        return f"nothing applied: {rejected} of {lines} line(s) refused"
+    if applied == 0 and rejected == 0 and lines:
+        return f"nothing to do: all {duplicates} event(s) were already applied"
+    text = f"applied {applied} event(s)"
+    if duplicates:
+        text += f", {duplicates} already applied"
+    if rejected:
+        text += f", {rejected} line(s) refused and skipped"
+    return text
+
+
+class _progress:
+    """A Rich progress line on a terminal (stderr); nothing when piped or in JSON mode."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __enter__(self) -> Progress | None:
+        if not self.enabled:
+            return None
+        from rich.progress import Progress as Bar
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.bar = Bar(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True)
+        self.bar.start()
+        self.tasks = {
+            phase: self.bar.add_task(f"{phase}: 0 lines", total=None) for phase in ("checked", "applied")
+        }
+
+        def update(phase: str, done: int) -> None:
+            self.bar.update(self.tasks[phase], description=f"{phase}: {done} lines")
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self.bar.stop()

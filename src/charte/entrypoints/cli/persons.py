@@ -1,0 +1,80 @@
+"""`charte persons ...`: read the register."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from charte.entrypoints.cli.context import container
+from charte.entrypoints.cli.output import emit_json
+from charte.services import queries
+
+app = typer.Typer(help="Read the register of persons.", no_args_is_help=True, rich_markup_mode=None)
+
+
+class ViewFormat(StrEnum):
+    JSON = "json"
+    TABLE = "table"
+
+
+FormatOpt = Annotated[ViewFormat, typer.Option("--format", help="Output format.")]
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="The person's ref.")], fmt: FormatOpt = ViewFormat.TABLE
+) -> None:
+    """A person with all roles, provenance, contracts, sites, designations and contact log."""
+    person = queries.show_person(queries=container().register_queries(), ref=ref)
+    if fmt is ViewFormat.JSON:
+        emit_json(person)
+        return
+    typer.echo(f"person {person['ref']}")
+    for name, value in person["fields"].items():
+        typer.echo(f"  {name}: {value}  [{', '.join(person['field_sources'].get(name, []))}]")
+    typer.echo("roles:")
+    for r in person["roles"]:
+        context = r["contract"] or r["site"] or "-"
+        until = r["ended_on"] or "open"
+        source = r["source"]["kind"] + (f" {r['source']['ref']}" if r["source"]["ref"] else "")
+        typer.echo(f"  {r['role']:<15} {context:<12} {r['started_on']} -> {until:<10} from {source}")
+    _section("contracts", person["contracts"], lambda c: f"{c['ref']} {c['offer']} site {c['site']} "
+             f"{c['signed_on']} -> {c['ended_on'] or 'active'}")  # fmt: skip
+    _section("sites", person["sites"], lambda s: f"{s['ref']}: {', '.join(sorted(s['fields']))}")
+    _section(
+        "contact log",
+        person["contact_log"],
+        lambda x: f"{x['on']} {x['direction']} {x['channel'] or ''}".rstrip(),
+    )
+
+
+def _section(title: str, rows: list[dict[str, Any]], line: Any) -> None:
+    if rows:
+        typer.echo(f"{title}:")
+        for row in rows:
+            typer.echo(f"  {line(row)}")
+
+
+@app.command(name="list")
+def list_(
+    role: Annotated[str | None, typer.Option("--role", help="Only persons with a role of this kind.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Only roles collected from this source kind.")
+    ] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Only persons linked to this site.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0)] = 0,
+    fmt: FormatOpt = ViewFormat.TABLE,
+) -> None:
+    """Persons matching the filters, a page at a time, ordered by ref."""
+    criteria = queries.PersonFilter(role=role, source=source, site=site, limit=limit, offset=offset)
+    page = queries.list_persons(queries=container().register_queries(), criteria=criteria)
+    if fmt is ViewFormat.JSON:
+        emit_json(page)
+        return
+    for p in page["persons"]:
+        typer.echo(f"{p['ref']:<20} {', '.join(p['open_roles']) or '(no open role)'}")
+    shown = len(page["persons"])
+    typer.echo(f"{offset + 1 if shown else 0}-{offset + shown} of {page['total']}")
