@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import json
 import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select, text
 
+from charte.adapters.db import migrate
+from charte.adapters.db.engine import make_engine
+from charte.adapters.db.tables import metadata
 from charte.adapters.policy_file import YamlPolicyLoader
-from charte.config import shipped_policy_path
+from charte.bootstrap import Container, bootstrap
+from charte.config import Settings, shipped_policy_path
 from charte.domain.policy import Policy
+from charte.services.importing import ImportReport, import_events
 from charte.services.ports import LoadedPolicy
+from tests.fakes import FixedClock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POLICIES = FIXTURES / "policies"
@@ -32,10 +45,56 @@ def minimal() -> Policy:
     return load(POLICIES / "minimal.yaml").policy
 
 
-@pytest.fixture
-def database_url() -> str:
-    """PostgreSQL for tests marked `postgres`; skipped, with the reason, when not configured."""
-    url = os.environ.get("CHARTE_TEST_DATABASE_URL")
-    if not url:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> Iterator[str]:
+    """An empty database on each engine charte supports: SQLite, and PostgreSQL when configured.
+
+    Each PostgreSQL test gets a schema of its own (through search_path), dropped afterwards.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'charte.db'}"
+        return
+    base = os.environ.get("CHARTE_TEST_DATABASE_URL")
+    if not base:
         pytest.skip("CHARTE_TEST_DATABASE_URL is not set (.ci/run sets it to the local PostgreSQL)")
-    return url
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+TEST_KEY = base64.b64encode(b"k" * 32).decode()
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def app(db_url, tmp_path) -> Iterator[Container]:
+    """charte wired on a migrated test database, the shipped policy and a fixed clock."""
+    settings = Settings(
+        policy_path=shipped_policy_path(), home=tmp_path / "home", database_url=db_url, field_key=TEST_KEY
+    )
+    container = bootstrap(settings, clock=FixedClock(TODAY))
+    migrate.upgrade(container.engine)
+    yield container
+    container.engine.dispose()
+
+
+def run_import(app: Container, events: list[dict | str], **options) -> ImportReport:
+    """Import events (dicts become JSON lines; strings are taken as raw lines)."""
+    lines = [e if isinstance(e, str) else json.dumps(e) for e in events]
+    source = io.BytesIO(("\n".join(lines) + "\n").encode())
+    return import_events(source=source, parser=app.feed_reader(), store=app.register_store(), **options)
+
+
+def count_rows(app: Container) -> dict[str, int]:
+    with app.engine.connect() as conn:
+        return {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in metadata.sorted_tables
+        }

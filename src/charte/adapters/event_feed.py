@@ -69,8 +69,8 @@ class FeedReader:
             for role in Role
             if role.value in policy.subject_categories
         }
-        self.sources = {
-            role: frozenset(policy.subject_categories[role.value].sources)
+        self.sources = {  # in policy order, so that messages list them as the policy does
+            role: tuple(policy.subject_categories[role.value].sources)
             for role in Role
             if role.value in policy.subject_categories
         }
@@ -207,7 +207,7 @@ class FeedReader:
 
     def _source(self, value: Any, role: Role, ctx: _Line) -> Source:
         src = ctx.scope(value, "source", required={"kind"}, optional=frozenset({"ref"}))
-        allowed = self.sources.get(role, frozenset())
+        allowed = self.sources.get(role, ())
         try:
             kind = SourceKind(str(src.get("kind")))
         except ValueError:

@@ -1,0 +1,62 @@
+"""Builders of feed events (docs/events.md) for tests: readable scenarios, exact JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def person(ref: str, **fields: Any) -> dict[str, Any]:
+    return {"ref": ref, **fields}
+
+
+def collected(
+    id: str, at: str, who: Any, *, source: dict | None = None, site: dict | None = None
+) -> dict[str, Any]:
+    event = {
+        "id": id,
+        "type": "prospect.collected",
+        "at": at,
+        "person": who,
+        "source": source or {"kind": "subject"},
+    }
+    if site is not None:
+        event["site"] = site
+    return event
+
+
+def contacted(
+    id: str, at: str, who: Any, *, direction: str = "inbound", answered: bool = True, **extra: Any
+) -> dict[str, Any]:
+    return {"id": id, "type": "prospect.contacted", "at": at, "person": who, "direction": direction,
+            "answered": answered, **extra}  # fmt: skip
+
+
+def signed(
+    id: str, at: str, contract: str, client: Any, *, site: str = "S1", **site_fields: Any
+) -> dict[str, Any]:
+    return {
+        "id": id, "type": "contract.signed", "at": at,
+        "contract": {"ref": contract, "offer": "Essentiel", "site": {"ref": site, "address": "1 rue des Lilas", **site_fields}},
+        "client": client, "source": {"kind": "subject"},
+    }  # fmt: skip
+
+
+def ended(id: str, at: str, contract: str) -> dict[str, Any]:
+    return {"id": id, "type": "contract.ended", "at": at, "contract": contract}
+
+
+def designated(id: str, at: str, site: str, who: Any, *, rank: int | None = None) -> dict[str, Any]:
+    event = {"id": id, "type": "trusted_person.designated", "at": at, "site": site, "person": who,
+             "source": {"kind": "client"}}  # fmt: skip
+    if rank is not None:
+        event["rank"] = rank
+    return event
+
+
+def removed(id: str, at: str, site: str, who: str) -> dict[str, Any]:
+    return {"id": id, "type": "trusted_person.removed", "at": at, "site": site, "person": who}
+
+
+def registered(id: str, at: str, who: Any, contract: str) -> dict[str, Any]:
+    return {"id": id, "type": "contact.registered", "at": at, "person": who, "contract": contract,
+            "source": {"kind": "subject"}}  # fmt: skip
