@@ -1,0 +1,125 @@
+"""The register's commands as an integrator runs them: `db upgrade`, `events import`, `persons` (issue 3)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.e2e.cli import charte
+from tests.feed import collected, contacted, ended, person, signed
+
+EVENTS = [
+    collected("e1", "2025-01-10", person("P1", first_name="Ana", phone="0612345678")),
+    contacted("e2", "2025-01-12", "P1"),
+    signed("e3", "2025-02-01", "C1", "P1"),
+]
+
+
+@pytest.fixture
+def home(tmp_path):
+    """A fresh charte home in a working directory of its own: SQLite under .charte/ by default."""
+    env = {"CHARTE_FIELD_KEY": base64.b64encode(b"z" * 32).decode()}
+    assert charte("db", "upgrade", cwd=tmp_path, env=env).code == 0
+    return tmp_path, env
+
+
+def write(path, events) -> str:
+    path.write_text("".join((e if isinstance(e, str) else json.dumps(e)) + "\n" for e in events))
+    return str(path)
+
+
+def test_db_upgrade_says_where_and_which_revision(tmp_path):
+    result = charte("db", "upgrade", cwd=tmp_path)
+    assert result.code == 0
+    assert result.out.strip() == "database sqlite:///.charte/charte.db is at schema revision 0001"
+    assert (tmp_path / ".charte" / "charte.db").is_file()
+
+
+def test_import_then_reimport_reports_duplicates(home):
+    """Issue 3 §2: re-importing the same events changes nothing and says so."""
+    cwd, env = home
+    file = write(cwd / "events.jsonl", EVENTS)
+    first = charte("events", "import", file, cwd=cwd, env=env)
+    assert (first.code, first.out.strip()) == (0, "applied 3 event(s)")
+    again = charte("events", "import", file, "--format", "json", cwd=cwd, env=env)
+    assert again.code == 0
+    assert again.json() == {"file": file, "lines": 3, "applied": 0, "duplicates": 3, "rejected": 0,
+                            "committed": True, "errors": [], "rejects_file": None}  # fmt: skip
+
+
+def test_a_refused_file_exits_1_listing_every_line_and_applies_nothing(home):
+    """Exit 1 = refused; one error per line on stderr as `line N: field: what`."""
+    cwd, env = home
+    file = write(cwd / "bad.jsonl", [EVENTS[0], "{oops", ended("x", "2025-01-01", "C404")])
+    result = charte("events", "import", file, cwd=cwd, env=env)
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "error: line 2: (line): invalid JSON: Expecting property name enclosed in double quotes at column 2",
+        "error: line 3: contract: unknown contract ref 'C404'",
+    ]
+    assert result.out.strip() == "nothing applied: 2 of 3 line(s) refused"
+    assert charte("persons", "show", "P1", cwd=cwd, env=env).code == 3
+
+
+def test_skip_invalid_writes_the_refused_lines_with_their_reasons(home):
+    """Issue 3 §2: `--skip-invalid` applies the valid lines; the reject file keeps the others."""
+    cwd, env = home
+    file = write(cwd / "mixed.jsonl", [EVENTS[0], ended("x", "2025-01-01", "C404"), EVENTS[1]])
+    result = charte("events", "import", file, "--skip-invalid", cwd=cwd, env=env)
+    assert result.code == 1  # something was refused, even though the rest was applied
+    assert result.out.splitlines() == [
+        "applied 2 event(s), 1 line(s) refused and skipped",
+        f"refused lines written to {file}.rejects.jsonl",
+    ]
+    (reject,) = [json.loads(line) for line in (cwd / "mixed.jsonl.rejects.jsonl").read_text().splitlines()]
+    assert reject["line"] == 2
+    assert reject["errors"] == ["contract: unknown contract ref 'C404'"]
+    assert json.loads(reject["event"])["id"] == "x"
+
+
+def test_events_can_be_piped_on_standard_input(home):
+    """`charte events import -` reads the feed from a pipe, as a CRM export job would send it."""
+    cwd, env = home
+    feed = "".join(json.dumps(e) + "\n" for e in EVENTS)
+    proc = subprocess.run(
+        [sys.executable, "-m", "charte", "events", "import", "-", "--format", "json"],
+        input=feed.encode(), capture_output=True, cwd=cwd, env={**__import__("os").environ, **env}, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["applied"] == 3
+
+
+def test_a_missing_event_file_exits_3(home):
+    cwd, env = home
+    result = charte("events", "import", "nope.jsonl", cwd=cwd, env=env)
+    assert (result.code, result.err.strip()) == (3, "error: event file not found: nope.jsonl")
+
+
+def test_persons_show_and_list(home):
+    """Issue 3 §4: a person with roles and provenance; a missing ref exits 3 with "not found"."""
+    cwd, env = home
+    charte("events", "import", write(cwd / "e.jsonl", EVENTS), cwd=cwd, env=env)
+    shown = charte("persons", "show", "P1", "--format", "json", cwd=cwd, env=env).json()
+    assert [r["role"] for r in shown["roles"]] == ["prospect", "client"]
+    assert shown["fields"] == {"first_name": "Ana", "phone": "0612345678"}
+    table = charte("persons", "show", "P1", cwd=cwd, env=env).out
+    assert "client          C1" in table
+    missing = charte("persons", "show", "NOPE", cwd=cwd, env=env)
+    assert (missing.code, missing.err.strip()) == (3, "error: person not found: NOPE")
+    listed = charte("persons", "list", "--role", "client", "--format", "json", cwd=cwd, env=env).json()
+    assert listed == {
+        "total": 1,
+        "limit": 50,
+        "offset": 0,
+        "persons": [{"ref": "P1", "open_roles": ["client"]}],
+    }
+
+
+def test_commands_on_an_unmigrated_database_say_what_to_run(tmp_path):
+    result = charte("persons", "list", cwd=tmp_path)
+    assert result.code == 1
+    assert "run `charte db upgrade`" in result.err
