@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from charte.adapters.clock import SystemClock
 from charte.adapters.db import migrate
 from charte.adapters.db.engine import make_engine
+from charte.adapters.db.outbox_store import SqlOutbox
 from charte.adapters.db.register_queries import SqlRegisterQueries
 from charte.adapters.db.register_store import SqlRegisterStore
 from charte.adapters.event_feed import FeedReader
@@ -60,6 +61,9 @@ class Container:
 
     def register_queries(self) -> SqlRegisterQueries:
         return SqlRegisterQueries(self.migrated_engine(), self.cipher, self.policy.encrypted_fields)
+
+    def outbox(self) -> SqlOutbox:
+        return SqlOutbox(self.migrated_engine())
 
     def feed_reader(self) -> FeedReader:
         return FeedReader(self.policy)

@@ -25,7 +25,9 @@ def commands(group, prefix: str = "charte") -> list[str]:
 def test_every_cli_command_has_a_section_in_docs_cli():
     """docs/cli.md documents every command (issue 2, §2): a command added without docs fails here."""
     # A heading names the command as its lowercase words, then its arguments: "## `charte events import FILE|-`".
-    documented = {"charte" + m for m in re.findall(r"^## `charte((?: [a-z][a-z-]*)+)", CLI_DOC, flags=re.MULTILINE)}
+    documented = {
+        "charte" + m for m in re.findall(r"^## `charte((?: [a-z][a-z-]*)+)", CLI_DOC, flags=re.MULTILINE)
+    }
     assert sorted(commands(typer.main.get_command(build_app()))) == sorted(documented)
 
 

@@ -34,6 +34,7 @@ from charte.domain.policy import (
     Role,
     SubjectCategory,
     SupervisoryAuthority,
+    System,
     Transfer,
 )
 from charte.domain.problems import KeyPath, ProblemList
@@ -64,6 +65,8 @@ _TOP = {
     "rights",
     "audit",
     "activities",
+    "systems",
+    "outbox",
 }
 
 
@@ -354,6 +357,13 @@ def _activity(r: Reader, id_: str, value: Any, path: KeyPath) -> Activity:
     return Activity(id=id_, name=r.localized(d.get("name", {}), (*path, "name")), **lists)
 
 
+def _system(r: Reader, id_: str, value: Any, path: KeyPath) -> System:
+    d = r.section(value, path, required={"label", "holds"})
+    return System(
+        id=id_, label=r.localized(d.get("label", {}), (*path, "label")), holds=r.ids(d, "holds", path)
+    )
+
+
 def _languages(r: Reader, data: Mapping[str, Any]) -> tuple[v.Language, ...]:
     langs = r.choices(data, "languages", ("languages",), v.Language)
     return langs or (v.Language.FR,)
@@ -404,6 +414,12 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
             r.section(d.get("audit", {}), ("audit",), required={"retention"}), "retention", ("audit",)
         ),
         activities=r.each(d, "activities", root, lambda i, b, p: _activity(r, i, b, p)),
+        systems=r.each(d, "systems", root, lambda i, b, p: _system(r, i, b, p)),
+        acknowledge_within=r.duration(
+            r.section(d.get("outbox", {}), ("outbox",), required={"acknowledge_within"}),
+            "acknowledge_within",
+            ("outbox",),
+        ),
         assumptions=tuple(assumptions),
     )
     return (None if r.problems else policy), r.problems

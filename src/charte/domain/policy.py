@@ -225,6 +225,15 @@ class Rights:
 
 
 @dataclass(frozen=True, slots=True)
+class System:
+    """One of the operator's systems that holds personal data and must carry out charte's orders."""
+
+    id: str
+    label: Text
+    holds: tuple[str, ...]  # data categories
+
+
+@dataclass(frozen=True, slots=True)
 class Activity:
     """An entry of the record of processing activities (GDPR Art. 30(1))."""
 
@@ -261,6 +270,8 @@ class Policy:
     rights: Rights
     audit_retention: str
     activities: Mapping[str, Activity]
+    systems: Mapping[str, System]
+    acknowledge_within: Duration  # an order not acknowledged within this is overdue
     assumptions: tuple[Assumption, ...] = ()
 
     @property

@@ -87,6 +87,10 @@ def _references(p: Policy) -> Iterator[Problem]:
         )
     if p.audit_retention not in p.retention:
         yield _unknown(("audit", "retention"), "retention rule", p.audit_retention, p.retention, "retention")
+    for sid, system in p.systems.items():
+        yield from _refs(
+            ("systems", sid, "holds"), system.holds, p.data_categories, "data category", "data_categories"
+        )
     for aid, a in p.activities.items():
         path = ("activities", aid)
         yield from _refs((*path, "purposes"), a.purposes, p.purposes, "purpose", "purposes")

@@ -127,3 +127,23 @@ events = Table(
     Column("on", Date, nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
 )
+
+# Orders to the operator's systems (docs/events.md, "Orders"). `new_values` holds a rectification's
+# values until the system acknowledges the order, then is cleared: the outbox is no second register.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("system", String(64), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("person_ref", String(REF), nullable=False),
+    Column("fields", Text, nullable=False),  # JSON list of field names
+    Column("new_values", Text),  # JSON object, rectifications only, cleared on acknowledgement
+    Column("reason", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("due_by", DateTime(timezone=True), nullable=False),
+    Column("acked_at", DateTime(timezone=True)),
+    Column("acked_by", String(200)),
+    Index(None, "system", "acked_at"),
+    Index(None, "due_by"),
+)

@@ -1,0 +1,98 @@
+"""The outbox in SQL: orders added inside the caller's transaction, listed and acknowledged."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from charte.adapters.db import tables as t
+from charte.domain.orders import Order
+
+
+def add_orders(conn: Connection, orders: Sequence[Order]) -> None:
+    """Write orders in the caller's transaction: they exist if and only if the decision does."""
+    if orders:
+        conn.execute(
+            insert(t.outbox),
+            [
+                {
+                    "system": o.system,
+                    "kind": o.kind.value,
+                    "person_ref": o.person_ref,
+                    "fields": json.dumps(list(o.fields)),
+                    "new_values": json.dumps(dict(o.values), ensure_ascii=False) if o.values else None,
+                    "reason": o.reason,
+                    "created_at": o.created_at.astimezone(UTC),
+                    "due_by": o.due_by.astimezone(UTC),
+                }
+                for o in orders
+            ],
+        )
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite gives naive UTC back; PostgreSQL an aware value: both become aware UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class SqlOutbox:
+    """Implements ``Outbox`` (services.outbox) on a SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def add(self, orders: Sequence[Order]) -> None:
+        with self.engine.begin() as conn:
+            add_orders(conn, orders)
+
+    def orders(
+        self, *, system: str | None, pending_only: bool, due_before: datetime | None
+    ) -> list[dict[str, Any]]:
+        o = t.outbox.c
+        query = select(t.outbox).order_by(o.id)
+        if system:
+            query = query.where(o.system == system)
+        if pending_only:
+            query = query.where(o.acked_at.is_(None))
+        if due_before is not None:
+            query = query.where(o.due_by < due_before.astimezone(UTC))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            {
+                "id": r["id"],
+                "system": r["system"],
+                "kind": r["kind"],
+                "person": r["person_ref"],
+                "fields": json.loads(r["fields"]),
+                "values": json.loads(r["new_values"]) if r["new_values"] else {},
+                "reason": r["reason"],
+                "created_at": _utc(r["created_at"]),
+                "due_by": _utc(r["due_by"]),
+                "acked_at": _utc(r["acked_at"]),
+                "acked_by": r["acked_by"],
+            }
+            for r in rows
+        ]
+
+    def acknowledge(self, order_id: int, *, by: str, at: datetime) -> tuple[bool, datetime | None] | None:
+        """(newly acknowledged?, when) — or None when no such order exists."""
+        o = t.outbox.c
+        with self.engine.begin() as conn:
+            row = conn.execute(select(o.acked_at).where(o.id == order_id).with_for_update()).first()
+            if row is None:
+                return None
+            if row.acked_at is not None:
+                return False, _utc(row.acked_at)
+            conn.execute(
+                update(t.outbox)
+                .where(o.id == order_id)
+                .values(acked_at=at.astimezone(UTC), acked_by=by, new_values=None)
+            )
+        return True, at

@@ -1,0 +1,62 @@
+"""Orders to the operator's systems: what charte decided that they must carry out.
+
+A promise kept only in charte's copy is not kept: when charte erases, rectifies or restricts, each
+system holding the data concerned gets an order, written to a durable outbox in the same
+transaction as the decision. An order carries refs and field names, and for a rectification the
+new values of the fields that system holds — no more personal data than it needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from charte.domain.dates import add_period_to_instant
+from charte.domain.policy import Policy
+
+
+class OrderKind(StrEnum):
+    ERASURE_REQUIRED = "erasure.required"
+    RECTIFICATION_REQUIRED = "rectification.required"
+    RESTRICTION_SET = "restriction.set"
+    RESTRICTION_LIFTED = "restriction.lifted"
+    OPPOSITION_RECORDED = "opposition.recorded"
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    system: str
+    kind: OrderKind
+    person_ref: str
+    fields: tuple[str, ...]  # empty: the whole person
+    reason: str  # a rule or request id, never personal data
+    created_at: datetime
+    due_by: datetime
+    values: Mapping[str, str | None] = field(default_factory=dict)  # rectifications only
+
+
+def plan_orders(
+    policy: Policy,
+    *,
+    kind: OrderKind,
+    person_ref: str,
+    reason: str,
+    at: datetime,
+    fields: Sequence[str] | None = None,
+    values: Mapping[str, str | None] | None = None,
+) -> list[Order]:
+    """One order per system that holds any of ``fields`` (all systems when ``fields`` is None).
+
+    Each system is told only the fields it holds, and only their new values.
+    """
+    due = add_period_to_instant(at, policy.acknowledge_within)
+    orders = []
+    for system in policy.systems.values():
+        held = tuple(f for f in fields if policy.fields.get(f) in system.holds) if fields is not None else ()
+        if fields is not None and not held:
+            continue
+        told = {f: v for f, v in (values or {}).items() if f in held}
+        orders.append(Order(system.id, kind, person_ref, held, reason, at, due, told))
+    return orders

@@ -1,0 +1,65 @@
+"""Orders to the operator's systems: list what a system must do, record that it did it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from charte.domain.orders import Order
+from charte.domain.policy import Policy
+from charte.services.errors import NotFound
+from charte.services.ports import Clock
+
+
+class Outbox(Protocol):
+    def add(self, orders: Sequence[Order]) -> None: ...
+
+    def orders(
+        self, *, system: str | None, pending_only: bool, due_before: datetime | None
+    ) -> list[dict[str, Any]]: ...
+
+    def acknowledge(self, order_id: int, *, by: str, at: datetime) -> tuple[bool, datetime | None] | None: ...
+
+
+class UnknownSystem(NotFound):
+    def __init__(self, system: str, known: Sequence[str]) -> None:
+        super().__init__("system", f"{system} (the policy's systems: {', '.join(known)})")
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    order_id: int
+    acknowledged_at: datetime | None
+    already: bool
+
+
+def list_orders(
+    *,
+    outbox: Outbox,
+    policy: Policy,
+    clock: Clock,
+    system: str | None,
+    overdue: bool = False,
+    include_acked: bool = False,
+) -> list[dict[str, Any]]:
+    """A system's orders, oldest first: pending ones by default; ``overdue`` only those past due."""
+    if system is not None and system not in policy.systems:
+        raise UnknownSystem(system, list(policy.systems))
+    now = clock.now()
+    found = outbox.orders(
+        system=system, pending_only=not include_acked or overdue, due_before=now if overdue else None
+    )
+    for order in found:
+        order["overdue"] = order["acked_at"] is None and order["due_by"] < now
+    return found
+
+
+def acknowledge(*, outbox: Outbox, clock: Clock, order_id: int, by: str) -> Acknowledgement:
+    """Record that a system carried out an order; acknowledging twice is harmless and says so."""
+    result = outbox.acknowledge(order_id, by=by, at=clock.now())
+    if result is None:
+        raise NotFound("order", str(order_id))
+    newly, when = result
+    return Acknowledgement(order_id, when, already=not newly)
