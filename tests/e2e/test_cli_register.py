@@ -8,7 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from alembic.script import ScriptDirectory
 
+from charte.adapters.db import migrate
 from tests.e2e.cli import charte
 from tests.feed import collected, contacted, ended, person, signed
 
@@ -35,7 +37,8 @@ def write(path, events) -> str:
 def test_db_upgrade_says_where_and_which_revision(tmp_path):
     result = charte("db", "upgrade", cwd=tmp_path)
     assert result.code == 0
-    assert result.out.strip() == "database sqlite:///.charte/charte.db is at schema revision 0001"
+    head = ScriptDirectory(str(migrate.MIGRATIONS)).get_current_head()
+    assert result.out.strip() == f"database sqlite:///.charte/charte.db is at schema revision {head}"
     assert (tmp_path / ".charte" / "charte.db").is_file()
 
 

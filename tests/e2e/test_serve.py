@@ -21,13 +21,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(port: int, policy: str | None = None) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CHARTE_POLICY"}
+def start(port: int, cwd, policy: str | None = None) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("CHARTE_POLICY", "CHARTE_DATABASE_URL")}
     if policy:
         env["CHARTE_POLICY"] = policy
     return subprocess.Popen(
         [sys.executable, "-m", "charte", "serve", "--port", str(port)],
         env=env,
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -35,9 +36,14 @@ def start(port: int, policy: str | None = None) -> subprocess.Popen[str]:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(tmp_path_factory) -> Iterator[str]:
+    """`charte serve` in a working directory of its own, on a migrated SQLite register."""
+    cwd = tmp_path_factory.mktemp("serve")
+    subprocess.run(
+        [sys.executable, "-m", "charte", "db", "upgrade"], cwd=cwd, check=True, capture_output=True
+    )
     port = free_port()
-    proc = start(port)
+    proc = start(port, cwd)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -96,9 +102,18 @@ def test_the_api_describes_the_policy_in_force_and_publishes_its_openapi(server)
     assert "/api/v1/policy" in httpx.get(f"{server}/openapi.json").json()["paths"]
 
 
-def test_serve_refuses_to_start_on_an_invalid_policy():
+def test_events_posted_over_http_are_applied_and_readable(server):
+    """The integrator's path: POST /api/v1/events over a real socket, then read the person back."""
+    event = {"id": "h1", "type": "prospect.collected", "at": "2025-01-10", "person": {"ref": "H1", "last_name": "Vidal"},
+             "source": {"kind": "subject"}}  # fmt: skip
+    posted = httpx.post(f"{server}/api/v1/events", json=[event])
+    assert (posted.status_code, posted.json()["applied"]) == (200, 1)
+    assert httpx.get(f"{server}/api/v1/persons/H1").json()["fields"] == {"last_name": "Vidal"}
+
+
+def test_serve_refuses_to_start_on_an_invalid_policy(tmp_path):
     """Nothing is served from a policy that does not validate: exit 1 with the located error."""
-    proc = start(free_port(), policy=str(POLICIES / "bad" / "duration_not_iso.yaml"))
+    proc = start(free_port(), tmp_path, policy=str(POLICIES / "bad" / "duration_not_iso.yaml"))
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1
     assert "duration_not_iso.yaml:51: retention.client.period: not an ISO 8601 duration" in err

@@ -16,6 +16,9 @@ from charte.adapters.rendering.html import render_html
 from charte.adapters.rendering.markdown import render_markdown
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
+from charte.entrypoints.web import problems
+from charte.entrypoints.web.routes import outbox as outbox_routes
+from charte.entrypoints.web.routes import register as register_routes
 from charte.entrypoints.web.schemas import PolicySummary
 from charte.services.documents.charter import build_charter
 from charte.services.documents.register import build_register, register_entries
@@ -38,7 +41,16 @@ def create_app(container: Container, loaded: LoadedPolicy | None = None) -> Fast
     """The app for one validated policy (loaded now when not given: an invalid one raises)."""
     loaded = loaded or container.policies.load()
     policy = loaded.policy
-    app = FastAPI(title="charte", version=__version__, summary="A data-protection charter as enforced code.")
+    app = FastAPI(
+        title="charte",
+        version=__version__,
+        summary="A data-protection charter as enforced code.",
+        description="Until the access-control issue lands, the API has no authentication: "
+        "serve it on a loopback address only (the default).",
+    )
+    problems.install(app)
+    app.include_router(register_routes.router(container))
+    app.include_router(outbox_routes.router(container))
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
@@ -33,3 +33,103 @@ class PolicySummary(BaseModel):
             activities=list(p.activities),
             assumptions=len(p.assumptions),
         )
+
+
+class SourcePublic(BaseModel):
+    kind: str
+    ref: str | None
+
+
+class RolePublic(BaseModel):
+    role: str
+    contract: str | None
+    site: str | None
+    source: SourcePublic
+    started_on: date
+    ended_on: date | None
+    rank: int | None
+
+
+class ContractPublic(BaseModel):
+    ref: str
+    offer: str
+    site: str
+    partner: str | None
+    prescriber: str | None
+    signed_on: date
+    ended_on: date | None
+
+
+class SitePublic(BaseModel):
+    ref: str
+    fields: dict[str, str]
+
+
+class ContactPublic(BaseModel):
+    on: date
+    direction: str
+    channel: str | None
+    answered: bool
+    outcome: str | None
+
+
+class PersonPublic(BaseModel):
+    ref: str
+    fields: dict[str, str]
+    field_sources: dict[str, list[str]]
+    roles: list[RolePublic]
+    contracts: list[ContractPublic]
+    sites: list[SitePublic]
+    contact_log: list[ContactPublic]
+
+
+class PersonSummary(BaseModel):
+    ref: str
+    open_roles: list[str]
+
+
+class PersonPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    persons: list[PersonSummary]
+
+
+class Rejected(BaseModel):
+    line: int
+    errors: list[str]
+
+
+class ImportSummary(BaseModel):
+    lines: int
+    applied: int
+    duplicates: int
+    rejected: int
+    committed: bool
+    errors: list[str]
+    rejects: list[Rejected]
+
+
+class OrderPublic(BaseModel):
+    id: int
+    system: str
+    kind: str
+    person: str
+    fields: list[str]
+    values: dict[str, str | None]
+    reason: str
+    created_at: datetime
+    due_by: datetime
+    acked_at: datetime | None
+    acked_by: str | None
+    overdue: bool
+
+
+class OrderList(BaseModel):
+    orders: list[OrderPublic]
+
+
+class Acknowledged(BaseModel):
+    id: int
+    acknowledged_at: datetime | None
+    already: bool

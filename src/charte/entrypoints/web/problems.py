@@ -1,0 +1,61 @@
+"""The one mapping from errors to HTTP responses (RFC 9457 problem details).
+
+    NotFound      -> 404        NotReady      -> 503
+    ImportRefused -> 422 (with every line error)
+    DomainError   -> 422        BodyTooLarge  -> 413
+
+Messages name refs and fields, never personal values (as every charte error).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from charte.domain.errors import DomainError
+from charte.services.errors import NotFound, NotReady, ServiceError
+
+
+class ImportRefused(ServiceError):
+    """An event batch was refused; nothing of it was applied."""
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        self.summary = summary
+        super().__init__(f"{summary['rejected']} of {summary['lines']} line(s) refused; nothing applied")
+
+
+class BodyTooLarge(ServiceError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"request body larger than {limit} bytes")
+
+
+def _problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    return JSONResponse(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra},
+        status_code=status,
+        media_type="application/problem+json",
+    )
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(NotFound)
+    async def not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return _problem(404, "Not found", str(exc))
+
+    @app.exception_handler(NotReady)
+    async def not_ready(_: Request, exc: NotReady) -> JSONResponse:
+        return _problem(503, "Not ready", str(exc))
+
+    @app.exception_handler(ImportRefused)
+    async def refused(_: Request, exc: ImportRefused) -> JSONResponse:
+        return _problem(422, "Events refused", str(exc), summary=exc.summary)
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(_: Request, exc: BodyTooLarge) -> JSONResponse:
+        return _problem(413, "Body too large", str(exc))
+
+    @app.exception_handler(DomainError)
+    async def domain(_: Request, exc: DomainError) -> JSONResponse:
+        return _problem(422, "Refused", str(exc))

@@ -1,0 +1,102 @@
+"""/api/v1/persons and /api/v1/events: reading the register and feeding it."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from typing import IO, Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from charte.bootstrap import Container
+from charte.entrypoints.web.problems import BodyTooLarge, ImportRefused
+from charte.entrypoints.web.schemas import ImportSummary, PersonPage, PersonPublic
+from charte.services import queries
+from charte.services.importing import import_events
+
+MAX_BODY = 200 * 1024 * 1024  # a CRM export of a few million events fits; more goes through the CLI
+
+
+async def _spool(request: Request) -> IO[bytes]:
+    """The request body in a temporary file, as JSON Lines (a JSON array is converted)."""
+    body = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115  # returned open
+    size = 0
+    async for piece in request.stream():
+        size += len(piece)
+        if size > MAX_BODY:
+            body.close()
+            raise BodyTooLarge(MAX_BODY)
+        body.write(piece)
+    body.seek(0)
+    head = body.read(1024).lstrip()
+    body.seek(0)
+    if not head.startswith(b"["):
+        return body
+    try:
+        items = json.load(body)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        items = None  # let the feed reader report the line as invalid JSON
+    body.seek(0)
+    if not isinstance(items, list):
+        return body
+    lines = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115  # returned open
+    for item in items:
+        lines.write(json.dumps(item, ensure_ascii=False).encode() + b"\n")
+    lines.seek(0)
+    body.close()
+    return lines
+
+
+def router(container: Container) -> APIRouter:
+    api = APIRouter(prefix="/api/v1", tags=["register"])
+
+    @api.get("/persons/{ref}", response_model=PersonPublic)
+    def person(ref: str) -> dict[str, Any]:
+        """A person with all roles, provenance, contracts, sites, designations and contact log."""
+        return queries.show_person(queries=container.register_queries(), ref=ref)
+
+    @api.get("/persons", response_model=PersonPage)
+    def persons(
+        role: Annotated[str | None, Query(description="Only persons with a role of this kind.")] = None,
+        source: Annotated[
+            str | None, Query(description="Only roles collected from this source kind.")
+        ] = None,
+        site: Annotated[str | None, Query(description="Only persons linked to this site.")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        criteria = queries.PersonFilter(role=role, source=source, site=site, limit=limit, offset=offset)
+        return queries.list_persons(queries=container.register_queries(), criteria=criteria)
+
+    @api.post(
+        "/events", response_model=ImportSummary, responses={422: {"description": "Refused: nothing applied"}}
+    )
+    async def events(
+        request: Request,
+        skip_invalid: Annotated[
+            bool, Query(description="Apply the valid events; return the refused ones.")
+        ] = False,
+    ) -> dict[str, Any]:
+        """Apply events (a JSON array, or JSON Lines) atomically; see docs/events.md."""
+        body = await _spool(request)
+        rejected: list[dict[str, Any]] = []
+        try:
+            report = await run_in_threadpool(
+                import_events,
+                source=body,
+                parser=container.feed_reader(),
+                store=container.register_store(),
+                skip_invalid=skip_invalid,
+                reject=lambda line, _raw, errors: rejected.append(
+                    {"line": line, "errors": [f"{e.field}: {e.message}" for e in errors]}
+                ),
+            )
+        finally:
+            body.close()
+        summary = {**report.as_dict(), "rejects": sorted(rejected, key=lambda r: r["line"])}
+        if not report.committed:
+            raise ImportRefused(summary)
+        return summary
+
+    return api

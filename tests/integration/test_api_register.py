@@ -1,0 +1,111 @@
+"""The register's HTTP API under /api/v1 (issue 3 §2-4), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from charte.domain.orders import OrderKind, plan_orders
+from charte.entrypoints.web import app as web
+from charte.entrypoints.web.routes import register as register_routes
+from tests.conftest import count_rows
+from tests.feed import collected, contacted, ended, person, signed
+
+EVENTS = [
+    collected("e1", "2025-01-10", person("P1", first_name="Ana", phone="0612345678")),
+    contacted("e2", "2025-01-12", "P1"),
+    signed("e3", "2025-02-01", "C1", "P1"),
+]
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(web.create_app(app)) as http:
+        yield http
+
+
+def jsonl(events) -> bytes:
+    return "".join(json.dumps(e) + "\n" for e in events).encode()
+
+
+def test_events_post_as_a_json_array_or_json_lines(client):
+    """POST /api/v1/events takes a JSON array or JSON Lines; a re-post is all duplicates."""
+    first = client.post("/api/v1/events", json=EVENTS)
+    assert first.status_code == 200
+    assert (first.json()["applied"], first.json()["committed"]) == (3, True)
+    again = client.post(
+        "/api/v1/events", content=jsonl(EVENTS), headers={"content-type": "application/x-ndjson"}
+    )
+    assert (again.json()["applied"], again.json()["duplicates"]) == (0, 3)
+
+
+def test_a_refused_batch_is_a_422_problem_listing_every_line_and_applies_nothing(client, app):
+    """Nothing half-written: a batch with a bad event is refused whole, each line named."""
+    response = client.post("/api/v1/events", json=[EVENTS[0], ended("x", "2025-01-01", "C404")])
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["summary"]["errors"] == ["line 2: contract: unknown contract ref 'C404'"]
+    assert problem["summary"]["rejects"] == [{"line": 2, "errors": ["contract: unknown contract ref 'C404'"]}]
+    assert count_rows(app)["persons"] == 0
+
+
+def test_skip_invalid_applies_the_rest_and_returns_the_refused_lines(client, app):
+    response = client.post("/api/v1/events?skip_invalid=true", json=[EVENTS[0], {"id": "bad"}, EVENTS[1]])
+    assert response.status_code == 200
+    summary = response.json()
+    assert (summary["applied"], summary["rejected"]) == (2, 1)
+    assert summary["rejects"][0]["line"] == 2
+    assert count_rows(app)["contact_log"] == 1
+
+
+def test_a_body_that_is_not_json_is_refused_by_line(client):
+    response = client.post("/api/v1/events", content=b"[{broken")
+    assert response.status_code == 422
+    assert response.json()["summary"]["errors"][0].startswith("line 1: (line): invalid JSON")
+
+
+def test_an_oversized_body_is_refused_with_413(client, monkeypatch):
+    monkeypatch.setattr(register_routes, "MAX_BODY", 100)
+    response = client.post("/api/v1/events", content=jsonl(EVENTS))
+    assert response.status_code == 413
+
+
+def test_persons_are_read_whole_or_by_page(client):
+    """GET /api/v1/persons/{ref} and GET /api/v1/persons (issue 3 §4); unknown ref is 404."""
+    client.post("/api/v1/events", json=EVENTS)
+    one = client.get("/api/v1/persons/P1").json()
+    assert [r["role"] for r in one["roles"]] == ["prospect", "client"]
+    assert one["contact_log"][0]["direction"] == "inbound"
+    page = client.get("/api/v1/persons", params={"role": "client"}).json()
+    assert page == {
+        "total": 1,
+        "limit": 50,
+        "offset": 0,
+        "persons": [{"ref": "P1", "open_roles": ["client"]}],
+    }
+    missing = client.get("/api/v1/persons/NOPE")
+    assert (missing.status_code, missing.json()["detail"]) == (404, "person not found: NOPE")
+
+
+def test_a_system_reads_and_acknowledges_its_orders_over_http(client, app):
+    """GET /api/v1/outbox?system=.. and POST /api/v1/outbox/{id}/ack (issue 3 §3)."""
+    orders = plan_orders(
+        app.policy, kind=OrderKind.ERASURE_REQUIRED, person_ref="P1", reason="sample", at=app.clock.now()
+    )
+    app.outbox().add(orders)
+    listed = client.get("/api/v1/outbox", params={"system": "monitoring"}).json()["orders"]
+    assert [(o["kind"], o["person"], o["overdue"]) for o in listed] == [("erasure.required", "P1", False)]
+    ack = client.post(f"/api/v1/outbox/{listed[0]['id']}/ack", json={"by": "monitoring-bridge"})
+    assert (ack.status_code, ack.json()["already"]) == (200, False)
+    assert client.get("/api/v1/outbox", params={"system": "monitoring"}).json()["orders"] == []
+    assert client.post("/api/v1/outbox/999/ack").status_code == 404
+    assert client.get("/api/v1/outbox", params={"system": "billing"}).status_code == 404
+
+
+def test_the_openapi_contract_lists_the_register_routes(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/v1/persons/{ref}", "/api/v1/persons", "/api/v1/events", "/api/v1/outbox",
+            "/api/v1/outbox/{order_id}/ack"} <= set(paths)  # fmt: skip
