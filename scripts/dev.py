@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run charte from a fresh clone with nothing but Python >= 3.11.
 
-    python3 scripts/dev.py serve   # validate the shipped policy, serve http://127.0.0.1:8000
+    python3 scripts/dev.py serve   # validate the policy, migrate, seed a demo register, serve :8000
     python3 scripts/dev.py test    # ruff, mypy, import contracts, then the whole pytest suite
 
 Both create `.venv` beside this repository on first use and reinstall only when
@@ -11,6 +11,7 @@ Both create `.venv` beside this repository on first use and reinstall only when
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -51,10 +52,21 @@ def ensure_environment(extras: str) -> None:
 
 
 def serve(args: list[str]) -> int:
+    """Validate the shipped policy, migrate the SQLite register, seed a demo register once, serve."""
     ensure_environment("all")
     charte = BIN / "charte"
     if _run(charte, "policy", "check", check=False) != 0:
         return 1
+    _run(charte, "db", "upgrade")
+    listed = subprocess.run(
+        [str(charte), "persons", "list", "--limit", "1", "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
+    if json.loads(listed.stdout)["total"] == 0:
+        _say("seeding a demo register of 2,000 persons (charte demo seed)")
+        _run(charte, "demo", "seed", "--persons", "2000", "--seed", "1")
     return _run(charte, "serve", *args, check=False)
 
 

@@ -61,7 +61,7 @@ def test_a_refused_file_exits_1_listing_every_line_and_applies_nothing(home):
     result = charte("events", "import", file, cwd=cwd, env=env)
     assert result.code == 1
     assert result.err.splitlines() == [
-        "error: line 2: (line): invalid JSON: Expecting property name enclosed in double quotes at column 2",
+        "error: line 2: (line): invalid JSON: unexpected character, expected a string key at column 2",
         "error: line 3: contract: unknown contract ref 'C404'",
     ]
     assert result.out.strip() == "nothing applied: 2 of 3 line(s) refused"

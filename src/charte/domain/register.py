@@ -45,6 +45,9 @@ class Outcome(StrEnum):
     NO_ANSWER = "no_answer"
 
 
+# Events are plain frozen dataclasses without __slots__: an import spools them with pickle, and
+# slotted dataclasses pickle through dataclasses.fields() on every object, several times slower.
+
 # Field values: a text, or None to erase the field.
 Fields = Mapping[str, str | None]
 
@@ -61,7 +64,7 @@ class LineError:
         return f"line {self.line}: {self.field}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PersonData:
     """A person as an event names them: ``fields`` is ``None`` when only the ref is given."""
 
@@ -69,19 +72,19 @@ class PersonData:
     fields: Fields | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SiteData:
     ref: str
     fields: Fields
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Source:
     kind: SourceKind
     ref: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Envelope:
     """What every event carries: its idempotency key, where it stood, when it happened."""
 
@@ -92,7 +95,7 @@ class Envelope:
     digest: str  # of the event's canonical JSON: the same id must always carry the same content
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ProspectCollected:
     env: Envelope
     person: PersonData
@@ -101,7 +104,7 @@ class ProspectCollected:
     type = "prospect.collected"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ProspectContacted:
     env: Envelope
     person: PersonData
@@ -112,7 +115,7 @@ class ProspectContacted:
     type = "prospect.contacted"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ContractSigned:
     env: Envelope
     contract_ref: str
@@ -125,14 +128,14 @@ class ContractSigned:
     type = "contract.signed"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ContractEnded:
     env: Envelope
     contract_ref: str
     type = "contract.ended"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TrustedPersonDesignated:
     env: Envelope
     site_ref: str
@@ -142,7 +145,7 @@ class TrustedPersonDesignated:
     type = "trusted_person.designated"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TrustedPersonRemoved:
     env: Envelope
     site_ref: str
@@ -150,7 +153,7 @@ class TrustedPersonRemoved:
     type = "trusted_person.removed"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ContactRegistered:
     env: Envelope
     person: PersonData

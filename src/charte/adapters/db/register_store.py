@@ -13,9 +13,9 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.bulk import insert_rows
 from charte.adapters.field_cipher import FieldCipher
 from charte.domain.policy import Policy
 from charte.domain.register import (
@@ -33,6 +33,18 @@ from charte.domain.register import (
 from charte.domain.register_rules import ContractRow, RegisterChunk, RoleRow
 from charte.domain.vocabulary import SourceKind
 from charte.services.ports import Clock
+
+ROLE_COLUMNS = (
+    "person_id",
+    "role",
+    "contract_id",
+    "site_id",
+    "source_kind",
+    "source_ref",
+    "started_on",
+    "ended_on",
+    "rank",
+)
 
 
 def _group_conversions(items: list[tuple[str, Role, Role]]) -> dict[tuple[Role, Role], list[str]]:
@@ -175,35 +187,34 @@ class _Writer:
         self._insert_refs(t.sites, chunk.new_sites, self.site_ids, now)
         self._fields(t.person_fields, "person_id", self.person_ids, chunk.person_fields)
         self._fields(t.site_fields, "site_id", self.site_ids, chunk.site_fields)
-        if chunk.attributions:
-            self._upsert(
-                t.field_sources,
-                [
-                    {"person_id": self.person_ids[p], "field": f, "role": r.value}
-                    for p, f, r in chunk.attributions
-                ],
-                keys=("person_id", "field", "role"),
-                update=(),
-            )
+        insert_rows(
+            self.conn,
+            t.field_sources,
+            ("person_id", "field", "role"),
+            [(self.person_ids[p], f, r.value) for p, f, r in chunk.attributions],
+            conflict=("person_id", "field", "role"),
+        )
         self._conversions(chunk)
         self._contracts(chunk)
         self._roles(chunk)
-        if chunk.contact_log:
-            self.conn.execute(insert(t.contact_log), [
-                {"person_id": self.person_ids[x.person_ref], "on": x.on, "direction": x.direction,
-                 "answered": x.answered, "channel": x.channel, "outcome": x.outcome, "event_id": x.event_id}
-                for x in chunk.contact_log
-            ])  # fmt: skip
-        if chunk.events:
-            self.conn.execute(insert(t.events), [
-                {"id": e.id, "type": e.type, "digest": e.digest, "on": e.on, "imported_at": now}
-                for e in chunk.events
-            ])  # fmt: skip
+        insert_rows(
+            self.conn,
+            t.contact_log,
+            ("person_id", "on", "direction", "answered", "channel", "outcome", "event_id"),
+            [(self.person_ids[x.person_ref], x.on, x.direction, x.answered, x.channel, x.outcome, x.event_id)
+             for x in chunk.contact_log],
+        )  # fmt: skip
+        insert_rows(
+            self.conn,
+            t.events,
+            ("id", "type", "digest", "on", "imported_at"),
+            [(e.id, e.type, e.digest, e.on, now) for e in chunk.events],
+        )
 
     def _insert_refs(self, table: Table, refs: Sequence[str], ids: dict[str, int], now: Any) -> None:
         if not refs:
             return
-        self.conn.execute(insert(table), [{"ref": r, "created_at": now} for r in refs])
+        insert_rows(self.conn, table, ("ref", "created_at"), [(r, now) for r in refs])
         ids.update(self.conn.execute(select(table.c.ref, table.c.id).where(table.c.ref.in_(refs))).all())
 
     def _fields(
@@ -211,13 +222,14 @@ class _Writer:
     ) -> None:
         encrypted, cipher = self.store.encrypted, self.store.cipher
         keep = [
-            {owner: ids[ref], "field": f, "value": cipher.encrypt(f, v) if f in encrypted else v}
+            (ids[ref], f, cipher.encrypt(f, v) if f in encrypted else v)
             for (ref, f), v in values.items()
             if v is not None
         ]
         drop = [{"o": ids[ref], "f": f} for (ref, f), v in values.items() if v is None]
-        if keep:
-            self._upsert(table, keep, keys=(owner, "field"), update=("value",))
+        insert_rows(
+            self.conn, table, (owner, "field", "value"), keep, conflict=(owner, "field"), update=("value",)
+        )
         if drop:
             col = table.c[owner]
             self.conn.execute(
@@ -247,11 +259,13 @@ class _Writer:
 
     def _contracts(self, chunk: RegisterChunk) -> None:
         if chunk.new_contracts:
-            self.conn.execute(insert(t.contracts), [
-                {"ref": x.ref, "offer": x.offer, "site_id": self.site_ids[x.site_ref], "partner": x.partner,
-                 "prescriber": x.prescriber, "signed_on": x.signed_on, "ended_on": x.ended_on}
-                for x in chunk.new_contracts
-            ])  # fmt: skip
+            insert_rows(
+                self.conn,
+                t.contracts,
+                ("ref", "offer", "site_id", "partner", "prescriber", "signed_on", "ended_on"),
+                [(x.ref, x.offer, self.site_ids[x.site_ref], x.partner, x.prescriber, x.signed_on, x.ended_on)
+                 for x in chunk.new_contracts],
+            )  # fmt: skip
             refs = [x.ref for x in chunk.new_contracts]
             self.contract_ids.update(
                 self.conn.execute(
@@ -271,7 +285,7 @@ class _Writer:
 
     def _roles(self, chunk: RegisterChunk) -> None:
         if chunk.new_roles:
-            self.conn.execute(insert(t.roles), [self._role_row(r) for r in chunk.new_roles])
+            insert_rows(self.conn, t.roles, ROLE_COLUMNS, [self._role_row(r) for r in chunk.new_roles])
         if chunk.changed_roles:
             c = t.roles.c
             stmt = (
@@ -286,28 +300,15 @@ class _Writer:
                 for r in chunk.changed_roles
             ])  # fmt: skip
 
-    def _role_row(self, r: RoleRow) -> dict[str, Any]:
-        return {
-            "person_id": self.person_ids[r.person_ref],
-            "role": r.role.value,
-            "contract_id": self.contract_ids[r.contract_ref] if r.contract_ref else None,
-            "site_id": self.site_ids[r.site_ref] if r.site_ref else None,
-            "source_kind": r.source.kind.value,
-            "source_ref": r.source.ref,
-            "started_on": r.started_on,
-            "ended_on": r.ended_on,
-            "rank": r.rank,
-        }
-
-    def _upsert(
-        self, table: Table, rows: list[dict[str, Any]], *, keys: tuple[str, ...], update: tuple[str, ...]
-    ) -> None:
-        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(table)
-        if update:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=list(keys), set_={c: stmt.excluded[c] for c in update}
-            )
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-        self.conn.execute(stmt, rows)
+    def _role_row(self, r: RoleRow) -> tuple[Any, ...]:
+        return (
+            self.person_ids[r.person_ref],
+            r.role.value,
+            self.contract_ids[r.contract_ref] if r.contract_ref else None,
+            self.site_ids[r.site_ref] if r.site_ref else None,
+            r.source.kind.value,
+            r.source.ref,
+            r.started_on,
+            r.ended_on,
+            r.rank,
+        )

@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Event import throughput and memory, next to the raw executemany of the same rows, in one run.
+
+    .venv/bin/python bench/import_throughput.py --events 1000000 [--engines sqlite,postgres]
+
+1. Generates a demo register of about --events events (deterministic, docs/events.md).
+2. For each engine, imports it with `charte events import` in a fresh process on an empty,
+   migrated database, and reads that process's peak RSS.
+3. The floor: copies every row charte wrote into another empty database with the driver's raw
+   DB-API `executemany` (sqlite3, psycopg), in batches of 2,000 (charte's chunk size), one
+   transaction, timing only the inserts. Same rows, same engine, same run.
+4. Memory: imports a tenth of the file too, to show whether peak RSS grows with the file.
+
+PostgreSQL is used when CHARTE_TEST_DATABASE_URL (or --postgres URL) is set; each database is
+a schema of its own, dropped afterwards. Prints one JSON line per measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from charte.adapters.db import migrate
+from charte.adapters.db.engine import make_engine
+from charte.adapters.db.tables import metadata
+from charte.adapters.demo_register import DemoRegister
+
+BATCH = 2000
+RUN = """
+import resource, sys, time
+from charte.entrypoints.cli.app import main
+start = time.perf_counter()
+code = main(["events", "import", sys.argv[1], "--format", "json"])
+print(f"SECONDS {time.perf_counter() - start}", file=sys.stderr)
+print(f"PEAK_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+class Database:
+    """An empty database on one engine: a SQLite file, or a PostgreSQL schema of its own."""
+
+    def __init__(self, engine_name: str, workdir: Path, pg_url: str | None) -> None:
+        self.schema = None
+        if engine_name == "sqlite":
+            self.url = f"sqlite:///{workdir / f'{uuid.uuid4().hex}.db'}"
+        else:
+            assert pg_url
+            self.schema = f"bench_{uuid.uuid4().hex[:10]}"
+            self.admin = make_engine(pg_url)
+            with self.admin.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
+            self.url = f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3D{self.schema}"
+        self.engine: Engine = make_engine(self.url)
+        migrate.upgrade(self.engine)
+
+    def drop(self) -> None:
+        self.engine.dispose()
+        if self.schema:
+            with self.admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
+            self.admin.dispose()
+
+
+def charte_import(db: Database, events_file: Path, workdir: Path) -> dict[str, float]:
+    env = {
+        **os.environ,
+        "CHARTE_DATABASE_URL": db.url,
+        "CHARTE_HOME": str(workdir / "home"),
+        "CHARTE_FIELD_KEY": base64.b64encode(b"b" * 32).decode(),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN, str(events_file)], env=env, capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"import failed: {proc.stderr[-2000:]}")
+    summary = json.loads(proc.stdout)
+    figures = dict(
+        line.split() for line in proc.stderr.splitlines() if line.startswith(("SECONDS", "PEAK_KB"))
+    )
+    return {
+        "applied": summary["applied"],
+        "seconds": float(figures["SECONDS"]),
+        "peak_rss_mb": int(figures["PEAK_KB"]) / 1024,
+    }
+
+
+def floor_copy(source: Database, target: Database) -> tuple[float, int]:
+    """Insert every row of `source` into `target` with the driver's own executemany (DB-API), in
+    batches of 2,000, one transaction; only the inserts and the commit are timed."""
+    spent, rows = 0.0, 0
+    marker = "?" if source.engine.dialect.name == "sqlite" else "%s"
+    with source.engine.connect() as src, target.engine.connect() as dst:
+        quote = dst.dialect.identifier_preparer.quote
+        cursor = dst.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        for table in metadata.sorted_tables:
+            columns = [c.name for c in table.columns]
+            names = ", ".join(quote(c) for c in columns)
+            read = src.exec_driver_sql(f"SELECT {names} FROM {quote(table.name)}")  # noqa: S608  # table metadata
+            write = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([marker] * len(columns))})"  # noqa: S608
+            while batch := read.fetchmany(BATCH):
+                values = [tuple(row) for row in batch]
+                started = time.perf_counter()
+                cursor.executemany(write, values)
+                spent += time.perf_counter() - started
+                rows += len(values)
+        started = time.perf_counter()
+        dst.connection.dbapi_connection.commit()  # type: ignore[union-attr]
+        spent += time.perf_counter() - started
+    return spent, rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--postgres", default=os.environ.get("CHARTE_TEST_DATABASE_URL"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="charte-bench-") as tmp:
+        work = Path(tmp)
+        files = {}
+        for size in (args.events // 10, args.events):
+            path = work / f"events-{size}.jsonl"
+            started = time.perf_counter()
+            with path.open("w", encoding="utf-8") as out:
+                # About 1.85 events per person in the demo register.
+                stats = DemoRegister(seed=42, today=date(2026, 11, 26)).write(out, max(1, int(size / 1.85)))
+            files[size] = (path, stats.events)
+            print(
+                json.dumps(
+                    {
+                        "generated_events": stats.events,
+                        "persons": stats.persons,
+                        "seconds": round(time.perf_counter() - started, 1),
+                    }
+                ),
+                flush=True,
+            )
+        for engine_name in args.engines.split(","):
+            if engine_name == "postgres" and not args.postgres:
+                print(json.dumps({"engine": "postgres", "skipped": "set CHARTE_TEST_DATABASE_URL"}))
+                continue
+            for size, (path, count) in files.items():
+                db = Database(engine_name, work, args.postgres)
+                try:
+                    result = charte_import(db, path, work)
+                    row = {
+                        "engine": engine_name,
+                        "events": count,
+                        "charte_seconds": round(result["seconds"], 1),
+                        "charte_events_per_s": round(count / result["seconds"]),
+                        "charte_peak_rss_mb": round(result["peak_rss_mb"], 1),
+                    }
+                    if size == args.events:
+                        floor = Database(engine_name, work, args.postgres)
+                        try:
+                            seconds, rows = floor_copy(db, floor)
+                        finally:
+                            floor.drop()
+                        row |= {
+                            "floor_rows": rows,
+                            "floor_seconds": round(seconds, 1),
+                            "floor_events_per_s": round(count / seconds),
+                            "ratio_charte_to_floor": round(seconds / result["seconds"], 3),
+                        }
+                    print(json.dumps(row), flush=True)
+                finally:
+                    db.drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
