@@ -56,7 +56,8 @@ class Database:
         if engine_name == "sqlite":
             self.url = f"sqlite:///{workdir / f'{uuid.uuid4().hex}.db'}"
         else:
-            assert pg_url
+            if not pg_url:
+                raise SystemExit("PostgreSQL runs need --postgres URL or CHARTE_TEST_DATABASE_URL")
             self.schema = f"bench_{uuid.uuid4().hex[:10]}"
             self.admin = make_engine(pg_url)
             with self.admin.begin() as conn:

@@ -126,3 +126,37 @@ def test_commands_on_an_unmigrated_database_say_what_to_run(tmp_path):
     result = charte("persons", "list", cwd=tmp_path)
     assert result.code == 1
     assert "run `charte db upgrade`" in result.err
+
+
+def test_a_system_lists_and_acknowledges_its_orders_from_the_command_line(home):
+    """Issue 3 §3: `charte outbox list --system ..` and `charte outbox ack ID`, end to end."""
+    cwd, env = home
+    from datetime import UTC, datetime, timedelta
+
+    from charte.adapters.db.engine import make_engine
+    from charte.adapters.db.outbox_store import SqlOutbox
+    from charte.config import shipped_policy_path
+    from charte.domain.orders import OrderKind, plan_orders
+    from tests.conftest import load
+
+    policy = load(shipped_policy_path()).policy
+    long_ago = datetime.now(UTC) - timedelta(days=30)  # so that the order is overdue today
+    engine = make_engine(f"sqlite:///{cwd / '.charte' / 'charte.db'}")
+    SqlOutbox(engine).add(
+        plan_orders(policy, kind=OrderKind.ERASURE_REQUIRED, person_ref="P1", reason="sample", at=long_ago)
+    )
+    engine.dispose()
+    listed = charte("outbox", "list", "--system", "crm", "--format", "json", cwd=cwd, env=env).json()[
+        "orders"
+    ]
+    assert [(o["kind"], o["person"], o["overdue"]) for o in listed] == [("erasure.required", "P1", True)]
+    overdue = charte("outbox", "list", "--overdue", cwd=cwd, env=env)
+    assert overdue.out.splitlines()[-1] == "3 order(s)"
+    assert "OVERDUE" in overdue.out
+    first = charte("outbox", "ack", str(listed[0]["id"]), "--by", "crm-bridge", cwd=cwd, env=env)
+    assert (first.code, first.out.startswith(f"order {listed[0]['id']} acknowledged at ")) == (0, True)
+    again = charte("outbox", "ack", str(listed[0]["id"]), cwd=cwd, env=env)
+    assert (again.code, "already acknowledged" in again.out) == (0, True)
+    assert charte("outbox", "ack", "999", cwd=cwd, env=env).code == 3
+    unknown = charte("outbox", "list", "--system", "billing", cwd=cwd, env=env)
+    assert (unknown.code, "crm, telephony, monitoring" in unknown.err) == (3, True)

@@ -41,7 +41,9 @@ def test_the_demo_register_has_every_kind_of_person_and_event():
 def test_the_demo_register_imports_without_a_single_refused_line(app):
     """Every generated event passes the shipped policy's allow-lists and the register's rules."""
     text, persons = generate(11, 400)
-    report = import_events(source=io.BytesIO(text.encode()), parser=app.feed_reader(), store=app.register_store())
+    report = import_events(
+        source=io.BytesIO(text.encode()), parser=app.feed_reader(), store=app.register_store()
+    )
     assert (report.errors, report.committed) == ([], True)
     page = list_persons(queries=app.register_queries(), criteria=PersonFilter(limit=1))
     assert page["total"] == persons

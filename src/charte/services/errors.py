@@ -3,7 +3,8 @@
     ServiceError
      ├── NotFound             something named by the caller does not exist
      │    └── PolicyNotFound  no policy file at the given location
-     └── NotReady             the system cannot do it yet (e.g. the database is not migrated)
+     ├── NotReady             the system cannot do it yet (e.g. the database is not migrated)
+     └── Conflict             a concurrent change got there first; nothing was applied, retry
 
 Domain errors (``charte.domain.errors``) pass through services unchanged; entry points map both
 families to exit codes (``charte.entrypoints.cli.exits``) and HTTP statuses in one place each.
@@ -33,3 +34,7 @@ class PolicyNotFound(NotFound):
 
 class NotReady(ServiceError):
     """A precondition of the installation is missing; the message says how to fix it."""
+
+
+class Conflict(ServiceError):
+    """Another writer changed the same data at the same time; this change was rolled back whole."""

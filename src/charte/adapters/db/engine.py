@@ -17,7 +17,8 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, **options: Any) -> Engine:
-    engine = create_engine(normalise_url(url), **options)
+    # Bound parameters are personal data: keep them out of exception messages and logs.
+    engine = create_engine(normalise_url(url), hide_parameters=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

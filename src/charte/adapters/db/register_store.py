@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
@@ -32,6 +33,7 @@ from charte.domain.register import (
 )
 from charte.domain.register_rules import ContractRow, RegisterChunk, RoleRow
 from charte.domain.vocabulary import SourceKind
+from charte.services.errors import Conflict
 from charte.services.ports import Clock
 
 ROLE_COLUMNS = (
@@ -121,6 +123,12 @@ class _Transaction:
                 self.tx.rollback()  # not committed (refused file, or an exception): keep nothing
         finally:
             self.conn.close()
+        if isinstance(exc, IntegrityError | OperationalError):
+            # Another import created the same ref, or held SQLite's lock past the busy timeout.
+            # The driver's message may quote values: only the kind of conflict goes on.
+            raise Conflict(
+                "another writer changed the register at the same time; nothing was applied: retry the import"
+            ) from None
 
 
 class _Writer:

@@ -1,7 +1,7 @@
 """The one mapping from errors to HTTP responses (RFC 9457 problem details).
 
     NotFound      -> 404        NotReady      -> 503
-    ImportRefused -> 422 (with every line error)
+    Conflict      -> 409        ImportRefused -> 422 (with every line error)
     DomainError   -> 422        BodyTooLarge  -> 413
 
 Messages name refs and fields, never personal values (as every charte error).
@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from charte.domain.errors import DomainError
-from charte.services.errors import NotFound, NotReady, ServiceError
+from charte.services.errors import Conflict, NotFound, NotReady, ServiceError
 
 
 class ImportRefused(ServiceError):
@@ -47,6 +47,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotReady)
     async def not_ready(_: Request, exc: NotReady) -> JSONResponse:
         return _problem(503, "Not ready", str(exc))
+
+    @app.exception_handler(Conflict)
+    async def conflict(_: Request, exc: Conflict) -> JSONResponse:
+        return _problem(409, "Conflict", str(exc))
 
     @app.exception_handler(ImportRefused)
     async def refused(_: Request, exc: ImportRefused) -> JSONResponse:
