@@ -3,7 +3,8 @@
 
     .venv/bin/python bench/serve_memory.py [--requests 200]
 
-Starts each server on a free loopback port, sends the same number of page requests to warm it,
+Starts each server on a free loopback port (charte on a migrated SQLite demo register of 2,000
+persons), sends the same number of requests to warm it (pages and register reads for charte),
 waits for it to settle, and reads VmRSS and VmHWM (peak) from /proc (Linux). Prints one JSON line
 per server and the ratio. The brief's target: charte serve idles under 150 MB RSS.
 """
@@ -12,9 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,8 +50,10 @@ def memory_kb(pid: int) -> dict[str, int]:
     return fields
 
 
-def measure(name: str, cmd: list[str], port: int, paths: list[str], requests: int) -> dict[str, object]:
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def measure(
+    name: str, cmd: list[str], port: int, paths: list[str], requests: int, cwd: str | None = None
+) -> dict[str, object]:
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -79,14 +84,31 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="charte-serve-bench-")
+    for step in (
+        ["db", "upgrade"],
+        ["demo", "seed", "--persons", "2000", "--seed", "1", "--as-of", "2026-11-26"],
+    ):
+        subprocess.run([sys.executable, "-m", "charte", *step], cwd=work, check=True, capture_output=True)
     port = free_port()
     charte = measure(
         "charte serve",
         [sys.executable, "-m", "charte", "serve", "--port", str(port)],
         port,
-        ["/charter?lang=fr", "/charter?lang=en", "/register", "/register.csv", "/api/v1/policy"],
+        [
+            "/charter?lang=fr",
+            "/charter?lang=en",
+            "/register",
+            "/register.csv",
+            "/api/v1/policy",
+            "/api/v1/persons?limit=50",
+            "/api/v1/persons/P0000001",
+            "/api/v1/outbox",
+        ],
         args.requests,
+        cwd=work,
     )
+    shutil.rmtree(work)
     port = free_port()
     floor = measure(
         "bare FastAPI + uvicorn",
