@@ -9,8 +9,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from charte.domain.dates import add_months, add_period, add_period_to_instant
+from charte.domain.dates import (
+    add_months,
+    add_period,
+    add_period_to_instant,
+    is_working_day,
+    public_holidays,
+    purge_due,
+    retention_end,
+    roll_to_working_day,
+)
 from charte.domain.durations import Duration
+from charte.domain.vocabulary import HolidayCalendar
 
 
 @pytest.mark.parametrize(
@@ -49,3 +59,63 @@ def test_an_instant_keeps_its_wall_clock_time_across_a_daylight_saving_change():
     paris = ZoneInfo("Europe/Paris")
     start = datetime(2025, 3, 29, 10, 0, tzinfo=paris)
     assert add_period_to_instant(start, Duration(days=2)) == datetime(2025, 3, 31, 10, 0, tzinfo=paris)
+
+
+class TestWorkingDays:
+    @pytest.mark.parametrize("year", range(2008, 2101))
+    def test_public_holidays_match_an_independent_source(self, year):
+        """Code du travail L3133-1 (11 days), cross-checked with the `holidays` package; Alsace-Moselle
+        adds Good Friday and 26 December (Moselle, subdivision 57)."""
+        import holidays
+
+        assert public_holidays(year) == frozenset(holidays.France(years=year))
+        assert public_holidays(year, HolidayCalendar.ALSACE_MOSELLE) == frozenset(
+            holidays.France(subdiv="57", years=year)
+        )
+
+    @pytest.mark.parametrize(
+        ("deadline", "calendar", "rolled"),
+        [
+            (date(2026, 11, 27), HolidayCalendar.METROPOLITAN, date(2026, 11, 27)),  # a Friday stays
+            (date(2026, 11, 28), HolidayCalendar.METROPOLITAN, date(2026, 11, 30)),  # Saturday -> Monday
+            (date(2026, 7, 14), HolidayCalendar.METROPOLITAN, date(2026, 7, 15)),  # national day (Tuesday)
+            (
+                date(2026, 5, 1),
+                HolidayCalendar.METROPOLITAN,
+                date(2026, 5, 4),
+            ),  # Friday holiday, then a weekend
+            (
+                date(2026, 4, 5),
+                HolidayCalendar.METROPOLITAN,
+                date(2026, 4, 7),
+            ),  # Easter Sunday, then Easter Monday
+            (
+                date(2026, 4, 3),
+                HolidayCalendar.METROPOLITAN,
+                date(2026, 4, 3),
+            ),  # Good Friday: worked in Paris...
+            (date(2026, 4, 3), HolidayCalendar.ALSACE_MOSELLE, date(2026, 4, 7)),  # ...not in Strasbourg
+            (
+                date(2026, 12, 26),
+                HolidayCalendar.ALSACE_MOSELLE,
+                date(2026, 12, 28),
+            ),  # Saint-Étienne + Sunday
+        ],
+    )
+    def test_a_deadline_ending_on_a_rest_day_moves_to_the_next_working_day(self, deadline, calendar, rolled):
+        """CPC 642 al. 2: a deadline ending on a Saturday, Sunday or public holiday is extended."""
+        assert roll_to_working_day(deadline, calendar) == rolled
+
+    @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 1)))
+    def test_rolling_lands_on_the_first_working_day_at_or_after_the_date(self, day):
+        """Property: the result is a working day, no earlier than the date, with only rest days between."""
+        rolled = roll_to_working_day(day)
+        assert is_working_day(rolled)
+        assert 0 <= (rolled - day).days <= 4  # at most a holiday next to a weekend, and Easter's Monday
+        assert all(not is_working_day(day + timedelta(days=i)) for i in range((rolled - day).days))
+
+
+def test_data_are_purged_the_day_after_their_retention_ends_even_on_a_sunday():
+    """Issue 4 §1: purge_due = retention_end + 1 day; purge dates never move for weekends or holidays."""
+    last_day = retention_end(date(2020, 6, 13), Duration(years=5))
+    assert (last_day, purge_due(last_day)) == (date(2025, 6, 13), date(2025, 6, 14))  # a Saturday

@@ -3,17 +3,24 @@
 Months follow the Code de procédure civile art. 641 al. 2 (and Reg. 1182/71 art. 3(2)(c)): a
 period of months ends on the same day of the last month, or on that month's last day when it has
 no such day — 29 February + 12 months is 28 February, 31 August + 6 months is 28 or 29 February.
-dateutil's relativedelta implements exactly that clamping. Working-day rolling of deadlines
-(CPC 642) comes with the retention issue and lives here too.
+dateutil's relativedelta implements exactly that clamping.
+
+Deadlines for acts (recourse windows, rights replies) that end on a Saturday, a Sunday or a public
+holiday move to the next working day (CPC 642 al. 2; Reg. 1182/71 art. 3(4)). Purge dates never
+move: data are erased on the day their retention ends, weekend or not. The public holidays are
+those of the Code du travail L3133-1; Alsace-Moselle adds Good Friday and 26 December.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 
+from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
 
 from charte.domain.durations import Duration
+from charte.domain.vocabulary import HolidayCalendar
 
 
 def add_months(day: date, months: int) -> date:
@@ -31,3 +38,46 @@ def add_period_to_instant(moment: datetime, period: Duration) -> datetime:
     """An instant + a policy period, keeping the wall-clock time and the time zone."""
     shifted: datetime = moment + relativedelta(months=period.total_months, days=period.days)
     return shifted
+
+
+def retention_end(anchor: date, period: Duration) -> date:
+    """The last day data may be kept: the anchor plus the rule's period."""
+    return add_period(anchor, period)
+
+
+def purge_due(last_day_kept: date) -> date:
+    """Data are erased the day after their retention ends; the date never moves for holidays."""
+    return last_day_kept + timedelta(days=1)
+
+
+@cache
+def public_holidays(year: int, calendar: HolidayCalendar = HolidayCalendar.METROPOLITAN) -> frozenset[date]:
+    """French public holidays of ``year`` (Code du travail L3133-1; Alsace-Moselle L3134-13)."""
+    sunday = easter(year)
+    days = {
+        date(year, 1, 1),  # Jour de l'an
+        sunday + timedelta(days=1),  # Lundi de Pâques
+        date(year, 5, 1),  # Fête du travail
+        date(year, 5, 8),  # Victoire 1945
+        sunday + timedelta(days=39),  # Ascension
+        sunday + timedelta(days=50),  # Lundi de Pentecôte
+        date(year, 7, 14),  # Fête nationale
+        date(year, 8, 15),  # Assomption
+        date(year, 11, 1),  # Toussaint
+        date(year, 11, 11),  # Armistice 1918
+        date(year, 12, 25),  # Noël
+    }
+    if calendar is HolidayCalendar.ALSACE_MOSELLE:
+        days |= {sunday - timedelta(days=2), date(year, 12, 26)}  # Vendredi saint, Saint-Étienne
+    return frozenset(days)
+
+
+def is_working_day(day: date, calendar: HolidayCalendar = HolidayCalendar.METROPOLITAN) -> bool:
+    return day.weekday() < 5 and day not in public_holidays(day.year, calendar)
+
+
+def roll_to_working_day(day: date, calendar: HolidayCalendar = HolidayCalendar.METROPOLITAN) -> date:
+    """A deadline ending on a Saturday, Sunday or public holiday moves to the next working day."""
+    while not is_working_day(day, calendar):
+        day += timedelta(days=1)
+    return day
