@@ -11,7 +11,7 @@ import typer
 
 from charte.adapters.demo_register import DemoRegister
 from charte.entrypoints.cli.context import container
-from charte.entrypoints.cli.events import Progress_
+from charte.entrypoints.cli.events import ProgressLine
 from charte.entrypoints.cli.exits import Exit
 from charte.entrypoints.cli.output import DataFormat, emit_json
 from charte.services.importing import import_events
@@ -46,7 +46,7 @@ def seed(
         stats = DemoRegister(seed=seed_, today=today).write(handle, persons)
     with (
         path.open("rb") as source,
-        Progress_(enabled=fmt is DataFormat.TEXT and sys.stderr.isatty()) as progress,
+        ProgressLine(enabled=fmt is DataFormat.TEXT and sys.stderr.isatty()) as progress,
     ):
         report = import_events(source=source, parser=parser, store=store, progress=progress)
     summary = {

@@ -61,7 +61,7 @@ def import_(
                           "event": raw.decode("utf-8", errors="replace")}  # fmt: skip
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-        progress = stack.enter_context(Progress_(enabled=fmt is DataFormat.TEXT and sys.stderr.isatty()))
+        progress = stack.enter_context(ProgressLine(enabled=fmt is DataFormat.TEXT and sys.stderr.isatty()))
         report = import_events(
             source=source,
             parser=parser,
@@ -103,7 +103,7 @@ def _sentence(lines: int, applied: int, duplicates: int, rejected: int, committe
     return text
 
 
-class Progress_:
+class ProgressLine:
     """A Rich progress line on a terminal (stderr); nothing when piped or in JSON mode."""
 
     def __init__(self, *, enabled: bool) -> None:
