@@ -16,6 +16,7 @@ from charte.adapters.db.engine import make_engine
 from charte.adapters.db.outbox_store import SqlOutbox
 from charte.adapters.db.register_queries import SqlRegisterQueries
 from charte.adapters.db.register_store import SqlRegisterStore
+from charte.adapters.db.retention_queries import SqlRetentionQueries
 from charte.adapters.event_feed import FeedReader
 from charte.adapters.field_cipher import FieldCipher, load_or_create_key
 from charte.adapters.policy_file import YamlPolicyLoader
@@ -64,6 +65,9 @@ class Container:
 
     def outbox(self) -> SqlOutbox:
         return SqlOutbox(self.migrated_engine())
+
+    def retention_queries(self) -> SqlRetentionQueries:
+        return SqlRetentionQueries(self.migrated_engine())
 
     def feed_reader(self) -> FeedReader:
         return FeedReader(self.policy)

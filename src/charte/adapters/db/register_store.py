@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.retention_units import affected_by, refresh_units
 from charte.adapters.field_cipher import FieldCipher
 from charte.domain.policy import Policy
 from charte.domain.register import (
@@ -92,6 +93,7 @@ class SqlRegisterStore:
 
     def __init__(self, engine: Engine, policy: Policy, cipher: FieldCipher, clock: Clock) -> None:
         self.engine = engine
+        self.policy = policy
         self.encrypted = policy.encrypted_fields
         self.allowed = {
             role: tuple(policy.subject_categories[role.value].fields)
@@ -218,6 +220,7 @@ class _Writer:
             ("id", "type", "digest", "on", "imported_at"),
             [(e.id, e.type, e.digest, e.on, now) for e in chunk.events],
         )
+        self._units(chunk)  # last: units read every fact the chunk wrote (contacts included)
 
     def _insert_refs(self, table: Table, refs: Sequence[str], ids: dict[str, int], now: Any) -> None:
         if not refs:
@@ -264,6 +267,14 @@ class _Writer:
             )
             # One statement per kind of conversion in the chunk; fields already justified stay.
             self.conn.execute(insert(fs).from_select(["person_id", "field", "role"], copied))
+
+    def _units(self, chunk: RegisterChunk) -> None:
+        """Retention units follow the facts in the same transaction (issue 4 §2)."""
+        if not chunk.events:
+            return
+        moved = [self.contract_ids[x.ref] for x in chunk.new_contracts]
+        moved += [x.id for x in chunk.contracts.values() if x.id is not None and x.ended_changed]
+        refresh_units(self.conn, self.store.policy, affected_by(self.conn, self.person_ids.values(), moved))
 
     def _contracts(self, chunk: RegisterChunk) -> None:
         if chunk.new_contracts:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData(
@@ -146,4 +147,23 @@ outbox = Table(
     Column("acked_by", String(200)),
     Index(None, "system", "acked_at"),
     Index(None, "due_by"),
+)
+
+# Retention units (issue 4): one row per person x contract, person x site, or person (prospect),
+# kept in step with the register as events arrive, so that schedules and sweeps are queries.
+retention_units = Table(
+    "retention_units",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("context", String(REF), nullable=False),  # contract or site ref; "" for a prospect
+    Column("rule", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("retention_end", Date),
+    Column("purge_due", Date),
+    Column("review_reason", String(200)),
+    UniqueConstraint("person_id", "kind", "context"),
+    Index(None, "purge_due"),
+    Index(None, "status"),
 )

@@ -9,7 +9,7 @@ import typer
 
 from charte import __version__
 from charte.domain.errors import DomainError
-from charte.entrypoints.cli import db, demo, events, outbox, persons, policy, register, serve
+from charte.entrypoints.cli import db, demo, events, outbox, persons, policy, register, retention, serve
 from charte.entrypoints.cli.exits import Exit, report
 from charte.services.errors import ServiceError
 
@@ -44,6 +44,7 @@ def build_app() -> typer.Typer:
     app.add_typer(persons.app, name="persons")
     app.add_typer(outbox.app, name="outbox")
     app.add_typer(demo.app, name="demo")
+    app.add_typer(retention.app, name="retention")
     app.command(name="register")(register.register)
     app.command(name="serve")(serve.serve)
     return app

@@ -1,0 +1,91 @@
+"""`charte retention ...`: the retention schedule (issue 4)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from charte.entrypoints.cli.context import container
+from charte.entrypoints.cli.output import emit_json
+from charte.services import retention as use_cases
+
+app = typer.Typer(help="Retention: what is kept until when.", no_args_is_help=True, rich_markup_mode=None)
+
+KEYS = ("unit", "person", "context", "retention_end", "purge_due", "status", "held_by", "rule")
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
+
+
+def _plain(unit: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in unit.items() if k in KEYS}
+
+
+@app.command(name="schedule")
+def schedule_(
+    fmt: Annotated[Format, typer.Option("--format")] = Format.TABLE,
+    person: Annotated[str | None, typer.Option("--person", help="Only this person's units.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="active, scheduled, held or review.")] = None,
+    due_before: Annotated[
+        str | None, typer.Option("--due-before", help="Only units due before YYYY-MM-DD.")
+    ] = None,
+) -> None:
+    """Every retention unit: what it keeps, until when, by which rule (soonest purge first)."""
+    criteria = use_cases.ScheduleFilter(
+        person=person, status=status, due_before=_day(due_before, "--due-before")
+    )
+    units = (
+        _plain(u) for u in use_cases.schedule(queries=container().retention_queries(), criteria=criteria)
+    )
+    out = sys.stdout
+    if fmt is Format.JSON:  # streamed: one JSON array, written as rows come
+        out.write("[")
+        for i, unit in enumerate(units):
+            out.write(("," if i else "") + json.dumps(unit, ensure_ascii=False))
+        out.write("]\n")
+    elif fmt is Format.CSV:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(KEYS)
+        for unit in units:
+            writer.writerow(
+                ["|".join(v) if isinstance(v, list) else ("" if v is None else v) for v in unit.values()]
+            )
+    else:
+        for u in units:
+            due = u["purge_due"] or "-"
+            out.write(
+                f"{u['person']:<14} {u['unit']:<15} {u['context'] or '-':<12} {u['status']:<10} purge {due}\n"
+            )
+
+
+@app.command()
+def forecast(
+    months: Annotated[int, typer.Option("--months", min=1, max=240)] = 24,
+    json_: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """Units falling due per month, from this month on."""
+    c = container()
+    rows = use_cases.forecast(queries=c.retention_queries(), today=c.clock.today(), months=months)
+    if json_:
+        emit_json({"months": rows})
+        return
+    for row in rows:
+        typer.echo(f"{row['month']}  {row['units']:>8}")
