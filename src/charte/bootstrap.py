@@ -17,9 +17,11 @@ from charte.adapters.db.outbox_store import SqlOutbox
 from charte.adapters.db.register_queries import SqlRegisterQueries
 from charte.adapters.db.register_store import SqlRegisterStore
 from charte.adapters.db.retention_queries import SqlRetentionQueries
+from charte.adapters.db.sweep_store import SqlSweep
 from charte.adapters.event_feed import FeedReader
 from charte.adapters.field_cipher import FieldCipher, load_or_create_key
 from charte.adapters.policy_file import YamlPolicyLoader
+from charte.adapters.ref_hmac import RefHasher
 from charte.config import Settings
 from charte.domain.policy import Policy
 from charte.services.errors import NotReady
@@ -68,6 +70,13 @@ class Container:
 
     def retention_queries(self) -> SqlRetentionQueries:
         return SqlRetentionQueries(self.migrated_engine())
+
+    @cached_property
+    def ref_hasher(self) -> RefHasher:
+        return RefHasher(load_or_create_key(self.settings.ref_key_path, self.settings.ref_key))
+
+    def sweeper(self) -> SqlSweep:
+        return SqlSweep(self.migrated_engine(), self.policy, self.ref_hasher, self.clock)
 
     def feed_reader(self) -> FeedReader:
         return FeedReader(self.policy)

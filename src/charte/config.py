@@ -22,10 +22,15 @@ class Settings:
     home: Path
     database_url: str
     field_key: str | None  # base64; when unset, a key file under home/keys is used (created once)
+    ref_key: str | None = None  # base64 HMAC key for refs of erased persons; same fallback
 
     @property
     def field_key_path(self) -> Path:
         return self.home / "keys" / "fields.key"
+
+    @property
+    def ref_key_path(self) -> Path:
+        return self.home / "keys" / "refs.key"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -38,4 +43,5 @@ class Settings:
             # The embedded default: a SQLite file in the charte home of the working directory.
             database_url=env.get("CHARTE_DATABASE_URL") or f"sqlite:///{home / 'charte.db'}",
             field_key=env.get("CHARTE_FIELD_KEY") or None,
+            ref_key=env.get("CHARTE_REF_KEY") or None,
         )

@@ -46,17 +46,22 @@ def plan_orders(
     at: datetime,
     fields: Sequence[str] | None = None,
     values: Mapping[str, str | None] | None = None,
+    concerning: Sequence[str] | None = None,
 ) -> list[Order]:
-    """One order per system that holds any of ``fields`` (all systems when ``fields`` is None).
+    """One order per system that holds any of ``concerning`` (default: ``fields``; every system
+    when both are None: the whole person).
 
-    Each system is told only the fields it holds, and only their new values.
+    Each system is told only the fields it holds, and only their new values. ``concerning`` lets a
+    role go without any field going (a designation ends, the person stays a client): the systems
+    that hold that role's data still get the order.
     """
     due = add_period_to_instant(at, policy.acknowledge_within)
+    scope = concerning if concerning is not None else fields
     orders = []
     for system in policy.systems.values():
-        held = tuple(f for f in fields if policy.fields.get(f) in system.holds) if fields is not None else ()
-        if fields is not None and not held:
+        if scope is not None and not any(policy.fields.get(f) in system.holds for f in scope):
             continue
+        held = tuple(f for f in fields if policy.fields.get(f) in system.holds) if fields is not None else ()
         told = {f: v for f, v in (values or {}).items() if f in held}
         orders.append(Order(system.id, kind, person_ref, held, reason, at, due, told))
     return orders

@@ -3,6 +3,7 @@
     ServiceError
      ├── NotFound             something named by the caller does not exist
      │    └── PolicyNotFound  no policy file at the given location
+     ├── Refused              a rule forbids what was asked (the message says which)
      ├── NotReady             the system cannot do it yet (e.g. the database is not migrated)
      └── Conflict             a concurrent change got there first; nothing was applied, retry
 
@@ -38,3 +39,7 @@ class NotReady(ServiceError):
 
 class Conflict(ServiceError):
     """Another writer changed the same data at the same time; this change was rolled back whole."""
+
+
+class Refused(ServiceError):
+    """A rule forbids the operation as asked; the message names the rule."""

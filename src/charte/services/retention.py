@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from charte.domain.dates import add_months
+from charte.services.errors import Refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,3 +37,43 @@ def forecast(*, queries: RetentionQueries, today: date, months: int) -> list[dic
     for due, count in queries.due_counts(date.min, add_months(first, months)):
         counts["overdue" if due < today else due.strftime("%Y-%m")] += count
     return [{"month": month, "units": count} for month, count in counts.items()]
+
+
+@dataclass(slots=True)
+class SweepReport:
+    as_of: date
+    dry_run: bool
+    batches: int
+    units_by_rule: dict[str, int]
+    persons_erased: int
+    fields_erased: int
+    orders: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "dry_run": self.dry_run,
+            "batches": self.batches,
+            "units_erased": sum(self.units_by_rule.values()),
+            "units_by_rule": dict(sorted(self.units_by_rule.items())),
+            "persons_erased": self.persons_erased,
+            "fields_erased": self.fields_erased,
+            "orders": self.orders,
+        }
+
+
+class Sweeper(Protocol):
+    def run(self, as_of: date, *, dry_run: bool, batch_size: int) -> Any: ...
+
+
+def sweep(
+    *, sweeper: Sweeper, as_of: date, today: date, dry_run: bool = False, batch_size: int = 500
+) -> SweepReport:
+    """Erase every unit due on ``as_of``; a date after today only as a dry run (nothing early)."""
+    if as_of > today and not dry_run:
+        raise Refused(
+            f"--as-of {as_of} is after today ({today}): data would go early; use --dry-run to preview"
+        )
+    totals = sweeper.run(as_of, dry_run=dry_run, batch_size=batch_size)
+    return SweepReport(as_of, dry_run, totals.batches, dict(totals.units), totals.persons_erased,
+                       totals.fields_erased, totals.orders)  # fmt: skip

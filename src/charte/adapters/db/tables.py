@@ -167,3 +167,27 @@ retention_units = Table(
     Index(None, "purge_due"),
     Index(None, "status"),
 )
+
+# Erased persons, remembered only by a keyed HMAC of their ref (key outside the database): an
+# imported event about them dated on or before the erasure is skipped, not a resurrection.
+tombstones = Table(
+    "tombstones",
+    metadata,
+    Column("person_hmac", String(64), primary_key=True),
+    Column("erased_on", Date, nullable=False),
+)
+
+# One proof per erased unit, with no personal data (issue 5 chains them into the audit log).
+erasure_proofs = Table(
+    "erasure_proofs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_hmac", String(64), nullable=False, index=True),
+    Column("unit", String(32), nullable=False),
+    Column("context_hmac", String(64)),
+    Column("rule", String(64), nullable=False),
+    Column("purge_due", Date, nullable=False),
+    Column("erased_at", DateTime(timezone=True), nullable=False),
+    Column("person_erased", Boolean, nullable=False),
+    Column("fields_erased", Text, nullable=False),  # JSON list of field names, never values
+)

@@ -26,13 +26,15 @@ class Format(StrEnum):
     CSV = "csv"
 
 
-def _day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
+def _required_day(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
+
+
+def _day(text: str | None, option: str) -> date | None:
+    return None if text is None else _required_day(text, option)
 
 
 def _plain(unit: dict[str, Any]) -> dict[str, Any]:
@@ -89,3 +91,34 @@ def forecast(
         return
     for row in rows:
         typer.echo(f"{row['month']}  {row['units']:>8}")
+
+
+@app.command()
+def sweep(
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Erase what is due on this date (YYYY-MM-DD); today for cron.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Do all the work, then roll it back: exact figures.")
+    ] = False,
+    batch: Annotated[int, typer.Option("--batch", min=1, max=10_000, help="Persons per transaction.")] = 500,
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """Erase every unit due on --as-of: rows deleted, orders to the systems, proofs kept."""
+    c = container()
+    day = _required_day(as_of, "--as-of")
+    report = use_cases.sweep(
+        sweeper=c.sweeper(), as_of=day, today=c.clock.today(), dry_run=dry_run, batch_size=batch
+    )
+    if fmt == "json":
+        emit_json(report.as_dict())
+        return
+    what = "would erase" if dry_run else "erased"
+    summary = report.as_dict()
+    typer.echo(
+        f"{what} {summary['units_erased']} unit(s) due by {day}: "
+        f"{summary['persons_erased']} person(s) whole, {summary['fields_erased']} field(s); "
+        f"{summary['orders']} order(s) to the systems"
+    )
+    for rule, count in summary["units_by_rule"].items():
+        typer.echo(f"  {rule}: {count}")

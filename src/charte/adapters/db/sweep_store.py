@@ -1,0 +1,261 @@
+"""The retention sweep in SQL: whole persons per batch, one transaction per batch, set-based.
+
+For the persons of a batch whose units are due, in order:
+1. the due units' roles go (a prospect's contact log with its prospect role);
+2. attributions no remaining role justifies go, then the fields nobody justifies any more;
+3. a person left without any role goes whole, remembered by a tombstone (HMAC of the ref);
+4. contracts and sites nothing refers to any more go;
+5. each erased unit leaves a proof (no personal data) and `erasure.required` orders for the
+   systems that hold what went, in the same transaction.
+Erasure deletes rows: a soft-delete flag is not erasure. A batch killed at any point leaves every
+person whole or gone; a rerun finds what is still due. On PostgreSQL a batch locks its persons
+with SKIP LOCKED, so two sweeps may run at once without erasing twice or deadlocking.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, exists, select
+
+from charte.adapters.db import tables as t
+from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.outbox_store import add_orders
+from charte.adapters.ref_hmac import RefHasher
+from charte.domain.orders import OrderKind, plan_orders
+from charte.domain.policy import Policy
+from charte.domain.retention import UnitKind, UnitStatus
+from charte.services.ports import Clock
+
+PER_CONTRACT = (UnitKind.CLIENT.value, UnitKind.OTHER_CONTACT.value)
+
+
+@dataclass(slots=True)
+class SweepTotals:
+    batches: int = 0
+    units: Counter[str] = field(default_factory=Counter)  # by rule
+    persons_erased: int = 0
+    fields_erased: int = 0
+    orders: int = 0
+
+
+class SqlSweep:
+    def __init__(self, engine: Engine, policy: Policy, hasher: RefHasher, clock: Clock) -> None:
+        self.engine, self.policy, self.hasher, self.clock = engine, policy, hasher, clock
+
+    def run(self, as_of: date, *, dry_run: bool, batch_size: int) -> SweepTotals:
+        totals = SweepTotals()
+        if dry_run:  # the very same work, rolled back: the figures are exact, nothing is kept
+            with self.engine.connect() as conn:
+                tx = conn.begin()
+                self._all(conn, as_of, batch_size, totals)
+                tx.rollback()
+            return totals
+        after = 0
+        while True:
+            with self.engine.begin() as conn:
+                done = self._batch(conn, as_of, after, batch_size, totals)
+            if done is None:
+                return totals
+            after = done
+
+    def _all(self, conn: Connection, as_of: date, size: int, totals: SweepTotals) -> None:
+        after = 0
+        while (done := self._batch(conn, as_of, after, size, totals)) is not None:
+            after = done
+
+    def _batch(self, conn: Connection, as_of: date, after: int, size: int, totals: SweepTotals) -> int | None:
+        """Erase what is due for the next batch of persons; return the last person id looked at."""
+        u, p = t.retention_units.c, t.persons.c
+        candidates = (
+            conn.execute(
+                select(u.person_id)
+                .where(u.purge_due <= as_of, u.status == UnitStatus.SCHEDULED.value, u.person_id > after)
+                .group_by(u.person_id)
+                .order_by(u.person_id)
+                .limit(size)
+            )
+            .scalars()
+            .all()
+        )
+        if not candidates:
+            return None
+        # Whole persons, locked; persons another sweep holds are left to it.
+        locked = (
+            conn.execute(
+                select(p.id).where(p.id.in_(candidates)).order_by(p.id).with_for_update(skip_locked=True)
+            )
+            .scalars()
+            .all()
+        )
+        if locked:
+            self._erase(conn, list(locked), as_of, totals)
+            totals.batches += 1
+        return int(candidates[-1])
+
+    def _erase(self, conn: Connection, ids: list[int], as_of: date, totals: SweepTotals) -> None:
+        u, r, pf, fs, p = t.retention_units.c, t.roles.c, t.person_fields.c, t.field_sources.c, t.persons.c
+        due = conn.execute(
+            select(u.id, u.person_id, u.kind, u.context, u.rule, u.purge_due).where(
+                u.person_id.in_(ids), u.purge_due <= as_of, u.status == UnitStatus.SCHEDULED.value
+            )
+        ).all()
+        if not due:
+            return
+        refs = dict(conn.execute(select(p.id, p.ref).where(p.id.in_(ids))).all())
+        contract_ids = dict(
+            conn.execute(
+                select(t.contracts.c.ref, t.contracts.c.id).where(
+                    t.contracts.c.ref.in_({d.context for d in due if d.kind in PER_CONTRACT})
+                )
+            ).all()
+        )
+        site_ids = dict(
+            conn.execute(
+                select(t.sites.c.ref, t.sites.c.id).where(
+                    t.sites.c.ref.in_({d.context for d in due if d.kind == UnitKind.TRUSTED_PERSON.value})
+                )
+            ).all()
+        )
+        prospects = [d.person_id for d in due if d.kind == UnitKind.PROSPECT.value]
+        # Sites that may be left without anything: those of the units, of their contracts, of prospects.
+        sites = set(site_ids.values())
+        sites |= set(
+            conn.execute(
+                select(t.contracts.c.site_id).where(t.contracts.c.id.in_(contract_ids.values()))
+            ).scalars()
+        )
+        sites |= set(
+            conn.execute(
+                select(r.site_id).where(
+                    r.person_id.in_(prospects), r.role == UnitKind.PROSPECT.value, r.site_id.is_not(None)
+                )
+            ).scalars()
+        )
+
+        # 1. The due units' roles.
+        for d in due:
+            if d.kind in PER_CONTRACT and d.context in contract_ids:
+                conn.execute(
+                    delete(t.roles).where(
+                        r.person_id == d.person_id, r.role == d.kind, r.contract_id == contract_ids[d.context]
+                    )
+                )
+            elif d.kind == UnitKind.TRUSTED_PERSON.value and d.context in site_ids:
+                conn.execute(
+                    delete(t.roles).where(
+                        r.person_id == d.person_id, r.role == d.kind, r.site_id == site_ids[d.context]
+                    )
+                )
+        if prospects:
+            conn.execute(delete(t.roles).where(r.person_id.in_(prospects), r.role == UnitKind.PROSPECT.value))
+            conn.execute(delete(t.contact_log).where(t.contact_log.c.person_id.in_(prospects)))
+        # 2. Attributions no role justifies, then fields no attribution justifies.
+        role_left = select(r.id).where(r.person_id == fs.person_id, r.role == fs.role)
+        conn.execute(delete(t.field_sources).where(fs.person_id.in_(ids), ~exists(role_left)))
+        unjustified = (
+            pf.person_id.in_(ids),
+            ~exists(select(fs.field).where(fs.person_id == pf.person_id, fs.field == pf.field)),
+        )
+        erased_fields: dict[int, list[str]] = defaultdict(list)
+        for pid, name in conn.execute(select(pf.person_id, pf.field).where(*unjustified).order_by(pf.field)):
+            erased_fields[pid].append(name)
+        conn.execute(delete(t.person_fields).where(*unjustified))
+        # 3. Persons left without any role: gone, remembered by a tombstone.
+        gone = set(
+            conn.execute(
+                select(p.id).where(p.id.in_(ids), ~exists(select(r.id).where(r.person_id == p.id)))
+            ).scalars()
+        )
+        insert_rows(
+            conn,
+            t.tombstones,
+            ("person_hmac", "erased_on"),
+            [(self.hasher(refs[i]), as_of) for i in gone],
+            conflict=("person_hmac",),
+            update=("erased_on",),
+        )
+        conn.execute(delete(t.retention_units).where(u.id.in_([d.id for d in due])))
+        if gone:
+            conn.execute(delete(t.persons).where(p.id.in_(gone)))
+        # 4. Contracts and sites nothing refers to any more.
+        c = t.contracts.c
+        conn.execute(
+            delete(t.contracts).where(
+                c.id.in_(contract_ids.values()), ~exists(select(r.id).where(r.contract_id == c.id))
+            )
+        )
+        orphan_site = (
+            ~exists(select(c.id).where(c.site_id == t.sites.c.id)),
+            ~exists(select(r.id).where(r.site_id == t.sites.c.id)),
+        )
+        empty = (
+            conn.execute(select(t.sites.c.id).where(t.sites.c.id.in_(sites), *orphan_site)).scalars().all()
+        )
+        conn.execute(delete(t.site_fields).where(t.site_fields.c.site_id.in_(empty)))
+        conn.execute(delete(t.sites).where(t.sites.c.id.in_(empty)))
+        # 5. Proofs and orders.
+        now = self.clock.now().astimezone(UTC)
+        self._proofs_and_orders(conn, due, refs, gone, erased_fields, now, totals)
+        totals.persons_erased += len(gone)
+        totals.fields_erased += sum(len(v) for v in erased_fields.values())
+
+    def _proofs_and_orders(
+        self,
+        conn: Connection,
+        due: Sequence[Any],
+        refs: dict[int, str],
+        gone: set[int],
+        erased: dict[int, list[str]],
+        now: datetime,
+        totals: SweepTotals,
+    ) -> None:
+        proofs, orders = [], []
+        for d in due:
+            pid, kind, context = d.person_id, d.kind, d.context
+            fields = erased.get(pid, [])
+            proofs.append(
+                (
+                    self.hasher(refs[pid]),
+                    kind,
+                    self.hasher(context) if context else None,
+                    d.rule,
+                    d.purge_due,
+                    now,
+                    pid in gone,
+                    json.dumps(fields),
+                )
+            )
+            totals.units[d.rule] += 1
+            concerning = None if pid in gone else list(self.policy.subject_categories[kind].fields)
+            orders += plan_orders(
+                self.policy,
+                kind=OrderKind.ERASURE_REQUIRED,
+                person_ref=refs[pid],
+                at=now,
+                reason=f"retention:{d.rule}:{kind}" + (f":{context}" if context else ""),
+                fields=None if pid in gone else fields,
+                concerning=concerning,
+            )
+        insert_rows(
+            conn,
+            t.erasure_proofs,
+            (
+                "person_hmac",
+                "unit",
+                "context_hmac",
+                "rule",
+                "purge_due",
+                "erased_at",
+                "person_erased",
+                "fields_erased",
+            ),
+            proofs,
+        )
+        add_orders(conn, orders)
+        totals.orders += len(orders)

@@ -1,0 +1,144 @@
+"""The retention sweep (issue 4 §4-5): data really go on time, never too early, never half."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from charte.adapters.db import tables
+from charte.services.errors import Refused
+from charte.services.outbox import list_orders
+from charte.services.queries import show_person
+from charte.services.retention import ScheduleFilter, schedule, sweep
+from tests.conftest import count_rows, run_import
+from tests.feed import collected, contacted, designated, ended, person, registered, removed, signed
+
+EVENTS = [
+    collected(
+        "e1",
+        "2020-01-10",
+        person("P1", last_name="Roux", email="p1@example.org"),
+        site={"ref": "S0", "address": "x"},
+    ),
+    signed(
+        "e2",
+        "2020-03-01",
+        "C1",
+        person("P2", last_name="Noir", phone="0600000002"),
+        access_instructions="code 1234",
+    ),
+    designated("e3", "2020-03-02", "S1", person("T1", first_name="Luc", phone="0600000003")),
+    registered("e4", "2020-03-03", person("O1", last_name="Petit"), "C1"),
+    removed("e5", "2021-05-10", "S1", "T1"),
+    ended("e6", "2021-06-30", "C1"),
+    # P3 is a trusted person of S2 (under C2, still active) and a prospect: only the prospect data
+    # go with the prospect unit.
+    signed("e10", "2020-05-01", "C2", person("P4", last_name="Klein"), site="S2"),
+    designated("e7", "2021-01-04", "S2", person("P3", first_name="Ana", phone="0600000004")),
+    collected("e8", "2021-01-05", person("P3", last_name="Vidal", email="p3@example.org")),
+    contacted("e9", "2021-01-06", "P3"),
+]
+
+
+def run(app, as_of: str, **kw):
+    return sweep(sweeper=app.sweeper(), as_of=date.fromisoformat(as_of), today=date(2026, 11, 26), **kw)
+
+
+def refs(app) -> list[str]:
+    with app.engine.connect() as conn:
+        return sorted(conn.execute(select(tables.persons.c.ref)).scalars())
+
+
+def test_nothing_goes_before_its_purge_date(app):
+    """Never too early: the day before T1's purge date, nothing is erased."""
+    run_import(app, EVENTS)
+    before = count_rows(app)
+    report = run(app, "2021-05-09")
+    assert report.as_dict()["units_erased"] == 0
+    assert count_rows(app) == before
+
+
+def test_a_removed_trusted_person_is_erased_whole_with_orders_and_a_proof(app):
+    """Seed: trusted persons kept only while designated — erased the day the designation ends, in
+    charte and (by order) in every system; a proof remains, with no personal data."""
+    run_import(app, EVENTS)
+    report = run(app, "2021-05-10").as_dict()
+    assert (report["units_erased"], report["persons_erased"], report["orders"]) == (1, 1, 3)
+    assert "T1" not in refs(app)
+    orders = list_orders(outbox=app.outbox(), policy=app.policy, clock=app.clock, system=None)
+    assert {(o["system"], o["person"], tuple(o["fields"])) for o in orders} == {
+        ("crm", "T1", ()),
+        ("telephony", "T1", ()),
+        ("monitoring", "T1", ()),
+    }
+    with app.engine.connect() as conn:
+        proof = conn.execute(select(tables.erasure_proofs)).mappings().one()
+        tombstone = conn.execute(select(tables.tombstones)).mappings().one()
+    assert (proof["unit"], proof["rule"], proof["person_erased"], str(proof["purge_due"])) == (
+        "trusted_person",
+        "trusted_person",
+        True,
+        "2021-05-10",
+    )
+    assert "T1" not in json.dumps({k: str(v) for k, v in proof.items()})  # HMACs, never the ref
+    assert tombstone["person_hmac"] == proof["person_hmac"]
+
+
+def test_a_role_that_ends_takes_only_the_data_no_other_role_justifies(app):
+    """Issue 3/4: ending a role erases exactly the fields no other role justifies."""
+    run_import(app, EVENTS)
+    run(app, "2023-01-07")  # P3's prospect unit: 2 years after the last inbound contact
+    p3 = show_person(queries=app.register_queries(), ref="P3")
+    assert p3["fields"] == {"first_name": "Ana", "phone": "0600000004"}  # the trusted-person data stay
+    assert [r["role"] for r in p3["roles"]] == ["trusted_person"]
+    assert p3["contact_log"] == []
+    # The systems holding prospect data are told, though the person stays.
+    orders = list_orders(outbox=app.outbox(), policy=app.policy, clock=app.clock, system="crm")
+    assert [(o["person"], o["fields"]) for o in orders if o["person"] == "P3"] == [
+        ("P3", ["email", "last_name"])
+    ]
+
+
+def test_a_contract_five_years_after_its_end_takes_its_client_contract_and_site_with_it(app):
+    """Seed: contract + 5 years; then the contract and its site (with encrypted access instructions) go."""
+    run_import(app, EVENTS)
+    run(app, "2026-07-01")  # C1 ended 2021-06-30: client and other contact due 2026-07-01
+    assert refs(app) == ["P3", "P4"]  # C2 and the designation under it still run
+    rows = count_rows(app)
+    # Left: C2 and its site S2 (address), P3's designation and P4's client role, and their fields.
+    left = (rows["contracts"], rows["sites"], rows["site_fields"], rows["roles"], rows["person_fields"])
+    assert left == (1, 1, 1, 2, 3)
+    assert rows["tombstones"] == 4  # P1 (prospect, long due), P2, T1, O1
+
+
+def test_a_dry_run_reports_exactly_what_a_sweep_would_do_and_keeps_everything(app):
+    run_import(app, EVENTS)
+    before = count_rows(app)
+    dry = run(app, "2026-07-01", dry_run=True).as_dict()
+    assert count_rows(app) == before
+    real = run(app, "2026-07-01").as_dict()
+    assert {k: v for k, v in dry.items() if k != "dry_run"} == {
+        k: v for k, v in real.items() if k != "dry_run"
+    }
+
+
+def test_a_sweep_after_today_is_refused_unless_dry_run(app):
+    """Issue 4 §4: --as-of later than today is refused unless --dry-run."""
+    with pytest.raises(Refused, match="after today"):
+        run(app, "2027-01-01")
+    assert run(app, "2027-01-01", dry_run=True).dry_run
+
+
+def test_sweeps_are_idempotent_and_batching_does_not_change_the_result(app):
+    """A rerun erases nothing more; batches of one person give the same register."""
+    run_import(app, EVENTS)
+    first = run(app, "2026-07-01", batch_size=1).as_dict()
+    assert first["batches"] == 5  # P1, P2, T1, O1 whole, and P3's prospect unit
+    again = run(app, "2026-07-01").as_dict()
+    assert (again["units_erased"], again["orders"]) == (0, 0)
+    assert [u["status"] for u in schedule(queries=app.retention_queries(), criteria=ScheduleFilter())] == [
+        "active"
+    ] * 2
