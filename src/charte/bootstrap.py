@@ -60,7 +60,7 @@ class Container:
         return self.engine
 
     def register_store(self) -> SqlRegisterStore:
-        return SqlRegisterStore(self.migrated_engine(), self.policy, self.cipher, self.clock)
+        return SqlRegisterStore(self.migrated_engine(), self.policy, self.cipher, self.clock, self.ref_hasher)
 
     def register_queries(self) -> SqlRegisterQueries:
         return SqlRegisterQueries(self.migrated_engine(), self.cipher, self.policy.encrypted_fields)

@@ -99,6 +99,7 @@ class RegisterChunk:
     contracts: dict[str, ContractRow] = field(default_factory=dict)
     open_roles: dict[tuple[str, Role, str | None], RoleRow] = field(default_factory=dict)
     event_digests: dict[str, str] = field(default_factory=dict)
+    erased: dict[str, date] = field(default_factory=dict)  # "person:P1" -> erased on (tombstones)
 
     # Net writes.
     new_persons: list[str] = field(default_factory=list)
@@ -116,6 +117,7 @@ class RegisterChunk:
     events: list[EventRow] = field(default_factory=list)
 
     duplicates: int = 0
+    skipped_erased: int = 0  # events about erased persons, contracts or sites, dated before it
 
     # -- entry point --------------------------------------------------------------------------
 
@@ -129,6 +131,9 @@ class RegisterChunk:
                 self.duplicates += 1
                 return []
             return [LineError(env.line, "id", f"'{env.id}' was already used for a different event")]
+        if self._about_erased(event):
+            self.skipped_erased += 1  # an old fact about what the sweep erased: never a resurrection
+            return []
         errors = self._check(event)
         if errors:
             return errors
@@ -138,6 +143,11 @@ class RegisterChunk:
         return []
 
     # -- checks -------------------------------------------------------------------------------
+
+    def _about_erased(self, e: Event) -> bool:
+        if not self.erased:
+            return False
+        return any((when := self.erased.get(key)) is not None and e.env.on <= when for key in names_of(e))
 
     def _check(self, e: Event) -> list[LineError]:
         errors: list[LineError] = []
@@ -303,3 +313,20 @@ class RegisterChunk:
         if role.id is not None and not role.changed:
             role.changed = True
             self.changed_roles.append(role)
+
+
+def names_of(e: Event) -> list[str]:
+    """What an event is about, as "kind:ref" keys (the tombstones' keys)."""
+    if isinstance(e, ProspectCollected):
+        return [f"person:{e.person.ref}"] + ([f"site:{e.site.ref}"] if e.site else [])
+    if isinstance(e, ProspectContacted):
+        return [f"person:{e.person.ref}"]
+    if isinstance(e, ContractSigned):
+        return [f"person:{e.client.ref}", f"contract:{e.contract_ref}", f"site:{e.site.ref}"]
+    if isinstance(e, ContractEnded):
+        return [f"contract:{e.contract_ref}"]
+    if isinstance(e, TrustedPersonDesignated):
+        return [f"person:{e.person.ref}", f"site:{e.site_ref}"]
+    if isinstance(e, TrustedPersonRemoved):
+        return [f"person:{e.person_ref}", f"site:{e.site_ref}"]
+    return [f"person:{e.person.ref}", f"contract:{e.contract_ref}"]

@@ -52,6 +52,7 @@ class ImportReport:
     lines: int = 0  # non-blank lines read
     applied: int = 0  # events applied now
     duplicates: int = 0  # events already applied (same id, same content)
+    skipped_erased: int = 0  # events about erased persons, contracts or sites, dated before it
     errors: list[LineError] = field(default_factory=list)
     committed: bool = False
 
@@ -64,6 +65,7 @@ class ImportReport:
             "lines": self.lines,
             "applied": self.applied,
             "duplicates": self.duplicates,
+            "skipped_erased": self.skipped_erased,
             "rejected": len(self.rejected_lines),
             "committed": self.committed,
             "errors": [str(e) for e in self.errors[:max_errors]],
@@ -143,6 +145,7 @@ def _apply(
                     if reject is not None:
                         reject(number, raw, errors)
             report.duplicates += chunk.duplicates
+            report.skipped_erased += chunk.skipped_erased
             report.applied += len(chunk.events)
             writer.write(chunk)
             done += len(chunk_events)

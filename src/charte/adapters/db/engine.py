@@ -21,7 +21,16 @@ def make_engine(url: str, **options: Any) -> Engine:
     engine = create_engine(normalise_url(url), hide_parameters=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # Python's sqlite3 opens a transaction only before the first write, so the reads a decision
+    # rests on would run outside it. Beginning explicitly puts them in the transaction's snapshot:
+    # a write on a stale snapshot then fails at once ("database is locked") instead of acting on
+    # data another writer already changed (SQLAlchemy's documented SQLite recipe).
+    conn.exec_driver_sql("BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -33,3 +42,4 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN (see _sqlite_begin)

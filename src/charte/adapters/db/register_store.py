@@ -19,6 +19,7 @@ from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.retention_units import affected_by, refresh_units
 from charte.adapters.field_cipher import FieldCipher
+from charte.adapters.ref_hmac import RefHasher
 from charte.domain.policy import Policy
 from charte.domain.register import (
     ContactRegistered,
@@ -32,7 +33,7 @@ from charte.domain.register import (
     TrustedPersonDesignated,
     TrustedPersonRemoved,
 )
-from charte.domain.register_rules import ContractRow, RegisterChunk, RoleRow
+from charte.domain.register_rules import ContractRow, RegisterChunk, RoleRow, names_of
 from charte.domain.vocabulary import SourceKind
 from charte.services.errors import Conflict
 from charte.services.ports import Clock
@@ -91,7 +92,10 @@ def refs_of(events: Iterable[Event]) -> tuple[set[str], set[str], set[str], set[
 class SqlRegisterStore:
     """Implements the import port on a SQLAlchemy engine."""
 
-    def __init__(self, engine: Engine, policy: Policy, cipher: FieldCipher, clock: Clock) -> None:
+    def __init__(
+        self, engine: Engine, policy: Policy, cipher: FieldCipher, clock: Clock, hasher: RefHasher
+    ) -> None:
+        self.hasher = hasher
         self.engine = engine
         self.policy = policy
         self.encrypted = policy.encrypted_fields
@@ -184,6 +188,12 @@ class _Writer:
                 row["started_on"], row["contract_ref"], row["site_ref"], None, row["rank"], id=row["id"],
             )  # fmt: skip
             chunk.open_roles[role.key] = role
+        keys = {self.store.hasher(k): k for e in events for k in names_of(e)}
+        tomb = t.tombstones.c
+        chunk.erased = {
+            keys[h]: on
+            for h, on in c.execute(select(tomb.ref_hmac, tomb.erased_on).where(tomb.ref_hmac.in_(keys)))
+        }
         chunk.event_digests = dict(
             c.execute(select(t.events.c.id, t.events.c.digest).where(t.events.c.id.in_(ids))).all()
         )

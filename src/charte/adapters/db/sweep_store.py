@@ -15,6 +15,7 @@ with SKIP LOCKED, so two sweeps may run at once without erasing twice or deadloc
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, exists, select
+from sqlalchemy.exc import OperationalError
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
@@ -33,6 +35,11 @@ from charte.domain.retention import UnitKind, UnitStatus
 from charte.services.ports import Clock
 
 PER_CONTRACT = (UnitKind.CLIENT.value, UnitKind.OTHER_CONTACT.value)
+CONTEXT_KIND = {
+    UnitKind.CLIENT.value: "contract",
+    UnitKind.OTHER_CONTACT.value: "contract",
+    UnitKind.TRUSTED_PERSON.value: "site",
+}
 
 
 @dataclass(slots=True)
@@ -58,11 +65,32 @@ class SqlSweep:
             return totals
         after = 0
         while True:
-            with self.engine.begin() as conn:
-                done = self._batch(conn, as_of, after, batch_size, totals)
+            done = self._committed_batch(as_of, after, batch_size, totals)
             if done is None:
                 return totals
             after = done
+
+    def _committed_batch(self, as_of: date, after: int, size: int, totals: SweepTotals) -> int | None:
+        """One batch in its own transaction. On SQLite another sweep's commit can make this batch's
+        snapshot stale ("database is locked" at its first write): the batch, rolled back whole, is
+        simply run again. PostgreSQL's SKIP LOCKED needs no retry."""
+        for attempt in range(50):
+            partial = SweepTotals()
+            try:
+                with self.engine.begin() as conn:
+                    done = self._batch(conn, as_of, after, size, partial)
+            except OperationalError:
+                if self.engine.dialect.name != "sqlite" or attempt == 49:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+                continue
+            totals.batches += partial.batches
+            totals.units.update(partial.units)
+            totals.persons_erased += partial.persons_erased
+            totals.fields_erased += partial.fields_erased
+            totals.orders += partial.orders
+            return done
+        return None  # not reached: the last attempt raises
 
     def _all(self, conn: Connection, as_of: date, size: int, totals: SweepTotals) -> None:
         after = 0
@@ -172,33 +200,42 @@ class SqlSweep:
                 select(p.id).where(p.id.in_(ids), ~exists(select(r.id).where(r.person_id == p.id)))
             ).scalars()
         )
-        insert_rows(
-            conn,
-            t.tombstones,
-            ("person_hmac", "erased_on"),
-            [(self.hasher(refs[i]), as_of) for i in gone],
-            conflict=("person_hmac",),
-            update=("erased_on",),
-        )
+        stones = [(self.hasher(f"person:{refs[i]}"), "person", as_of) for i in gone]
         conn.execute(delete(t.retention_units).where(u.id.in_([d.id for d in due])))
         if gone:
             conn.execute(delete(t.persons).where(p.id.in_(gone)))
         # 4. Contracts and sites nothing refers to any more.
         c = t.contracts.c
-        conn.execute(
-            delete(t.contracts).where(
-                c.id.in_(contract_ids.values()), ~exists(select(r.id).where(r.contract_id == c.id))
+        contract_refs = {v: k for k, v in contract_ids.items()}
+        dead = (
+            conn.execute(
+                select(c.id).where(
+                    c.id.in_(contract_ids.values()), ~exists(select(r.id).where(r.contract_id == c.id))
+                )
             )
+            .scalars()
+            .all()
         )
+        stones += [(self.hasher(f"contract:{contract_refs[i]}"), "contract", as_of) for i in dead]
+        conn.execute(delete(t.contracts).where(c.id.in_(dead)))
         orphan_site = (
             ~exists(select(c.id).where(c.site_id == t.sites.c.id)),
             ~exists(select(r.id).where(r.site_id == t.sites.c.id)),
         )
-        empty = (
-            conn.execute(select(t.sites.c.id).where(t.sites.c.id.in_(sites), *orphan_site)).scalars().all()
+        empty = conn.execute(
+            select(t.sites.c.id, t.sites.c.ref).where(t.sites.c.id.in_(sites), *orphan_site)
+        ).all()
+        stones += [(self.hasher(f"site:{ref}"), "site", as_of) for _, ref in empty]
+        conn.execute(delete(t.site_fields).where(t.site_fields.c.site_id.in_([i for i, _ in empty])))
+        conn.execute(delete(t.sites).where(t.sites.c.id.in_([i for i, _ in empty])))
+        insert_rows(
+            conn,
+            t.tombstones,
+            ("ref_hmac", "kind", "erased_on"),
+            stones,
+            conflict=("ref_hmac",),
+            update=("erased_on",),
         )
-        conn.execute(delete(t.site_fields).where(t.site_fields.c.site_id.in_(empty)))
-        conn.execute(delete(t.sites).where(t.sites.c.id.in_(empty)))
         # 5. Proofs and orders.
         now = self.clock.now().astimezone(UTC)
         self._proofs_and_orders(conn, due, refs, gone, erased_fields, now, totals)
@@ -221,9 +258,9 @@ class SqlSweep:
             fields = erased.get(pid, [])
             proofs.append(
                 (
-                    self.hasher(refs[pid]),
+                    self.hasher(f"person:{refs[pid]}"),
                     kind,
-                    self.hasher(context) if context else None,
+                    self.hasher(f"{CONTEXT_KIND[kind]}:{context}") if context else None,
                     d.rule,
                     d.purge_due,
                     now,

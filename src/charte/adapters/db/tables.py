@@ -168,12 +168,14 @@ retention_units = Table(
     Index(None, "status"),
 )
 
-# Erased persons, remembered only by a keyed HMAC of their ref (key outside the database): an
-# imported event about them dated on or before the erasure is skipped, not a resurrection.
+# Erased persons, contracts and sites, remembered only by a keyed HMAC of "kind:ref" (key outside
+# the database): an imported event about them dated on or before the erasure is skipped, never a
+# resurrection; a later-dated one is a new collection.
 tombstones = Table(
     "tombstones",
     metadata,
-    Column("person_hmac", String(64), primary_key=True),
+    Column("ref_hmac", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
     Column("erased_on", Date, nullable=False),
 )
 

@@ -14,7 +14,7 @@ from charte.domain.register import LineError
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.exits import Exit
 from charte.entrypoints.cli.output import DataFormat, emit_json
-from charte.services.importing import Progress, import_events
+from charte.services.importing import ImportReport, Progress, import_events
 
 app = typer.Typer(help="The lifecycle event feed.", no_args_is_help=True, rich_markup_mode=None)
 
@@ -80,27 +80,26 @@ def import_(
     for error in report.errors:
         typer.echo(f"error: {error}", err=True)
     if fmt is DataFormat.TEXT:
-        typer.echo(
-            _sentence(
-                report.lines, report.applied, report.duplicates, len(report.rejected_lines), report.committed
-            )
-        )
+        typer.echo(_sentence(report))
         if summary["rejects_file"]:
             typer.echo(f"refused lines written to {summary['rejects_file']}")
     raise typer.Exit(Exit.OK if report.committed and not report.errors else Exit.REFUSED)
 
 
-def _sentence(lines: int, applied: int, duplicates: int, rejected: int, committed: bool) -> str:
-    if not committed:
-        return f"nothing applied: {rejected} of {lines} line(s) refused"
-    if applied == 0 and rejected == 0 and lines:
-        return f"nothing to do: all {duplicates} event(s) were already applied"
-    text = f"applied {applied} event(s)"
-    if duplicates:
-        text += f", {duplicates} already applied"
+def _sentence(report: ImportReport) -> str:
+    rejected = len(report.rejected_lines)
+    if not report.committed:
+        return f"nothing applied: {rejected} of {report.lines} line(s) refused"
+    if report.applied == 0 and not rejected and not report.skipped_erased and report.lines:
+        return f"nothing to do: all {report.duplicates} event(s) were already applied"
+    parts = [f"applied {report.applied} event(s)"]
+    if report.duplicates:
+        parts.append(f"{report.duplicates} already applied")
+    if report.skipped_erased:
+        parts.append(f"{report.skipped_erased} about erased persons, contracts or sites skipped")
     if rejected:
-        text += f", {rejected} line(s) refused and skipped"
-    return text
+        parts.append(f"{rejected} line(s) refused and skipped")
+    return ", ".join(parts)
 
 
 class ProgressLine:

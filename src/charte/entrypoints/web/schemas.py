@@ -104,6 +104,7 @@ class ImportSummary(BaseModel):
     lines: int
     applied: int
     duplicates: int
+    skipped_erased: int
     rejected: int
     committed: bool
     errors: list[str]

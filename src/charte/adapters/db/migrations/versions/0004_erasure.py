@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-26 10:45:40.722314
+Create Date: 2026-11-26 10:50:34.415686
 """
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ def upgrade() -> None:
 
     op.create_table(
         "tombstones",
-        sa.Column("person_hmac", sa.String(length=64), nullable=False),
+        sa.Column("ref_hmac", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("erased_on", sa.Date(), nullable=False),
-        sa.PrimaryKeyConstraint("person_hmac", name=op.f("pk_tombstones")),
+        sa.PrimaryKeyConstraint("ref_hmac", name=op.f("pk_tombstones")),
     )
     # ### end Alembic commands ###
 
