@@ -105,6 +105,10 @@ def floor_copy(source: Database, target: Database) -> tuple[float, int]:
     with source.engine.connect() as src, target.engine.connect() as dst:
         quote = dst.dialect.identifier_preparer.quote
         cursor = dst.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        if marker == "?":
+            # charte runs sqlite3 with isolation_level=None (SQLAlchemy emits BEGIN itself), so the
+            # raw cursor is in autocommit: the floor opens its one transaction explicitly too.
+            cursor.execute("BEGIN")
         for table in metadata.sorted_tables:
             columns = [c.name for c in table.columns]
             names = ", ".join(quote(c) for c in columns)

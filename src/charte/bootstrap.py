@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from charte.adapters.clock import SystemClock
 from charte.adapters.db import migrate
 from charte.adapters.db.engine import make_engine
+from charte.adapters.db.holds_store import SqlHolds
 from charte.adapters.db.outbox_store import SqlOutbox
 from charte.adapters.db.register_queries import SqlRegisterQueries
 from charte.adapters.db.register_store import SqlRegisterStore
@@ -77,6 +78,9 @@ class Container:
 
     def sweeper(self) -> SqlSweep:
         return SqlSweep(self.migrated_engine(), self.policy, self.ref_hasher, self.clock)
+
+    def holds(self) -> SqlHolds:
+        return SqlHolds(self.migrated_engine(), self.policy, self.clock)
 
     def feed_reader(self) -> FeedReader:
         return FeedReader(self.policy)

@@ -258,10 +258,18 @@ class FeedReader:
         site = self._site(c.get("site"), Role.CLIENT, ctx, "contract.site")
         client = self._person(d.get("client"), Role.CLIENT, ctx, "client")
         source = self._source(d.get("source"), Role.CLIENT, ctx)
-        return ctx.done(ContractSigned(
-            env, ctx.text(c, "ref", "contract"), ctx.text(c, "offer", "contract"), site, client, source,
-            c.get("partner"), c.get("prescriber"),
-        ))  # fmt: skip
+        return ctx.done(
+            ContractSigned(
+                env,
+                ctx.text(c, "ref", "contract"),
+                ctx.text(c, "offer", "contract"),
+                site,
+                client,
+                source,
+                c.get("partner"),
+                c.get("prescriber"),
+            )
+        )
 
     def _contract_ended(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
         return ctx.done(ContractEnded(env, ctx.ref(d, "contract")))

@@ -246,10 +246,15 @@ class RegisterChunk:
             self._person(e.person, Role.PROSPECT)
             self.contact_log.append(
                 ContactLogRow(
-                    e.person.ref, on, e.direction.value, e.answered,
-                    e.channel.value if e.channel else None, e.outcome.value if e.outcome else None, e.env.id,
+                    e.person.ref,
+                    on,
+                    e.direction.value,
+                    e.answered,
+                    e.channel.value if e.channel else None,
+                    e.outcome.value if e.outcome else None,
+                    e.env.id,
                 )
-            )  # fmt: skip
+            )
         elif isinstance(e, ContractSigned):
             self._person(e.client, Role.CLIENT)
             self._site(e.site)

@@ -75,5 +75,12 @@ def sweep(
             f"--as-of {as_of} is after today ({today}): data would go early; use --dry-run to preview"
         )
     totals = sweeper.run(as_of, dry_run=dry_run, batch_size=batch_size)
-    return SweepReport(as_of, dry_run, totals.batches, dict(totals.units), totals.persons_erased,
-                       totals.fields_erased, totals.orders)  # fmt: skip
+    return SweepReport(
+        as_of,
+        dry_run,
+        totals.batches,
+        dict(totals.units),
+        totals.persons_erased,
+        totals.fields_erased,
+        totals.orders,
+    )

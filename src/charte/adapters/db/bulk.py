@@ -30,8 +30,14 @@ def _sqlite_value(value: Any) -> Any:
 
 
 @cache
-def _sql(dialect: str, quote: Any, table: str, columns: tuple[str, ...], conflict: tuple[str, ...] | None,
-         update: tuple[str, ...]) -> str:  # fmt: skip
+def _sql(
+    dialect: str,
+    quote: Any,
+    table: str,
+    columns: tuple[str, ...],
+    conflict: tuple[str, ...] | None,
+    update: tuple[str, ...],
+) -> str:
     marker = "?" if dialect == "sqlite" else "%s"
     cols = ", ".join(quote(c) for c in columns)
     # Identifiers come from the table metadata, quoted by the dialect; values go as parameters.

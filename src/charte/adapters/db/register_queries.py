@@ -93,24 +93,41 @@ class SqlRegisterQueries:
             "fields": fields,
             "field_sources": sources,
             "roles": [
-                {"role": x["role"], "contract": x["contract"], "site": x["site"],
-                 "source": {"kind": x["source_kind"], "ref": x["source_ref"]},
-                 "started_on": _day(x["started_on"]), "ended_on": _day(x["ended_on"]), "rank": x["rank"]}
+                {
+                    "role": x["role"],
+                    "contract": x["contract"],
+                    "site": x["site"],
+                    "source": {"kind": x["source_kind"], "ref": x["source_ref"]},
+                    "started_on": _day(x["started_on"]),
+                    "ended_on": _day(x["ended_on"]),
+                    "rank": x["rank"],
+                }
                 for x in roles
             ],
             "contracts": [
-                {"ref": x["ref"], "offer": x["offer"], "site": x["site"], "partner": x["partner"],
-                 "prescriber": x["prescriber"], "signed_on": _day(x["signed_on"]),
-                 "ended_on": _day(x["ended_on"])}
+                {
+                    "ref": x["ref"],
+                    "offer": x["offer"],
+                    "site": x["site"],
+                    "partner": x["partner"],
+                    "prescriber": x["prescriber"],
+                    "signed_on": _day(x["signed_on"]),
+                    "ended_on": _day(x["ended_on"]),
+                }
                 for x in contracts
             ],
             "sites": [{"ref": ref_, "fields": f} for ref_, f in sorted(site_fields.items())],
             "contact_log": [
-                {"on": _day(x["on"]), "direction": x["direction"], "channel": x["channel"],
-                 "answered": x["answered"], "outcome": x["outcome"]}
+                {
+                    "on": _day(x["on"]),
+                    "direction": x["direction"],
+                    "channel": x["channel"],
+                    "answered": x["answered"],
+                    "outcome": x["outcome"],
+                }
                 for x in log
             ],
-        }  # fmt: skip
+        }
 
     def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]:
         p, r = t.persons, t.roles

@@ -168,25 +168,40 @@ class _Writer:
         ).mappings()
         for row in rows:
             chunk.contracts[row["ref"]] = ContractRow(
-                row["ref"], row["signed_on"], row["ended_on"], row["offer"], row["site_ref"],
-                row["partner"], row["prescriber"], id=row["id"],
-            )  # fmt: skip
+                row["ref"],
+                row["signed_on"],
+                row["ended_on"],
+                row["offer"],
+                row["site_ref"],
+                row["partner"],
+                row["prescriber"],
+                id=row["id"],
+            )
         self.contract_ids = {ref: row.id for ref, row in chunk.contracts.items() if row.id is not None}
         roles = c.execute(
-            select(t.roles, t.persons.c.ref.label("person_ref"), t.contracts.c.ref.label("contract_ref"),
-                   t.sites.c.ref.label("site_ref"))
+            select(
+                t.roles,
+                t.persons.c.ref.label("person_ref"),
+                t.contracts.c.ref.label("contract_ref"),
+                t.sites.c.ref.label("site_ref"),
+            )
             .join(t.persons, t.persons.c.id == t.roles.c.person_id)
             .outerjoin(t.contracts, t.contracts.c.id == t.roles.c.contract_id)
             .outerjoin(t.sites, t.sites.c.id == t.roles.c.site_id)
             .where(t.persons.c.ref.in_(person_refs), t.roles.c.ended_on.is_(None))
-        ).mappings()  # fmt: skip
+        ).mappings()
         for row in roles:
             role = RoleRow(
                 row["person_ref"],
                 Role(row["role"]),
                 Source(SourceKind(row["source_kind"]), row["source_ref"]),
-                row["started_on"], row["contract_ref"], row["site_ref"], None, row["rank"], id=row["id"],
-            )  # fmt: skip
+                row["started_on"],
+                row["contract_ref"],
+                row["site_ref"],
+                None,
+                row["rank"],
+                id=row["id"],
+            )
             chunk.open_roles[role.key] = role
         keys = {self.store.hasher(k): k for e in events for k in names_of(e)}
         tomb = t.tombstones.c
@@ -221,9 +236,19 @@ class _Writer:
             self.conn,
             t.contact_log,
             ("person_id", "on", "direction", "answered", "channel", "outcome", "event_id"),
-            [(self.person_ids[x.person_ref], x.on, x.direction, x.answered, x.channel, x.outcome, x.event_id)
-             for x in chunk.contact_log],
-        )  # fmt: skip
+            [
+                (
+                    self.person_ids[x.person_ref],
+                    x.on,
+                    x.direction,
+                    x.answered,
+                    x.channel,
+                    x.outcome,
+                    x.event_id,
+                )
+                for x in chunk.contact_log
+            ],
+        )
         insert_rows(
             self.conn,
             t.events,
@@ -284,7 +309,8 @@ class _Writer:
             return
         moved = [self.contract_ids[x.ref] for x in chunk.new_contracts]
         moved += [x.id for x in chunk.contracts.values() if x.id is not None and x.ended_changed]
-        refresh_units(self.conn, self.store.policy, affected_by(self.conn, self.person_ids.values(), moved))
+        affected = affected_by(self.conn, self.person_ids.values(), moved)
+        refresh_units(self.conn, self.store.policy, affected, self.store.clock.today())
 
     def _contracts(self, chunk: RegisterChunk) -> None:
         if chunk.new_contracts:
@@ -292,9 +318,19 @@ class _Writer:
                 self.conn,
                 t.contracts,
                 ("ref", "offer", "site_id", "partner", "prescriber", "signed_on", "ended_on"),
-                [(x.ref, x.offer, self.site_ids[x.site_ref], x.partner, x.prescriber, x.signed_on, x.ended_on)
-                 for x in chunk.new_contracts],
-            )  # fmt: skip
+                [
+                    (
+                        x.ref,
+                        x.offer,
+                        self.site_ids[x.site_ref],
+                        x.partner,
+                        x.prescriber,
+                        x.signed_on,
+                        x.ended_on,
+                    )
+                    for x in chunk.new_contracts
+                ],
+            )
             refs = [x.ref for x in chunk.new_contracts]
             self.contract_ids.update(
                 self.conn.execute(
@@ -320,14 +356,28 @@ class _Writer:
             stmt = (
                 update(t.roles)
                 .where(c.id == bindparam("i"))
-                .values(ended_on=bindparam("e"), rank=bindparam("r"), started_on=bindparam("s"),
-                        source_kind=bindparam("sk"), source_ref=bindparam("sr"))
-            )  # fmt: skip
-            self.conn.execute(stmt, [
-                {"i": r.id, "e": r.ended_on, "r": r.rank, "s": r.started_on, "sk": r.source.kind.value,
-                 "sr": r.source.ref}
-                for r in chunk.changed_roles
-            ])  # fmt: skip
+                .values(
+                    ended_on=bindparam("e"),
+                    rank=bindparam("r"),
+                    started_on=bindparam("s"),
+                    source_kind=bindparam("sk"),
+                    source_ref=bindparam("sr"),
+                )
+            )
+            self.conn.execute(
+                stmt,
+                [
+                    {
+                        "i": r.id,
+                        "e": r.ended_on,
+                        "r": r.rank,
+                        "s": r.started_on,
+                        "sk": r.source.kind.value,
+                        "sr": r.source.ref,
+                    }
+                    for r in chunk.changed_roles
+                ],
+            )
 
     def _role_row(self, r: RoleRow) -> tuple[Any, ...]:
         return (

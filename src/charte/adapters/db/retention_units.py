@@ -17,11 +17,13 @@ from sqlalchemy import Connection, delete, or_, select
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.hold_releases import holds_for
 from charte.domain.policy import Policy
 from charte.domain.retention import (
     Contact,
     Schedule,
     UnitKind,
+    apply_holds,
     designation_end,
     last_day_designated,
     prospect_anchor,
@@ -29,6 +31,7 @@ from charte.domain.retention import (
 )
 
 BATCH = 2000
+PER_CONTRACT = (UnitKind.CLIENT.value, UnitKind.OTHER_CONTACT.value)
 COLUMNS = ("person_id", "kind", "context", "rule", "status", "retention_end", "purge_due", "review_reason")
 
 
@@ -50,8 +53,12 @@ def affected_by(conn: Connection, person_ids: Iterable[int], contract_ids: Itera
     return affected
 
 
-def _units(policy: Policy, roles: Sequence[Any], site_ends: dict[int, list[date | None]],
-           contacts: dict[int, list[Contact]]) -> dict[tuple[int, str, str], Schedule]:  # fmt: skip
+def _units(
+    policy: Policy,
+    roles: Sequence[Any],
+    site_ends: dict[int, list[date | None]],
+    contacts: dict[int, list[Contact]],
+) -> dict[tuple[int, str, str], Schedule]:
     def rule(kind: UnitKind) -> tuple[str, Any] | None:
         category = policy.subject_categories.get(kind.value)
         return (category.retention, policy.retention[category.retention]) if category else None
@@ -92,19 +99,27 @@ def _units(policy: Policy, roles: Sequence[Any], site_ends: dict[int, list[date 
     return units
 
 
-def refresh_units(conn: Connection, policy: Policy, person_ids: Iterable[int]) -> None:
-    """Recompute and replace the retention units of these persons."""
+def refresh_units(conn: Connection, policy: Policy, person_ids: Iterable[int], today: date) -> None:
+    """Recompute and replace the retention units of these persons, with the holds on them."""
     ids = sorted(set(person_ids))
     r, c, s = t.roles.c, t.contracts.c, t.sites.c
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         roles = conn.execute(
-            select(r.person_id, r.role, r.started_on, r.ended_on, r.site_id, c.ref.label("contract_ref"),
-                   c.ended_on.label("contract_end"), s.ref.label("site_ref"))
+            select(
+                r.person_id,
+                r.role,
+                r.started_on,
+                r.ended_on,
+                r.site_id,
+                c.ref.label("contract_ref"),
+                c.ended_on.label("contract_end"),
+                s.ref.label("site_ref"),
+            )
             .outerjoin(t.contracts, c.id == r.contract_id)
             .outerjoin(t.sites, s.id == r.site_id)
             .where(r.person_id.in_(batch))
-        ).all()  # fmt: skip
+        ).all()
         site_ids = {row.site_id for row in roles if row.role == UnitKind.TRUSTED_PERSON.value}
         site_ends: dict[int, list[date | None]] = defaultdict(list)
         for site_id, ended_on in conn.execute(select(c.site_id, c.ended_on).where(c.site_id.in_(site_ids))):
@@ -116,11 +131,25 @@ def refresh_units(conn: Connection, policy: Policy, person_ids: Iterable[int]) -
         ):
             contacts[pid].append(Contact(on, inbound=direction == "inbound", answered=answered))
         units = _units(policy, roles, site_ends, contacts)
+        refs = dict(
+            conn.execute(select(t.persons.c.id, t.persons.c.ref).where(t.persons.c.id.in_(batch))).all()
+        )
+        on_person, on_contract = holds_for(
+            conn, policy, refs, {row.contract_ref for row in roles if row.contract_ref}, today
+        )
+        if on_person or on_contract:
+            for (pid, kind, context), unit in units.items():
+                holds = on_person.get(refs[pid], []) + (
+                    on_contract.get(context, []) if kind in PER_CONTRACT else []
+                )
+                units[(pid, kind, context)] = apply_holds(unit, holds, today)
         conn.execute(delete(t.retention_units).where(t.retention_units.c.person_id.in_(batch)))
         insert_rows(
             conn,
             t.retention_units,
             COLUMNS,
-            [(pid, kind, context, u.rule, u.status.value, u.retention_end, u.purge_due, u.review_reason)
-             for (pid, kind, context), u in units.items()],
-        )  # fmt: skip
+            [
+                (pid, kind, context, u.rule, u.status.value, u.retention_end, u.purge_due, u.review_reason)
+                for (pid, kind, context), u in units.items()
+            ],
+        )

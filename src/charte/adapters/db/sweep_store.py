@@ -31,7 +31,7 @@ from charte.adapters.db.outbox_store import add_orders
 from charte.adapters.ref_hmac import RefHasher
 from charte.domain.orders import OrderKind, plan_orders
 from charte.domain.policy import Policy
-from charte.domain.retention import UnitKind, UnitStatus
+from charte.domain.retention import UnitKind
 from charte.services.ports import Clock
 
 PER_CONTRACT = (UnitKind.CLIENT.value, UnitKind.OTHER_CONTACT.value)
@@ -103,7 +103,7 @@ class SqlSweep:
         candidates = (
             conn.execute(
                 select(u.person_id)
-                .where(u.purge_due <= as_of, u.status == UnitStatus.SCHEDULED.value, u.person_id > after)
+                .where(u.purge_due <= as_of, u.person_id > after)
                 .group_by(u.person_id)
                 .order_by(u.person_id)
                 .limit(size)
@@ -130,7 +130,7 @@ class SqlSweep:
         u, r, pf, fs, p = t.retention_units.c, t.roles.c, t.person_fields.c, t.field_sources.c, t.persons.c
         due = conn.execute(
             select(u.id, u.person_id, u.kind, u.context, u.rule, u.purge_due).where(
-                u.person_id.in_(ids), u.purge_due <= as_of, u.status == UnitStatus.SCHEDULED.value
+                u.person_id.in_(ids), u.purge_due <= as_of
             )
         ).all()
         if not due:

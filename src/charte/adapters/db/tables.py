@@ -193,3 +193,48 @@ erasure_proofs = Table(
     Column("person_erased", Boolean, nullable=False),
     Column("fields_erased", Text, nullable=False),  # JSON list of field names, never values
 )
+
+# Litigation holds (issue 4 §3): a case names persons and contracts (refs kept even before they
+# reach the register); its judgments give the release date from the policy's recourse table.
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(REF), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("opened_on", Date, nullable=False),
+    Column("appealed", Boolean, nullable=False),  # a recourse was lodged against the last judgment
+    Column("closed_on", Date),
+    Column("closed_reason", String(32)),
+)
+
+case_judgments = Table(
+    "case_judgments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("pronounced_on", Date, nullable=False),
+    Column("served_on", Date),
+    Column("recourse", String(16)),  # appeal, cassation, or null: none open
+    Column("residence", String(16), nullable=False),
+)
+
+case_subjects = Table(
+    "case_subjects",
+    metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # person, contract, call
+    Column("ref", String(REF), primary_key=True, index=True),
+)
+
+# Every change to a hold, with its reason and who made it (refs only; issue 5 chains it).
+case_log = Table(
+    "case_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_ref", String(REF), nullable=False, index=True),
+    Column("action", String(32), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)

@@ -9,7 +9,18 @@ import typer
 
 from charte import __version__
 from charte.domain.errors import DomainError
-from charte.entrypoints.cli import db, demo, events, outbox, persons, policy, register, retention, serve
+from charte.entrypoints.cli import (
+    db,
+    demo,
+    events,
+    holds,
+    outbox,
+    persons,
+    policy,
+    register,
+    retention,
+    serve,
+)
 from charte.entrypoints.cli.exits import Exit, report
 from charte.services.errors import ServiceError
 
@@ -45,6 +56,7 @@ def build_app() -> typer.Typer:
     app.add_typer(outbox.app, name="outbox")
     app.add_typer(demo.app, name="demo")
     app.add_typer(retention.app, name="retention")
+    app.add_typer(holds.app, name="holds")
     app.command(name="register")(register.register)
     app.command(name="serve")(serve.serve)
     return app

@@ -57,8 +57,11 @@ def import_(
             out = stack.enter_context(reject_path.open("w", encoding="utf-8"))
 
             def reject(line: int, raw: bytes, errors: list[LineError]) -> None:
-                record = {"line": line, "errors": [f"{e.field}: {e.message}" for e in errors],
-                          "event": raw.decode("utf-8", errors="replace")}  # fmt: skip
+                record = {
+                    "line": line,
+                    "errors": [f"{e.field}: {e.message}" for e in errors],
+                    "event": raw.decode("utf-8", errors="replace"),
+                }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
         progress = stack.enter_context(ProgressLine(enabled=fmt is DataFormat.TEXT and sys.stderr.isatty()))

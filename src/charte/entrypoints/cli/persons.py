@@ -40,8 +40,11 @@ def show(
         until = r["ended_on"] or "open"
         source = r["source"]["kind"] + (f" {r['source']['ref']}" if r["source"]["ref"] else "")
         typer.echo(f"  {r['role']:<15} {context:<12} {r['started_on']} -> {until:<10} from {source}")
-    _section("contracts", person["contracts"], lambda c: f"{c['ref']} {c['offer']} site {c['site']} "
-             f"{c['signed_on']} -> {c['ended_on'] or 'active'}")  # fmt: skip
+    _section(
+        "contracts",
+        person["contracts"],
+        lambda c: f"{c['ref']} {c['offer']} site {c['site']} {c['signed_on']} -> {c['ended_on'] or 'active'}",
+    )
     _section("sites", person["sites"], lambda s: f"{s['ref']}: {', '.join(sorted(s['fields']))}")
     _section(
         "contact log",

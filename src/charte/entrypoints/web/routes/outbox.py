@@ -25,9 +25,13 @@ def router(container: Container) -> APIRouter:
         all: Annotated[bool, Query(description="Include acknowledged orders.")] = False,
     ) -> dict[str, Any]:
         found = use_cases.list_orders(
-            outbox=container.outbox(), policy=container.policy, clock=container.clock,
-            system=system, overdue=overdue, include_acked=all,
-        )  # fmt: skip
+            outbox=container.outbox(),
+            policy=container.policy,
+            clock=container.clock,
+            system=system,
+            overdue=overdue,
+            include_acked=all,
+        )
         return {"orders": found}
 
     @api.post("/{order_id}/ack", response_model=Acknowledged)

@@ -1,0 +1,137 @@
+"""Litigation holds in SQL: cases, their subjects and judgments, and the holds they put on units.
+
+Placing, judging, appealing or lifting a case refreshes, in the same transaction, the retention
+units of every person it names or who is tied to a contract it names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from charte.adapters.db import tables as t
+from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.hold_releases import load_cases
+from charte.adapters.db.retention_units import refresh_units
+from charte.domain.litigation import Judgment, release
+from charte.domain.policy import Policy
+from charte.domain.vocabulary import CourtKind
+from charte.services.errors import NotFound
+from charte.services.ports import Clock
+
+SUBJECT_KINDS = ("person", "contract", "call")
+
+
+class SqlHolds:
+    """Implements the holds port (services.holds) on a SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine, policy: Policy, clock: Clock) -> None:
+        self.engine, self.policy, self.clock = engine, policy, clock
+
+    def change(
+        self,
+        case_ref: str,
+        action: str,
+        detail: dict[str, Any],
+        actor: str,
+        *,
+        kind: CourtKind | None = None,
+        subjects: Sequence[tuple[str, str]] = (),
+        judgment: Judgment | None = None,
+        appealed: bool = False,
+        closed: str | None = None,
+    ) -> None:
+        """One change to a case, logged, with the units it holds refreshed, in one transaction."""
+        today = self.clock.today()
+        c = t.cases.c
+        with self.engine.begin() as conn:
+            case_id = conn.execute(select(c.id).where(c.ref == case_ref)).scalar()
+            if case_id is None:
+                if kind is None:
+                    raise NotFound("case", case_ref)
+                case_id = conn.execute(
+                    insert(t.cases)
+                    .values(ref=case_ref, kind=kind.value, opened_on=today, appealed=False)
+                    .returning(c.id)
+                ).scalar_one()
+            insert_rows(
+                conn,
+                t.case_subjects,
+                ("case_id", "kind", "ref"),
+                [(case_id, k, r) for k, r in subjects],
+                conflict=("case_id", "kind", "ref"),
+            )
+            if judgment is not None:
+                conn.execute(
+                    insert(t.case_judgments).values(
+                        case_id=case_id,
+                        pronounced_on=judgment.pronounced_on,
+                        served_on=judgment.served_on,
+                        recourse=judgment.recourse.value if judgment.recourse else None,
+                        residence=judgment.residence.value,
+                    )
+                )
+                conn.execute(update(t.cases).where(c.id == case_id).values(appealed=False))
+            if appealed:
+                conn.execute(update(t.cases).where(c.id == case_id).values(appealed=True))
+            if closed is not None:
+                conn.execute(
+                    update(t.cases).where(c.id == case_id).values(closed_on=today, closed_reason=closed)
+                )
+            conn.execute(
+                insert(t.case_log).values(
+                    case_ref=case_ref,
+                    action=action,
+                    detail=json.dumps(detail),
+                    actor=actor,
+                    at=self.clock.now().astimezone(UTC),
+                )
+            )
+            refresh_units(conn, self.policy, self._persons_of(conn, case_id), today)
+
+    @staticmethod
+    def _persons_of(conn: Connection, case_id: int) -> set[int]:
+        s, p, r, ct = t.case_subjects.c, t.persons.c, t.roles.c, t.contracts.c
+        named = select(s.ref).where(s.case_id == case_id)
+        people = set(conn.execute(select(p.id).where(p.ref.in_(named.where(s.kind == "person")))).scalars())
+        people |= set(
+            conn.execute(
+                select(r.person_id)
+                .join(t.contracts, ct.id == r.contract_id)
+                .where(ct.ref.in_(named.where(s.kind == "contract")))
+            ).scalars()
+        )
+        return people
+
+    def cases(self) -> list[dict[str, Any]]:
+        today = self.clock.today()
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.cases).order_by(t.cases.c.ref)).mappings().all()
+            cases = load_cases(conn, (r["id"] for r in rows))
+            subjects: dict[int, list[str]] = defaultdict(list)
+            for cid, kind, ref in conn.execute(
+                select(t.case_subjects).order_by(t.case_subjects.c.kind, t.case_subjects.c.ref)
+            ):
+                subjects[cid].append(f"{kind}:{ref}")
+        out = []
+        for row in rows:
+            r = release(cases[row["id"]], self.policy.litigation, as_of=today)
+            out.append(
+                {
+                    "case": row["ref"],
+                    "kind": row["kind"],
+                    "opened_on": row["opened_on"],
+                    "closed_on": row["closed_on"],
+                    "subjects": subjects[row["id"]],
+                    "release": r.on,
+                    "why": r.why,
+                    "steps": list(r.steps),
+                    "review": r.review,
+                }
+            )
+        return out

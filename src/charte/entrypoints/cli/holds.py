@@ -1,0 +1,110 @@
+"""`charte holds ...`: litigation holds placed, judged and lifted by hand (issue 4 §3)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from charte.domain.litigation import Judgment, Residence
+from charte.domain.vocabulary import CourtKind, Recourse
+from charte.entrypoints.cli.context import container
+from charte.entrypoints.cli.output import emit_json
+from charte.entrypoints.cli.retention import _day, _required_day
+from charte.services import holds as use_cases
+
+app = typer.Typer(
+    help="Litigation holds: keep data until the recourse routes are exhausted.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+CaseOpt = Annotated[str, typer.Option("--case", help="The case ref.")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded with the change).")]
+
+
+def _actor() -> str:
+    return os.environ.get("CHARTE_ACTOR") or getpass.getuser()
+
+
+def _holds() -> Any:
+    return container().holds()
+
+
+@app.command()
+def place(
+    case: CaseOpt,
+    reason: ReasonOpt,
+    kind: Annotated[
+        CourtKind, typer.Option("--kind", help="The court the case is before.")
+    ] = CourtKind.CIVIL,
+    person: Annotated[
+        list[str] | None, typer.Option("--person", help="A person ref (all their units).")
+    ] = None,
+    contract: Annotated[
+        list[str] | None, typer.Option("--contract", help="A contract ref (its units).")
+    ] = None,
+    call: Annotated[
+        list[str] | None, typer.Option("--call", help="A call ref (its recording, issue 7).")
+    ] = None,
+) -> None:
+    """Open a case (or add to it): what it names is kept until the case releases it."""
+    subjects = [("person", r) for r in person or []] + [("contract", r) for r in contract or []]
+    subjects += [("call", r) for r in call or []]
+    use_cases.place(holds=_holds(), case=case, kind=kind, subjects=subjects, reason=reason, actor=_actor())
+    typer.echo(f"hold {case}: {len(subjects)} subject(s) kept")
+
+
+@app.command()
+def judgment(
+    case: CaseOpt,
+    reason: ReasonOpt,
+    pronounced: Annotated[str, typer.Option("--pronounced", help="YYYY-MM-DD")],
+    recourse: Annotated[str, typer.Option("--recourse", help="appeal, cassation, or none")],
+    served: Annotated[str | None, typer.Option("--served", help="YYYY-MM-DD, if served")] = None,
+    residence: Annotated[Residence, typer.Option("--residence")] = Residence.METROPOLITAN,
+) -> None:
+    """Record a judgment: the release date follows from the policy's recourse table."""
+    open_recourse = None if recourse == "none" else Recourse(recourse)
+    j = Judgment(
+        _required_day(pronounced, "--pronounced"), open_recourse, _day(served, "--served"), residence
+    )
+    use_cases.record_judgment(holds=_holds(), case=case, judgment=j, reason=reason, actor=_actor())
+    typer.echo(f"hold {case}: judgment of {j.pronounced_on} recorded")
+
+
+@app.command()
+def appealed(case: CaseOpt, reason: ReasonOpt) -> None:
+    """A recourse was lodged against the last judgment: the hold runs on to the next one."""
+    use_cases.record_appeal(holds=_holds(), case=case, reason=reason, actor=_actor())
+    typer.echo(f"hold {case}: appeal recorded")
+
+
+@app.command()
+def lift(case: CaseOpt, reason: ReasonOpt) -> None:
+    """Close the case: what it kept goes back to its own retention dates."""
+    use_cases.lift(holds=_holds(), case=case, reason=reason, actor=_actor())
+    typer.echo(f"hold {case}: lifted")
+
+
+@app.command(name="list")
+def list_(json_: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False) -> None:
+    """Every case, what it keeps, and until when (with the steps that give the date)."""
+    cases = use_cases.list_cases(holds=_holds())
+    if json_:
+        emit_json(
+            {
+                "cases": [
+                    {k: (v.isoformat() if isinstance(v, date) else v) for k, v in c.items()} for c in cases
+                ]
+            }
+        )
+        return
+    for c in cases:
+        until = c["release"] or "not known yet"
+        flag = "  REVIEW" if c["review"] else ""
+        kept = f"keeps {len(c['subjects'])} subject(s) until {until}"
+        typer.echo(f"{c['case']:<12} {c['kind']:<14} {kept}{flag}  ({c['why']})")
