@@ -146,3 +146,12 @@ def test_holds_are_listed_with_their_release_and_why(app):
     (case,) = holds.list_cases(holds=app.holds())
     assert (case["case"], case["subjects"], case["release"]) == ("LIT-1", ["contract:C1", "person:T1"], None)
     assert case["why"] == "no judgment yet: kept while the case runs"
+
+
+def test_the_schedule_names_the_cases_holding_each_unit(app):
+    """`charte retention schedule` shows `held_by` (issue 4 §4)."""
+    run_import(app, EVENTS)
+    place(app, "LIT-1", person=["T1"])
+    place(app, "LIT-2", contract=["C1"])
+    assert unit(app, "T1", "trusted_person")["held_by"] == ["LIT-1"]
+    assert unit(app, "P2", "client")["held_by"] == ["LIT-2"]

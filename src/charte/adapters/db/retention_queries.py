@@ -19,7 +19,17 @@ class SqlRetentionQueries:
     def units(self, criteria: ScheduleFilter) -> Iterator[dict[str, Any]]:
         u, p = t.retention_units.c, t.persons.c
         query = (
-            select(u.kind, p.ref, u.context, u.retention_end, u.purge_due, u.status, u.rule, u.review_reason)
+            select(
+                u.kind,
+                p.ref,
+                u.context,
+                u.retention_end,
+                u.purge_due,
+                u.status,
+                u.rule,
+                u.review_reason,
+                u.held_by,
+            )
             .join(t.persons, p.id == u.person_id)
             .order_by(u.purge_due.is_(None), u.purge_due, p.ref, u.kind, u.context)
         )
@@ -38,7 +48,7 @@ class SqlRetentionQueries:
                     "retention_end": row.retention_end,
                     "purge_due": row.purge_due,
                     "status": row.status,
-                    "held_by": [],
+                    "held_by": row.held_by.split(",") if row.held_by else [],
                     "rule": row.rule,
                     "review_reason": row.review_reason,
                 }

@@ -32,7 +32,17 @@ from charte.domain.retention import (
 
 BATCH = 2000
 PER_CONTRACT = (UnitKind.CLIENT.value, UnitKind.OTHER_CONTACT.value)
-COLUMNS = ("person_id", "kind", "context", "rule", "status", "retention_end", "purge_due", "review_reason")
+COLUMNS = (
+    "person_id",
+    "kind",
+    "context",
+    "rule",
+    "status",
+    "retention_end",
+    "purge_due",
+    "review_reason",
+    "held_by",
+)
 
 
 def affected_by(conn: Connection, person_ids: Iterable[int], contract_ids: Iterable[int]) -> set[int]:
@@ -149,7 +159,17 @@ def refresh_units(conn: Connection, policy: Policy, person_ids: Iterable[int], t
             t.retention_units,
             COLUMNS,
             [
-                (pid, kind, context, u.rule, u.status.value, u.retention_end, u.purge_due, u.review_reason)
+                (
+                    pid,
+                    kind,
+                    context,
+                    u.rule,
+                    u.status.value,
+                    u.retention_end,
+                    u.purge_due,
+                    u.review_reason,
+                    ",".join(u.held_by) or None,
+                )
                 for (pid, kind, context), u in units.items()
             ],
         )

@@ -163,6 +163,7 @@ retention_units = Table(
     Column("retention_end", Date),
     Column("purge_due", Date),
     Column("review_reason", String(200)),
+    Column("held_by", Text),  # case refs keeping the unit, comma-separated (issue 4 §3)
     UniqueConstraint("person_id", "kind", "context"),
     Index(None, "purge_due"),
     Index(None, "status"),
