@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -119,3 +119,36 @@ def test_data_are_purged_the_day_after_their_retention_ends_even_on_a_sunday():
     """Issue 4 §1: purge_due = retention_end + 1 day; purge dates never move for weekends or holidays."""
     last_day = retention_end(date(2020, 6, 13), Duration(years=5))
     assert (last_day, purge_due(last_day)) == (date(2025, 6, 13), date(2025, 6, 14))  # a Saturday
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class TestDailyRun:
+    @pytest.mark.parametrize(
+        ("now", "expected"),
+        [
+            (
+                datetime(2026, 11, 26, 1, 0, tzinfo=PARIS),
+                datetime(2026, 11, 26, 2, 0, tzinfo=PARIS),
+            ),  # later today
+            (
+                datetime(2026, 11, 26, 2, 0, tzinfo=PARIS),
+                datetime(2026, 11, 27, 2, 0, tzinfo=PARIS),
+            ),  # exactly now: tomorrow
+            (datetime(2026, 11, 26, 15, 0, tzinfo=PARIS), datetime(2026, 11, 27, 2, 0, tzinfo=PARIS)),
+            (
+                datetime(2026, 3, 28, 23, 0, tzinfo=PARIS),
+                datetime(2026, 3, 29, 3, 0, tzinfo=PARIS),
+            ),  # 02:00 does not exist that night
+            (
+                datetime(2026, 10, 24, 23, 0, tzinfo=PARIS),
+                datetime(2026, 10, 25, 2, 0, tzinfo=PARIS),
+            ),  # clocks go back: first 02:00
+        ],
+    )
+    def test_the_daily_sweep_runs_at_the_same_wall_clock_time_in_paris(self, now, expected):
+        """The sweep stays at 02:00 Paris time across daylight-saving changes."""
+        from charte.domain.dates import next_daily_run
+
+        assert next_daily_run(now, time(2, 0)) == expected

@@ -13,7 +13,7 @@ those of the Code du travail L3133-1; Alsace-Moselle adds Good Friday and 26 Dec
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from dateutil.easter import easter
@@ -81,3 +81,17 @@ def roll_to_working_day(day: date, calendar: HolidayCalendar = HolidayCalendar.M
     while not is_working_day(day, calendar):
         day += timedelta(days=1)
     return day
+
+
+def next_daily_run(now: datetime, at: time) -> datetime:
+    """The next wall-clock ``at`` strictly after ``now``, in ``now``'s time zone (Europe/Paris).
+
+    Wall-clock arithmetic keeps the run at 02:00 across daylight-saving changes; on the night the
+    clocks go forward, 02:00 does not exist and the run happens at 03:00 instead.
+    """
+    tz = now.tzinfo
+    candidate = datetime.combine(now.date(), at, tzinfo=tz)
+    if candidate <= now:
+        candidate = datetime.combine(now.date() + timedelta(days=1), at, tzinfo=tz)
+    # Round-trip through UTC to land on an instant that exists (a skipped hour moves forward).
+    return candidate.astimezone(UTC).astimezone(tz)

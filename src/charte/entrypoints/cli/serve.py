@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated
 
 import typer
@@ -12,8 +13,19 @@ from charte.entrypoints.cli.context import container
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
+    sweep_at: Annotated[
+        str, typer.Option("--sweep-at", help="Daily retention sweep, HH:MM Europe/Paris.")
+    ] = "02:00",
+    no_sweep: Annotated[
+        bool, typer.Option("--no-sweep", help="Leave the sweep to cron (charte retention sweep).")
+    ] = False,
 ) -> None:
-    """Validate the policy, then serve the charter, the register and the API until interrupted."""
+    """Validate the policy, then serve the charter, the register and the API until interrupted;
+    run the retention sweep every day."""
+    try:
+        at = None if no_sweep else time.fromisoformat(sweep_at)
+    except ValueError:
+        raise typer.BadParameter(f"{sweep_at!r} is not a time (HH:MM)", param_hint="--sweep-at") from None
     import uvicorn  # imported here: the other commands should not pay for the web stack
 
     from charte.entrypoints.web.app import create_app
@@ -23,4 +35,6 @@ def serve(
     typer.echo(
         f"charte: policy {loaded.policy.id} from {loaded.source}; serving on http://{host}:{port}", err=True
     )
-    uvicorn.run(create_app(c, loaded), host=host, port=port, log_level="info", access_log=False)
+    when = "no daily sweep" if at is None else f"daily retention sweep at {at:%H:%M} Europe/Paris"
+    typer.echo(f"charte: {when}", err=True)
+    uvicorn.run(create_app(c, loaded, sweep_at=at), host=host, port=port, log_level="info", access_log=False)

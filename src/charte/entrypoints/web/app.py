@@ -5,6 +5,10 @@ Built by ``create_app`` from a wired container; nothing is created at import tim
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from datetime import time
 from typing import Annotated
 
 from fastapi import FastAPI, Query
@@ -17,6 +21,7 @@ from charte.adapters.rendering.markdown import render_markdown
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
 from charte.entrypoints.web import problems
+from charte.entrypoints.web.daily_sweep import DailySweep
 from charte.entrypoints.web.routes import outbox as outbox_routes
 from charte.entrypoints.web.routes import register as register_routes
 from charte.entrypoints.web.schemas import PolicySummary
@@ -37,11 +42,30 @@ def _nav(lang: Language) -> dict[str, str]:
     }
 
 
-def create_app(container: Container, loaded: LoadedPolicy | None = None) -> FastAPI:
-    """The app for one validated policy (loaded now when not given: an invalid one raises)."""
+def create_app(
+    container: Container, loaded: LoadedPolicy | None = None, *, sweep_at: time | None = None
+) -> FastAPI:
+    """The app for one validated policy (loaded now when not given: an invalid one raises).
+
+    With ``sweep_at``, the retention sweep runs every day at that Europe/Paris time.
+    """
     loaded = loaded or container.policies.load()
     policy = loaded.policy
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if sweep_at is not None:
+            app.state.daily_sweep = DailySweep(container, sweep_at)
+            task = asyncio.create_task(app.state.daily_sweep.forever())
+        yield
+        if task is not None:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
     app = FastAPI(
+        lifespan=lifespan,
         title="charte",
         version=__version__,
         summary="A data-protection charter as enforced code.",

@@ -1,0 +1,51 @@
+"""The retention sweep, run by `charte serve` once a day (issue 4 §4); cron can use the CLI instead."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import time
+
+from starlette.concurrency import run_in_threadpool
+
+from charte.bootstrap import Container
+from charte.domain.dates import next_daily_run
+from charte.services.retention import sweep
+
+log = logging.getLogger("charte.sweep")
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class DailySweep:
+    def __init__(self, container: Container, at: time, sleep: Sleep = asyncio.sleep) -> None:
+        self.container, self.at, self.sleep = container, at, sleep
+        self.runs = 0
+
+    async def run_once(self) -> dict[str, object]:
+        c = self.container
+        today = c.clock.today()
+        report = await run_in_threadpool(lambda: sweep(sweeper=c.sweeper(), as_of=today, today=today))
+        self.runs += 1
+        summary = report.as_dict()
+        # Counts only: no ref, no value ever reaches the log.
+        log.info(
+            "retention sweep %s: %s unit(s), %s person(s) erased, %s order(s)",
+            summary["as_of"],
+            summary["units_erased"],
+            summary["persons_erased"],
+            summary["orders"],
+        )
+        return summary
+
+    async def forever(self) -> None:
+        while True:
+            now = self.container.clock.now()
+            await self.sleep((next_daily_run(now, self.at) - now).total_seconds())
+            try:
+                await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # keep serving; the next night tries again
+                log.error("retention sweep failed: %s", type(exc).__name__)
