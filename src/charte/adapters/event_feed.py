@@ -30,6 +30,11 @@ from charte.domain.register import (
     Envelope,
     Event,
     LineError,
+    LitigationAppealed,
+    LitigationClosed,
+    LitigationJudgment,
+    LitigationOpened,
+    LitigationServed,
     Outcome,
     PersonData,
     ProspectCollected,
@@ -40,7 +45,7 @@ from charte.domain.register import (
     TrustedPersonDesignated,
     TrustedPersonRemoved,
 )
-from charte.domain.vocabulary import SourceKind
+from charte.domain.vocabulary import CourtKind, Recourse, SourceKind
 
 E = TypeVar("E", bound=StrEnum)
 PARIS = ZoneInfo("Europe/Paris")
@@ -83,6 +88,11 @@ class FeedReader:
             "trusted_person.designated": self._trusted_designated,
             "trusted_person.removed": self._trusted_removed,
             "contact.registered": self._contact_registered,
+            "litigation.opened": self._litigation_opened,
+            "litigation.judgment": self._litigation_judgment,
+            "litigation.served": self._litigation_served,
+            "litigation.appealed": self._litigation_appealed,
+            "litigation.closed": self._litigation_closed,
         }
 
     def parse(self, raw: bytes | str, line: int) -> Event | list[LineError]:
@@ -290,6 +300,73 @@ class FeedReader:
         source = self._source(d.get("source"), Role.OTHER_CONTACT, ctx)
         return ctx.done(ContactRegistered(env, person, ctx.ref(d, "contract"), source))
 
+    # -- litigation (issue 4 §3) ---------------------------------------------------------------
+
+    def _litigation_opened(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        c = ctx.scope(
+            d.get("case"),
+            "case",
+            required={"ref", "kind"},
+            optional=frozenset({"persons", "contracts", "calls"}),
+        )
+        refs = {}
+        for key in ("persons", "contracts", "calls"):
+            items = c.get(key, [])
+            if not isinstance(items, list) or not all(isinstance(x, str) and x.strip() for x in items):
+                ctx.error(f"case.{key}", "expected a list of ref strings")
+                items = []
+            refs[key] = tuple(items)
+        kind = ctx.choice(c, "kind", CourtKind)
+        return ctx.done(
+            LitigationOpened(
+                env, ctx.text(c, "ref", "case"), kind, refs["persons"], refs["contracts"], refs["calls"]
+            )
+        )
+
+    @staticmethod
+    def _date(d: Mapping[str, Any], key: str, ctx: _Line, *, required: bool = True) -> date | None:
+        value = d.get(key)
+        if value is None and not required:
+            return None
+        try:
+            if isinstance(value, str) and _DATE.match(value):
+                return date.fromisoformat(value)
+        except ValueError:
+            pass
+        ctx.error(key, f"{value!r} is not a date (YYYY-MM-DD)")
+        return None
+
+    def _litigation_judgment(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        pronounced = self._date(d, "pronounced_on", ctx)
+        served = self._date(d, "served_on", ctx, required=False)
+        recourse = d.get("recourse")
+        if recourse not in ("appeal", "cassation", "none"):
+            ctx.error("recourse", f"{recourse!r} is not one of appeal, cassation, none")
+        residence = d.get("party_residence", "metropolitan")
+        if residence not in ("metropolitan", "overseas", "abroad"):
+            ctx.error("party_residence", f"{residence!r} is not one of metropolitan, overseas, abroad")
+        if pronounced is None or ctx.errors:
+            raise _Invalid
+        open_recourse = None if recourse == "none" else Recourse(str(recourse))
+        return ctx.done(
+            LitigationJudgment(env, ctx.ref(d, "case"), pronounced, open_recourse, served, str(residence))
+        )
+
+    def _litigation_served(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        served = self._date(d, "served_on", ctx)
+        if served is None:
+            raise _Invalid
+        return ctx.done(LitigationServed(env, ctx.ref(d, "case"), served))
+
+    def _litigation_appealed(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        return ctx.done(LitigationAppealed(env, ctx.ref(d, "case")))
+
+    def _litigation_closed(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        reason = d.get("reason")
+        if reason not in ("settlement", "withdrawal", "final"):
+            ctx.error("reason", f"{reason!r} is not one of settlement, withdrawal, final")
+        return ctx.done(LitigationClosed(env, ctx.ref(d, "case"), str(reason)))
+
 
 _REQUIRED_KEYS = {
     "prospect.collected": frozenset({"person", "source"}),
@@ -299,6 +376,11 @@ _REQUIRED_KEYS = {
     "trusted_person.designated": frozenset({"site", "person", "source"}),
     "trusted_person.removed": frozenset({"site", "person"}),
     "contact.registered": frozenset({"person", "contract", "source"}),
+    "litigation.opened": frozenset({"case"}),
+    "litigation.judgment": frozenset({"case", "pronounced_on", "recourse"}),
+    "litigation.served": frozenset({"case", "served_on"}),
+    "litigation.appealed": frozenset({"case"}),
+    "litigation.closed": frozenset({"case", "reason"}),
 }
 _OPTIONAL_KEYS = {
     "prospect.collected": frozenset({"site"}),
@@ -308,6 +390,11 @@ _OPTIONAL_KEYS = {
     "trusted_person.designated": frozenset({"rank"}),
     "trusted_person.removed": frozenset(),
     "contact.registered": frozenset(),
+    "litigation.opened": frozenset(),
+    "litigation.judgment": frozenset({"served_on", "party_residence"}),
+    "litigation.served": frozenset(),
+    "litigation.appealed": frozenset(),
+    "litigation.closed": frozenset(),
 }
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from charte.domain.vocabulary import SourceKind
+from charte.domain.vocabulary import CourtKind, Recourse, SourceKind
 
 
 class Role(StrEnum):
@@ -162,6 +162,55 @@ class ContactRegistered:
     type = "contact.registered"
 
 
+@dataclass(frozen=True)
+class LitigationOpened:
+    env: Envelope
+    case_ref: str
+    kind: CourtKind
+    persons: tuple[str, ...] = ()
+    contracts: tuple[str, ...] = ()
+    calls: tuple[str, ...] = ()
+    type = "litigation.opened"
+
+
+@dataclass(frozen=True)
+class LitigationJudgment:
+    env: Envelope
+    case_ref: str
+    pronounced_on: date
+    recourse: Recourse | None  # None: no recourse open
+    served_on: date | None = None
+    residence: str = "metropolitan"
+    type = "litigation.judgment"
+
+
+@dataclass(frozen=True)
+class LitigationServed:
+    env: Envelope
+    case_ref: str
+    served_on: date
+    type = "litigation.served"
+
+
+@dataclass(frozen=True)
+class LitigationAppealed:
+    env: Envelope
+    case_ref: str
+    type = "litigation.appealed"
+
+
+@dataclass(frozen=True)
+class LitigationClosed:
+    env: Envelope
+    case_ref: str
+    reason: str  # settlement, withdrawal, final
+    type = "litigation.closed"
+
+
+LitigationEvent = (
+    LitigationOpened | LitigationJudgment | LitigationServed | LitigationAppealed | LitigationClosed
+)
+
 Event = (
     ProspectCollected
     | ProspectContacted
@@ -170,6 +219,7 @@ Event = (
     | TrustedPersonDesignated
     | TrustedPersonRemoved
     | ContactRegistered
+    | LitigationEvent
 )
 
 EVENT_TYPES: tuple[str, ...] = (
@@ -180,4 +230,9 @@ EVENT_TYPES: tuple[str, ...] = (
     "trusted_person.designated",
     "trusted_person.removed",
     "contact.registered",
+    "litigation.opened",
+    "litigation.judgment",
+    "litigation.served",
+    "litigation.appealed",
+    "litigation.closed",
 )

@@ -22,6 +22,11 @@ from charte.domain.register import (
     ContractSigned,
     Event,
     LineError,
+    LitigationAppealed,
+    LitigationEvent,
+    LitigationJudgment,
+    LitigationOpened,
+    LitigationServed,
     PersonData,
     ProspectCollected,
     ProspectContacted,
@@ -71,6 +76,28 @@ class RoleRow:
 
 
 @dataclass(slots=True)
+class CaseRow:
+    """A litigation case as the feed sees it: enough state to check the next event."""
+
+    ref: str
+    kind: str
+    opened_on: date
+    id: int | None = None  # None until written
+    appealed: bool = False
+    closed_on: date | None = None
+    closed_reason: str | None = None
+    last_judgment_id: int | None = None  # the stored last judgment, for a later `served`
+    last_pronounced: date | None = None
+    last_served: date | None = None
+    last_recourse: str | None = None
+    subjects: list[tuple[str, str]] = field(default_factory=list)  # (kind, ref) new in this chunk
+    judgments: list[dict[str, object]] = field(default_factory=list)  # new in this chunk
+    served_stored: date | None = None  # `served` for the stored last judgment
+    changed: bool = False
+    events: list[str] = field(default_factory=list)  # the ids applied, for the case log
+
+
+@dataclass(slots=True)
 class ContactLogRow:
     person_ref: str
     on: date
@@ -100,6 +127,7 @@ class RegisterChunk:
     open_roles: dict[tuple[str, Role, str | None], RoleRow] = field(default_factory=dict)
     event_digests: dict[str, str] = field(default_factory=dict)
     erased: dict[str, date] = field(default_factory=dict)  # "person:P1" -> erased on (tombstones)
+    cases: dict[str, CaseRow] = field(default_factory=dict)
 
     # Net writes.
     new_persons: list[str] = field(default_factory=list)
@@ -197,7 +225,36 @@ class RegisterChunk:
             if contract is not None and on < contract.signed_on:
                 errors.append(self._before(line, on, "the contract was signed", contract.signed_on))
             self._check_person(e.person, "person", line, errors)
+        else:
+            self._check_case(e, line, errors)
         return errors
+
+    def _check_case(self, e: LitigationEvent, line: int, errors: list[LineError]) -> None:
+        case = self.cases.get(e.case_ref)
+        if isinstance(e, LitigationOpened):
+            if case is not None:
+                errors.append(LineError(line, "case.ref", f"case '{e.case_ref}' is already open"))
+            return
+        if case is None:
+            errors.append(LineError(line, "case", f"unknown case ref '{e.case_ref}'"))
+            return
+        if case.closed_on is not None:
+            errors.append(LineError(line, "case", f"case '{e.case_ref}' was closed on {case.closed_on}"))
+        elif isinstance(e, LitigationJudgment) and e.pronounced_on < case.opened_on:
+            errors.append(self._before(line, e.pronounced_on, "the case was opened", case.opened_on))
+        elif isinstance(e, LitigationServed):
+            if case.last_pronounced is None or case.last_served is not None:
+                errors.append(
+                    LineError(line, "case", f"case '{e.case_ref}' has no judgment awaiting service")
+                )
+            elif e.served_on < case.last_pronounced:
+                errors.append(
+                    self._before(line, e.served_on, "the judgment was pronounced", case.last_pronounced)
+                )
+        elif isinstance(e, LitigationAppealed) and (
+            case.last_pronounced is None or case.last_recourse is None
+        ):
+            errors.append(LineError(line, "case", f"case '{e.case_ref}' has no judgment open to recourse"))
 
     @staticmethod
     def _before(line: int, on: date, what: str, when: date) -> LineError:
@@ -288,6 +345,46 @@ class RegisterChunk:
                 self._open(
                     RoleRow(e.person.ref, Role.OTHER_CONTACT, e.source, on, contract_ref=e.contract_ref)
                 )
+        else:
+            self._change_case(e)
+
+    def _change_case(self, e: LitigationEvent) -> None:
+        if isinstance(e, LitigationOpened):
+            case = CaseRow(e.case_ref, e.kind.value, e.env.on, changed=True)
+            case.subjects = [("person", r) for r in e.persons] + [("contract", r) for r in e.contracts]
+            case.subjects += [("call", r) for r in e.calls]
+            case.events.append(e.env.id)
+            self.cases[e.case_ref] = case
+            return
+        case = self.cases[e.case_ref]
+        case.changed = True
+        case.events.append(e.env.id)
+        if isinstance(e, LitigationJudgment):
+            recourse = e.recourse.value if e.recourse else None
+            case.judgments.append(
+                {
+                    "pronounced_on": e.pronounced_on,
+                    "served_on": e.served_on,
+                    "recourse": recourse,
+                    "residence": e.residence,
+                }
+            )
+            case.last_pronounced, case.last_served, case.last_recourse = (
+                e.pronounced_on,
+                e.served_on,
+                recourse,
+            )
+            case.appealed = False
+        elif isinstance(e, LitigationServed):
+            if case.judgments:
+                case.judgments[-1]["served_on"] = e.served_on
+            else:
+                case.served_stored = e.served_on
+            case.last_served = e.served_on
+        elif isinstance(e, LitigationAppealed):
+            case.appealed = True
+        else:
+            case.closed_on, case.closed_reason = e.env.on, e.reason
 
     def _person(self, p: PersonData, role: Role) -> None:
         if not self._person_exists(p.ref):
@@ -334,4 +431,6 @@ def names_of(e: Event) -> list[str]:
         return [f"person:{e.person.ref}", f"site:{e.site_ref}"]
     if isinstance(e, TrustedPersonRemoved):
         return [f"person:{e.person_ref}", f"site:{e.site_ref}"]
-    return [f"person:{e.person.ref}", f"contract:{e.contract_ref}"]
+    if isinstance(e, ContactRegistered):
+        return [f"person:{e.person.ref}", f"contract:{e.contract_ref}"]
+    return []  # a case is never erased by the sweep: its events always apply

@@ -68,3 +68,16 @@ def holds_for(
     for row in rows:
         (by_person if row.kind == "person" else by_contract)[row.ref].append(releases[row.case_id])
     return by_person, by_contract
+
+
+def persons_held_by(conn: Connection, case_ids: Iterable[int]) -> set[int]:
+    """The persons whose units these cases may hold: named, or tied to a contract they name."""
+    ids = list(case_ids)
+    if not ids:
+        return set()
+    s, p, r, ct = t.case_subjects.c, t.persons.c, t.roles.c, t.contracts.c
+    named = select(s.ref).where(s.case_id.in_(ids))
+    people = set(conn.execute(select(p.id).where(p.ref.in_(named.where(s.kind == "person")))).scalars())
+    via_contract = select(r.person_id).join(t.contracts, ct.id == r.contract_id)
+    people |= set(conn.execute(via_contract.where(ct.ref.in_(named.where(s.kind == "contract")))).scalars())
+    return people

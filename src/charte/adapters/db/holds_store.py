@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
-from charte.adapters.db.hold_releases import load_cases
+from charte.adapters.db.hold_releases import load_cases, persons_held_by
 from charte.adapters.db.retention_units import refresh_units
 from charte.domain.litigation import Judgment, release
 from charte.domain.policy import Policy
@@ -92,21 +92,7 @@ class SqlHolds:
                     at=self.clock.now().astimezone(UTC),
                 )
             )
-            refresh_units(conn, self.policy, self._persons_of(conn, case_id), today)
-
-    @staticmethod
-    def _persons_of(conn: Connection, case_id: int) -> set[int]:
-        s, p, r, ct = t.case_subjects.c, t.persons.c, t.roles.c, t.contracts.c
-        named = select(s.ref).where(s.case_id == case_id)
-        people = set(conn.execute(select(p.id).where(p.ref.in_(named.where(s.kind == "person")))).scalars())
-        people |= set(
-            conn.execute(
-                select(r.person_id)
-                .join(t.contracts, ct.id == r.contract_id)
-                .where(ct.ref.in_(named.where(s.kind == "contract")))
-            ).scalars()
-        )
-        return people
+            refresh_units(conn, self.policy, persons_held_by(conn, [case_id]), today)
 
     def cases(self) -> list[dict[str, Any]]:
         today = self.clock.today()

@@ -7,6 +7,7 @@ per event.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC
 from types import TracebackType
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.hold_releases import persons_held_by
 from charte.adapters.db.retention_units import affected_by, refresh_units
 from charte.adapters.field_cipher import FieldCipher
 from charte.adapters.ref_hmac import RefHasher
@@ -26,6 +28,11 @@ from charte.domain.register import (
     ContractEnded,
     ContractSigned,
     Event,
+    LitigationAppealed,
+    LitigationClosed,
+    LitigationJudgment,
+    LitigationOpened,
+    LitigationServed,
     ProspectCollected,
     ProspectContacted,
     Role,
@@ -33,7 +40,7 @@ from charte.domain.register import (
     TrustedPersonDesignated,
     TrustedPersonRemoved,
 )
-from charte.domain.register_rules import ContractRow, RegisterChunk, RoleRow, names_of
+from charte.domain.register_rules import CaseRow, ContractRow, RegisterChunk, RoleRow, names_of
 from charte.domain.vocabulary import SourceKind
 from charte.services.errors import Conflict
 from charte.services.ports import Clock
@@ -49,6 +56,9 @@ ROLE_COLUMNS = (
     "ended_on",
     "rank",
 )
+
+
+LITIGATION = (LitigationOpened, LitigationJudgment, LitigationServed, LitigationAppealed, LitigationClosed)
 
 
 def _group_conversions(items: list[tuple[str, Role, Role]]) -> dict[tuple[Role, Role], list[str]]:
@@ -145,6 +155,7 @@ class _Writer:
         self.person_ids: dict[str, int] = {}
         self.site_ids: dict[str, int] = {}
         self.contract_ids: dict[str, int] = {}
+        self.case_ids: list[int] = []  # cases the current chunk changed (their units are refreshed)
 
     def commit(self) -> None:
         self.tx.commit()
@@ -209,10 +220,38 @@ class _Writer:
             keys[h]: on
             for h, on in c.execute(select(tomb.ref_hmac, tomb.erased_on).where(tomb.ref_hmac.in_(keys)))
         }
+        self._load_cases(chunk, {e.case_ref for e in events if isinstance(e, LITIGATION)})
         chunk.event_digests = dict(
             c.execute(select(t.events.c.id, t.events.c.digest).where(t.events.c.id.in_(ids))).all()
         )
         return chunk
+
+    def _load_cases(self, chunk: RegisterChunk, refs: set[str]) -> None:
+        if not refs:
+            return
+        cs, j = t.cases.c, t.case_judgments.c
+        rows = self.conn.execute(select(t.cases).where(cs.ref.in_(refs))).mappings().all()
+        last: dict[int, Any] = {}
+        ids = [r["id"] for r in rows]
+        for judgment in self.conn.execute(
+            select(t.case_judgments).where(j.case_id.in_(ids)).order_by(j.pronounced_on, j.id)
+        ).mappings():
+            last[judgment["case_id"]] = judgment
+        for r in rows:
+            lj = last.get(r["id"])
+            chunk.cases[r["ref"]] = CaseRow(
+                r["ref"],
+                r["kind"],
+                r["opened_on"],
+                r["id"],
+                r["appealed"],
+                r["closed_on"],
+                r["closed_reason"],
+                lj["id"] if lj else None,
+                lj["pronounced_on"] if lj else None,
+                lj["served_on"] if lj else None,
+                lj["recourse"] if lj else None,
+            )
 
     # -- write --------------------------------------------------------------------------------
 
@@ -255,7 +294,8 @@ class _Writer:
             ("id", "type", "digest", "on", "imported_at"),
             [(e.id, e.type, e.digest, e.on, now) for e in chunk.events],
         )
-        self._units(chunk)  # last: units read every fact the chunk wrote (contacts included)
+        self._cases(chunk, now)
+        self._units(chunk)  # last: units read every fact the chunk wrote (contacts, cases included)
 
     def _insert_refs(self, table: Table, refs: Sequence[str], ids: dict[str, int], now: Any) -> None:
         if not refs:
@@ -303,6 +343,65 @@ class _Writer:
             # One statement per kind of conversion in the chunk; fields already justified stay.
             self.conn.execute(insert(fs).from_select(["person_id", "field", "role"], copied))
 
+    def _cases(self, chunk: RegisterChunk, now: Any) -> None:
+        """Litigation events: cases, subjects, judgments and the case log, written in bulk."""
+        touched = [c for c in chunk.cases.values() if c.changed]
+        self.case_ids = []
+        if not touched:
+            return
+        cs = t.cases.c
+        new = [c for c in touched if c.id is None]
+        insert_rows(
+            self.conn,
+            t.cases,
+            ("ref", "kind", "opened_on", "appealed", "closed_on", "closed_reason"),
+            [(c.ref, c.kind, c.opened_on, c.appealed, c.closed_on, c.closed_reason) for c in new],
+        )
+        ids = dict(self.conn.execute(select(cs.ref, cs.id).where(cs.ref.in_([c.ref for c in touched]))).all())
+        stored = [c for c in touched if c.id is not None]
+        if stored:
+            self.conn.execute(
+                update(t.cases)
+                .where(cs.id == bindparam("i"))
+                .values(appealed=bindparam("a"), closed_on=bindparam("c"), closed_reason=bindparam("r")),
+                [{"i": c.id, "a": c.appealed, "c": c.closed_on, "r": c.closed_reason} for c in stored],
+            )
+        served = [
+            {"i": c.last_judgment_id, "s": c.served_stored}
+            for c in stored
+            if c.served_stored and c.last_judgment_id
+        ]
+        if served:
+            j = t.case_judgments.c
+            self.conn.execute(
+                update(t.case_judgments).where(j.id == bindparam("i")).values(served_on=bindparam("s")),
+                served,
+            )
+        insert_rows(
+            self.conn,
+            t.case_subjects,
+            ("case_id", "kind", "ref"),
+            [(ids[c.ref], kind, ref) for c in new for kind, ref in c.subjects],
+            conflict=("case_id", "kind", "ref"),
+        )
+        insert_rows(
+            self.conn,
+            t.case_judgments,
+            ("case_id", "pronounced_on", "served_on", "recourse", "residence"),
+            [
+                (ids[c.ref], jd["pronounced_on"], jd["served_on"], jd["recourse"], jd["residence"])
+                for c in touched
+                for jd in c.judgments
+            ],
+        )
+        insert_rows(
+            self.conn,
+            t.case_log,
+            ("case_ref", "action", "detail", "actor", "at"),
+            [(c.ref, "feed", json.dumps({"events": c.events}), "event feed", now) for c in touched],
+        )
+        self.case_ids = [ids[c.ref] for c in touched]
+
     def _units(self, chunk: RegisterChunk) -> None:
         """Retention units follow the facts in the same transaction (issue 4 §2)."""
         if not chunk.events:
@@ -310,6 +409,7 @@ class _Writer:
         moved = [self.contract_ids[x.ref] for x in chunk.new_contracts]
         moved += [x.id for x in chunk.contracts.values() if x.id is not None and x.ended_changed]
         affected = affected_by(self.conn, self.person_ids.values(), moved)
+        affected |= persons_held_by(self.conn, self.case_ids)
         refresh_units(self.conn, self.store.policy, affected, self.store.clock.today())
 
     def _contracts(self, chunk: RegisterChunk) -> None:
