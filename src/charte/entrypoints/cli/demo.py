@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from charte.adapters.demo_register import DemoRegister
+from charte.entrypoints.cli.args import parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.events import ProgressLine
 from charte.entrypoints.cli.exits import Exit
@@ -35,10 +35,7 @@ def seed(
 ) -> None:
     """Generate a demo register (Faker fr_FR) as an event file, then import it like any feed."""
     c = container()
-    try:
-        today = date.fromisoformat(as_of) if as_of else c.clock.today()
-    except ValueError:
-        raise typer.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
+    today = parse_optional_day(as_of, "--as-of") or c.clock.today()
     store, parser = c.register_store(), c.feed_reader()
     path = out or c.settings.home / f"demo-events-{seed_}-{persons}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)

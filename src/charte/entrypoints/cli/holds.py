@@ -11,9 +11,9 @@ import typer
 
 from charte.domain.litigation import Judgment, Residence
 from charte.domain.vocabulary import CourtKind, Recourse
+from charte.entrypoints.cli.args import parse_day, parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
-from charte.entrypoints.cli.retention import _day, _required_day
 from charte.services import holds as use_cases
 
 app = typer.Typer(
@@ -70,7 +70,10 @@ def judgment(
     """Record a judgment: the release date follows from the policy's recourse table."""
     open_recourse = None if recourse == "none" else Recourse(recourse)
     j = Judgment(
-        _required_day(pronounced, "--pronounced"), open_recourse, _day(served, "--served"), residence
+        parse_day(pronounced, "--pronounced"),
+        open_recourse,
+        parse_optional_day(served, "--served"),
+        residence,
     )
     use_cases.record_judgment(holds=_holds(), case=case, judgment=j, reason=reason, actor=_actor())
     typer.echo(f"hold {case}: judgment of {j.pronounced_on} recorded")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +11,7 @@ import typer
 from charte.adapters.rendering import render_document
 from charte.domain.problems import Severity
 from charte.domain.vocabulary import Language
+from charte.entrypoints.cli.args import parse_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.exits import Exit
 from charte.entrypoints.cli.output import DataFormat, emit_json, write
@@ -85,7 +85,7 @@ def lint(
 ) -> None:
     """Compliance warnings and notes, each with its source; exits 0 unless the policy is invalid."""
     c = container()
-    day = _parse_day(as_of, "--as-of") if as_of else c.clock.today()
+    day = parse_day(as_of, "--as-of") if as_of else c.clock.today()
     findings = policy_review.lint(loader=c.policies, location=str(path) if path else None, as_of=day)
     counts = {s: sum(1 for f in findings if f.severity is s) for s in (Severity.WARNING, Severity.NOTE)}
     if fmt is DataFormat.JSON:
@@ -116,10 +116,3 @@ def render(
     c = container()
     loaded = c.policies.load(str(policy) if policy else None)
     write(render_document(build_charter(loaded.policy, lang), fmt.value), out)
-
-
-def _parse_day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option) from None

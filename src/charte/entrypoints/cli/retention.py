@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from charte.entrypoints.cli.args import parse_day, parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.services import retention as use_cases
@@ -24,17 +25,6 @@ class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
-
-
-def _required_day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
-
-
-def _day(text: str | None, option: str) -> date | None:
-    return None if text is None else _required_day(text, option)
 
 
 def _plain(unit: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +42,7 @@ def schedule_(
 ) -> None:
     """Every retention unit: what it keeps, until when, by which rule (soonest purge first)."""
     criteria = use_cases.ScheduleFilter(
-        person=person, status=status, due_before=_day(due_before, "--due-before")
+        person=person, status=status, due_before=parse_optional_day(due_before, "--due-before")
     )
     units = (
         _plain(u) for u in use_cases.schedule(queries=container().retention_queries(), criteria=criteria)
@@ -106,7 +96,7 @@ def sweep(
 ) -> None:
     """Erase every unit due on --as-of: rows deleted, orders to the systems, proofs kept."""
     c = container()
-    day = _required_day(as_of, "--as-of")
+    day = parse_day(as_of, "--as-of")
     report = use_cases.sweep(
         sweeper=c.sweeper(), as_of=day, today=c.clock.today(), dry_run=dry_run, batch_size=batch
     )
