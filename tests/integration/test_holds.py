@@ -155,3 +155,12 @@ def test_the_schedule_names_the_cases_holding_each_unit(app):
     place(app, "LIT-2", contract=["C1"])
     assert unit(app, "T1", "trusted_person")["held_by"] == ["LIT-1"]
     assert unit(app, "P2", "client")["held_by"] == ["LIT-2"]
+
+
+def test_the_sweep_says_what_the_holds_kept(app):
+    """Issue 4 §4: the sweep prints what was erased and what holds kept."""
+    run_import(app, EVENTS)
+    place(app, "LIT-1", person=["T1"])
+    place(app, "LIT-2", contract=["C1"])
+    report = sweep_on(app, "2026-11-26")
+    assert (report["units_erased"], report["kept_by_holds"]) == (0, {"LIT-1": 1, "LIT-2": 2})

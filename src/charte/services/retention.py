@@ -48,6 +48,7 @@ class SweepReport:
     persons_erased: int
     fields_erased: int
     orders: int
+    kept_by_holds: dict[str, int]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +60,7 @@ class SweepReport:
             "persons_erased": self.persons_erased,
             "fields_erased": self.fields_erased,
             "orders": self.orders,
+            "kept_by_holds": dict(sorted(self.kept_by_holds.items())),
         }
 
 
@@ -83,4 +85,5 @@ def sweep(
         totals.persons_erased,
         totals.fields_erased,
         totals.orders,
+        dict(totals.kept_by_holds),
     )

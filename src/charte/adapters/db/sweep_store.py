@@ -31,7 +31,7 @@ from charte.adapters.db.outbox_store import add_orders
 from charte.adapters.ref_hmac import RefHasher
 from charte.domain.orders import OrderKind, plan_orders
 from charte.domain.policy import Policy
-from charte.domain.retention import UnitKind
+from charte.domain.retention import UnitKind, UnitStatus
 from charte.services.ports import Clock
 
 PER_CONTRACT = (UnitKind.CLIENT.value, UnitKind.OTHER_CONTACT.value)
@@ -49,6 +49,7 @@ class SweepTotals:
     persons_erased: int = 0
     fields_erased: int = 0
     orders: int = 0
+    kept_by_holds: Counter[str] = field(default_factory=Counter)  # units held on as_of, by case
 
 
 class SqlSweep:
@@ -57,6 +58,10 @@ class SqlSweep:
 
     def run(self, as_of: date, *, dry_run: bool, batch_size: int) -> SweepTotals:
         totals = SweepTotals()
+        with self.engine.connect() as conn:  # what the holds keep today, told with what goes
+            u = t.retention_units.c
+            for held_by in conn.execute(select(u.held_by).where(u.status == UnitStatus.HELD.value)).scalars():
+                totals.kept_by_holds.update((held_by or "").split(",") if held_by else ["(unknown)"])
         if dry_run:  # the very same work, rolled back: the figures are exact, nothing is kept
             with self.engine.connect() as conn:
                 tx = conn.begin()

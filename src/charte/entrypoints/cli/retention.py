@@ -112,3 +112,5 @@ def sweep(
     )
     for rule, count in summary["units_by_rule"].items():
         typer.echo(f"  {rule}: {count}")
+    for case, count in summary["kept_by_holds"].items():
+        typer.echo(f"kept by hold {case}: {count} unit(s)")
