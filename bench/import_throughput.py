@@ -38,12 +38,15 @@ from charte.adapters.demo_register import DemoRegister
 
 BATCH = 2000
 RUN = """
-import resource, sys, time
+import sys, time
 from charte.entrypoints.cli.app import main
 start = time.perf_counter()
 code = main(["events", "import", sys.argv[1], "--format", "json"])
 print(f"SECONDS {time.perf_counter() - start}", file=sys.stderr)
-print(f"PEAK_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a child of a large parent
+# would report the parent's peak; VmHWM belongs to this process's own address space.
+hwm = next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM"))
+print(f"PEAK_KB {hwm}", file=sys.stderr)
 sys.exit(code)
 """
 

@@ -49,12 +49,15 @@ KEYS = {
     "CHARTE_REF_KEY": base64.b64encode(b"r" * 32).decode(),
 }
 RUN = """
-import resource, sys, time
+import sys, time
 from charte.entrypoints.cli.app import main
 start = time.perf_counter()
 code = main(["retention", "sweep", "--as-of", sys.argv[1], "--format", "json"])
 print(f"SECONDS {time.perf_counter() - start}", file=sys.stderr)
-print(f"PEAK_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a child of a large parent
+# would report the parent's peak; VmHWM belongs to this process's own address space.
+hwm = next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM"))
+print(f"PEAK_KB {hwm}", file=sys.stderr)
 sys.exit(code)
 """
 
@@ -209,9 +212,9 @@ def main() -> int:
             b_url, b_schema = copy(engine_name, a_url, work, args.postgres, "b")
             c_url, c_schema = copy(engine_name, a_url, work, args.postgres, "c")
             schemas += [b_schema, c_schema]
+            rss_s, peak = rss_sweep(c_url, as_of, work)  # first, while this process is still small
             charte_s, batches, summary = capture_sweep(a_url, as_of)
             floor_s = replay(b_url, batches)
-            rss_s, peak = rss_sweep(c_url, as_of, work)
             print(
                 json.dumps(
                     {
