@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -21,6 +22,13 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+
+
+class RecourseChoice(StrEnum):
+    APPEAL = "appeal"
+    CASSATION = "cassation"
+    NONE = "none"
+
 
 CaseOpt = Annotated[str, typer.Option("--case", help="The case ref.")]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded with the change).")]
@@ -63,12 +71,12 @@ def judgment(
     case: CaseOpt,
     reason: ReasonOpt,
     pronounced: Annotated[str, typer.Option("--pronounced", help="YYYY-MM-DD")],
-    recourse: Annotated[str, typer.Option("--recourse", help="appeal, cassation, or none")],
+    recourse: Annotated[RecourseChoice, typer.Option("--recourse", help="The recourse open against it.")],
     served: Annotated[str | None, typer.Option("--served", help="YYYY-MM-DD, if served")] = None,
     residence: Annotated[Residence, typer.Option("--residence")] = Residence.METROPOLITAN,
 ) -> None:
     """Record a judgment: the release date follows from the policy's recourse table."""
-    open_recourse = None if recourse == "none" else Recourse(recourse)
+    open_recourse = None if recourse is RecourseChoice.NONE else Recourse(recourse.value)
     j = Judgment(
         parse_day(pronounced, "--pronounced"),
         open_recourse,

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from charte.domain.retention import UnitStatus
 from charte.entrypoints.cli.args import parse_day, parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
@@ -35,14 +36,16 @@ def _plain(unit: dict[str, Any]) -> dict[str, Any]:
 def schedule_(
     fmt: Annotated[Format, typer.Option("--format")] = Format.TABLE,
     person: Annotated[str | None, typer.Option("--person", help="Only this person's units.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="active, scheduled, held or review.")] = None,
+    status: Annotated[UnitStatus | None, typer.Option("--status", help="Only units in this status.")] = None,
     due_before: Annotated[
         str | None, typer.Option("--due-before", help="Only units due before YYYY-MM-DD.")
     ] = None,
 ) -> None:
     """Every retention unit: what it keeps, until when, by which rule (soonest purge first)."""
     criteria = use_cases.ScheduleFilter(
-        person=person, status=status, due_before=parse_optional_day(due_before, "--due-before")
+        person=person,
+        status=status.value if status else None,
+        due_before=parse_optional_day(due_before, "--due-before"),
     )
     units = (
         _plain(u) for u in use_cases.schedule(queries=container().retention_queries(), criteria=criteria)
