@@ -77,6 +77,20 @@ class TestUsage:
             ("policy", "render", "--lang", "de"),
             ("policy", "lint", "--as-of", "31/12/2026"),
             (),
+            (
+                "holds",
+                "judgment",
+                "--case",
+                "X",
+                "--pronounced",
+                "2026-01-01",
+                "--recourse",
+                "maybe",
+                "--reason",
+                "r",
+            ),
+            ("retention", "schedule", "--status", "gone"),
+            ("retention", "sweep", "--as-of", "tomorrow"),
         ],
     )
     def test_usage_errors_exit_2(self, args):
