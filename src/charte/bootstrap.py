@@ -34,6 +34,7 @@ class Container:
         self.settings = settings
         self.clock = clock
         self.policies: PolicyLoader = YamlPolicyLoader(default=settings.policy_path)
+        self._schema_current = False
 
     @cached_property
     def policy(self) -> Policy:
@@ -51,13 +52,19 @@ class Container:
         return FieldCipher(load_or_create_key(self.settings.field_key_path, self.settings.field_key))
 
     def migrated_engine(self) -> Engine:
-        """The engine, once its schema is known to be current (else NotReady, saying what to run)."""
+        """The engine, once its schema is known to be current (else NotReady, saying what to run).
+
+        Checked once per container: a request must not re-read the migrations folder.
+        """
+        if self._schema_current:
+            return self.engine
         current, head = migrate.current_revision(self.engine), migrate.head_revision(self.engine)
         if current != head:
             raise NotReady(
                 f"the database is at schema revision {current or 'none'}, charte needs {head}: "
                 "run `charte db upgrade`"
             )
+        self._schema_current = True
         return self.engine
 
     def register_store(self) -> SqlRegisterStore:

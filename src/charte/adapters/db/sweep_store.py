@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, exists, select
+from sqlalchemy import Connection, Engine, bindparam, delete, exists, func, select
 from sqlalchemy.exc import OperationalError
 
 from charte.adapters.db import tables as t
@@ -60,8 +60,12 @@ class SqlSweep:
         totals = SweepTotals()
         with self.engine.connect() as conn:  # what the holds keep today, told with what goes
             u = t.retention_units.c
-            for held_by in conn.execute(select(u.held_by).where(u.status == UnitStatus.HELD.value)).scalars():
-                totals.kept_by_holds.update((held_by or "").split(",") if held_by else ["(unknown)"])
+            held = (
+                select(u.held_by, func.count()).where(u.status == UnitStatus.HELD.value).group_by(u.held_by)
+            )
+            for held_by, count in conn.execute(held):  # counted by the database, one row per set of cases
+                for case in held_by.split(",") if held_by else ["(unknown)"]:
+                    totals.kept_by_holds[case] += count
         if dry_run:  # the very same work, rolled back: the figures are exact, nothing is kept
             with self.engine.connect() as conn:
                 tx = conn.begin()
@@ -171,20 +175,21 @@ class SqlSweep:
             ).scalars()
         )
 
-        # 1. The due units' roles.
-        for d in due:
-            if d.kind in PER_CONTRACT and d.context in contract_ids:
-                conn.execute(
-                    delete(t.roles).where(
-                        r.person_id == d.person_id, r.role == d.kind, r.contract_id == contract_ids[d.context]
-                    )
-                )
-            elif d.kind == UnitKind.TRUSTED_PERSON.value and d.context in site_ids:
-                conn.execute(
-                    delete(t.roles).where(
-                        r.person_id == d.person_id, r.role == d.kind, r.site_id == site_ids[d.context]
-                    )
-                )
+        # 1. The due units' roles: one executemany per kind of context, not a statement per unit.
+        by_contract = [
+            {"p": d.person_id, "k": d.kind, "x": contract_ids[d.context]}
+            for d in due
+            if d.kind in PER_CONTRACT and d.context in contract_ids
+        ]
+        by_site = [
+            {"p": d.person_id, "k": d.kind, "x": site_ids[d.context]}
+            for d in due
+            if d.kind == UnitKind.TRUSTED_PERSON.value and d.context in site_ids
+        ]
+        for column, params in ((r.contract_id, by_contract), (r.site_id, by_site)):
+            if params:
+                same = (r.person_id == bindparam("p"), r.role == bindparam("k"), column == bindparam("x"))
+                conn.execute(delete(t.roles).where(*same), params)
         if prospects:
             conn.execute(delete(t.roles).where(r.person_id.in_(prospects), r.role == UnitKind.PROSPECT.value))
             conn.execute(delete(t.contact_log).where(t.contact_log.c.person_id.in_(prospects)))

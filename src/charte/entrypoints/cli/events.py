@@ -54,6 +54,7 @@ def import_(
         reject_path = None
         if skip_invalid:
             reject_path = rejects or Path("rejects.jsonl" if file == "-" else f"{file}.rejects.jsonl")
+            reject_path.parent.mkdir(parents=True, exist_ok=True)
             out = stack.enter_context(reject_path.open("w", encoding="utf-8"))
 
             def reject(line: int, raw: bytes, errors: list[LineError]) -> None:
