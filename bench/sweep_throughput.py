@@ -102,6 +102,9 @@ def copy(engine_name: str, source_url: str, work: Path, pg: str | None, name: st
                     f"SELECT setval(pg_get_serial_sequence('\"{schema}\".\"{table.name}\"', 'id'), "
                     f'COALESCE((SELECT max(id) FROM "{schema}"."{table.name}"), 1))'
                 )
+        # Statistics, as autovacuum would gather them after a bulk load: both copies get the same.
+        for table in metadata.sorted_tables:
+            conn.exec_driver_sql(f'ANALYZE "{schema}"."{table.name}"')
     dst.dispose()
     return target, schema
 
@@ -201,6 +204,10 @@ def main() -> int:
                     [sys.executable, "-m", "charte", *step], env=env, check=True, capture_output=True
                 )
             engine = make_engine(a_url)
+            if engine_name == "postgres":
+                with engine.begin() as conn:  # as autovacuum would after the load (the copies too)
+                    for table in metadata.sorted_tables:
+                        conn.exec_driver_sql(f'ANALYZE "{schema}"."{table.name}"')
             with engine.connect() as conn:
                 total = conn.execute(select(func.count()).select_from(persons)).scalar_one()
                 due = conn.execute(

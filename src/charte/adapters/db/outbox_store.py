@@ -7,31 +7,35 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.bulk import insert_rows
 from charte.domain.orders import Order
 
 
 def add_orders(conn: Connection, orders: Sequence[Order]) -> None:
-    """Write orders in the caller's transaction: they exist if and only if the decision does."""
-    if orders:
-        conn.execute(
-            insert(t.outbox),
-            [
-                {
-                    "system": o.system,
-                    "kind": o.kind.value,
-                    "person_ref": o.person_ref,
-                    "fields": json.dumps(list(o.fields)),
-                    "new_values": json.dumps(dict(o.values), ensure_ascii=False) if o.values else None,
-                    "reason": o.reason,
-                    "created_at": o.created_at.astimezone(UTC),
-                    "due_by": o.due_by.astimezone(UTC),
-                }
-                for o in orders
-            ],
-        )
+    """Write orders in the caller's transaction: they exist if and only if the decision does.
+
+    Rows go to the driver as tuples (a sweep writes hundreds of thousands of orders)."""
+    insert_rows(
+        conn,
+        t.outbox,
+        ("system", "kind", "person_ref", "fields", "new_values", "reason", "created_at", "due_by"),
+        [
+            (
+                o.system,
+                o.kind.value,
+                o.person_ref,
+                json.dumps(list(o.fields)),
+                json.dumps(dict(o.values), ensure_ascii=False) if o.values else None,
+                o.reason,
+                o.created_at.astimezone(UTC),
+                o.due_by.astimezone(UTC),
+            )
+            for o in orders
+        ],
+    )
 
 
 def _utc(value: datetime | None) -> datetime | None:

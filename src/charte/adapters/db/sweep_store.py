@@ -22,7 +22,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, exists, func, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Engine,
+    any_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.exc import OperationalError
 
 from charte.adapters.db import tables as t
@@ -55,6 +67,16 @@ class SweepTotals:
 class SqlSweep:
     def __init__(self, engine: Engine, policy: Policy, hasher: RefHasher, clock: Clock) -> None:
         self.engine, self.policy, self.hasher, self.clock = engine, policy, hasher, clock
+        self._arrays = engine.dialect.name == "postgresql"
+
+    def _among(self, column: Any, values: Any) -> ColumnElement[bool]:
+        """`column IN values`. On PostgreSQL one array parameter (`= ANY(...)`) rather than one
+        parameter per value: a batch's statements are then rendered, sent and planned once, not
+        with hundreds of placeholders each time (measured: BENCHMARKS.md)."""
+        values = list(values)
+        if self._arrays:
+            return column == any_(literal(values, ARRAY(column.type)))  # type: ignore[no-any-return]
+        return column.in_(values)  # type: ignore[no-any-return]
 
     def run(self, as_of: date, *, dry_run: bool, batch_size: int) -> SweepTotals:
         totals = SweepTotals()
@@ -123,39 +145,41 @@ class SqlSweep:
         if not candidates:
             return None
         # Whole persons, locked; persons another sweep holds are left to it.
-        locked = (
-            conn.execute(
-                select(p.id).where(p.id.in_(candidates)).order_by(p.id).with_for_update(skip_locked=True)
-            )
-            .scalars()
-            .all()
-        )
+        locked = conn.execute(
+            select(p.id, p.ref)
+            .where(self._among(p.id, candidates))
+            .order_by(p.id)
+            .with_for_update(skip_locked=True)
+        ).all()
         if locked:
-            self._erase(conn, list(locked), as_of, totals)
+            self._erase(conn, dict(locked), as_of, totals)
             totals.batches += 1
         return int(candidates[-1])
 
-    def _erase(self, conn: Connection, ids: list[int], as_of: date, totals: SweepTotals) -> None:
+    def _erase(self, conn: Connection, refs: dict[int, str], as_of: date, totals: SweepTotals) -> None:
+        """Erase what is due for the locked persons ``refs`` (id -> ref)."""
+        ids = list(refs)
         u, r, pf, fs, p = t.retention_units.c, t.roles.c, t.person_fields.c, t.field_sources.c, t.persons.c
         due = conn.execute(
             select(u.id, u.person_id, u.kind, u.context, u.rule, u.purge_due).where(
-                u.person_id.in_(ids), u.purge_due <= as_of
+                self._among(u.person_id, ids), u.purge_due <= as_of
             )
         ).all()
         if not due:
             return
-        refs = dict(conn.execute(select(p.id, p.ref).where(p.id.in_(ids))).all())
         contract_ids = dict(
             conn.execute(
                 select(t.contracts.c.ref, t.contracts.c.id).where(
-                    t.contracts.c.ref.in_({d.context for d in due if d.kind in PER_CONTRACT})
+                    self._among(t.contracts.c.ref, {d.context for d in due if d.kind in PER_CONTRACT})
                 )
             ).all()
         )
         site_ids = dict(
             conn.execute(
                 select(t.sites.c.ref, t.sites.c.id).where(
-                    t.sites.c.ref.in_({d.context for d in due if d.kind == UnitKind.TRUSTED_PERSON.value})
+                    self._among(
+                        t.sites.c.ref, {d.context for d in due if d.kind == UnitKind.TRUSTED_PERSON.value}
+                    )
                 )
             ).all()
         )
@@ -164,13 +188,15 @@ class SqlSweep:
         sites = set(site_ids.values())
         sites |= set(
             conn.execute(
-                select(t.contracts.c.site_id).where(t.contracts.c.id.in_(contract_ids.values()))
+                select(t.contracts.c.site_id).where(self._among(t.contracts.c.id, contract_ids.values()))
             ).scalars()
         )
         sites |= set(
             conn.execute(
                 select(r.site_id).where(
-                    r.person_id.in_(prospects), r.role == UnitKind.PROSPECT.value, r.site_id.is_not(None)
+                    self._among(r.person_id, prospects),
+                    r.role == UnitKind.PROSPECT.value,
+                    r.site_id.is_not(None),
                 )
             ).scalars()
         )
@@ -191,13 +217,15 @@ class SqlSweep:
                 same = (r.person_id == bindparam("p"), r.role == bindparam("k"), column == bindparam("x"))
                 conn.execute(delete(t.roles).where(*same), params)
         if prospects:
-            conn.execute(delete(t.roles).where(r.person_id.in_(prospects), r.role == UnitKind.PROSPECT.value))
-            conn.execute(delete(t.contact_log).where(t.contact_log.c.person_id.in_(prospects)))
+            conn.execute(
+                delete(t.roles).where(self._among(r.person_id, prospects), r.role == UnitKind.PROSPECT.value)
+            )
+            conn.execute(delete(t.contact_log).where(self._among(t.contact_log.c.person_id, prospects)))
         # 2. Attributions no role justifies, then fields no attribution justifies.
         role_left = select(r.id).where(r.person_id == fs.person_id, r.role == fs.role)
-        conn.execute(delete(t.field_sources).where(fs.person_id.in_(ids), ~exists(role_left)))
+        conn.execute(delete(t.field_sources).where(self._among(fs.person_id, ids), ~exists(role_left)))
         unjustified = (
-            pf.person_id.in_(ids),
+            self._among(pf.person_id, ids),
             ~exists(select(fs.field).where(fs.person_id == pf.person_id, fs.field == pf.field)),
         )
         erased_fields: dict[int, list[str]] = defaultdict(list)
@@ -207,37 +235,38 @@ class SqlSweep:
         # 3. Persons left without any role: gone, remembered by a tombstone.
         gone = set(
             conn.execute(
-                select(p.id).where(p.id.in_(ids), ~exists(select(r.id).where(r.person_id == p.id)))
+                select(p.id).where(self._among(p.id, ids), ~exists(select(r.id).where(r.person_id == p.id)))
             ).scalars()
         )
         stones = [(self.hasher(f"person:{refs[i]}"), "person", as_of) for i in gone]
-        conn.execute(delete(t.retention_units).where(u.id.in_([d.id for d in due])))
+        conn.execute(delete(t.retention_units).where(self._among(u.id, [d.id for d in due])))
         if gone:
-            conn.execute(delete(t.persons).where(p.id.in_(gone)))
+            conn.execute(delete(t.persons).where(self._among(p.id, gone)))
         # 4. Contracts and sites nothing refers to any more.
         c = t.contracts.c
         contract_refs = {v: k for k, v in contract_ids.items()}
         dead = (
             conn.execute(
                 select(c.id).where(
-                    c.id.in_(contract_ids.values()), ~exists(select(r.id).where(r.contract_id == c.id))
+                    self._among(c.id, contract_ids.values()),
+                    ~exists(select(r.id).where(r.contract_id == c.id)),
                 )
             )
             .scalars()
             .all()
         )
         stones += [(self.hasher(f"contract:{contract_refs[i]}"), "contract", as_of) for i in dead]
-        conn.execute(delete(t.contracts).where(c.id.in_(dead)))
+        conn.execute(delete(t.contracts).where(self._among(c.id, dead)))
         orphan_site = (
             ~exists(select(c.id).where(c.site_id == t.sites.c.id)),
             ~exists(select(r.id).where(r.site_id == t.sites.c.id)),
         )
         empty = conn.execute(
-            select(t.sites.c.id, t.sites.c.ref).where(t.sites.c.id.in_(sites), *orphan_site)
+            select(t.sites.c.id, t.sites.c.ref).where(self._among(t.sites.c.id, sites), *orphan_site)
         ).all()
         stones += [(self.hasher(f"site:{ref}"), "site", as_of) for _, ref in empty]
-        conn.execute(delete(t.site_fields).where(t.site_fields.c.site_id.in_([i for i, _ in empty])))
-        conn.execute(delete(t.sites).where(t.sites.c.id.in_([i for i, _ in empty])))
+        conn.execute(delete(t.site_fields).where(self._among(t.site_fields.c.site_id, [i for i, _ in empty])))
+        conn.execute(delete(t.sites).where(self._among(t.sites.c.id, [i for i, _ in empty])))
         insert_rows(
             conn,
             t.tombstones,
