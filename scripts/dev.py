@@ -63,11 +63,34 @@ def serve(args: list[str]) -> int:
         cwd=ROOT,
         capture_output=True,
         check=True,
+        env=os.environ | {"CHARTE_AS": "dpo", "CHARTE_PURPOSE": "rights_handling"},
     )
     if json.loads(listed.stdout)["total"] == 0:
         _say("seeding a demo register of 2,000 persons (charte demo seed)")
         _run(charte, "demo", "seed", "--persons", "2000", "--seed", "1")
+    tokens = ROOT / ".charte" / "demo-tokens.json"
+    if not tokens.exists():
+        _say(f"adding demo API actors (charte actors add); their tokens go to {tokens.relative_to(ROOT)}")
+        found = {}
+        for name, option in DEMO_ACTORS:
+            added = subprocess.run(
+                [str(charte), "actors", "add", name, *option, "--json"], cwd=ROOT, capture_output=True, check=True
+            )
+            found[name] = json.loads(added.stdout)
+        tokens.write_text(json.dumps(found, indent=2) + "\n", encoding="utf-8")
+        tokens.chmod(0o600)
+    _say(f"API tokens of the demo actors: {tokens.relative_to(ROOT)} (Authorization: Bearer ...)")
     return _run(charte, "serve", *args, check=False)
+
+
+# One actor per kind of caller, to try the access gate on the demo register (docs/access.md).
+DEMO_ACTORS = [
+    ("demo-dpo", ["--role", "dpo"]),
+    ("demo-operator", ["--role", "station_operator"]),
+    ("demo-customer-service", ["--role", "customer_service"]),
+    ("demo-installer", ["--role", "installer"]),
+    ("demo-crm-feed", ["--system", "crm"]),
+]
 
 
 def test(args: list[str]) -> int:

@@ -12,15 +12,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
-from charte.adapters.db import migrate
+from charte.adapters.db import migrate, tables
 from charte.adapters.db.engine import make_engine
 from charte.adapters.db.tables import metadata
 from charte.adapters.policy_file import YamlPolicyLoader
 from charte.bootstrap import Container, bootstrap
 from charte.config import Settings, shipped_policy_path
 from charte.domain.policy import Policy
+from charte.services.actors import add_actor
 from charte.services.importing import ImportReport, import_events
 from charte.services.ports import LoadedPolicy
 from tests.fakes import FixedClock
@@ -98,3 +99,32 @@ def count_rows(app: Container) -> dict[str, int]:
             t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
             for t in metadata.sorted_tables
         }
+
+
+def token(app: Container, name: str, *, role: str | None = None, system: str | None = None) -> str:
+    """A new API actor's bearer token (issue 5 §4)."""
+    return add_actor(
+        actors=app.actors(),
+        gate=app.gate,
+        systems=frozenset(app.policy.systems),
+        clock=app.clock,
+        name=name,
+        role=role,
+        system=system,
+    )
+
+
+def bearer(secret: str, purpose: str | None = None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {secret}"}
+    return headers | ({"X-Charte-Purpose": purpose} if purpose else {})
+
+
+def restrict(app: Container, ref: str, ground: str = "accuracy", since: date = TODAY) -> None:
+    """Set the GDPR Art. 18 restriction flag as the rights issue will (issue 5 §1 fixture)."""
+    with app.engine.begin() as conn:
+        done = conn.execute(
+            update(tables.persons)
+            .where(tables.persons.c.ref == ref)
+            .values(restricted_since=since, restriction_ground=ground)
+        )
+    assert done.rowcount == 1, ref

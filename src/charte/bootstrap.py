@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from charte.adapters.clock import SystemClock
 from charte.adapters.db import migrate
+from charte.adapters.db.actors_store import SqlActors
 from charte.adapters.db.engine import make_engine
 from charte.adapters.db.holds_store import SqlHolds
 from charte.adapters.db.outbox_store import SqlOutbox
@@ -24,6 +25,7 @@ from charte.adapters.field_cipher import FieldCipher, load_or_create_key
 from charte.adapters.policy_file import YamlPolicyLoader
 from charte.adapters.ref_hmac import RefHasher
 from charte.config import Settings
+from charte.domain.access import AccessGate
 from charte.domain.policy import Policy
 from charte.services.errors import NotReady
 from charte.services.ports import Clock, PolicyLoader
@@ -40,6 +42,11 @@ class Container:
     def policy(self) -> Policy:
         """The configured policy; raises PolicyInvalid (with located problems) if unusable."""
         return self.policies.load().policy
+
+    @cached_property
+    def gate(self) -> AccessGate:
+        """The policy's access rules, compiled once per container."""
+        return AccessGate(self.policy)
 
     @cached_property
     def engine(self) -> Engine:
@@ -72,6 +79,9 @@ class Container:
 
     def register_queries(self) -> SqlRegisterQueries:
         return SqlRegisterQueries(self.migrated_engine(), self.cipher, self.policy.encrypted_fields)
+
+    def actors(self) -> SqlActors:
+        return SqlActors(self.migrated_engine())
 
     def outbox(self) -> SqlOutbox:
         return SqlOutbox(self.migrated_engine())

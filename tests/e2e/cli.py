@@ -23,7 +23,9 @@ class Result:
 
 def charte(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> Result:
     # The developer's own CHARTE_POLICY must not leak into tests that expect the shipped policy.
-    full_env = {k: v for k, v in os.environ.items() if k != "CHARTE_POLICY"} | (env or {})
+    full_env = {
+        k: v for k, v in os.environ.items() if k not in ("CHARTE_POLICY", "CHARTE_AS", "CHARTE_PURPOSE")
+    } | (env or {})
     proc = subprocess.run(
         [sys.executable, "-m", "charte", *map(str, args)],
         capture_output=True,

@@ -14,6 +14,7 @@ from charte.adapters.db import migrate
 from tests.e2e.cli import charte
 from tests.feed import collected, contacted, ended, person, signed
 
+DPO = {"CHARTE_AS": "dpo", "CHARTE_PURPOSE": "rights_handling"}
 EVENTS = [
     collected("e1", "2025-01-10", person("P1", first_name="Ana", phone="0612345678")),
     contacted("e2", "2025-01-12", "P1"),
@@ -65,7 +66,7 @@ def test_a_refused_file_exits_1_listing_every_line_and_applies_nothing(home):
         "error: line 3: contract: unknown contract ref 'C404'",
     ]
     assert result.out.strip() == "nothing applied: 2 of 3 line(s) refused"
-    assert charte("persons", "show", "P1", cwd=cwd, env=env).code == 3
+    assert charte("persons", "show", "P1", cwd=cwd, env=env | DPO).code == 3
 
 
 def test_skip_invalid_writes_the_refused_lines_with_their_reasons(home):
@@ -105,6 +106,7 @@ def test_a_missing_event_file_exits_3(home):
 def test_persons_show_and_list(home):
     """Issue 3 §4: a person with roles and provenance; a missing ref exits 3 with "not found"."""
     cwd, env = home
+    env = env | DPO
     charte("events", "import", write(cwd / "e.jsonl", EVENTS), cwd=cwd, env=env)
     shown = charte("persons", "show", "P1", "--format", "json", cwd=cwd, env=env).json()
     assert [r["role"] for r in shown["roles"]] == ["prospect", "client"]
@@ -122,15 +124,61 @@ def test_persons_show_and_list(home):
     }
 
 
+def test_a_read_without_a_role_and_a_purpose_exits_2_saying_how_to_give_them(home):
+    """Issue 5 §1: from the access issue on, a CLI read names its role and purpose."""
+    cwd, env = home
+    charte("events", "import", write(cwd / "e.jsonl", EVENTS), cwd=cwd, env=env)
+    bare = charte("persons", "show", "P1", cwd=cwd, env=env)
+    assert bare.code == 2
+    assert bare.err.strip() == (
+        "error: a read of personal data needs a role and a purpose: give --as ROLE and --purpose PURPOSE "
+        "(or set CHARTE_AS and CHARTE_PURPOSE)"
+    )
+    half = charte("persons", "list", "--as", "dpo", cwd=cwd, env=env)
+    assert (half.code, "give --purpose PURPOSE" in half.err) == (2, True)
+    assert bare.out == half.out == ""
+
+
+def test_an_unknown_role_or_purpose_exits_2_naming_it(home):
+    """Issue 5 §1: a clear error naming the unknown role or purpose, and the declared ones."""
+    cwd, env = home
+    charte("events", "import", write(cwd / "e.jsonl", EVENTS), cwd=cwd, env=env)
+    role = charte("persons", "show", "P1", "--as", "boss", "--purpose", "rights_handling", cwd=cwd, env=env)
+    assert role.code == 2
+    assert role.err.startswith("error: unknown role 'boss' (the policy declares: auditor, customer_service,")
+    purpose = charte("persons", "show", "P1", "--as", "dpo", "--purpose", "curiosity", cwd=cwd, env=env)
+    assert (purpose.code, purpose.err.startswith("error: unknown purpose 'curiosity'")) == (2, True)
+
+
+def test_a_read_the_gate_refuses_exits_1_with_the_reason_and_shows_nothing(home):
+    """Issue 5 §1: sales never see trusted persons; installers see only their fields."""
+    cwd, env = home
+    charte("events", "import", write(cwd / "e.jsonl", EVENTS), cwd=cwd, env=env)
+    refused = charte(
+        "persons", "show", "P1", "--as", "sales", "--purpose", "alarm_handling", cwd=cwd, env=env
+    )
+    assert (refused.code, refused.out) == (1, "")
+    assert refused.err.strip() == (
+        "error: access denied (role_may_not_act_under_purpose): "
+        "role 'sales' may not act under purpose 'alarm_handling'"
+    )
+    viaenv = env | {"CHARTE_AS": "installer", "CHARTE_PURPOSE": "installation"}
+    shown = charte("persons", "show", "P1", "--format", "json", cwd=cwd, env=viaenv).json()
+    assert shown["fields"] == {"first_name": "Ana", "phone": "0612345678"}
+    assert [r["role"] for r in shown["roles"]] == ["client"]  # the prospect role is not the installer's
+
+
 def test_commands_on_an_unmigrated_database_say_what_to_run(tmp_path):
-    result = charte("persons", "list", cwd=tmp_path)
+    result = charte("persons", "list", cwd=tmp_path, env=DPO)
     assert result.code == 1
     assert "run `charte db upgrade`" in result.err
 
 
 def test_a_system_lists_and_acknowledges_its_orders_from_the_command_line(home):
-    """Issue 3 §3: `charte outbox list --system ..` and `charte outbox ack ID`, end to end."""
+    """Issue 3 §3: `charte outbox list --system ..` and `charte outbox ack ID`, end to end; the
+    list names persons, so it is read by a role with archive access (issue 5 §1)."""
     cwd, env = home
+    env = env | DPO
     from datetime import UTC, datetime, timedelta
 
     from charte.adapters.db.engine import make_engine
@@ -160,3 +208,30 @@ def test_a_system_lists_and_acknowledges_its_orders_from_the_command_line(home):
     assert charte("outbox", "ack", "999", cwd=cwd, env=env).code == 3
     unknown = charte("outbox", "list", "--system", "billing", cwd=cwd, env=env)
     assert (unknown.code, "crm, telephony, monitoring" in unknown.err) == (3, True)
+    sales = charte("outbox", "list", "--as", "sales", "--purpose", "prospecting", cwd=cwd, env=env)
+    assert (sales.code, sales.out) == (1, "")
+    assert (
+        sales.err.strip()
+        == "error: access denied (data_archived): role 'sales' has no archive access to read orders"
+    )
+
+
+def test_holds_are_changed_from_the_command_line_by_the_legal_role_only(home):
+    """Issue 4 §3: `charte holds place/lift/list` by the `legal` role (access.holds_managed_by)."""
+    cwd, env = home
+    place = ("holds", "place", "--case", "LIT-1", "--person", "P1", "--reason", "dispute")
+    bare = charte(*place, cwd=cwd, env=env)
+    assert (bare.code, bare.err.strip()) == (
+        2,
+        "error: a hold change needs the role you act in: give --as ROLE (or set CHARTE_AS)",
+    )
+    sales = charte(*place, "--as", "sales", cwd=cwd, env=env)
+    assert (sales.code, "role 'sales' may not manage litigation holds" in sales.err) == (1, True)
+    legal = charte(*place, "--as", "legal", cwd=cwd, env=env | {"CHARTE_ACTOR": "maitre-x"})
+    assert (legal.code, legal.out.strip()) == (0, "hold LIT-1: 1 subject(s) kept")
+    listed = charte("holds", "list", "--json", "--as", "dpo", cwd=cwd, env=env).json()
+    assert [(c["case"], c["subjects"]) for c in listed["cases"]] == [("LIT-1", ["person:P1"])]
+    lifted = charte(
+        "holds", "lift", "--case", "LIT-1", "--reason", "settled", cwd=cwd, env=env | {"CHARTE_AS": "legal"}
+    )
+    assert lifted.code == 0

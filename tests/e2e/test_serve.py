@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -36,9 +37,14 @@ def start(port: int, cwd, policy: str | None = None) -> subprocess.Popen[str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
+def server_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("serve")
+
+
+@pytest.fixture(scope="module")
+def server(server_dir) -> Iterator[str]:
     """`charte serve` in a working directory of its own, on a migrated SQLite register."""
-    cwd = tmp_path_factory.mktemp("serve")
+    cwd = server_dir
     subprocess.run(
         [sys.executable, "-m", "charte", "db", "upgrade"], cwd=cwd, check=True, capture_output=True
     )
@@ -102,13 +108,36 @@ def test_the_api_describes_the_policy_in_force_and_publishes_its_openapi(server)
     assert "/api/v1/policy" in httpx.get(f"{server}/openapi.json").json()["paths"]
 
 
-def test_events_posted_over_http_are_applied_and_readable(server):
-    """The integrator's path: POST /api/v1/events over a real socket, then read the person back."""
+def add_actor(server_dir, name: str, *option: str) -> str:
+    added = subprocess.run([sys.executable, "-m", "charte", "actors", "add", name, *option, "--json"],
+                           cwd=server_dir, check=True, capture_output=True, text=True)  # fmt: skip
+    return str(json.loads(added.stdout)["token"])
+
+
+def test_events_posted_over_http_are_applied_and_readable(server, server_dir):
+    """The integrator's path: POST /api/v1/events over a real socket, then read the person back,
+    each with a token made by `charte actors add` (issue 5 §4)."""
     event = {"id": "h1", "type": "prospect.collected", "at": "2025-01-10", "person": {"ref": "H1", "last_name": "Vidal"},
              "source": {"kind": "subject"}}  # fmt: skip
-    posted = httpx.post(f"{server}/api/v1/events", json=[event])
+    feed = {"Authorization": f"Bearer {add_actor(server_dir, 'crm-feed', '--system', 'crm')}"}
+    posted = httpx.post(f"{server}/api/v1/events", json=[event], headers=feed)
     assert (posted.status_code, posted.json()["applied"]) == (200, 1)
-    assert httpx.get(f"{server}/api/v1/persons/H1").json()["fields"] == {"last_name": "Vidal"}
+    sales = {"Authorization": f"Bearer {add_actor(server_dir, 'sales-1', '--role', 'sales')}",
+             "X-Charte-Purpose": "prospecting"}  # fmt: skip
+    assert httpx.get(f"{server}/api/v1/persons/H1", headers=sales).json()["fields"] == {"last_name": "Vidal"}
+
+
+def test_personal_data_routes_answer_401_without_a_token_and_public_pages_stay_public(server):
+    """Issue 5 §1: every /api/v1 route returning personal data needs a valid token; the published
+    charter, the policy summary and the OpenAPI schema do not."""
+    for path in ("/api/v1/persons", "/api/v1/persons/H1", "/api/v1/outbox"):
+        bare = httpx.get(f"{server}{path}")
+        assert (bare.status_code, bare.headers["www-authenticate"]) == (401, "Bearer")
+        forged = httpx.get(f"{server}{path}", headers={"Authorization": "Bearer charte_forged"})
+        assert forged.status_code == 401
+    assert httpx.post(f"{server}/api/v1/events", json=[]).status_code == 401
+    for path in ("/charter", "/api/v1/policy", "/openapi.json"):
+        assert httpx.get(f"{server}{path}").status_code == 200
 
 
 def test_serve_refuses_to_start_on_an_invalid_policy(tmp_path):

@@ -6,11 +6,13 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from charte.adapters.db import tables
 from charte.domain.orders import OrderKind, plan_orders
 from charte.entrypoints.web import app as web
 from charte.entrypoints.web.routes import register as register_routes
-from tests.conftest import count_rows
+from tests.conftest import bearer, count_rows, token
 from tests.feed import collected, contacted, ended, person, signed
 
 EVENTS = [
@@ -22,8 +24,15 @@ EVENTS = [
 
 @pytest.fixture
 def client(app):
+    """An HTTP client that feeds events as the CRM's system actor (issue 5 §4)."""
     with TestClient(web.create_app(app)) as http:
+        http.headers.update(bearer(token(app, "crm-feed", system="crm")))
         yield http
+
+
+@pytest.fixture
+def dpo(app):
+    return bearer(token(app, "dpo-1", role="dpo"), "rights_handling")
 
 
 def jsonl(events) -> bytes:
@@ -73,36 +82,62 @@ def test_an_oversized_body_is_refused_with_413(client, monkeypatch):
     assert response.status_code == 413
 
 
-def test_persons_are_read_whole_or_by_page(client):
+def test_persons_are_read_whole_or_by_page(client, dpo):
     """GET /api/v1/persons/{ref} and GET /api/v1/persons (issue 3 §4); unknown ref is 404."""
     client.post("/api/v1/events", json=EVENTS)
-    one = client.get("/api/v1/persons/P1").json()
+    one = client.get("/api/v1/persons/P1", headers=dpo).json()
     assert [r["role"] for r in one["roles"]] == ["prospect", "client"]
     assert one["contact_log"][0]["direction"] == "inbound"
-    page = client.get("/api/v1/persons", params={"role": "client"}).json()
+    page = client.get("/api/v1/persons", params={"role": "client"}, headers=dpo).json()
     assert page == {
         "total": 1,
         "limit": 50,
         "offset": 0,
         "persons": [{"ref": "P1", "open_roles": ["client"]}],
     }
-    missing = client.get("/api/v1/persons/NOPE")
+    missing = client.get("/api/v1/persons/NOPE", headers=dpo)
     assert (missing.status_code, missing.json()["detail"]) == (404, "person not found: NOPE")
 
 
 def test_a_system_reads_and_acknowledges_its_orders_over_http(client, app):
-    """GET /api/v1/outbox?system=.. and POST /api/v1/outbox/{id}/ack (issue 3 §3)."""
+    """GET /api/v1/outbox and POST /api/v1/outbox/{id}/ack (issue 3 §3): a system actor sees and
+    acknowledges its own orders only (issue 5 §4)."""
     orders = plan_orders(
         app.policy, kind=OrderKind.ERASURE_REQUIRED, person_ref="P1", reason="sample", at=app.clock.now()
     )
     app.outbox().add(orders)
-    listed = client.get("/api/v1/outbox", params={"system": "monitoring"}).json()["orders"]
-    assert [(o["kind"], o["person"], o["overdue"]) for o in listed] == [("erasure.required", "P1", False)]
-    ack = client.post(f"/api/v1/outbox/{listed[0]['id']}/ack", json={"by": "monitoring-bridge"})
+    monitoring = bearer(token(app, "monitoring-bridge", system="monitoring"))
+    listed = client.get("/api/v1/outbox", params={"system": "crm"}, headers=monitoring).json()["orders"]
+    assert [(o["system"], o["kind"], o["person"], o["overdue"]) for o in listed] == [
+        ("monitoring", "erasure.required", "P1", False)
+    ]  # its own, whatever it asked for
+    crm_order = client.get("/api/v1/outbox").json()["orders"][0]["id"]  # the client's CRM token
+    assert client.post(f"/api/v1/outbox/{crm_order}/ack", headers=monitoring).status_code == 404
+    ack = client.post(f"/api/v1/outbox/{listed[0]['id']}/ack", json={"by": "nightly job"}, headers=monitoring)
     assert (ack.status_code, ack.json()["already"]) == (200, False)
-    assert client.get("/api/v1/outbox", params={"system": "monitoring"}).json()["orders"] == []
-    assert client.post("/api/v1/outbox/999/ack").status_code == 404
-    assert client.get("/api/v1/outbox", params={"system": "billing"}).status_code == 404
+    assert client.get("/api/v1/outbox", headers=monitoring).json()["orders"] == []
+    assert client.post("/api/v1/outbox/999/ack", headers=monitoring).status_code == 404
+    with app.engine.connect() as conn:
+        by = conn.execute(
+            select(tables.outbox.c.acked_by).where(tables.outbox.c.id == listed[0]["id"])
+        ).scalar()
+    assert by == "monitoring-bridge (nightly job)"
+
+
+def test_the_dpo_reads_every_system_s_orders_and_a_role_without_archive_access_may_not(client, app):
+    """Orders name persons whose data may be archived or gone: archive-access roles only (issue 5 §1)."""
+    app.outbox().add(
+        plan_orders(
+            app.policy, kind=OrderKind.ERASURE_REQUIRED, person_ref="P1", reason="s", at=app.clock.now()
+        )
+    )
+    dpo = bearer(token(app, "dpo-2", role="dpo"), "rights_handling")
+    assert len(client.get("/api/v1/outbox", headers=dpo).json()["orders"]) == len(app.policy.systems)
+    assert client.get("/api/v1/outbox", params={"system": "billing"}, headers=dpo).status_code == 404
+    sales = bearer(token(app, "sales-1", role="sales"), "prospecting")
+    refused = client.get("/api/v1/outbox", headers=sales)
+    assert (refused.status_code, refused.json()["reason"]) == (403, "data_archived")
+    assert client.post("/api/v1/outbox/1/ack", headers=dpo).status_code == 403
 
 
 def test_the_openapi_contract_lists_the_register_routes(client):

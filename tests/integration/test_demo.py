@@ -9,7 +9,7 @@ from datetime import date
 
 from charte.adapters.demo_register import DemoRegister
 from charte.services.importing import import_events
-from charte.services.queries import PersonFilter, list_persons
+from charte.services.queries import PersonFilter
 
 TODAY = date(2026, 11, 26)
 
@@ -45,5 +45,5 @@ def test_the_demo_register_imports_without_a_single_refused_line(app):
         source=io.BytesIO(text.encode()), parser=app.feed_reader(), store=app.register_store()
     )
     assert (report.errors, report.committed) == ([], True)
-    page = list_persons(queries=app.register_queries(), criteria=PersonFilter(limit=1))
-    assert page["total"] == persons
+    total, _ = app.register_queries().persons(PersonFilter(limit=1))
+    assert total == persons

@@ -8,9 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from charte.adapters.db import tables
+from charte.domain.access import Denial
+from charte.domain.errors import UnknownRole
 from charte.domain.litigation import Judgment
 from charte.domain.vocabulary import CourtKind, Recourse
 from charte.services import holds
+from charte.services.access import AccessDenied
 from charte.services.errors import NotFound, Refused
 from charte.services.retention import ScheduleFilter, schedule, sweep
 from tests.conftest import count_rows, run_import
@@ -43,6 +46,8 @@ def place(app, case: str, **subjects):
     pairs = [(kind, ref) for kind, refs in subjects.items() for ref in refs]
     holds.place(
         holds=app.holds(),
+        gate=app.gate,
+        role="legal",
         case=case,
         kind=CourtKind.CIVIL,
         subjects=pairs,
@@ -67,7 +72,13 @@ def test_a_judgment_sets_the_release_and_the_unit_goes_the_day_after(app):
     place(app, "LIT-1", person=["T1"])
     judgment = Judgment(date(2026, 10, 1), Recourse.APPEAL, served_on=date(2026, 10, 9))  # ends Mon 9 Nov
     holds.record_judgment(
-        holds=app.holds(), case="LIT-1", judgment=judgment, reason="first instance", actor="legal-1"
+        holds=app.holds(),
+        gate=app.gate,
+        role="legal",
+        case="LIT-1",
+        judgment=judgment,
+        reason="first instance",
+        actor="legal-1",
     )
     t1 = unit(app, "T1", "trusted_person")
     assert (t1["status"], str(t1["purge_due"])) == ("scheduled", "2026-11-10")  # release passed by today
@@ -83,9 +94,11 @@ def test_a_judgment_sets_the_release_and_the_unit_goes_the_day_after(app):
 def test_an_appeal_keeps_the_hold_running_until_the_next_judgment(app):
     run_import(app, EVENTS)
     place(app, "LIT-1", person=["T1"])
-    holds.record_judgment(holds=app.holds(), case="LIT-1", reason="first instance", actor="legal-1",
+    holds.record_judgment(holds=app.holds(), gate=app.gate, role="legal", case="LIT-1", reason="first instance", actor="legal-1",
                           judgment=Judgment(date(2026, 10, 1), Recourse.APPEAL, served_on=date(2026, 10, 9)))  # fmt: skip
-    holds.record_appeal(holds=app.holds(), case="LIT-1", reason="appeal lodged", actor="legal-1")
+    holds.record_appeal(
+        holds=app.holds(), gate=app.gate, role="legal", case="LIT-1", reason="appeal lodged", actor="legal-1"
+    )
     assert unit(app, "T1", "trusted_person")["purge_due"] is None
 
 
@@ -93,7 +106,14 @@ def test_lifting_a_hold_sends_the_units_back_to_their_own_dates(app):
     """`litigation.closed` / `holds lift` releases at once: the data go the next day."""
     run_import(app, EVENTS)
     place(app, "LIT-1", person=["T1"])
-    holds.lift(holds=app.holds(), case="LIT-1", reason="settlement signed", actor="legal-2")
+    holds.lift(
+        holds=app.holds(),
+        gate=app.gate,
+        role="legal",
+        case="LIT-1",
+        reason="settlement signed",
+        actor="legal-2",
+    )
     assert str(unit(app, "T1", "trusted_person")["purge_due"]) == "2026-11-27"
     assert sweep_on(app, "2026-11-27", dry_run=True)["persons_erased"] == 3
 
@@ -120,6 +140,8 @@ def test_every_change_needs_a_reason_and_is_recorded(app):
     with pytest.raises(Refused, match="needs a reason"):
         holds.place(
             holds=app.holds(),
+            gate=app.gate,
+            role="legal",
             case="X",
             kind=CourtKind.CIVIL,
             subjects=[("person", "P1")],
@@ -127,12 +149,23 @@ def test_every_change_needs_a_reason_and_is_recorded(app):
             actor="a",
         )
     with pytest.raises(Refused, match="name what the hold keeps"):
-        holds.place(holds=app.holds(), case="X", kind=CourtKind.CIVIL, subjects=[], reason="r", actor="a")
+        holds.place(
+            holds=app.holds(),
+            gate=app.gate,
+            role="legal",
+            case="X",
+            kind=CourtKind.CIVIL,
+            subjects=[],
+            reason="r",
+            actor="a",
+        )
     with pytest.raises(NotFound, match="case not found: NOPE"):
-        holds.lift(holds=app.holds(), case="NOPE", reason="r", actor="a")
+        holds.lift(holds=app.holds(), gate=app.gate, role="legal", case="NOPE", reason="r", actor="a")
     run_import(app, EVENTS)
     place(app, "LIT-1", person=["T1"])
-    holds.lift(holds=app.holds(), case="LIT-1", reason="withdrawn", actor="legal-2")
+    holds.lift(
+        holds=app.holds(), gate=app.gate, role="legal", case="LIT-1", reason="withdrawn", actor="legal-2"
+    )
     with app.engine.connect() as conn:
         log = conn.execute(select(tables.case_log.c.action, tables.case_log.c.actor, tables.case_log.c.detail)
                            .order_by(tables.case_log.c.id)).all()  # fmt: skip
@@ -143,7 +176,7 @@ def test_every_change_needs_a_reason_and_is_recorded(app):
 def test_holds_are_listed_with_their_release_and_why(app):
     run_import(app, EVENTS)
     place(app, "LIT-1", person=["T1"], contract=["C1"])
-    (case,) = holds.list_cases(holds=app.holds())
+    (case,) = holds.list_cases(holds=app.holds(), gate=app.gate, role="legal")
     assert (case["case"], case["subjects"], case["release"]) == ("LIT-1", ["contract:C1", "person:T1"], None)
     assert case["why"] == "no judgment yet: kept while the case runs"
 
@@ -164,3 +197,20 @@ def test_the_sweep_says_what_the_holds_kept(app):
     place(app, "LIT-2", contract=["C1"])
     report = sweep_on(app, "2026-11-26")
     assert (report["units_erased"], report["kept_by_holds"]) == (0, {"LIT-1": 1, "LIT-2": 2})
+
+
+def test_only_the_roles_the_policy_names_may_change_holds_and_the_refusal_says_why(app):
+    """Issue 4 §3: holds are placed and lifted by the `legal` role (access.holds_managed_by)."""
+    with pytest.raises(AccessDenied, match="role 'dpo' may not manage litigation holds") as refused:
+        holds.place(holds=app.holds(), gate=app.gate, role="dpo", case="X", kind=CourtKind.CIVIL,
+                    subjects=[("person", "T1")], reason="r", actor="someone")  # fmt: skip
+    assert refused.value.reason is Denial.ROLE_PURPOSE
+    with pytest.raises(AccessDenied):
+        holds.lift(holds=app.holds(), gate=app.gate, role="sales", case="X", reason="r", actor="someone")
+    with pytest.raises(UnknownRole, match="unknown role 'lawyer'"):
+        holds.record_appeal(holds=app.holds(), gate=app.gate, role="lawyer", case="X", reason="r", actor="a")
+    assert count_rows(app)["cases"] == 0  # nothing was written
+    # The DPO and the auditors see the cases (archive access); sales do not.
+    assert holds.list_cases(holds=app.holds(), gate=app.gate, role="dpo") == []
+    with pytest.raises(AccessDenied, match="may not list litigation holds"):
+        holds.list_cases(holds=app.holds(), gate=app.gate, role="sales")

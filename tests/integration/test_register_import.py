@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from charte.adapters.db import tables
 from charte.services import importing
-from charte.services.queries import PersonFilter, list_persons, show_person
+from charte.services.queries import PersonFilter
 from tests.conftest import count_rows, run_import
 from tests.feed import collected, contacted, designated, ended, person, registered, removed, signed
 
@@ -25,7 +25,7 @@ SCENARIO = [
 
 
 def roles_of(app, ref: str) -> list[tuple]:
-    view = show_person(queries=app.register_queries(), ref=ref)
+    view = app.register_queries().person(ref)
     return [(r["role"], r["contract"] or r["site"], r["started_on"], r["ended_on"]) for r in view["roles"]]
 
 
@@ -40,7 +40,7 @@ class TestEveryEventType:
         ]
         assert roles_of(app, "T1") == [("trusted_person", "S1", "2025-02-02", "2025-03-01")]
         assert roles_of(app, "O1") == [("other_contact", "C1", "2025-02-03", None)]
-        p1 = show_person(queries=app.register_queries(), ref="P1")
+        p1 = app.register_queries().person("P1")
         assert p1["roles"][0]["source"] == {"kind": "partner", "ref": "BANQUE-X"}
         assert p1["contracts"] == [
             {"ref": "C1", "offer": "Essentiel", "site": "S1", "partner": None, "prescriber": None,
@@ -69,14 +69,14 @@ class TestEveryEventType:
         """Issue 3 §1: each stored field is attributed to the role(s) that justify it; a prospect's
         data carried into the client role stay justified when the prospect role ends."""
         run_import(app, SCENARIO)
-        p1 = show_person(queries=app.register_queries(), ref="P1")
+        p1 = app.register_queries().person("P1")
         assert p1["field_sources"] == {
             "email": ["client"],
             "first_name": ["client", "prospect"],
             "last_name": ["client", "prospect"],
             "phone": ["client", "prospect"],
         }
-        assert show_person(queries=app.register_queries(), ref="T1")["field_sources"] == {
+        assert app.register_queries().person("T1")["field_sources"] == {
             "first_name": ["trusted_person"],
             "phone": ["trusted_person"],
         }
@@ -96,7 +96,7 @@ class TestEveryEventType:
         run_import(app, SCENARIO)
         rectify = designated("e8", "2025-04-01", "S1", person("T1", phone="0799999999", first_name=None))
         assert run_import(app, [rectify]).errors == []
-        view = show_person(queries=app.register_queries(), ref="T1")
+        view = app.register_queries().person("T1")
         assert view["fields"] == {"phone": "0799999999"}
         assert view["field_sources"] == {"phone": ["trusted_person"]}
         assert roles_of(app, "T1")[-1] == ("trusted_person", "S1", "2025-04-01", None)
@@ -222,15 +222,13 @@ class TestReading:
         queries = app.register_queries()
 
         def refs(**criteria):
-            return [
-                p["ref"] for p in list_persons(queries=queries, criteria=PersonFilter(**criteria))["persons"]
-            ]
+            return [p["ref"] for p in queries.persons(PersonFilter(**criteria))[1]]
 
         assert refs() == ["O1", "P1", "T1"]
         assert refs(role="trusted_person") == ["T1"]
         assert refs(source="partner") == ["P1"]
         assert refs(site="S1") == ["O1", "P1", "T1"]
         assert refs(limit=1, offset=1) == ["P1"]
-        page = list_persons(queries=queries, criteria=PersonFilter(limit=2))
-        assert page["total"] == 3
-        assert page["persons"][1] == {"ref": "P1", "open_roles": ["client"]}
+        total, page = queries.persons(PersonFilter(limit=2))
+        assert total == 3
+        assert page[1] == {"ref": "P1", "open_roles": ["client"]}

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from charte.adapters.db import tables
 from charte.services.errors import Refused
 from charte.services.outbox import list_orders
-from charte.services.queries import show_person
 from charte.services.retention import ScheduleFilter, schedule, sweep
 from tests.conftest import count_rows, run_import
 from tests.feed import collected, contacted, designated, ended, person, registered, removed, signed
@@ -91,7 +90,7 @@ def test_a_role_that_ends_takes_only_the_data_no_other_role_justifies(app):
     """Issue 3/4: ending a role erases exactly the fields no other role justifies."""
     run_import(app, EVENTS)
     run(app, "2023-01-07")  # P3's prospect unit: 2 years after the last inbound contact
-    p3 = show_person(queries=app.register_queries(), ref="P3")
+    p3 = app.register_queries().person("P3")
     assert p3["fields"] == {"first_name": "Ana", "phone": "0600000004"}  # the trusted-person data stay
     assert [r["role"] for r in p3["roles"]] == ["trusted_person"]
     assert p3["contact_log"] == []

@@ -15,12 +15,14 @@ from typing import Any
 from charte.adapters.policy_reader import Reader, kind_of
 from charte.domain import vocabulary as v
 from charte.domain.policy import (
+    Access,
     Activity,
     Assumption,
     Controller,
     DataCategory,
     Dpo,
     ErasureEffect,
+    ExclusiveUse,
     Grant,
     IdentityVerification,
     Inferred,
@@ -29,6 +31,7 @@ from charte.domain.policy import (
     Purpose,
     Recordings,
     RecourseWindow,
+    RestrictionException,
     RetentionRule,
     Rights,
     Role,
@@ -364,6 +367,57 @@ def _system(r: Reader, id_: str, value: Any, path: KeyPath) -> System:
     )
 
 
+def _list(r: Reader, value: Any, path: KeyPath, expected: str) -> list[Any]:
+    if not isinstance(value, list):
+        r.problems.add(path, "wrong type", found=kind_of(value), expected=expected)
+        return []
+    return value
+
+
+def _access(r: Reader, value: Any, path: KeyPath) -> Access:
+    """The optional `access` section; absent, every default denies (see ``Access``)."""
+    if value is None:
+        return Access()
+    d = r.section(
+        value,
+        path,
+        required=set(),
+        optional=frozenset({"restriction_exceptions", "exclusive", "holds_managed_by"}),
+    )
+    epath = (*path, "restriction_exceptions")
+    exceptions = []
+    for i, item in enumerate(
+        _list(r, d.get("restriction_exceptions", []), epath, "a list of {purpose, ground}")
+    ):
+        e = r.section(item, (*epath, i), required={"purpose", "ground"})
+        exceptions.append(
+            RestrictionException(
+                purpose=r.text(e, "purpose", (*epath, i)),
+                ground=r.choice(e, "ground", (*epath, i), v.RestrictedUse),
+            )
+        )
+    xpath = (*path, "exclusive")
+    exclusive = {}
+    for category, uses in r.entries(d, "exclusive", path) if "exclusive" in d else []:
+        cpath = (*xpath, category)
+        entries = []
+        for i, item in enumerate(_list(r, uses, cpath, "a list of {role, purpose}")):
+            e = r.section(item, (*cpath, i), required={"role", "purpose"}, optional=frozenset({"context"}))
+            entries.append(
+                ExclusiveUse(
+                    role=r.text(e, "role", (*cpath, i)),
+                    purpose=r.text(e, "purpose", (*cpath, i)),
+                    context=r.optional_text(e, "context", (*cpath, i)),
+                )
+            )
+        exclusive[category] = tuple(entries)
+    return Access(
+        restriction_exceptions=tuple(exceptions),
+        exclusive=exclusive,
+        holds_managed_by=r.ids(d, "holds_managed_by", path, allow_empty=True),
+    )
+
+
 def _languages(r: Reader, data: Mapping[str, Any]) -> tuple[v.Language, ...]:
     langs = r.choices(data, "languages", ("languages",), v.Language)
     return langs or (v.Language.FR,)
@@ -373,7 +427,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
     """Build the policy from plain data, or return ``None`` with every structural problem."""
     r = Reader()
     root: KeyPath = ()
-    d = r.section(data, root, required=_TOP)
+    d = r.section(data, root, required=_TOP, optional=frozenset({"access"}))
     if not d:
         return None, r.problems
     fmt = d.get("format")
@@ -420,6 +474,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
             "acknowledge_within",
             ("outbox",),
         ),
+        access=_access(r, d.get("access"), ("access",)),
         assumptions=tuple(assumptions),
     )
     return (None if r.problems else policy), r.problems

@@ -7,7 +7,7 @@ Objects here are built by a reader (``charte.adapters.policy_document``) and che
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from charte.domain.durations import Duration
@@ -31,6 +31,7 @@ from charte.domain.vocabulary import (
     Objection,
     RecordingMode,
     Recourse,
+    RestrictedUse,
     RestrictionGround,
     Right,
     RoleKind,
@@ -165,6 +166,34 @@ class Role:
 
 
 @dataclass(frozen=True, slots=True)
+class RestrictionException:
+    """A purpose that may still use a restricted person's data, with its Art. 18(2) ground."""
+
+    purpose: str
+    ground: RestrictedUse
+
+
+@dataclass(frozen=True, slots=True)
+class ExclusiveUse:
+    role: str
+    purpose: str
+    context: str | None = None  # the kind of context the read must be part of (e.g. alarm_session)
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """Rules of the access gate beyond the roles' grants (``charte.domain.access``).
+
+    The defaults deny: without exceptions a restricted person's data are only stored; holds can
+    be changed by nobody until the policy names who may.
+    """
+
+    restriction_exceptions: tuple[RestrictionException, ...] = ()
+    exclusive: Mapping[str, tuple[ExclusiveUse, ...]] = field(default_factory=dict)  # by subject category
+    holds_managed_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Recordings:
     mode: RecordingMode
     share: float | None
@@ -272,6 +301,7 @@ class Policy:
     activities: Mapping[str, Activity]
     systems: Mapping[str, System]
     acknowledge_within: Duration  # an order not acknowledged within this is overdue
+    access: Access = Access()
     assumptions: tuple[Assumption, ...] = ()
 
     @property

@@ -275,7 +275,37 @@ def _coverage(p: Policy) -> Iterator[Problem]:
             )
 
 
+def _access(p: Policy) -> Iterator[Problem]:
+    a, path = p.access, ("access",)
+    for i, e in enumerate(a.restriction_exceptions):
+        if e.purpose not in p.purposes:
+            yield _unknown(
+                (*path, "restriction_exceptions", i, "purpose"), "purpose", e.purpose, p.purposes, "purposes"
+            )
+    for category, uses in a.exclusive.items():
+        cpath = (*path, "exclusive", category)
+        if category not in p.subject_categories:
+            yield _unknown(cpath, "subject category", category, p.subject_categories, "subject_categories")
+        for i, use in enumerate(uses):
+            if use.role not in p.roles:
+                yield _unknown((*cpath, i, "role"), "role", use.role, p.roles, "roles")
+            elif use.purpose not in p.purposes:
+                yield _unknown((*cpath, i, "purpose"), "purpose", use.purpose, p.purposes, "purposes")
+            elif not any(
+                use.purpose in g.purposes and (g.subjects is None or category in g.subjects)
+                for g in p.roles[use.role].grants
+            ):
+                # An exclusive use no grant allows would leave the data readable by nobody for it.
+                yield Problem(
+                    path=(*cpath, i),
+                    message=f"role '{use.role}' has no grant on '{category}' for purpose '{use.purpose}'",
+                    expected=f"a grant of roles.{use.role} covering that subject category and purpose",
+                    code="exclusive_without_grant",
+                )
+    yield from _refs((*path, "holds_managed_by"), a.holds_managed_by, p.roles, "role", "roles")
+
+
 def check_policy(policy: Policy) -> list[Problem]:
     """Every semantic problem of a structurally valid policy, in file order of sections."""
-    checks = (_references, _purposes, _retention, _recordings, _rights, _coverage)
+    checks = (_references, _purposes, _retention, _recordings, _rights, _access, _coverage)
     return [problem for check in checks for problem in check(policy)]

@@ -168,6 +168,15 @@ class Channel(StrEnum):
     IN_PERSON = "in_person"
 
 
+class RestrictedUse(StrEnum):
+    """GDPR Art. 18(2): what a restricted person's data may still be processed for, beyond storage."""
+
+    CONSENT = "consent"
+    LEGAL_CLAIMS = "legal_claims"
+    PROTECTION_OF_OTHERS = "protection_of_others"  # of another natural or legal person
+    PUBLIC_INTEREST = "public_interest"
+
+
 class RestrictionGround(StrEnum):
     """GDPR Art. 18(1)(a)-(d)."""
 

@@ -1,12 +1,15 @@
-"""Litigation holds placed and lifted by hand (the legal team), every change with its reason."""
+"""Litigation holds placed and lifted by hand by the roles the policy names (access.holds_managed_by),
+every change with its reason."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from charte.domain.access import AccessGate
 from charte.domain.litigation import Judgment
 from charte.domain.vocabulary import CourtKind
+from charte.services.access import AccessDenied
 from charte.services.errors import Refused
 
 
@@ -28,6 +31,12 @@ class Holds(Protocol):
     def cases(self) -> list[dict[str, Any]]: ...
 
 
+def _may_manage(gate: AccessGate, role: str) -> None:
+    verdict = gate.may_manage_holds(role)
+    if not verdict.allowed:
+        raise AccessDenied(verdict)
+
+
 def _reason(reason: str) -> str:
     if not reason.strip():
         raise Refused("a hold change needs a reason (--reason): the DPO must be able to justify it")
@@ -35,16 +44,28 @@ def _reason(reason: str) -> str:
 
 
 def place(
-    *, holds: Holds, case: str, kind: CourtKind, subjects: Sequence[tuple[str, str]], reason: str, actor: str
+    *,
+    holds: Holds,
+    gate: AccessGate,
+    role: str,
+    case: str,
+    kind: CourtKind,
+    subjects: Sequence[tuple[str, str]],
+    reason: str,
+    actor: str,
 ) -> None:
     """Keep everything the case names (for a person, all their units) until the case releases it."""
+    _may_manage(gate, role)
     if not subjects:
         raise Refused("name what the hold keeps: --person, --contract or --call")
     detail = {"reason": _reason(reason), "subjects": [f"{k}:{r}" for k, r in subjects]}
     holds.change(case, "placed", detail, actor, kind=kind, subjects=subjects)
 
 
-def record_judgment(*, holds: Holds, case: str, judgment: Judgment, reason: str, actor: str) -> None:
+def record_judgment(
+    *, holds: Holds, gate: AccessGate, role: str, case: str, judgment: Judgment, reason: str, actor: str
+) -> None:
+    _may_manage(gate, role)
     detail = {
         "reason": _reason(reason),
         "pronounced_on": judgment.pronounced_on.isoformat(),
@@ -53,14 +74,19 @@ def record_judgment(*, holds: Holds, case: str, judgment: Judgment, reason: str,
     holds.change(case, "judgment", detail, actor, judgment=judgment)
 
 
-def record_appeal(*, holds: Holds, case: str, reason: str, actor: str) -> None:
+def record_appeal(*, holds: Holds, gate: AccessGate, role: str, case: str, reason: str, actor: str) -> None:
+    _may_manage(gate, role)
     holds.change(case, "appealed", {"reason": _reason(reason)}, actor, appealed=True)
 
 
-def lift(*, holds: Holds, case: str, reason: str, actor: str) -> None:
+def lift(*, holds: Holds, gate: AccessGate, role: str, case: str, reason: str, actor: str) -> None:
     """Close the case by hand (settlement, withdrawal): its units go back to their own dates."""
+    _may_manage(gate, role)
     holds.change(case, "lifted", {"reason": _reason(reason)}, actor, closed="lifted")
 
 
-def list_cases(*, holds: Holds) -> list[dict[str, Any]]:
+def list_cases(*, holds: Holds, gate: AccessGate, role: str) -> list[dict[str, Any]]:
+    verdict = gate.may_list_holds(role)
+    if not verdict.allowed:
+        raise AccessDenied(verdict)
     return holds.cases()

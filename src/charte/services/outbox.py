@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from charte.domain.access import AccessGate, Decision, Denial
 from charte.domain.orders import Order
 from charte.domain.policy import Policy
+from charte.services.access import AccessDenied
 from charte.services.errors import NotFound
 from charte.services.ports import Clock
 
@@ -20,7 +22,9 @@ class Outbox(Protocol):
         self, *, system: str | None, pending_only: bool, due_before: datetime | None
     ) -> list[dict[str, Any]]: ...
 
-    def acknowledge(self, order_id: int, *, by: str, at: datetime) -> tuple[bool, datetime | None] | None: ...
+    def acknowledge(
+        self, order_id: int, *, by: str, at: datetime, system: str | None = None
+    ) -> tuple[bool, datetime | None] | None: ...
 
 
 class UnknownSystem(NotFound):
@@ -56,10 +60,25 @@ def list_orders(
     return found
 
 
-def acknowledge(*, outbox: Outbox, clock: Clock, order_id: int, by: str) -> Acknowledgement:
-    """Record that a system carried out an order; acknowledging twice is harmless and says so."""
-    result = outbox.acknowledge(order_id, by=by, at=clock.now())
+def acknowledge(
+    *, outbox: Outbox, clock: Clock, order_id: int, by: str, system: str | None = None
+) -> Acknowledgement:
+    """Record that a system carried out an order; acknowledging twice is harmless and says so.
+
+    With ``system``, only that system's orders can be acknowledged (another's is not found)."""
+    result = outbox.acknowledge(order_id, by=by, at=clock.now(), system=system)
     if result is None:
         raise NotFound("order", str(order_id))
     newly, when = result
     return Acknowledgement(order_id, when, already=not newly)
+
+
+def check_reader(gate: AccessGate, role: str, purpose: str) -> None:
+    """Who may read the orders of every system: a role acting under a purpose it holds, with
+    archive access, since orders name persons whose data may be archived or already erased (a
+    system reads its own orders without this check)."""
+    verdict = gate.check(role, purpose)
+    if verdict.allowed and role not in gate.archive_roles:
+        verdict = Decision(False, Denial.ARCHIVED, f"role '{role}' has no archive access to read orders")
+    if not verdict.allowed:
+        raise AccessDenied(verdict)

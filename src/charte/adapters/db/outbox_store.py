@@ -85,11 +85,14 @@ class SqlOutbox:
             for r in rows
         ]
 
-    def acknowledge(self, order_id: int, *, by: str, at: datetime) -> tuple[bool, datetime | None] | None:
-        """(newly acknowledged?, when) — or None when no such order exists."""
+    def acknowledge(
+        self, order_id: int, *, by: str, at: datetime, system: str | None = None
+    ) -> tuple[bool, datetime | None] | None:
+        """(newly acknowledged?, when) — or None when no such order exists (for that system)."""
         o = t.outbox.c
+        mine = (o.id == order_id, o.system == system) if system is not None else (o.id == order_id,)
         with self.engine.begin() as conn:
-            row = conn.execute(select(o.acked_at).where(o.id == order_id).with_for_update()).first()
+            row = conn.execute(select(o.acked_at).where(*mine).with_for_update()).first()
             if row is None:
                 return None
             if row.acked_at is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, exists, func, select
+from sqlalchemy import ColumnElement, Engine, exists, func, select, true
 
 from charte.adapters.db import tables as t
 from charte.adapters.field_cipher import FieldCipher
@@ -29,9 +29,14 @@ class SqlRegisterQueries:
 
     def person(self, ref: str) -> dict[str, Any] | None:
         with self.engine.connect() as c:
-            pid = c.execute(select(t.persons.c.id).where(t.persons.c.ref == ref)).scalar()
-            if pid is None:
+            found = c.execute(
+                select(t.persons.c.id, t.persons.c.restricted_since, t.persons.c.restriction_ground).where(
+                    t.persons.c.ref == ref
+                )
+            ).first()
+            if found is None:
                 return None
+            pid = found.id
             fields = {
                 f: self._clear(f, v)
                 for f, v in c.execute(
@@ -88,8 +93,14 @@ class SqlRegisterQueries:
                 .mappings()
                 .all()
             )
+        restricted = (
+            {"since": _day(found.restricted_since), "ground": found.restriction_ground}
+            if found.restricted_since is not None
+            else None
+        )
         return {
             "ref": ref,
+            "restricted": restricted,
             "fields": fields,
             "field_sources": sources,
             "roles": [
@@ -132,6 +143,10 @@ class SqlRegisterQueries:
     def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]:
         p, r = t.persons, t.roles
         match = select(r.c.id).where(r.c.person_id == p.c.id)
+        if not criteria.include_archived:
+            match = match.where(r.c.ended_on.is_(None))
+        if criteria.visible_roles is not None:
+            match = match.where(r.c.role.in_(criteria.visible_roles))
         if criteria.role:
             match = match.where(r.c.role == criteria.role)
         if criteria.source:
@@ -140,7 +155,9 @@ class SqlRegisterQueries:
             site_id = select(t.sites.c.id).where(t.sites.c.ref == criteria.site).scalar_subquery()
             via_contract = select(t.contracts.c.id).where(t.contracts.c.site_id == site_id)
             match = match.where((r.c.site_id == site_id) | r.c.contract_id.in_(via_contract))
-        where = exists(match)
+        where: ColumnElement[bool] = exists(match)
+        if not criteria.include_restricted:
+            where = where & p.c.restricted_since.is_(None)
         with self.engine.connect() as c:
             total = c.execute(select(func.count()).select_from(p).where(where)).scalar_one()
             page = c.execute(
@@ -155,6 +172,7 @@ class SqlRegisterQueries:
             for pid, role in c.execute(
                 select(r.c.person_id, r.c.role)
                 .where(r.c.person_id.in_(ids), r.c.ended_on.is_(None))
+                .where(r.c.role.in_(criteria.visible_roles) if criteria.visible_roles is not None else true())
                 .distinct()
                 .order_by(r.c.role)
             ):

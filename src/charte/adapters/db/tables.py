@@ -40,6 +40,9 @@ persons = Table(
     Column("id", Integer, primary_key=True),
     Column("ref", String(REF), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # GDPR Art. 18: while set, the data are only stored, save the policy's exceptions (issue 5).
+    Column("restricted_since", Date),
+    Column("restriction_ground", String(32)),
 )
 
 person_fields = Table(
@@ -238,4 +241,17 @@ case_log = Table(
     Column("detail", Text, nullable=False),
     Column("actor", String(200), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Who calls the API (issue 5 §4): a token per actor, stored as its SHA-256 (a token is 256 random
+# bits, so a slow password hash would add nothing), with the policy role it acts in.
+actors = Table(
+    "actors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("role", String(64), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
 )

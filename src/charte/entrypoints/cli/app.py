@@ -10,6 +10,7 @@ import typer
 from charte import __version__
 from charte.domain.errors import DomainError
 from charte.entrypoints.cli import (
+    actors,
     db,
     demo,
     events,
@@ -57,6 +58,7 @@ def build_app() -> typer.Typer:
     app.add_typer(demo.app, name="demo")
     app.add_typer(retention.app, name="retention")
     app.add_typer(holds.app, name="holds")
+    app.add_typer(actors.app, name="actors")
     app.command(name="register")(register.register)
     app.command(name="serve")(serve.serve)
     return app

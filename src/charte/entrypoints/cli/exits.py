@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import IntEnum
 
-from charte.domain.errors import DomainError, PolicyInvalid
+from charte.domain.errors import DomainError, PolicyInvalid, UnknownName
 from charte.services.errors import NotFound, ServiceError
 
 
@@ -23,4 +23,6 @@ def report(exc: DomainError | ServiceError) -> Exit:
             print(f"error: {problem.describe()}", file=sys.stderr)
         return Exit.REFUSED
     print(f"error: {exc}", file=sys.stderr)
+    if isinstance(exc, UnknownName):  # a role or purpose misspelt on the command line
+        return Exit.USAGE
     return Exit.NOT_FOUND if isinstance(exc, NotFound) else Exit.REFUSED

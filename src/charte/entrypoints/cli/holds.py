@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
@@ -15,6 +13,7 @@ from charte.domain.vocabulary import CourtKind, Recourse
 from charte.entrypoints.cli.args import parse_day, parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
+from charte.entrypoints.cli.reader import AsOpt, actor, role_only
 from charte.services import holds as use_cases
 
 app = typer.Typer(
@@ -34,12 +33,10 @@ CaseOpt = Annotated[str, typer.Option("--case", help="The case ref.")]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded with the change).")]
 
 
-def _actor() -> str:
-    return os.environ.get("CHARTE_ACTOR") or getpass.getuser()
-
-
-def _holds() -> Any:
-    return container().holds()
+def _editing(role: str | None) -> dict[str, Any]:
+    """The keyword arguments naming who changes a hold: the actor, their role, the gate."""
+    c = container()
+    return {"holds": c.holds(), "actor": actor(), "role": role_only(role, "a hold change"), "gate": c.gate}
 
 
 @app.command()
@@ -58,11 +55,12 @@ def place(
     call: Annotated[
         list[str] | None, typer.Option("--call", help="A call ref (its recording, issue 7).")
     ] = None,
+    role: AsOpt = None,
 ) -> None:
     """Open a case (or add to it): what it names is kept until the case releases it."""
     subjects = [("person", r) for r in person or []] + [("contract", r) for r in contract or []]
     subjects += [("call", r) for r in call or []]
-    use_cases.place(holds=_holds(), case=case, kind=kind, subjects=subjects, reason=reason, actor=_actor())
+    use_cases.place(case=case, kind=kind, subjects=subjects, reason=reason, **_editing(role))
     typer.echo(f"hold {case}: {len(subjects)} subject(s) kept")
 
 
@@ -74,6 +72,7 @@ def judgment(
     recourse: Annotated[RecourseChoice, typer.Option("--recourse", help="The recourse open against it.")],
     served: Annotated[str | None, typer.Option("--served", help="YYYY-MM-DD, if served")] = None,
     residence: Annotated[Residence, typer.Option("--residence")] = Residence.METROPOLITAN,
+    role: AsOpt = None,
 ) -> None:
     """Record a judgment: the release date follows from the policy's recourse table."""
     open_recourse = None if recourse is RecourseChoice.NONE else Recourse(recourse.value)
@@ -83,28 +82,32 @@ def judgment(
         parse_optional_day(served, "--served"),
         residence,
     )
-    use_cases.record_judgment(holds=_holds(), case=case, judgment=j, reason=reason, actor=_actor())
+    use_cases.record_judgment(case=case, judgment=j, reason=reason, **_editing(role))
     typer.echo(f"hold {case}: judgment of {j.pronounced_on} recorded")
 
 
 @app.command()
-def appealed(case: CaseOpt, reason: ReasonOpt) -> None:
+def appealed(case: CaseOpt, reason: ReasonOpt, role: AsOpt = None) -> None:
     """A recourse was lodged against the last judgment: the hold runs on to the next one."""
-    use_cases.record_appeal(holds=_holds(), case=case, reason=reason, actor=_actor())
+    use_cases.record_appeal(case=case, reason=reason, **_editing(role))
     typer.echo(f"hold {case}: appeal recorded")
 
 
 @app.command()
-def lift(case: CaseOpt, reason: ReasonOpt) -> None:
+def lift(case: CaseOpt, reason: ReasonOpt, role: AsOpt = None) -> None:
     """Close the case: what it kept goes back to its own retention dates."""
-    use_cases.lift(holds=_holds(), case=case, reason=reason, actor=_actor())
+    use_cases.lift(case=case, reason=reason, **_editing(role))
     typer.echo(f"hold {case}: lifted")
 
 
 @app.command(name="list")
-def list_(json_: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False) -> None:
+def list_(
+    json_: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+    role: AsOpt = None,
+) -> None:
     """Every case, what it keeps, and until when (with the steps that give the date)."""
-    cases = use_cases.list_cases(holds=_holds())
+    wired = container()
+    cases = use_cases.list_cases(holds=wired.holds(), gate=wired.gate, role=role_only(role, "listing holds"))
     if json_:
         emit_json(
             {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -12,6 +10,8 @@ import typer
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.persons import FormatOpt, ViewFormat
+from charte.entrypoints.cli.reader import AsOpt, PurposeOpt, reader
+from charte.entrypoints.cli.reader import actor as cli_actor
 from charte.services import outbox as use_cases
 
 app = typer.Typer(
@@ -37,9 +37,14 @@ def list_(
     ] = False,
     all_: Annotated[bool, typer.Option("--all", help="Include acknowledged orders.")] = False,
     fmt: FormatOpt = ViewFormat.TABLE,
+    role: AsOpt = None,
+    purpose: PurposeOpt = None,
 ) -> None:
-    """Pending orders (oldest first), for one system or all."""
+    """Pending orders (oldest first), for one system or all; they name persons and may carry
+    rectified values, so a role with archive access reads them (e.g. --as dpo --purpose rights_handling)."""
+    who = reader(role, purpose)
     c = container()
+    use_cases.check_reader(c.gate, who.role, who.purpose)
     orders = [
         _public(o)
         for o in use_cases.list_orders(
@@ -74,7 +79,7 @@ def ack(
 ) -> None:
     """Record that a system carried out an order (acknowledging twice is harmless)."""
     c = container()
-    actor = by or os.environ.get("CHARTE_ACTOR") or getpass.getuser()
+    actor = by or cli_actor()
     done = use_cases.acknowledge(outbox=c.outbox(), clock=c.clock, order_id=order_id, by=actor)
     when = _iso(done.acknowledged_at)
     typer.echo(

@@ -9,6 +9,7 @@ import typer
 
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
+from charte.entrypoints.cli.reader import AsOpt, PurposeOpt, reader
 from charte.services import queries
 
 app = typer.Typer(help="Read the register of persons.", no_args_is_help=True, rich_markup_mode=None)
@@ -24,10 +25,18 @@ FormatOpt = Annotated[ViewFormat, typer.Option("--format", help="Output format."
 
 @app.command()
 def show(
-    ref: Annotated[str, typer.Argument(help="The person's ref.")], fmt: FormatOpt = ViewFormat.TABLE
+    ref: Annotated[str, typer.Argument(help="The person's ref.")],
+    fmt: FormatOpt = ViewFormat.TABLE,
+    role: AsOpt = None,
+    purpose: PurposeOpt = None,
 ) -> None:
-    """A person with all roles, provenance, contracts, sites, designations and contact log."""
-    person = queries.show_person(queries=container().register_queries(), ref=ref)
+    """A person as your role may see them for the purpose: roles, provenance, contracts, sites,
+    designations and contact log, each only if the access gate lets it through."""
+    who = reader(role, purpose)
+    c = container()
+    person = queries.show_person(
+        queries=c.register_queries(), gate=c.gate, reader=who, clock=c.clock, ref=ref
+    )
     if fmt is ViewFormat.JSON:
         emit_json(person)
         return
@@ -70,10 +79,15 @@ def list_(
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50,
     offset: Annotated[int, typer.Option("--offset", min=0)] = 0,
     fmt: FormatOpt = ViewFormat.TABLE,
+    as_role: AsOpt = None,
+    purpose: PurposeOpt = None,
 ) -> None:
-    """Persons matching the filters, a page at a time, ordered by ref."""
+    """Persons matching the filters with an open role your role may see for the purpose (archived
+    ones too for roles with archive access), a page at a time, ordered by ref."""
+    who = reader(as_role, purpose)
     criteria = queries.PersonFilter(role=role, source=source, site=site, limit=limit, offset=offset)
-    page = queries.list_persons(queries=container().register_queries(), criteria=criteria)
+    c = container()
+    page = queries.list_persons(queries=c.register_queries(), gate=c.gate, reader=who, criteria=criteria)
     if fmt is ViewFormat.JSON:
         emit_json(page)
         return

@@ -72,6 +72,7 @@ def create_app(
         description="Until the access-control issue lands, the API has no authentication: "
         "serve it on a loopback address only (the default).",
     )
+    app.state.container = container  # what the auth dependencies read (entrypoints.web.auth)
     problems.install(app)
     app.include_router(register_routes.router(container))
     app.include_router(outbox_routes.router(container))

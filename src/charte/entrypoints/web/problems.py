@@ -1,8 +1,12 @@
 """The one mapping from errors to HTTP responses (RFC 9457 problem details).
 
-    NotFound      -> 404        NotReady      -> 503
-    Conflict      -> 409        ImportRefused -> 422 (with every line error)
-    DomainError   -> 422        BodyTooLarge  -> 413
+    Unauthenticated -> 401 (WWW-Authenticate: Bearer)
+    AccessDenied    -> 403 (with the gate's reason)     Refused       -> 422
+    NotFound        -> 404                              NotReady      -> 503
+    Conflict        -> 409                              ImportRefused -> 422 (with every line error)
+    UnknownName     -> 400 (a role or purpose the policy does not declare)
+    MissingPurpose  -> 400                              BodyTooLarge  -> 413
+    DomainError     -> 422
 
 Messages name refs and fields, never personal values (as every charte error).
 """
@@ -14,8 +18,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from charte.domain.errors import DomainError
-from charte.services.errors import Conflict, NotFound, NotReady, ServiceError
+from charte.domain.errors import DomainError, UnknownName
+from charte.entrypoints.web.auth import MissingPurpose, Unauthenticated
+from charte.services.access import AccessDenied
+from charte.services.errors import Conflict, NotFound, NotReady, Refused, ServiceError
 
 
 class ImportRefused(ServiceError):
@@ -59,6 +65,28 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BodyTooLarge)
     async def too_large(_: Request, exc: BodyTooLarge) -> JSONResponse:
         return _problem(413, "Body too large", str(exc))
+
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(_: Request, exc: Unauthenticated) -> JSONResponse:
+        response = _problem(401, "Unauthenticated", str(exc))
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.exception_handler(AccessDenied)
+    async def denied(_: Request, exc: AccessDenied) -> JSONResponse:
+        return _problem(403, "Access denied", str(exc), reason=exc.reason.value if exc.reason else None)
+
+    @app.exception_handler(Refused)
+    async def refused_(_: Request, exc: Refused) -> JSONResponse:
+        return _problem(422, "Refused", str(exc))
+
+    @app.exception_handler(MissingPurpose)
+    async def no_purpose(_: Request, exc: MissingPurpose) -> JSONResponse:
+        return _problem(400, "Purpose required", str(exc))
+
+    @app.exception_handler(UnknownName)
+    async def unknown_name(_: Request, exc: UnknownName) -> JSONResponse:
+        return _problem(400, "Unknown name", str(exc))
 
     @app.exception_handler(DomainError)
     async def domain(_: Request, exc: DomainError) -> JSONResponse:

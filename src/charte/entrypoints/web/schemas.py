@@ -51,13 +51,16 @@ class RolePublic(BaseModel):
 
 
 class ContractPublic(BaseModel):
-    ref: str
-    offer: str
-    site: str
-    partner: str | None
-    prescriber: str | None
-    signed_on: date
-    ended_on: date | None
+    """A contract as the reader may see it: a key is absent when its field is hidden (issue 5)."""
+
+    ref: str | None = None
+    offer: str | None = None
+    site: str | None = None
+    partner: str | None = None
+    prescriber: str | None = None
+    signed_on: date | None = None
+    ended_on: date | None = None
+    status: str | None = None  # active or ended (the contract_status field)
 
 
 class SitePublic(BaseModel):
@@ -73,8 +76,14 @@ class ContactPublic(BaseModel):
     outcome: str | None
 
 
+class RestrictionPublic(BaseModel):
+    since: date
+    ground: str | None
+
+
 class PersonPublic(BaseModel):
     ref: str
+    restricted: RestrictionPublic | None = None
     fields: dict[str, str]
     field_sources: dict[str, list[str]]
     roles: list[RolePublic]

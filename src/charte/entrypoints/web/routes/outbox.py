@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Header, Query
 
 from charte.bootstrap import Container
+from charte.domain.access import Decision, Denial
+from charte.entrypoints.web.auth import Calling, MissingPurpose
 from charte.entrypoints.web.schemas import Acknowledged, OrderList
 from charte.services import outbox as use_cases
+from charte.services.access import AccessDenied
+from charte.services.actors import Actor
+
+
+def _scope(container: Container, actor: Actor, purpose: str | None, system: str | None) -> str | None:
+    """A system reads its own orders only; a person names a purpose (services.outbox.check_reader)."""
+    if actor.system is not None:
+        return actor.system
+    if not purpose:
+        raise MissingPurpose
+    use_cases.check_reader(container.gate, actor.role, purpose)
+    return system
 
 
 def router(container: Container) -> APIRouter:
@@ -16,6 +30,10 @@ def router(container: Container) -> APIRouter:
 
     @api.get("", response_model=OrderList)
     def orders(
+        actor: Calling,
+        purpose: Annotated[
+            str | None, Header(alias="X-Charte-Purpose", description="For a person actor: the purpose.")
+        ] = None,
         system: Annotated[
             str | None, Query(description="The system reading its orders (crm, telephony, ...).")
         ] = None,
@@ -28,17 +46,30 @@ def router(container: Container) -> APIRouter:
             outbox=container.outbox(),
             policy=container.policy,
             clock=container.clock,
-            system=system,
+            system=_scope(container, actor, purpose, system),
             overdue=overdue,
             include_acked=all,
         )
         return {"orders": found}
 
     @api.post("/{order_id}/ack", response_model=Acknowledged)
-    def ack(order_id: int, by: Annotated[str, Body(embed=True, max_length=200)] = "api") -> dict[str, Any]:
-        """Record that the system carried the order out; acknowledging twice is harmless."""
+    def ack(
+        order_id: int, actor: Calling, by: Annotated[str | None, Body(embed=True, max_length=200)] = None
+    ) -> dict[str, Any]:
+        """Record that the system carried the order out; acknowledging twice is harmless. A
+        system acknowledges only its own orders; ``by`` (optional) names the operator or job."""
+        if actor.system is None:
+            raise AccessDenied(
+                Decision(
+                    False, Denial.ROLE_PURPOSE, "orders are acknowledged by the system that carried them out"
+                )
+            )
         done = use_cases.acknowledge(
-            outbox=container.outbox(), clock=container.clock, order_id=order_id, by=by
+            outbox=container.outbox(),
+            clock=container.clock,
+            order_id=order_id,
+            by=f"{actor.name}" + (f" ({by})" if by else ""),
+            system=actor.system,
         )
         return {"id": done.order_id, "acknowledged_at": done.acknowledged_at, "already": done.already}
 

@@ -10,9 +10,12 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from charte.bootstrap import Container
+from charte.domain.access import Decision, Denial
+from charte.entrypoints.web.auth import Calling, Reading
 from charte.entrypoints.web.problems import BodyTooLarge, ImportRefused
 from charte.entrypoints.web.schemas import ImportSummary, PersonPage, PersonPublic
 from charte.services import queries
+from charte.services.access import AccessDenied
 from charte.services.importing import import_events
 
 MAX_BODY = 200 * 1024 * 1024  # a CRM export of a few million events fits; more goes through the CLI
@@ -51,13 +54,22 @@ async def _spool(request: Request) -> IO[bytes]:
 def router(container: Container) -> APIRouter:
     api = APIRouter(prefix="/api/v1", tags=["register"])
 
-    @api.get("/persons/{ref}", response_model=PersonPublic)
-    def person(ref: str) -> dict[str, Any]:
-        """A person with all roles, provenance, contracts, sites, designations and contact log."""
-        return queries.show_person(queries=container.register_queries(), ref=ref)
+    # exclude_unset: a field the gate hides is absent from the answer, not null.
+    @api.get("/persons/{ref}", response_model=PersonPublic, response_model_exclude_unset=True)
+    def person(ref: str, reader: Reading) -> dict[str, Any]:
+        """A person as the caller's role may see them for the purpose (X-Charte-Purpose): only the
+        roles, fields, contracts, sites and contact log the access gate lets through."""
+        return queries.show_person(
+            queries=container.register_queries(),
+            gate=container.gate,
+            reader=reader,
+            clock=container.clock,
+            ref=ref,
+        )
 
     @api.get("/persons", response_model=PersonPage)
     def persons(
+        reader: Reading,
         role: Annotated[str | None, Query(description="Only persons with a role of this kind.")] = None,
         source: Annotated[
             str | None, Query(description="Only roles collected from this source kind.")
@@ -66,19 +78,32 @@ def router(container: Container) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> dict[str, Any]:
+        """Persons with a role the caller may see for the purpose, showing only those roles."""
         criteria = queries.PersonFilter(role=role, source=source, site=site, limit=limit, offset=offset)
-        return queries.list_persons(queries=container.register_queries(), criteria=criteria)
+        return queries.list_persons(
+            queries=container.register_queries(), gate=container.gate, reader=reader, criteria=criteria
+        )
 
     @api.post(
         "/events", response_model=ImportSummary, responses={422: {"description": "Refused: nothing applied"}}
     )
     async def events(
         request: Request,
+        actor: Calling,
         skip_invalid: Annotated[
             bool, Query(description="Apply the valid events; return the refused ones.")
         ] = False,
     ) -> dict[str, Any]:
-        """Apply events (a JSON array, or JSON Lines) atomically; see docs/events.md."""
+        """Apply events (a JSON array, or JSON Lines) atomically; see docs/events.md. Only a
+        system actor (`charte actors add NAME --system ID`) feeds the register."""
+        if actor.system is None:
+            raise AccessDenied(
+                Decision(
+                    False,
+                    Denial.ROLE_PURPOSE,
+                    f"role '{actor.role}' does not feed events: a system actor does",
+                )
+            )
         body = await _spool(request)
         rejected: list[dict[str, Any]] = []
         try:

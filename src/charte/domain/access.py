@@ -1,0 +1,209 @@
+"""The access gate: who may see which fields of whom, for which purpose — decided at read time.
+
+The policy's grants are compiled once into a table ``(role, purpose) -> {subject category ->
+fields}``; a decision is then a few dictionary lookups (microseconds, BENCHMARKS.md). A person is
+seen through their *standings* — each role they hold (client of a contract, trusted person of a
+site...) — and a standing contributes its category's granted fields only when:
+
+- the role may act under the purpose at all (else: ``ROLE_PURPOSE``);
+- the person is not restricted (GDPR Art. 18), unless the policy lists the purpose as an
+  exception with its Art. 18(2) ground (else: ``RESTRICTED``);
+- the grant covers that category (else it adds nothing: ``PURPOSE_DATA`` when nothing is left);
+- the category is not exclusive to other (role, purpose) pairs (``EXCLUSIVE``), and the read is
+  part of the context the exclusivity asks for, if any — e.g. an open alarm session (``CONTEXT``);
+- the standing is not archived — its contract or designation ended — or the role has archive
+  access (``ARCHIVED``).
+
+A read with no contributing standing is denied with the most telling reason. What a caller shows
+is what ``Decision.seen`` lists: hidden fields are left out, not blanked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from charte.domain.errors import UnknownPurpose, UnknownRole
+from charte.domain.policy import Policy
+
+
+class Denial(StrEnum):
+    ROLE_PURPOSE = "role_may_not_act_under_purpose"
+    PURPOSE_DATA = "purpose_not_allowed_for_this_data"
+    RESTRICTED = "person_restricted"
+    ARCHIVED = "data_archived"
+    EXCLUSIVE = "exclusive_to_other_roles"
+    CONTEXT = "outside_the_required_context"
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One role a person holds, as far as the gate needs it."""
+
+    category: str  # subject category id
+    context: str | None  # the contract or site ref it is about
+    archived: bool  # its contract or designation has ended
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A standing that contributes to the view, with the fields it lets through."""
+
+    standing: Standing
+    fields: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    reason: Denial | None
+    explanation: str  # names role, purpose and category only: never personal data
+    seen: tuple[Seen, ...] = ()
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset().union(*(s.fields for s in self.seen))
+
+
+@dataclass(frozen=True, slots=True)
+class ReadContext:
+    """What the read is part of: an open alarm session, a rights request... (rules may need it)."""
+
+    kind: str
+    ref: str
+
+
+class AccessGate:
+    """The policy's access rules, compiled once; ``decide`` is the one question every read asks."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.roles = frozenset(policy.roles)
+        self.purposes = frozenset(policy.purposes)
+        self.archive_roles = frozenset(r.id for r in policy.roles.values() if r.archive_access)
+        self.holds_managers = frozenset(policy.access.holds_managed_by)
+        self.restriction_exceptions = frozenset(e.purpose for e in policy.access.restriction_exceptions)
+        # category -> {(role, purpose): the context kind the read must be part of, or None}
+        self.exclusive: Mapping[str, Mapping[tuple[str, str], str | None]] = {
+            category: {(e.role, e.purpose): e.context for e in entries}
+            for category, entries in policy.access.exclusive.items()
+        }
+        table: dict[tuple[str, str], dict[str, set[str]]] = {}
+        for role in policy.roles.values():
+            for grant in role.grants:
+                categories = (
+                    grant.subjects if grant.subjects is not None else tuple(policy.subject_categories)
+                )
+                for purpose in grant.purposes:
+                    by_category = table.setdefault((role.id, purpose), {})
+                    for cat in categories:
+                        own = (
+                            policy.subject_categories[cat].fields if cat in policy.subject_categories else ()
+                        )
+                        wanted = own if grant.fields is None else [f for f in grant.fields if f in own]
+                        by_category.setdefault(cat, set()).update(wanted)
+        self.table: Mapping[tuple[str, str], Mapping[str, frozenset[str]]] = {
+            key: {cat: frozenset(fields) for cat, fields in cats.items() if fields}
+            for key, cats in table.items()
+        }
+
+    def require_role(self, role: str) -> None:
+        if role not in self.roles:
+            raise UnknownRole(role, self.roles)
+
+    def may_manage_holds(self, role: str) -> Decision:
+        """Placing, judging and lifting litigation holds: the policy's ``holds_managed_by``."""
+        self.require_role(role)
+        if role in self.holds_managers:
+            return Decision(True, None, f"role '{role}' manages litigation holds")
+        return Decision(
+            False,
+            Denial.ROLE_PURPOSE,
+            f"role '{role}' may not manage litigation holds (policy: access.holds_managed_by)",
+        )
+
+    def may_list_holds(self, role: str) -> Decision:
+        """Who sees the cases: their managers, and the roles with archive access."""
+        self.require_role(role)
+        if role in self.holds_managers or role in self.archive_roles:
+            return Decision(True, None, f"role '{role}' may list litigation holds")
+        return Decision(False, Denial.ROLE_PURPOSE, f"role '{role}' may not list litigation holds")
+
+    def check(self, role: str, purpose: str) -> Decision:
+        """May this role act under this purpose at all? Unknown names raise (an input error)."""
+        self.require_role(role)
+        if purpose not in self.purposes:
+            raise UnknownPurpose(purpose, self.purposes)
+        if (role, purpose) not in self.table:
+            return Decision(
+                False, Denial.ROLE_PURPOSE, f"role '{role}' may not act under purpose '{purpose}'"
+            )
+        return Decision(True, None, f"role '{role}' may act under purpose '{purpose}'")
+
+    def visible_categories(
+        self, role: str, purpose: str, context: ReadContext | None = None
+    ) -> frozenset[str]:
+        """The subject categories whose open (not archived) standings this role may see for this
+        purpose: what a list of persons may show."""
+        if not self.check(role, purpose).allowed:
+            return frozenset()
+        probe = [Standing(category, None, archived=False) for category in self.table[(role, purpose)]]
+        return frozenset(s.standing.category for s in self.decide(role, purpose, probe, context=context).seen)
+
+    def decide(
+        self,
+        role: str,
+        purpose: str,
+        standings: Iterable[Standing],
+        *,
+        restricted: bool = False,
+        context: ReadContext | None = None,
+    ) -> Decision:
+        """The fields of one person this role may see for this purpose, or why nothing."""
+        verdict = self.check(role, purpose)
+        if not verdict.allowed:
+            return verdict
+        if restricted and purpose not in self.restriction_exceptions:
+            return Decision(
+                False,
+                Denial.RESTRICTED,
+                f"the person's data are restricted (GDPR Art. 18): purpose '{purpose}' is not one "
+                "of the policy's exceptions",
+            )
+        granted = self.table[(role, purpose)]
+        seen: list[Seen] = []
+        refused: list[tuple[Denial, str]] = []
+        for standing in standings:
+            fields = granted.get(standing.category)
+            if not fields:
+                continue
+            owners = self.exclusive.get(standing.category)
+            if owners is not None:
+                if (role, purpose) not in owners:
+                    refused.append((Denial.EXCLUSIVE, standing.category))
+                    continue
+                needed = owners[(role, purpose)]
+                if needed is not None and (context is None or context.kind != needed):
+                    refused.append((Denial.CONTEXT, standing.category))
+                    continue
+            if standing.archived and role not in self.archive_roles:
+                refused.append((Denial.ARCHIVED, standing.category))
+                continue
+            seen.append(Seen(standing, fields))
+        if seen:
+            return Decision(True, None, f"role '{role}' may see these fields for '{purpose}'", tuple(seen))
+        if refused:
+            reason, category = refused[0]
+            if reason is Denial.ARCHIVED:
+                why = f"the '{category}' data are archived: only roles with archive access may read them"
+            elif reason is Denial.CONTEXT:
+                needed = self.exclusive[category][(role, purpose)]
+                why = f"the '{category}' data are readable for '{purpose}' only within an open {needed}"
+            else:
+                why = f"the '{category}' data are reserved to other roles and purposes"
+            return Decision(False, reason, why)
+        return Decision(
+            False,
+            Denial.PURPOSE_DATA,
+            f"purpose '{purpose}' does not allow role '{role}' to see this person's data",
+        )

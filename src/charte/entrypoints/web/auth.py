@@ -1,0 +1,75 @@
+"""Who calls the API: a bearer token names the actor and its role; a header names the purpose.
+
+    Authorization: Bearer charte_...      (``charte actors add NAME --role ROLE``)
+    X-Charte-Purpose: alarm_handling       (reads of personal data)
+
+No valid token: 401 (``Unauthenticated``). A role that may not act under the purpose, or a
+system actor asking for persons: 403 with the reason (``AccessDenied``). Both are mapped to HTTP
+in ``problems``, as every error.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from charte.bootstrap import Container
+from charte.domain.access import Decision, Denial
+from charte.services import actors as use_cases
+from charte.services.access import AccessDenied, Reader
+from charte.services.actors import Actor
+from charte.services.errors import ServiceError
+
+bearer = HTTPBearer(auto_error=False, description="An actor's token (charte actors add NAME --role ROLE).")
+
+
+class Unauthenticated(ServiceError):
+    def __init__(self) -> None:
+        super().__init__("a valid bearer token is required (Authorization: Bearer <token>)")
+
+
+class MissingPurpose(ServiceError):
+    def __init__(self) -> None:
+        super().__init__("a read of personal data names its purpose in the X-Charte-Purpose header")
+
+
+def _container(request: Request) -> Container:
+    found: Container = request.app.state.container  # set by create_app
+    return found
+
+
+def current_actor(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Actor:
+    """The actor the bearer token names, or 401."""
+    if credentials is None:
+        raise Unauthenticated
+    found = use_cases.authenticate(actors=_container(request).actors(), token=credentials.credentials)
+    if found is None:
+        raise Unauthenticated
+    return found
+
+
+def current_reader(
+    actor: Annotated[Actor, Depends(current_actor)],
+    purpose: Annotated[
+        str | None, Header(alias="X-Charte-Purpose", description="The purpose of the read.")
+    ] = None,
+) -> Reader:
+    """A person actor reading personal data under the purpose of the X-Charte-Purpose header."""
+    if actor.system is not None:
+        raise AccessDenied(
+            Decision(
+                False, Denial.ROLE_PURPOSE, f"system actor '{actor.name}' feeds events and reads no person"
+            )
+        )
+    if not purpose:
+        raise MissingPurpose
+    return Reader(actor=actor.name, role=actor.role, purpose=purpose)
+
+
+# What routes declare (module level: FastAPI resolves annotations against module globals).
+Calling = Annotated[Actor, Depends(current_actor)]
+Reading = Annotated[Reader, Depends(current_reader)]

@@ -1,0 +1,123 @@
+"""Reading personal data through the gate: who reads, for what, and what they are shown.
+
+Every read of a person — CLI, API, console, letters — comes through here with a ``Reader``
+(actor, role, purpose, context). The gate (``charte.domain.access``) decides from the person's
+standings; ``shape_person`` then keeps only what the decision lets through. Hidden fields are
+absent, not blanked: a reader cannot even tell a hidden field exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from charte.domain.access import AccessGate, Decision, Denial, ReadContext, Seen, Standing
+from charte.services.errors import Refused
+
+# A contract's columns, as the policy's field names (the register keeps them on the contract).
+CONTRACT_FIELDS = {
+    "offer": "offer",
+    "signed_on": "contract_start",
+    "ended_on": "contract_end",
+    "partner": "partner",
+    "prescriber": "prescriber",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Who reads, in which role, for which purpose, as part of what."""
+
+    actor: str
+    role: str
+    purpose: str
+    context: ReadContext | None = None
+
+
+class AccessDenied(Refused):
+    """The gate refused the read; ``reason`` is the denial code, the message says why."""
+
+    def __init__(self, decision: Decision) -> None:
+        self.reason: Denial | None = decision.reason
+        super().__init__(f"access denied ({decision.reason}): {decision.explanation}")
+
+
+def standings(person: dict[str, Any], today: date) -> list[Standing]:
+    """The roles a person holds, as the gate sees them: a role that ended, or whose contract
+    ended, before today is archived (a contract is live through its last day)."""
+    contract_end = {c["ref"]: c["ended_on"] for c in person["contracts"]}
+    found = []
+    for r in person["roles"]:
+        ends = [d for d in (r["ended_on"], contract_end.get(r["contract"])) if d is not None]
+        archived = any(date.fromisoformat(d) < today for d in ends)
+        found.append(Standing(r["role"], r["contract"] or r["site"], archived))
+    return found
+
+
+def decide(gate: AccessGate, reader: Reader, person: dict[str, Any], today: date) -> Decision:
+    restricted = person.get("restricted") is not None
+    return gate.decide(
+        reader.role, reader.purpose, standings(person, today), restricted=restricted, context=reader.context
+    )
+
+
+def shape_person(person: dict[str, Any], decision: Decision, today: date) -> dict[str, Any]:
+    """The person as ``decision`` lets the reader see them: only seen roles, fields, contracts,
+    sites and contact log; a person field shows only if a seen role both grants it and is one of
+    the roles it was collected for (an archived client's email does not leak through a prospect
+    role it was never given for)."""
+    seen: list[Seen] = list(decision.seen)
+    sources: dict[str, list[str]] = person["field_sources"]
+
+    def through(field: str, category_filter: Any = None) -> bool:
+        return any(field in s.fields and (category_filter is None or category_filter(s)) for s in seen)
+
+    fields = {
+        f: v
+        for f, v in person["fields"].items()
+        if through(f, lambda s, f=f: s.standing.category in sources.get(f, []))
+    }
+    keys = {(s.standing.category, s.standing.context) for s in seen}
+    roles = [r for r in person["roles"] if (r["role"], r["contract"] or r["site"]) in keys]
+    by_contract: dict[str, set[str]] = {}
+    by_site: dict[str, set[str]] = {}
+    for s in seen:
+        for r in roles:
+            if (r["role"], r["contract"] or r["site"]) == (s.standing.category, s.standing.context):
+                if r["contract"]:
+                    by_contract.setdefault(r["contract"], set()).update(s.fields)
+                if r["site"]:
+                    by_site.setdefault(r["site"], set()).update(s.fields)
+    contracts = []
+    for c in person["contracts"]:
+        allowed = by_contract.get(c["ref"])
+        if allowed is None:
+            continue
+        by_site.setdefault(c["site"], set()).update(allowed)
+        shown: dict[str, Any] = {"ref": c["ref"]} if "contract_ref" in allowed else {}
+        shown |= {k: c[k] for k, f in CONTRACT_FIELDS.items() if f in allowed}
+        if shown and "site_address" in allowed:  # which site, for a reader who sees the contract
+            shown["site"] = c["site"]
+        if "contract_status" in allowed:
+            ended = c["ended_on"] is not None and date.fromisoformat(c["ended_on"]) < today
+            shown["status"] = "ended" if ended else "active"
+        if shown:
+            contracts.append(shown)
+    sites = []
+    for site in person["sites"]:
+        allowed = by_site.get(site["ref"], set())
+        kept = {f: v for f, v in site["fields"].items() if f in allowed}
+        if kept:
+            sites.append({"ref": site["ref"], "fields": kept})
+    shaped: dict[str, Any] = {
+        "ref": person["ref"],
+        "fields": fields,
+        "field_sources": {f: sources[f] for f in fields if f in sources},
+        "roles": roles,
+        "contracts": contracts,
+        "sites": sites,
+        "contact_log": person["contact_log"] if "contact_log" in decision.fields else [],
+        "restricted": person.get("restricted"),
+    }
+    return shaped

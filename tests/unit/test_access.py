@@ -1,0 +1,156 @@
+"""The access gate decides from the shipped policy, field by field (issue 5 §1, GDPR Art. 5(1)(b)-(c))."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from charte.domain.access import AccessGate, Denial, ReadContext, Standing
+from charte.domain.errors import UnknownPurpose, UnknownRole
+from charte.domain.policy import Access, ExclusiveUse, Grant, Role
+from charte.domain.vocabulary import RoleKind
+
+CLIENT = Standing("client", "C1", archived=False)
+ENDED_CLIENT = Standing("client", "C0", archived=True)
+TRUSTED = Standing("trusted_person", "S1", archived=False)
+PROSPECT = Standing("prospect", None, archived=False)
+RECORDING_FIELDS = {"call_audio", "call_number", "call_time", "call_transcript"}
+
+
+@pytest.fixture(scope="module")
+def gate(shipped):
+    return AccessGate(shipped)
+
+
+def test_trusted_persons_are_read_by_the_station_for_alarms_and_by_the_dpo_for_rights_only(gate, shipped):
+    """Seed: trusted persons' data serve the monitoring station; the DPO answers their requests."""
+    operator = gate.decide("station_operator", "alarm_handling", [TRUSTED])
+    assert operator.allowed
+    assert operator.fields == {"civility", "first_name", "last_name", "phone", "trusted_person_rank"}
+    assert gate.decide("dpo", "rights_handling", [TRUSTED]).fields == set(
+        shipped.subject_categories["trusted_person"].fields
+    )
+    for role in shipped.roles.values():
+        for purpose in role.purposes:
+            if (role.id, purpose) in {("station_operator", "alarm_handling"), ("dpo", "rights_handling")}:
+                continue
+            decision = gate.decide(role.id, purpose, [TRUSTED])
+            assert not decision.allowed, (role.id, purpose)
+
+
+def test_an_ended_contract_s_client_data_are_archived_for_legal_dpo_and_auditor_only(gate, shipped):
+    """CNIL intermediate archive: after the contract ends, restricted access (policy: archive_access)."""
+    refused = gate.decide("customer_service", "contract_management", [ENDED_CLIENT])
+    assert (refused.allowed, refused.reason) == (False, Denial.ARCHIVED)
+    assert "archived" in refused.explanation
+    for role, purpose in [
+        ("legal", "dispute_evidence"),
+        ("dpo", "rights_handling"),
+        ("auditor", "internal_audit"),
+    ]:
+        assert gate.decide(role, purpose, [ENDED_CLIENT]).allowed, role
+    readers = {r.id for r in shipped.roles.values() if r.archive_access}
+    assert readers == {"legal", "dpo", "auditor"}
+    # The same person's active contract is still served as usual.
+    both = gate.decide("customer_service", "contract_management", [ENDED_CLIENT, CLIENT])
+    assert [s.standing for s in both.seen] == [CLIENT]
+
+
+def test_providers_see_their_task_s_fields_and_never_trusted_persons_or_recordings(gate):
+    """Seed recipients: installers, intervention and guarding providers get the data their task needs."""
+    installer = gate.decide("installer", "installation", [CLIENT, TRUSTED])
+    assert installer.fields == {"civility", "first_name", "last_name", "phone", "site_address", "equipment"}
+    for role, purpose in [("intervention_provider", "intervention"), ("guarding_provider", "guarding")]:
+        provider = gate.decide(role, purpose, [CLIENT, TRUSTED])
+        assert provider.fields == {
+            "civility", "first_name", "last_name", "phone", "site_address", "access_instructions",
+        }  # fmt: skip
+        assert [s.standing for s in provider.seen] == [CLIENT]
+        assert gate.decide(role, purpose, [TRUSTED]).reason is Denial.PURPOSE_DATA
+        assert not provider.fields & RECORDING_FIELDS
+
+
+def test_the_prescriber_sees_subscription_data_only(gate):
+    """Seed: the prescriber receives subscription data: contract ref, offer, start date, status."""
+    prescriber = gate.decide("prescriber", "subscription_reporting", [CLIENT, PROSPECT, TRUSTED])
+    assert prescriber.fields == {"contract_ref", "offer", "contract_start", "contract_status"}
+
+
+def test_sales_never_see_trusted_persons_or_recordings(gate, shipped):
+    for purpose in shipped.roles["sales"].purposes:
+        decision = gate.decide("sales", purpose, [TRUSTED, PROSPECT, CLIENT])
+        assert all(s.standing.category != "trusted_person" for s in decision.seen)
+        assert not decision.fields & RECORDING_FIELDS
+
+
+def test_a_role_acting_outside_its_purposes_is_refused_with_the_reason(gate):
+    refused = gate.decide("sales", "alarm_handling", [CLIENT])
+    assert (refused.allowed, refused.reason) == (False, Denial.ROLE_PURPOSE)
+    assert refused.explanation == "role 'sales' may not act under purpose 'alarm_handling'"
+    assert refused.seen == ()
+
+
+def test_unknown_roles_and_purposes_are_input_errors_naming_them(gate):
+    with pytest.raises(UnknownRole, match=r"unknown role 'boss' \(the policy declares: auditor, "):
+        gate.decide("boss", "alarm_handling", [CLIENT])
+    with pytest.raises(UnknownPurpose, match="unknown purpose 'curiosity'"):
+        gate.decide("dpo", "curiosity", [CLIENT])
+
+
+def test_a_restricted_person_is_only_stored_save_for_the_policy_s_exceptions(gate):
+    """GDPR Art. 18(2): storage, plus legal claims and the protection of others (alarm handling)."""
+    refused = gate.decide("customer_service", "contract_management", [CLIENT], restricted=True)
+    assert (refused.allowed, refused.reason) == (False, Denial.RESTRICTED)
+    assert "Art. 18" in refused.explanation
+    assert gate.decide("station_operator", "alarm_handling", [CLIENT, TRUSTED], restricted=True).allowed
+    assert gate.decide("legal", "dispute_evidence", [CLIENT], restricted=True).allowed
+    assert gate.decide("dpo", "rights_handling", [CLIENT], restricted=True).allowed
+    assert not gate.decide("sales", "prospecting", [PROSPECT], restricted=True).allowed
+    assert not gate.decide("prescriber", "subscription_reporting", [CLIENT], restricted=True).allowed
+
+
+def test_exclusivity_overrides_a_grant_that_would_let_another_role_read_trusted_persons(shipped):
+    """A careless grant (`subjects` omitted: every category) cannot open trusted persons to others."""
+    broad = Role(
+        "helpdesk",
+        RoleKind.STAFF,
+        shipped.roles["sales"].label,
+        (Grant(("contract_management",), None, None),),
+    )
+    policy = dataclasses.replace(shipped, roles={**shipped.roles, "helpdesk": broad})
+    decision = AccessGate(policy).decide("helpdesk", "contract_management", [TRUSTED])
+    assert (decision.allowed, decision.reason) == (False, Denial.EXCLUSIVE)
+    assert AccessGate(policy).decide("helpdesk", "contract_management", [CLIENT]).allowed
+
+
+def test_an_exclusivity_may_require_the_read_to_be_part_of_a_context(shipped):
+    """The console issue narrows trusted persons to an open alarm session: the gate reads the context."""
+    access = dataclasses.replace(
+        shipped.access,
+        exclusive={"trusted_person": (ExclusiveUse("station_operator", "alarm_handling", "alarm_session"),)},
+    )
+    gate = AccessGate(dataclasses.replace(shipped, access=access))
+    outside = gate.decide("station_operator", "alarm_handling", [TRUSTED])
+    assert (outside.allowed, outside.reason) == (False, Denial.CONTEXT)
+    assert outside.explanation.endswith("only within an open alarm_session")
+    inside = gate.decide(
+        "station_operator", "alarm_handling", [TRUSTED], context=ReadContext("alarm_session", "A1")
+    )
+    assert inside.allowed
+    assert not gate.decide(
+        "station_operator", "alarm_handling", [TRUSTED], context=ReadContext("rights_request", "R1")
+    ).allowed
+
+
+def test_a_policy_without_an_access_section_denies_by_default(shipped):
+    """Safe defaults: no restriction exception, nobody manages holds."""
+    gate = AccessGate(dataclasses.replace(shipped, access=Access()))
+    assert not gate.decide("station_operator", "alarm_handling", [CLIENT], restricted=True).allowed
+    assert not gate.may_manage_holds("legal").allowed
+
+
+def test_the_list_of_visible_categories_follows_the_same_rules(gate):
+    assert gate.visible_categories("station_operator", "alarm_handling") == {"client", "trusted_person"}
+    assert gate.visible_categories("sales", "prospecting") == {"prospect"}
+    assert gate.visible_categories("sales", "alarm_handling") == frozenset()
