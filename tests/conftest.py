@@ -111,6 +111,7 @@ def token(app: Container, name: str, *, role: str | None = None, system: str | N
         name=name,
         role=role,
         system=system,
+        by="test",
     )
 
 

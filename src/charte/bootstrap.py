@@ -10,9 +10,11 @@ from functools import cached_property
 
 from sqlalchemy import Engine
 
+from charte.adapters.audit_checkpoints import CheckpointFolder
 from charte.adapters.clock import SystemClock
 from charte.adapters.db import migrate
 from charte.adapters.db.actors_store import SqlActors
+from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.engine import make_engine
 from charte.adapters.db.holds_store import SqlHolds
 from charte.adapters.db.outbox_store import SqlOutbox
@@ -27,6 +29,7 @@ from charte.adapters.ref_hmac import RefHasher
 from charte.config import Settings
 from charte.domain.access import AccessGate
 from charte.domain.policy import Policy
+from charte.services.audit import Auditor
 from charte.services.errors import NotReady
 from charte.services.ports import Clock, PolicyLoader
 
@@ -81,7 +84,7 @@ class Container:
         return SqlRegisterQueries(self.migrated_engine(), self.cipher, self.policy.encrypted_fields)
 
     def actors(self) -> SqlActors:
-        return SqlActors(self.migrated_engine())
+        return SqlActors(self.migrated_engine(), audit=self.audit_store())
 
     def outbox(self) -> SqlOutbox:
         return SqlOutbox(self.migrated_engine())
@@ -94,10 +97,27 @@ class Container:
         return RefHasher(load_or_create_key(self.settings.ref_key_path, self.settings.ref_key))
 
     def sweeper(self) -> SqlSweep:
-        return SqlSweep(self.migrated_engine(), self.policy, self.ref_hasher, self.clock)
+        return SqlSweep(
+            self.migrated_engine(), self.policy, self.ref_hasher, self.clock, audit=self.audit_store()
+        )
+
+    def audit_store(self) -> SqlAuditStore:
+        return SqlAuditStore(self.migrated_engine())
+
+    @cached_property
+    def auditor(self) -> Auditor:
+        """One per process: it keeps the time of the last checkpoint."""
+        seed = load_or_create_key(self.settings.audit_key_path)
+        return Auditor(
+            self.audit_store(),
+            CheckpointFolder(self.settings.checkpoint_dir, seed),
+            self.clock,
+            self.ref_hasher,
+            every=self.settings.audit_checkpoint_every,
+        )
 
     def holds(self) -> SqlHolds:
-        return SqlHolds(self.migrated_engine(), self.policy, self.clock)
+        return SqlHolds(self.migrated_engine(), self.policy, self.clock, audit=self.audit_store())
 
     def feed_reader(self) -> FeedReader:
         return FeedReader(self.policy)

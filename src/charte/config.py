@@ -23,6 +23,8 @@ class Settings:
     database_url: str
     field_key: str | None  # base64; when unset, a key file under home/keys is used (created once)
     ref_key: str | None = None  # base64 HMAC key for refs of erased persons; same fallback
+    audit_checkpoints: Path | None = None  # where signed checkpoints go (default home/audit-checkpoints)
+    audit_checkpoint_every: int = 1000  # entries between two checkpoints (and at most a minute)
 
     @property
     def field_key_path(self) -> Path:
@@ -31,6 +33,14 @@ class Settings:
     @property
     def ref_key_path(self) -> Path:
         return self.home / "keys" / "refs.key"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.home / "keys" / "audit-signing.key"
+
+    @property
+    def checkpoint_dir(self) -> Path:
+        return self.audit_checkpoints or self.home / "audit-checkpoints"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -44,4 +54,7 @@ class Settings:
             database_url=env.get("CHARTE_DATABASE_URL") or f"sqlite:///{home / 'charte.db'}",
             field_key=env.get("CHARTE_FIELD_KEY") or None,
             ref_key=env.get("CHARTE_REF_KEY") or None,
+            audit_checkpoints=Path(env["CHARTE_AUDIT_CHECKPOINTS"])
+            if env.get("CHARTE_AUDIT_CHECKPOINTS")
+            else None,
         )

@@ -27,7 +27,9 @@ EVENTS = [
 
 def view(app, ref: str, role: str, purpose: str) -> dict:
     reader = Reader(actor="test", role=role, purpose=purpose)
-    return show_person(queries=app.register_queries(), gate=app.gate, reader=reader, clock=app.clock, ref=ref)
+    return show_person(
+        queries=app.register_queries(), gate=app.gate, auditor=app.auditor, reader=reader, ref=ref
+    )
 
 
 @pytest.fixture
@@ -104,12 +106,20 @@ def test_a_restricted_person_is_read_only_under_the_policy_s_exceptions(loaded):
     assert shown["restricted"] == {"since": "2026-11-26", "ground": "accuracy"}
     reader = Reader("test", "customer_service", "contract_management")
     listed = list_persons(
-        queries=loaded.register_queries(), gate=loaded.gate, reader=reader, criteria=PersonFilter()
+        queries=loaded.register_queries(),
+        gate=loaded.gate,
+        auditor=loaded.auditor,
+        reader=reader,
+        criteria=PersonFilter(),
     )
     assert listed["persons"] == []
     operator = Reader("test", "station_operator", "alarm_handling")
     listed = list_persons(
-        queries=loaded.register_queries(), gate=loaded.gate, reader=operator, criteria=PersonFilter()
+        queries=loaded.register_queries(),
+        gate=loaded.gate,
+        auditor=loaded.auditor,
+        reader=operator,
+        criteria=PersonFilter(),
     )
     assert [p["ref"] for p in listed["persons"]] == ["P1", "T1"]
 
@@ -129,12 +139,20 @@ def test_events_for_a_restricted_person_are_stored_and_never_fail_a_file(loaded)
 def test_lists_show_only_the_roles_the_reader_may_see(loaded):
     sales = Reader("test", "sales", "prospecting")
     page = list_persons(
-        queries=loaded.register_queries(), gate=loaded.gate, reader=sales, criteria=PersonFilter()
+        queries=loaded.register_queries(),
+        gate=loaded.gate,
+        auditor=loaded.auditor,
+        reader=sales,
+        criteria=PersonFilter(),
     )
     assert page["persons"] == []  # P1's prospect role ended when they signed; T1 is a trusted person
     operator = Reader("test", "station_operator", "alarm_handling")
     page = list_persons(
-        queries=loaded.register_queries(), gate=loaded.gate, reader=operator, criteria=PersonFilter()
+        queries=loaded.register_queries(),
+        gate=loaded.gate,
+        auditor=loaded.auditor,
+        reader=operator,
+        criteria=PersonFilter(),
     )
     assert page["persons"] == [
         {"ref": "P1", "open_roles": ["client"]},

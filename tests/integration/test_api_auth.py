@@ -92,7 +92,7 @@ def test_a_revoked_token_stops_working_at_once(http, app):
     secret = token(app, "op-2", role="station_operator")
     headers = bearer(secret, "alarm_handling")
     assert http.get("/api/v1/persons/T1", headers=headers).status_code == 200
-    actors.revoke(actors=app.actors(), clock=app.clock, name="op-2")
+    actors.revoke(actors=app.actors(), clock=app.clock, name="op-2", by="test")
     assert http.get("/api/v1/persons/T1", headers=headers).status_code == 401
 
 
@@ -110,4 +110,4 @@ def test_tokens_are_stored_only_as_digests_and_names_are_unique(app):
     with pytest.raises(NotFound, match="system not found: billing"):
         token(app, "x", system="billing")
     with pytest.raises(NotFound):
-        actors.revoke(actors=app.actors(), clock=app.clock, name="nobody")
+        actors.revoke(actors=app.actors(), clock=app.clock, name="nobody", by="test")

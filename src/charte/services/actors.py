@@ -35,11 +35,11 @@ class Actor:
 
 
 class Actors(Protocol):
-    def add(self, name: str, role: str, token_sha256: str, at: datetime) -> bool: ...  # False: name taken
+    def add(self, name: str, role: str, token_sha256: str, at: datetime, by: str) -> bool: ...  # False: taken
 
     def by_token(self, token_sha256: str) -> Actor | None: ...
 
-    def revoke(self, name: str, at: datetime) -> bool: ...  # False: no such active actor
+    def revoke(self, name: str, at: datetime, by: str) -> bool: ...  # False: no such active actor
 
     def all(self) -> list[dict[str, object]]: ...
 
@@ -57,6 +57,7 @@ def add_actor(
     name: str,
     role: str | None,
     system: str | None,
+    by: str,
 ) -> str:
     """Create the actor and return its token (shown once; only its digest is kept)."""
     if not _NAME.match(name):
@@ -73,7 +74,7 @@ def add_actor(
     else:
         raise UnknownSystem(str(system), sorted(systems))
     token = "charte_" + secrets.token_urlsafe(32)
-    if not actors.add(name, acting, digest(token), clock.now()):
+    if not actors.add(name, acting, digest(token), clock.now(), by):
         raise Conflict(f"an actor named '{name}' already exists: revoke it first or choose another name")
     return token
 
@@ -84,6 +85,6 @@ def authenticate(*, actors: Actors, token: str) -> Actor | None:
     return actors.by_token(digest(token))
 
 
-def revoke(*, actors: Actors, clock: Clock, name: str) -> None:
-    if not actors.revoke(name, clock.now()):
+def revoke(*, actors: Actors, clock: Clock, name: str, by: str) -> None:
+    if not actors.revoke(name, clock.now(), by):
         raise NotFound("actor", name)

@@ -26,6 +26,7 @@ class Holds(Protocol):
         judgment: Judgment | None = None,
         appealed: bool = False,
         closed: str | None = None,
+        role: str | None = None,
     ) -> None: ...
 
     def cases(self) -> list[dict[str, Any]]: ...
@@ -59,7 +60,7 @@ def place(
     if not subjects:
         raise Refused("name what the hold keeps: --person, --contract or --call")
     detail = {"reason": _reason(reason), "subjects": [f"{k}:{r}" for k, r in subjects]}
-    holds.change(case, "placed", detail, actor, kind=kind, subjects=subjects)
+    holds.change(case, "placed", detail, actor, kind=kind, subjects=subjects, role=role)
 
 
 def record_judgment(
@@ -71,18 +72,18 @@ def record_judgment(
         "pronounced_on": judgment.pronounced_on.isoformat(),
         "recourse": judgment.recourse.value if judgment.recourse else None,
     }
-    holds.change(case, "judgment", detail, actor, judgment=judgment)
+    holds.change(case, "judgment", detail, actor, judgment=judgment, role=role)
 
 
 def record_appeal(*, holds: Holds, gate: AccessGate, role: str, case: str, reason: str, actor: str) -> None:
     _may_manage(gate, role)
-    holds.change(case, "appealed", {"reason": _reason(reason)}, actor, appealed=True)
+    holds.change(case, "appealed", {"reason": _reason(reason)}, actor, appealed=True, role=role)
 
 
 def lift(*, holds: Holds, gate: AccessGate, role: str, case: str, reason: str, actor: str) -> None:
     """Close the case by hand (settlement, withdrawal): its units go back to their own dates."""
     _may_manage(gate, role)
-    holds.change(case, "lifted", {"reason": _reason(reason)}, actor, closed="lifted")
+    holds.change(case, "lifted", {"reason": _reason(reason)}, actor, closed="lifted", role=role)
 
 
 def list_cases(*, holds: Holds, gate: AccessGate, role: str) -> list[dict[str, Any]]:

@@ -1,18 +1,21 @@
 """Reading the register: the one path every read of personal data takes, through the gate.
 
 Every reader (CLI, API, console, letters) comes through these functions with a ``Reader``; the
-access gate decides, and only what it lets through leaves (``charte.services.access``).
+access gate decides, the audit records it, and only what the gate lets through leaves
+(``charte.services.access``, ``charte.services.audit``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
+from charte.domain.audit import Action, Entry
 from charte.services.access import AccessDenied, Reader, decide, shape_person
+from charte.services.audit import Auditor
 from charte.services.errors import NotFound
-from charte.services.ports import Clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,32 +38,59 @@ class RegisterQueries(Protocol):
     def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]: ...
 
 
+def _entry(
+    auditor: Auditor, reader: Reader, action: Action, ref: str, decision: str, fields: Any = ()
+) -> Entry:
+    return Entry(
+        at=auditor.clock.now(),
+        actor=reader.actor,
+        action=action,
+        role=reader.role,
+        purpose=reader.purpose,
+        context=f"{reader.context.kind}:{reader.context.ref}" if reader.context else None,
+        subject=auditor.subject("person", ref),
+        fields=tuple(sorted(fields)),
+        decision=decision,
+    )
+
+
 def show_person(
-    *, queries: RegisterQueries, gate: AccessGate, reader: Reader, clock: Clock, ref: str
+    *, queries: RegisterQueries, gate: AccessGate, auditor: Auditor, reader: Reader, ref: str
 ) -> dict[str, Any]:
     """A person as the reader may see them; refused with the gate's reason otherwise.
 
-    An unknown ref and a refused read are told apart only after the role-purpose check, so a
-    role that may not act under the purpose cannot probe which refs exist."""
+    Every attempt is audited before anything is returned — allowed (with the field names), denied
+    (with the reason) or not found — and a read whose entry cannot be written fails. An unknown
+    ref and a refused read are told apart only after the role-purpose check, so a role that may
+    not act under the purpose cannot probe which refs exist."""
     verdict = gate.check(reader.role, reader.purpose)
     if not verdict.allowed:
+        auditor.record([_entry(auditor, reader, Action.READ, ref, f"denied:{verdict.reason}")])
         raise AccessDenied(verdict)
     found = queries.person(ref)
     if found is None:
+        auditor.record([_entry(auditor, reader, Action.READ, ref, "not_found")])
         raise NotFound("person", ref)
-    today = clock.today()
+    today = auditor.clock.today()
     decision = decide(gate, reader, found, today)
     if not decision.allowed:
+        auditor.record([_entry(auditor, reader, Action.READ, ref, f"denied:{decision.reason}")])
         raise AccessDenied(decision)
-    return shape_person(found, decision, today)
+    shaped = shape_person(found, decision, today)
+    auditor.record([_entry(auditor, reader, Action.READ, ref, "allowed", decision.fields)])
+    return shaped
 
 
 def list_persons(
-    *, queries: RegisterQueries, gate: AccessGate, reader: Reader, criteria: PersonFilter
+    *, queries: RegisterQueries, gate: AccessGate, auditor: Auditor, reader: Reader, criteria: PersonFilter
 ) -> dict[str, Any]:
-    """Persons with an open role the reader may see for the purpose, showing only those roles."""
+    """Persons with an open role the reader may see for the purpose, showing only those roles.
+
+    Each person listed is an audited disclosure of their ref and role kinds (one entry each)."""
     verdict = gate.check(reader.role, reader.purpose)
     if not verdict.allowed:
+        denied = _entry(auditor, reader, Action.LIST, "", f"denied:{verdict.reason}")
+        auditor.record([dataclasses.replace(denied, subject=None)])
         raise AccessDenied(verdict)
     visible = gate.visible_categories(reader.role, reader.purpose, reader.context)
     scoped = replace(
@@ -70,4 +100,5 @@ def list_persons(
         include_archived=reader.role in gate.archive_roles,
     )
     total, page = queries.persons(scoped)
+    auditor.record([_entry(auditor, reader, Action.LIST, p["ref"], "allowed", ["open_roles"]) for p in page])
     return {"total": total, "limit": criteria.limit, "offset": criteria.offset, "persons": page}

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from charte.domain.dates import add_months
+from charte.services.audit import Auditor
 from charte.services.errors import Refused
 
 
@@ -69,14 +70,25 @@ class Sweeper(Protocol):
 
 
 def sweep(
-    *, sweeper: Sweeper, as_of: date, today: date, dry_run: bool = False, batch_size: int = 500
+    *,
+    sweeper: Sweeper,
+    as_of: date,
+    today: date,
+    dry_run: bool = False,
+    batch_size: int = 500,
+    auditor: Auditor | None = None,
 ) -> SweepReport:
-    """Erase every unit due on ``as_of``; a date after today only as a dry run (nothing early)."""
+    """Erase every unit due on ``as_of``; a date after today only as a dry run (nothing early).
+
+    Each erasure is chained in the audit by the sweeper, batch by batch; ``auditor`` then signs a
+    checkpoint of the chains' heads."""
     if as_of > today and not dry_run:
         raise Refused(
             f"--as-of {as_of} is after today ({today}): data would go early; use --dry-run to preview"
         )
     totals = sweeper.run(as_of, dry_run=dry_run, batch_size=batch_size)
+    if auditor is not None and not dry_run:
+        auditor.checkpoint()
     return SweepReport(
         as_of,
         dry_run,

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.audit_store import SqlAuditStore
+from charte.domain.audit import Action, Entry
 from charte.services.actors import Actor
 
 
 class SqlActors:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, *, audit: SqlAuditStore | None = None) -> None:
+        self.engine, self.audit = engine, audit
 
-    def add(self, name: str, role: str, token_sha256: str, at: datetime) -> bool:
+    def _audit(
+        self, conn: Connection, at: datetime, by: str, change: str, name: str, role: str | None
+    ) -> None:
+        if self.audit is not None:
+            detail = {"change": change, "name": name, "acts_as": role}
+            self.audit.append([Entry(at=at, actor=by, action=Action.ACTOR, detail=detail)], conn)
+
+    def add(self, name: str, role: str, token_sha256: str, at: datetime, by: str) -> bool:
         try:
             with self.engine.begin() as c:
                 c.execute(
@@ -23,6 +32,7 @@ class SqlActors:
                         name=name, role=role, token_sha256=token_sha256, created_at=at.astimezone(UTC)
                     )
                 )
+                self._audit(c, at, by, "added", name, role)
         except IntegrityError:
             return False
         return True
@@ -35,7 +45,7 @@ class SqlActors:
             ).first()
         return Actor(row.name, row.role) if row else None
 
-    def revoke(self, name: str, at: datetime) -> bool:
+    def revoke(self, name: str, at: datetime, by: str) -> bool:
         a = t.actors.c
         with self.engine.begin() as c:
             done = c.execute(
@@ -43,6 +53,8 @@ class SqlActors:
                 .where(a.name == name, a.revoked_at.is_(None))
                 .values(revoked_at=at.astimezone(UTC))
             )
+            if done.rowcount == 1:
+                self._audit(c, at, by, "revoked", name, None)
         return done.rowcount == 1
 
     def all(self) -> list[dict[str, object]]:

@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.hold_releases import load_cases, persons_held_by
 from charte.adapters.db.retention_units import refresh_units
+from charte.domain.audit import Action, Entry
 from charte.domain.litigation import Judgment, release
 from charte.domain.policy import Policy
 from charte.domain.vocabulary import CourtKind
@@ -30,8 +32,10 @@ SUBJECT_KINDS = ("person", "contract", "call")
 class SqlHolds:
     """Implements the holds port (services.holds) on a SQLAlchemy engine."""
 
-    def __init__(self, engine: Engine, policy: Policy, clock: Clock) -> None:
-        self.engine, self.policy, self.clock = engine, policy, clock
+    def __init__(
+        self, engine: Engine, policy: Policy, clock: Clock, *, audit: SqlAuditStore | None = None
+    ) -> None:
+        self.engine, self.policy, self.clock, self.audit = engine, policy, clock, audit
 
     def change(
         self,
@@ -45,8 +49,10 @@ class SqlHolds:
         judgment: Judgment | None = None,
         appealed: bool = False,
         closed: str | None = None,
+        role: str | None = None,
     ) -> None:
-        """One change to a case, logged, with the units it holds refreshed, in one transaction."""
+        """One change to a case, logged and audited, with the units it holds refreshed, in one
+        transaction."""
         today = self.clock.today()
         c = t.cases.c
         with self.engine.begin() as conn:
@@ -93,6 +99,10 @@ class SqlHolds:
                 )
             )
             refresh_units(conn, self.policy, persons_held_by(conn, [case_id]), today)
+            if self.audit is not None:  # the case ref and counts, never the reason's free text
+                counts = {"case": case_ref, "change": action, "subjects": len(subjects)}
+                entry = Entry(at=self.clock.now(), actor=actor, action=Action.HOLD, role=role, detail=counts)
+                self.audit.append([entry], conn)
 
     def cases(self) -> list[dict[str, Any]]:
         today = self.clock.today()

@@ -5,8 +5,8 @@ For the persons of a batch whose units are due, in order:
 2. attributions no remaining role justifies go, then the fields nobody justifies any more;
 3. a person left without any role goes whole, remembered by a tombstone (HMAC of the ref);
 4. contracts and sites nothing refers to any more go;
-5. each erased unit leaves a proof (no personal data) and `erasure.required` orders for the
-   systems that hold what went, in the same transaction.
+5. each erased unit leaves a proof (no personal data), an audit entry chained in the same
+   transaction, and `erasure.required` orders for the systems that hold what went.
 Erasure deletes rows: a soft-delete flag is not erasure. A batch killed at any point leaves every
 person whole or gone; a rerun finds what is still due. On PostgreSQL a batch locks its persons
 with SKIP LOCKED, so two sweeps may run at once without erasing twice or deadlocking.
@@ -38,9 +38,11 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.outbox_store import add_orders
 from charte.adapters.ref_hmac import RefHasher
+from charte.domain.audit import Action, Entry
 from charte.domain.orders import OrderKind, plan_orders
 from charte.domain.policy import Policy
 from charte.domain.retention import UnitKind, UnitStatus
@@ -65,8 +67,17 @@ class SweepTotals:
 
 
 class SqlSweep:
-    def __init__(self, engine: Engine, policy: Policy, hasher: RefHasher, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        policy: Policy,
+        hasher: RefHasher,
+        clock: Clock,
+        *,
+        audit: SqlAuditStore | None = None,
+    ) -> None:
         self.engine, self.policy, self.hasher, self.clock = engine, policy, hasher, clock
+        self.audit = audit  # each erasure becomes an audit entry, in the batch's transaction
         self._arrays = engine.dialect.name == "postgresql"
 
     def _among(self, column: Any, values: Any) -> ColumnElement[bool]:
@@ -291,7 +302,7 @@ class SqlSweep:
         now: datetime,
         totals: SweepTotals,
     ) -> None:
-        proofs, orders = [], []
+        proofs, orders, entries = [], [], []
         for d in due:
             pid, kind, context = d.person_id, d.kind, d.context
             fields = erased.get(pid, [])
@@ -307,6 +318,19 @@ class SqlSweep:
                     json.dumps(fields),
                 )
             )
+            if self.audit is not None:
+                entries.append(
+                    Entry(
+                        at=now,
+                        actor="charte-sweep",
+                        action=Action.ERASE,
+                        purpose=None,
+                        subject=proofs[-1][0],
+                        fields=tuple(fields),
+                        detail={"unit": kind, "rule": d.rule, "purge_due": d.purge_due.isoformat(),
+                                "context": proofs[-1][2], "person_erased": pid in gone},
+                    )
+                )  # fmt: skip
             totals.units[d.rule] += 1
             concerning = None if pid in gone else list(self.policy.subject_categories[kind].fields)
             orders += plan_orders(
@@ -334,4 +358,6 @@ class SqlSweep:
             proofs,
         )
         add_orders(conn, orders)
+        if self.audit is not None:
+            self.audit.append(entries, conn)
         totals.orders += len(orders)

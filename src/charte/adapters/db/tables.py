@@ -255,3 +255,44 @@ actors = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
 )
+
+# The audit chain (issue 5 §3, charte.domain.audit): the canonical bytes of each entry and its
+# links, with a few columns copied out of the bytes for search (verification checks they agree).
+# No update or delete path exists in code; on PostgreSQL and SQLite a trigger rejects both,
+# except for whole periods with a drop permit (past the audit retention; see migration 0007).
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period", String(7), nullable=False),  # YYYY-MM (UTC): one chain per period
+    Column("seq", Integer, nullable=False),
+    Column("at", String(40), nullable=False),  # ISO 8601 UTC, as in the bytes
+    Column("actor", String(200), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("purpose", String(64)),
+    Column("subject", String(64), index=True),  # HMAC of the ref, never the ref
+    Column("body", Text, nullable=False),
+    Column("prev", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("period", "seq"),
+    Index(None, "at"),
+    Index(None, "actor"),
+)
+
+# The head of each period's chain: the row an appender locks, so that entries are chained one
+# writer at a time (verification never trusts it: it reads the entries and the checkpoints).
+audit_heads = Table(
+    "audit_heads",
+    metadata,
+    Column("period", String(7), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# A period listed here may have its entries deleted (past the audit retention); the triggers let
+# nothing else delete an entry.
+audit_drop_permits = Table(
+    "audit_drop_permits",
+    metadata,
+    Column("period", String(7), primary_key=True),
+)

@@ -8,6 +8,7 @@ import typer
 
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
+from charte.entrypoints.cli.reader import actor
 from charte.services import actors as use_cases
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ def add(
         name=name,
         role=role,
         system=system,
+        by=actor(),
     )
     acting = role if role is not None else f"system:{system}"
     if json_:
@@ -59,5 +61,5 @@ def list_(json_: Annotated[bool, typer.Option("--json", help="JSON output.")] = 
 def revoke(name: Annotated[str, typer.Argument(help="The actor to revoke.")]) -> None:
     """Revoke an actor: its token stops working at once."""
     c = container()
-    use_cases.revoke(actors=c.actors(), clock=c.clock, name=name)
+    use_cases.revoke(actors=c.actors(), clock=c.clock, name=name, by=actor())
     typer.echo(f"actor {name} revoked")

@@ -11,6 +11,7 @@ from charte import __version__
 from charte.domain.errors import DomainError
 from charte.entrypoints.cli import (
     actors,
+    audit,
     db,
     demo,
     events,
@@ -59,6 +60,7 @@ def build_app() -> typer.Typer:
     app.add_typer(retention.app, name="retention")
     app.add_typer(holds.app, name="holds")
     app.add_typer(actors.app, name="actors")
+    app.add_typer(audit.app, name="audit")
     app.command(name="register")(register.register)
     app.command(name="serve")(serve.serve)
     return app

@@ -14,6 +14,7 @@ from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.events import ProgressLine
 from charte.entrypoints.cli.exits import Exit
 from charte.entrypoints.cli.output import DataFormat, emit_json
+from charte.entrypoints.cli.reader import actor
 from charte.services.importing import import_events
 
 app = typer.Typer(help="A demo register to try charte on.", no_args_is_help=True, rich_markup_mode=None)
@@ -45,7 +46,9 @@ def seed(
         path.open("rb") as source,
         ProgressLine(enabled=fmt is DataFormat.TEXT and sys.stderr.isatty()) as progress,
     ):
-        report = import_events(source=source, parser=parser, store=store, progress=progress)
+        report = import_events(
+            source=source, parser=parser, store=store, progress=progress, audit=(c.auditor, actor())
+        )
     summary = {
         "file": str(path),
         "persons": stats.persons,

@@ -14,6 +14,7 @@ from charte.domain.register import LineError
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.exits import Exit
 from charte.entrypoints.cli.output import DataFormat, emit_json
+from charte.entrypoints.cli.reader import actor
 from charte.services.importing import ImportReport, Progress, import_events
 
 app = typer.Typer(help="The lifecycle event feed.", no_args_is_help=True, rich_markup_mode=None)
@@ -73,6 +74,7 @@ def import_(
             skip_invalid=skip_invalid,
             reject=reject,
             progress=progress,
+            audit=(c.auditor, actor()),
         )
     summary = {
         "file": file,

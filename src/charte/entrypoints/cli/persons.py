@@ -35,7 +35,7 @@ def show(
     who = reader(role, purpose)
     c = container()
     person = queries.show_person(
-        queries=c.register_queries(), gate=c.gate, reader=who, clock=c.clock, ref=ref
+        queries=c.register_queries(), gate=c.gate, auditor=c.auditor, reader=who, ref=ref
     )
     if fmt is ViewFormat.JSON:
         emit_json(person)
@@ -87,7 +87,9 @@ def list_(
     who = reader(as_role, purpose)
     criteria = queries.PersonFilter(role=role, source=source, site=site, limit=limit, offset=offset)
     c = container()
-    page = queries.list_persons(queries=c.register_queries(), gate=c.gate, reader=who, criteria=criteria)
+    page = queries.list_persons(
+        queries=c.register_queries(), gate=c.gate, auditor=c.auditor, reader=who, criteria=criteria
+    )
     if fmt is ViewFormat.JSON:
         emit_json(page)
         return

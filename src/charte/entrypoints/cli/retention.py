@@ -101,7 +101,12 @@ def sweep(
     c = container()
     day = parse_day(as_of, "--as-of")
     report = use_cases.sweep(
-        sweeper=c.sweeper(), as_of=day, today=c.clock.today(), dry_run=dry_run, batch_size=batch
+        sweeper=c.sweeper(),
+        as_of=day,
+        today=c.clock.today(),
+        dry_run=dry_run,
+        batch_size=batch,
+        auditor=c.auditor,
     )
     if fmt == "json":
         emit_json(report.as_dict())

@@ -26,7 +26,9 @@ class DailySweep:
     async def run_once(self) -> dict[str, object]:
         c = self.container
         today = c.clock.today()
-        report = await run_in_threadpool(lambda: sweep(sweeper=c.sweeper(), as_of=today, today=today))
+        report = await run_in_threadpool(
+            lambda: sweep(sweeper=c.sweeper(), as_of=today, today=today, auditor=c.auditor)
+        )
         self.runs += 1
         summary = report.as_dict()
         # Counts only: no ref, no value ever reaches the log.

@@ -62,8 +62,8 @@ def router(container: Container) -> APIRouter:
         return queries.show_person(
             queries=container.register_queries(),
             gate=container.gate,
+            auditor=container.auditor,
             reader=reader,
-            clock=container.clock,
             ref=ref,
         )
 
@@ -81,7 +81,11 @@ def router(container: Container) -> APIRouter:
         """Persons with a role the caller may see for the purpose, showing only those roles."""
         criteria = queries.PersonFilter(role=role, source=source, site=site, limit=limit, offset=offset)
         return queries.list_persons(
-            queries=container.register_queries(), gate=container.gate, reader=reader, criteria=criteria
+            queries=container.register_queries(),
+            gate=container.gate,
+            auditor=container.auditor,
+            reader=reader,
+            criteria=criteria,
         )
 
     @api.post(
@@ -116,6 +120,7 @@ def router(container: Container) -> APIRouter:
                 reject=lambda line, _raw, errors: rejected.append(
                     {"line": line, "errors": [f"{e.field}: {e.message}" for e in errors]}
                 ),
+                audit=(container.auditor, actor.name),
             )
         finally:
             body.close()

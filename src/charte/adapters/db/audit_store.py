@@ -1,0 +1,127 @@
+"""The audit chain in SQL: append under the period's head lock, read back in order, search.
+
+Appending locks the head row of each period concerned (created on first use), chains the new
+entries after it and moves it, all in one transaction — the caller's when given, so that a sweep's
+erasures and their audit entries commit together. Entries are never updated or deleted here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select, update
+
+from charte.adapters.db import tables as t
+from charte.adapters.db.bulk import insert_rows
+from charte.domain.audit import Chained, Entry, Stored, chain, columns_of, genesis
+
+COLUMNS = ("period", "seq", "at", "actor", "action", "purpose", "subject", "body", "prev", "hash")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    subject: str | None = None  # the HMAC, computed by the caller from a ref
+    actor: str | None = None
+    purpose: str | None = None
+    since: str | None = None  # ISO 8601, compared with the stored UTC times
+    until: str | None = None
+    limit: int = 100
+
+
+class SqlAuditStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def append(self, entries: Sequence[Entry], conn: Connection | None = None) -> list[Chained]:
+        if not entries:
+            return []
+        if conn is None:
+            with self.engine.begin() as own:
+                return self._append(own, entries)
+        return self._append(conn, entries)
+
+    def _append(self, conn: Connection, entries: Sequence[Entry]) -> list[Chained]:
+        h = t.audit_heads.c
+        wanted = sorted({e.period for e in entries})
+        # A write first: on SQLite it takes the database's write lock before anything is read.
+        insert_rows(conn, t.audit_heads, ("period", "seq", "hash"), [(p, 0, genesis(p)) for p in wanted],
+                    conflict=("period",))  # fmt: skip
+        heads = {
+            row.period: (row.seq, row.hash)
+            for row in conn.execute(
+                select(h.period, h.seq, h.hash)
+                .where(h.period.in_(wanted))
+                .order_by(h.period)
+                .with_for_update()
+            )
+        }
+        chained = chain(entries, heads)
+        rows = []
+        for link, entry in zip(chained, entries, strict=True):
+            cols = columns_of(link.body)
+            rows.append((link.period, link.seq, cols["at"], entry.actor, entry.action.value, entry.purpose,
+                         entry.subject, link.body.decode(), link.prev, link.hash))  # fmt: skip
+        insert_rows(conn, t.audit_entries, COLUMNS, rows)
+        last: dict[str, Chained] = {c.period: c for c in chained}
+        for period, c in last.items():
+            conn.execute(update(t.audit_heads).where(h.period == period).values(seq=c.seq, hash=c.hash))
+        return chained
+
+    def periods(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(t.audit_entries.c.period).distinct().order_by(t.audit_entries.c.period)
+                ).scalars()
+            )
+
+    def heads(self) -> dict[str, tuple[int, str]]:
+        h = t.audit_heads.c
+        with self.engine.connect() as conn:
+            return {
+                r.period: (r.seq, r.hash) for r in conn.execute(select(h.period, h.seq, h.hash)) if r.seq > 0
+            }
+
+    def stored(self, period: str) -> Iterator[Stored]:
+        """A period's entries in sequence order, streamed (a period may hold millions)."""
+        a = t.audit_entries.c
+        query = (
+            select(a.seq, a.body, a.prev, a.hash, a.actor, a.purpose, a.subject, a.action, a.at)
+            .where(a.period == period)
+            .order_by(a.seq)
+            .execution_options(yield_per=5000)
+        )
+        with self.engine.connect() as conn:
+            for r in conn.execute(query):
+                columns = {
+                    "actor": r.actor,
+                    "purpose": r.purpose,
+                    "subject": r.subject,
+                    "action": r.action,
+                    "at": r.at,
+                }
+                yield Stored(r.seq, r.body.encode(), r.prev, r.hash, columns)
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.audit_entries)).scalar_one())
+
+    def search(self, criteria: AuditFilter) -> list[dict[str, Any]]:
+        a = t.audit_entries.c
+        query = select(a.body, a.period, a.seq, a.hash).order_by(a.at, a.period, a.seq).limit(criteria.limit)
+        for column, value in (
+            (a.subject, criteria.subject),
+            (a.actor, criteria.actor),
+            (a.purpose, criteria.purpose),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if criteria.since:
+            query = query.where(a.at >= criteria.since)
+        if criteria.until:
+            query = query.where(a.at < criteria.until)
+        with self.engine.connect() as conn:
+            return [{**json.loads(r.body), "hash": r.hash} for r in conn.execute(query)]

@@ -1,0 +1,192 @@
+"""The audit chain: every access and change, hash-chained so that tampering shows.
+
+An entry says who (actor, role), why (purpose, context), what (action, subject, field names) and
+the gate's decision — never a personal value: the subject is an HMAC of its ref, made with a key
+kept outside the database, so an erased person does not live on in clear in the log.
+
+Entries are chained per *period* (a calendar month, UTC): each entry's hash is
+``sha256(previous hash || canonical bytes)``, the first entry of a period starting from a genesis
+value derived from the period's name. A period past the policy's audit retention can therefore be
+dropped whole while every other period still verifies. Signed checkpoints (written outside the
+database by an adapter) pin the head of a chain, so that deleting its tail is detected too.
+
+``verify_chain`` walks one period's stored entries and returns the first break: an entry edited
+(its hash no longer matches its bytes, or its columns no longer match its bytes), deleted or
+reordered (a gap or inversion in the sequence, or a previous-hash mismatch), or the tail cut
+(the chain ends before the last checkpoint, or disagrees with it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Action(StrEnum):
+    READ = "read"
+    LIST = "list"
+    IMPORT = "import"
+    ERASE = "erase"
+    HOLD = "hold"
+    ACTOR = "actor"
+    DISCLOSE = "disclose"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One audited act, before it is chained. Strings only name roles, purposes, fields, refs'
+    HMACs and decisions: the constructor does not see personal values."""
+
+    at: datetime
+    actor: str
+    action: Action
+    role: str | None = None
+    purpose: str | None = None
+    context: str | None = None  # e.g. "alarm_session:A1", "rights_request:R7"
+    subject: str | None = None  # HMAC of "person:REF" (or of a contract/site/case ref)
+    fields: tuple[str, ...] = ()
+    decision: str = "allowed"  # or "denied:<reason>"
+    detail: Mapping[str, Any] = field(default_factory=dict)  # counts, rule ids, case refs
+
+    @property
+    def period(self) -> str:
+        return self.at.astimezone(UTC).strftime("%Y-%m")
+
+    def canonical(self, seq: int) -> bytes:
+        """The bytes that are hashed: sorted keys, no spaces, UTF-8, times in UTC to the microsecond."""
+        body = {
+            "seq": seq,
+            "period": self.period,
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": self.actor,
+            "role": self.role,
+            "purpose": self.purpose,
+            "context": self.context,
+            "action": self.action.value,
+            "subject": self.subject,
+            "fields": sorted(self.fields),
+            "decision": self.decision,
+            "detail": dict(self.detail),
+        }
+        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def genesis(period: str) -> str:
+    """The 'previous hash' of a period's first entry."""
+    return hashlib.sha256(f"charte-audit-genesis:{period}".encode()).hexdigest()
+
+
+def link(previous: str, body: bytes) -> str:
+    return hashlib.sha256(bytes.fromhex(previous) + body).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Chained:
+    period: str
+    seq: int
+    body: bytes
+    prev: str
+    hash: str
+
+
+def chain(entries: Sequence[Entry], heads: Mapping[str, tuple[int, str]]) -> list[Chained]:
+    """Chain ``entries`` after the current ``heads`` (period -> (last seq, last hash))."""
+    state = dict(heads)
+    out = []
+    for entry in entries:
+        period = entry.period
+        seq, prev = state.get(period, (0, genesis(period)))
+        body = entry.canonical(seq + 1)
+        digest = link(prev, body)
+        out.append(Chained(period, seq + 1, body, prev, digest))
+        state[period] = (seq + 1, digest)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """An entry as read back: its bytes, its links, and the columns kept beside it for search."""
+
+    seq: int
+    body: bytes
+    prev: str
+    hash: str
+    columns: Mapping[str, Any]  # actor, purpose, subject, action: must agree with the bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    period: str
+    seq: int
+    hash: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    period: str
+    entries: int
+    ok: bool
+    seq: int | None = None  # the first broken entry
+    why: str = ""
+
+
+def verify_chain(period: str, stored: Iterable[Stored], checkpoint: Checkpoint | None) -> Verdict:
+    """Walk one period's entries in sequence order; the first break, or OK with the count."""
+    prev, expected, count = genesis(period), 1, 0
+    hashes: dict[int, str] = {}
+    for entry in stored:
+        if entry.seq != expected:
+            why = (
+                f"entry {expected} is missing (the next stored is {entry.seq})"
+                if entry.seq > expected
+                else f"entry {entry.seq} is out of order (expected {expected})"
+            )
+            return Verdict(period, count, False, expected, why)
+        if entry.prev != prev:
+            return Verdict(
+                period, count, False, entry.seq, "its previous hash does not match the entry before it"
+            )
+        if link(prev, entry.body) != entry.hash:
+            return Verdict(period, count, False, entry.seq, "its bytes were edited: the hash does not match")
+        body = json.loads(entry.body)
+        if body.get("seq") != entry.seq or body.get("period") != period:
+            return Verdict(period, count, False, entry.seq, "its sequence or period was edited")
+        for key, value in entry.columns.items():
+            if body.get(key) != value:
+                return Verdict(period, count, False, entry.seq, f"its '{key}' column was edited")
+        prev, expected, count = entry.hash, expected + 1, count + 1
+        if checkpoint is not None and entry.seq == checkpoint.seq:
+            hashes[entry.seq] = entry.hash
+    if checkpoint is not None:
+        if count < checkpoint.seq:
+            return Verdict(
+                period,
+                count,
+                False,
+                count + 1,
+                f"the chain ends at entry {count}, before the signed checkpoint at entry {checkpoint.seq}: "
+                "its tail was deleted",
+            )
+        if hashes.get(checkpoint.seq) != checkpoint.hash:
+            return Verdict(period, count, False, checkpoint.seq, "it differs from the signed checkpoint")
+    return Verdict(period, count, True)
+
+
+def columns_of(body: bytes) -> dict[str, Any]:
+    """The search columns an entry's bytes imply (what the store keeps beside them)."""
+    data = json.loads(body)
+    return {k: data[k] for k in ("actor", "purpose", "subject", "action", "at")}
+
+
+def periods(entries: Iterable[Chained]) -> Iterator[str]:
+    seen: set[str] = set()
+    for e in entries:
+        if e.period not in seen:
+            seen.add(e.period)
+            yield e.period

@@ -1,0 +1,226 @@
+"""The tamper-evident audit of every access and change (issue 5 §3), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+from charte.adapters.audit_checkpoints import CheckpointError
+from charte.adapters.db import tables
+from charte.domain.vocabulary import CourtKind
+from charte.services import audit, holds
+from charte.services.access import AccessDenied, Reader
+from charte.services.errors import NotFound
+from charte.services.queries import show_person
+from charte.services.retention import sweep
+from tests.conftest import TODAY, run_import
+from tests.feed import designated, ended, person, removed, signed
+
+EVENTS = [
+    signed("e1", "2020-03-01", "C1", person("P1", first_name="Ana", last_name="Roux")),
+    designated("e2", "2020-03-02", "S1", person("T1", first_name="Luc", phone="0700000001")),
+    removed("e3", "2021-05-10", "S1", "T1"),
+    ended("e4", "2026-06-30", "C1"),
+]
+
+
+def read(app, ref: str, role: str = "dpo", purpose: str = "rights_handling"):
+    reader = Reader(actor="alice", role=role, purpose=purpose)
+    return show_person(
+        queries=app.register_queries(), gate=app.gate, auditor=app.auditor, reader=reader, ref=ref
+    )
+
+
+def entries(app) -> list[dict]:
+    with app.engine.connect() as conn:
+        bodies = conn.execute(
+            select(tables.audit_entries.c.body).order_by(tables.audit_entries.c.id)
+        ).scalars()
+        return [json.loads(b) for b in bodies]
+
+
+def report(app) -> dict:
+    return audit.verify(store=app.audit_store(), checkpoints=app.auditor.checkpoints).as_dict()
+
+
+def unguard(app) -> None:
+    """What a tamperer with database access does first: remove the append-only triggers."""
+    with app.engine.begin() as conn:
+        if app.engine.dialect.name == "postgresql":
+            conn.execute(text("DROP TRIGGER audit_entries_append_only ON audit_entries"))
+        else:
+            conn.execute(text("DROP TRIGGER audit_entries_no_update"))
+            conn.execute(text("DROP TRIGGER audit_entries_no_delete"))
+
+
+@pytest.fixture
+def audited(app):
+    """A register read five times: allowed, denied, not found."""
+    run_import(app, EVENTS)
+    read(app, "P1")
+    with pytest.raises(AccessDenied):  # C1 ended on 2026-06-30: archived
+        read(app, "P1", "customer_service", "contract_management")
+    with pytest.raises(AccessDenied):
+        read(app, "T1", "sales", "prospecting")
+    with pytest.raises(NotFound):
+        read(app, "NOPE")
+    with pytest.raises(AccessDenied):
+        read(app, "P1", "sales", "alarm_handling")
+    return app
+
+
+def test_every_read_is_recorded_with_who_why_which_fields_and_the_decision(audited):
+    """Issue 5 §3: time, actor, role, purpose, action, subject, field names, decision."""
+    reads = [e for e in entries(audited) if e["action"] == "read"]
+    assert [(e["role"], e["purpose"], e["decision"]) for e in reads] == [
+        ("dpo", "rights_handling", "allowed"),
+        ("customer_service", "contract_management", "denied:data_archived"),
+        ("sales", "prospecting", "denied:purpose_not_allowed_for_this_data"),
+        ("dpo", "rights_handling", "not_found"),
+        ("sales", "alarm_handling", "denied:role_may_not_act_under_purpose"),
+    ]
+    assert reads[0]["fields"] == sorted(audited.policy.subject_categories["client"].fields)
+    assert reads[0]["subject"] == audited.auditor.subject("person", "P1")
+    assert {e["actor"] for e in reads} == {"alice"}
+
+
+def test_no_personal_value_and_no_ref_in_clear_reaches_the_log(audited):
+    """Brief: personal data never leak into audit entries beyond keyed references."""
+    with audited.engine.connect() as conn:
+        everything = " ".join(conn.execute(select(tables.audit_entries.c.body)).scalars())
+    for value in ("Ana", "Roux", "Luc", "0700000001", '"P1"', '"T1"', "NOPE"):
+        assert value not in everything
+
+
+def test_an_untouched_chain_verifies_with_its_counts(audited):
+    audited.auditor.checkpoint()
+    assert report(audited) == {"ok": True, "periods": 1, "entries": 5, "broken": None}
+
+
+def test_an_edited_entry_is_detected(audited):
+    """Issue 5 §3: tamper with the database directly, after removing the trigger: detected."""
+    unguard(audited)
+    with audited.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_entries SET body = replace(body, 'denied:data_archived', 'allowed') "
+                          "WHERE seq = 2"))  # fmt: skip
+    assert report(audited)["broken"] == {
+        "period": "2026-11", "seq": 2, "why": "its bytes were edited: the hash does not match"
+    }  # fmt: skip
+
+
+def test_an_entry_edited_with_its_hash_recomputed_breaks_the_next_link(audited):
+    """A tamperer who recomputes the edited entry's hash still breaks the chain after it."""
+    from charte.domain.audit import link
+
+    unguard(audited)
+    with audited.engine.begin() as conn:
+        body, prev = conn.execute(text("SELECT body, prev FROM audit_entries WHERE seq = 2")).one()
+        forged = body.replace("denied:data_archived", "allowed")
+        conn.execute(text("UPDATE audit_entries SET body = :b, hash = :h WHERE seq = 2"),
+                     {"b": forged, "h": link(prev, forged.encode())})  # fmt: skip
+    assert report(audited)["broken"]["seq"] == 3
+    assert report(audited)["broken"]["why"] == "its previous hash does not match the entry before it"
+
+
+def test_a_search_column_edited_apart_from_the_bytes_is_detected(audited):
+    unguard(audited)
+    with audited.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_entries SET actor = 'bob' WHERE seq = 2"))
+    assert report(audited)["broken"] == {
+        "period": "2026-11",
+        "seq": 2,
+        "why": "its 'actor' column was edited",
+    }
+
+
+def test_a_deleted_entry_is_detected(audited):
+    unguard(audited)
+    with audited.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entries WHERE seq = 4"))
+    assert report(audited)["broken"] == {
+        "period": "2026-11", "seq": 4, "why": "entry 4 is missing (the next stored is 5)"
+    }  # fmt: skip
+
+
+def test_reordered_entries_are_detected(audited):
+    unguard(audited)
+    with audited.engine.begin() as conn:  # swap the bytes and links of entries 2 and 3
+        rows = {r.seq: r for r in conn.execute(text("SELECT seq, body, prev, hash FROM audit_entries "
+                                                    "WHERE seq IN (2, 3)"))}  # fmt: skip
+        for seq, other in ((2, 3), (3, 2)):
+            r = rows[other]
+            conn.execute(text("UPDATE audit_entries SET body = :b, prev = :p, hash = :h, actor = actor WHERE seq = :s"),
+                         {"b": r.body, "p": r.prev, "h": r.hash, "s": seq})  # fmt: skip
+    broken = report(audited)["broken"]
+    assert broken["seq"] == 2
+    assert broken["why"] in {
+        "its previous hash does not match the entry before it",
+        "its sequence or period was edited",
+    }
+
+
+def test_a_tail_cut_after_the_last_checkpoint_is_detected(audited):
+    """Signed checkpoints outside the database: deleting the tail is detected."""
+    audited.auditor.checkpoint()  # pins entry 5
+    unguard(audited)
+    with audited.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entries WHERE seq >= 4"))
+    broken = report(audited)["broken"]
+    assert broken["seq"] == 4
+    assert broken["why"] == (
+        "the chain ends at entry 3, before the signed checkpoint at entry 5: its tail was deleted"
+    )
+
+
+def test_a_forged_checkpoint_is_refused(audited):
+    audited.auditor.checkpoint()
+    (path,) = audited.settings.checkpoint_dir.glob("*.json")
+    record = json.loads(path.read_text())
+    path.write_text(json.dumps(record | {"seq": 2}))
+    with pytest.raises(CheckpointError, match="the signature does not verify"):
+        report(audited)
+
+
+def test_the_database_refuses_updates_and_deletes_of_entries(audited):
+    """Issue 5 §3: no update or delete path; a trigger rejects both."""
+    for statement in ("UPDATE audit_entries SET actor = 'bob'", "DELETE FROM audit_entries"):
+        with pytest.raises(DBAPIError, match="append-only"), audited.engine.begin() as conn:
+            conn.execute(text(statement))
+    assert report(audited)["ok"]
+
+
+def test_erasures_holds_actors_and_imports_are_audited(app):
+    """Issue 5 §3: sweep proofs become audit entries; hold and actor changes are recorded."""
+    run_import(app, EVENTS)
+    holds.place(holds=app.holds(), gate=app.gate, role="legal", case="LIT-1", kind=CourtKind.CIVIL,
+                subjects=[("person", "P1")], reason="dispute", actor="maitre-x")  # fmt: skip
+    sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY, auditor=app.auditor)
+    log = entries(app)
+    erased = [e for e in log if e["action"] == "erase"]
+    assert [(e["detail"]["unit"], e["subject"]) for e in erased] == [
+        ("trusted_person", app.auditor.subject("person", "T1"))
+    ]  # P1 is held
+    with app.engine.connect() as conn:
+        stone = conn.execute(
+            select(tables.tombstones.c.ref_hmac).where(tables.tombstones.c.kind == "person")
+        ).scalar()
+    assert erased[0]["subject"] == stone  # the same keyed reference as the erasure ledger
+    (hold,) = [e for e in log if e["action"] == "hold"]
+    assert (hold["actor"], hold["role"], hold["detail"]) == (
+        "maitre-x", "legal", {"case": "LIT-1", "change": "placed", "subjects": 1}
+    )  # fmt: skip
+    assert "dispute" not in json.dumps(log)  # the free-text reason stays in the case log
+    assert list(app.settings.checkpoint_dir.glob("*.json"))  # the sweep signed a checkpoint
+    assert report(app)["ok"]
+
+
+def test_a_read_whose_audit_entry_cannot_be_written_fails_closed(app):
+    """Issue 5 §3: every read other than alarm handling fails closed."""
+    run_import(app, EVENTS)
+    with app.engine.begin() as conn:
+        conn.execute(text("DROP TABLE audit_heads"))
+    with pytest.raises(DBAPIError):
+        read(app, "P1")
