@@ -74,7 +74,10 @@ def serve(args: list[str]) -> int:
         found = {}
         for name, option in DEMO_ACTORS:
             added = subprocess.run(
-                [str(charte), "actors", "add", name, *option, "--json"], cwd=ROOT, capture_output=True, check=True
+                [str(charte), "actors", "add", name, *option, "--json"],
+                cwd=ROOT,
+                capture_output=True,
+                check=True,
             )
             found[name] = json.loads(added.stdout)
         tokens.write_text(json.dumps(found, indent=2) + "\n", encoding="utf-8")
