@@ -40,6 +40,7 @@ class Container:
         self.clock = clock
         self.policies: PolicyLoader = YamlPolicyLoader(default=settings.policy_path)
         self._schema_current = False
+        self.audit_group_commit = False  # set by the web app: one writer thread for the audit
 
     @cached_property
     def policy(self) -> Policy:
@@ -108,13 +109,16 @@ class Container:
     def auditor(self) -> Auditor:
         """One per process: it keeps the time of the last checkpoint."""
         seed = load_or_create_key(self.settings.audit_key_path)
-        return Auditor(
+        auditor = Auditor(
             self.audit_store(),
             CheckpointFolder(self.settings.checkpoint_dir, seed),
             self.clock,
             self.ref_hasher,
             every=self.settings.audit_checkpoint_every,
         )
+        if self.audit_group_commit:
+            auditor.start_group_commit()
+        return auditor
 
     def holds(self) -> SqlHolds:
         return SqlHolds(self.migrated_engine(), self.policy, self.clock, audit=self.audit_store())

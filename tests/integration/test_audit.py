@@ -224,3 +224,45 @@ def test_a_read_whose_audit_entry_cannot_be_written_fails_closed(app):
         conn.execute(text("DROP TABLE audit_heads"))
     with pytest.raises(DBAPIError):
         read(app, "P1")
+
+
+def test_concurrent_readers_share_commits_and_each_returns_only_once_its_entry_is_stored(app):
+    """Issue 5 §3: group commit allowed; an acknowledged read is never unaudited."""
+    import threading
+
+    from charte.domain.audit import Action, Entry
+
+    app.auditor.start_group_commit()
+    seen_after_return: list[bool] = []
+
+    def reader(n: int) -> None:
+        for i in range(25):
+            subject = app.auditor.subject("person", f"P{n}-{i}")
+            app.auditor.record(
+                [Entry(at=app.clock.now(), actor=f"t{n}", action=Action.READ, subject=subject)]
+            )
+            with app.engine.connect() as conn:  # committed before record() returned
+                stored = conn.execute(
+                    select(tables.audit_entries.c.id).where(tables.audit_entries.c.subject == subject)
+                )
+                seen_after_return.append(stored.first() is not None)
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    app.auditor.stop_group_commit()
+    assert seen_after_return == [True] * 200
+    assert report(app) == {"ok": True, "periods": 1, "entries": 200, "broken": None}
+
+
+def test_when_a_group_commit_fails_every_reader_in_it_gets_the_error(app):
+    from charte.domain.audit import Action, Entry
+
+    app.auditor.start_group_commit()
+    with app.engine.begin() as conn:
+        conn.execute(text("DROP TABLE audit_heads"))
+    with pytest.raises(DBAPIError):
+        app.auditor.record([Entry(at=app.clock.now(), actor="a", action=Action.READ)])
+    app.auditor.stop_group_commit()

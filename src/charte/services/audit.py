@@ -8,6 +8,8 @@ from the database is detected (``verify``).
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -50,12 +52,35 @@ class Auditor:
         self.store, self.checkpoints, self.clock, self._hash = store, checkpoints, clock, hasher
         self.every, self.seconds = every, seconds
         self._last_checkpoint = time.monotonic()
+        self._lock = threading.Lock()
+        self._group: GroupCommit | None = None
 
     def subject(self, kind: str, ref: str) -> str:
         """The HMAC that stands for a ref in the log (the same as the erasure ledger's)."""
         return self._hash(f"{kind}:{ref}")
 
     def record(self, entries: Sequence[Entry]) -> None:
+        """Chain ``entries``; return once they are committed (raise if they could not be)."""
+        group = self._group
+        if group is None:
+            with self._lock:  # one process, one appender at a time: no head-lock contention
+                self.after_append(self.store.append(entries))
+            return
+        group.submit(entries)
+
+    def start_group_commit(self, max_batch: int = 2000) -> None:
+        """Serve many readers: one writer thread chains whatever has queued up in one
+        transaction, so concurrent reads share a commit instead of queuing on the head lock.
+        A read still returns only once its own entry is committed."""
+        if self._group is None:
+            self._group = GroupCommit(self, max_batch)
+
+    def stop_group_commit(self) -> None:
+        if self._group is not None:
+            self._group.stop()
+            self._group = None
+
+    def _write(self, entries: Sequence[Entry]) -> None:
         self.after_append(self.store.append(entries))
 
     def after_append(self, chained: Sequence[Chained]) -> None:
@@ -77,6 +102,62 @@ class Auditor:
             written.append(c)
         self._last_checkpoint = time.monotonic()
         return written
+
+
+class _Pending:
+    __slots__ = ("done", "entries", "error")
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = entries
+        self.done = threading.Event()
+        self.error: Exception | None = None
+
+
+class GroupCommit:
+    """The writer thread behind ``Auditor.start_group_commit``."""
+
+    def __init__(self, auditor: Auditor, max_batch: int) -> None:
+        self._auditor, self._max = auditor, max_batch
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="charte-audit-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, entries: Sequence[Entry]) -> None:
+        pending = _Pending(entries)
+        self._queue.put(pending)
+        pending.done.wait()
+        if pending.error is not None:
+            raise pending.error
+
+    def stop(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch, size, stopping = [first], len(first.entries), False
+            while size < self._max:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stopping = True
+                    break
+                batch.append(more)
+                size += len(more.entries)
+            try:
+                self._auditor._write([e for p in batch for e in p.entries])
+            except Exception as exc:  # handed to every waiting reader, who raises it
+                for p in batch:
+                    p.error = exc
+            for p in batch:
+                p.done.set()
+            if stopping:
+                return
 
 
 @dataclass(frozen=True, slots=True)

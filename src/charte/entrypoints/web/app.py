@@ -54,6 +54,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Many readers at once: their audit entries share commits (services.audit.GroupCommit).
+        container.audit_group_commit = True
         task = None
         if sweep_at is not None:
             app.state.daily_sweep = DailySweep(container, sweep_at)
@@ -63,14 +65,16 @@ def create_app(
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task
+        if "auditor" in container.__dict__:  # built on first use: stop its writer if it ran
+            container.auditor.stop_group_commit()
 
     app = FastAPI(
         lifespan=lifespan,
         title="charte",
         version=__version__,
         summary="A data-protection charter as enforced code.",
-        description="Until the access-control issue lands, the API has no authentication: "
-        "serve it on a loopback address only (the default).",
+        description="Personal data need `Authorization: Bearer <token>` (charte actors add) and the "
+        "purpose of each read in `X-Charte-Purpose`; every read is audited. See docs/access.md.",
     )
     app.state.container = container  # what the auth dependencies read (entrypoints.web.auth)
     problems.install(app)
