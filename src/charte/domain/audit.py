@@ -108,15 +108,10 @@ def chain(entries: Sequence[Entry], heads: Mapping[str, tuple[int, str]]) -> lis
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Stored:
-    """An entry as read back: its bytes, its links, and the columns kept beside it for search."""
-
-    seq: int
-    body: bytes
-    prev: str
-    hash: str
-    columns: Mapping[str, Any]  # actor, purpose, subject, action: must agree with the bytes
+# An entry as read back for verification: (seq, canonical bytes, previous hash, hash).
+Stored = tuple[int, bytes, str, str]
+# The search columns kept beside the bytes (what must agree with them).
+SEARCH_COLUMNS = ("actor", "action", "purpose", "subject", "at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,33 +131,40 @@ class Verdict:
     why: str = ""
 
 
-def verify_chain(period: str, stored: Iterable[Stored], checkpoint: Checkpoint | None) -> Verdict:
-    """Walk one period's entries in sequence order; the first break, or OK with the count."""
+def verify_chain(
+    period: str,
+    stored: Iterable[Stored],
+    checkpoint: Checkpoint | None,
+    columns_break: tuple[int, str] | None = None,
+) -> Verdict:
+    """Walk one period's entries in sequence order; the first break, or OK with the count.
+
+    ``columns_break`` is the first entry whose search columns, sequence or period disagree with
+    its bytes, and which one — the store finds it in SQL, so the walk does not parse every entry."""
     prev, expected, count = genesis(period), 1, 0
-    hashes: dict[int, str] = {}
-    for entry in stored:
-        if entry.seq != expected:
+    prev_raw = bytes.fromhex(prev)
+    pinned: str | None = None
+    sha256 = hashlib.sha256
+    for seq, body, before, digest in stored:
+        if seq != expected:
             why = (
-                f"entry {expected} is missing (the next stored is {entry.seq})"
-                if entry.seq > expected
-                else f"entry {entry.seq} is out of order (expected {expected})"
+                f"entry {expected} is missing (the next stored is {seq})"
+                if seq > expected
+                else f"entry {seq} is out of order (expected {expected})"
             )
             return Verdict(period, count, False, expected, why)
-        if entry.prev != prev:
-            return Verdict(
-                period, count, False, entry.seq, "its previous hash does not match the entry before it"
-            )
-        if link(prev, entry.body) != entry.hash:
-            return Verdict(period, count, False, entry.seq, "its bytes were edited: the hash does not match")
-        body = json.loads(entry.body)
-        if body.get("seq") != entry.seq or body.get("period") != period:
-            return Verdict(period, count, False, entry.seq, "its sequence or period was edited")
-        for key, value in entry.columns.items():
-            if body.get(key) != value:
-                return Verdict(period, count, False, entry.seq, f"its '{key}' column was edited")
-        prev, expected, count = entry.hash, expected + 1, count + 1
-        if checkpoint is not None and entry.seq == checkpoint.seq:
-            hashes[entry.seq] = entry.hash
+        if columns_break is not None and seq == columns_break[0]:
+            return Verdict(period, count, False, seq, f"its '{columns_break[1]}' column was edited")
+        if before != prev:
+            return Verdict(period, count, False, seq, "its previous hash does not match the entry before it")
+        h = sha256(prev_raw)
+        h.update(body)
+        prev_raw = h.digest()
+        if prev_raw.hex() != digest:
+            return Verdict(period, count, False, seq, "its bytes were edited: the hash does not match")
+        prev, expected, count = digest, expected + 1, count + 1
+        if checkpoint is not None and seq == checkpoint.seq:
+            pinned = digest
     if checkpoint is not None:
         if count < checkpoint.seq:
             return Verdict(
@@ -173,7 +175,7 @@ def verify_chain(period: str, stored: Iterable[Stored], checkpoint: Checkpoint |
                 f"the chain ends at entry {count}, before the signed checkpoint at entry {checkpoint.seq}: "
                 "its tail was deleted",
             )
-        if hashes.get(checkpoint.seq) != checkpoint.hash:
+        if pinned != checkpoint.hash:
             return Verdict(period, count, False, checkpoint.seq, "it differs from the signed checkpoint")
     return Verdict(period, count, True)
 
@@ -181,7 +183,7 @@ def verify_chain(period: str, stored: Iterable[Stored], checkpoint: Checkpoint |
 def columns_of(body: bytes) -> dict[str, Any]:
     """The search columns an entry's bytes imply (what the store keeps beside them)."""
     data = json.loads(body)
-    return {k: data[k] for k in ("actor", "purpose", "subject", "action", "at")}
+    return {k: data[k] for k in SEARCH_COLUMNS}
 
 
 def periods(entries: Iterable[Chained]) -> Iterator[str]:

@@ -29,6 +29,8 @@ class AuditStore(Protocol):
 
     def stored(self, period: str) -> Iterable[Stored]: ...
 
+    def columns_break(self, period: str) -> tuple[int, str] | None: ...
+
 
 class Checkpoints(Protocol):
     def write(self, checkpoint: Checkpoint) -> Path: ...
@@ -185,7 +187,9 @@ def verify(*, store: AuditStore, checkpoints: Checkpoints) -> Report:
 
     A period that has a checkpoint but no entry left was deleted whole; it is reported too."""
     latest = checkpoints.latest()
-    verdicts = [verify_chain(p, store.stored(p), latest.get(p)) for p in store.periods()]
+    verdicts = [
+        verify_chain(p, store.stored(p), latest.get(p), store.columns_break(p)) for p in store.periods()
+    ]
     seen = {v.period for v in verdicts}
     for period, c in sorted(latest.items()):
         if period not in seen:

@@ -12,11 +12,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, String, cast, func, or_, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
-from charte.domain.audit import Chained, Entry, Stored, chain, columns_of, genesis
+from charte.domain.audit import SEARCH_COLUMNS, Chained, Entry, Stored, chain, columns_of, genesis
 
 COLUMNS = ("period", "seq", "at", "actor", "action", "purpose", "subject", "body", "prev", "hash")
 
@@ -89,21 +90,41 @@ class SqlAuditStore:
         """A period's entries in sequence order, streamed (a period may hold millions)."""
         a = t.audit_entries.c
         query = (
-            select(a.seq, a.body, a.prev, a.hash, a.actor, a.purpose, a.subject, a.action, a.at)
+            select(a.seq, a.body, a.prev, a.hash)
             .where(a.period == period)
             .order_by(a.seq)
             .execution_options(yield_per=5000)
         )
         with self.engine.connect() as conn:
-            for r in conn.execute(query):
-                columns = {
-                    "actor": r.actor,
-                    "purpose": r.purpose,
-                    "subject": r.subject,
-                    "action": r.action,
-                    "at": r.at,
-                }
-                yield Stored(r.seq, r.body.encode(), r.prev, r.hash, columns)
+            for seq, body, prev, digest in conn.execute(query):
+                yield seq, body.encode(), prev, digest
+
+    def columns_break(self, period: str) -> tuple[int, str] | None:
+        """The first entry whose search columns, sequence or period disagree with its bytes, and
+        which — compared in SQL (SQLite's json_extract, PostgreSQL's jsonb), set-based."""
+        a = t.audit_entries.c
+        if self.engine.dialect.name == "postgresql":
+
+            def field(key: str) -> Any:
+                return cast(a.body, JSONB)[key].astext
+        else:
+
+            def field(key: str) -> Any:
+                return func.json_extract(a.body, f"$.{key}")
+
+        checks = [(name, cast(field(name), String).is_distinct_from(cast(getattr(a, name), String)))
+                  for name in ("seq", "period", *SEARCH_COLUMNS)]  # fmt: skip
+        query = (
+            select(a.seq.label("at_seq"), *[check.label(f"bad_{name}") for name, check in checks])
+            .where(a.period == period, or_(*[check for _, check in checks]))
+            .order_by(a.seq)
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return int(row.at_seq), next(name for name, _ in checks if getattr(row, f"bad_{name}"))
 
     def count(self) -> int:
         with self.engine.connect() as conn:

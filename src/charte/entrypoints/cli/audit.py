@@ -83,9 +83,8 @@ def export(
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as handle:
         for p in periods:
-            for entry in store.stored(p):
-                record = {"period": p, "seq": entry.seq, "prev": entry.prev, "hash": entry.hash,
-                          "body": entry.body.decode()}  # fmt: skip
+            for seq, body, prev, digest in store.stored(p):
+                record = {"period": p, "seq": seq, "prev": prev, "hash": digest, "body": body.decode()}
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
                 count += 1
     typer.echo(f"{count} entries written to {out}")
