@@ -4,7 +4,7 @@
     .venv/bin/python bench/serve_memory.py [--requests 200]
 
 Starts each server on a free loopback port (charte on a migrated SQLite demo register of 2,000
-persons), sends the same number of requests to warm it (pages and register reads for charte),
+persons, reads made by a DPO actor's token, so audited), sends the same number of requests to warm it (pages and register reads for charte),
 waits for it to settle, and reads VmRSS and VmHWM (peak) from /proc (Linux). Prints one JSON line
 per server and the ratio. The brief's target: charte serve idles under 150 MB RSS.
 """
@@ -51,7 +51,13 @@ def memory_kb(pid: int) -> dict[str, int]:
 
 
 def measure(
-    name: str, cmd: list[str], port: int, paths: list[str], requests: int, cwd: str | None = None
+    name: str,
+    cmd: list[str],
+    port: int,
+    paths: list[str],
+    requests: int,
+    cwd: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, object]:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
     base = f"http://127.0.0.1:{port}"
@@ -63,7 +69,7 @@ def measure(
             except httpx.TransportError:
                 time.sleep(0.1)
         started = memory_kb(proc.pid)
-        with httpx.Client() as client:
+        with httpx.Client(headers=headers or {}) as client:
             for i in range(requests):
                 client.get(base + paths[i % len(paths)]).raise_for_status()
         time.sleep(2)  # let the server settle into idle
@@ -90,6 +96,15 @@ def main() -> int:
         ["demo", "seed", "--persons", "2000", "--seed", "1", "--as-of", "2026-11-26"],
     ):
         subprocess.run([sys.executable, "-m", "charte", *step], cwd=work, check=True, capture_output=True)
+    # Person reads need a token and a purpose (docs/access.md); every read is audited.
+    added = subprocess.run(
+        [sys.executable, "-m", "charte", "actors", "add", "bench-dpo", "--role", "dpo", "--json"],
+        cwd=work, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    headers = {
+        "Authorization": f"Bearer {json.loads(added.stdout)['token']}",
+        "X-Charte-Purpose": "rights_handling",
+    }
     port = free_port()
     charte = measure(
         "charte serve",
@@ -107,6 +122,7 @@ def main() -> int:
         ],
         args.requests,
         cwd=work,
+        headers=headers,
     )
     shutil.rmtree(work)
     port = free_port()

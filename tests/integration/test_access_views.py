@@ -158,3 +158,23 @@ def test_lists_show_only_the_roles_the_reader_may_see(loaded):
         {"ref": "P1", "open_roles": ["client"]},
         {"ref": "T1", "open_roles": ["trusted_person"]},
     ]
+
+
+def test_lists_leave_out_persons_whose_only_contract_ended_except_for_archive_roles(app):
+    """CNIL intermediate archive: a client whose contract ended is listed for legal, not for customer service."""
+    run_import(app, [signed("x1", "2018-01-01", "C9", person("P9", last_name="Blanc"), site="S9"),
+                     ended("x2", "2022-01-01", "C9")])  # fmt: skip
+
+    def refs(role: str, purpose: str) -> list[str]:
+        reader = Reader("test", role, purpose)
+        page = list_persons(
+            queries=app.register_queries(),
+            gate=app.gate,
+            auditor=app.auditor,
+            reader=reader,
+            criteria=PersonFilter(),
+        )
+        return [p["ref"] for p in page["persons"]]
+
+    assert refs("customer_service", "contract_management") == []
+    assert refs("legal", "dispute_evidence") == ["P9"]

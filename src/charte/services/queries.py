@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
@@ -30,6 +31,7 @@ class PersonFilter:
     visible_roles: frozenset[str] | None = None
     include_restricted: bool = True
     include_archived: bool = True  # persons whose roles all ended (only for archive-access roles)
+    today: date | None = None  # what "ended" is judged against
 
 
 class RegisterQueries(Protocol):
@@ -98,6 +100,7 @@ def list_persons(
         visible_roles=visible,
         include_restricted=reader.purpose in gate.restriction_exceptions,
         include_archived=reader.role in gate.archive_roles,
+        today=auditor.clock.today(),
     )
     total, page = queries.persons(scoped)
     auditor.record([_entry(auditor, reader, Action.LIST, p["ref"], "allowed", ["open_roles"]) for p in page])

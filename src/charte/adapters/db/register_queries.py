@@ -143,8 +143,13 @@ class SqlRegisterQueries:
     def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]:
         p, r = t.persons, t.roles
         match = select(r.c.id).where(r.c.person_id == p.c.id)
-        if not criteria.include_archived:
-            match = match.where(r.c.ended_on.is_(None))
+        if not criteria.include_archived:  # the role and its contract still running on criteria.today
+            live_contract = select(t.contracts.c.id).where(
+                t.contracts.c.id == r.c.contract_id,
+                t.contracts.c.ended_on.is_not(None),
+                t.contracts.c.ended_on < criteria.today,
+            )
+            match = match.where(r.c.ended_on.is_(None), ~exists(live_contract))
         if criteria.visible_roles is not None:
             match = match.where(r.c.role.in_(criteria.visible_roles))
         if criteria.role:

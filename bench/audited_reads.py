@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""API reads with the audit on and off, 8 concurrent clients over HTTP, in one run.
+
+    CHARTE_TEST_DATABASE_URL=postgresql://... .venv/bin/python bench/audited_reads.py \
+        [--persons 5000] [--clients 8] [--seconds 20] [--rounds 2]
+
+1. A PostgreSQL schema (or SQLite with --sqlite) with a demo register of --persons, and a
+   station-operator actor.
+2. Two servers on loopback, the same code and database: `charte serve` (every read audited, with
+   group commit), and the same app with the auditor replaced by one that writes nothing — built
+   only here, charte itself has no switch to turn the audit off.
+3. Rounds alternate the servers; in each, --clients threads (keep-alive connections) read random
+   persons the operator may see (`GET /api/v1/persons/{ref}`, purpose alarm_handling) for
+   --seconds. Prints reads per second for each side, the ratio, the errors (must be 0), and the
+   audit entries written (must equal the audited reads).
+Target (issue 5 §3): audited throughput at least 90 % of unaudited.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select, text
+
+from charte.adapters.db import tables as t
+from charte.adapters.db.engine import make_engine
+
+KEYS = {
+    "CHARTE_FIELD_KEY": base64.b64encode(b"f" * 32).decode(),
+    "CHARTE_REF_KEY": base64.b64encode(b"r" * 32).decode(),
+}
+UNAUDITED = """
+import sys, uvicorn
+from charte.bootstrap import bootstrap
+from charte.entrypoints.web.app import create_app
+from charte.services.audit import Auditor
+
+class Unaudited(Auditor):
+    def record(self, entries):  # the bench's floor: the same work minus the audit write
+        return None
+
+c = bootstrap()
+real = c.auditor
+c.__dict__["auditor"] = Unaudited(real.store, real.checkpoints, real.clock, real._hash)
+uvicorn.run(create_app(c), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(cmd: list[str], env: dict[str, str], cwd: Path, port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(300):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"server did not start: {proc.communicate()[1][-2000:]!r}")
+
+
+def load(
+    base: str, headers: dict[str, str], refs: list[str], clients: int, seconds: float
+) -> tuple[int, int]:
+    done, errors = [0] * clients, [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        n = i * 7919  # each client walks the refs from its own starting point
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
+            while time.monotonic() < stop:
+                n += 1
+                if http.get(f"/api/v1/persons/{refs[n % len(refs)]}").status_code == 200:
+                    done[i] += 1
+                else:
+                    errors[i] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return sum(done), sum(errors)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--persons", type=int, default=5000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL.")
+    parser.add_argument("--postgres", default=os.environ.get("CHARTE_TEST_DATABASE_URL"))
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="charte-audited-reads-"))
+    schema = None
+    if args.sqlite:
+        url = f"sqlite:///{work / 'charte.db'}"
+    else:
+        if not args.postgres:
+            raise SystemExit("PostgreSQL needs --postgres URL or CHARTE_TEST_DATABASE_URL (or use --sqlite)")
+        schema = f"bench_reads_{uuid.uuid4().hex[:8]}"
+        admin = make_engine(args.postgres)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{args.postgres}{'&' if '?' in args.postgres else '?'}options=-csearch_path%3D{schema}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHARTE_")} | KEYS
+    env |= {"CHARTE_DATABASE_URL": url, "CHARTE_HOME": str(work / "home")}
+    try:
+        charte = [sys.executable, "-m", "charte"]
+        subprocess.run([*charte, "db", "upgrade"], env=env, check=True, capture_output=True)
+        seed = ["demo", "seed", "--persons", str(args.persons), "--seed", "7", "--as-of", "2026-11-26"]
+        subprocess.run([*charte, *seed], env=env, check=True, capture_output=True)
+        added = subprocess.run([*charte, "actors", "add", "bench-op", "--role", "station_operator", "--json"],
+                               env=env, check=True, capture_output=True, text=True)  # fmt: skip
+        headers = {
+            "Authorization": f"Bearer {json.loads(added.stdout)['token']}",
+            "X-Charte-Purpose": "alarm_handling",
+        }
+        ports = {"audited": free_port(), "unaudited": free_port()}
+        servers = {
+            "audited": start([*charte, "serve", "--no-sweep", "--port", str(ports["audited"])], env, work,
+                             ports["audited"]),
+            "unaudited": start([sys.executable, "-c", UNAUDITED, str(ports["unaudited"])], env, work,
+                               ports["unaudited"]),
+        }  # fmt: skip
+        # The persons the operator may read: as charte lists them for that role and purpose.
+        listed = httpx.get(f"http://127.0.0.1:{ports['audited']}/api/v1/persons", params={"limit": 1000},
+                           headers=headers, timeout=60).json()  # fmt: skip
+        refs = [p["ref"] for p in listed["persons"]]
+        engine = make_engine(url)
+        totals = {"audited": [0, 0, 0.0], "unaudited": [0, 0, 0.0]}
+        with engine.connect() as conn:
+            before = conn.execute(select(func.count()).select_from(t.audit_entries)).scalar_one()
+        for _ in range(args.rounds):
+            for side in ("unaudited", "audited"):
+                ok, bad = load(f"http://127.0.0.1:{ports[side]}", headers, refs, args.clients, args.seconds)
+                totals[side][0] += ok
+                totals[side][1] += bad
+                totals[side][2] += args.seconds
+        for proc in servers.values():
+            proc.terminate()
+            proc.wait(timeout=30)
+        with engine.connect() as conn:
+            after = conn.execute(select(func.count()).select_from(t.audit_entries)).scalar_one()
+        engine.dispose()
+        rate = {side: v[0] / v[2] for side, v in totals.items()}
+        print(json.dumps({
+            "engine": "sqlite" if args.sqlite else "postgresql",
+            "persons": args.persons,
+            "clients": args.clients,
+            "seconds_per_side": args.seconds * args.rounds,
+            "unaudited_reads_per_s": round(rate["unaudited"], 1),
+            "audited_reads_per_s": round(rate["audited"], 1),
+            "audited_share_of_unaudited": round(rate["audited"] / rate["unaudited"], 3),
+            "errors": totals["audited"][1] + totals["unaudited"][1],
+            "audit_entries_written": after - before,
+            "audited_reads": totals["audited"][0],
+        }))  # fmt: skip
+    finally:
+        if schema:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
