@@ -15,6 +15,7 @@ from charte.adapters.clock import SystemClock
 from charte.adapters.db import migrate
 from charte.adapters.db.actors_store import SqlActors
 from charte.adapters.db.audit_store import SqlAuditStore
+from charte.adapters.db.disclosures_store import SqlDisclosures
 from charte.adapters.db.engine import make_engine
 from charte.adapters.db.holds_store import SqlHolds
 from charte.adapters.db.outbox_store import SqlOutbox
@@ -101,6 +102,9 @@ class Container:
         return SqlSweep(
             self.migrated_engine(), self.policy, self.ref_hasher, self.clock, audit=self.audit_store()
         )
+
+    def disclosures(self) -> SqlDisclosures:
+        return SqlDisclosures(self.migrated_engine(), self.audit_store())
 
     def audit_store(self) -> SqlAuditStore:
         return SqlAuditStore(self.migrated_engine())

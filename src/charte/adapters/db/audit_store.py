@@ -48,8 +48,13 @@ class SqlAuditStore:
         h = t.audit_heads.c
         wanted = sorted({e.period for e in entries})
         # A write first: on SQLite it takes the database's write lock before anything is read.
-        insert_rows(conn, t.audit_heads, ("period", "seq", "hash"), [(p, 0, genesis(p)) for p in wanted],
-                    conflict=("period",))  # fmt: skip
+        insert_rows(
+            conn,
+            t.audit_heads,
+            ("period", "seq", "hash"),
+            [(p, 0, genesis(p)) for p in wanted],
+            conflict=("period",),
+        )
         heads = {
             row.period: (row.seq, row.hash)
             for row in conn.execute(
@@ -63,8 +68,20 @@ class SqlAuditStore:
         rows = []
         for link, entry in zip(chained, entries, strict=True):
             cols = columns_of(link.body)
-            rows.append((link.period, link.seq, cols["at"], entry.actor, entry.action.value, entry.purpose,
-                         entry.subject, link.body.decode(), link.prev, link.hash))  # fmt: skip
+            rows.append(
+                (
+                    link.period,
+                    link.seq,
+                    cols["at"],
+                    entry.actor,
+                    entry.action.value,
+                    entry.purpose,
+                    entry.subject,
+                    link.body.decode(),
+                    link.prev,
+                    link.hash,
+                )
+            )
         insert_rows(conn, t.audit_entries, COLUMNS, rows)
         last: dict[str, Chained] = {c.period: c for c in chained}
         for period, c in last.items():
@@ -112,8 +129,10 @@ class SqlAuditStore:
             def field(key: str) -> Any:
                 return func.json_extract(a.body, f"$.{key}")
 
-        checks = [(name, cast(field(name), String).is_distinct_from(cast(getattr(a, name), String)))
-                  for name in ("seq", "period", *SEARCH_COLUMNS)]  # fmt: skip
+        checks = [
+            (name, cast(field(name), String).is_distinct_from(cast(getattr(a, name), String)))
+            for name in ("seq", "period", *SEARCH_COLUMNS)
+        ]
         query = (
             select(a.seq.label("at_seq"), *[check.label(f"bad_{name}") for name, check in checks])
             .where(a.period == period, or_(*[check for _, check in checks]))

@@ -327,10 +327,15 @@ class SqlSweep:
                         purpose=None,
                         subject=proofs[-1][0],
                         fields=tuple(fields),
-                        detail={"unit": kind, "rule": d.rule, "purge_due": d.purge_due.isoformat(),
-                                "context": proofs[-1][2], "person_erased": pid in gone},
+                        detail={
+                            "unit": kind,
+                            "rule": d.rule,
+                            "purge_due": d.purge_due.isoformat(),
+                            "context": proofs[-1][2],
+                            "person_erased": pid in gone,
+                        },
                     )
-                )  # fmt: skip
+                )
             totals.units[d.rule] += 1
             concerning = None if pid in gone else list(self.policy.subject_categories[kind].fields)
             orders += plan_orders(

@@ -296,3 +296,18 @@ audit_drop_permits = Table(
     metadata,
     Column("period", String(7), primary_key=True),
 )
+
+# What was disclosed to which recipient, for which purpose, when and by whom (issue 5 §2): the
+# ledger behind GDPR Art. 19 notices and access answers. The person is a keyed HMAC of the ref,
+# so the ledger can be searched from a ref but holds none.
+disclosures = Table(
+    "disclosures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_hmac", String(64), nullable=False, index=True),
+    Column("recipient", String(64), nullable=False),  # a policy role (installer, prescriber...)
+    Column("purpose", String(64), nullable=False),
+    Column("fields", Text, nullable=False),  # JSON list of field names, never values
+    Column("actor", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)

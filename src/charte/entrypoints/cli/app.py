@@ -14,6 +14,7 @@ from charte.entrypoints.cli import (
     audit,
     db,
     demo,
+    disclose,
     events,
     holds,
     outbox,
@@ -62,6 +63,7 @@ def build_app() -> typer.Typer:
     app.add_typer(actors.app, name="actors")
     app.add_typer(audit.app, name="audit")
     app.command(name="register")(register.register)
+    app.command(name="disclose")(disclose.disclose)
     app.command(name="serve")(serve.serve)
     return app
 

@@ -14,8 +14,9 @@ from charte.entrypoints.cli.exits import Exit
 from charte.entrypoints.cli.output import emit_json
 from charte.services import audit as use_cases
 
-app = typer.Typer(help="The tamper-evident audit of every access and change.", no_args_is_help=True,
-                  rich_markup_mode=None)  # fmt: skip
+app = typer.Typer(
+    help="The tamper-evident audit of every access and change.", no_args_is_help=True, rich_markup_mode=None
+)
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output.")]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from charte.domain.policy import Policy
 
@@ -143,3 +143,17 @@ class Acknowledged(BaseModel):
     id: int
     acknowledged_at: datetime | None
     already: bool
+
+
+class DisclosureIn(BaseModel):
+    to: str = Field(max_length=64, description="The recipient: a policy role.")
+    person: str = Field(max_length=128, description="The person's ref.")
+    purpose: str = Field(max_length=64, description="The purpose of the disclosure.")
+
+
+class DisclosureOut(BaseModel):
+    disclosure: int
+    to: str
+    purpose: str
+    fields: list[str]
+    view: PersonPublic

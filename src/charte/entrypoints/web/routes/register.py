@@ -13,8 +13,14 @@ from charte.bootstrap import Container
 from charte.domain.access import Decision, Denial
 from charte.entrypoints.web.auth import Calling, Reading
 from charte.entrypoints.web.problems import BodyTooLarge, ImportRefused
-from charte.entrypoints.web.schemas import ImportSummary, PersonPage, PersonPublic
-from charte.services import queries
+from charte.entrypoints.web.schemas import (
+    DisclosureIn,
+    DisclosureOut,
+    ImportSummary,
+    PersonPage,
+    PersonPublic,
+)
+from charte.services import disclosures, queries
 from charte.services.access import AccessDenied
 from charte.services.importing import import_events
 
@@ -65,6 +71,21 @@ def router(container: Container) -> APIRouter:
             auditor=container.auditor,
             reader=reader,
             ref=ref,
+        )
+
+    @api.post("/disclosures", response_model=DisclosureOut, response_model_exclude_unset=True)
+    def disclosure(body: DisclosureIn, reader: Reading) -> dict[str, Any]:
+        """Give a recipient its view of a person for a purpose; the caller must itself be allowed to
+        read the person for the purpose in X-Charte-Purpose. Recorded in the ledger and the audit."""
+        return disclosures.disclose(
+            queries=container.register_queries(),
+            gate=container.gate,
+            auditor=container.auditor,
+            ledger=container.disclosures(),
+            discloser=reader,
+            recipient=body.to,
+            purpose=body.purpose,
+            ref=body.person,
         )
 
     @api.get("/persons", response_model=PersonPage)
