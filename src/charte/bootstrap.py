@@ -11,6 +11,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 
 from charte.adapters.audit_checkpoints import CheckpointFolder
+from charte.adapters.audit_spool import FileSpool
 from charte.adapters.clock import SystemClock
 from charte.adapters.db import migrate
 from charte.adapters.db.actors_store import SqlActors
@@ -119,6 +120,8 @@ class Container:
             self.clock,
             self.ref_hasher,
             every=self.settings.audit_checkpoint_every,
+            spool=FileSpool(self.settings.home / "audit-spool.jsonl"),
+            spool_for=frozenset(self.policy.audit_spool_for),
         )
         if self.audit_group_commit:
             auditor.start_group_commit()

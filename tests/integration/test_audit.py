@@ -263,3 +263,26 @@ def test_when_a_group_commit_fails_every_reader_in_it_gets_the_error(app):
     with pytest.raises(DBAPIError):
         app.auditor.record([Entry(at=app.clock.now(), actor="a", action=Action.READ)])
     app.auditor.stop_group_commit()
+
+
+def test_alarm_reads_go_on_when_the_audit_is_down_and_are_chained_when_it_is_back(app):
+    """Issue 5 §3: alarm-handling reads are spooled durably (fsync), then chained; others fail closed."""
+    from charte.adapters.db.tables import audit_heads
+
+    run_import(app, [signed("s1", "2025-01-01", "C5", person("P5", first_name="Ana"))])
+    with app.engine.begin() as conn:
+        conn.execute(text("DROP TABLE audit_heads"))
+    shown = read(app, "P5", "station_operator", "alarm_handling")  # the operator still sees the site
+    assert shown["fields"]["first_name"] == "Ana"
+    spool = app.settings.home / "audit-spool.jsonl"
+    (line,) = spool.read_text().splitlines()
+    assert json.loads(line)["purpose"] == "alarm_handling"
+    assert "Ana" not in line
+    with pytest.raises(DBAPIError):
+        read(app, "P5")  # the DPO's read is not an alarm: it fails closed
+    audit_heads.create(app.engine)  # the audit is back
+    read(app, "P5")
+    log = entries(app)
+    assert [(e["seq"], e["purpose"]) for e in log] == [(1, "alarm_handling"), (2, "rights_handling")]
+    assert spool.read_text() == ""
+    assert report(app)["ok"]

@@ -444,6 +444,9 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
                 ("fields", fid), "wrong type", found=kind_of(cat), expected="the id of a data category"
             )
         fields[fid] = str(cat)
+    audit = r.section(
+        d.get("audit", {}), ("audit",), required={"retention"}, optional=frozenset({"spool_for"})
+    )
     policy = Policy(
         id=r.text(d, "id", root),
         format=SUPPORTED_FORMAT,
@@ -464,9 +467,8 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
         recordings=_recordings(r, d.get("recordings", {}), ("recordings",)),
         litigation=_litigation(r, d.get("litigation", {}), ("litigation",)),
         rights=_rights(r, d.get("rights", {}), ("rights",)),
-        audit_retention=r.text(
-            r.section(d.get("audit", {}), ("audit",), required={"retention"}), "retention", ("audit",)
-        ),
+        audit_retention=r.text(audit, "retention", ("audit",)),
+        audit_spool_for=r.ids(audit, "spool_for", ("audit",), allow_empty=True),
         activities=r.each(d, "activities", root, lambda i, b, p: _activity(r, i, b, p)),
         systems=r.each(d, "systems", root, lambda i, b, p: _system(r, i, b, p)),
         acknowledge_within=r.duration(

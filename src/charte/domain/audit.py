@@ -76,6 +76,37 @@ class Entry:
         return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def to_record(entry: Entry) -> dict[str, Any]:
+    """An entry not chained yet, as plain data (the spool's lines)."""
+    return {
+        "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": entry.actor,
+        "action": entry.action.value,
+        "role": entry.role,
+        "purpose": entry.purpose,
+        "context": entry.context,
+        "subject": entry.subject,
+        "fields": list(entry.fields),
+        "decision": entry.decision,
+        "detail": dict(entry.detail),
+    }
+
+
+def from_record(data: Mapping[str, Any]) -> Entry:
+    return Entry(
+        at=datetime.fromisoformat(data["at"]),
+        actor=data["actor"],
+        action=Action(data["action"]),
+        role=data["role"],
+        purpose=data["purpose"],
+        context=data["context"],
+        subject=data["subject"],
+        fields=tuple(data["fields"]),
+        decision=data["decision"],
+        detail=data["detail"],
+    )
+
+
 def genesis(period: str) -> str:
     """The 'previous hash' of a period's first entry."""
     return hashlib.sha256(f"charte-audit-genesis:{period}".encode()).hexdigest()

@@ -302,6 +302,9 @@ class Policy:
     systems: Mapping[str, System]
     acknowledge_within: Duration  # an order not acknowledged within this is overdue
     access: Access = Access()
+    # Purposes whose reads go on when the audit cannot be written: their entries are spooled
+    # durably and chained as soon as possible; every other read fails closed.
+    audit_spool_for: tuple[str, ...] = ()
     assumptions: tuple[Assumption, ...] = ()
 
     @property

@@ -87,6 +87,7 @@ def _references(p: Policy) -> Iterator[Problem]:
         )
     if p.audit_retention not in p.retention:
         yield _unknown(("audit", "retention"), "retention rule", p.audit_retention, p.retention, "retention")
+    yield from _refs(("audit", "spool_for"), p.audit_spool_for, p.purposes, "purpose", "purposes")
     for sid, system in p.systems.items():
         yield from _refs(
             ("systems", sid, "holds"), system.holds, p.data_categories, "data category", "data_categories"

@@ -38,6 +38,16 @@ class Checkpoints(Protocol):
     def latest(self) -> dict[str, Checkpoint]: ...
 
 
+class Spool(Protocol):
+    """Entries kept durably while the audit cannot be written (adapters.audit_spool)."""
+
+    def keep(self, entries: Sequence[Entry]) -> None: ...
+
+    def pending(self) -> tuple[list[Entry], int]: ...  # entries, lines read
+
+    def clear(self, count: int) -> None: ...
+
+
 class Auditor:
     """The one door to the audit chain for use cases; built once per process by the container."""
 
@@ -50,11 +60,14 @@ class Auditor:
         *,
         every: int = 1000,
         seconds: float = 60.0,
+        spool: Spool | None = None,
+        spool_for: frozenset[str] = frozenset(),
     ) -> None:
         self.store, self.checkpoints, self.clock, self._hash = store, checkpoints, clock, hasher
         self.every, self.seconds = every, seconds
         self._last_checkpoint = time.monotonic()
         self._lock = threading.Lock()
+        self.spool, self.spool_for = spool, spool_for
         self._group: GroupCommit | None = None
 
     def subject(self, kind: str, ref: str) -> str:
@@ -62,13 +75,20 @@ class Auditor:
         return self._hash(f"{kind}:{ref}")
 
     def record(self, entries: Sequence[Entry]) -> None:
-        """Chain ``entries``; return once they are committed (raise if they could not be)."""
-        group = self._group
-        if group is None:
-            with self._lock:  # one process, one appender at a time: no head-lock contention
-                self.after_append(self.store.append(entries))
-            return
-        group.submit(entries)
+        """Chain ``entries``; return once they are committed. If they cannot be, raise — unless
+        every entry is for one of the policy's ``audit.spool_for`` purposes (alarm handling):
+        then they are appended to the spool file, fsynced, and chained at the next success."""
+        try:
+            group = self._group
+            if group is None:
+                with self._lock:  # one process, one appender at a time: no head-lock contention
+                    self._write(entries)
+            else:
+                group.submit(entries)
+        except Exception:
+            if self.spool is None or not entries or any(e.purpose not in self.spool_for for e in entries):
+                raise
+            self.spool.keep(entries)
 
     def start_group_commit(self, max_batch: int = 2000) -> None:
         """Serve many readers: one writer thread chains whatever has queued up in one
@@ -83,7 +103,11 @@ class Auditor:
             self._group = None
 
     def _write(self, entries: Sequence[Entry]) -> None:
-        self.after_append(self.store.append(entries))
+        """Append, first chaining whatever the spool kept while the audit was down."""
+        spooled, lines = self.spool.pending() if self.spool is not None else ([], 0)
+        self.after_append(self.store.append([*spooled, *entries]))
+        if lines and self.spool is not None:
+            self.spool.clear(lines)
 
     def after_append(self, chained: Sequence[Chained]) -> None:
         """Checkpoint when a period crossed a multiple of ``every`` or the clock ran out."""
