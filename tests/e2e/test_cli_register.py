@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import subprocess
 import sys
 
-import pytest
 from alembic.script import ScriptDirectory
 
 from charte.adapters.db import migrate
 from tests.e2e.cli import charte
+from tests.e2e.conftest import write
 from tests.feed import collected, contacted, ended, person, signed
 
 DPO = {"CHARTE_AS": "dpo", "CHARTE_PURPOSE": "rights_handling"}
@@ -20,19 +19,6 @@ EVENTS = [
     contacted("e2", "2025-01-12", "P1"),
     signed("e3", "2025-02-01", "C1", "P1"),
 ]
-
-
-@pytest.fixture
-def home(tmp_path):
-    """A fresh charte home in a working directory of its own: SQLite under .charte/ by default."""
-    env = {"CHARTE_FIELD_KEY": base64.b64encode(b"z" * 32).decode()}
-    assert charte("db", "upgrade", cwd=tmp_path, env=env).code == 0
-    return tmp_path, env
-
-
-def write(path, events) -> str:
-    path.write_text("".join((e if isinstance(e, str) else json.dumps(e)) + "\n" for e in events))
-    return str(path)
 
 
 def test_db_upgrade_says_where_and_which_revision(tmp_path):

@@ -8,9 +8,11 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from charte.domain.access import AccessGate, Decision, Denial
+from charte.domain.audit import Action, Entry
 from charte.domain.orders import Order
 from charte.domain.policy import Policy
 from charte.services.access import AccessDenied
+from charte.services.audit import Auditor
 from charte.services.errors import NotFound
 from charte.services.ports import Clock
 
@@ -73,12 +75,23 @@ def acknowledge(
     return Acknowledgement(order_id, when, already=not newly)
 
 
-def check_reader(gate: AccessGate, role: str, purpose: str) -> None:
+def check_reader(gate: AccessGate, auditor: Auditor, actor: str, role: str, purpose: str) -> None:
     """Who may read the orders of every system: a role acting under a purpose it holds, with
     archive access, since orders name persons whose data may be archived or already erased (a
-    system reads its own orders without this check)."""
+    system reads its own orders without this check). The attempt is audited either way."""
     verdict = gate.check(role, purpose)
     if verdict.allowed and role not in gate.archive_roles:
         verdict = Decision(False, Denial.ARCHIVED, f"role '{role}' has no archive access to read orders")
+    decision = "allowed" if verdict.allowed else f"denied:{verdict.reason}"
+    entry = Entry(
+        at=auditor.clock.now(),
+        actor=actor,
+        action=Action.LIST,
+        role=role,
+        purpose=purpose,
+        decision=decision,
+        detail={"of": "orders"},
+    )
+    auditor.record([entry])
     if not verdict.allowed:
         raise AccessDenied(verdict)

@@ -44,7 +44,7 @@ def list_(
     rectified values, so a role with archive access reads them (e.g. --as dpo --purpose rights_handling)."""
     who = reader(role, purpose)
     c = container()
-    use_cases.check_reader(c.gate, who.role, who.purpose)
+    use_cases.check_reader(c.gate, c.auditor, who.actor, who.role, who.purpose)
     orders = [
         _public(o)
         for o in use_cases.list_orders(

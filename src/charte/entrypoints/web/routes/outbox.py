@@ -21,7 +21,7 @@ def _scope(container: Container, actor: Actor, purpose: str | None, system: str 
         return actor.system
     if not purpose:
         raise MissingPurpose
-    use_cases.check_reader(container.gate, actor.role, purpose)
+    use_cases.check_reader(container.gate, container.auditor, actor.name, actor.role, purpose)
     return system
 
 

@@ -1,0 +1,70 @@
+"""Every CLI command that shows personal data is gated and audited (issue 5 §5).
+
+The list of commands comes from the CLI itself: a new command must be classified here, so one
+that shows personal data cannot be added without a role, a purpose and an audit entry.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import typer
+
+from charte.entrypoints.cli.app import build_app
+from tests.e2e.cli import charte
+from tests.e2e.conftest import write
+from tests.feed import person, signed
+from tests.integration.test_docs import commands
+
+# Commands that show personal data: the arguments of one read, and what a DPO adds to make it.
+DPO = ["--as", "dpo", "--purpose", "rights_handling"]
+READS = {
+    "charte persons show": (["persons", "show", "P1"], DPO),
+    "charte persons list": (["persons", "list"], DPO),
+    "charte outbox list": (["outbox", "list"], DPO),
+    "charte disclose": (
+        ["disclose", "--to", "installer", "--person", "P1", "--purpose", "installation"],
+        ["--as", "dpo", "--as-purpose", "rights_handling"],
+    ),
+}
+# Commands that need a role but no purpose (they change or list holds: refs only).
+ROLE_ONLY = {"charte holds place", "charte holds judgment", "charte holds appealed", "charte holds lift",
+             "charte holds list"}  # fmt: skip
+# Everything else shows no personal data: policy texts, schema, counts, refs and dates, the audit
+# (keyed HMACs), actors (names of staff accounts, administered by the operator).
+NO_PERSONAL_DATA = {
+    "charte policy check", "charte policy lint", "charte policy render", "charte register", "charte serve",
+    "charte db upgrade", "charte events import", "charte outbox ack", "charte demo seed",
+    "charte retention schedule", "charte retention forecast", "charte retention sweep",
+    "charte actors add", "charte actors list", "charte actors revoke", "charte audit verify",
+    "charte audit checkpoint", "charte audit search", "charte audit export",
+}  # fmt: skip
+
+
+def test_every_command_is_classified():
+    """A new command must say whether it shows personal data."""
+    every = set(commands(typer.main.get_command(build_app())))
+    assert every == set(READS) | ROLE_ONLY | NO_PERSONAL_DATA
+
+
+def test_every_personal_data_command_refuses_a_read_without_role_and_purpose_and_audits_the_others(home):
+    """Issue 5 §1, §5: each command exits 2 without --as/--purpose; with them, an audit entry is written."""
+    cwd, env = home
+    charte("events", "import", write(cwd / "e.jsonl", [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))]),
+           cwd=cwd, env=env)  # fmt: skip
+    db = sqlite3.connect(cwd / ".charte" / "charte.db")
+    for name, (args, dpo) in READS.items():
+        bare = charte(*args, cwd=cwd, env=env)
+        assert bare.code == 2, name
+        assert "needs a role and a purpose" in bare.err, name
+        before = db.execute("SELECT count(*) FROM audit_entries").fetchone()[0]
+        done = charte(*args, *dpo, cwd=cwd, env=env)
+        assert done.code == 0, (name, done.err)
+        after = db.execute("SELECT count(*) FROM audit_entries").fetchone()[0]
+        assert after > before, name
+    for name in ROLE_ONLY:
+        words = name.split()[1:]
+        assert charte(*words, cwd=cwd, env=env).code == 2, name
+    rows = [json.loads(b) for (b,) in db.execute("SELECT body FROM audit_entries")]
+    assert {r["action"] for r in rows} >= {"read", "list", "disclose", "import"}
