@@ -77,7 +77,7 @@ def list_(
     ] = None,
     site: Annotated[str | None, typer.Option("--site", help="Only persons linked to this site.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50,
-    offset: Annotated[int, typer.Option("--offset", min=0)] = 0,
+    offset: Annotated[int, typer.Option("--offset", min=0, max=2**31 - 1)] = 0,
     fmt: FormatOpt = ViewFormat.TABLE,
     as_role: AsOpt = None,
     purpose: PurposeOpt = None,

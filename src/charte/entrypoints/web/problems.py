@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 
 from charte.domain.errors import DomainError, UnknownName
 from charte.entrypoints.web.auth import MissingPurpose, Unauthenticated
+from charte.entrypoints.web.schemas import Problem
 from charte.services.access import AccessDenied
 from charte.services.errors import Conflict, NotFound, NotReady, Refused, ServiceError
 
@@ -35,6 +36,28 @@ class ImportRefused(ServiceError):
 class BodyTooLarge(ServiceError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"request body larger than {limit} bytes")
+
+
+def _documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    body = {"application/problem+json": {"schema": Problem.model_json_schema()}}
+    return {status: {"description": DESCRIPTIONS[status], "content": body} for status in statuses}
+
+
+DESCRIPTIONS = {
+    400: "Bad request: no purpose, or a role or purpose the policy does not declare",
+    401: "No valid bearer token",
+    403: "The access gate refused, with its reason",
+    404: "Not found",
+    409: "A concurrent change got there first; retry",
+    413: "Body too large",
+    422: "Refused by a rule, or invalid input",
+    503: "Not ready (the database is not migrated)",
+}
+
+
+def documented() -> dict[int | str, dict[str, Any]]:
+    """The problem responses every /api/v1 route may give, for the OpenAPI contract."""
+    return _documented(400, 401, 403, 404, 409, 413, 422, 503)
 
 
 def _problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:

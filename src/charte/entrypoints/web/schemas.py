@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -157,3 +158,14 @@ class DisclosureOut(BaseModel):
     purpose: str
     fields: list[str]
     view: PersonPublic
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457 problem details); ``reason`` is the access gate's denial code."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    reason: str | None = None
+    summary: dict[str, Any] | None = None  # a refused import: every line error

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query
+from fastapi import APIRouter, Body, Header, Path, Query
 
 from charte.bootstrap import Container
 from charte.domain.access import Decision, Denial
+from charte.entrypoints.web import problems
 from charte.entrypoints.web.auth import Calling, MissingPurpose
 from charte.entrypoints.web.schemas import Acknowledged, OrderList
 from charte.services import outbox as use_cases
@@ -26,7 +27,7 @@ def _scope(container: Container, actor: Actor, purpose: str | None, system: str 
 
 
 def router(container: Container) -> APIRouter:
-    api = APIRouter(prefix="/api/v1/outbox", tags=["outbox"])
+    api = APIRouter(prefix="/api/v1/outbox", tags=["outbox"], responses=problems.documented())
 
     @api.get("", response_model=OrderList)
     def orders(
@@ -54,7 +55,9 @@ def router(container: Container) -> APIRouter:
 
     @api.post("/{order_id}/ack", response_model=Acknowledged)
     def ack(
-        order_id: int, actor: Calling, by: Annotated[str | None, Body(embed=True, max_length=200)] = None
+        order_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+        actor: Calling,
+        by: Annotated[str | None, Body(embed=True, max_length=200)] = None,
     ) -> dict[str, Any]:
         """Record that the system carried the order out; acknowledging twice is harmless. A
         system acknowledges only its own orders; ``by`` (optional) names the operator or job."""

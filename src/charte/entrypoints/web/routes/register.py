@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from charte.bootstrap import Container
 from charte.domain.access import Decision, Denial
+from charte.entrypoints.web import problems
 from charte.entrypoints.web.auth import Calling, Reading
 from charte.entrypoints.web.problems import BodyTooLarge, ImportRefused
 from charte.entrypoints.web.schemas import (
@@ -24,6 +25,7 @@ from charte.services import disclosures, queries
 from charte.services.access import AccessDenied
 from charte.services.importing import import_events
 
+MAX_OFFSET = 2**31 - 1  # beyond any register; keeps the value inside the databases' integers
 MAX_BODY = 200 * 1024 * 1024  # a CRM export of a few million events fits; more goes through the CLI
 
 
@@ -58,7 +60,7 @@ async def _spool(request: Request) -> IO[bytes]:
 
 
 def router(container: Container) -> APIRouter:
-    api = APIRouter(prefix="/api/v1", tags=["register"])
+    api = APIRouter(prefix="/api/v1", tags=["register"], responses=problems.documented())
 
     # exclude_unset: a field the gate hides is absent from the answer, not null.
     @api.get("/persons/{ref}", response_model=PersonPublic, response_model_exclude_unset=True)
@@ -97,7 +99,7 @@ def router(container: Container) -> APIRouter:
         ] = None,
         site: Annotated[str | None, Query(description="Only persons linked to this site.")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> dict[str, Any]:
         """Persons with a role the caller may see for the purpose, showing only those roles."""
         criteria = queries.PersonFilter(role=role, source=source, site=site, limit=limit, offset=offset)
