@@ -7,8 +7,9 @@
 1. Builds a demo register of --persons persons (deterministic) and imports it; counts the persons
    with units due on --as-of.
 2. Copies it twice (a SQLite file copy; a PostgreSQL schema copied table by table).
-3. charte: sweeps copy A in this process, capturing every write statement it sends to the driver,
-   batch by batch (the capture is a list append).
+3. charte: sweeps copy A in this process, as `charte retention sweep` does (erasures chained in
+   the audit), capturing every write statement it sends to the driver, batch by batch (the capture
+   is a list append).
 4. The floor: replays exactly those writes — the same deletes and tombstone inserts, in the same
    batches, one transaction each — on copy B with the raw DB-API cursor, without the reads and the
    logic that decide them.
@@ -36,6 +37,7 @@ from sqlalchemy import Engine, event, func, select, text
 
 from charte.adapters.clock import SystemClock
 from charte.adapters.db import migrate
+from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.engine import make_engine
 from charte.adapters.db.sweep_store import SqlSweep
 from charte.adapters.db.tables import metadata, persons, retention_units
@@ -123,7 +125,9 @@ def capture_sweep(url: str, as_of: date) -> tuple[float, list[list[tuple[str, An
         batches.append([])
 
     policy = YamlPolicyLoader(shipped_policy_path()).load().policy
-    sweeper = SqlSweep(engine, policy, RefHasher(base64.b64decode(KEYS["CHARTE_REF_KEY"])), SystemClock())
+    hasher = RefHasher(base64.b64decode(KEYS["CHARTE_REF_KEY"]))
+    # As `charte retention sweep` runs it: each erasure chained in the audit, in its batch.
+    sweeper = SqlSweep(engine, policy, hasher, SystemClock(), audit=SqlAuditStore(engine))
     started = time.perf_counter()
     totals = sweeper.run(as_of, dry_run=False, batch_size=500)
     seconds = time.perf_counter() - started

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, or_, select
+from sqlalchemy import Connection, delete, select, union
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
@@ -53,13 +53,12 @@ def affected_by(conn: Connection, person_ids: Iterable[int], contract_ids: Itera
     if contract_ids:
         r = t.roles.c
         sites = select(t.contracts.c.site_id).where(t.contracts.c.id.in_(contract_ids))
-        affected |= set(
-            conn.execute(
-                select(r.person_id)
-                .where(or_(r.contract_id.in_(contract_ids), r.site_id.in_(sites)))
-                .distinct()
-            ).scalars()
-        )
+        # Two indexed lookups, not one `contract_id IN .. OR site_id IN ..`: PostgreSQL plans that
+        # OR as a scan of every role, once per chunk, which made a 2-million-event import
+        # quadratic (BENCHMARKS.md, the sweep at 1M persons).
+        by_contract = select(r.person_id).where(r.contract_id.in_(contract_ids))
+        by_site = select(r.person_id).where(r.site_id.in_(sites))
+        affected |= set(conn.execute(union(by_contract, by_site)).scalars())
     return affected
 
 
