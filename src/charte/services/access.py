@@ -70,13 +70,10 @@ def shape_person(person: dict[str, Any], decision: Decision, today: date) -> dic
     seen: list[Seen] = list(decision.seen)
     sources: dict[str, list[str]] = person["field_sources"]
 
-    def through(field: str, category_filter: Any = None) -> bool:
-        return any(field in s.fields and (category_filter is None or category_filter(s)) for s in seen)
-
     fields = {
         f: v
         for f, v in person["fields"].items()
-        if through(f, lambda s, f=f: s.standing.category in sources.get(f, []))
+        if any(f in s.fields and s.standing.category in sources.get(f, []) for s in seen)
     }
     keys = {(s.standing.category, s.standing.context) for s in seen}
     roles = [r for r in person["roles"] if (r["role"], r["contract"] or r["site"]) in keys]
