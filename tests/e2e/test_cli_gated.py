@@ -38,7 +38,7 @@ NO_PERSONAL_DATA = {
     "charte db upgrade", "charte events import", "charte outbox ack", "charte demo seed",
     "charte retention schedule", "charte retention forecast", "charte retention sweep",
     "charte actors add", "charte actors list", "charte actors revoke", "charte audit verify",
-    "charte audit checkpoint", "charte audit search", "charte audit export",
+    "charte audit checkpoint", "charte audit search", "charte audit export", "charte audit drop-expired",
 }  # fmt: skip
 
 

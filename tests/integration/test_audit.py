@@ -286,3 +286,27 @@ def test_alarm_reads_go_on_when_the_audit_is_down_and_are_chained_when_it_is_bac
     assert [(e["seq"], e["purpose"]) for e in log] == [(1, "alarm_handling"), (2, "rights_handling")]
     assert spool.read_text() == ""
     assert report(app)["ok"]
+
+
+def test_months_past_the_audit_retention_are_dropped_whole_and_the_rest_still_verifies(app):
+    """Issue 5 §3: one chain per period, so a period past the policy's audit retention can be dropped."""
+    from datetime import UTC, date, datetime
+
+    from charte.domain.audit import Action, Entry
+    from charte.domain.durations import Duration
+
+    old = [Entry(at=datetime(2025, 1, d, tzinfo=UTC), actor="a", action=Action.READ) for d in (3, 4)]
+    app.auditor.record(old)
+    app.auditor.record([Entry(at=datetime(2026, 11, 20, tzinfo=UTC), actor="b", action=Action.READ)])
+    app.auditor.checkpoint()
+    kwargs = {
+        "store": app.audit_store(),
+        "checkpoints": app.auditor.checkpoints,
+        "retention": Duration(years=1),
+    }
+    assert audit.drop_expired(as_of=date(2026, 1, 31), **kwargs) == []  # 2025-01 is kept to 2026-01-31
+    assert audit.drop_expired(as_of=date(2026, 2, 1), **kwargs) == [
+        {"period": "2025-01", "purge_due": "2026-02-01", "entries": 2}
+    ]
+    assert app.audit_store().periods() == ["2026-11"]
+    assert report(app) == {"ok": True, "periods": 1, "entries": 1, "broken": None}

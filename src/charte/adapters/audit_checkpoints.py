@@ -70,3 +70,11 @@ class CheckpointFolder:
             if c.period not in found or c.seq > found[c.period].seq:
                 found[c.period] = c
         return found
+
+    def forget(self, period: str) -> int:
+        """Remove a dropped period's checkpoints (else verification would report it deleted)."""
+        gone = 0
+        for path in self.folder.glob(f"{period}-*.json") if self.folder.is_dir() else []:
+            path.unlink()
+            gone += 1
+        return gone

@@ -18,13 +18,17 @@ reordered (a gap or inversion in the sequence, or a previous-hash mismatch), or 
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
+
+from charte.domain.dates import purge_due, retention_end
+from charte.domain.durations import Duration
 
 
 class Action(StrEnum):
@@ -105,6 +109,14 @@ def from_record(data: Mapping[str, Any]) -> Entry:
         decision=data["decision"],
         detail=data["detail"],
     )
+
+
+def period_purge_due(period: str, retention: Duration) -> date:
+    """The day a period's chain may be dropped: its last entry's day (the month's last day) plus
+    the audit retention, plus one. The whole month goes at once, so no entry goes early."""
+    year, month = (int(x) for x in period.split("-"))
+    last_day = date(year, month, calendar.monthrange(year, month)[1])
+    return purge_due(retention_end(last_day, retention))
 
 
 def genesis(period: str) -> str:

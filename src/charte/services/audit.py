@@ -13,10 +13,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from charte.domain.audit import Chained, Checkpoint, Entry, Stored, Verdict, verify_chain
+from charte.domain.audit import Chained, Checkpoint, Entry, Stored, Verdict, period_purge_due, verify_chain
+from charte.domain.durations import Duration
 from charte.services.ports import Clock
 
 
@@ -31,11 +33,15 @@ class AuditStore(Protocol):
 
     def columns_break(self, period: str) -> tuple[int, str] | None: ...
 
+    def drop(self, period: str) -> int: ...
+
 
 class Checkpoints(Protocol):
     def write(self, checkpoint: Checkpoint) -> Path: ...
 
     def latest(self) -> dict[str, Checkpoint]: ...
+
+    def forget(self, period: str) -> int: ...
 
 
 class Spool(Protocol):
@@ -219,3 +225,20 @@ def verify(*, store: AuditStore, checkpoints: Checkpoints) -> Report:
         if period not in seen:
             verdicts.append(verify_chain(period, [], c))
     return Report(sorted(verdicts, key=lambda v: v.period))
+
+
+def drop_expired(
+    *, store: AuditStore, checkpoints: Checkpoints, retention: Duration, as_of: date, dry_run: bool = False
+) -> list[dict[str, Any]]:
+    """Drop every period whose whole month is past the policy's audit retention on ``as_of``
+    (the audit log is personal data about staff and subjects: it too is kept no longer)."""
+    dropped = []
+    for period in store.periods():
+        due = period_purge_due(period, retention)
+        if due > as_of:
+            continue
+        entries = None if dry_run else store.drop(period)
+        if not dry_run:
+            checkpoints.forget(period)
+        dropped.append({"period": period, "purge_due": due.isoformat(), "entries": entries})
+    return dropped

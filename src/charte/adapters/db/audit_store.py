@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, cast, func, or_, select, update
+from sqlalchemy import Connection, Engine, String, cast, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 
 from charte.adapters.db import tables as t
@@ -165,3 +165,13 @@ class SqlAuditStore:
             query = query.where(a.at < criteria.until)
         with self.engine.connect() as conn:
             return [{**json.loads(r.body), "hash": r.hash} for r in conn.execute(query)]
+
+    def drop(self, period: str) -> int:
+        """Delete a whole period (past the audit retention: the caller checked) under a drop
+        permit, the only delete the append-only triggers let through; return the entries gone."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(t.audit_drop_permits).values(period=period))
+            gone = conn.execute(delete(t.audit_entries).where(t.audit_entries.c.period == period)).rowcount
+            conn.execute(delete(t.audit_heads).where(t.audit_heads.c.period == period))
+            conn.execute(delete(t.audit_drop_permits).where(t.audit_drop_permits.c.period == period))
+        return int(gone)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from charte.adapters.db.audit_store import AuditFilter
+from charte.entrypoints.cli.args import parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.exits import Exit
 from charte.entrypoints.cli.output import emit_json
@@ -89,3 +90,34 @@ def export(
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
                 count += 1
     typer.echo(f"{count} entries written to {out}")
+
+
+@app.command(name="drop-expired")
+def drop_expired(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: today).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would go; drop nothing.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Drop the months whose audit retention (the policy's audit.retention) is over, whole."""
+    c = container()
+    day = parse_optional_day(as_of, "--as-of") or c.clock.today()
+    if day > c.clock.today() and not dry_run:
+        typer.echo(f"error: --as-of {day} is after today: entries would go early; use --dry-run", err=True)
+        raise typer.Exit(Exit.REFUSED)
+    rule = c.policy.retention[c.policy.audit_retention]
+    dropped = use_cases.drop_expired(
+        store=c.audit_store(),
+        checkpoints=c.auditor.checkpoints,
+        retention=rule.period,
+        as_of=day,
+        dry_run=dry_run,
+    )
+    if json_:
+        emit_json({"as_of": day.isoformat(), "dry_run": dry_run, "periods": dropped})
+        return
+    what = "would drop" if dry_run else "dropped"
+    for d in dropped:
+        count = "" if d["entries"] is None else f": {d['entries']} entries"
+        typer.echo(f"{what} {d['period']} (due {d['purge_due']}){count}")
+    if not dropped:
+        typer.echo(f"no period past the audit retention on {day}")

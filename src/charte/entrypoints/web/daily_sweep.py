@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from charte.bootstrap import Container
 from charte.domain.dates import next_daily_run
+from charte.services.audit import drop_expired
 from charte.services.retention import sweep
 
 log = logging.getLogger("charte.sweep")
@@ -29,8 +30,14 @@ class DailySweep:
         report = await run_in_threadpool(
             lambda: sweep(sweeper=c.sweeper(), as_of=today, today=today, auditor=c.auditor)
         )
+        rule = c.policy.retention[c.policy.audit_retention]
+        dropped = await run_in_threadpool(
+            lambda: drop_expired(
+                store=c.audit_store(), checkpoints=c.auditor.checkpoints, retention=rule.period, as_of=today
+            )
+        )
         self.runs += 1
-        summary = report.as_dict()
+        summary = report.as_dict() | {"audit_periods_dropped": [d["period"] for d in dropped]}
         # Counts only: no ref, no value ever reaches the log.
         log.info(
             "retention sweep %s: %s unit(s), %s person(s) erased, %s order(s)",
@@ -39,6 +46,8 @@ class DailySweep:
             summary["persons_erased"],
             summary["orders"],
         )
+        if dropped:
+            log.info("audit: %s month(s) past the audit retention dropped", len(dropped))
         return summary
 
     async def forever(self) -> None:

@@ -1,0 +1,39 @@
+"""The audit chain's pure rules: canonical bytes, links, and when a month may be dropped (issue 5 §3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from charte.domain.audit import Action, Entry, chain, genesis, link, period_purge_due, verify_chain
+from charte.domain.durations import Duration
+
+AT = datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
+
+
+def test_a_month_goes_whole_the_day_after_its_last_day_plus_the_retention():
+    """Policy audit.retention (P1Y, CNIL délibération 2021-122): no entry is dropped early."""
+    assert period_purge_due("2025-12", Duration(years=1)) == date(2027, 1, 1)
+    assert period_purge_due("2024-02", Duration(years=1)) == date(2025, 3, 1)  # 29 Feb 2024 + 1 year
+    assert period_purge_due("2026-01", Duration(months=6)) == date(2026, 8, 1)
+
+
+def test_the_canonical_bytes_are_stable_and_hold_no_clear_ref():
+    entry = Entry(at=AT, actor="alice", action=Action.READ, role="dpo", purpose="rights_handling",
+                  subject="ab" * 32, fields=("phone", "email"))  # fmt: skip
+    body = entry.canonical(7)
+    assert body == entry.canonical(7)
+    assert b'"fields":["email","phone"]' in body  # sorted
+    assert b'"seq":7' in body
+    assert b" " not in body.replace(b"alice", b"")
+
+
+def test_chaining_continues_each_period_after_its_head_and_verification_walks_it():
+    first, second = (Entry(at=AT, actor=a, action=Action.READ) for a in ("a", "b"))
+    chained = chain([first], {})
+    assert chained[0].prev == genesis("2026-11")
+    more = chain([second], {"2026-11": (chained[0].seq, chained[0].hash)})
+    assert (more[0].seq, more[0].prev) == (2, chained[0].hash)
+    assert more[0].hash == link(chained[0].hash, more[0].body)
+    stored = [(c.seq, c.body, c.prev, c.hash) for c in (*chained, *more)]
+    assert verify_chain("2026-11", stored, None).ok
+    assert not verify_chain("2026-11", stored[1:], None).ok
