@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, cast, delete, func, insert, or_, select, update
+from sqlalchemy import Boolean, Connection, Engine, cast, delete, func, insert, not_, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 
 from charte.adapters.db import tables as t
@@ -118,32 +118,33 @@ class SqlAuditStore:
 
     def columns_break(self, period: str) -> tuple[int, str] | None:
         """The first entry whose search columns, sequence or period disagree with its bytes, and
-        which — compared in SQL (SQLite's json_extract, PostgreSQL's jsonb), set-based."""
+        which. Found in SQL, parsing each entry's JSON once (PostgreSQL: the jsonb of the bytes must
+        contain the columns' object; SQLite: one json_extract of every key, compared with
+        json_array of the columns);
+        only the broken entry, if any, is then read to name the column."""
         a = t.audit_entries.c
+        names = ("seq", "period", *SEARCH_COLUMNS)
         if self.engine.dialect.name == "postgresql":
-
-            def field(key: str) -> Any:
-                return cast(a.body, JSONB)[key].astext
+            # One jsonb per row: the bytes must contain every column's value under its key.
+            columns = func.jsonb_build_object(*[x for n in names for x in (n, getattr(a, n))])
+            contains = cast(a.body, JSONB).op("@>", return_type=Boolean)(columns)
+            first = select(a.seq).where(a.period == period, not_(contains)).order_by(a.seq).limit(1)
         else:
-
-            def field(key: str) -> Any:
-                return func.json_extract(a.body, f"$.{key}")
-
-        checks = [
-            (name, cast(field(name), String).is_distinct_from(cast(getattr(a, name), String)))
-            for name in ("seq", "period", *SEARCH_COLUMNS)
-        ]
-        query = (
-            select(a.seq.label("at_seq"), *[check.label(f"bad_{name}") for name, check in checks])
-            .where(a.period == period, or_(*[check for _, check in checks]))
-            .order_by(a.seq)
-            .limit(1)
-        )
+            implied = func.json_extract(a.body, *[f"$.{n}" for n in names])
+            stored = func.json_array(*[getattr(a, n) for n in names])
+            first = select(a.seq).where(a.period == period, implied != stored).order_by(a.seq).limit(1)
         with self.engine.connect() as conn:
-            row = conn.execute(query).first()
-        if row is None:
-            return None
-        return int(row.at_seq), next(name for name, _ in checks if getattr(row, f"bad_{name}"))
+            seq = conn.execute(first).scalar()
+            if seq is None:
+                return None
+            row = conn.execute(
+                select(a.body, *[getattr(a, n) for n in names]).where(a.period == period, a.seq == seq)
+            ).one()
+        body = json.loads(row.body)
+        for name in names:
+            if body.get(name) != getattr(row, name):
+                return int(seq), name
+        return int(seq), "body"  # the SQL saw a difference the JSON comparison does not: say so
 
     def count(self) -> int:
         with self.engine.connect() as conn:
