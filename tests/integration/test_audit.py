@@ -310,3 +310,18 @@ def test_months_past_the_audit_retention_are_dropped_whole_and_the_rest_still_ve
     ]
     assert app.audit_store().periods() == ["2026-11"]
     assert report(app) == {"ok": True, "periods": 1, "entries": 1, "broken": None}
+
+
+def test_a_checkpoint_that_cannot_be_written_does_not_make_a_committed_entry_look_unwritten(app, monkeypatch):
+    """Issue 5 §3: an entry committed is never spooled again (no duplicate in the chain)."""
+    from charte.domain.audit import Action, Entry
+
+    def broken(_checkpoint):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(app.auditor.checkpoints, "write", broken)
+    app.auditor.every = 1  # every entry asks for a checkpoint
+    app.auditor.record([Entry(at=app.clock.now(), actor="op", action=Action.READ, purpose="alarm_handling")])
+    assert app.auditor.checkpoint_error == "OSError"
+    assert not (app.settings.home / "audit-spool.jsonl").exists()
+    assert report(app) == {"ok": True, "periods": 1, "entries": 1, "broken": None}

@@ -75,6 +75,7 @@ class Auditor:
         self._lock = threading.Lock()
         self.spool, self.spool_for = spool, spool_for
         self._group: GroupCommit | None = None
+        self.checkpoint_error: str | None = None  # the last failure to write a checkpoint or clear the spool
 
     def subject(self, kind: str, ref: str) -> str:
         """The HMAC that stands for a ref in the log (the same as the erasure ledger's)."""
@@ -109,11 +110,20 @@ class Auditor:
             self._group = None
 
     def _write(self, entries: Sequence[Entry]) -> None:
-        """Append, first chaining whatever the spool kept while the audit was down."""
+        """Append, first chaining whatever the spool kept while the audit was down.
+
+        Once the append is committed nothing here may raise: the caller would take the entries
+        for unwritten and spool them again. A checkpoint that cannot be written is retried at the
+        next append (its clock is not reset) and its error kept for `checkpoint_error`."""
         spooled, lines = self.spool.pending() if self.spool is not None else ([], 0)
-        self.after_append(self.store.append([*spooled, *entries]))
-        if lines and self.spool is not None:
-            self.spool.clear(lines)
+        chained = self.store.append([*spooled, *entries])
+        try:
+            if lines and self.spool is not None:
+                self.spool.clear(lines)
+            self.after_append(chained)
+            self.checkpoint_error = None
+        except Exception as exc:  # the spool or the checkpoint folder: the entries are safe in the chain
+            self.checkpoint_error = type(exc).__name__  # no message: it may name paths, never more
 
     def after_append(self, chained: Sequence[Chained]) -> None:
         """Checkpoint when a period crossed a multiple of ``every`` or the clock ran out."""
