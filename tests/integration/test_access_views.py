@@ -58,6 +58,7 @@ def test_customer_service_sees_the_live_contract_and_not_the_archived_one(loaded
 
 
 def test_a_provider_sent_on_an_alarm_sees_address_access_instructions_and_the_contact(loaded):
+    """Seed recipients: intervention providers get the site, its access instructions and the contact; never trusted persons."""
     shown = view(loaded, "P1", "intervention_provider", "intervention")
     assert shown["fields"] == {"first_name": "Ana", "last_name": "Roux", "phone": "0612345678"}
     assert shown["sites"] == [
@@ -70,6 +71,7 @@ def test_a_provider_sent_on_an_alarm_sees_address_access_instructions_and_the_co
 
 
 def test_the_prescriber_gets_subscription_data_and_nothing_about_the_person(loaded):
+    """Seed: « Vos données de souscription sont également transmises à votre prescripteur »; nothing more."""
     shown = view(loaded, "P1", "prescriber", "subscription_reporting")
     assert shown["fields"] == {}
     assert shown["contracts"] == [
@@ -137,6 +139,7 @@ def test_events_for_a_restricted_person_are_stored_and_never_fail_a_file(loaded)
 
 
 def test_lists_show_only_the_roles_the_reader_may_see(loaded):
+    """GDPR Art. 5(1)(c): a list discloses refs and role kinds only to readers granted them."""
     sales = Reader("test", "sales", "prospecting")
     page = list_persons(
         queries=loaded.register_queries(),

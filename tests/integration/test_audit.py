@@ -96,6 +96,7 @@ def test_no_personal_value_and_no_ref_in_clear_reaches_the_log(audited):
 
 
 def test_an_untouched_chain_verifies_with_its_counts(audited):
+    """Issue 5 §3: `audit verify` prints OK with counts when nothing was touched."""
     audited.auditor.checkpoint()
     assert report(audited) == {"ok": True, "periods": 1, "entries": 5, "broken": None}
 
@@ -126,6 +127,7 @@ def test_an_entry_edited_with_its_hash_recomputed_breaks_the_next_link(audited):
 
 
 def test_a_search_column_edited_apart_from_the_bytes_is_detected(audited):
+    """Issue 5 §3: an edited entry is detected, whichever part was edited."""
     unguard(audited)
     with audited.engine.begin() as conn:
         conn.execute(text("UPDATE audit_entries SET actor = 'bob' WHERE seq = 2"))
@@ -137,6 +139,7 @@ def test_a_search_column_edited_apart_from_the_bytes_is_detected(audited):
 
 
 def test_a_deleted_entry_is_detected(audited):
+    """Issue 5 §3: a deleted entry is detected."""
     unguard(audited)
     with audited.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_entries WHERE seq = 4"))
@@ -146,6 +149,7 @@ def test_a_deleted_entry_is_detected(audited):
 
 
 def test_reordered_entries_are_detected(audited):
+    """Issue 5 §3: reordered entries are detected."""
     unguard(audited)
     with audited.engine.begin() as conn:  # swap the bytes and links of entries 2 and 3
         rows = {r.seq: r for r in conn.execute(text("SELECT seq, body, prev, hash FROM audit_entries "
@@ -173,6 +177,7 @@ def test_a_tail_cut_after_the_last_checkpoint_is_detected(audited):
 
 
 def test_a_forged_checkpoint_is_refused(audited):
+    """Issue 5 §3: checkpoints are signed (Ed25519): a forged one is refused."""
     audited.auditor.checkpoint()
     (path,) = audited.settings.checkpoint_dir.glob("*.json")
     record = json.loads(path.read_text())
@@ -255,6 +260,7 @@ def test_concurrent_readers_share_commits_and_each_returns_only_once_its_entry_i
 
 
 def test_when_a_group_commit_fails_every_reader_in_it_gets_the_error(app):
+    """Issue 5 §3: reads fail closed when their group's commit fails."""
     from charte.domain.audit import Action, Entry
 
     app.auditor.start_group_commit()

@@ -54,6 +54,7 @@ def test_a_dispatch_gives_the_provider_its_minimal_view_and_is_recorded(app):
 
 
 def test_trusted_persons_are_never_disclosed_to_providers(app):
+    """Seed: trusted persons' data are processed exclusively by the monitoring station."""
     run_import(app, EVENTS)
     with pytest.raises(AccessDenied) as refused:
         disclose(app, "T1", "intervention_provider", "intervention")
@@ -62,6 +63,7 @@ def test_trusted_persons_are_never_disclosed_to_providers(app):
 
 
 def test_one_may_only_disclose_what_one_may_read_oneself(app):
+    """Issue 5 §2: a disclosure passes the gate for the discloser too."""
     run_import(app, EVENTS)
     with pytest.raises(AccessDenied, match="role 'sales' may not act under purpose 'alarm_handling'"):
         disclose(app, "P1", "installer", "installation", Reader("s-1", "sales", "alarm_handling"))
@@ -69,6 +71,7 @@ def test_one_may_only_disclose_what_one_may_read_oneself(app):
 
 
 def test_the_prescriber_s_report_over_the_api(app):
+    """Seed: subscription data go to the prescriber; issue 5 §2: the same operation over the API."""
     run_import(app, EVENTS)
     with TestClient(web.create_app(app)) as http:
         headers = bearer(token(app, "cs-1", role="customer_service"), "contract_management")

@@ -78,6 +78,7 @@ def test_the_prescriber_sees_subscription_data_only(gate):
 
 
 def test_sales_never_see_trusted_persons_or_recordings(gate, shipped):
+    """Seed: trusted persons' data serve the station only; recordings are for authorised listeners (issue 5 §1)."""
     for purpose in shipped.roles["sales"].purposes:
         decision = gate.decide("sales", purpose, [TRUSTED, PROSPECT, CLIENT])
         assert all(s.standing.category != "trusted_person" for s in decision.seen)
@@ -85,6 +86,7 @@ def test_sales_never_see_trusted_persons_or_recordings(gate, shipped):
 
 
 def test_a_role_acting_outside_its_purposes_is_refused_with_the_reason(gate):
+    """GDPR Art. 5(1)(b): a role acts only under the purposes its grants name."""
     refused = gate.decide("sales", "alarm_handling", [CLIENT])
     assert (refused.allowed, refused.reason) == (False, Denial.ROLE_PURPOSE)
     assert refused.explanation == "role 'sales' may not act under purpose 'alarm_handling'"
@@ -92,6 +94,7 @@ def test_a_role_acting_outside_its_purposes_is_refused_with_the_reason(gate):
 
 
 def test_unknown_roles_and_purposes_are_input_errors_naming_them(gate):
+    """Issue 5 §1: an unknown role or purpose is a clear error naming it."""
     with pytest.raises(UnknownRole, match=r"unknown role 'boss' \(the policy declares: auditor, "):
         gate.decide("boss", "alarm_handling", [CLIENT])
     with pytest.raises(UnknownPurpose, match="unknown purpose 'curiosity'"):
@@ -151,6 +154,7 @@ def test_a_policy_without_an_access_section_denies_by_default(shipped):
 
 
 def test_the_list_of_visible_categories_follows_the_same_rules(gate):
+    """Issue 5 §1: lists apply the same grants and exclusivity as single reads."""
     assert gate.visible_categories("station_operator", "alarm_handling") == {"client", "trusted_person"}
     assert gate.visible_categories("sales", "prospecting") == {"prospect"}
     assert gate.visible_categories("sales", "alarm_handling") == frozenset()
