@@ -25,7 +25,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, text
+from scratch import scratch_database
+from sqlalchemy import select
 
 from charte.adapters.audit_checkpoints import CheckpointFolder
 from charte.adapters.db import migrate
@@ -96,20 +97,9 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="charte-audit-bench-") as tmp:
         work = Path(tmp)
-        print(json.dumps(measure(f"sqlite:///{work / 'audit.db'}", args.entries, work)), flush=True)
-        if args.postgres:
-            schema = f"bench_audit_{uuid.uuid4().hex[:8]}"
-            admin = make_engine(args.postgres)
-            with admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            try:
-                url = f"{args.postgres}{'&' if '?' in args.postgres else '?'}options=-csearch_path%3D{schema}"
+        for pg in (None, args.postgres) if args.postgres else (None,):
+            with scratch_database(work, pg, "bench_audit") as url:
                 print(json.dumps(measure(url, args.entries, work)), flush=True)
-            finally:
-                with admin.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
-
     return 0
 
 

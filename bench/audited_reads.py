@@ -28,11 +28,11 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select, text
+from scratch import scratch_database
+from sqlalchemy import func, select
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.engine import make_engine
@@ -111,76 +111,66 @@ def main() -> int:
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL.")
     parser.add_argument("--postgres", default=os.environ.get("CHARTE_TEST_DATABASE_URL"))
     args = parser.parse_args()
+    if not args.sqlite and not args.postgres:
+        raise SystemExit("PostgreSQL needs --postgres URL or CHARTE_TEST_DATABASE_URL (or use --sqlite)")
     work = Path(tempfile.mkdtemp(prefix="charte-audited-reads-"))
-    schema = None
-    if args.sqlite:
-        url = f"sqlite:///{work / 'charte.db'}"
-    else:
-        if not args.postgres:
-            raise SystemExit("PostgreSQL needs --postgres URL or CHARTE_TEST_DATABASE_URL (or use --sqlite)")
-        schema = f"bench_reads_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(args.postgres)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{args.postgres}{'&' if '?' in args.postgres else '?'}options=-csearch_path%3D{schema}"
+    with scratch_database(work, None if args.sqlite else args.postgres, "bench_reads") as url:
+        return run(args, work, url)
+
+
+def run(args: argparse.Namespace, work: Path, url: str) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHARTE_")} | KEYS
     env |= {"CHARTE_DATABASE_URL": url, "CHARTE_HOME": str(work / "home")}
-    try:
-        charte = [sys.executable, "-m", "charte"]
-        subprocess.run([*charte, "db", "upgrade"], env=env, check=True, capture_output=True)
-        seed = ["demo", "seed", "--persons", str(args.persons), "--seed", "7", "--as-of", "2026-11-26"]
-        subprocess.run([*charte, *seed], env=env, check=True, capture_output=True)
-        added = subprocess.run([*charte, "actors", "add", "bench-op", "--role", "station_operator", "--json"],
-                               env=env, check=True, capture_output=True, text=True)  # fmt: skip
-        headers = {
-            "Authorization": f"Bearer {json.loads(added.stdout)['token']}",
-            "X-Charte-Purpose": "alarm_handling",
-        }
-        ports = {"audited": free_port(), "unaudited": free_port()}
-        servers = {
-            "audited": start([*charte, "serve", "--no-sweep", "--port", str(ports["audited"])], env, work,
-                             ports["audited"]),
-            "unaudited": start([sys.executable, "-c", UNAUDITED, str(ports["unaudited"])], env, work,
-                               ports["unaudited"]),
-        }  # fmt: skip
-        # The persons the operator may read: as charte lists them for that role and purpose.
-        listed = httpx.get(f"http://127.0.0.1:{ports['audited']}/api/v1/persons", params={"limit": 1000},
-                           headers=headers, timeout=60).json()  # fmt: skip
-        refs = [p["ref"] for p in listed["persons"]]
-        engine = make_engine(url)
-        totals = {"audited": [0, 0, 0.0], "unaudited": [0, 0, 0.0]}
-        with engine.connect() as conn:
-            before = conn.execute(select(func.count()).select_from(t.audit_entries)).scalar_one()
-        for _ in range(args.rounds):
-            for side in ("unaudited", "audited"):
-                ok, bad = load(f"http://127.0.0.1:{ports[side]}", headers, refs, args.clients, args.seconds)
-                totals[side][0] += ok
-                totals[side][1] += bad
-                totals[side][2] += args.seconds
-        for proc in servers.values():
-            proc.terminate()
-            proc.wait(timeout=30)
-        with engine.connect() as conn:
-            after = conn.execute(select(func.count()).select_from(t.audit_entries)).scalar_one()
-        engine.dispose()
-        rate = {side: v[0] / v[2] for side, v in totals.items()}
-        print(json.dumps({
-            "engine": "sqlite" if args.sqlite else "postgresql",
-            "persons": args.persons,
-            "clients": args.clients,
-            "seconds_per_side": args.seconds * args.rounds,
-            "unaudited_reads_per_s": round(rate["unaudited"], 1),
-            "audited_reads_per_s": round(rate["audited"], 1),
-            "audited_share_of_unaudited": round(rate["audited"] / rate["unaudited"], 3),
-            "errors": totals["audited"][1] + totals["unaudited"][1],
-            "audit_entries_written": after - before,
-            "audited_reads": totals["audited"][0],
-        }))  # fmt: skip
-    finally:
-        if schema:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+    charte = [sys.executable, "-m", "charte"]
+    subprocess.run([*charte, "db", "upgrade"], env=env, check=True, capture_output=True)
+    seed = ["demo", "seed", "--persons", str(args.persons), "--seed", "7", "--as-of", "2026-11-26"]
+    subprocess.run([*charte, *seed], env=env, check=True, capture_output=True)
+    added = subprocess.run([*charte, "actors", "add", "bench-op", "--role", "station_operator", "--json"],
+                           env=env, check=True, capture_output=True, text=True)  # fmt: skip
+    headers = {
+        "Authorization": f"Bearer {json.loads(added.stdout)['token']}",
+        "X-Charte-Purpose": "alarm_handling",
+    }
+    ports = {"audited": free_port(), "unaudited": free_port()}
+    servers = {
+        "audited": start([*charte, "serve", "--no-sweep", "--port", str(ports["audited"])], env, work,
+                         ports["audited"]),
+        "unaudited": start([sys.executable, "-c", UNAUDITED, str(ports["unaudited"])], env, work,
+                           ports["unaudited"]),
+    }  # fmt: skip
+    # The persons the operator may read: as charte lists them for that role and purpose.
+    listed = httpx.get(f"http://127.0.0.1:{ports['audited']}/api/v1/persons", params={"limit": 1000},
+                       headers=headers, timeout=60).json()  # fmt: skip
+    refs = [p["ref"] for p in listed["persons"]]
+    engine = make_engine(url)
+    totals = {"audited": [0, 0, 0.0], "unaudited": [0, 0, 0.0]}
+    with engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(t.audit_entries)).scalar_one()
+    for _ in range(args.rounds):
+        for side in ("unaudited", "audited"):
+            ok, bad = load(f"http://127.0.0.1:{ports[side]}", headers, refs, args.clients, args.seconds)
+            totals[side][0] += ok
+            totals[side][1] += bad
+            totals[side][2] += args.seconds
+    for proc in servers.values():
+        proc.terminate()
+        proc.wait(timeout=30)
+    with engine.connect() as conn:
+        after = conn.execute(select(func.count()).select_from(t.audit_entries)).scalar_one()
+    engine.dispose()
+    rate = {side: v[0] / v[2] for side, v in totals.items()}
+    print(json.dumps({
+        "engine": "sqlite" if args.sqlite else "postgresql",
+        "persons": args.persons,
+        "clients": args.clients,
+        "seconds_per_side": args.seconds * args.rounds,
+        "unaudited_reads_per_s": round(rate["unaudited"], 1),
+        "audited_reads_per_s": round(rate["audited"], 1),
+        "audited_share_of_unaudited": round(rate["audited"] / rate["unaudited"], 3),
+        "errors": totals["audited"][1] + totals["unaudited"][1],
+        "audit_entries_written": after - before,
+        "audited_reads": totals["audited"][0],
+    }))  # fmt: skip
     return 0
 
 

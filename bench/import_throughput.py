@@ -29,6 +29,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+from scratch import schema_url
 from sqlalchemy import Engine, text
 
 from charte.adapters.db import migrate
@@ -65,7 +66,7 @@ class Database:
             self.admin = make_engine(pg_url)
             with self.admin.begin() as conn:
                 conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
-            self.url = f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3D{self.schema}"
+            self.url = schema_url(pg_url, self.schema)
         self.engine: Engine = make_engine(self.url)
         migrate.upgrade(self.engine)
 

@@ -33,6 +33,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from scratch import schema_url
 from sqlalchemy import Engine, event, func, select, text
 
 from charte.adapters.clock import SystemClock
@@ -74,7 +75,7 @@ def url_for(engine_name: str, work: Path, pg: str | None, name: str) -> tuple[st
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     admin.dispose()
-    return f"{pg}{'&' if '?' in pg else '?'}options=-csearch_path%3D{schema}", schema
+    return schema_url(pg, schema), schema
 
 
 def copy(engine_name: str, source_url: str, work: Path, pg: str | None, name: str) -> tuple[str, str | None]:

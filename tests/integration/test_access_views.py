@@ -32,6 +32,13 @@ def view(app, ref: str, role: str, purpose: str) -> dict:
     )
 
 
+def listed(app, role: str, purpose: str) -> list[dict]:
+    reader = Reader(actor="test", role=role, purpose=purpose)
+    page = list_persons(queries=app.register_queries(), gate=app.gate, auditor=app.auditor, reader=reader,
+                        criteria=PersonFilter())  # fmt: skip
+    return page["persons"]
+
+
 @pytest.fixture
 def loaded(app):
     assert run_import(app, EVENTS).errors == []
@@ -106,24 +113,8 @@ def test_a_restricted_person_is_read_only_under_the_policy_s_exceptions(loaded):
     assert refused.value.reason is Denial.RESTRICTED
     shown = view(loaded, "P1", "station_operator", "alarm_handling")
     assert shown["restricted"] == {"since": "2026-11-26", "ground": "accuracy"}
-    reader = Reader("test", "customer_service", "contract_management")
-    listed = list_persons(
-        queries=loaded.register_queries(),
-        gate=loaded.gate,
-        auditor=loaded.auditor,
-        reader=reader,
-        criteria=PersonFilter(),
-    )
-    assert listed["persons"] == []
-    operator = Reader("test", "station_operator", "alarm_handling")
-    listed = list_persons(
-        queries=loaded.register_queries(),
-        gate=loaded.gate,
-        auditor=loaded.auditor,
-        reader=operator,
-        criteria=PersonFilter(),
-    )
-    assert [p["ref"] for p in listed["persons"]] == ["P1", "T1"]
+    assert listed(loaded, "customer_service", "contract_management") == []
+    assert [p["ref"] for p in listed(loaded, "station_operator", "alarm_handling")] == ["P1", "T1"]
 
 
 def test_events_for_a_restricted_person_are_stored_and_never_fail_a_file(loaded):
@@ -140,24 +131,10 @@ def test_events_for_a_restricted_person_are_stored_and_never_fail_a_file(loaded)
 
 def test_lists_show_only_the_roles_the_reader_may_see(loaded):
     """GDPR Art. 5(1)(c): a list discloses refs and role kinds only to readers granted them."""
-    sales = Reader("test", "sales", "prospecting")
-    page = list_persons(
-        queries=loaded.register_queries(),
-        gate=loaded.gate,
-        auditor=loaded.auditor,
-        reader=sales,
-        criteria=PersonFilter(),
-    )
-    assert page["persons"] == []  # P1's prospect role ended when they signed; T1 is a trusted person
-    operator = Reader("test", "station_operator", "alarm_handling")
-    page = list_persons(
-        queries=loaded.register_queries(),
-        gate=loaded.gate,
-        auditor=loaded.auditor,
-        reader=operator,
-        criteria=PersonFilter(),
-    )
-    assert page["persons"] == [
+    assert (
+        listed(loaded, "sales", "prospecting") == []
+    )  # P1's prospect role ended when they signed; T1 is a trusted person
+    assert listed(loaded, "station_operator", "alarm_handling") == [
         {"ref": "P1", "open_roles": ["client"]},
         {"ref": "T1", "open_roles": ["trusted_person"]},
     ]
@@ -169,15 +146,7 @@ def test_lists_leave_out_persons_whose_only_contract_ended_except_for_archive_ro
                      ended("x2", "2022-01-01", "C9")])  # fmt: skip
 
     def refs(role: str, purpose: str) -> list[str]:
-        reader = Reader("test", role, purpose)
-        page = list_persons(
-            queries=app.register_queries(),
-            gate=app.gate,
-            auditor=app.auditor,
-            reader=reader,
-            criteria=PersonFilter(),
-        )
-        return [p["ref"] for p in page["persons"]]
+        return [p["ref"] for p in listed(app, role, purpose)]
 
     assert refs("customer_service", "contract_management") == []
     assert refs("legal", "dispute_evidence") == ["P9"]

@@ -18,10 +18,12 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from charte.domain.audit import Checkpoint
+from charte.services.errors import Refused
 
 
-class CheckpointError(Exception):
-    """A checkpoint file is unreadable or its signature does not verify."""
+class CheckpointError(Refused):
+    """A checkpoint file is unreadable or its signature does not verify: the audit does not verify
+    (a refusal: `charte audit verify` exits 1 naming the file)."""
 
 
 def _message(c: Checkpoint) -> bytes:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from charte.domain.audit import Entry, from_record, to_record
+from charte.domain.audit import Entry, from_record
 
 
 class FileSpool:
@@ -22,7 +22,7 @@ class FileSpool:
         self._lock = threading.Lock()
 
     def keep(self, entries: Sequence[Entry]) -> None:
-        lines = "".join(json.dumps(to_record(e), ensure_ascii=False) + "\n" for e in entries)
+        lines = "".join(json.dumps(e.record(), ensure_ascii=False) + "\n" for e in entries)
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -61,39 +61,30 @@ class Entry:
     def period(self) -> str:
         return self.at.astimezone(UTC).strftime("%Y-%m")
 
-    def canonical(self, seq: int) -> bytes:
-        """The bytes that are hashed: sorted keys, no spaces, UTF-8, times in UTC to the microsecond."""
-        body = {
-            "seq": seq,
-            "period": self.period,
-            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+    @property
+    def at_text(self) -> str:
+        """The time as the bytes hold it: ISO 8601 in UTC, to the microsecond."""
+        return self.at.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def record(self) -> dict[str, Any]:
+        """The entry as plain data, before it is chained (also a spool line)."""
+        return {
+            "at": self.at_text,
             "actor": self.actor,
+            "action": self.action.value,
             "role": self.role,
             "purpose": self.purpose,
             "context": self.context,
-            "action": self.action.value,
             "subject": self.subject,
             "fields": sorted(self.fields),
             "decision": self.decision,
             "detail": dict(self.detail),
         }
+
+    def canonical(self, seq: int) -> bytes:
+        """The bytes that are hashed: sorted keys, no spaces, UTF-8, times in UTC to the microsecond."""
+        body = {"seq": seq, "period": self.period, **self.record()}
         return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def to_record(entry: Entry) -> dict[str, Any]:
-    """An entry not chained yet, as plain data (the spool's lines)."""
-    return {
-        "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor": entry.actor,
-        "action": entry.action.value,
-        "role": entry.role,
-        "purpose": entry.purpose,
-        "context": entry.context,
-        "subject": entry.subject,
-        "fields": list(entry.fields),
-        "decision": entry.decision,
-        "detail": dict(entry.detail),
-    }
 
 
 def from_record(data: Mapping[str, Any]) -> Entry:
@@ -221,17 +212,3 @@ def verify_chain(
         if pinned != checkpoint.hash:
             return Verdict(period, count, False, checkpoint.seq, "it differs from the signed checkpoint")
     return Verdict(period, count, True)
-
-
-def columns_of(body: bytes) -> dict[str, Any]:
-    """The search columns an entry's bytes imply (what the store keeps beside them)."""
-    data = json.loads(body)
-    return {k: data[k] for k in SEARCH_COLUMNS}
-
-
-def periods(entries: Iterable[Chained]) -> Iterator[str]:
-    seen: set[str] = set()
-    for e in entries:
-        if e.period not in seen:
-            seen.add(e.period)
-            yield e.period

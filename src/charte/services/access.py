@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from charte.domain.access import AccessGate, Decision, Denial, ReadContext, Seen, Standing
+from charte.domain.access import AccessGate, Decision, Denial, ReadContext, Standing
 from charte.services.errors import Refused
 
 # A contract's columns, as the policy's field names (the register keeps them on the contract).
@@ -43,6 +43,13 @@ class AccessDenied(Refused):
         super().__init__(f"access denied ({decision.reason}): {decision.explanation}")
 
 
+def require(decision: Decision) -> Decision:
+    """The decision if it allows; ``AccessDenied`` with its reason otherwise."""
+    if not decision.allowed:
+        raise AccessDenied(decision)
+    return decision
+
+
 def standings(person: dict[str, Any], today: date) -> list[Standing]:
     """The roles a person holds, as the gate sees them: a role that ended, or whose contract
     ended, before today is archived (a contract is live through its last day)."""
@@ -67,7 +74,7 @@ def shape_person(person: dict[str, Any], decision: Decision, today: date) -> dic
     sites and contact log; a person field shows only if a seen role both grants it and is one of
     the roles it was collected for (an archived client's email does not leak through a prospect
     role it was never given for)."""
-    seen: list[Seen] = list(decision.seen)
+    seen = decision.seen
     sources: dict[str, list[str]] = person["field_sources"]
 
     fields = {
@@ -75,17 +82,18 @@ def shape_person(person: dict[str, Any], decision: Decision, today: date) -> dic
         for f, v in person["fields"].items()
         if any(f in s.fields and s.standing.category in sources.get(f, []) for s in seen)
     }
-    keys = {(s.standing.category, s.standing.context) for s in seen}
-    roles = [r for r in person["roles"] if (r["role"], r["contract"] or r["site"]) in keys]
+    granted: dict[tuple[str, str | None], set[str]] = {}  # the fields each seen role lets through
+    for s in seen:
+        granted.setdefault((s.standing.category, s.standing.context), set()).update(s.fields)
+    roles = [r for r in person["roles"] if (r["role"], r["contract"] or r["site"]) in granted]
     by_contract: dict[str, set[str]] = {}
     by_site: dict[str, set[str]] = {}
-    for s in seen:
-        for r in roles:
-            if (r["role"], r["contract"] or r["site"]) == (s.standing.category, s.standing.context):
-                if r["contract"]:
-                    by_contract.setdefault(r["contract"], set()).update(s.fields)
-                if r["site"]:
-                    by_site.setdefault(r["site"], set()).update(s.fields)
+    for r in roles:
+        through = granted[(r["role"], r["contract"] or r["site"])]
+        if r["contract"]:
+            by_contract.setdefault(r["contract"], set()).update(through)
+        if r["site"]:
+            by_site.setdefault(r["site"], set()).update(through)
     contracts = []
     for c in person["contracts"]:
         allowed = by_contract.get(c["ref"])

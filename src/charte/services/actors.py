@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from charte.domain.access import AccessGate
+from charte.domain.access import AccessGate, Decision, Denial
+from charte.services.access import AccessDenied
 from charte.services.errors import Conflict, NotFound, Refused
 from charte.services.outbox import UnknownSystem
 from charte.services.ports import Clock
@@ -88,3 +89,24 @@ def authenticate(*, actors: Actors, token: str) -> Actor | None:
 def revoke(*, actors: Actors, clock: Clock, name: str, by: str) -> None:
     if not actors.revoke(name, clock.now(), by):
         raise NotFound("actor", name)
+
+
+def as_system(actor: Actor, what: str) -> str:
+    """The system a system actor acts for; a person actor is refused ``what`` (feeding events,
+    acknowledging orders: the systems' jobs)."""
+    if actor.system is None:
+        raise AccessDenied(
+            Decision(False, Denial.ROLE_PURPOSE, f"role '{actor.role}' may not {what}: a system actor does")
+        )
+    return actor.system
+
+
+def as_person(actor: Actor) -> str:
+    """The policy role a person actor acts in; a system actor reads no person."""
+    if actor.system is not None:
+        raise AccessDenied(
+            Decision(
+                False, Denial.ROLE_PURPOSE, f"system actor '{actor.name}' feeds events and reads no person"
+            )
+        )
+    return actor.role

@@ -76,6 +76,7 @@ class Auditor:
         self.spool, self.spool_for = spool, spool_for
         self._group: GroupCommit | None = None
         self.checkpoint_error: str | None = None  # the last failure to write a checkpoint or clear the spool
+        self._pinned: dict[str, int] | None = None  # the seq each period's last checkpoint pins
 
     def subject(self, kind: str, ref: str) -> str:
         """The HMAC that stands for a ref in the log (the same as the erasure ledger's)."""
@@ -113,34 +114,42 @@ class Auditor:
         """Append, first chaining whatever the spool kept while the audit was down.
 
         Once the append is committed nothing here may raise: the caller would take the entries
-        for unwritten and spool them again. A checkpoint that cannot be written is retried at the
-        next append (its clock is not reset) and its error kept for `checkpoint_error`."""
+        for unwritten and spool them again."""
         spooled, lines = self.spool.pending() if self.spool is not None else ([], 0)
         chained = self.store.append([*spooled, *entries])
-        try:
-            if lines and self.spool is not None:
+        if lines and self.spool is not None:
+            try:
                 self.spool.clear(lines)
-            self.after_append(chained)
-            self.checkpoint_error = None
-        except Exception as exc:  # the spool or the checkpoint folder: the entries are safe in the chain
-            self.checkpoint_error = type(exc).__name__  # no message: it may name paths, never more
+            except OSError as exc:  # chained already: a failed clear re-chains them later, never loses them
+                self.checkpoint_error = type(exc).__name__
+        self.after_append(chained)
 
     def after_append(self, chained: Sequence[Chained]) -> None:
-        """Checkpoint when a period crossed a multiple of ``every`` or the clock ran out."""
+        """Checkpoint when a period crossed a multiple of ``every`` or the clock ran out.
+
+        Called after entries are committed, so it never raises: a checkpoint that cannot be
+        written is retried at the next append (its clock is not reset) and its error is kept in
+        ``checkpoint_error`` (the exception's name only: its message may name paths)."""
         crossed = any(c.seq % self.every == 0 for c in chained)
         if chained and (crossed or time.monotonic() - self._last_checkpoint >= self.seconds):
-            self.checkpoint()
+            try:
+                self.checkpoint()
+                self.checkpoint_error = None
+            except Exception as exc:  # the entries are safe in the chain; the folder is not
+                self.checkpoint_error = type(exc).__name__
 
     def checkpoint(self) -> list[Checkpoint]:
         """Sign and write the head of every period's chain (what `charte audit checkpoint` does)."""
         written = []
         at = self.clock.now().isoformat()
-        known = self.checkpoints.latest()
+        if self._pinned is None:  # read (and verify) the folder once per process, not per checkpoint
+            self._pinned = {period: c.seq for period, c in self.checkpoints.latest().items()}
         for period, (seq, digest) in sorted(self.store.heads().items()):
-            if period in known and known[period].seq == seq:
+            if self._pinned.get(period) == seq:
                 continue
             c = Checkpoint(period, seq, digest, at)
             self.checkpoints.write(c)
+            self._pinned[period] = seq
             written.append(c)
         self._last_checkpoint = time.monotonic()
         return written

@@ -10,29 +10,21 @@ the disclosure is audited in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Chained, Entry
-from charte.services.access import AccessDenied, Reader, decide, shape_person
+from charte.services.access import Reader, decide, require, shape_person
 from charte.services.audit import Auditor
 from charte.services.errors import NotFound
 from charte.services.queries import RegisterQueries
 
 
 class Ledger(Protocol):
-    def record(
-        self,
-        person_hmac: str,
-        recipient: str,
-        purpose: str,
-        fields: Sequence[str],
-        actor: str,
-        at: datetime,
-        entry: Entry,
-    ) -> tuple[int, list[Chained]]: ...
+    def record(self, entry: Entry) -> tuple[int, list[Chained]]:
+        """Write the disclosure the audit entry describes (subject, recipient in ``detail['to']``,
+        purpose, field names, actor, time) and the entry itself, in one transaction."""
+        ...
 
     def for_person(self, person_hmac: str) -> list[dict[str, Any]]: ...
 
@@ -50,19 +42,13 @@ def disclose(
 ) -> dict[str, Any]:
     """The recipient's view of the person for ``purpose``, recorded in the ledger and the audit."""
     gate.require_role(recipient)
-    verdict = gate.check(discloser.role, discloser.purpose)
-    if not verdict.allowed:
-        raise AccessDenied(verdict)
+    require(gate.check(discloser.role, discloser.purpose))
     found = queries.person(ref)
     if found is None:
         raise NotFound("person", ref)
     today = auditor.clock.today()
-    own = decide(gate, discloser, found, today)
-    if not own.allowed:  # one may only pass on what one may read oneself
-        raise AccessDenied(own)
-    theirs = decide(gate, Reader(discloser.actor, recipient, purpose), found, today)
-    if not theirs.allowed:
-        raise AccessDenied(theirs)
+    require(decide(gate, discloser, found, today))  # one may only pass on what one may read oneself
+    theirs = require(decide(gate, Reader(discloser.actor, recipient, purpose), found, today))
     view = shape_person(found, theirs, today)
     subject = auditor.subject("person", ref)
     now = auditor.clock.now()
@@ -77,7 +63,7 @@ def disclose(
         fields=tuple(fields),
         detail={"to": recipient},
     )
-    number, chained = ledger.record(subject, recipient, purpose, fields, discloser.actor, now, entry)
+    number, chained = ledger.record(entry)
     auditor.after_append(chained)
     return {"disclosure": number, "to": recipient, "purpose": purpose, "fields": fields, "view": view}
 

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from charte.domain.access import AccessGate
 from charte.domain.litigation import Judgment
 from charte.domain.vocabulary import CourtKind
-from charte.services.access import AccessDenied
+from charte.services.access import require
 from charte.services.errors import Refused
 
 
@@ -32,12 +32,6 @@ class Holds(Protocol):
     def cases(self) -> list[dict[str, Any]]: ...
 
 
-def _may_manage(gate: AccessGate, role: str) -> None:
-    verdict = gate.may_manage_holds(role)
-    if not verdict.allowed:
-        raise AccessDenied(verdict)
-
-
 def _reason(reason: str) -> str:
     if not reason.strip():
         raise Refused("a hold change needs a reason (--reason): the DPO must be able to justify it")
@@ -56,7 +50,7 @@ def place(
     actor: str,
 ) -> None:
     """Keep everything the case names (for a person, all their units) until the case releases it."""
-    _may_manage(gate, role)
+    require(gate.may_manage_holds(role))
     if not subjects:
         raise Refused("name what the hold keeps: --person, --contract or --call")
     detail = {"reason": _reason(reason), "subjects": [f"{k}:{r}" for k, r in subjects]}
@@ -66,7 +60,7 @@ def place(
 def record_judgment(
     *, holds: Holds, gate: AccessGate, role: str, case: str, judgment: Judgment, reason: str, actor: str
 ) -> None:
-    _may_manage(gate, role)
+    require(gate.may_manage_holds(role))
     detail = {
         "reason": _reason(reason),
         "pronounced_on": judgment.pronounced_on.isoformat(),
@@ -76,18 +70,16 @@ def record_judgment(
 
 
 def record_appeal(*, holds: Holds, gate: AccessGate, role: str, case: str, reason: str, actor: str) -> None:
-    _may_manage(gate, role)
+    require(gate.may_manage_holds(role))
     holds.change(case, "appealed", {"reason": _reason(reason)}, actor, appealed=True, role=role)
 
 
 def lift(*, holds: Holds, gate: AccessGate, role: str, case: str, reason: str, actor: str) -> None:
     """Close the case by hand (settlement, withdrawal): its units go back to their own dates."""
-    _may_manage(gate, role)
+    require(gate.may_manage_holds(role))
     holds.change(case, "lifted", {"reason": _reason(reason)}, actor, closed="lifted", role=role)
 
 
 def list_cases(*, holds: Holds, gate: AccessGate, role: str) -> list[dict[str, Any]]:
-    verdict = gate.may_list_holds(role)
-    if not verdict.allowed:
-        raise AccessDenied(verdict)
+    require(gate.may_list_holds(role))
     return holds.cases()

@@ -7,7 +7,6 @@ access gate decides, the audit records it, and only what the gate lets through l
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
@@ -41,7 +40,7 @@ class RegisterQueries(Protocol):
 
 
 def _entry(
-    auditor: Auditor, reader: Reader, action: Action, ref: str, decision: str, fields: Any = ()
+    auditor: Auditor, reader: Reader, action: Action, ref: str | None, decision: str, fields: Any = ()
 ) -> Entry:
     return Entry(
         at=auditor.clock.now(),
@@ -50,7 +49,7 @@ def _entry(
         role=reader.role,
         purpose=reader.purpose,
         context=f"{reader.context.kind}:{reader.context.ref}" if reader.context else None,
-        subject=auditor.subject("person", ref),
+        subject=auditor.subject("person", ref) if ref is not None else None,
         fields=tuple(sorted(fields)),
         decision=decision,
     )
@@ -91,8 +90,7 @@ def list_persons(
     Each person listed is an audited disclosure of their ref and role kinds (one entry each)."""
     verdict = gate.check(reader.role, reader.purpose)
     if not verdict.allowed:
-        denied = _entry(auditor, reader, Action.LIST, "", f"denied:{verdict.reason}")
-        auditor.record([dataclasses.replace(denied, subject=None)])
+        auditor.record([_entry(auditor, reader, Action.LIST, None, f"denied:{verdict.reason}")])
         raise AccessDenied(verdict)
     visible = gate.visible_categories(reader.role, reader.purpose, reader.context)
     scoped = replace(

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
-from charte.domain.audit import SEARCH_COLUMNS, Chained, Entry, Stored, chain, columns_of, genesis
+from charte.domain.audit import SEARCH_COLUMNS, Chained, Entry, Stored, chain, genesis
 
 COLUMNS = ("period", "seq", "at", "actor", "action", "purpose", "subject", "body", "prev", "hash")
 
@@ -65,23 +65,11 @@ class SqlAuditStore:
             )
         }
         chained = chain(entries, heads)
-        rows = []
-        for link, entry in zip(chained, entries, strict=True):
-            cols = columns_of(link.body)
-            rows.append(
-                (
-                    link.period,
-                    link.seq,
-                    cols["at"],
-                    entry.actor,
-                    entry.action.value,
-                    entry.purpose,
-                    entry.subject,
-                    link.body.decode(),
-                    link.prev,
-                    link.hash,
-                )
-            )
+        rows = [
+            (link.period, link.seq, entry.at_text, entry.actor, entry.action.value, entry.purpose,
+             entry.subject, link.body.decode(), link.prev, link.hash)
+            for link, entry in zip(chained, entries, strict=True)
+        ]  # fmt: skip
         insert_rows(conn, t.audit_entries, COLUMNS, rows)
         last: dict[str, Chained] = {c.period: c for c in chained}
         for period, c in last.items():
@@ -145,10 +133,6 @@ class SqlAuditStore:
             if body.get(name) != getattr(row, name):
                 return int(seq), name
         return int(seq), "body"  # the SQL saw a difference the JSON comparison does not: say so
-
-    def count(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(t.audit_entries)).scalar_one())
 
     def search(self, criteria: AuditFilter) -> list[dict[str, Any]]:
         a = t.audit_entries.c

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
@@ -18,26 +17,17 @@ class SqlDisclosures:
     def __init__(self, engine: Engine, audit: SqlAuditStore) -> None:
         self.engine, self.audit = engine, audit
 
-    def record(
-        self,
-        person_hmac: str,
-        recipient: str,
-        purpose: str,
-        fields: Sequence[str],
-        actor: str,
-        at: datetime,
-        entry: Entry,
-    ) -> tuple[int, list[Chained]]:
+    def record(self, entry: Entry) -> tuple[int, list[Chained]]:
         with self.engine.begin() as conn:
             number = conn.execute(
                 insert(t.disclosures)
                 .values(
-                    person_hmac=person_hmac,
-                    recipient=recipient,
-                    purpose=purpose,
-                    fields=json.dumps(list(fields)),
-                    actor=actor,
-                    at=at.astimezone(UTC),
+                    person_hmac=entry.subject,
+                    recipient=entry.detail["to"],
+                    purpose=entry.purpose,
+                    fields=json.dumps(list(entry.fields)),
+                    actor=entry.actor,
+                    at=entry.at.astimezone(UTC),
                 )
                 .returning(t.disclosures.c.id)
             ).scalar_one()

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from charte.adapters.db.audit_store import AuditFilter
-from charte.entrypoints.cli.args import parse_optional_day
+from charte.entrypoints.cli.args import parse_instant, parse_month, parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.exits import Exit
 from charte.entrypoints.cli.output import emit_json
@@ -61,7 +61,8 @@ def search(
     """Entries matching every filter, oldest first."""
     c = container()
     subject = c.auditor.subject("person", person) if person else None
-    found = c.audit_store().search(AuditFilter(subject, actor, purpose, since, until, limit))
+    window = parse_instant(since, "--since"), parse_instant(until, "--until")
+    found = c.audit_store().search(AuditFilter(subject, actor, purpose, *window, limit))
     if json_:
         emit_json({"entries": found})
         return
@@ -80,7 +81,8 @@ def export(
     """Write the chain as stored (bytes, previous hash, hash), so that it can be verified elsewhere."""
     c = container()
     store = c.audit_store()
-    periods = [period] if period else store.periods()
+    month = parse_month(period, "--period")
+    periods = [month] if month else store.periods()
     count = 0
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as handle:

@@ -16,9 +16,8 @@ from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from charte.bootstrap import Container
-from charte.domain.access import Decision, Denial
 from charte.services import actors as use_cases
-from charte.services.access import AccessDenied, Reader
+from charte.services.access import Reader
 from charte.services.actors import Actor
 from charte.services.errors import ServiceError
 
@@ -59,15 +58,10 @@ def current_reader(
     ] = None,
 ) -> Reader:
     """A person actor reading personal data under the purpose of the X-Charte-Purpose header."""
-    if actor.system is not None:
-        raise AccessDenied(
-            Decision(
-                False, Denial.ROLE_PURPOSE, f"system actor '{actor.name}' feeds events and reads no person"
-            )
-        )
+    role = use_cases.as_person(actor)
     if not purpose:
         raise MissingPurpose
-    return Reader(actor=actor.name, role=actor.role, purpose=purpose)
+    return Reader(actor=actor.name, role=role, purpose=purpose)
 
 
 # What routes declare (module level: FastAPI resolves annotations against module globals).

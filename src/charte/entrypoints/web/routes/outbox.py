@@ -7,12 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Path, Query
 
 from charte.bootstrap import Container
-from charte.domain.access import Decision, Denial
 from charte.entrypoints.web import problems
 from charte.entrypoints.web.auth import Calling, MissingPurpose
 from charte.entrypoints.web.schemas import Acknowledged, OrderList
+from charte.services import actors
 from charte.services import outbox as use_cases
-from charte.services.access import AccessDenied
 from charte.services.actors import Actor
 
 
@@ -61,18 +60,13 @@ def router(container: Container) -> APIRouter:
     ) -> dict[str, Any]:
         """Record that the system carried the order out; acknowledging twice is harmless. A
         system acknowledges only its own orders; ``by`` (optional) names the operator or job."""
-        if actor.system is None:
-            raise AccessDenied(
-                Decision(
-                    False, Denial.ROLE_PURPOSE, "orders are acknowledged by the system that carried them out"
-                )
-            )
+        system = actors.as_system(actor, "acknowledge orders")
         done = use_cases.acknowledge(
             outbox=container.outbox(),
             clock=container.clock,
             order_id=order_id,
             by=f"{actor.name}" + (f" ({by})" if by else ""),
-            system=actor.system,
+            system=system,
         )
         return {"id": done.order_id, "acknowledged_at": done.acknowledged_at, "already": done.already}
 

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from charte.bootstrap import Container
-from charte.domain.access import Decision, Denial
 from charte.entrypoints.web import problems
 from charte.entrypoints.web.auth import Calling, Reading
 from charte.entrypoints.web.problems import BodyTooLarge, ImportRefused
@@ -21,8 +20,7 @@ from charte.entrypoints.web.schemas import (
     PersonPage,
     PersonPublic,
 )
-from charte.services import disclosures, queries
-from charte.services.access import AccessDenied
+from charte.services import actors, disclosures, queries
 from charte.services.importing import import_events
 
 MAX_OFFSET = 2**31 - 1  # beyond any register; keeps the value inside the databases' integers
@@ -123,14 +121,7 @@ def router(container: Container) -> APIRouter:
     ) -> dict[str, Any]:
         """Apply events (a JSON array, or JSON Lines) atomically; see docs/events.md. Only a
         system actor (`charte actors add NAME --system ID`) feeds the register."""
-        if actor.system is None:
-            raise AccessDenied(
-                Decision(
-                    False,
-                    Denial.ROLE_PURPOSE,
-                    f"role '{actor.role}' does not feed events: a system actor does",
-                )
-            )
+        actors.as_system(actor, "feed events")
         body = await _spool(request)
         rejected: list[dict[str, Any]] = []
         try:

@@ -1,0 +1,36 @@
+"""A scratch database for the benchmarks: a SQLite file, or a PostgreSQL schema dropped after."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+
+from charte.adapters.db.engine import make_engine
+
+
+def schema_url(pg_url: str, schema: str) -> str:
+    """The URL of a PostgreSQL schema: the same database, the schema first on the search path."""
+    return f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3D{schema}"
+
+
+@contextmanager
+def scratch_database(work: Path, pg_url: str | None = None, prefix: str = "bench") -> Iterator[str]:
+    """The URL of an empty database: SQLite in ``work``, or, with ``pg_url``, a fresh PostgreSQL
+    schema that is dropped on the way out, whatever happened."""
+    if pg_url is None:
+        yield f"sqlite:///{work / f'{prefix}-{uuid.uuid4().hex[:8]}.db'}"
+        return
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield schema_url(pg_url, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
