@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import subprocess
 import sys
 import venv
@@ -80,9 +81,23 @@ def serve(args: list[str]) -> int:
                 check=True,
             )
             found[name] = json.loads(added.stdout)
+            if option[0] == "--role":  # people also log in to the console (/login)
+                password = f"Demo-{secrets.token_urlsafe(12)}-7!"
+                subprocess.run(
+                    [str(charte), "actors", "passwd", name, "--password-stdin"],
+                    cwd=ROOT,
+                    input=password + "\n",
+                    text=True,
+                    capture_output=True,
+                    check=True,
+                )
+                found[name]["password"] = password
         tokens.write_text(json.dumps(found, indent=2) + "\n", encoding="utf-8")
         tokens.chmod(0o600)
-    _say(f"API tokens of the demo actors: {tokens.relative_to(ROOT)} (Authorization: Bearer ...)")
+    _say(
+        f"demo actors' API tokens and console passwords: {tokens.relative_to(ROOT)} "
+        "(Authorization: Bearer ...; console at http://127.0.0.1:8000/login)"
+    )
     return _run(charte, "serve", *args, check=False)
 
 

@@ -84,6 +84,8 @@ def app(db_url, tmp_path) -> Iterator[Container]:
     migrate.upgrade(container.engine)
     yield container
     container.engine.dispose()
+    if "audit_engine" in container.__dict__:  # built on first use, a database of its own on SQLite
+        container.audit_engine.dispose()
 
 
 def run_import(app: Container, events: list[dict | str], **options) -> ImportReport:
@@ -113,6 +115,17 @@ def token(app: Container, name: str, *, role: str | None = None, system: str | N
         system=system,
         by="test",
     )
+
+
+def as_dpo(app: Container) -> dict:
+    """What `charte retention schedule --as dpo` passes: the schedule names persons (issue 5 §1)."""
+    return {
+        "queries": app.retention_queries(),
+        "gate": app.gate,
+        "auditor": app.auditor,
+        "actor": "test",
+        "role": "dpo",
+    }
 
 
 def bearer(secret: str, purpose: str | None = None) -> dict[str, str]:

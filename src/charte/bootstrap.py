@@ -7,13 +7,14 @@ never opens the database nor creates a key).
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from charte.adapters.audit_checkpoints import CheckpointFolder
 from charte.adapters.audit_spool import FileSpool
 from charte.adapters.clock import SystemClock
-from charte.adapters.db import migrate
+from charte.adapters.db import audit_database, migrate
 from charte.adapters.db.actors_store import SqlActors
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.disclosures_store import SqlDisclosures
@@ -26,6 +27,7 @@ from charte.adapters.db.retention_queries import SqlRetentionQueries
 from charte.adapters.db.sweep_store import SqlSweep
 from charte.adapters.event_feed import FeedReader
 from charte.adapters.field_cipher import FieldCipher, load_or_create_key
+from charte.adapters.passwords import Argon2Passwords
 from charte.adapters.policy_file import YamlPolicyLoader
 from charte.adapters.ref_hmac import RefHasher
 from charte.config import Settings
@@ -89,6 +91,10 @@ class Container:
     def actors(self) -> SqlActors:
         return SqlActors(self.migrated_engine(), audit=self.audit_store())
 
+    @cached_property
+    def passwords(self) -> Argon2Passwords:
+        return Argon2Passwords()
+
     def outbox(self) -> SqlOutbox:
         return SqlOutbox(self.migrated_engine())
 
@@ -107,8 +113,21 @@ class Container:
     def disclosures(self) -> SqlDisclosures:
         return SqlDisclosures(self.migrated_engine(), self.audit_store())
 
+    @cached_property
+    def audit_engine(self) -> Engine:
+        """The audit chain's database (Settings.audit_url): the register's engine, or a
+        database of its own whose tables are created on first use."""
+        url = self.settings.audit_url
+        if url == self.settings.database_url:
+            return self.migrated_engine()
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(url)
+        audit_database.ensure_schema(engine)
+        return engine
+
     def audit_store(self) -> SqlAuditStore:
-        return SqlAuditStore(self.migrated_engine())
+        return SqlAuditStore(self.audit_engine)
 
     @cached_property
     def auditor(self) -> Auditor:

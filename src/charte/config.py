@@ -25,6 +25,7 @@ class Settings:
     ref_key: str | None = None  # base64 HMAC key for refs of erased persons; same fallback
     audit_checkpoints: Path | None = None  # where signed checkpoints go (default home/audit-checkpoints)
     audit_checkpoint_every: int = 1000  # entries between two checkpoints (and at most a minute)
+    audit_database_url: str | None = None  # where the audit chain lives (default: see audit_url)
 
     @property
     def field_key_path(self) -> Path:
@@ -42,6 +43,20 @@ class Settings:
     def checkpoint_dir(self) -> Path:
         return self.audit_checkpoints or self.home / "audit-checkpoints"
 
+    @property
+    def audit_url(self) -> str:
+        """The audit chain's database: on SQLite a file of its own beside the register
+        (`charte.db` -> `charte-audit.db`) so that a long import never blocks audited reads;
+        on PostgreSQL the register's database. `CHARTE_AUDIT_DATABASE_URL` overrides both."""
+        if self.audit_database_url:
+            return self.audit_database_url
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and self.database_url != f"{prefix}:memory:":
+            path = Path(self.database_url.removeprefix(prefix))
+            suffix = path.suffix or ".db"
+            return f"{prefix}{path.with_name(path.stem + '-audit' + suffix)}"
+        return self.database_url
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
@@ -57,4 +72,5 @@ class Settings:
             audit_checkpoints=Path(env["CHARTE_AUDIT_CHECKPOINTS"])
             if env.get("CHARTE_AUDIT_CHECKPOINTS")
             else None,
+            audit_database_url=env.get("CHARTE_AUDIT_DATABASE_URL") or None,
         )

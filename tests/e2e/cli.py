@@ -21,7 +21,9 @@ class Result:
         return json.loads(self.out)
 
 
-def charte(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> Result:
+def charte(
+    *args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None, stdin: str | None = None
+) -> Result:
     # The developer's own CHARTE_POLICY must not leak into tests that expect the shipped policy.
     full_env = {
         k: v for k, v in os.environ.items() if k not in ("CHARTE_POLICY", "CHARTE_AS", "CHARTE_PURPOSE")
@@ -30,6 +32,7 @@ def charte(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | Non
         [sys.executable, "-m", "charte", *map(str, args)],
         capture_output=True,
         text=True,
+        input=stdin,
         env=full_env,
         cwd=cwd,
         timeout=120,

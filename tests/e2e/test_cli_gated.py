@@ -30,14 +30,14 @@ READS = {
 }
 # Commands that need a role but no purpose (they change or list holds: refs only).
 ROLE_ONLY = {"charte holds place", "charte holds judgment", "charte holds appealed", "charte holds lift",
-             "charte holds list"}  # fmt: skip
+             "charte holds list", "charte retention schedule"}  # fmt: skip
 # Everything else shows no personal data: policy texts, schema, counts, refs and dates, the audit
 # (keyed HMACs), actors (names of staff accounts, administered by the operator).
 NO_PERSONAL_DATA = {
     "charte policy check", "charte policy lint", "charte policy render", "charte register", "charte serve",
     "charte db upgrade", "charte events import", "charte outbox ack", "charte demo seed",
-    "charte retention schedule", "charte retention forecast", "charte retention sweep",
-    "charte actors add", "charte actors list", "charte actors revoke", "charte audit verify",
+    "charte retention forecast", "charte retention sweep",
+    "charte actors add", "charte actors list", "charte actors revoke", "charte actors passwd", "charte audit verify",
     "charte audit checkpoint", "charte audit search", "charte audit export", "charte audit drop-expired",
 }  # fmt: skip
 
@@ -53,7 +53,7 @@ def test_every_personal_data_command_refuses_a_read_without_role_and_purpose_and
     cwd, env = home
     charte("events", "import", write(cwd / "e.jsonl", [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))]),
            cwd=cwd, env=env)  # fmt: skip
-    db = sqlite3.connect(cwd / ".charte" / "charte.db")
+    db = sqlite3.connect(cwd / ".charte" / "charte-audit.db")  # the audit file beside the register
     for name, (args, dpo) in READS.items():
         bare = charte(*args, cwd=cwd, env=env)
         assert bare.code == 2, name
@@ -68,3 +68,45 @@ def test_every_personal_data_command_refuses_a_read_without_role_and_purpose_and
         assert charte(*words, cwd=cwd, env=env).code == 2, name
     rows = [json.loads(b) for (b,) in db.execute("SELECT body FROM audit_entries")]
     assert {r["action"] for r in rows} >= {"read", "list", "disclose", "import"}
+
+
+def test_the_retention_schedule_names_persons_only_to_the_roles_answering_for_retention(home):
+    """Issue 5 §1: every read of personal data passes the gate; the schedule lists persons' refs."""
+    cwd, env = home
+    charte("events", "import", write(cwd / "e.jsonl", [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))]),
+           cwd=cwd, env=env)  # fmt: skip
+    audit = sqlite3.connect(cwd / ".charte" / "charte-audit.db")
+    shown = charte("retention", "schedule", "--format", "json", "--as", "dpo", cwd=cwd, env=env)
+    assert shown.code == 0, shown.err
+    assert [u["person"] for u in json.loads(shown.out)] == ["P1"]
+    refused = charte("retention", "schedule", "--as", "sales", cwd=cwd, env=env)
+    assert refused.code == 1
+    assert "role 'sales' may not see litigation holds or the retention schedule" in refused.err
+    assert "P1" not in refused.out
+    listed = [json.loads(b) for (b,) in audit.execute("SELECT body FROM audit_entries WHERE action = 'list'")]
+    assert [(e["role"], e["decision"], e["detail"]["listing"]) for e in listed] == [
+        ("dpo", "allowed", "retention_schedule"),
+        ("sales", "denied:role_may_not_act_under_purpose", "retention_schedule"),
+    ]
+
+
+def test_actors_passwd_sets_a_console_password_from_standard_input_and_refuses_a_weak_one(home):
+    """Issue 5 §4: console login with passwords hashed with argon2 (CNIL 2022-100 strength)."""
+    cwd, env = home
+    assert charte("actors", "add", "dpo-1", "--role", "dpo", cwd=cwd, env=env).code == 0
+    weak = charte("actors", "passwd", "dpo-1", "--password-stdin", cwd=cwd, env=env, stdin="motdepasse\n")
+    assert weak.code == 1
+    assert "too weak" in weak.err
+    assert "motdepasse" not in weak.err
+    done = charte(
+        "actors", "passwd", "dpo-1", "--password-stdin", cwd=cwd, env=env, stdin="Bureau-DPO-2026!\n"
+    )
+    assert done.code == 0, done.err
+    assert done.out.strip() == "console password of dpo-1 set; their open sessions are ended"
+    stored = (
+        sqlite3.connect(cwd / ".charte" / "charte.db")
+        .execute("SELECT password_hash FROM actors")
+        .fetchone()[0]
+    )
+    assert stored.startswith("$argon2id$")
+    assert charte("actors", "passwd", "nobody", "--password-stdin", cwd=cwd, env=env, stdin="x\n").code == 3

@@ -22,11 +22,16 @@ EVENTS = [
 
 
 def test_db_upgrade_says_where_and_which_revision(tmp_path):
+    """Docs/cli.md `charte db upgrade`; issue 5 §3: on SQLite the audit gets a file of its own."""
     result = charte("db", "upgrade", cwd=tmp_path)
     assert result.code == 0
     head = ScriptDirectory(str(migrate.MIGRATIONS)).get_current_head()
-    assert result.out.strip() == f"database sqlite:///.charte/charte.db is at schema revision {head}"
+    assert result.out.strip().splitlines() == [
+        f"database sqlite:///.charte/charte.db is at schema revision {head}",
+        "audit database sqlite:///.charte/charte-audit.db is ready",
+    ]
     assert (tmp_path / ".charte" / "charte.db").is_file()
+    assert (tmp_path / ".charte" / "charte-audit.db").is_file()
 
 
 def test_import_then_reimport_reports_duplicates(home):

@@ -35,7 +35,7 @@ def read(app, ref: str, role: str = "dpo", purpose: str = "rights_handling"):
 
 
 def entries(app) -> list[dict]:
-    with app.engine.connect() as conn:
+    with app.audit_engine.connect() as conn:
         bodies = conn.execute(
             select(tables.audit_entries.c.body).order_by(tables.audit_entries.c.id)
         ).scalars()
@@ -48,8 +48,8 @@ def report(app) -> dict:
 
 def unguard(app) -> None:
     """What a tamperer with database access does first: remove the append-only triggers."""
-    with app.engine.begin() as conn:
-        if app.engine.dialect.name == "postgresql":
+    with app.audit_engine.begin() as conn:
+        if app.audit_engine.dialect.name == "postgresql":
             conn.execute(text("DROP TRIGGER audit_entries_append_only ON audit_entries"))
         else:
             conn.execute(text("DROP TRIGGER audit_entries_no_update"))
@@ -89,7 +89,7 @@ def test_every_read_is_recorded_with_who_why_which_fields_and_the_decision(audit
 
 def test_no_personal_value_and_no_ref_in_clear_reaches_the_log(audited):
     """Brief: personal data never leak into audit entries beyond keyed references."""
-    with audited.engine.connect() as conn:
+    with audited.audit_engine.connect() as conn:
         everything = " ".join(conn.execute(select(tables.audit_entries.c.body)).scalars())
     for value in ("Ana", "Roux", "Luc", "0700000001", '"P1"', '"T1"', "NOPE"):
         assert value not in everything
@@ -104,7 +104,7 @@ def test_an_untouched_chain_verifies_with_its_counts(audited):
 def test_an_edited_entry_is_detected(audited):
     """Issue 5 §3: tamper with the database directly, after removing the trigger: detected."""
     unguard(audited)
-    with audited.engine.begin() as conn:
+    with audited.audit_engine.begin() as conn:
         conn.execute(text("UPDATE audit_entries SET body = replace(body, 'denied:data_archived', 'allowed') "
                           "WHERE seq = 2"))  # fmt: skip
     assert report(audited)["broken"] == {
@@ -117,7 +117,7 @@ def test_an_entry_edited_with_its_hash_recomputed_breaks_the_next_link(audited):
     from charte.domain.audit import link
 
     unguard(audited)
-    with audited.engine.begin() as conn:
+    with audited.audit_engine.begin() as conn:
         body, prev = conn.execute(text("SELECT body, prev FROM audit_entries WHERE seq = 2")).one()
         forged = body.replace("denied:data_archived", "allowed")
         conn.execute(text("UPDATE audit_entries SET body = :b, hash = :h WHERE seq = 2"),
@@ -129,7 +129,7 @@ def test_an_entry_edited_with_its_hash_recomputed_breaks_the_next_link(audited):
 def test_a_search_column_edited_apart_from_the_bytes_is_detected(audited):
     """Issue 5 §3: an edited entry is detected, whichever part was edited."""
     unguard(audited)
-    with audited.engine.begin() as conn:
+    with audited.audit_engine.begin() as conn:
         conn.execute(text("UPDATE audit_entries SET actor = 'bob' WHERE seq = 2"))
     assert report(audited)["broken"] == {
         "period": "2026-11",
@@ -141,7 +141,7 @@ def test_a_search_column_edited_apart_from_the_bytes_is_detected(audited):
 def test_a_deleted_entry_is_detected(audited):
     """Issue 5 §3: a deleted entry is detected."""
     unguard(audited)
-    with audited.engine.begin() as conn:
+    with audited.audit_engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_entries WHERE seq = 4"))
     assert report(audited)["broken"] == {
         "period": "2026-11", "seq": 4, "why": "entry 4 is missing (the next stored is 5)"
@@ -151,7 +151,7 @@ def test_a_deleted_entry_is_detected(audited):
 def test_reordered_entries_are_detected(audited):
     """Issue 5 §3: reordered entries are detected."""
     unguard(audited)
-    with audited.engine.begin() as conn:  # swap the bytes and links of entries 2 and 3
+    with audited.audit_engine.begin() as conn:  # swap the bytes and links of entries 2 and 3
         rows = {r.seq: r for r in conn.execute(text("SELECT seq, body, prev, hash FROM audit_entries "
                                                     "WHERE seq IN (2, 3)"))}  # fmt: skip
         for seq, other in ((2, 3), (3, 2)):
@@ -167,7 +167,7 @@ def test_a_tail_cut_after_the_last_checkpoint_is_detected(audited):
     """Signed checkpoints outside the database: deleting the tail is detected."""
     audited.auditor.checkpoint()  # pins entry 5
     unguard(audited)
-    with audited.engine.begin() as conn:
+    with audited.audit_engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_entries WHERE seq >= 4"))
     broken = report(audited)["broken"]
     assert broken["seq"] == 4
@@ -189,7 +189,7 @@ def test_a_forged_checkpoint_is_refused(audited):
 def test_the_database_refuses_updates_and_deletes_of_entries(audited):
     """Issue 5 §3: no update or delete path; a trigger rejects both."""
     for statement in ("UPDATE audit_entries SET actor = 'bob'", "DELETE FROM audit_entries"):
-        with pytest.raises(DBAPIError, match="append-only"), audited.engine.begin() as conn:
+        with pytest.raises(DBAPIError, match="append-only"), audited.audit_engine.begin() as conn:
             conn.execute(text(statement))
     assert report(audited)["ok"]
 
@@ -222,7 +222,7 @@ def test_erasures_holds_actors_and_imports_are_audited(app):
 def test_a_read_whose_audit_entry_cannot_be_written_fails_closed(app):
     """Issue 5 §3: every read other than alarm handling fails closed."""
     run_import(app, EVENTS)
-    with app.engine.begin() as conn:
+    with app.audit_engine.begin() as conn:
         conn.execute(text("DROP TABLE audit_heads"))
     with pytest.raises(DBAPIError):
         read(app, "P1")
@@ -243,7 +243,7 @@ def test_concurrent_readers_share_commits_and_each_returns_only_once_its_entry_i
             app.auditor.record(
                 [Entry(at=app.clock.now(), actor=f"t{n}", action=Action.READ, subject=subject)]
             )
-            with app.engine.connect() as conn:  # committed before record() returned
+            with app.audit_engine.connect() as conn:  # committed before record() returned
                 stored = conn.execute(
                     select(tables.audit_entries.c.id).where(tables.audit_entries.c.subject == subject)
                 )
@@ -264,7 +264,7 @@ def test_when_a_group_commit_fails_every_reader_in_it_gets_the_error(app):
     from charte.domain.audit import Action, Entry
 
     app.auditor.start_group_commit()
-    with app.engine.begin() as conn:
+    with app.audit_engine.begin() as conn:
         conn.execute(text("DROP TABLE audit_heads"))
     with pytest.raises(DBAPIError):
         app.auditor.record([Entry(at=app.clock.now(), actor="a", action=Action.READ)])
@@ -276,7 +276,7 @@ def test_alarm_reads_go_on_when_the_audit_is_down_and_are_chained_when_it_is_bac
     from charte.adapters.db.tables import audit_heads
 
     run_import(app, [signed("s1", "2025-01-01", "C5", person("P5", first_name="Ana"))])
-    with app.engine.begin() as conn:
+    with app.audit_engine.begin() as conn:
         conn.execute(text("DROP TABLE audit_heads"))
     shown = read(app, "P5", "station_operator", "alarm_handling")  # the operator still sees the site
     assert shown["fields"]["first_name"] == "Ana"
@@ -286,7 +286,7 @@ def test_alarm_reads_go_on_when_the_audit_is_down_and_are_chained_when_it_is_bac
     assert "Ana" not in line
     with pytest.raises(DBAPIError):
         read(app, "P5")  # the DPO's read is not an alarm: it fails closed
-    audit_heads.create(app.engine)  # the audit is back
+    audit_heads.create(app.audit_engine)  # the audit is back
     read(app, "P5")
     log = entries(app)
     assert [(e["seq"], e["purpose"]) for e in log] == [(1, "alarm_handling"), (2, "rights_handling")]
@@ -331,3 +331,22 @@ def test_a_checkpoint_that_cannot_be_written_does_not_make_a_committed_entry_loo
     assert app.auditor.checkpoint_error == "OSError"
     assert not (app.settings.home / "audit-spool.jsonl").exists()
     assert report(app) == {"ok": True, "periods": 1, "entries": 1, "broken": None}
+
+
+def test_on_sqlite_an_import_holding_the_register_lock_does_not_block_audited_reads(app):
+    """Issue 5 §3 (availability): on SQLite the audit lives in its own file, so a long import never blocks audited reads."""
+    if app.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL locks rows, not the database: nothing to show there")
+    run_import(app, EVENTS)
+    assert app.audit_engine is not app.engine
+    held = app.engine.raw_connection()  # what an import does for minutes: hold the write lock
+    try:
+        held.execute("BEGIN IMMEDIATE")
+        held.execute("PRAGMA busy_timeout=0")
+        shown = read(app, "P1")  # would wait out the 30 s busy timeout, then fail, in one file
+        assert shown["ref"] == "P1"
+    finally:
+        held.rollback()
+        held.close()
+    assert [e["action"] for e in entries(app)][-1] == "read"
+    assert report(app)["ok"]

@@ -45,7 +45,7 @@ def test_a_dispatch_gives_the_provider_its_minimal_view_and_is_recorded(app):
     assert (row["to"], row["purpose"], row["actor"], row["fields"]) == (
         "intervention_provider", "intervention", "op-7", sent["fields"],
     )  # fmt: skip
-    with app.engine.connect() as conn:
+    with app.audit_engine.connect() as conn:
         from sqlalchemy import text
 
         body = conn.execute(text("SELECT body FROM audit_entries WHERE action = 'disclose'")).scalar_one()

@@ -16,7 +16,7 @@ from charte.services import holds
 from charte.services.access import AccessDenied
 from charte.services.errors import NotFound, Refused
 from charte.services.retention import ScheduleFilter, schedule, sweep
-from tests.conftest import count_rows, run_import
+from tests.conftest import as_dpo, count_rows, run_import
 from tests.feed import designated, ended, person, registered, removed, signed
 
 TODAY = date(2026, 11, 26)
@@ -30,11 +30,7 @@ EVENTS = [
 
 
 def unit(app, ref: str, kind: str) -> dict:
-    (found,) = [
-        u
-        for u in schedule(queries=app.retention_queries(), criteria=ScheduleFilter(person=ref))
-        if u["unit"] == kind
-    ]
+    (found,) = [u for u in schedule(**as_dpo(app), criteria=ScheduleFilter(person=ref)) if u["unit"] == kind]
     return found
 
 
@@ -212,5 +208,5 @@ def test_only_the_roles_the_policy_names_may_change_holds_and_the_refusal_says_w
     assert count_rows(app)["cases"] == 0  # nothing was written
     # The DPO and the auditors see the cases (archive access); sales do not.
     assert holds.list_cases(holds=app.holds(), gate=app.gate, role="dpo") == []
-    with pytest.raises(AccessDenied, match="may not list litigation holds"):
+    with pytest.raises(AccessDenied, match="may not see litigation holds"):
         holds.list_cases(holds=app.holds(), gate=app.gate, role="sales")

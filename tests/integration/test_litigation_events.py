@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from charte.services.retention import ScheduleFilter, schedule
-from tests.conftest import run_import
+from tests.conftest import as_dpo, run_import
 from tests.feed import designated, person, removed, signed
 
 BASE = [
@@ -18,7 +18,7 @@ def lit(id: str, kind: str, at: str, **body) -> dict:
 
 
 def t1(app) -> tuple:
-    (u,) = list(schedule(queries=app.retention_queries(), criteria=ScheduleFilter(person="T1")))
+    (u,) = list(schedule(**as_dpo(app), criteria=ScheduleFilter(person="T1")))
     return u["status"], str(u["purge_due"]), u["held_by"]
 
 

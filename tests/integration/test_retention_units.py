@@ -8,14 +8,14 @@ import pytest
 
 from charte.services import importing
 from charte.services.retention import ScheduleFilter, forecast, schedule
-from tests.conftest import run_import
+from tests.conftest import as_dpo, run_import
 from tests.feed import collected, contacted, designated, ended, person, registered, removed, signed
 
 TODAY = date(2026, 11, 26)
 
 
 def units(app, **criteria) -> list[tuple]:
-    rows = schedule(queries=app.retention_queries(), criteria=ScheduleFilter(**criteria))
+    rows = schedule(**as_dpo(app), criteria=ScheduleFilter(**criteria))
     return [
         (u["person"], u["unit"], u["context"], u["status"], str(u["retention_end"]), str(u["purge_due"]))
         for u in rows
@@ -73,7 +73,7 @@ def test_a_designation_on_a_site_without_contract_is_listed_for_review(app):
     """Never kept silently forever: no contract can end it, so a human must look."""
     run_import(app, [collected("p", "2025-01-10", person("P9"), site={"ref": "S9", "address": "x"}),
                      designated("d", "2025-01-11", "S9", person("T9"))])  # fmt: skip
-    (row,) = list(schedule(queries=app.retention_queries(), criteria=ScheduleFilter(person="T9")))
+    (row,) = list(schedule(**as_dpo(app), criteria=ScheduleFilter(person="T9")))
     assert (row["status"], row["purge_due"], row["review_reason"]) == (
         "review",
         None,
@@ -110,6 +110,5 @@ def test_no_active_or_review_unit_has_a_purge_date(app, status):
     """Only scheduled units can be swept."""
     run_import(app, BASE)
     assert all(
-        u["purge_due"] is None
-        for u in schedule(queries=app.retention_queries(), criteria=ScheduleFilter(status=status))
+        u["purge_due"] is None for u in schedule(**as_dpo(app), criteria=ScheduleFilter(status=status))
     )

@@ -12,7 +12,7 @@ from charte.adapters.db import tables
 from charte.services.errors import Refused
 from charte.services.outbox import list_orders
 from charte.services.retention import ScheduleFilter, schedule, sweep
-from tests.conftest import count_rows, run_import
+from tests.conftest import as_dpo, count_rows, run_import
 from tests.feed import collected, contacted, designated, ended, person, registered, removed, signed
 
 EVENTS = [
@@ -138,9 +138,7 @@ def test_sweeps_are_idempotent_and_batching_does_not_change_the_result(app):
     assert first["batches"] == 5  # P1, P2, T1, O1 whole, and P3's prospect unit
     again = run(app, "2026-07-01").as_dict()
     assert (again["units_erased"], again["orders"]) == (0, 0)
-    assert [u["status"] for u in schedule(queries=app.retention_queries(), criteria=ScheduleFilter())] == [
-        "active"
-    ] * 2
+    assert [u["status"] for u in schedule(**as_dpo(app), criteria=ScheduleFilter())] == ["active"] * 2
 
 
 def test_two_sweeps_at_once_erase_each_unit_exactly_once(app):
@@ -157,11 +155,7 @@ def test_two_sweeps_at_once_erase_each_unit_exactly_once(app):
     import_events(
         source=io.BytesIO(out.getvalue().encode()), parser=app.feed_reader(), store=app.register_store()
     )
-    due = len(
-        list(
-            schedule(queries=app.retention_queries(), criteria=ScheduleFilter(due_before=date(2026, 11, 27)))
-        )
-    )
+    due = len(list(schedule(**as_dpo(app), criteria=ScheduleFilter(due_before=date(2026, 11, 27)))))
     assert due > 50
     reports, errors = [], []
 

@@ -122,12 +122,18 @@ class AccessGate:
             f"role '{role}' may not manage litigation holds (policy: access.holds_managed_by)",
         )
 
-    def may_list_holds(self, role: str) -> Decision:
-        """Who sees the cases: their managers, and the roles with archive access."""
+    def may_see_retention(self, role: str) -> Decision:
+        """Who sees the retention state — litigation cases and the schedule of units (refs and
+        dates): the holds' managers and the roles with archive access (they answer for what is
+        kept, and until when)."""
         self.require_role(role)
         if role in self.holds_managers or role in self.archive_roles:
-            return Decision(True, None, f"role '{role}' may list litigation holds")
-        return Decision(False, Denial.ROLE_PURPOSE, f"role '{role}' may not list litigation holds")
+            return Decision(True, None, f"role '{role}' may see litigation holds and the retention schedule")
+        return Decision(
+            False,
+            Denial.ROLE_PURPOSE,
+            f"role '{role}' may not see litigation holds or the retention schedule",
+        )
 
     def check(self, role: str, purpose: str) -> Decision:
         """May this role act under this purpose at all? Unknown names raise (an input error)."""

@@ -39,6 +39,7 @@ class Action(StrEnum):
     HOLD = "hold"
     ACTOR = "actor"
     DISCLOSE = "disclose"
+    SESSION = "session"  # console login, refusal, logout
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,10 @@ class Actors(Protocol):
     def all(self) -> list[dict[str, object]]: ...
 
 
+def valid_name(name: str) -> bool:
+    return _NAME.match(name) is not None
+
+
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -61,7 +65,7 @@ def add_actor(
     by: str,
 ) -> str:
     """Create the actor and return its token (shown once; only its digest is kept)."""
-    if not _NAME.match(name):
+    if not valid_name(name):
         raise Refused(
             "an actor name is 1 to 200 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"
         )

@@ -81,5 +81,5 @@ def lift(*, holds: Holds, gate: AccessGate, role: str, case: str, reason: str, a
 
 
 def list_cases(*, holds: Holds, gate: AccessGate, role: str) -> list[dict[str, Any]]:
-    require(gate.may_list_holds(role))
+    require(gate.may_see_retention(role))
     return holds.cases()

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from charte.domain.access import AccessGate
+from charte.domain.audit import Action, Entry
 from charte.domain.dates import add_months
+from charte.services.access import require
 from charte.services.audit import Auditor
 from charte.services.errors import Refused
 
@@ -25,8 +28,39 @@ class RetentionQueries(Protocol):
     def due_counts(self, start: date, end: date) -> list[tuple[date, int]]: ...
 
 
-def schedule(*, queries: RetentionQueries, criteria: ScheduleFilter) -> Iterator[dict[str, Any]]:
-    """Every unit matching the filter, streamed (a register of a million persons fits no list)."""
+def schedule(
+    *,
+    queries: RetentionQueries,
+    gate: AccessGate,
+    auditor: Auditor,
+    actor: str,
+    role: str,
+    criteria: ScheduleFilter,
+) -> Iterator[dict[str, Any]]:
+    """Every unit matching the filter, streamed (a register of a million persons fits no list).
+
+    The schedule names persons by ref: only the roles that answer for retention see it
+    (``AccessGate.may_see_retention``), and each listing — allowed or denied — is one audit entry
+    naming the filter (the person's HMAC when one is asked for), written before any row."""
+    decision = gate.may_see_retention(role)
+    auditor.record(
+        [
+            Entry(
+                at=auditor.clock.now(),
+                actor=actor,
+                action=Action.LIST,
+                role=role,
+                subject=auditor.subject("person", criteria.person) if criteria.person else None,
+                decision="allowed" if decision.allowed else f"denied:{decision.reason}",
+                detail={
+                    "listing": "retention_schedule",
+                    "status": criteria.status,
+                    "due_before": criteria.due_before.isoformat() if criteria.due_before else None,
+                },
+            )
+        ]
+    )
+    require(decision)
     return queries.units(criteria)
 
 

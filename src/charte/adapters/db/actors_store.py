@@ -11,6 +11,7 @@ from charte.adapters.db import tables as t
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.domain.audit import Action, Entry
 from charte.services.actors import Actor
+from charte.services.sessions import Credentials
 
 
 class SqlActors:
@@ -70,3 +71,106 @@ class SqlActors:
             }
             for r in rows
         ]
+
+    # Console login (services.sessions).
+
+    def credentials(self, name: str) -> Credentials | None:
+        a = t.actors.c
+        with self.engine.connect() as c:
+            row = c.execute(
+                select(a.name, a.role, a.password_hash, a.failed_logins, a.locked_until).where(
+                    a.name == name, a.revoked_at.is_(None)
+                )
+            ).first()
+        if row is None:
+            return None
+        return Credentials(
+            Actor(row.name, row.role), row.password_hash, row.failed_logins, _aware(row.locked_until)
+        )
+
+    def set_password(self, name: str, password_hash: str, at: datetime, by: str) -> None:
+        a, s = t.actors.c, t.console_sessions.c
+        with self.engine.begin() as c:
+            actor_id = c.execute(
+                update(t.actors)
+                .where(a.name == name, a.revoked_at.is_(None))
+                .values(password_hash=password_hash, failed_logins=0, locked_until=None)
+                .returning(a.id)
+            ).scalar_one()
+            # A new password ends every open session: whoever knew the old one is out.
+            c.execute(
+                update(t.console_sessions)
+                .where(s.actor_id == actor_id, s.ended_at.is_(None))
+                .values(ended_at=at.astimezone(UTC))
+            )
+            self._audit(c, at, by, "password set", name, None)
+
+    def failed_login(self, name: str, failures: int, locked_until: datetime | None) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                update(t.actors)
+                .where(t.actors.c.name == name)
+                .values(
+                    failed_logins=failures,
+                    locked_until=locked_until.astimezone(UTC) if locked_until else None,
+                )
+            )
+
+    def open_session(
+        self, name: str, secret_sha256: str, at: datetime, expires_at: datetime, rehashed: str | None
+    ) -> None:
+        a = t.actors.c
+        values: dict[str, object] = {"failed_logins": 0, "locked_until": None}
+        if rehashed is not None:
+            values["password_hash"] = rehashed
+        with self.engine.begin() as c:
+            actor_id = c.execute(
+                update(t.actors).where(a.name == name).values(**values).returning(a.id)
+            ).scalar_one()
+            c.execute(
+                insert(t.console_sessions).values(
+                    secret_sha256=secret_sha256,
+                    actor_id=actor_id,
+                    created_at=at.astimezone(UTC),
+                    expires_at=expires_at.astimezone(UTC),
+                )
+            )
+
+    def session_actor(self, secret_sha256: str, at: datetime) -> Actor | None:
+        a, s = t.actors.c, t.console_sessions.c
+        with self.engine.connect() as c:
+            row = c.execute(
+                select(a.name, a.role)
+                .join_from(t.console_sessions, t.actors, s.actor_id == a.id)
+                .where(
+                    s.secret_sha256 == secret_sha256,
+                    s.ended_at.is_(None),
+                    s.expires_at > at.astimezone(UTC),
+                    a.revoked_at.is_(None),
+                )
+            ).first()
+        return Actor(row.name, row.role) if row else None
+
+    def end_session(self, secret_sha256: str, at: datetime) -> Actor | None:
+        a, s = t.actors.c, t.console_sessions.c
+        with self.engine.begin() as c:
+            row = c.execute(
+                select(a.name, a.role)
+                .join_from(t.console_sessions, t.actors, s.actor_id == a.id)
+                .where(s.secret_sha256 == secret_sha256, s.ended_at.is_(None))
+            ).first()
+            if row is None:
+                return None
+            c.execute(
+                update(t.console_sessions)
+                .where(s.secret_sha256 == secret_sha256)
+                .values(ended_at=at.astimezone(UTC))
+            )
+        return Actor(row.name, row.role)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes for what was stored in UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)

@@ -1,8 +1,10 @@
 """The audit chain in SQL: append under the period's head lock, read back in order, search.
 
 Appending locks the head row of each period concerned (created on first use), chains the new
-entries after it and moves it, all in one transaction — the caller's when given, so that a sweep's
-erasures and their audit entries commit together. Entries are never updated or deleted here.
+entries after it and moves it, all in one transaction — the caller's when given and on the same
+database, so that a sweep's erasures and their audit entries commit together (PostgreSQL). When the
+audit has a database of its own (SQLite's default, adapters.db.audit_database), the entries commit
+first, then the change. Entries are never updated or deleted here.
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ class SqlAuditStore:
     def append(self, entries: Sequence[Entry], conn: Connection | None = None) -> list[Chained]:
         if not entries:
             return []
-        if conn is None:
+        if conn is None or conn.engine is not self.engine:
+            # The audit in a database of its own (SQLite's default): the entries commit here,
+            # just before the caller's change commits. A change is then never unaudited; if it
+            # fails after this point, its entry stands for an attempt that was rolled back.
             with self.engine.begin() as own:
                 return self._append(own, entries)
         return self._append(conn, entries)

@@ -254,6 +254,22 @@ actors = Table(
     Column("token_sha256", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    # Console login (services.sessions): an Argon2id hash, and the failures that slow logins down.
+    Column("password_hash", Text),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", DateTime(timezone=True)),
+)
+
+# Open console sessions, named by the SHA-256 of the cookie's random secret (the secret itself
+# is only in the browser). A session ends at its expiry, at logout, or when its actor is revoked.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("secret_sha256", String(64), primary_key=True),
+    Column("actor_id", ForeignKey("actors.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
 )
 
 # The audit chain (issue 5 §3, charte.domain.audit): the canonical bytes of each entry and its

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import actor
 from charte.services import actors as use_cases
+from charte.services import sessions
 
 app = typer.Typer(
     help="API actors: tokens and the role each acts in.", no_args_is_help=True, rich_markup_mode=None
@@ -63,3 +65,23 @@ def revoke(name: Annotated[str, typer.Argument(help="The actor to revoke.")]) ->
     c = container()
     use_cases.revoke(actors=c.actors(), clock=c.clock, name=name, by=actor())
     typer.echo(f"actor {name} revoked")
+
+
+@app.command()
+def passwd(
+    name: Annotated[str, typer.Argument(help="The person actor who logs in to the console.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from the first line of standard input."),
+    ] = False,
+) -> None:
+    """Set a person actor's console password (Argon2id; CNIL 2022-100 strength); ends their sessions."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    c = container()
+    sessions.set_password(
+        store=c.actors(), passwords=c.passwords, clock=c.clock, name=name, password=password, by=actor()
+    )
+    typer.echo(f"console password of {name} set; their open sessions are ended")

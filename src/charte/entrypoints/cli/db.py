@@ -13,8 +13,14 @@ app = typer.Typer(help="The database: migrate its schema.", no_args_is_help=True
 
 @app.command()
 def upgrade() -> None:
-    """Migrate the database (CHARTE_DATABASE_URL, default SQLite under .charte/) to the current schema."""
-    engine = container().engine
+    """Migrate the database (CHARTE_DATABASE_URL, default SQLite under .charte/) to the current
+    schema, and create the audit database's tables if it is a separate one (CHARTE_AUDIT_DATABASE_URL,
+    default on SQLite: charte-audit.db beside the register)."""
+    c = container()
+    engine = c.engine
     migrate.upgrade(engine)
     where = make_url(engine.url).render_as_string(hide_password=True)
     typer.echo(f"database {where} is at schema revision {migrate.current_revision(engine)}")
+    audit = c.audit_engine
+    if audit is not engine:
+        typer.echo(f"audit database {make_url(audit.url).render_as_string(hide_password=True)} is ready")

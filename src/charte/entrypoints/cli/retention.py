@@ -15,6 +15,7 @@ from charte.domain.retention import UnitStatus
 from charte.entrypoints.cli.args import parse_day, parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
+from charte.entrypoints.cli.reader import AsOpt, actor, role_only
 from charte.services import retention as use_cases
 
 app = typer.Typer(help="Retention: what is kept until when.", no_args_is_help=True, rich_markup_mode=None)
@@ -40,16 +41,25 @@ def schedule_(
     due_before: Annotated[
         str | None, typer.Option("--due-before", help="Only units due before YYYY-MM-DD.")
     ] = None,
+    role: AsOpt = None,
 ) -> None:
-    """Every retention unit: what it keeps, until when, by which rule (soonest purge first)."""
+    """Every retention unit: what it keeps, until when, by which rule (soonest purge first).
+    Names persons by ref: needs --as ROLE, a role that answers for retention (dpo, legal, auditor)."""
     criteria = use_cases.ScheduleFilter(
         person=person,
         status=status.value if status else None,
         due_before=parse_optional_day(due_before, "--due-before"),
     )
-    units = (
-        _plain(u) for u in use_cases.schedule(queries=container().retention_queries(), criteria=criteria)
+    c = container()
+    rows = use_cases.schedule(
+        queries=c.retention_queries(),
+        gate=c.gate,
+        auditor=c.auditor,
+        actor=actor(),
+        role=role_only(role, "the retention schedule"),
+        criteria=criteria,
     )
+    units = (_plain(u) for u in rows)
     out = sys.stdout
     if fmt is Format.JSON:  # streamed: one JSON array, written as rows come
         out.write("[")

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import FastAPI, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from charte import __version__
 from charte.adapters.rendering.csv import render_csv
@@ -20,7 +21,7 @@ from charte.adapters.rendering.html import render_html
 from charte.adapters.rendering.markdown import render_markdown
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
-from charte.entrypoints.web import problems
+from charte.entrypoints.web import console, problems
 from charte.entrypoints.web.daily_sweep import DailySweep
 from charte.entrypoints.web.routes import outbox as outbox_routes
 from charte.entrypoints.web.routes import register as register_routes
@@ -80,6 +81,8 @@ def create_app(
     problems.install(app)
     app.include_router(register_routes.router(container))
     app.include_router(outbox_routes.router(container))
+    app.include_router(console.router(container))
+    app.mount("/static", StaticFiles(directory=console.STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -29,6 +29,13 @@ class Unauthenticated(ServiceError):
         super().__init__("a valid bearer token is required (Authorization: Bearer <token>)")
 
 
+class CsrfMismatch(ServiceError):
+    """A console form whose anti-forgery token differs from its cookie (entrypoints.web.console)."""
+
+    def __init__(self) -> None:
+        super().__init__("the form's anti-forgery token does not match its cookie: reload the page and retry")
+
+
 class MissingPurpose(ServiceError):
     def __init__(self) -> None:
         super().__init__("a read of personal data names its purpose in the X-Charte-Purpose header")

@@ -1,6 +1,7 @@
 """The one mapping from errors to HTTP responses (RFC 9457 problem details).
 
-    Unauthenticated -> 401 (WWW-Authenticate: Bearer)
+    Unauthenticated -> 401 (WWW-Authenticate: Bearer)   LoginRefused  -> 401
+    CsrfMismatch    -> 403
     AccessDenied    -> 403 (with the gate's reason)     Refused       -> 422
     NotFound        -> 404                              NotReady      -> 503
     Conflict        -> 409                              ImportRefused -> 422 (with every line error)
@@ -19,10 +20,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from charte.domain.errors import DomainError, UnknownName
-from charte.entrypoints.web.auth import MissingPurpose, Unauthenticated
+from charte.entrypoints.web.auth import CsrfMismatch, MissingPurpose, Unauthenticated
 from charte.entrypoints.web.schemas import Problem
 from charte.services.access import AccessDenied
 from charte.services.errors import Conflict, NotFound, NotReady, Refused, ServiceError
+from charte.services.sessions import LoginRefused
 
 
 class ImportRefused(ServiceError):
@@ -69,6 +71,14 @@ def _problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse
 
 
 def install(app: FastAPI) -> None:
+    @app.exception_handler(LoginRefused)
+    async def login_refused(_: Request, exc: LoginRefused) -> JSONResponse:
+        return _problem(401, "Login refused", str(exc))
+
+    @app.exception_handler(CsrfMismatch)
+    async def csrf_mismatch(_: Request, exc: CsrfMismatch) -> JSONResponse:
+        return _problem(403, "Forbidden", str(exc))
+
     @app.exception_handler(NotFound)
     async def not_found(_: Request, exc: NotFound) -> JSONResponse:
         return _problem(404, "Not found", str(exc))
