@@ -143,10 +143,9 @@ def chain(entries: Sequence[Entry], heads: Mapping[str, tuple[int, str]]) -> lis
     return out
 
 
-# An entry as read back for verification: (seq, canonical bytes, previous hash, hash).
-Stored = tuple[int, bytes, str, str]
-# The search columns kept beside the bytes (what must agree with them).
-SEARCH_COLUMNS = ("actor", "action", "purpose", "subject", "at")
+# An entry as read back for verification: (seq, canonical bytes, hash). The stored previous hash
+# is not needed: each hash covers the one before it, so a broken link shows as a hash mismatch.
+Stored = tuple[int, bytes, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,21 +165,13 @@ class Verdict:
     why: str = ""
 
 
-def verify_chain(
-    period: str,
-    stored: Iterable[Stored],
-    checkpoint: Checkpoint | None,
-    columns_break: tuple[int, str] | None = None,
-) -> Verdict:
-    """Walk one period's entries in sequence order; the first break, or OK with the count.
-
-    ``columns_break`` is the first entry whose search columns, sequence or period disagree with
-    its bytes, and which one — the store finds it in SQL, so the walk does not parse every entry."""
-    prev, expected, count = genesis(period), 1, 0
-    prev_raw = bytes.fromhex(prev)
+def verify_chain(period: str, stored: Iterable[Stored], checkpoint: Checkpoint | None) -> Verdict:
+    """Walk one period's entries in sequence order; the first break, or OK with the count."""
+    expected, count = 1, 0
+    prev_raw = bytes.fromhex(genesis(period))
     pinned: str | None = None
     sha256 = hashlib.sha256
-    for seq, body, before, digest in stored:
+    for seq, body, digest in stored:
         if seq != expected:
             why = (
                 f"entry {expected} is missing (the next stored is {seq})"
@@ -188,16 +179,18 @@ def verify_chain(
                 else f"entry {seq} is out of order (expected {expected})"
             )
             return Verdict(period, count, False, expected, why)
-        if columns_break is not None and seq == columns_break[0]:
-            return Verdict(period, count, False, seq, f"its '{columns_break[1]}' column was edited")
-        if before != prev:
-            return Verdict(period, count, False, seq, "its previous hash does not match the entry before it")
         h = sha256(prev_raw)
         h.update(body)
         prev_raw = h.digest()
         if prev_raw.hex() != digest:
-            return Verdict(period, count, False, seq, "its bytes were edited: the hash does not match")
-        prev, expected, count = digest, expected + 1, count + 1
+            return Verdict(
+                period,
+                count,
+                False,
+                seq,
+                "its hash does not match: its bytes, or an entry before it, were edited",
+            )
+        expected, count = expected + 1, count + 1
         if checkpoint is not None and seq == checkpoint.seq:
             pinned = digest
     if checkpoint is not None:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from charte.adapters.db.audit_store import AuditFilter
+from charte.domain.audit import genesis
 from charte.entrypoints.cli.args import parse_instant, parse_month, parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.exits import Exit
@@ -87,10 +88,11 @@ def export(
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as handle:
         for p in periods:
-            for seq, body, prev, digest in store.stored(p):
+            prev = genesis(p)  # each entry's hash is sha256(prev || body): the export names both
+            for seq, body, digest in store.stored(p):
                 record = {"period": p, "seq": seq, "prev": prev, "hash": digest, "body": body.decode()}
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-                count += 1
+                prev, count = digest, count + 1
     typer.echo(f"{count} entries written to {out}")
 
 
