@@ -350,3 +350,16 @@ def test_on_sqlite_an_import_holding_the_register_lock_does_not_block_audited_re
         held.close()
     assert [e["action"] for e in entries(app)][-1] == "read"
     assert report(app)["ok"]
+
+
+def test_two_appenders_taking_turns_keep_one_unbroken_chain(app):
+    """Issue 5 §3: a serving process's remembered head never chains past another process's entries."""
+    from charte.adapters.db.audit_store import SqlAuditStore
+    from charte.domain.audit import Action, Entry
+
+    server, cli = SqlAuditStore(app.audit_engine), SqlAuditStore(app.audit_engine)
+    for i in range(6):  # the server appends twice in a row, then the CLI slips one in
+        store = cli if i % 3 == 2 else server
+        chained = store.append([Entry(at=app.clock.now(), actor=f"a{i}", action=Action.READ)])
+        assert [c.seq for c in chained] == [i + 1]
+    assert report(app) == {"ok": True, "periods": 1, "entries": 6, "broken": None}

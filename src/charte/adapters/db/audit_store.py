@@ -37,6 +37,9 @@ class AuditFilter:
 class SqlAuditStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # The head this store last committed, per period: a hint that saves the lock-and-read
+        # round trips when this store is the only appender (the serving process's audit writer).
+        self._last: dict[str, tuple[int, str]] = {}
 
     def append(self, entries: Sequence[Entry], conn: Connection | None = None) -> list[Chained]:
         if not entries:
@@ -46,8 +49,31 @@ class SqlAuditStore:
             # just before the caller's change commits. A change is then never unaudited; if it
             # fails after this point, its entry stands for an attempt that was rolled back.
             with self.engine.begin() as own:
-                return self._append(own, entries)
-        return self._append(conn, entries)
+                chained = self._append_after_last(own, entries) or self._append(own, entries)
+            self._last.update({c.period: (c.seq, c.hash) for c in chained})  # committed
+            return chained
+        return self._append(conn, entries)  # the caller commits, or not: no hint from it
+
+    def _append_after_last(self, conn: Connection, entries: Sequence[Entry]) -> list[Chained] | None:
+        """Chain after the head this store last committed, if it is still the head: one
+        conditional update (which takes the row's lock, and finds no row if another appender
+        moved the head meanwhile) and the insert. None, with nothing written, otherwise."""
+        period = entries[0].period
+        last = self._last.get(period)
+        if last is None or any(e.period != period for e in entries):
+            return None
+        chained = chain(entries, {period: last})
+        h = t.audit_heads.c
+        moved = conn.execute(
+            update(t.audit_heads)
+            .where(h.period == period, h.seq == last[0], h.hash == last[1])
+            .values(seq=chained[-1].seq, hash=chained[-1].hash)
+        )
+        if moved.rowcount != 1:
+            del self._last[period]
+            return None
+        insert_rows(conn, t.audit_entries, COLUMNS, [(c.body.decode(), c.prev, c.hash) for c in chained])
+        return chained
 
     def _append(self, conn: Connection, entries: Sequence[Entry]) -> list[Chained]:
         h = t.audit_heads.c

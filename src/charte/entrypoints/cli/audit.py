@@ -35,7 +35,10 @@ def verify(json_: JsonOpt = False) -> None:
         typer.echo(f"OK: {summary['entries']} entries in {summary['periods']} period(s) verify")
     else:
         broken = summary["broken"]
-        typer.echo(f"BROKEN: period {broken['period']}, entry {broken['seq']}: {broken['why']}", err=True)
+        where = f"period {broken['period']}" + (
+            f", entry {broken['seq']}" if broken["seq"] is not None else ""
+        )
+        typer.echo(f"BROKEN: {where}: {broken['why']}", err=True)
     raise typer.Exit(Exit.OK if report.ok else Exit.REFUSED)
 
 
