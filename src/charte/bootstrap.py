@@ -24,9 +24,12 @@ from charte.adapters.db.outbox_store import SqlOutbox
 from charte.adapters.db.register_queries import SqlRegisterQueries
 from charte.adapters.db.register_store import SqlRegisterStore
 from charte.adapters.db.retention_queries import SqlRetentionQueries
+from charte.adapters.db.rights_store import SqlRights
 from charte.adapters.db.sweep_store import SqlSweep
 from charte.adapters.event_feed import FeedReader
 from charte.adapters.field_cipher import FieldCipher, load_or_create_key
+from charte.adapters.identity_documents import IdentityDocuments
+from charte.adapters.notifier import FileOutbox, SmtpNotifier
 from charte.adapters.passwords import Argon2Passwords
 from charte.adapters.policy_file import YamlPolicyLoader
 from charte.adapters.ref_hmac import RefHasher
@@ -36,6 +39,7 @@ from charte.domain.policy import Policy
 from charte.services.audit import Auditor
 from charte.services.errors import NotReady
 from charte.services.ports import Clock, PolicyLoader
+from charte.services.rights import Desk
 
 
 class Container:
@@ -148,6 +152,33 @@ class Container:
 
     def holds(self) -> SqlHolds:
         return SqlHolds(self.migrated_engine(), self.policy, self.clock, audit=self.audit_store())
+
+    @cached_property
+    def notifier(self) -> FileOutbox | SmtpNotifier:
+        """SMTP when CHARTE_SMTP_URL is set; otherwise the file outbox under the charte home."""
+        if self.settings.smtp_url:
+            return SmtpNotifier(self.settings.smtp_url, self.settings.mail_from or self.policy.dpo.email)
+        return FileOutbox(self.settings.home / "outbox-mail")
+
+    def rights_desk(self, actor: str, role: str) -> Desk:
+        """The rights use cases' dependencies, for one handler acting in one role."""
+        keys = self.settings.home / "keys"
+        return Desk(
+            store=SqlRights(self.migrated_engine(), self.audit_store()),
+            policy=self.policy,
+            gate=self.gate,
+            auditor=self.auditor,
+            clock=self.clock,
+            notifier=self.notifier,
+            documents=IdentityDocuments(
+                self.settings.home / "identity-documents",
+                load_or_create_key(self.settings.field_key_path, self.settings.field_key),
+            ),
+            register=self.register_queries(),
+            code_key=load_or_create_key(keys / "rights-codes.key"),
+            actor=actor,
+            role=role,
+        )
 
     def feed_reader(self) -> FeedReader:
         return FeedReader(self.policy)

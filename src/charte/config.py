@@ -26,6 +26,8 @@ class Settings:
     audit_checkpoints: Path | None = None  # where signed checkpoints go (default home/audit-checkpoints)
     audit_checkpoint_every: int = 1000  # entries between two checkpoints (and at most a minute)
     audit_database_url: str | None = None  # where the audit chain lives (default: see audit_url)
+    smtp_url: str | None = None  # notices and codes by e-mail (default: a file outbox under home)
+    mail_from: str | None = None  # the sender of those e-mails (default: the policy's DPO address)
 
     @property
     def field_key_path(self) -> Path:
@@ -73,4 +75,6 @@ class Settings:
             if env.get("CHARTE_AUDIT_CHECKPOINTS")
             else None,
             audit_database_url=env.get("CHARTE_AUDIT_DATABASE_URL") or None,
+            smtp_url=env.get("CHARTE_SMTP_URL") or None,
+            mail_from=env.get("CHARTE_MAIL_FROM") or None,
         )

@@ -31,6 +31,9 @@ READS = {
 # Commands that need a role but no purpose (they change or list holds: refs only).
 ROLE_ONLY = {"charte holds place", "charte holds judgment", "charte holds appealed", "charte holds lift",
              "charte holds list", "charte retention schedule"}  # fmt: skip
+# Rights requests name their requesters: only the policy's handlers (rights.submit_to), audited.
+ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "ask-identity", "identity-received", "attach-document",
+              "send-code", "verify", "extend", "refuse", "close", "list", "show")}  # fmt: skip
 # Everything else shows no personal data: policy texts, schema, counts, refs and dates, the audit
 # (keyed HMACs), actors (names of staff accounts, administered by the operator).
 NO_PERSONAL_DATA = {
@@ -110,3 +113,27 @@ def test_actors_passwd_sets_a_console_password_from_standard_input_and_refuses_a
     )
     assert stored.startswith("$argon2id$")
     assert charte("actors", "passwd", "nobody", "--password-stdin", cwd=cwd, env=env, stdin="x\n").code == 3
+
+
+def test_rights_commands_answer_in_json_with_id_status_and_due_date_and_refuse_other_roles(home):
+    """Issue 6 §1: `charte rights open ... --format json` prints id, status and due_on."""
+    cwd, env = home
+    base = ["rights", "open", "--type", "erasure", "--received", "2026-01-31", "--channel", "post",
+            "--claimed-name", "Ana Roux", "--contact", "ana@example.org", "--format", "json"]  # fmt: skip
+    assert charte(*base, cwd=cwd, env=env).code == 2  # no role
+    refused = charte(*base, "--as", "sales", cwd=cwd, env=env)
+    assert refused.code == 1
+    assert "role 'sales' may not handle rights requests" in refused.err
+    done = charte(*base, "--as", "dpo", cwd=cwd, env=env)
+    assert done.code == 0, done.err
+    opened = done.json()
+    assert (opened["status"], opened["due_on"]) == ("received", "2026-03-02")
+    late = charte("rights", "list", "--overdue", "--format", "json", "--as", "dpo", cwd=cwd, env=env)
+    assert [r["id"] for r in late.json()["requests"]] == [opened["id"]]
+    text = charte("rights", "show", str(opened["id"]), "--as", "dpo", cwd=cwd, env=env).out
+    assert f"request {opened['id']} (erasure) received, due 2026-03-02 OVERDUE" in text
+    assert charte("rights", "show", "99", "--as", "dpo", cwd=cwd, env=env).code == 3
+    bad = charte("rights", "extend", str(opened["id"]), "--on", "2026-01-31", "--reason", " ", "--as", "dpo",
+                 cwd=cwd, env=env)  # fmt: skip
+    assert bad.code == 1
+    assert "needs its reason" in bad.err

@@ -326,6 +326,7 @@ def _rights(r: Reader, value: Any, path: KeyPath) -> Rights:
         d.get("identity_verification", {}),
         ipath,
         required={"methods", "document_required", "delete_document"},
+        optional=frozenset({"contact_fields", "client_number_field"}),
     )
     return Rights(
         granted=r.choices(d, "granted", path, v.Right),
@@ -339,6 +340,10 @@ def _rights(r: Reader, value: Any, path: KeyPath) -> Rights:
             methods=r.choices(i, "methods", ipath, v.IdentityMethod),
             document_required=r.choice(i, "document_required", ipath, v.DocumentRequired),
             delete_document=r.choice(i, "delete_document", ipath, v.DocumentDeletion),
+            contact_fields=r.ids(i, "contact_fields", ipath),
+            client_number_field=r.text(i, "client_number_field", ipath)
+            if "client_number_field" in i
+            else None,
         ),
         restriction_grounds=r.choices(d, "restriction_grounds", path, v.RestrictionGround),
         portability_bases=r.choices(d, "portability_bases", path, v.LegalBasis),

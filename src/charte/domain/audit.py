@@ -40,6 +40,7 @@ class Action(StrEnum):
     ACTOR = "actor"
     DISCLOSE = "disclose"
     SESSION = "session"  # console login, refusal, logout
+    RIGHTS = "rights"  # a step of a rights request
 
 
 @dataclass(frozen=True, slots=True)

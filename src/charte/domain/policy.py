@@ -236,6 +236,10 @@ class IdentityVerification:
     methods: tuple[IdentityMethod, ...]
     document_required: DocumentRequired
     delete_document: DocumentDeletion
+    # The register's contact fields on file (e-mail, phone): where a one-time code may go, and what
+    # a requester's contact must be one of for a client-number check.
+    contact_fields: tuple[str, ...] = ()
+    client_number_field: str | None = None  # the register field holding the client number
 
 
 @dataclass(frozen=True, slots=True)

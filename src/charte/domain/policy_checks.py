@@ -262,6 +262,12 @@ def _rights(p: Policy) -> Iterator[Problem]:
             expected="methods including document",
             code="identity_method",
         )
+    yield from _refs(
+        ("rights", "identity_verification", "contact_fields"), iv.contact_fields, p.fields, "field", "fields"
+    )
+    if iv.client_number_field is not None and iv.client_number_field not in p.fields:
+        yield _unknown(("rights", "identity_verification", "client_number_field"), "field",
+                       iv.client_number_field, p.fields, "fields")  # fmt: skip
 
 
 def _coverage(p: Policy) -> Iterator[Problem]:

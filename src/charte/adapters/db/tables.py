@@ -360,3 +360,60 @@ disclosures = Table(
     Column("actor", String(200), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+# Rights requests (issue 6, charte.domain.rights): what was asked, by whom, through which channel,
+# and where it stands. `due_on` is recomputed at every step (null while the clock is stopped), so
+# that "what is late" is one indexed query. The requester's claimed name and contact are personal
+# data like the register's fields; they are never written to logs or the audit.
+rights_requests = Table(
+    "rights_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("status", String(24), nullable=False),
+    Column("claimed_name", String(400), nullable=False),
+    Column("contact", String(400), nullable=False),
+    Column("person_ref", String(REF)),  # once matched to the register
+    Column("purpose", String(64)),  # opposition: the purpose objected to
+    Column("changes", Text),  # rectification: JSON object field -> new value
+    Column("ground", String(32)),  # restriction: GDPR Art. 18(1) ground
+    Column("first_due_on", Date),  # the due date before any extension (Art. 12(3) notice limit)
+    Column("due_on", Date, index=True),
+    Column("extended_on", Date),
+    Column("extension_reason", Text),
+    Column("verified_on", Date),
+    Column("verified_by", String(16)),  # the identity method
+    Column("finished_on", Date),  # fulfilled, refused or closed
+    Column("finish_reason", Text),
+    Column("code_hash", String(64)),
+    Column("code_expires_at", DateTime(timezone=True)),
+    Column("code_attempts", Integer, nullable=False, server_default="0"),
+    Column("document", String(200)),  # the encrypted identity document's name in the document store
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index(None, "status"),
+)
+
+# Each request for information sent to identify a requester, and its answer (the clock's pauses).
+rights_pauses = Table(
+    "rights_pauses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("rights_requests.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("asked_on", Date, nullable=False),
+    Column("answered_on", Date),
+)
+
+# The request's timeline: every step, when, by whom (names of staff, no requester data).
+rights_steps = Table(
+    "rights_steps",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("rights_requests.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("on", Date, nullable=False),  # the day the step counts for (may precede `at`: a letter received)
+    Column("step", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("detail", Text, nullable=False),  # JSON
+)

@@ -22,6 +22,7 @@ from charte.entrypoints.cli import (
     policy,
     register,
     retention,
+    rights,
     serve,
 )
 from charte.entrypoints.cli.exits import Exit, report
@@ -62,6 +63,7 @@ def build_app() -> typer.Typer:
     app.add_typer(holds.app, name="holds")
     app.add_typer(actors.app, name="actors")
     app.add_typer(audit.app, name="audit")
+    app.add_typer(rights.app, name="rights")
     app.command(name="register")(register.register)
     app.command(name="disclose")(disclose.disclose)
     app.command(name="serve")(serve.serve)

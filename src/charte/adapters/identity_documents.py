@@ -1,0 +1,69 @@
+"""Identity documents sent by requesters, kept encrypted only until identity is confirmed.
+
+A document is checked (size, and by its first bytes: PDF, JPEG or PNG only), then encrypted with
+AES-256-GCM under the field key (outside the database), the request's number bound as associated
+data, and written to ``CHARTE_HOME/identity-documents/``. The policy's ``delete_document`` says when
+it goes (on verification, or on closure): the file is overwritten, then unlinked. The CNIL fined a
+controller that kept ID copies after use (SAN-2020-008).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from charte.services.errors import NotFound, Refused
+
+MAX_BYTES = 10 * 1024 * 1024
+KINDS = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
+
+
+class DocumentRefused(Refused):
+    pass
+
+
+class IdentityDocuments:
+    def __init__(self, folder: Path, key: bytes) -> None:
+        self.folder, self._aead = folder, AESGCM(key)
+
+    def put(self, request_id: int, data: bytes) -> str:
+        if len(data) > MAX_BYTES:
+            raise DocumentRefused(f"an identity document is at most {MAX_BYTES // (1024 * 1024)} MB")
+        if not any(data.startswith(magic) for magic in KINDS):
+            raise DocumentRefused("an identity document must be a PDF, JPEG or PNG file")
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        name = f"request-{request_id}-{secrets.token_hex(8)}.bin"
+        nonce = secrets.token_bytes(12)
+        sealed = nonce + self._aead.encrypt(nonce, data, self._bound(request_id))
+        fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(sealed)
+            handle.flush()
+            os.fsync(handle.fileno())
+        return name
+
+    def get(self, request_id: int, name: str) -> bytes:
+        path = self.folder / name
+        if not path.is_file():
+            raise NotFound("identity document", name)
+        raw = path.read_bytes()
+        return self._aead.decrypt(raw[:12], raw[12:], self._bound(request_id))
+
+    def erase(self, name: str) -> bool:
+        path = self.folder / name
+        if not path.exists():
+            return False
+        size = path.stat().st_size
+        with path.open("r+b") as handle:  # overwrite, then unlink: no plain copy ever existed anyway
+            handle.write(b"\0" * size)
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.unlink()
+        return True
+
+    @staticmethod
+    def _bound(request_id: int) -> bytes:
+        return f"identity-document:{request_id}".encode()

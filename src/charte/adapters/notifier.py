@@ -1,0 +1,76 @@
+"""Delivering notices and codes to requesters: a file outbox (development, tests) or SMTP.
+
+Both implement ``services.rights.Notifier``. The file outbox writes one JSON file per message
+(mode 0600) into a folder, in sending order, so that a developer or a test reads exactly what would
+have been sent. SMTP sends through the operator's relay (``CHARTE_SMTP_URL``:
+``smtp://user:password@host:587`` with STARTTLS, ``smtps://...`` for implicit TLS). A message to a
+phone number (no ``@``) cannot go by e-mail: SMTP refuses it rather than drop it silently.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import smtplib
+import ssl
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from charte.services.errors import NotReady
+
+
+class FileOutbox:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def send(self, to: str, subject: str, text: str) -> str:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        number = len(list(self.folder.glob("*.json"))) + 1
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        path = self.folder / f"{number:06d}-{stamp}.json"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"to": to, "subject": subject, "text": text}, handle, ensure_ascii=False, indent=2)
+        return path.name
+
+    def sent(self) -> list[dict[str, str]]:
+        """Every message written, oldest first (what tests read)."""
+        return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.folder.glob("*.json"))]
+
+
+class SmtpNotifier:
+    def __init__(self, url: str, sender: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise NotReady("CHARTE_SMTP_URL must read smtp://[user:password@]host[:port] or smtps://...")
+        self.implicit_tls = parts.scheme == "smtps"
+        self.host, self.port = parts.hostname, parts.port or (465 if self.implicit_tls else 587)
+        self.user = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.sender = sender
+
+    def send(self, to: str, subject: str, text: str) -> str:
+        if "@" not in to:
+            raise NotReady(
+                "this contact is not an e-mail address: send the notice by post or SMS and record it"
+            )
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.sender, to, subject
+        message.set_content(text)
+        context = ssl.create_default_context()
+        if self.implicit_tls:
+            with smtplib.SMTP_SSL(self.host, self.port, context=context, timeout=30) as smtp:
+                self._deliver(smtp, message)
+        else:
+            with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
+                if smtp.has_extn("starttls"):
+                    smtp.starttls(context=context)
+                self._deliver(smtp, message)
+        return str(message["Message-ID"] or "")
+
+    def _deliver(self, smtp: smtplib.SMTP, message: EmailMessage) -> None:
+        if self.user and self.password:
+            smtp.login(self.user, self.password)
+        smtp.send_message(message)

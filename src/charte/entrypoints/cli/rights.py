@@ -1,0 +1,214 @@
+"""`charte rights ...`: rights requests from intake to answer (docs/rights.md).
+
+Every command acts for a handler: `--as ROLE` (or CHARTE_AS), one of the policy's
+`rights.submit_to` roles; the actor is CHARTE_ACTOR or the OS user. With `--format json` every
+output is the request's summary (`id`, `status`, `due_on`, ...) or, for `list`, `{"requests": [...]}`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from charte.entrypoints.cli.args import parse_day, parse_optional_day
+from charte.entrypoints.cli.context import container
+from charte.entrypoints.cli.output import emit_json
+from charte.entrypoints.cli.reader import AsOpt, actor, role_only
+from charte.services import rights as use_cases
+from charte.services.rights import Desk
+
+app = typer.Typer(
+    help="Rights requests: intake, identity, deadlines, answers.", no_args_is_help=True, rich_markup_mode=None
+)
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", help="text or json.")]
+IdArg = Annotated[int, typer.Argument(help="The request's number.", min=1, max=2**31 - 1)]
+OnOpt = Annotated[str, typer.Option("--on", help="The day it happened (YYYY-MM-DD).")]
+
+
+def _desk(role: str | None) -> Desk:
+    return container().rights_desk(actor(), role_only(role, "handling rights requests"))
+
+
+def _show(summary: dict[str, Any], fmt: Format) -> None:
+    if fmt is Format.JSON:
+        emit_json(summary)
+        return
+    due = summary["due_on"] or ("clock stopped" if summary["paused"] else "-")
+    late = " OVERDUE" if summary.get("overdue") else ""
+    typer.echo(f"request {summary['id']} ({summary['type']}) {summary['status']}, due {due}{late}")
+
+
+@app.command(name="open")
+def open_(
+    type_: Annotated[
+        str,
+        typer.Option(
+            "--type", help="access, rectification, erasure, opposition, restriction or portability."
+        ),
+    ],
+    received: Annotated[
+        str, typer.Option("--received", help="The day any channel received it (YYYY-MM-DD).")
+    ],
+    channel: Annotated[str, typer.Option("--channel", help="post, email, phone, web or in_person.")],
+    claimed_name: Annotated[str, typer.Option("--claimed-name", help="Who the requester says they are.")],
+    contact: Annotated[str, typer.Option("--contact", help="Where to answer (e-mail or postal address).")],
+    person: Annotated[
+        str | None, typer.Option("--person", help="The register's person, once matched.")
+    ] = None,
+    purpose: Annotated[
+        str | None, typer.Option("--purpose", help="Opposition: the purpose objected to.")
+    ] = None,
+    changes: Annotated[
+        str | None, typer.Option("--changes", help='Rectification: {"field": "new value"}.')
+    ] = None,
+    ground: Annotated[
+        str | None,
+        typer.Option("--ground", help="Restriction: accuracy, unlawful, legal_claims or objection_pending."),
+    ] = None,
+    role: AsOpt = None,
+    fmt: FormatOpt = Format.TEXT,
+) -> None:
+    """Record a request as received; its clock starts, matched to a person or not."""
+    summary = use_cases.open_request(
+        _desk(role),
+        type_=type_,
+        received_on=parse_day(received, "--received"),
+        channel=channel,
+        claimed_name=claimed_name,
+        contact=contact,
+        person=person,
+        purpose=purpose,
+        changes=use_cases.parse_changes(changes),
+        ground=ground,
+    )
+    _show(summary, fmt)
+
+
+@app.command(name="ask-identity")
+def ask_identity(request: IdArg, on: OnOpt, role: AsOpt = None, fmt: FormatOpt = Format.TEXT) -> None:
+    """Ask the requester to prove their identity (GDPR Art. 12(6)); the policy says what the clock does."""
+    _show(use_cases.ask_identity(_desk(role), request, parse_day(on, "--on")), fmt)
+
+
+@app.command(name="identity-received")
+def identity_received(request: IdArg, on: OnOpt, role: AsOpt = None, fmt: FormatOpt = Format.TEXT) -> None:
+    """The requester answered the request for information: the clock runs again."""
+    _show(use_cases.identity_received(_desk(role), request, parse_day(on, "--on")), fmt)
+
+
+@app.command(name="attach-document")
+def attach_document(
+    request: IdArg,
+    document: Annotated[
+        Path,
+        typer.Argument(
+            help="The identity document (PDF, JPEG or PNG, at most 10 MB).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    role: AsOpt = None,
+    fmt: FormatOpt = Format.TEXT,
+) -> None:
+    """Keep the requester's identity document, encrypted, until it is checked (then it is erased)."""
+    _show(use_cases.attach_document(_desk(role), request, document.read_bytes()), fmt)
+
+
+@app.command(name="send-code")
+def send_code(request: IdArg, role: AsOpt = None, fmt: FormatOpt = Format.TEXT) -> None:
+    """Send a one-time code to a contact already on file for the matched person."""
+    _show(use_cases.send_code(_desk(role), request), fmt)
+
+
+@app.command()
+def verify(
+    request: IdArg,
+    method: Annotated[str, typer.Option("--method", help="code, client-number or document.")],
+    code: Annotated[str | None, typer.Option("--code", help="The code the requester received.")] = None,
+    client_number: Annotated[
+        str | None, typer.Option("--client-number", help="The number the requester gave.")
+    ] = None,
+    role: AsOpt = None,
+    fmt: FormatOpt = Format.TEXT,
+) -> None:
+    """Establish the requester's identity; until then nothing is disclosed, changed or erased."""
+    _show(use_cases.verify(_desk(role), request, method, code=code, client_number=client_number), fmt)
+
+
+@app.command()
+def extend(
+    request: IdArg,
+    on: OnOpt,
+    reason: Annotated[str, typer.Option("--reason", help="Why (told to the requester).")],
+    role: AsOpt = None,
+    fmt: FormatOpt = Format.TEXT,
+) -> None:
+    """Extend the reply by the policy's extension, before the first due date, telling the requester why."""
+    _show(use_cases.extend(_desk(role), request, parse_day(on, "--on"), reason), fmt)
+
+
+@app.command()
+def refuse(
+    request: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why (told to the requester with the remedies).")],
+    role: AsOpt = None,
+    fmt: FormatOpt = Format.TEXT,
+) -> None:
+    """Refuse with written reasons, the CNIL complaint and the judicial remedy (GDPR Art. 12(4))."""
+    _show(use_cases.refuse(_desk(role), request, reason), fmt)
+
+
+@app.command()
+def close(
+    request: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="not-identifiable or withdrawn.")],
+    role: AsOpt = None,
+    fmt: FormatOpt = Format.TEXT,
+) -> None:
+    """Close a request: not identifiable (no answer in time) or withdrawn."""
+    _show(use_cases.close(_desk(role), request, reason), fmt)
+
+
+@app.command(name="list")
+def list_(
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only open requests past their due date.")
+    ] = False,
+    due_before: Annotated[
+        str | None, typer.Option("--due-before", help="Only those due before YYYY-MM-DD.")
+    ] = None,
+    role: AsOpt = None,
+    fmt: FormatOpt = Format.TEXT,
+) -> None:
+    """Requests by due date (stopped clocks last)."""
+    found = use_cases.listing(
+        _desk(role), overdue=overdue, due_before=parse_optional_day(due_before, "--due-before")
+    )
+    if fmt is Format.JSON:
+        emit_json({"requests": found})
+        return
+    for summary in found:
+        _show(summary, fmt)
+
+
+@app.command()
+def show(request: IdArg, role: AsOpt = None, fmt: FormatOpt = Format.TEXT) -> None:
+    """One request with its timeline."""
+    summary = use_cases.show(_desk(role), request)
+    if fmt is Format.JSON:
+        emit_json(summary)
+        return
+    _show(summary, fmt)
+    for step in summary["timeline"]:
+        typer.echo(f"  {step['on']} {step['step']} by {step['actor']}")

@@ -1,0 +1,539 @@
+"""Rights requests from intake to answer: the clock, the requester's identity, the trail.
+
+Every use case takes the handler's role: only the policy's ``rights.submit_to`` roles (the DPO's
+team in the shipped policy) handle requests. Every step is saved with its place on the request's
+timeline and an audit entry (action ``rights``; the person's keyed HMAC once matched, never the
+requester's name or contact). Steps that the requester must hear of (a request for information,
+an identity code, an extension, a refusal, a closure) go through the ``Notifier``.
+
+Fulfilment (the answers to each right) builds on this module; see docs/rights.md for what is done.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
+
+from charte.domain.access import AccessGate, Decision, Denial
+from charte.domain.audit import Action, Entry
+from charte.domain.policy import Policy
+from charte.domain.rights import (
+    CODE_DIGITS,
+    CODE_LIFETIME,
+    ClosingReason,
+    CodeCheck,
+    Pause,
+    Refusal,
+    Request,
+    Status,
+    Terms,
+    check_code,
+    code_digest,
+    identity_answer_due,
+    may_extend,
+)
+from charte.domain.vocabulary import (
+    Channel,
+    DocumentDeletion,
+    DocumentRequired,
+    IdentityMethod,
+    RestrictionGround,
+    Right,
+)
+from charte.services.access import require
+from charte.services.audit import Auditor
+from charte.services.errors import NotFound, Refused
+from charte.services.ports import Clock
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class RightsStore(Protocol):
+    def add(self, request: Request, at: datetime, actor: str, entry: Entry) -> int: ...
+
+    def get(self, request_id: int) -> Request | None: ...
+
+    def save(
+        self,
+        request: Request,
+        at: datetime,
+        on: date,
+        step: str,
+        actor: str,
+        detail: dict[str, Any],
+        entry: Entry,
+    ) -> None: ...
+
+    def listing(
+        self, *, overdue_on: date | None, due_before: date | None, open_only: bool
+    ) -> list[Request]: ...
+
+    def steps(self, request_id: int) -> list[dict[str, Any]]: ...
+
+
+class Notifier(Protocol):
+    def send(self, to: str, subject: str, text: str) -> str: ...
+
+
+class Documents(Protocol):
+    def put(self, request_id: int, data: bytes) -> str: ...
+
+    def erase(self, name: str) -> bool: ...
+
+
+class Register(Protocol):
+    """What identity checks need of the register: a person's fields."""
+
+    def person(self, ref: str) -> dict[str, Any] | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """What every rights use case needs, wired once by the composition root."""
+
+    store: RightsStore
+    policy: Policy
+    gate: AccessGate
+    auditor: Auditor
+    clock: Clock
+    notifier: Notifier
+    documents: Documents
+    register: Register
+    code_key: bytes
+    actor: str
+    role: str
+
+    @property
+    def terms(self) -> Terms:
+        r = self.policy.rights
+        return Terms(
+            r.reply_within,
+            r.extension_up_to,
+            r.identity_request,
+            r.identity_answer_within,
+            self.policy.litigation.holiday_calendar,
+        )
+
+    def check_role(self) -> None:
+        self.gate.require_role(self.role)
+        if self.role not in self.policy.rights.submit_to:
+            handlers = ", ".join(self.policy.rights.submit_to)
+            require(
+                Decision(
+                    False,
+                    Denial.ROLE_PURPOSE,
+                    f"role '{self.role}' may not handle rights requests "
+                    f"(policy: rights.submit_to = {handlers})",
+                )
+            )
+
+
+def _entry(desk: Desk, request: Request, step: str, **detail: Any) -> Entry:
+    subject = desk.auditor.subject("person", request.person_ref) if request.person_ref else None
+    return Entry(
+        at=desk.clock.now(),
+        actor=desk.actor,
+        action=Action.RIGHTS,
+        role=desk.role,
+        context=f"rights_request:{request.id}" if request.id else None,  # a new one: set when stored
+        subject=subject,
+        detail={"step": step, "type": request.type.value, **detail},
+    )
+
+
+def _load(desk: Desk, request_id: int) -> Request:
+    desk.check_role()
+    found = desk.store.get(request_id)
+    if found is None:
+        raise NotFound("rights request", str(request_id))
+    return found
+
+
+def _save(desk: Desk, request: Request, on: date, step: str, **detail: Any) -> dict[str, Any]:
+    request.recompute(desk.terms)
+    desk.store.save(
+        request, desk.clock.now(), on, step, desk.actor, detail, _entry(desk, request, step, **detail)
+    )
+    return request.summary()
+
+
+def _not_after_today(desk: Desk, day: date, what: str) -> None:
+    if day > desk.clock.today():
+        raise Refused(f"{what} {day.isoformat()} is after today")
+
+
+def open_request(
+    desk: Desk,
+    *,
+    type_: str,
+    received_on: date,
+    channel: str,
+    claimed_name: str,
+    contact: str,
+    person: str | None = None,
+    purpose: str | None = None,
+    changes: dict[str, str] | None = None,
+    ground: str | None = None,
+) -> dict[str, Any]:
+    """Record a request as received — whatever the channel, matched or not: its clock runs."""
+    desk.check_role()
+    rights = desk.policy.rights
+    kind = _choice(Right, type_, "--type")
+    if kind not in rights.granted:
+        raise Refused(f"the policy does not grant the right '{kind.value}' (rights.granted)")
+    way = _choice(Channel, channel, "--channel")
+    _not_after_today(desk, received_on, "--received")
+    if not claimed_name.strip() or not contact.strip():
+        raise Refused(
+            "a request needs the requester's claimed name (--claimed-name) and a contact (--contact)"
+        )
+    if person is not None and desk.register.person(person) is None:
+        raise NotFound("person", person)
+    if kind is Right.OPPOSITION:
+        if purpose is None:
+            raise Refused("an opposition names the purpose objected to (--purpose)")
+        if purpose not in desk.policy.purposes:
+            raise Refused(f"unknown purpose '{purpose}' (--purpose)")
+    elif purpose is not None:
+        raise Refused("--purpose is for opposition requests only")
+    if kind is Right.RECTIFICATION:
+        if not changes:
+            raise Refused('a rectification lists the changes (--changes \'{"field": "new value"}\')')
+        unknown = sorted(set(changes) - set(desk.policy.fields))
+        if unknown:
+            raise Refused(f"--changes names field(s) the policy does not declare: {', '.join(unknown)}")
+    elif changes is not None:
+        raise Refused("--changes is for rectification requests only")
+    if kind is Right.RESTRICTION:
+        reason = _choice(RestrictionGround, ground or "", "--ground")
+        if reason not in rights.restriction_grounds:
+            raise Refused(f"the policy does not list the restriction ground '{reason.value}'")
+    elif ground is not None:
+        raise Refused("--ground is for restriction requests only")
+    request = Request(
+        id=0,
+        type=kind,
+        channel=way,
+        received_on=received_on,
+        status=Status.RECEIVED,
+        claimed_name=claimed_name.strip(),
+        contact=contact.strip(),
+        person_ref=person,
+        purpose=purpose,
+        changes=changes,
+        ground=ground,
+    )
+    request.recompute(desk.terms)
+    request.id = desk.store.add(request, desk.clock.now(), desk.actor, _entry(desk, request, "opened"))
+    return request.summary()
+
+
+def ask_identity(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
+    """Ask the requester for what identifies them (Art. 12(6)); the policy says what the clock does."""
+    request = _load(desk, request_id)
+    _not_after_today(desk, on, "--on")
+    if request.status is not Status.RECEIVED:
+        raise Refused(f"identity can be asked of a received request, not of a {request.status.value} one")
+    if on < request.received_on:
+        raise Refused("--on is before the request was received")
+    request.pauses.append(Pause(on))
+    request.status = Status.AWAITING_IDENTITY
+    answer_by = identity_answer_due(request.pauses[-1], desk.terms)
+    desk.notifier.send(
+        request.contact,
+        "Votre demande d'exercice de droits : justificatif d'identité",
+        f"Pour traiter votre demande n° {request.id}, nous avons besoin de vérifier votre identité "
+        f"({_methods_fr(desk)}). Sans réponse de votre part au plus tard le {answer_by.isoformat()}, "
+        "votre demande sera close. Le délai de réponse est suspendu jusqu'à réception.",
+    )
+    return _save(desk, request, on, "identity_asked", answer_by=answer_by.isoformat())
+
+
+def identity_received(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
+    """The requester answered the request for information: the clock runs again."""
+    request = _load(desk, request_id)
+    _not_after_today(desk, on, "--on")
+    pause = request.open_pause
+    if request.status is not Status.AWAITING_IDENTITY or pause is None:
+        raise Refused(f"no request for information is open on this {request.status.value} request")
+    if on < pause.asked_on:
+        raise Refused(f"--on is before the request for information ({pause.asked_on.isoformat()})")
+    request.pauses[-1] = Pause(pause.asked_on, on)
+    request.status = Status.RECEIVED
+    return _save(desk, request, on, "identity_received", paused_days=(on - pause.asked_on).days)
+
+
+def attach_document(desk: Desk, request_id: int, data: bytes) -> dict[str, Any]:
+    """Keep the requester's identity document, encrypted, until it is checked."""
+    request = _load(desk, request_id)
+    if not request.status.open or request.status is Status.VERIFIED:
+        raise Refused(f"a {request.status.value} request takes no identity document")
+    previous = request.document
+    request.document = desk.documents.put(request.id, data)
+    if previous:
+        desk.documents.erase(previous)
+    return _save(desk, request, desk.clock.today(), "document_attached", bytes=len(data))
+
+
+def send_code(desk: Desk, request_id: int) -> dict[str, Any]:
+    """Send a one-time code to a contact already on file for the matched person (never to the
+    contact the requester gave: an impostor gives their own)."""
+    request = _load(desk, request_id)
+    _allowed_method(desk, IdentityMethod.CODE)
+    _verifiable(request)
+    person = _matched(desk, request)
+    fields = desk.policy.rights.identity_verification.contact_fields
+    if not fields:
+        raise Refused(
+            "the policy names no field to send codes to (rights.identity_verification.contact_fields)"
+        )
+    on_file = [person["fields"][f] for f in fields if person["fields"].get(f)]
+    if not on_file:
+        raise Refused("the person has no contact on file to send a code to: use another method")
+    code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    request.code_hash = code_digest(desk.code_key, request.id, code)
+    request.code_expires_at = desk.clock.now() + CODE_LIFETIME
+    request.code_attempts = 0
+    desk.notifier.send(
+        on_file[0],
+        "Votre code de vérification",
+        f"Votre code pour la demande n° {request.id} : {code}. Il expire dans "
+        f"{int(CODE_LIFETIME.total_seconds() // 60)} minutes. Si vous n'êtes pas à l'origine de "
+        "cette demande, ignorez ce message et prévenez notre délégué à la protection des données.",
+    )
+    return _save(desk, request, desk.clock.today(), "code_sent")
+
+
+def verify(
+    desk: Desk, request_id: int, method: str, *, code: str | None = None, client_number: str | None = None
+) -> dict[str, Any]:
+    """Establish the requester's identity by one of the policy's methods; nothing is disclosed,
+    changed or erased for a request until this has succeeded."""
+    request = _load(desk, request_id)
+    how = _choice(IdentityMethod, method.replace("-", "_"), "--method")
+    _allowed_method(desk, how)
+    _verifiable(request)
+    if (
+        desk.policy.rights.identity_verification.document_required is DocumentRequired.ALWAYS
+        and how is not IdentityMethod.DOCUMENT
+    ):
+        raise Refused(
+            "the policy asks an identity document for every request (identity_verification.document_required)"
+        )
+    today = desk.clock.today()
+    if how is IdentityMethod.CODE:
+        if not code:
+            raise Refused(
+                "--code is the code the requester received (send one with `charte rights send-code`)"
+            )
+        outcome = check_code(
+            key=desk.code_key,
+            request_id=request.id,
+            given=code,
+            stored=request.code_hash,
+            expires_at=request.code_expires_at,
+            attempts=request.code_attempts,
+            now=desk.clock.now(),
+        )
+        if outcome is not CodeCheck.OK:
+            request.code_attempts += 1
+            _save(desk, request, today, "code_refused", why=outcome.value)
+            raise Refused(_CODE_REFUSALS[outcome])
+        request.code_hash, request.code_expires_at = None, None
+    elif how is IdentityMethod.CLIENT_NUMBER:
+        person = _matched(desk, request)
+        iv = desk.policy.rights.identity_verification
+        if iv.client_number_field is None:
+            raise Refused(
+                "the policy names no client number field (rights.identity_verification.client_number_field)"
+            )
+        on_file = {str(person["fields"].get(f, "")).strip().lower() for f in iv.contact_fields} - {""}
+        number = person["fields"].get(iv.client_number_field)
+        given = (client_number or "").strip()
+        if not given or number is None or not secrets.compare_digest(given.encode(), str(number).encode()):
+            _save(desk, request, today, "client_number_refused")
+            raise Refused("the client number does not match the person's")
+        if request.contact.strip().lower() not in on_file:
+            _save(desk, request, today, "client_number_refused")
+            raise Refused("the requester's contact is not one on file for this person: use another method")
+    elif request.document is None:
+        raise Refused("no identity document is attached to this request (`charte rights attach-document`)")
+    request.status, request.verified_on, request.verified_by = Status.VERIFIED, today, how.value
+    _forget_document(desk, request, on_verification=True)
+    return _save(desk, request, today, "verified", method=how.value)
+
+
+def extend(desk: Desk, request_id: int, on: date, reason: str) -> dict[str, Any]:
+    """Extend the reply by the policy's ``extension_up_to``, telling the requester why."""
+    request = _load(desk, request_id)
+    _not_after_today(desk, on, "--on")
+    try:
+        may_extend(request.status, request.extended_on is not None, request.first_due_on, on, reason)
+    except Refusal as refusal:
+        raise Refused(str(refusal)) from None
+    request.extended_on, request.extension_reason = on, reason.strip()
+    request.recompute(desk.terms)
+    desk.notifier.send(
+        request.contact,
+        "Votre demande d'exercice de droits : prolongation du délai",
+        f"Le délai de réponse à votre demande n° {request.id} est prolongé jusqu'au "
+        f"{request.due_on.isoformat() if request.due_on else '-'} (article 12.3 du RGPD), pour la raison "
+        f"suivante : {reason.strip()}",
+    )
+    return _save(desk, request, on, "extended")
+
+
+def refuse(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
+    """Refuse with written reasons, the CNIL complaint and the judicial remedy (Art. 12(4), 12(5))."""
+    request = _load(desk, request_id)
+    if not request.status.open:
+        raise Refused(f"a {request.status.value} request cannot be refused")
+    if not reason.strip():
+        raise Refused("a refusal needs its reason (--reason): the requester must be told why")
+    today = desk.clock.today()
+    request.status, request.finished_on, request.finish_reason = Status.REFUSED, today, reason.strip()
+    desk.notifier.send(
+        request.contact,
+        "Votre demande d'exercice de droits : refus motivé",
+        f"Nous ne pouvons donner suite à votre demande n° {request.id}, pour la raison suivante : "
+        f"{reason.strip()}. Vous pouvez introduire une réclamation auprès de la CNIL (www.cnil.fr) et "
+        "former un recours juridictionnel.",
+    )
+    _forget_document(desk, request, on_verification=False)
+    return _save(desk, request, today, "refused")
+
+
+def close(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
+    """Close a request: not identifiable (no answer to the request for information within the
+    policy's delay), or withdrawn by the requester."""
+    request = _load(desk, request_id)
+    why = _choice(ClosingReason, reason, "--reason")
+    today = desk.clock.today()
+    if not request.status.open:
+        raise Refused(f"the request is already {request.status.value}")
+    if why is ClosingReason.NOT_IDENTIFIABLE:
+        pause = request.open_pause
+        if pause is None:
+            raise Refused(
+                "only a request whose requester was asked to prove identity can close as not identifiable"
+            )
+        limit = identity_answer_due(pause, desk.terms)
+        if today <= limit:
+            raise Refused(f"the requester may still answer until {limit.isoformat()}")
+        request.pauses[-1] = Pause(pause.asked_on, today)  # the clock stops for good
+        desk.notifier.send(
+            request.contact,
+            "Votre demande d'exercice de droits : clôture",
+            f"Faute d'avoir pu vérifier votre identité, votre demande n° {request.id} est close. Vous pouvez "
+            "présenter une nouvelle demande à tout moment, ou introduire une réclamation auprès de la CNIL.",
+        )
+    request.status, request.finished_on, request.finish_reason = Status.CLOSED, today, why.value
+    _forget_document(desk, request, on_verification=False)
+    return _save(desk, request, today, "closed", reason=why.value)
+
+
+def listing(desk: Desk, *, overdue: bool = False, due_before: date | None = None) -> list[dict[str, Any]]:
+    desk.check_role()
+    today = desk.clock.today()
+    found = desk.store.listing(overdue_on=today if overdue else None, due_before=due_before, open_only=False)
+    desk.auditor.record(
+        [
+            Entry(
+                at=desk.clock.now(),
+                actor=desk.actor,
+                action=Action.RIGHTS,
+                role=desk.role,
+                detail={"step": "listed", "count": len(found), "overdue": overdue},
+            )
+        ]
+    )
+    return [r.summary() | {"overdue": r.overdue(today)} for r in found]
+
+
+def show(desk: Desk, request_id: int) -> dict[str, Any]:
+    request = _load(desk, request_id)
+    desk.auditor.record([_entry(desk, request, "shown")])
+    return request.summary() | {
+        "overdue": request.overdue(desk.clock.today()),
+        "timeline": desk.store.steps(request.id),
+    }
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+_CODE_REFUSALS = {
+    CodeCheck.WRONG: "the code does not match",
+    CodeCheck.EXPIRED: "the code has expired: send a new one",
+    CodeCheck.EXHAUSTED: "too many wrong codes: send a new one",
+    CodeCheck.NONE_SENT: "no code was sent for this request (`charte rights send-code`)",
+}
+
+
+def _choice(kind: type[E], value: str, option: str) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(v.value for v in kind)
+        raise Refused(f"{option} must be one of: {allowed} (not '{value}')") from None
+
+
+def _allowed_method(desk: Desk, how: IdentityMethod) -> None:
+    allowed = desk.policy.rights.identity_verification.methods
+    if how not in allowed:
+        names = ", ".join(m.value.replace("_", "-") for m in allowed)
+        raise Refused(
+            f"the policy does not allow identity method '{how.value.replace('_', '-')}' (allowed: {names})"
+        )
+
+
+def _verifiable(request: Request) -> None:
+    if request.status is not Status.RECEIVED:
+        raise Refused(f"a {request.status.value} request cannot be verified")
+
+
+def _matched(desk: Desk, request: Request) -> dict[str, Any]:
+    if request.person_ref is None:
+        raise Refused("the request is not matched to a person of the register (open it with --person)")
+    person = desk.register.person(request.person_ref)
+    if person is None:
+        raise NotFound("person", request.person_ref)
+    return person
+
+
+def _forget_document(desk: Desk, request: Request, *, on_verification: bool) -> None:
+    """Erase the identity document when the policy says: on verification, or on closure."""
+    when = desk.policy.rights.identity_verification.delete_document
+    if request.document and (not on_verification or when is DocumentDeletion.ON_VERIFICATION):
+        desk.documents.erase(request.document)
+        request.document = None
+
+
+def _methods_fr(desk: Desk) -> str:
+    names = {
+        "document": "copie d'une pièce d'identité",
+        "code": "code envoyé à un contact connu",
+        "client_number": "numéro de client",
+    }
+    return ", ".join(names[m.value] for m in desk.policy.rights.identity_verification.methods)
+
+
+def parse_changes(text: str | None) -> dict[str, str] | None:
+    """--changes: a JSON object of field -> new value."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Refused(f"--changes is not JSON ({exc.msg} at character {exc.pos})") from None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise Refused(
+            '--changes must be a JSON object of field names to new text values, e.g. {"phone": "0600000000"}'
+        )
+    return value
