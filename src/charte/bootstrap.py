@@ -11,11 +11,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from charte.adapters.answer_files import AnswerFolder
 from charte.adapters.audit_checkpoints import CheckpointFolder
 from charte.adapters.audit_spool import FileSpool
 from charte.adapters.clock import SystemClock
 from charte.adapters.db import audit_database, migrate
 from charte.adapters.db.actors_store import SqlActors
+from charte.adapters.db.answer_sources import SqlAnswerSources
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.disclosures_store import SqlDisclosures
 from charte.adapters.db.engine import make_engine
@@ -33,6 +35,7 @@ from charte.adapters.notifier import FileOutbox, SmtpNotifier
 from charte.adapters.passwords import Argon2Passwords
 from charte.adapters.policy_file import YamlPolicyLoader
 from charte.adapters.ref_hmac import RefHasher
+from charte.adapters.rendering.letters import Letters
 from charte.config import Settings
 from charte.domain.access import AccessGate
 from charte.domain.policy import Policy
@@ -175,6 +178,9 @@ class Container:
                 load_or_create_key(self.settings.field_key_path, self.settings.field_key),
             ),
             register=self.register_queries(),
+            sources=SqlAnswerSources(self.retention_queries(), self.disclosures(), self.audit_store()),
+            answers=AnswerFolder(self.settings.home / "answers"),
+            letters=Letters(),
             code_key=load_or_create_key(keys / "rights-codes.key"),
             actor=actor,
             role=role,

@@ -33,7 +33,7 @@ ROLE_ONLY = {"charte holds place", "charte holds judgment", "charte holds appeal
              "charte holds list", "charte retention schedule"}  # fmt: skip
 # Rights requests name their requesters: only the policy's handlers (rights.submit_to), audited.
 ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "ask-identity", "identity-received", "attach-document",
-              "send-code", "verify", "extend", "refuse", "close", "list", "show")}  # fmt: skip
+              "send-code", "verify", "fulfil", "extend", "refuse", "close", "list", "show")}  # fmt: skip
 # Everything else shows no personal data: policy texts, schema, counts, refs and dates, the audit
 # (keyed HMACs), actors (names of staff accounts, administered by the operator).
 NO_PERSONAL_DATA = {
@@ -137,3 +137,25 @@ def test_rights_commands_answer_in_json_with_id_status_and_due_date_and_refuse_o
                  cwd=cwd, env=env)  # fmt: skip
     assert bad.code == 1
     assert "needs its reason" in bad.err
+
+
+def test_rights_fulfil_writes_the_access_answer_and_prints_its_paths(home, tmp_path):
+    """Issue 6 §1: `charte rights fulfil ID [--out DIR]` prints the paths it wrote."""
+    cwd, env = home
+    doc = tmp_path / "id.pdf"
+    doc.write_bytes(b"%PDF-1.4\n% identity card\n")
+    dpo = ["--as", "dpo"]
+    opened = charte("rights", "open", "--type", "access", "--received", "2026-11-02", "--channel", "web",
+                    "--claimed-name", "Ana Roux", "--contact", "ana@example.org", "--format", "json", *dpo,
+                    cwd=cwd, env=env).json()  # fmt: skip
+    number = str(opened["id"])
+    early = charte("rights", "fulfil", number, *dpo, cwd=cwd, env=env)
+    assert early.code == 1
+    assert "identity is verified" in early.err
+    assert charte("rights", "attach-document", number, str(doc), *dpo, cwd=cwd, env=env).code == 0
+    assert charte("rights", "verify", number, "--method", "document", *dpo, cwd=cwd, env=env).code == 0
+    done = charte("rights", "fulfil", number, "--out", str(tmp_path / "out"), *dpo, cwd=cwd, env=env)
+    assert done.code == 0, done.err
+    assert done.out.splitlines() == [
+        str(tmp_path / "out" / n) for n in (f"acces-{number}.zip", "lettre.html", "lettre.pdf")
+    ]

@@ -320,6 +320,7 @@ def _rights(r: Reader, value: Any, path: KeyPath) -> Rights:
             "portability_bases",
             "suppression_list_retention",
         },
+        optional=frozenset({"purpose"}),
     )
     ipath = (*path, "identity_verification")
     i = r.section(
@@ -348,6 +349,7 @@ def _rights(r: Reader, value: Any, path: KeyPath) -> Rights:
         restriction_grounds=r.choices(d, "restriction_grounds", path, v.RestrictionGround),
         portability_bases=r.choices(d, "portability_bases", path, v.LegalBasis),
         suppression_list_retention=r.text(d, "suppression_list_retention", path),
+        purpose=r.text(d, "purpose", path) if "purpose" in d else None,
     )
 
 

@@ -255,6 +255,7 @@ class Rights:
     restriction_grounds: tuple[RestrictionGround, ...]
     portability_bases: tuple[LegalBasis, ...]
     suppression_list_retention: str
+    purpose: str | None = None  # the purpose the handlers read a person's data under to answer
 
 
 @dataclass(frozen=True, slots=True)

@@ -262,6 +262,8 @@ def _rights(p: Policy) -> Iterator[Problem]:
             expected="methods including document",
             code="identity_method",
         )
+    if r.purpose is not None and r.purpose not in p.purposes:
+        yield _unknown(("rights", "purpose"), "purpose", r.purpose, p.purposes, "purposes")
     yield from _refs(
         ("rights", "identity_verification", "contact_fields"), iv.contact_fields, p.fields, "field", "fields"
     )

@@ -16,11 +16,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from charte.domain.access import AccessGate, Decision, Denial
+from charte.domain.access import AccessGate, Decision, Denial, ReadContext
 from charte.domain.audit import Action, Entry
 from charte.domain.policy import Policy
+from charte.domain.register import Role
 from charte.domain.rights import (
     CODE_DIGITS,
     CODE_LIFETIME,
@@ -44,10 +46,13 @@ from charte.domain.vocabulary import (
     RestrictionGround,
     Right,
 )
-from charte.services.access import require
+from charte.services.access import Reader, require
 from charte.services.audit import Auditor
+from charte.services.documents import access_answer
+from charte.services.documents.model import Document
 from charte.services.errors import NotFound, Refused
 from charte.services.ports import Clock
+from charte.services.queries import PersonFilter, show_person
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -86,9 +91,35 @@ class Documents(Protocol):
 
 
 class Register(Protocol):
-    """What identity checks need of the register: a person's fields."""
+    """What identity checks and answers need of the register."""
 
     def person(self, ref: str) -> dict[str, Any] | None: ...
+
+    def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]: ...
+
+    def designated_by(self, ref: str) -> list[dict[str, Any]]: ...
+
+
+class AnswerSources(Protocol):
+    """What else an access answer reads: retention units, disclosures, consultations."""
+
+    def units(self, ref: str) -> list[dict[str, Any]]: ...
+
+    def disclosures(self, person_hmac: str) -> list[dict[str, Any]]: ...
+
+    def consultations(self, person_hmac: str) -> list[dict[str, Any]]: ...
+
+
+class Answers(Protocol):
+    def write(
+        self, request_id: int, archive: str, files: dict[str, bytes], loose: tuple[str, ...], out: Path | None
+    ) -> list[Path]: ...
+
+
+class Letters(Protocol):
+    def html(self, doc: Document) -> str: ...
+
+    def pdf(self, doc: Document) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +134,9 @@ class Desk:
     notifier: Notifier
     documents: Documents
     register: Register
+    sources: AnswerSources
+    answers: Answers
+    letters: Letters
     code_key: bytes
     actor: str
     role: str
@@ -365,6 +399,76 @@ def verify(
     request.status, request.verified_on, request.verified_by = Status.VERIFIED, today, how.value
     _forget_document(desk, request, on_verification=True)
     return _save(desk, request, today, "verified", method=how.value)
+
+
+def fulfil(desk: Desk, request_id: int, out: Path | None = None) -> dict[str, Any]:
+    """Answer a verified request; the summary gains ``paths``, the files written. A request whose
+    requester is not verified gets nothing: no read, no file, no change."""
+    request = _load(desk, request_id)
+    if request.status is not Status.VERIFIED:
+        raise Refused(
+            f"the request is {request.status.value}: nothing is disclosed, changed or erased before the "
+            "requester's identity is verified (`charte rights verify`)"
+        )
+    if request.type is not Right.ACCESS:
+        raise Refused(f"answering {request.type.value} requests is not built yet (docs/rights.md)")
+    paths = _answer_access(desk, request, out)
+    today = desk.clock.today()
+    request.status, request.finished_on = Status.FULFILLED, today
+    desk.notifier.send(
+        request.contact,
+        "Votre demande d'accès : réponse",
+        f"La réponse à votre demande n° {request.id} est prête : la copie de vos données et un courrier "
+        "qui l'accompagne vous sont transmis par notre délégué à la protection des données.",
+    )
+    summary = _save(desk, request, today, "fulfilled", files=[p.name for p in paths])
+    return summary | {"paths": [str(p) for p in paths]}
+
+
+def _answer_access(desk: Desk, request: Request, out: Path | None) -> list[Path]:
+    """Art. 15: everything about the person, read through the gate (audited, in the request's
+    context) under the policy's rights purpose; the letter in the policy's first language."""
+    policy = desk.policy
+    person: dict[str, Any] | None = None
+    designated: list[dict[str, Any]] = []
+    units: list[dict[str, Any]] = []
+    disclosures: list[dict[str, Any]] = []
+    consultations: list[dict[str, Any]] = []
+    if request.person_ref is not None:
+        if policy.rights.purpose is None:
+            raise Refused("the policy names no purpose to answer requests under (rights.purpose)")
+        subject = desk.auditor.subject("person", request.person_ref)
+        consultations = desk.sources.consultations(subject)  # before this answer's own read
+        reader = Reader(
+            desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
+        )
+        person = show_person(
+            queries=desk.register, gate=desk.gate, auditor=desk.auditor, reader=reader, ref=request.person_ref
+        )
+        if any(r["role"] == Role.CLIENT.value for r in person["roles"]):
+            designated = desk.register.designated_by(request.person_ref)
+        units = desk.sources.units(request.person_ref)
+        disclosures = desk.sources.disclosures(subject)
+    answer = access_answer.build(
+        policy=policy,
+        lang=policy.default_language,
+        request_id=request.id,
+        received_on=request.received_on,
+        today=desk.clock.today(),
+        person=person,
+        designated=designated,
+        units=units,
+        disclosures=disclosures,
+        consultations=consultations,
+    )
+    files = {
+        "data.json": json.dumps(answer.data, ensure_ascii=False, indent=2, default=str).encode(),
+        "lettre.html": desk.letters.html(answer.letter).encode(),
+        "lettre.pdf": desk.letters.pdf(answer.letter),
+    }
+    return desk.answers.write(
+        request.id, f"acces-{request.id}.zip", files, ("lettre.html", "lettre.pdf"), out
+    )
 
 
 def extend(desk: Desk, request_id: int, on: date, reason: str) -> dict[str, Any]:

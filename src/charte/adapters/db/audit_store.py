@@ -166,6 +166,26 @@ class SqlAuditStore:
         with self.engine.connect() as conn:
             return [{**json.loads(r.body), "hash": r.hash} for r in conn.execute(query)]
 
+    def consultations(self, subject: str) -> list[dict[str, Any]]:
+        """The allowed reads, listings and disclosures of one subject (its HMAC), oldest first:
+        what an access answer tells the person (CJEU C-579/21: dates and purposes, the staff's
+        role rather than their name). Uses the subject index: it does not grow with the log."""
+        a = t.audit_entries.c
+        query = (
+            select(a.body)
+            .where(a.subject == subject, a.action.in_(("read", "list", "disclose")))
+            .order_by(a.at, a.period, a.seq)
+        )
+        with self.engine.connect() as conn:
+            out = []
+            for (body,) in conn.execute(query):
+                entry = json.loads(body)
+                if entry["decision"] == "allowed":
+                    detail = entry.get("detail") or {}
+                    out.append({"at": entry["at"], "action": entry["action"], "role": entry["role"],
+                                "purpose": entry["purpose"], "to": detail.get("to")})  # fmt: skip
+            return out
+
     def drop(self, period: str) -> int:
         """Delete a whole period (past the audit retention: the caller checked) under a drop
         permit, the only delete the append-only triggers let through; return the entries gone."""

@@ -147,6 +147,25 @@ def verify(
 
 
 @app.command()
+def fulfil(
+    request: IdArg,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the answer (default CHARTE_HOME/answers/request-ID)."),
+    ] = None,
+    role: AsOpt = None,
+    fmt: FormatOpt = Format.TEXT,
+) -> None:
+    """Answer a verified request and print the paths written (access: a ZIP, the letter in HTML and PDF)."""
+    summary = use_cases.fulfil(_desk(role), request, out)
+    if fmt is Format.JSON:
+        emit_json(summary)
+        return
+    for path in summary["paths"]:
+        typer.echo(path)
+
+
+@app.command()
 def extend(
     request: IdArg,
     on: OnOpt,

@@ -111,7 +111,8 @@ def _commitments(p: Policy, lang: Language) -> list[Block]:
     ]
 
 
-def _rights(p: Policy, lang: Language) -> list[Block]:
+def rights_section(p: Policy, lang: Language) -> list[Block]:
+    """The rights, how to exercise them, the deadline and the complaint route (also in letters)."""
     r = p.rights
     items = tuple(
         w.t("right", lang, n=w.RIGHT[x][lang][0], d=w.RIGHT[x][lang][1]) for x in Right if x in r.granted
@@ -162,6 +163,6 @@ def build_charter(policy: Policy, lang: Language) -> Document:
         *_recipients(p, lang),
         *_basis(p, lang),
         *_commitments(p, lang),
-        *_rights(p, lang),
+        *rights_section(p, lang),
     ]
     return Document(title=p.title(lang), lang=lang, blocks=tuple(blocks))

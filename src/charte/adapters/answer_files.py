@@ -1,0 +1,44 @@
+"""Where the answers to rights requests are written: a ZIP and its letter, readable by the owner only.
+
+An answer holds the person's data: it goes to ``CHARTE_HOME/answers/request-N/`` (or the folder the
+handler names), with mode 0700 on the folder and 0600 on the files, written whole or not at all (a
+temporary name, then a rename).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+
+class AnswerFolder:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(
+        self, request_id: int, archive: str, files: dict[str, bytes], loose: tuple[str, ...], out: Path | None
+    ) -> list[Path]:
+        """The ZIP ``archive`` of every file, and the ``loose`` ones beside it (the letter, for
+        the handler to read and print); return the paths written."""
+        folder = out or self.root / f"request-{request_id}"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+            for name, content in files.items():
+                zipped.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), content)
+        written = [self._put(folder / archive, buffer.getvalue())]
+        written += [self._put(folder / name, files[name]) for name in loose]
+        return written
+
+    @staticmethod
+    def _put(path: Path, content: bytes) -> Path:
+        temporary = path.with_name(f".{path.name}.part")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+        return path

@@ -1,0 +1,156 @@
+"""Answering access requests (GDPR Art. 15; issue 6 §3), and nothing for the unverified, on both engines."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from html import unescape
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from charte.adapters.db import tables
+from charte.services import disclosures, rights
+from charte.services.access import Reader
+from charte.services.errors import Refused
+from charte.services.queries import show_person
+from tests.conftest import TODAY, run_import
+from tests.feed import designated, person, signed
+
+PDF = b"%PDF-1.4\n% a scanned identity card\n"
+EVENTS = [
+    signed("e1", "2025-03-01", "C1", person("P1", first_name="Ana", last_name="Roux", email="ana@example.org",
+                                            phone="0612345678"), access_instructions="code 1234"),
+    designated("e2", "2025-03-02", "S1", person("T1", first_name="Luc", last_name="Martin", phone="0700000001"), rank=1),
+]  # fmt: skip
+
+
+def desk(app) -> rights.Desk:
+    return app.rights_desk("dpo-anne", "dpo")
+
+
+def verified(app, type_: str = "access", person_ref: str | None = "P1", **extra) -> dict:
+    opened = rights.open_request(desk(app), type_=type_, received_on=TODAY, channel="email",
+                                 claimed_name="Ana Roux", contact="ana@example.org", person=person_ref, **extra)  # fmt: skip
+    rights.attach_document(desk(app), opened["id"], PDF)
+    return rights.verify(desk(app), opened["id"], "document")
+
+
+def reads(app) -> int:
+    a = tables.audit_entries.c
+    with app.audit_engine.connect() as conn:
+        return conn.execute(select(func.count()).where(a.action == "read")).scalar_one()
+
+
+@pytest.mark.parametrize(
+    ("type_", "extra"),
+    [
+        ("access", {}),
+        ("portability", {}),
+        ("erasure", {}),
+        ("rectification", {"changes": {"phone": "0699999999"}}),
+        ("opposition", {"purpose": "prospecting"}),
+        ("restriction", {"ground": "accuracy"}),
+    ],
+)
+def test_nothing_is_disclosed_changed_or_erased_for_an_unverified_request(app, type_, extra):
+    """Issue 6 §2: answering an impostor is a data breach — for every type of request."""
+    run_import(app, EVENTS)
+    opened = rights.open_request(desk(app), type_=type_, received_on=TODAY, channel="email",
+                                 claimed_name="Ana Roux", contact="ana@example.org", person="P1", **extra)  # fmt: skip
+    before = (reads(app), app.register_queries().person("P1"))
+    with pytest.raises(
+        Refused, match="nothing is disclosed, changed or erased before the requester's identity is verified"
+    ):
+        rights.fulfil(desk(app), opened["id"])
+    assert (reads(app), app.register_queries().person("P1")) == before
+    assert not (app.settings.home / "answers").exists()
+    assert rights.show(desk(app), opened["id"])["status"] == "received"
+
+
+def test_an_access_answer_holds_everything_about_the_person_and_a_letter_in_html_and_pdf(app, tmp_path):
+    """GDPR Art. 15(1)-(3): data, purposes, categories, recipients, retention, sources, rights, CNIL, DPO."""
+    run_import(app, EVENTS)
+    operator = Reader("op-7", "station_operator", "alarm_handling")
+    show_person(queries=app.register_queries(), gate=app.gate, auditor=app.auditor, reader=operator, ref="P1")
+    disclosures.disclose(queries=app.register_queries(), gate=app.gate, auditor=app.auditor, ledger=app.disclosures(),
+                         discloser=operator, recipient="intervention_provider", purpose="intervention", ref="P1")  # fmt: skip
+    request = verified(app)
+    done = rights.fulfil(desk(app), request["id"], tmp_path / "answer")
+    assert done["status"] == "fulfilled"
+    archive, html_path, pdf_path = (
+        tmp_path / "answer" / n for n in (f"acces-{request['id']}.zip", "lettre.html", "lettre.pdf")
+    )
+    assert done["paths"] == [str(archive), str(html_path), str(pdf_path)]
+    assert oct(archive.stat().st_mode)[-3:] == "600"
+    with zipfile.ZipFile(archive) as zipped:
+        assert sorted(zipped.namelist()) == ["data.json", "lettre.html", "lettre.pdf"]
+        data = json.loads(zipped.read("data.json"))
+    me = data["person"]
+    assert (me["ref"], me["fields"]["email"], me["fields"]["phone"]) == (
+        "P1",
+        "ana@example.org",
+        "0612345678",
+    )
+    assert me["roles"][0]["source"] == {"kind": "subject", "ref": None}
+    assert me["sites"][0]["fields"]["access_instructions"] == "code 1234"  # hers: she gave it
+    (trusted,) = data["designated_trusted_persons"]  # other people's data: only what she gave us
+    assert (trusted["ref"], trusted["rank"], trusted["fields"]["last_name"]) == ("T1", 1, "Martin")
+    assert [u["unit"] for u in data["retention"]] == ["client"]
+    (sent,) = data["disclosures"]
+    assert (sent["to"], sent["purpose"]) == ("intervention_provider", "intervention")
+    consulted = data["consultations"]
+    assert [(c["purpose"], c["action"]) for c in consulted] == [
+        ("alarm_handling", "read"),
+        ("intervention", "disclose"),  # the disclosure's purpose
+    ]
+    letter = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_path.read_bytes())).pages)
+    html = unescape(html_path.read_text(encoding="utf-8"))
+    for staff in ("op-7", "dpo-anne"):  # staff are told by their role, never by name
+        assert staff not in json.dumps(data)
+        assert staff not in html
+        assert staff not in letter
+    assert consulted[0]["by"] == app.policy.roles["station_operator"].label(app.policy.default_language)
+    for text in (letter, html):
+        for expected in ("Réponse à votre demande d'accès", "Les données que nous détenons", "En tant que client",
+                         "l'exécution du contrat", "directement auprès de vous", "Destinataires",
+                         "Consultations de vos données", "CNIL", app.policy.dpo.email):  # fmt: skip
+            assert expected in " ".join(text.split()), expected
+    assert "Ana" not in rights.show(desk(app), request["id"])["timeline"][-1]["detail"].__repr__()
+
+
+def test_a_verified_requester_about_whom_nothing_is_held_gets_a_letter_saying_so(app, tmp_path):
+    """GDPR Art. 15(1): confirmation as to whether or not personal data are processed."""
+    request = verified(app, person_ref=None)
+    done = rights.fulfil(desk(app), request["id"], tmp_path)
+    with zipfile.ZipFile(done["paths"][0]) as zipped:
+        data = json.loads(zipped.read("data.json"))
+    assert data["person"] is None
+    assert (
+        "nous ne détenons aucune donnée personnelle vous concernant" in (tmp_path / "lettre.html").read_text()
+    )
+
+
+def test_the_answer_s_read_of_the_person_passes_the_gate_and_is_audited_in_the_request_s_context(
+    app, tmp_path
+):
+    """Issue 5 §1 (every read, letters included, passes the gate) and issue 6 §5 (every step audited)."""
+    run_import(app, EVENTS)
+    request = verified(app)
+    rights.fulfil(desk(app), request["id"], tmp_path)
+    a = tables.audit_entries.c
+    with app.audit_engine.connect() as conn:
+        (body,) = conn.execute(select(a.body).where(a.action == "read")).scalars()
+    entry = json.loads(body)
+    assert (entry["role"], entry["purpose"], entry["context"], entry["decision"]) == (
+        "dpo", "rights_handling", f"rights_request:{request['id']}", "allowed")  # fmt: skip
+
+
+def test_other_rights_are_refused_honestly_until_they_are_built(app):
+    """Issue 6 §3 (in progress): no stub called done."""
+    run_import(app, EVENTS)
+    request = verified(app, "erasure")
+    with pytest.raises(Refused, match="answering erasure requests is not built yet"):
+        rights.fulfil(desk(app), request["id"])
