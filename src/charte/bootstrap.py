@@ -26,6 +26,7 @@ from charte.adapters.db.outbox_store import SqlOutbox
 from charte.adapters.db.register_queries import SqlRegisterQueries
 from charte.adapters.db.register_store import SqlRegisterStore
 from charte.adapters.db.retention_queries import SqlRetentionQueries
+from charte.adapters.db.rights_effects import SqlRightsEffects
 from charte.adapters.db.rights_store import SqlRights
 from charte.adapters.db.sweep_store import SqlSweep
 from charte.adapters.event_feed import FeedReader
@@ -181,6 +182,7 @@ class Container:
             sources=SqlAnswerSources(self.retention_queries(), self.disclosures(), self.audit_store()),
             answers=AnswerFolder(self.settings.home / "answers"),
             letters=Letters(),
+            effects=SqlRightsEffects(self.migrated_engine(), self.policy, self.cipher, self.ref_hasher),
             code_key=load_or_create_key(keys / "rights-codes.key"),
             actor=actor,
             role=role,

@@ -11,6 +11,8 @@ Fulfilment (the answers to each right) builds on this module; see docs/rights.md
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import secrets
 from dataclasses import dataclass
@@ -50,6 +52,7 @@ from charte.services.access import Reader, require
 from charte.services.audit import Auditor
 from charte.services.documents import access_answer
 from charte.services.documents.model import Document
+from charte.services.documents.notices import IDENTITY_METHODS, notice
 from charte.services.errors import NotFound, Refused
 from charte.services.ports import Clock
 from charte.services.queries import PersonFilter, show_person
@@ -116,6 +119,20 @@ class Answers(Protocol):
     ) -> list[Path]: ...
 
 
+class Effects(Protocol):
+    """What answering a right changes in the register, with its orders and Art. 19 notices."""
+
+    def restrict(
+        self, request_id: int, ref: str, since: date | None, ground: str | None, at: datetime
+    ) -> dict[str, Any]: ...
+
+    def rectify(self, request_id: int, ref: str, changes: dict[str, str], at: datetime) -> dict[str, Any]: ...
+
+    def notices(self, *, pending_only: bool) -> list[dict[str, Any]]: ...
+
+    def notice_sent(self, notice_id: int, at: datetime, by: str) -> bool: ...
+
+
 class Letters(Protocol):
     def html(self, doc: Document) -> str: ...
 
@@ -137,6 +154,7 @@ class Desk:
     sources: AnswerSources
     answers: Answers
     letters: Letters
+    effects: Effects
     code_key: bytes
     actor: str
     role: str
@@ -277,13 +295,11 @@ def ask_identity(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
     request.pauses.append(Pause(on))
     request.status = Status.AWAITING_IDENTITY
     answer_by = identity_answer_due(request.pauses[-1], desk.terms)
-    desk.notifier.send(
-        request.contact,
-        "Votre demande d'exercice de droits : justificatif d'identité",
-        f"Pour traiter votre demande n° {request.id}, nous avons besoin de vérifier votre identité "
-        f"({_methods_fr(desk)}). Sans réponse de votre part au plus tard le {answer_by.isoformat()}, "
-        "votre demande sera close. Le délai de réponse est suspendu jusqu'à réception.",
+    lang = desk.policy.default_language
+    methods = ", ".join(
+        IDENTITY_METHODS[m.value][lang] for m in desk.policy.rights.identity_verification.methods
     )
+    _tell(desk, request.contact, "identity_asked", n=request.id, methods=methods, by=answer_by.isoformat())
     return _save(desk, request, on, "identity_asked", answer_by=answer_by.isoformat())
 
 
@@ -332,13 +348,7 @@ def send_code(desk: Desk, request_id: int) -> dict[str, Any]:
     request.code_hash = code_digest(desk.code_key, request.id, code)
     request.code_expires_at = desk.clock.now() + CODE_LIFETIME
     request.code_attempts = 0
-    desk.notifier.send(
-        on_file[0],
-        "Votre code de vérification",
-        f"Votre code pour la demande n° {request.id} : {code}. Il expire dans "
-        f"{int(CODE_LIFETIME.total_seconds() // 60)} minutes. Si vous n'êtes pas à l'origine de "
-        "cette demande, ignorez ce message et prévenez notre délégué à la protection des données.",
-    )
+    _tell(desk, on_file[0], "code", n=request.id, code=code, minutes=int(CODE_LIFETIME.total_seconds() // 60))
     return _save(desk, request, desk.clock.today(), "code_sent")
 
 
@@ -410,19 +420,117 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None) -> dict[str, An
             f"the request is {request.status.value}: nothing is disclosed, changed or erased before the "
             "requester's identity is verified (`charte rights verify`)"
         )
-    if request.type is not Right.ACCESS:
-        raise Refused(f"answering {request.type.value} requests is not built yet (docs/rights.md)")
-    paths = _answer_access(desk, request, out)
     today = desk.clock.today()
+    paths: list[Path] = []
+    detail: dict[str, Any] = {}
+    if request.type is Right.ACCESS:
+        paths = _answer_access(desk, request, out)
+    elif request.type is Right.PORTABILITY:
+        found = _answer_portability(desk, request, out)
+        if found is None:
+            return _refuse_portability(desk, request)
+        paths = found
+    elif request.type is Right.RESTRICTION:
+        detail = desk.effects.restrict(request.id, _ref(request), today, request.ground, desk.clock.now())
+    elif request.type is Right.RECTIFICATION:
+        detail = desk.effects.rectify(request.id, _ref(request), request.changes or {}, desk.clock.now())
+    else:
+        raise Refused(f"answering {request.type.value} requests is not built yet (docs/rights.md)")
     request.status, request.finished_on = Status.FULFILLED, today
-    desk.notifier.send(
-        request.contact,
-        "Votre demande d'accès : réponse",
-        f"La réponse à votre demande n° {request.id} est prête : la copie de vos données et un courrier "
-        "qui l'accompagne vous sont transmis par notre délégué à la protection des données.",
+    _tell(desk, request.contact, f"fulfilled.{request.type.value}", n=request.id)
+    summary = _save(desk, request, today, "fulfilled", files=[p.name for p in paths], **detail)
+    return summary | {"paths": [str(p) for p in paths]} | detail
+
+
+def lift_restriction(desk: Desk, request_id: int) -> dict[str, Any]:
+    """Lift a restriction this request set — after telling the person (GDPR Art. 18(3))."""
+    request = _load(desk, request_id)
+    if request.type is not Right.RESTRICTION or request.status is not Status.FULFILLED:
+        raise Refused("only a fulfilled restriction request can have its restriction lifted")
+    _tell(desk, request.contact, "restriction_lifting", n=request.id)
+    detail = desk.effects.restrict(request.id, _ref(request), None, None, desk.clock.now())
+    return _save(desk, request, desk.clock.today(), "restriction_lifted", **detail) | detail
+
+
+def notices(desk: Desk, *, pending_only: bool = False) -> list[dict[str, Any]]:
+    """The Art. 19 notices owed to recipients, and whether the DPO's team has sent them."""
+    desk.check_role()
+    return desk.effects.notices(pending_only=pending_only)
+
+
+def notice_sent(desk: Desk, notice_id: int) -> None:
+    desk.check_role()
+    if not desk.effects.notice_sent(notice_id, desk.clock.now(), desk.actor):
+        raise NotFound("unsent recipient notice", str(notice_id))
+
+
+def _tell(desk: Desk, to: str, key: str, **values: object) -> None:
+    subject, text = notice(key, desk.policy.default_language, **values)
+    desk.notifier.send(to, subject, text)
+
+
+def _ref(request: Request) -> str:
+    if request.person_ref is None:
+        raise Refused("the request is not matched to a person of the register: there is nothing to change")
+    return request.person_ref
+
+
+def _refuse_portability(desk: Desk, request: Request) -> dict[str, Any]:
+    """Art. 20(1)(a): portability covers only data provided on the basis of consent or a contract."""
+    _, reason = notice("portability_refused", desk.policy.default_language)
+    return refuse(desk, request.id, reason) | {"paths": []}
+
+
+def _answer_portability(desk: Desk, request: Request, out: Path | None) -> list[Path] | None:
+    """The data the person provided, under a role whose processing rests on a portable basis
+    (the policy's ``portability_bases``), as JSON and CSV; None when there is none."""
+    policy = desk.policy
+    if request.person_ref is None or policy.rights.purpose is None:
+        return None
+    reader = Reader(
+        desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
     )
-    summary = _save(desk, request, today, "fulfilled", files=[p.name for p in paths])
-    return summary | {"paths": [str(p) for p in paths]}
+    person = show_person(
+        queries=desk.register, gate=desk.gate, auditor=desk.auditor, reader=reader, ref=request.person_ref
+    )
+    bases = set(policy.rights.portability_bases)
+
+    def portable(role: dict[str, Any]) -> bool:
+        if role["source"]["kind"] != "subject" or role["role"] not in policy.subject_categories:
+            return False
+        purposes = {x for a in policy.activities_for_subject(role["role"]) for x in a.purposes}
+        return any(policy.purposes[x].legal_basis in bases for x in purposes)
+
+    roles = [r for r in person["roles"] if portable(r)]
+    if not roles:
+        return None
+    kinds = {r["role"] for r in roles}
+    fields = {f: v for f, v in person["fields"].items() if kinds & set(person["field_sources"].get(f, []))}
+    contracts = {r["contract"] for r in roles if r["contract"]}
+    shown = [c for c in person["contracts"] if c.get("ref") in contracts]
+    sites = {c.get("site") for c in shown}
+    data = {
+        "fields": fields,
+        "contracts": shown,
+        "sites": [s for s in person["sites"] if s["ref"] in sites],
+    }
+    rows = [("field", k, v) for k, v in fields.items()]
+    rows += [
+        ("contract", f"{c['ref']}.{k}", str(v))
+        for c in shown
+        for k, v in c.items()
+        if k != "ref" and v is not None
+    ]
+    rows += [("site", f"{s['ref']}.{k}", v) for s in data["sites"] for k, v in s["fields"].items()]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("section", "key", "value"))
+    writer.writerows(rows)
+    files = {
+        "portabilite.json": json.dumps(data, ensure_ascii=False, indent=2).encode(),
+        "portabilite.csv": buffer.getvalue().encode(),
+    }
+    return desk.answers.write(request.id, f"portabilite-{request.id}.zip", files, (), out)
 
 
 def _answer_access(desk: Desk, request: Request, out: Path | None) -> list[Path]:
@@ -481,13 +589,8 @@ def extend(desk: Desk, request_id: int, on: date, reason: str) -> dict[str, Any]
         raise Refused(str(refusal)) from None
     request.extended_on, request.extension_reason = on, reason.strip()
     request.recompute(desk.terms)
-    desk.notifier.send(
-        request.contact,
-        "Votre demande d'exercice de droits : prolongation du délai",
-        f"Le délai de réponse à votre demande n° {request.id} est prolongé jusqu'au "
-        f"{request.due_on.isoformat() if request.due_on else '-'} (article 12.3 du RGPD), pour la raison "
-        f"suivante : {reason.strip()}",
-    )
+    due = request.due_on.isoformat() if request.due_on else "-"
+    _tell(desk, request.contact, "extended", n=request.id, due=due, reason=reason.strip())
     return _save(desk, request, on, "extended")
 
 
@@ -500,13 +603,8 @@ def refuse(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
         raise Refused("a refusal needs its reason (--reason): the requester must be told why")
     today = desk.clock.today()
     request.status, request.finished_on, request.finish_reason = Status.REFUSED, today, reason.strip()
-    desk.notifier.send(
-        request.contact,
-        "Votre demande d'exercice de droits : refus motivé",
-        f"Nous ne pouvons donner suite à votre demande n° {request.id}, pour la raison suivante : "
-        f"{reason.strip()}. Vous pouvez introduire une réclamation auprès de la CNIL (www.cnil.fr) et "
-        "former un recours juridictionnel.",
-    )
+    url = desk.policy.supervisory_authority.complaint_url
+    _tell(desk, request.contact, "refused", n=request.id, reason=reason.strip(), url=url)
     _forget_document(desk, request, on_verification=False)
     return _save(desk, request, today, "refused")
 
@@ -529,11 +627,8 @@ def close(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
         if today <= limit:
             raise Refused(f"the requester may still answer until {limit.isoformat()}")
         request.pauses[-1] = Pause(pause.asked_on, today)  # the clock stops for good
-        desk.notifier.send(
-            request.contact,
-            "Votre demande d'exercice de droits : clôture",
-            f"Faute d'avoir pu vérifier votre identité, votre demande n° {request.id} est close. Vous pouvez "
-            "présenter une nouvelle demande à tout moment, ou introduire une réclamation auprès de la CNIL.",
+        _tell(
+            desk, request.contact, "closed", n=request.id, url=desk.policy.supervisory_authority.complaint_url
         )
     request.status, request.finished_on, request.finish_reason = Status.CLOSED, today, why.value
     _forget_document(desk, request, on_verification=False)
@@ -615,15 +710,6 @@ def _forget_document(desk: Desk, request: Request, *, on_verification: bool) -> 
     if request.document and (not on_verification or when is DocumentDeletion.ON_VERIFICATION):
         desk.documents.erase(request.document)
         request.document = None
-
-
-def _methods_fr(desk: Desk) -> str:
-    names = {
-        "document": "copie d'une pièce d'identité",
-        "code": "code envoyé à un contact connu",
-        "client_number": "numéro de client",
-    }
-    return ", ".join(names[m.value] for m in desk.policy.rights.identity_verification.methods)
 
 
 def parse_changes(text: str | None) -> dict[str, str] | None:

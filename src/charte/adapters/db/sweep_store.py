@@ -46,6 +46,7 @@ from charte.domain.audit import Action, Entry
 from charte.domain.orders import OrderKind, plan_orders
 from charte.domain.policy import Policy
 from charte.domain.retention import UnitKind, UnitStatus
+from charte.domain.vocabulary import RestrictionGround
 from charte.services.ports import Clock
 
 PER_CONTRACT = (UnitKind.CLIENT.value, UnitKind.OTHER_CONTACT.value)
@@ -142,10 +143,17 @@ class SqlSweep:
     def _batch(self, conn: Connection, as_of: date, after: int, size: int, totals: SweepTotals) -> int | None:
         """Erase what is due for the next batch of persons; return the last person id looked at."""
         u, p = t.retention_units.c, t.persons.c
+        # GDPR Art. 18(1)(c): a person who restricted their data because they need it for legal
+        # claims keeps it, past its purge date, until the restriction is lifted.
+        kept_for_claims = (
+            select(p.id)
+            .where(p.id == u.person_id, p.restriction_ground == RestrictionGround.LEGAL_CLAIMS.value)
+            .exists()
+        )
         candidates = (
             conn.execute(
                 select(u.person_id)
-                .where(u.purge_due <= as_of, u.person_id > after)
+                .where(u.purge_due <= as_of, u.person_id > after, ~kept_for_claims)
                 .group_by(u.person_id)
                 .order_by(u.person_id)
                 .limit(size)

@@ -417,3 +417,19 @@ rights_steps = Table(
     Column("actor", String(200), nullable=False),
     Column("detail", Text, nullable=False),  # JSON
 )
+
+# GDPR Art. 19: each recipient told of a rectification, erasure or restriction of data it received
+# (from the disclosure ledger), until the DPO's team records the notice as sent.
+recipient_notices = Table(
+    "recipient_notices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("rights_requests.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("recipient", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),  # the order kind: rectification.required, restriction.set...
+    Column("person_ref", String(REF), nullable=False),
+    Column("fields", Text, nullable=False),  # JSON list: the fields it received that changed
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("sent_by", String(200)),
+)

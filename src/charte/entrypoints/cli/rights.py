@@ -165,6 +165,39 @@ def fulfil(
         typer.echo(path)
 
 
+@app.command(name="lift-restriction")
+def lift_restriction(request: IdArg, role: AsOpt = None, fmt: FormatOpt = Format.TEXT) -> None:
+    """Lift the restriction a fulfilled restriction request set, telling the person first (Art. 18(3))."""
+    _show(use_cases.lift_restriction(_desk(role), request), fmt)
+
+
+@app.command()
+def notices(
+    pending: Annotated[bool, typer.Option("--pending", help="Only those not yet sent.")] = False,
+    role: AsOpt = None,
+    fmt: FormatOpt = Format.TEXT,
+) -> None:
+    """The notices owed to recipients of rectified, erased or restricted data (GDPR Art. 19)."""
+    found = use_cases.notices(_desk(role), pending_only=pending)
+    if fmt is Format.JSON:
+        emit_json({"notices": found})
+        return
+    for n in found:
+        state = f"sent {n['sent_at']}" if n["sent_at"] else "to send"
+        fields = ", ".join(n["fields"])
+        typer.echo(f"{n['id']}: {n['kind']} to {n['recipient']} about {n['person']} ({fields}) {state}")
+
+
+@app.command(name="notice-sent")
+def notice_sent(
+    notice: Annotated[int, typer.Argument(help="The notice's number.", min=1, max=2**31 - 1)],
+    role: AsOpt = None,
+) -> None:
+    """Record that a recipient notice was sent."""
+    use_cases.notice_sent(_desk(role), notice)
+    typer.echo(f"notice {notice} recorded as sent")
+
+
 @app.command()
 def extend(
     request: IdArg,

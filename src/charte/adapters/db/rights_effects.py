@@ -1,0 +1,176 @@
+"""What answering a right changes in the register, with its orders and recipient notices, atomically.
+
+Each operation is one transaction: the change, the orders to the operator's systems (the outbox:
+a promise kept only in charte's copy is not kept) and the GDPR Art. 19 notices owed to each
+recipient the disclosure ledger says received the data concerned. Nothing is half-applied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from charte.adapters.db import tables as t
+from charte.adapters.db.outbox_store import add_orders
+from charte.adapters.field_cipher import FieldCipher
+from charte.domain.orders import OrderKind, plan_orders
+from charte.domain.policy import Policy
+from charte.services.errors import NotFound, Refused
+
+
+class SqlRightsEffects:
+    def __init__(
+        self, engine: Engine, policy: Policy, cipher: FieldCipher, hasher: Callable[[str], str]
+    ) -> None:
+        self.engine, self.policy, self.cipher, self.hasher = engine, policy, cipher, hasher
+
+    def restrict(
+        self, request_id: int, ref: str, since: date | None, ground: str | None, at: datetime
+    ) -> dict[str, Any]:
+        """Set (``since`` given) or lift (None) the Art. 18 flag; orders and notices to all."""
+        kind = OrderKind.RESTRICTION_SET if since is not None else OrderKind.RESTRICTION_LIFTED
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(t.persons)
+                .where(t.persons.c.ref == ref)
+                .values(restricted_since=since, restriction_ground=ground)
+            )
+            if done.rowcount != 1:
+                raise NotFound("person", ref)
+            orders = plan_orders(
+                self.policy, kind=kind, person_ref=ref, reason=f"rights_request:{request_id}", at=at
+            )
+            add_orders(conn, orders)
+            told = self._notices(conn, request_id, ref, kind, None, at)
+        return {"orders": sorted(o.system for o in orders), "recipients": told}
+
+    def rectify(self, request_id: int, ref: str, changes: Mapping[str, str], at: datetime) -> dict[str, Any]:
+        """Apply the new values: a field on file is replaced; a missing one is added for the
+        person's roles whose subject category collects it (and refused if none does)."""
+        p, pf, r = t.persons.c, t.person_fields.c, t.roles.c
+        encrypted = self.policy.encrypted_fields
+        with self.engine.begin() as conn:
+            pid = conn.execute(select(p.id).where(p.ref == ref).with_for_update()).scalar()
+            if pid is None:
+                raise NotFound("person", ref)
+            on_file = set(conn.execute(select(pf.field).where(pf.person_id == pid)).scalars())
+            roles = set(conn.execute(select(r.role).where(r.person_id == pid)).scalars())
+            for field, value in changes.items():
+                stored = self.cipher.encrypt(field, value) if field in encrypted else value
+                if field in on_file:
+                    conn.execute(
+                        update(t.person_fields)
+                        .where(pf.person_id == pid, pf.field == field)
+                        .values(value=stored)
+                    )
+                    continue
+                justified = sorted(
+                    role for role in roles if field in self.policy.subject_categories.get(role, _NONE).fields
+                )
+                if not justified:
+                    raise Refused(
+                        f"field '{field}' is not collected for this person's roles: it cannot be added"
+                    )
+                conn.execute(insert(t.person_fields).values(person_id=pid, field=field, value=stored))
+                conn.execute(
+                    insert(t.field_sources),
+                    [{"person_id": pid, "field": field, "role": x} for x in justified],
+                )
+            kind = OrderKind.RECTIFICATION_REQUIRED
+            orders = plan_orders(
+                self.policy,
+                kind=kind,
+                person_ref=ref,
+                reason=f"rights_request:{request_id}",
+                at=at,
+                fields=list(changes),
+                values=dict(changes),
+            )
+            add_orders(conn, orders)
+            told = self._notices(conn, request_id, ref, kind, set(changes), at)
+        return {"fields": sorted(changes), "orders": sorted(o.system for o in orders), "recipients": told}
+
+    def _notices(
+        self,
+        conn: Connection,
+        request_id: int,
+        ref: str,
+        kind: OrderKind,
+        fields: set[str] | None,
+        at: datetime,
+    ) -> list[str]:
+        """One notice per recipient that received any of ``fields`` (all it received when None)."""
+        d = t.disclosures.c
+        received: dict[str, set[str]] = {}
+        for recipient, sent in conn.execute(
+            select(d.recipient, d.fields).where(d.person_hmac == self.hasher(f"person:{ref}"))
+        ):
+            received.setdefault(recipient, set()).update(json.loads(sent))
+        rows: list[dict[str, Any]] = []
+        for recipient, got in sorted(received.items()):
+            concerned = sorted(got if fields is None else got & fields)
+            if concerned:
+                rows.append(
+                    {
+                        "request_id": request_id,
+                        "recipient": recipient,
+                        "kind": kind.value,
+                        "person_ref": ref,
+                        "fields": json.dumps(concerned),
+                        "created_at": at.astimezone(UTC),
+                    }
+                )
+        if rows:
+            conn.execute(insert(t.recipient_notices), rows)
+        return [str(row["recipient"]) for row in rows]
+
+    def notices(self, *, pending_only: bool) -> list[dict[str, Any]]:
+        n = t.recipient_notices.c
+        query = select(t.recipient_notices).order_by(n.id)
+        if pending_only:
+            query = query.where(n.sent_at.is_(None))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            {
+                "id": x["id"],
+                "request": x["request_id"],
+                "recipient": x["recipient"],
+                "kind": x["kind"],
+                "person": x["person_ref"],
+                "fields": json.loads(x["fields"]),
+                "created_at": _utc(x["created_at"]),
+                "sent_at": _utc(x["sent_at"]),
+                "sent_by": x["sent_by"],
+            }
+            for x in rows
+        ]
+
+    def notice_sent(self, notice_id: int, at: datetime, by: str) -> bool:
+        n = t.recipient_notices.c
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(t.recipient_notices)
+                .where(n.id == notice_id, n.sent_at.is_(None))
+                .values(sent_at=at.astimezone(UTC), sent_by=by)
+            )
+        return done.rowcount == 1
+
+
+class _NoCategory:
+    """A role the policy does not declare as a subject category collects no field."""
+
+    fields: tuple[str, ...] = ()
+
+
+_NONE: Any = _NoCategory()
+
+
+def _utc(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()

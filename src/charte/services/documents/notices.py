@@ -1,0 +1,136 @@
+"""What charte tells a requester at each step of their request: subject and text, French and English.
+
+The texts name the request by its number and never repeat the requester's data beyond what the
+step needs (a code, a date, the handler's own reasons). The policy's first language is used.
+"""
+
+from __future__ import annotations
+
+from charte.domain.vocabulary import Language
+
+FR, EN = Language.FR, Language.EN
+
+_NOTICES: dict[str, dict[Language, tuple[str, str]]] = {
+    "identity_asked": {
+        FR: (
+            "Votre demande d'exercice de droits : justificatif d'identité",
+            "Pour traiter votre demande n° {n}, nous avons besoin de vérifier votre identité ({methods}). Sans réponse de votre part au plus tard le {by}, votre demande sera close. Le délai de réponse est suspendu jusqu'à réception.",
+        ),
+        EN: (
+            "Your rights request: proof of identity",
+            "To handle your request no. {n} we need to verify your identity ({methods}). Without an answer by {by}, your request will be closed. The reply period is suspended until we receive it.",
+        ),
+    },
+    "code": {
+        FR: (
+            "Votre code de vérification",
+            "Votre code pour la demande n° {n} : {code}. Il expire dans {minutes} minutes. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message et prévenez notre délégué à la protection des données.",
+        ),
+        EN: (
+            "Your verification code",
+            "Your code for request no. {n}: {code}. It expires in {minutes} minutes. If you did not make this request, ignore this message and tell our data protection officer.",
+        ),
+    },
+    "extended": {
+        FR: (
+            "Votre demande d'exercice de droits : prolongation du délai",
+            "Le délai de réponse à votre demande n° {n} est prolongé jusqu'au {due} (article 12.3 du RGPD), pour la raison suivante : {reason}",
+        ),
+        EN: (
+            "Your rights request: the reply period is extended",
+            "The reply to your request no. {n} is extended until {due} (GDPR Article 12(3)), for this reason: {reason}",
+        ),
+    },
+    "refused": {
+        FR: (
+            "Votre demande d'exercice de droits : refus motivé",
+            "Nous ne pouvons donner suite à votre demande n° {n}, pour la raison suivante : {reason}. Vous pouvez introduire une réclamation auprès de la CNIL ({url}) et former un recours juridictionnel.",
+        ),
+        EN: (
+            "Your rights request: refusal and its reasons",
+            "We cannot act on your request no. {n}, for this reason: {reason}. You may lodge a complaint with the CNIL ({url}) and seek a judicial remedy.",
+        ),
+    },
+    "closed": {
+        FR: (
+            "Votre demande d'exercice de droits : clôture",
+            "Faute d'avoir pu vérifier votre identité, votre demande n° {n} est close. Vous pouvez présenter une nouvelle demande à tout moment, ou introduire une réclamation auprès de la CNIL ({url}).",
+        ),
+        EN: (
+            "Your rights request: closed",
+            "As we could not verify your identity, your request no. {n} is closed. You may make a new request at any time, or lodge a complaint with the CNIL ({url}).",
+        ),
+    },
+    "fulfilled.access": {
+        FR: (
+            "Votre demande d'accès : réponse",
+            "La réponse à votre demande n° {n} est prête : la copie de vos données et un courrier qui l'accompagne vous sont transmis par notre délégué à la protection des données.",
+        ),
+        EN: (
+            "Your access request: answer",
+            "The answer to your request no. {n} is ready: the copy of your data and its cover letter are sent to you by our data protection officer.",
+        ),
+    },
+    "fulfilled.portability": {
+        FR: (
+            "Votre demande de portabilité : réponse",
+            "Les données que vous nous avez fournies (demande n° {n}) vous sont transmises dans un format structuré (JSON et CSV), que vous pouvez réutiliser ou confier à un autre prestataire.",
+        ),
+        EN: (
+            "Your portability request: answer",
+            "The data you provided to us (request no. {n}) are sent to you in a structured format (JSON and CSV) that you may reuse or give to another provider.",
+        ),
+    },
+    "fulfilled.restriction": {
+        FR: (
+            "Votre demande de limitation : réponse",
+            "Suite à votre demande n° {n}, l'utilisation de vos données est limitée (article 18 du RGPD) : elles sont conservées mais ne sont plus utilisées, sauf pour la sécurité des personnes et la défense de droits en justice. Nous vous informerons avant de lever cette limitation.",
+        ),
+        EN: (
+            "Your restriction request: answer",
+            "Following your request no. {n}, the use of your data is restricted (GDPR Article 18): they are stored but no longer used, except for the safety of persons and legal claims. We will tell you before the restriction is lifted.",
+        ),
+    },
+    "fulfilled.rectification": {
+        FR: (
+            "Votre demande de rectification : réponse",
+            "Suite à votre demande n° {n}, vos données ont été rectifiées. Nos services et les destinataires auxquels elles avaient été communiquées en sont informés.",
+        ),
+        EN: (
+            "Your rectification request: answer",
+            "Following your request no. {n}, your data have been rectified. Our services and the recipients they had been disclosed to are informed.",
+        ),
+    },
+    "restriction_lifting": {
+        FR: (
+            "Levée de la limitation de vos données",
+            "La limitation de l'utilisation de vos données, posée suite à votre demande n° {n}, va être levée (article 18.3 du RGPD).",
+        ),
+        EN: (
+            "Your restriction is being lifted",
+            "The restriction on the use of your data, set following your request no. {n}, is about to be lifted (GDPR Article 18(3)).",
+        ),
+    },
+    "portability_refused": {
+        FR: (
+            "",
+            "le droit à la portabilité ne porte que sur les données que vous nous avez fournies dans le cadre d'un contrat ou de votre consentement (article 20 du RGPD) ; nous pouvons répondre à votre demande comme une demande d'accès, qui vous donnera une copie de toutes vos données",
+        ),
+        EN: (
+            "",
+            "the right to data portability covers only the data you provided to us under a contract or your consent (GDPR Article 20); we can answer your request as an access request, which gives you a copy of all your data",
+        ),
+    },
+}
+
+IDENTITY_METHODS = {
+    "document": {FR: "copie d'une pièce d'identité", EN: "a copy of an identity document"},
+    "code": {FR: "code envoyé à un contact connu", EN: "a code sent to a contact we hold"},
+    "client_number": {FR: "numéro de client", EN: "client number"},
+}
+
+
+def notice(key: str, lang: Language, **values: object) -> tuple[str, str]:
+    """The subject and text of notice ``key`` in ``lang``, its placeholders filled."""
+    subject, text = _NOTICES[key][lang]
+    return subject, text.format(**values)

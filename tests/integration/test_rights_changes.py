@@ -1,0 +1,148 @@
+"""Answering restriction, rectification and portability requests (GDPR Art. 16, 18, 19, 20), on both engines."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from charte.adapters.db import tables
+from charte.services import disclosures, rights
+from charte.services.access import Reader
+from charte.services.errors import Refused
+from charte.services.retention import sweep
+from tests.conftest import TODAY, run_import
+from tests.feed import collected, ended, person, signed
+
+PDF = b"%PDF-1.4\n% identity card\n"
+EVENTS = [
+    signed(
+        "e1", "2015-03-01", "C1", person("P1", last_name="Roux", phone="0612345678", email="ana@example.org")
+    ),
+    ended("e2", "2020-06-30", "C1"),  # ended over five years ago: due for erasure on 2025-07-01
+    collected("e3", "2026-01-10", person("Q1", last_name="Petit", phone="0611111111")),
+]
+
+
+def desk(app) -> rights.Desk:
+    return app.rights_desk("dpo-anne", "dpo")
+
+
+def verified(app, type_: str, ref: str = "P1", **extra) -> dict:
+    opened = rights.open_request(desk(app), type_=type_, received_on=TODAY, channel="post",
+                                 claimed_name="Ana Roux", contact="ana@example.org", person=ref, **extra)  # fmt: skip
+    rights.attach_document(desk(app), opened["id"], PDF)
+    return rights.verify(desk(app), opened["id"], "document")
+
+
+def orders(app) -> list[tuple[str, str, str]]:
+    o = tables.outbox.c
+    with app.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(o.system, o.kind, o.new_values).order_by(o.id))]
+
+
+def disclose_to_installer(app) -> None:
+    dpo = Reader("dpo-anne", "dpo", "rights_handling")
+    disclosures.disclose(queries=app.register_queries(), gate=app.gate, auditor=app.auditor, ledger=app.disclosures(),
+                         discloser=dpo, recipient="installer", purpose="installation", ref="P1")  # fmt: skip
+
+
+def test_a_restriction_for_legal_claims_sets_the_flag_keeps_the_data_from_the_sweep_and_tells_everyone(app):
+    """GDPR Art. 18(1)(c), 18(3), 19: flag set, units kept past their date, orders and recipient notices."""
+    run_import(app, EVENTS[:1])
+    disclose_to_installer(app)  # while the contract ran
+    run_import(app, EVENTS[1:])
+    request = verified(app, "restriction", ground="legal_claims")
+    done = rights.fulfil(desk(app), request["id"])
+    assert done["status"] == "fulfilled"
+    assert app.register_queries().person("P1")["restricted"] == {
+        "since": "2026-11-26",
+        "ground": "legal_claims",
+    }
+    assert {kind for _, kind, _ in orders(app)} == {"restriction.set"}
+    assert {system for system, _, _ in orders(app)} == set(app.policy.systems)
+    (notice,) = rights.notices(desk(app), pending_only=True)
+    assert (notice["recipient"], notice["kind"], notice["person"]) == ("installer", "restriction.set", "P1")
+    swept = sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY)
+    assert app.register_queries().person("P1") is not None  # due since 2025, kept for her claims
+    assert swept.as_dict()["units_erased"] == 0
+    rights.notice_sent(desk(app), notice["id"])
+    assert rights.notices(desk(app), pending_only=True) == []
+    lifted = rights.lift_restriction(desk(app), request["id"])
+    texts = [m["text"] for m in app.notifier.sent()]
+    assert "va être levée" in texts[-1]  # told before it is lifted (Art. 18(3))
+    assert lifted["status"] == "fulfilled"
+    assert app.register_queries().person("P1")["restricted"] is None
+    assert orders(app)[-1][1] == "restriction.lifted"
+    sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY)
+    assert app.register_queries().person("P1") is None  # the sweep erases once the restriction is lifted
+
+
+def test_a_rectification_changes_the_register_orders_the_systems_and_notifies_recipients_of_the_old_value(
+    app,
+):
+    """GDPR Art. 16 and 19: the change applied, `rectification.required` with the new value, recipients told."""
+    run_import(app, EVENTS[:1])
+    disclose_to_installer(app)
+    request = verified(app, "rectification", changes={"phone": "0699999999"})
+    done = rights.fulfil(desk(app), request["id"])
+    assert (done["status"], done["fields"]) == ("fulfilled", ["phone"])
+    assert app.register_queries().person("P1")["fields"]["phone"] == "0699999999"
+    sent = [
+        (system, json.loads(values))
+        for system, kind, values in orders(app)
+        if kind == "rectification.required"
+    ]
+    holders = {s.id for s in app.policy.systems.values() if "contact" in s.holds}
+    assert {system for system, _ in sent} == holders
+    assert all(values == {"phone": "0699999999"} for _, values in sent)
+    (notice,) = rights.notices(desk(app))
+    assert (notice["recipient"], notice["fields"]) == ("installer", ["phone"])
+
+
+def test_a_rectification_cannot_add_a_field_the_person_s_roles_do_not_collect(app):
+    """GDPR Art. 5(1)(c) minimisation: completing data stays within what the policy collects."""
+    run_import(app, EVENTS)
+    request = verified(app, "rectification", ref="Q1", changes={"iban": "FR7630006000011234567890189"})
+    with pytest.raises(Refused, match="field 'iban' is not collected for this person's roles"):
+        rights.fulfil(desk(app), request["id"])
+    assert "iban" not in app.register_queries().person("Q1")["fields"]
+    assert orders(app) == []  # nothing half-applied
+    assert rights.show(desk(app), request["id"])["status"] == "verified"
+
+
+def test_portability_gives_a_client_the_data_they_provided_as_json_and_csv(app, tmp_path):
+    """GDPR Art. 20(1): data provided by the person, processed on a contract, structured and machine-readable."""
+    run_import(app, [signed("e1", "2025-03-01", "C1", person("P1", last_name="Roux", phone="0612345678"))])
+    request = verified(app, "portability")
+    done = rights.fulfil(desk(app), request["id"], tmp_path)
+    (archive,) = done["paths"]
+    with zipfile.ZipFile(archive) as zipped:
+        data = json.loads(zipped.read("portabilite.json"))
+        rows = zipped.read("portabilite.csv").decode().splitlines()
+    assert data["fields"] == {"last_name": "Roux", "phone": "0612345678"}
+    assert [c["ref"] for c in data["contracts"]] == ["C1"]
+    assert rows[0] == "section,key,value"
+    assert "field,phone,0612345678" in rows
+
+
+def test_portability_is_refused_to_a_prospect_with_the_reason_and_an_offer_of_access(app):
+    """GDPR Art. 20(1)(a): not for data processed on legitimate interest."""
+    run_import(app, EVENTS)
+    request = verified(app, "portability", ref="Q1")
+    done = rights.fulfil(desk(app), request["id"])
+    assert (done["status"], done["paths"]) == ("refused", [])
+    assert "demande d'accès" in done["reason"]
+    assert "demande d'accès" in app.notifier.sent()[-1]["text"]
+    assert not (app.settings.home / "answers").exists()
+
+
+def test_restriction_and_rectification_need_a_matched_person(app):
+    """Issue 6: nothing is changed for a request that names nobody in the register."""
+    request = verified(app, "restriction", ref=None, ground="accuracy")
+    with pytest.raises(Refused, match="not matched to a person"):
+        rights.fulfil(desk(app), request["id"])
+    assert date.fromisoformat(rights.show(desk(app), request["id"])["received_on"]) == TODAY
