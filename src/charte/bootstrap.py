@@ -183,6 +183,7 @@ class Container:
             answers=AnswerFolder(self.settings.home / "answers"),
             letters=Letters(),
             effects=SqlRightsEffects(self.migrated_engine(), self.policy, self.cipher, self.ref_hasher),
+            eraser=self.sweeper(),
             code_key=load_or_create_key(keys / "rights-codes.key"),
             actor=actor,
             role=role,

@@ -15,7 +15,7 @@ from charte.services.access import Reader
 from charte.services.errors import Refused
 from charte.services.retention import sweep
 from tests.conftest import TODAY, run_import
-from tests.feed import collected, ended, person, signed
+from tests.feed import collected, designated, ended, person, signed
 
 PDF = b"%PDF-1.4\n% identity card\n"
 EVENTS = [
@@ -146,3 +146,82 @@ def test_restriction_and_rectification_need_a_matched_person(app):
     with pytest.raises(Refused, match="not matched to a person"):
         rights.fulfil(desk(app), request["id"])
     assert date.fromisoformat(rights.show(desk(app), request["id"])["received_on"]) == TODAY
+
+
+def erasure(app, ref: str) -> dict:
+    return rights.fulfil(desk(app), verified(app, "erasure", ref=ref)["id"])
+
+
+def test_a_prospect_s_erasure_goes_at_once_whole_with_its_orders_proof_and_audit(app):
+    """GDPR Art. 17(1): prospect data (rule: erase) are erased now; the systems are ordered to erase."""
+    run_import(app, EVENTS)
+    done = erasure(app, "Q1")
+    assert (done["status"], done["erased"], done["kept"], done["person_erased"]) == (
+        "fulfilled", [{"unit": "prospect", "context": None}], [], True)  # fmt: skip
+    assert app.register_queries().person("Q1") is None
+    assert {kind for _, kind, _ in orders(app)} == {"erasure.required"}
+    with app.engine.connect() as conn:
+        (proof,) = conn.execute(select(tables.erasure_proofs.c.rule, tables.erasure_proofs.c.purge_due)).all()
+    assert tuple(proof) == ("prospect", TODAY)  # due the day it went, on request
+    a = tables.audit_entries.c
+    with app.audit_engine.connect() as conn:
+        (entry,) = [json.loads(b) for b in conn.execute(select(a.body).where(a.action == "erase")).scalars()]
+    assert entry["actor"] == "dpo-anne"
+    assert "nous avons effacé vos données de : prospect" in app.notifier.sent()[-1]["text"]
+
+
+def test_an_erasure_keeps_what_the_rule_keeps_and_says_why_and_until_when(app):
+    """GDPR Art. 17(3)(e): an ended contract's data kept for legal claims until their purge date;
+    a running contract keeps its client; a designation (rule: erase) goes now."""
+    run_import(app, [
+        *EVENTS[:2],  # P1: client of C1, ended 2020-06-30 (purge due 2025-07-01)
+        signed("e4", "2025-01-01", "C2", person("P2", last_name="Blanc")),  # P2: client of a running contract
+        signed("e5", "2024-01-01", "C3", person("P3", last_name="Noir"), site="S3"),
+        designated("e6", "2024-01-02", "S3", person("P2")),  # ... and a trusted person for P3
+    ])  # fmt: skip
+    done = erasure(app, "P2")
+    assert done["erased"] == [{"unit": "trusted_person", "context": "S3"}]
+    assert done["kept"] == [{"unit": "client", "context": "C2", "why": "contract_running", "until": None}]
+    assert [r["role"] for r in app.register_queries().person("P2")["roles"]] == ["client"]
+    assert "nécessaire à l'exécution de votre contrat en cours" in app.notifier.sent()[-1]["text"]
+
+
+def test_an_erasure_keeps_units_under_a_litigation_hold(app):
+    """Issue 4 §3 and GDPR Art. 17(3)(e): holds keep theirs, even against an erasure request."""
+    from charte.domain.vocabulary import CourtKind
+    from charte.services import holds
+
+    run_import(app, EVENTS)
+    holds.place(holds=app.holds(), gate=app.gate, role="legal", case="LIT-9", kind=CourtKind.CIVIL,
+                subjects=[("person", "Q1")], reason="dispute", actor="maitre-x")  # fmt: skip
+    done = erasure(app, "Q1")
+    assert (done["erased"], done["kept"]) == (
+        [],
+        [{"unit": "prospect", "context": None, "why": "litigation_hold", "until": None}],
+    )
+    assert app.register_queries().person("Q1") is not None
+    assert orders(app) == []
+
+
+def test_recipients_of_erased_data_are_owed_a_notice(app):
+    """GDPR Art. 19: each recipient of erased data is told (the ledger outlives the person)."""
+    run_import(app, EVENTS)
+    dpo = Reader("dpo-anne", "dpo", "rights_handling")
+    disclosures.disclose(queries=app.register_queries(), gate=app.gate, auditor=app.auditor, ledger=app.disclosures(),
+                         discloser=dpo, recipient="sales", purpose="prospecting", ref="Q1")  # fmt: skip
+    done = erasure(app, "Q1")
+    assert (done["person_erased"], done["recipients"]) == (True, ["sales"])
+    (notice,) = rights.notices(desk(app))
+    assert notice["kind"] == "erasure.required"
+    assert {"last_name", "phone"} <= set(notice["fields"])  # what the ledger says the view carried
+
+
+def test_erasing_one_role_notifies_recipients_only_of_the_fields_that_really_went(app):
+    """GDPR Art. 19: a notice names what was erased, not what the person still holds as a client."""
+    run_import(app, [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux", phone="0612345678"))])
+    disclose_to_installer(app)
+    run_import(app, [designated("e2", "2026-02-01", "S1", person("P1", first_name="Ana"))])
+    done = erasure(app, "P1")
+    assert (done["erased"], done["fields"]) == ([{"unit": "trusted_person", "context": "S1"}], ["first_name"])
+    assert done["recipients"] == []  # the installer never received her first name
+    assert app.register_queries().person("P1")["fields"] == {"last_name": "Roux", "phone": "0612345678"}

@@ -217,3 +217,45 @@ class Request:
             "finished_on": self.finished_on.isoformat() if self.finished_on else None,
             "reason": self.finish_reason or self.extension_reason,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class UnitAtRequest:
+    """A retention unit as an erasure request finds it."""
+
+    id: int
+    kind: str
+    context: str
+    rule: str
+    status: str  # domain.retention.UnitStatus values
+    purge_due: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class KeptUnit:
+    kind: str
+    context: str
+    why: str  # "litigation_hold", "contract_running", or the policy's Art. 17(3) ground
+    until: date | None  # the purge date when known
+
+
+def erasure_plan(
+    units: Sequence[UnitAtRequest], actions: dict[str, tuple[str, str | None]]
+) -> tuple[list[int], list[KeptUnit]]:
+    """Which units an erasure request erases now, and which it keeps, why and until when (Art. 17).
+
+    ``actions`` maps each retention rule to its ``on_erasure_request`` (action, ground). A unit under
+    a litigation hold is kept (Art. 17(3)(e)); a unit whose rule says ``keep_until_purge`` is kept
+    until its purge date — while its contract runs, until a date not yet known; the others go now.
+    """
+    erase, kept = [], []
+    for u in units:
+        action, ground = actions[u.rule]
+        if u.status == "held":
+            kept.append(KeptUnit(u.kind, u.context, "litigation_hold", None))
+        elif action == "keep_until_purge":
+            why = "contract_running" if u.status == "active" else (ground or "legal_obligation")
+            kept.append(KeptUnit(u.kind, u.context, why, u.purge_due))
+        else:
+            erase.append(u.id)
+    return erase, kept

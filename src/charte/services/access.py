@@ -126,3 +126,16 @@ def shape_person(person: dict[str, Any], decision: Decision, today: date) -> dic
         "restricted": person.get("restricted"),
     }
     return shaped
+
+
+def fields_shown(view: dict[str, Any], allowed: frozenset[str] | set[str]) -> list[str]:
+    """The field names a shaped view really carries — values present, not merely allowed — so that
+    the disclosure ledger (and the Art. 15 and Art. 19 answers built on it) says what left."""
+    present = set(view["fields"]) | {f for site in view["sites"] for f in site["fields"]}
+    for contract in view["contracts"]:
+        present |= {field for key, field in CONTRACT_FIELDS.items() if contract.get(key) is not None}
+        present |= {"contract_ref"} if "ref" in contract else set()
+        present |= {"contract_status"} if "status" in contract else set()
+    if view["contact_log"]:
+        present.add("contact_log")
+    return sorted(present & set(allowed))

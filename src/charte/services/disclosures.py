@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Chained, Entry
-from charte.services.access import Reader, decide, require, shape_person
+from charte.services.access import Reader, decide, fields_shown, require, shape_person
 from charte.services.audit import Auditor
 from charte.services.errors import NotFound
 from charte.services.queries import RegisterQueries
@@ -52,7 +52,7 @@ def disclose(
     view = shape_person(found, theirs, today)
     subject = auditor.subject("person", ref)
     now = auditor.clock.now()
-    fields = sorted(theirs.fields)
+    fields = fields_shown(view, theirs.fields)
     entry = Entry(
         at=now,
         actor=discloser.actor,

@@ -52,7 +52,7 @@ from charte.services.access import Reader, require
 from charte.services.audit import Auditor
 from charte.services.documents import access_answer
 from charte.services.documents.model import Document
-from charte.services.documents.notices import IDENTITY_METHODS, notice
+from charte.services.documents.notices import IDENTITY_METHODS, KEPT_WHY, NOTHING, UNTIL, notice
 from charte.services.errors import NotFound, Refused
 from charte.services.ports import Clock
 from charte.services.queries import PersonFilter, show_person
@@ -128,9 +128,15 @@ class Effects(Protocol):
 
     def rectify(self, request_id: int, ref: str, changes: dict[str, str], at: datetime) -> dict[str, Any]: ...
 
+    def erased(self, request_id: int, ref: str, fields: set[str] | None, at: datetime) -> list[str]: ...
+
     def notices(self, *, pending_only: bool) -> list[dict[str, Any]]: ...
 
     def notice_sent(self, notice_id: int, at: datetime, by: str) -> bool: ...
+
+
+class Eraser(Protocol):
+    def erase_on_request(self, request_id: int, ref: str, actor: str) -> dict[str, Any]: ...
 
 
 class Letters(Protocol):
@@ -155,6 +161,7 @@ class Desk:
     answers: Answers
     letters: Letters
     effects: Effects
+    eraser: Eraser
     code_key: bytes
     actor: str
     role: str
@@ -434,12 +441,46 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None) -> dict[str, An
         detail = desk.effects.restrict(request.id, _ref(request), today, request.ground, desk.clock.now())
     elif request.type is Right.RECTIFICATION:
         detail = desk.effects.rectify(request.id, _ref(request), request.changes or {}, desk.clock.now())
+    elif request.type is Right.ERASURE:
+        detail = _erase(desk, request)
     else:
         raise Refused(f"answering {request.type.value} requests is not built yet (docs/rights.md)")
     request.status, request.finished_on = Status.FULFILLED, today
-    _tell(desk, request.contact, f"fulfilled.{request.type.value}", n=request.id)
+    _tell(
+        desk, request.contact, f"fulfilled.{request.type.value}", n=request.id, **_erasure_words(desk, detail)
+    )
     summary = _save(desk, request, today, "fulfilled", files=[p.name for p in paths], **detail)
     return summary | {"paths": [str(p) for p in paths]} | detail
+
+
+def _erase(desk: Desk, request: Request) -> dict[str, Any]:
+    """Art. 17: per unit, as the policy's rule says; the systems ordered, recipients owed a notice."""
+    ref = _ref(request)
+    done = desk.eraser.erase_on_request(request.id, ref, desk.actor)
+    if done["erased"]:
+        fields = None if done["person_erased"] else set(done["fields"])
+        done["recipients"] = desk.effects.erased(request.id, ref, fields, desk.clock.now())
+    return done
+
+
+def _erasure_words(desk: Desk, detail: dict[str, Any]) -> dict[str, str]:
+    """What an erasure answer tells: what went, and what is kept, why and until when."""
+    if "kept" not in detail:
+        return {}
+    lang = desk.policy.default_language
+    labels = {sid: c.label(lang).lower() for sid, c in desk.policy.subject_categories.items()}
+    erased = ", ".join(f"{labels.get(u['unit'], u['unit'])}{_in(u)}" for u in detail["erased"])
+    kept = "; ".join(
+        f"{labels.get(k['unit'], k['unit'])}{_in(k)} : {KEPT_WHY[k['why']][lang]}"
+        + (f" ({UNTIL[lang]} {k['until']})" if k["until"] else "")
+        for k in detail["kept"]
+    )
+    none = NOTHING[lang]
+    return {"erased": erased or none, "kept": kept or none}
+
+
+def _in(unit: dict[str, Any]) -> str:
+    return f" ({unit['context']})" if unit.get("context") else ""
 
 
 def lift_restriction(desk: Desk, request_id: int) -> dict[str, Any]:

@@ -94,6 +94,12 @@ class SqlRightsEffects:
             told = self._notices(conn, request_id, ref, kind, set(changes), at)
         return {"fields": sorted(changes), "orders": sorted(o.system for o in orders), "recipients": told}
 
+    def erased(self, request_id: int, ref: str, fields: set[str] | None, at: datetime) -> list[str]:
+        """The Art. 19 notices owed after an erasure on request (the ledger outlives the person:
+        it names them by their keyed HMAC)."""
+        with self.engine.begin() as conn:
+            return self._notices(conn, request_id, ref, OrderKind.ERASURE_REQUIRED, fields, at)
+
     def _notices(
         self,
         conn: Connection,

@@ -46,6 +46,7 @@ from charte.domain.audit import Action, Entry
 from charte.domain.orders import OrderKind, plan_orders
 from charte.domain.policy import Policy
 from charte.domain.retention import UnitKind, UnitStatus
+from charte.domain.rights import UnitAtRequest, erasure_plan
 from charte.domain.vocabulary import RestrictionGround
 from charte.services.ports import Clock
 
@@ -175,17 +176,76 @@ class SqlSweep:
             totals.batches += 1
         return int(candidates[-1])
 
-    def _erase(self, conn: Connection, refs: dict[int, str], as_of: date, totals: SweepTotals) -> None:
-        """Erase what is due for the locked persons ``refs`` (id -> ref)."""
+    def erase_on_request(self, request_id: int, ref: str, actor: str) -> dict[str, Any]:
+        """GDPR Art. 17: erase now the person's units whose rule says so, the way the sweep erases
+        (roles, then unjustified fields, the person when nothing is left, tombstones, proofs,
+        orders, audit entries), in one transaction; say what is kept, why and until when."""
+        u, p = t.retention_units.c, t.persons.c
+        actions = {
+            rid: (
+                rule.on_erasure_request.action.value,
+                rule.on_erasure_request.ground.value if rule.on_erasure_request.ground else None,
+            )
+            for rid, rule in self.policy.retention.items()
+        }
+        today = self.clock.today()
+        with self.engine.begin() as conn:
+            pid = conn.execute(select(p.id).where(p.ref == ref).with_for_update()).scalar()
+            if pid is None:
+                return {"erased": [], "kept": [], "person_erased": False, "orders": 0}
+            units = [
+                UnitAtRequest(row.id, row.kind, row.context, row.rule, row.status, row.purge_due)
+                for row in conn.execute(
+                    select(u.id, u.kind, u.context, u.rule, u.status, u.purge_due).where(u.person_id == pid)
+                )
+            ]
+            erase, kept = erasure_plan(units, actions)
+            totals = SweepTotals()
+            fields: list[str] = []
+            if erase:
+                gone = self._erase(
+                    conn, {pid: ref}, today, totals, unit_ids=erase, request=(request_id, actor)
+                )
+                fields = gone.get(pid, [])
+        erased = [x for x in units if x.id in set(erase)]
+        return {
+            "erased": [{"unit": x.kind, "context": x.context or None} for x in erased],
+            "kept": [
+                {
+                    "unit": k.kind,
+                    "context": k.context or None,
+                    "why": k.why,
+                    "until": k.until.isoformat() if k.until else None,
+                }
+                for k in kept
+            ],
+            "person_erased": totals.persons_erased == 1,
+            "fields": fields,
+            "orders": totals.orders,
+        }
+
+    def _erase(
+        self,
+        conn: Connection,
+        refs: dict[int, str],
+        as_of: date,
+        totals: SweepTotals,
+        *,
+        unit_ids: list[int] | None = None,
+        request: tuple[int, str] | None = None,
+    ) -> dict[int, list[str]]:
+        """Erase what is due for the locked persons ``refs`` (id -> ref); with ``unit_ids``, those
+        units instead, erased on ``request`` (its number and handler)."""
         ids = list(refs)
         u, r, pf, fs, p = t.retention_units.c, t.roles.c, t.person_fields.c, t.field_sources.c, t.persons.c
+        which = self._among(u.id, unit_ids) if unit_ids is not None else (u.purge_due <= as_of)
         due = conn.execute(
             select(u.id, u.person_id, u.kind, u.context, u.rule, u.purge_due).where(
-                self._among(u.person_id, ids), u.purge_due <= as_of
+                self._among(u.person_id, ids), which
             )
         ).all()
         if not due:
-            return
+            return {}
         contract_ids = dict(
             conn.execute(
                 select(t.contracts.c.ref, t.contracts.c.id).where(
@@ -296,9 +356,10 @@ class SqlSweep:
         )
         # 5. Proofs and orders.
         now = self.clock.now().astimezone(UTC)
-        self._proofs_and_orders(conn, due, refs, gone, erased_fields, now, totals)
+        self._proofs_and_orders(conn, due, refs, gone, erased_fields, now, totals, as_of, request)
         totals.persons_erased += len(gone)
         totals.fields_erased += sum(len(v) for v in erased_fields.values())
+        return erased_fields  # the field names each person lost (for the answer to a request)
 
     def _proofs_and_orders(
         self,
@@ -309,18 +370,23 @@ class SqlSweep:
         erased: dict[int, list[str]],
         now: datetime,
         totals: SweepTotals,
+        as_of: date,
+        request: tuple[int, str] | None,
     ) -> None:
         proofs, orders, entries = [], [], []
         for d in due:
             pid, kind, context = d.person_id, d.kind, d.context
             fields = erased.get(pid, [])
+            # Erased on request, a unit is due the day it goes, whatever its schedule said.
+            due_on = as_of if request is not None else d.purge_due
+            why = f"rights_request:{request[0]}" if request is not None else f"retention:{d.rule}"
             proofs.append(
                 (
                     self.hasher(f"person:{refs[pid]}"),
                     kind,
                     self.hasher(f"{CONTEXT_KIND[kind]}:{context}") if context else None,
                     d.rule,
-                    d.purge_due,
+                    due_on,
                     now,
                     pid in gone,
                     json.dumps(fields),
@@ -330,7 +396,7 @@ class SqlSweep:
                 entries.append(
                     Entry(
                         at=now,
-                        actor="charte-sweep",
+                        actor=request[1] if request is not None else "charte-sweep",
                         action=Action.ERASE,
                         purpose=None,
                         subject=proofs[-1][0],
@@ -338,7 +404,7 @@ class SqlSweep:
                         detail={
                             "unit": kind,
                             "rule": d.rule,
-                            "purge_due": d.purge_due.isoformat(),
+                            "purge_due": due_on.isoformat(),
                             "context": proofs[-1][2],
                             "person_erased": pid in gone,
                         },
@@ -351,7 +417,7 @@ class SqlSweep:
                 kind=OrderKind.ERASURE_REQUIRED,
                 person_ref=refs[pid],
                 at=now,
-                reason=f"retention:{d.rule}:{kind}" + (f":{context}" if context else ""),
+                reason=f"{why}:{kind}" + (f":{context}" if context else ""),
                 fields=None if pid in gone else fields,
                 concerning=concerning,
             )

@@ -101,6 +101,16 @@ _NOTICES: dict[str, dict[Language, tuple[str, str]]] = {
             "Following your request no. {n}, your data have been rectified. Our services and the recipients they had been disclosed to are informed.",
         ),
     },
+    "fulfilled.erasure": {
+        FR: (
+            "Votre demande d'effacement : réponse",
+            "Suite à votre demande n° {n}, nous avons effacé vos données de : {erased}. Nous conservons, comme la loi nous y oblige ou nous y autorise (article 17.3 du RGPD) : {kept}. Nos services et les destinataires de vos données sont informés de l'effacement.",
+        ),
+        EN: (
+            "Your erasure request: answer",
+            "Following your request no. {n}, we erased your data as: {erased}. We keep, as the law obliges or allows us to (GDPR Article 17(3)): {kept}. Our services and the recipients of your data are told of the erasure.",
+        ),
+    },
     "restriction_lifting": {
         FR: (
             "Levée de la limitation de vos données",
@@ -122,6 +132,27 @@ _NOTICES: dict[str, dict[Language, tuple[str, str]]] = {
         ),
     },
 }
+
+KEPT_WHY = {
+    "litigation_hold": {
+        FR: "conservé pour un contentieux en cours, jusqu'à l'épuisement des voies de recours",
+        EN: "kept for ongoing litigation, until all appeal routes are exhausted",
+    },
+    "contract_running": {
+        FR: "nécessaire à l'exécution de votre contrat en cours",
+        EN: "needed to perform your current contract",
+    },
+    "legal_claims": {
+        FR: "conservé pour la constatation, l'exercice ou la défense de droits en justice",
+        EN: "kept for the establishment, exercise or defence of legal claims",
+    },
+    "legal_obligation": {
+        FR: "conservé pour respecter une obligation légale",
+        EN: "kept to comply with a legal obligation",
+    },
+}
+UNTIL = {FR: "effacement le", EN: "erased on"}
+NOTHING = {FR: "rien", EN: "nothing"}
 
 IDENTITY_METHODS = {
     "document": {FR: "copie d'une pièce d'identité", EN: "a copy of an identity document"},
