@@ -42,7 +42,7 @@ def test_import_then_reimport_reports_duplicates(home):
     assert (first.code, first.out.strip()) == (0, "applied 3 event(s)")
     again = charte("events", "import", file, "--format", "json", cwd=cwd, env=env)
     assert again.code == 0
-    assert again.json() == {"file": file, "lines": 3, "applied": 0, "duplicates": 3, "skipped_erased": 0, "rejected": 0,
+    assert again.json() == {"file": file, "lines": 3, "applied": 0, "duplicates": 3, "skipped_erased": 0, "suppressed": 0, "rejected": 0,
                             "committed": True, "errors": [], "rejects_file": None}  # fmt: skip
 
 

@@ -31,7 +31,12 @@ def test_every_api_route_but_the_public_ones_answers_401_without_a_valid_token(h
     }
     assert len(paths) >= 5
     for template, operations in paths.items():
-        path = template.replace("{ref}", "P1").replace("{order_id}", "1")
+        path = (
+            template.replace("{ref}", "P1")
+            .replace("{order_id}", "1")
+            .replace("{request}", "1")
+            .replace("{notice}", "1")
+        )
         for method in operations:
             for headers in (
                 {},

@@ -146,11 +146,3 @@ def test_the_answer_s_read_of_the_person_passes_the_gate_and_is_audited_in_the_r
     entry = json.loads(body)
     assert (entry["role"], entry["purpose"], entry["context"], entry["decision"]) == (
         "dpo", "rights_handling", f"rights_request:{request['id']}", "allowed")  # fmt: skip
-
-
-def test_other_rights_are_refused_honestly_until_they_are_built(app):
-    """Issue 6 §3 (in progress): no stub called done."""
-    run_import(app, EVENTS)
-    request = verified(app, "opposition", purpose="prospecting")
-    with pytest.raises(Refused, match="answering opposition requests is not built yet"):
-        rights.fulfil(desk(app), request["id"])

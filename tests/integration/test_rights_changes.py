@@ -225,3 +225,67 @@ def test_erasing_one_role_notifies_recipients_only_of_the_fields_that_really_wen
     assert (done["erased"], done["fields"]) == ([{"unit": "trusted_person", "context": "S1"}], ["first_name"])
     assert done["recipients"] == []  # the installer never received her first name
     assert app.register_queries().person("P1")["fields"] == {"last_name": "Roux", "phone": "0612345678"}
+
+
+def opposition(app, ref: str | None, purpose: str, contact: str = "ana@example.org") -> dict:
+    opened = rights.open_request(desk(app), type_="opposition", received_on=TODAY, channel="phone",
+                                 claimed_name="Q", contact=contact, person=ref, purpose=purpose)  # fmt: skip
+    rights.attach_document(desk(app), opened["id"], PDF)
+    rights.verify(desk(app), opened["id"], "document")
+    return rights.fulfil(desk(app), opened["id"])
+
+
+def test_an_objection_to_prospecting_erases_the_prospect_and_drops_them_from_later_feeds(app):
+    """GDPR Art. 21(2)-(3) and the CNIL référentiel: absolute, no reason, a suppression list kept 3 years."""
+    run_import(app, EVENTS)
+    done = opposition(app, "Q1", "prospecting")
+    assert (done["status"], done["erased"], done["person_erased"]) == (
+        "fulfilled",
+        [{"unit": "prospect", "context": None}],
+        True,
+    )
+    assert done["suppressed_until"] == "2029-11-26"
+    assert app.register_queries().person("Q1") is None
+    assert {kind for _, kind, _ in orders(app)} == {"erasure.required", "opposition.recorded"}
+    with app.engine.connect() as conn:
+        stored = conn.execute(select(tables.suppression_list.c.contact_hmac)).scalars().all()
+    assert len(stored) == 2  # her phone on file and the contact she gave; hashes only
+    assert not any("0611111111" in h or "example" in h for h in stored)
+    again = run_import(app, [
+        collected("e10", "2026-11-26", person("Q9", last_name="Petit", phone="+33 6 11 11 11 11")),  # the same phone
+        collected("e11", "2026-11-26", person("Q8", last_name="Autre", phone="06 22 22 22 22")),
+    ])  # fmt: skip
+    assert (again.suppressed, again.applied) == (1, 1)
+    assert app.register_queries().person("Q9") is None
+    assert app.register_queries().person("Q8") is not None
+
+
+def test_the_suppression_list_is_purged_by_the_sweep_once_its_retention_is_over(app):
+    """The policy's suppression list rule (opposition_list, 3 years): kept no longer."""
+    run_import(app, EVENTS)
+    opposition(app, "Q1", "prospecting")
+    swept = app.sweeper().run(date(2029, 11, 25), dry_run=False, batch_size=500)
+    assert swept.suppressions_purged == 0
+    swept = app.sweeper().run(date(2029, 11, 26), dry_run=False, batch_size=500)
+    assert swept.suppressions_purged == 2
+
+
+def test_an_objection_to_a_purpose_on_grounds_is_recorded_for_the_systems_without_erasing_the_person(app):
+    """GDPR Art. 21(1): recorded per purpose; the calls issue reads the flag before recording."""
+    run_import(app, EVENTS)
+    done = opposition(app, "P1", "staff_training")
+    assert done["status"] == "fulfilled"
+    assert app.register_queries().person("P1") is not None
+    with app.engine.connect() as conn:
+        row = conn.execute(select(tables.oppositions.c.purpose, tables.oppositions.c.person_ref)).one()
+    assert tuple(row) == ("staff_training", "P1")
+    assert {kind for _, kind, _ in orders(app)} == {"opposition.recorded"}
+
+
+def test_an_objection_to_a_purpose_that_rests_on_the_contract_is_refused_with_the_reason(app):
+    """GDPR Art. 21(1): no right to object to processing necessary for a contract."""
+    run_import(app, EVENTS)
+    done = opposition(app, "P1", "contract_management")
+    assert done["status"] == "refused"
+    assert "le droit d'opposition de l'article 21 du RGPD ne s'y applique pas" in done["reason"]
+    assert orders(app) == []

@@ -32,6 +32,12 @@ class AnswerFolder:
         written += [self._put(folder / name, files[name]) for name in loose]
         return written
 
+    def archive(self, request_id: int) -> Path | None:
+        """The ZIP written in the default folder for the request, if any (an answer written with
+        ``--out`` elsewhere is the handler's to find)."""
+        found = sorted((self.root / f"request-{request_id}").glob("*.zip"))
+        return found[0] if found else None
+
     @staticmethod
     def _put(path: Path, content: bytes) -> Path:
         temporary = path.with_name(f".{path.name}.part")

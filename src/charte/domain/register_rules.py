@@ -127,6 +127,7 @@ class RegisterChunk:
     open_roles: dict[tuple[str, Role, str | None], RoleRow] = field(default_factory=dict)
     event_digests: dict[str, str] = field(default_factory=dict)
     erased: dict[str, date] = field(default_factory=dict)  # "person:P1" -> erased on (tombstones)
+    suppressed: set[str] = field(default_factory=set)  # ids of prospect events for contacts who objected
     cases: dict[str, CaseRow] = field(default_factory=dict)
 
     # Net writes.
@@ -146,6 +147,7 @@ class RegisterChunk:
 
     duplicates: int = 0
     skipped_erased: int = 0  # events about erased persons, contracts or sites, dated before it
+    dropped_suppressed: int = 0  # prospects whose contact objected to prospecting
 
     # -- entry point --------------------------------------------------------------------------
 
@@ -159,6 +161,9 @@ class RegisterChunk:
                 self.duplicates += 1
                 return []
             return [LineError(env.line, "id", f"'{env.id}' was already used for a different event")]
+        if env.id in self.suppressed:
+            self.dropped_suppressed += 1  # accepted and dropped: they objected (GDPR Art. 21(3))
+            return []
         if self._about_erased(event):
             self.skipped_erased += 1  # an old fact about what the sweep erased: never a resurrection
             return []

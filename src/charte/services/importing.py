@@ -55,6 +55,7 @@ class ImportReport:
     applied: int = 0  # events applied now
     duplicates: int = 0  # events already applied (same id, same content)
     skipped_erased: int = 0  # events about erased persons, contracts or sites, dated before it
+    suppressed: int = 0  # prospects whose contact objected to prospecting: accepted, dropped
     errors: list[LineError] = field(default_factory=list)
     committed: bool = False
 
@@ -68,6 +69,7 @@ class ImportReport:
             "applied": self.applied,
             "duplicates": self.duplicates,
             "skipped_erased": self.skipped_erased,
+            "suppressed": self.suppressed,
             "rejected": len(self.rejected_lines),
             "committed": self.committed,
             "errors": [str(e) for e in self.errors[:max_errors]],
@@ -170,6 +172,7 @@ def _apply(
                         reject(number, raw, errors)
             report.duplicates += chunk.duplicates
             report.skipped_erased += chunk.skipped_erased
+            report.suppressed += chunk.dropped_suppressed
             report.applied += len(chunk.events)
             writer.write(chunk)
             done += len(chunk_events)

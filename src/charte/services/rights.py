@@ -23,6 +23,7 @@ from typing import Any, Protocol, TypeVar
 
 from charte.domain.access import AccessGate, Decision, Denial, ReadContext
 from charte.domain.audit import Action, Entry
+from charte.domain.dates import add_period
 from charte.domain.policy import Policy
 from charte.domain.register import Role
 from charte.domain.rights import (
@@ -45,6 +46,7 @@ from charte.domain.vocabulary import (
     DocumentDeletion,
     DocumentRequired,
     IdentityMethod,
+    Objection,
     RestrictionGround,
     Right,
 )
@@ -53,6 +55,7 @@ from charte.services.audit import Auditor
 from charte.services.documents import access_answer
 from charte.services.documents.model import Document
 from charte.services.documents.notices import IDENTITY_METHODS, KEPT_WHY, NOTHING, UNTIL, notice
+from charte.services.documents.wording import LEGAL_BASIS
 from charte.services.errors import NotFound, Refused
 from charte.services.ports import Clock
 from charte.services.queries import PersonFilter, show_person
@@ -118,6 +121,8 @@ class Answers(Protocol):
         self, request_id: int, archive: str, files: dict[str, bytes], loose: tuple[str, ...], out: Path | None
     ) -> list[Path]: ...
 
+    def archive(self, request_id: int) -> Path | None: ...
+
 
 class Effects(Protocol):
     """What answering a right changes in the register, with its orders and Art. 19 notices."""
@@ -130,13 +135,25 @@ class Effects(Protocol):
 
     def erased(self, request_id: int, ref: str, fields: set[str] | None, at: datetime) -> list[str]: ...
 
+    def oppose(
+        self,
+        request_id: int,
+        ref: str | None,
+        purpose: str,
+        contacts: list[str],
+        suppress_until: date | None,
+        at: datetime,
+    ) -> dict[str, Any]: ...
+
     def notices(self, *, pending_only: bool) -> list[dict[str, Any]]: ...
 
     def notice_sent(self, notice_id: int, at: datetime, by: str) -> bool: ...
 
 
 class Eraser(Protocol):
-    def erase_on_request(self, request_id: int, ref: str, actor: str) -> dict[str, Any]: ...
+    def erase_on_request(
+        self, request_id: int, ref: str, actor: str, kinds: frozenset[str] | None = None
+    ) -> dict[str, Any]: ...
 
 
 class Letters(Protocol):
@@ -444,7 +461,10 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None) -> dict[str, An
     elif request.type is Right.ERASURE:
         detail = _erase(desk, request)
     else:
-        raise Refused(f"answering {request.type.value} requests is not built yet (docs/rights.md)")
+        objected = desk.policy.purposes[request.purpose or ""]
+        if objected.objection is Objection.NONE:
+            return refuse(desk, request.id, _not_objectable(desk, objected.id))
+        detail = _oppose(desk, request)
     request.status, request.finished_on = Status.FULFILLED, today
     _tell(
         desk, request.contact, f"fulfilled.{request.type.value}", n=request.id, **_erasure_words(desk, detail)
@@ -463,9 +483,53 @@ def _erase(desk: Desk, request: Request) -> dict[str, Any]:
     return done
 
 
+def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
+    """Art. 21: the objection recorded for its purpose, with the person's contacts (and the one the
+    requester gave). An absolute objection (direct marketing, 21(2)-(3)) also erases now the units
+    that served the purpose and puts the contacts on the suppression list for the policy's time."""
+    policy, today, purpose = desk.policy, desk.clock.today(), request.purpose or ""
+    contacts = [request.contact]
+    if request.person_ref is not None and policy.rights.purpose is not None:
+        reader = Reader(
+            desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
+        )
+        person = show_person(
+            queries=desk.register, gate=desk.gate, auditor=desk.auditor, reader=reader, ref=request.person_ref
+        )
+        on_file = policy.rights.identity_verification.contact_fields
+        contacts += [str(person["fields"][f]) for f in on_file if person["fields"].get(f)]
+    detail: dict[str, Any] = {}
+    suppress_until = None
+    if policy.purposes[purpose].objection is Objection.ABSOLUTE:
+        rule = policy.retention[policy.rights.suppression_list_retention]
+        suppress_until = add_period(today, rule.period)
+        if request.person_ref is not None:
+            # The units whose processing activity (the one that keeps them) serves the purpose.
+            homes = [a for a in policy.activities.values() if purpose in a.purposes]
+            served = frozenset(
+                sid
+                for sid, c in policy.subject_categories.items()
+                if any(c.retention in a.retention for a in homes)
+            )
+            detail = desk.eraser.erase_on_request(request.id, request.person_ref, desk.actor, served)
+    detail |= desk.effects.oppose(
+        request.id, request.person_ref, purpose, contacts, suppress_until, desk.clock.now()
+    )
+    detail["suppressed_until"] = suppress_until.isoformat() if suppress_until else None
+    return detail
+
+
+def _not_objectable(desk: Desk, purpose: str) -> str:
+    lang = desk.policy.default_language
+    label = desk.policy.purposes[purpose].label(lang).lower()
+    basis = LEGAL_BASIS[desk.policy.purposes[purpose].legal_basis][lang]
+    _, text = notice("not_objectable", lang, purpose=label, basis=basis)
+    return text
+
+
 def _erasure_words(desk: Desk, detail: dict[str, Any]) -> dict[str, str]:
     """What an erasure answer tells: what went, and what is kept, why and until when."""
-    if "kept" not in detail:
+    if "kept" not in detail or "erased" not in detail:
         return {}
     lang = desk.policy.default_language
     labels = {sid: c.label(lang).lower() for sid, c in desk.policy.subject_categories.items()}
@@ -481,6 +545,16 @@ def _erasure_words(desk: Desk, detail: dict[str, Any]) -> dict[str, str]:
 
 def _in(unit: dict[str, Any]) -> str:
     return f" ({unit['context']})" if unit.get("context") else ""
+
+
+def answer_archive(desk: Desk, request_id: int) -> Path:
+    """The answer's ZIP, for the handler to download and send; the download is audited."""
+    request = _load(desk, request_id)
+    path = desk.answers.archive(request.id) if request.status is Status.FULFILLED else None
+    if path is None:
+        raise NotFound("answer of rights request", str(request_id))
+    desk.auditor.record([_entry(desk, request, "answer_downloaded")])
+    return path
 
 
 def lift_restriction(desk: Desk, request_id: int) -> dict[str, Any]:

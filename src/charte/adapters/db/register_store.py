@@ -22,6 +22,7 @@ from charte.adapters.db.hold_releases import persons_held_by
 from charte.adapters.db.retention_units import affected_by, refresh_units
 from charte.adapters.field_cipher import FieldCipher
 from charte.adapters.ref_hmac import RefHasher
+from charte.domain.contacts import contact_key
 from charte.domain.policy import Policy
 from charte.domain.register import (
     ContactRegistered,
@@ -220,11 +221,30 @@ class _Writer:
             keys[h]: on
             for h, on in c.execute(select(tomb.ref_hmac, tomb.erased_on).where(tomb.ref_hmac.in_(keys)))
         }
+        chunk.suppressed = self._suppressed(events)
         self._load_cases(chunk, {e.case_ref for e in events if isinstance(e, LITIGATION)})
         chunk.event_digests = dict(
             c.execute(select(t.events.c.id, t.events.c.digest).where(t.events.c.id.in_(ids))).all()
         )
         return chunk
+
+    def _suppressed(self, events: list[Event]) -> set[str]:
+        """The ids of the chunk's ``prospect.collected`` events whose person has a contact on the
+        suppression list (they objected to prospecting, GDPR Art. 21(3)): one query per chunk."""
+        fields = self.store.policy.rights.identity_verification.contact_fields
+        wanted: dict[str, set[str]] = {}
+        for e in events:
+            if isinstance(e, ProspectCollected) and e.person.fields:
+                for f in fields:
+                    value = e.person.fields.get(f)
+                    key = contact_key(value) if isinstance(value, str) else None
+                    if key is not None:
+                        wanted.setdefault(self.store.hasher(f"contact:{key}"), set()).add(e.env.id)
+        if not wanted:
+            return set()
+        s = t.suppression_list.c
+        found = self.conn.execute(select(s.contact_hmac).where(s.contact_hmac.in_(wanted))).scalars()
+        return {event_id for h in found for event_id in wanted[h]}
 
     def _load_cases(self, chunk: RegisterChunk, refs: set[str]) -> None:
         if not refs:

@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.outbox_store import add_orders
 from charte.adapters.field_cipher import FieldCipher
+from charte.domain.contacts import contact_key
 from charte.domain.orders import OrderKind, plan_orders
 from charte.domain.policy import Policy
 from charte.services.errors import NotFound, Refused
@@ -93,6 +95,52 @@ class SqlRightsEffects:
             add_orders(conn, orders)
             told = self._notices(conn, request_id, ref, kind, set(changes), at)
         return {"fields": sorted(changes), "orders": sorted(o.system for o in orders), "recipients": told}
+
+    def oppose(
+        self,
+        request_id: int,
+        ref: str | None,
+        purpose: str,
+        contacts: list[str],
+        suppress_until: date | None,
+        at: datetime,
+    ) -> dict[str, Any]:
+        """Record an objection to ``purpose`` (the person, and their contacts as keyed hashes of
+        their canonical form); with ``suppress_until``, put the contacts on the suppression list
+        until then; order the systems to record it."""
+        keys = {k for v in contacts if (k := contact_key(v)) is not None}
+        hashes = sorted(self.hasher(f"contact:{k}") for k in keys)
+        on = at.date()
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(t.oppositions).values(
+                    request_id=request_id,
+                    purpose=purpose,
+                    person_ref=ref,
+                    contact_hmacs=json.dumps(hashes),
+                    on=on,
+                )
+            )
+            if suppress_until is not None:
+                insert_rows(
+                    conn,
+                    t.suppression_list,
+                    ("contact_hmac", "added_on", "purge_due"),
+                    [(h, on, suppress_until) for h in hashes],
+                    conflict=("contact_hmac",),
+                    update=("added_on", "purge_due"),
+                )
+            orders = []
+            if ref is not None:
+                orders = plan_orders(
+                    self.policy,
+                    kind=OrderKind.OPPOSITION_RECORDED,
+                    person_ref=ref,
+                    reason=f"rights_request:{request_id}:{purpose}",
+                    at=at,
+                )
+                add_orders(conn, orders)
+        return {"purpose": purpose, "contacts": len(hashes), "orders": sorted(o.system for o in orders)}
 
     def erased(self, request_id: int, ref: str, fields: set[str] | None, at: datetime) -> list[str]:
         """The Art. 19 notices owed after an erasure on request (the ledger outlives the person:

@@ -66,6 +66,7 @@ class SweepTotals:
     fields_erased: int = 0
     orders: int = 0
     kept_by_holds: Counter[str] = field(default_factory=Counter)  # units held on as_of, by case
+    suppressions_purged: int = 0  # suppression-list entries past their retention
 
 
 class SqlSweep:
@@ -111,8 +112,14 @@ class SqlSweep:
         while True:
             done = self._committed_batch(as_of, after, batch_size, totals)
             if done is None:
-                return totals
+                break
             after = done
+        with self.engine.begin() as conn:  # objections past the suppression list's retention
+            s = t.suppression_list.c
+            totals.suppressions_purged = conn.execute(
+                delete(t.suppression_list).where(s.purge_due <= as_of)
+            ).rowcount
+        return totals
 
     def _committed_batch(self, as_of: date, after: int, size: int, totals: SweepTotals) -> int | None:
         """One batch in its own transaction. On SQLite another sweep's commit can make this batch's
@@ -176,7 +183,9 @@ class SqlSweep:
             totals.batches += 1
         return int(candidates[-1])
 
-    def erase_on_request(self, request_id: int, ref: str, actor: str) -> dict[str, Any]:
+    def erase_on_request(
+        self, request_id: int, ref: str, actor: str, kinds: frozenset[str] | None = None
+    ) -> dict[str, Any]:
         """GDPR Art. 17: erase now the person's units whose rule says so, the way the sweep erases
         (roles, then unjustified fields, the person when nothing is left, tombstones, proofs,
         orders, audit entries), in one transaction; say what is kept, why and until when."""
@@ -198,6 +207,7 @@ class SqlSweep:
                 for row in conn.execute(
                     select(u.id, u.kind, u.context, u.rule, u.status, u.purge_due).where(u.person_id == pid)
                 )
+                if kinds is None or row.kind in kinds  # an objection erases only what served the purpose
             ]
             erase, kept = erasure_plan(units, actions)
             totals = SweepTotals()

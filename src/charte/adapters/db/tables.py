@@ -433,3 +433,26 @@ recipient_notices = Table(
     Column("sent_at", DateTime(timezone=True)),
     Column("sent_by", String(200)),
 )
+
+# GDPR Art. 21: objections, per purpose; the calls issue reads them before recording a number.
+oppositions = Table(
+    "oppositions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("rights_requests.id", ondelete="SET NULL")),
+    Column("purpose", String(64), nullable=False),
+    Column("person_ref", String(REF), index=True),
+    Column("contact_hmacs", Text, nullable=False),  # JSON list: keyed hashes of canonical contacts
+    Column("on", Date, nullable=False),
+)
+
+# Contacts who objected to prospecting, as keyed hashes of their canonical form (domain.contacts)
+# only: a later feed naming them as prospects is dropped. Kept `purge_due` (the policy's
+# suppression list rule, at least 3 years: CNIL), then purged by the sweep.
+suppression_list = Table(
+    "suppression_list",
+    metadata,
+    Column("contact_hmac", String(64), primary_key=True),
+    Column("added_on", Date, nullable=False),
+    Column("purge_due", Date, nullable=False, index=True),
+)

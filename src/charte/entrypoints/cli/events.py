@@ -96,13 +96,21 @@ def _sentence(report: ImportReport) -> str:
     rejected = len(report.rejected_lines)
     if not report.committed:
         return f"nothing applied: {rejected} of {report.lines} line(s) refused"
-    if report.applied == 0 and not rejected and not report.skipped_erased and report.lines:
+    if (
+        report.applied == 0
+        and not rejected
+        and not report.skipped_erased
+        and not report.suppressed
+        and report.lines
+    ):
         return f"nothing to do: all {report.duplicates} event(s) were already applied"
     parts = [f"applied {report.applied} event(s)"]
     if report.duplicates:
         parts.append(f"{report.duplicates} already applied")
     if report.skipped_erased:
         parts.append(f"{report.skipped_erased} about erased persons, contracts or sites skipped")
+    if report.suppressed:
+        parts.append(f"{report.suppressed} prospect(s) who objected to prospecting dropped")
     if rejected:
         parts.append(f"{rejected} line(s) refused and skipped")
     return ", ".join(parts)

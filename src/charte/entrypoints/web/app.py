@@ -25,6 +25,7 @@ from charte.entrypoints.web import console, problems
 from charte.entrypoints.web.daily_sweep import DailySweep
 from charte.entrypoints.web.routes import outbox as outbox_routes
 from charte.entrypoints.web.routes import register as register_routes
+from charte.entrypoints.web.routes import rights as rights_routes
 from charte.entrypoints.web.schemas import PolicySummary
 from charte.services.documents.charter import build_charter
 from charte.services.documents.register import build_register, register_entries
@@ -81,6 +82,7 @@ def create_app(
     problems.install(app)
     app.include_router(register_routes.router(container))
     app.include_router(outbox_routes.router(container))
+    app.include_router(rights_routes.router(container))
     app.include_router(console.router(container))
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")
 

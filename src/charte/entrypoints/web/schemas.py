@@ -115,6 +115,7 @@ class ImportSummary(BaseModel):
     applied: int
     duplicates: int
     skipped_erased: int
+    suppressed: int
     rejected: int
     committed: bool
     errors: list[str]

@@ -111,6 +111,26 @@ _NOTICES: dict[str, dict[Language, tuple[str, str]]] = {
             "Following your request no. {n}, we erased your data as: {erased}. We keep, as the law obliges or allows us to (GDPR Article 17(3)): {kept}. Our services and the recipients of your data are told of the erasure.",
         ),
     },
+    "fulfilled.opposition": {
+        FR: (
+            "Votre demande d'opposition : réponse",
+            "Suite à votre demande n° {n}, votre opposition est enregistrée et respectée par nos services et nos prestataires.",
+        ),
+        EN: (
+            "Your objection: answer",
+            "Following your request no. {n}, your objection is recorded and respected by our services and providers.",
+        ),
+    },
+    "not_objectable": {
+        FR: (
+            "",
+            "le traitement pour la finalité « {purpose} » repose sur {basis} : le droit d'opposition de l'article 21 du RGPD ne s'y applique pas",
+        ),
+        EN: (
+            "",
+            'the processing for the purpose "{purpose}" rests on {basis}: the right to object of GDPR Article 21 does not apply to it',
+        ),
+    },
     "restriction_lifting": {
         FR: (
             "Levée de la limitation de vos données",

@@ -1,0 +1,224 @@
+"""/api/v1/rights: the rights workflow of `charte rights`, for the DPO's team's tools (docs/rights.md).
+
+The caller is a person actor whose role is one of the policy's `rights.submit_to`; everything
+else is the CLI's: the same use cases, the same refusals (mapped in ``problems``), the same
+summary (`id`, `status`, `due_on`...). An answer's files are downloaded from `/answer`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from charte.bootstrap import Container
+from charte.entrypoints.web import problems
+from charte.entrypoints.web.auth import Calling
+from charte.entrypoints.web.problems import BodyTooLarge
+from charte.services import actors
+from charte.services import rights as use_cases
+from charte.services.rights import Desk
+
+MAX_DOCUMENT = 10 * 1024 * 1024
+RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The request's number.")]
+
+
+class RequestIn(BaseModel):
+    type: str = Field(max_length=16, description="access, rectification, erasure, opposition, restriction...")
+    received_on: date = Field(description="The day any channel of the operator received it.")
+    channel: str = Field(max_length=16, description="post, email, phone, web, in_person")
+    claimed_name: str = Field(max_length=400)
+    contact: str = Field(max_length=400)
+    person: str | None = Field(
+        default=None, max_length=128, description="The register's person, once matched."
+    )
+    purpose: str | None = Field(
+        default=None, max_length=64, description="Opposition: the purpose objected to."
+    )
+    changes: dict[str, str] | None = Field(default=None, description="Rectification: field -> new value.")
+    ground: str | None = Field(default=None, max_length=32, description="Restriction: the Art. 18(1) ground.")
+
+
+class OnIn(BaseModel):
+    on: date
+
+
+class ExtendIn(BaseModel):
+    on: date
+    reason: str = Field(max_length=2000)
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(max_length=2000)
+
+
+class VerifyIn(BaseModel):
+    method: str = Field(max_length=16, description="code, client-number or document")
+    code: str | None = Field(default=None, max_length=16)
+    client_number: str | None = Field(default=None, max_length=64)
+
+
+class Summary(BaseModel):
+    id: int
+    type: str
+    status: str
+    received_on: str
+    due_on: str | None
+    first_due_on: str | None
+    extended: bool
+    channel: str
+    claimed_name: str
+    contact: str
+    person: str | None
+    purpose: str | None
+    changes: dict[str, str] | None
+    ground: str | None
+    paused: bool
+    verified_by: str | None
+    finished_on: str | None
+    reason: str | None
+    overdue: bool | None = None
+    timeline: list[dict[str, Any]] | None = None
+    files: list[str] | None = None
+
+
+class SummaryPage(BaseModel):
+    requests: list[Summary]
+
+
+class Notices(BaseModel):
+    notices: list[dict[str, Any]]
+
+
+def router(container: Container) -> APIRouter:
+    api = APIRouter(prefix="/api/v1/rights", tags=["rights"], responses=problems.documented())
+
+    def desk(actor: Any) -> Desk:
+        return container.rights_desk(actor.name, actors.as_person(actor))
+
+    def answered(summary: dict[str, Any]) -> dict[str, Any]:
+        """The server's paths stay on the server: the caller gets the files' names."""
+        paths = summary.pop("paths", None)
+        if paths is not None:
+            summary["files"] = [p.rsplit("/", 1)[-1] for p in paths]
+        return summary
+
+    @api.post("", response_model=Summary, status_code=201)
+    def open_(body: RequestIn, actor: Calling) -> dict[str, Any]:
+        """Record a request as received; its clock starts, matched to a person or not."""
+        return use_cases.open_request(
+            desk(actor),
+            type_=body.type,
+            received_on=body.received_on,
+            channel=body.channel,
+            claimed_name=body.claimed_name,
+            contact=body.contact,
+            person=body.person,
+            purpose=body.purpose,
+            changes=body.changes,
+            ground=body.ground,
+        )
+
+    @api.get("", response_model=SummaryPage)
+    def list_(
+        actor: Calling,
+        overdue: Annotated[bool, Query(description="Only open requests past their due date.")] = False,
+        due_before: Annotated[date | None, Query(description="Only those due before this day.")] = None,
+    ) -> dict[str, Any]:
+        """Requests by due date (stopped clocks last)."""
+        return {"requests": use_cases.listing(desk(actor), overdue=overdue, due_before=due_before)}
+
+    @api.get("/notices", response_model=Notices)
+    def notices(
+        actor: Calling, pending: Annotated[bool, Query(description="Only those not yet sent.")] = False
+    ) -> dict[str, Any]:
+        """The notices owed to recipients of rectified, erased or restricted data (GDPR Art. 19)."""
+        return {"notices": use_cases.notices(desk(actor), pending_only=pending)}
+
+    @api.post("/notices/{notice}/sent", status_code=204)
+    def notice_sent(notice: RequestId, actor: Calling) -> None:
+        """Record that a recipient notice was sent."""
+        use_cases.notice_sent(desk(actor), notice)
+
+    @api.get("/{request}", response_model=Summary)
+    def show(request: RequestId, actor: Calling) -> dict[str, Any]:
+        """One request with its timeline."""
+        return use_cases.show(desk(actor), request)
+
+    @api.post("/{request}/ask-identity", response_model=Summary)
+    def ask_identity(request: RequestId, body: OnIn, actor: Calling) -> dict[str, Any]:
+        return use_cases.ask_identity(desk(actor), request, body.on)
+
+    @api.post("/{request}/identity-received", response_model=Summary)
+    def identity_received(request: RequestId, body: OnIn, actor: Calling) -> dict[str, Any]:
+        return use_cases.identity_received(desk(actor), request, body.on)
+
+    @api.post(
+        "/{request}/document",
+        response_model=Summary,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                    "image/png": {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        },
+    )
+    async def document(request: RequestId, raw: Request, actor: Calling) -> dict[str, Any]:
+        """The requester's identity document as the body (PDF, JPEG or PNG, at most 10 MB), kept
+        encrypted until it is checked."""
+        data = bytearray()
+        async for piece in raw.stream():
+            data += piece
+            if len(data) > MAX_DOCUMENT:
+                raise BodyTooLarge(MAX_DOCUMENT)
+        return use_cases.attach_document(desk(actor), request, bytes(data))
+
+    @api.post("/{request}/send-code", response_model=Summary)
+    def send_code(request: RequestId, actor: Calling) -> dict[str, Any]:
+        return use_cases.send_code(desk(actor), request)
+
+    @api.post("/{request}/verify", response_model=Summary)
+    def verify(request: RequestId, body: VerifyIn, actor: Calling) -> dict[str, Any]:
+        return use_cases.verify(
+            desk(actor), request, body.method, code=body.code, client_number=body.client_number
+        )
+
+    @api.post("/{request}/extend", response_model=Summary)
+    def extend(request: RequestId, body: ExtendIn, actor: Calling) -> dict[str, Any]:
+        return use_cases.extend(desk(actor), request, body.on, body.reason)
+
+    @api.post("/{request}/refuse", response_model=Summary)
+    def refuse(request: RequestId, body: ReasonIn, actor: Calling) -> dict[str, Any]:
+        return use_cases.refuse(desk(actor), request, body.reason)
+
+    @api.post("/{request}/close", response_model=Summary)
+    def close(request: RequestId, body: ReasonIn, actor: Calling) -> dict[str, Any]:
+        return use_cases.close(desk(actor), request, body.reason)
+
+    @api.post("/{request}/fulfil", response_model=Summary)
+    def fulfil(request: RequestId, actor: Calling) -> dict[str, Any]:
+        """Answer a verified request (nothing for an unverified one); `files` names what was written."""
+        return answered(use_cases.fulfil(desk(actor), request))
+
+    @api.post("/{request}/lift-restriction", response_model=Summary)
+    def lift_restriction(request: RequestId, actor: Calling) -> dict[str, Any]:
+        return use_cases.lift_restriction(desk(actor), request)
+
+    @api.get(
+        "/{request}/answer",
+        response_class=FileResponse,
+        responses={200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}},
+    )
+    def answer(request: RequestId, actor: Calling) -> FileResponse:
+        """The answer's archive (the access ZIP, or the portability ZIP), once fulfilled."""
+        path = use_cases.answer_archive(desk(actor), request)
+        return FileResponse(path, media_type="application/zip", filename=path.name)
+
+    return api
