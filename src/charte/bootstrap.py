@@ -22,6 +22,7 @@ from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.disclosures_store import SqlDisclosures
 from charte.adapters.db.engine import make_engine
 from charte.adapters.db.holds_store import SqlHolds
+from charte.adapters.db.information_store import SqlInformation
 from charte.adapters.db.outbox_store import SqlOutbox
 from charte.adapters.db.register_queries import SqlRegisterQueries
 from charte.adapters.db.register_store import SqlRegisterStore
@@ -42,6 +43,7 @@ from charte.domain.access import AccessGate
 from charte.domain.policy import Policy
 from charte.services.audit import Auditor
 from charte.services.errors import NotReady
+from charte.services.information import Informing
 from charte.services.ports import Clock, PolicyLoader
 from charte.services.rights import Desk
 
@@ -185,6 +187,18 @@ class Container:
             effects=SqlRightsEffects(self.migrated_engine(), self.policy, self.cipher, self.ref_hasher),
             eraser=self.sweeper(),
             code_key=load_or_create_key(keys / "rights-codes.key"),
+            actor=actor,
+            role=role,
+        )
+
+    def informing(self, actor: str, role: str) -> Informing:
+        """The Art. 14 notice use cases' dependencies, for one handler acting in one role."""
+        return Informing(
+            store=SqlInformation(self.migrated_engine(), self.policy.litigation.holiday_calendar),
+            policy=self.policy,
+            gate=self.gate,
+            auditor=self.auditor,
+            clock=self.clock,
             actor=actor,
             role=role,
         )

@@ -32,8 +32,9 @@ READS = {
 ROLE_ONLY = {"charte holds place", "charte holds judgment", "charte holds appealed", "charte holds lift",
              "charte holds list", "charte retention schedule"}  # fmt: skip
 # Rights requests name their requesters: only the policy's handlers (rights.submit_to), audited.
+ROLE_ONLY |= {"charte notices due", "charte notices render", "charte notices sent", "charte notices exempt"}
 ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "ask-identity", "identity-received", "attach-document",
-              "send-code", "verify", "fulfil", "lift-restriction", "notices", "notice-sent", "extend", "refuse", "close", "list", "show")}  # fmt: skip
+              "send-code", "verify", "fulfil", "close-expired", "lift-restriction", "notices", "notice-sent", "extend", "refuse", "close", "list", "show")}  # fmt: skip
 # Everything else shows no personal data: policy texts, schema, counts, refs and dates, the audit
 # (keyed HMACs), actors (names of staff accounts, administered by the operator).
 NO_PERSONAL_DATA = {

@@ -146,3 +146,18 @@ def test_the_answer_s_read_of_the_person_passes_the_gate_and_is_audited_in_the_r
     entry = json.loads(body)
     assert (entry["role"], entry["purpose"], entry["context"], entry["decision"]) == (
         "dpo", "rights_handling", f"rights_request:{request['id']}", "allowed")  # fmt: skip
+
+
+def test_the_access_letter_comes_in_english_on_request(app, tmp_path):
+    """Issue 6 §3: French templates with an English variant."""
+    run_import(app, EVENTS)
+    request = verified(app)
+    rights.fulfil(desk(app), request["id"], tmp_path, lang="en")
+    letter = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO((tmp_path / "lettre.pdf").read_bytes())).pages
+    )
+    flat = " ".join(letter.split())
+    assert "Answer to your access request" in flat
+    assert "The data we hold" in flat
+    with pytest.raises(Refused, match="--lang must be one of"):
+        rights.fulfil(desk(app), verified(app)["id"], tmp_path, lang="de")

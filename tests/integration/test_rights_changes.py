@@ -289,3 +289,16 @@ def test_an_objection_to_a_purpose_that_rests_on_the_contract_is_refused_with_th
     assert done["status"] == "refused"
     assert "le droit d'opposition de l'article 21 du RGPD ne s'y applique pas" in done["reason"]
     assert orders(app) == []
+
+
+def test_the_audit_of_an_erasure_answer_counts_units_and_names_no_contract_or_site(app):
+    """Brief: no personal data in audit entries beyond keyed references."""
+    run_import(app, [signed("e1", "2025-01-01", "C7", person("P2", last_name="Blanc"), site="S7"),
+                     designated("e2", "2025-01-02", "S7", person("P2"))])  # fmt: skip
+    erasure(app, "P2")
+    a = tables.audit_entries.c
+    with app.audit_engine.connect() as conn:
+        bodies = " ".join(conn.execute(select(a.body).where(a.action == "rights")).scalars())
+    assert '"step":"fulfilled"' in bodies
+    assert "C7" not in bodies
+    assert "S7" not in bodies

@@ -244,3 +244,45 @@ def test_a_client_number_verifies_only_with_a_contact_on_file(coded):
     assert done["status"] == "verified"
     steps = [s["step"] for s in rights.show(desk(coded), owner["id"])["timeline"]]
     assert steps == ["opened", "client_number_refused", "verified"]
+
+
+def test_requests_whose_identity_delay_ran_out_are_closed_by_the_nightly_job_and_no_others(app):
+    """Issue 6 §1: no answer within the policy's delay: closed as not identifiable, with a notice."""
+    import asyncio
+    from datetime import time
+
+    from charte.entrypoints.web.daily_sweep import DailySweep
+
+    expired = opened(app, received_on=d("2026-09-01"))
+    rights.ask_identity(desk(app), expired["id"], d("2026-09-02"))  # answer due by 2 November
+    waiting = opened(app, received_on=d("2026-11-01"))
+    rights.ask_identity(desk(app), waiting["id"], d("2026-11-02"))  # until 2 January
+    running = opened(app, received_on=d("2026-08-01"))  # never asked: its own (late) clock runs
+    summary = asyncio.run(DailySweep(app, time(2, 0)).run_once())
+    assert summary["requests_closed"] == 1
+    statuses = {r["id"]: r["status"] for r in rights.listing(desk(app))}
+    assert statuses == {
+        expired["id"]: "closed",
+        waiting["id"]: "awaiting_identity",
+        running["id"]: "received",
+    }
+    assert "close" in mail(app)[-1]["text"]
+    assert rights.close_expired(desk(app)) == []
+
+
+def test_a_request_shows_the_same_person_s_identical_requests_of_the_last_twelve_months(app):
+    """GDPR Art. 12(5): repeated identical requests may be excessive; the handler sees them, and a
+    refusal states its reasons with the CNIL complaint and the judicial remedy."""
+    run_import(app, [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))])
+    old = opened(app, person="P1", received_on=d("2025-10-01"))  # more than a year before
+    first = opened(app, person="P1", received_on=d("2026-06-01"))
+    opened(app, person="P1", type_="erasure", received_on=d("2026-07-01"))  # another type
+    again = opened(app, person="P1", received_on=d("2026-11-20"))
+    assert rights.show(desk(app), again["id"])["earlier_same_type"] == [first["id"]]
+    assert old["id"] not in rights.show(desk(app), again["id"])["earlier_same_type"]
+    refused = rights.refuse(desk(app), again["id"], "the same access request was answered in full on 1 July")
+    assert refused["status"] == "refused"
+    text = mail(app)[-1]["text"]
+    assert "answered in full on 1 July" in text
+    assert "CNIL" in text
+    assert "recours juridictionnel" in text

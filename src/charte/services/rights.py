@@ -23,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 
 from charte.domain.access import AccessGate, Decision, Denial, ReadContext
 from charte.domain.audit import Action, Entry
-from charte.domain.dates import add_period
+from charte.domain.dates import add_months, add_period
 from charte.domain.policy import Policy
 from charte.domain.register import Role
 from charte.domain.rights import (
@@ -46,6 +46,7 @@ from charte.domain.vocabulary import (
     DocumentDeletion,
     DocumentRequired,
     IdentityMethod,
+    Language,
     Objection,
     RestrictionGround,
     Right,
@@ -84,6 +85,8 @@ class RightsStore(Protocol):
     ) -> list[Request]: ...
 
     def steps(self, request_id: int) -> list[dict[str, Any]]: ...
+
+    def earlier(self, request: Request, since: date) -> list[int]: ...
 
 
 class Notifier(Protocol):
@@ -230,9 +233,14 @@ def _load(desk: Desk, request_id: int) -> Request:
 
 
 def _save(desk: Desk, request: Request, on: date, step: str, **detail: Any) -> dict[str, Any]:
+    """The step on the request's timeline (in the register, with its detail) and in the audit
+    (counts, names of fields, roles and systems — never the refs of contracts or sites)."""
     request.recompute(desk.terms)
+    counted = {
+        k: len(v) if isinstance(v, list) and v and isinstance(v[0], dict) else v for k, v in detail.items()
+    }
     desk.store.save(
-        request, desk.clock.now(), on, step, desk.actor, detail, _entry(desk, request, step, **detail)
+        request, desk.clock.now(), on, step, desk.actor, detail, _entry(desk, request, step, **counted)
     )
     return request.summary()
 
@@ -435,9 +443,16 @@ def verify(
     return _save(desk, request, today, "verified", method=how.value)
 
 
-def fulfil(desk: Desk, request_id: int, out: Path | None = None) -> dict[str, Any]:
+def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | None = None) -> dict[str, Any]:
     """Answer a verified request; the summary gains ``paths``, the files written. A request whose
-    requester is not verified gets nothing: no read, no file, no change."""
+    requester is not verified gets nothing: no read, no file, no change. ``lang``: the access
+    letter's language (default: the policy's first), one of the policy's languages."""
+    letter_lang = (
+        _choice(Language, lang, "--lang") if lang else desk.policy.default_language
+    )  # checked first: nothing done
+    if letter_lang not in desk.policy.languages:
+        known = ", ".join(x.value for x in desk.policy.languages)
+        raise Refused(f"the policy has no text in '{letter_lang.value}' (languages: {known})")
     request = _load(desk, request_id)
     if request.status is not Status.VERIFIED:
         raise Refused(
@@ -448,7 +463,7 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None) -> dict[str, An
     paths: list[Path] = []
     detail: dict[str, Any] = {}
     if request.type is Right.ACCESS:
-        paths = _answer_access(desk, request, out)
+        paths = _answer_access(desk, request, out, letter_lang)
     elif request.type is Right.PORTABILITY:
         found = _answer_portability(desk, request, out)
         if found is None:
@@ -648,7 +663,7 @@ def _answer_portability(desk: Desk, request: Request, out: Path | None) -> list[
     return desk.answers.write(request.id, f"portabilite-{request.id}.zip", files, (), out)
 
 
-def _answer_access(desk: Desk, request: Request, out: Path | None) -> list[Path]:
+def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Language) -> list[Path]:
     """Art. 15: everything about the person, read through the gate (audited, in the request's
     context) under the policy's rights purpose; the letter in the policy's first language."""
     policy = desk.policy
@@ -674,7 +689,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None) -> list[Path]
         disclosures = desk.sources.disclosures(subject)
     answer = access_answer.build(
         policy=policy,
-        lang=policy.default_language,
+        lang=lang,
         request_id=request.id,
         received_on=request.received_on,
         today=desk.clock.today(),
@@ -750,6 +765,24 @@ def close(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
     return _save(desk, request, today, "closed", reason=why.value)
 
 
+def close_expired(desk: Desk) -> list[int]:
+    """Close as not identifiable every request whose requester did not answer the request for
+    information within the policy's delay (what `charte serve` does each night); their numbers."""
+    desk.check_role()
+    today = desk.clock.today()
+    closed = []
+    for request in desk.store.listing(overdue_on=None, due_before=None, open_only=True):
+        pause = request.open_pause
+        if (
+            request.status is Status.AWAITING_IDENTITY
+            and pause
+            and identity_answer_due(pause, desk.terms) < today
+        ):
+            close(desk, request.id, ClosingReason.NOT_IDENTIFIABLE.value)
+            closed.append(request.id)
+    return closed
+
+
 def listing(desk: Desk, *, overdue: bool = False, due_before: date | None = None) -> list[dict[str, Any]]:
     desk.check_role()
     today = desk.clock.today()
@@ -769,11 +802,16 @@ def listing(desk: Desk, *, overdue: bool = False, due_before: date | None = None
 
 
 def show(desk: Desk, request_id: int) -> dict[str, Any]:
+    """One request, its timeline, and the same person's requests of the same type in the twelve
+    months before it: repeated identical requests are what may make one excessive (Art. 12(5)) —
+    the handler decides, and a refusal needs its written reasons."""
     request = _load(desk, request_id)
     desk.auditor.record([_entry(desk, request, "shown")])
+    earlier = desk.store.earlier(request, add_months(request.received_on, -12))
     return request.summary() | {
         "overdue": request.overdue(desk.clock.today()),
         "timeline": desk.store.steps(request.id),
+        "earlier_same_type": earlier,
     }
 
 

@@ -133,6 +133,26 @@ class SqlRights:
                 pauses.setdefault(x.request_id, []).append(Pause(x.asked_on, x.answered_on))
         return [_request(row, pauses.get(row["id"], [])) for row in rows]
 
+    def earlier(self, request: Request, since: date) -> list[int]:
+        """The same person's requests of the same type received since ``since``, before this one."""
+        r = t.rights_requests.c
+        if request.person_ref is None:
+            return []
+        with self.engine.connect() as c:
+            return list(
+                c.execute(
+                    select(r.id)
+                    .where(
+                        r.person_ref == request.person_ref,
+                        r.type == request.type.value,
+                        r.received_on >= since,
+                        r.id != request.id,
+                        r.id < request.id,
+                    )
+                    .order_by(r.id)
+                ).scalars()
+            )
+
     def steps(self, request_id: int) -> list[dict[str, Any]]:
         s = t.rights_steps.c
         with self.engine.connect() as c:

@@ -456,3 +456,16 @@ suppression_list = Table(
     Column("added_on", Date, nullable=False),
     Column("purge_due", Date, nullable=False, index=True),
 )
+
+# GDPR Art. 14: each role whose data came from someone else is told once — the notice sent
+# (when, how) or the documented exemption (14(5)). Gone with the role when it is erased.
+information_notices = Table(
+    "information_notices",
+    metadata,
+    Column("role_id", ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Column("sent_on", Date),
+    Column("channel", String(16)),  # letter, sms, email
+    Column("exemption", Text),  # Art. 14(5): why no notice is given
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)

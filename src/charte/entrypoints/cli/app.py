@@ -17,6 +17,7 @@ from charte.entrypoints.cli import (
     disclose,
     events,
     holds,
+    notices,
     outbox,
     persons,
     policy,
@@ -64,6 +65,7 @@ def build_app() -> typer.Typer:
     app.add_typer(actors.app, name="actors")
     app.add_typer(audit.app, name="audit")
     app.add_typer(rights.app, name="rights")
+    app.add_typer(notices.app, name="notices")
     app.command(name="register")(register.register)
     app.command(name="disclose")(disclose.disclose)
     app.command(name="serve")(serve.serve)

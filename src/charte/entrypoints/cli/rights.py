@@ -153,11 +153,12 @@ def fulfil(
         Path | None,
         typer.Option("--out", help="Where to write the answer (default CHARTE_HOME/answers/request-ID)."),
     ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="The access letter's language (fr, en).")] = None,
     role: AsOpt = None,
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """Answer a verified request and print the paths written (access: a ZIP, the letter in HTML and PDF)."""
-    summary = use_cases.fulfil(_desk(role), request, out)
+    summary = use_cases.fulfil(_desk(role), request, out, lang)
     if fmt is Format.JSON:
         emit_json(summary)
         return
@@ -230,6 +231,19 @@ def close(
 ) -> None:
     """Close a request: not identifiable (no answer in time) or withdrawn."""
     _show(use_cases.close(_desk(role), request, reason), fmt)
+
+
+@app.command(name="close-expired")
+def close_expired(role: AsOpt = None, fmt: FormatOpt = Format.TEXT) -> None:
+    """Close as not identifiable the requests whose identity delay ran out (charte serve does it nightly)."""
+    closed = use_cases.close_expired(_desk(role))
+    if fmt is Format.JSON:
+        emit_json({"closed": closed})
+        return
+    typer.echo(
+        f"{len(closed)} request(s) closed as not identifiable"
+        + (f": {', '.join(map(str, closed))}" if closed else "")
+    )
 
 
 @app.command(name="list")

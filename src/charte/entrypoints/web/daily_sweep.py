@@ -13,6 +13,7 @@ from charte.bootstrap import Container
 from charte.domain.dates import next_daily_run
 from charte.services.audit import drop_expired
 from charte.services.retention import sweep
+from charte.services.rights import close_expired
 
 log = logging.getLogger("charte.sweep")
 
@@ -36,8 +37,12 @@ class DailySweep:
                 store=c.audit_store(), checkpoints=c.auditor.checkpoints, retention=rule.period, as_of=today
             )
         )
+        closed = await run_in_threadpool(self._close_expired)
         self.runs += 1
-        summary = report.as_dict() | {"audit_periods_dropped": [d["period"] for d in dropped]}
+        summary = report.as_dict() | {
+            "audit_periods_dropped": [d["period"] for d in dropped],
+            "requests_closed": closed,
+        }
         # Counts only: no ref, no value ever reaches the log.
         log.info(
             "retention sweep %s: %s unit(s), %s person(s) erased, %s order(s)",
@@ -49,6 +54,15 @@ class DailySweep:
         if dropped:
             log.info("audit: %s month(s) past the audit retention dropped", len(dropped))
         return summary
+
+    def _close_expired(self) -> int:
+        """Rights requests whose identity delay ran out, closed in the name of the policy's first
+        handling role (the night job has no person at the keyboard)."""
+        c = self.container
+        handlers = c.policy.rights.submit_to
+        if not handlers:
+            return 0
+        return len(close_expired(c.rights_desk("charte-daily", handlers[0])))
 
     async def forever(self) -> None:
         while True:

@@ -181,6 +181,36 @@ IDENTITY_METHODS = {
 }
 
 
+_INFORMATION: dict[str, dict[Language, tuple[str, str]]] = {
+    "letter": {
+        FR: (
+            "Information sur le traitement de vos données personnelles",
+            "Madame, Monsieur,\n\n{controller} a reçu des données personnelles vous concernant. Elles ont été collectées {source}, et non auprès de vous : c'est pourquoi nous vous en informons (article 14 du RGPD).\n\nElles sont traitées pour : {purposes}. Nous les conservons {kept}.\n\nVous disposez des droits suivants : {rights}. Pour les exercer, écrivez à notre délégué à la protection des données : {dpo}. Vous pouvez aussi introduire une réclamation auprès de la CNIL ({cnil}).\n\n{controller}",
+        ),
+        EN: (
+            "Information on the processing of your personal data",
+            "Dear Sir or Madam,\n\n{controller} has received personal data about you. They were collected {source}, not from you: this is why we tell you (GDPR Article 14).\n\nThey are processed for: {purposes}. We keep them {kept}.\n\nYou have these rights: {rights}. To exercise them, write to our data protection officer: {dpo}. You may also lodge a complaint with the CNIL ({cnil}).\n\n{controller}",
+        ),
+    },
+    "sms": {
+        FR: (
+            "",
+            "{controller} traite vos coordonnées, reçues {source}. Vos droits (accès, effacement, opposition...) : {dpo}.",
+        ),
+        EN: (
+            "",
+            "{controller} processes your contact details, received {source}. Your rights (access, erasure, objection...): {dpo}.",
+        ),
+    },
+}
+
+
+def information_notice(form: str, lang: Language, **values: object) -> tuple[str, str]:
+    """The Art. 14 notice as a letter or an SMS text."""
+    subject, text = _INFORMATION[form][lang]
+    return subject, text.format(**values)
+
+
 def notice(key: str, lang: Language, **values: object) -> tuple[str, str]:
     """The subject and text of notice ``key`` in ``lang``, its placeholders filled."""
     subject, text = _NOTICES[key][lang]

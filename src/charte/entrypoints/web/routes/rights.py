@@ -82,6 +82,7 @@ class Summary(BaseModel):
     reason: str | None
     overdue: bool | None = None
     timeline: list[dict[str, Any]] | None = None
+    earlier_same_type: list[int] | None = None
     files: list[str] | None = None
 
 
@@ -203,9 +204,13 @@ def router(container: Container) -> APIRouter:
         return use_cases.close(desk(actor), request, body.reason)
 
     @api.post("/{request}/fulfil", response_model=Summary)
-    def fulfil(request: RequestId, actor: Calling) -> dict[str, Any]:
+    def fulfil(
+        request: RequestId,
+        actor: Calling,
+        lang: Annotated[str | None, Query(max_length=2, description="The access letter's language.")] = None,
+    ) -> dict[str, Any]:
         """Answer a verified request (nothing for an unverified one); `files` names what was written."""
-        return answered(use_cases.fulfil(desk(actor), request))
+        return answered(use_cases.fulfil(desk(actor), request, lang=lang))
 
     @api.post("/{request}/lift-restriction", response_model=Summary)
     def lift_restriction(request: RequestId, actor: Calling) -> dict[str, Any]:

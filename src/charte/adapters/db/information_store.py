@@ -1,0 +1,122 @@
+"""GDPR Art. 14 notices in SQL: the roles still owed one, streamed; a notice or exemption recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from charte.adapters.db import tables as t
+from charte.domain.information import notice_due
+from charte.domain.register import Direction
+from charte.domain.vocabulary import HolidayCalendar, SourceKind
+
+
+class SqlInformation:
+    def __init__(self, engine: Engine, calendar: HolidayCalendar) -> None:
+        self.engine, self.calendar = engine, calendar
+
+    def owed(self, before: date | None) -> Iterator[dict[str, Any]]:
+        """Every role collected from someone else with no notice nor exemption recorded, oldest
+        collection first, with its due date; streamed (a register may owe many)."""
+        r, p, n, cl = t.roles.c, t.persons.c, t.information_notices.c, t.contact_log.c
+        first_contact = (
+            select(func.min(cl.on))
+            .where(
+                cl.person_id == r.person_id, cl.direction == Direction.OUTBOUND.value, cl.on >= r.started_on
+            )
+            .scalar_subquery()
+        )
+        query = (
+            select(
+                p.ref,
+                r.role,
+                r.source_kind,
+                r.source_ref,
+                r.started_on,
+                t.contracts.c.ref.label("contract"),
+                t.sites.c.ref.label("site"),
+                first_contact.label("first_contact"),
+            )
+            .join(t.persons, p.id == r.person_id)
+            .outerjoin(t.contracts, t.contracts.c.id == r.contract_id)
+            .outerjoin(t.sites, t.sites.c.id == r.site_id)
+            .outerjoin(t.information_notices, n.role_id == r.id)
+            .where(r.source_kind != SourceKind.SUBJECT.value, n.role_id.is_(None))
+            .order_by(r.started_on, r.id)
+            .execution_options(yield_per=5000)
+        )
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                due = notice_due(row.started_on, row.first_contact, self.calendar)
+                if before is not None and due >= before:
+                    continue
+                yield {
+                    "person": row.ref,
+                    "role": row.role,
+                    "context": row.contract or row.site,
+                    "source": {"kind": row.source_kind, "ref": row.source_ref},
+                    "collected_on": row.started_on.isoformat(),
+                    "first_contact": row.first_contact.isoformat() if row.first_contact else None,
+                    "due_on": due.isoformat(),
+                }
+
+    def role(self, ref: str, role: str, context: str | None) -> dict[str, Any] | None:
+        """One of a person's roles (the context names the contract or site, when it has one)."""
+        r, p = t.roles.c, t.persons.c
+        query = (
+            select(
+                r.id,
+                r.role,
+                r.source_kind,
+                r.source_ref,
+                r.started_on,
+                t.contracts.c.ref.label("contract"),
+                t.sites.c.ref.label("site"),
+            )
+            .join(t.persons, p.id == r.person_id)
+            .outerjoin(t.contracts, t.contracts.c.id == r.contract_id)
+            .outerjoin(t.sites, t.sites.c.id == r.site_id)
+            .where(p.ref == ref, r.role == role)
+            .order_by(r.started_on.desc(), r.id.desc())
+        )
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                if context is None or context in (row.contract, row.site):
+                    return {
+                        "id": row.id,
+                        "role": row.role,
+                        "source": {"kind": row.source_kind, "ref": row.source_ref},
+                        "context": row.contract or row.site,
+                        "collected_on": row.started_on.isoformat(),
+                    }
+        return None
+
+    def record(
+        self,
+        role_id: int,
+        sent_on: date | None,
+        channel: str | None,
+        exemption: str | None,
+        by: str,
+        at: datetime,
+    ) -> bool:
+        """False when a notice or exemption was already recorded for the role."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(t.information_notices).values(
+                        role_id=role_id,
+                        sent_on=sent_on,
+                        channel=channel,
+                        exemption=exemption,
+                        recorded_by=by,
+                        recorded_at=at.astimezone(UTC),
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True

@@ -1,0 +1,153 @@
+"""Informing people whose data came from someone else (GDPR Art. 14): what is owed, the text, the proof.
+
+Handled by the policy's `rights.submit_to` roles (the DPO's team); every step is audited (action
+`rights`, detail `information_notice`), naming the person by their keyed HMAC only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from charte.domain.access import AccessGate, Decision, Denial
+from charte.domain.audit import Action, Entry
+from charte.domain.policy import Policy
+from charte.domain.vocabulary import SourceKind
+from charte.services.access import require
+from charte.services.audit import Auditor
+from charte.services.documents import wording as w
+from charte.services.documents.notices import information_notice
+from charte.services.errors import Conflict, NotFound, Refused
+from charte.services.ports import Clock
+
+CHANNELS = ("letter", "sms", "email")
+
+
+class InformationStore(Protocol):
+    def owed(self, before: date | None) -> Iterator[dict[str, Any]]: ...
+
+    def role(self, ref: str, role: str, context: str | None) -> dict[str, Any] | None: ...
+
+    def record(
+        self,
+        role_id: int,
+        sent_on: date | None,
+        channel: str | None,
+        exemption: str | None,
+        by: str,
+        at: datetime,
+    ) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Informing:
+    store: InformationStore
+    policy: Policy
+    gate: AccessGate
+    auditor: Auditor
+    clock: Clock
+    actor: str
+    role: str
+
+    def check(self) -> None:
+        self.gate.require_role(self.role)
+        if self.role not in self.policy.rights.submit_to:
+            require(
+                Decision(False, Denial.ROLE_PURPOSE, f"role '{self.role}' may not handle information notices")
+            )
+
+    def audit(self, step: str, ref: str | None, **detail: Any) -> None:
+        subject = self.auditor.subject("person", ref) if ref else None
+        self.auditor.record(
+            [
+                Entry(
+                    at=self.clock.now(),
+                    actor=self.actor,
+                    action=Action.RIGHTS,
+                    role=self.role,
+                    subject=subject,
+                    detail={"step": step, **detail},
+                )
+            ]
+        )
+
+
+def owed(desk: Informing, before: date | None = None) -> Iterator[dict[str, Any]]:
+    """The notices still owed (oldest collection first), with their due date; ``before``: only
+    those due before that day (pass today for the late ones)."""
+    desk.check()
+    desk.audit("information_notices_listed", None)
+    return desk.store.owed(before)
+
+
+def render(desk: Informing, ref: str, role: str, context: str | None, form: str) -> dict[str, Any]:
+    """The notice for one role, from the policy: who we are, the source, the purposes, how long,
+    the rights and whom to write to — as a letter or an SMS text."""
+    desk.check()
+    found = _role(desk, ref, role, context)
+    p, lang = desk.policy, desk.policy.default_language
+    category = p.subject_categories.get(found["role"])
+    if category is None:
+        raise NotFound("subject category", found["role"])
+    purposes = dict.fromkeys(
+        x for a in p.activities_for_subject(category.id) for x in a.purposes if x not in p.recordings.purposes
+    )
+    rule = p.retention[category.retention]
+    values = {
+        "controller": p.controller.name,
+        "source": w.SOURCE[SourceKind(found["source"]["kind"])][lang],
+        "purposes": w.join([p.purposes[x].label(lang).lower() for x in purposes], lang),
+        "kept": w.retention(rule.anchor, rule.period, lang),
+        "rights": w.join([w.RIGHT[r][lang][0].lower() for r in p.rights.granted], lang),
+        "dpo": p.dpo.email,
+        "cnil": p.supervisory_authority.complaint_url,
+    }
+    if form not in ("letter", "sms"):
+        raise Refused("--format must be letter or sms")
+    subject, text = information_notice(form, lang, **values)
+    desk.audit("information_notice_rendered", ref, role=role)
+    return {
+        "person": ref,
+        "role": found["role"],
+        "context": found["context"],
+        "format": form,
+        "subject": subject,
+        "text": text,
+    }
+
+
+def record_sent(desk: Informing, ref: str, role: str, context: str | None, on: date, channel: str) -> None:
+    desk.check()
+    if channel not in CHANNELS:
+        raise Refused(f"--channel must be one of: {', '.join(CHANNELS)}")
+    if on > desk.clock.today():
+        raise Refused(f"--on {on.isoformat()} is after today")
+    found = _role(desk, ref, role, context)
+    if not desk.store.record(found["id"], on, channel, None, desk.actor, desk.clock.now()):
+        raise Conflict("a notice or an exemption is already recorded for this role")
+    desk.audit("information_notice_sent", ref, role=role, channel=channel)
+
+
+def record_exemption(desk: Informing, ref: str, role: str, context: str | None, reason: str) -> None:
+    """Art. 14(5): informing is impossible, would take a disproportionate effort, or is provided
+    for by law — the reason is documented (and kept with the role)."""
+    desk.check()
+    if not reason.strip():
+        raise Refused("an exemption needs its documented reason (--reason), GDPR Art. 14(5)")
+    found = _role(desk, ref, role, context)
+    if not desk.store.record(found["id"], None, None, reason.strip(), desk.actor, desk.clock.now()):
+        raise Conflict("a notice or an exemption is already recorded for this role")
+    desk.audit("information_notice_exempted", ref, role=role)
+
+
+def _role(desk: Informing, ref: str, role: str, context: str | None) -> dict[str, Any]:
+    found = desk.store.role(ref, role, context)
+    if found is None:
+        raise NotFound(f"{role} role of person", ref + (f" ({context})" if context else ""))
+    if found["source"]["kind"] == SourceKind.SUBJECT.value:
+        raise Refused(
+            "these data were collected from the person: Art. 13 applied at collection, no Art. 14 notice"
+        )
+    return found

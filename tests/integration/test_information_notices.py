@@ -1,0 +1,83 @@
+"""Information notices for data obtained from someone else (GDPR Art. 14; issue 6 §4), on both engines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from charte.domain.information import notice_due
+from charte.services import information
+from charte.services.access import AccessDenied
+from charte.services.errors import Conflict, Refused
+from tests.conftest import run_import
+from tests.feed import collected, contacted, designated, person, signed
+
+d = date.fromisoformat
+EVENTS = [
+    signed("e1", "2026-09-01", "C1", person("P1", last_name="Roux")),  # from her: Art. 13, no notice
+    designated("e2", "2026-10-30", "S1", person("T1", last_name="Martin")),  # from the client
+    collected(
+        "e3",
+        "2026-11-02",
+        person("Q1", last_name="Petit", phone="0611111111"),
+        source={"kind": "partner", "ref": "PARTNER-7"},
+    ),
+    contacted(
+        "e4", "2026-11-10", "Q1", direction="outbound", answered=False
+    ),  # first contact: earlier than a month
+    collected("e5", "2026-11-20", person("Q2", last_name="Blanc"), source={"kind": "subject"}),
+]
+
+
+def desk(app, role: str = "dpo") -> information.Informing:
+    return app.informing("dpo-anne", role)
+
+
+def test_the_month_runs_from_collection_unless_the_first_contact_comes_first():
+    """GDPR Art. 14(3)(a)-(b); CPC 641-642 for the month and the roll past weekends and holidays."""
+    assert notice_due(d("2026-10-30"), None) == d("2026-11-30")
+    assert notice_due(d("2026-01-31"), None) == d("2026-03-02")  # 28 Feb 2026 is a Saturday
+    assert notice_due(d("2026-11-02"), d("2026-11-10")) == d("2026-11-10")
+    assert notice_due(d("2026-11-02"), d("2027-01-10")) == d("2026-12-02")
+
+
+def test_only_people_whose_data_came_from_someone_else_are_owed_a_notice_each_with_its_due_date(app):
+    """Issue 6 §4: prospects from a partner, trusted persons designated by a client — not the client."""
+    run_import(app, EVENTS)
+    owed = list(information.owed(desk(app)))
+    assert [(o["person"], o["role"], o["context"], o["source"]["kind"], o["due_on"]) for o in owed] == [
+        ("T1", "trusted_person", "S1", "client", "2026-11-30"),
+        ("Q1", "prospect", None, "partner", "2026-11-10"),
+    ]
+    late = list(information.owed(desk(app), before=d("2026-11-26")))
+    assert [o["person"] for o in late] == ["Q1"]  # told at the first call of 10 November, at the latest
+
+
+def test_a_notice_is_rendered_from_the_policy_and_once_recorded_is_owed_no_more(app):
+    """Issue 6 §4: renders the notice (letter, SMS) and records when it was sent or the exemption."""
+    run_import(app, EVENTS)
+    letter = information.render(desk(app), "Q1", "prospect", None, "letter")
+    for expected in (app.policy.controller.name, "auprès du partenaire", "article 14 du RGPD",
+                     app.policy.dpo.email, "prospection commerciale"):  # fmt: skip
+        assert expected in letter["text"], expected
+    sms = information.render(desk(app), "Q1", "prospect", None, "sms")
+    assert len(sms["text"]) < 200
+    information.record_sent(desk(app), "Q1", "prospect", None, d("2026-11-09"), "letter")
+    with pytest.raises(Conflict, match="already recorded"):
+        information.record_sent(desk(app), "Q1", "prospect", None, d("2026-11-09"), "letter")
+    with pytest.raises(Refused, match="documented reason"):
+        information.record_exemption(desk(app), "T1", "trusted_person", "S1", " ")
+    information.record_exemption(
+        desk(app), "T1", "trusted_person", "S1", "no address known for the trusted person"
+    )
+    assert list(information.owed(desk(app))) == []
+
+
+def test_data_from_the_person_themselves_need_no_art_14_notice_and_only_handlers_act(app):
+    """GDPR Art. 13 vs 14; issue 5: the DPO's team handles notices."""
+    run_import(app, EVENTS)
+    with pytest.raises(Refused, match=r"Art\. 13 applied at collection"):
+        information.render(desk(app), "P1", "client", "C1", "letter")
+    with pytest.raises(AccessDenied, match="may not handle information notices"):
+        list(information.owed(desk(app, "sales")))

@@ -1,0 +1,67 @@
+"""Notices and codes reach the requester: a file outbox in development, SMTP for real use (issue 6 §2)."""
+
+from __future__ import annotations
+
+import socket
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from charte.adapters.notifier import FileOutbox, SmtpNotifier
+from charte.services.errors import NotReady
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
+        self.messages.append((envelope.mail_from, envelope.rcpt_tos, envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def test_a_notice_is_delivered_by_a_real_smtp_server_with_its_french_text_intact(smtp):
+    """Issue 6 §2: SMTP for real use."""
+    inbox, port = smtp
+    notifier = SmtpNotifier(f"smtp://127.0.0.1:{port}", "dpo@ima.eu")
+    notifier.send(
+        "ana@example.org", "Votre code de vérification", "Votre code pour la demande n° 7 : 123456."
+    )
+    ((sender, recipients, raw),) = inbox.messages
+    assert (sender, recipients) == ("dpo@ima.eu", ["ana@example.org"])
+    message = message_from_bytes(raw, policy=default)
+    assert message["Subject"] == "Votre code de vérification"
+    assert "demande n° 7 : 123456" in message.get_content()
+
+
+def test_smtp_refuses_a_phone_number_rather_than_drop_the_notice():
+    """A notice that cannot go by e-mail must not vanish: the handler is told to send it otherwise."""
+    with pytest.raises(NotReady, match="not an e-mail address"):
+        SmtpNotifier("smtp://127.0.0.1:25", "dpo@ima.eu").send("0612345678", "s", "t")
+    with pytest.raises(NotReady, match="CHARTE_SMTP_URL must read"):
+        SmtpNotifier("http://example.org", "dpo@ima.eu")
+
+
+def test_the_file_outbox_keeps_each_message_readable_by_its_owner_only(tmp_path):
+    """Development and tests: one JSON file per message, mode 0600."""
+    outbox = FileOutbox(tmp_path / "mail")
+    outbox.send("ana@example.org", "Objet", "Texte")
+    (path,) = (tmp_path / "mail").iterdir()
+    assert oct(path.stat().st_mode)[-3:] == "600"
+    assert outbox.sent() == [{"to": "ana@example.org", "subject": "Objet", "text": "Texte"}]
