@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from charte.domain.access import AccessGate, Decision, Denial
+from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Entry
 from charte.domain.policy import Policy
 from charte.domain.vocabulary import SourceKind
-from charte.services.access import require
 from charte.services.audit import Auditor
 from charte.services.documents import wording as w
 from charte.services.documents.notices import information_notice
 from charte.services.errors import Conflict, NotFound, Refused
 from charte.services.ports import Clock
+from charte.services.rights import require_handler
 
 CHANNELS = ("letter", "sms", "email")
 
@@ -52,11 +52,7 @@ class Informing:
     role: str
 
     def check(self) -> None:
-        self.gate.require_role(self.role)
-        if self.role not in self.policy.rights.submit_to:
-            require(
-                Decision(False, Denial.ROLE_PURPOSE, f"role '{self.role}' may not handle information notices")
-            )
+        require_handler(self.gate, self.policy, self.role, "handle information notices")
 
     def audit(self, step: str, ref: str | None, **detail: Any) -> None:
         subject = self.auditor.subject("person", ref) if ref else None

@@ -6,7 +6,9 @@ timeline and an audit entry (action ``rights``; the person's keyed HMAC once mat
 requester's name or contact). Steps that the requester must hear of (a request for information,
 an identity code, an extension, a refusal, a closure) go through the ``Notifier``.
 
-Fulfilment (the answers to each right) builds on this module; see docs/rights.md for what is done.
+``fulfil`` answers a verified request, per right: access (a ZIP and its letter), portability,
+rectification, erasure per retention unit, restriction, opposition per purpose — with orders to
+the operator's systems and the GDPR Art. 19 notices owed to recipients (docs/rights.md).
 """
 
 from __future__ import annotations
@@ -198,17 +200,22 @@ class Desk:
         )
 
     def check_role(self) -> None:
-        self.gate.require_role(self.role)
-        if self.role not in self.policy.rights.submit_to:
-            handlers = ", ".join(self.policy.rights.submit_to)
-            require(
-                Decision(
-                    False,
-                    Denial.ROLE_PURPOSE,
-                    f"role '{self.role}' may not handle rights requests "
-                    f"(policy: rights.submit_to = {handlers})",
-                )
+        require_handler(self.gate, self.policy, self.role, "handle rights requests")
+
+
+def require_handler(gate: AccessGate, policy: Policy, role: str, what: str) -> None:
+    """Rights requests and information notices are handled by the policy's `rights.submit_to`
+    roles (the DPO's team in the shipped policy); another role is refused with the reason."""
+    gate.require_role(role)
+    if role not in policy.rights.submit_to:
+        handlers = ", ".join(policy.rights.submit_to)
+        require(
+            Decision(
+                False,
+                Denial.ROLE_PURPOSE,
+                f"role '{role}' may not {what} (policy: rights.submit_to = {handlers})",
             )
+        )
 
 
 def _entry(desk: Desk, request: Request, step: str, **detail: Any) -> Entry:

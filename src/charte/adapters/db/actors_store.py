@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.audit_store import SqlAuditStore
+from charte.adapters.db.times import utc
 from charte.domain.audit import Action, Entry
 from charte.services.actors import Actor
 from charte.services.sessions import Credentials
@@ -85,7 +86,7 @@ class SqlActors:
         if row is None:
             return None
         return Credentials(
-            Actor(row.name, row.role), row.password_hash, row.failed_logins, _aware(row.locked_until)
+            Actor(row.name, row.role), row.password_hash, row.failed_logins, utc(row.locked_until)
         )
 
     def set_password(self, name: str, password_hash: str, at: datetime, by: str) -> None:
@@ -167,10 +168,3 @@ class SqlActors:
                 .values(ended_at=at.astimezone(UTC))
             )
         return Actor(row.name, row.role)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes for what was stored in UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)

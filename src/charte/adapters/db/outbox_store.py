@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, select, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.times import utc
 from charte.domain.orders import Order
 
 
@@ -36,13 +37,6 @@ def add_orders(conn: Connection, orders: Sequence[Order]) -> None:
             for o in orders
         ],
     )
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """SQLite gives naive UTC back; PostgreSQL an aware value: both become aware UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class SqlOutbox:
@@ -77,9 +71,9 @@ class SqlOutbox:
                 "fields": json.loads(r["fields"]),
                 "values": json.loads(r["new_values"]) if r["new_values"] else {},
                 "reason": r["reason"],
-                "created_at": _utc(r["created_at"]),
-                "due_by": _utc(r["due_by"]),
-                "acked_at": _utc(r["acked_at"]),
+                "created_at": utc(r["created_at"]),
+                "due_by": utc(r["due_by"]),
+                "acked_at": utc(r["acked_at"]),
                 "acked_by": r["acked_by"],
             }
             for r in rows
@@ -96,7 +90,7 @@ class SqlOutbox:
             if row is None:
                 return None
             if row.acked_at is not None:
-                return False, _utc(row.acked_at)
+                return False, utc(row.acked_at)
             conn.execute(
                 update(t.outbox)
                 .where(o.id == order_id)

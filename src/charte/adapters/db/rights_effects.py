@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.outbox_store import add_orders
+from charte.adapters.db.times import utc
 from charte.adapters.field_cipher import FieldCipher
 from charte.domain.contacts import contact_key
 from charte.domain.orders import OrderKind, plan_orders
@@ -197,8 +198,8 @@ class SqlRightsEffects:
                 "kind": x["kind"],
                 "person": x["person_ref"],
                 "fields": json.loads(x["fields"]),
-                "created_at": _utc(x["created_at"]),
-                "sent_at": _utc(x["sent_at"]),
+                "created_at": _iso(x["created_at"]),
+                "sent_at": _iso(x["sent_at"]),
                 "sent_by": x["sent_by"],
             }
             for x in rows
@@ -224,7 +225,5 @@ class _NoCategory:
 _NONE: Any = _NoCategory()
 
 
-def _utc(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+def _iso(value: datetime | None) -> str | None:
+    return utc(value).isoformat() if value is not None else None

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.audit_store import SqlAuditStore
+from charte.adapters.db.times import utc
 from charte.domain.audit import Entry
 from charte.domain.rights import Pause, Request, Status
 from charte.domain.vocabulary import Channel, Right
@@ -162,7 +163,7 @@ class SqlRights:
         return [
             {
                 "on": r.on.isoformat(),
-                "at": _aware(r.at).isoformat(),
+                "at": utc(r.at).isoformat(),
                 "step": r.step,
                 "actor": r.actor,
                 "detail": json.loads(r.detail),
@@ -209,10 +210,6 @@ def _stored(value: object) -> object:
     return value
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def _request(row: Any, pauses: Sequence[Pause]) -> Request:
     return Request(
         id=row["id"],
@@ -236,7 +233,7 @@ def _request(row: Any, pauses: Sequence[Pause]) -> Request:
         finished_on=row["finished_on"],
         finish_reason=row["finish_reason"],
         code_hash=row["code_hash"],
-        code_expires_at=_aware(row["code_expires_at"]) if row["code_expires_at"] else None,
+        code_expires_at=utc(row["code_expires_at"]) if row["code_expires_at"] else None,
         code_attempts=row["code_attempts"],
         document=row["document"],
     )
