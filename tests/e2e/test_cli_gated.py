@@ -153,8 +153,11 @@ def test_rights_fulfil_writes_the_access_answer_and_prints_its_paths(home, tmp_p
     early = charte("rights", "fulfil", number, *dpo, cwd=cwd, env=env)
     assert early.code == 1
     assert "identity is verified" in early.err
-    assert charte("rights", "attach-document", number, str(doc), *dpo, cwd=cwd, env=env).code == 0
-    assert charte("rights", "verify", number, "--method", "document", *dpo, cwd=cwd, env=env).code == 0
+    verified = charte(
+        "rights", "verify", number, "--method", "document", "--document", str(doc), *dpo, cwd=cwd, env=env
+    )
+    assert verified.code == 0, verified.err
+    assert not list((cwd / ".charte" / "identity-documents").iterdir())  # erased once checked
     done = charte("rights", "fulfil", number, "--out", str(tmp_path / "out"), *dpo, cwd=cwd, env=env)
     assert done.code == 0, done.err
     assert done.out.splitlines() == [

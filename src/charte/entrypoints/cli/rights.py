@@ -139,11 +139,25 @@ def verify(
     client_number: Annotated[
         str | None, typer.Option("--client-number", help="The number the requester gave.")
     ] = None,
+    document: Annotated[
+        Path | None,
+        typer.Option(
+            "--document",
+            help="The identity document just checked (else the one attached).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
     role: AsOpt = None,
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
-    """Establish the requester's identity; until then nothing is disclosed, changed or erased."""
-    _show(use_cases.verify(_desk(role), request, method, code=code, client_number=client_number), fmt)
+    """Establish the requester's identity; until then nothing is disclosed, changed or erased.
+    With --document, the file is attached (encrypted) and, once identity is confirmed, erased."""
+    desk = _desk(role)
+    if document is not None:
+        use_cases.attach_document(desk, request, document.read_bytes())
+    _show(use_cases.verify(desk, request, method, code=code, client_number=client_number), fmt)
 
 
 @app.command()
