@@ -38,7 +38,7 @@ from charte.adapters.db import tables as t
 from charte.adapters.demo_register import DemoRegister
 from charte.bootstrap import Container, bootstrap
 from charte.config import Settings, shipped_policy_path
-from charte.services import rights
+from charte.services import answers, rights
 
 KEY = base64.b64encode(b"f" * 32).decode()
 REF_KEY = base64.b64encode(b"r" * 32).decode()
@@ -96,7 +96,7 @@ def answer(c: Container, ref: str, out: Path) -> float:
     )
     rights.attach_document(desk, opened["id"], PDF)
     rights.verify(desk, opened["id"], "document")
-    done = rights.fulfil(desk, opened["id"], out / str(opened["id"]))
+    done = answers.fulfil(desk, opened["id"], out / str(opened["id"]))
     elapsed = time.perf_counter() - started
     if not Path(done["paths"][0]).is_file():
         raise SystemExit(f"no answer written for {ref}")

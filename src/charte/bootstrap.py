@@ -74,7 +74,16 @@ class Container:
 
     @cached_property
     def cipher(self) -> FieldCipher:
-        return FieldCipher(load_or_create_key(self.settings.field_key_path, self.settings.field_key))
+        return FieldCipher(self.field_key)
+
+    @cached_property
+    def field_key(self) -> bytes:
+        """Read once per process: requests must not go back to the key file each time."""
+        return load_or_create_key(self.settings.field_key_path, self.settings.field_key)
+
+    @cached_property
+    def code_key(self) -> bytes:
+        return load_or_create_key(self.settings.home / "keys" / "rights-codes.key")
 
     def migrated_engine(self) -> Engine:
         """The engine, once its schema is known to be current (else NotReady, saying what to run).
@@ -168,7 +177,6 @@ class Container:
 
     def rights_desk(self, actor: str, role: str) -> Desk:
         """The rights use cases' dependencies, for one handler acting in one role."""
-        keys = self.settings.home / "keys"
         return Desk(
             store=SqlRights(self.migrated_engine(), self.audit_store()),
             policy=self.policy,
@@ -176,17 +184,14 @@ class Container:
             auditor=self.auditor,
             clock=self.clock,
             notifier=self.notifier,
-            documents=IdentityDocuments(
-                self.settings.home / "identity-documents",
-                load_or_create_key(self.settings.field_key_path, self.settings.field_key),
-            ),
+            documents=IdentityDocuments(self.settings.home / "identity-documents", self.field_key),
             register=self.register_queries(),
             sources=SqlAnswerSources(self.retention_queries(), self.disclosures(), self.audit_store()),
             answers=AnswerFolder(self.settings.home / "answers"),
             letters=Letters(),
             effects=SqlRightsEffects(self.migrated_engine(), self.policy, self.cipher, self.ref_hasher),
             eraser=self.sweeper(),
-            code_key=load_or_create_key(keys / "rights-codes.key"),
+            code_key=self.code_key,
             actor=actor,
             role=role,
         )

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from charte.adapters.db import tables
-from charte.services import disclosures, rights
+from charte.services import answers, disclosures, rights
 from charte.services.access import Reader
 from charte.services.errors import Refused
 from charte.services.queries import show_person
@@ -64,7 +64,7 @@ def test_nothing_is_disclosed_changed_or_erased_for_an_unverified_request(app, t
     with pytest.raises(
         Refused, match="nothing is disclosed, changed or erased before the requester's identity is verified"
     ):
-        rights.fulfil(desk(app), opened["id"])
+        answers.fulfil(desk(app), opened["id"])
     assert (reads(app), app.register_queries().person("P1")) == before
     assert not (app.settings.home / "answers").exists()
     assert rights.show(desk(app), opened["id"])["status"] == "received"
@@ -78,7 +78,7 @@ def test_an_access_answer_holds_everything_about_the_person_and_a_letter_in_html
     disclosures.disclose(queries=app.register_queries(), gate=app.gate, auditor=app.auditor, ledger=app.disclosures(),
                          discloser=operator, recipient="intervention_provider", purpose="intervention", ref="P1")  # fmt: skip
     request = verified(app)
-    done = rights.fulfil(desk(app), request["id"], tmp_path / "answer")
+    done = answers.fulfil(desk(app), request["id"], tmp_path / "answer")
     assert done["status"] == "fulfilled"
     archive, html_path, pdf_path = (
         tmp_path / "answer" / n for n in (f"acces-{request['id']}.zip", "lettre.html", "lettre.pdf")
@@ -124,7 +124,7 @@ def test_an_access_answer_holds_everything_about_the_person_and_a_letter_in_html
 def test_a_verified_requester_about_whom_nothing_is_held_gets_a_letter_saying_so(app, tmp_path):
     """GDPR Art. 15(1): confirmation as to whether or not personal data are processed."""
     request = verified(app, person_ref=None)
-    done = rights.fulfil(desk(app), request["id"], tmp_path)
+    done = answers.fulfil(desk(app), request["id"], tmp_path)
     with zipfile.ZipFile(done["paths"][0]) as zipped:
         data = json.loads(zipped.read("data.json"))
     assert data["person"] is None
@@ -139,7 +139,7 @@ def test_the_answer_s_read_of_the_person_passes_the_gate_and_is_audited_in_the_r
     """Issue 5 §1 (every read, letters included, passes the gate) and issue 6 §5 (every step audited)."""
     run_import(app, EVENTS)
     request = verified(app)
-    rights.fulfil(desk(app), request["id"], tmp_path)
+    answers.fulfil(desk(app), request["id"], tmp_path)
     a = tables.audit_entries.c
     with app.audit_engine.connect() as conn:
         (body,) = conn.execute(select(a.body).where(a.action == "read")).scalars()
@@ -152,7 +152,7 @@ def test_the_access_letter_comes_in_english_on_request(app, tmp_path):
     """Issue 6 §3: French templates with an English variant."""
     run_import(app, EVENTS)
     request = verified(app)
-    rights.fulfil(desk(app), request["id"], tmp_path, lang="en")
+    answers.fulfil(desk(app), request["id"], tmp_path, lang="en")
     letter = "".join(
         page.extract_text() for page in PdfReader(io.BytesIO((tmp_path / "lettre.pdf").read_bytes())).pages
     )
@@ -160,4 +160,4 @@ def test_the_access_letter_comes_in_english_on_request(app, tmp_path):
     assert "Answer to your access request" in flat
     assert "The data we hold" in flat
     with pytest.raises(Refused, match="--lang must be one of"):
-        rights.fulfil(desk(app), verified(app)["id"], tmp_path, lang="de")
+        answers.fulfil(desk(app), verified(app)["id"], tmp_path, lang="de")

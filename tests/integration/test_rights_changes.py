@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from charte.adapters.db import tables
-from charte.services import disclosures, rights
+from charte.services import answers, disclosures, rights
 from charte.services.access import Reader
 from charte.services.errors import Refused
 from charte.services.retention import sweep
@@ -56,7 +56,7 @@ def test_a_restriction_for_legal_claims_sets_the_flag_keeps_the_data_from_the_sw
     disclose_to_installer(app)  # while the contract ran
     run_import(app, EVENTS[1:])
     request = verified(app, "restriction", ground="legal_claims")
-    done = rights.fulfil(desk(app), request["id"])
+    done = answers.fulfil(desk(app), request["id"])
     assert done["status"] == "fulfilled"
     assert app.register_queries().person("P1")["restricted"] == {
         "since": "2026-11-26",
@@ -64,14 +64,14 @@ def test_a_restriction_for_legal_claims_sets_the_flag_keeps_the_data_from_the_sw
     }
     assert {kind for _, kind, _ in orders(app)} == {"restriction.set"}
     assert {system for system, _, _ in orders(app)} == set(app.policy.systems)
-    (notice,) = rights.notices(desk(app), pending_only=True)
+    (notice,) = answers.notices(desk(app), pending_only=True)
     assert (notice["recipient"], notice["kind"], notice["person"]) == ("installer", "restriction.set", "P1")
     swept = sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY)
     assert app.register_queries().person("P1") is not None  # due since 2025, kept for her claims
     assert swept.as_dict()["units_erased"] == 0
-    rights.notice_sent(desk(app), notice["id"])
-    assert rights.notices(desk(app), pending_only=True) == []
-    lifted = rights.lift_restriction(desk(app), request["id"])
+    answers.notice_sent(desk(app), notice["id"])
+    assert answers.notices(desk(app), pending_only=True) == []
+    lifted = answers.lift_restriction(desk(app), request["id"])
     texts = [m["text"] for m in app.notifier.sent()]
     assert "va être levée" in texts[-1]  # told before it is lifted (Art. 18(3))
     assert lifted["status"] == "fulfilled"
@@ -88,7 +88,7 @@ def test_a_rectification_changes_the_register_orders_the_systems_and_notifies_re
     run_import(app, EVENTS[:1])
     disclose_to_installer(app)
     request = verified(app, "rectification", changes={"phone": "0699999999"})
-    done = rights.fulfil(desk(app), request["id"])
+    done = answers.fulfil(desk(app), request["id"])
     assert (done["status"], done["fields"]) == ("fulfilled", ["phone"])
     assert app.register_queries().person("P1")["fields"]["phone"] == "0699999999"
     sent = [
@@ -99,7 +99,7 @@ def test_a_rectification_changes_the_register_orders_the_systems_and_notifies_re
     holders = {s.id for s in app.policy.systems.values() if "contact" in s.holds}
     assert {system for system, _ in sent} == holders
     assert all(values == {"phone": "0699999999"} for _, values in sent)
-    (notice,) = rights.notices(desk(app))
+    (notice,) = answers.notices(desk(app))
     assert (notice["recipient"], notice["fields"]) == ("installer", ["phone"])
 
 
@@ -108,7 +108,7 @@ def test_a_rectification_cannot_add_a_field_the_person_s_roles_do_not_collect(ap
     run_import(app, EVENTS)
     request = verified(app, "rectification", ref="Q1", changes={"iban": "FR7630006000011234567890189"})
     with pytest.raises(Refused, match="field 'iban' is not collected for this person's roles"):
-        rights.fulfil(desk(app), request["id"])
+        answers.fulfil(desk(app), request["id"])
     assert "iban" not in app.register_queries().person("Q1")["fields"]
     assert orders(app) == []  # nothing half-applied
     assert rights.show(desk(app), request["id"])["status"] == "verified"
@@ -118,7 +118,7 @@ def test_portability_gives_a_client_the_data_they_provided_as_json_and_csv(app, 
     """GDPR Art. 20(1): data provided by the person, processed on a contract, structured and machine-readable."""
     run_import(app, [signed("e1", "2025-03-01", "C1", person("P1", last_name="Roux", phone="0612345678"))])
     request = verified(app, "portability")
-    done = rights.fulfil(desk(app), request["id"], tmp_path)
+    done = answers.fulfil(desk(app), request["id"], tmp_path)
     (archive,) = done["paths"]
     with zipfile.ZipFile(archive) as zipped:
         data = json.loads(zipped.read("portabilite.json"))
@@ -133,7 +133,7 @@ def test_portability_is_refused_to_a_prospect_with_the_reason_and_an_offer_of_ac
     """GDPR Art. 20(1)(a): not for data processed on legitimate interest."""
     run_import(app, EVENTS)
     request = verified(app, "portability", ref="Q1")
-    done = rights.fulfil(desk(app), request["id"])
+    done = answers.fulfil(desk(app), request["id"])
     assert (done["status"], done["paths"]) == ("refused", [])
     assert "demande d'accès" in done["reason"]
     assert "demande d'accès" in app.notifier.sent()[-1]["text"]
@@ -144,12 +144,12 @@ def test_restriction_and_rectification_need_a_matched_person(app):
     """Issue 6: nothing is changed for a request that names nobody in the register."""
     request = verified(app, "restriction", ref=None, ground="accuracy")
     with pytest.raises(Refused, match="not matched to a person"):
-        rights.fulfil(desk(app), request["id"])
+        answers.fulfil(desk(app), request["id"])
     assert date.fromisoformat(rights.show(desk(app), request["id"])["received_on"]) == TODAY
 
 
 def erasure(app, ref: str) -> dict:
-    return rights.fulfil(desk(app), verified(app, "erasure", ref=ref)["id"])
+    return answers.fulfil(desk(app), verified(app, "erasure", ref=ref)["id"])
 
 
 def test_a_prospect_s_erasure_goes_at_once_whole_with_its_orders_proof_and_audit(app):
@@ -211,7 +211,7 @@ def test_recipients_of_erased_data_are_owed_a_notice(app):
                          discloser=dpo, recipient="sales", purpose="prospecting", ref="Q1")  # fmt: skip
     done = erasure(app, "Q1")
     assert (done["person_erased"], done["recipients"]) == (True, ["sales"])
-    (notice,) = rights.notices(desk(app))
+    (notice,) = answers.notices(desk(app))
     assert notice["kind"] == "erasure.required"
     assert {"last_name", "phone"} <= set(notice["fields"])  # what the ledger says the view carried
 
@@ -232,7 +232,7 @@ def opposition(app, ref: str | None, purpose: str, contact: str = "ana@example.o
                                  claimed_name="Q", contact=contact, person=ref, purpose=purpose)  # fmt: skip
     rights.attach_document(desk(app), opened["id"], PDF)
     rights.verify(desk(app), opened["id"], "document")
-    return rights.fulfil(desk(app), opened["id"])
+    return answers.fulfil(desk(app), opened["id"])
 
 
 def test_an_objection_to_prospecting_erases_the_prospect_and_drops_them_from_later_feeds(app):

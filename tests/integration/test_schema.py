@@ -54,3 +54,36 @@ def test_an_unmigrated_database_is_refused_with_the_command_to_run(app, tmp_path
 def test_database_urls_as_operators_write_them_use_the_shipped_driver(given, used):
     """CHARTE_DATABASE_URL accepts the plain postgresql:// form and runs it on psycopg 3."""
     assert normalise_url(given) == used
+
+
+def test_the_audit_s_generated_columns_migrate_down_and_up_with_their_values_and_the_chain_intact(
+    db_url, tmp_path
+):
+    """Migration 0010 is reversible: the search columns become plain ones again, values kept."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from charte.adapters.db.audit_store import SqlAuditStore
+    from charte.domain.audit import Action, Entry
+
+    engine = make_engine(db_url)
+    migrate.upgrade(engine)
+    SqlAuditStore(engine).append(
+        [Entry(at=datetime(2026, 11, 26, tzinfo=UTC), actor="ana", action=Action.READ)]
+    )
+    migrate.downgrade(engine, "0009")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT actor, seq, period FROM audit_entries")).one() == (
+            "ana",
+            1,
+            "2026-11",
+        )
+    with pytest.raises(Exception, match="append-only"), engine.begin() as conn:  # ... but still guarded
+        conn.execute(text("UPDATE audit_entries SET actor = 'bob'"))
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT actor FROM audit_entries")).scalar_one() == "ana"
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    assert diff == []
+    engine.dispose()

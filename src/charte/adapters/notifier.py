@@ -13,7 +13,6 @@ import json
 import os
 import smtplib
 import ssl
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -26,11 +25,18 @@ class FileOutbox:
         self.folder = folder
 
     def send(self, to: str, subject: str, text: str) -> str:
+        """Write the message as the next numbered file; two senders at once never share a name
+        (O_EXCL: the one that loses takes the next number)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        number = len(list(self.folder.glob("*.json"))) + 1
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        path = self.folder / f"{number:06d}-{stamp}.json"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        number = len(list(self.folder.glob("*.json")))
+        while True:
+            number += 1
+            path = self.folder / f"{number:06d}.json"
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            break
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump({"to": to, "subject": subject, "text": text}, handle, ensure_ascii=False, indent=2)
         return path.name

@@ -6,15 +6,12 @@ timeline and an audit entry (action ``rights``; the person's keyed HMAC once mat
 requester's name or contact). Steps that the requester must hear of (a request for information,
 an identity code, an extension, a refusal, a closure) go through the ``Notifier``.
 
-``fulfil`` answers a verified request, per right: access (a ZIP and its letter), portability,
-rectification, erasure per retention unit, restriction, opposition per purpose — with orders to
-the operator's systems and the GDPR Art. 19 notices owed to recipients (docs/rights.md).
+The answers to verified requests, per right, are in ``services.answers``; this module holds the
+``Desk`` they share and the steps every request goes through (docs/rights.md).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import secrets
 from dataclasses import dataclass
@@ -23,11 +20,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from charte.domain.access import AccessGate, Decision, Denial, ReadContext
+from charte.domain.access import AccessGate, Decision, Denial
 from charte.domain.audit import Action, Entry
-from charte.domain.dates import add_months, add_period
+from charte.domain.dates import add_months
 from charte.domain.policy import Policy
-from charte.domain.register import Role
 from charte.domain.rights import (
     CODE_DIGITS,
     CODE_LIFETIME,
@@ -48,20 +44,16 @@ from charte.domain.vocabulary import (
     DocumentDeletion,
     DocumentRequired,
     IdentityMethod,
-    Language,
-    Objection,
     RestrictionGround,
     Right,
 )
-from charte.services.access import Reader, require
+from charte.services.access import require
 from charte.services.audit import Auditor
-from charte.services.documents import access_answer
 from charte.services.documents.model import Document
-from charte.services.documents.notices import IDENTITY_METHODS, KEPT_WHY, NOTHING, UNTIL, notice
-from charte.services.documents.wording import LEGAL_BASIS
+from charte.services.documents.notices import IDENTITY_METHODS, notice
 from charte.services.errors import NotFound, Refused
 from charte.services.ports import Clock
-from charte.services.queries import PersonFilter, show_person
+from charte.services.queries import PersonFilter
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -218,7 +210,7 @@ def require_handler(gate: AccessGate, policy: Policy, role: str, what: str) -> N
         )
 
 
-def _entry(desk: Desk, request: Request, step: str, **detail: Any) -> Entry:
+def step_entry(desk: Desk, request: Request, step: str, **detail: Any) -> Entry:
     subject = desk.auditor.subject("person", request.person_ref) if request.person_ref else None
     return Entry(
         at=desk.clock.now(),
@@ -231,7 +223,7 @@ def _entry(desk: Desk, request: Request, step: str, **detail: Any) -> Entry:
     )
 
 
-def _load(desk: Desk, request_id: int) -> Request:
+def load_request(desk: Desk, request_id: int) -> Request:
     desk.check_role()
     found = desk.store.get(request_id)
     if found is None:
@@ -239,7 +231,7 @@ def _load(desk: Desk, request_id: int) -> Request:
     return found
 
 
-def _save(desk: Desk, request: Request, on: date, step: str, **detail: Any) -> dict[str, Any]:
+def save_step(desk: Desk, request: Request, on: date, step: str, **detail: Any) -> dict[str, Any]:
     """The step on the request's timeline (in the register, with its detail) and in the audit
     (counts, names of fields, roles and systems — never the refs of contracts or sites)."""
     request.recompute(desk.terms)
@@ -247,7 +239,7 @@ def _save(desk: Desk, request: Request, on: date, step: str, **detail: Any) -> d
         k: len(v) if isinstance(v, list) and v and isinstance(v[0], dict) else v for k, v in detail.items()
     }
     desk.store.save(
-        request, desk.clock.now(), on, step, desk.actor, detail, _entry(desk, request, step, **counted)
+        request, desk.clock.now(), on, step, desk.actor, detail, step_entry(desk, request, step, **counted)
     )
     return request.summary()
 
@@ -273,10 +265,10 @@ def open_request(
     """Record a request as received — whatever the channel, matched or not: its clock runs."""
     desk.check_role()
     rights = desk.policy.rights
-    kind = _choice(Right, type_, "--type")
+    kind = choose(Right, type_, "--type")
     if kind not in rights.granted:
         raise Refused(f"the policy does not grant the right '{kind.value}' (rights.granted)")
-    way = _choice(Channel, channel, "--channel")
+    way = choose(Channel, channel, "--channel")
     _not_after_today(desk, received_on, "--received")
     if not claimed_name.strip() or not contact.strip():
         raise Refused(
@@ -300,7 +292,7 @@ def open_request(
     elif changes is not None:
         raise Refused("--changes is for rectification requests only")
     if kind is Right.RESTRICTION:
-        reason = _choice(RestrictionGround, ground or "", "--ground")
+        reason = choose(RestrictionGround, ground or "", "--ground")
         if reason not in rights.restriction_grounds:
             raise Refused(f"the policy does not list the restriction ground '{reason.value}'")
     elif ground is not None:
@@ -319,13 +311,13 @@ def open_request(
         ground=ground,
     )
     request.recompute(desk.terms)
-    request.id = desk.store.add(request, desk.clock.now(), desk.actor, _entry(desk, request, "opened"))
+    request.id = desk.store.add(request, desk.clock.now(), desk.actor, step_entry(desk, request, "opened"))
     return request.summary()
 
 
 def ask_identity(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
     """Ask the requester for what identifies them (Art. 12(6)); the policy says what the clock does."""
-    request = _load(desk, request_id)
+    request = load_request(desk, request_id)
     _not_after_today(desk, on, "--on")
     if request.status is not Status.RECEIVED:
         raise Refused(f"identity can be asked of a received request, not of a {request.status.value} one")
@@ -338,13 +330,13 @@ def ask_identity(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
     methods = ", ".join(
         IDENTITY_METHODS[m.value][lang] for m in desk.policy.rights.identity_verification.methods
     )
-    _tell(desk, request.contact, "identity_asked", n=request.id, methods=methods, by=answer_by.isoformat())
-    return _save(desk, request, on, "identity_asked", answer_by=answer_by.isoformat())
+    tell(desk, request.contact, "identity_asked", n=request.id, methods=methods, by=answer_by.isoformat())
+    return save_step(desk, request, on, "identity_asked", answer_by=answer_by.isoformat())
 
 
 def identity_received(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
     """The requester answered the request for information: the clock runs again."""
-    request = _load(desk, request_id)
+    request = load_request(desk, request_id)
     _not_after_today(desk, on, "--on")
     pause = request.open_pause
     if request.status is not Status.AWAITING_IDENTITY or pause is None:
@@ -353,25 +345,25 @@ def identity_received(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
         raise Refused(f"--on is before the request for information ({pause.asked_on.isoformat()})")
     request.pauses[-1] = Pause(pause.asked_on, on)
     request.status = Status.RECEIVED
-    return _save(desk, request, on, "identity_received", paused_days=(on - pause.asked_on).days)
+    return save_step(desk, request, on, "identity_received", paused_days=(on - pause.asked_on).days)
 
 
 def attach_document(desk: Desk, request_id: int, data: bytes) -> dict[str, Any]:
     """Keep the requester's identity document, encrypted, until it is checked."""
-    request = _load(desk, request_id)
+    request = load_request(desk, request_id)
     if not request.status.open or request.status is Status.VERIFIED:
         raise Refused(f"a {request.status.value} request takes no identity document")
     previous = request.document
     request.document = desk.documents.put(request.id, data)
     if previous:
         desk.documents.erase(previous)
-    return _save(desk, request, desk.clock.today(), "document_attached", bytes=len(data))
+    return save_step(desk, request, desk.clock.today(), "document_attached", bytes=len(data))
 
 
 def send_code(desk: Desk, request_id: int) -> dict[str, Any]:
     """Send a one-time code to a contact already on file for the matched person (never to the
     contact the requester gave: an impostor gives their own)."""
-    request = _load(desk, request_id)
+    request = load_request(desk, request_id)
     _allowed_method(desk, IdentityMethod.CODE)
     _verifiable(request)
     person = _matched(desk, request)
@@ -387,8 +379,8 @@ def send_code(desk: Desk, request_id: int) -> dict[str, Any]:
     request.code_hash = code_digest(desk.code_key, request.id, code)
     request.code_expires_at = desk.clock.now() + CODE_LIFETIME
     request.code_attempts = 0
-    _tell(desk, on_file[0], "code", n=request.id, code=code, minutes=int(CODE_LIFETIME.total_seconds() // 60))
-    return _save(desk, request, desk.clock.today(), "code_sent")
+    tell(desk, on_file[0], "code", n=request.id, code=code, minutes=int(CODE_LIFETIME.total_seconds() // 60))
+    return save_step(desk, request, desk.clock.today(), "code_sent")
 
 
 def verify(
@@ -396,8 +388,8 @@ def verify(
 ) -> dict[str, Any]:
     """Establish the requester's identity by one of the policy's methods; nothing is disclosed,
     changed or erased for a request until this has succeeded."""
-    request = _load(desk, request_id)
-    how = _choice(IdentityMethod, method.replace("-", "_"), "--method")
+    request = load_request(desk, request_id)
+    how = choose(IdentityMethod, method.replace("-", "_"), "--method")
     _allowed_method(desk, how)
     _verifiable(request)
     if (
@@ -424,7 +416,7 @@ def verify(
         )
         if outcome is not CodeCheck.OK:
             request.code_attempts += 1
-            _save(desk, request, today, "code_refused", why=outcome.value)
+            save_step(desk, request, today, "code_refused", why=outcome.value)
             raise Refused(_CODE_REFUSALS[outcome])
         request.code_hash, request.code_expires_at = None, None
     elif how is IdentityMethod.CLIENT_NUMBER:
@@ -438,287 +430,26 @@ def verify(
         number = person["fields"].get(iv.client_number_field)
         given = (client_number or "").strip()
         if not given or number is None or not secrets.compare_digest(given.encode(), str(number).encode()):
-            _save(desk, request, today, "client_number_refused")
+            save_step(desk, request, today, "client_number_refused")
             raise Refused("the client number does not match the person's")
         if request.contact.strip().lower() not in on_file:
-            _save(desk, request, today, "client_number_refused")
+            save_step(desk, request, today, "client_number_refused")
             raise Refused("the requester's contact is not one on file for this person: use another method")
     elif request.document is None:
         raise Refused("no identity document is attached to this request (`charte rights attach-document`)")
     request.status, request.verified_on, request.verified_by = Status.VERIFIED, today, how.value
     _forget_document(desk, request, on_verification=True)
-    return _save(desk, request, today, "verified", method=how.value)
+    return save_step(desk, request, today, "verified", method=how.value)
 
 
-def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | None = None) -> dict[str, Any]:
-    """Answer a verified request; the summary gains ``paths``, the files written. A request whose
-    requester is not verified gets nothing: no read, no file, no change. ``lang``: the access
-    letter's language (default: the policy's first), one of the policy's languages."""
-    letter_lang = (
-        _choice(Language, lang, "--lang") if lang else desk.policy.default_language
-    )  # checked first: nothing done
-    if letter_lang not in desk.policy.languages:
-        known = ", ".join(x.value for x in desk.policy.languages)
-        raise Refused(f"the policy has no text in '{letter_lang.value}' (languages: {known})")
-    request = _load(desk, request_id)
-    if request.status is not Status.VERIFIED:
-        raise Refused(
-            f"the request is {request.status.value}: nothing is disclosed, changed or erased before the "
-            "requester's identity is verified (`charte rights verify`)"
-        )
-    today = desk.clock.today()
-    paths: list[Path] = []
-    detail: dict[str, Any] = {}
-    if request.type is Right.ACCESS:
-        paths = _answer_access(desk, request, out, letter_lang)
-    elif request.type is Right.PORTABILITY:
-        found = _answer_portability(desk, request, out)
-        if found is None:
-            return _refuse_portability(desk, request)
-        paths = found
-    elif request.type is Right.RESTRICTION:
-        detail = desk.effects.restrict(request.id, _ref(request), today, request.ground, desk.clock.now())
-    elif request.type is Right.RECTIFICATION:
-        detail = desk.effects.rectify(request.id, _ref(request), request.changes or {}, desk.clock.now())
-    elif request.type is Right.ERASURE:
-        detail = _erase(desk, request)
-    else:
-        objected = desk.policy.purposes[request.purpose or ""]
-        if objected.objection is Objection.NONE:
-            return refuse(desk, request.id, _not_objectable(desk, objected.id))
-        detail = _oppose(desk, request)
-    request.status, request.finished_on = Status.FULFILLED, today
-    _tell(
-        desk, request.contact, f"fulfilled.{request.type.value}", n=request.id, **_erasure_words(desk, detail)
-    )
-    summary = _save(desk, request, today, "fulfilled", files=[p.name for p in paths], **detail)
-    return summary | {"paths": [str(p) for p in paths]} | detail
-
-
-def _erase(desk: Desk, request: Request) -> dict[str, Any]:
-    """Art. 17: per unit, as the policy's rule says; the systems ordered, recipients owed a notice."""
-    ref = _ref(request)
-    done = desk.eraser.erase_on_request(request.id, ref, desk.actor)
-    if done["erased"]:
-        fields = None if done["person_erased"] else set(done["fields"])
-        done["recipients"] = desk.effects.erased(request.id, ref, fields, desk.clock.now())
-    return done
-
-
-def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
-    """Art. 21: the objection recorded for its purpose, with the person's contacts (and the one the
-    requester gave). An absolute objection (direct marketing, 21(2)-(3)) also erases now the units
-    that served the purpose and puts the contacts on the suppression list for the policy's time."""
-    policy, today, purpose = desk.policy, desk.clock.today(), request.purpose or ""
-    contacts = [request.contact]
-    if request.person_ref is not None and policy.rights.purpose is not None:
-        reader = Reader(
-            desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
-        )
-        person = show_person(
-            queries=desk.register, gate=desk.gate, auditor=desk.auditor, reader=reader, ref=request.person_ref
-        )
-        on_file = policy.rights.identity_verification.contact_fields
-        contacts += [str(person["fields"][f]) for f in on_file if person["fields"].get(f)]
-    detail: dict[str, Any] = {}
-    suppress_until = None
-    if policy.purposes[purpose].objection is Objection.ABSOLUTE:
-        rule = policy.retention[policy.rights.suppression_list_retention]
-        suppress_until = add_period(today, rule.period)
-        if request.person_ref is not None:
-            # The units whose processing activity (the one that keeps them) serves the purpose.
-            homes = [a for a in policy.activities.values() if purpose in a.purposes]
-            served = frozenset(
-                sid
-                for sid, c in policy.subject_categories.items()
-                if any(c.retention in a.retention for a in homes)
-            )
-            detail = desk.eraser.erase_on_request(request.id, request.person_ref, desk.actor, served)
-    detail |= desk.effects.oppose(
-        request.id, request.person_ref, purpose, contacts, suppress_until, desk.clock.now()
-    )
-    detail["suppressed_until"] = suppress_until.isoformat() if suppress_until else None
-    return detail
-
-
-def _not_objectable(desk: Desk, purpose: str) -> str:
-    lang = desk.policy.default_language
-    label = desk.policy.purposes[purpose].label(lang).lower()
-    basis = LEGAL_BASIS[desk.policy.purposes[purpose].legal_basis][lang]
-    _, text = notice("not_objectable", lang, purpose=label, basis=basis)
-    return text
-
-
-def _erasure_words(desk: Desk, detail: dict[str, Any]) -> dict[str, str]:
-    """What an erasure answer tells: what went, and what is kept, why and until when."""
-    if "kept" not in detail or "erased" not in detail:
-        return {}
-    lang = desk.policy.default_language
-    labels = {sid: c.label(lang).lower() for sid, c in desk.policy.subject_categories.items()}
-    erased = ", ".join(f"{labels.get(u['unit'], u['unit'])}{_in(u)}" for u in detail["erased"])
-    kept = "; ".join(
-        f"{labels.get(k['unit'], k['unit'])}{_in(k)} : {KEPT_WHY[k['why']][lang]}"
-        + (f" ({UNTIL[lang]} {k['until']})" if k["until"] else "")
-        for k in detail["kept"]
-    )
-    none = NOTHING[lang]
-    return {"erased": erased or none, "kept": kept or none}
-
-
-def _in(unit: dict[str, Any]) -> str:
-    return f" ({unit['context']})" if unit.get("context") else ""
-
-
-def answer_archive(desk: Desk, request_id: int) -> Path:
-    """The answer's ZIP, for the handler to download and send; the download is audited."""
-    request = _load(desk, request_id)
-    path = desk.answers.archive(request.id) if request.status is Status.FULFILLED else None
-    if path is None:
-        raise NotFound("answer of rights request", str(request_id))
-    desk.auditor.record([_entry(desk, request, "answer_downloaded")])
-    return path
-
-
-def lift_restriction(desk: Desk, request_id: int) -> dict[str, Any]:
-    """Lift a restriction this request set — after telling the person (GDPR Art. 18(3))."""
-    request = _load(desk, request_id)
-    if request.type is not Right.RESTRICTION or request.status is not Status.FULFILLED:
-        raise Refused("only a fulfilled restriction request can have its restriction lifted")
-    _tell(desk, request.contact, "restriction_lifting", n=request.id)
-    detail = desk.effects.restrict(request.id, _ref(request), None, None, desk.clock.now())
-    return _save(desk, request, desk.clock.today(), "restriction_lifted", **detail) | detail
-
-
-def notices(desk: Desk, *, pending_only: bool = False) -> list[dict[str, Any]]:
-    """The Art. 19 notices owed to recipients, and whether the DPO's team has sent them."""
-    desk.check_role()
-    return desk.effects.notices(pending_only=pending_only)
-
-
-def notice_sent(desk: Desk, notice_id: int) -> None:
-    desk.check_role()
-    if not desk.effects.notice_sent(notice_id, desk.clock.now(), desk.actor):
-        raise NotFound("unsent recipient notice", str(notice_id))
-
-
-def _tell(desk: Desk, to: str, key: str, **values: object) -> None:
+def tell(desk: Desk, to: str, key: str, **values: object) -> None:
     subject, text = notice(key, desk.policy.default_language, **values)
     desk.notifier.send(to, subject, text)
 
 
-def _ref(request: Request) -> str:
-    if request.person_ref is None:
-        raise Refused("the request is not matched to a person of the register: there is nothing to change")
-    return request.person_ref
-
-
-def _refuse_portability(desk: Desk, request: Request) -> dict[str, Any]:
-    """Art. 20(1)(a): portability covers only data provided on the basis of consent or a contract."""
-    _, reason = notice("portability_refused", desk.policy.default_language)
-    return refuse(desk, request.id, reason) | {"paths": []}
-
-
-def _answer_portability(desk: Desk, request: Request, out: Path | None) -> list[Path] | None:
-    """The data the person provided, under a role whose processing rests on a portable basis
-    (the policy's ``portability_bases``), as JSON and CSV; None when there is none."""
-    policy = desk.policy
-    if request.person_ref is None or policy.rights.purpose is None:
-        return None
-    reader = Reader(
-        desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
-    )
-    person = show_person(
-        queries=desk.register, gate=desk.gate, auditor=desk.auditor, reader=reader, ref=request.person_ref
-    )
-    bases = set(policy.rights.portability_bases)
-
-    def portable(role: dict[str, Any]) -> bool:
-        if role["source"]["kind"] != "subject" or role["role"] not in policy.subject_categories:
-            return False
-        purposes = {x for a in policy.activities_for_subject(role["role"]) for x in a.purposes}
-        return any(policy.purposes[x].legal_basis in bases for x in purposes)
-
-    roles = [r for r in person["roles"] if portable(r)]
-    if not roles:
-        return None
-    kinds = {r["role"] for r in roles}
-    fields = {f: v for f, v in person["fields"].items() if kinds & set(person["field_sources"].get(f, []))}
-    contracts = {r["contract"] for r in roles if r["contract"]}
-    shown = [c for c in person["contracts"] if c.get("ref") in contracts]
-    sites = {c.get("site") for c in shown}
-    data = {
-        "fields": fields,
-        "contracts": shown,
-        "sites": [s for s in person["sites"] if s["ref"] in sites],
-    }
-    rows = [("field", k, v) for k, v in fields.items()]
-    rows += [
-        ("contract", f"{c['ref']}.{k}", str(v))
-        for c in shown
-        for k, v in c.items()
-        if k != "ref" and v is not None
-    ]
-    rows += [("site", f"{s['ref']}.{k}", v) for s in data["sites"] for k, v in s["fields"].items()]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("section", "key", "value"))
-    writer.writerows(rows)
-    files = {
-        "portabilite.json": json.dumps(data, ensure_ascii=False, indent=2).encode(),
-        "portabilite.csv": buffer.getvalue().encode(),
-    }
-    return desk.answers.write(request.id, f"portabilite-{request.id}.zip", files, (), out)
-
-
-def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Language) -> list[Path]:
-    """Art. 15: everything about the person, read through the gate (audited, in the request's
-    context) under the policy's rights purpose; the letter in the policy's first language."""
-    policy = desk.policy
-    person: dict[str, Any] | None = None
-    designated: list[dict[str, Any]] = []
-    units: list[dict[str, Any]] = []
-    disclosures: list[dict[str, Any]] = []
-    consultations: list[dict[str, Any]] = []
-    if request.person_ref is not None:
-        if policy.rights.purpose is None:
-            raise Refused("the policy names no purpose to answer requests under (rights.purpose)")
-        subject = desk.auditor.subject("person", request.person_ref)
-        consultations = desk.sources.consultations(subject)  # before this answer's own read
-        reader = Reader(
-            desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
-        )
-        person = show_person(
-            queries=desk.register, gate=desk.gate, auditor=desk.auditor, reader=reader, ref=request.person_ref
-        )
-        if any(r["role"] == Role.CLIENT.value for r in person["roles"]):
-            designated = desk.register.designated_by(request.person_ref)
-        units = desk.sources.units(request.person_ref)
-        disclosures = desk.sources.disclosures(subject)
-    answer = access_answer.build(
-        policy=policy,
-        lang=lang,
-        request_id=request.id,
-        received_on=request.received_on,
-        today=desk.clock.today(),
-        person=person,
-        designated=designated,
-        units=units,
-        disclosures=disclosures,
-        consultations=consultations,
-    )
-    files = {
-        "data.json": json.dumps(answer.data, ensure_ascii=False, indent=2, default=str).encode(),
-        "lettre.html": desk.letters.html(answer.letter).encode(),
-        "lettre.pdf": desk.letters.pdf(answer.letter),
-    }
-    return desk.answers.write(
-        request.id, f"acces-{request.id}.zip", files, ("lettre.html", "lettre.pdf"), out
-    )
-
-
 def extend(desk: Desk, request_id: int, on: date, reason: str) -> dict[str, Any]:
     """Extend the reply by the policy's ``extension_up_to``, telling the requester why."""
-    request = _load(desk, request_id)
+    request = load_request(desk, request_id)
     _not_after_today(desk, on, "--on")
     try:
         may_extend(request.status, request.extended_on is not None, request.first_due_on, on, reason)
@@ -727,13 +458,13 @@ def extend(desk: Desk, request_id: int, on: date, reason: str) -> dict[str, Any]
     request.extended_on, request.extension_reason = on, reason.strip()
     request.recompute(desk.terms)
     due = request.due_on.isoformat() if request.due_on else "-"
-    _tell(desk, request.contact, "extended", n=request.id, due=due, reason=reason.strip())
-    return _save(desk, request, on, "extended")
+    tell(desk, request.contact, "extended", n=request.id, due=due, reason=reason.strip())
+    return save_step(desk, request, on, "extended")
 
 
 def refuse(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
     """Refuse with written reasons, the CNIL complaint and the judicial remedy (Art. 12(4), 12(5))."""
-    request = _load(desk, request_id)
+    request = load_request(desk, request_id)
     if not request.status.open:
         raise Refused(f"a {request.status.value} request cannot be refused")
     if not reason.strip():
@@ -741,16 +472,16 @@ def refuse(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
     today = desk.clock.today()
     request.status, request.finished_on, request.finish_reason = Status.REFUSED, today, reason.strip()
     url = desk.policy.supervisory_authority.complaint_url
-    _tell(desk, request.contact, "refused", n=request.id, reason=reason.strip(), url=url)
+    tell(desk, request.contact, "refused", n=request.id, reason=reason.strip(), url=url)
     _forget_document(desk, request, on_verification=False)
-    return _save(desk, request, today, "refused")
+    return save_step(desk, request, today, "refused")
 
 
 def close(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
     """Close a request: not identifiable (no answer to the request for information within the
     policy's delay), or withdrawn by the requester."""
-    request = _load(desk, request_id)
-    why = _choice(ClosingReason, reason, "--reason")
+    request = load_request(desk, request_id)
+    why = choose(ClosingReason, reason, "--reason")
     today = desk.clock.today()
     if not request.status.open:
         raise Refused(f"the request is already {request.status.value}")
@@ -764,12 +495,12 @@ def close(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
         if today <= limit:
             raise Refused(f"the requester may still answer until {limit.isoformat()}")
         request.pauses[-1] = Pause(pause.asked_on, today)  # the clock stops for good
-        _tell(
+        tell(
             desk, request.contact, "closed", n=request.id, url=desk.policy.supervisory_authority.complaint_url
         )
     request.status, request.finished_on, request.finish_reason = Status.CLOSED, today, why.value
     _forget_document(desk, request, on_verification=False)
-    return _save(desk, request, today, "closed", reason=why.value)
+    return save_step(desk, request, today, "closed", reason=why.value)
 
 
 def close_expired(desk: Desk) -> list[int]:
@@ -812,8 +543,8 @@ def show(desk: Desk, request_id: int) -> dict[str, Any]:
     """One request, its timeline, and the same person's requests of the same type in the twelve
     months before it: repeated identical requests are what may make one excessive (Art. 12(5)) —
     the handler decides, and a refusal needs its written reasons."""
-    request = _load(desk, request_id)
-    desk.auditor.record([_entry(desk, request, "shown")])
+    request = load_request(desk, request_id)
+    desk.auditor.record([step_entry(desk, request, "shown")])
     earlier = desk.store.earlier(request, add_months(request.received_on, -12))
     return request.summary() | {
         "overdue": request.overdue(desk.clock.today()),
@@ -833,7 +564,7 @@ _CODE_REFUSALS = {
 }
 
 
-def _choice(kind: type[E], value: str, option: str) -> E:
+def choose(kind: type[E], value: str, option: str) -> E:
     try:
         return kind(value)
     except ValueError:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, Select, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from charte.adapters.db import tables as t
@@ -31,24 +31,14 @@ class SqlInformation:
             .scalar_subquery()
         )
         query = (
-            select(
-                p.ref,
-                r.role,
-                r.source_kind,
-                r.source_ref,
-                r.started_on,
-                t.contracts.c.ref.label("contract"),
-                t.sites.c.ref.label("site"),
-                first_contact.label("first_contact"),
-            )
-            .join(t.persons, p.id == r.person_id)
-            .outerjoin(t.contracts, t.contracts.c.id == r.contract_id)
-            .outerjoin(t.sites, t.sites.c.id == r.site_id)
+            _roles(p.ref, first_contact.label("first_contact"))
             .outerjoin(t.information_notices, n.role_id == r.id)
             .where(r.source_kind != SourceKind.SUBJECT.value, n.role_id.is_(None))
             .order_by(r.started_on, r.id)
             .execution_options(yield_per=5000)
         )
+        if before is not None:  # a notice is never due before its collection: SQL narrows, Python decides
+            query = query.where(r.started_on < before)
         with self.engine.connect() as conn:
             for row in conn.execute(query):
                 due = notice_due(row.started_on, row.first_contact, self.calendar)
@@ -67,22 +57,7 @@ class SqlInformation:
     def role(self, ref: str, role: str, context: str | None) -> dict[str, Any] | None:
         """One of a person's roles (the context names the contract or site, when it has one)."""
         r, p = t.roles.c, t.persons.c
-        query = (
-            select(
-                r.id,
-                r.role,
-                r.source_kind,
-                r.source_ref,
-                r.started_on,
-                t.contracts.c.ref.label("contract"),
-                t.sites.c.ref.label("site"),
-            )
-            .join(t.persons, p.id == r.person_id)
-            .outerjoin(t.contracts, t.contracts.c.id == r.contract_id)
-            .outerjoin(t.sites, t.sites.c.id == r.site_id)
-            .where(p.ref == ref, r.role == role)
-            .order_by(r.started_on.desc(), r.id.desc())
-        )
+        query = _roles(r.id).where(p.ref == ref, r.role == role).order_by(r.started_on.desc(), r.id.desc())
         with self.engine.connect() as conn:
             for row in conn.execute(query):
                 if context is None or context in (row.contract, row.site):
@@ -120,3 +95,22 @@ class SqlInformation:
         except IntegrityError:
             return False
         return True
+
+
+def _roles(*extra: Any) -> Select[Any]:
+    """Roles with their person, provenance, start and contract or site ref, plus ``extra`` columns."""
+    r = t.roles.c
+    return (
+        select(
+            *extra,
+            r.role,
+            r.source_kind,
+            r.source_ref,
+            r.started_on,
+            t.contracts.c.ref.label("contract"),
+            t.sites.c.ref.label("site"),
+        )
+        .join(t.persons, t.persons.c.id == r.person_id)
+        .outerjoin(t.contracts, t.contracts.c.id == r.contract_id)
+        .outerjoin(t.sites, t.sites.c.id == r.site_id)
+    )

@@ -17,6 +17,7 @@ from charte.entrypoints.cli.args import parse_day, parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, actor, role_only
+from charte.services import answers
 from charte.services import rights as use_cases
 from charte.services.rights import Desk
 
@@ -172,7 +173,7 @@ def fulfil(
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """Answer a verified request and print the paths written (access: a ZIP, the letter in HTML and PDF)."""
-    summary = use_cases.fulfil(_desk(role), request, out, lang)
+    summary = answers.fulfil(_desk(role), request, out, lang)
     if fmt is Format.JSON:
         emit_json(summary)
         return
@@ -183,7 +184,7 @@ def fulfil(
 @app.command(name="lift-restriction")
 def lift_restriction(request: IdArg, role: AsOpt = None, fmt: FormatOpt = Format.TEXT) -> None:
     """Lift the restriction a fulfilled restriction request set, telling the person first (Art. 18(3))."""
-    _show(use_cases.lift_restriction(_desk(role), request), fmt)
+    _show(answers.lift_restriction(_desk(role), request), fmt)
 
 
 @app.command()
@@ -193,7 +194,7 @@ def notices(
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """The notices owed to recipients of rectified, erased or restricted data (GDPR Art. 19)."""
-    found = use_cases.notices(_desk(role), pending_only=pending)
+    found = answers.notices(_desk(role), pending_only=pending)
     if fmt is Format.JSON:
         emit_json({"notices": found})
         return
@@ -209,7 +210,7 @@ def notice_sent(
     role: AsOpt = None,
 ) -> None:
     """Record that a recipient notice was sent."""
-    use_cases.notice_sent(_desk(role), notice)
+    answers.notice_sent(_desk(role), notice)
     typer.echo(f"notice {notice} recorded as sent")
 
 

@@ -18,7 +18,7 @@ from charte.bootstrap import Container
 from charte.entrypoints.web import problems
 from charte.entrypoints.web.auth import Calling
 from charte.entrypoints.web.problems import BodyTooLarge
-from charte.services import actors
+from charte.services import actors, answers
 from charte.services import rights as use_cases
 from charte.services.rights import Desk
 
@@ -137,12 +137,12 @@ def router(container: Container) -> APIRouter:
         actor: Calling, pending: Annotated[bool, Query(description="Only those not yet sent.")] = False
     ) -> dict[str, Any]:
         """The notices owed to recipients of rectified, erased or restricted data (GDPR Art. 19)."""
-        return {"notices": use_cases.notices(desk(actor), pending_only=pending)}
+        return {"notices": answers.notices(desk(actor), pending_only=pending)}
 
     @api.post("/notices/{notice}/sent", status_code=204)
     def notice_sent(notice: RequestId, actor: Calling) -> None:
         """Record that a recipient notice was sent."""
-        use_cases.notice_sent(desk(actor), notice)
+        answers.notice_sent(desk(actor), notice)
 
     @api.get("/{request}", response_model=Summary)
     def show(request: RequestId, actor: Calling) -> dict[str, Any]:
@@ -210,11 +210,11 @@ def router(container: Container) -> APIRouter:
         lang: Annotated[str | None, Query(max_length=2, description="The access letter's language.")] = None,
     ) -> dict[str, Any]:
         """Answer a verified request (nothing for an unverified one); `files` names what was written."""
-        return answered(use_cases.fulfil(desk(actor), request, lang=lang))
+        return answered(answers.fulfil(desk(actor), request, lang=lang))
 
     @api.post("/{request}/lift-restriction", response_model=Summary)
     def lift_restriction(request: RequestId, actor: Calling) -> dict[str, Any]:
-        return use_cases.lift_restriction(desk(actor), request)
+        return answers.lift_restriction(desk(actor), request)
 
     @api.get(
         "/{request}/answer",
@@ -223,7 +223,7 @@ def router(container: Container) -> APIRouter:
     )
     def answer(request: RequestId, actor: Calling) -> FileResponse:
         """The answer's archive (the access ZIP, or the portability ZIP), once fulfilled."""
-        path = use_cases.answer_archive(desk(actor), request)
+        path = answers.answer_archive(desk(actor), request)
         return FileResponse(path, media_type="application/zip", filename=path.name)
 
     return api

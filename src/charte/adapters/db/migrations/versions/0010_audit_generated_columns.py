@@ -75,4 +75,25 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("the audit's copied search columns are not brought back")
+    """Back to search columns written beside the bytes, with the values the database generated."""
+    if op.get_bind().dialect.name == "postgresql":
+        for key, _, _ in KEYS:  # the column keeps its values and becomes a plain one
+            op.execute(f"ALTER TABLE audit_entries ALTER COLUMN {key} DROP EXPRESSION")
+        return
+    plain = ", ".join(f"{key} {kind}{' NOT NULL' if required else ''}" for key, kind, required in KEYS)
+    names = ", ".join(key for key, _, _ in KEYS)
+    op.execute(
+        f"CREATE TABLE audit_entries_v1 (id INTEGER NOT NULL, {plain}, body TEXT NOT NULL, "
+        "prev VARCHAR(64) NOT NULL, hash VARCHAR(64) NOT NULL, CONSTRAINT pk_audit_entries PRIMARY KEY (id), "
+        "CONSTRAINT uq_audit_entries_period_seq UNIQUE (period, seq))"
+    )
+    op.execute(
+        f"INSERT INTO audit_entries_v1 (id, {names}, body, prev, hash) "  # noqa: S608  # column names: constants
+        f"SELECT id, {names}, body, prev, hash FROM audit_entries"
+    )
+    op.execute("DROP TABLE audit_entries")
+    op.execute("ALTER TABLE audit_entries_v1 RENAME TO audit_entries")
+    for statement in SQLITE_GUARD:
+        op.execute(statement)
+    for statement in INDEXES:
+        op.execute(statement)

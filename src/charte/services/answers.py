@@ -1,0 +1,290 @@
+"""Answering a verified rights request, per right (GDPR Art. 15-18, 20, 21), with its orders and notices.
+
+``fulfil`` refuses a request whose requester is not verified before reading anything. Access writes
+a ZIP and its letter; portability the data given under contract or consent; rectification,
+restriction, erasure and opposition change the register through the ``Effects`` and ``Eraser``
+ports, which also write the orders to the operator's systems and the Art. 19 notices owed to
+recipients. Intake, identity and the clock are in ``services.rights``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from charte.domain.access import ReadContext
+from charte.domain.dates import add_period
+from charte.domain.register import Role
+from charte.domain.rights import Request, Status
+from charte.domain.vocabulary import Language, Objection, Right
+from charte.services.access import Reader
+from charte.services.documents import access_answer
+from charte.services.documents.notices import KEPT_WHY, NOTHING, UNTIL, notice
+from charte.services.documents.wording import LEGAL_BASIS
+from charte.services.errors import NotFound, Refused
+from charte.services.queries import show_person
+from charte.services.rights import Desk, choose, load_request, refuse, save_step, step_entry, tell
+
+
+def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | None = None) -> dict[str, Any]:
+    """Answer a verified request; the summary gains ``paths``, the files written. A request whose
+    requester is not verified gets nothing: no read, no file, no change. ``lang``: the access
+    letter's language (default: the policy's first), one of the policy's languages."""
+    letter_lang = (
+        choose(Language, lang, "--lang") if lang else desk.policy.default_language
+    )  # checked first: nothing done
+    if letter_lang not in desk.policy.languages:
+        known = ", ".join(x.value for x in desk.policy.languages)
+        raise Refused(f"the policy has no text in '{letter_lang.value}' (languages: {known})")
+    request = load_request(desk, request_id)
+    if request.status is not Status.VERIFIED:
+        raise Refused(
+            f"the request is {request.status.value}: nothing is disclosed, changed or erased before the "
+            "requester's identity is verified (`charte rights verify`)"
+        )
+    today = desk.clock.today()
+    paths: list[Path] = []
+    detail: dict[str, Any] = {}
+    if request.type is Right.ACCESS:
+        paths = _answer_access(desk, request, out, letter_lang)
+    elif request.type is Right.PORTABILITY:
+        found = _answer_portability(desk, request, out)
+        if found is None:
+            return _refuse_portability(desk, request)
+        paths = found
+    elif request.type is Right.RESTRICTION:
+        detail = desk.effects.restrict(request.id, _ref(request), today, request.ground, desk.clock.now())
+    elif request.type is Right.RECTIFICATION:
+        detail = desk.effects.rectify(request.id, _ref(request), request.changes or {}, desk.clock.now())
+    elif request.type is Right.ERASURE:
+        detail = _erase(desk, request)
+    else:
+        objected = desk.policy.purposes[request.purpose or ""]
+        if objected.objection is Objection.NONE:
+            return refuse(desk, request.id, _not_objectable(desk, objected.id))
+        detail = _oppose(desk, request)
+    request.status, request.finished_on = Status.FULFILLED, today
+    tell(
+        desk, request.contact, f"fulfilled.{request.type.value}", n=request.id, **_erasure_words(desk, detail)
+    )
+    summary = save_step(desk, request, today, "fulfilled", files=[p.name for p in paths], **detail)
+    return summary | {"paths": [str(p) for p in paths]} | detail
+
+
+def _erase(desk: Desk, request: Request) -> dict[str, Any]:
+    """Art. 17: per unit, as the policy's rule says; the systems ordered, recipients owed a notice."""
+    ref = _ref(request)
+    done = desk.eraser.erase_on_request(request.id, ref, desk.actor)
+    if done["erased"]:
+        fields = None if done["person_erased"] else set(done["fields"])
+        done["recipients"] = desk.effects.erased(request.id, ref, fields, desk.clock.now())
+    return done
+
+
+def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
+    """Art. 21: the objection recorded for its purpose, with the person's contacts (and the one the
+    requester gave). An absolute objection (direct marketing, 21(2)-(3)) also erases now the units
+    that served the purpose and puts the contacts on the suppression list for the policy's time."""
+    policy, today, purpose = desk.policy, desk.clock.today(), request.purpose or ""
+    contacts = [request.contact]
+    if request.person_ref is not None and policy.rights.purpose is not None:
+        reader = Reader(
+            desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
+        )
+        person = show_person(
+            queries=desk.register, gate=desk.gate, auditor=desk.auditor, reader=reader, ref=request.person_ref
+        )
+        on_file = policy.rights.identity_verification.contact_fields
+        contacts += [str(person["fields"][f]) for f in on_file if person["fields"].get(f)]
+    detail: dict[str, Any] = {}
+    suppress_until = None
+    if policy.purposes[purpose].objection is Objection.ABSOLUTE:
+        rule = policy.retention[policy.rights.suppression_list_retention]
+        suppress_until = add_period(today, rule.period)
+        if request.person_ref is not None:
+            # The units whose processing activity (the one that keeps them) serves the purpose.
+            homes = [a for a in policy.activities.values() if purpose in a.purposes]
+            served = frozenset(
+                sid
+                for sid, c in policy.subject_categories.items()
+                if any(c.retention in a.retention for a in homes)
+            )
+            detail = desk.eraser.erase_on_request(request.id, request.person_ref, desk.actor, served)
+    detail |= desk.effects.oppose(
+        request.id, request.person_ref, purpose, contacts, suppress_until, desk.clock.now()
+    )
+    detail["suppressed_until"] = suppress_until.isoformat() if suppress_until else None
+    return detail
+
+
+def _not_objectable(desk: Desk, purpose: str) -> str:
+    lang = desk.policy.default_language
+    label = desk.policy.purposes[purpose].label(lang).lower()
+    basis = LEGAL_BASIS[desk.policy.purposes[purpose].legal_basis][lang]
+    _, text = notice("not_objectable", lang, purpose=label, basis=basis)
+    return text
+
+
+def _erasure_words(desk: Desk, detail: dict[str, Any]) -> dict[str, str]:
+    """What an erasure answer tells: what went, and what is kept, why and until when."""
+    if "kept" not in detail or "erased" not in detail:
+        return {}
+    lang = desk.policy.default_language
+    labels = {sid: c.label(lang).lower() for sid, c in desk.policy.subject_categories.items()}
+    erased = ", ".join(f"{labels.get(u['unit'], u['unit'])}{_in(u)}" for u in detail["erased"])
+    kept = "; ".join(
+        f"{labels.get(k['unit'], k['unit'])}{_in(k)} : {KEPT_WHY[k['why']][lang]}"
+        + (f" ({UNTIL[lang]} {k['until']})" if k["until"] else "")
+        for k in detail["kept"]
+    )
+    none = NOTHING[lang]
+    return {"erased": erased or none, "kept": kept or none}
+
+
+def _in(unit: dict[str, Any]) -> str:
+    return f" ({unit['context']})" if unit.get("context") else ""
+
+
+def answer_archive(desk: Desk, request_id: int) -> Path:
+    """The answer's ZIP, for the handler to download and send; the download is audited."""
+    request = load_request(desk, request_id)
+    path = desk.answers.archive(request.id) if request.status is Status.FULFILLED else None
+    if path is None:
+        raise NotFound("answer of rights request", str(request_id))
+    desk.auditor.record([step_entry(desk, request, "answer_downloaded")])
+    return path
+
+
+def lift_restriction(desk: Desk, request_id: int) -> dict[str, Any]:
+    """Lift a restriction this request set — after telling the person (GDPR Art. 18(3))."""
+    request = load_request(desk, request_id)
+    if request.type is not Right.RESTRICTION or request.status is not Status.FULFILLED:
+        raise Refused("only a fulfilled restriction request can have its restriction lifted")
+    tell(desk, request.contact, "restriction_lifting", n=request.id)
+    detail = desk.effects.restrict(request.id, _ref(request), None, None, desk.clock.now())
+    return save_step(desk, request, desk.clock.today(), "restriction_lifted", **detail) | detail
+
+
+def notices(desk: Desk, *, pending_only: bool = False) -> list[dict[str, Any]]:
+    """The Art. 19 notices owed to recipients, and whether the DPO's team has sent them."""
+    desk.check_role()
+    return desk.effects.notices(pending_only=pending_only)
+
+
+def notice_sent(desk: Desk, notice_id: int) -> None:
+    desk.check_role()
+    if not desk.effects.notice_sent(notice_id, desk.clock.now(), desk.actor):
+        raise NotFound("unsent recipient notice", str(notice_id))
+
+
+def _ref(request: Request) -> str:
+    if request.person_ref is None:
+        raise Refused("the request is not matched to a person of the register: there is nothing to change")
+    return request.person_ref
+
+
+def _refuse_portability(desk: Desk, request: Request) -> dict[str, Any]:
+    """Art. 20(1)(a): portability covers only data provided on the basis of consent or a contract."""
+    _, reason = notice("portability_refused", desk.policy.default_language)
+    return refuse(desk, request.id, reason) | {"paths": []}
+
+
+def _answer_portability(desk: Desk, request: Request, out: Path | None) -> list[Path] | None:
+    """The data the person provided, under a role whose processing rests on a portable basis
+    (the policy's ``portability_bases``), as JSON and CSV; None when there is none."""
+    policy = desk.policy
+    if request.person_ref is None or policy.rights.purpose is None:
+        return None
+    reader = Reader(
+        desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
+    )
+    person = show_person(
+        queries=desk.register, gate=desk.gate, auditor=desk.auditor, reader=reader, ref=request.person_ref
+    )
+    bases = set(policy.rights.portability_bases)
+
+    def portable(role: dict[str, Any]) -> bool:
+        if role["source"]["kind"] != "subject" or role["role"] not in policy.subject_categories:
+            return False
+        purposes = {x for a in policy.activities_for_subject(role["role"]) for x in a.purposes}
+        return any(policy.purposes[x].legal_basis in bases for x in purposes)
+
+    roles = [r for r in person["roles"] if portable(r)]
+    if not roles:
+        return None
+    kinds = {r["role"] for r in roles}
+    fields = {f: v for f, v in person["fields"].items() if kinds & set(person["field_sources"].get(f, []))}
+    contracts = {r["contract"] for r in roles if r["contract"]}
+    shown = [c for c in person["contracts"] if c.get("ref") in contracts]
+    sites = {c.get("site") for c in shown}
+    data = {
+        "fields": fields,
+        "contracts": shown,
+        "sites": [s for s in person["sites"] if s["ref"] in sites],
+    }
+    rows = [("field", k, v) for k, v in fields.items()]
+    rows += [
+        ("contract", f"{c['ref']}.{k}", str(v))
+        for c in shown
+        for k, v in c.items()
+        if k != "ref" and v is not None
+    ]
+    rows += [("site", f"{s['ref']}.{k}", v) for s in data["sites"] for k, v in s["fields"].items()]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("section", "key", "value"))
+    writer.writerows(rows)
+    files = {
+        "portabilite.json": json.dumps(data, ensure_ascii=False, indent=2).encode(),
+        "portabilite.csv": buffer.getvalue().encode(),
+    }
+    return desk.answers.write(request.id, f"portabilite-{request.id}.zip", files, (), out)
+
+
+def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Language) -> list[Path]:
+    """Art. 15: everything about the person, read through the gate (audited, in the request's
+    context) under the policy's rights purpose; the letter in the policy's first language."""
+    policy = desk.policy
+    person: dict[str, Any] | None = None
+    designated: list[dict[str, Any]] = []
+    units: list[dict[str, Any]] = []
+    disclosures: list[dict[str, Any]] = []
+    consultations: list[dict[str, Any]] = []
+    if request.person_ref is not None:
+        if policy.rights.purpose is None:
+            raise Refused("the policy names no purpose to answer requests under (rights.purpose)")
+        subject = desk.auditor.subject("person", request.person_ref)
+        consultations = desk.sources.consultations(subject)  # before this answer's own read
+        reader = Reader(
+            desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
+        )
+        person = show_person(
+            queries=desk.register, gate=desk.gate, auditor=desk.auditor, reader=reader, ref=request.person_ref
+        )
+        if any(r["role"] == Role.CLIENT.value for r in person["roles"]):
+            designated = desk.register.designated_by(request.person_ref)
+        units = desk.sources.units(request.person_ref)
+        disclosures = desk.sources.disclosures(subject)
+    answer = access_answer.build(
+        policy=policy,
+        lang=lang,
+        request_id=request.id,
+        received_on=request.received_on,
+        today=desk.clock.today(),
+        person=person,
+        designated=designated,
+        units=units,
+        disclosures=disclosures,
+        consultations=consultations,
+    )
+    files = {
+        "data.json": json.dumps(answer.data, ensure_ascii=False, indent=2, default=str).encode(),
+        "lettre.html": desk.letters.html(answer.letter).encode(),
+        "lettre.pdf": desk.letters.pdf(answer.letter),
+    }
+    return desk.answers.write(
+        request.id, f"acces-{request.id}.zip", files, ("lettre.html", "lettre.pdf"), out
+    )
