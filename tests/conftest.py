@@ -88,6 +88,14 @@ def app(db_url, tmp_path) -> Iterator[Container]:
         container.audit_engine.dispose()
 
 
+def pdf_text(path: Path | str) -> str:
+    """The text of a PDF letter as a reader sees it, lines joined with single spaces."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(Path(path).read_bytes()), strict=True)
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
 def run_import(app: Container, events: list[dict | str], **options) -> ImportReport:
     """Import events (dicts become JSON lines; strings are taken as raw lines)."""
     lines = [e if isinstance(e, str) else json.dumps(e) for e in events]

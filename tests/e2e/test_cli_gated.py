@@ -34,7 +34,8 @@ ROLE_ONLY = {"charte holds place", "charte holds judgment", "charte holds appeal
 # Rights requests name their requesters: only the policy's handlers (rights.submit_to), audited.
 ROLE_ONLY |= {"charte notices due", "charte notices render", "charte notices sent", "charte notices exempt"}
 ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "ask-identity", "identity-received", "attach-document",
-              "send-code", "verify", "fulfil", "close-expired", "lift-restriction", "notices", "notice-sent", "extend", "refuse", "close", "list", "show")}  # fmt: skip
+              "send-code", "verify", "fulfil", "close-expired", "lift-restriction", "notices", "notice-sent", "extend", "refuse", "close", "list", "show",
+              "ask-fee", "fee-paid")}  # fmt: skip
 # Everything else shows no personal data: policy texts, schema, counts, refs and dates, the audit
 # (keyed HMACs), actors (names of staff accounts, administered by the operator).
 NO_PERSONAL_DATA = {
@@ -138,6 +139,26 @@ def test_rights_commands_answer_in_json_with_id_status_and_due_date_and_refuse_o
                  cwd=cwd, env=env)  # fmt: skip
     assert bad.code == 1
     assert "needs its reason" in bad.err
+    fee = [
+        "rights",
+        "ask-fee",
+        str(opened["id"]),
+        "--reason",
+        "the fourth identical request this year",
+        "--as",
+        "dpo",
+    ]
+    odd = charte(*fee, "--amount", "12.555", cwd=cwd, env=env)
+    assert odd.code == 2
+    assert "--amount" in odd.err
+    asked = charte(*fee, "--amount", "12,5", cwd=cwd, env=env)
+    assert asked.code == 0, asked.err
+    assert asked.out.splitlines()[-1].endswith("request-1/01-courrier-fee_asked.pdf")
+    shown = charte(
+        "rights", "show", str(opened["id"]), "--format", "json", "--as", "dpo", cwd=cwd, env=env
+    ).json()
+    assert shown["fee"] == {"cents": 1250, "reason": "the fourth identical request this year",
+                            "asked_on": shown["fee"]["asked_on"], "paid_on": None}  # fmt: skip
 
 
 def test_rights_fulfil_writes_the_access_answer_and_prints_its_paths(home, tmp_path):

@@ -73,3 +73,25 @@ def test_only_the_policy_s_handlers_reach_rights_requests_over_http(http, app):
     assert "may not handle rights requests" in sales.json()["detail"]
     assert http.get("/api/v1/rights", headers=bearer(token(app, "crm", system="crm"))).status_code == 403
     assert http.get("/api/v1/rights/99", headers=bearer(token(app, "d-1", role="dpo"))).status_code == 404
+
+
+def test_the_letter_sent_at_a_step_is_downloaded_by_its_name_and_nothing_else_is(http, app):
+    """GDPR Art. 12(4): the refusal letter with its reasons and remedies, reachable by the DPO's team."""
+    dpo = bearer(token(app, "dpo-web", role="dpo"))
+    number = http.post("/api/v1/rights", headers=dpo, json={
+        "type": "erasure", "received_on": "2026-11-20", "channel": "web", "claimed_name": "Ana Roux",
+        "contact": "ana@example.org"}).json()["id"]  # fmt: skip
+    refused = http.post(f"/api/v1/rights/{number}/refuse", headers=dpo, json={"reason": "already answered"})
+    assert refused.status_code == 200, refused.text
+    assert refused.json()["letters"] == ["01-courrier-refused.html", "01-courrier-refused.pdf"]
+    pdf = http.get(f"/api/v1/rights/{number}/letters/01-courrier-refused.pdf", headers=dpo)
+    assert (pdf.status_code, pdf.headers["content-type"]) == (200, "application/pdf")
+    assert pdf.content.startswith(b"%PDF-1.7")
+    html = http.get(f"/api/v1/rights/{number}/letters/01-courrier-refused.html", headers=dpo)
+    assert "already answered" in html.text
+    for name in ("02-courrier-refused.pdf", "..%2F..%2Fcharte.db", ".01-courrier-refused.pdf.part"):
+        assert http.get(f"/api/v1/rights/{number}/letters/{name}", headers=dpo).status_code == 404
+    sales = bearer(token(app, "s-1", role="sales"))
+    assert (
+        http.get(f"/api/v1/rights/{number}/letters/01-courrier-refused.pdf", headers=sales).status_code == 403
+    )

@@ -64,4 +64,35 @@ def test_the_file_outbox_keeps_each_message_readable_by_its_owner_only(tmp_path)
     outbox.send("ana@example.org", "Objet", "Texte")
     (path,) = (tmp_path / "mail").iterdir()
     assert oct(path.stat().st_mode)[-3:] == "600"
-    assert outbox.sent() == [{"to": "ana@example.org", "subject": "Objet", "text": "Texte"}]
+    assert outbox.sent() == [
+        {"to": "ana@example.org", "subject": "Objet", "text": "Texte", "attachments": []}
+    ]
+
+
+def test_the_file_outbox_keeps_a_letter_beside_its_message(tmp_path):
+    """Issue 6 §3: the letter goes with the notice; in development it lies beside it, mode 0600."""
+    outbox = FileOutbox(tmp_path / "mail")
+    outbox.send("ana@example.org", "Objet", "Texte", [("../01-courrier-refused.pdf", b"%PDF-1.7 ...")])
+    (message,) = outbox.sent()
+    assert message["attachments"] == ["000001-01-courrier-refused.pdf"]
+    letter = tmp_path / "mail" / "000001-01-courrier-refused.pdf"
+    assert letter.read_bytes() == b"%PDF-1.7 ..."
+    assert oct(letter.stat().st_mode)[-3:] == "600"
+
+
+def test_smtp_sends_the_letter_as_a_pdf_attachment(smtp):
+    """Issue 6 §3: the requester receives the letter itself, as PDF, with the notice."""
+    inbox, port = smtp
+    SmtpNotifier(f"smtp://127.0.0.1:{port}", "dpo@ima.eu").send(
+        "ana@example.org",
+        "Refus motivé",
+        "Nous ne pouvons donner suite.",
+        [("01-courrier-refused.pdf", b"%PDF-1.7 x")],
+    )
+    ((_, _, raw),) = inbox.messages
+    message = message_from_bytes(raw, policy=default)
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_filename() == "01-courrier-refused.pdf"
+    assert attachment.get_content() == b"%PDF-1.7 x"
+    assert "Nous ne pouvons donner suite." in message.get_body(("plain",)).get_content()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from charte.services import answers, disclosures, rights
 from charte.services.access import Reader
 from charte.services.errors import Refused
 from charte.services.retention import sweep
-from tests.conftest import TODAY, run_import
+from tests.conftest import TODAY, pdf_text, run_import
 from tests.feed import collected, designated, ended, person, signed
 
 PDF = b"%PDF-1.4\n% identity card\n"
@@ -119,7 +120,12 @@ def test_portability_gives_a_client_the_data_they_provided_as_json_and_csv(app, 
     run_import(app, [signed("e1", "2025-03-01", "C1", person("P1", last_name="Roux", phone="0612345678"))])
     request = verified(app, "portability")
     done = answers.fulfil(desk(app), request["id"], tmp_path)
-    (archive,) = done["paths"]
+    archive, html, pdf = done["paths"]
+    assert (Path(html).name, Path(pdf).name) == (
+        "01-courrier-fulfilled-portability.html",
+        "01-courrier-fulfilled-portability.pdf",
+    )
+    assert "format structuré" in pdf_text(pdf)
     with zipfile.ZipFile(archive) as zipped:
         data = json.loads(zipped.read("portabilite.json"))
         rows = zipped.read("portabilite.csv").decode().splitlines()
@@ -137,7 +143,12 @@ def test_portability_is_refused_to_a_prospect_with_the_reason_and_an_offer_of_ac
     assert (done["status"], done["paths"]) == ("refused", [])
     assert "demande d'accès" in done["reason"]
     assert "demande d'accès" in app.notifier.sent()[-1]["text"]
-    assert not (app.settings.home / "answers").exists()
+    # Nothing of the data is written: only the refusal letter, which gives the reasons and remedies.
+    folder = app.settings.home / "answers" / f"request-{request['id']}"
+    assert sorted(p.name for p in folder.iterdir()) == ["01-courrier-refused.html", "01-courrier-refused.pdf"]
+    letter = pdf_text(folder / "01-courrier-refused.pdf")
+    assert "demande d'accès" in letter
+    assert "CNIL" in letter
 
 
 def test_restriction_and_rectification_need_a_matched_person(app):
@@ -184,6 +195,82 @@ def test_an_erasure_keeps_what_the_rule_keeps_and_says_why_and_until_when(app):
     assert done["kept"] == [{"unit": "client", "context": "C2", "why": "contract_running", "until": None}]
     assert [r["role"] for r in app.register_queries().person("P2")["roles"]] == ["client"]
     assert "nécessaire à l'exécution de votre contrat en cours" in app.notifier.sent()[-1]["text"]
+
+
+def test_the_erasure_letter_says_what_went_and_what_is_kept_why_and_until_when(app):
+    """GDPR Art. 12(1) and 17(3): the answer, on paper too, lists the erased and the kept with reasons."""
+    run_import(app, [
+        signed("e4", "2025-01-01", "C2", person("P2", last_name="Blanc")),
+        signed("e5", "2024-01-01", "C3", person("P3", last_name="Noir"), site="S3"),
+        designated("e6", "2024-01-02", "S3", person("P2")),
+    ])  # fmt: skip
+    done = erasure(app, "P2")
+    html, pdf = (Path(p) for p in done["paths"])
+    assert (html.name, pdf.name) == (
+        "01-courrier-fulfilled-erasure.html",
+        "01-courrier-fulfilled-erasure.pdf",
+    )
+    letter = pdf_text(pdf)
+    for said in (
+        "Votre demande d'effacement : réponse",
+        "Ce que nous avons effacé",
+        "Personne de confiance (S3)",
+        "Ce que nous conservons, et pourquoi",
+        "Client (C2)",
+        "nécessaire à l'exécution de votre contrat en cours",
+        "à la fin de la relation",
+        "Commission nationale de l'informatique et des libertés",
+    ):
+        assert said in letter
+    assert "Blanc" not in letter  # the letter names categories, never the person's values
+    assert "Ce que nous conservons, et pourquoi" in html.read_text(encoding="utf-8")
+    message = app.notifier.sent()[-1]
+    (attached,) = message["attachments"]
+    assert (app.notifier.folder / attached).read_bytes() == pdf.read_bytes()
+
+
+def test_a_rectification_letter_in_english_names_the_data_changed_and_who_was_told(app):
+    """GDPR Art. 12(1), 16 and 19: the English variant; the fields and recipients, never the new value."""
+    run_import(app, EVENTS[:1])
+    disclose_to_installer(app)
+    request = verified(app, "rectification", changes={"phone": "0699999999"})
+    done = answers.fulfil(desk(app), request["id"], lang="en")
+    letter = pdf_text(done["paths"][-1])
+    assert letter.startswith("Your rectification request: answer")
+    assert "Data rectified: contact details (phone)." in letter
+    assert (
+        "Recipients of your data told (GDPR Article 19): Delivery, installation and maintenance providers."
+        in letter
+    )
+    assert "0699999999" not in letter
+    assert app.notifier.sent()[-1]["subject"] == "Your rectification request: answer"
+
+
+def test_an_excessive_request_is_answered_only_once_the_fee_asked_with_reasons_is_paid(app):
+    """GDPR Art. 12(5)(a): a reasonable fee, with written reasons and the remedies; no answer before it is paid."""
+    run_import(app, EVENTS)
+    request = verified(app, "erasure", ref="Q1")
+    with pytest.raises(Refused, match="needs its written reasons"):
+        rights.ask_fee(desk(app), request["id"], 1500, "  ")
+    asked = rights.ask_fee(desk(app), request["id"], 1550, "the fifth identical request in two months")
+    assert asked["fee"]["cents"] == 1550
+    letter = pdf_text(asked["letters"][-1])
+    for said in (
+        "the fifth identical request in two months",
+        "15,50 €",
+        "article 12.5",
+        "recours juridictionnel",
+    ):
+        assert said in letter
+    with pytest.raises(Refused, match="was already asked"):
+        rights.ask_fee(desk(app), request["id"], 100, "again")
+    with pytest.raises(Refused, match="is not paid"):
+        answers.fulfil(desk(app), request["id"])
+    assert app.register_queries().person("Q1") is not None  # nothing erased before payment
+    with pytest.raises(Refused, match="before the fee was asked"):
+        rights.fee_paid(desk(app), request["id"], date(2026, 1, 1))
+    rights.fee_paid(desk(app), request["id"], TODAY)
+    assert answers.fulfil(desk(app), request["id"])["person_erased"] is True
 
 
 def test_an_erasure_keeps_units_under_a_litigation_hold(app):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import yaml
@@ -15,7 +16,7 @@ from charte.config import Settings, shipped_policy_path
 from charte.services import rights
 from charte.services.access import AccessDenied
 from charte.services.errors import NotFound, Refused
-from tests.conftest import TEST_KEY, TODAY, run_import
+from tests.conftest import TEST_KEY, TODAY, pdf_text, run_import
 from tests.fakes import FixedClock
 from tests.feed import person, signed
 
@@ -230,6 +231,36 @@ def test_five_wrong_codes_exhaust_it_and_an_expired_code_is_refused(coded):
     coded.clock.shift = timedelta(minutes=31)
     with pytest.raises(Refused, match="expired"):
         rights.verify(desk(coded), request["id"], "code", code=fresh)
+
+
+def test_each_step_told_to_the_requester_comes_with_its_letter_and_a_code_never_does(coded):
+    """GDPR Art. 12(1)-(4): requests for information, extensions and refusals in writing, with the
+    remedies; a one-time code is never written to a file (it would outlive its purpose)."""
+    request = opened(coded, person="P1", received_on=TODAY - timedelta(days=3))
+    asked = rights.ask_identity(desk(coded), request["id"], TODAY)
+    rights.identity_received(desk(coded), request["id"], TODAY)
+    extended = rights.extend(desk(coded), request["id"], TODAY, "a hundred recordings to review")
+    rights.send_code(desk(coded), request["id"])
+    refused = rights.refuse(desk(coded), request["id"], "identical request answered last month")
+    names = [[Path(p).name for p in step["letters"]] for step in (asked, extended, refused)]
+    assert names == [
+        ["01-courrier-identity_asked.html", "01-courrier-identity_asked.pdf"],
+        ["02-courrier-extended.html", "02-courrier-extended.pdf"],
+        ["03-courrier-refused.html", "03-courrier-refused.pdf"],
+    ]
+    refusal = pdf_text(refused["letters"][-1])
+    assert "identical request answered last month" in refusal
+    assert "https://www.cnil.fr/fr/plaintes" in refusal
+    assert "recours juridictionnel" in refusal
+    assert "a hundred recordings to review" in pdf_text(extended["letters"][-1])
+    sent = mail(coded)
+    assert [len(m["attachments"]) for m in sent] == [1, 1, 0, 1]  # the code (third) has none
+    code = sent[2]["text"].split(" : ")[1][:6]
+    written = [p for p in (coded.settings.home / "answers").rglob("*") if p.is_file()]
+    assert len(written) == 6
+    assert all(code.encode() not in p.read_bytes() for p in written)
+    steps = {s["step"]: s["detail"] for s in rights.show(desk(coded), request["id"])["timeline"]}
+    assert steps["refused"]["letters"] == ["03-courrier-refused.html", "03-courrier-refused.pdf"]
 
 
 def test_a_client_number_verifies_only_with_a_contact_on_file(coded):

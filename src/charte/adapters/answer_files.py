@@ -1,4 +1,4 @@
-"""Where the answers to rights requests are written: a ZIP and its letter, readable by the owner only.
+"""Where the answers to rights requests are written: a ZIP, its letters, readable by the owner only.
 
 An answer holds the person's data: it goes to ``CHARTE_HOME/answers/request-N/`` (or the folder the
 handler names), with mode 0700 on the folder and 0600 on the files, written whole or not at all (a
@@ -32,11 +32,27 @@ class AnswerFolder:
         written += [self._put(folder / name, files[name]) for name in loose]
         return written
 
+    def letter(self, request_id: int, stem: str, html: str, pdf: bytes, out: Path | None) -> list[Path]:
+        """A letter sent at one step of the request, as ``NN-stem.html`` and ``NN-stem.pdf``
+        (NN: its order among the request's letters); return the paths, the PDF last."""
+        folder = out or self.root / f"request-{request_id}"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        number = len(list(folder.glob("[0-9][0-9]-*.pdf"))) + 1
+        name = f"{number:02d}-{stem}"
+        return [self._put(folder / f"{name}.html", html.encode()), self._put(folder / f"{name}.pdf", pdf)]
+
     def archive(self, request_id: int) -> Path | None:
         """The ZIP written in the default folder for the request, if any (an answer written with
         ``--out`` elsewhere is the handler's to find)."""
         found = sorted((self.root / f"request-{request_id}").glob("*.zip"))
         return found[0] if found else None
+
+    def find(self, request_id: int, name: str) -> Path | None:
+        """A file of the request's default folder by its bare name (never a path), if there."""
+        if Path(name).name != name or name.startswith("."):
+            return None
+        path = self.root / f"request-{request_id}" / name
+        return path if path.is_file() else None
 
     @staticmethod
     def _put(path: Path, content: bytes) -> Path:

@@ -2,8 +2,9 @@
 
 Both implement ``services.rights.Notifier``. The file outbox writes one JSON file per message
 (mode 0600) into a folder, in sending order, so that a developer or a test reads exactly what would
-have been sent. SMTP sends through the operator's relay (``CHARTE_SMTP_URL``:
-``smtp://user:password@host:587`` with STARTTLS, ``smtps://...`` for implicit TLS). A message to a
+have been sent, a letter attached as a file beside it. SMTP sends through the operator's relay
+(``CHARTE_SMTP_URL``: ``smtp://user:password@host:587`` with STARTTLS, ``smtps://...`` for implicit
+TLS), the letters as PDF attachments. A message to a
 phone number (no ``@``) cannot go by e-mail: SMTP refuses it rather than drop it silently.
 """
 
@@ -13,6 +14,7 @@ import json
 import os
 import smtplib
 import ssl
+from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -24,9 +26,9 @@ class FileOutbox:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def send(self, to: str, subject: str, text: str) -> str:
-        """Write the message as the next numbered file; two senders at once never share a name
-        (O_EXCL: the one that loses takes the next number)."""
+    def send(self, to: str, subject: str, text: str, attachments: Sequence[tuple[str, bytes]] = ()) -> str:
+        """Write the message as the next numbered file, its attachments beside it (``NNNNNN-name``);
+        two senders at once never share a number (O_EXCL: the one that loses takes the next)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         number = len(list(self.folder.glob("*.json")))
         while True:
@@ -37,8 +39,15 @@ class FileOutbox:
             except FileExistsError:
                 continue
             break
+        names = [f"{path.stem}-{Path(name).name}" for name, _ in attachments]
+        for (_, content), name in zip(attachments, names, strict=True):
+            with os.fdopen(
+                os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb"
+            ) as out:
+                out.write(content)
+        message = {"to": to, "subject": subject, "text": text, "attachments": names}
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"to": to, "subject": subject, "text": text}, handle, ensure_ascii=False, indent=2)
+            json.dump(message, handle, ensure_ascii=False, indent=2)
         return path.name
 
     def sent(self) -> list[dict[str, str]]:
@@ -57,7 +66,7 @@ class SmtpNotifier:
         self.password = unquote(parts.password) if parts.password else None
         self.sender = sender
 
-    def send(self, to: str, subject: str, text: str) -> str:
+    def send(self, to: str, subject: str, text: str, attachments: Sequence[tuple[str, bytes]] = ()) -> str:
         if "@" not in to:
             raise NotReady(
                 "this contact is not an e-mail address: send the notice by post or SMS and record it"
@@ -65,6 +74,8 @@ class SmtpNotifier:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, to, subject
         message.set_content(text)
+        for name, content in attachments:  # the letters: PDF
+            message.add_attachment(content, maintype="application", subtype="pdf", filename=name)
         context = ssl.create_default_context()
         if self.implicit_tls:
             with smtplib.SMTP_SSL(self.host, self.port, context=context, timeout=30) as smtp:

@@ -181,6 +181,15 @@ class Request:
     code_expires_at: datetime | None = None
     code_attempts: int = 0
     document: str | None = None
+    fee_cents: int | None = None  # asked for a manifestly unfounded or excessive request
+    fee_reason: str | None = None
+    fee_asked_on: date | None = None
+    fee_paid_on: date | None = None
+
+    @property
+    def fee_due(self) -> bool:
+        """A fee was asked and is not paid: the request is not answered until it is."""
+        return self.fee_cents is not None and self.fee_paid_on is None
 
     def recompute(self, terms: Terms) -> None:
         """Set both due dates from receipt, pauses and extension (after every step)."""
@@ -216,6 +225,14 @@ class Request:
             "verified_by": self.verified_by,
             "finished_on": self.finished_on.isoformat() if self.finished_on else None,
             "reason": self.finish_reason or self.extension_reason,
+            "fee": None
+            if self.fee_cents is None
+            else {
+                "cents": self.fee_cents,
+                "reason": self.fee_reason,
+                "asked_on": self.fee_asked_on.isoformat() if self.fee_asked_on else None,
+                "paid_on": self.fee_paid_on.isoformat() if self.fee_paid_on else None,
+            },
         }
 
 

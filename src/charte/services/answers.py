@@ -45,6 +45,11 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
             f"the request is {request.status.value}: nothing is disclosed, changed or erased before the "
             "requester's identity is verified (`charte rights verify`)"
         )
+    if request.fee_due:
+        raise Refused(
+            f"the fee asked on {request.fee_asked_on} is not paid: record it (`charte rights fee-paid`) "
+            "or refuse the request with its reasons"
+        )
     today = desk.clock.today()
     paths: list[Path] = []
     detail: dict[str, Any] = {}
@@ -67,11 +72,20 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
             return refuse(desk, request.id, _not_objectable(desk, objected.id))
         detail = _oppose(desk, request)
     request.status, request.finished_on = Status.FULFILLED, today
-    tell(
-        desk, request.contact, f"fulfilled.{request.type.value}", n=request.id, **_erasure_words(desk, detail)
+    letters = tell(
+        desk,
+        request,
+        f"fulfilled.{request.type.value}",
+        lang=letter_lang,
+        detail=detail | {"ground": request.ground},
+        out=out,
+        letter=request.type is not Right.ACCESS,  # the access answer carries its own letter
+        **_erasure_words(desk, detail, letter_lang),
     )
-    summary = save_step(desk, request, today, "fulfilled", files=[p.name for p in paths], **detail)
-    return summary | {"paths": [str(p) for p in paths]} | detail
+    summary = save_step(
+        desk, request, today, "fulfilled", letters=letters, files=[p.name for p in paths], **detail
+    )
+    return summary | {"paths": [str(p) for p in [*paths, *letters]]} | detail
 
 
 def _erase(desk: Desk, request: Request) -> dict[str, Any]:
@@ -128,11 +142,10 @@ def _not_objectable(desk: Desk, purpose: str) -> str:
     return text
 
 
-def _erasure_words(desk: Desk, detail: dict[str, Any]) -> dict[str, str]:
+def _erasure_words(desk: Desk, detail: dict[str, Any], lang: Language) -> dict[str, str]:
     """What an erasure answer tells: what went, and what is kept, why and until when."""
     if "kept" not in detail or "erased" not in detail:
         return {}
-    lang = desk.policy.default_language
     labels = {sid: c.label(lang).lower() for sid, c in desk.policy.subject_categories.items()}
     erased = ", ".join(f"{labels.get(u['unit'], u['unit'])}{_in(u)}" for u in detail["erased"])
     kept = "; ".join(
@@ -158,14 +171,28 @@ def answer_archive(desk: Desk, request_id: int) -> Path:
     return path
 
 
+def letter_file(desk: Desk, request_id: int, name: str) -> Path:
+    """A letter sent at one of the request's steps, by the name its timeline records (only such a
+    name is looked up: nothing else of the folder is reachable); the download is audited."""
+    request = load_request(desk, request_id)
+    recorded = {n for s in desk.store.steps(request.id) for n in s["detail"].get("letters", [])}
+    path = desk.answers.find(request.id, name) if name in recorded else None
+    if path is None:
+        raise NotFound("letter of rights request", f"{request_id}/{name}")
+    desk.auditor.record([step_entry(desk, request, "letter_downloaded")])
+    return path
+
+
 def lift_restriction(desk: Desk, request_id: int) -> dict[str, Any]:
     """Lift a restriction this request set — after telling the person (GDPR Art. 18(3))."""
     request = load_request(desk, request_id)
     if request.type is not Right.RESTRICTION or request.status is not Status.FULFILLED:
         raise Refused("only a fulfilled restriction request can have its restriction lifted")
-    tell(desk, request.contact, "restriction_lifting", n=request.id)
+    letters = tell(desk, request, "restriction_lifting")
     detail = desk.effects.restrict(request.id, _ref(request), None, None, desk.clock.now())
-    return save_step(desk, request, desk.clock.today(), "restriction_lifted", **detail) | detail
+    return (
+        save_step(desk, request, desk.clock.today(), "restriction_lifted", letters=letters, **detail) | detail
+    )
 
 
 def notices(desk: Desk, *, pending_only: bool = False) -> list[dict[str, Any]]:

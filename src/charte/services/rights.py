@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -44,13 +45,16 @@ from charte.domain.vocabulary import (
     DocumentDeletion,
     DocumentRequired,
     IdentityMethod,
+    Language,
     RestrictionGround,
     Right,
 )
 from charte.services.access import require
 from charte.services.audit import Auditor
+from charte.services.documents import step_letter
 from charte.services.documents.model import Document
 from charte.services.documents.notices import IDENTITY_METHODS, notice
+from charte.services.documents.wording import euros
 from charte.services.errors import NotFound, Refused
 from charte.services.ports import Clock
 from charte.services.queries import PersonFilter
@@ -84,7 +88,9 @@ class RightsStore(Protocol):
 
 
 class Notifier(Protocol):
-    def send(self, to: str, subject: str, text: str) -> str: ...
+    def send(
+        self, to: str, subject: str, text: str, attachments: Sequence[tuple[str, bytes]] = ()
+    ) -> str: ...
 
 
 class Documents(Protocol):
@@ -119,6 +125,10 @@ class Answers(Protocol):
     ) -> list[Path]: ...
 
     def archive(self, request_id: int) -> Path | None: ...
+
+    def letter(self, request_id: int, stem: str, html: str, pdf: bytes, out: Path | None) -> list[Path]: ...
+
+    def find(self, request_id: int, name: str) -> Path | None: ...
 
 
 class Effects(Protocol):
@@ -231,17 +241,22 @@ def load_request(desk: Desk, request_id: int) -> Request:
     return found
 
 
-def save_step(desk: Desk, request: Request, on: date, step: str, **detail: Any) -> dict[str, Any]:
+def save_step(
+    desk: Desk, request: Request, on: date, step: str, *, letters: Sequence[Path] = (), **detail: Any
+) -> dict[str, Any]:
     """The step on the request's timeline (in the register, with its detail) and in the audit
-    (counts, names of fields, roles and systems — never the refs of contracts or sites)."""
+    (counts, names of fields, roles and systems — never the refs of contracts or sites). The
+    ``letters`` sent at this step are named on the timeline and listed in the summary returned."""
     request.recompute(desk.terms)
+    if letters:
+        detail["letters"] = [p.name for p in letters]
     counted = {
         k: len(v) if isinstance(v, list) and v and isinstance(v[0], dict) else v for k, v in detail.items()
     }
     desk.store.save(
         request, desk.clock.now(), on, step, desk.actor, detail, step_entry(desk, request, step, **counted)
     )
-    return request.summary()
+    return request.summary() | ({"letters": [str(p) for p in letters]} if letters else {})
 
 
 def _not_after_today(desk: Desk, day: date, what: str) -> None:
@@ -330,8 +345,8 @@ def ask_identity(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
     methods = ", ".join(
         IDENTITY_METHODS[m.value][lang] for m in desk.policy.rights.identity_verification.methods
     )
-    tell(desk, request.contact, "identity_asked", n=request.id, methods=methods, by=answer_by.isoformat())
-    return save_step(desk, request, on, "identity_asked", answer_by=answer_by.isoformat())
+    letters = tell(desk, request, "identity_asked", methods=methods, by=answer_by.isoformat())
+    return save_step(desk, request, on, "identity_asked", letters=letters, answer_by=answer_by.isoformat())
 
 
 def identity_received(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
@@ -379,7 +394,8 @@ def send_code(desk: Desk, request_id: int) -> dict[str, Any]:
     request.code_hash = code_digest(desk.code_key, request.id, code)
     request.code_expires_at = desk.clock.now() + CODE_LIFETIME
     request.code_attempts = 0
-    tell(desk, on_file[0], "code", n=request.id, code=code, minutes=int(CODE_LIFETIME.total_seconds() // 60))
+    minutes = int(CODE_LIFETIME.total_seconds() // 60)
+    tell(desk, request, "code", to=on_file[0], letter=False, code=code, minutes=minutes)
     return save_step(desk, request, desk.clock.today(), "code_sent")
 
 
@@ -442,9 +458,43 @@ def verify(
     return save_step(desk, request, today, "verified", method=how.value)
 
 
-def tell(desk: Desk, to: str, key: str, **values: object) -> None:
-    subject, text = notice(key, desk.policy.default_language, **values)
-    desk.notifier.send(to, subject, text)
+def tell(
+    desk: Desk,
+    request: Request,
+    key: str,
+    *,
+    to: str | None = None,
+    lang: Language | None = None,
+    detail: dict[str, Any] | None = None,
+    out: Path | None = None,
+    letter: bool = True,
+    **values: object,
+) -> list[Path]:
+    """Send the requester the notice ``key`` (to their contact, or ``to``) and, unless ``letter``
+    is false (a code must never lie in a file), the same message as a letter in HTML and PDF,
+    written beside the request's answers and attached to the message. Rendered before anything is
+    sent: a failure leaves nothing sent. Returns the letter's paths."""
+    lang = lang or desk.policy.default_language
+    subject, text = notice(key, lang, n=request.id, **values)
+    if not letter:
+        desk.notifier.send(to or request.contact, subject, text)
+        return []
+    doc = step_letter.build(
+        policy=desk.policy,
+        lang=lang,
+        request_id=request.id,
+        received_on=request.received_on,
+        today=desk.clock.today(),
+        subject=subject,
+        text=text,
+        detail=detail,
+    )
+    pdf = desk.letters.pdf(doc)
+    paths = desk.answers.letter(
+        request.id, f"courrier-{key.replace('.', '-')}", desk.letters.html(doc), pdf, out
+    )
+    desk.notifier.send(to or request.contact, subject, text, [(paths[-1].name, pdf)])
+    return paths
 
 
 def extend(desk: Desk, request_id: int, on: date, reason: str) -> dict[str, Any]:
@@ -458,8 +508,45 @@ def extend(desk: Desk, request_id: int, on: date, reason: str) -> dict[str, Any]
     request.extended_on, request.extension_reason = on, reason.strip()
     request.recompute(desk.terms)
     due = request.due_on.isoformat() if request.due_on else "-"
-    tell(desk, request.contact, "extended", n=request.id, due=due, reason=reason.strip())
-    return save_step(desk, request, on, "extended")
+    letters = tell(desk, request, "extended", due=due, reason=reason.strip())
+    return save_step(desk, request, on, "extended", letters=letters)
+
+
+def ask_fee(desk: Desk, request_id: int, cents: int, reason: str) -> dict[str, Any]:
+    """Ask a reasonable fee, based on the administrative costs, for a manifestly unfounded or
+    excessive request (Art. 12(5)(a)) or a further copy (Art. 15(3)), with the written reasons the
+    controller must be able to show, the CNIL complaint and the judicial remedy. The request is not
+    answered until the fee is paid (`fee_paid`); the clock does not stop: the GDPR gives no pause
+    for a fee, so an unpaid fee ends in a refusal with reasons, in time."""
+    request = load_request(desk, request_id)
+    if not request.status.open:
+        raise Refused(f"no fee can be asked for a {request.status.value} request")
+    if request.fee_cents is not None:
+        raise Refused(
+            f"a fee was already asked on {request.fee_asked_on}: it is asked once, with its reasons"
+        )
+    if not reason.strip():
+        raise Refused("a fee needs its written reasons (--reason): the requester must be told why")
+    if not 0 < cents <= 100_000_00:
+        raise Refused("--amount must be a positive amount in euros (at most 100000)")
+    today = desk.clock.today()
+    request.fee_cents, request.fee_reason, request.fee_asked_on = cents, reason.strip(), today
+    url = desk.policy.supervisory_authority.complaint_url
+    amount = euros(cents, desk.policy.default_language)
+    letters = tell(desk, request, "fee_asked", amount=amount, reason=reason.strip(), url=url)
+    return save_step(desk, request, today, "fee_asked", letters=letters, cents=cents)
+
+
+def fee_paid(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
+    """The requester paid the fee asked: the request may be answered."""
+    request = load_request(desk, request_id)
+    _not_after_today(desk, on, "--on")
+    if not request.fee_due or request.fee_asked_on is None:
+        raise Refused("no unpaid fee is asked for this request")
+    if on < request.fee_asked_on:
+        raise Refused(f"--on is before the fee was asked ({request.fee_asked_on.isoformat()})")
+    request.fee_paid_on = on
+    return save_step(desk, request, on, "fee_paid")
 
 
 def refuse(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
@@ -472,9 +559,9 @@ def refuse(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
     today = desk.clock.today()
     request.status, request.finished_on, request.finish_reason = Status.REFUSED, today, reason.strip()
     url = desk.policy.supervisory_authority.complaint_url
-    tell(desk, request.contact, "refused", n=request.id, reason=reason.strip(), url=url)
+    letters = tell(desk, request, "refused", reason=reason.strip(), url=url)
     _forget_document(desk, request, on_verification=False)
-    return save_step(desk, request, today, "refused")
+    return save_step(desk, request, today, "refused", letters=letters)
 
 
 def close(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
@@ -485,6 +572,7 @@ def close(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
     today = desk.clock.today()
     if not request.status.open:
         raise Refused(f"the request is already {request.status.value}")
+    letters: list[Path] = []
     if why is ClosingReason.NOT_IDENTIFIABLE:
         pause = request.open_pause
         if pause is None:
@@ -495,12 +583,10 @@ def close(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
         if today <= limit:
             raise Refused(f"the requester may still answer until {limit.isoformat()}")
         request.pauses[-1] = Pause(pause.asked_on, today)  # the clock stops for good
-        tell(
-            desk, request.contact, "closed", n=request.id, url=desk.policy.supervisory_authority.complaint_url
-        )
+        letters = tell(desk, request, "closed", url=desk.policy.supervisory_authority.complaint_url)
     request.status, request.finished_on, request.finish_reason = Status.CLOSED, today, why.value
     _forget_document(desk, request, on_verification=False)
-    return save_step(desk, request, today, "closed", reason=why.value)
+    return save_step(desk, request, today, "closed", letters=letters, reason=why.value)
 
 
 def close_expired(desk: Desk) -> list[int]:

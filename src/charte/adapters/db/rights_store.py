@@ -35,6 +35,10 @@ _MUTABLE = (
     "code_expires_at",
     "code_attempts",
     "document",
+    "fee_cents",
+    "fee_reason",
+    "fee_asked_on",
+    "fee_paid_on",
 )
 
 
@@ -236,4 +240,8 @@ def _request(row: Any, pauses: Sequence[Pause]) -> Request:
         code_expires_at=utc(row["code_expires_at"]) if row["code_expires_at"] else None,
         code_attempts=row["code_attempts"],
         document=row["document"],
+        fee_cents=row["fee_cents"],
+        fee_reason=row["fee_reason"],
+        fee_asked_on=row["fee_asked_on"],
+        fee_paid_on=row["fee_paid_on"],
     )

@@ -392,6 +392,11 @@ rights_requests = Table(
     Column("code_attempts", Integer, nullable=False, server_default="0"),
     Column("document", String(200)),  # the encrypted identity document's name in the document store
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # A fee asked for a manifestly unfounded or excessive request (Art. 12(5)(a)), in euro cents.
+    Column("fee_cents", Integer),
+    Column("fee_reason", Text),
+    Column("fee_asked_on", Date),
+    Column("fee_paid_on", Date),
     Index(None, "status"),
 )
 

@@ -44,3 +44,16 @@ def parse_month(text: str | None, option: str) -> str | None:
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a month (YYYY-MM)", param_hint=option) from None
     return text
+
+
+def parse_euros(text: str, option: str) -> int:
+    """An amount in euros (15, 15.5, 15,50) as cents; at most two decimals."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        amount = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise typer.BadParameter(f"{text!r} is not an amount in euros (e.g. 15 or 15.50)", param_hint=option)
+    return int(amount * 100)

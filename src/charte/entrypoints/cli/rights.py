@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from charte.entrypoints.cli.args import parse_day, parse_optional_day
+from charte.entrypoints.cli.args import parse_day, parse_euros, parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, actor, role_only
@@ -47,6 +47,8 @@ def _show(summary: dict[str, Any], fmt: Format) -> None:
     due = summary["due_on"] or ("clock stopped" if summary["paused"] else "-")
     late = " OVERDUE" if summary.get("overdue") else ""
     typer.echo(f"request {summary['id']} ({summary['type']}) {summary['status']}, due {due}{late}")
+    for letter in summary.get("letters", []):
+        typer.echo(f"letter: {letter}")
 
 
 @app.command(name="open")
@@ -224,6 +226,26 @@ def extend(
 ) -> None:
     """Extend the reply by the policy's extension, before the first due date, telling the requester why."""
     _show(use_cases.extend(_desk(role), request, parse_day(on, "--on"), reason), fmt)
+
+
+@app.command(name="ask-fee")
+def ask_fee(
+    request: IdArg,
+    amount: Annotated[str, typer.Option("--amount", help="In euros, e.g. 15 or 15.50.")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the request is manifestly unfounded or excessive.")
+    ],
+    role: AsOpt = None,
+    fmt: FormatOpt = Format.TEXT,
+) -> None:
+    """Ask a reasonable fee for a manifestly unfounded or excessive request, with reasons (Art. 12(5)(a))."""
+    _show(use_cases.ask_fee(_desk(role), request, parse_euros(amount, "--amount"), reason), fmt)
+
+
+@app.command(name="fee-paid")
+def fee_paid(request: IdArg, on: OnOpt, role: AsOpt = None, fmt: FormatOpt = Format.TEXT) -> None:
+    """Record that the requester paid the fee asked: the request may be answered."""
+    _show(use_cases.fee_paid(_desk(role), request, parse_day(on, "--on")), fmt)
 
 
 @app.command()

@@ -51,6 +51,16 @@ _NOTICES: dict[str, dict[Language, tuple[str, str]]] = {
             "We cannot act on your request no. {n}, for this reason: {reason}. You may lodge a complaint with the CNIL ({url}) and seek a judicial remedy.",
         ),
     },
+    "fee_asked": {
+        FR: (
+            "Votre demande d'exercice de droits : frais demandés",
+            "Votre demande n° {n} nous paraît manifestement infondée ou excessive, pour la raison suivante : {reason}. Comme l'article 12.5 du RGPD le permet, nous y donnerons suite contre le paiement de frais raisonnables, calculés sur les coûts administratifs : {amount}. Vous pouvez contester cette décision auprès de la CNIL ({url}) et former un recours juridictionnel.",
+        ),
+        EN: (
+            "Your rights request: a fee is asked",
+            "Your request no. {n} appears to us manifestly unfounded or excessive, for this reason: {reason}. As GDPR Article 12(5) allows, we will act on it against a reasonable fee based on the administrative costs: {amount}. You may contest this decision with the CNIL ({url}) and seek a judicial remedy.",
+        ),
+    },
     "closed": {
         FR: (
             "Votre demande d'exercice de droits : clôture",

@@ -315,3 +315,9 @@ def t(key: str, lang: Language, **values: str) -> str:
 def day(d: date, lang: Language) -> str:
     """A date as the reader writes it: 28/03/2024 in French, 2024-03-28 in English."""
     return d.strftime("%d/%m/%Y") if lang is FR else d.isoformat()
+
+
+def euros(cents: int, lang: Language) -> str:
+    """An amount as the reader writes it: 15,50 € in French, €15.50 in English."""
+    whole, rest = divmod(cents, 100)
+    return f"{whole},{rest:02d} €" if lang is FR else f"€{whole}.{rest:02d}"

@@ -55,6 +55,11 @@ class ReasonIn(BaseModel):
     reason: str = Field(max_length=2000)
 
 
+class FeeIn(BaseModel):
+    cents: int = Field(gt=0, le=10_000_000, description="The fee in euro cents.")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class VerifyIn(BaseModel):
     method: str = Field(max_length=16, description="code, client-number or document")
     code: str | None = Field(default=None, max_length=16)
@@ -84,6 +89,8 @@ class Summary(BaseModel):
     timeline: list[dict[str, Any]] | None = None
     earlier_same_type: list[int] | None = None
     files: list[str] | None = None
+    letters: list[str] | None = None
+    fee: dict[str, Any] | None = None
 
 
 class SummaryPage(BaseModel):
@@ -101,10 +108,13 @@ def router(container: Container) -> APIRouter:
         return container.rights_desk(actor.name, actors.as_person(actor))
 
     def answered(summary: dict[str, Any]) -> dict[str, Any]:
-        """The server's paths stay on the server: the caller gets the files' names."""
+        """The server's paths stay on the server: the caller gets the files' names (a letter is
+        downloaded by its name from `/letters/{name}`)."""
         paths = summary.pop("paths", None)
         if paths is not None:
             summary["files"] = [p.rsplit("/", 1)[-1] for p in paths]
+        if "letters" in summary:
+            summary["letters"] = [p.rsplit("/", 1)[-1] for p in summary["letters"]]
         return summary
 
     @api.post("", response_model=Summary, status_code=201)
@@ -151,7 +161,7 @@ def router(container: Container) -> APIRouter:
 
     @api.post("/{request}/ask-identity", response_model=Summary)
     def ask_identity(request: RequestId, body: OnIn, actor: Calling) -> dict[str, Any]:
-        return use_cases.ask_identity(desk(actor), request, body.on)
+        return answered(use_cases.ask_identity(desk(actor), request, body.on))
 
     @api.post("/{request}/identity-received", response_model=Summary)
     def identity_received(request: RequestId, body: OnIn, actor: Calling) -> dict[str, Any]:
@@ -193,15 +203,24 @@ def router(container: Container) -> APIRouter:
 
     @api.post("/{request}/extend", response_model=Summary)
     def extend(request: RequestId, body: ExtendIn, actor: Calling) -> dict[str, Any]:
-        return use_cases.extend(desk(actor), request, body.on, body.reason)
+        return answered(use_cases.extend(desk(actor), request, body.on, body.reason))
+
+    @api.post("/{request}/fee", response_model=Summary)
+    def ask_fee(request: RequestId, body: FeeIn, actor: Calling) -> dict[str, Any]:
+        """Ask a reasonable fee for a manifestly unfounded or excessive request (GDPR Art. 12(5)(a))."""
+        return answered(use_cases.ask_fee(desk(actor), request, body.cents, body.reason))
+
+    @api.post("/{request}/fee-paid", response_model=Summary)
+    def fee_paid(request: RequestId, body: OnIn, actor: Calling) -> dict[str, Any]:
+        return use_cases.fee_paid(desk(actor), request, body.on)
 
     @api.post("/{request}/refuse", response_model=Summary)
     def refuse(request: RequestId, body: ReasonIn, actor: Calling) -> dict[str, Any]:
-        return use_cases.refuse(desk(actor), request, body.reason)
+        return answered(use_cases.refuse(desk(actor), request, body.reason))
 
     @api.post("/{request}/close", response_model=Summary)
     def close(request: RequestId, body: ReasonIn, actor: Calling) -> dict[str, Any]:
-        return use_cases.close(desk(actor), request, body.reason)
+        return answered(use_cases.close(desk(actor), request, body.reason))
 
     @api.post("/{request}/fulfil", response_model=Summary)
     def fulfil(
@@ -214,7 +233,7 @@ def router(container: Container) -> APIRouter:
 
     @api.post("/{request}/lift-restriction", response_model=Summary)
     def lift_restriction(request: RequestId, actor: Calling) -> dict[str, Any]:
-        return answers.lift_restriction(desk(actor), request)
+        return answered(answers.lift_restriction(desk(actor), request))
 
     @api.get(
         "/{request}/answer",
@@ -225,5 +244,25 @@ def router(container: Container) -> APIRouter:
         """The answer's archive (the access ZIP, or the portability ZIP), once fulfilled."""
         path = answers.answer_archive(desk(actor), request)
         return FileResponse(path, media_type="application/zip", filename=path.name)
+
+    @api.get(
+        "/{request}/letters/{name}",
+        response_class=FileResponse,
+        responses={
+            200: {
+                "content": {
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    "text/html": {"schema": {"type": "string"}},
+                }
+            }
+        },
+    )
+    def letter(
+        request: RequestId, name: Annotated[str, Path(max_length=120)], actor: Calling
+    ) -> FileResponse:
+        """A letter sent to the requester at one step, by the name the step's `letters` gave."""
+        path = answers.letter_file(desk(actor), request, name)
+        kind = "application/pdf" if path.suffix == ".pdf" else "text/html; charset=utf-8"
+        return FileResponse(path, media_type=kind, filename=path.name)
 
     return api
