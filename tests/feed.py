@@ -60,3 +60,19 @@ def removed(id: str, at: str, site: str, who: str) -> dict[str, Any]:
 def registered(id: str, at: str, who: Any, contract: str) -> dict[str, Any]:
     return {"id": id, "type": "contact.registered", "at": at, "person": who, "contract": contract,
             "source": {"kind": "subject"}}  # fmt: skip
+
+
+def call(id: str, at: str, ref: str, *, number: str | None = "0612345678", direction: str = "inbound",
+         person: str | None = None, recorded: bool = True, live: bool = False, audio: str | None = None) -> dict[str, Any]:  # fmt: skip
+    event: dict[str, Any] = {"id": id, "type": "call.recorded", "at": at,
+                             "call": {"ref": ref, "number": number, "direction": direction},
+                             "recorded": recorded, "listened_live": live}  # fmt: skip
+    if person is not None:
+        event["person"] = person
+    if audio is not None:
+        event["audio"] = audio
+    return event
+
+
+def transcribed(id: str, at: str, ref: str, text: str) -> dict[str, Any]:
+    return {"id": id, "type": "call.transcribed", "at": at, "call": ref, "text": text}

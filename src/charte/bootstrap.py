@@ -19,6 +19,7 @@ from charte.adapters.db import audit_database, migrate
 from charte.adapters.db.actors_store import SqlActors
 from charte.adapters.db.answer_sources import SqlAnswerSources
 from charte.adapters.db.audit_store import SqlAuditStore
+from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.disclosures_store import SqlDisclosures
 from charte.adapters.db.engine import make_engine
 from charte.adapters.db.holds_store import SqlHolds
@@ -36,12 +37,14 @@ from charte.adapters.identity_documents import IdentityDocuments
 from charte.adapters.notifier import FileOutbox, SmtpNotifier
 from charte.adapters.passwords import Argon2Passwords
 from charte.adapters.policy_file import YamlPolicyLoader
+from charte.adapters.recording_vault import DirectoryBlobs, Keyring, S3Blobs, Vault
 from charte.adapters.ref_hmac import RefHasher
 from charte.adapters.rendering.letters import Letters
 from charte.config import Settings
 from charte.domain.access import AccessGate
 from charte.domain.policy import Policy
 from charte.services.audit import Auditor
+from charte.services.calls import CallDesk
 from charte.services.errors import NotReady
 from charte.services.information import Informing
 from charte.services.ports import Clock, PolicyLoader
@@ -102,7 +105,19 @@ class Container:
         return self.engine
 
     def register_store(self) -> SqlRegisterStore:
-        return SqlRegisterStore(self.migrated_engine(), self.policy, self.cipher, self.clock, self.ref_hasher)
+        return SqlRegisterStore(
+            self.migrated_engine(), self.policy, self.cipher, self.clock, self.ref_hasher, self.calls()
+        )
+
+    def calls(self) -> SqlCalls:
+        return SqlCalls(
+            self.migrated_engine(),
+            self.policy,
+            self.ref_hasher,
+            self.vault,
+            self.clock,
+            audit=self.audit_store(),
+        )
 
     def register_queries(self) -> SqlRegisterQueries:
         return SqlRegisterQueries(self.migrated_engine(), self.cipher, self.policy.encrypted_fields)
@@ -126,7 +141,12 @@ class Container:
 
     def sweeper(self) -> SqlSweep:
         return SqlSweep(
-            self.migrated_engine(), self.policy, self.ref_hasher, self.clock, audit=self.audit_store()
+            self.migrated_engine(),
+            self.policy,
+            self.ref_hasher,
+            self.clock,
+            audit=self.audit_store(),
+            calls=self.calls(),
         )
 
     def disclosures(self) -> SqlDisclosures:
@@ -165,6 +185,31 @@ class Container:
             auditor.start_group_commit()
         return auditor
 
+    @cached_property
+    def vault(self) -> Vault:
+        """The recordings' store: sealed blobs (a directory, or S3 when CHARTE_BLOBS is
+        s3://bucket/prefix), their keys in the keyring, wrapped by the master key."""
+        master = load_or_create_key(self.settings.recordings_key_path, self.settings.recordings_key)
+        keyring = Keyring(self.settings.keyring_dir, master)
+        where = self.settings.blobs or str(self.settings.home / "recordings")
+        if where.startswith("s3://"):
+            try:
+                import boto3  # type: ignore[import-untyped]
+            except ImportError as exc:
+                raise NotReady("recordings in S3 need the s3 extra: pip install 'charte[s3]'") from exc
+            bucket, _, prefix = where.removeprefix("s3://").partition("/")
+            client = boto3.client("s3", endpoint_url=self.settings.s3_endpoint)
+            return Vault(keyring, S3Blobs(client, bucket, prefix))
+        return Vault(keyring, DirectoryBlobs(Path(where)))
+
+    @cached_property
+    def draw_key(self) -> bytes:
+        """Keys the per-call draw of the recorded share: unpredictable to callers."""
+        return load_or_create_key(self.settings.home / "keys" / "calls-draw.key")
+
+    def call_desk(self) -> CallDesk:
+        return CallDesk(self.calls(), self.policy, self.gate, self.auditor, self.draw_key)
+
     def holds(self) -> SqlHolds:
         return SqlHolds(self.migrated_engine(), self.policy, self.clock, audit=self.audit_store())
 
@@ -186,11 +231,14 @@ class Container:
             notifier=self.notifier,
             documents=IdentityDocuments(self.settings.home / "identity-documents", self.field_key),
             register=self.register_queries(),
-            sources=SqlAnswerSources(self.retention_queries(), self.disclosures(), self.audit_store()),
+            sources=SqlAnswerSources(
+                self.retention_queries(), self.disclosures(), self.audit_store(), self.calls()
+            ),
             answers=AnswerFolder(self.settings.home / "answers"),
             letters=Letters(),
             effects=SqlRightsEffects(self.migrated_engine(), self.policy, self.cipher, self.ref_hasher),
             eraser=self.sweeper(),
+            recordings=self.calls(),
             code_key=self.code_key,
             actor=actor,
             role=role,

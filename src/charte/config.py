@@ -28,6 +28,11 @@ class Settings:
     audit_database_url: str | None = None  # where the audit chain lives (default: see audit_url)
     smtp_url: str | None = None  # notices and codes by e-mail (default: a file outbox under home)
     mail_from: str | None = None  # the sender of those e-mails (default: the policy's DPO address)
+    recordings_key: str | None = None  # base64 master key wrapping the recordings' keys
+    keyring: Path | None = None  # the recordings' wrapped keys (default home/keyring)
+    blobs: str | None = None  # a directory, or s3://bucket/prefix (default home/recordings)
+    s3_endpoint: str | None = None  # an S3-compatible store's URL (default: AWS)
+    audio_inbox: Path | None = None  # where the telephony drops audio files (default home/audio-inbox)
 
     @property
     def field_key_path(self) -> Path:
@@ -40,6 +45,18 @@ class Settings:
     @property
     def audit_key_path(self) -> Path:
         return self.home / "keys" / "audit-signing.key"
+
+    @property
+    def recordings_key_path(self) -> Path:
+        return self.home / "keys" / "recordings-master.key"
+
+    @property
+    def keyring_dir(self) -> Path:
+        return self.keyring or self.home / "keyring"
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.audio_inbox or self.home / "audio-inbox"
 
     @property
     def checkpoint_dir(self) -> Path:
@@ -77,4 +94,9 @@ class Settings:
             audit_database_url=env.get("CHARTE_AUDIT_DATABASE_URL") or None,
             smtp_url=env.get("CHARTE_SMTP_URL") or None,
             mail_from=env.get("CHARTE_MAIL_FROM") or None,
+            recordings_key=env.get("CHARTE_RECORDINGS_KEY") or None,
+            keyring=Path(env["CHARTE_KEYRING"]) if env.get("CHARTE_KEYRING") else None,
+            blobs=env.get("CHARTE_BLOBS") or None,
+            s3_endpoint=env.get("CHARTE_S3_ENDPOINT_URL") or None,
+            audio_inbox=Path(env["CHARTE_AUDIO_INBOX"]) if env.get("CHARTE_AUDIO_INBOX") else None,
         )

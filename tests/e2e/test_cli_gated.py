@@ -14,7 +14,7 @@ import typer
 from charte.entrypoints.cli.app import build_app
 from tests.e2e.cli import charte
 from tests.e2e.conftest import write
-from tests.feed import person, signed
+from tests.feed import call, person, signed, transcribed
 from tests.integration.test_docs import commands
 
 # Commands that show personal data: the arguments of one read, and what a DPO adds to make it.
@@ -27,10 +27,13 @@ READS = {
         ["disclose", "--to", "installer", "--person", "P1", "--purpose", "installation"],
         ["--as", "dpo", "--as-purpose", "rights_handling"],
     ),
+    "charte calls show": (["calls", "show", "CALL-1"], DPO),
+    "charte calls play": (["calls", "play", "CALL-1", "--out", "call.wav"], DPO),
+    "charte calls transcript": (["calls", "transcript", "CALL-1"], DPO),
 }
 # Commands that need a role but no purpose (they change or list holds: refs only).
 ROLE_ONLY = {"charte holds place", "charte holds judgment", "charte holds appealed", "charte holds lift",
-             "charte holds list", "charte retention schedule"}  # fmt: skip
+             "charte holds list", "charte retention schedule", "charte calls keep-for"}  # fmt: skip
 # Rights requests name their requesters: only the policy's handlers (rights.submit_to), audited.
 ROLE_ONLY |= {"charte notices due", "charte notices render", "charte notices sent", "charte notices exempt"}
 ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "ask-identity", "identity-received", "attach-document",
@@ -44,6 +47,8 @@ NO_PERSONAL_DATA = {
     "charte retention forecast", "charte retention sweep",
     "charte actors add", "charte actors list", "charte actors revoke", "charte actors passwd", "charte audit verify",
     "charte audit checkpoint", "charte audit search", "charte audit export", "charte audit drop-expired",
+    # The telephony's commands: a number in, a decision or counts out.
+    "charte calls decide", "charte calls opt-out", "charte calls ingest",
 }  # fmt: skip
 
 
@@ -56,8 +61,13 @@ def test_every_command_is_classified():
 def test_every_personal_data_command_refuses_a_read_without_role_and_purpose_and_audits_the_others(home):
     """Issue 5 §1, §5: each command exits 2 without --as/--purpose; with them, an audit entry is written."""
     cwd, env = home
-    charte("events", "import", write(cwd / "e.jsonl", [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))]),
-           cwd=cwd, env=env)  # fmt: skip
+    (cwd / ".charte" / "audio-inbox").mkdir(parents=True)
+    (cwd / ".charte" / "audio-inbox" / "c1.wav").write_bytes(b"RIFF audio")
+    feed = [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux")),
+            call("e2", "2026-11-20T10:00:00+01:00", "CALL-1", person="P1", audio="c1.wav"),
+            transcribed("e3", "2026-11-20T10:00:00+01:00", "CALL-1", "bonjour")]  # fmt: skip
+    imported = charte("events", "import", write(cwd / "e.jsonl", feed), "--format", "json", cwd=cwd, env=env)
+    assert imported.json()["audio_sealed"] == 1, imported.err
     db = sqlite3.connect(cwd / ".charte" / "charte-audit.db")  # the audit file beside the register
     for name, (args, dpo) in READS.items():
         bare = charte(*args, cwd=cwd, env=env)

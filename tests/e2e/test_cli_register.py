@@ -43,7 +43,7 @@ def test_import_then_reimport_reports_duplicates(home):
     again = charte("events", "import", file, "--format", "json", cwd=cwd, env=env)
     assert again.code == 0
     assert again.json() == {"file": file, "lines": 3, "applied": 0, "duplicates": 3, "skipped_erased": 0, "suppressed": 0, "rejected": 0,
-                            "committed": True, "errors": [], "rejects_file": None}  # fmt: skip
+                            "committed": True, "errors": [], "rejects_file": None, "audio_sealed": 0}  # fmt: skip
 
 
 def test_a_refused_file_exits_1_listing_every_line_and_applies_nothing(home):

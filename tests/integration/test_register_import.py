@@ -165,7 +165,8 @@ class TestRefusals:
         assert [str(e) for e in report.errors] == [
             "line 2: type: unknown event type 'nope'; expected one of prospect.collected, prospect.contacted, "
             "contract.signed, contract.ended, trusted_person.designated, trusted_person.removed, contact.registered, "
-            "litigation.opened, litigation.judgment, litigation.served, litigation.appealed, litigation.closed",
+            "litigation.opened, litigation.judgment, litigation.served, litigation.appealed, litigation.closed, "
+            "call.recorded, call.transcribed",
             "line 3: at: 2024-01-01 is before the contract was signed (2025-01-01)",
             "line 4: contract: unknown contract ref 'C404'",
         ]

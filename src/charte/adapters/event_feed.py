@@ -20,8 +20,11 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
+from charte.adapters.phone_numbers import BadNumber, canonical_number
 from charte.domain.policy import Policy
 from charte.domain.register import (
+    CallRecorded,
+    CallTranscribed,
     ContactChannel,
     ContactRegistered,
     ContractEnded,
@@ -93,6 +96,8 @@ class FeedReader:
             "litigation.served": self._litigation_served,
             "litigation.appealed": self._litigation_appealed,
             "litigation.closed": self._litigation_closed,
+            "call.recorded": self._call_recorded,
+            "call.transcribed": self._call_transcribed,
         }
 
     def parse(self, raw: bytes | str, line: int) -> Event | list[LineError]:
@@ -323,6 +328,59 @@ class FeedReader:
             )
         )
 
+    # -- calls (issue 7) ------------------------------------------------------------------------
+
+    def _call_recorded(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        if env.at is None:
+            ctx.error("at", "a call needs its time: an ISO 8601 datetime with offset, not a day")
+        call = ctx.scope(d.get("call"), "call", required={"ref", "direction"}, optional=frozenset({"number"}))
+        ref = ctx.text(call, "ref", "call")
+        direction = call.get("direction")
+        if direction not in ("inbound", "outbound"):
+            ctx.error("call.direction", f"{direction!r} is not one of inbound, outbound")
+        number = call.get("number")
+        canonical = None
+        if number is not None:
+            if not isinstance(number, str):
+                ctx.error("call.number", "expected a string, or null when the number was withheld")
+            else:
+                try:
+                    canonical = canonical_number(number)
+                except BadNumber as bad:
+                    ctx.error("call.number", str(bad))
+        person = d.get("person")
+        if person is not None and (not isinstance(person, str) or not person.strip()):
+            ctx.error("person", "expected a person ref string")
+        flags = {}
+        for key in ("recorded", "listened_live"):
+            flags[key] = d.get(key)
+            if not isinstance(flags[key], bool):
+                ctx.error(key, "expected true or false")
+        audio = d.get("audio")
+        if audio is not None and (not isinstance(audio, str) or not _AUDIO_NAME.fullmatch(audio)):
+            ctx.error(
+                "audio",
+                "expected a file name inside the audio inbox (letters, digits, '.', '_', '-'; no path)",
+            )
+        return ctx.done(
+            CallRecorded(
+                env,
+                ref,
+                canonical,
+                str(direction),
+                person,
+                bool(flags["recorded"]),
+                bool(flags["listened_live"]),
+                audio,
+            )
+        )
+
+    def _call_transcribed(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        text = d.get("text")
+        if not isinstance(text, str):
+            ctx.error("text", "expected the transcript as a string")
+        return ctx.done(CallTranscribed(env, ctx.ref(d, "call"), str(text)))
+
     @staticmethod
     def _date(d: Mapping[str, Any], key: str, ctx: _Line, *, required: bool = True) -> date | None:
         value = d.get(key)
@@ -381,6 +439,8 @@ _REQUIRED_KEYS = {
     "litigation.served": frozenset({"case", "served_on"}),
     "litigation.appealed": frozenset({"case"}),
     "litigation.closed": frozenset({"case", "reason"}),
+    "call.recorded": frozenset({"call", "recorded", "listened_live"}),
+    "call.transcribed": frozenset({"call", "text"}),
 }
 _OPTIONAL_KEYS = {
     "prospect.collected": frozenset({"site"}),
@@ -395,7 +455,11 @@ _OPTIONAL_KEYS = {
     "litigation.served": frozenset(),
     "litigation.appealed": frozenset(),
     "litigation.closed": frozenset(),
+    "call.recorded": frozenset({"person", "audio"}),
+    "call.transcribed": frozenset(),
 }
+# An audio file named by the telephony: a bare name in the inbox, never a path (no '/', no '..').
+_AUDIO_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")
 
 
 def _kind(value: Any) -> str:

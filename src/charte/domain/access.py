@@ -107,6 +107,46 @@ class AccessGate:
             for key, cats in table.items()
         }
 
+        # Listening to recordings (issue 7 §3): the policy's listeners, under a recording purpose
+        # their grants give them `call_audio` for.
+        rec = policy.recordings
+        self.listeners = frozenset(rec.listeners)
+        self.recording_purposes = frozenset(rec.purposes)
+        self.objection_stops = frozenset(rec.opposition_stops)
+        self.audio_grants = frozenset(
+            (role.id, purpose)
+            for role in policy.roles.values()
+            for grant in role.grants
+            if grant.fields is None or "call_audio" in grant.fields
+            for purpose in grant.purposes
+        )
+
+    def may_listen(self, role: str, purpose: str, *, objected: bool) -> Decision:
+        """May this role play or download a recording for this purpose? ``objected``: the caller
+        objected to recording, so only the purposes an objection leaves standing remain."""
+        self.require_role(role)
+        if purpose not in self.purposes:
+            raise UnknownPurpose(purpose, self.purposes)
+        if role not in self.listeners:
+            return Decision(
+                False,
+                Denial.ROLE_PURPOSE,
+                f"role '{role}' may not listen to recordings (policy: recordings.listeners)",
+            )
+        if purpose not in self.recording_purposes or (role, purpose) not in self.audio_grants:
+            return Decision(
+                False,
+                Denial.PURPOSE_DATA,
+                f"role '{role}' may not listen to recordings for purpose '{purpose}'",
+            )
+        if objected and purpose in self.objection_stops:
+            return Decision(
+                False,
+                Denial.PURPOSE_DATA,
+                f"the caller objected to recording: purpose '{purpose}' is one an objection stops",
+            )
+        return Decision(True, None, f"role '{role}' may listen to recordings for '{purpose}'")
+
     def require_role(self, role: str) -> None:
         if role not in self.roles:
             raise UnknownRole(role, self.roles)

@@ -207,6 +207,32 @@ class LitigationClosed:
     type = "litigation.closed"
 
 
+@dataclass(frozen=True)
+class CallRecorded:
+    """A call the telephony handled (issue 7): recorded or not, listened to live or not; its audio,
+    if any, a file name inside the configured audio inbox (never a path)."""
+
+    env: Envelope
+    call_ref: str
+    number: str | None  # canonical (domain.contacts); None when withheld
+    direction: str  # domain.calls.Direction values
+    person_ref: str | None
+    recorded: bool
+    listened_live: bool
+    audio: str | None = None
+    type = "call.recorded"
+
+
+@dataclass(frozen=True)
+class CallTranscribed:
+    """The operator's speech-to-text of a recorded call; stored encrypted, never in the database."""
+
+    env: Envelope
+    call_ref: str
+    text: str
+    type = "call.transcribed"
+
+
 LitigationEvent = (
     LitigationOpened | LitigationJudgment | LitigationServed | LitigationAppealed | LitigationClosed
 )
@@ -220,6 +246,8 @@ Event = (
     | TrustedPersonRemoved
     | ContactRegistered
     | LitigationEvent
+    | CallRecorded
+    | CallTranscribed
 )
 
 EVENT_TYPES: tuple[str, ...] = (
@@ -235,4 +263,6 @@ EVENT_TYPES: tuple[str, ...] = (
     "litigation.served",
     "litigation.appealed",
     "litigation.closed",
+    "call.recorded",
+    "call.transcribed",
 )

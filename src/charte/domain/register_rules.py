@@ -14,9 +14,12 @@ exactly the fields no remaining kind justifies (issue 4 reads this).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import cast
 
 from charte.domain.register import (
+    CallRecorded,
+    CallTranscribed,
     ContactRegistered,
     ContractEnded,
     ContractSigned,
@@ -109,6 +112,22 @@ class ContactLogRow:
 
 
 @dataclass(slots=True)
+class CallRow:
+    """A call as the feed reports it (issue 7); its audio and transcript are sealed by the store."""
+
+    ref: str
+    number: str | None
+    direction: str
+    person_ref: str | None
+    at: datetime
+    on: date
+    recorded: bool
+    listened_live: bool
+    audio: str | None  # the inbox file to seal
+    event_id: str
+
+
+@dataclass(slots=True)
 class EventRow:
     id: str
     type: str
@@ -129,6 +148,7 @@ class RegisterChunk:
     erased: dict[str, date] = field(default_factory=dict)  # "person:P1" -> erased on (tombstones)
     suppressed: set[str] = field(default_factory=set)  # ids of prospect events for contacts who objected
     cases: dict[str, CaseRow] = field(default_factory=dict)
+    calls: dict[str, bool] = field(default_factory=dict)  # stored call refs -> recorded
 
     # Net writes.
     new_persons: list[str] = field(default_factory=list)
@@ -144,6 +164,8 @@ class RegisterChunk:
     conversions: list[tuple[str, Role, Role]] = field(default_factory=list)
     contact_log: list[ContactLogRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
+    new_calls: list[CallRow] = field(default_factory=list)
+    transcripts: list[tuple[str, str]] = field(default_factory=list)  # (call ref, text)
 
     duplicates: int = 0
     skipped_erased: int = 0  # events about erased persons, contracts or sites, dated before it
@@ -230,6 +252,21 @@ class RegisterChunk:
             if contract is not None and on < contract.signed_on:
                 errors.append(self._before(line, on, "the contract was signed", contract.signed_on))
             self._check_person(e.person, "person", line, errors)
+        elif isinstance(e, CallRecorded):
+            if e.call_ref in self.calls:
+                errors.append(LineError(line, "call.ref", f"call '{e.call_ref}' was already reported"))
+            if e.audio is not None and not e.recorded:
+                errors.append(LineError(line, "audio", "a call that was not recorded has no audio"))
+            if e.env.at is None:
+                errors.append(
+                    LineError(line, "at", "a call needs its time (an ISO 8601 datetime with offset)")
+                )
+        elif isinstance(e, CallTranscribed):
+            recorded = self.calls.get(e.call_ref)
+            if recorded is None:
+                errors.append(LineError(line, "call", f"unknown call ref '{e.call_ref}'"))
+            elif not recorded:
+                errors.append(LineError(line, "call", f"call '{e.call_ref}' was not recorded"))
         else:
             self._check_case(e, line, errors)
         return errors
@@ -350,6 +387,24 @@ class RegisterChunk:
                 self._open(
                     RoleRow(e.person.ref, Role.OTHER_CONTACT, e.source, on, contract_ref=e.contract_ref)
                 )
+        elif isinstance(e, CallRecorded):
+            self.calls[e.call_ref] = e.recorded
+            self.new_calls.append(
+                CallRow(
+                    e.call_ref,
+                    e.number,
+                    e.direction,
+                    e.person_ref,
+                    cast(datetime, e.env.at),
+                    on,
+                    e.recorded,
+                    e.listened_live,
+                    e.audio,
+                    e.env.id,
+                )  # at: checked above
+            )
+        elif isinstance(e, CallTranscribed):
+            self.transcripts.append((e.call_ref, e.text))
         else:
             self._change_case(e)
 
@@ -438,4 +493,6 @@ def names_of(e: Event) -> list[str]:
         return [f"person:{e.person_ref}", f"site:{e.site_ref}"]
     if isinstance(e, ContactRegistered):
         return [f"person:{e.person.ref}", f"contract:{e.contract_ref}"]
+    if isinstance(e, CallRecorded | CallTranscribed):
+        return [f"call:{e.call_ref}"]
     return []  # a case is never erased by the sweep: its events always apply

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from charte.domain.access import ReadContext
+from charte.domain.contacts import canonical_phone
 from charte.domain.dates import add_period
 from charte.domain.register import Role
 from charte.domain.rights import Request, Status
@@ -131,6 +132,17 @@ def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
         request.id, request.person_ref, purpose, contacts, suppress_until, desk.clock.now()
     )
     detail["suppressed_until"] = suppress_until.isoformat() if suppress_until else None
+    if purpose in policy.recordings.opposition_stops:
+        # Art. 21(1): the recordings of this person or their numbers go, unless held or in use for
+        # a purpose an objection leaves standing (issue 7 reads the objection at each call).
+        numbers: list[str | None] = list(
+            dict.fromkeys(n for c in contacts if "@" not in c and (n := canonical_phone(c)))
+        )
+        erased = kept = 0
+        for number in numbers or [None]:
+            done = desk.recordings.erase_objected(number, request.person_ref, desk.actor)
+            erased, kept = erased + done["erased"], kept + done["kept"]
+        detail |= {"recordings_erased": erased, "recordings_kept": kept}
     return detail
 
 
@@ -280,6 +292,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
     units: list[dict[str, Any]] = []
     disclosures: list[dict[str, Any]] = []
     consultations: list[dict[str, Any]] = []
+    calls: list[dict[str, Any]] = []
     if request.person_ref is not None:
         if policy.rights.purpose is None:
             raise Refused("the policy names no purpose to answer requests under (rights.purpose)")
@@ -295,6 +308,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
             designated = desk.register.designated_by(request.person_ref)
         units = desk.sources.units(request.person_ref)
         disclosures = desk.sources.disclosures(subject)
+        calls = desk.sources.calls_of(request.person_ref)
     answer = access_answer.build(
         policy=policy,
         lang=lang,
@@ -306,6 +320,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
         units=units,
         disclosures=disclosures,
         consultations=consultations,
+        calls=calls,
     )
     files = {
         "data.json": json.dumps(answer.data, ensure_ascii=False, indent=2, default=str).encode(),

@@ -84,6 +84,7 @@ class SweepReport:
     fields_erased: int
     orders: int
     kept_by_holds: dict[str, int]
+    recordings_erased: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -96,6 +97,7 @@ class SweepReport:
             "fields_erased": self.fields_erased,
             "orders": self.orders,
             "kept_by_holds": dict(sorted(self.kept_by_holds.items())),
+            "recordings_erased": self.recordings_erased,
         }
 
 
@@ -132,4 +134,5 @@ def sweep(
         totals.fields_erased,
         totals.orders,
         dict(totals.kept_by_holds),
+        totals.recordings_erased,
     )

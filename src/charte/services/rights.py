@@ -118,6 +118,8 @@ class AnswerSources(Protocol):
 
     def consultations(self, person_hmac: str) -> list[dict[str, Any]]: ...
 
+    def calls_of(self, ref: str) -> list[dict[str, Any]]: ...
+
 
 class Answers(Protocol):
     def write(
@@ -163,6 +165,10 @@ class Eraser(Protocol):
     ) -> dict[str, Any]: ...
 
 
+class RecordingEraser(Protocol):
+    def erase_objected(self, number: str | None, person: str | None, actor: str) -> dict[str, int]: ...
+
+
 class Letters(Protocol):
     def html(self, doc: Document) -> str: ...
 
@@ -186,6 +192,7 @@ class Desk:
     letters: Letters
     effects: Effects
     eraser: Eraser
+    recordings: RecordingEraser
     code_key: bytes
     actor: str
     role: str

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, insert, select, update
 from charte.adapters.db import tables as t
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.calls_store import refresh_call_holds
 from charte.adapters.db.hold_releases import load_cases, persons_held_by
 from charte.adapters.db.retention_units import refresh_units
 from charte.domain.audit import Action, Entry
@@ -99,6 +100,7 @@ class SqlHolds:
                 )
             )
             refresh_units(conn, self.policy, persons_held_by(conn, [case_id]), today)
+            refresh_call_holds(conn, self.policy, [case_id], today)
             if self.audit is not None:  # the case ref and counts, never the reason's free text
                 counts = {"case": case_ref, "change": action, "subjects": len(subjects)}
                 entry = Entry(at=self.clock.now(), actor=actor, action=Action.HOLD, role=role, detail=counts)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.calls_store import SqlCalls, insert_calls, refresh_call_holds
 from charte.adapters.db.hold_releases import persons_held_by
 from charte.adapters.db.retention_units import affected_by, refresh_units
 from charte.adapters.field_cipher import FieldCipher
@@ -25,6 +26,8 @@ from charte.adapters.ref_hmac import RefHasher
 from charte.domain.contacts import contact_key
 from charte.domain.policy import Policy
 from charte.domain.register import (
+    CallRecorded,
+    CallTranscribed,
     ContactRegistered,
     ContractEnded,
     ContractSigned,
@@ -43,7 +46,7 @@ from charte.domain.register import (
 )
 from charte.domain.register_rules import CaseRow, ContractRow, RegisterChunk, RoleRow, names_of
 from charte.domain.vocabulary import SourceKind
-from charte.services.errors import Conflict
+from charte.services.errors import Conflict, NotReady
 from charte.services.ports import Clock
 
 ROLE_COLUMNS = (
@@ -104,8 +107,15 @@ class SqlRegisterStore:
     """Implements the import port on a SQLAlchemy engine."""
 
     def __init__(
-        self, engine: Engine, policy: Policy, cipher: FieldCipher, clock: Clock, hasher: RefHasher
+        self,
+        engine: Engine,
+        policy: Policy,
+        cipher: FieldCipher,
+        clock: Clock,
+        hasher: RefHasher,
+        calls: SqlCalls | None = None,
     ) -> None:
+        self.calls = calls  # seals transcripts (issue 7); None: no recordings store
         self.hasher = hasher
         self.engine = engine
         self.policy = policy
@@ -138,6 +148,9 @@ class _Transaction:
         try:
             if self.tx.is_active:
                 self.tx.rollback()  # not committed (refused file, or an exception): keep nothing
+                if self.store.calls is not None:
+                    for name in self.writer.sealed:
+                        self.store.calls.vault.shred(name)
         finally:
             self.conn.close()
         if isinstance(exc, IntegrityError | OperationalError):
@@ -157,9 +170,14 @@ class _Writer:
         self.site_ids: dict[str, int] = {}
         self.contract_ids: dict[str, int] = {}
         self.case_ids: list[int] = []  # cases the current chunk changed (their units are refreshed)
+        self.sealed: list[str] = []  # transcripts sealed by this import: shredded if it rolls back
+        self.replaced: list[str] = []  # transcripts they replace: shredded once it commits
 
     def commit(self) -> None:
         self.tx.commit()
+        if self.store.calls is not None:
+            for name in self.replaced:
+                self.store.calls.vault.shred(name)
 
     # -- load ---------------------------------------------------------------------------------
 
@@ -223,6 +241,9 @@ class _Writer:
         }
         chunk.suppressed = self._suppressed(events)
         self._load_cases(chunk, {e.case_ref for e in events if isinstance(e, LITIGATION)})
+        call_refs = {e.call_ref for e in events if isinstance(e, CallRecorded | CallTranscribed)}
+        k = t.calls.c
+        chunk.calls = dict(c.execute(select(k.ref, k.recorded).where(k.ref.in_(call_refs))).all())
         chunk.event_digests = dict(
             c.execute(select(t.events.c.id, t.events.c.digest).where(t.events.c.id.in_(ids))).all()
         )
@@ -315,6 +336,7 @@ class _Writer:
             [(e.id, e.type, e.digest, e.on, now) for e in chunk.events],
         )
         self._cases(chunk, now)
+        self._calls(chunk)
         self._units(chunk)  # last: units read every fact the chunk wrote (contacts, cases included)
 
     def _insert_refs(self, table: Table, refs: Sequence[str], ids: dict[str, int], now: Any) -> None:
@@ -421,6 +443,19 @@ class _Writer:
             [(c.ref, "feed", json.dumps({"events": c.events}), "event feed", now) for c in touched],
         )
         self.case_ids = [ids[c.ref] for c in touched]
+
+    def _calls(self, chunk: RegisterChunk) -> None:
+        """The chunk's calls, scheduled with their holds; the calls the chunk's cases name,
+        re-scheduled; the transcripts sealed (shredded again if the import rolls back)."""
+        today = self.store.clock.today()
+        insert_calls(self.conn, self.store.policy, chunk.new_calls, today)
+        refresh_call_holds(self.conn, self.store.policy, self.case_ids, today)
+        if chunk.transcripts:
+            if self.store.calls is None:
+                raise NotReady("no recordings store is configured: transcripts cannot be kept")
+            written, replaced = self.store.calls.seal_transcripts(self.conn, chunk.transcripts)
+            self.sealed += written
+            self.replaced += replaced
 
     def _units(self, chunk: RegisterChunk) -> None:
         """Retention units follow the facts in the same transaction (issue 4 §2)."""

@@ -113,14 +113,22 @@ class SqlRightsEffects:
         hashes = sorted(self.hasher(f"contact:{k}") for k in keys)
         on = at.date()
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(t.oppositions).values(
+            opposition = conn.execute(
+                insert(t.oppositions)
+                .values(
                     request_id=request_id,
                     purpose=purpose,
                     person_ref=ref,
                     contact_hmacs=json.dumps(hashes),
                     on=on,
                 )
+                .returning(t.oppositions.c.id)
+            ).scalar_one()
+            insert_rows(
+                conn,
+                t.objection_contacts,
+                ("opposition_id", "contact_hmac"),
+                [(opposition, h) for h in hashes],
             )
             if suppress_until is not None:
                 insert_rows(

@@ -40,6 +40,7 @@ from sqlalchemy.exc import OperationalError
 from charte.adapters.db import tables as t
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.outbox_store import add_orders
 from charte.adapters.ref_hmac import RefHasher
 from charte.domain.audit import Action, Entry
@@ -67,6 +68,7 @@ class SweepTotals:
     orders: int = 0
     kept_by_holds: Counter[str] = field(default_factory=Counter)  # units held on as_of, by case
     suppressions_purged: int = 0  # suppression-list entries past their retention
+    recordings_erased: int = 0  # calls (metadata, audio, transcript) past their retention
 
 
 class SqlSweep:
@@ -78,8 +80,10 @@ class SqlSweep:
         clock: Clock,
         *,
         audit: SqlAuditStore | None = None,
+        calls: SqlCalls | None = None,
     ) -> None:
         self.engine, self.policy, self.hasher, self.clock = engine, policy, hasher, clock
+        self.calls = calls  # recordings are swept after the persons (issue 7)
         self.audit = audit  # each erasure becomes an audit entry, in the batch's transaction
         self._arrays = engine.dialect.name == "postgresql"
 
@@ -107,6 +111,10 @@ class SqlSweep:
                 tx = conn.begin()
                 self._all(conn, as_of, batch_size, totals)
                 tx.rollback()
+                k = t.calls.c
+                totals.recordings_erased = conn.execute(
+                    select(func.count()).select_from(t.calls).where(k.purge_due <= as_of)
+                ).scalar_one()
             return totals
         after = 0
         while True:
@@ -119,6 +127,8 @@ class SqlSweep:
             totals.suppressions_purged = conn.execute(
                 delete(t.suppression_list).where(s.purge_due <= as_of)
             ).rowcount
+        if self.calls is not None:
+            totals.recordings_erased = self.calls.purge(as_of, "charte-sweep", batch_size)
         return totals
 
     def _committed_batch(self, as_of: date, after: int, size: int, totals: SweepTotals) -> int | None:

@@ -451,6 +451,45 @@ oppositions = Table(
     Column("on", Date, nullable=False),
 )
 
+# The contacts of each objection, one row per keyed hash: a call's number is looked up by index
+# at call start (services.calls), however many objections there are.
+objection_contacts = Table(
+    "objection_contacts",
+    metadata,
+    Column("opposition_id", ForeignKey("oppositions.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_hmac", String(64), primary_key=True, index=True),
+)
+
+# Calls (issue 7): the metadata the telephony reports, and where the encrypted audio and
+# transcript lie (names in the blob store; their keys are in the keyring, outside the database).
+# `purge_due` is the retention rule's date (recordings: six months); a litigation hold naming the
+# call or its person keeps it (`held_by`). `kept_for`: the purposes an objection does not stop that
+# the recording is in use for (a rights request, a fraud control), set by the DPO's team.
+calls = Table(
+    "calls",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(REF), nullable=False, unique=True),
+    Column("number", String(32), index=True),  # canonical (domain.contacts); null when withheld
+    Column("person_ref", String(REF), index=True),
+    Column("direction", String(8), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("recorded", Boolean, nullable=False),
+    Column("listened_live", Boolean, nullable=False),
+    Column("purposes", Text, nullable=False),  # JSON list: what the recording may be used for
+    Column("kept_for", Text, nullable=False, server_default="[]"),  # JSON list
+    Column("pending_audio", String(200)),  # the inbox file still to seal (the event came first)
+    Column("audio", String(200)),  # blob name
+    Column("audio_bytes", Integer),
+    Column("transcript", String(200)),  # blob name
+    Column("rule", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # domain.retention.UnitStatus values
+    Column("retention_end", Date),
+    Column("purge_due", Date, index=True),  # null while a hold's release is not known
+    Column("held_by", Text),  # case refs keeping the call, comma-separated
+    Column("event_id", String(200), nullable=False),
+)
+
 # Contacts who objected to prospecting, as keyed hashes of their canonical form (domain.contacts)
 # only: a later feed naming them as prospects is dropped. Kept `purge_due` (the policy's
 # suppression list rule, at least 3 years: CNIL), then purged by the sweep.

@@ -12,6 +12,7 @@ from charte.domain.errors import DomainError
 from charte.entrypoints.cli import (
     actors,
     audit,
+    calls,
     db,
     demo,
     disclose,
@@ -66,6 +67,7 @@ def build_app() -> typer.Typer:
     app.add_typer(audit.app, name="audit")
     app.add_typer(rights.app, name="rights")
     app.add_typer(notices.app, name="notices")
+    app.add_typer(calls.app, name="calls")
     app.command(name="register")(register.register)
     app.command(name="disclose")(disclose.disclose)
     app.command(name="serve")(serve.serve)

@@ -80,6 +80,8 @@ def import_(
         "file": file,
         **report.as_dict(),
         "rejects_file": str(reject_path) if reject_path and report.errors else None,
+        # Audio the calls wait for, sealed from the inbox once the import holds (docs/calls.md).
+        "audio_sealed": c.calls().ingest_pending(c.settings.inbox_dir) if report.committed else 0,
     }
     if fmt is DataFormat.JSON:
         emit_json(summary)

@@ -23,6 +23,7 @@ from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
 from charte.entrypoints.web import console, problems
 from charte.entrypoints.web.daily_sweep import DailySweep
+from charte.entrypoints.web.routes import calls as calls_routes
 from charte.entrypoints.web.routes import outbox as outbox_routes
 from charte.entrypoints.web.routes import register as register_routes
 from charte.entrypoints.web.routes import rights as rights_routes
@@ -83,6 +84,7 @@ def create_app(
     app.include_router(register_routes.router(container))
     app.include_router(outbox_routes.router(container))
     app.include_router(rights_routes.router(container))
+    app.include_router(calls_routes.router(container))
     app.include_router(console.router(container))
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")
 

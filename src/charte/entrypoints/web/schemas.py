@@ -120,6 +120,7 @@ class ImportSummary(BaseModel):
     committed: bool
     errors: list[str]
     rejects: list[Rejected]
+    audio_sealed: int = 0  # audio files of calls sealed from the inbox after this import
 
 
 class OrderPublic(BaseModel):

@@ -13,6 +13,7 @@ Pure: the use case gathers the inputs (through the access gate, audited) and ren
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -51,6 +52,20 @@ _T: dict[str, dict[Language, str]] = {
         "personal data about you.",
     },
     "h.held": {FR: "Les données que nous détenons", EN: "The data we hold"},
+    "calls": {
+        FR: "Appels : nous conservons la trace de {n} appel(s) avec vous, dont {r} enregistré(s) ; le fichier "
+        "data.json en donne la date, le sens et les finalités. Ils sont conservés {k}, au plus tard "
+        "jusqu'au {d}, sauf contentieux. Vous pouvez demander à écouter un enregistrement.",
+        EN: "Calls: we keep a record of {n} call(s) with you, {r} of them recorded; data.json gives their date, "
+        "direction and purposes. They are kept {k}, at the latest until {d}, unless in litigation. You "
+        "may ask to listen to a recording.",
+    },
+    "calls.held": {
+        FR: "Appels : nous conservons la trace de {n} appel(s) avec vous, dont {r} enregistré(s), conservés "
+        "pour un contentieux jusqu'à l'épuisement des voies de recours.",
+        EN: "Calls: we keep a record of {n} call(s) with you, {r} of them recorded, kept for litigation until "
+        "all appeal routes are exhausted.",
+    },
     "as": {FR: "En tant que {s}{c}", EN: "As {s}{c}"},
     "context.contract": {FR: " (contrat {r})", EN: " (contract {r})"},
     "context.site": {FR: " (site {r})", EN: " (site {r})"},
@@ -134,6 +149,7 @@ def build(
     units: list[dict[str, Any]],
     disclosures: list[dict[str, Any]],
     consultations: list[dict[str, Any]],
+    calls: Sequence[dict[str, Any]] = (),
 ) -> AccessAnswer:
     p = policy
     role_label = {rid: r.label(lang) for rid, r in p.roles.items()}
@@ -159,6 +175,7 @@ def build(
             }
             for d in disclosures
         ],
+        "calls": list(calls),
         "consultations": [
             {
                 "on": c["at"][:10],
@@ -184,6 +201,23 @@ def build(
         if person.get("restricted"):
             since = date.fromisoformat(person["restricted"]["since"])
             blocks.append(Paragraph(_t("restricted", lang, d=w.day(since, lang))))
+        if calls:
+            recorded = [c for c in calls if c["recorded"]]
+            ends = sorted(c["retention_end"] for c in calls if c["retention_end"])
+            blocks.append(
+                Paragraph(
+                    _t(
+                        "calls",
+                        lang,
+                        n=len(calls),
+                        r=len(recorded),
+                        d=w.day(date.fromisoformat(ends[-1]), lang),
+                        k=w.duration(p.retention[p.recordings.retention].period, lang),
+                    )
+                    if ends
+                    else _t("calls.held", lang, n=len(calls), r=len(recorded))
+                )
+            )
         blocks += _recipients(p, lang, person, data["disclosures"], purpose_label)
         blocks += _consulted(lang, data["consultations"], purpose_label)
     blocks += [*rights_section(p, lang), Paragraph(_t("bye", lang)), Paragraph(p.dpo.title(lang))]

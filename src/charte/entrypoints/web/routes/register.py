@@ -141,6 +141,9 @@ def router(container: Container) -> APIRouter:
         summary = {**report.as_dict(), "rejects": sorted(rejected, key=lambda r: r["line"])}
         if not report.committed:
             raise ImportRefused(summary)
+        # Audio the calls of this feed (or earlier ones) wait for, sealed once the import holds.
+        calls = container.calls()
+        summary["audio_sealed"] = await run_in_threadpool(calls.ingest_pending, container.settings.inbox_dir)
         return summary
 
     return api

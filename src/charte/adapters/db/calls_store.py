@@ -1,0 +1,456 @@
+"""Calls and their recordings in SQL (issue 7): the rows, their retention and holds, the sealed
+audio and transcripts, the objections read at call start, and the purge.
+
+A call's row holds metadata and the *names* of its sealed audio and transcript
+(``adapters.recording_vault``): never audio, never text. Its retention is the policy's recordings
+rule from the call's day (six months in the shipped policy), extended by any litigation hold
+naming the call or its person exactly as a person's units are (``domain.retention.apply_holds``).
+Erasure destroys the keys first (the data become unreadable everywhere, backups included), then
+the blobs, then the rows, with a proof and an audit entry per call; a purge interrupted at any
+point is finished by the next.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
+
+from charte.adapters.db import tables as t
+from charte.adapters.db.audit_store import SqlAuditStore
+from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.hold_releases import load_cases
+from charte.adapters.db.times import utc
+from charte.adapters.recording_vault import SEGMENT, Vault
+from charte.adapters.ref_hmac import RefHasher
+from charte.domain.audit import Action, Entry
+from charte.domain.contacts import contact_key
+from charte.domain.litigation import release
+from charte.domain.policy import Policy
+from charte.domain.register_rules import CallRow
+from charte.domain.retention import HoldRelease, Schedule, apply_holds, schedule
+from charte.services.ports import Clock
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def audio_name(call_id: int) -> str:
+    return f"audio-{call_id}"
+
+
+def transcript_name(call_id: int) -> str:
+    """A new name each time: a second transcript of a call (a better speech-to-text run) is sealed
+    beside the first until its import commits, so a rollback never touches the one in force."""
+    return f"transcript-{call_id}-{secrets.token_hex(6)}"
+
+
+def _schedules(
+    conn: Connection, policy: Policy, calls: Sequence[tuple[str, str | None, date]], today: date
+) -> dict[str, Schedule]:
+    """Each call's schedule under the recordings rule, with the holds of the cases naming it or
+    its person."""
+    rule_id = policy.recordings.retention
+    rule = policy.retention[rule_id]
+    refs = [c[0] for c in calls]
+    persons = [c[1] for c in calls if c[1]]
+    s = t.case_subjects.c
+    named = conn.execute(
+        select(s.case_id, s.kind, s.ref).where(
+            or_((s.kind == "call") & s.ref.in_(refs), (s.kind == "person") & s.ref.in_(persons))
+        )
+    ).all()
+    cases = load_cases(conn, (r.case_id for r in named))
+    releases = {
+        cid: HoldRelease(case.ref, release(case, policy.litigation, as_of=today).on)
+        for cid, case in cases.items()
+    }
+    holds: dict[tuple[str, str], list[HoldRelease]] = defaultdict(list)
+    for row in named:
+        holds[(row.kind, row.ref)].append(releases[row.case_id])
+    out = {}
+    for ref, person, on in calls:
+        own = schedule(rule_id, rule, on, running=False)
+        found = holds.get(("call", ref), []) + (holds.get(("person", person), []) if person else [])
+        out[ref] = apply_holds(own, found, today)
+    return out
+
+
+def _values(s: Schedule) -> dict[str, Any]:
+    return {
+        "rule": s.rule,
+        "status": s.status.value,
+        "retention_end": s.retention_end,
+        "purge_due": s.purge_due,
+        "held_by": ",".join(s.held_by) or None,
+    }
+
+
+def insert_calls(conn: Connection, policy: Policy, calls: Sequence[CallRow], today: date) -> dict[str, int]:
+    """The chunk's new calls, scheduled; their ids by ref."""
+    if not calls:
+        return {}
+    plans = _schedules(conn, policy, [(c.ref, c.person_ref, c.on) for c in calls], today)
+    purposes = json.dumps(list(policy.recordings.purposes))
+    rows = [
+        {
+            "ref": c.ref,
+            "number": c.number,
+            "person_ref": c.person_ref,
+            "direction": c.direction,
+            "at": c.at.astimezone(UTC),
+            "recorded": c.recorded,
+            "listened_live": c.listened_live,
+            "purposes": purposes if c.recorded else "[]",
+            "kept_for": "[]",
+            "pending_audio": c.audio,
+            "event_id": c.event_id,
+            **_values(plans[c.ref]),
+        }
+        for c in calls
+    ]
+    conn.execute(insert(t.calls), rows)
+    k = t.calls.c
+    return dict(conn.execute(select(k.ref, k.id).where(k.ref.in_([c.ref for c in calls]))).all())
+
+
+def refresh_call_holds(conn: Connection, policy: Policy, case_ids: Iterable[int], today: date) -> None:
+    """Re-schedule the calls these cases name, or whose person they name (a hold placed,
+    judged, appealed or lifted)."""
+    ids = list(case_ids)
+    if not ids:
+        return
+    s, k = t.case_subjects.c, t.calls.c
+    named = select(s.ref).where(s.case_id.in_(ids))
+    rows = conn.execute(
+        select(k.id, k.ref, k.person_ref, k.at).where(
+            or_(k.ref.in_(named.where(s.kind == "call")), k.person_ref.in_(named.where(s.kind == "person")))
+        )
+    ).all()
+    if not rows:
+        return
+    plans = _schedules(conn, policy, [(r.ref, r.person_ref, _day(r.at)) for r in rows], today)
+    for r in rows:
+        conn.execute(update(t.calls).where(k.id == r.id).values(**_values(plans[r.ref])))
+
+
+def _day(at: datetime) -> date:
+    return utc(at).astimezone(PARIS).date()
+
+
+class SqlCalls:
+    def __init__(
+        self,
+        engine: Engine,
+        policy: Policy,
+        hasher: RefHasher,
+        vault: Vault,
+        clock: Clock,
+        *,
+        audit: SqlAuditStore | None = None,
+    ) -> None:
+        self.engine, self.policy, self.hasher, self.vault, self.clock = engine, policy, hasher, vault, clock
+        self.audit = audit
+
+    # -- call start -------------------------------------------------------------------------
+
+    def objected(self, number: str | None, person: str | None) -> frozenset[str]:
+        """The purposes this number or person objected to: two indexed lookups."""
+        o, oc = t.oppositions.c, t.objection_contacts.c
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            if number is not None:
+                key = self.hasher(f"contact:{contact_key(number)}")
+                found |= set(
+                    conn.execute(
+                        select(o.purpose)
+                        .join(t.objection_contacts, oc.opposition_id == o.id)
+                        .where(oc.contact_hmac == key)
+                    ).scalars()
+                )
+            if person is not None:
+                found |= set(conn.execute(select(o.purpose).where(o.person_ref == person)).scalars())
+        return frozenset(found)
+
+    def opt_out(self, number: str | None, person: str | None, purposes: Sequence[str], on: date) -> None:
+        """The caller pressed the opt-out key: an objection to each purpose, kept like one made by
+        a rights request (keyed hash of the number, the person's ref when known)."""
+        hashes = [self.hasher(f"contact:{contact_key(number)}")] if number else []
+        with self.engine.begin() as conn:
+            for purpose in purposes:
+                opposition = conn.execute(
+                    insert(t.oppositions)
+                    .values(purpose=purpose, person_ref=person, contact_hmacs=json.dumps(hashes), on=on)
+                    .returning(t.oppositions.c.id)
+                ).scalar_one()
+                insert_rows(
+                    conn,
+                    t.objection_contacts,
+                    ("opposition_id", "contact_hmac"),
+                    [(opposition, h) for h in hashes],
+                )
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def call(self, ref: str) -> dict[str, Any] | None:
+        k = t.calls.c
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.calls).where(k.ref == ref)).mappings().first()
+        return None if row is None else _call(row)
+
+    def calls_of(self, person: str) -> list[dict[str, Any]]:
+        k = t.calls.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.calls).where(k.person_ref == person).order_by(k.at)).mappings()
+            return [_call(r) for r in rows]
+
+    def audio(self, call_id: int) -> Iterator[bytes]:
+        return self.vault.open(audio_name(call_id))
+
+    def transcript(self, call_id: int) -> str:
+        k = t.calls.c
+        with self.engine.connect() as conn:
+            name = conn.execute(select(k.transcript).where(k.id == call_id)).scalar()
+        if name is None:
+            raise KeyError(call_id)
+        return b"".join(self.vault.open(name)).decode()
+
+    # -- sealing ----------------------------------------------------------------------------
+
+    def attach_audio(self, ref: str, chunks: Iterable[bytes]) -> int:
+        """Seal uploaded audio for a recorded call; its size."""
+        k = t.calls.c
+        with self.engine.connect() as conn:
+            call_id = conn.execute(select(k.id).where(k.ref == ref, k.recorded.is_(True))).scalar()
+        if call_id is None:
+            raise KeyError(ref)
+        size = self.vault.seal(audio_name(call_id), chunks)
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.calls)
+                .where(k.id == call_id)
+                .values(audio=audio_name(call_id), audio_bytes=size, pending_audio=None)
+            )
+        return size
+
+    def ingest_pending(self, inbox: Path) -> int:
+        """Seal the inbox files the calls are waiting for, then delete them (plaintext audio must
+        not linger); rerunnable: a file sealed but not yet deleted is sealed again, same name."""
+        k = t.calls.c
+        done = 0
+        with self.engine.connect() as conn:
+            pending = conn.execute(select(k.id, k.pending_audio).where(k.pending_audio.is_not(None))).all()
+        for call_id, name in pending:
+            path = inbox / name
+            if not path.is_file():
+                continue  # not arrived yet
+            size = self.vault.seal(audio_name(call_id), _read(path))
+            with self.engine.begin() as conn:
+                conn.execute(
+                    update(t.calls)
+                    .where(k.id == call_id)
+                    .values(audio=audio_name(call_id), audio_bytes=size, pending_audio=None)
+                )
+            path.unlink()
+            done += 1
+        return done
+
+    def seal_transcripts(
+        self, conn: Connection, items: Sequence[tuple[str, str]]
+    ) -> tuple[list[str], list[str]]:
+        """Seal the chunk's transcripts (inside the import's transaction). Returns the names
+        written, for the import to shred if it rolls back, and the names they replace, to shred
+        once it commits (a crash between leaves a key no row names: ``purge`` collects it)."""
+        if not items:
+            return [], []
+        k = t.calls.c
+        rows = conn.execute(select(k.ref, k.id, k.transcript).where(k.ref.in_([r for r, _ in items]))).all()
+        ids = {r.ref: r.id for r in rows}
+        current = {r.ref: r.transcript for r in rows}
+        written: list[str] = []
+        replaced: list[str] = []
+        for ref, text in items:
+            name = transcript_name(ids[ref])
+            self.vault.seal(name, [text.encode()])
+            written.append(name)
+            if current[ref]:
+                replaced.append(current[ref])
+            current[ref] = name
+            conn.execute(update(t.calls).where(k.id == ids[ref]).values(transcript=name))
+        return written, replaced
+
+    # -- what the DPO's team sets -----------------------------------------------------------
+
+    def keep_for(self, ref: str, purposes: Sequence[str]) -> bool:
+        k = t.calls.c
+        with self.engine.begin() as conn:
+            return bool(
+                conn.execute(
+                    update(t.calls).where(k.ref == ref).values(kept_for=json.dumps(sorted(purposes)))
+                ).rowcount
+            )
+
+    # -- erasure ----------------------------------------------------------------------------
+
+    def purge(self, as_of: date, actor: str, batch: int = 500) -> int:
+        """Erase every call whose purge date has come (not held), keys first; the count."""
+        k = t.calls.c
+        done = 0
+        while True:
+            with self.engine.connect() as conn:
+                due = (
+                    conn.execute(select(k.id).where(k.purge_due <= as_of).order_by(k.id).limit(batch))
+                    .scalars()
+                    .all()
+                )
+            if not due:
+                break
+            done += self._erase(list(due), actor, "retention")
+        self._collect_orphans()
+        return done
+
+    def _collect_orphans(self, grace: float = 3600.0, batch: int = 1000) -> int:
+        """Shred keys no call names any more (an import or erasure cut short by a crash), once
+        they are older than ``grace`` seconds (an import in flight is not collected)."""
+        k = t.calls.c
+        collected = 0
+        for names in _batches(self.vault.keyring.names(older_than=grace), batch):
+            with self.engine.connect() as conn:
+                used = set(conn.execute(select(k.audio).where(k.audio.in_(names))).scalars())
+                used |= set(conn.execute(select(k.transcript).where(k.transcript.in_(names))).scalars())
+                # audio-N is named before its row records it (ingestion): a live row keeps it.
+                live = {
+                    audio_name(i)
+                    for i in conn.execute(
+                        select(k.id).where(k.id.in_([_id(n) for n in names if n.startswith("audio-")]))
+                    ).scalars()
+                }
+            for name in names:
+                if name not in used and name not in live:
+                    self.vault.shred(name)
+                    collected += 1
+        return collected
+
+    def erase_objected(self, number: str | None, person: str | None, actor: str) -> dict[str, int]:
+        """After an objection to recording: erase the caller's recordings not held and not in use
+        for a purpose an objection leaves standing (``kept_for``); the others stay, usable only for
+        those purposes. Counts: erased, kept."""
+        k = t.calls.c
+        who = []
+        if number is not None:
+            who.append(k.number == number)
+        if person is not None:
+            who.append(k.person_ref == person)
+        if not who:
+            return {"erased": 0, "kept": 0}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(k.id, k.held_by, k.kept_for).where(or_(*who), k.recorded.is_(True))
+            ).all()
+        erase = [r.id for r in rows if not r.held_by and not json.loads(r.kept_for)]
+        self._erase(erase, actor, "objection")
+        return {"erased": len(erase), "kept": len(rows) - len(erase)}
+
+    def _erase(self, ids: list[int], actor: str, why: str) -> int:
+        """Keys and blobs first (after this nothing can read the data, whatever copies exist),
+        then the rows, a tombstone per call, proofs and one audit entry, in one transaction."""
+        if not ids:
+            return 0
+        k = t.calls.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(k.id, k.ref, k.rule, k.purge_due, k.transcript).where(k.id.in_(ids))
+            ).all()
+        for r in rows:
+            self.vault.shred(audio_name(r.id))
+            if r.transcript:
+                self.vault.shred(r.transcript)
+        now = self.clock.now()
+        today = self.clock.today()
+        with self.engine.begin() as conn:
+            conn.execute(delete(t.calls).where(k.id.in_([r.id for r in rows])))
+            insert_rows(
+                conn,
+                t.tombstones,
+                ("ref_hmac", "kind", "erased_on"),
+                [(self.hasher(f"call:{r.ref}"), "call", today) for r in rows],
+                conflict=("ref_hmac",),
+            )
+            conn.execute(
+                insert(t.erasure_proofs),
+                [
+                    {
+                        "person_hmac": self.hasher(f"call:{r.ref}"),
+                        "unit": "recording",
+                        "context_hmac": None,
+                        "rule": r.rule,
+                        "purge_due": r.purge_due or today,
+                        "erased_at": now.astimezone(UTC),
+                        "person_erased": False,
+                        "fields_erased": json.dumps(list(self.policy.recordings.fields)),
+                    }
+                    for r in rows
+                ],
+            )
+            if self.audit is not None:
+                entry = Entry(
+                    at=now,
+                    actor=actor,
+                    action=Action.ERASE,
+                    detail={"unit": "recording", "calls": len(rows), "why": why},
+                )
+                self.audit.append([entry], conn)
+        return len(rows)
+
+
+def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _id(name: str) -> int:
+    try:
+        return int(name.split("-")[1])
+    except (IndexError, ValueError):
+        return -1
+
+
+def _read(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while block := handle.read(SEGMENT):
+            yield block
+
+
+def _call(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "ref": row["ref"],
+        "number": row["number"],
+        "person": row["person_ref"],
+        "direction": row["direction"],
+        "at": utc(row["at"]).isoformat(),
+        "recorded": row["recorded"],
+        "listened_live": row["listened_live"],
+        "purposes": json.loads(row["purposes"]),
+        "kept_for": json.loads(row["kept_for"]),
+        "audio": row["audio"] is not None,
+        "audio_bytes": row["audio_bytes"],
+        "audio_pending": row["pending_audio"] is not None,
+        "transcript": row["transcript"] is not None,
+        "status": row["status"],
+        "retention_end": row["retention_end"].isoformat() if row["retention_end"] else None,
+        "purge_due": row["purge_due"].isoformat() if row["purge_due"] else None,
+        "held_by": row["held_by"].split(",") if row["held_by"] else [],
+    }

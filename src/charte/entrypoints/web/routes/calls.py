@@ -1,0 +1,189 @@
+"""/api/v1/calls: the recording decision at call start, the opt-out key, audio upload and listening.
+
+The telephony (a system actor) asks the decision and reports the opt-out key and the audio; the
+policy's listeners (person actors naming their purpose in ``X-Charte-Purpose``) read a call's
+metadata, play its audio and read its transcript through the access gate (docs/calls.md).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import PlainTextResponse, StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from charte.adapters.phone_numbers import BadNumber, canonical_number
+from charte.bootstrap import Container
+from charte.entrypoints.web import problems
+from charte.entrypoints.web.auth import Calling, Reading
+from charte.entrypoints.web.problems import BodyTooLarge
+from charte.services import actors
+from charte.services import calls as use_cases
+from charte.services.errors import NotFound, Refused
+
+MAX_AUDIO = 200 * 1024 * 1024  # a long call in uncompressed stereo WAV stays well under this
+PARIS = ZoneInfo("Europe/Paris")
+CallRef = Annotated[str, Path(min_length=1, max_length=128)]
+
+
+class DecideIn(BaseModel):
+    number: str | None = Field(default=None, max_length=40, description="Null when withheld.")
+    direction: str = Field(description="inbound or outbound.", max_length=16)
+    at: datetime = Field(description="The call's start, with its UTC offset.")
+    call: str | None = Field(default=None, max_length=128, description="The telephony's call id.")
+    person: str | None = Field(default=None, max_length=128, description="The caller, if known.")
+    opted_out: bool = Field(default=False, description="The caller pressed the opt-out key.")
+
+
+class Decision(BaseModel):
+    record: bool
+    live_listening: bool
+    purposes: list[str]
+    why: list[str]
+
+
+class OptOutIn(BaseModel):
+    number: str | None = Field(default=None, max_length=40)
+    person: str | None = Field(default=None, max_length=128)
+    at: datetime
+
+
+class OptedOut(BaseModel):
+    purposes: list[str]
+    erased: int
+    kept: int
+
+
+class KeepForIn(BaseModel):
+    purposes: list[str] = Field(max_length=20)
+
+
+class CallOut(BaseModel):
+    ref: str
+    number: str | None
+    person: str | None
+    direction: str
+    at: str
+    recorded: bool
+    listened_live: bool
+    purposes: list[str]
+    kept_for: list[str]
+    audio: bool
+    audio_bytes: int | None
+    audio_pending: bool
+    transcript: bool
+    status: str
+    retention_end: str | None
+    purge_due: str | None
+    held_by: list[str]
+
+
+def _number(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return canonical_number(raw)
+    except BadNumber as bad:
+        raise Refused(f"number: {bad}") from None
+
+
+def router(container: Container) -> APIRouter:
+    api = APIRouter(prefix="/api/v1/calls", tags=["calls"], responses=problems.documented())
+
+    @api.post("/decide", response_model=Decision)
+    def decide(body: DecideIn, actor: Calling) -> dict[str, Any]:
+        """Record this call or not, live double-listening or not, for which purposes, and why."""
+        actors.as_system(actor, "ask for recording decisions")
+        return use_cases.decision(
+            container.call_desk(),
+            number=_number(body.number),
+            direction=body.direction,
+            at=body.at,
+            call=body.call,
+            person=body.person,
+            opted_out=body.opted_out,
+        )
+
+    @api.post("/opt-out", response_model=OptedOut)
+    def opt_out(body: OptOutIn, actor: Calling) -> dict[str, Any]:
+        """The caller pressed the opt-out key: no recording of their later calls, and their
+        recordings erased unless held or in use for a purpose an objection leaves standing."""
+        actors.as_system(actor, "report opt-outs")
+        day = body.at.astimezone(PARIS).date()
+        return use_cases.opt_out(
+            container.call_desk(), number=_number(body.number), person=body.person, on=day, actor=actor.name
+        )
+
+    @api.post(
+        "/{ref}/audio",
+        status_code=204,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        },
+    )
+    async def upload(ref: CallRef, raw: Request, actor: Calling) -> None:
+        """The recording's audio as the body (at most 200 MB), sealed under its own key."""
+        actors.as_system(actor, "upload recordings")
+        with tempfile.TemporaryFile(prefix="charte-audio-") as spool:  # bounded memory
+            size = 0
+            async for piece in raw.stream():
+                size += len(piece)
+                if size > MAX_AUDIO:
+                    raise BodyTooLarge(MAX_AUDIO)
+                spool.write(piece)
+            spool.seek(0)
+
+            def seal() -> None:
+                try:
+                    container.calls().attach_audio(ref, iter(lambda: spool.read(1 << 16), b""))
+                except KeyError:
+                    raise NotFound("recorded call", ref) from None
+                finally:
+                    spool.truncate(0)
+                    os.fsync(spool.fileno())
+
+            await run_in_threadpool(seal)
+
+    @api.get("/{ref}", response_model=CallOut)
+    def show(ref: CallRef, reader: Reading) -> dict[str, Any]:
+        """A call's metadata, for a role that may listen to recordings for the purpose."""
+        return use_cases.show(container.call_desk(), reader, ref)
+
+    @api.get(
+        "/{ref}/audio",
+        response_class=StreamingResponse,
+        responses={
+            200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+        },
+    )
+    def play(ref: CallRef, reader: Reading) -> StreamingResponse:
+        """The recording, decrypted as it streams; each playback is an audit entry."""
+        chunks: Iterator[bytes] = use_cases.play(container.call_desk(), reader, ref)
+        return StreamingResponse(chunks, media_type="application/octet-stream")
+
+    @api.get("/{ref}/transcript", response_class=PlainTextResponse)
+    def transcript(ref: CallRef, reader: Reading) -> str:
+        return use_cases.transcript(container.call_desk(), reader, ref)
+
+    @api.post("/{ref}/keep-for")
+    def keep_for(ref: CallRef, body: KeepForIn, actor: Calling) -> dict[str, Any]:
+        """Keep a recording for purposes an objection leaves standing (rights handling, fraud control)."""
+        return use_cases.keep_for(
+            container.call_desk(),
+            ref=ref,
+            purposes=body.purposes,
+            role=actors.as_person(actor),
+            actor=actor.name,
+        )
+
+    return api
