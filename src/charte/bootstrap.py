@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -49,6 +50,9 @@ from charte.services.errors import NotReady
 from charte.services.information import Informing
 from charte.services.ports import Clock, PolicyLoader
 from charte.services.rights import Desk
+
+if TYPE_CHECKING:  # the redaction extra is imported only when a transcript is redacted
+    from charte.adapters.redaction.engine import Redactor
 
 
 class Container:
@@ -206,6 +210,14 @@ class Container:
     def draw_key(self) -> bytes:
         """Keys the per-call draw of the recorded share: unpredictable to callers."""
         return load_or_create_key(self.settings.home / "keys" / "calls-draw.key")
+
+    @cached_property
+    def redactor(self) -> Redactor:
+        """The French redaction engine (the redaction extra), loaded on first use only: charte
+        serve's memory stays small when nobody redacts."""
+        from charte.adapters.redaction.engine import Redactor
+
+        return Redactor()
 
     def call_desk(self) -> CallDesk:
         return CallDesk(self.calls(), self.policy, self.gate, self.auditor, self.draw_key)

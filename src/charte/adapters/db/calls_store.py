@@ -210,6 +210,14 @@ class SqlCalls:
             rows = conn.execute(select(t.calls).where(k.person_ref == person).order_by(k.at)).mappings()
             return [_call(r) for r in rows]
 
+    def transcribed(self) -> Iterator[dict[str, Any]]:
+        """Every call with a transcript, oldest first, streamed (metadata only)."""
+        k = t.calls.c
+        query = select(t.calls).where(k.transcript.is_not(None)).order_by(k.id)
+        with self.engine.connect() as conn:
+            for row in conn.execution_options(yield_per=500).execute(query).mappings():
+                yield _call(row)
+
     def audio(self, call_id: int) -> Iterator[bytes]:
         return self.vault.open(audio_name(call_id))
 

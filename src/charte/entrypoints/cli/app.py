@@ -22,6 +22,7 @@ from charte.entrypoints.cli import (
     outbox,
     persons,
     policy,
+    recordings,
     register,
     retention,
     rights,
@@ -68,6 +69,7 @@ def build_app() -> typer.Typer:
     app.add_typer(rights.app, name="rights")
     app.add_typer(notices.app, name="notices")
     app.add_typer(calls.app, name="calls")
+    app.add_typer(recordings.app, name="recordings")
     app.command(name="register")(register.register)
     app.command(name="disclose")(disclose.disclose)
     app.command(name="serve")(serve.serve)

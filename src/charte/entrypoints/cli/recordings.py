@@ -1,0 +1,64 @@
+"""`charte recordings ...`: transcripts redacted before AI analysis (docs/calls.md#redaction).
+Both read transcripts: `--as ROLE --purpose PURPOSE`, gated and audited; the French model loads
+once per command (a second or two)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from charte.entrypoints.cli.context import container
+from charte.entrypoints.cli.output import emit_json
+from charte.entrypoints.cli.reader import AsOpt, PurposeOpt, reader
+from charte.services import analysis
+
+app = typer.Typer(
+    help="Recordings: transcripts redacted for analysis.", no_args_is_help=True, rich_markup_mode=None
+)
+
+
+@app.command()
+def redact(
+    call: Annotated[str, typer.Argument(help="The call's ref.")],
+    role: AsOpt = None,
+    purpose: PurposeOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Print a call's transcript with personal data replaced by typed placeholders (<PERSON>, <PHONE>...)."""
+    who = reader(role, purpose)
+    c = container()
+    done = analysis.redact_call(c.call_desk(), c.redactor, who, call)
+    if fmt == "json":
+        emit_json(done)
+        return
+    typer.echo(done["text"])
+
+
+@app.command(name="export-for-analysis")
+def export_for_analysis(
+    role: AsOpt = None,
+    purpose: PurposeOpt = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="A JSON Lines file (default: standard output).")
+    ] = None,
+) -> None:
+    """Every transcript, redacted, as JSON Lines (`call` a keyed hash, `on`, `direction`, `text`),
+    except the calls of people who objected."""
+    who = reader(role, purpose)
+    c = container()
+    lines = analysis.export_for_analysis(c.call_desk(), c.redactor, who, c.calls())
+    handle = out.open("w", encoding="utf-8") if out else sys.stdout
+    count = 0
+    try:
+        for line in lines:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+            count += 1
+    finally:
+        if out:
+            handle.close()
+    if out:
+        typer.echo(f"{count} transcript(s) written to {out}")
