@@ -33,6 +33,7 @@ class Settings:
     blobs: str | None = None  # a directory, or s3://bucket/prefix (default home/recordings)
     s3_endpoint: str | None = None  # an S3-compatible store's URL (default: AWS)
     audio_inbox: Path | None = None  # where the telephony drops audio files (default home/audio-inbox)
+    audio_max_bytes: int = 200 * 1024 * 1024  # an upload's limit (a long call in stereo WAV stays under)
 
     @property
     def field_key_path(self) -> Path:
@@ -99,4 +100,5 @@ class Settings:
             blobs=env.get("CHARTE_BLOBS") or None,
             s3_endpoint=env.get("CHARTE_S3_ENDPOINT_URL") or None,
             audio_inbox=Path(env["CHARTE_AUDIO_INBOX"]) if env.get("CHARTE_AUDIO_INBOX") else None,
+            audio_max_bytes=int(env.get("CHARTE_AUDIO_MAX_BYTES") or 200 * 1024 * 1024),
         )

@@ -30,7 +30,14 @@ READS = {
     "charte calls show": (["calls", "show", "CALL-1"], DPO),
     "charte calls play": (["calls", "play", "CALL-1", "--out", "call.wav"], DPO),
     "charte calls transcript": (["calls", "transcript", "CALL-1"], DPO),
+    "charte recordings add-analysis": (
+        ["recordings", "add-analysis", "CALL-1", "e.jsonl", "--kind", "result"],
+        DPO,
+    ),
 }
+# Commands whose read needs the redaction model (`redaction` extra): gated and audited like
+# `calls transcript`; tests/integration/test_redaction.py covers them.
+REDACTION = {"charte recordings redact", "charte recordings export-for-analysis"}
 # Commands that need a role but no purpose (they change or list holds: refs only).
 ROLE_ONLY = {"charte holds place", "charte holds judgment", "charte holds appealed", "charte holds lift",
              "charte holds list", "charte retention schedule", "charte calls keep-for"}  # fmt: skip
@@ -55,7 +62,7 @@ NO_PERSONAL_DATA = {
 def test_every_command_is_classified():
     """A new command must say whether it shows personal data."""
     every = set(commands(typer.main.get_command(build_app())))
-    assert every == set(READS) | ROLE_ONLY | NO_PERSONAL_DATA
+    assert every == set(READS) | ROLE_ONLY | NO_PERSONAL_DATA | REDACTION
 
 
 def test_every_personal_data_command_refuses_a_read_without_role_and_purpose_and_audits_the_others(home):
@@ -81,6 +88,10 @@ def test_every_personal_data_command_refuses_a_read_without_role_and_purpose_and
     for name in ROLE_ONLY:
         words = name.split()[1:]
         assert charte(*words, cwd=cwd, env=env).code == 2, name
+    for args in (["recordings", "redact", "CALL-1"], ["recordings", "export-for-analysis"]):
+        bare = charte(*args, cwd=cwd, env=env)
+        assert bare.code == 2, args
+        assert "needs a role and a purpose" in bare.err, args
     rows = [json.loads(b) for (b,) in db.execute("SELECT body FROM audit_entries")]
     assert {r["action"] for r in rows} >= {"read", "list", "disclose", "import"}
 

@@ -280,3 +280,94 @@ def test_an_access_answer_lists_the_person_s_calls_and_says_how_long_recordings_
     letter = pdf_text(tmp_path / "lettre.pdf")
     assert "nous conservons la trace de 1 appel(s) avec vous, dont 1 enregistré(s)" in letter
     assert "6 mois" in letter
+
+
+def test_a_restricted_caller_s_recordings_are_played_only_for_the_restriction_s_exceptions(app):
+    """GDPR Art. 18(2): restricted data are only stored, save the exceptions (legal claims here)."""
+    from tests.conftest import restrict
+
+    run_import(app, [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))])
+    recorded(app, person="P1")
+    restrict(app, "P1")
+    assert listen(app, "legal", "dispute_evidence") == AUDIO
+    with pytest.raises(AccessDenied, match="restricted"):
+        listen(app, "quality_reviewer", "quality_monitoring")
+
+
+def test_an_upload_over_the_size_limit_is_refused_and_nothing_is_sealed(app):
+    """Issue 7 §2: uploads are size-limited (CHARTE_AUDIO_MAX_BYTES); a refused one leaves nothing."""
+    from dataclasses import replace
+
+    from charte.bootstrap import bootstrap
+    from tests.fakes import FixedClock
+
+    small = bootstrap(replace(app.settings, audio_max_bytes=50_000), clock=FixedClock(TODAY))
+    telephony = bearer(token(small, "pbx", system="telephony"))
+    run_import(small, [call("e1", "2026-11-26T09:05:00+01:00", "UP-1")])
+    with TestClient(web.create_app(small)) as http:
+        headers = telephony | {"Content-Type": "application/octet-stream"}
+        too_big = http.post("/api/v1/calls/UP-1/audio", headers=headers, content=AUDIO)
+        assert too_big.status_code == 413
+        assert small.calls().call("UP-1")["audio"] is False
+        assert (
+            http.post("/api/v1/calls/UP-1/audio", headers=headers, content=AUDIO[:40_000]).status_code == 204
+        )
+    small.engine.dispose()
+
+
+def test_analysis_results_go_with_their_call_and_documents_keep_twelve_months(app):
+    """Issue 7 §2 and CNIL: results inherit the recording's purge unless irreversibly anonymised;
+    analysis documents (scoring grids, reports) are kept one year on their own."""
+    recorded(app, at="2026-05-10T09:00:00+02:00")  # purge due 2026-11-11: past
+    reviewer = Reader("q-1", "quality_reviewer", "quality_monitoring")
+    result = calls.add_analysis(desk(app), reviewer, "CALL-1", "result", [b'{"score": 3}'])
+    kept = calls.add_analysis(desk(app), reviewer, "CALL-1", "result", [b'{"mean": 3.2}'], anonymised=True)
+    grid = calls.add_analysis(desk(app), reviewer, "CALL-1", "document", [b"grille d'evaluation"])
+    assert (result["purge_due"], grid["purge_due"]) == (None, "2027-11-27")
+    assert [a["kind"] for a in calls.analyses(desk(app), reviewer, "CALL-1")] == ["result", "document"]
+    assert b"".join(calls.analysis(desk(app), reviewer, "CALL-1", grid["id"])) == b"grille d'evaluation"
+    with pytest.raises(AccessDenied):
+        calls.add_analysis(desk(app), Reader("s", "sales", "prospecting"), "CALL-1", "document", [b"x"])
+    report = sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY)
+    assert (report.recordings_erased, report.analysis_documents_erased) == (1, 0)
+    a = tables.call_analyses.c
+    with app.engine.connect() as conn:
+        left = {r.id: r.call_id for r in conn.execute(select(a.id, a.call_id))}
+    assert left == {kept["id"]: None, grid["id"]: None}  # the call's own result went with it
+    app.clock.day = date(2027, 11, 27)
+    later = sweep(sweeper=app.sweeper(), as_of=app.clock.day, today=app.clock.day)
+    assert later.analysis_documents_erased == 1
+    with app.engine.connect() as conn:
+        assert [r.id for r in conn.execute(select(a.id))] == [kept["id"]]
+    names = sorted(p.name for p in app.settings.keyring_dir.iterdir())
+    assert len(names) == 1  # only the anonymised result's key is left
+    assert names[0].startswith("analysis-")
+
+
+def test_calls_that_were_not_recorded_follow_the_policy_s_metadata_rule(app, tmp_path):
+    """Issue 7 §2: metadata of calls without audio per the policy's rule for them."""
+    import yaml
+
+    from charte.bootstrap import bootstrap
+    from charte.config import Settings
+    from tests.conftest import TEST_KEY
+    from tests.fakes import FixedClock
+
+    document = yaml.safe_load(app.settings.policy_path.read_text(encoding="utf-8"))
+    document["retention"]["call_log"] = {
+        "anchor": "call_date",
+        "period": "P1M",
+        "on_erasure_request": {"action": "erase"},
+    }
+    document["recordings"]["metadata_retention"] = "call_log"
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    other = bootstrap(Settings(policy_path=path, home=tmp_path / "h2", database_url=app.settings.database_url,
+                               field_key=TEST_KEY), clock=FixedClock(TODAY))  # fmt: skip
+    run_import(other, [call("e1", "2026-11-20T10:00:00+01:00", "QUIET", recorded=False),
+                       call("e2", "2026-11-20T10:00:00+01:00", "LOUD")])  # fmt: skip
+    assert (other.calls().call("QUIET")["retention_end"], other.calls().call("LOUD")["retention_end"]) == (
+        "2026-12-20",
+        "2027-05-20",
+    )
+    other.engine.dispose()

@@ -224,7 +224,7 @@ def _recordings(r: Reader, value: Any, path: KeyPath) -> Recordings:
             "fields",
             "retention",
         },
-        optional=frozenset({"share", "legal_requirement"}),
+        optional=frozenset({"share", "legal_requirement", "metadata_retention", "analysis_retention"}),
     )
     share = d.get("share")
     if share is not None and (
@@ -247,6 +247,8 @@ def _recordings(r: Reader, value: Any, path: KeyPath) -> Recordings:
         listeners=r.ids(d, "listeners", path, allow_empty=True),
         fields=r.ids(d, "fields", path),
         retention=r.text(d, "retention", path),
+        metadata_retention=r.optional_text(d, "metadata_retention", path),
+        analysis_retention=r.optional_text(d, "analysis_retention", path),
     )
 
 

@@ -121,9 +121,11 @@ class AccessGate:
             for purpose in grant.purposes
         )
 
-    def may_listen(self, role: str, purpose: str, *, objected: bool) -> Decision:
+    def may_listen(self, role: str, purpose: str, *, objected: bool, restricted: bool = False) -> Decision:
         """May this role play or download a recording for this purpose? ``objected``: the caller
-        objected to recording, so only the purposes an objection leaves standing remain."""
+        objected to recording, so only the purposes an objection leaves standing remain;
+        ``restricted``: the caller restricted their data (GDPR Art. 18), so only the policy's
+        restriction exceptions remain."""
         self.require_role(role)
         if purpose not in self.purposes:
             raise UnknownPurpose(purpose, self.purposes)
@@ -138,6 +140,13 @@ class AccessGate:
                 False,
                 Denial.PURPOSE_DATA,
                 f"role '{role}' may not listen to recordings for purpose '{purpose}'",
+            )
+        if restricted and purpose not in self.restriction_exceptions:
+            return Decision(
+                False,
+                Denial.RESTRICTED,
+                f"the caller's data are restricted (GDPR Art. 18): purpose '{purpose}' is not one "
+                "of the policy's exceptions",
             )
         if objected and purpose in self.objection_stops:
             return Decision(

@@ -204,6 +204,14 @@ class Recordings:
     listeners: tuple[str, ...]
     fields: tuple[str, ...]
     retention: str
+    # The rule for the metadata of calls that were not recorded (default: ``retention``), and
+    # for analysis documents — scoring grids, reports (none: such documents are refused).
+    metadata_retention: str | None = None
+    analysis_retention: str | None = None
+
+    @property
+    def metadata_rule(self) -> str:
+        return self.metadata_retention or self.retention
 
     @property
     def systematic(self) -> bool:

@@ -74,8 +74,10 @@ def _references(p: Policy) -> Iterator[Problem]:
     yield from _refs(("recordings", "purposes"), rec.purposes, p.purposes, "purpose", "purposes")
     yield from _refs(("recordings", "listeners"), rec.listeners, p.roles, "role", "roles")
     yield from _refs(("recordings", "fields"), rec.fields, p.fields, "field", "fields")
-    if rec.retention not in p.retention:
-        yield _unknown(("recordings", "retention"), "retention rule", rec.retention, p.retention, "retention")
+    for key in ("retention", "metadata_retention", "analysis_retention"):
+        rule = getattr(rec, key)
+        if rule is not None and rule not in p.retention:
+            yield _unknown(("recordings", key), "retention rule", rule, p.retention, "retention")
     yield from _refs(("rights", "submit_to"), p.rights.submit_to, p.roles, "role", "roles")
     if p.rights.suppression_list_retention not in p.retention:
         yield _unknown(

@@ -70,6 +70,7 @@ class Anchor(StrEnum):
     OPPOSITION_DATE = "opposition_date"
     REQUEST_CLOSED = "request_closed"
     ENTRY_DATE = "entry_date"
+    ANALYSIS_DATE = "analysis_date"
 
 
 class ContactKind(StrEnum):

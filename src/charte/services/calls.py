@@ -40,6 +40,14 @@ class CallsStore(Protocol):
 
     def erase_objected(self, number: str | None, person: str | None, actor: str) -> dict[str, int]: ...
 
+    def add_analysis(
+        self, ref: str, kind: str, chunks: Iterable[bytes], *, anonymised: bool, by: str
+    ) -> dict[str, Any]: ...
+
+    def analyses(self, ref: str) -> list[dict[str, Any]]: ...
+
+    def analysis(self, ref: str, analysis_id: int) -> Iterator[bytes]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class CallDesk:
@@ -108,7 +116,7 @@ def show(desk: CallDesk, reader: Reader, ref: str) -> dict[str, Any]:
     """A call's metadata (never its audio or text), for a role that may listen for the purpose."""
     call = _found(desk, ref)
     _listen(desk, reader, call, fields=("call_number", "call_time"))
-    return {k: v for k, v in call.items() if k != "id"}
+    return {k: v for k, v in call.items() if k not in ("id", "restricted")}
 
 
 def play(desk: CallDesk, reader: Reader, ref: str) -> Iterator[bytes]:
@@ -126,6 +134,39 @@ def transcript(desk: CallDesk, reader: Reader, ref: str) -> str:
         raise NotFound("transcript of call", ref)
     _listen(desk, reader, call, fields=("call_transcript",))
     return desk.store.transcript(call["id"])
+
+
+def add_analysis(
+    desk: CallDesk, reader: Reader, ref: str, kind: str, chunks: Iterable[bytes], *, anonymised: bool = False
+) -> dict[str, Any]:
+    """Keep what analysing a recording produced, sealed: a ``result`` goes with its call (unless
+    declared irreversibly anonymised), a ``document`` (scoring grid, report) follows the policy's
+    analysis rule (12 months). Only a role that may listen to the call for the purpose adds one."""
+    if kind not in ("result", "document"):
+        raise Refused(f"kind: {kind!r} is not one of result, document")
+    call = _found(desk, ref)
+    _listen(desk, reader, call, fields=("call_transcript",))
+    try:
+        return desk.store.add_analysis(ref, kind, chunks, anonymised=anonymised, by=reader.actor)
+    except KeyError:
+        raise NotFound("recorded call", ref) from None
+    except ValueError as no_rule:
+        raise Refused(str(no_rule)) from None
+
+
+def analyses(desk: CallDesk, reader: Reader, ref: str) -> list[dict[str, Any]]:
+    call = _found(desk, ref)
+    _listen(desk, reader, call, fields=("call_transcript",))
+    return desk.store.analyses(ref)
+
+
+def analysis(desk: CallDesk, reader: Reader, ref: str, analysis_id: int) -> Iterator[bytes]:
+    call = _found(desk, ref)
+    _listen(desk, reader, call, fields=("call_transcript",))
+    try:
+        return desk.store.analysis(ref, analysis_id)
+    except KeyError:
+        raise NotFound("analysis of call", f"{ref}/{analysis_id}") from None
 
 
 def keep_for(desk: CallDesk, *, ref: str, purposes: list[str], role: str, actor: str) -> dict[str, Any]:
@@ -166,7 +207,9 @@ def _listen(desk: CallDesk, reader: Reader, call: dict[str, Any], fields: tuple[
     """The gate's answer for this call, audited before anything is read."""
     stops = frozenset(desk.policy.recordings.opposition_stops)
     objected = bool(desk.store.objected(call["number"], call["person"]) & stops)
-    verdict = desk.gate.may_listen(reader.role, reader.purpose, objected=objected)
+    verdict = desk.gate.may_listen(
+        reader.role, reader.purpose, objected=objected, restricted=bool(call.get("restricted"))
+    )
     desk.auditor.record(
         [
             Entry(

@@ -85,6 +85,7 @@ class SweepReport:
     orders: int
     kept_by_holds: dict[str, int]
     recordings_erased: int = 0
+    analysis_documents_erased: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +99,7 @@ class SweepReport:
             "orders": self.orders,
             "kept_by_holds": dict(sorted(self.kept_by_holds.items())),
             "recordings_erased": self.recordings_erased,
+            "analysis_documents_erased": self.analysis_documents_erased,
         }
 
 
@@ -135,4 +137,5 @@ def sweep(
         totals.orders,
         dict(totals.kept_by_holds),
         totals.recordings_erased,
+        totals.analysis_documents_erased,
     )

@@ -52,12 +52,11 @@ def transcript_name(call_id: int) -> str:
 
 
 def _schedules(
-    conn: Connection, policy: Policy, calls: Sequence[tuple[str, str | None, date]], today: date
+    conn: Connection, policy: Policy, calls: Sequence[tuple[str, str | None, date, bool]], today: date
 ) -> dict[str, Schedule]:
-    """Each call's schedule under the recordings rule, with the holds of the cases naming it or
-    its person."""
-    rule_id = policy.recordings.retention
-    rule = policy.retention[rule_id]
+    """Each call's schedule — the recordings rule for a recorded call, the metadata rule for the
+    others — with the holds of the cases naming it or its person."""
+    rec = policy.recordings
     refs = [c[0] for c in calls]
     persons = [c[1] for c in calls if c[1]]
     s = t.case_subjects.c
@@ -75,8 +74,9 @@ def _schedules(
     for row in named:
         holds[(row.kind, row.ref)].append(releases[row.case_id])
     out = {}
-    for ref, person, on in calls:
-        own = schedule(rule_id, rule, on, running=False)
+    for ref, person, on, recorded in calls:
+        rule_id = rec.retention if recorded else rec.metadata_rule
+        own = schedule(rule_id, policy.retention[rule_id], on, running=False)
         found = holds.get(("call", ref), []) + (holds.get(("person", person), []) if person else [])
         out[ref] = apply_holds(own, found, today)
     return out
@@ -96,7 +96,7 @@ def insert_calls(conn: Connection, policy: Policy, calls: Sequence[CallRow], tod
     """The chunk's new calls, scheduled; their ids by ref."""
     if not calls:
         return {}
-    plans = _schedules(conn, policy, [(c.ref, c.person_ref, c.on) for c in calls], today)
+    plans = _schedules(conn, policy, [(c.ref, c.person_ref, c.on, c.recorded) for c in calls], today)
     purposes = json.dumps(list(policy.recordings.purposes))
     rows = [
         {
@@ -129,13 +129,13 @@ def refresh_call_holds(conn: Connection, policy: Policy, case_ids: Iterable[int]
     s, k = t.case_subjects.c, t.calls.c
     named = select(s.ref).where(s.case_id.in_(ids))
     rows = conn.execute(
-        select(k.id, k.ref, k.person_ref, k.at).where(
+        select(k.id, k.ref, k.person_ref, k.at, k.recorded).where(
             or_(k.ref.in_(named.where(s.kind == "call")), k.person_ref.in_(named.where(s.kind == "person")))
         )
     ).all()
     if not rows:
         return
-    plans = _schedules(conn, policy, [(r.ref, r.person_ref, _day(r.at)) for r in rows], today)
+    plans = _schedules(conn, policy, [(r.ref, r.person_ref, _day(r.at), r.recorded) for r in rows], today)
     for r in rows:
         conn.execute(update(t.calls).where(k.id == r.id).values(**_values(plans[r.ref])))
 
@@ -199,10 +199,19 @@ class SqlCalls:
     # -- reading ----------------------------------------------------------------------------
 
     def call(self, ref: str) -> dict[str, Any] | None:
-        k = t.calls.c
+        """The call, with ``restricted``: whether its person restricted their data (GDPR Art. 18)."""
+        k, p = t.calls.c, t.persons.c
         with self.engine.connect() as conn:
-            row = conn.execute(select(t.calls).where(k.ref == ref)).mappings().first()
-        return None if row is None else _call(row)
+            row = (
+                conn.execute(
+                    select(t.calls, p.restriction_ground)
+                    .outerjoin(t.persons, p.ref == k.person_ref)
+                    .where(k.ref == ref)
+                )
+                .mappings()
+                .first()
+            )
+        return None if row is None else _call(row) | {"restricted": row["restriction_ground"] is not None}
 
     def calls_of(self, person: str) -> list[dict[str, Any]]:
         k = t.calls.c
@@ -304,10 +313,80 @@ class SqlCalls:
                 ).rowcount
             )
 
+    # -- analysis ---------------------------------------------------------------------------
+
+    def add_analysis(
+        self, ref: str, kind: str, chunks: Iterable[bytes], *, anonymised: bool, by: str
+    ) -> dict[str, Any]:
+        """Seal what analysing a recorded call produced; a document gets its own purge date."""
+        k, a = t.calls.c, t.call_analyses.c
+        with self.engine.connect() as conn:
+            call_id = conn.execute(select(k.id).where(k.ref == ref, k.recorded.is_(True))).scalar()
+        if call_id is None:
+            raise KeyError(ref)
+        today = self.clock.today()
+        rule_id, due = None, None
+        if kind == "document":
+            rule_id = self.policy.recordings.analysis_retention
+            if rule_id is None:
+                raise ValueError("the policy keeps no analysis documents (recordings.analysis_retention)")
+            due = schedule(rule_id, self.policy.retention[rule_id], today, running=False).purge_due
+        name = f"analysis-{call_id}-{secrets.token_hex(6)}"
+        size = self.vault.seal(name, chunks)
+        with self.engine.begin() as conn:
+            analysis_id = conn.execute(
+                insert(t.call_analyses)
+                .values(
+                    call_id=None if (kind == "result" and anonymised) else call_id,
+                    kind=kind,
+                    blob=name,
+                    bytes=size,
+                    anonymised=anonymised,
+                    written_on=today,
+                    rule=rule_id,
+                    purge_due=due,
+                    written_by=by,
+                )
+                .returning(a.id)
+            ).scalar_one()
+        return {"id": analysis_id, "kind": kind, "bytes": size, "purge_due": due.isoformat() if due else None}
+
+    def analyses(self, ref: str) -> list[dict[str, Any]]:
+        k, a = t.calls.c, t.call_analyses.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(a.id, a.kind, a.bytes, a.anonymised, a.written_on, a.purge_due)
+                .join(t.calls, k.id == a.call_id)
+                .where(k.ref == ref)
+                .order_by(a.id)
+            ).all()
+        return [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "bytes": r.bytes,
+                "anonymised": r.anonymised,
+                "written_on": r.written_on.isoformat(),
+                "purge_due": r.purge_due.isoformat() if r.purge_due else None,
+            }
+            for r in rows
+        ]
+
+    def analysis(self, ref: str, analysis_id: int) -> Iterator[bytes]:
+        k, a = t.calls.c, t.call_analyses.c
+        with self.engine.connect() as conn:
+            name = conn.execute(
+                select(a.blob).join(t.calls, k.id == a.call_id).where(k.ref == ref, a.id == analysis_id)
+            ).scalar()
+        if name is None:
+            raise KeyError(analysis_id)
+        return self.vault.open(name)
+
     # -- erasure ----------------------------------------------------------------------------
 
-    def purge(self, as_of: date, actor: str, batch: int = 500) -> int:
-        """Erase every call whose purge date has come (not held), keys first; the count."""
+    def purge(self, as_of: date, actor: str, batch: int = 500) -> tuple[int, int]:
+        """Erase every call whose purge date has come (not held), keys first, and the analysis
+        documents past their rule; the counts of each."""
         k = t.calls.c
         done = 0
         while True:
@@ -320,8 +399,47 @@ class SqlCalls:
             if not due:
                 break
             done += self._erase(list(due), actor, "retention")
+        documents = self._purge_documents(as_of, actor)
         self._collect_orphans()
-        return done
+        return done, documents
+
+    def _purge_documents(self, as_of: date, actor: str) -> int:
+        """Analysis documents past their own rule (12 months), keys first."""
+        a = t.call_analyses.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(a.id, a.blob, a.rule, a.purge_due).where(a.purge_due <= as_of)).all()
+        if not rows:
+            return 0
+        for r in rows:
+            self.vault.shred(r.blob)
+        now = self.clock.now()
+        with self.engine.begin() as conn:
+            conn.execute(delete(t.call_analyses).where(a.id.in_([r.id for r in rows])))
+            conn.execute(
+                insert(t.erasure_proofs),
+                [
+                    {
+                        "person_hmac": self.hasher(f"analysis:{r.id}"),
+                        "unit": "analysis_document",
+                        "context_hmac": None,
+                        "rule": r.rule,
+                        "purge_due": r.purge_due,
+                        "erased_at": now.astimezone(UTC),
+                        "person_erased": False,
+                        "fields_erased": "[]",
+                    }
+                    for r in rows
+                ],
+            )
+            if self.audit is not None:
+                entry = Entry(
+                    at=now,
+                    actor=actor,
+                    action=Action.ERASE,
+                    detail={"unit": "analysis_document", "count": len(rows)},
+                )
+                self.audit.append([entry], conn)
+        return len(rows)
 
     def _collect_orphans(self, grace: float = 3600.0, batch: int = 1000) -> int:
         """Shred keys no call names any more (an import or erasure cut short by a crash), once
@@ -332,6 +450,8 @@ class SqlCalls:
             with self.engine.connect() as conn:
                 used = set(conn.execute(select(k.audio).where(k.audio.in_(names))).scalars())
                 used |= set(conn.execute(select(k.transcript).where(k.transcript.in_(names))).scalars())
+                a = t.call_analyses.c
+                used |= set(conn.execute(select(a.blob).where(a.blob.in_(names))).scalars())
                 # audio-N is named before its row records it (ingestion): a live row keeps it.
                 live = {
                     audio_name(i)
@@ -375,13 +495,25 @@ class SqlCalls:
             rows = conn.execute(
                 select(k.id, k.ref, k.rule, k.purge_due, k.transcript).where(k.id.in_(ids))
             ).all()
+        a = t.call_analyses.c
+        with self.engine.connect() as conn:
+            results = conn.execute(
+                select(a.id, a.blob).where(a.call_id.in_([r.id for r in rows]), a.kind == "result")
+            ).all()
         for r in rows:
             self.vault.shred(audio_name(r.id))
             if r.transcript:
                 self.vault.shred(r.transcript)
+        for result in results:  # analysis results go with their call
+            self.vault.shred(result.blob)
         now = self.clock.now()
         today = self.clock.today()
         with self.engine.begin() as conn:
+            conn.execute(delete(t.call_analyses).where(a.id.in_([x.id for x in results])))
+            # Documents outlive the call on their own rule; they no longer point at it.
+            conn.execute(
+                update(t.call_analyses).where(a.call_id.in_([r.id for r in rows])).values(call_id=None)
+            )
             conn.execute(delete(t.calls).where(k.id.in_([r.id for r in rows])))
             insert_rows(
                 conn,

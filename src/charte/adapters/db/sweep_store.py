@@ -69,6 +69,7 @@ class SweepTotals:
     kept_by_holds: Counter[str] = field(default_factory=Counter)  # units held on as_of, by case
     suppressions_purged: int = 0  # suppression-list entries past their retention
     recordings_erased: int = 0  # calls (metadata, audio, transcript) past their retention
+    analysis_documents_erased: int = 0  # scoring grids and reports past theirs
 
 
 class SqlSweep:
@@ -115,6 +116,11 @@ class SqlSweep:
                 totals.recordings_erased = conn.execute(
                     select(func.count()).select_from(t.calls).where(k.purge_due <= as_of)
                 ).scalar_one()
+                totals.analysis_documents_erased = conn.execute(
+                    select(func.count())
+                    .select_from(t.call_analyses)
+                    .where(t.call_analyses.c.purge_due <= as_of)
+                ).scalar_one()
             return totals
         after = 0
         while True:
@@ -128,7 +134,9 @@ class SqlSweep:
                 delete(t.suppression_list).where(s.purge_due <= as_of)
             ).rowcount
         if self.calls is not None:
-            totals.recordings_erased = self.calls.purge(as_of, "charte-sweep", batch_size)
+            totals.recordings_erased, totals.analysis_documents_erased = self.calls.purge(
+                as_of, "charte-sweep", batch_size
+            )
         return totals
 
     def _committed_batch(self, as_of: date, after: int, size: int, totals: SweepTotals) -> int | None:

@@ -490,6 +490,26 @@ calls = Table(
     Column("event_id", String(200), nullable=False),
 )
 
+# What analysing a recording produced (issue 7 §2), sealed in the recordings store like a
+# transcript. A `result` (an AI output about the call) goes with its call, unless the analyst
+# declared it irreversibly anonymised (then it is detached, no longer personal data); a `document`
+# (a scoring grid, a report) follows the policy's `recordings.analysis_retention` rule from the
+# day it was written, whatever becomes of the call.
+call_analyses = Table(
+    "call_analyses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("call_id", ForeignKey("calls.id", ondelete="SET NULL"), index=True),
+    Column("kind", String(16), nullable=False),
+    Column("blob", String(200), nullable=False),
+    Column("bytes", Integer, nullable=False),
+    Column("anonymised", Boolean, nullable=False),
+    Column("written_on", Date, nullable=False),
+    Column("rule", String(64)),
+    Column("purge_due", Date, index=True),
+    Column("written_by", String(200), nullable=False),
+)
+
 # Contacts who objected to prospecting, as keyed hashes of their canonical form (domain.contacts)
 # only: a later feed naming them as prospects is dropped. Kept `purge_due` (the policy's
 # suppression list rule, at least 3 years: CNIL), then purged by the sweep.

@@ -188,15 +188,21 @@ def _postcodes(text: str, spoken: list[Spoken]) -> Iterator[Span]:
     candidates = [(m.start(), m.end(), m.group()) for m in _POSTCODE.finditer(text)]
     candidates += [(r.start, r.end, r.digits) for r in spoken if len(r.digits) == 5]
     # "neuf mille cent" is 09100: departments 01 to 09 are said without their zero
-    candidates += [(r.start, r.end, "0" + r.groups[0]) for r in spoken if len(r.groups) == 1 and len(r.groups[0]) == 4]
+    candidates += [
+        (r.start, r.end, "0" + r.groups[0]) for r in spoken if len(r.groups) == 1 and len(r.groups[0]) == 4
+    ]
     for start, end, digits in candidates:
         if not _POSTCODE.fullmatch(digits):
             continue
         before = lowered[max(0, start - 60) : start]
         after = lowered[end : end + 30].strip()
         next_word = re.match(r"[a-zà-ÿ][a-zà-ÿ'-]*", after)
-        town_after = next_word is not None and next_word.group() not in _STOP and not re.match(
-            r"(?:euros?|€|km|kilomètres|mètres|fois|personnes|ans|minutes|heures|h)\b", after
+        town_after = (
+            next_word is not None
+            and next_word.group() not in _STOP
+            and not re.match(
+                r"(?:euros?|€|km|kilomètres|mètres|fois|personnes|ans|minutes|heures|h)\b", after
+            )
         )
         if "code postal" in before[-25:] or _WAY.search(before) or town_after:
             yield ("POSTCODE", start, end, 0.85 if town_after or "code postal" in before else 0.6)
@@ -261,6 +267,8 @@ def trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     if not words or any(_WAY.fullmatch(w.group().lower()) for w in words):
         return None
     first, last = start + words[0].start(), start + words[-1].end()
-    if len(words) == 1 and re.search(r"\b(?:à|a|au|de|en)\s+$", text[max(0, first - 4) : first], re.IGNORECASE):
+    if len(words) == 1 and re.search(
+        r"\b(?:à|a|au|de|en)\s+$", text[max(0, first - 4) : first], re.IGNORECASE
+    ):
         return None  # "à Aurillac": a place
     return first, last

@@ -14,7 +14,7 @@ import typer
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, PurposeOpt, reader
-from charte.services import analysis
+from charte.services import analysis, calls
 
 app = typer.Typer(
     help="Recordings: transcripts redacted for analysis.", no_args_is_help=True, rich_markup_mode=None
@@ -36,6 +36,26 @@ def redact(
         emit_json(done)
         return
     typer.echo(done["text"])
+
+
+@app.command(name="add-analysis")
+def add_analysis(
+    call: Annotated[str, typer.Argument(help="The call's ref.")],
+    file: Annotated[
+        Path, typer.Argument(help="The result or document to keep.", exists=True, dir_okay=False)
+    ],
+    kind: Annotated[str, typer.Option("--kind", help="result (goes with the call) or document (12 months).")],
+    anonymised: Annotated[
+        bool, typer.Option("--anonymised", help="A result irreversibly anonymised.")
+    ] = False,
+    role: AsOpt = None,
+    purpose: PurposeOpt = None,
+) -> None:
+    """Keep what analysing a recording produced, sealed like the recording (JSON: id, kind, purge_due)."""
+    who = reader(role, purpose)
+    with file.open("rb") as handle:
+        chunks = iter(lambda: handle.read(1 << 16), b"")
+        emit_json(calls.add_analysis(container().call_desk(), who, call, kind, chunks, anonymised=anonymised))
 
 
 @app.command(name="export-for-analysis")

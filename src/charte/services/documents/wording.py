@@ -59,6 +59,7 @@ _RETENTION = {
         EN: "{d} after the request is closed",
     },
     Anchor.ENTRY_DATE: {FR: "{d} à compter de l'enregistrement", EN: "{d} from the entry"},
+    Anchor.ANALYSIS_DATE: {FR: "{d} à compter de l'analyse", EN: "{d} from the analysis"},
 }
 _WHILE_DESIGNATED = {
     FR: "uniquement pendant le temps où vous êtes désigné(e)",

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -28,7 +28,6 @@ from charte.services import actors
 from charte.services import calls as use_cases
 from charte.services.errors import NotFound, Refused
 
-MAX_AUDIO = 200 * 1024 * 1024  # a long call in uncompressed stereo WAV stays well under this
 PARIS = ZoneInfo("Europe/Paris")
 CallRef = Annotated[str, Path(min_length=1, max_length=128)]
 
@@ -132,14 +131,16 @@ def router(container: Container) -> APIRouter:
         },
     )
     async def upload(ref: CallRef, raw: Request, actor: Calling) -> None:
-        """The recording's audio as the body (at most 200 MB), sealed under its own key."""
+        """The recording's audio as the body (at most CHARTE_AUDIO_MAX_BYTES, 200 MB by default),
+        sealed under its own key."""
         actors.as_system(actor, "upload recordings")
+        limit = container.settings.audio_max_bytes
         with tempfile.TemporaryFile(prefix="charte-audio-") as spool:  # bounded memory
             size = 0
             async for piece in raw.stream():
                 size += len(piece)
-                if size > MAX_AUDIO:
-                    raise BodyTooLarge(MAX_AUDIO)
+                if size > limit:
+                    raise BodyTooLarge(limit)
                 spool.write(piece)
             spool.seek(0)
 
@@ -153,6 +154,61 @@ def router(container: Container) -> APIRouter:
                     os.fsync(spool.fileno())
 
             await run_in_threadpool(seal)
+
+    @api.post(
+        "/{ref}/analyses",
+        status_code=201,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        },
+    )
+    async def add_analysis(
+        ref: CallRef,
+        raw: Request,
+        reader: Reading,
+        kind: Annotated[str, Query(max_length=16, description="result or document.")],
+        anonymised: Annotated[bool, Query(description="A result declared irreversibly anonymised.")] = False,
+    ) -> dict[str, Any]:
+        """What analysing the recording produced (a result, or a document: scoring grid, report),
+        sealed like the recording; a document is kept by the policy's analysis rule (12 months)."""
+        limit = container.settings.audio_max_bytes
+        with tempfile.TemporaryFile(prefix="charte-analysis-") as spool:
+            size = 0
+            async for piece in raw.stream():
+                size += len(piece)
+                if size > limit:
+                    raise BodyTooLarge(limit)
+                spool.write(piece)
+            spool.seek(0)
+            return await run_in_threadpool(
+                use_cases.add_analysis,
+                container.call_desk(),
+                reader,
+                ref,
+                kind,
+                iter(lambda: spool.read(1 << 16), b""),
+                anonymised=anonymised,
+            )
+
+    @api.get("/{ref}/analyses")
+    def analyses(ref: CallRef, reader: Reading) -> dict[str, Any]:
+        return {"analyses": use_cases.analyses(container.call_desk(), reader, ref)}
+
+    @api.get(
+        "/{ref}/analyses/{analysis}",
+        response_class=StreamingResponse,
+        responses={
+            200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+        },
+    )
+    def analysis(
+        ref: CallRef, analysis: Annotated[int, Path(ge=1, le=2**31 - 1)], reader: Reading
+    ) -> StreamingResponse:
+        chunks = use_cases.analysis(container.call_desk(), reader, ref, analysis)
+        return StreamingResponse(chunks, media_type="application/octet-stream")
 
     @api.get("/{ref}", response_model=CallOut)
     def show(ref: CallRef, reader: Reading) -> dict[str, Any]:
