@@ -27,6 +27,7 @@ from charte.adapters.db import tables as t
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.hold_releases import load_cases
+from charte.adapters.db.objections import record_objection
 from charte.adapters.db.times import utc
 from charte.adapters.recording_vault import SEGMENT, Vault
 from charte.adapters.ref_hmac import RefHasher
@@ -184,17 +185,7 @@ class SqlCalls:
         hashes = [self.hasher(f"contact:{contact_key(number)}")] if number else []
         with self.engine.begin() as conn:
             for purpose in purposes:
-                opposition = conn.execute(
-                    insert(t.oppositions)
-                    .values(purpose=purpose, person_ref=person, contact_hmacs=json.dumps(hashes), on=on)
-                    .returning(t.oppositions.c.id)
-                ).scalar_one()
-                insert_rows(
-                    conn,
-                    t.objection_contacts,
-                    ("opposition_id", "contact_hmac"),
-                    [(opposition, h) for h in hashes],
-                )
+                record_objection(conn, None, purpose, person, hashes, on)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -412,34 +403,43 @@ class SqlCalls:
             return 0
         for r in rows:
             self.vault.shred(r.blob)
-        now = self.clock.now()
+        erased = [(f"analysis:{r.id}", r.rule, r.purge_due) for r in rows]
         with self.engine.begin() as conn:
             conn.execute(delete(t.call_analyses).where(a.id.in_([r.id for r in rows])))
-            conn.execute(
-                insert(t.erasure_proofs),
-                [
-                    {
-                        "person_hmac": self.hasher(f"analysis:{r.id}"),
-                        "unit": "analysis_document",
-                        "context_hmac": None,
-                        "rule": r.rule,
-                        "purge_due": r.purge_due,
-                        "erased_at": now.astimezone(UTC),
-                        "person_erased": False,
-                        "fields_erased": "[]",
-                    }
-                    for r in rows
-                ],
-            )
-            if self.audit is not None:
-                entry = Entry(
-                    at=now,
-                    actor=actor,
-                    action=Action.ERASE,
-                    detail={"unit": "analysis_document", "count": len(rows)},
-                )
-                self.audit.append([entry], conn)
+            self._proofs(conn, "analysis_document", erased, [], {"count": len(rows)}, actor)
         return len(rows)
+
+    def _proofs(
+        self,
+        conn: Connection,
+        unit: str,
+        erased: list[tuple[str, str | None, date]],
+        fields: list[str],
+        counts: dict[str, Any],
+        actor: str,
+    ) -> None:
+        """A proof per erased thing (its keyed hash, rule and due date: no personal data) and one
+        audit entry with the counts, in the erasure's transaction."""
+        now = self.clock.now()
+        conn.execute(
+            insert(t.erasure_proofs),
+            [
+                {
+                    "person_hmac": self.hasher(key),
+                    "unit": unit,
+                    "context_hmac": None,
+                    "rule": rule or unit,
+                    "purge_due": due,
+                    "erased_at": now.astimezone(UTC),
+                    "person_erased": False,
+                    "fields_erased": json.dumps(fields),
+                }
+                for key, rule, due in erased
+            ],
+        )
+        if self.audit is not None:
+            entry = Entry(at=now, actor=actor, action=Action.ERASE, detail={"unit": unit, **counts})
+            self.audit.append([entry], conn)
 
     def _collect_orphans(self, grace: float = 3600.0, batch: int = 1000) -> int:
         """Shred keys no call names any more (an import or erasure cut short by a crash), once
@@ -506,7 +506,6 @@ class SqlCalls:
                 self.vault.shred(r.transcript)
         for result in results:  # analysis results go with their call
             self.vault.shred(result.blob)
-        now = self.clock.now()
         today = self.clock.today()
         with self.engine.begin() as conn:
             conn.execute(delete(t.call_analyses).where(a.id.in_([x.id for x in results])))
@@ -522,30 +521,9 @@ class SqlCalls:
                 [(self.hasher(f"call:{r.ref}"), "call", today) for r in rows],
                 conflict=("ref_hmac",),
             )
-            conn.execute(
-                insert(t.erasure_proofs),
-                [
-                    {
-                        "person_hmac": self.hasher(f"call:{r.ref}"),
-                        "unit": "recording",
-                        "context_hmac": None,
-                        "rule": r.rule,
-                        "purge_due": r.purge_due or today,
-                        "erased_at": now.astimezone(UTC),
-                        "person_erased": False,
-                        "fields_erased": json.dumps(list(self.policy.recordings.fields)),
-                    }
-                    for r in rows
-                ],
-            )
-            if self.audit is not None:
-                entry = Entry(
-                    at=now,
-                    actor=actor,
-                    action=Action.ERASE,
-                    detail={"unit": "recording", "calls": len(rows), "why": why},
-                )
-                self.audit.append([entry], conn)
+            erased = [(f"call:{r.ref}", r.rule, r.purge_due or today) for r in rows]
+            fields = list(self.policy.recordings.fields)
+            self._proofs(conn, "recording", erased, fields, {"calls": len(rows), "why": why}, actor)
         return len(rows)
 
 

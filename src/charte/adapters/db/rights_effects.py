@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.objections import record_objection
 from charte.adapters.db.outbox_store import add_orders
 from charte.adapters.db.times import utc
 from charte.adapters.field_cipher import FieldCipher
@@ -113,23 +114,7 @@ class SqlRightsEffects:
         hashes = sorted(self.hasher(f"contact:{k}") for k in keys)
         on = at.date()
         with self.engine.begin() as conn:
-            opposition = conn.execute(
-                insert(t.oppositions)
-                .values(
-                    request_id=request_id,
-                    purpose=purpose,
-                    person_ref=ref,
-                    contact_hmacs=json.dumps(hashes),
-                    on=on,
-                )
-                .returning(t.oppositions.c.id)
-            ).scalar_one()
-            insert_rows(
-                conn,
-                t.objection_contacts,
-                ("opposition_id", "contact_hmac"),
-                [(opposition, h) for h in hashes],
-            )
+            record_objection(conn, request_id, purpose, ref, hashes, on)
             if suppress_until is not None:
                 insert_rows(
                     conn,

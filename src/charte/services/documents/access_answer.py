@@ -28,12 +28,10 @@ FR, EN = Language.FR, Language.EN
 
 _T: dict[str, dict[Language, str]] = {
     "title": {FR: "Réponse à votre demande d'accès n° {n}", EN: "Answer to your access request no. {n}"},
-    "date": {FR: "Le {d}", EN: "{d}"},
     "subject": {
         FR: "Objet : votre demande d'accès reçue le {d}",
         EN: "Subject: your access request received on {d}",
     },
-    "hello": {FR: "Madame, Monsieur,", EN: "Dear Sir or Madam,"},
     "intro": {
         FR: "Vous nous avez demandé l'accès aux données personnelles vous concernant (article 15 du RGPD). Vous "
         "trouverez ci-joint, dans le fichier data.json, une copie de l'ensemble des données que nous détenons "
@@ -120,10 +118,6 @@ _T: dict[str, dict[Language, str]] = {
     "col.count": {FR: "Nombre", EN: "Count"},
     "col.first": {FR: "Première", EN: "First"},
     "col.last": {FR: "Dernière", EN: "Last"},
-    "bye": {
-        FR: "Nous restons à votre disposition pour toute question. Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
-        EN: "We remain at your disposal for any question. Yours faithfully,",
-    },
 }
 
 
@@ -188,9 +182,9 @@ def build(
         ],
     }
     blocks: list[Block] = [
-        Paragraph(_t("date", lang, d=w.day(today, lang))),
+        Paragraph(w.t("letter.date", lang, d=w.day(today, lang))),
         Paragraph(_t("subject", lang, d=w.day(received_on, lang))),
-        Paragraph(_t("hello", lang)),
+        Paragraph(w.t("letter.hello", lang)),
     ]
     if person is None:
         blocks.append(Paragraph(_t("nothing", lang)))
@@ -220,7 +214,7 @@ def build(
             )
         blocks += _recipients(p, lang, person, data["disclosures"], purpose_label)
         blocks += _consulted(lang, data["consultations"], purpose_label)
-    blocks += [*rights_section(p, lang), Paragraph(_t("bye", lang)), Paragraph(p.dpo.title(lang))]
+    blocks += [*rights_section(p, lang), Paragraph(w.t("letter.bye", lang)), Paragraph(p.dpo.title(lang))]
     return AccessAnswer(
         data, Document(title=_t("title", lang, n=request_id), lang=lang, blocks=tuple(blocks))
     )

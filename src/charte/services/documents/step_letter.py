@@ -24,16 +24,9 @@ from charte.services.documents.notices import KEPT_WHY
 FR, EN = Language.FR, Language.EN
 
 _T: dict[str, dict[Language, str]] = {
-    "date": {FR: "Le {d}", EN: "{d}"},
     "ref": {
         FR: "Référence : votre demande n° {n}, reçue le {d}",
         EN: "Reference: your request no. {n}, received on {d}",
-    },
-    "hello": {FR: "Madame, Monsieur,", EN: "Dear Sir or Madam,"},
-    "bye": {
-        FR: "Nous restons à votre disposition pour toute question. Veuillez agréer, Madame, Monsieur, "
-        "l'expression de nos salutations distinguées.",
-        EN: "We remain at your disposal for any question. Yours faithfully,",
     },
     "erased.h": {FR: "Ce que nous avons effacé", EN: "What we erased"},
     "kept.h": {FR: "Ce que nous conservons, et pourquoi", EN: "What we keep, and why"},
@@ -103,13 +96,13 @@ def build(
         Paragraph(
             f"{policy.controller.name} – {policy.dpo.title(lang)} – {' – '.join(policy.dpo.postal_address)}"
         ),
-        Paragraph(_t("date", lang, d=w.day(today, lang))),
+        Paragraph(w.t("letter.date", lang, d=w.day(today, lang))),
         Paragraph(_t("ref", lang, n=request_id, d=w.day(received_on, lang))),
-        Paragraph(_t("hello", lang)),
+        Paragraph(w.t("letter.hello", lang)),
         *(Paragraph(part) for part in text.split("\n\n") if part.strip()),
         *_what_was_done(policy, lang, detail or {}),
         *rights_section(policy, lang),
-        Paragraph(_t("bye", lang)),
+        Paragraph(w.t("letter.bye", lang)),
         Paragraph(policy.dpo.title(lang)),
     ]
     return Document(title=subject, lang=lang, blocks=tuple(blocks))

@@ -174,6 +174,13 @@ RIGHT = {
 
 _T: dict[str, dict[Language, str]] = {
     "updated": {FR: "Mis à jour le {d}", EN: "Updated on {d}"},
+    # What every letter to a data subject opens and closes with.
+    "letter.date": {FR: "Le {d}", EN: "{d}"},
+    "letter.hello": {FR: "Madame, Monsieur,", EN: "Dear Sir or Madam,"},
+    "letter.bye": {
+        FR: "Nous restons à votre disposition pour toute question. Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+        EN: "We remain at your disposal for any question. Yours faithfully,",
+    },
     "intro": {
         FR: "{c} traite des données personnelles qui peuvent concerner des clients, des prospects ou toute personne en contact avec ses services. La présente charte vous informe de l'utilisation qui est faite de vos données et de la manière dont nous les protégeons.",
         EN: "{c} processes personal data that may concern clients, prospects or anyone in contact with its services. This charter tells you how your data are used and how we protect them.",

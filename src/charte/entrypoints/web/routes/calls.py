@@ -7,11 +7,10 @@ metadata, play its audio and read its transcript through the access gate (docs/c
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request
@@ -93,6 +92,24 @@ def _number(raw: str | None) -> str | None:
         raise Refused(f"number: {bad}") from None
 
 
+async def _spooled(raw: Request, limit: int) -> IO[bytes]:
+    """The request's body in a private temporary file (bounded memory), rewound; 413 past
+    ``limit``, with the file already gone."""
+    spool = tempfile.TemporaryFile(prefix="charte-upload-")  # noqa: SIM115  # returned open
+    try:
+        size = 0
+        async for piece in raw.stream():
+            size += len(piece)
+            if size > limit:
+                raise BodyTooLarge(limit)
+            spool.write(piece)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool
+
+
 def router(container: Container) -> APIRouter:
     api = APIRouter(prefix="/api/v1/calls", tags=["calls"], responses=problems.documented())
 
@@ -134,24 +151,13 @@ def router(container: Container) -> APIRouter:
         """The recording's audio as the body (at most CHARTE_AUDIO_MAX_BYTES, 200 MB by default),
         sealed under its own key."""
         actors.as_system(actor, "upload recordings")
-        limit = container.settings.audio_max_bytes
-        with tempfile.TemporaryFile(prefix="charte-audio-") as spool:  # bounded memory
-            size = 0
-            async for piece in raw.stream():
-                size += len(piece)
-                if size > limit:
-                    raise BodyTooLarge(limit)
-                spool.write(piece)
-            spool.seek(0)
+        with await _spooled(raw, container.settings.audio_max_bytes) as spool:
 
             def seal() -> None:
                 try:
                     container.calls().attach_audio(ref, iter(lambda: spool.read(1 << 16), b""))
                 except KeyError:
                     raise NotFound("recorded call", ref) from None
-                finally:
-                    spool.truncate(0)
-                    os.fsync(spool.fileno())
 
             await run_in_threadpool(seal)
 
@@ -174,15 +180,7 @@ def router(container: Container) -> APIRouter:
     ) -> dict[str, Any]:
         """What analysing the recording produced (a result, or a document: scoring grid, report),
         sealed like the recording; a document is kept by the policy's analysis rule (12 months)."""
-        limit = container.settings.audio_max_bytes
-        with tempfile.TemporaryFile(prefix="charte-analysis-") as spool:
-            size = 0
-            async for piece in raw.stream():
-                size += len(piece)
-                if size > limit:
-                    raise BodyTooLarge(limit)
-                spool.write(piece)
-            spool.seek(0)
+        with await _spooled(raw, container.settings.audio_max_bytes) as spool:
             return await run_in_threadpool(
                 use_cases.add_analysis,
                 container.call_desk(),
