@@ -371,3 +371,27 @@ def test_calls_that_were_not_recorded_follow_the_policy_s_metadata_rule(app, tmp
         "2027-05-20",
     )
     other.engine.dispose()
+
+
+def test_calls_take_their_place_in_the_retention_schedule_and_forecast(app):
+    """Issue 7 §2: recordings are retention units of the schedule and the forecast, as persons' are."""
+    from charte.services.retention import ScheduleFilter, forecast, schedule
+
+    run_import(app, [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))])
+    recorded(app, "A", person="P1", at="2026-11-20T10:00:00+01:00")
+    run_import(app, [call("e9", "2026-11-21T10:00:00+01:00", "B", recorded=False)])
+    rows = list(schedule(queries=app.retention_queries(), gate=app.gate, auditor=app.auditor, actor="dpo-anne",
+                         role="dpo", criteria=ScheduleFilter()))  # fmt: skip
+    found = [
+        (r["unit"], r["person"], r["context"], str(r["purge_due"]))
+        for r in rows
+        if r["unit"] in ("recording", "call")
+    ]
+    assert found == [("recording", "P1", "A", "2027-05-21"), ("call", None, "B", "2027-05-22")]
+    mine = list(schedule(queries=app.retention_queries(), gate=app.gate, auditor=app.auditor, actor="dpo-anne",
+                         role="dpo", criteria=ScheduleFilter(person="P1")))  # fmt: skip
+    assert {r["unit"] for r in mine} == {"client", "recording"}
+    months = {
+        r["month"]: r["units"] for r in forecast(queries=app.retention_queries(), today=TODAY, months=7)
+    }
+    assert months["2027-05"] == 2

@@ -1,4 +1,8 @@
-"""The retention schedule in SQL: streamed rows, and due dates counted by the database."""
+"""The retention schedule in SQL: streamed rows, and due dates counted by the database.
+
+Persons' units and calls (issue 7) share the schedule: a DPO asks what falls due when, whatever
+it is.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, literal, null, select, union_all
 
 from charte.adapters.db import tables as t
 from charte.services.retention import ScheduleFilter
@@ -17,28 +21,44 @@ class SqlRetentionQueries:
         self.engine = engine
 
     def units(self, criteria: ScheduleFilter) -> Iterator[dict[str, Any]]:
-        u, p = t.retention_units.c, t.persons.c
-        query = (
-            select(
-                u.kind,
-                p.ref,
-                u.context,
-                u.retention_end,
-                u.purge_due,
-                u.status,
-                u.rule,
-                u.review_reason,
-                u.held_by,
-            )
-            .join(t.persons, p.id == u.person_id)
-            .order_by(u.purge_due.is_(None), u.purge_due, p.ref, u.kind, u.context)
+        """Persons' units and calls (issue 7: a recorded call is a `recording` unit, another a
+        `call` unit, its context the call's ref), in one stream ordered by purge date."""
+        u, p, k = t.retention_units.c, t.persons.c, t.calls.c
+        units = select(
+            u.kind.label("kind"),
+            p.ref.label("ref"),
+            u.context.label("context"),
+            u.retention_end.label("retention_end"),
+            u.purge_due.label("purge_due"),
+            u.status.label("status"),
+            u.rule.label("rule"),
+            u.review_reason.label("review_reason"),
+            u.held_by.label("held_by"),
+        ).join(t.persons, p.id == u.person_id)
+        calls = select(
+            case((k.recorded.is_(True), literal("recording")), else_=literal("call")).label("kind"),
+            k.person_ref.label("ref"),
+            k.ref.label("context"),
+            k.retention_end.label("retention_end"),
+            k.purge_due.label("purge_due"),
+            k.status.label("status"),
+            k.rule.label("rule"),
+            null().label("review_reason"),
+            k.held_by.label("held_by"),
         )
         if criteria.person:
-            query = query.where(p.ref == criteria.person)
+            units = units.where(p.ref == criteria.person)
+            calls = calls.where(k.person_ref == criteria.person)
         if criteria.status:
-            query = query.where(u.status == criteria.status)
+            units = units.where(u.status == criteria.status)
+            calls = calls.where(k.status == criteria.status)
         if criteria.due_before:
-            query = query.where(u.purge_due < criteria.due_before)
+            units = units.where(u.purge_due < criteria.due_before)
+            calls = calls.where(k.purge_due < criteria.due_before)
+        both = union_all(units, calls).subquery()
+        query = select(both).order_by(
+            both.c.purge_due.is_(None), both.c.purge_due, both.c.ref, both.c.kind, both.c.context
+        )
         with self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=2000).execute(query):
                 yield {
@@ -54,12 +74,12 @@ class SqlRetentionQueries:
                 }
 
     def due_counts(self, start: date, end: date) -> list[tuple[date, int]]:
-        u = t.retention_units.c
-        query = (
-            select(u.purge_due, func.count())
-            .where(u.purge_due >= start, u.purge_due < end)
-            .group_by(u.purge_due)
-            .order_by(u.purge_due)
-        )
+        """Units and calls falling due each day in [start, end), counted by the database."""
+        counts: dict[date, int] = {}
         with self.engine.connect() as conn:
-            return [(day, count) for day, count in conn.execute(query)]
+            for table in (t.retention_units, t.calls):
+                due = table.c.purge_due
+                query = select(due, func.count()).where(due >= start, due < end).group_by(due)
+                for day, count in conn.execute(query):
+                    counts[day] = counts.get(day, 0) + count
+        return sorted(counts.items())
