@@ -11,7 +11,7 @@ from charte.adapters.redaction.engine import Redactor, resolve
 from charte.adapters.redaction.french import find
 from charte.services import analysis, answers, rights
 from charte.services.access import AccessDenied, Reader
-from tests.conftest import TODAY, run_import
+from tests.conftest import TODAY, restrict, run_import
 from tests.feed import call, person, signed, transcribed
 
 NIR = "1 85 03 75 115 012 46"  # key 46 = 97 - (1850375115012 mod 97)
@@ -141,6 +141,8 @@ def test_the_export_for_analysis_is_redacted_gated_and_leaves_out_those_who_obje
         )
     one = analysis.redact_call(app.call_desk(), redactor, analyst, "B")
     assert one["placeholders"] == {"PERSON": 1, "ADDRESS": 1}
+    restrict(app, "P2")  # GDPR Art. 18: AI experiments are not among the restriction's exceptions
+    assert list(analysis.export_for_analysis(app.call_desk(), redactor, analyst, app.calls())) == []
 
 
 def test_the_labelled_corpus_is_large_enough_and_its_numbers_check():

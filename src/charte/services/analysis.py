@@ -47,8 +47,8 @@ def export_for_analysis(
     desk: CallDesk, redactor: Redacting, reader: Reader, store: Transcribed
 ) -> Iterator[dict[str, Any]]:
     """Every transcript, redacted, for the reader's purpose (e.g. ``ai_experiments``), except the
-    calls of people who objected: one line per call, named by its keyed hash. The gate is asked
-    (and the export audited) before the first line."""
+    calls of people who objected or restricted their data: one line per call, named by its keyed
+    hash. The gate is asked (and the export audited) before the first line."""
     verdict = desk.gate.may_listen(reader.role, reader.purpose, objected=False)
     entry = Entry(
         at=desk.auditor.clock.now(),
@@ -63,7 +63,10 @@ def export_for_analysis(
     desk.auditor.record([entry])
     require(verdict)
     stops = frozenset(desk.policy.recordings.opposition_stops)
+    exceptions = desk.gate.restriction_exceptions
     for call in store.transcribed():
+        if call["restricted"] and reader.purpose not in exceptions:
+            continue  # GDPR Art. 18(2): restricted data serve only the restriction's exceptions
         objected = desk.store.objected(call["number"], call["person"])
         if objected & stops or reader.purpose in objected:
             continue  # GDPR Art. 21(1): their calls serve no purpose they objected to

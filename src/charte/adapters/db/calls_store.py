@@ -211,12 +211,18 @@ class SqlCalls:
             return [_call(r) for r in rows]
 
     def transcribed(self) -> Iterator[dict[str, Any]]:
-        """Every call with a transcript, oldest first, streamed (metadata only)."""
-        k = t.calls.c
-        query = select(t.calls).where(k.transcript.is_not(None)).order_by(k.id)
+        """Every call with a transcript, oldest first, streamed (metadata only, with
+        ``restricted``: whether its person restricted their data)."""
+        k, p = t.calls.c, t.persons.c
+        query = (
+            select(t.calls, p.restriction_ground)
+            .outerjoin(t.persons, p.ref == k.person_ref)
+            .where(k.transcript.is_not(None))
+            .order_by(k.id)
+        )
         with self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=500).execute(query).mappings():
-                yield _call(row)
+                yield _call(row) | {"restricted": row["restriction_ground"] is not None}
 
     def audio(self, call_id: int) -> Iterator[bytes]:
         return self.vault.open(audio_name(call_id))
