@@ -38,7 +38,7 @@ from charte.adapters.db import tables as t
 from charte.adapters.demo_register import DemoRegister
 from charte.bootstrap import Container, bootstrap
 from charte.config import Settings, shipped_policy_path
-from charte.services import answers, rights
+from charte.services import answers, identity, rights
 
 KEY = base64.b64encode(b"f" * 32).decode()
 REF_KEY = base64.b64encode(b"r" * 32).decode()
@@ -94,8 +94,8 @@ def answer(c: Container, ref: str, out: Path) -> float:
         contact="bench@example.org",
         person=ref,
     )
-    rights.attach_document(desk, opened["id"], PDF)
-    rights.verify(desk, opened["id"], "document")
+    identity.attach_document(desk, opened["id"], PDF)
+    identity.verify(desk, opened["id"], "document")
     done = answers.fulfil(desk, opened["id"], out / str(opened["id"]))
     elapsed = time.perf_counter() - started
     if not Path(done["paths"][0]).is_file():

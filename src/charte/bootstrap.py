@@ -49,7 +49,7 @@ from charte.services.calls import CallDesk
 from charte.services.errors import NotReady
 from charte.services.information import Informing
 from charte.services.ports import Clock, PolicyLoader
-from charte.services.rights import Desk
+from charte.services.rights_desk import Desk
 
 if TYPE_CHECKING:  # the redaction extra is imported only when a transcript is redacted
     from charte.adapters.redaction.engine import Redactor

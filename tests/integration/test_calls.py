@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 
 from charte.adapters.db import tables
 from charte.entrypoints.web import app as web
-from charte.services import answers, calls, rights
+from charte.services import answers, calls, identity, rights
 from charte.services.access import AccessDenied, Reader
 from charte.services.retention import sweep
 from tests.conftest import TODAY, bearer, run_import, token
@@ -169,8 +169,8 @@ def test_an_objection_to_recording_stops_recording_erases_unused_recordings_and_
     d = app.rights_desk("dpo-anne", "dpo")
     request = rights.open_request(d, type_="opposition", received_on=TODAY, channel="post", claimed_name="Ana Roux",
                                   contact="ana@example.org", person="P1", purpose="quality_monitoring")  # fmt: skip
-    rights.attach_document(d, request["id"], b"%PDF-1.4 identity")
-    rights.verify(d, request["id"], "document")
+    identity.attach_document(d, request["id"], b"%PDF-1.4 identity")
+    identity.verify(d, request["id"], "document")
     done = answers.fulfil(d, request["id"])
     assert (done["recordings_erased"], done["recordings_kept"]) == (1, 1)
     assert app.calls().call("A") is None
@@ -193,6 +193,11 @@ def test_the_telephony_asks_the_decision_reports_the_opt_out_key_and_uploads_aud
             for n in range(40)
         }
         assert answers_seen == {"sampled", "not_sampled"}
+        naive = http.post(
+            "/api/v1/calls/decide", headers=telephony, json=body | {"at": "2026-11-26T09:00:00"}
+        )
+        assert naive.status_code == 422
+        assert "at" in naive.text
         bad = http.post("/api/v1/calls/decide", headers=telephony, json=body | {"number": "12"})
         assert bad.status_code == 422
         assert "number" in bad.json()["detail"]
@@ -264,8 +269,8 @@ def test_an_access_answer_lists_the_person_s_calls_and_says_how_long_recordings_
     d = app.rights_desk("dpo-anne", "dpo")
     request = rights.open_request(d, type_="access", received_on=TODAY, channel="post", claimed_name="Ana Roux",
                                   contact="ana@example.org", person="P1")  # fmt: skip
-    rights.attach_document(d, request["id"], b"%PDF-1.4 identity")
-    rights.verify(d, request["id"], "document")
+    identity.attach_document(d, request["id"], b"%PDF-1.4 identity")
+    identity.verify(d, request["id"], "document")
     done = answers.fulfil(d, request["id"], tmp_path)
     with zipfile.ZipFile(done["paths"][0]) as zipped:
         data = json.loads(zipped.read("data.json"))

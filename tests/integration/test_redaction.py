@@ -9,7 +9,7 @@ import pytest
 
 from charte.adapters.redaction.engine import Redactor, resolve
 from charte.adapters.redaction.french import find
-from charte.services import analysis, answers, rights
+from charte.services import analysis, answers, identity, rights
 from charte.services.access import AccessDenied, Reader
 from tests.conftest import TODAY, restrict, run_import
 from tests.feed import call, person, signed, transcribed
@@ -126,23 +126,19 @@ def test_the_export_for_analysis_is_redacted_gated_and_leaves_out_those_who_obje
     d = app.rights_desk("dpo-anne", "dpo")
     request = rights.open_request(d, type_="opposition", received_on=TODAY, channel="post", claimed_name="Ana Roux",
                                   contact="ana@example.org", person="P1", purpose="ai_experiments")  # fmt: skip
-    rights.attach_document(d, request["id"], b"%PDF-1.4 identity")
-    rights.verify(d, request["id"], "document")
+    identity.attach_document(d, request["id"], b"%PDF-1.4 identity")
+    identity.verify(d, request["id"], "document")
     answers.fulfil(d, request["id"])
     analyst = Reader("ra-1", "recording_analyst", "ai_experiments")
-    lines = list(analysis.export_for_analysis(app.call_desk(), redactor, analyst, app.calls()))
+    lines = list(analysis.export_for_analysis(app.call_desk(), redactor, analyst))
     assert [line["text"] for line in lines] == ["bonjour madame <PERSON> au <ADDRESS>"]
     assert lines[0]["call"] == app.auditor.subject("call", "B")
     with pytest.raises(AccessDenied):
-        list(
-            analysis.export_for_analysis(
-                app.call_desk(), redactor, Reader("s", "sales", "prospecting"), app.calls()
-            )
-        )
+        list(analysis.export_for_analysis(app.call_desk(), redactor, Reader("s", "sales", "prospecting")))
     one = analysis.redact_call(app.call_desk(), redactor, analyst, "B")
     assert one["placeholders"] == {"PERSON": 1, "ADDRESS": 1}
     restrict(app, "P2")  # GDPR Art. 18: AI experiments are not among the restriction's exceptions
-    assert list(analysis.export_for_analysis(app.call_desk(), redactor, analyst, app.calls())) == []
+    assert list(analysis.export_for_analysis(app.call_desk(), redactor, analyst)) == []
 
 
 def test_the_labelled_corpus_is_large_enough_and_its_numbers_check():

@@ -12,10 +12,11 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from charte.adapters.db import tables
-from charte.services import answers, disclosures, rights
+from charte.services import answers, disclosures, identity, rights
 from charte.services.access import Reader
 from charte.services.errors import Refused
 from charte.services.queries import show_person
+from charte.services.rights_desk import Desk
 from tests.conftest import TODAY, run_import
 from tests.feed import designated, person, signed
 
@@ -27,15 +28,15 @@ EVENTS = [
 ]  # fmt: skip
 
 
-def desk(app) -> rights.Desk:
+def desk(app) -> Desk:
     return app.rights_desk("dpo-anne", "dpo")
 
 
 def verified(app, type_: str = "access", person_ref: str | None = "P1", **extra) -> dict:
     opened = rights.open_request(desk(app), type_=type_, received_on=TODAY, channel="email",
                                  claimed_name="Ana Roux", contact="ana@example.org", person=person_ref, **extra)  # fmt: skip
-    rights.attach_document(desk(app), opened["id"], PDF)
-    return rights.verify(desk(app), opened["id"], "document")
+    identity.attach_document(desk(app), opened["id"], PDF)
+    return identity.verify(desk(app), opened["id"], "document")
 
 
 def reads(app) -> int:

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from charte.adapters.db import tables
-from charte.services import answers, disclosures, rights
+from charte.services import answers, disclosures, identity, rights
 from charte.services.access import Reader
 from charte.services.errors import Refused
 from charte.services.retention import sweep
+from charte.services.rights_desk import Desk
 from tests.conftest import TODAY, pdf_text, run_import
 from tests.feed import collected, designated, ended, person, signed
 
@@ -28,15 +29,15 @@ EVENTS = [
 ]
 
 
-def desk(app) -> rights.Desk:
+def desk(app) -> Desk:
     return app.rights_desk("dpo-anne", "dpo")
 
 
 def verified(app, type_: str, ref: str = "P1", **extra) -> dict:
     opened = rights.open_request(desk(app), type_=type_, received_on=TODAY, channel="post",
                                  claimed_name="Ana Roux", contact="ana@example.org", person=ref, **extra)  # fmt: skip
-    rights.attach_document(desk(app), opened["id"], PDF)
-    return rights.verify(desk(app), opened["id"], "document")
+    identity.attach_document(desk(app), opened["id"], PDF)
+    return identity.verify(desk(app), opened["id"], "document")
 
 
 def orders(app) -> list[tuple[str, str, str]]:
@@ -317,8 +318,8 @@ def test_erasing_one_role_notifies_recipients_only_of_the_fields_that_really_wen
 def opposition(app, ref: str | None, purpose: str, contact: str = "ana@example.org") -> dict:
     opened = rights.open_request(desk(app), type_="opposition", received_on=TODAY, channel="phone",
                                  claimed_name="Q", contact=contact, person=ref, purpose=purpose)  # fmt: skip
-    rights.attach_document(desk(app), opened["id"], PDF)
-    rights.verify(desk(app), opened["id"], "document")
+    identity.attach_document(desk(app), opened["id"], PDF)
+    identity.verify(desk(app), opened["id"], "document")
     return answers.fulfil(desk(app), opened["id"])
 
 

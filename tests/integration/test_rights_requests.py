@@ -13,9 +13,10 @@ from charte.adapters.db import migrate, tables
 from charte.adapters.notifier import FileOutbox
 from charte.bootstrap import bootstrap
 from charte.config import Settings, shipped_policy_path
-from charte.services import rights
+from charte.services import identity, rights
 from charte.services.access import AccessDenied
 from charte.services.errors import NotFound, Refused
+from charte.services.rights_desk import Desk
 from tests.conftest import TEST_KEY, TODAY, pdf_text, run_import
 from tests.fakes import FixedClock
 from tests.feed import person, signed
@@ -24,7 +25,7 @@ PDF = b"%PDF-1.4\n% a scanned identity card\n"
 d = date.fromisoformat
 
 
-def desk(app, role: str = "dpo") -> rights.Desk:
+def desk(app, role: str = "dpo") -> Desk:
     return app.rights_desk("dpo-anne", role)
 
 
@@ -107,19 +108,19 @@ def test_an_identity_document_is_kept_encrypted_then_erased_once_identity_is_ver
     """Issue 6 §2 (shipped policy: a document always); CNIL SAN-2020-008: no ID copy kept after use."""
     request = opened(app)
     with pytest.raises(Refused, match="no identity document is attached"):
-        rights.verify(desk(app), request["id"], "document")
+        identity.verify(desk(app), request["id"], "document")
     with pytest.raises(Refused, match="must be a PDF, JPEG or PNG"):
-        rights.attach_document(desk(app), request["id"], b"MZ\x90\x00 not an image")
-    rights.attach_document(desk(app), request["id"], PDF)
+        identity.attach_document(desk(app), request["id"], b"MZ\x90\x00 not an image")
+    identity.attach_document(desk(app), request["id"], PDF)
     (stored,) = (app.settings.home / "identity-documents").iterdir()
     assert b"scanned identity card" not in stored.read_bytes()
     with pytest.raises(Refused, match="does not allow identity method 'code'"):
-        rights.verify(desk(app), request["id"], "code", code="123456")
-    done = rights.verify(desk(app), request["id"], "document")
+        identity.verify(desk(app), request["id"], "code", code="123456")
+    done = identity.verify(desk(app), request["id"], "document")
     assert (done["status"], done["verified_by"]) == ("verified", "document")
     assert not stored.exists()
     with pytest.raises(Refused, match="a verified request takes no identity document"):
-        rights.attach_document(desk(app), request["id"], PDF)
+        identity.attach_document(desk(app), request["id"], PDF)
 
 
 def test_an_extension_is_told_to_the_requester_and_gives_three_months_once(app):
@@ -201,7 +202,7 @@ def coded(db_url, tmp_path):
 def test_a_code_goes_to_the_contact_on_file_never_to_the_one_the_requester_gave(coded):
     """Issue 6 §2: a one-time code sent to a contact already on file; stored hashed; limited attempts."""
     request = opened(coded, person="P1", contact="impostor@example.net")
-    rights.send_code(desk(coded), request["id"])
+    identity.send_code(desk(coded), request["id"])
     (message,) = mail(coded)
     assert message["to"] == "ana@example.org"
     code = message["text"].split(" : ")[1][:6]
@@ -210,27 +211,27 @@ def test_a_code_goes_to_the_contact_on_file_never_to_the_one_the_requester_gave(
     assert code not in stored
     wrong = "000000" if code != "000000" else "111111"
     with pytest.raises(Refused, match="the code does not match"):
-        rights.verify(desk(coded), request["id"], "code", code=wrong)
-    done = rights.verify(desk(coded), request["id"], "code", code=code)
+        identity.verify(desk(coded), request["id"], "code", code=wrong)
+    done = identity.verify(desk(coded), request["id"], "code", code=code)
     assert (done["status"], done["verified_by"]) == ("verified", "code")
 
 
 def test_five_wrong_codes_exhaust_it_and_an_expired_code_is_refused(coded):
     """Issue 6 §2: expiring codes, limited attempts."""
     request = opened(coded, person="P1")
-    rights.send_code(desk(coded), request["id"])
+    identity.send_code(desk(coded), request["id"])
     code = mail(coded)[-1]["text"].split(" : ")[1][:6]
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
         with pytest.raises(Refused, match="does not match"):
-            rights.verify(desk(coded), request["id"], "code", code=wrong)
+            identity.verify(desk(coded), request["id"], "code", code=wrong)
     with pytest.raises(Refused, match="too many wrong codes"):
-        rights.verify(desk(coded), request["id"], "code", code=code)
-    rights.send_code(desk(coded), request["id"])
+        identity.verify(desk(coded), request["id"], "code", code=code)
+    identity.send_code(desk(coded), request["id"])
     fresh = mail(coded)[-1]["text"].split(" : ")[1][:6]
     coded.clock.shift = timedelta(minutes=31)
     with pytest.raises(Refused, match="expired"):
-        rights.verify(desk(coded), request["id"], "code", code=fresh)
+        identity.verify(desk(coded), request["id"], "code", code=fresh)
 
 
 def test_each_step_told_to_the_requester_comes_with_its_letter_and_a_code_never_does(coded):
@@ -240,7 +241,7 @@ def test_each_step_told_to_the_requester_comes_with_its_letter_and_a_code_never_
     asked = rights.ask_identity(desk(coded), request["id"], TODAY)
     rights.identity_received(desk(coded), request["id"], TODAY)
     extended = rights.extend(desk(coded), request["id"], TODAY, "a hundred recordings to review")
-    rights.send_code(desk(coded), request["id"])
+    identity.send_code(desk(coded), request["id"])
     refused = rights.refuse(desk(coded), request["id"], "identical request answered last month")
     names = [[Path(p).name for p in step["letters"]] for step in (asked, extended, refused)]
     assert names == [
@@ -267,11 +268,11 @@ def test_a_client_number_verifies_only_with_a_contact_on_file(coded):
     """Issue 6 §2: a client number plus a contact on file."""
     stranger = opened(coded, person="P1", contact="someone@example.net")
     with pytest.raises(Refused, match="not one on file"):
-        rights.verify(desk(coded), stranger["id"], "client-number", client_number="CL-0042")
+        identity.verify(desk(coded), stranger["id"], "client-number", client_number="CL-0042")
     owner = opened(coded, person="P1", contact="ANA@example.org")
     with pytest.raises(Refused, match="does not match"):
-        rights.verify(desk(coded), owner["id"], "client-number", client_number="CL-0043")
-    done = rights.verify(desk(coded), owner["id"], "client-number", client_number="CL-0042")
+        identity.verify(desk(coded), owner["id"], "client-number", client_number="CL-0043")
+    done = identity.verify(desk(coded), owner["id"], "client-number", client_number="CL-0042")
     assert done["status"] == "verified"
     steps = [s["step"] for s in rights.show(desk(coded), owner["id"])["timeline"]]
     assert steps == ["opened", "client_number_refused", "verified"]

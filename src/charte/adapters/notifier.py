@@ -1,6 +1,6 @@
 """Delivering notices and codes to requesters: a file outbox (development, tests) or SMTP.
 
-Both implement ``services.rights.Notifier``. The file outbox writes one JSON file per message
+Both implement ``services.rights_desk.Notifier``. The file outbox writes one JSON file per message
 (mode 0600) into a folder, in sending order, so that a developer or a test reads exactly what would
 have been sent, a letter attached as a file beside it. SMTP sends through the operator's relay
 (``CHARTE_SMTP_URL``: ``smtp://user:password@host:587`` with STARTTLS, ``smtps://...`` for implicit

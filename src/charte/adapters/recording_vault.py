@@ -181,7 +181,7 @@ class Vault:
             yield MAGIC + prefix
             index = 0
             pending = b""
-            for chunk in _segments(chunks):
+            for chunk in _exact(chunks, SEGMENT):
                 if index or pending:
                     yield aead.encrypt(_nonce(prefix, index, last=False), pending, name.encode())
                     index += 1
@@ -224,19 +224,8 @@ def _nonce(prefix: bytes, index: int, *, last: bool) -> bytes:
     return prefix + index.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
 
 
-def _segments(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Re-cut any stream of bytes into SEGMENT-sized pieces (the last may be shorter)."""
-    buffer = b""
-    for chunk in chunks:
-        buffer += chunk
-        while len(buffer) >= SEGMENT:
-            yield buffer[:SEGMENT]
-            buffer = buffer[SEGMENT:]
-    if buffer:
-        yield buffer
-
-
 def _exact(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """Re-cut any stream of bytes into ``size``-byte pieces (the last may be shorter)."""
     buffer = b""
     for chunk in chunks:
         buffer += chunk

@@ -32,10 +32,6 @@ class Redacting(Protocol):
     def redact(self, text: str) -> Redacted: ...
 
 
-class Transcribed(Protocol):
-    def transcribed(self) -> Iterator[dict[str, Any]]: ...
-
-
 def redact_call(desk: CallDesk, redactor: Redacting, reader: Reader, ref: str) -> dict[str, Any]:
     """One call's transcript, redacted, with the count of each kind of placeholder."""
     text = calls.transcript(desk, reader, ref)  # gated and audited
@@ -43,9 +39,7 @@ def redact_call(desk: CallDesk, redactor: Redacting, reader: Reader, ref: str) -
     return {"call": ref, "text": done.text, "placeholders": dict(Counter(s[0] for s in done.spans))}
 
 
-def export_for_analysis(
-    desk: CallDesk, redactor: Redacting, reader: Reader, store: Transcribed
-) -> Iterator[dict[str, Any]]:
+def export_for_analysis(desk: CallDesk, redactor: Redacting, reader: Reader) -> Iterator[dict[str, Any]]:
     """Every transcript, redacted, for the reader's purpose (e.g. ``ai_experiments``), except the
     calls of people who objected or restricted their data: one line per call, named by its keyed
     hash. The gate is asked (and the export audited) before the first line."""
@@ -64,7 +58,7 @@ def export_for_analysis(
     require(verdict)
     stops = frozenset(desk.policy.recordings.opposition_stops)
     exceptions = desk.gate.restriction_exceptions
-    for call in store.transcribed():
+    for call in desk.store.transcribed():
         if call["restricted"] and reader.purpose not in exceptions:
             continue  # GDPR Art. 18(2): restricted data serve only the restriction's exceptions
         objected = desk.store.objected(call["number"], call["person"])

@@ -4,7 +4,7 @@
 a ZIP and its letter; portability the data given under contract or consent; rectification,
 restriction, erasure and opposition change the register through the ``Effects`` and ``Eraser``
 ports, which also write the orders to the operator's systems and the Art. 19 notices owed to
-recipients. Intake, identity and the clock are in ``services.rights``.
+recipients. Intake and the clock are in ``services.rights``, identity in ``services.identity``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from charte.services.documents.notices import KEPT_WHY, NOTHING, UNTIL, notice
 from charte.services.documents.wording import LEGAL_BASIS
 from charte.services.errors import NotFound, Refused
 from charte.services.queries import show_person
-from charte.services.rights import Desk, choose, load_request, refuse, save_step, step_entry, tell
+from charte.services.rights import refuse
+from charte.services.rights_desk import Desk, choose, load_request, save_step, step_entry, tell
 
 
 def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | None = None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from charte.services.documents import wording as w
 from charte.services.documents.notices import information_notice
 from charte.services.errors import Conflict, NotFound, Refused
 from charte.services.ports import Clock
-from charte.services.rights import require_handler
+from charte.services.rights_desk import require_handler
 
 CHANNELS = ("letter", "sms", "email")
 

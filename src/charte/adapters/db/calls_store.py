@@ -14,29 +14,25 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, or_, select, union, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.bulk import insert_rows
-from charte.adapters.db.hold_releases import load_cases
 from charte.adapters.db.objections import record_objection
 from charte.adapters.db.times import utc
 from charte.adapters.recording_vault import SEGMENT, Vault
 from charte.adapters.ref_hmac import RefHasher
 from charte.domain.audit import Action, Entry
 from charte.domain.contacts import contact_key
-from charte.domain.litigation import release
 from charte.domain.policy import Policy
-from charte.domain.register_rules import CallRow
-from charte.domain.retention import HoldRelease, Schedule, apply_holds, schedule
+from charte.domain.retention import schedule
 from charte.services.ports import Clock
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -50,99 +46,6 @@ def transcript_name(call_id: int) -> str:
     """A new name each time: a second transcript of a call (a better speech-to-text run) is sealed
     beside the first until its import commits, so a rollback never touches the one in force."""
     return f"transcript-{call_id}-{secrets.token_hex(6)}"
-
-
-def _schedules(
-    conn: Connection, policy: Policy, calls: Sequence[tuple[str, str | None, date, bool]], today: date
-) -> dict[str, Schedule]:
-    """Each call's schedule — the recordings rule for a recorded call, the metadata rule for the
-    others — with the holds of the cases naming it or its person."""
-    rec = policy.recordings
-    refs = [c[0] for c in calls]
-    persons = [c[1] for c in calls if c[1]]
-    s = t.case_subjects.c
-    named = conn.execute(
-        select(s.case_id, s.kind, s.ref).where(
-            or_((s.kind == "call") & s.ref.in_(refs), (s.kind == "person") & s.ref.in_(persons))
-        )
-    ).all()
-    cases = load_cases(conn, (r.case_id for r in named))
-    releases = {
-        cid: HoldRelease(case.ref, release(case, policy.litigation, as_of=today).on)
-        for cid, case in cases.items()
-    }
-    holds: dict[tuple[str, str], list[HoldRelease]] = defaultdict(list)
-    for row in named:
-        holds[(row.kind, row.ref)].append(releases[row.case_id])
-    out = {}
-    for ref, person, on, recorded in calls:
-        rule_id = rec.retention if recorded else rec.metadata_rule
-        own = schedule(rule_id, policy.retention[rule_id], on, running=False)
-        found = holds.get(("call", ref), []) + (holds.get(("person", person), []) if person else [])
-        out[ref] = apply_holds(own, found, today)
-    return out
-
-
-def _values(s: Schedule) -> dict[str, Any]:
-    return {
-        "rule": s.rule,
-        "status": s.status.value,
-        "retention_end": s.retention_end,
-        "purge_due": s.purge_due,
-        "held_by": ",".join(s.held_by) or None,
-    }
-
-
-def insert_calls(conn: Connection, policy: Policy, calls: Sequence[CallRow], today: date) -> dict[str, int]:
-    """The chunk's new calls, scheduled; their ids by ref."""
-    if not calls:
-        return {}
-    plans = _schedules(conn, policy, [(c.ref, c.person_ref, c.on, c.recorded) for c in calls], today)
-    purposes = json.dumps(list(policy.recordings.purposes))
-    rows = [
-        {
-            "ref": c.ref,
-            "number": c.number,
-            "person_ref": c.person_ref,
-            "direction": c.direction,
-            "at": c.at.astimezone(UTC),
-            "recorded": c.recorded,
-            "listened_live": c.listened_live,
-            "purposes": purposes if c.recorded else "[]",
-            "kept_for": "[]",
-            "pending_audio": c.audio,
-            "event_id": c.event_id,
-            **_values(plans[c.ref]),
-        }
-        for c in calls
-    ]
-    conn.execute(insert(t.calls), rows)
-    k = t.calls.c
-    return dict(conn.execute(select(k.ref, k.id).where(k.ref.in_([c.ref for c in calls]))).all())
-
-
-def refresh_call_holds(conn: Connection, policy: Policy, case_ids: Iterable[int], today: date) -> None:
-    """Re-schedule the calls these cases name, or whose person they name (a hold placed,
-    judged, appealed or lifted)."""
-    ids = list(case_ids)
-    if not ids:
-        return
-    s, k = t.case_subjects.c, t.calls.c
-    named = select(s.ref).where(s.case_id.in_(ids))
-    rows = conn.execute(
-        select(k.id, k.ref, k.person_ref, k.at, k.recorded).where(
-            or_(k.ref.in_(named.where(s.kind == "call")), k.person_ref.in_(named.where(s.kind == "person")))
-        )
-    ).all()
-    if not rows:
-        return
-    plans = _schedules(conn, policy, [(r.ref, r.person_ref, _day(r.at), r.recorded) for r in rows], today)
-    for r in rows:
-        conn.execute(update(t.calls).where(k.id == r.id).values(**_values(plans[r.ref])))
-
-
-def _day(at: datetime) -> date:
-    return utc(at).astimezone(PARIS).date()
 
 
 class SqlCalls:
@@ -162,22 +65,22 @@ class SqlCalls:
     # -- call start -------------------------------------------------------------------------
 
     def objected(self, number: str | None, person: str | None) -> frozenset[str]:
-        """The purposes this number or person objected to: two indexed lookups."""
+        """The purposes this number or person objected to: one statement, two indexed lookups."""
         o, oc = t.oppositions.c, t.objection_contacts.c
-        found: set[str] = set()
+        lookups = []
+        if number is not None:
+            key = self.hasher(f"contact:{contact_key(number)}")
+            lookups.append(
+                select(o.purpose)
+                .join(t.objection_contacts, oc.opposition_id == o.id)
+                .where(oc.contact_hmac == key)
+            )
+        if person is not None:
+            lookups.append(select(o.purpose).where(o.person_ref == person))
+        if not lookups:
+            return frozenset()
         with self.engine.connect() as conn:
-            if number is not None:
-                key = self.hasher(f"contact:{contact_key(number)}")
-                found |= set(
-                    conn.execute(
-                        select(o.purpose)
-                        .join(t.objection_contacts, oc.opposition_id == o.id)
-                        .where(oc.contact_hmac == key)
-                    ).scalars()
-                )
-            if person is not None:
-                found |= set(conn.execute(select(o.purpose).where(o.person_ref == person)).scalars())
-        return frozenset(found)
+            return frozenset(conn.execute(union(*lookups)).scalars())
 
     def opt_out(self, number: str | None, person: str | None, purposes: Sequence[str], on: date) -> None:
         """The caller pressed the opt-out key: an objection to each purpose, kept like one made by
@@ -262,8 +165,8 @@ class SqlCalls:
             pending = conn.execute(select(k.id, k.pending_audio).where(k.pending_audio.is_not(None))).all()
         for call_id, name in pending:
             path = inbox / name
-            if not path.is_file():
-                continue  # not arrived yet
+            if path.is_symlink() or not path.is_file():
+                continue  # not arrived yet (a link is never followed out of the inbox)
             size = self.vault.seal(audio_name(call_id), _read(path))
             with self.engine.begin() as conn:
                 conn.execute(
@@ -296,7 +199,10 @@ class SqlCalls:
             if current[ref]:
                 replaced.append(current[ref])
             current[ref] = name
-            conn.execute(update(t.calls).where(k.id == ids[ref]).values(transcript=name))
+        conn.execute(  # the name in force per call, in one statement
+            update(t.calls).where(k.id == bindparam("call_id")).values(transcript=bindparam("name")),
+            [{"call_id": ids[ref], "name": name} for ref, name in current.items()],
+        )
         return written, replaced
 
     # -- what the DPO's team sets -----------------------------------------------------------

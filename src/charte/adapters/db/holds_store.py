@@ -17,7 +17,7 @@ from sqlalchemy import Engine, insert, select, update
 from charte.adapters.db import tables as t
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.bulk import insert_rows
-from charte.adapters.db.calls_store import refresh_call_holds
+from charte.adapters.db.calls_schedule import refresh_call_holds
 from charte.adapters.db.hold_releases import load_cases, persons_held_by
 from charte.adapters.db.retention_units import refresh_units
 from charte.domain.audit import Action, Entry

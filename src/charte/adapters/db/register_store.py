@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
-from charte.adapters.db.calls_store import SqlCalls, insert_calls, refresh_call_holds
+from charte.adapters.db.calls_schedule import insert_calls, refresh_call_holds
+from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.hold_releases import persons_held_by
 from charte.adapters.db.retention_units import affected_by, refresh_units
 from charte.adapters.field_cipher import FieldCipher

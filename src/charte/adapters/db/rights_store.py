@@ -1,4 +1,5 @@
-"""Rights requests in SQL: the request row, its pauses and its timeline (``services.rights``).
+"""Rights requests in SQL: the request row, its pauses and its timeline
+(``services.rights_desk.RightsStore``).
 
 Each step is one transaction: the row as the use case left it, the pauses, and the timeline's
 new step, with its audit entry when the audit shares the database.

@@ -1,4 +1,4 @@
-"""Letters to data subjects, as HTML and PDF from one document model (services.rights.Letters)."""
+"""Letters to data subjects, as HTML and PDF from one document model (services.rights_desk.Letters)."""
 
 from __future__ import annotations
 

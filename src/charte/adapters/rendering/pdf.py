@@ -162,23 +162,23 @@ class _Pages:
         self.y -= after
 
     def table(self, headers: list[bytes], rows: list[list[bytes]]) -> None:
+        """The rows under their header; a row that does not fit starts a page, header repeated."""
         widths = _columns([headers, *rows])
-        self._row(headers, widths, _BOLD)
+        header = _layout(headers, widths, _BOLD)
+        self._row(header, widths, _BOLD)
         for cells in rows:
-            if not self._row(cells, widths, _REGULAR, dry=True):
+            row = _layout(cells, widths, _REGULAR)
+            if not self._fits(row[1]):
                 self._new_page()
-                self._row(headers, widths, _BOLD)
-            self._row(cells, widths, _REGULAR)
+                self._row(header, widths, _BOLD)
+            self._row(row, widths, _REGULAR)
 
-    def _row(self, cells: list[bytes], widths: list[float], font: _Font, *, dry: bool = False) -> bool:
-        """Draw one row of cells (or, ``dry``, only say whether it fits on this page)."""
+    def _row(self, row: tuple[list[list[bytes]], float], widths: list[float], font: _Font) -> None:
+        """Draw one laid-out row of cells, bordered, from the current height down."""
+        wrapped, height = row
         leading = _CELL * _LEADING
-        wrapped = [_wrap(c, font, _CELL, w - 2 * _PAD) for c, w in zip(cells, widths, strict=False)]
-        height = max(len(lines) for lines in wrapped) * leading + 2 * _PAD
-        if dry:
-            return self._fits(height)
         if not self._fits(height) and self.y < _HEIGHT - _MARGIN:
-            self._new_page()
+            self._new_page()  # a header that does not fit below the text before the table
         top, x = self.y, _MARGIN
         self.streams[-1] += b"0.5 w\n"
         for lines, w in zip(wrapped, widths, strict=False):
@@ -188,7 +188,6 @@ class _Pages:
                 self._text(x + _PAD, baseline, line, font, _CELL)
             x += w
         self.y = top - height
-        return True
 
     def finish(self) -> list[bytes]:
         """The streams, each with its page number at the foot."""
@@ -198,6 +197,12 @@ class _Pages:
             x = (_WIDTH - _width(label, _REGULAR, _FOOT)) / 2
             stream += b"BT /F1 %.2f Tf %.2f %.2f Td %s Tj ET\n" % (_FOOT, x, _MARGIN / 2, _quote(label))
         return [bytes(s) for s in self.streams]
+
+
+def _layout(cells: list[bytes], widths: list[float], font: _Font) -> tuple[list[list[bytes]], float]:
+    """A row's cells wrapped to their columns, and the row's height."""
+    wrapped = [_wrap(c, font, _CELL, w - 2 * _PAD) for c, w in zip(cells, widths, strict=False)]
+    return wrapped, max(len(lines) for lines in wrapped) * _CELL * _LEADING + 2 * _PAD
 
 
 def _columns(rows: Sequence[Sequence[bytes]]) -> list[float]:

@@ -70,7 +70,7 @@ def export_for_analysis(
     except the calls of people who objected."""
     who = reader(role, purpose)
     c = container()
-    lines = analysis.export_for_analysis(c.call_desk(), c.redactor, who, c.calls())
+    lines = analysis.export_for_analysis(c.call_desk(), c.redactor, who)
     handle = out.open("w", encoding="utf-8") if out else sys.stdout
     count = 0
     try:

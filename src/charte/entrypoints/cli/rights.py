@@ -17,9 +17,9 @@ from charte.entrypoints.cli.args import parse_day, parse_euros, parse_optional_d
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, actor, role_only
-from charte.services import answers
+from charte.services import answers, identity
 from charte.services import rights as use_cases
-from charte.services.rights import Desk
+from charte.services.rights_desk import Desk
 
 app = typer.Typer(
     help="Rights requests: intake, identity, deadlines, answers.", no_args_is_help=True, rich_markup_mode=None
@@ -125,13 +125,13 @@ def attach_document(
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """Keep the requester's identity document, encrypted, until it is checked (then it is erased)."""
-    _show(use_cases.attach_document(_desk(role), request, document.read_bytes()), fmt)
+    _show(identity.attach_document(_desk(role), request, document.read_bytes()), fmt)
 
 
 @app.command(name="send-code")
 def send_code(request: IdArg, role: AsOpt = None, fmt: FormatOpt = Format.TEXT) -> None:
     """Send a one-time code to a contact already on file for the matched person."""
-    _show(use_cases.send_code(_desk(role), request), fmt)
+    _show(identity.send_code(_desk(role), request), fmt)
 
 
 @app.command()
@@ -159,8 +159,8 @@ def verify(
     With --document, the file is attached (encrypted) and, once identity is confirmed, erased."""
     desk = _desk(role)
     if document is not None:
-        use_cases.attach_document(desk, request, document.read_bytes())
-    _show(use_cases.verify(desk, request, method, code=code, client_number=client_number), fmt)
+        identity.attach_document(desk, request, document.read_bytes())
+    _show(identity.verify(desk, request, method, code=code, client_number=client_number), fmt)
 
 
 @app.command()

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime
 from typing import IO, Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from charte.adapters.phone_numbers import BadNumber, canonical_number
@@ -34,7 +33,7 @@ CallRef = Annotated[str, Path(min_length=1, max_length=128)]
 class DecideIn(BaseModel):
     number: str | None = Field(default=None, max_length=40, description="Null when withheld.")
     direction: str = Field(description="inbound or outbound.", max_length=16)
-    at: datetime = Field(description="The call's start, with its UTC offset.")
+    at: AwareDatetime = Field(description="The call's start, with its UTC offset.")
     call: str | None = Field(default=None, max_length=128, description="The telephony's call id.")
     person: str | None = Field(default=None, max_length=128, description="The caller, if known.")
     opted_out: bool = Field(default=False, description="The caller pressed the opt-out key.")
@@ -50,7 +49,7 @@ class Decision(BaseModel):
 class OptOutIn(BaseModel):
     number: str | None = Field(default=None, max_length=40)
     person: str | None = Field(default=None, max_length=128)
-    at: datetime
+    at: AwareDatetime = Field(description="When the key was pressed, with its UTC offset.")
 
 
 class OptedOut(BaseModel):

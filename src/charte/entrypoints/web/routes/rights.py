@@ -18,9 +18,9 @@ from charte.bootstrap import Container
 from charte.entrypoints.web import problems
 from charte.entrypoints.web.auth import Calling
 from charte.entrypoints.web.problems import BodyTooLarge
-from charte.services import actors, answers
+from charte.services import actors, answers, identity
 from charte.services import rights as use_cases
-from charte.services.rights import Desk
+from charte.services.rights_desk import Desk
 
 MAX_DOCUMENT = 10 * 1024 * 1024
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The request's number.")]
@@ -189,15 +189,15 @@ def router(container: Container) -> APIRouter:
             data += piece
             if len(data) > MAX_DOCUMENT:
                 raise BodyTooLarge(MAX_DOCUMENT)
-        return use_cases.attach_document(desk(actor), request, bytes(data))
+        return identity.attach_document(desk(actor), request, bytes(data))
 
     @api.post("/{request}/send-code", response_model=Summary)
     def send_code(request: RequestId, actor: Calling) -> dict[str, Any]:
-        return use_cases.send_code(desk(actor), request)
+        return identity.send_code(desk(actor), request)
 
     @api.post("/{request}/verify", response_model=Summary)
     def verify(request: RequestId, body: VerifyIn, actor: Calling) -> dict[str, Any]:
-        return use_cases.verify(
+        return identity.verify(
             desk(actor), request, body.method, code=body.code, client_number=body.client_number
         )
 

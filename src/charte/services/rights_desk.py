@@ -1,0 +1,296 @@
+"""What every rights use case shares: the ports, the ``Desk`` that wires them, and the plumbing of
+a step — loading a request for a handler, saving the step on the timeline with its audit entry,
+telling the requester (a notice and, but for a code, its letter in HTML and PDF).
+
+The steps themselves are in ``services.rights`` (intake, the clock, refusals, closures),
+``services.identity`` (proving who the requester is) and ``services.answers`` (the answer per right).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from charte.domain.access import AccessGate, Decision, Denial
+from charte.domain.audit import Action, Entry
+from charte.domain.policy import Policy
+from charte.domain.rights import Request, Terms
+from charte.domain.vocabulary import DocumentDeletion, Language
+from charte.services.access import require
+from charte.services.audit import Auditor
+from charte.services.documents import step_letter
+from charte.services.documents.model import Document
+from charte.services.documents.notices import notice
+from charte.services.errors import NotFound, Refused
+from charte.services.ports import Clock
+from charte.services.queries import PersonFilter
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class RightsStore(Protocol):
+    def add(self, request: Request, at: datetime, actor: str, entry: Entry) -> int: ...
+
+    def get(self, request_id: int) -> Request | None: ...
+
+    def save(
+        self,
+        request: Request,
+        at: datetime,
+        on: date,
+        step: str,
+        actor: str,
+        detail: dict[str, Any],
+        entry: Entry,
+    ) -> None: ...
+
+    def listing(
+        self, *, overdue_on: date | None, due_before: date | None, open_only: bool
+    ) -> list[Request]: ...
+
+    def steps(self, request_id: int) -> list[dict[str, Any]]: ...
+
+    def earlier(self, request: Request, since: date) -> list[int]: ...
+
+
+class Notifier(Protocol):
+    def send(
+        self, to: str, subject: str, text: str, attachments: Sequence[tuple[str, bytes]] = ()
+    ) -> str: ...
+
+
+class Documents(Protocol):
+    def put(self, request_id: int, data: bytes) -> str: ...
+
+    def erase(self, name: str) -> bool: ...
+
+
+class Register(Protocol):
+    """What identity checks and answers need of the register."""
+
+    def person(self, ref: str) -> dict[str, Any] | None: ...
+
+    def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]: ...
+
+    def designated_by(self, ref: str) -> list[dict[str, Any]]: ...
+
+
+class AnswerSources(Protocol):
+    """What else an access answer reads: retention units, disclosures, consultations."""
+
+    def units(self, ref: str) -> list[dict[str, Any]]: ...
+
+    def disclosures(self, person_hmac: str) -> list[dict[str, Any]]: ...
+
+    def consultations(self, person_hmac: str) -> list[dict[str, Any]]: ...
+
+    def calls_of(self, ref: str) -> list[dict[str, Any]]: ...
+
+
+class Answers(Protocol):
+    def write(
+        self, request_id: int, archive: str, files: dict[str, bytes], loose: tuple[str, ...], out: Path | None
+    ) -> list[Path]: ...
+
+    def archive(self, request_id: int) -> Path | None: ...
+
+    def letter(self, request_id: int, stem: str, html: str, pdf: bytes, out: Path | None) -> list[Path]: ...
+
+    def find(self, request_id: int, name: str) -> Path | None: ...
+
+
+class Effects(Protocol):
+    """What answering a right changes in the register, with its orders and Art. 19 notices."""
+
+    def restrict(
+        self, request_id: int, ref: str, since: date | None, ground: str | None, at: datetime
+    ) -> dict[str, Any]: ...
+
+    def rectify(self, request_id: int, ref: str, changes: dict[str, str], at: datetime) -> dict[str, Any]: ...
+
+    def erased(self, request_id: int, ref: str, fields: set[str] | None, at: datetime) -> list[str]: ...
+
+    def oppose(
+        self,
+        request_id: int,
+        ref: str | None,
+        purpose: str,
+        contacts: list[str],
+        suppress_until: date | None,
+        at: datetime,
+    ) -> dict[str, Any]: ...
+
+    def notices(self, *, pending_only: bool) -> list[dict[str, Any]]: ...
+
+    def notice_sent(self, notice_id: int, at: datetime, by: str) -> bool: ...
+
+
+class Eraser(Protocol):
+    def erase_on_request(
+        self, request_id: int, ref: str, actor: str, kinds: frozenset[str] | None = None
+    ) -> dict[str, Any]: ...
+
+
+class RecordingEraser(Protocol):
+    def erase_objected(self, number: str | None, person: str | None, actor: str) -> dict[str, int]: ...
+
+
+class Letters(Protocol):
+    def html(self, doc: Document) -> str: ...
+
+    def pdf(self, doc: Document) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """What every rights use case needs, wired once by the composition root."""
+
+    store: RightsStore
+    policy: Policy
+    gate: AccessGate
+    auditor: Auditor
+    clock: Clock
+    notifier: Notifier
+    documents: Documents
+    register: Register
+    sources: AnswerSources
+    answers: Answers
+    letters: Letters
+    effects: Effects
+    eraser: Eraser
+    recordings: RecordingEraser
+    code_key: bytes
+    actor: str
+    role: str
+
+    @property
+    def terms(self) -> Terms:
+        r = self.policy.rights
+        return Terms(
+            r.reply_within,
+            r.extension_up_to,
+            r.identity_request,
+            r.identity_answer_within,
+            self.policy.litigation.holiday_calendar,
+        )
+
+    def check_role(self) -> None:
+        require_handler(self.gate, self.policy, self.role, "handle rights requests")
+
+
+def require_handler(gate: AccessGate, policy: Policy, role: str, what: str) -> None:
+    """Rights requests and information notices are handled by the policy's `rights.submit_to`
+    roles (the DPO's team in the shipped policy); another role is refused with the reason."""
+    gate.require_role(role)
+    if role not in policy.rights.submit_to:
+        handlers = ", ".join(policy.rights.submit_to)
+        require(
+            Decision(
+                False,
+                Denial.ROLE_PURPOSE,
+                f"role '{role}' may not {what} (policy: rights.submit_to = {handlers})",
+            )
+        )
+
+
+def step_entry(desk: Desk, request: Request, step: str, **detail: Any) -> Entry:
+    subject = desk.auditor.subject("person", request.person_ref) if request.person_ref else None
+    return Entry(
+        at=desk.clock.now(),
+        actor=desk.actor,
+        action=Action.RIGHTS,
+        role=desk.role,
+        context=f"rights_request:{request.id}" if request.id else None,  # a new one: set when stored
+        subject=subject,
+        detail={"step": step, "type": request.type.value, **detail},
+    )
+
+
+def load_request(desk: Desk, request_id: int) -> Request:
+    desk.check_role()
+    found = desk.store.get(request_id)
+    if found is None:
+        raise NotFound("rights request", str(request_id))
+    return found
+
+
+def save_step(
+    desk: Desk, request: Request, on: date, step: str, *, letters: Sequence[Path] = (), **detail: Any
+) -> dict[str, Any]:
+    """The step on the request's timeline (in the register, with its detail) and in the audit
+    (counts, names of fields, roles and systems — never the refs of contracts or sites). The
+    ``letters`` sent at this step are named on the timeline and listed in the summary returned."""
+    request.recompute(desk.terms)
+    if letters:
+        detail["letters"] = [p.name for p in letters]
+    counted = {
+        k: len(v) if isinstance(v, list) and v and isinstance(v[0], dict) else v for k, v in detail.items()
+    }
+    desk.store.save(
+        request, desk.clock.now(), on, step, desk.actor, detail, step_entry(desk, request, step, **counted)
+    )
+    return request.summary() | ({"letters": [str(p) for p in letters]} if letters else {})
+
+
+def not_after_today(desk: Desk, day: date, what: str) -> None:
+    if day > desk.clock.today():
+        raise Refused(f"{what} {day.isoformat()} is after today")
+
+
+def tell(
+    desk: Desk,
+    request: Request,
+    key: str,
+    *,
+    to: str | None = None,
+    lang: Language | None = None,
+    detail: dict[str, Any] | None = None,
+    out: Path | None = None,
+    letter: bool = True,
+    **values: object,
+) -> list[Path]:
+    """Send the requester the notice ``key`` (to their contact, or ``to``) and, unless ``letter``
+    is false (a code must never lie in a file), the same message as a letter in HTML and PDF,
+    written beside the request's answers and attached to the message. Rendered before anything is
+    sent: a failure leaves nothing sent. Returns the letter's paths."""
+    lang = lang or desk.policy.default_language
+    subject, text = notice(key, lang, n=request.id, **values)
+    if not letter:
+        desk.notifier.send(to or request.contact, subject, text)
+        return []
+    doc = step_letter.build(
+        policy=desk.policy,
+        lang=lang,
+        request_id=request.id,
+        received_on=request.received_on,
+        today=desk.clock.today(),
+        subject=subject,
+        text=text,
+        detail=detail,
+    )
+    pdf = desk.letters.pdf(doc)
+    paths = desk.answers.letter(
+        request.id, f"courrier-{key.replace('.', '-')}", desk.letters.html(doc), pdf, out
+    )
+    desk.notifier.send(to or request.contact, subject, text, [(paths[-1].name, pdf)])
+    return paths
+
+
+def choose(kind: type[E], value: str, option: str) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(v.value for v in kind)
+        raise Refused(f"{option} must be one of: {allowed} (not '{value}')") from None
+
+
+def forget_document(desk: Desk, request: Request, *, on_verification: bool) -> None:
+    """Erase the identity document when the policy says: on verification, or on closure."""
+    when = desk.policy.rights.identity_verification.delete_document
+    if request.document and (not on_verification or when is DocumentDeletion.ON_VERIFICATION):
+        desk.documents.erase(request.document)
+        request.document = None
