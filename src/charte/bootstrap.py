@@ -18,6 +18,7 @@ from charte.adapters.audit_spool import FileSpool
 from charte.adapters.clock import SystemClock
 from charte.adapters.db import audit_database, migrate
 from charte.adapters.db.actors_store import SqlActors
+from charte.adapters.db.alarms_store import SqlAlarms
 from charte.adapters.db.answer_sources import SqlAnswerSources
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.calls_store import SqlCalls
@@ -44,6 +45,7 @@ from charte.adapters.rendering.letters import Letters
 from charte.config import Settings
 from charte.domain.access import AccessGate
 from charte.domain.policy import Policy
+from charte.services.alarms import AlarmDesk
 from charte.services.audit import Auditor
 from charte.services.calls import CallDesk
 from charte.services.errors import NotReady
@@ -221,6 +223,16 @@ class Container:
 
     def call_desk(self) -> CallDesk:
         return CallDesk(self.calls(), self.policy, self.gate, self.auditor, self.draw_key)
+
+    def alarm_desk(self) -> AlarmDesk:
+        return AlarmDesk(
+            SqlAlarms(self.migrated_engine()),
+            self.register_queries(),
+            self.disclosures(),
+            self.policy,
+            self.gate,
+            self.auditor,
+        )
 
     def holds(self) -> SqlHolds:
         return SqlHolds(self.migrated_engine(), self.policy, self.clock, audit=self.audit_store())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from charte.domain.access import Denial
+from charte.domain.access import Denial, ReadContext
 from charte.services.access import AccessDenied, Reader
 from charte.services.queries import PersonFilter, list_persons, show_person
 from tests.conftest import restrict, run_import
@@ -25,8 +25,11 @@ EVENTS = [
 ]
 
 
-def view(app, ref: str, role: str, purpose: str) -> dict:
-    reader = Reader(actor="test", role=role, purpose=purpose)
+ALARM_ON_S1 = ReadContext("alarm_session", "1", frozenset({"S1", "C1"}))
+
+
+def view(app, ref: str, role: str, purpose: str, context: ReadContext | None = None) -> dict:
+    reader = Reader(actor="test", role=role, purpose=purpose, context=context)
     return show_person(
         queries=app.register_queries(), gate=app.gate, auditor=app.auditor, reader=reader, ref=ref
     )
@@ -88,8 +91,12 @@ def test_the_prescriber_gets_subscription_data_and_nothing_about_the_person(load
 
 
 def test_the_station_reads_trusted_persons_and_sales_never_do(loaded):
-    """Seed: trusted persons' data are used by the monitoring station to handle alarms."""
-    shown = view(loaded, "T1", "station_operator", "alarm_handling")
+    """Seed: trusted persons' data are used by the monitoring station to handle alarms (issue 8 §2:
+    inside an open alarm session on their site only)."""
+    with pytest.raises(AccessDenied) as outside:
+        view(loaded, "T1", "station_operator", "alarm_handling")
+    assert outside.value.reason is Denial.CONTEXT
+    shown = view(loaded, "T1", "station_operator", "alarm_handling", ALARM_ON_S1)
     assert shown["fields"] == {"first_name": "Luc", "phone": "0700000001"}
     assert shown["roles"][0]["rank"] == 1
     with pytest.raises(AccessDenied, match="role 'sales' may not act under purpose 'alarm_handling'"):
@@ -114,7 +121,7 @@ def test_a_restricted_person_is_read_only_under_the_policy_s_exceptions(loaded):
     shown = view(loaded, "P1", "station_operator", "alarm_handling")
     assert shown["restricted"] == {"since": "2026-11-26", "ground": "accuracy"}
     assert listed(loaded, "customer_service", "contract_management") == []
-    assert [p["ref"] for p in listed(loaded, "station_operator", "alarm_handling")] == ["P1", "T1"]
+    assert [p["ref"] for p in listed(loaded, "station_operator", "alarm_handling")] == ["P1"]
 
 
 def test_events_for_a_restricted_person_are_stored_and_never_fail_a_file(loaded):
@@ -134,9 +141,8 @@ def test_lists_show_only_the_roles_the_reader_may_see(loaded):
     assert (
         listed(loaded, "sales", "prospecting") == []
     )  # P1's prospect role ended when they signed; T1 is a trusted person
-    assert listed(loaded, "station_operator", "alarm_handling") == [
+    assert listed(loaded, "station_operator", "alarm_handling") == [  # trusted persons: only in a session
         {"ref": "P1", "open_roles": ["client"]},
-        {"ref": "T1", "open_roles": ["trusted_person"]},
     ]
 
 

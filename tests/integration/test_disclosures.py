@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from fastapi.testclient import TestClient
 
-from charte.domain.access import Denial
+from charte.domain.access import Denial, ReadContext
 from charte.entrypoints.web import app as web
 from charte.services import disclosures
 from charte.services.access import AccessDenied, Reader
@@ -54,8 +56,9 @@ def test_a_dispatch_gives_the_provider_its_minimal_view_and_is_recorded(app):
 def test_trusted_persons_are_never_disclosed_to_providers(app):
     """Seed: trusted persons' data are processed exclusively by the monitoring station."""
     run_import(app, EVENTS)
+    in_session = replace(OPERATOR, context=ReadContext("alarm_session", "1", frozenset({"S1"})))
     with pytest.raises(AccessDenied) as refused:
-        disclose(app, "T1", "intervention_provider", "intervention")
+        disclose(app, "T1", "intervention_provider", "intervention", in_session)
     assert refused.value.reason is Denial.PURPOSE_DATA
     assert count_rows(app)["disclosures"] == 0
 

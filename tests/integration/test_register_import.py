@@ -121,7 +121,7 @@ class TestRefusals:
     """Issue 3 §2: every bad line is listed as `line N: field: what`; nothing of the file is applied."""
 
     CASES = (
-        ('{"id": "x", "type": "alarm.raised", "at": "2025-01-01"}', "type", "unknown event type 'alarm.raised'"),
+        ('{"id": "x", "type": "alarm.fired", "at": "2025-01-01"}', "type", "unknown event type 'alarm.fired'"),
         ('{"id": "x", "type": "contract.ended", "at": "2025-01-01"}', "contract", "missing"),
         ('{"id": "x", "type": "contract.ended", "at": "2025-01-01", "contract": "NOPE"}', "contract",
          "unknown contract ref 'NOPE'"),
@@ -166,7 +166,7 @@ class TestRefusals:
             "line 2: type: unknown event type 'nope'; expected one of prospect.collected, prospect.contacted, "
             "contract.signed, contract.ended, trusted_person.designated, trusted_person.removed, contact.registered, "
             "litigation.opened, litigation.judgment, litigation.served, litigation.appealed, litigation.closed, "
-            "call.recorded, call.transcribed",
+            "call.recorded, call.transcribed, alarm.raised",
             "line 3: at: 2024-01-01 is before the contract was signed (2025-01-01)",
             "line 4: contract: unknown contract ref 'C404'",
         ]

@@ -23,9 +23,12 @@ def gate(shipped):
     return AccessGate(shipped)
 
 
+ALARM_ON_S1 = ReadContext("alarm_session", "1", frozenset({"S1", "C1"}))
+
+
 def test_trusted_persons_are_read_by_the_station_for_alarms_and_by_the_dpo_for_rights_only(gate, shipped):
     """Seed: trusted persons' data serve the monitoring station; the DPO answers their requests."""
-    operator = gate.decide("station_operator", "alarm_handling", [TRUSTED])
+    operator = gate.decide("station_operator", "alarm_handling", [TRUSTED], context=ALARM_ON_S1)
     assert operator.allowed
     assert operator.fields == {"civility", "first_name", "last_name", "phone", "trusted_person_rank"}
     assert gate.decide("dpo", "rights_handling", [TRUSTED]).fields == set(
@@ -106,7 +109,9 @@ def test_a_restricted_person_is_only_stored_save_for_the_policy_s_exceptions(gat
     refused = gate.decide("customer_service", "contract_management", [CLIENT], restricted=True)
     assert (refused.allowed, refused.reason) == (False, Denial.RESTRICTED)
     assert "Art. 18" in refused.explanation
-    assert gate.decide("station_operator", "alarm_handling", [CLIENT, TRUSTED], restricted=True).allowed
+    assert gate.decide(
+        "station_operator", "alarm_handling", [CLIENT, TRUSTED], restricted=True, context=ALARM_ON_S1
+    ).allowed
     assert gate.decide("legal", "dispute_evidence", [CLIENT], restricted=True).allowed
     assert gate.decide("dpo", "rights_handling", [CLIENT], restricted=True).allowed
     assert not gate.decide("sales", "prospecting", [PROSPECT], restricted=True).allowed
@@ -138,12 +143,45 @@ def test_an_exclusivity_may_require_the_read_to_be_part_of_a_context(shipped):
     assert (outside.allowed, outside.reason) == (False, Denial.CONTEXT)
     assert outside.explanation.endswith("only within an open alarm_session")
     inside = gate.decide(
-        "station_operator", "alarm_handling", [TRUSTED], context=ReadContext("alarm_session", "A1")
+        "station_operator",
+        "alarm_handling",
+        [TRUSTED],
+        context=ReadContext("alarm_session", "A1", frozenset({"S1"})),
     )
     assert inside.allowed
     assert not gate.decide(
         "station_operator", "alarm_handling", [TRUSTED], context=ReadContext("rights_request", "R1")
     ).allowed
+
+
+def test_the_station_sees_trusted_persons_only_inside_an_open_alarm_session_on_their_site(gate):
+    """Issue 8 §2: trusted persons are shown to the operator only within the alarm's session."""
+    outside = gate.decide("station_operator", "alarm_handling", [TRUSTED])
+    assert (outside.allowed, outside.reason) == (False, Denial.CONTEXT)
+    elsewhere = ReadContext("alarm_session", "2", frozenset({"S9", "C9"}))
+    assert (
+        gate.decide("station_operator", "alarm_handling", [TRUSTED], context=elsewhere).reason
+        is Denial.CONTEXT
+    )
+    assert gate.decide("station_operator", "alarm_handling", [TRUSTED], context=ALARM_ON_S1).allowed
+
+
+def test_a_site_s_access_instructions_reach_the_station_only_inside_an_alarm_on_that_site(gate):
+    """Issue 8 §2: the intervention instructions are shown inside the open session only."""
+    outside = gate.decide("station_operator", "alarm_handling", [CLIENT])
+    assert outside.allowed
+    assert "access_instructions" not in outside.fields
+    assert "site_address" in outside.fields
+    elsewhere = ReadContext("alarm_session", "2", frozenset({"S9", "C9"}))
+    assert (
+        "access_instructions"
+        not in gate.decide("station_operator", "alarm_handling", [CLIENT], context=elsewhere).fields
+    )
+    inside = gate.decide("station_operator", "alarm_handling", [CLIENT], context=ALARM_ON_S1)
+    assert "access_instructions" in inside.fields
+    # Other readers keep theirs: the DPO answering a request, a dispatched provider.
+    assert "access_instructions" in gate.decide("dpo", "rights_handling", [CLIENT]).fields
+    assert "access_instructions" in gate.decide("intervention_provider", "intervention", [CLIENT]).fields
 
 
 def test_a_policy_without_an_access_section_denies_by_default(shipped):
@@ -155,6 +193,6 @@ def test_a_policy_without_an_access_section_denies_by_default(shipped):
 
 def test_the_list_of_visible_categories_follows_the_same_rules(gate):
     """Issue 5 §1: lists apply the same grants and exclusivity as single reads."""
-    assert gate.visible_categories("station_operator", "alarm_handling") == {"client", "trusted_person"}
+    assert gate.visible_categories("station_operator", "alarm_handling") == {"client"}  # no session
     assert gate.visible_categories("sales", "prospecting") == {"prospect"}
     assert gate.visible_categories("sales", "alarm_handling") == frozenset()

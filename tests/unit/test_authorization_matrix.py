@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from charte.config import shipped_policy_path
-from charte.domain.access import AccessGate, Standing
+from charte.domain.access import AccessGate, ReadContext, Standing
 
 
 def unwrap(node: Any) -> Any:
@@ -34,7 +34,9 @@ def raw() -> dict[str, Any]:
     return data
 
 
-def expected(raw: dict[str, Any], role: str, purpose: str, category: str, field: str) -> bool:
+def expected(
+    raw: dict[str, Any], role: str, purpose: str, category: str, field: str, context: str | None = None
+) -> bool:
     if field not in raw["subject_categories"][category]["fields"]:
         return False
     granted = False
@@ -46,10 +48,13 @@ def expected(raw: dict[str, Any], role: str, purpose: str, category: str, field:
         if grant["fields"] == "all" or field in grant["fields"]:
             granted = True
     owners = raw.get("access", {}).get("exclusive", {}).get(category)
-    if owners is not None and {"role": role, "purpose": purpose} not in [
-        {"role": o["role"], "purpose": o["purpose"]} for o in owners
-    ]:
-        return False
+    if owners is not None:
+        mine = [o for o in owners if (o["role"], o["purpose"]) == (role, purpose)]
+        if not mine or mine[0].get("context", context) != context:
+            return False
+    for bound in raw.get("access", {}).get("context_bound_fields", []):
+        if (bound["role"], bound["purpose"]) == (role, purpose) and field in bound["fields"]:
+            granted = granted and bound["context"] == context
     return granted
 
 
@@ -84,3 +89,19 @@ def test_the_gate_answers_what_the_policy_file_says_for_every_role_purpose_categ
         raw["fields"]
     )
     assert 0 < disclosed < checked  # the matrix is neither empty nor everything
+
+
+def test_inside_an_alarm_session_the_gate_answers_what_the_policy_file_says(shipped, raw):
+    """Issue 8 §2: the same matrix inside an open alarm session about the standing's site."""
+    gate = AccessGate(shipped)
+    inside = ReadContext("alarm_session", "1", frozenset({"X"}))
+    opened = 0
+    for role in raw["roles"]:
+        for purpose in raw["purposes"]:
+            for category in raw["subject_categories"]:
+                live = gate.decide(role, purpose, [Standing(category, "X", False)], context=inside).fields
+                for field in raw["fields"]:
+                    want = expected(raw, role, purpose, category, field, "alarm_session")
+                    assert (field in live) == want, (role, purpose, category, field, "in session")
+                    opened += want and not expected(raw, role, purpose, category, field)
+    assert opened > 0  # the session opens something (trusted persons, access instructions)

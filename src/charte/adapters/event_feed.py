@@ -23,6 +23,8 @@ import orjson
 from charte.adapters.phone_numbers import BadNumber, canonical_number
 from charte.domain.policy import Policy
 from charte.domain.register import (
+    ALARM_KIND,
+    AlarmRaised,
     CallRecorded,
     CallTranscribed,
     ContactChannel,
@@ -98,6 +100,7 @@ class FeedReader:
             "litigation.closed": self._litigation_closed,
             "call.recorded": self._call_recorded,
             "call.transcribed": self._call_transcribed,
+            "alarm.raised": self._alarm_raised,
         }
 
     def parse(self, raw: bytes | str, line: int) -> Event | list[LineError]:
@@ -381,6 +384,14 @@ class FeedReader:
             ctx.error("text", "expected the transcript as a string")
         return ctx.done(CallTranscribed(env, ctx.ref(d, "call"), str(text)))
 
+    def _alarm_raised(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        if env.at is None:
+            ctx.error("at", "an alarm needs its time: an ISO 8601 datetime with offset, not a day")
+        kind = d.get("kind")
+        if not isinstance(kind, str) or not ALARM_KIND.fullmatch(kind):
+            ctx.error("kind", "expected 1 to 32 letters, digits, '_' or '-' (e.g. intrusion, fire, panic)")
+        return ctx.done(AlarmRaised(env, ctx.ref(d, "site"), str(kind)))
+
     @staticmethod
     def _date(d: Mapping[str, Any], key: str, ctx: _Line, *, required: bool = True) -> date | None:
         value = d.get(key)
@@ -441,6 +452,7 @@ _REQUIRED_KEYS = {
     "litigation.closed": frozenset({"case", "reason"}),
     "call.recorded": frozenset({"call", "recorded", "listened_live"}),
     "call.transcribed": frozenset({"call", "text"}),
+    "alarm.raised": frozenset({"site", "kind"}),
 }
 _OPTIONAL_KEYS = {
     "prospect.collected": frozenset({"site"}),
@@ -457,6 +469,7 @@ _OPTIONAL_KEYS = {
     "litigation.closed": frozenset(),
     "call.recorded": frozenset({"person", "audio"}),
     "call.transcribed": frozenset(),
+    "alarm.raised": frozenset(),
 }
 # An audio file named by the telephony: a bare name in the inbox, never a path (no '/', no '..').
 _AUDIO_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")

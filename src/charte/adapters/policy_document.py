@@ -17,7 +17,9 @@ from charte.domain import vocabulary as v
 from charte.domain.policy import (
     Access,
     Activity,
+    Alarms,
     Assumption,
+    ContextBoundFields,
     Controller,
     DataCategory,
     Dpo,
@@ -391,7 +393,9 @@ def _access(r: Reader, value: Any, path: KeyPath) -> Access:
         value,
         path,
         required=set(),
-        optional=frozenset({"restriction_exceptions", "exclusive", "holds_managed_by"}),
+        optional=frozenset(
+            {"restriction_exceptions", "exclusive", "holds_managed_by", "context_bound_fields"}
+        ),
     )
     epath = (*path, "restriction_exceptions")
     exceptions = []
@@ -420,10 +424,36 @@ def _access(r: Reader, value: Any, path: KeyPath) -> Access:
                 )
             )
         exclusive[category] = tuple(entries)
+    bpath = (*path, "context_bound_fields")
+    bound = []
+    for i, item in enumerate(
+        _list(r, d.get("context_bound_fields", []), bpath, "a list of {role, purpose, context, fields}")
+    ):
+        e = r.section(item, (*bpath, i), required={"role", "purpose", "context", "fields"})
+        bound.append(
+            ContextBoundFields(
+                role=r.text(e, "role", (*bpath, i)),
+                purpose=r.text(e, "purpose", (*bpath, i)),
+                context=r.text(e, "context", (*bpath, i)),
+                fields=r.ids(e, "fields", (*bpath, i)),
+            )
+        )
     return Access(
         restriction_exceptions=tuple(exceptions),
         exclusive=exclusive,
         holds_managed_by=r.ids(d, "holds_managed_by", path, allow_empty=True),
+        context_bound_fields=tuple(bound),
+    )
+
+
+def _alarms(r: Reader, value: Any, path: KeyPath) -> Alarms | None:
+    if value is None:
+        return None
+    d = r.section(value, path, required={"purpose", "dispatch_to", "kept_with"})
+    return Alarms(
+        purpose=r.text(d, "purpose", path),
+        dispatch_to=r.ids(d, "dispatch_to", path, allow_empty=True),
+        kept_with=r.text(d, "kept_with", path),
     )
 
 
@@ -436,7 +466,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
     """Build the policy from plain data, or return ``None`` with every structural problem."""
     r = Reader()
     root: KeyPath = ()
-    d = r.section(data, root, required=_TOP, optional=frozenset({"access"}))
+    d = r.section(data, root, required=_TOP, optional=frozenset({"access", "alarms"}))
     if not d:
         return None, r.problems
     fmt = d.get("format")
@@ -486,6 +516,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
             ("outbox",),
         ),
         access=_access(r, d.get("access"), ("access",)),
+        alarms=_alarms(r, d.get("alarms"), ("alarms",)),
         assumptions=tuple(assumptions),
     )
     return (None if r.problems else policy), r.problems

@@ -10,7 +10,11 @@ site...) — and a standing contributes its category's granted fields only when:
   exception with its Art. 18(2) ground (else: ``RESTRICTED``);
 - the grant covers that category (else it adds nothing: ``PURPOSE_DATA`` when nothing is left);
 - the category is not exclusive to other (role, purpose) pairs (``EXCLUSIVE``), and the read is
-  part of the context the exclusivity asks for, if any — e.g. an open alarm session (``CONTEXT``);
+  part of the context the exclusivity asks for, if any — e.g. an open alarm session about the
+  standing's site (``CONTEXT``);
+- fields the policy binds to a context (``access.context_bound_fields``: a site's access
+  instructions for the station) are seen only inside an open context of that kind about the
+  standing's site or contract; a standing left with no field contributes nothing (``CONTEXT``);
 - the standing is not archived — its contract or designation ended — or the role has archive
   access (``ARCHIVED``).
 
@@ -68,10 +72,19 @@ class Decision:
 
 @dataclass(frozen=True, slots=True)
 class ReadContext:
-    """What the read is part of: an open alarm session, a rights request... (rules may need it)."""
+    """What the read is part of: an open alarm session, a rights request... (rules may need it).
+
+    ``about``: the site and contract refs the context concerns. A rule that asks for a context
+    lets a standing through only when the standing's own site or contract is among them — an open
+    alarm on one site opens nothing about another site's trusted persons.
+    """
 
     kind: str
     ref: str
+    about: frozenset[str] = frozenset()
+
+    def covers(self, kind: str, standing: Standing) -> bool:
+        return self.kind == kind and standing.context is not None and standing.context in self.about
 
 
 class AccessGate:
@@ -87,6 +100,13 @@ class AccessGate:
         self.exclusive: Mapping[str, Mapping[tuple[str, str], str | None]] = {
             category: {(e.role, e.purpose): e.context for e in entries}
             for category, entries in policy.access.exclusive.items()
+        }
+        # (role, purpose) -> [(context kind, fields seen only inside an open context of that kind)]
+        bound: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = {}
+        for b in policy.access.context_bound_fields:
+            bound.setdefault((b.role, b.purpose), []).append((b.context, frozenset(b.fields)))
+        self.context_bound: Mapping[tuple[str, str], tuple[tuple[str, frozenset[str]], ...]] = {
+            key: tuple(value) for key, value in bound.items()
         }
         table: dict[tuple[str, str], dict[str, set[str]]] = {}
         for role in policy.roles.values():
@@ -226,6 +246,7 @@ class AccessGate:
                 "of the policy's exceptions",
             )
         granted = self.table[(role, purpose)]
+        bound = self.context_bound.get((role, purpose), ())
         seen: list[Seen] = []
         refused: list[tuple[Denial, str]] = []
         for standing in standings:
@@ -238,9 +259,15 @@ class AccessGate:
                     refused.append((Denial.EXCLUSIVE, standing.category))
                     continue
                 needed = owners[(role, purpose)]
-                if needed is not None and (context is None or context.kind != needed):
+                if needed is not None and (context is None or not context.covers(needed, standing)):
                     refused.append((Denial.CONTEXT, standing.category))
                     continue
+            for kind, only_inside in bound:
+                if context is None or not context.covers(kind, standing):
+                    fields = fields - only_inside
+            if not fields:
+                refused.append((Denial.CONTEXT, standing.category))
+                continue
             if standing.archived and role not in self.archive_roles:
                 refused.append((Denial.ARCHIVED, standing.category))
                 continue
@@ -252,7 +279,9 @@ class AccessGate:
             if reason is Denial.ARCHIVED:
                 why = f"the '{category}' data are archived: only roles with archive access may read them"
             elif reason is Denial.CONTEXT:
-                needed = self.exclusive[category][(role, purpose)]
+                needed = self.exclusive.get(category, {}).get((role, purpose)) or next(
+                    (kind for kind, _ in bound), "context"
+                )
                 why = f"the '{category}' data are readable for '{purpose}' only within an open {needed}"
             else:
                 why = f"the '{category}' data are reserved to other roles and purposes"

@@ -181,6 +181,16 @@ class ExclusiveUse:
 
 
 @dataclass(frozen=True, slots=True)
+class ContextBoundFields:
+    """Fields ``role`` sees for ``purpose`` only inside an open context of kind ``context``."""
+
+    role: str
+    purpose: str
+    context: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Access:
     """Rules of the access gate beyond the roles' grants (``charte.domain.access``).
 
@@ -191,6 +201,7 @@ class Access:
     restriction_exceptions: tuple[RestrictionException, ...] = ()
     exclusive: Mapping[str, tuple[ExclusiveUse, ...]] = field(default_factory=dict)  # by subject category
     holds_managed_by: tuple[str, ...] = ()
+    context_bound_fields: tuple[ContextBoundFields, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +301,21 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True)
+class Alarms:
+    """Alarm handling at the monitoring station (issue 8 §2).
+
+    ``purpose``: the purpose every read of an alarm session is made and audited under;
+    ``dispatch_to``: the provider roles an operator may dispatch from a session (a disclosure of
+    the role's view under its own grant's purpose); ``kept_with``: the subject category whose
+    per-contract data the sessions are kept with — they leave when the contract's data leave.
+    """
+
+    purpose: str
+    dispatch_to: tuple[str, ...]
+    kept_with: str
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     id: str
     format: int
@@ -315,6 +341,7 @@ class Policy:
     systems: Mapping[str, System]
     acknowledge_within: Duration  # an order not acknowledged within this is overdue
     access: Access = Access()
+    alarms: Alarms | None = None  # no section: charte handles no alarm
     # Purposes whose reads go on when the audit cannot be written: their entries are spooled
     # durably and chained as soon as possible; every other read fails closed.
     audit_spool_for: tuple[str, ...] = ()

@@ -314,9 +314,39 @@ def _access(p: Policy) -> Iterator[Problem]:
                     code="exclusive_without_grant",
                 )
     yield from _refs((*path, "holds_managed_by"), a.holds_managed_by, p.roles, "role", "roles")
+    for i, b in enumerate(a.context_bound_fields):
+        bpath = (*path, "context_bound_fields", i)
+        if b.role not in p.roles:
+            yield _unknown((*bpath, "role"), "role", b.role, p.roles, "roles")
+        elif b.purpose not in p.roles[b.role].purposes:
+            declared = p.roles[b.role].purposes
+            yield _unknown((*bpath, "purpose"), "purpose", b.purpose, declared, f"roles.{b.role}")
+        yield from _refs((*bpath, "fields"), b.fields, p.fields, "field", "fields")
+
+
+def _alarms(p: Policy) -> Iterator[Problem]:
+    a, path = p.alarms, ("alarms",)
+    if a is None:
+        return
+    if a.purpose not in p.purposes:
+        yield _unknown((*path, "purpose"), "purpose", a.purpose, p.purposes, "purposes")
+    yield from _refs((*path, "dispatch_to"), a.dispatch_to, p.roles, "role", "roles")
+    category = p.subject_categories.get(a.kept_with)
+    if category is None:
+        yield _unknown((*path, "kept_with"), "subject category", a.kept_with, p.subject_categories,
+                       "subject_categories")  # fmt: skip
+    elif p.retention[category.retention].anchor != "contract_end":
+        # Sessions are stored with their site's contract and leave with it: only a category kept
+        # per contract can carry them.
+        yield Problem(
+            path=(*path, "kept_with"),
+            message=f"'{a.kept_with}' is not kept per contract (its rule's anchor is not contract_end)",
+            expected="a subject category whose retention rule is anchored on contract_end",
+            code="alarms_not_per_contract",
+        )
 
 
 def check_policy(policy: Policy) -> list[Problem]:
     """Every semantic problem of a structurally valid policy, in file order of sections."""
-    checks = (_references, _purposes, _retention, _recordings, _rights, _access, _coverage)
+    checks = (_references, _purposes, _retention, _recordings, _rights, _access, _alarms, _coverage)
     return [problem for check in checks for problem in check(policy)]

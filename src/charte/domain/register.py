@@ -8,6 +8,7 @@ register's state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -233,6 +234,20 @@ class CallTranscribed:
     type = "call.transcribed"
 
 
+# An alarm's kind as the monitoring software names it (intrusion, fire, panic, technical...).
+ALARM_KIND = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+@dataclass(frozen=True)
+class AlarmRaised:
+    """An alarm went off on a site (issue 8 §2): a session waits for an operator."""
+
+    env: Envelope
+    site_ref: str
+    kind: str
+    type = "alarm.raised"
+
+
 LitigationEvent = (
     LitigationOpened | LitigationJudgment | LitigationServed | LitigationAppealed | LitigationClosed
 )
@@ -248,6 +263,7 @@ Event = (
     | LitigationEvent
     | CallRecorded
     | CallTranscribed
+    | AlarmRaised
 )
 
 EVENT_TYPES: tuple[str, ...] = (
@@ -265,4 +281,5 @@ EVENT_TYPES: tuple[str, ...] = (
     "litigation.closed",
     "call.recorded",
     "call.transcribed",
+    "alarm.raised",
 )

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import cast
 
 from charte.domain.register import (
+    AlarmRaised,
     CallRecorded,
     CallTranscribed,
     ContactRegistered,
@@ -149,6 +150,7 @@ class RegisterChunk:
     suppressed: set[str] = field(default_factory=set)  # ids of prospect events for contacts who objected
     cases: dict[str, CaseRow] = field(default_factory=dict)
     calls: dict[str, bool] = field(default_factory=dict)  # stored call refs -> recorded
+    sites_with_contract: set[str] = field(default_factory=set)  # an alarm's session needs one
 
     # Net writes.
     new_persons: list[str] = field(default_factory=list)
@@ -166,6 +168,7 @@ class RegisterChunk:
     events: list[EventRow] = field(default_factory=list)
     new_calls: list[CallRow] = field(default_factory=list)
     transcripts: list[tuple[str, str]] = field(default_factory=list)  # (call ref, text)
+    alarms: list[AlarmRaised] = field(default_factory=list)
 
     duplicates: int = 0
     skipped_erased: int = 0  # events about erased persons, contracts or sites, dated before it
@@ -260,6 +263,17 @@ class RegisterChunk:
             if e.env.at is None:
                 errors.append(
                     LineError(line, "at", "a call needs its time (an ISO 8601 datetime with offset)")
+                )
+        elif isinstance(e, AlarmRaised):
+            if e.env.at is None:
+                errors.append(
+                    LineError(line, "at", "an alarm needs its time (an ISO 8601 datetime with offset)")
+                )
+            if not self._site_exists(e.site_ref):
+                errors.append(LineError(line, "site", f"unknown site ref '{e.site_ref}'"))
+            elif e.site_ref not in self.sites_with_contract:
+                errors.append(
+                    LineError(line, "site", f"site '{e.site_ref}' has no contract to keep the alarm with")
                 )
         elif isinstance(e, CallTranscribed):
             recorded = self.calls.get(e.call_ref)
@@ -360,6 +374,7 @@ class RegisterChunk:
             contract = ContractRow(e.contract_ref, on, None, e.offer, e.site.ref, e.partner, e.prescriber)
             self.contracts[e.contract_ref] = contract
             self.new_contracts.append(contract)
+            self.sites_with_contract.add(e.site.ref)
             self._open(RoleRow(e.client.ref, Role.CLIENT, e.source, on, contract_ref=e.contract_ref))
             prospect = self.open_roles.pop((e.client.ref, Role.PROSPECT, None), None)
             if prospect is not None:  # a prospect who signs becomes a client: the prospect role ends
@@ -405,6 +420,8 @@ class RegisterChunk:
             )
         elif isinstance(e, CallTranscribed):
             self.transcripts.append((e.call_ref, e.text))
+        elif isinstance(e, AlarmRaised):
+            self.alarms.append(e)
         else:
             self._change_case(e)
 
@@ -495,4 +512,6 @@ def names_of(e: Event) -> list[str]:
         return [f"person:{e.person.ref}", f"contract:{e.contract_ref}"]
     if isinstance(e, CallRecorded | CallTranscribed):
         return [f"call:{e.call_ref}"]
+    if isinstance(e, AlarmRaised):
+        return [f"site:{e.site_ref}"]
     return []  # a case is never erased by the sweep: its events always apply

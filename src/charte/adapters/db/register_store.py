@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.alarms_store import latest_contracts
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.calls_schedule import insert_calls, refresh_call_holds
 from charte.adapters.db.calls_store import SqlCalls
@@ -27,6 +28,7 @@ from charte.adapters.ref_hmac import RefHasher
 from charte.domain.contacts import contact_key
 from charte.domain.policy import Policy
 from charte.domain.register import (
+    AlarmRaised,
     CallRecorded,
     CallTranscribed,
     ContactRegistered,
@@ -100,6 +102,8 @@ def refs_of(events: Iterable[Event]) -> tuple[set[str], set[str], set[str], set[
             sites.add(e.site_ref)
         elif isinstance(e, TrustedPersonRemoved):
             persons.add(e.person_ref)
+            sites.add(e.site_ref)
+        elif isinstance(e, AlarmRaised):
             sites.add(e.site_ref)
     return persons, sites, contracts, ids
 
@@ -245,6 +249,13 @@ class _Writer:
         call_refs = {e.call_ref for e in events if isinstance(e, CallRecorded | CallTranscribed)}
         k = t.calls.c
         chunk.calls = dict(c.execute(select(k.ref, k.recorded).where(k.ref.in_(call_refs))).all())
+        chunk.sites_with_contract = set(
+            c.execute(
+                select(t.sites.c.ref)
+                .where(t.sites.c.id.in_(self.site_ids.values()))
+                .where(select(t.contracts.c.id).where(t.contracts.c.site_id == t.sites.c.id).exists())
+            ).scalars()
+        )
         chunk.event_digests = dict(
             c.execute(select(t.events.c.id, t.events.c.digest).where(t.events.c.id.in_(ids))).all()
         )
@@ -338,7 +349,30 @@ class _Writer:
         )
         self._cases(chunk, now)
         self._calls(chunk)
+        self._alarms(chunk)
         self._units(chunk)  # last: units read every fact the chunk wrote (contacts, cases included)
+
+    def _alarms(self, chunk: RegisterChunk) -> None:
+        """The chunk's alarms, each with the contract its site has now (after the chunk's own)."""
+        if not chunk.alarms:
+            return
+        contracts = latest_contracts(self.conn, {self.site_ids[a.site_ref] for a in chunk.alarms})
+        insert_rows(
+            self.conn,
+            t.alarm_sessions,
+            ("site_id", "contract_id", "kind", "raised_at", "raised_by", "event_id"),
+            [
+                (
+                    self.site_ids[a.site_ref],
+                    contracts[self.site_ids[a.site_ref]],
+                    a.kind,
+                    cast(datetime, a.env.at).astimezone(UTC),  # at: checked by the rules
+                    f"event:{a.env.id}",
+                    a.env.id,
+                )
+                for a in chunk.alarms
+            ],
+        )
 
     def _insert_refs(self, table: Table, refs: Sequence[str], ids: dict[str, int], now: Any) -> None:
         if not refs:

@@ -21,8 +21,9 @@ from charte.adapters.rendering.html import render_html
 from charte.adapters.rendering.markdown import render_markdown
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
-from charte.entrypoints.web import console, problems
+from charte.entrypoints.web import alarm_screen, console, problems
 from charte.entrypoints.web.daily_sweep import DailySweep
+from charte.entrypoints.web.routes import alarms as alarms_routes
 from charte.entrypoints.web.routes import calls as calls_routes
 from charte.entrypoints.web.routes import outbox as outbox_routes
 from charte.entrypoints.web.routes import register as register_routes
@@ -85,7 +86,9 @@ def create_app(
     app.include_router(outbox_routes.router(container))
     app.include_router(rights_routes.router(container))
     app.include_router(calls_routes.router(container))
+    app.include_router(alarms_routes.router(container))
     app.include_router(console.router(container))
+    app.include_router(alarm_screen.router(container))
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

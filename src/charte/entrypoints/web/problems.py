@@ -7,7 +7,10 @@
     Conflict        -> 409                              ImportRefused -> 422 (with every line error)
     UnknownName     -> 400 (a role or purpose the policy does not declare)
     MissingPurpose  -> 400                              BodyTooLarge  -> 413
-    DomainError     -> 422
+    DomainError     -> 422                              SignedOut     -> 303 to /login
+
+The same statuses serve the pages (console, portal): there the error is a page saying what went
+wrong, with a way back, instead of problem+json (``pages.is_page``).
 
 Messages name refs and fields, never personal values (as every charte error).
 """
@@ -17,9 +20,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from charte.domain.errors import DomainError, UnknownName
+from charte.entrypoints.web import pages
 from charte.entrypoints.web.auth import CsrfMismatch, MissingPurpose, Unauthenticated
 from charte.entrypoints.web.schemas import Problem
 from charte.services.access import AccessDenied
@@ -62,7 +66,17 @@ def documented() -> dict[int | str, dict[str, Any]]:
     return _documented(400, 401, 403, 404, 409, 413, 422, 503)
 
 
-def _problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+def _problem(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
+    if pages.is_page(request):
+        path = request.url.path
+        back = (
+            "/portal"
+            if path.startswith("/portal")
+            else "/console/alarms"
+            if "/alarms" in path
+            else "/console"
+        )
+        return pages.page("error.html.j2", status=status, title=title, detail=detail, back=back)
     return JSONResponse(
         {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra},
         status_code=status,
@@ -71,56 +85,64 @@ def _problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse
 
 
 def install(app: FastAPI) -> None:
+    @app.exception_handler(pages.SignedOut)
+    async def signed_out(request: Request, exc: pages.SignedOut) -> Response:
+        if pages.is_page(request):
+            return RedirectResponse("/login", status_code=303, headers=pages.SECURITY_HEADERS)
+        return _problem(request, 401, "Unauthenticated", str(exc))
+
     @app.exception_handler(LoginRefused)
-    async def login_refused(_: Request, exc: LoginRefused) -> JSONResponse:
-        return _problem(401, "Login refused", str(exc))
+    async def login_refused(request: Request, exc: LoginRefused) -> Response:
+        return _problem(request, 401, "Login refused", str(exc))
 
     @app.exception_handler(CsrfMismatch)
-    async def csrf_mismatch(_: Request, exc: CsrfMismatch) -> JSONResponse:
-        return _problem(403, "Forbidden", str(exc))
+    async def csrf_mismatch(request: Request, exc: CsrfMismatch) -> Response:
+        return _problem(request, 403, "Forbidden", str(exc))
 
     @app.exception_handler(NotFound)
-    async def not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return _problem(404, "Not found", str(exc))
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return _problem(request, 404, "Not found", str(exc))
 
     @app.exception_handler(NotReady)
-    async def not_ready(_: Request, exc: NotReady) -> JSONResponse:
-        return _problem(503, "Not ready", str(exc))
+    async def not_ready(request: Request, exc: NotReady) -> Response:
+        return _problem(request, 503, "Not ready", str(exc))
 
     @app.exception_handler(Conflict)
-    async def conflict(_: Request, exc: Conflict) -> JSONResponse:
-        return _problem(409, "Conflict", str(exc))
+    async def conflict(request: Request, exc: Conflict) -> Response:
+        return _problem(request, 409, "Conflict", str(exc))
 
     @app.exception_handler(ImportRefused)
-    async def refused(_: Request, exc: ImportRefused) -> JSONResponse:
-        return _problem(422, "Events refused", str(exc), summary=exc.summary)
+    async def refused(request: Request, exc: ImportRefused) -> Response:
+        return _problem(request, 422, "Events refused", str(exc), summary=exc.summary)
 
     @app.exception_handler(BodyTooLarge)
-    async def too_large(_: Request, exc: BodyTooLarge) -> JSONResponse:
-        return _problem(413, "Body too large", str(exc))
+    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return _problem(request, 413, "Body too large", str(exc))
 
     @app.exception_handler(Unauthenticated)
-    async def unauthenticated(_: Request, exc: Unauthenticated) -> JSONResponse:
-        response = _problem(401, "Unauthenticated", str(exc))
+    async def unauthenticated(request: Request, exc: Unauthenticated) -> Response:
+        response = _problem(request, 401, "Unauthenticated", str(exc))
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
     @app.exception_handler(AccessDenied)
-    async def denied(_: Request, exc: AccessDenied) -> JSONResponse:
-        return _problem(403, "Access denied", str(exc), reason=exc.reason.value if exc.reason else None)
+    async def denied(request: Request, exc: AccessDenied) -> Response:
+        return _problem(
+            request, 403, "Access denied", str(exc), reason=exc.reason.value if exc.reason else None
+        )
 
     @app.exception_handler(Refused)
-    async def refused_(_: Request, exc: Refused) -> JSONResponse:
-        return _problem(422, "Refused", str(exc))
+    async def refused_(request: Request, exc: Refused) -> Response:
+        return _problem(request, 422, "Refused", str(exc))
 
     @app.exception_handler(MissingPurpose)
-    async def no_purpose(_: Request, exc: MissingPurpose) -> JSONResponse:
-        return _problem(400, "Purpose required", str(exc))
+    async def no_purpose(request: Request, exc: MissingPurpose) -> Response:
+        return _problem(request, 400, "Purpose required", str(exc))
 
     @app.exception_handler(UnknownName)
-    async def unknown_name(_: Request, exc: UnknownName) -> JSONResponse:
-        return _problem(400, "Unknown name", str(exc))
+    async def unknown_name(request: Request, exc: UnknownName) -> Response:
+        return _problem(request, 400, "Unknown name", str(exc))
 
     @app.exception_handler(DomainError)
-    async def domain(_: Request, exc: DomainError) -> JSONResponse:
-        return _problem(422, "Refused", str(exc))
+    async def domain(request: Request, exc: DomainError) -> Response:
+        return _problem(request, 422, "Refused", str(exc))

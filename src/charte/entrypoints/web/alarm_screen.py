@@ -1,0 +1,119 @@
+"""The monitoring station's alarm screen: waiting alarms, and the session an operator holds.
+
+Every step goes through ``charte.services.alarms`` exactly as the API does; the pages only render
+and post forms (CSRF-checked). The list refreshes itself with htmx (``/console/alarms/list``,
+every 5 s); without JavaScript it is an ordinary page to reload.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from charte.bootstrap import Container
+from charte.entrypoints.web import pages
+from charte.services import alarms as use_cases
+from charte.services.access import Reader
+from charte.services.actors import Actor
+
+SessionId = Annotated[int, Path(ge=1, le=2**62)]
+OUTCOMES = {
+    "answered": "A répondu",
+    "no_answer": "Pas de réponse",
+    "voicemail": "Messagerie",
+    "wrong_number": "Mauvais numéro",
+}
+
+
+def router(container: Container) -> APIRouter:
+    r = APIRouter(include_in_schema=False)
+
+    def operator(request: Request) -> tuple[Actor, Reader]:
+        actor = pages.require_actor(container, request)
+        desk = container.alarm_desk()
+        reader = Reader(actor.name, actor.role, desk.rules.purpose)
+        return actor, use_cases.handler(desk, reader)
+
+    def listing(request: Request, actor: Actor, reader: Reader, name: str) -> Response:
+        alarms = [
+            a | {"raised_local": pages.paris(a["raised_at"])}
+            for a in use_cases.waiting(container.alarm_desk(), reader)
+        ]
+        token = pages.csrf_token(request)
+        response = pages.page(name, actor=actor, csrf=token, alarms=alarms, may_handle_alarms=True)
+        return pages.with_csrf(request, response, token)
+
+    @r.get("/console/alarms")
+    def alarm_list(request: Request) -> Response:
+        actor, reader = operator(request)
+        return listing(request, actor, reader, "alarms.html.j2")
+
+    @r.get("/console/alarms/list")
+    def alarm_list_fragment(request: Request) -> Response:
+        actor, reader = operator(request)
+        return listing(request, actor, reader, "_alarm_list.html.j2")
+
+    @r.post("/console/alarms/{session_id}/take")
+    def take(request: Request, session_id: SessionId, csrf: Annotated[str, Form(max_length=100)]) -> Response:
+        pages.check_csrf(request, csrf)
+        _, reader = operator(request)
+        use_cases.take(container.alarm_desk(), reader, session_id)
+        return RedirectResponse(f"/console/alarms/{session_id}", 303, headers=pages.SECURITY_HEADERS)
+
+    @r.get("/console/alarms/{session_id}")
+    def screen(request: Request, session_id: SessionId) -> Response:
+        actor, reader = operator(request)
+        shown: dict[str, Any] = use_cases.screen(container.alarm_desk(), reader, session_id)
+        shown["attempts"] = [a | {"at_local": pages.paris(a["at"])} for a in shown["attempts"]]
+        labels = {role: container.policy.roles[role].label(container.policy.default_language)
+                  for role in shown["dispatch_to"]}  # fmt: skip
+        token = pages.csrf_token(request)
+        response = pages.page(
+            "alarm.html.j2", actor=actor, csrf=token, s=shown, outcomes=OUTCOMES, labels=labels,
+            may_handle_alarms=True,
+        )  # fmt: skip
+        return pages.with_csrf(request, response, token)
+
+    def back(session_id: int) -> Response:
+        return RedirectResponse(f"/console/alarms/{session_id}", 303, headers=pages.SECURITY_HEADERS)
+
+    @r.post("/console/alarms/{session_id}/attempts")
+    def attempt(
+        request: Request,
+        session_id: SessionId,
+        csrf: Annotated[str, Form(max_length=100)],
+        person: Annotated[str, Form(max_length=128)],
+        outcome: Annotated[str, Form(max_length=32)],
+    ) -> Response:
+        pages.check_csrf(request, csrf)
+        _, reader = operator(request)
+        use_cases.record_attempt(container.alarm_desk(), reader, session_id, person=person, outcome=outcome)
+        return back(session_id)
+
+    @r.post("/console/alarms/{session_id}/dispatch")
+    def dispatch(
+        request: Request,
+        session_id: SessionId,
+        csrf: Annotated[str, Form(max_length=100)],
+        to: Annotated[str, Form(max_length=64)],
+    ) -> Response:
+        pages.check_csrf(request, csrf)
+        _, reader = operator(request)
+        use_cases.dispatch(container.alarm_desk(), reader, session_id, to=to)
+        return back(session_id)
+
+    @r.post("/console/alarms/{session_id}/close")
+    def close(
+        request: Request,
+        session_id: SessionId,
+        csrf: Annotated[str, Form(max_length=100)],
+        outcome: Annotated[str, Form(max_length=32)],
+    ) -> Response:
+        pages.check_csrf(request, csrf)
+        _, reader = operator(request)
+        use_cases.close(container.alarm_desk(), reader, session_id, outcome=outcome)
+        return RedirectResponse("/console/alarms", 303, headers=pages.SECURITY_HEADERS)
+
+    return r

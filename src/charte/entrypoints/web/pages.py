@@ -1,0 +1,117 @@
+"""What every server-rendered page shares: templates, security headers, cookies, CSRF, who is in.
+
+Cookies:
+- ``charte_session``: the session secret; ``HttpOnly`` (no script reads it), ``SameSite=Strict``
+  (no cross-site request carries it), ``Secure`` when the request came over HTTPS (behind a TLS
+  proxy, run uvicorn with its proxy headers so that the scheme is seen), ``Path=/``.
+- ``charte_csrf``: a random token every form repeats in a hidden field (double submit); a post
+  whose field and cookie differ is refused with 403. SameSite already stops cross-site posts in
+  current browsers; the token covers the others.
+
+Every page carries security headers: a CSP with no inline script or style, no framing, no
+referrer, no MIME sniffing, no caching. A session, not a bearer token, opens the console's pages;
+the API stays bearer-only, so that no cookie ever authorises an API call (no CSRF on the API).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from charte.bootstrap import Container
+from charte.entrypoints.web.auth import CsrfMismatch
+from charte.services import sessions
+from charte.services.actors import Actor
+from charte.services.errors import ServiceError
+
+SESSION_COOKIE = "charte_session"
+CSRF_COOKIE = "charte_csrf"
+STATIC = Path(__file__).parent / "static"
+PARIS = ZoneInfo("Europe/Paris")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+# Pages answer errors as pages; everything else (the API) as problem+json (entrypoints.web.problems).
+PAGE_PREFIXES = ("/console", "/portal", "/login", "/logout")
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("charte.entrypoints.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+
+
+def render(name: str, **context: object) -> str:
+    return _templates().get_template(name).render(**context)
+
+
+def page(name: str, status: int = 200, **context: object) -> HTMLResponse:
+    return HTMLResponse(render(name, **context), status_code=status, headers=SECURITY_HEADERS)
+
+
+def is_page(request: Request) -> bool:
+    return request.url.path.startswith(PAGE_PREFIXES)
+
+
+def secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def with_csrf(request: Request, response: Response, token: str) -> Response:
+    response.set_cookie(
+        CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure(request), path="/"
+    )
+    return response
+
+
+def csrf_token(request: Request) -> str:
+    """The visitor's anti-forgery token, or a new one (set on the response by ``with_csrf``)."""
+    return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+
+
+def check_csrf(request: Request, field: str) -> None:
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or not secrets.compare_digest(cookie.encode(), field.encode()):
+        raise CsrfMismatch
+
+
+def signed_in(container: Container, request: Request) -> Actor | None:
+    secret = request.cookies.get(SESSION_COOKIE)
+    if not secret:
+        return None
+    return sessions.session_actor(store=container.actors(), clock=container.clock, secret=secret)
+
+
+def paris(iso: str | None) -> str:
+    """An instant as the station reads it: Europe/Paris, to the minute."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+
+
+class SignedOut(ServiceError):
+    """A console page asked without a live session: the visitor is sent to the login page."""
+
+    def __init__(self) -> None:
+        super().__init__("sign in to the console first")
+
+
+def require_actor(container: Container, request: Request) -> Actor:
+    actor = signed_in(container, request)
+    if actor is None:
+        raise SignedOut
+    return actor
