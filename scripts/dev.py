@@ -17,6 +17,7 @@ import secrets
 import subprocess
 import sys
 import venv
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,9 +95,20 @@ def serve(args: list[str]) -> int:
                 found[name]["password"] = password
         tokens.write_text(json.dumps(found, indent=2) + "\n", encoding="utf-8")
         tokens.chmod(0o600)
+    alarms = ROOT / ".charte" / "demo-alarms.jsonl"
+    if not alarms.exists():  # a few alarms waiting on demo sites, for the station's screen (docs/alarms.md)
+        now = datetime.now(UTC).replace(microsecond=0)
+        lines = [
+            {"id": f"demo-alarm-{i}", "type": "alarm.raised", "site": f"S{i:07d}", "kind": kind}
+            | {"at": (now - timedelta(minutes=7 * i)).isoformat()}
+            for i, kind in ((1, "intrusion"), (2, "fire"), (3, "panic"))
+        ]
+        alarms.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+        _say("raising three demo alarms (alarm.raised events) for the alarm screen")
+        _run(charte, "events", "import", str(alarms))
     _say(
         f"demo actors' API tokens and console passwords: {tokens.relative_to(ROOT)} "
-        "(Authorization: Bearer ...; console at http://127.0.0.1:8000/login)"
+        "(Authorization: Bearer ...; console at http://127.0.0.1:8000/login, portal at /portal)"
     )
     return _run(charte, "serve", *args, check=False)
 
@@ -108,6 +120,7 @@ DEMO_ACTORS = [
     ("demo-customer-service", ["--role", "customer_service"]),
     ("demo-installer", ["--role", "installer"]),
     ("demo-crm-feed", ["--system", "crm"]),
+    ("demo-monitoring", ["--system", "monitoring"]),  # raises alarms (POST /api/v1/alarms)
 ]
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import func, select, text, update
 
 from charte.adapters.db import migrate, tables
@@ -25,6 +26,7 @@ from charte.services.actors import add_actor
 from charte.services.importing import ImportReport, import_events
 from charte.services.ports import LoadedPolicy
 from tests.fakes import FixedClock
+from tests.feed import person, signed
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POLICIES = FIXTURES / "policies"
@@ -150,3 +152,21 @@ def restrict(app: Container, ref: str, ground: str = "accuracy", since: date = T
             .values(restricted_since=since, restriction_ground=ground)
         )
     assert done.rowcount == 1, ref
+
+
+@pytest.fixture
+def coded(db_url, tmp_path):
+    """The shipped policy with codes and client numbers allowed (GDPR Art. 12(6): any means)."""
+    document = yaml.safe_load(shipped_policy_path().read_text(encoding="utf-8"))
+    document["rights"]["identity_verification"].update(
+        {"methods": ["code", "client_number", "document"], "document_required": "when_in_doubt"}
+    )
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    settings = Settings(policy_path=path, home=tmp_path / "home", database_url=db_url, field_key=TEST_KEY)
+    container = bootstrap(settings, clock=FixedClock(TODAY))
+    migrate.upgrade(container.engine)
+    run_import(container, [signed("e1", "2025-01-01", "C1", person(
+        "P1", last_name="Roux", email="ana@example.org", client_number="CL-0042"))])  # fmt: skip
+    yield container
+    container.engine.dispose()

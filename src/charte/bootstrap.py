@@ -6,6 +6,8 @@ never opens the database nor creates a key).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +29,7 @@ from charte.adapters.db.engine import make_engine
 from charte.adapters.db.holds_store import SqlHolds
 from charte.adapters.db.information_store import SqlInformation
 from charte.adapters.db.outbox_store import SqlOutbox
+from charte.adapters.db.portal_store import SqlPortalTickets
 from charte.adapters.db.register_queries import SqlRegisterQueries
 from charte.adapters.db.register_store import SqlRegisterStore
 from charte.adapters.db.retention_queries import SqlRetentionQueries
@@ -48,8 +51,9 @@ from charte.domain.policy import Policy
 from charte.services.alarms import AlarmDesk
 from charte.services.audit import Auditor
 from charte.services.calls import CallDesk
-from charte.services.errors import NotReady
+from charte.services.errors import NotReady, Refused
 from charte.services.information import Informing
+from charte.services.portal import PortalDesk
 from charte.services.ports import Clock, PolicyLoader
 from charte.services.rights_desk import Desk
 
@@ -266,6 +270,18 @@ class Container:
             code_key=self.code_key,
             actor=actor,
             role=role,
+        )
+
+    def portal_desk(self) -> PortalDesk:
+        """The portal acts as actor ``portal`` in the policy's first rights.submit_to role, for the
+        few steps a requester may take (charte.services.portal)."""
+        if not self.policy.rights.submit_to:
+            raise Refused("the policy names no role handling rights requests (rights.submit_to)")
+        return PortalDesk(
+            rights=self.rights_desk("portal", self.policy.rights.submit_to[0]),
+            tickets=SqlPortalTickets(self.migrated_engine()),
+            finder=self.register_queries(),
+            link_key=hmac.new(self.code_key, b"portal-answer-links", hashlib.sha256).digest(),
         )
 
     def informing(self, actor: str, role: str) -> Informing:

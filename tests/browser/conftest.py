@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,10 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Module-scoped: Playwright's sync API keeps an event loop running in the main thread while
+    it is started, which would break the asyncio.run() of tests collected after these."""
     path = chromium_path()
     if path is None:
         pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does it)")
@@ -40,28 +43,46 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def served(app) -> Iterator[str]:
-    """charte's web app for the test's container, on a free loopback port, in this process."""
+@contextmanager
+def serving(container) -> Iterator[str]:
+    """charte's web app for ``container``, on a free loopback port, in this process."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(web.create_app(app), log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(web.create_app(container), log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     for _ in range(200):
         if server.started:
             break
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1200, "height": 900})
+def served(app) -> Iterator[str]:
+    with serving(app) as base:
+        yield base
+
+
+@pytest.fixture
+def served_coded(coded) -> Iterator[str]:
+    """The same, on the policy fixture that allows one-time codes (tests.conftest.coded)."""
+    with serving(coded) as base:
+        yield base
+
+
+def new_page(browser):
+    """A fresh browser context (its own cookies) and page, which records console errors, script
+    errors and sub-resources that failed to load in ``page.console_errors``."""
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 1200, "height": 900}, accept_downloads=True
+    )
     opened = context.new_page()
     errors: list[str] = []
 
@@ -79,8 +100,22 @@ def page(browser):
     opened.on("pageerror", lambda e: errors.append(str(e)))
     opened.on("response", response)
     opened.console_errors = errors
+    return opened
+
+
+@pytest.fixture
+def page(browser):
+    opened = new_page(browser)
     yield opened
-    context.close()
+    opened.context.close()
+
+
+@pytest.fixture
+def second_page(browser):
+    """Another visitor, with cookies of their own (the DPO beside the data subject)."""
+    opened = new_page(browser)
+    yield opened
+    opened.context.close()
 
 
 def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:

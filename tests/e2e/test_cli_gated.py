@@ -43,7 +43,7 @@ ROLE_ONLY = {"charte holds place", "charte holds judgment", "charte holds appeal
              "charte holds list", "charte retention schedule", "charte calls keep-for"}  # fmt: skip
 # Rights requests name their requesters: only the policy's handlers (rights.submit_to), audited.
 ROLE_ONLY |= {"charte notices due", "charte notices render", "charte notices sent", "charte notices exempt"}
-ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "ask-identity", "identity-received", "attach-document",
+ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "match", "ask-identity", "identity-received", "attach-document",
               "send-code", "verify", "fulfil", "close-expired", "lift-restriction", "notices", "notice-sent", "extend", "refuse", "close", "list", "show",
               "ask-fee", "fee-paid")}  # fmt: skip
 # Everything else shows no personal data: policy texts, schema, counts, refs and dates, the audit

@@ -6,19 +6,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import select
 
-from charte.adapters.db import migrate, tables
+from charte.adapters.db import tables
 from charte.adapters.notifier import FileOutbox
-from charte.bootstrap import bootstrap
-from charte.config import Settings, shipped_policy_path
 from charte.services import identity, rights
 from charte.services.access import AccessDenied
 from charte.services.errors import NotFound, Refused
 from charte.services.rights_desk import Desk
-from tests.conftest import TEST_KEY, TODAY, pdf_text, run_import
-from tests.fakes import FixedClock
+from tests.conftest import TODAY, pdf_text, run_import
 from tests.feed import person, signed
 
 PDF = b"%PDF-1.4\n% a scanned identity card\n"
@@ -179,24 +175,6 @@ def test_rights_steps_are_audited_with_the_person_s_keyed_reference_and_never_th
     assert f"rights_request:{request['id']}" in log
     for personal in ("Ana Roux", "ana.roux@example.org", 'P1"'):
         assert personal not in log
-
-
-@pytest.fixture
-def coded(db_url, tmp_path):
-    """The shipped policy with codes and client numbers allowed (GDPR Art. 12(6): any means)."""
-    document = yaml.safe_load(shipped_policy_path().read_text(encoding="utf-8"))
-    document["rights"]["identity_verification"].update(
-        {"methods": ["code", "client_number", "document"], "document_required": "when_in_doubt"}
-    )
-    path = tmp_path / "policy.yaml"
-    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
-    settings = Settings(policy_path=path, home=tmp_path / "home", database_url=db_url, field_key=TEST_KEY)
-    container = bootstrap(settings, clock=FixedClock(TODAY))
-    migrate.upgrade(container.engine)
-    run_import(container, [signed("e1", "2025-01-01", "C1", person(
-        "P1", last_name="Roux", email="ana@example.org", client_number="CL-0042"))])  # fmt: skip
-    yield container
-    container.engine.dispose()
 
 
 def test_a_code_goes_to_the_contact_on_file_never_to_the_one_the_requester_gave(coded):

@@ -110,6 +110,21 @@ def open_request(
     return request.summary()
 
 
+def match(desk: Desk, request_id: int, person: str) -> dict[str, Any]:
+    """Say which person of the register the request concerns (a request filed on the portal, or
+    by post, arrives unmatched). Refused once identity is verified against a person: the check
+    was of that person, and moving the request would skip it."""
+    request = load_request(desk, request_id)
+    if not request.status.open:
+        raise Refused(f"a {request.status.value} request is not matched any more")
+    if request.verified_on is not None and request.person_ref != person:
+        raise Refused("the requester's identity was verified against another person: open a new request")
+    if desk.register.person(person) is None:
+        raise NotFound("person", person)
+    request.person_ref = person
+    return save_step(desk, request, desk.clock.today(), "matched")
+
+
 def ask_identity(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
     """Ask the requester for what identifies them (Art. 12(6)); the policy says what the clock does."""
     request = load_request(desk, request_id)

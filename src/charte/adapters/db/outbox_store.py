@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
@@ -48,6 +48,18 @@ class SqlOutbox:
     def add(self, orders: Sequence[Order]) -> None:
         with self.engine.begin() as conn:
             add_orders(conn, orders)
+
+    def overdue_counts(self, now: datetime) -> dict[str, int]:
+        """Orders not acknowledged past their due time, counted per system by the database."""
+        o = t.outbox.c
+        query = (
+            select(o.system, func.count())
+            .where(o.acked_at.is_(None), o.due_by < now.astimezone(UTC))
+            .group_by(o.system)
+            .order_by(o.system)
+        )
+        with self.engine.connect() as conn:
+            return {system: int(n) for system, n in conn.execute(query)}
 
     def orders(
         self, *, system: str | None, pending_only: bool, due_before: datetime | None

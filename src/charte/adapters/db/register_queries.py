@@ -180,6 +180,29 @@ class SqlRegisterQueries:
             for row in rows
         ]  # fmt: skip
 
+    def with_contact(self, fields: tuple[str, ...], value: str) -> list[str]:
+        """The refs of persons who have ``value`` on file in one of ``fields`` (an e-mail in any
+        case; a phone number as written or with its spaces and dots removed). Encrypted fields
+        never match: their stored form is not the value."""
+        pf = t.person_fields.c
+        wanted = {
+            value.strip(),
+            value.strip().lower(),
+            "".join(ch for ch in value if ch.isdigit() or ch == "+"),
+        }
+        wanted.discard("")
+        with self.engine.connect() as c:
+            return list(
+                c.execute(
+                    select(t.persons.c.ref)
+                    .join(t.person_fields, pf.person_id == t.persons.c.id)
+                    .where(pf.field.in_(fields), func.lower(pf.value).in_(wanted))
+                    .distinct()
+                    .order_by(t.persons.c.ref)
+                    .limit(2)
+                ).scalars()
+            )
+
     def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]:
         p, r = t.persons, t.roles
         match = select(r.c.id).where(r.c.person_id == p.c.id)

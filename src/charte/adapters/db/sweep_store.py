@@ -32,6 +32,7 @@ from sqlalchemy import (
     delete,
     exists,
     func,
+    insert,
     literal,
     select,
 )
@@ -42,6 +43,7 @@ from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.outbox_store import add_orders
+from charte.adapters.db.times import utc
 from charte.adapters.ref_hmac import RefHasher
 from charte.domain.audit import Action, Entry
 from charte.domain.orders import OrderKind, plan_orders
@@ -137,7 +139,33 @@ class SqlSweep:
             totals.recordings_erased, totals.analysis_documents_erased = self.calls.purge(
                 as_of, "charte-sweep", batch_size
             )
+        counts = {
+            "units_by_rule": dict(sorted(totals.units.items())),
+            "persons_erased": totals.persons_erased,
+            "fields_erased": totals.fields_erased,
+            "orders": totals.orders,
+            "recordings_erased": totals.recordings_erased,
+            "kept_by_holds": sum(totals.kept_by_holds.values()),
+        }
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(t.sweep_runs).values(
+                    as_of=as_of, finished_at=self.clock.now().astimezone(UTC), totals=json.dumps(counts)
+                )
+            )
         return totals
+
+    def last_run(self) -> dict[str, Any] | None:
+        """The last sweep that ran (not a dry run): its day, when it finished, its counts."""
+        r = t.sweep_runs.c
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(r.as_of, r.finished_at, r.totals).order_by(r.id.desc()).limit(1)
+            ).first()
+        if row is None:
+            return None
+        finished = utc(row.finished_at).isoformat()
+        return {"as_of": row.as_of.isoformat(), "finished_at": finished, **json.loads(row.totals)}
 
     def _committed_batch(self, as_of: date, after: int, size: int, totals: SweepTotals) -> int | None:
         """One batch in its own transaction. On SQLite another sweep's commit can make this batch's

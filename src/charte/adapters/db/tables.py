@@ -579,3 +579,26 @@ alarm_dispatches = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Column("by", String(200), nullable=False),
 )
+
+# A request filed on the portal (issue 8 §3): the requester follows it with a secret shown once
+# (only its SHA-256 is kept), and what they wrote in "details" is kept with the request (it goes
+# with it: ON DELETE CASCADE, under the rights_request retention rule).
+portal_tickets = Table(
+    "portal_tickets",
+    metadata,
+    Column("request_id", ForeignKey("rights_requests.id", ondelete="CASCADE"), primary_key=True),
+    Column("secret_sha256", String(64), nullable=False, unique=True),
+    Column("details", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Each retention sweep that ran (not the dry runs): when, for which day, and its counts — what the
+# DPO's dashboard shows as "the last sweep", whoever ran it (charte serve at night, cron, by hand).
+sweep_runs = Table(
+    "sweep_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("as_of", Date, nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("totals", Text, nullable=False),  # JSON: counts by rule, persons, fields, orders — no ref
+)

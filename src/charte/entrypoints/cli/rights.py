@@ -97,6 +97,17 @@ def open_(
     _show(summary, fmt)
 
 
+@app.command()
+def match(
+    request: IdArg,
+    person: Annotated[str, typer.Option("--person", help="The person's ref in the register.")],
+    role: AsOpt = None,
+    fmt: FormatOpt = Format.TEXT,
+) -> None:
+    """Say which person of the register the request concerns (a portal request arrives unmatched)."""
+    _show(use_cases.match(_desk(role), request, person), fmt)
+
+
 @app.command(name="ask-identity")
 def ask_identity(request: IdArg, on: OnOpt, role: AsOpt = None, fmt: FormatOpt = Format.TEXT) -> None:
     """Ask the requester to prove their identity (GDPR Art. 12(6)); the policy says what the clock does."""

@@ -21,7 +21,7 @@ from charte.adapters.rendering.html import render_html
 from charte.adapters.rendering.markdown import render_markdown
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
-from charte.entrypoints.web import alarm_screen, console, problems
+from charte.entrypoints.web import alarm_screen, console, dpo_pages, portal_pages, problems
 from charte.entrypoints.web.daily_sweep import DailySweep
 from charte.entrypoints.web.routes import alarms as alarms_routes
 from charte.entrypoints.web.routes import calls as calls_routes
@@ -47,11 +47,16 @@ def _nav(lang: Language) -> dict[str, str]:
 
 
 def create_app(
-    container: Container, loaded: LoadedPolicy | None = None, *, sweep_at: time | None = None
+    container: Container,
+    loaded: LoadedPolicy | None = None,
+    *,
+    sweep_at: time | None = None,
+    portal_limit: portal_pages.RateLimit | None = None,
 ) -> FastAPI:
     """The app for one validated policy (loaded now when not given: an invalid one raises).
 
-    With ``sweep_at``, the retention sweep runs every day at that Europe/Paris time.
+    With ``sweep_at``, the retention sweep runs every day at that Europe/Paris time;
+    ``portal_limit`` replaces the portal's default rate limit (30 posts per 10 minutes per address).
     """
     loaded = loaded or container.policies.load()
     policy = loaded.policy
@@ -88,7 +93,9 @@ def create_app(
     app.include_router(calls_routes.router(container))
     app.include_router(alarms_routes.router(container))
     app.include_router(console.router(container))
+    app.include_router(dpo_pages.router(container))
     app.include_router(alarm_screen.router(container))
+    app.include_router(portal_pages.router(container, portal_limit))
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -71,15 +71,4 @@ def router(container: Container) -> APIRouter:
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
-    @r.get("/console")
-    def console(request: Request) -> Response:
-        actor = pages.signed_in(container, request)
-        if actor is None:
-            return RedirectResponse("/login", status_code=303, headers=SECURITY_HEADERS)
-        token = pages.csrf_token(request)
-        alarms = container.policy.alarms
-        may_handle = alarms is not None and container.gate.check(actor.role, alarms.purpose).allowed
-        response = pages.page("console.html.j2", actor=actor, csrf=token, may_handle_alarms=may_handle)
-        return pages.with_csrf(request, response, token)
-
     return r

@@ -115,3 +115,11 @@ def require_actor(container: Container, request: Request) -> Actor:
     if actor is None:
         raise SignedOut
     return actor
+
+
+class TooManyRequests(ServiceError):
+    """A client address posted more than the portal allows in its window (entrypoints.web.portal_pages)."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many requests from this address: retry in {retry_after} s")

@@ -7,6 +7,7 @@
     Conflict        -> 409                              ImportRefused -> 422 (with every line error)
     UnknownName     -> 400 (a role or purpose the policy does not declare)
     MissingPurpose  -> 400                              BodyTooLarge  -> 413
+    TooManyRequests -> 429 (Retry-After)
     DomainError     -> 422                              SignedOut     -> 303 to /login
 
 The same statuses serve the pages (console, portal): there the error is a page saying what went
@@ -118,6 +119,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
         return _problem(request, 413, "Body too large", str(exc))
+
+    @app.exception_handler(pages.TooManyRequests)
+    async def too_many(request: Request, exc: pages.TooManyRequests) -> Response:
+        response = _problem(request, 429, "Too many requests", str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, exc: Unauthenticated) -> Response:

@@ -42,6 +42,10 @@ class RequestIn(BaseModel):
     ground: str | None = Field(default=None, max_length=32, description="Restriction: the Art. 18(1) ground.")
 
 
+class MatchIn(BaseModel):
+    person: str = Field(min_length=1, max_length=128, description="The person's ref in the register.")
+
+
 class OnIn(BaseModel):
     on: date
 
@@ -158,6 +162,11 @@ def router(container: Container) -> APIRouter:
     def show(request: RequestId, actor: Calling) -> dict[str, Any]:
         """One request with its timeline."""
         return use_cases.show(desk(actor), request)
+
+    @api.post("/{request}/match", response_model=Summary)
+    def match(request: RequestId, body: MatchIn, actor: Calling) -> dict[str, Any]:
+        """Say which person of the register the request concerns (refused once verified against another)."""
+        return use_cases.match(desk(actor), request, body.person)
 
     @api.post("/{request}/ask-identity", response_model=Summary)
     def ask_identity(request: RequestId, body: OnIn, actor: Calling) -> dict[str, Any]:

@@ -1,0 +1,106 @@
+"""The DPO's dashboard: what needs attention today, each part shown only to the roles it is for.
+
+- open rights requests by due date (overdue, due within ``SOON`` days) — the rights handlers;
+- today's sweep plan (what is due now), the last sweep that ran, active litigation holds with
+  their release dates, the retention forecast — the roles that may see retention;
+- overdue orders to the operator's systems — the roles with archive access (orders name persons
+  whose data may be archived or erased);
+- the audit chain: periods, entries, the last signed checkpoint of each period (a full
+  verification is its own action: it reads every entry).
+
+Reads of counts and refs only; opening a request or a person is a separate, audited read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from charte.domain.access import AccessGate
+from charte.domain.policy import Policy
+from charte.services import rights
+from charte.services.retention import RetentionQueries, forecast
+from charte.services.rights_desk import Desk
+
+SOON = timedelta(days=5)
+FORECAST_MONTHS = 24
+
+
+class SweepLog(Protocol):
+    def last_run(self) -> dict[str, Any] | None: ...
+
+
+class CaseList(Protocol):
+    def cases(self) -> list[dict[str, Any]]: ...
+
+
+class PendingOrders(Protocol):
+    def overdue_counts(self, now: datetime) -> dict[str, int]: ...
+
+
+class AuditHeads(Protocol):
+    def heads(self) -> dict[str, tuple[int, str]]: ...
+
+
+class CheckpointsLatest(Protocol):
+    def latest(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    policy: Policy
+    gate: AccessGate
+    rights: Desk
+    retention: RetentionQueries
+    sweeps: SweepLog
+    holds: CaseList
+    outbox: PendingOrders
+    audit: AuditHeads
+    checkpoints: CheckpointsLatest
+
+
+def overview(src: Sources, role: str, today: date) -> dict[str, Any]:
+    """The dashboard's parts this role may see; a part it may not see is ``None``."""
+    src.gate.require_role(role)
+    sees_retention = src.gate.may_see_retention(role).allowed
+    board: dict[str, Any] = {"today": today.isoformat(), "requests": None, "retention": None, "orders": None}
+    if role in src.policy.rights.submit_to:
+        board["requests"] = [
+            r | {"urgency": _urgency(r.get("due_on"), today)} for r in rights.listing(src.rights)
+        ]
+    if sees_retention:
+        months = forecast(queries=src.retention, today=today, months=FORECAST_MONTHS)
+        due_now = sum(n for _, n in src.retention.due_counts(date.min, today + timedelta(days=1)))
+        board["retention"] = {
+            "due_now": due_now,
+            "last_sweep": src.sweeps.last_run(),
+            "holds": [
+                {k: (v.isoformat() if isinstance(v, date) else v) for k, v in c.items()}
+                for c in src.holds.cases()
+                if c["release"] is None or c["release"] >= today
+            ],
+            "forecast": months,
+        }
+        heads = src.audit.heads()
+        latest = src.checkpoints.latest()
+        board["audit"] = {
+            "periods": len(heads),
+            "entries": sum(seq for seq, _ in heads.values()),
+            "checkpoints": {period: getattr(c, "at", None) for period, c in sorted(latest.items())},
+        }
+    else:
+        board["audit"] = None
+    if role in src.gate.archive_roles:
+        late = src.outbox.overdue_counts(src.rights.clock.now())
+        board["orders"] = {"overdue": sum(late.values()), "by_system": late}
+    return board
+
+
+def _urgency(due_on: str | None, today: date) -> str:
+    if due_on is None:
+        return "paused"
+    due = date.fromisoformat(due_on)
+    if due < today:
+        return "overdue"
+    return "soon" if due <= today + SOON else "later"

@@ -1,0 +1,141 @@
+"""The portal and the DPO's console in real Chromium (issue 8 §1, §3, §4): a data subject files a
+request and proves who they are, the DPO handles it, the subject downloads the answer."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from playwright.sync_api import expect
+
+from charte.services import sessions
+from tests.browser.conftest import axe_violations, screenshot
+from tests.conftest import run_import, token
+from tests.feed import designated, person, signed
+
+pytestmark = pytest.mark.browser
+PASSWORD = "Delegue-2026-secret!"  # noqa: S105  # a test account's
+# A one-page PDF is enough for the document check: charte reads its first bytes only.
+ID_CARD = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def dpo_account(container, name: str = "dpo-1") -> None:
+    token(container, name, role="dpo")
+    sessions.set_password(store=container.actors(), passwords=container.passwords, clock=container.clock,
+                          name=name, password=PASSWORD, by="admin")  # fmt: skip
+
+
+def log_in(page, base: str, name: str = "dpo-1") -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("Identifiant").fill(name)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base}/console")
+
+
+def file_access_request(page, base: str, contact: str) -> str:
+    """The subject's side of filing: the form, then the follow-up number shown once."""
+    page.goto(f"{base}/portal")
+    expect(page.get_by_role("heading", name="Vos droits sur vos données personnelles")).to_be_visible()
+    assert page.get_by_text("CNIL").count() >= 1
+    assert axe_violations(page) == []
+    screenshot(page, "portal")
+    page.get_by_label("Droit que vous exercez").select_option("access")
+    page.get_by_label("Nom et prénom").fill("Ana Durand")
+    page.get_by_label("Adresse e-mail ou téléphone").fill(contact)
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page.get_by_role("heading", name="Votre demande est enregistrée")).to_be_visible()
+    number = page.locator("#follow-up-number").inner_text()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{24}", number)
+    return number
+
+
+def download_answer(page, base: str) -> zipfile.ZipFile:
+    page.goto(f"{base}/portal/suivi")
+    expect(page.locator("#request-status")).to_have_text("traitée")
+    with page.expect_download() as info:
+        page.locator("#answer-link").click()
+    archive = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))  # noqa: SIM115
+    assert archive.testzip() is None
+    return archive
+
+
+def test_a_subject_files_a_request_with_an_id_document_and_downloads_the_answer_the_dpo_prepared(
+    app, served, page, second_page, tmp_path
+):
+    """Issue 8 §3 with the shipped policy (document always), and §1: the DPO's dashboard and request page."""
+    run_import(app, [
+        signed("e1", "2025-02-01", "C1", person("P1", first_name="Ana", last_name="Durand", email="ana@example.org")),
+        designated("e2", "2025-02-02", "S1", person("T1", first_name="Luc", phone="0700000001"), rank=1),
+    ])  # fmt: skip
+    dpo_account(app)
+    file_access_request(page, served, "ana@example.org")
+    page.goto(f"{served}/portal/suivi")
+    assert (
+        page.get_by_role("button", name="Recevoir un code").count() == 0
+    )  # the shipped policy: documents only
+    card = tmp_path / "carte.pdf"
+    card.write_bytes(ID_CARD)
+    page.get_by_label("Pièce d'identité (PDF, JPEG ou PNG").set_input_files(str(card))
+    page.get_by_role("button", name="Déposer la pièce").click()
+    expect(page.get_by_text("Pièce d'identité reçue, en cours de vérification.")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "portal-status")
+
+    dpo = second_page
+    log_in(dpo, served)
+    row = dpo.get_by_role("row", name=re.compile("Demande 1"))
+    expect(row).to_contain_text("Ana Durand")
+    assert axe_violations(dpo) == []
+    screenshot(dpo, "dashboard")
+    assert dpo.locator("svg.chart rect.bar").count() == 25  # already due, then 24 months
+    dpo.get_by_role("link", name="Demande 1").click()
+    dpo.get_by_label("Référence de la personne dans le registre").fill("P1")
+    dpo.get_by_role("button", name="Rattacher").click()
+    expect(dpo.get_by_text("Rattachée à une personne du registre")).to_be_visible()
+    seen = dpo.request.get(f"{served}/console/requests/1/document")
+    assert (seen.status, seen.body()) == (200, ID_CARD)
+    assert axe_violations(dpo) == []
+    screenshot(dpo, "request")
+    dpo.get_by_role("button", name="Pièce vérifiée : identité établie").click()
+    expect(dpo.locator("#request-status")).to_have_text("verified")
+    dpo.get_by_role("button", name="Traiter la demande").click()
+    expect(dpo.locator("#request-status")).to_have_text("fulfilled")
+    expect(dpo.get_by_role("link", name="Archive de la réponse (ZIP)")).to_be_visible()
+
+    archive = download_answer(page, served)
+    assert any(name.endswith(".pdf") for name in archive.namelist())
+    assert "Durand" in archive.read("data.json").decode()
+    gone = page.request.get(f"{served}/portal/suivi/reponse?expire=1&sig={'0' * 64}")
+    assert gone.status == 422  # a link not made by charte is refused
+    assert page.console_errors == []
+    assert dpo.console_errors == []
+
+
+def test_with_a_policy_that_allows_codes_the_subject_proves_identity_with_the_code_sent_on_file(
+    coded, served_coded, page
+):
+    """Issue 8 §3: a one-time code to a contact on file; the same words whether or not it is known."""
+    file_access_request(page, served_coded, "ana@example.org")
+    page.goto(f"{served_coded}/portal/suivi")
+    page.get_by_role("button", name="Recevoir un code").click()
+    said = "Si ce contact est connu de nos services pour cette demande, un code lui a été envoyé"
+    expect(page.get_by_text(said)).to_be_visible()
+    (message,) = coded.notifier.sent()
+    assert message["to"] == "ana@example.org"
+    code = re.search(r"\b(\d{6})\b", message["text"]).group(1)
+    page.get_by_label("Code reçu").fill(code)
+    page.get_by_role("button", name="Valider le code").click()
+    expect(page.locator("#request-status")).to_have_text("identité vérifiée, réponse en préparation")
+    assert axe_violations(page) == []
+
+    stranger = page.context.browser.new_context().new_page()
+    file_access_request(stranger, served_coded, "nobody@example.org")
+    stranger.goto(f"{served_coded}/portal/suivi")
+    stranger.get_by_role("button", name="Recevoir un code").click()
+    expect(stranger.get_by_text(said)).to_be_visible()  # the same words: no enumeration
+    assert len(coded.notifier.sent()) == 1  # and nothing was sent
+    stranger.context.close()
+    assert page.console_errors == []

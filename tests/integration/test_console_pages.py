@@ -1,0 +1,94 @@
+"""The console's pages over HTTP (issue 8 §1, §4): sessions, CSRF, roles, errors as pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from charte.entrypoints.web import app as web
+from charte.services import portal, sessions
+from tests.conftest import run_import, token
+from tests.feed import person, signed
+
+PASSWORD = "Console-2026-secret!"  # noqa: S105  # a test account's
+
+
+def account(app, name: str, role: str) -> None:
+    token(app, name, role=role)
+    sessions.set_password(store=app.actors(), passwords=app.passwords, clock=app.clock, name=name,
+                          password=PASSWORD, by="admin")  # fmt: skip
+
+
+def signed_in(app, name: str) -> TestClient:
+    http = TestClient(web.create_app(app), base_url="https://testserver", follow_redirects=False)
+    page = http.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    assert http.post("/login", data={"name": name, "password": PASSWORD, "csrf": csrf}).status_code == 303
+    return http
+
+
+def csrf_of(http) -> str:
+    return http.cookies["charte_csrf"]
+
+
+@pytest.fixture
+def filed(app):
+    run_import(app, [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))])
+    secret, shown = portal.file_request(app.portal_desk(), type_="access", claimed_name="Roux",
+                                        contact="r@example.org")  # fmt: skip
+    portal.attach_document(app.portal_desk(), secret, b"%PDF-1.4 card")
+    return shown["id"]
+
+
+def test_console_pages_without_a_session_lead_to_the_login_page(app, filed):
+    """Issue 8 §4: no session, no page; a page, not JSON."""
+    with TestClient(web.create_app(app), follow_redirects=False) as http:
+        for path in ("/console", f"/console/requests/{filed}", "/console/alarms"):
+            answer = http.get(path)
+            assert (answer.status_code, answer.headers["location"]) == (303, "/login"), path
+
+
+def test_the_dpo_checks_the_document_and_each_look_is_on_the_timeline_and_in_the_audit(app, filed):
+    """Issue 8 §1: checking an uploaded identity document; charter « traçabilité »."""
+    account(app, "dpo-1", "dpo")
+    with signed_in(app, "dpo-1") as http:
+        page = http.get(f"/console/requests/{filed}")
+        assert page.status_code == 200
+        assert "Voir la pièce d'identité déposée" in page.text.replace("&#39;", "'")
+        document = http.get(f"/console/requests/{filed}/document")
+        assert (document.status_code, document.headers["content-type"]) == (200, "application/pdf")
+        assert document.content == b"%PDF-1.4 card"
+        assert "Pièce d&#39;identité consultée (dpo-1)" in http.get(f"/console/requests/{filed}").text
+        forged = http.post(f"/console/requests/{filed}/match", data={"person": "P1", "csrf": "forged"})
+        assert forged.status_code == 403
+        matched = http.post(f"/console/requests/{filed}/match", data={"person": "P1", "csrf": csrf_of(http)})
+        assert matched.status_code == 303
+        missing = http.post(
+            f"/console/requests/{filed}/match", data={"person": "P404", "csrf": csrf_of(http)}
+        )
+        assert missing.status_code == 404
+        assert "person not found: P404" in missing.text
+        assert missing.headers["content-type"].startswith("text/html")
+
+
+def test_a_role_that_does_not_handle_requests_is_refused_their_pages(app, filed):
+    """Issue 8 §1 and the policy's rights.submit_to: an operator reads no rights request."""
+    account(app, "op-1", "station_operator")
+    with signed_in(app, "op-1") as http:
+        refused = http.get(f"/console/requests/{filed}")
+        assert refused.status_code == 403
+        assert "rights.submit_to" in refused.text
+        assert "Roux" not in refused.text
+        assert http.get(f"/console/requests/{filed}/document").status_code == 403
+        board = http.get("/console")
+        assert "Demandes d&#39;exercice" not in board.text
+        assert 'href="/console/alarms"' in board.text
+
+
+def test_the_alarm_screen_is_for_roles_that_handle_alarms(app):
+    """Issue 8 §2: the station's screen; the DPO has no alarm purpose."""
+    account(app, "dpo-1", "dpo")
+    with signed_in(app, "dpo-1") as http:
+        assert http.get("/console/alarms").status_code == 403
