@@ -7,6 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from charte.adapters.db.audit_store import AuditFilter
 from charte.entrypoints.web import app as web
 from charte.services import portal, sessions
 from tests.conftest import run_import, token
@@ -92,3 +93,75 @@ def test_the_alarm_screen_is_for_roles_that_handle_alarms(app):
     account(app, "dpo-1", "dpo")
     with signed_in(app, "dpo-1") as http:
         assert http.get("/console/alarms").status_code == 403
+
+
+def test_the_person_page_shows_exactly_what_the_gate_allows_for_the_purpose_chosen(app):
+    """Issue 8 §1: a purpose selector; GDPR Art. 5(1)(b)-(c): what is shown depends on the purpose."""
+    run_import(app, [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux", email="r@example.org",
+                                                            iban="FR7630006000011234567890189"))])  # fmt: skip
+    account(app, "cs-1", "customer_service")
+    account(app, "pr-1", "prescriber")
+    with signed_in(app, "cs-1") as http:
+        page = http.get("/console/persons", params={"ref": "P1", "purpose": "contract_management"})
+        assert page.status_code == 200
+        assert "r@example.org" in page.text
+        assert "FR7630006000011234567890189" in page.text  # customer service manages payment
+        assert '<option value="contract_management" selected>' in page.text
+        assert "prospecting" not in page.text  # only the role's own purposes are offered
+    with signed_in(app, "pr-1") as http:
+        page = http.get("/console/persons", params={"ref": "P1", "purpose": "subscription_reporting"})
+        assert "Roux" not in page.text
+        assert "r@example.org" not in page.text
+        assert "Essentiel" in page.text  # the offer: what the prescriber gets
+    reads = app.audit_store().search(AuditFilter(subject=app.auditor.subject("person", "P1")))
+    assert [(e["actor"], e["purpose"]) for e in reads if e["action"] == "read"] == [
+        ("cs-1", "contract_management"),
+        ("pr-1", "subscription_reporting"),
+    ]
+
+
+def test_holds_are_placed_and_lifted_by_legal_with_a_reason_and_only_listed_for_the_dpo(app):
+    """Issue 8 §1 (holds place/lift with a reason, by legal); charter: recordings kept in litigation."""
+    run_import(app, [signed("e1", "2025-01-01", "C1", person("P1"))])
+    account(app, "legal-1", "legal")
+    account(app, "dpo-1", "dpo")
+    with signed_in(app, "legal-1") as http:
+        placed = http.post("/console/holds/place", data={"csrf": csrf_of(http), "case": "RG-24/001", "kind": "civil",
+                                                         "persons": "P1", "reason": "assignation reçue"})  # fmt: skip
+        assert placed.status_code == 303
+        assert "RG-24/001" in http.get("/console/holds").text
+        no_reason = http.post(
+            "/console/holds/lift", data={"csrf": csrf_of(http), "case": "RG-24/001", "reason": " "}
+        )
+        assert no_reason.status_code == 422
+        lifted = http.post(
+            "/console/holds/lift", data={"csrf": csrf_of(http), "case": "RG-24/001", "reason": "transaction"}
+        )
+        assert lifted.status_code == 303
+    with signed_in(app, "dpo-1") as http:
+        page = http.get("/console/holds")
+        assert "RG-24/001" in page.text
+        assert "Placer un gel" not in page.text
+        refused = http.post("/console/holds/place", data={"csrf": csrf_of(http), "case": "X", "kind": "civil",
+                                                          "persons": "P1", "reason": "r"})  # fmt: skip
+        assert refused.status_code == 403
+
+
+def test_audit_search_and_the_outbox_are_for_roles_with_archive_access_and_searching_is_audited(app):
+    """Issue 8 §1 (audit search, the outbox); charter « traçabilité »: even a search leaves a trace."""
+    run_import(app, [signed("e1", "2025-01-01", "C1", person("P1"))])
+    account(app, "dpo-1", "dpo")
+    account(app, "cs-1", "customer_service")
+    with signed_in(app, "cs-1") as http:
+        http.get("/console/persons", params={"ref": "P1", "purpose": "contract_management"})
+        assert http.get("/console/audit").status_code == 403
+        assert http.get("/console/outbox").status_code == 403
+    with signed_in(app, "dpo-1") as http:
+        found = http.get("/console/audit", params={"person": "P1"})
+        assert found.status_code == 200
+        assert "cs-1 (customer_service)" in found.text
+        assert http.get("/console/outbox").status_code == 200
+    searches = [
+        e for e in app.audit_store().search(AuditFilter(actor="dpo-1")) if e["detail"].get("of") == "audit"
+    ]
+    assert [(e["action"], e["decision"]) for e in searches] == [("list", "allowed")]

@@ -17,9 +17,64 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from charte.domain.audit import Chained, Checkpoint, Entry, Stored, Verdict, period_purge_due, verify_chain
+from charte.domain.access import AccessGate, Decision, Denial
+from charte.domain.audit import (
+    Action,
+    Chained,
+    Checkpoint,
+    Entry,
+    Stored,
+    Verdict,
+    period_purge_due,
+    verify_chain,
+)
 from charte.domain.durations import Duration
+from charte.services.access import AccessDenied
 from charte.services.ports import Clock
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """What an audit search matches: every given criterion, oldest entries first."""
+
+    subject: str | None = None  # the HMAC, computed by the caller from a ref
+    actor: str | None = None
+    purpose: str | None = None
+    since: str | None = None  # ISO 8601, compared with the stored UTC times
+    until: str | None = None
+    limit: int = 100
+
+
+class Searchable(Protocol):
+    def search(self, criteria: AuditFilter) -> list[dict[str, Any]]: ...
+
+
+def search(
+    *, store: Searchable, gate: AccessGate, auditor: Auditor, actor: str, role: str, criteria: AuditFilter
+) -> list[dict[str, Any]]:
+    """Audit entries for the console: the roles with archive access only (they answer for what
+    was read, by whom), and the search is itself an audit entry — who looked at whose reads."""
+    allowed = may_search(gate, role).allowed
+    entry = Entry(
+        at=auditor.clock.now(),
+        actor=actor,
+        action=Action.LIST,
+        role=role,
+        subject=criteria.subject,
+        decision="allowed" if allowed else f"denied:{Denial.ROLE_PURPOSE}",
+        detail={"of": "audit"},
+    )
+    auditor.record([entry])
+    if not allowed:
+        raise AccessDenied(may_search(gate, role))
+    return store.search(criteria)
+
+
+def may_search(gate: AccessGate, role: str) -> Decision:
+    """Who searches the audit log: the roles with archive access (they answer for what was read)."""
+    if role in gate.archive_roles:
+        return Decision(True, None, f"role '{role}' may search the audit log")
+    return Decision(False, Denial.ROLE_PURPOSE, f"role '{role}' may not search the audit log")
 
 
 class AuditStore(Protocol):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
@@ -19,19 +18,12 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
 from charte.domain.audit import Chained, Entry, Stored, chain, genesis
+from charte.services.audit import AuditFilter
+
+__all__ = ["AuditFilter", "SqlAuditStore"]
 
 COLUMNS = ("body", "prev", "hash")  # the rest is generated from the body by the database
 GENERATED = ("period", "seq", "at", "actor", "action", "purpose", "subject")
-
-
-@dataclass(frozen=True, slots=True)
-class AuditFilter:
-    subject: str | None = None  # the HMAC, computed by the caller from a ref
-    actor: str | None = None
-    purpose: str | None = None
-    since: str | None = None  # ISO 8601, compared with the stored UTC times
-    until: str | None = None
-    limit: int = 100
 
 
 class SqlAuditStore:

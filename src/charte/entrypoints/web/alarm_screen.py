@@ -41,9 +41,7 @@ def router(container: Container) -> APIRouter:
             a | {"raised_local": pages.paris(a["raised_at"])}
             for a in use_cases.waiting(container.alarm_desk(), reader)
         ]
-        token = pages.csrf_token(request)
-        response = pages.page(name, actor=actor, csrf=token, alarms=alarms, may_handle_alarms=True)
-        return pages.with_csrf(request, response, token)
+        return pages.console_page(container, request, actor, name, alarms=alarms)
 
     @r.get("/console/alarms")
     def alarm_list(request: Request) -> Response:
@@ -67,14 +65,11 @@ def router(container: Container) -> APIRouter:
         actor, reader = operator(request)
         shown: dict[str, Any] = use_cases.screen(container.alarm_desk(), reader, session_id)
         shown["attempts"] = [a | {"at_local": pages.paris(a["at"])} for a in shown["attempts"]]
-        labels = {role: container.policy.roles[role].label(container.policy.default_language)
-                  for role in shown["dispatch_to"]}  # fmt: skip
-        token = pages.csrf_token(request)
-        response = pages.page(
-            "alarm.html.j2", actor=actor, csrf=token, s=shown, outcomes=OUTCOMES, labels=labels,
-            may_handle_alarms=True,
-        )  # fmt: skip
-        return pages.with_csrf(request, response, token)
+        lang = container.policy.default_language
+        labels = {role: container.policy.roles[role].label(lang) for role in shown["dispatch_to"]}
+        return pages.console_page(
+            container, request, actor, "alarm.html.j2", s=shown, outcomes=OUTCOMES, labels=labels
+        )
 
     def back(session_id: int) -> Response:
         return RedirectResponse(f"/console/alarms/{session_id}", 303, headers=pages.SECURITY_HEADERS)

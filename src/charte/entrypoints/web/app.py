@@ -94,6 +94,7 @@ def create_app(
     app.include_router(alarms_routes.router(container))
     app.include_router(console.router(container))
     app.include_router(dpo_pages.router(container))
+    app.include_router(dpo_pages.more_pages(container))
     app.include_router(alarm_screen.router(container))
     app.include_router(portal_pages.router(container, portal_limit))
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")

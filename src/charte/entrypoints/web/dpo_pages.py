@@ -7,16 +7,21 @@ actions are refused by the rights desk for a role that does not handle requests.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from charte.bootstrap import Container
+from charte.domain.access import Decision, Denial
 from charte.domain.rights import Status
+from charte.domain.vocabulary import CourtKind
 from charte.entrypoints.web import pages
-from charte.services import answers, dashboard, identity, rights
+from charte.services import answers, audit, dashboard, holds, identity, outbox, queries, rights
+from charte.services.access import AccessDenied, Reader
 from charte.services.actors import Actor
+from charte.services.errors import NotFound
 from charte.services.rights_desk import Desk
 
 RequestId = Annotated[int, Path(ge=1, le=2**62)]
@@ -64,12 +69,7 @@ def router(container: Container) -> APIRouter:
         return container.rights_desk(actor.name, actor.role)
 
     def render(request: Request, actor: Actor, name: str, status: int = 200, **context: Any) -> Response:
-        token = pages.csrf_token(request)
-        alarms = container.policy.alarms
-        may_handle = alarms is not None and container.gate.check(actor.role, alarms.purpose).allowed
-        response = pages.page(name, status=status, actor=actor, csrf=token, may_handle_alarms=may_handle,
-                              **context)  # fmt: skip
-        return pages.with_csrf(request, response, token)
+        return pages.console_page(container, request, actor, name, status, **context)
 
     @r.get("/console")
     def board(request: Request) -> Response:
@@ -101,10 +101,18 @@ def router(container: Container) -> APIRouter:
         details = container.portal_desk().tickets.details(request_id)
         letters = [n for s in shown["timeline"] for n in s["detail"].get("letters", [])]
         return render(
-            request, actor, "request.html.j2", q=shown, steps=STEP, details=details, letters=letters,
-            open=status.open, verified=status is Status.VERIFIED, received=status is Status.RECEIVED,
+            request,
+            actor,
+            "request.html.j2",
+            q=shown,
+            steps=STEP,
+            details=details,
+            letters=letters,
+            open=status.open,
+            verified=status is Status.VERIFIED,
+            received=status is Status.RECEIVED,
             answer=status is Status.FULFILLED and desk.answers.archive(request_id) is not None,
-        )  # fmt: skip
+        )
 
     def back(request_id: int) -> Response:
         return RedirectResponse(f"/console/requests/{request_id}", 303, headers=pages.SECURITY_HEADERS)
@@ -177,5 +185,179 @@ def router(container: Container) -> APIRouter:
         path = answers.letter_file(desk_for(actor), request_id, name)
         kind = "application/pdf" if path.suffix == ".pdf" else "text/html; charset=utf-8"
         return FileResponse(path, media_type=kind, headers=pages.SECURITY_HEADERS)
+
+    return r
+
+
+def more_pages(container: Container) -> APIRouter:
+    """The person page (with its purpose selector), holds, audit search and the outbox."""
+    r = APIRouter(include_in_schema=False)
+
+    def render(request: Request, actor: Actor, name: str, status: int = 200, **context: Any) -> Response:
+        return pages.console_page(container, request, actor, name, status, **context)
+
+    @r.get("/console/persons")
+    def person(
+        request: Request,
+        ref: Annotated[str | None, Query(max_length=128)] = None,
+        purpose: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> Response:
+        """A person as the gate lets this role see them for the purpose chosen: the purposes
+        offered are the role's own; a refusal says why (and is audited, as every read)."""
+        actor = pages.require_actor(container, request)
+        policy = container.policy
+        lang = policy.default_language
+        mine = policy.roles[actor.role].purposes if actor.role in policy.roles else ()
+        purposes = [(p, policy.purposes[p].label(lang)) for p in mine]
+        chosen = purpose if purpose in mine else (mine[0] if mine else None)
+        view, error = None, None
+        if ref and chosen:
+            reader = Reader(actor.name, actor.role, chosen)
+            try:
+                view = queries.show_person(
+                    queries=container.register_queries(),
+                    gate=container.gate,
+                    auditor=container.auditor,
+                    reader=reader,
+                    ref=ref.strip(),
+                )
+            except (AccessDenied, NotFound) as refused:
+                error = str(refused)
+        label = policy.purposes[chosen].label(lang) if chosen else ""
+        status = 403 if error and "access denied" in error else 404 if error else 200
+        return render(
+            request,
+            actor,
+            "person.html.j2",
+            status=status,
+            ref=ref,
+            purpose=chosen,
+            purposes=purposes,
+            view=view,
+            error=error,
+            purpose_label=label,
+        )
+
+    @r.get("/console/holds")
+    def holds_page(request: Request) -> Response:
+        actor = pages.require_actor(container, request)
+        cases = holds.list_cases(holds=container.holds(), gate=container.gate, role=actor.role)
+        shown = [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in c.items()} for c in cases]
+        may_manage = container.gate.may_manage_holds(actor.role).allowed
+        return render(
+            request,
+            actor,
+            "holds.html.j2",
+            cases=shown,
+            may_manage=may_manage,
+            kinds=[k.value for k in CourtKind],
+        )
+
+    @r.post("/console/holds/place")
+    def place(
+        request: Request,
+        csrf: Csrf,
+        case: Annotated[str, Form(max_length=128)],
+        kind: Annotated[CourtKind, Form()],
+        reason: Annotated[str, Form(max_length=2000)],
+        persons: Annotated[str, Form(max_length=2000)] = "",
+        contracts: Annotated[str, Form(max_length=2000)] = "",
+    ) -> Response:
+        pages.check_csrf(request, csrf)
+        actor = pages.require_actor(container, request)
+        subjects = [("person", p) for p in persons.split()] + [("contract", c) for c in contracts.split()]
+        holds.place(
+            holds=container.holds(),
+            gate=container.gate,
+            role=actor.role,
+            case=case.strip(),
+            kind=kind,
+            subjects=subjects,
+            reason=reason,
+            actor=actor.name,
+        )
+        return RedirectResponse("/console/holds", 303, headers=pages.SECURITY_HEADERS)
+
+    @r.post("/console/holds/lift")
+    def lift(
+        request: Request,
+        csrf: Csrf,
+        case: Annotated[str, Form(max_length=128)],
+        reason: Annotated[str, Form(max_length=2000)],
+    ) -> Response:
+        pages.check_csrf(request, csrf)
+        actor = pages.require_actor(container, request)
+        holds.lift(
+            holds=container.holds(),
+            gate=container.gate,
+            role=actor.role,
+            case=case.strip(),
+            reason=reason,
+            actor=actor.name,
+        )
+        return RedirectResponse("/console/holds", 303, headers=pages.SECURITY_HEADERS)
+
+    @r.get("/console/audit")
+    def audit_page(
+        request: Request,
+        person: Annotated[str | None, Query(max_length=128)] = None,
+        actor_name: Annotated[str | None, Query(alias="actor", max_length=200)] = None,
+        purpose: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> Response:
+        actor = pages.require_actor(container, request)
+        asked = any((person, actor_name, purpose))
+        criteria = audit.AuditFilter(
+            subject=container.auditor.subject("person", person.strip()) if person else None,
+            actor=actor_name or None,
+            purpose=purpose or None,
+            limit=200,
+        )
+        entries = (
+            audit.search(
+                store=container.audit_store(),
+                gate=container.gate,
+                auditor=container.auditor,
+                actor=actor.name,
+                role=actor.role,
+                criteria=criteria,
+            )
+            if asked
+            else None
+        )
+        if not asked and actor.role not in container.gate.archive_roles:
+            raise AccessDenied(
+                Decision(False, Denial.ROLE_PURPOSE, f"role '{actor.role}' may not search the audit log")
+            )
+        q = {"person": person, "actor": actor_name, "purpose": purpose}
+        return render(request, actor, "audit.html.j2", entries=entries, q=q)
+
+    @r.get("/console/outbox")
+    def outbox_page(
+        request: Request,
+        system: Annotated[str | None, Query(max_length=64)] = None,
+        overdue: Annotated[str | None, Query(max_length=1)] = None,
+    ) -> Response:
+        actor = pages.require_actor(container, request)
+        policy = container.policy
+        mine = policy.roles[actor.role].purposes if actor.role in policy.roles else ()
+        outbox.check_reader(
+            container.gate, container.auditor, actor.name, actor.role, mine[0] if mine else ""
+        )
+        orders = outbox.list_orders(
+            outbox=container.outbox(),
+            policy=policy,
+            clock=container.clock,
+            system=system or None,
+            overdue=bool(overdue),
+        )
+        return render(
+            request,
+            actor,
+            "outbox.html.j2",
+            orders=orders,
+            systems=sorted(policy.systems),
+            system=system,
+            overdue=bool(overdue),
+        )
 
     return r

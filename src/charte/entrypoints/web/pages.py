@@ -123,3 +123,25 @@ class TooManyRequests(ServiceError):
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
         super().__init__(f"too many requests from this address: retry in {retry_after} s")
+
+
+def nav(container: Container, actor: Actor) -> dict[str, bool]:
+    """Which console pages the header offers this role (each page checks again on its own)."""
+    alarms = container.policy.alarms
+    return {
+        "alarms": alarms is not None and container.gate.check(actor.role, alarms.purpose).allowed,
+        "retention": container.gate.may_see_retention(actor.role).allowed,
+        "archive": actor.role in container.gate.archive_roles,
+    }
+
+
+def console_page(
+    container: Container, request: Request, actor: Actor, name: str, status: int = 200, **context: object
+) -> Response:
+    """A console page for a signed-in actor: the header's links, the anti-forgery token."""
+    token = csrf_token(request)
+    shown = nav(container, actor)
+    response = page(
+        name, status=status, actor=actor, csrf=token, nav=shown, may_handle_alarms=shown["alarms"], **context
+    )
+    return with_csrf(request, response, token)

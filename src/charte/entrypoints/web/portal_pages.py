@@ -141,8 +141,8 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
                 ground=ground if type_ == "restriction" else None,
             )
         except Refused as refused:
-            return show(request, "portal.html.j2", language, status=422, error=str(refused),
-                        **form_choices(language))  # fmt: skip
+            choices = form_choices(language)
+            return show(request, "portal.html.j2", language, status=422, error=str(refused), **choices)
         response = show(request, "portal_filed.html.j2", language, secret=secret, s=status)
         _remember(request, response, secret)
         return response

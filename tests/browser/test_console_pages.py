@@ -1,0 +1,48 @@
+"""Every console page passes axe-core and the CSP in Chromium (issue 8 §4: accessible, no inline code)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.test_portal import PASSWORD, log_in
+from tests.conftest import run_import, token
+from tests.feed import designated, ended, person, signed
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_dpo_s_pages_have_no_serious_accessibility_violation_and_no_console_error(app, served, page):
+    """Issue 8 §4: labels, keyboard, contrast (axe-core WCAG 2.1 AA); the person page's purpose selector."""
+    from charte.services import sessions
+
+    imported = run_import(app, [
+        signed("e1", "2019-01-01", "C1", person("P1", first_name="Ana", last_name="Durand", email="ana@example.org")),
+        ended("e2", "2022-06-30", "C1"),
+        designated("e3", "2025-01-01", "S1", person("T1", first_name="Luc")),
+    ])  # fmt: skip
+    assert imported.errors == []
+    token(app, "dpo-1", role="dpo")
+    sessions.set_password(store=app.actors(), passwords=app.passwords, clock=app.clock, name="dpo-1",
+                          password=PASSWORD, by="admin")  # fmt: skip
+    log_in(page, served)
+    page.goto(f"{served}/console/persons")
+    page.get_by_label("Référence").fill("P1")
+    page.get_by_label("Finalité").select_option("rights_handling")
+    page.get_by_role("button", name="Consulter").click()
+    assert page.get_by_text("ana@example.org").count() == 1
+    assert axe_violations(page) == []
+    screenshot(page, "person")
+    for path in (
+        "/console",
+        "/console/holds",
+        "/console/audit?person=P1",
+        "/console/outbox",
+        "/register",
+        "/charter",
+    ):
+        page.goto(f"{served}{path}")
+        assert axe_violations(page) == [], path
+    page.keyboard.press("Tab")  # the skip link is the first stop, for keyboard users
+    assert page.evaluate("document.activeElement.textContent") in ("Aller au contenu", "Charte (fr)")
+    assert page.console_errors == []
