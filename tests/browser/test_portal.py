@@ -100,9 +100,9 @@ def test_a_subject_files_a_request_with_an_id_document_and_downloads_the_answer_
     assert axe_violations(dpo) == []
     screenshot(dpo, "request")
     dpo.get_by_role("button", name="Pièce vérifiée : identité établie").click()
-    expect(dpo.locator("#request-status")).to_have_text("verified")
+    expect(dpo.locator("#request-status")).to_have_text("identité vérifiée")
     dpo.get_by_role("button", name="Traiter la demande").click()
-    expect(dpo.locator("#request-status")).to_have_text("fulfilled")
+    expect(dpo.locator("#request-status")).to_have_text("traitée")
     expect(dpo.get_by_role("link", name="Archive de la réponse (ZIP)")).to_be_visible()
 
     archive = download_answer(page, served)

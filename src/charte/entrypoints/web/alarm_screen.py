@@ -14,17 +14,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from charte.bootstrap import Container
 from charte.entrypoints.web import pages
+from charte.entrypoints.web.console_words import CLOSINGS, OUTCOMES
 from charte.services import alarms as use_cases
 from charte.services.access import Reader
 from charte.services.actors import Actor
 
 SessionId = Annotated[int, Path(ge=1, le=2**62)]
-OUTCOMES = {
-    "answered": "A répondu",
-    "no_answer": "Pas de réponse",
-    "voicemail": "Messagerie",
-    "wrong_number": "Mauvais numéro",
-}
 
 
 def router(container: Container) -> APIRouter:
@@ -65,10 +60,17 @@ def router(container: Container) -> APIRouter:
         actor, reader = operator(request)
         shown: dict[str, Any] = use_cases.screen(container.alarm_desk(), reader, session_id)
         shown["attempts"] = [a | {"at_local": pages.paris(a["at"])} for a in shown["attempts"]]
-        lang = container.policy.default_language
+        lang = pages.language(request)
         labels = {role: container.policy.roles[role].label(lang) for role in shown["dispatch_to"]}
         return pages.console_page(
-            container, request, actor, "alarm.html.j2", s=shown, outcomes=OUTCOMES, labels=labels
+            container,
+            request,
+            actor,
+            "alarm.html.j2",
+            s=shown,
+            outcomes=OUTCOMES,
+            closings=CLOSINGS,
+            labels=labels,
         )
 
     def back(session_id: int) -> Response:

@@ -25,7 +25,8 @@ def router(container: Container) -> APIRouter:
     @r.get("/login")
     def login_page(request: Request) -> Response:
         token = pages.csrf_token(request)
-        return pages.with_csrf(request, pages.page("login.html.j2", csrf=token), token)
+        lang = pages.language(request)
+        return pages.with_csrf(request, pages.page("login.html.j2", lang=lang, csrf=token), token)
 
     @r.post("/login")
     def login(
@@ -45,7 +46,8 @@ def router(container: Container) -> APIRouter:
                 password=password,
             )
         except sessions.LoginRefused as refused:
-            return pages.page("login.html.j2", status=401, csrf=csrf, error=str(refused))
+            lang = pages.language(request)
+            return pages.page("login.html.j2", status=401, lang=lang, csrf=csrf, error=str(refused))
         response = RedirectResponse("/console", status_code=303, headers=SECURITY_HEADERS)
         response.set_cookie(
             SESSION_COOKIE,

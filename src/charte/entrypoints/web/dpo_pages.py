@@ -18,33 +18,16 @@ from charte.domain.access import Decision, Denial
 from charte.domain.rights import Status
 from charte.domain.vocabulary import CourtKind
 from charte.entrypoints.web import pages
+from charte.entrypoints.web.console_words import STATUSES, STEPS
 from charte.services import answers, audit, dashboard, holds, identity, outbox, queries, rights
 from charte.services.access import AccessDenied, Reader
 from charte.services.actors import Actor
+from charte.services.documents.wording import RIGHT
 from charte.services.errors import NotFound
 from charte.services.rights_desk import Desk
 
 RequestId = Annotated[int, Path(ge=1, le=2**62)]
 Csrf = Annotated[str, Form(max_length=100)]
-STEP = {
-    "opened": "Reçue",
-    "matched": "Rattachée à une personne du registre",
-    "document_attached": "Pièce d'identité déposée",
-    "document_viewed": "Pièce d'identité consultée",
-    "identity_asked": "Justificatif d'identité demandé",
-    "identity_received": "Justificatif reçu",
-    "code_sent": "Code envoyé",
-    "code_refused": "Code refusé",
-    "verified": "Identité vérifiée",
-    "extended": "Délai prolongé",
-    "fee_asked": "Frais demandés",
-    "fee_paid": "Frais payés",
-    "fulfilled": "Traitée",
-    "refused": "Refusée",
-    "closed": "Close",
-    "answer_downloaded": "Réponse téléchargée",
-    "letter_downloaded": "Courrier téléchargé",
-}
 KINDS = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 
 
@@ -64,6 +47,10 @@ def bars(months: list[dict[str, Any]], width: int = 720, height: int = 200) -> d
 
 def router(container: Container) -> APIRouter:
     r = APIRouter(include_in_schema=False)
+
+    def right_names(request: Request) -> dict[str, str]:
+        lang = pages.language(request)
+        return {right.value: RIGHT[right][lang][0] for right in container.policy.rights.granted}
 
     def desk_for(actor: Actor) -> Desk:
         return container.rights_desk(actor.name, actor.role)
@@ -90,7 +77,10 @@ def router(container: Container) -> APIRouter:
         today = container.clock.today()
         shown = dashboard.overview(sources, actor.role, today)
         chart = bars(shown["retention"]["forecast"]) if shown["retention"] else None
-        return render(request, actor, "dashboard.html.j2", b=shown, chart=chart)
+        names = right_names(request)
+        return render(
+            request, actor, "dashboard.html.j2", b=shown, chart=chart, statuses=STATUSES, rights=names
+        )
 
     @r.get("/console/requests/{request_id}")
     def request_page(request: Request, request_id: RequestId) -> Response:
@@ -105,7 +95,9 @@ def router(container: Container) -> APIRouter:
             actor,
             "request.html.j2",
             q=shown,
-            steps=STEP,
+            steps=STEPS,
+            statuses=STATUSES,
+            rights=right_names(request),
             details=details,
             letters=letters,
             open=status.open,

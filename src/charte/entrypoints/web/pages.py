@@ -26,7 +26,9 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from charte.bootstrap import Container
+from charte.domain.vocabulary import Language
 from charte.entrypoints.web.auth import CsrfMismatch
+from charte.entrypoints.web.console_words import translator
 from charte.services import sessions
 from charte.services.actors import Actor
 from charte.services.errors import ServiceError
@@ -59,8 +61,30 @@ def render(name: str, **context: object) -> str:
     return _templates().get_template(name).render(**context)
 
 
-def page(name: str, status: int = 200, **context: object) -> HTMLResponse:
-    return HTMLResponse(render(name, **context), status_code=status, headers=SECURITY_HEADERS)
+LANG_COOKIE = "charte_lang"
+
+
+def language(request: Request) -> Language:
+    """The console's language: ``?lang=`` if given, else the visitor's last choice, else French."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    return Language.EN if chosen == "en" else Language.FR
+
+
+def page(name: str, status: int = 200, lang: Language = Language.FR, **context: object) -> HTMLResponse:
+    """A page with the translator ``_`` and the language switch (the portal passes its own words);
+    the language chosen is remembered in a cookie for the next pages."""
+    other = Language.FR if lang is Language.EN else Language.EN
+    words = {
+        "_": translator(lang),
+        "lang": lang.value,
+        "other": other.value,
+        "switch": "Français" if lang is Language.EN else "English",
+    }
+    response = HTMLResponse(render(name, **(words | context)), status_code=status, headers=SECURITY_HEADERS)
+    response.set_cookie(
+        LANG_COOKIE, lang.value, max_age=365 * 86400, httponly=True, samesite="strict", path="/"
+    )
+    return response
 
 
 def is_page(request: Request) -> bool:
@@ -142,6 +166,13 @@ def console_page(
     token = csrf_token(request)
     shown = nav(container, actor)
     response = page(
-        name, status=status, actor=actor, csrf=token, nav=shown, may_handle_alarms=shown["alarms"], **context
+        name,
+        status=status,
+        lang=language(request),
+        actor=actor,
+        csrf=token,
+        nav=shown,
+        may_handle_alarms=shown["alarms"],
+        **context,
     )
     return with_csrf(request, response, token)

@@ -74,8 +74,6 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
         w = words(lang)
         authority = policy.supervisory_authority
         return {
-            "lang": lang.value,
-            "other": "en" if lang is Language.FR else "fr",
             "w": w,
             "csrf": pages.csrf_token(request),
             "rights": [(right.value, *RIGHT[right][lang]) for right in policy.rights.granted],
@@ -95,7 +93,7 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
 
     def show(request: Request, name: str, lang: Language, status: int = 200, **extra: Any) -> Response:
         context = common(request, lang) | extra
-        response = pages.page(name, status=status, **context)
+        response = pages.page(name, status=status, lang=lang, **context)
         return pages.with_csrf(request, response, str(context["csrf"]))
 
     def form_choices(lang: Language) -> dict[str, Any]:

@@ -77,7 +77,8 @@ def _problem(request: Request, status: int, title: str, detail: str, **extra: An
             if "/alarms" in path
             else "/console"
         )
-        return pages.page("error.html.j2", status=status, title=title, detail=detail, back=back)
+        lang = pages.language(request)
+        return pages.page("error.html.j2", status=status, lang=lang, title=title, detail=detail, back=back)
     return JSONResponse(
         {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra},
         status_code=status,
