@@ -143,7 +143,8 @@ class Container:
         return SqlOutbox(self.migrated_engine())
 
     def retention_queries(self) -> SqlRetentionQueries:
-        return SqlRetentionQueries(self.migrated_engine())
+        alarms = self.policy.alarms
+        return SqlRetentionQueries(self.migrated_engine(), alarms.kept_with if alarms else None)
 
     @cached_property
     def ref_hasher(self) -> RefHasher:

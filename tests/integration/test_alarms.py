@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zipfile
 from datetime import UTC, datetime
 
 import pytest
@@ -10,10 +12,10 @@ from fastapi.testclient import TestClient
 from charte.adapters.db.audit_store import AuditFilter
 from charte.domain.access import Denial
 from charte.entrypoints.web import app as web
-from charte.services import alarms
+from charte.services import alarms, answers, identity, rights
 from charte.services.access import AccessDenied, Reader
 from charte.services.errors import Conflict, NotFound, Refused
-from charte.services.retention import sweep
+from charte.services.retention import ScheduleFilter, forecast, sweep
 from tests.conftest import TODAY, bearer, restrict, run_import, token
 from tests.feed import designated, ended, person, removed, signed
 
@@ -217,3 +219,41 @@ def test_the_monitoring_software_may_raise_alarms_in_the_event_feed(app, desk):
     ])  # fmt: skip
     assert [(e.line, e.field) for e in bad.errors] == [(1, "at"), (2, "site"), (3, "kind")]
     assert len(alarms.waiting(desk, OP)) == 1  # nothing half-written
+
+
+def test_sessions_are_in_the_retention_schedule_and_forecast_with_their_contract_s_client_dates(app):
+    """Issue 8 §2: alarm sessions are a retention unit kept with the contract's client data."""
+    run_import(
+        app, [signed("o1", "2019-01-01", "C7", person("P7"), site="S7"), ended("o2", "2023-03-31", "C7")]
+    )
+    desk = app.alarm_desk()
+    sid = alarms.raise_alarm(desk, site="S7", kind="fire", at=datetime(2022, 5, 1, tzinfo=UTC), by="m")["id"]
+    units = list(app.retention_queries().units(ScheduleFilter(person="P7")))
+    client = next(u for u in units if u["unit"] == "client")
+    session = next(u for u in units if u["unit"] == "alarm_session")
+    assert session["context"] == f"alarm-{sid}"
+    assert (session["retention_end"], session["purge_due"], session["rule"]) == (
+        client["retention_end"],
+        client["purge_due"],
+        "client",
+    )
+    assert client["purge_due"].isoformat() == "2028-04-01"
+    months = {
+        m["month"]: m["units"] for m in forecast(queries=app.retention_queries(), today=TODAY, months=24)
+    }
+    assert months.get("2028-04") == 2  # the client unit and its session
+
+
+def test_a_client_s_access_answer_lists_the_alarm_sessions_of_their_contract(app, desk):
+    """GDPR Art. 15(1)(d): how long each thing is kept, alarm sessions included (issue 8 §2)."""
+    sid = raised(desk)
+    dpo = app.rights_desk("dpo-1", "dpo")
+    opened = rights.open_request(dpo, type_="access", received_on=TODAY, channel="post", claimed_name="Ana Durand",
+                                 contact="ana@example.org", person="P1")  # fmt: skip
+    identity.attach_document(dpo, opened["id"], b"%PDF-1.4 card")
+    identity.verify(dpo, opened["id"], "document")
+    answers.fulfil(dpo, opened["id"])
+    with zipfile.ZipFile(answers.answer_archive(dpo, opened["id"])) as archive:
+        data = json.loads(archive.read("data.json"))
+    sessions = [u for u in data["retention"] if u["unit"] == "alarm_session"]
+    assert [(u["context"], u["rule"]) for u in sessions] == [(f"alarm-{sid}", "client")]

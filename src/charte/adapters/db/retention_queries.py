@@ -1,7 +1,7 @@
 """The retention schedule in SQL: streamed rows, and due dates counted by the database.
 
-Persons' units and calls (issue 7) share the schedule: a DPO asks what falls due when, whatever
-it is.
+Persons' units, calls (issue 7) and alarm sessions (issue 8) share the schedule: a DPO asks what
+falls due when, whatever it is.
 """
 
 from __future__ import annotations
@@ -10,15 +10,16 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, case, func, literal, null, select, union_all
+from sqlalchemy import Engine, String, case, cast, func, literal, null, select, union_all
 
 from charte.adapters.db import tables as t
 from charte.services.retention import ScheduleFilter
 
 
 class SqlRetentionQueries:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, kept_with: str | None = None) -> None:
         self.engine = engine
+        self.kept_with = kept_with or ""  # the policy's alarms.kept_with: no alarms, no sessions shown
 
     def units(self, criteria: ScheduleFilter) -> Iterator[dict[str, Any]]:
         """Persons' units and calls (issue 7: a recorded call is a `recording` unit, another a
@@ -46,16 +47,43 @@ class SqlRetentionQueries:
             null().label("review_reason"),
             k.held_by.label("held_by"),
         )
+        # Alarm sessions (issue 8) are kept with their contract's client data: each shows the
+        # dates of the client unit of its contract, and leaves with it.
+        client, owner, a, c = (
+            t.retention_units.alias("client_unit"),
+            t.persons.alias("owner"),
+            t.alarm_sessions.c,
+            t.contracts.c,
+        )
+        sessions = (
+            select(
+                literal("alarm_session").label("kind"),
+                owner.c.ref.label("ref"),
+                (literal("alarm-") + cast(a.id, String)).label("context"),
+                client.c.retention_end.label("retention_end"),
+                client.c.purge_due.label("purge_due"),
+                client.c.status.label("status"),
+                client.c.rule.label("rule"),
+                null().label("review_reason"),
+                client.c.held_by.label("held_by"),
+            )
+            .join(t.contracts, c.id == a.contract_id)
+            .join(client, (client.c.kind == self.kept_with) & (client.c.context == c.ref))
+            .join(owner, owner.c.id == client.c.person_id)
+        )
         if criteria.person:
             units = units.where(p.ref == criteria.person)
             calls = calls.where(k.person_ref == criteria.person)
+            sessions = sessions.where(owner.c.ref == criteria.person)
         if criteria.status:
             units = units.where(u.status == criteria.status)
             calls = calls.where(k.status == criteria.status)
+            sessions = sessions.where(client.c.status == criteria.status)
         if criteria.due_before:
             units = units.where(u.purge_due < criteria.due_before)
             calls = calls.where(k.purge_due < criteria.due_before)
-        both = union_all(units, calls).subquery()
+            sessions = sessions.where(client.c.purge_due < criteria.due_before)
+        both = union_all(units, calls, sessions).subquery()
         query = select(both).order_by(
             both.c.purge_due.is_(None), both.c.purge_due, both.c.ref, both.c.kind, both.c.context
         )
@@ -82,4 +110,15 @@ class SqlRetentionQueries:
                 query = select(due, func.count()).where(due >= start, due < end).group_by(due)
                 for day, count in conn.execute(query):
                     counts[day] = counts.get(day, 0) + count
+            u, a, c = t.retention_units.c, t.alarm_sessions.c, t.contracts.c
+            sessions = (
+                select(u.purge_due, func.count(a.id))
+                .select_from(t.alarm_sessions)
+                .join(t.contracts, c.id == a.contract_id)
+                .join(t.retention_units, (u.kind == self.kept_with) & (u.context == c.ref))
+                .where(u.purge_due >= start, u.purge_due < end)
+                .group_by(u.purge_due)
+            )
+            for day, count in conn.execute(sessions):
+                counts[day] = counts.get(day, 0) + count
         return sorted(counts.items())
