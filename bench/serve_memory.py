@@ -119,6 +119,10 @@ def main() -> int:
             "/api/v1/persons?limit=50",
             "/api/v1/persons/P0000001",
             "/api/v1/outbox",
+            "/login",  # the pages of issue 8: templates, static files
+            "/portal",
+            "/portal?lang=en",
+            "/static/htmx.min.js",
         ],
         args.requests,
         cwd=work,

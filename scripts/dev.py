@@ -98,10 +98,11 @@ def serve(args: list[str]) -> int:
     alarms = ROOT / ".charte" / "demo-alarms.jsonl"
     if not alarms.exists():  # a few alarms waiting on demo sites, for the station's screen (docs/alarms.md)
         now = datetime.now(UTC).replace(microsecond=0)
+        sites = _alarm_sites(3)
         lines = [
-            {"id": f"demo-alarm-{i}", "type": "alarm.raised", "site": f"S{i:07d}", "kind": kind}
+            {"id": f"demo-alarm-{i}", "type": "alarm.raised", "site": site, "kind": kind}
             | {"at": (now - timedelta(minutes=7 * i)).isoformat()}
-            for i, kind in ((1, "intrusion"), (2, "fire"), (3, "panic"))
+            for i, (site, kind) in enumerate(zip(sites, ("intrusion", "fire", "panic"), strict=False), 1)
         ]
         alarms.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
         _say("raising three demo alarms (alarm.raised events) for the alarm screen")
@@ -111,6 +112,25 @@ def serve(args: list[str]) -> int:
         "(Authorization: Bearer ...; console at http://127.0.0.1:8000/login, portal at /portal)"
     )
     return _run(charte, "serve", *args, check=False)
+
+
+def _alarm_sites(count: int) -> list[str]:
+    """Demo sites under a contract still running, with trusted persons: read from the demo's events."""
+    signed: dict[str, str] = {}
+    ended: set[str] = set()
+    trusted: set[str] = set()
+    for events in sorted((ROOT / ".charte").glob("demo-events-*.jsonl")):
+        with events.open(encoding="utf-8") as lines:
+            for line in lines:
+                event = json.loads(line)
+                if event["type"] == "contract.signed":
+                    signed[event["contract"]["ref"]] = event["contract"]["site"]["ref"]
+                elif event["type"] == "contract.ended":
+                    ended.add(event["contract"])
+                elif event["type"] == "trusted_person.designated":
+                    trusted.add(event["site"])
+    running = [site for contract, site in signed.items() if contract not in ended and site in trusted]
+    return sorted(running)[:count]
 
 
 # One actor per kind of caller, to try the access gate on the demo register (docs/access.md).

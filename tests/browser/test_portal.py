@@ -90,7 +90,7 @@ def test_a_subject_files_a_request_with_an_id_document_and_downloads_the_answer_
     expect(row).to_contain_text("Ana Durand")
     assert axe_violations(dpo) == []
     screenshot(dpo, "dashboard")
-    assert dpo.locator("svg.chart rect.bar").count() == 25  # already due, then 24 months
+    assert dpo.locator("svg.chart rect.bar").count() == 24  # one bar a month
     dpo.get_by_role("link", name="Demande 1").click()
     dpo.get_by_label("Référence de la personne dans le registre").fill("P1")
     dpo.get_by_role("button", name="Rattacher").click()

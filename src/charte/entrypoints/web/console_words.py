@@ -87,7 +87,6 @@ EN: dict[str, str] = {
     "Intervention sur site": "On-site intervention",
     "Services d'urgence prévenus": "Emergency services called",
     "Autre": "Other",
-    "échu": "due",
     # Templates.
     "(bientôt)": "(soon)",
     "(consultation tracée ; la pièce est effacée dès la vérification).": "(each look is logged; the document is erased once verified).",

@@ -31,17 +31,18 @@ Csrf = Annotated[str, Form(max_length=100)]
 KINDS = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 
 
-def bars(months: list[dict[str, Any]], width: int = 720, height: int = 200) -> dict[str, Any]:
-    """The forecast as SVG bar geometry (server-side: no script, no inline style)."""
+def bars(months: list[dict[str, Any]], width: int = 960, height: int = 220) -> dict[str, Any]:
+    """The forecast as SVG bar geometry (server-side: no script, no inline style). What is due
+    already is a figure of its own on the page, not a bar: it would flatten the months."""
+    months = [m for m in months if m["month"] != "overdue"]
     top = max((m["units"] for m in months), default=0) or 1
-    step = width / max(len(months), 1)
+    step = (width - 40) / max(len(months), 1)  # room on the right for the last label
     out = []
     for i, m in enumerate(months):
-        h = round(m["units"] / top * (height - 30))
-        x, w = round(i * step + 2), max(round(step - 4), 1)
-        label = "échu" if m["month"] == "overdue" else m["month"]
-        out.append({"x": x, "y": height - 20 - h, "w": w, "h": h, "label": label, "units": m["units"]})
-        out[-1]["tx"] = round(i * step + step / 2)
+        h = round(m["units"] / top * (height - 40))
+        x, w = round(20 + i * step + 2), max(round(step - 4), 1)
+        out.append({"x": x, "y": height - 20 - h, "w": w, "h": h, "label": m["month"], "units": m["units"]})
+        out[-1]["tx"] = round(20 + i * step + step / 2)
     return {"width": width, "height": height, "bars": out, "top": top}
 
 
