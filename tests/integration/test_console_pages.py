@@ -165,3 +165,27 @@ def test_audit_search_and_the_outbox_are_for_roles_with_archive_access_and_searc
         e for e in app.audit_store().search(AuditFilter(actor="dpo-1")) if e["detail"].get("of") == "audit"
     ]
     assert [(e["action"], e["decision"]) for e in searches] == [("list", "allowed")]
+
+
+def test_the_dashboard_verifies_the_audit_chain_on_request_and_says_where_it_broke(app):
+    """Issue 8 §1 (audit-chain status); issue 5 §3: a tampered entry is found and named."""
+    from sqlalchemy import text
+
+    account(app, "dpo-1", "dpo")
+    with signed_in(app, "dpo-1") as http:
+        sound = http.post("/console/audit/verify", data={"csrf": csrf_of(http)})
+        assert sound.status_code == 200
+        assert "Chaîne vérifiée" in sound.text
+        with app.audit_engine.begin() as conn:  # a tamperer with database access
+            if app.audit_engine.dialect.name == "postgresql":
+                conn.execute(text("DROP TRIGGER audit_entries_append_only ON audit_entries"))
+            else:
+                conn.execute(text("DROP TRIGGER audit_entries_no_update"))
+            conn.execute(
+                text("UPDATE audit_entries SET body = replace(body, 'allowed', 'denied') WHERE seq = 1")
+            )
+        broken = http.post("/console/audit/verify", data={"csrf": csrf_of(http)})
+        assert "Chaîne ROMPUE : mois 2026-11, entrée 1" in broken.text
+    account(app, "cs-1", "customer_service")
+    with signed_in(app, "cs-1") as http:
+        assert http.post("/console/audit/verify", data={"csrf": csrf_of(http)}).status_code == 403

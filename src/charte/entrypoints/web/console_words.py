@@ -263,6 +263,9 @@ EN: dict[str, str] = {
     "À acquitter avant": "To acknowledge by",
     "Échéance": "Due",
     "État": "Status",
+    "Chaîne vérifiée : {n} entrée(s) intactes sur {m} mois, conformes aux points de contrôle signés.": "Chain verified: {n} entries intact over {m} month(s), matching the signed checkpoints.",
+    "Chaîne ROMPUE : mois {period}, entrée {seq} — {why}": "Chain BROKEN: month {period}, entry {seq} — {why}",
+    "Vérifier la chaîne maintenant (relit chaque entrée)": "Verify the chain now (reads every entry)",
 }
 
 

@@ -20,7 +20,7 @@ from charte.domain.vocabulary import CourtKind
 from charte.entrypoints.web import pages
 from charte.entrypoints.web.console_words import STATUSES, STEPS
 from charte.services import answers, audit, dashboard, holds, identity, outbox, queries, rights
-from charte.services.access import AccessDenied, Reader
+from charte.services.access import AccessDenied, Reader, require
 from charte.services.actors import Actor
 from charte.services.documents.wording import RIGHT
 from charte.services.errors import NotFound
@@ -59,8 +59,21 @@ def router(container: Container) -> APIRouter:
     def render(request: Request, actor: Actor, name: str, status: int = 200, **context: Any) -> Response:
         return pages.console_page(container, request, actor, name, status, **context)
 
+    @r.post("/console/audit/verify")
+    def verify_audit(request: Request, csrf: Csrf) -> Response:
+        """Verify the whole audit chain against its signed checkpoints (it reads every entry: a
+        button, not something every dashboard load does), for the roles that see the chain."""
+        pages.check_csrf(request, csrf)
+        actor = pages.require_actor(container, request)
+        require(container.gate.may_see_retention(actor.role))
+        report = audit.verify(store=container.audit_store(), checkpoints=container.auditor.checkpoints)
+        return dashboard_page(request, verified=report.as_dict())
+
     @r.get("/console")
     def board(request: Request) -> Response:
+        return dashboard_page(request)
+
+    def dashboard_page(request: Request, verified: dict[str, Any] | None = None) -> Response:
         actor = pages.signed_in(container, request)
         if actor is None:
             return RedirectResponse("/login", status_code=303, headers=pages.SECURITY_HEADERS)
@@ -79,9 +92,8 @@ def router(container: Container) -> APIRouter:
         shown = dashboard.overview(sources, actor.role, today)
         chart = bars(shown["retention"]["forecast"]) if shown["retention"] else None
         names = right_names(request)
-        return render(
-            request, actor, "dashboard.html.j2", b=shown, chart=chart, statuses=STATUSES, rights=names
-        )
+        context: dict[str, Any] = {"b": shown, "chart": chart, "statuses": STATUSES, "rights": names}
+        return render(request, actor, "dashboard.html.j2", verified=verified, **context)
 
     @r.get("/console/requests/{request_id}")
     def request_page(request: Request, request_id: RequestId) -> Response:
