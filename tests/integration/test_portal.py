@@ -49,8 +49,10 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_recorded(app):
         portal.file_request(pd, type_="access", claimed_name=" ", contact="a@example.org")
     with pytest.raises(Refused, match="details: at most 4000"):
         portal.file_request(pd, type_="access", claimed_name="A", contact="a@b.fr", details="x" * 4001)
-    with pytest.raises(Refused, match="opposition names the purpose"):
+    with pytest.raises(Refused, match="purpose: choose the use you object to"):
         portal.file_request(pd, type_="opposition", claimed_name="A", contact="a@b.fr")
+    with pytest.raises(Refused, match="field and new_value"):
+        portal.file_request(pd, type_="rectification", claimed_name="A", contact="a@b.fr")
     assert rights.listing(app.rights_desk("dpo-1", "dpo")) == []
 
 

@@ -89,6 +89,15 @@ def file_request(
             raise Refused(f"{name}: at most {limit} characters")
     if details is not None and len(details) > DETAILS_MAX:
         raise Refused(f"details: at most {DETAILS_MAX} characters")
+    # What each right needs, named by the portal's own fields (the desk's messages name CLI options).
+    needs = {
+        "opposition": (purpose, "purpose: choose the use you object to"),
+        "rectification": (changes, "field and new_value: say which data to correct, and how"),
+        "restriction": (ground, "ground: choose why the use of your data should be frozen"),
+    }
+    given, missing = needs.get(type_, (True, ""))
+    if not given:
+        raise Refused(missing)
     desk = pd.rights
     verification = desk.policy.rights.identity_verification
     person = None
