@@ -257,3 +257,18 @@ def test_a_client_s_access_answer_lists_the_alarm_sessions_of_their_contract(app
         data = json.loads(archive.read("data.json"))
     sessions = [u for u in data["retention"] if u["unit"] == "alarm_session"]
     assert [(u["context"], u["rule"]) for u in sessions] == [(f"alarm-{sid}", "client")]
+
+
+def test_an_operator_may_hand_a_session_back_and_loses_its_access_at_once(desk):
+    """Issue 8 §2: the access lasts as long as the operator holds the session (a shift ends)."""
+    sid = raised(desk)
+    alarms.take(desk, OP, sid)
+    alarms.record_attempt(desk, OP, sid, person="T2", outcome="no_answer")
+    assert alarms.release(desk, OP, sid)["status"] == "waiting"
+    with pytest.raises(AccessDenied, match="not held by 'op-1'"):
+        alarms.screen(desk, OP, sid)
+    with pytest.raises(AccessDenied):
+        alarms.release(desk, OP2, sid)  # nobody holds it: nothing to give back
+    alarms.take(desk, OP2, sid)
+    shown = alarms.screen(desk, OP2, sid)
+    assert [a["outcome"] for a in shown["attempts"]] == ["no_answer"]  # the colleague sees what was tried

@@ -68,6 +68,8 @@ class AlarmStore(Protocol):
 
     def take(self, session_id: int, actor: str, at: datetime) -> bool: ...
 
+    def release(self, session_id: int, actor: str) -> bool: ...
+
     def close(self, session_id: int, actor: str, at: datetime, outcome: str) -> bool: ...
 
     def people(self, session_id: int, today: date) -> list[dict[str, Any]]: ...
@@ -274,6 +276,16 @@ def dispatch(desk: AlarmDesk, reader: Reader, session_id: int, *, to: str) -> di
         session_id, to, purposes[0], sent["disclosure"], desk.auditor.clock.now(), inside.actor
     )
     return sent
+
+
+def release(desk: AlarmDesk, reader: Reader, session_id: int) -> dict[str, Any]:
+    """Give the session back to the waiting list — the holder's access ends at once, and another
+    operator may take it (a shift ends, a colleague is better placed). The attempts stay."""
+    _held(desk, reader, session_id)
+    if not desk.store.release(session_id, reader.actor):
+        raise Conflict(f"alarm session {session_id} changed meanwhile: reload it")
+    desk.auditor.record([_entry(desk, reader, session_id, "allowed", step="release")])
+    return _session(desk, session_id)
 
 
 def close(desk: AlarmDesk, reader: Reader, session_id: int, *, outcome: str) -> dict[str, Any]:

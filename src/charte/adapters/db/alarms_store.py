@@ -126,6 +126,17 @@ class SqlAlarms:
             ).rowcount
         return bool(done)
 
+    def release(self, session_id: int, actor: str) -> bool:
+        """Give a held session back to the waiting list (the holder's shift ends, say)."""
+        a = t.alarm_sessions.c
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(t.alarm_sessions)
+                .where(a.id == session_id, a.taken_by == actor, a.closed_at.is_(None))
+                .values(taken_by=None, taken_at=None)
+            ).rowcount
+        return bool(done)
+
     def close(self, session_id: int, actor: str, at: datetime, outcome: str) -> bool:
         a = t.alarm_sessions.c
         with self.engine.begin() as conn:

@@ -101,6 +101,15 @@ def router(container: Container) -> APIRouter:
         use_cases.dispatch(container.alarm_desk(), reader, session_id, to=to)
         return back(session_id)
 
+    @r.post("/console/alarms/{session_id}/release")
+    def release(
+        request: Request, session_id: SessionId, csrf: Annotated[str, Form(max_length=100)]
+    ) -> Response:
+        pages.check_csrf(request, csrf)
+        _, reader = operator(request)
+        use_cases.release(container.alarm_desk(), reader, session_id)
+        return RedirectResponse("/console/alarms", 303, headers=pages.SECURITY_HEADERS)
+
     @r.post("/console/alarms/{session_id}/close")
     def close(
         request: Request,

@@ -266,6 +266,7 @@ EN: dict[str, str] = {
     "Chaîne vérifiée : {n} entrée(s) intactes sur {m} mois, conformes aux points de contrôle signés.": "Chain verified: {n} entries intact over {m} month(s), matching the signed checkpoints.",
     "Chaîne ROMPUE : mois {period}, entrée {seq} — {why}": "Chain BROKEN: month {period}, entry {seq} — {why}",
     "Vérifier la chaîne maintenant (relit chaque entrée)": "Verify the chain now (reads every entry)",
+    "Rendre l'alarme à la file (un collègue la reprend)": "Give the alarm back to the queue (a colleague takes it)",
 }
 
 

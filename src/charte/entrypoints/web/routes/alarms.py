@@ -97,6 +97,11 @@ def router(container: Container) -> APIRouter:
         """Dispatch a provider: their minimal view of the site's client, recorded as a disclosure."""
         return use_cases.dispatch(container.alarm_desk(), reader, session_id, to=body.to)
 
+    @api.post("/{session_id}/release", response_model=SessionOut)
+    def release(session_id: SessionId, reader: Reading) -> dict[str, Any]:
+        """Give the session back to the waiting list: the holder's access ends, another may take it."""
+        return use_cases.release(container.alarm_desk(), reader, session_id)
+
     @api.post("/{session_id}/close", response_model=SessionOut)
     def close(session_id: SessionId, body: CloseIn, reader: Reading) -> dict[str, Any]:
         """End the session and with it the access to its trusted persons and instructions."""
