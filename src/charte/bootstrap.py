@@ -261,7 +261,11 @@ class Container:
             documents=IdentityDocuments(self.settings.home / "identity-documents", self.field_key),
             register=self.register_queries(),
             sources=SqlAnswerSources(
-                self.retention_queries(), self.disclosures(), self.audit_store(), self.calls()
+                self.retention_queries(),
+                self.disclosures(),
+                self.audit_store(),
+                self.calls(),
+                SqlAlarms(self.migrated_engine()),
             ),
             answers=AnswerFolder(self.settings.home / "answers"),
             letters=Letters(),

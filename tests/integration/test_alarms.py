@@ -272,3 +272,21 @@ def test_an_operator_may_hand_a_session_back_and_loses_its_access_at_once(desk):
     alarms.take(desk, OP2, sid)
     shown = alarms.screen(desk, OP2, sid)
     assert [a["outcome"] for a in shown["attempts"]] == ["no_answer"]  # the colleague sees what was tried
+
+
+def test_a_trusted_person_s_access_answer_lists_the_station_s_calls_to_them(app, desk):
+    """GDPR Art. 15: a trusted person learns when the station called them during an alarm."""
+    sid = raised(desk)
+    alarms.take(desk, OP, sid)
+    alarms.record_attempt(desk, OP, sid, person="T2", outcome="voicemail")
+    dpo = app.rights_desk("dpo-1", "dpo")
+    opened = rights.open_request(dpo, type_="access", received_on=TODAY, channel="post", claimed_name="Léa",
+                                 contact="0700000002", person="T2")  # fmt: skip
+    identity.attach_document(dpo, opened["id"], b"%PDF-1.4 card")
+    identity.verify(dpo, opened["id"], "document")
+    answers.fulfil(dpo, opened["id"])
+    with zipfile.ZipFile(answers.answer_archive(dpo, opened["id"])) as archive:
+        data = json.loads(archive.read("data.json"))
+    assert [(c["alarm"], c["as"], c["rank"], c["outcome"]) for c in data["alarm_calls"]] == [
+        (f"alarm-{sid}", "trusted_person", 1, "voicemail")
+    ]

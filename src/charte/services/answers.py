@@ -294,6 +294,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
     disclosures: list[dict[str, Any]] = []
     consultations: list[dict[str, Any]] = []
     calls: list[dict[str, Any]] = []
+    alarm_calls: list[dict[str, Any]] = []
     if request.person_ref is not None:
         if policy.rights.purpose is None:
             raise Refused("the policy names no purpose to answer requests under (rights.purpose)")
@@ -310,6 +311,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
         units = desk.sources.units(request.person_ref)
         disclosures = desk.sources.disclosures(subject)
         calls = desk.sources.calls_of(request.person_ref)
+        alarm_calls = desk.sources.alarm_calls_to(request.person_ref)
     answer = access_answer.build(
         policy=policy,
         lang=lang,
@@ -322,6 +324,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
         disclosures=disclosures,
         consultations=consultations,
         calls=calls,
+        alarm_calls=alarm_calls,
     )
     files = {
         "data.json": json.dumps(answer.data, ensure_ascii=False, indent=2, default=str).encode(),

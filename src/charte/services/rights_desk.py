@@ -92,6 +92,8 @@ class AnswerSources(Protocol):
 
     def calls_of(self, ref: str) -> list[dict[str, Any]]: ...
 
+    def alarm_calls_to(self, ref: str) -> list[dict[str, Any]]: ...
+
 
 class Answers(Protocol):
     def write(

@@ -207,6 +207,27 @@ class SqlAlarms:
                 for ref, role, rank, outcome, at, by in conn.execute(query)
             ]
 
+    def calls_to(self, person: str) -> list[dict[str, Any]]:
+        """The call attempts that reached this person during alarms (for their access answer)."""
+        x, p = t.alarm_attempts.c, t.persons.c
+        query = (
+            select(x.session_id, x.role, x.rank, x.outcome, x.at)
+            .join(t.persons, p.id == x.person_id)
+            .where(p.ref == person)
+            .order_by(x.at, x.id)
+        )
+        with self.engine.connect() as conn:
+            return [
+                {
+                    "alarm": f"alarm-{sid}",
+                    "as": role,
+                    "rank": rank,
+                    "outcome": outcome,
+                    "at": utc(at).isoformat(),
+                }
+                for sid, role, rank, outcome, at in conn.execute(query)
+            ]
+
     def dispatched(
         self, session_id: int, recipient: str, purpose: str, disclosure: int, at: datetime, by: str
     ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from charte.adapters.db.alarms_store import SqlAlarms
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.disclosures_store import SqlDisclosures
@@ -13,9 +14,19 @@ from charte.services.retention import ScheduleFilter
 
 class SqlAnswerSources:
     def __init__(
-        self, retention: SqlRetentionQueries, ledger: SqlDisclosures, audit: SqlAuditStore, calls: SqlCalls
+        self,
+        retention: SqlRetentionQueries,
+        ledger: SqlDisclosures,
+        audit: SqlAuditStore,
+        calls: SqlCalls,
+        alarms: SqlAlarms,
     ) -> None:
         self.retention, self.ledger, self.audit, self.calls = retention, ledger, audit, calls
+        self.alarms = alarms
+
+    def alarm_calls_to(self, ref: str) -> list[dict[str, Any]]:
+        """The station's call attempts that reached the person during alarms (issue 8)."""
+        return self.alarms.calls_to(ref)
 
     def calls_of(self, ref: str) -> list[dict[str, Any]]:
         """The person's calls: metadata only (the audio and transcripts are given on request)."""

@@ -144,6 +144,7 @@ def build(
     disclosures: list[dict[str, Any]],
     consultations: list[dict[str, Any]],
     calls: Sequence[dict[str, Any]] = (),
+    alarm_calls: Sequence[dict[str, Any]] = (),
 ) -> AccessAnswer:
     p = policy
     role_label = {rid: r.label(lang) for rid, r in p.roles.items()}
@@ -170,6 +171,7 @@ def build(
             for d in disclosures
         ],
         "calls": list(calls),
+        "alarm_calls": list(alarm_calls),  # the station's call attempts that reached the person
         "consultations": [
             {
                 "on": c["at"][:10],
