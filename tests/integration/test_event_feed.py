@@ -60,7 +60,7 @@ def test_the_digest_ignores_key_order(reader):
         ({"id": "", "type": "contract.ended", "at": "2025-01-01", "contract": "C"},
          ["id: missing or not a non-empty string"]),
         ({"id": "e", "type": "contract.ended", "at": 20250101, "contract": "C"},
-         ["at: missing; expected YYYY-MM-DD or an ISO 8601 datetime with offset"]),
+         ["at: a number, not a string; expected YYYY-MM-DD or an ISO 8601 datetime with offset"]),
         ({"id": "e", "type": "prospect.contacted", "at": "2025-01-01", "person": "P", "direction": "sideways",
           "answered": "yes"},
          ["direction: 'sideways' is not one of inbound, outbound", "answered: missing or not true/false"]),

@@ -160,7 +160,8 @@ class FeedReader:
     @staticmethod
     def _at(value: Any, ctx: _Line) -> tuple[date, datetime | None]:
         if not isinstance(value, str):
-            ctx.error("at", "missing; expected YYYY-MM-DD or an ISO 8601 datetime with offset")
+            found = "missing" if value is None else f"{_kind(value)}, not a string"
+            ctx.error("at", f"{found}; expected YYYY-MM-DD or an ISO 8601 datetime with offset")
             return date.min, None
         if _DATE.match(value):
             try:
