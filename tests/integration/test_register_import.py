@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -233,3 +236,38 @@ class TestReading:
         total, page = queries.persons(PersonFilter(limit=2))
         assert total == 3
         assert page[1] == {"ref": "P1", "open_roles": ["client"]}
+
+
+def test_an_import_is_audited_before_it_commits_so_that_no_import_lands_unaudited(app):
+    """Brief « every access is traceable »; issue 9 §1: a crash between the import's commit and its
+    audit entry would leave an unaudited change — the entry is written first, whatever follows."""
+    from contextlib import contextmanager
+
+    from charte.adapters.db.audit_store import AuditFilter
+    from charte.services.importing import import_events
+
+    real = app.register_store()
+
+    class PowerCut:
+        """The real store, whose commit never happens (the process dies at that instant)."""
+
+        @contextmanager
+        def importing(self):
+            with real.importing() as writer:
+
+                def cut() -> None:
+                    raise RuntimeError("power cut")
+
+                writer.commit = cut
+                yield writer
+
+    source = io.BytesIO(
+        (json.dumps(signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))) + "\n").encode()
+    )
+    with pytest.raises(RuntimeError, match="power cut"):
+        import_events(
+            source=source, parser=app.feed_reader(), store=PowerCut(), audit=(app.auditor, "crm-feed")
+        )
+    assert count_rows(app)["persons"] == 0
+    entries = app.audit_store().search(AuditFilter(actor="crm-feed"))
+    assert [(e["action"], e["detail"]["applied"]) for e in entries] == [("import", 1)]  # the attempt stands

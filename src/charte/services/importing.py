@@ -108,11 +108,22 @@ def import_events(
     With ``audit`` (the auditor and the actor), one entry records the import and its counts once
     it is over (per-person entries would double the cost of a 2-million-line feed; the events
     themselves are kept, by digest, in the register)."""
-    report = _import(source, parser, store, skip_invalid, reject, progress)
-    if audit is not None:
+    recorded = False
+
+    def record(report: ImportReport) -> None:
+        nonlocal recorded
+        if audit is None or recorded:
+            return
         auditor, actor = audit
         counts = {k: v for k, v in report.as_dict().items() if isinstance(v, int) and not isinstance(v, bool)}
         auditor.record([Entry(at=auditor.clock.now(), actor=actor, action=Action.IMPORT, detail=counts)])
+        recorded = True
+
+    # The entry is written just before the import commits (as every audited change): a process
+    # killed between the two leaves an entry for an import that did not land, never an import
+    # without its entry (found by tests/e2e/test_import_crash.py).
+    report = _import(source, parser, store, skip_invalid, reject, progress, record)
+    record(report)  # a refused file commits nothing: its entry is written now
     return report
 
 
@@ -123,6 +134,7 @@ def _import(
     skip_invalid: bool,
     reject: Reject | None,
     progress: Progress | None,
+    before_commit: Callable[[ImportReport], None],
 ) -> ImportReport:
     report = ImportReport()
     with tempfile.TemporaryFile(prefix="charte-import-") as spool:
@@ -147,7 +159,7 @@ def _import(
             progress("checked", report.lines)
         # Pass 2 runs even when pass 1 refused lines: only the register can tell which other
         # lines are wrong (unknown refs, facts out of order), and the user wants every one at once.
-        _apply(spool, store, report, skip_invalid, reject, progress)
+        _apply(spool, store, report, skip_invalid, reject, progress, before_commit)
     report.errors.sort(key=lambda e: e.line)
     return report
 
@@ -159,6 +171,7 @@ def _apply(
     skip_invalid: bool,
     reject: Reject | None,
     progress: Progress | None,
+    before_commit: Callable[[ImportReport], None],
 ) -> None:
     done = 0
     with store.importing() as writer:
@@ -181,5 +194,6 @@ def _apply(
         if report.errors and not skip_invalid:
             report.applied = 0
             return  # leaving without commit rolls everything back
+        before_commit(report)
         writer.commit()
         report.committed = True
