@@ -49,9 +49,12 @@ def feed(tmp_path_factory):
     reference = tmp_path_factory.mktemp("reference")
     shutil.copytree(empty / ".charte", reference / ".charte")
     events = tmp_path_factory.mktemp("events") / "demo.jsonl"
-    started = time.monotonic()
     charte(reference, "demo", "seed", "--persons", "1500", "--seed", "5", "--as-of", "2026-11-26",
            "--out", str(events))  # fmt: skip
+    timed = tmp_path_factory.mktemp("timed")  # how long an uninterrupted import of that file takes
+    shutil.copytree(empty / ".charte", timed / ".charte")
+    started = time.monotonic()
+    charte(timed, "events", "import", str(events))
     took = time.monotonic() - started
     return empty, events, counts(reference), took
 
@@ -70,7 +73,9 @@ def test_an_import_killed_at_random_points_applies_all_or_nothing_and_a_rerun_ap
         deadline = time.monotonic() + 60
         while proc.poll() is None and wal_bytes(home) <= before and time.monotonic() < deadline:
             time.sleep(0.001)
-        time.sleep(draw.uniform(0, took / 2))
+        time.sleep(
+            draw.uniform(0, took / 4)
+        )  # writes begin about halfway through: kill before the commit, mostly
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         midway = counts(home)
