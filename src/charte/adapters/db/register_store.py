@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, literal, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.alarms_store import latest_contracts
@@ -158,6 +158,13 @@ class _Transaction:
                         self.store.calls.vault.shred(name)
         finally:
             self.conn.close()
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            # The server went away (restart, failover, a terminated backend): said as such, not
+            # as a conflict; the transaction died with the connection, so nothing was applied.
+            raise NotReady(
+                "the database connection was lost during the import; nothing was applied: retry the import "
+                "once the database is back"
+            ) from None
         if isinstance(exc, IntegrityError | OperationalError):
             # Another import created the same ref, or held SQLite's lock past the busy timeout.
             # The driver's message may quote values: only the kind of conflict goes on.

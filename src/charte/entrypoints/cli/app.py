@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 
 import typer
+from sqlalchemy.exc import DBAPIError
 
 from charte import __version__
 from charte.domain.errors import DomainError
@@ -89,7 +90,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else Exit.REFUSED
     except (DomainError, ServiceError) as exc:
         return report(exc)
+    except DBAPIError as exc:
+        # The driver's message quotes the statement and may quote its values: only the kind of
+        # failure is told (brief: no personal data in errors beyond references).
+        return report(DatabaseFailed(exc))
     return Exit.OK
+
+
+class DatabaseFailed(ServiceError):
+    def __init__(self, exc: DBAPIError) -> None:
+        what = (
+            "the connection to the database was lost" if exc.connection_invalidated else "the database failed"
+        )
+        kind = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
+        super().__init__(
+            f"{what} ({kind}); what was committed before stays, the step in progress was rolled back: "
+            "run the command again once the database is back"
+        )
 
 
 def run() -> None:

@@ -9,6 +9,7 @@
     MissingPurpose  -> 400                              BodyTooLarge  -> 413
     TooManyRequests -> 429 (Retry-After)
     DomainError     -> 422                              SignedOut     -> 303 to /login
+    DBAPIError      -> 503 (the kind of failure only, never the driver's message)
 
 The same statuses serve the pages (console, portal): there the error is a page saying what went
 wrong, with a way back, instead of problem+json (``pages.is_page``).
@@ -22,6 +23,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError
 
 from charte.domain.errors import DomainError, UnknownName
 from charte.entrypoints.web import pages
@@ -126,6 +128,12 @@ def install(app: FastAPI) -> None:
         response = _problem(request, 429, "Too many requests", str(exc))
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
+
+    @app.exception_handler(DBAPIError)
+    async def database(request: Request, exc: DBAPIError) -> Response:
+        # Never the driver's message: it quotes the statement and may quote its values.
+        lost = "connection lost" if exc.connection_invalidated else type(exc.orig or exc).__name__
+        return _problem(request, 503, "Database unavailable", f"the database failed ({lost}): retry")
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, exc: Unauthenticated) -> Response:
