@@ -277,6 +277,9 @@ class Container:
             role=role,
         )
 
+    def portal_tickets(self) -> SqlPortalTickets:
+        return SqlPortalTickets(self.migrated_engine())
+
     def portal_desk(self) -> PortalDesk:
         """The portal acts as actor ``portal`` in the policy's first rights.submit_to role, for the
         few steps a requester may take (charte.services.portal)."""
@@ -284,7 +287,7 @@ class Container:
             raise Refused("the policy names no role handling rights requests (rights.submit_to)")
         return PortalDesk(
             rights=self.rights_desk("portal", self.policy.rights.submit_to[0]),
-            tickets=SqlPortalTickets(self.migrated_engine()),
+            tickets=self.portal_tickets(),
             finder=self.register_queries(),
             link_key=hmac.new(self.code_key, b"portal-answer-links", hashlib.sha256).digest(),
         )

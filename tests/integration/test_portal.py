@@ -45,6 +45,8 @@ def test_a_request_filed_on_the_portal_starts_its_clock_known_requester_or_not(a
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_recorded(app):
     """Brief: every bad input gets a clear message naming the field; nothing half-written."""
     pd = app.portal_desk()
+    with pytest.raises(Refused, match="type: one of access, rectification"):
+        portal.file_request(pd, type_="gossip", claimed_name="A", contact="a@example.org")
     with pytest.raises(Refused, match="name: required"):
         portal.file_request(pd, type_="access", claimed_name=" ", contact="a@example.org")
     with pytest.raises(Refused, match="details: at most 4000"):
@@ -170,3 +172,15 @@ def test_portal_posts_need_the_anti_forgery_token_and_are_rate_limited(app):
         assert int(refused.headers["retry-after"]) > 0
         assert "too many requests" in refused.text
     assert len(rights.listing(app.rights_desk("dpo-1", "dpo"))) == 2  # the refused posts recorded nothing
+
+
+def test_a_portal_form_missing_a_field_gets_a_page_naming_it(app):
+    """Brief: every bad input gets a clear message naming the field; a page, not JSON."""
+    with TestClient(web.create_app(app)) as http:
+        token = csrf(http.get("/portal").text)
+        missing = http.post("/portal/demande", data={"csrf": token, "type": "access", "name": "A"})
+        assert missing.status_code == 422
+        assert missing.headers["content-type"].startswith("text/html")
+        assert "missing or invalid: contact" in missing.text
+        api = http.post("/api/v1/alarms", json={}, headers={"Authorization": "Bearer x"})
+        assert "json" in api.headers["content-type"]  # the API answers JSON, as its contract says

@@ -67,7 +67,8 @@ def overview(src: Sources, role: str, today: date) -> dict[str, Any]:
     board: dict[str, Any] = {"today": today.isoformat(), "requests": None, "retention": None, "orders": None}
     if role in src.policy.rights.submit_to:
         board["requests"] = [
-            r | {"urgency": _urgency(r.get("due_on"), today)} for r in rights.listing(src.rights)
+            r | {"urgency": _urgency(r.get("due_on"), today)}
+            for r in rights.listing(src.rights, open_only=True)
         ]
     if sees_retention:
         months = forecast(queries=src.retention, today=today, months=FORECAST_MONTHS)

@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from charte.domain.rights import Status
+from charte.domain.rights import Request, Status
 from charte.domain.vocabulary import IdentityMethod
 from charte.services import answers, identity, rights
 from charte.services.errors import NotFound, Refused
@@ -89,6 +89,9 @@ def file_request(
             raise Refused(f"{name}: at most {limit} characters")
     if details is not None and len(details) > DETAILS_MAX:
         raise Refused(f"details: at most {DETAILS_MAX} characters")
+    granted = [r.value for r in pd.rights.policy.rights.granted]
+    if type_ not in granted:
+        raise Refused(f"type: one of {', '.join(granted)}")
     # What each right needs, named by the portal's own fields (the desk's messages name CLI options).
     needs = {
         "opposition": (purpose, "purpose: choose the use you object to"),
@@ -130,7 +133,10 @@ def request_id(pd: PortalDesk, secret: str) -> int:
 
 def status_by_id(pd: PortalDesk, rid: int) -> dict[str, Any]:
     """What the requester may see of their request: no register data, only its course."""
-    request = load_request(pd.rights, rid)
+    return _status(pd, load_request(pd.rights, rid))
+
+
+def _status(pd: PortalDesk, request: Request) -> dict[str, Any]:
     methods = pd.rights.policy.rights.identity_verification.methods
     waiting_identity = request.status.open and request.verified_on is None
     return {
@@ -153,14 +159,20 @@ def status(pd: PortalDesk, secret: str) -> dict[str, Any]:
     return status_by_id(pd, request_id(pd, secret))
 
 
+def _taking(pd: PortalDesk, secret: str, step: str, refusal: str) -> Request:
+    """The visitor's request, if it takes this step now (``step``: a ``may_*`` key of the status)."""
+    request = load_request(pd.rights, request_id(pd, secret))
+    if not _status(pd, request)[step]:
+        raise Refused(refusal)
+    return request
+
+
 def attach_document(pd: PortalDesk, secret: str, data: bytes) -> dict[str, Any]:
-    rid = request_id(pd, secret)
-    if not status_by_id(pd, rid)["may_upload_document"]:
-        raise Refused("this request takes no identity document now")
-    identity.attach_document(pd.rights, rid, data)
-    if load_request(pd.rights, rid).status is Status.AWAITING_IDENTITY:  # the answer the DPO asked for
-        rights.identity_received(pd.rights, rid, pd.rights.clock.today())
-    return status_by_id(pd, rid)
+    request = _taking(pd, secret, "may_upload_document", "this request takes no identity document now")
+    identity.attach_document(pd.rights, request.id, data)
+    if request.status is Status.AWAITING_IDENTITY:  # the answer the DPO asked for
+        rights.identity_received(pd.rights, request.id, pd.rights.clock.today())
+    return status_by_id(pd, request.id)
 
 
 CODE_SENT = "if this contact is on file for the request, a code was sent to it"
@@ -169,24 +181,19 @@ CODE_SENT = "if this contact is on file for the request, a code was sent to it"
 def send_code(pd: PortalDesk, secret: str) -> str:
     """Send a code to the contact on file — or, for a request not matched, nothing: the visitor
     reads the same sentence either way."""
-    rid = request_id(pd, secret)
-    if not status_by_id(pd, rid)["may_use_code"]:
-        raise Refused("this request does not take a code now")
-    request = load_request(pd.rights, rid)
+    request = _taking(pd, secret, "may_use_code", "this request does not take a code now")
     if request.person_ref is not None:
         with suppress(Refused):  # no contact on file: said the same way, as to anyone
-            identity.send_code(pd.rights, rid)
+            identity.send_code(pd.rights, request.id)
     return CODE_SENT
 
 
 def verify_code(pd: PortalDesk, secret: str, code: str) -> dict[str, Any]:
-    rid = request_id(pd, secret)
-    if not status_by_id(pd, rid)["may_use_code"]:
-        raise Refused("this request does not take a code now")
-    if load_request(pd.rights, rid).person_ref is None:
+    request = _taking(pd, secret, "may_use_code", "this request does not take a code now")
+    if request.person_ref is None:
         raise Refused("the code does not match")  # nothing was sent: the same words as a wrong code
-    identity.verify(pd.rights, rid, "code", code=code.strip())
-    return status_by_id(pd, rid)
+    identity.verify(pd.rights, request.id, "code", code=code.strip())
+    return status_by_id(pd, request.id)
 
 
 def answer_link(pd: PortalDesk, secret: str) -> tuple[int, str]:

@@ -268,10 +268,14 @@ def close_expired(desk: Desk) -> list[int]:
     return closed
 
 
-def listing(desk: Desk, *, overdue: bool = False, due_before: date | None = None) -> list[dict[str, Any]]:
+def listing(
+    desk: Desk, *, overdue: bool = False, due_before: date | None = None, open_only: bool = False
+) -> list[dict[str, Any]]:
     desk.check_role()
     today = desk.clock.today()
-    found = desk.store.listing(overdue_on=today if overdue else None, due_before=due_before, open_only=False)
+    found = desk.store.listing(
+        overdue_on=today if overdue else None, due_before=due_before, open_only=open_only
+    )
     desk.auditor.record(
         [
             Entry(

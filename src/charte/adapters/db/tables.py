@@ -18,7 +18,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -27,17 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-    }
-)
-
-REF = 128  # refs come from the operator's systems; long enough for UUIDs and composite keys
+from charte.adapters.db.metadata import REF as REF
+from charte.adapters.db.metadata import metadata as metadata
 
 persons = Table(
     "persons",
@@ -460,56 +450,6 @@ objection_contacts = Table(
     Column("contact_hmac", String(64), primary_key=True, index=True),
 )
 
-# Calls (issue 7): the metadata the telephony reports, and where the encrypted audio and
-# transcript lie (names in the blob store; their keys are in the keyring, outside the database).
-# `purge_due` is the retention rule's date (recordings: six months); a litigation hold naming the
-# call or its person keeps it (`held_by`). `kept_for`: the purposes an objection does not stop that
-# the recording is in use for (a rights request, a fraud control), set by the DPO's team.
-calls = Table(
-    "calls",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("ref", String(REF), nullable=False, unique=True),
-    Column("number", String(32), index=True),  # canonical (domain.contacts); null when withheld
-    Column("person_ref", String(REF), index=True),
-    Column("direction", String(8), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("recorded", Boolean, nullable=False),
-    Column("listened_live", Boolean, nullable=False),
-    Column("purposes", Text, nullable=False),  # JSON list: what the recording may be used for
-    Column("kept_for", Text, nullable=False, server_default="[]"),  # JSON list
-    Column("pending_audio", String(200)),  # the inbox file still to seal (the event came first)
-    Column("audio", String(200)),  # blob name
-    Column("audio_bytes", Integer),
-    Column("transcript", String(200)),  # blob name
-    Column("rule", String(64), nullable=False),
-    Column("status", String(16), nullable=False),  # domain.retention.UnitStatus values
-    Column("retention_end", Date),
-    Column("purge_due", Date, index=True),  # null while a hold's release is not known
-    Column("held_by", Text),  # case refs keeping the call, comma-separated
-    Column("event_id", String(200), nullable=False),
-)
-
-# What analysing a recording produced (issue 7 §2), sealed in the recordings store like a
-# transcript. A `result` (an AI output about the call) goes with its call, unless the analyst
-# declared it irreversibly anonymised (then it is detached, no longer personal data); a `document`
-# (a scoring grid, a report) follows the policy's `recordings.analysis_retention` rule from the
-# day it was written, whatever becomes of the call.
-call_analyses = Table(
-    "call_analyses",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("call_id", ForeignKey("calls.id", ondelete="SET NULL"), index=True),
-    Column("kind", String(16), nullable=False),
-    Column("blob", String(200), nullable=False),
-    Column("bytes", Integer, nullable=False),
-    Column("anonymised", Boolean, nullable=False),
-    Column("written_on", Date, nullable=False),
-    Column("rule", String(64)),
-    Column("purge_due", Date, index=True),
-    Column("written_by", String(200), nullable=False),
-)
-
 # Contacts who objected to prospecting, as keyed hashes of their canonical form (domain.contacts)
 # only: a later feed naming them as prospects is dropped. Kept `purge_due` (the policy's
 # suppression list rule, at least 3 years: CNIL), then purged by the sweep.
@@ -534,52 +474,6 @@ information_notices = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
 
-# Alarm handling (issue 8 §2). A session is stored with the contract its site had when the alarm
-# was raised and leaves with it (ON DELETE CASCADE): the policy keeps sessions with that
-# contract's client data (`alarms.kept_with`). A call attempt names the person it reached while
-# they exist; erasing a trusted person leaves the attempt (rank, time, outcome) without them.
-alarm_sessions = Table(
-    "alarm_sessions",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("site_id", ForeignKey("sites.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("contract_id", ForeignKey("contracts.id", ondelete="CASCADE"), index=True),
-    Column("kind", String(32), nullable=False),
-    Column("raised_at", DateTime(timezone=True), nullable=False),
-    Column("raised_by", String(200), nullable=False),  # the actor, or the feed's event id
-    Column("event_id", String(200), unique=True),
-    Column("taken_by", String(200)),
-    Column("taken_at", DateTime(timezone=True)),
-    Column("closed_by", String(200)),
-    Column("closed_at", DateTime(timezone=True), index=True),
-    Column("outcome", String(32)),
-)
-
-alarm_attempts = Table(
-    "alarm_attempts",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("session_id", ForeignKey("alarm_sessions.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("person_id", ForeignKey("persons.id", ondelete="SET NULL"), index=True),
-    Column("role", String(32), nullable=False),
-    Column("rank", Integer),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("outcome", String(16), nullable=False),
-    Column("by", String(200), nullable=False),
-)
-
-alarm_dispatches = Table(
-    "alarm_dispatches",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("session_id", ForeignKey("alarm_sessions.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("recipient", String(64), nullable=False),
-    Column("purpose", String(64), nullable=False),
-    Column("disclosure", Integer, nullable=False),  # the disclosure ledger's number
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("by", String(200), nullable=False),
-)
-
 # A request filed on the portal (issue 8 §3): the requester follows it with a secret shown once
 # (only its SHA-256 is kept), and what they wrote in "details" is kept with the request (it goes
 # with it: ON DELETE CASCADE, under the rights_request retention rule).
@@ -602,3 +496,12 @@ sweep_runs = Table(
     Column("finished_at", DateTime(timezone=True), nullable=False, index=True),
     Column("totals", Text, nullable=False),  # JSON: counts by rule, persons, fields, orders — no ref
 )
+
+
+# Tables of their own modules, declared into the same metadata; re-exported here so that this
+# module names every table (migrations, tests and stores read them as `tables.<name>`).
+from charte.adapters.db.alarm_tables import alarm_attempts as alarm_attempts  # noqa: E402
+from charte.adapters.db.alarm_tables import alarm_dispatches as alarm_dispatches  # noqa: E402
+from charte.adapters.db.alarm_tables import alarm_sessions as alarm_sessions  # noqa: E402
+from charte.adapters.db.call_tables import call_analyses as call_analyses  # noqa: E402
+from charte.adapters.db.call_tables import calls as calls  # noqa: E402

@@ -31,6 +31,11 @@ def router(container: Container) -> APIRouter:
         reader = Reader(actor.name, actor.role, desk.rules.purpose)
         return actor, use_cases.handler(desk, reader)
 
+    def acting(request: Request, csrf: str) -> Reader:
+        """A posted form: its anti-forgery token checked, then the operator behind it."""
+        pages.check_csrf(request, csrf)
+        return operator(request)[1]
+
     def listing(request: Request, actor: Actor, reader: Reader, name: str) -> Response:
         alarms = [
             a | {"raised_local": pages.paris(a["raised_at"])}
@@ -50,8 +55,7 @@ def router(container: Container) -> APIRouter:
 
     @r.post("/console/alarms/{session_id}/take")
     def take(request: Request, session_id: SessionId, csrf: Annotated[str, Form(max_length=100)]) -> Response:
-        pages.check_csrf(request, csrf)
-        _, reader = operator(request)
+        reader = acting(request, csrf)
         use_cases.take(container.alarm_desk(), reader, session_id)
         return RedirectResponse(f"/console/alarms/{session_id}", 303, headers=pages.SECURITY_HEADERS)
 
@@ -84,8 +88,7 @@ def router(container: Container) -> APIRouter:
         person: Annotated[str, Form(max_length=128)],
         outcome: Annotated[str, Form(max_length=32)],
     ) -> Response:
-        pages.check_csrf(request, csrf)
-        _, reader = operator(request)
+        reader = acting(request, csrf)
         use_cases.record_attempt(container.alarm_desk(), reader, session_id, person=person, outcome=outcome)
         return back(session_id)
 
@@ -96,8 +99,7 @@ def router(container: Container) -> APIRouter:
         csrf: Annotated[str, Form(max_length=100)],
         to: Annotated[str, Form(max_length=64)],
     ) -> Response:
-        pages.check_csrf(request, csrf)
-        _, reader = operator(request)
+        reader = acting(request, csrf)
         use_cases.dispatch(container.alarm_desk(), reader, session_id, to=to)
         return back(session_id)
 
@@ -105,8 +107,7 @@ def router(container: Container) -> APIRouter:
     def release(
         request: Request, session_id: SessionId, csrf: Annotated[str, Form(max_length=100)]
     ) -> Response:
-        pages.check_csrf(request, csrf)
-        _, reader = operator(request)
+        reader = acting(request, csrf)
         use_cases.release(container.alarm_desk(), reader, session_id)
         return RedirectResponse("/console/alarms", 303, headers=pages.SECURITY_HEADERS)
 
@@ -117,8 +118,7 @@ def router(container: Container) -> APIRouter:
         csrf: Annotated[str, Form(max_length=100)],
         outcome: Annotated[str, Form(max_length=32)],
     ) -> Response:
-        pages.check_csrf(request, csrf)
-        _, reader = operator(request)
+        reader = acting(request, csrf)
         use_cases.close(container.alarm_desk(), reader, session_id, outcome=outcome)
         return RedirectResponse("/console/alarms", 303, headers=pages.SECURITY_HEADERS)
 

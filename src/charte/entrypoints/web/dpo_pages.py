@@ -56,9 +56,6 @@ def router(container: Container) -> APIRouter:
     def desk_for(actor: Actor) -> Desk:
         return container.rights_desk(actor.name, actor.role)
 
-    def render(request: Request, actor: Actor, name: str, status: int = 200, **context: Any) -> Response:
-        return pages.console_page(container, request, actor, name, status, **context)
-
     @r.post("/console/audit/verify")
     def verify_audit(request: Request, csrf: Csrf) -> Response:
         """Verify the whole audit chain against its signed checkpoints (it reads every entry: a
@@ -93,7 +90,9 @@ def router(container: Container) -> APIRouter:
         chart = bars(shown["retention"]["forecast"]) if shown["retention"] else None
         names = right_names(request)
         context: dict[str, Any] = {"b": shown, "chart": chart, "statuses": STATUSES, "rights": names}
-        return render(request, actor, "dashboard.html.j2", verified=verified, **context)
+        return pages.console_page(
+            container, request, actor, "dashboard.html.j2", verified=verified, **context
+        )
 
     @r.get("/console/requests/{request_id}")
     def request_page(request: Request, request_id: RequestId) -> Response:
@@ -101,9 +100,10 @@ def router(container: Container) -> APIRouter:
         desk = desk_for(actor)
         shown = rights.show(desk, request_id)
         status = Status(shown["status"])
-        details = container.portal_desk().tickets.details(request_id)
+        details = container.portal_tickets().details(request_id)
         letters = [n for s in shown["timeline"] for n in s["detail"].get("letters", [])]
-        return render(
+        return pages.console_page(
+            container,
             request,
             actor,
             "request.html.j2",
@@ -198,9 +198,6 @@ def more_pages(container: Container) -> APIRouter:
     """The person page (with its purpose selector), holds, audit search and the outbox."""
     r = APIRouter(include_in_schema=False)
 
-    def render(request: Request, actor: Actor, name: str, status: int = 200, **context: Any) -> Response:
-        return pages.console_page(container, request, actor, name, status, **context)
-
     @r.get("/console/persons")
     def person(
         request: Request,
@@ -230,7 +227,8 @@ def more_pages(container: Container) -> APIRouter:
                 error = str(refused)
         label = policy.purposes[chosen].label(lang) if chosen else ""
         status = 403 if error and "access denied" in error else 404 if error else 200
-        return render(
+        return pages.console_page(
+            container,
             request,
             actor,
             "person.html.j2",
@@ -249,7 +247,8 @@ def more_pages(container: Container) -> APIRouter:
         cases = holds.list_cases(holds=container.holds(), gate=container.gate, role=actor.role)
         shown = [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in c.items()} for c in cases]
         may_manage = container.gate.may_manage_holds(actor.role).allowed
-        return render(
+        return pages.console_page(
+            container,
             request,
             actor,
             "holds.html.j2",
@@ -334,7 +333,7 @@ def more_pages(container: Container) -> APIRouter:
                 Decision(False, Denial.ROLE_PURPOSE, f"role '{actor.role}' may not search the audit log")
             )
         q = {"person": person, "actor": actor_name, "purpose": purpose}
-        return render(request, actor, "audit.html.j2", entries=entries, q=q)
+        return pages.console_page(container, request, actor, "audit.html.j2", entries=entries, q=q)
 
     @r.get("/console/outbox")
     def outbox_page(
@@ -355,7 +354,8 @@ def more_pages(container: Container) -> APIRouter:
             system=system or None,
             overdue=bool(overdue),
         )
-        return render(
+        return pages.console_page(
+            container,
             request,
             actor,
             "outbox.html.j2",

@@ -10,6 +10,7 @@
     TooManyRequests -> 429 (Retry-After)
     DomainError     -> 422                              SignedOut     -> 303 to /login
     DBAPIError      -> 503 (the kind of failure only, never the driver's message)
+    RequestValidationError -> 422: FastAPI's JSON on the API, a page naming the fields on pages
 
 The same statuses serve the pages (console, portal): there the error is a page saying what went
 wrong, with a way back, instead of problem+json (``pages.is_page``).
@@ -22,6 +23,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError
 
@@ -89,6 +92,14 @@ def _problem(request: Request, status: int, title: str, detail: str, **extra: An
 
 
 def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        # The API keeps FastAPI's JSON (its OpenAPI contract); a page says which field, as a page.
+        if not pages.is_page(request):
+            return await request_validation_exception_handler(request, exc)
+        fields = sorted({".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]) for e in exc.errors()})
+        return _problem(request, 422, "Invalid input", f"missing or invalid: {', '.join(fields)}")
+
     @app.exception_handler(pages.SignedOut)
     async def signed_out(request: Request, exc: pages.SignedOut) -> Response:
         if pages.is_page(request):
