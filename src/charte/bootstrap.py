@@ -26,6 +26,7 @@ from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.disclosures_store import SqlDisclosures
 from charte.adapters.db.engine import make_engine
+from charte.adapters.db.erasure_replay import SqlErasureReplay
 from charte.adapters.db.holds_store import SqlHolds
 from charte.adapters.db.information_store import SqlInformation
 from charte.adapters.db.outbox_store import SqlOutbox
@@ -36,6 +37,7 @@ from charte.adapters.db.retention_queries import SqlRetentionQueries
 from charte.adapters.db.rights_effects import SqlRightsEffects
 from charte.adapters.db.rights_store import SqlRights
 from charte.adapters.db.sweep_store import SqlSweep
+from charte.adapters.erasure_ledger import FileErasureLedger
 from charte.adapters.event_feed import FeedReader
 from charte.adapters.field_cipher import FieldCipher, load_or_create_key
 from charte.adapters.identity_documents import IdentityDocuments
@@ -127,7 +129,12 @@ class Container:
             self.vault,
             self.clock,
             audit=self.audit_store(),
+            ledger=self.erasure_ledger,
         )
+
+    @cached_property
+    def erasure_ledger(self) -> FileErasureLedger:
+        return FileErasureLedger(self.settings.ledger_dir)
 
     def register_queries(self) -> SqlRegisterQueries:
         return SqlRegisterQueries(self.migrated_engine(), self.cipher, self.policy.encrypted_fields)
@@ -158,7 +165,15 @@ class Container:
             self.clock,
             audit=self.audit_store(),
             calls=self.calls(),
+            ledger=self.erasure_ledger,
         )
+
+    def erasure_replay(self) -> SqlErasureReplay:
+        """The ledger's replay: a sweep and calls that write no ledger line (they re-apply lines)."""
+        engine, audit = self.migrated_engine(), self.audit_store()
+        calls = SqlCalls(engine, self.policy, self.ref_hasher, self.vault, self.clock, audit=audit)
+        sweep = SqlSweep(engine, self.policy, self.ref_hasher, self.clock, audit=audit)
+        return SqlErasureReplay(engine, self.ref_hasher, sweep, calls)
 
     def disclosures(self) -> SqlDisclosures:
         return SqlDisclosures(self.migrated_engine(), self.audit_store())
@@ -269,7 +284,9 @@ class Container:
             ),
             answers=AnswerFolder(self.settings.home / "answers"),
             letters=Letters(),
-            effects=SqlRightsEffects(self.migrated_engine(), self.policy, self.cipher, self.ref_hasher),
+            effects=SqlRightsEffects(
+                self.migrated_engine(), self.policy, self.cipher, self.ref_hasher, self.erasure_ledger
+            ),
             eraser=self.sweeper(),
             recordings=self.calls(),
             code_key=self.code_key,

@@ -34,6 +34,9 @@ class Settings:
     s3_endpoint: str | None = None  # an S3-compatible store's URL (default: AWS)
     audio_inbox: Path | None = None  # where the telephony drops audio files (default home/audio-inbox)
     audio_max_bytes: int = 200 * 1024 * 1024  # an upload's limit (a long call in stereo WAV stays under)
+    # Every erasure, outside the database (default home/erasure-ledger): keep it off the volume
+    # the database's backups are restored to (adapters/erasure_ledger.py).
+    erasure_ledger: Path | None = None
 
     @property
     def field_key_path(self) -> Path:
@@ -58,6 +61,10 @@ class Settings:
     @property
     def inbox_dir(self) -> Path:
         return self.audio_inbox or self.home / "audio-inbox"
+
+    @property
+    def ledger_dir(self) -> Path:
+        return self.erasure_ledger or self.home / "erasure-ledger"
 
     @property
     def checkpoint_dir(self) -> Path:
@@ -101,4 +108,5 @@ class Settings:
             s3_endpoint=env.get("CHARTE_S3_ENDPOINT_URL") or None,
             audio_inbox=Path(env["CHARTE_AUDIO_INBOX"]) if env.get("CHARTE_AUDIO_INBOX") else None,
             audio_max_bytes=int(env.get("CHARTE_AUDIO_MAX_BYTES") or 200 * 1024 * 1024),
+            erasure_ledger=Path(env["CHARTE_ERASURE_LEDGER"]) if env.get("CHARTE_ERASURE_LEDGER") else None,
         )

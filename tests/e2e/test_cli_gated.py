@@ -51,7 +51,7 @@ ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "match", "ask-identity", "i
 NO_PERSONAL_DATA = {
     "charte policy check", "charte policy lint", "charte policy render", "charte register", "charte serve",
     "charte db upgrade", "charte events import", "charte outbox ack", "charte demo seed",
-    "charte retention forecast", "charte retention sweep",
+    "charte retention forecast", "charte retention sweep", "charte retention replay-erasures",
     "charte actors add", "charte actors list", "charte actors revoke", "charte actors passwd", "charte audit verify",
     "charte audit checkpoint", "charte audit search", "charte audit export", "charte audit drop-expired",
     # The telephony's commands: a number in, a decision or counts out.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zipfile
 from datetime import date
@@ -390,3 +391,65 @@ def test_the_audit_of_an_erasure_answer_counts_units_and_names_no_contract_or_si
     assert '"step":"fulfilled"' in bodies
     assert "C7" not in bodies
     assert "S7" not in bodies
+
+
+class _DiesOnSend:
+    """A notifier whose process dies before the letter leaves: the change is committed, the answer not."""
+
+    def send(self, *args, **kwargs) -> None:
+        raise KeyboardInterrupt("killed before the letter was sent")
+
+
+def _interrupted(app, request_id: int) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        answers.fulfil(dataclasses.replace(desk(app), notifier=_DiesOnSend()), request_id)
+    assert rights.show(desk(app), request_id)["status"] == "verified"  # not answered yet
+
+
+def test_an_erasure_answer_interrupted_after_its_commit_tells_on_rerun_what_went_and_orders_once(app):
+    """GDPR Art. 17(1), 19: a rerun after a crash neither says "nothing erased" nor orders the systems twice."""
+    run_import(app, EVENTS)
+    dpo = Reader("dpo-anne", "dpo", "rights_handling")
+    disclosures.disclose(queries=app.register_queries(), gate=app.gate, auditor=app.auditor, ledger=app.disclosures(),
+                         discloser=dpo, recipient="sales", purpose="prospecting", ref="Q1")  # fmt: skip
+    request = verified(app, "erasure", ref="Q1")
+    _interrupted(app, request["id"])
+    assert app.register_queries().person("Q1") is None  # the erasure itself was committed
+    once = len(orders(app))
+    done = answers.fulfil(desk(app), request["id"])
+    assert (done["status"], done["erased"], done["person_erased"], done["recipients"]) == (
+        "fulfilled", [{"unit": "prospect", "context": None}], True, ["sales"])  # fmt: skip
+    assert len(orders(app)) == once == len(app.policy.systems)
+    assert len(answers.notices(desk(app))) == 1
+    assert "nous avons effacé vos données de : prospect" in app.notifier.sent()[-1]["text"]
+    steps = [s["step"] for s in rights.show(desk(app), request["id"])["timeline"]]
+    assert steps[-2:] == ["applied:erasure.required", "fulfilled"]
+
+
+def test_a_rectification_answered_again_after_a_crash_orders_the_systems_once(app):
+    """GDPR Art. 16, 19: the new values go to each system once, the recipients are told once."""
+    run_import(app, EVENTS[:1])
+    disclose_to_installer(app)
+    request = verified(app, "rectification", changes={"phone": "0699999999"})
+    _interrupted(app, request["id"])
+    once = orders(app)
+    assert {kind for _, kind, _ in once} == {"rectification.required"}
+    done = answers.fulfil(desk(app), request["id"])
+    assert (done["status"], done["fields"]) == ("fulfilled", ["phone"])
+    assert orders(app) == once
+    assert len(answers.notices(desk(app))) == 1
+
+
+def test_an_objection_answered_again_after_a_crash_records_it_and_orders_the_systems_once(app):
+    """GDPR Art. 21(3): the prospect erased and the objection recorded once, whatever the reruns."""
+    run_import(app, EVENTS)
+    opened = rights.open_request(desk(app), type_="opposition", received_on=TODAY, channel="phone",
+                                 claimed_name="Q", contact="ana@example.org", person="Q1", purpose="prospecting")  # fmt: skip
+    identity.attach_document(desk(app), opened["id"], PDF)
+    identity.verify(desk(app), opened["id"], "document")
+    _interrupted(app, opened["id"])
+    once = orders(app)
+    done = answers.fulfil(desk(app), opened["id"])
+    assert (done["status"], done["person_erased"]) == ("fulfilled", True)
+    assert orders(app) == once
+    assert sorted({kind for _, kind, _ in once}) == ["erasure.required", "opposition.recorded"]

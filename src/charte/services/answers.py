@@ -91,13 +91,9 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
 
 
 def _erase(desk: Desk, request: Request) -> dict[str, Any]:
-    """Art. 17: per unit, as the policy's rule says; the systems ordered, recipients owed a notice."""
-    ref = _ref(request)
-    done = desk.eraser.erase_on_request(request.id, ref, desk.actor)
-    if done["erased"]:
-        fields = None if done["person_erased"] else set(done["fields"])
-        done["recipients"] = desk.effects.erased(request.id, ref, fields, desk.clock.now())
-    return done
+    """Art. 17: per unit, as the policy's rule says; the systems ordered, recipients owed a notice
+    (all in the eraser's one transaction)."""
+    return desk.eraser.erase_on_request(request.id, _ref(request), desk.actor)
 
 
 def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
@@ -110,28 +106,38 @@ def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
         reader = Reader(
             desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
         )
-        person = show_person(
-            queries=desk.register, gate=desk.gate, auditor=desk.auditor, reader=reader, ref=request.person_ref
-        )
+        try:
+            person = show_person(
+                queries=desk.register,
+                gate=desk.gate,
+                auditor=desk.auditor,
+                reader=reader,
+                ref=request.person_ref,
+            )
+        except NotFound:  # erased by this very objection, answered before a crash: recorded already
+            person = {"fields": {}}
         on_file = policy.rights.identity_verification.contact_fields
         contacts += [str(person["fields"][f]) for f in on_file if person["fields"].get(f)]
-    detail: dict[str, Any] = {}
     suppress_until = None
     if policy.purposes[purpose].objection is Objection.ABSOLUTE:
         rule = policy.retention[policy.rights.suppression_list_retention]
         suppress_until = add_period(today, rule.period)
-        if request.person_ref is not None:
-            # The units whose processing activity (the one that keeps them) serves the purpose.
-            homes = [a for a in policy.activities.values() if purpose in a.purposes]
-            served = frozenset(
-                sid
-                for sid, c in policy.subject_categories.items()
-                if any(c.retention in a.retention for a in homes)
-            )
-            detail = desk.eraser.erase_on_request(request.id, request.person_ref, desk.actor, served)
-    detail |= desk.effects.oppose(
+    # Recorded (with the contacts on the suppression list) before anything is erased: a crash
+    # between the two leaves the contacts listed, and the rerun still finds the person to erase.
+    recorded = desk.effects.oppose(
         request.id, request.person_ref, purpose, contacts, suppress_until, desk.clock.now()
     )
+    detail: dict[str, Any] = {}
+    if suppress_until is not None and request.person_ref is not None:
+        # The units whose processing activity (the one that keeps them) serves the purpose.
+        homes = [a for a in policy.activities.values() if purpose in a.purposes]
+        served = frozenset(
+            sid
+            for sid, c in policy.subject_categories.items()
+            if any(c.retention in a.retention for a in homes)
+        )
+        detail = desk.eraser.erase_on_request(request.id, request.person_ref, desk.actor, served)
+    detail |= recorded
     detail["suppressed_until"] = suppress_until.isoformat() if suppress_until else None
     if purpose in policy.recordings.opposition_stops:
         # Art. 21(1): the recordings of this person or their numbers go, unless held or in use for

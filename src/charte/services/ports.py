@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from charte.domain.policy import Policy
 from charte.domain.problems import Problem
@@ -17,6 +17,13 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
     def today(self) -> date: ...
+
+
+class ErasureLedger(Protocol):
+    """Every erasure, kept outside the database (HMAC refs, dates, field names; no personal data)
+    so that restoring a backup cannot bring the erased back (`charte retention replay-erasures`)."""
+
+    def write(self, record: dict[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

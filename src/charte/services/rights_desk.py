@@ -116,8 +116,6 @@ class Effects(Protocol):
 
     def rectify(self, request_id: int, ref: str, changes: dict[str, str], at: datetime) -> dict[str, Any]: ...
 
-    def erased(self, request_id: int, ref: str, fields: set[str] | None, at: datetime) -> list[str]: ...
-
     def oppose(
         self,
         request_id: int,

@@ -33,7 +33,7 @@ from charte.domain.audit import Action, Entry
 from charte.domain.contacts import contact_key
 from charte.domain.policy import Policy
 from charte.domain.retention import schedule
-from charte.services.ports import Clock
+from charte.services.ports import Clock, ErasureLedger
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -58,9 +58,11 @@ class SqlCalls:
         clock: Clock,
         *,
         audit: SqlAuditStore | None = None,
+        ledger: ErasureLedger | None = None,
     ) -> None:
         self.engine, self.policy, self.hasher, self.vault, self.clock = engine, policy, hasher, vault, clock
         self.audit = audit
+        self.ledger = ledger  # erased calls' tombstones, outside the database too
 
     # -- call start -------------------------------------------------------------------------
 
@@ -397,6 +399,10 @@ class SqlCalls:
         self._erase(erase, actor, "objection")
         return {"erased": len(erase), "kept": len(rows) - len(erase)}
 
+    def erase_replayed(self, ids: list[int], actor: str) -> int:
+        """Calls the erasure ledger says were erased after the backup this database was restored from."""
+        return self._erase(ids, actor, "replay")
+
     def _erase(self, ids: list[int], actor: str, why: str) -> int:
         """Keys and blobs first (after this nothing can read the data, whatever copies exist),
         then the rows, a tombstone per call, proofs and one audit entry, in one transaction."""
@@ -419,6 +425,7 @@ class SqlCalls:
         for result in results:  # analysis results go with their call
             self.vault.shred(result.blob)
         today = self.clock.today()
+        stones = [(self.hasher(f"call:{r.ref}"), "call", today) for r in rows]
         with self.engine.begin() as conn:
             conn.execute(delete(t.call_analyses).where(a.id.in_([x.id for x in results])))
             # Documents outlive the call on their own rule; they no longer point at it.
@@ -430,12 +437,15 @@ class SqlCalls:
                 conn,
                 t.tombstones,
                 ("ref_hmac", "kind", "erased_on"),
-                [(self.hasher(f"call:{r.ref}"), "call", today) for r in rows],
+                stones,
                 conflict=("ref_hmac",),
             )
             erased = [(f"call:{r.ref}", r.rule, r.purge_due or today) for r in rows]
             fields = list(self.policy.recordings.fields)
             self._proofs(conn, "recording", erased, fields, {"calls": len(rows), "why": why}, actor)
+            if self.ledger is not None:  # before the commit (adapters/erasure_ledger.py)
+                tombstones = [[h, kind, on.isoformat()] for h, kind, on in stones]
+                self.ledger.write({"at": self.clock.now(), "tombstones": tombstones})
         return len(rows)
 
 

@@ -1,8 +1,10 @@
 """What answering a right changes in the register, with its orders and recipient notices, atomically.
 
 Each operation is one transaction: the change, the orders to the operator's systems (the outbox:
-a promise kept only in charte's copy is not kept) and the GDPR Art. 19 notices owed to each
-recipient the disclosure ledger says received the data concerned. Nothing is half-applied.
+a promise kept only in charte's copy is not kept), the GDPR Art. 19 notices owed to each
+recipient the disclosure ledger says received the data concerned, and the record that the change
+was applied (``applied_effects``: answering the request again returns it, orders are not doubled).
+Nothing is half-applied.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.applied_effects import already, remember
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.objections import record_objection
 from charte.adapters.db.outbox_store import add_orders
@@ -24,13 +27,20 @@ from charte.domain.contacts import contact_key
 from charte.domain.orders import OrderKind, plan_orders
 from charte.domain.policy import Policy
 from charte.services.errors import NotFound, Refused
+from charte.services.ports import ErasureLedger
 
 
 class SqlRightsEffects:
     def __init__(
-        self, engine: Engine, policy: Policy, cipher: FieldCipher, hasher: Callable[[str], str]
+        self,
+        engine: Engine,
+        policy: Policy,
+        cipher: FieldCipher,
+        hasher: Callable[[str], str],
+        ledger: ErasureLedger | None = None,
     ) -> None:
         self.engine, self.policy, self.cipher, self.hasher = engine, policy, cipher, hasher
+        self.ledger = ledger  # suppression-list entries outlive a restored backup there
 
     def restrict(
         self, request_id: int, ref: str, since: date | None, ground: str | None, at: datetime
@@ -38,6 +48,8 @@ class SqlRightsEffects:
         """Set (``since`` given) or lift (None) the Art. 18 flag; orders and notices to all."""
         kind = OrderKind.RESTRICTION_SET if since is not None else OrderKind.RESTRICTION_LIFTED
         with self.engine.begin() as conn:
+            if (before := already(conn, request_id, kind.value)) is not None:
+                return before
             done = conn.execute(
                 update(t.persons)
                 .where(t.persons.c.ref == ref)
@@ -49,8 +61,9 @@ class SqlRightsEffects:
                 self.policy, kind=kind, person_ref=ref, reason=f"rights_request:{request_id}", at=at
             )
             add_orders(conn, orders)
-            told = self._notices(conn, request_id, ref, kind, None, at)
-        return {"orders": sorted(o.system for o in orders), "recipients": told}
+            told = owe_notices(conn, self.hasher, request_id, ref, kind, None, at)
+            detail = {"orders": sorted(o.system for o in orders), "recipients": told}
+            return remember(conn, request_id, kind.value, detail, at, "charte")
 
     def rectify(self, request_id: int, ref: str, changes: Mapping[str, str], at: datetime) -> dict[str, Any]:
         """Apply the new values: a field on file is replaced; a missing one is added for the
@@ -59,6 +72,8 @@ class SqlRightsEffects:
         encrypted = self.policy.encrypted_fields
         with self.engine.begin() as conn:
             pid = conn.execute(select(p.id).where(p.ref == ref).with_for_update()).scalar()
+            if (before := already(conn, request_id, OrderKind.RECTIFICATION_REQUIRED.value)) is not None:
+                return before
             if pid is None:
                 raise NotFound("person", ref)
             on_file = set(conn.execute(select(pf.field).where(pf.person_id == pid)).scalars())
@@ -95,8 +110,13 @@ class SqlRightsEffects:
                 values=dict(changes),
             )
             add_orders(conn, orders)
-            told = self._notices(conn, request_id, ref, kind, set(changes), at)
-        return {"fields": sorted(changes), "orders": sorted(o.system for o in orders), "recipients": told}
+            told = owe_notices(conn, self.hasher, request_id, ref, kind, set(changes), at)
+            detail = {
+                "fields": sorted(changes),
+                "orders": sorted(o.system for o in orders),
+                "recipients": told,
+            }
+            return remember(conn, request_id, kind.value, detail, at, "charte")
 
     def oppose(
         self,
@@ -114,16 +134,22 @@ class SqlRightsEffects:
         hashes = sorted(self.hasher(f"contact:{k}") for k in keys)
         on = at.date()
         with self.engine.begin() as conn:
+            if (before := already(conn, request_id, OrderKind.OPPOSITION_RECORDED.value)) is not None:
+                return before
             record_objection(conn, request_id, purpose, ref, hashes, on)
             if suppress_until is not None:
+                listed = [(h, on, suppress_until) for h in hashes]
                 insert_rows(
                     conn,
                     t.suppression_list,
                     ("contact_hmac", "added_on", "purge_due"),
-                    [(h, on, suppress_until) for h in hashes],
+                    listed,
                     conflict=("contact_hmac",),
                     update=("added_on", "purge_due"),
                 )
+                if self.ledger is not None and listed:  # before the commit (adapters/erasure_ledger.py)
+                    entries = [[h, added.isoformat(), due.isoformat()] for h, added, due in listed]
+                    self.ledger.write({"at": at, "request": request_id, "suppressed": entries})
             orders = []
             if ref is not None:
                 orders = plan_orders(
@@ -134,47 +160,8 @@ class SqlRightsEffects:
                     at=at,
                 )
                 add_orders(conn, orders)
-        return {"purpose": purpose, "contacts": len(hashes), "orders": sorted(o.system for o in orders)}
-
-    def erased(self, request_id: int, ref: str, fields: set[str] | None, at: datetime) -> list[str]:
-        """The Art. 19 notices owed after an erasure on request (the ledger outlives the person:
-        it names them by their keyed HMAC)."""
-        with self.engine.begin() as conn:
-            return self._notices(conn, request_id, ref, OrderKind.ERASURE_REQUIRED, fields, at)
-
-    def _notices(
-        self,
-        conn: Connection,
-        request_id: int,
-        ref: str,
-        kind: OrderKind,
-        fields: set[str] | None,
-        at: datetime,
-    ) -> list[str]:
-        """One notice per recipient that received any of ``fields`` (all it received when None)."""
-        d = t.disclosures.c
-        received: dict[str, set[str]] = {}
-        for recipient, sent in conn.execute(
-            select(d.recipient, d.fields).where(d.person_hmac == self.hasher(f"person:{ref}"))
-        ):
-            received.setdefault(recipient, set()).update(json.loads(sent))
-        rows: list[dict[str, Any]] = []
-        for recipient, got in sorted(received.items()):
-            concerned = sorted(got if fields is None else got & fields)
-            if concerned:
-                rows.append(
-                    {
-                        "request_id": request_id,
-                        "recipient": recipient,
-                        "kind": kind.value,
-                        "person_ref": ref,
-                        "fields": json.dumps(concerned),
-                        "created_at": at.astimezone(UTC),
-                    }
-                )
-        if rows:
-            conn.execute(insert(t.recipient_notices), rows)
-        return [str(row["recipient"]) for row in rows]
+            detail = {"purpose": purpose, "contacts": len(hashes), "orders": sorted(o.system for o in orders)}
+            return remember(conn, request_id, OrderKind.OPPOSITION_RECORDED.value, detail, at, "charte")
 
     def notices(self, *, pending_only: bool) -> list[dict[str, Any]]:
         n = t.recipient_notices.c
@@ -207,6 +194,43 @@ class SqlRightsEffects:
                 .values(sent_at=at.astimezone(UTC), sent_by=by)
             )
         return done.rowcount == 1
+
+
+def owe_notices(
+    conn: Connection,
+    hasher: Callable[[str], str],
+    request_id: int,
+    ref: str,
+    kind: OrderKind,
+    fields: set[str] | None,
+    at: datetime,
+) -> list[str]:
+    """One Art. 19 notice per recipient that received any of ``fields`` (all it received when
+    None), in the caller's transaction. The disclosure ledger outlives the person: it names them
+    by their keyed HMAC, so an erasure's notices are found after the person is gone."""
+    d = t.disclosures.c
+    received: dict[str, set[str]] = {}
+    for recipient, sent in conn.execute(
+        select(d.recipient, d.fields).where(d.person_hmac == hasher(f"person:{ref}"))
+    ):
+        received.setdefault(recipient, set()).update(json.loads(sent))
+    rows: list[dict[str, Any]] = []
+    for recipient, got in sorted(received.items()):
+        concerned = sorted(got if fields is None else got & fields)
+        if concerned:
+            rows.append(
+                {
+                    "request_id": request_id,
+                    "recipient": recipient,
+                    "kind": kind.value,
+                    "person_ref": ref,
+                    "fields": json.dumps(concerned),
+                    "created_at": at.astimezone(UTC),
+                }
+            )
+    if rows:
+        conn.execute(insert(t.recipient_notices), rows)
+    return [str(row["recipient"]) for row in rows]
 
 
 class _NoCategory:

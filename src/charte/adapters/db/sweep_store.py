@@ -39,10 +39,12 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.applied_effects import already, remember
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.outbox_store import add_orders
+from charte.adapters.db.rights_effects import owe_notices
 from charte.adapters.db.times import utc
 from charte.adapters.ref_hmac import RefHasher
 from charte.domain.audit import Action, Entry
@@ -51,8 +53,9 @@ from charte.domain.policy import Policy
 from charte.domain.retention import UnitKind, UnitStatus
 from charte.domain.rights import UnitAtRequest, erasure_plan
 from charte.domain.vocabulary import RestrictionGround
-from charte.services.ports import Clock
+from charte.services.ports import Clock, ErasureLedger
 
+ERASURE = OrderKind.ERASURE_REQUIRED.value  # the effect an erasure on request records (applied_effects)
 PER_CONTRACT = (UnitKind.CLIENT.value, UnitKind.OTHER_CONTACT.value)
 CONTEXT_KIND = {
     UnitKind.CLIENT.value: "contract",
@@ -84,10 +87,12 @@ class SqlSweep:
         *,
         audit: SqlAuditStore | None = None,
         calls: SqlCalls | None = None,
+        ledger: ErasureLedger | None = None,
     ) -> None:
         self.engine, self.policy, self.hasher, self.clock = engine, policy, hasher, clock
         self.calls = calls  # recordings are swept after the persons (issue 7)
         self.audit = audit  # each erasure becomes an audit entry, in the batch's transaction
+        self.ledger = ledger  # and a line outside the database, written before the commit
         self._arrays = engine.dialect.name == "postgresql"
 
     def _among(self, column: Any, values: Any) -> ColumnElement[bool]:
@@ -234,7 +239,9 @@ class SqlSweep:
     ) -> dict[str, Any]:
         """GDPR Art. 17: erase now the person's units whose rule says so, the way the sweep erases
         (roles, then unjustified fields, the person when nothing is left, tombstones, proofs,
-        orders, audit entries), in one transaction; say what is kept, why and until when."""
+        orders, audit entries), with the Art. 19 notices owed to recipients, in one transaction;
+        say what is kept, why and until when. Applied once per request: asked again (an answer
+        interrupted after this commit), it returns what it did the first time."""
         u, p = t.retention_units.c, t.persons.c
         actions = {
             rid: (
@@ -243,11 +250,13 @@ class SqlSweep:
             )
             for rid, rule in self.policy.retention.items()
         }
-        today = self.clock.today()
+        today, now = self.clock.today(), self.clock.now()
         with self.engine.begin() as conn:
             pid = conn.execute(select(p.id).where(p.ref == ref).with_for_update()).scalar()
+            if (before := already(conn, request_id, ERASURE)) is not None:
+                return before
             if pid is None:
-                return {"erased": [], "kept": [], "person_erased": False, "orders": 0}
+                return {"erased": [], "kept": [], "person_erased": False, "orders": 0, "recipients": []}
             units = [
                 UnitAtRequest(row.id, row.kind, row.context, row.rule, row.status, row.purge_due)
                 for row in conn.execute(
@@ -258,12 +267,29 @@ class SqlSweep:
             erase, kept = erasure_plan(units, actions)
             totals = SweepTotals()
             fields: list[str] = []
+            recipients: list[str] = []
             if erase:
                 gone = self._erase(
                     conn, {pid: ref}, today, totals, unit_ids=erase, request=(request_id, actor)
                 )
                 fields = gone.get(pid, [])
-        erased = [x for x in units if x.id in set(erase)]
+                whole = totals.persons_erased == 1
+                kind = OrderKind.ERASURE_REQUIRED
+                recipients = owe_notices(
+                    conn, self.hasher, request_id, ref, kind, None if whole else set(fields), now
+                )
+            erased = [x for x in units if x.id in set(erase)]
+            detail = self._erasure_detail(erased, kept, totals, fields, recipients)
+            return remember(conn, request_id, ERASURE, detail, now, actor) if erase else detail
+
+    @staticmethod
+    def _erasure_detail(
+        erased: list[UnitAtRequest],
+        kept: list[Any],
+        totals: SweepTotals,
+        fields: list[str],
+        recipients: list[str],
+    ) -> dict[str, Any]:
         return {
             "erased": [{"unit": x.kind, "context": x.context or None} for x in erased],
             "kept": [
@@ -278,7 +304,23 @@ class SqlSweep:
             "person_erased": totals.persons_erased == 1,
             "fields": fields,
             "orders": totals.orders,
+            "recipients": recipients,
         }
+
+    def erase_units(
+        self,
+        conn: Connection,
+        refs: dict[int, str],
+        today: date,
+        totals: SweepTotals,
+        unit_ids: list[int],
+        request: int | None,
+        actor: str,
+    ) -> None:
+        """Erase these units of the locked persons ``refs`` in the caller's transaction, as the
+        sweep (``request`` None) or the request that asked did: the erasure ledger's replay."""
+        asked = (request, actor) if request is not None else None
+        self._erase(conn, refs, today, totals, unit_ids=unit_ids, request=asked, actor=actor)
 
     def _erase(
         self,
@@ -289,9 +331,11 @@ class SqlSweep:
         *,
         unit_ids: list[int] | None = None,
         request: tuple[int, str] | None = None,
+        actor: str = "charte-sweep",
     ) -> dict[int, list[str]]:
         """Erase what is due for the locked persons ``refs`` (id -> ref); with ``unit_ids``, those
-        units instead, erased on ``request`` (its number and handler)."""
+        units instead, erased on ``request`` (its number and handler); audited as ``actor``
+        when no request asked."""
         ids = list(refs)
         u, r, pf, fs, p = t.retention_units.c, t.roles.c, t.person_fields.c, t.field_sources.c, t.persons.c
         which = self._among(u.id, unit_ids) if unit_ids is not None else (u.purge_due <= as_of)
@@ -410,9 +454,13 @@ class SqlSweep:
             conflict=("ref_hmac",),
             update=("erased_on",),
         )
-        # 5. Proofs and orders.
+        # 5. Proofs and orders; the ledger line last, so that nothing after it can fail but the commit.
         now = self.clock.now().astimezone(UTC)
-        self._proofs_and_orders(conn, due, refs, gone, erased_fields, now, totals, as_of, request)
+        proofs = self._proofs_and_orders(
+            conn, due, refs, gone, erased_fields, now, totals, as_of, request, actor
+        )
+        if self.ledger is not None:
+            self.ledger.write(ledger_record(now, proofs, stones, request))
         totals.persons_erased += len(gone)
         totals.fields_erased += sum(len(v) for v in erased_fields.values())
         return erased_fields  # the field names each person lost (for the answer to a request)
@@ -428,7 +476,8 @@ class SqlSweep:
         totals: SweepTotals,
         as_of: date,
         request: tuple[int, str] | None,
-    ) -> None:
+        actor: str,
+    ) -> list[tuple[Any, ...]]:
         proofs, orders, entries = [], [], []
         for d in due:
             pid, kind, context = d.person_id, d.kind, d.context
@@ -452,7 +501,7 @@ class SqlSweep:
                 entries.append(
                     Entry(
                         at=now,
-                        actor=request[1] if request is not None else "charte-sweep",
+                        actor=request[1] if request is not None else actor,
                         action=Action.ERASE,
                         purpose=None,
                         subject=proofs[-1][0],
@@ -496,3 +545,30 @@ class SqlSweep:
         if self.audit is not None:
             self.audit.append(entries, conn)
         totals.orders += len(orders)
+        return proofs
+
+
+def ledger_record(
+    at: datetime,
+    proofs: Sequence[tuple[Any, ...]],
+    stones: Sequence[tuple[str, str, date]],
+    request: tuple[int, str] | None,
+) -> dict[str, Any]:
+    """The erasure ledger's line for one transaction's erasures: the proofs' HMACs and names, the
+    tombstones, and the request that asked (none for the sweep)."""
+    return {
+        "at": at,
+        "request": request[0] if request is not None else None,
+        "units": [
+            {
+                "person": person,
+                "unit": unit,
+                "context": context,
+                "rule": rule,
+                "person_erased": whole,
+                "fields": json.loads(fields),
+            }
+            for person, unit, context, rule, _due, _at, whole, fields in proofs
+        ],
+        "tombstones": [[ref_hmac, kind, on.isoformat()] for ref_hmac, kind, on in stones],
+    }

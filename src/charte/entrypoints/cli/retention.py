@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -17,6 +18,7 @@ from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, actor, role_only
 from charte.services import retention as use_cases
+from charte.services.erasure_replay import replay_erasures
 
 app = typer.Typer(help="Retention: what is kept until when.", no_args_is_help=True, rich_markup_mode=None)
 
@@ -132,3 +134,40 @@ def sweep(
         typer.echo(f"  {rule}: {count}")
     for case, count in summary["kept_by_holds"].items():
         typer.echo(f"kept by hold {case}: {count} unit(s)")
+
+
+@app.command(name="replay-erasures")
+def replay_erasures_(
+    since: Annotated[
+        str,
+        typer.Option(
+            "--since",
+            help="When the restored backup was taken (ISO 8601; without an offset, Paris time).",
+        ),
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """After restoring the database from a backup: erase again everyone the erasure ledger says
+    was erased since --since, and re-emit the orders to the systems."""
+    try:
+        moment = datetime.fromisoformat(since)
+    except ValueError:
+        raise typer.BadParameter(f"{since!r} is not a time (ISO 8601)", param_hint="--since") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Europe/Paris"))
+    c = container()
+    report = replay_erasures(
+        ledger=c.erasure_ledger, replayer=c.erasure_replay(), auditor=c.auditor, since=moment, actor=actor()
+    )
+    if fmt == "json":
+        emit_json(report)
+        return
+    typer.echo(
+        f"replayed {report['records']} ledger line(s) since {report['since']}: "
+        f"{report['units_erased']} unit(s) erased again ({report['persons_erased']} person(s) whole), "
+        f"{report['already_gone']} already gone; {report['tombstones']} tombstone(s), "
+        f"{report['suppressions']} suppression(s), {report['recordings_erased']} recording(s); "
+        f"{report['orders']} order(s) re-emitted"
+    )
+    if report["torn_lines"]:
+        typer.echo(f"{report['torn_lines']} ledger line(s) cut by a crash were skipped")

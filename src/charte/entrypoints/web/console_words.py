@@ -37,6 +37,12 @@ STEPS = {
     "closed": "Close",
     "answer_downloaded": "Réponse téléchargée",
     "letter_downloaded": "Courrier téléchargé",
+    # A change applied to the register, recorded with it (adapters/db/applied_effects.py).
+    "applied:erasure.required": "Effacement appliqué au registre",
+    "applied:rectification.required": "Rectification appliquée au registre",
+    "applied:restriction.set": "Limitation appliquée au registre",
+    "applied:restriction.lifted": "Limitation levée dans le registre",
+    "applied:opposition.recorded": "Opposition enregistrée",
 }
 OUTCOMES = {
     "answered": "A répondu",
@@ -78,6 +84,11 @@ EN: dict[str, str] = {
     "Close": "Closed",
     "Réponse téléchargée": "Answer downloaded",
     "Courrier téléchargé": "Letter downloaded",
+    "Effacement appliqué au registre": "Erasure applied to the register",
+    "Rectification appliquée au registre": "Rectification applied to the register",
+    "Limitation appliquée au registre": "Restriction applied to the register",
+    "Limitation levée dans le registre": "Restriction lifted in the register",
+    "Opposition enregistrée": "Objection recorded",
     "A répondu": "Answered",
     "Pas de réponse": "No answer",
     "Messagerie": "Voicemail",
