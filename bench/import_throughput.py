@@ -29,7 +29,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from scratch import schema_url
+from scratch import database_url, schema_url, template_name
 from sqlalchemy import Engine, text
 
 from charte.adapters.db import migrate
@@ -55,9 +55,18 @@ sys.exit(code)
 class Database:
     """An empty database on one engine: a SQLite file, or a PostgreSQL schema of its own."""
 
-    def __init__(self, engine_name: str, workdir: Path, pg_url: str | None) -> None:
-        self.schema = None
-        if engine_name == "sqlite":
+    def __init__(
+        self, engine_name: str, workdir: Path, pg_url: str | None, keep_as: str | None = None
+    ) -> None:
+        self.schema, self.kept = None, keep_as
+        if keep_as is not None and pg_url:  # a database of its own, left for the other benchmarks
+            admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{keep_as}" WITH (FORCE)'))
+                conn.execute(text(f'CREATE DATABASE "{keep_as}"'))
+            admin.dispose()
+            self.url = database_url(pg_url, keep_as)
+        elif engine_name == "sqlite":
             self.url = f"sqlite:///{workdir / f'{uuid.uuid4().hex}.db'}"
         else:
             if not pg_url:
@@ -72,7 +81,10 @@ class Database:
 
     def drop(self) -> None:
         self.engine.dispose()
-        if self.schema:
+        if self.kept:
+            with make_engine(self.url).begin() as conn:  # as autovacuum would, before it is cloned
+                conn.exec_driver_sql("ANALYZE")
+        elif self.schema:
             with self.admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
             self.admin.dispose()
@@ -137,6 +149,11 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--postgres", default=os.environ.get("CHARTE_TEST_DATABASE_URL"))
+    parser.add_argument(
+        "--keep-template",
+        action="store_true",
+        help="Keep each PostgreSQL register as a database (scratch.template_name) for the other benchmarks.",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="charte-bench-") as tmp:
         work = Path(tmp)
@@ -163,11 +180,15 @@ def main() -> int:
                 print(json.dumps({"engine": "postgres", "skipped": "set CHARTE_TEST_DATABASE_URL"}))
                 continue
             for size, (path, count) in files.items():
-                db = Database(engine_name, work, args.postgres)
+                keep = None
+                if args.keep_template and engine_name == "postgres":
+                    keep = template_name(max(1, int(size / 1.85)))
+                db = Database(engine_name, work, args.postgres, keep)
                 try:
                     result = charte_import(db, path, work)
                     row = {
                         "engine": engine_name,
+                        "persons": max(1, int(size / 1.85)),
                         "events": count,
                         "charte_seconds": round(result["seconds"], 1),
                         "charte_events_per_s": round(count / result["seconds"]),

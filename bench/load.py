@@ -93,14 +93,24 @@ def client(i: int, base: str, tokens: dict[str, str], refs: list[str], stop: flo
             elif kind == "decide":
                 number = f"+3361{draw.randrange(10**7):07d}"
                 body = {"number": number, "direction": "inbound", "at": datetime.now(UTC).isoformat()}
-                ok = http.post("/api/v1/calls/decide", json=body, headers=auth["telephony"]).status_code == 200
+                ok = (
+                    http.post("/api/v1/calls/decide", json=body, headers=auth["telephony"]).status_code == 200
+                )
             elif kind == "events":
                 lines = [
-                    json.dumps({
-                        "id": f"load-{i}-{n}-{k}", "type": "prospect.collected", "at": "2026-11-20",
-                        "person": {"ref": f"LOAD-{i}-{n}-{k}", "last_name": "Martin", "phone": "0611223344"},
-                        "source": {"kind": "subject"},
-                    })  # fmt: skip
+                    json.dumps(
+                        {
+                            "id": f"load-{i}-{n}-{k}",
+                            "type": "prospect.collected",
+                            "at": "2026-11-20",
+                            "person": {
+                                "ref": f"LOAD-{i}-{n}-{k}",
+                                "last_name": "Martin",
+                                "phone": "0611223344",
+                            },
+                            "source": {"kind": "subject"},
+                        }
+                    )  # fmt: skip
                     for k in range(5)
                 ]
                 posted = http.post("/api/v1/events", content="\n".join(lines) + "\n",
@@ -184,8 +194,11 @@ def run(args: argparse.Namespace, work: Path, url: str) -> int:
             "clients": clients,
             "requests_per_s": round(done / args.seconds, 1),
             "errors": sum(stage.errors.values()),
-            "rss_mb": {"first": round(stage.samples[0], 1), "max": round(max(stage.samples), 1),
-                       "last": round(stage.samples[-1], 1)},  # fmt: skip
+            "rss_mb": {
+                "first": round(stage.samples[0], 1),
+                "max": round(max(stage.samples), 1),
+                "last": round(stage.samples[-1], 1),
+            },  # fmt: skip
             "kinds": {
                 kind: {
                     "n": len(times),
@@ -203,7 +216,9 @@ def run(args: argparse.Namespace, work: Path, url: str) -> int:
     server.terminate()
     server.wait(timeout=30)
     with engine.connect() as conn:
-        entries = conn.execute(select(func.count()).select_from(t.audit_entries)).scalar_one() - entries_before
+        entries = (
+            conn.execute(select(func.count()).select_from(t.audit_entries)).scalar_one() - entries_before
+        )
     engine.dispose()
     print(json.dumps({
         "persons": args.persons,
@@ -218,7 +233,9 @@ def run(args: argparse.Namespace, work: Path, url: str) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--stages", default="2,4,8,16", help="Client threads per stage, comma-separated.")
     parser.add_argument("--seconds", type=float, default=45)

@@ -34,3 +34,30 @@ def scratch_database(work: Path, pg_url: str | None = None, prefix: str = "bench
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def database_url(pg_url: str, name: str) -> str:
+    """The URL of another database on the same PostgreSQL server."""
+    base, _, query = pg_url.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+
+
+def template_name(persons: int) -> str:
+    """The database `bench/import_throughput.py --keep-template` leaves: a demo register of that size."""
+    return f"charte_bench_{persons}_persons"
+
+
+@contextmanager
+def cloned_database(pg_url: str, template: str, prefix: str = "bench") -> Iterator[str]:
+    """A fresh PostgreSQL database copied from ``template`` (a file copy: seconds, where importing
+    a million persons again takes a quarter of an hour), dropped on the way out."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield database_url(pg_url, name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -144,6 +144,12 @@ class _Transaction:
     def __enter__(self) -> _Writer:
         self.conn = self.store.engine.connect()
         self.tx = self.conn.begin()
+        if self.conn.dialect.name == "postgresql":
+            # Every read of the import is by key, on tables the import itself is filling: rows
+            # this uncommitted transaction added are not in the statistics (autovacuum cannot
+            # analyse them), so the planner may scan where an index finds the chunk's rows.
+            # Measured: 100k events 40.5 s -> 34.8 s, 300k 131 s -> 124 s (BENCHMARKS.md).
+            self.conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
         self.writer = _Writer(self.conn, self.store, self.tx)
         return self.writer
 
