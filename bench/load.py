@@ -62,8 +62,9 @@ def rss_mb(pid: int) -> float:
 
 
 def actor(charte: list[str], env: dict[str, str], name: str, *how: str) -> str:
-    added = subprocess.run([*charte, "actors", "add", name, *how, "--json"], env=env, check=True,
-                           capture_output=True, text=True)  # fmt: skip
+    added = subprocess.run(
+        [*charte, "actors", "add", name, *how, "--json"], env=env, check=True, capture_output=True, text=True
+    )
     return str(json.loads(added.stdout)["token"])
 
 
@@ -110,11 +111,14 @@ def client(i: int, base: str, tokens: dict[str, str], refs: list[str], stop: flo
                             },
                             "source": {"kind": "subject"},
                         }
-                    )  # fmt: skip
+                    )
                     for k in range(5)
                 ]
-                posted = http.post("/api/v1/events", content="\n".join(lines) + "\n",
-                                   headers=auth["crm"] | {"Content-Type": "application/x-ndjson"})  # fmt: skip
+                posted = http.post(
+                    "/api/v1/events",
+                    content="\n".join(lines) + "\n",
+                    headers=auth["crm"] | {"Content-Type": "application/x-ndjson"},
+                )
                 ok = posted.status_code == 200
             else:
                 body = {"type": "access", "received_on": "2026-11-20", "channel": "post",
@@ -154,8 +158,13 @@ def run(args: argparse.Namespace, work: Path, url: str) -> int:
         "dpo": actor(charte, env, "load-dpo", "--role", "dpo"),
     }
     port = free_port()
-    server = subprocess.Popen([*charte, "serve", "--no-sweep", "--port", str(port)], env=env, cwd=work,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    server = subprocess.Popen(
+        [*charte, "serve", "--no-sweep", "--port", str(port)],
+        env=env,
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -166,9 +175,12 @@ def run(args: argparse.Namespace, work: Path, url: str) -> int:
     else:
         server.kill()
         raise SystemExit(f"charte serve did not start: {server.communicate()[1][-2000:]!r}")
-    listed = httpx.get(f"{base}/api/v1/persons", params={"limit": 1000}, timeout=60,
-                       headers={"Authorization": f"Bearer {tokens['operator']}",
-                                "X-Charte-Purpose": "alarm_handling"}).json()  # fmt: skip
+    listed = httpx.get(
+        f"{base}/api/v1/persons",
+        params={"limit": 1000},
+        timeout=60,
+        headers={"Authorization": f"Bearer {tokens['operator']}", "X-Charte-Purpose": "alarm_handling"},
+    ).json()
     refs = [p["ref"] for p in listed["persons"]]
     engine = make_engine(url)
     with engine.connect() as conn:
@@ -198,7 +210,7 @@ def run(args: argparse.Namespace, work: Path, url: str) -> int:
                 "first": round(stage.samples[0], 1),
                 "max": round(max(stage.samples), 1),
                 "last": round(stage.samples[-1], 1),
-            },  # fmt: skip
+            },
             "kinds": {
                 kind: {
                     "n": len(times),
@@ -220,15 +232,19 @@ def run(args: argparse.Namespace, work: Path, url: str) -> int:
             conn.execute(select(func.count()).select_from(t.audit_entries)).scalar_one() - entries_before
         )
     engine.dispose()
-    print(json.dumps({
-        "persons": args.persons,
-        "seconds_per_stage": args.seconds,
-        "rss_mb_idle_before_load": round(idle, 1),
-        "rss_mb_last_stage_end": results[-1]["rss_mb"]["last"],
-        "errors": sum(r["errors"] for r in results),
-        "audited_reads": audited,
-        "audit_entries_written": entries,
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "persons": args.persons,
+                "seconds_per_stage": args.seconds,
+                "rss_mb_idle_before_load": round(idle, 1),
+                "rss_mb_last_stage_end": results[-1]["rss_mb"]["last"],
+                "errors": sum(r["errors"] for r in results),
+                "audited_reads": audited,
+                "audit_entries_written": entries,
+            }
+        )
+    )
     return 0
 
 
