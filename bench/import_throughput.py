@@ -95,7 +95,9 @@ def charte_import(db: Database, events_file: Path, workdir: Path) -> dict[str, f
         **os.environ,
         "CHARTE_DATABASE_URL": db.url,
         "CHARTE_HOME": str(workdir / "home"),
-        "CHARTE_FIELD_KEY": base64.b64encode(b"b" * 32).decode(),
+        # The keys every benchmark uses: a kept template is read by the others with them.
+        "CHARTE_FIELD_KEY": base64.b64encode(b"f" * 32).decode(),
+        "CHARTE_REF_KEY": base64.b64encode(b"r" * 32).decode(),
     }
     proc = subprocess.run(
         [sys.executable, "-c", RUN, str(events_file)], env=env, capture_output=True, text=True, check=False
