@@ -31,7 +31,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from scratch import scratch_database
+from scratch import register_database
 from sqlalchemy import select
 
 from charte.adapters.db import tables as t
@@ -116,14 +116,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="charte-access-bench-") as tmp:
         work = Path(tmp)
         with (
-            scratch_database(work, args.postgres, "small") as small_url,
-            scratch_database(work, args.postgres, "large") as large_url,
+            register_database(work, args.postgres, args.small, "small") as (small_url, small_filled),
+            register_database(work, args.postgres, args.large, "large") as (large_url, large_filled),
         ):
             sizes = {"small": (args.small, small_url), "large": (args.large, large_url)}
+            filled = {"small": small_filled, "large": large_filled}
             wired = {}
             for name, (persons, url) in sizes.items():
                 started = time.perf_counter()
-                build(url, persons, work / f"home-{name}", work)
+                if not filled[name]:  # a clone of the kept PostgreSQL template is filled already
+                    build(url, persons, work / f"home-{name}", work)
                 print(
                     json.dumps(
                         {

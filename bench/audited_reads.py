@@ -4,8 +4,9 @@
     CHARTE_TEST_DATABASE_URL=postgresql://... .venv/bin/python bench/audited_reads.py \
         [--persons 5000] [--clients 8] [--seconds 20] [--rounds 2]
 
-1. A PostgreSQL schema (or SQLite with --sqlite) with a demo register of --persons, and a
-   station-operator actor.
+1. A PostgreSQL database with a demo register of --persons (a clone of the kept template when
+   there is one, see bench/import_throughput.py; or SQLite with --sqlite), and a station-operator
+   actor.
 2. Two servers on loopback, the same code and database: `charte serve` (every read audited, with
    group commit), and the same app with the auditor replaced by one that writes nothing — built
    only here, charte itself has no switch to turn the audit off.
@@ -31,7 +32,7 @@ import time
 from pathlib import Path
 
 import httpx
-from scratch import scratch_database
+from scratch import register_database
 from sqlalchemy import func, select
 
 from charte.adapters.db import tables as t
@@ -114,17 +115,21 @@ def main() -> int:
     if not args.sqlite and not args.postgres:
         raise SystemExit("PostgreSQL needs --postgres URL or CHARTE_TEST_DATABASE_URL (or use --sqlite)")
     work = Path(tempfile.mkdtemp(prefix="charte-audited-reads-"))
-    with scratch_database(work, None if args.sqlite else args.postgres, "bench_reads") as url:
-        return run(args, work, url)
+    with register_database(work, None if args.sqlite else args.postgres, args.persons, "bench_reads") as (
+        url,
+        filled,
+    ):
+        return run(args, work, url, filled)
 
 
-def run(args: argparse.Namespace, work: Path, url: str) -> int:
+def run(args: argparse.Namespace, work: Path, url: str, filled: bool) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHARTE_")} | KEYS
     env |= {"CHARTE_DATABASE_URL": url, "CHARTE_HOME": str(work / "home")}
     charte = [sys.executable, "-m", "charte"]
     subprocess.run([*charte, "db", "upgrade"], env=env, check=True, capture_output=True)
-    seed = ["demo", "seed", "--persons", str(args.persons), "--seed", "7", "--as-of", "2026-11-26"]
-    subprocess.run([*charte, *seed], env=env, check=True, capture_output=True)
+    if not filled:  # a clone of the kept template is filled already
+        seed = ["demo", "seed", "--persons", str(args.persons), "--seed", "7", "--as-of", "2026-11-26"]
+        subprocess.run([*charte, *seed], env=env, check=True, capture_output=True)
     added = subprocess.run([*charte, "actors", "add", "bench-op", "--role", "station_operator", "--json"],
                            env=env, check=True, capture_output=True, text=True)  # fmt: skip
     headers = {

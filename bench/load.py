@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from scratch import scratch_database
+from scratch import register_database
 from sqlalchemy import func, select
 
 from charte.adapters.db import tables as t
@@ -144,13 +144,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def run(args: argparse.Namespace, work: Path, url: str) -> int:
+def run(args: argparse.Namespace, work: Path, url: str, filled: bool) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHARTE_")} | KEYS
     env |= {"CHARTE_DATABASE_URL": url, "CHARTE_HOME": str(work / "home")}
     charte = [sys.executable, "-m", "charte"]
     subprocess.run([*charte, "db", "upgrade"], env=env, check=True, capture_output=True)
-    seed = ["demo", "seed", "--persons", str(args.persons), "--seed", "7", "--as-of", "2026-11-26"]
-    subprocess.run([*charte, *seed], env=env, check=True, capture_output=True)
+    if not filled:  # a clone of the kept template is filled already
+        seed = ["demo", "seed", "--persons", str(args.persons), "--seed", "7", "--as-of", "2026-11-26"]
+        subprocess.run([*charte, *seed], env=env, check=True, capture_output=True)
     tokens = {
         "operator": actor(charte, env, "load-operator", "--role", "station_operator"),
         "crm": actor(charte, env, "load-crm", "--system", "crm"),
@@ -261,8 +262,8 @@ def main() -> int:
     if not args.postgres:
         raise SystemExit("needs --postgres URL or CHARTE_TEST_DATABASE_URL")
     work = Path(tempfile.mkdtemp(prefix="charte-load-"))
-    with scratch_database(work, args.postgres, "bench_load") as url:
-        return run(args, work, url)
+    with register_database(work, args.postgres, args.persons, "bench_load") as (url, filled):
+        return run(args, work, url, filled)
 
 
 if __name__ == "__main__":

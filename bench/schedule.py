@@ -4,8 +4,9 @@
     CHARTE_TEST_DATABASE_URL=postgresql://... .venv/bin/python bench/schedule.py [--persons 100000]
     .venv/bin/python bench/schedule.py --sqlite [--persons 100000]
 
-1. A demo register of --persons persons, imported into a fresh database (PostgreSQL schema, or a
-   SQLite file with --sqlite).
+1. A demo register of --persons persons: on PostgreSQL a clone of the template
+   `bench/import_throughput.py --keep-template` left, if there is one; else imported into a fresh
+   database (a PostgreSQL schema, or a SQLite file with --sqlite).
 2. charte: `charte retention schedule --format json --as dpo` in a fresh process, its output read
    to the end (every unit of the register, streamed), timed, with the process's peak RSS (VmHWM).
 3. The floor: the same rows — the units joined to their persons' refs, in charte's order — read
@@ -25,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scratch import scratch_database
+from scratch import register_database
 
 from charte.adapters.db.engine import make_engine
 
@@ -82,13 +83,15 @@ def main() -> int:
     if not args.sqlite and not args.postgres:
         raise SystemExit("PostgreSQL needs --postgres URL or CHARTE_TEST_DATABASE_URL (or use --sqlite)")
     work = Path(tempfile.mkdtemp(prefix="charte-schedule-"))
-    with scratch_database(work, None if args.sqlite else args.postgres, "bench_schedule") as url:
+    pg = None if args.sqlite else args.postgres
+    with register_database(work, pg, args.persons, "bench_schedule") as (url, filled):
         env = {k: v for k, v in os.environ.items() if not k.startswith("CHARTE_")} | KEYS
         env |= {"CHARTE_DATABASE_URL": url, "CHARTE_HOME": str(work / "home")}
         charte = [sys.executable, "-m", "charte"]
         subprocess.run([*charte, "db", "upgrade"], env=env, check=True, capture_output=True)
-        seed = ["demo", "seed", "--persons", str(args.persons), "--seed", "7", "--as-of", "2026-11-26"]
-        subprocess.run([*charte, *seed], env=env, check=True, capture_output=True)
+        if not filled:
+            seed = ["demo", "seed", "--persons", str(args.persons), "--seed", "7", "--as-of", "2026-11-26"]
+            subprocess.run([*charte, *seed], env=env, check=True, capture_output=True)
         if not args.sqlite:
             engine = make_engine(url)
             with engine.begin() as conn:  # as autovacuum would after the load

@@ -61,3 +61,29 @@ def cloned_database(pg_url: str, template: str, prefix: str = "bench") -> Iterat
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def has_template(pg_url: str | None, persons: int) -> bool:
+    if not pg_url:
+        return False
+    admin = make_engine(pg_url)
+    with admin.connect() as conn:
+        found = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": template_name(persons)}
+        ).first()
+    admin.dispose()
+    return found is not None
+
+
+@contextmanager
+def register_database(
+    work: Path, pg_url: str | None, persons: int, prefix: str
+) -> Iterator[tuple[str, bool]]:
+    """(URL, filled?): a clone of the kept PostgreSQL template of ``persons`` when there is one
+    (filled: the caller imports nothing), else an empty scratch database for the caller to fill."""
+    if pg_url and has_template(pg_url, persons):
+        with cloned_database(pg_url, template_name(persons), prefix) as url:
+            yield url, True
+    else:
+        with scratch_database(work, pg_url, prefix) as url:
+            yield url, False

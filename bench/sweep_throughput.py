@@ -29,11 +29,12 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scratch import schema_url
+from scratch import cloned_database, has_template, schema_url, template_name
 from sqlalchemy import Engine, event, func, select, text
 
 from charte.adapters.clock import SystemClock
@@ -177,6 +178,45 @@ def rss_sweep(url: str, as_of: date, work: Path) -> tuple[float, float]:
     return float(figures["SECONDS"]), int(figures["PEAK_KB"]) / 1024
 
 
+def measure(
+    engine_name: str, urls: tuple[str, str, str], as_of: date, work: Path, events: int | None
+) -> None:
+    """Sweep copy A in this process (captured), replay on copy B, sweep copy C with the CLI."""
+    a_url, b_url, c_url = urls
+    engine = make_engine(a_url)
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(persons)).scalar_one()
+        due = conn.execute(
+            select(func.count(retention_units.c.person_id.distinct())).where(
+                retention_units.c.purge_due <= as_of
+            )
+        ).scalar_one()
+    engine.dispose()
+    rss_s, peak = rss_sweep(c_url, as_of, work)  # first, while this process is still small
+    charte_s, batches, summary = capture_sweep(a_url, as_of)
+    floor_s = replay(b_url, batches)
+    print(
+        json.dumps(
+            {
+                "engine": engine_name,
+                "persons": total,
+                "events": events,
+                "persons_with_due_units": due,
+                "due_share": round(due / total, 3),
+                "units_erased": summary["units"],
+                "persons_erased": summary["persons_erased"],
+                "batches": summary["batches"],
+                "charte_seconds": round(charte_s, 1),
+                "floor_seconds": round(floor_s, 1),
+                "ratio_charte_to_floor": round(charte_s / floor_s, 2),
+                "cli_sweep_seconds": round(rss_s, 1),
+                "cli_peak_rss_mb": round(peak, 1),
+            }
+        ),
+        flush=True,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -190,12 +230,25 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="charte-sweep-bench-") as tmp:
         work = Path(tmp)
         events = work / "events.jsonl"
-        with events.open("w", encoding="utf-8") as out:
-            stats = DemoRegister(seed=42, today=date(2026, 11, 26)).write(out, args.persons)
+        stats = None
         for engine_name in args.engines.split(","):
             if engine_name == "postgres" and not args.postgres:
                 print(json.dumps({"engine": "postgres", "skipped": "set CHARTE_TEST_DATABASE_URL"}))
                 continue
+            if engine_name == "postgres" and has_template(args.postgres, args.persons):
+                # Three file copies of the kept template (bench/import_throughput.py --keep-template).
+                with ExitStack() as stack:
+                    urls = tuple(
+                        stack.enter_context(
+                            cloned_database(args.postgres, template_name(args.persons), f"sweep_{x}")
+                        )
+                        for x in "abc"
+                    )
+                    measure(engine_name, urls, as_of, work, None)  # type: ignore[arg-type]
+                continue
+            if stats is None:
+                with events.open("w", encoding="utf-8") as out:
+                    stats = DemoRegister(seed=42, today=date(2026, 11, 26)).write(out, args.persons)
             schemas = []
             a_url, schema = url_for(engine_name, work, args.postgres, "a")
             schemas.append(schema)
@@ -208,45 +261,16 @@ def main() -> int:
                 subprocess.run(
                     [sys.executable, "-m", "charte", *step], env=env, check=True, capture_output=True
                 )
-            engine = make_engine(a_url)
             if engine_name == "postgres":
+                engine = make_engine(a_url)
                 with engine.begin() as conn:  # as autovacuum would after the load (the copies too)
                     for table in metadata.sorted_tables:
                         conn.exec_driver_sql(f'ANALYZE "{schema}"."{table.name}"')
-            with engine.connect() as conn:
-                total = conn.execute(select(func.count()).select_from(persons)).scalar_one()
-                due = conn.execute(
-                    select(func.count(retention_units.c.person_id.distinct())).where(
-                        retention_units.c.purge_due <= as_of
-                    )
-                ).scalar_one()
-            engine.dispose()
+                engine.dispose()
             b_url, b_schema = copy(engine_name, a_url, work, args.postgres, "b")
             c_url, c_schema = copy(engine_name, a_url, work, args.postgres, "c")
             schemas += [b_schema, c_schema]
-            rss_s, peak = rss_sweep(c_url, as_of, work)  # first, while this process is still small
-            charte_s, batches, summary = capture_sweep(a_url, as_of)
-            floor_s = replay(b_url, batches)
-            print(
-                json.dumps(
-                    {
-                        "engine": engine_name,
-                        "persons": total,
-                        "events": stats.events,
-                        "persons_with_due_units": due,
-                        "due_share": round(due / total, 3),
-                        "units_erased": summary["units"],
-                        "persons_erased": summary["persons_erased"],
-                        "batches": summary["batches"],
-                        "charte_seconds": round(charte_s, 1),
-                        "floor_seconds": round(floor_s, 1),
-                        "ratio_charte_to_floor": round(charte_s / floor_s, 2),
-                        "cli_sweep_seconds": round(rss_s, 1),
-                        "cli_peak_rss_mb": round(peak, 1),
-                    }
-                ),
-                flush=True,
-            )
+            measure(engine_name, (a_url, b_url, c_url), as_of, work, stats.events)
             if engine_name == "postgres":
                 admin = make_engine(args.postgres)
                 with admin.begin() as conn:
