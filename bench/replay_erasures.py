@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import shutil
@@ -28,40 +27,16 @@ from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scratch import cloned_database, has_template, scratch_database, template_name
+from scratch import KEYS, cloned_database, has_template, scratch_database, template_name, timed_cli
 from sqlalchemy import func, select
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.engine import make_engine
 
-KEYS = {
-    "CHARTE_FIELD_KEY": base64.b64encode(b"f" * 32).decode(),
-    "CHARTE_REF_KEY": base64.b64encode(b"r" * 32).decode(),
-}
-RUN = """
-import sys, time
-from charte.entrypoints.cli.app import main
-start = time.perf_counter()
-try:
-    main(sys.argv[1:])
-except SystemExit as exit:
-    if exit.code:
-        raise
-print(f"SECONDS {time.perf_counter() - start}", file=sys.stderr)
-for line in open("/proc/self/status"):
-    if line.startswith("VmHWM:"):
-        print(f"PEAK_KB {line.split()[1]}", file=sys.stderr)
-"""
-
 
 def timed(env: dict[str, str], *args: str) -> tuple[float, float, dict[str, object]]:
-    done = subprocess.run(
-        [sys.executable, "-c", RUN, *args], env=env, capture_output=True, text=True, check=True
-    )
-    err = dict(
-        line.split(" ", 1) for line in done.stderr.splitlines() if line.startswith(("SECONDS", "PEAK_KB"))
-    )
-    return float(err["SECONDS"]), int(err["PEAK_KB"]) / 1024, json.loads(done.stdout)
+    seconds, peak, out = timed_cli(env, *args)
+    return seconds, peak, json.loads(out)
 
 
 def persons(url: str) -> int:

@@ -17,7 +17,6 @@ Prints one JSON line: units, both times, the ratio and charte's peak memory.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import subprocess
@@ -26,28 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from scratch import register_database
+from scratch import KEYS, register_database, timed_cli
 
 from charte.adapters.db.engine import make_engine
 
-KEYS = {
-    "CHARTE_FIELD_KEY": base64.b64encode(b"f" * 32).decode(),
-    "CHARTE_REF_KEY": base64.b64encode(b"r" * 32).decode(),
-}
-RUN = """
-import sys, time
-from charte.entrypoints.cli.app import main
-start = time.perf_counter()
-try:
-    main(["retention", "schedule", "--format", "json", "--as", "dpo"])
-except SystemExit:
-    pass
-sys.stdout.flush()
-print(f"SECONDS {time.perf_counter() - start}", file=sys.stderr)
-for line in open("/proc/self/status"):
-    if line.startswith("VmHWM:"):
-        print(f"PEAK_KB {line.split()[1]}", file=sys.stderr)
-"""
 FLOOR = (
     "SELECT p.ref, u.kind, u.context, u.retention_end, u.purge_due, u.status, u.held_by, u.rule "
     "FROM retention_units u JOIN persons p ON p.id = u.person_id "
@@ -99,10 +80,8 @@ def main() -> int:
                 conn.exec_driver_sql("ANALYZE persons")
             engine.dispose()
         floor_s, rows = floor(url)
-        done = subprocess.run([sys.executable, "-c", RUN], env=env, check=True, capture_output=True)
-        units = len(json.loads(done.stdout))
-        err = dict(line.split(" ", 1) for line in done.stderr.decode().splitlines() if " " in line)
-        charte_s = float(err["SECONDS"])
+        charte_s, peak_mb, out = timed_cli(env, "retention", "schedule", "--format", "json", "--as", "dpo")
+        units = len(json.loads(out))
         print(json.dumps({
             "engine": "sqlite" if args.sqlite else "postgresql",
             "persons": args.persons,
@@ -111,7 +90,7 @@ def main() -> int:
             "charte_seconds": round(charte_s, 2),
             "floor_seconds": round(floor_s, 2),
             "ratio_charte_to_floor": round(charte_s / floor_s, 2),
-            "charte_peak_rss_mb": round(int(err["PEAK_KB"]) / 1024, 1),
+            "charte_peak_rss_mb": round(peak_mb, 1),
         }))  # fmt: skip
     return 0
 

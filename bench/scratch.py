@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +13,39 @@ from pathlib import Path
 from sqlalchemy import text
 
 from charte.adapters.db.engine import make_engine
+
+# The keys every benchmark runs charte with: a kept template is read by the others with them.
+KEYS = {
+    "CHARTE_FIELD_KEY": base64.b64encode(b"f" * 32).decode(),
+    "CHARTE_REF_KEY": base64.b64encode(b"r" * 32).decode(),
+}
+_TIMED = """
+import sys, time
+from charte.entrypoints.cli.app import main
+start = time.perf_counter()
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    if exit.code:
+        raise
+sys.stdout.flush()
+print(f"SECONDS {time.perf_counter() - start}", file=sys.stderr)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec.
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        print(f"PEAK_KB {line.split()[1]}", file=sys.stderr)
+"""
+
+
+def timed_cli(env: dict[str, str], *args: str) -> tuple[float, float, str]:
+    """Run one `charte` command in a fresh process: (seconds inside it, peak RSS in MB, stdout)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _TIMED, *args], env=env, capture_output=True, text=True, check=True
+    )
+    err = dict(
+        line.split(" ", 1) for line in done.stderr.splitlines() if line.startswith(("SECONDS", "PEAK_KB"))
+    )
+    return float(err["SECONDS"]), int(err["PEAK_KB"]) / 1024, done.stdout
 
 
 def schema_url(pg_url: str, schema: str) -> str:

@@ -19,6 +19,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -68,6 +70,22 @@ def killed_at_random(cwd, code: str, delay: float) -> bool:
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     return proc.returncode == -signal.SIGKILL
+
+
+def killed_trials(seeded, tmp_path, code: str, *, seed: int) -> Iterator[tuple[int, Path]]:
+    """(trial, home): a copy of the seeded register per trial, where the driver was killed after a
+    random delay within the measured length of an uninterrupted run."""
+    reference = tmp_path / "reference"
+    shutil.copytree(seeded / ".charte", reference / ".charte")
+    took = timed(reference, code)
+    draw = random.Random(seed)  # noqa: S311  # reproducible kill times, not a secret
+    killed = 0
+    for trial in range(TRIALS):
+        home = tmp_path / f"trial-{trial}"
+        shutil.copytree(seeded / ".charte", home / ".charte")
+        killed += killed_at_random(home, code, draw.uniform(0.5 * took, took))
+        yield trial, home
+    assert killed > 0, "every driver finished before its kill: the test would prove nothing"
 
 
 def driven_entries(cwd) -> list[tuple[int, int]]:
@@ -120,15 +138,7 @@ def test_an_audit_append_killed_at_random_points_leaves_whole_batches_and_a_chai
 ):
     """Charter "traçabilité"; GDPR Art. 5(2), 32: an entry is chained whole or not at all, and the
     chain goes on after a crash from its last committed head."""
-    reference = tmp_path / "reference"
-    shutil.copytree(seeded / ".charte", reference / ".charte")
-    took = timed(reference, APPEND)
-    draw = random.Random(23)  # noqa: S311  # reproducible kill times, not a secret
-    killed = 0
-    for trial in range(TRIALS):
-        home = tmp_path / f"trial-{trial}"
-        shutil.copytree(seeded / ".charte", home / ".charte")
-        killed += killed_at_random(home, APPEND, draw.uniform(0.5 * took, took))
+    for trial, home in killed_trials(seeded, tmp_path, APPEND, seed=23):
         found = driven_entries(home)
         assert len(found) % BATCH == 0, f"trial {trial}: a batch was chained in part"
         assert found == [(b, n) for b in range(len(found) // BATCH) for n in range(BATCH)]
@@ -136,7 +146,6 @@ def test_an_audit_append_killed_at_random_points_leaves_whole_batches_and_a_chai
         driver(home, APPEND)  # the rerun appends after the last committed head
         assert len(driven_entries(home)) == len(found) + BATCH * BATCHES
         assert charte(home, "audit", "verify").returncode == 0
-    assert killed > 0, "every driver finished before its kill: the test would prove nothing"
 
 
 def test_acknowledgements_killed_at_random_points_lose_no_order_and_complete_exactly_once(seeded, tmp_path):
@@ -146,15 +155,7 @@ def test_acknowledgements_killed_at_random_points_lose_no_order_and_complete_exa
     assert len(before) > 50
     assert all(o[6] is None for o in before)
     assert any(o[5] for o in before)  # a rectification's new values wait for their systems
-    reference = tmp_path / "reference"
-    shutil.copytree(seeded / ".charte", reference / ".charte")
-    took = timed(reference, ACK)
-    draw = random.Random(29)  # noqa: S311  # reproducible kill times, not a secret
-    killed = 0
-    for trial in range(TRIALS):
-        home = tmp_path / f"trial-{trial}"
-        shutil.copytree(seeded / ".charte", home / ".charte")
-        killed += killed_at_random(home, ACK, draw.uniform(0.5 * took, took))
+    for trial, home in killed_trials(seeded, tmp_path, ACK, seed=29):
         midway = orders(home)
         assert [o[:5] for o in midway] == [o[:5] for o in before], (
             f"trial {trial}: an order was lost or doubled"
@@ -171,4 +172,3 @@ def test_acknowledgements_killed_at_random_points_lose_no_order_and_complete_exa
         assert [o[6] for o in after if o[0] in {m[0] for m in midway if m[6]}] == [
             m[6] for m in midway if m[6]
         ]
-    assert killed > 0, "every driver finished before its kill: the test would prove nothing"
