@@ -121,3 +121,17 @@ def test_replay_erasures_refuses_a_time_that_is_not_one(home):
     bad = charte("retention", "replay-erasures", "--since", "yesterday", cwd=home, env=ENV)
     assert bad.code == 2
     assert "--since" in bad.err
+
+
+def test_no_erasure_is_made_that_the_ledger_cannot_record(home, tmp_path):
+    """GDPR Art. 17: an erasure missing from the ledger would come back with a restored backup."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    before = register(home)
+    env = ENV | {"CHARTE_ERASURE_LEDGER": str(blocked / "ledger")}
+    done = charte("retention", "sweep", "--as-of", "2026-11-26", cwd=home, env=env)
+    assert done.code == 1
+    assert "the erasure ledger cannot be written" in done.err
+    assert "nothing was erased" in done.err
+    assert "Traceback" not in done.err
+    assert register(home) == before

@@ -27,6 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from charte.services.errors import NotReady
+
 PREFIX, SUFFIX = "erasures-", ".jsonl"
 
 
@@ -39,15 +41,24 @@ class FileErasureLedger:
         """Append one record (``at``: an aware datetime) and make it durable before returning."""
         at: datetime = record["at"]
         line = json.dumps({**record, "at": at.astimezone(UTC).isoformat()}, sort_keys=True) + "\n"
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{PREFIX}{at.astimezone(UTC):%Y-%m}{SUFFIX}"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # sweeps and the API may erase at once: whole lines
-            os.write(fd, line.encode())
-            os.fsync(fd)
-        finally:
-            os.close(fd)  # closing releases the lock
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # sweeps and the API may erase at once: whole lines
+                os.write(fd, line.encode())
+                os.fsync(fd)
+            finally:
+                os.close(fd)  # closing releases the lock
+        except OSError as exc:
+            # Raised inside the erasing transaction, which rolls back: an erasure the ledger
+            # cannot record would come back with the next restored backup, so none is made.
+            why = exc.strerror or type(exc).__name__
+            raise NotReady(
+                f"the erasure ledger cannot be written in {self.folder} ({why}): nothing was erased; "
+                "fix the folder (CHARTE_ERASURE_LEDGER) and run again"
+            ) from None
 
     def since(self, start: datetime) -> Iterator[dict[str, Any]]:
         """Every record at or after ``start``, oldest first, streamed month file by month file."""
