@@ -12,8 +12,9 @@ persons; tombstones and suppression-list entries are written back as the ledger 
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,6 +28,7 @@ from charte.adapters.db.sweep_store import CONTEXT_KIND, SqlSweep, SweepTotals
 from charte.adapters.ref_hmac import RefHasher
 
 ACTOR = "charte-replay"
+FLUSH = 10_000  # tombstones and suppression entries written back per transaction
 
 
 @dataclass(slots=True)
@@ -63,63 +65,75 @@ class SqlErasureReplay:
         self.engine, self.hasher, self.sweep, self.calls, self.batch = engine, hasher, sweep, calls, batch
 
     def replay(self, records: Iterable[dict[str, Any]], today: date) -> ReplayTotals:
+        """Memory: the ledger's erased units are held compactly (32-byte HMACs) for the one pass
+        over the refs; tombstones and suppression entries are written as they are read."""
         totals = ReplayTotals()
-        # person HMAC -> {(unit, context HMAC): the request that asked, None for the sweep}
-        wanted: dict[str, dict[tuple[str, str | None], int | None]] = defaultdict(dict)
-        stones: dict[str, tuple[str, str]] = {}
-        listed: dict[str, tuple[str, str]] = {}
+        # person HMAC -> [(unit, context HMAC, the request that asked or None for the sweep)]
+        wanted: dict[bytes, list[tuple[str, bytes | None, int | None]]] = defaultdict(list)
+        stones: list[tuple[str, str, date]] = []
+        listed: list[tuple[str, date, date]] = []
+        calls: set[bytes] = set()
         for record in records:
             totals.records += 1
+            request = record.get("request")
             for u in record.get("units", []):
-                wanted[u["person"]][(u["unit"], u["context"])] = record.get("request")
+                context = bytes.fromhex(u["context"]) if u["context"] else None
+                wanted[bytes.fromhex(u["person"])].append((sys.intern(u["unit"]), context, request))
+                totals.units += 1
             for ref_hmac, kind, on in record.get("tombstones", []):
-                stones[ref_hmac] = (kind, on)
+                stones.append((ref_hmac, kind, date.fromisoformat(on)))
+                if kind == "call":
+                    calls.add(bytes.fromhex(ref_hmac))
             for contact_hmac, added, due in record.get("suppressed", []):
-                listed[contact_hmac] = (added, due)
-        totals.units = sum(len(v) for v in wanted.values())
-        found = dict(self._match(t.persons, "person", set(wanted)))
-        people = sorted(found.items(), key=lambda kv: kv[1][0])
-        for start in range(0, len(people), self.batch):
-            self._erase_batch(dict(people[start : start + self.batch]), wanted, today, totals)
+                listed.append((contact_hmac, date.fromisoformat(added), date.fromisoformat(due)))
+            if len(stones) + len(listed) >= FLUSH:
+                self._write_back(stones, listed, totals)
+        self._write_back(stones, listed, totals)
+        found = sorted(self._match(t.persons, "person", wanted.keys()), key=lambda m: m[1][0])
+        for start in range(0, len(found), self.batch):
+            self._erase_batch(dict(found[start : start + self.batch]), wanted, today, totals)
         totals.already_gone = totals.units - totals.units_erased
-        with self.engine.begin() as conn:
-            insert_rows(
-                conn,
-                t.tombstones,
-                ("ref_hmac", "kind", "erased_on"),
-                [(h, kind, date.fromisoformat(on)) for h, (kind, on) in stones.items()],
-                conflict=("ref_hmac",),
-            )
-            insert_rows(
-                conn,
-                t.suppression_list,
-                ("contact_hmac", "added_on", "purge_due"),
-                [(h, date.fromisoformat(a), date.fromisoformat(d)) for h, (a, d) in listed.items()],
-                conflict=("contact_hmac",),
-                update=("added_on", "purge_due"),
-            )
-        totals.tombstones, totals.suppressions = len(stones), len(listed)
-        calls = {h for h, (kind, _) in stones.items() if kind == "call"}
         ids = [call_id for _, (call_id, _) in self._match(t.calls, "call", calls)] if calls else []
         for start in range(0, len(ids), self.batch):
             totals.recordings_erased += self.calls.erase_replayed(ids[start : start + self.batch], ACTOR)
         return totals
 
-    def _match(self, table: Table, kind: str, hashes: set[str]) -> Iterator[tuple[str, tuple[int, str]]]:
+    def _write_back(
+        self, stones: list[tuple[str, str, date]], listed: list[tuple[str, date, date]], totals: ReplayTotals
+    ) -> None:
+        """The tombstones and suppression entries read so far, upserted; the lists are emptied."""
+        with self.engine.begin() as conn:
+            insert_rows(conn, t.tombstones, ("ref_hmac", "kind", "erased_on"), stones, conflict=("ref_hmac",))
+            insert_rows(
+                conn,
+                t.suppression_list,
+                ("contact_hmac", "added_on", "purge_due"),
+                listed,
+                conflict=("contact_hmac",),
+                update=("added_on", "purge_due"),
+            )
+        totals.tombstones += len(stones)
+        totals.suppressions += len(listed)
+        stones.clear()
+        listed.clear()
+
+    def _match(
+        self, table: Table, kind: str, hashes: Collection[bytes]
+    ) -> Iterator[tuple[bytes, tuple[int, str]]]:
         """(HMAC, (id, ref)) of the rows of ``table`` whose ref's HMAC is wanted: one streamed pass."""
         if not hashes:
             return
         with self.engine.connect() as conn:
             rows = conn.execution_options(yield_per=10_000).execute(select(table.c.id, table.c.ref))
             for row_id, ref in rows:
-                h = self.hasher(f"{kind}:{ref}")
+                h = bytes.fromhex(self.hasher(f"{kind}:{ref}"))
                 if h in hashes:
                     yield h, (row_id, ref)
 
     def _erase_batch(
         self,
-        people: dict[str, tuple[int, str]],
-        wanted: dict[str, dict[tuple[str, str | None], int | None]],
+        people: dict[bytes, tuple[int, str]],
+        wanted: dict[bytes, list[tuple[str, bytes | None, int | None]]],
         today: date,
         totals: ReplayTotals,
     ) -> None:
@@ -138,10 +152,11 @@ class SqlErasureReplay:
             ).all()
             by_request: dict[int | None, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
             for unit_id, pid, kind, context in units:
-                context_hmac = self.hasher(f"{CONTEXT_KIND.get(kind, kind)}:{context}") if context else None
-                asked = wanted[hmac_of[pid]]
-                if (kind, context_hmac) in asked:
-                    by_request[asked[(kind, context_hmac)]][pid].append(unit_id)
+                hexed = self.hasher(f"{CONTEXT_KIND.get(kind, kind)}:{context}") if context else None
+                asked = {(unit, ctx): request for unit, ctx, request in wanted[hmac_of[pid]]}
+                key = (kind, bytes.fromhex(hexed) if hexed else None)
+                if key in asked:
+                    by_request[asked[key]][pid].append(unit_id)
             for request, of_person in by_request.items():
                 done = SweepTotals()
                 concerned = {pid: refs[pid] for pid in of_person}
