@@ -10,7 +10,7 @@ nothing more: what is gone is not found again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -26,7 +26,7 @@ class LedgerReader(Protocol):
 
 
 class Replayer(Protocol):
-    def replay(self, records: Iterable[dict[str, Any]], today: date) -> Any: ...
+    def replay(self, read: Callable[[], Iterable[dict[str, Any]]], today: date) -> Any: ...
 
 
 def replay_erasures(
@@ -38,7 +38,7 @@ def replay_erasures(
         raise Refused("--since needs a time zone or an offset (the time the backup was taken)")
     if since > now:
         raise Refused(f"--since {since.isoformat()} is in the future: no backup was taken then")
-    totals = replayer.replay(ledger.since(since), auditor.clock.today())
+    totals = replayer.replay(lambda: ledger.since(since), auditor.clock.today())
     report: dict[str, Any] = {"since": since.isoformat(), **totals.as_dict(), "torn_lines": ledger.torn}
     auditor.record([Entry(at=now, actor=actor, action=Action.ERASE, detail={"replay_erasures": report})])
     auditor.checkpoint()

@@ -1,10 +1,11 @@
 """Replaying the erasure ledger on a database restored from a backup, in SQL batches.
 
 The ledger names persons, contracts, sites and calls only by keyed HMACs of their refs, so the
-persons and calls of the restored copy are matched by computing the HMAC of each ref: one streamed
-pass over the refs (``yield_per``), in bounded memory, holding only the matches. This is the one
-place charte reads every ref of the register in Python; it runs once, after a restore (at one
-million persons: BENCHMARKS.md). The matched units are then erased the way the sweep erases them
+persons and calls of the restored copy are matched by computing the HMAC of each ref: a streamed
+pass over the refs (``yield_per``), in bounded memory, holding only the matches — one pass per
+slice of 100,000 erased units, so that memory does not grow with the erasures replayed either. This
+is the one place charte reads every ref of the register in Python; it runs once, after a restore
+(at one million persons: BENCHMARKS.md). The matched units are then erased the way the sweep erases them
 (``SqlSweep.erase_units``: roles, fields nobody justifies, the person when nothing is left, tombstones,
 proofs, audit entries and the orders to the systems, re-emitted), in transactions of a few hundred
 persons; tombstones and suppression-list entries are written back as the ledger recorded them.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,6 +30,7 @@ from charte.adapters.ref_hmac import RefHasher
 
 ACTOR = "charte-replay"
 FLUSH = 10_000  # tombstones and suppression entries written back per transaction
+PARTITION = 100_000  # erased units held at once (about 40 MB), one pass over the refs per slice
 
 
 @dataclass(slots=True)
@@ -59,27 +61,33 @@ class ReplayTotals:
 
 class SqlErasureReplay:
     def __init__(
-        self, engine: Engine, hasher: RefHasher, sweep: SqlSweep, calls: SqlCalls, *, batch: int = 500
+        self,
+        engine: Engine,
+        hasher: RefHasher,
+        sweep: SqlSweep,
+        calls: SqlCalls,
+        *,
+        batch: int = 500,
+        partition: int = PARTITION,
     ) -> None:
         # ``sweep`` and ``calls`` must write no ledger: a replay re-applies lines, it adds none.
         self.engine, self.hasher, self.sweep, self.calls, self.batch = engine, hasher, sweep, calls, batch
+        self.partition = partition
 
-    def replay(self, records: Iterable[dict[str, Any]], today: date) -> ReplayTotals:
-        """Memory: the ledger's erased units are held compactly (32-byte HMACs) for the one pass
-        over the refs; tombstones and suppression entries are written as they are read."""
+    def replay(self, read: Callable[[], Iterable[dict[str, Any]]], today: date) -> ReplayTotals:
+        """``read`` gives the ledger's records (from the backup's time on) each time it is called.
+
+        Memory stays bounded whatever the number of erasures replayed: a first reading writes the
+        tombstones and suppression entries back as it goes and counts the erased units; then the
+        units are replayed in slices of at most PARTITION (by the first byte of the person's
+        HMAC), each slice one more reading of the ledger and one more pass over the refs."""
         totals = ReplayTotals()
-        # person HMAC -> [(unit, context HMAC, the request that asked or None for the sweep)]
-        wanted: dict[bytes, list[tuple[str, bytes | None, int | None]]] = defaultdict(list)
         stones: list[tuple[str, str, date]] = []
         listed: list[tuple[str, date, date]] = []
         calls: set[bytes] = set()
-        for record in records:
+        for record in read():
             totals.records += 1
-            request = record.get("request")
-            for u in record.get("units", []):
-                context = bytes.fromhex(u["context"]) if u["context"] else None
-                wanted[bytes.fromhex(u["person"])].append((sys.intern(u["unit"]), context, request))
-                totals.units += 1
+            totals.units += len(record.get("units", []))
             for ref_hmac, kind, on in record.get("tombstones", []):
                 stones.append((ref_hmac, kind, date.fromisoformat(on)))
                 if kind == "call":
@@ -89,14 +97,36 @@ class SqlErasureReplay:
             if len(stones) + len(listed) >= FLUSH:
                 self._write_back(stones, listed, totals)
         self._write_back(stones, listed, totals)
-        found = sorted(self._match(t.persons, "person", wanted.keys()), key=lambda m: m[1][0])
-        for start in range(0, len(found), self.batch):
-            self._erase_batch(dict(found[start : start + self.batch]), wanted, today, totals)
+        slices = max(1, -(-totals.units // self.partition))
+        for part in range(slices):
+            self._replay_slice(read, part, slices, today, totals)
         totals.already_gone = totals.units - totals.units_erased
         ids = [call_id for _, (call_id, _) in self._match(t.calls, "call", calls)] if calls else []
         for start in range(0, len(ids), self.batch):
             totals.recordings_erased += self.calls.erase_replayed(ids[start : start + self.batch], ACTOR)
         return totals
+
+    def _replay_slice(
+        self,
+        read: Callable[[], Iterable[dict[str, Any]]],
+        part: int,
+        slices: int,
+        today: date,
+        totals: ReplayTotals,
+    ) -> None:
+        """The erased units of the persons whose HMAC's first byte falls in slice ``part``."""
+        # person HMAC -> [(unit, context HMAC, the request that asked or None for the sweep)]
+        wanted: dict[bytes, list[tuple[str, bytes | None, int | None]]] = defaultdict(list)
+        for record in read():
+            request = record.get("request")
+            for u in record.get("units", []):
+                person = bytes.fromhex(u["person"])
+                if person[0] % slices == part:
+                    context = bytes.fromhex(u["context"]) if u["context"] else None
+                    wanted[person].append((sys.intern(u["unit"]), context, request))
+        found = sorted(self._match(t.persons, "person", wanted.keys()), key=lambda m: m[1][0])
+        for start in range(0, len(found), self.batch):
+            self._erase_batch(dict(found[start : start + self.batch]), wanted, today, totals)
 
     def _write_back(
         self, stones: list[tuple[str, str, date]], listed: list[tuple[str, date, date]], totals: ReplayTotals
