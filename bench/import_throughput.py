@@ -128,7 +128,9 @@ def floor_copy(source: Database, target: Database) -> tuple[float, int]:
             # raw cursor is in autocommit: the floor opens its one transaction explicitly too.
             cursor.execute("BEGIN")
         for table in metadata.sorted_tables:
-            columns = [c.name for c in table.columns if c.computed is None]  # generated: the database writes them
+            columns = [
+                c.name for c in table.columns if c.computed is None
+            ]  # generated: the database writes them
             names = ", ".join(quote(c) for c in columns)
             read = src.exec_driver_sql(f"SELECT {names} FROM {quote(table.name)}")  # table metadata
             write = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([marker] * len(columns))})"
