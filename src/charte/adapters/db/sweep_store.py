@@ -454,7 +454,8 @@ class SqlSweep:
             conflict=("ref_hmac",),
             update=("erased_on",),
         )
-        # 5. Proofs and orders; the ledger line last, so that nothing after it can fail but the commit.
+        # 5. Proofs and orders, then the ledger line: written before the commit, it errs towards
+        # erasure (adapters/erasure_ledger.py) if anything after it fails.
         now = self.clock.now().astimezone(UTC)
         proofs = self._proofs_and_orders(
             conn, due, refs, gone, erased_fields, now, totals, as_of, request, actor
