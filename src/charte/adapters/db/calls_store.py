@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, or_, selec
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.audit_store import SqlAuditStore
-from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.erasure_marks import bury
 from charte.adapters.db.objections import record_objection
 from charte.adapters.db.times import utc
 from charte.adapters.recording_vault import SEGMENT, Vault
@@ -433,13 +433,7 @@ class SqlCalls:
                 update(t.call_analyses).where(a.call_id.in_([r.id for r in rows])).values(call_id=None)
             )
             conn.execute(delete(t.calls).where(k.id.in_([r.id for r in rows])))
-            insert_rows(
-                conn,
-                t.tombstones,
-                ("ref_hmac", "kind", "erased_on"),
-                stones,
-                conflict=("ref_hmac",),
-            )
+            bury(conn, stones)
             erased = [(f"call:{r.ref}", r.rule, r.purge_due or today) for r in rows]
             fields = list(self.policy.recordings.fields)
             self._proofs(conn, "recording", erased, fields, {"calls": len(rows), "why": why}, actor)

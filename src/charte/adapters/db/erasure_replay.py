@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy import Engine, Table, select
 
 from charte.adapters.db import tables as t
-from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.calls_store import SqlCalls
+from charte.adapters.db.erasure_marks import bury, suppress
 from charte.adapters.db.sweep_store import CONTEXT_KIND, SqlSweep, SweepTotals
 from charte.adapters.ref_hmac import RefHasher
 
@@ -133,15 +133,8 @@ class SqlErasureReplay:
     ) -> None:
         """The tombstones and suppression entries read so far, upserted; the lists are emptied."""
         with self.engine.begin() as conn:
-            insert_rows(conn, t.tombstones, ("ref_hmac", "kind", "erased_on"), stones, conflict=("ref_hmac",))
-            insert_rows(
-                conn,
-                t.suppression_list,
-                ("contact_hmac", "added_on", "purge_due"),
-                listed,
-                conflict=("contact_hmac",),
-                update=("added_on", "purge_due"),
-            )
+            bury(conn, stones)
+            suppress(conn, listed)
         totals.tombstones += len(stones)
         totals.suppressions += len(listed)
         stones.clear()

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.applied_effects import already, remember
-from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.erasure_marks import suppress
 from charte.adapters.db.objections import record_objection
 from charte.adapters.db.outbox_store import add_orders
 from charte.adapters.db.times import utc
@@ -139,14 +139,7 @@ class SqlRightsEffects:
             record_objection(conn, request_id, purpose, ref, hashes, on)
             if suppress_until is not None:
                 listed = [(h, on, suppress_until) for h in hashes]
-                insert_rows(
-                    conn,
-                    t.suppression_list,
-                    ("contact_hmac", "added_on", "purge_due"),
-                    listed,
-                    conflict=("contact_hmac",),
-                    update=("added_on", "purge_due"),
-                )
+                suppress(conn, listed)
                 if self.ledger is not None and listed:  # before the commit (adapters/erasure_ledger.py)
                     entries = [[h, added.isoformat(), due.isoformat()] for h, added, due in listed]
                     self.ledger.write({"at": at, "request": request_id, "suppressed": entries})

@@ -43,6 +43,7 @@ from charte.adapters.db.applied_effects import already, remember
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.calls_store import SqlCalls
+from charte.adapters.db.erasure_marks import bury
 from charte.adapters.db.outbox_store import add_orders
 from charte.adapters.db.rights_effects import owe_notices
 from charte.adapters.db.times import utc
@@ -446,14 +447,7 @@ class SqlSweep:
         stones += [(self.hasher(f"site:{ref}"), "site", as_of) for _, ref in empty]
         conn.execute(delete(t.site_fields).where(self._among(t.site_fields.c.site_id, [i for i, _ in empty])))
         conn.execute(delete(t.sites).where(self._among(t.sites.c.id, [i for i, _ in empty])))
-        insert_rows(
-            conn,
-            t.tombstones,
-            ("ref_hmac", "kind", "erased_on"),
-            stones,
-            conflict=("ref_hmac",),
-            update=("erased_on",),
-        )
+        bury(conn, stones, redate=True)
         # 5. Proofs and orders, then the ledger line: written before the commit, it errs towards
         # erasure (adapters/erasure_ledger.py) if anything after it fails.
         now = self.clock.now().astimezone(UTC)
