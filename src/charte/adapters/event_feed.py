@@ -11,7 +11,6 @@ Messages name fields and refs, never personal values.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -21,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
+from charte.adapters.json_keys import duplicate_key_path
 from charte.adapters.phone_numbers import BadNumber, canonical_number
 from charte.domain.policy import Policy
 from charte.domain.register import (
@@ -141,12 +141,8 @@ class FeedReader:
             ctx.fail("(line)", f"invalid JSON: {exc.msg} at column {exc.colno}")
         if not isinstance(data, dict):
             ctx.fail("(line)", f"an event is a JSON object, not {_kind(data)}")
-        if _keys_in_text(raw) != _keys_parsed(data):  # a key given twice: which value did the system mean?
-            duplicate = _duplicate_key(raw)
-            if duplicate is not None:
-                ctx.fail(
-                    _path_to(data, duplicate) or duplicate, "given twice in the same object; each key once"
-                )
+        if (duplicate := duplicate_key_path(raw, data)) is not None:  # which value did the system mean?
+            ctx.fail(duplicate, "given twice in the same object; each key once")
         return data
 
     def _envelope(self, data: dict[str, Any], ctx: _Line) -> Envelope:
@@ -545,62 +541,3 @@ class _Line:
             options = ", ".join(m.value for m in enum)
             self.error(key, f"{d.get(key)!r} is not one of {options}")
             return next(iter(enum))
-
-
-# Every JSON string, whole, and whether a colon follows it (then it is a key). Outside strings
-# every quote opens one, so scanning string by string is exact.
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?')
-_STRINGS_B = re.compile(rb'"(?:[^"\\]|\\.)*"(\s*:)?')
-
-
-def _keys_in_text(raw: bytes | str) -> int:
-    found = _STRINGS_B.findall(raw) if isinstance(raw, bytes) else _STRINGS.findall(raw)
-    return len(found) - found.count(b"" if isinstance(raw, bytes) else "")
-
-
-def _keys_parsed(value: Any) -> int:
-    """The keys of every object in ``value``: fewer than the text has when a key was repeated
-    (orjson, like most parsers, keeps the last value silently)."""
-    if isinstance(value, dict):
-        return len(value) + sum(_keys_parsed(v) for v in value.values() if isinstance(v, dict | list))
-    if isinstance(value, list):
-        return sum(_keys_parsed(v) for v in value if isinstance(v, dict | list))
-    return 0
-
-
-def _duplicate_key(raw: bytes | str) -> str | None:
-    """The first key given twice in one object (the slow parser, only for a suspect line)."""
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        seen: dict[str, Any] = {}
-        for key, value in items:
-            if key in seen:
-                raise _Duplicate(key)
-            seen[key] = value
-        return seen
-
-    try:
-        json.loads(raw, object_pairs_hook=pairs)
-    except _Duplicate as found:
-        return str(found.args[0])
-    return None
-
-
-def _path_to(value: Any, key: str, prefix: str = "") -> str | None:
-    """Where ``key`` sits in the parsed line (``person.ref``), to name the field in the error."""
-    if isinstance(value, dict):
-        if key in value:
-            return prefix + key
-        items = [(f"{prefix}{k}.", v) for k, v in value.items()]
-    elif isinstance(value, list):
-        items = [(f"{prefix}{i}.", v) for i, v in enumerate(value)]
-    else:
-        return None
-    for at, inner in items:
-        if isinstance(inner, dict | list) and (found := _path_to(inner, key, at)) is not None:
-            return found
-    return None
-
-
-class _Duplicate(Exception):
-    pass
