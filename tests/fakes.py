@@ -19,3 +19,65 @@ class FixedClock:
 
     def today(self) -> date:
         return self.day
+
+
+class MemoryAudit:
+    """An audit store and checkpoint folder in memory, for use cases run thousands of times in a
+    property test: the same chaining as the database's (charte.domain.audit.chain)."""
+
+    def __init__(self) -> None:
+        from charte.domain.audit import Chained
+
+        self.chained: list[Chained] = []
+        self.entries: list = []
+        self._heads: dict[str, tuple[int, str]] = {}
+
+    def append(self, entries, conn=None):
+        from charte.domain.audit import chain
+
+        out = chain(entries, self._heads)
+        for c in out:
+            self._heads[c.period] = (c.seq, c.hash)
+        self.chained.extend(out)
+        self.entries.extend(entries)
+        return out
+
+    def heads(self):
+        return dict(self._heads)
+
+    def periods(self):
+        return sorted(self._heads)
+
+    def stored(self, period):
+        return [(c.seq, c.body, c.hash) for c in self.chained if c.period == period]
+
+    def altered(self):
+        return None
+
+    def drop(self, period):
+        return 0
+
+    # the checkpoint folder's side
+    def write(self, checkpoint):
+        return None
+
+    def latest(self):
+        return {}
+
+    def forget(self, period):
+        return 0
+
+
+class MemoryLedger:
+    """The disclosures ledger in memory: the entries it was asked to record."""
+
+    def __init__(self, audit: MemoryAudit) -> None:
+        self.audit = audit
+        self.recorded: list = []
+
+    def record(self, entry):
+        self.recorded.append(entry)
+        return len(self.recorded), self.audit.append([entry])
+
+    def for_person(self, person_hmac):
+        return [e for e in self.recorded if e.subject == person_hmac]

@@ -1,8 +1,9 @@
 """An erasure by rights request killed at any point leaves the person whole or erased, never half,
 and answering again completes the work exactly once (issue 9 §1).
 
-Each trial runs `charte rights fulfil` on a copy of a register where a prospect's erasure request
-is verified (and their data were disclosed to a recipient, so an Art. 19 notice is owed), and kills
+Each trial runs `charte rights fulfil` on a copy of a register where the erasure request of a
+former client (their contract ended over five years ago) is verified (and their data were disclosed
+to a recipient while the contract ran, so an Art. 19 notice is owed), and kills
 it with SIGKILL after a random delay drawn over the measured length of an uninterrupted answer.
 Then: the person is whole with no order, proof or notice, or gone with all of them; the audit chain
 verifies; `rights fulfil` again gives exactly what an uninterrupted answer gives — the same orders,
@@ -12,12 +13,14 @@ number of trials (3 in CI; the full run: `CHARTE_CRASH_TRIALS=50 .venv/bin/pytes
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
 import signal
 import sqlite3
 import time
+from datetime import date, timedelta
 
 import pytest
 
@@ -49,19 +52,27 @@ def state(cwd, ref: str) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def verified(tmp_path_factory):
-    """A register with a verified erasure request for a prospect whose data went to a recipient,
+    """A register with a verified erasure request for a former client whose data went to a recipient,
     and what an uninterrupted answer gives."""
     base = tmp_path_factory.mktemp("verified")
     charte(base, "db", "upgrade")
     charte(base, "demo", "seed", "--persons", "300", "--seed", "5", "--as-of", "2026-11-26")
     db = sqlite3.connect(base / ".charte" / "charte.db")
-    (ref,) = db.execute(
-        "SELECT p.ref FROM persons p JOIN roles r ON r.person_id = p.id WHERE r.role = 'prospect' "
+    # A client with one running contract signed over five years ago: disclosed to the installer
+    # while it runs, then the contract is reported ended long ago, so nothing keeps the person.
+    (ref, contract, signed_on) = db.execute(
+        "SELECT p.ref, c.ref, c.signed_on FROM persons p JOIN roles r ON r.person_id = p.id "
+        "JOIN contracts c ON c.id = r.contract_id WHERE r.role = 'client' AND c.ended_on IS NULL "
+        "AND c.signed_on < '2021-01-01' AND (SELECT count(*) FROM roles x WHERE x.person_id = p.id) = 1 "
         "ORDER BY p.id LIMIT 1"
     ).fetchone()
     db.close()
-    charte(base, "disclose", "--to", "sales", "--person", ref, "--purpose", "prospecting",
+    charte(base, "disclose", "--to", "installer", "--person", ref, "--purpose", "installation",
            "--as", "dpo", "--as-purpose", "rights_handling")  # fmt: skip
+    ending = base / "ended.jsonl"
+    ending.write_text(json.dumps({"id": "end-1", "type": "contract.ended", "contract": contract,
+                                  "at": (date.fromisoformat(str(signed_on)[:10]) + timedelta(days=1)).isoformat()}) + "\n")  # fmt: skip
+    charte(base, "events", "import", str(ending))
     doc = base / "id.pdf"
     doc.write_bytes(b"%PDF-1.4\n% identity card\n")
     charte(base, "rights", "open", "--type", "erasure", "--received", "2026-11-20", "--channel", "post",
@@ -110,7 +121,7 @@ def test_an_erasure_answer_killed_at_random_points_is_whole_or_absent_and_comple
             charte(home, "rights", "fulfil", "1", *DPO)
         assert state(home, ref) == expected, f"trial {trial}: the rerun did not give the uninterrupted answer"
         mails = sorted((home / ".charte" / "outbox-mail").iterdir())
-        assert "nous avons effacé vos données de : prospect" in mails[-1].read_text(encoding="utf-8")
+        assert "nous avons effacé vos données de : client" in mails[-1].read_text(encoding="utf-8")
     assert killed > 0, "every answer finished before its kill: the test would prove nothing"
     if TRIALS >= 20:  # the full run must have hit the window between the erasure and the answer
         assert all(outcomes.values()), outcomes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -20,6 +21,7 @@ EVENTS = [
     designated("e2", "2025-02-02", "S1", person("T1", first_name="Luc", phone="0700000001")),
 ]  # fmt: skip
 OPERATOR = Reader("op-7", "station_operator", "alarm_handling")
+IN_SESSION = replace(OPERATOR, context=ReadContext("alarm_session", "1", frozenset({"S1", "C1"})))
 
 
 def disclose(app, ref: str, to: str, purpose: str, discloser: Reader = OPERATOR) -> dict:
@@ -30,7 +32,7 @@ def disclose(app, ref: str, to: str, purpose: str, discloser: Reader = OPERATOR)
 def test_a_dispatch_gives_the_provider_its_minimal_view_and_is_recorded(app):
     """Seed: intervention providers get what the intervention needs; Art. 19 needs the ledger."""
     run_import(app, EVENTS)
-    sent = disclose(app, "P1", "intervention_provider", "intervention")
+    sent = disclose(app, "P1", "intervention_provider", "intervention", IN_SESSION)
     assert sent["view"]["fields"] == {"first_name": "Ana", "phone": "0612345678"}  # no email
     assert sent["view"]["sites"] == [
         {"ref": "S1", "fields": {"access_instructions": "code 4321", "site_address": "1 rue des Lilas"}}
@@ -51,6 +53,35 @@ def test_a_dispatch_gives_the_provider_its_minimal_view_and_is_recorded(app):
         body = conn.execute(text("SELECT body FROM audit_entries WHERE action = 'disclose'")).scalar_one()
     assert '"to":"intervention_provider"' in body
     assert "Ana" not in body
+
+
+def test_an_operator_outside_an_alarm_session_cannot_pass_on_the_access_instructions(app):
+    """Seed: the station reads the intervention instructions to handle an alarm; a disclosure
+    carries at most what the discloser may read itself (GDPR Art. 29, 32(4))."""
+    run_import(app, EVENTS)
+    sent = disclose(app, "P1", "intervention_provider", "intervention")
+    assert sent["view"]["sites"] == [{"ref": "S1", "fields": {"site_address": "1 rue des Lilas"}}]
+    assert "access_instructions" not in sent["fields"]
+    (row,) = disclosures.disclosed(ledger=app.disclosures(), auditor=app.auditor, ref="P1")
+    assert "access_instructions" not in row["fields"]
+
+
+def test_staff_roles_are_not_recipients_and_the_refused_attempt_is_audited(app):
+    """GDPR Art. 4(9), 19: a disclosure goes to a recipient; staff read under their own grants."""
+    run_import(app, EVENTS)
+    installer = Reader("inst-1", "installer", "installation")
+    for staff in ("legal", "dpo", "auditor", "customer_service"):
+        with pytest.raises(AccessDenied) as refused:
+            disclose(app, "P1", staff, "rights_handling", installer)
+        assert refused.value.reason is Denial.NOT_A_RECIPIENT
+    assert count_rows(app)["disclosures"] == 0
+    with app.audit_engine.connect() as conn:
+        from sqlalchemy import text
+
+        bodies = (
+            conn.execute(text("SELECT body FROM audit_entries WHERE action = 'disclose'")).scalars().all()
+        )
+    assert [json.loads(b)["decision"] for b in bodies] == ["denied:not_a_recipient"] * 4
 
 
 def test_trusted_persons_are_never_disclosed_to_providers(app):

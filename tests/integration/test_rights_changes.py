@@ -295,11 +295,13 @@ def test_an_erasure_keeps_units_under_a_litigation_hold(app):
 def test_recipients_of_erased_data_are_owed_a_notice(app):
     """GDPR Art. 19: each recipient of erased data is told (the ledger outlives the person)."""
     run_import(app, EVENTS)
-    dpo = Reader("dpo-anne", "dpo", "rights_handling")
-    disclosures.disclose(queries=app.register_queries(), gate=app.gate, auditor=app.auditor, ledger=app.disclosures(),
-                         discloser=dpo, recipient="sales", purpose="prospecting", ref="Q1")  # fmt: skip
-    done = erasure(app, "Q1")
-    assert (done["person_erased"], done["recipients"]) == (True, ["sales"])
+    app.clock.day = date(2016, 1, 4)  # the installation, while P1's contract ran
+    try:
+        disclose_to_installer(app)
+    finally:
+        app.clock.day = TODAY
+    done = erasure(app, "P1")  # the contract ended over five years ago: nothing keeps P1 now
+    assert (done["person_erased"], done["kept"], done["recipients"]) == (True, [], ["installer"])
     (notice,) = answers.notices(desk(app))
     assert notice["kind"] == "erasure.required"
     assert {"last_name", "phone"} <= set(notice["fields"])  # what the ledger says the view carried
@@ -409,19 +411,21 @@ def _interrupted(app, request_id: int) -> None:
 def test_an_erasure_answer_interrupted_after_its_commit_tells_on_rerun_what_went_and_orders_once(app):
     """GDPR Art. 17(1), 19: a rerun after a crash neither says "nothing erased" nor orders the systems twice."""
     run_import(app, EVENTS)
-    dpo = Reader("dpo-anne", "dpo", "rights_handling")
-    disclosures.disclose(queries=app.register_queries(), gate=app.gate, auditor=app.auditor, ledger=app.disclosures(),
-                         discloser=dpo, recipient="sales", purpose="prospecting", ref="Q1")  # fmt: skip
-    request = verified(app, "erasure", ref="Q1")
+    app.clock.day = date(2016, 1, 4)  # the installation, while P1's contract ran
+    try:
+        disclose_to_installer(app)
+    finally:
+        app.clock.day = TODAY
+    request = verified(app, "erasure", ref="P1")
     _interrupted(app, request["id"])
-    assert app.register_queries().person("Q1") is None  # the erasure itself was committed
+    assert app.register_queries().person("P1") is None  # the erasure itself was committed
     once = len(orders(app))
     done = answers.fulfil(desk(app), request["id"])
     assert (done["status"], done["erased"], done["person_erased"], done["recipients"]) == (
-        "fulfilled", [{"unit": "prospect", "context": None}], True, ["sales"])  # fmt: skip
+        "fulfilled", [{"unit": "client", "context": "C1"}], True, ["installer"])  # fmt: skip
     assert len(orders(app)) == once == len(app.policy.systems)
     assert len(answers.notices(desk(app))) == 1
-    assert "nous avons effacé vos données de : prospect" in app.notifier.sent()[-1]["text"]
+    assert "nous avons effacé vos données de : client (C1)" in app.notifier.sent()[-1]["text"]
     steps = [s["step"] for s in rights.show(desk(app), request["id"])["timeline"]]
     assert steps[-2:] == ["applied:erasure.required", "fulfilled"]
 

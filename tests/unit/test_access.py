@@ -196,3 +196,55 @@ def test_the_list_of_visible_categories_follows_the_same_rules(gate):
     assert gate.visible_categories("station_operator", "alarm_handling") == {"client"}  # no session
     assert gate.visible_categories("sales", "prospecting") == {"prospect"}
     assert gate.visible_categories("sales", "alarm_handling") == frozenset()
+
+
+STANDINGS = [CLIENT, ENDED_CLIENT, TRUSTED, PROSPECT, Standing("other_contact", "C1", archived=False)]
+
+
+def test_a_disclosure_carries_per_standing_only_what_both_the_discloser_and_the_recipient_see(gate, shipped):
+    """GDPR Art. 29, 32(4): one passes on only what one may read oneself, to a declared recipient."""
+    contexts = [None, ALARM_ON_S1]
+    for role in shipped.roles.values():
+        for purpose in role.purposes:
+            for to in shipped.roles.values():
+                for to_purpose in to.purposes:
+                    for context in contexts:
+                        for restricted in (False, True):
+                            d = gate.decide_disclosure(role.id, purpose, to.id, to_purpose, STANDINGS,
+                                                       restricted=restricted, context=context)  # fmt: skip
+                            own = gate.decide(
+                                role.id, purpose, STANDINGS, restricted=restricted, context=context
+                            )
+                            theirs = gate.decide(to.id, to_purpose, STANDINGS, restricted=restricted)
+                            if not d.allowed:
+                                continue
+                            assert to.kind is not RoleKind.STAFF
+                            for s in d.seen:
+                                mine = {f for o in own.seen if o.standing == s.standing for f in o.fields}
+                                given = {f for o in theirs.seen if o.standing == s.standing for f in o.fields}
+                                assert s.fields, (role.id, purpose, to.id, s)
+                                assert s.fields <= mine & given, (role.id, purpose, to.id, s)
+
+
+def test_staff_are_never_recipients_and_the_discloser_is_judged_first(gate):
+    """GDPR Art. 4(9): staff read under their own grants; a role that may not read learns nothing."""
+    staff = gate.decide_disclosure("installer", "installation", "legal", "dispute_evidence", [CLIENT])
+    assert (staff.allowed, staff.reason) == (False, Denial.NOT_A_RECIPIENT)
+    blind = gate.decide_disclosure("sales", "prospecting", "legal", "dispute_evidence", [CLIENT])
+    assert blind.reason is Denial.PURPOSE_DATA
+    assert gate.recipients == {"installer", "intervention_provider", "guarding_provider", "it_subcontractor",
+                               "prescriber"}  # fmt: skip
+
+
+def test_an_operator_outside_an_alarm_session_passes_on_no_access_instruction(gate):
+    """Seed: the intervention instructions serve the handling of an alarm, inside its session."""
+    outside = gate.decide_disclosure("station_operator", "alarm_handling", "intervention_provider", "intervention",
+                                     [CLIENT])  # fmt: skip
+    assert outside.fields == {"civility", "first_name", "last_name", "phone", "site_address"}
+    inside = gate.decide_disclosure("station_operator", "alarm_handling", "intervention_provider", "intervention",
+                                    [CLIENT], context=ALARM_ON_S1)  # fmt: skip
+    assert "access_instructions" in inside.fields
+    nothing = gate.decide_disclosure(
+        "installer", "installation", "prescriber", "subscription_reporting", [CLIENT]
+    )
+    assert nothing.reason is Denial.BEYOND_OWN_VIEW

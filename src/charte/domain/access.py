@@ -20,6 +20,12 @@ site...) — and a standing contributes its category's granted fields only when:
 
 A read with no contributing standing is denied with the most telling reason. What a caller shows
 is what ``Decision.seen`` lists: hidden fields are left out, not blanked.
+
+A disclosure (``decide_disclosure``) passes one person's data on to a recipient: only to a role
+the policy declares as a recipient (a provider, a subcontractor, a third party such as the
+prescriber — never staff, who read for themselves), and only the fields both the discloser may
+read under its own purpose and context *and* the recipient may receive, standing by standing:
+one cannot pass on what one may not read oneself (GDPR Art. 5(1)(f), 29, 32(4)).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from enum import StrEnum
 
 from charte.domain.errors import UnknownPurpose, UnknownRole
 from charte.domain.policy import Policy
+from charte.domain.vocabulary import RoleKind
 
 
 class Denial(StrEnum):
@@ -39,6 +46,8 @@ class Denial(StrEnum):
     ARCHIVED = "data_archived"
     EXCLUSIVE = "exclusive_to_other_roles"
     CONTEXT = "outside_the_required_context"
+    NOT_A_RECIPIENT = "not_a_recipient"  # disclosures go to providers and third parties, not staff
+    BEYOND_OWN_VIEW = "beyond_the_disclosers_own_view"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +101,9 @@ class AccessGate:
 
     def __init__(self, policy: Policy) -> None:
         self.roles = frozenset(policy.roles)
+        # Who data may be disclosed to: every role but the operator's own staff (GDPR Art. 4(9):
+        # a recipient is one the data are disclosed to; staff read under their own grants).
+        self.recipients = frozenset(r.id for r in policy.roles.values() if r.kind is not RoleKind.STAFF)
         self.purposes = frozenset(policy.purposes)
         self.archive_roles = frozenset(r.id for r in policy.roles.values() if r.archive_access)
         self.holds_managers = frozenset(policy.access.holds_managed_by)
@@ -290,4 +302,60 @@ class AccessGate:
             False,
             Denial.PURPOSE_DATA,
             f"purpose '{purpose}' does not allow role '{role}' to see this person's data",
+        )
+
+    def decide_disclosure(
+        self,
+        role: str,
+        purpose: str,
+        recipient: str,
+        to_purpose: str,
+        standings: Iterable[Standing],
+        *,
+        restricted: bool = False,
+        context: ReadContext | None = None,
+    ) -> Decision:
+        """What ``role`` (reading for ``purpose`` within ``context``) may pass on of one person to
+        ``recipient`` for ``to_purpose``: per standing, the fields both may see; or why nothing.
+
+        The discloser is judged first (a role that may not read the person learns nothing of the
+        recipient's rights), then the recipient (who reads in no context of the discloser's: an
+        open alarm session is the operator's, not the provider's)."""
+        self.require_role(recipient)
+        if to_purpose not in self.purposes:
+            raise UnknownPurpose(to_purpose, self.purposes)
+        held = list(standings)
+        own = self.decide(role, purpose, held, restricted=restricted, context=context)
+        if not own.allowed:
+            return own
+        if recipient not in self.recipients:
+            return Decision(
+                False,
+                Denial.NOT_A_RECIPIENT,
+                f"role '{recipient}' is the operator's staff, not a recipient: staff read under "
+                "their own role and purpose",
+            )
+        theirs = self.decide(recipient, to_purpose, held, restricted=restricted)
+        if not theirs.allowed:
+            return theirs
+        mine: dict[Standing, frozenset[str]] = {}
+        for s in own.seen:
+            mine[s.standing] = mine.get(s.standing, frozenset()) | s.fields
+        seen = tuple(
+            Seen(s.standing, s.fields & mine[s.standing])
+            for s in theirs.seen
+            if s.fields & mine.get(s.standing, frozenset())
+        )
+        if not seen:
+            return Decision(
+                False,
+                Denial.BEYOND_OWN_VIEW,
+                f"nothing role '{recipient}' may receive for '{to_purpose}' is in what role '{role}' "
+                f"may read for '{purpose}'",
+            )
+        return Decision(
+            True,
+            None,
+            f"role '{role}' may pass these fields on to '{recipient}' for '{to_purpose}'",
+            seen,
         )

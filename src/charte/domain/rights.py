@@ -257,20 +257,22 @@ class KeptUnit:
 
 
 def erasure_plan(
-    units: Sequence[UnitAtRequest], actions: dict[str, tuple[str, str | None]]
+    units: Sequence[UnitAtRequest], actions: dict[str, tuple[str, str | None]], today: date
 ) -> tuple[list[int], list[KeptUnit]]:
     """Which units an erasure request erases now, and which it keeps, why and until when (Art. 17).
 
     ``actions`` maps each retention rule to its ``on_erasure_request`` (action, ground). A unit under
     a litigation hold is kept (Art. 17(3)(e)); a unit whose rule says ``keep_until_purge`` is kept
     until its purge date — while its contract runs, until a date not yet known; the others go now.
+    A unit whose purge date has come is erased whatever its rule: the ground for keeping it ended
+    (Art. 17(1)(a)), and the request must not wait for the next sweep.
     """
     erase, kept = [], []
     for u in units:
         action, ground = actions[u.rule]
         if u.status == "held":
             kept.append(KeptUnit(u.kind, u.context, "litigation_hold", None))
-        elif action == "keep_until_purge":
+        elif action == "keep_until_purge" and (u.purge_due is None or u.purge_due > today):
             why = "contract_running" if u.status == "active" else (ground or "legal_obligation")
             kept.append(KeptUnit(u.kind, u.context, why, u.purge_due))
         else:

@@ -1,9 +1,10 @@
 """Disclosures to recipients: an explicit act that produces the recipient's view and a record.
 
 Sharing data with a recipient — an installer's work order, a dispatch to an intervention
-provider, the prescriber's subscription report — passes the gate twice: the discloser must be
-allowed to read the person for their own purpose, and the recipient's view is exactly what the
-recipient's role may see for the disclosure's purpose. The ledger (recipient, field names,
+provider, the prescriber's subscription report — is decided by the gate
+(``AccessGate.decide_disclosure``): only to a role the policy declares as a recipient, and only
+what both the discloser may read for its own purpose and context and the recipient's role may
+receive for the disclosure's purpose. The ledger (recipient, field names,
 purpose, date, actor; the person as a keyed HMAC) feeds GDPR Art. 19 notices and access answers;
 the disclosure is audited in the same transaction.
 """
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Chained, Entry
-from charte.services.access import Reader, decide, fields_shown, require, shape_person
+from charte.services.access import AccessDenied, Reader, fields_shown, shape_person, standings
 from charte.services.audit import Auditor
 from charte.services.errors import NotFound
 from charte.services.queries import RegisterQueries
@@ -40,32 +41,68 @@ def disclose(
     purpose: str,
     ref: str,
 ) -> dict[str, Any]:
-    """The recipient's view of the person for ``purpose``, recorded in the ledger and the audit."""
+    """What the recipient may receive of the person for ``purpose`` *and* the discloser may read
+    itself (``AccessGate.decide_disclosure``), recorded in the ledger and the audit.
+
+    A refused or unfounded attempt is audited too, before it is refused, as every read is
+    (``queries.show_person``): naming a recipient is no way round the trace."""
+
+    def refuse(decision: str) -> None:
+        entry = Entry(
+            at=auditor.clock.now(),
+            actor=discloser.actor,
+            action=Action.DISCLOSE,
+            role=discloser.role,
+            purpose=purpose,
+            context=_context(discloser),
+            subject=auditor.subject("person", ref),
+            decision=decision,
+            detail={"to": recipient, "as": discloser.purpose},
+        )
+        auditor.record([entry])
+
     gate.require_role(recipient)
-    require(gate.check(discloser.role, discloser.purpose))
+    verdict = gate.check(discloser.role, discloser.purpose)
+    if not verdict.allowed:
+        refuse(f"denied:{verdict.reason}")
+        raise AccessDenied(verdict)
     found = queries.person(ref)
     if found is None:
+        refuse("not_found")
         raise NotFound("person", ref)
     today = auditor.clock.today()
-    require(decide(gate, discloser, found, today))  # one may only pass on what one may read oneself
-    theirs = require(decide(gate, Reader(discloser.actor, recipient, purpose), found, today))
-    view = shape_person(found, theirs, today)
-    subject = auditor.subject("person", ref)
-    now = auditor.clock.now()
-    fields = fields_shown(view, theirs.fields)
+    decision = gate.decide_disclosure(
+        discloser.role,
+        discloser.purpose,
+        recipient,
+        purpose,
+        standings(found, today),
+        restricted=found.get("restricted") is not None,
+        context=discloser.context,
+    )
+    if not decision.allowed:
+        refuse(f"denied:{decision.reason}")
+        raise AccessDenied(decision)
+    view = shape_person(found, decision, today)
+    fields = fields_shown(view, decision.fields)
     entry = Entry(
-        at=now,
+        at=auditor.clock.now(),
         actor=discloser.actor,
         action=Action.DISCLOSE,
         role=discloser.role,
         purpose=purpose,
-        subject=subject,
+        context=_context(discloser),
+        subject=auditor.subject("person", ref),
         fields=tuple(fields),
-        detail={"to": recipient},
+        detail={"to": recipient, "as": discloser.purpose},
     )
     number, chained = ledger.record(entry)
     auditor.after_append(chained)
     return {"disclosure": number, "to": recipient, "purpose": purpose, "fields": fields, "view": view}
+
+
+def _context(reader: Reader) -> str | None:
+    return f"{reader.context.kind}:{reader.context.ref}" if reader.context else None
 
 
 def disclosed(*, ledger: Ledger, auditor: Auditor, ref: str) -> list[dict[str, Any]]:

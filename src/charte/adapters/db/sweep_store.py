@@ -265,7 +265,7 @@ class SqlSweep:
                 )
                 if kinds is None or row.kind in kinds  # an objection erases only what served the purpose
             ]
-            erase, kept = erasure_plan(units, actions)
+            erase, kept = erasure_plan(units, actions, today)
             totals = SweepTotals()
             fields: list[str] = []
             recipients: list[str] = []

@@ -24,8 +24,8 @@ def disclose(
         typer.Option("--as-purpose", help="Your own purpose for reading the person (default: --purpose)."),
     ] = None,
 ) -> None:
-    """Produce the recipient's view (only what its role may see for the purpose), record the
-    disclosure (recipient, fields, purpose, date) and print it as JSON."""
+    """Produce the recipient's view (what its role may receive for the purpose and you may read
+    yourself), record the disclosure (recipient, fields, purpose, date) and print it as JSON."""
     who = reader(role, as_purpose or purpose)
     c = container()
     emit_json(

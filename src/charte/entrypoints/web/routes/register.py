@@ -75,8 +75,9 @@ def router(container: Container) -> APIRouter:
 
     @api.post("/disclosures", response_model=DisclosureOut, response_model_exclude_unset=True)
     def disclosure(body: DisclosureIn, reader: Reading) -> dict[str, Any]:
-        """Give a recipient its view of a person for a purpose; the caller must itself be allowed to
-        read the person for the purpose in X-Charte-Purpose. Recorded in the ledger and the audit."""
+        """Give a recipient (a provider, subcontractor or third party of the policy, never staff) its
+        view of a person for a purpose — at most what the caller may read itself for the purpose in
+        X-Charte-Purpose. Recorded in the ledger and the audit; a refused attempt is audited too."""
         return disclosures.disclose(
             queries=container.register_queries(),
             gate=container.gate,
