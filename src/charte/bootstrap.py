@@ -43,9 +43,13 @@ from charte.adapters.field_cipher import FieldCipher, load_or_create_key
 from charte.adapters.identity_documents import IdentityDocuments
 from charte.adapters.notifier import FileOutbox, SmtpNotifier
 from charte.adapters.passwords import Argon2Passwords
+from charte.adapters.phone_numbers import BadNumber, canonical_number
 from charte.adapters.policy_file import YamlPolicyLoader
 from charte.adapters.recording_vault import DirectoryBlobs, Keyring, S3Blobs, Vault
 from charte.adapters.ref_hmac import RefHasher
+from charte.adapters.rendering import render_document
+from charte.adapters.rendering.csv import render_csv
+from charte.adapters.rendering.html import render_html
 from charte.adapters.rendering.letters import Letters
 from charte.config import Settings
 from charte.domain.access import AccessGate
@@ -53,6 +57,7 @@ from charte.domain.policy import Policy
 from charte.services.alarms import AlarmDesk
 from charte.services.audit import Auditor
 from charte.services.calls import CallDesk
+from charte.services.documents.model import Document
 from charte.services.errors import NotReady, Refused
 from charte.services.information import Informing
 from charte.services.portal import PortalDesk
@@ -60,6 +65,11 @@ from charte.services.ports import Clock, PolicyLoader
 from charte.services.rights_desk import Desk
 
 if TYPE_CHECKING:  # the redaction extra is imported only when a transcript is redacted
+    from collections.abc import Iterable, Sequence
+    from datetime import date
+    from typing import IO
+
+    from charte.adapters.demo_register import DemoStats
     from charte.adapters.redaction.engine import Redactor
 
 
@@ -321,8 +331,43 @@ class Container:
             role=role,
         )
 
-    def feed_reader(self) -> FeedReader:
-        return FeedReader(self.policy)
+    # -- what entrypoints need of adapters, given here so that they import none --------------
+
+    def upgrade_schema(self) -> str:
+        """Migrate the register's database to the current schema; its revision."""
+        migrate.upgrade(self.engine)
+        return str(migrate.current_revision(self.engine))
+
+    @staticmethod
+    def render(document: Document, fmt: str, links: dict[str, str] | None = None) -> str:
+        """A document (charter, register) as ``md`` or ``html`` (``links``: the page's navigation)."""
+        if fmt == "html" and links is not None:
+            return render_html(document, links=links)
+        return render_document(document, fmt)
+
+    @staticmethod
+    def render_csv(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+        return render_csv(headers, rows)
+
+    @staticmethod
+    def phone_number(raw: str, field: str) -> str:
+        """A caller's number in charte's canonical form; refused naming ``field`` otherwise."""
+        try:
+            return canonical_number(raw)
+        except BadNumber as bad:
+            raise Refused(f"{field}: {bad}") from None
+
+    @staticmethod
+    def write_demo_register(handle: IO[str], *, seed: int, today: date, persons: int) -> DemoStats:
+        """A deterministic demo register as event lines (the demo extra: Faker)."""
+        from charte.adapters.demo_register import DemoRegister
+
+        return DemoRegister(seed=seed, today=today).write(handle, persons)
+
+    def feed_reader(self, sender: str | None = None) -> FeedReader:
+        """The feed's parser; ``sender``: the system actor whose feed it is (None: the CLI's
+        administrator), which may send only the event types the policy gives it."""
+        return FeedReader(self.policy, sender)
 
 
 def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:

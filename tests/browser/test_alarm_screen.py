@@ -34,6 +34,7 @@ def station(app):
         kind="intrusion",
         at=datetime(2026, 11, 26, 2, 47, tzinfo=UTC),
         by="monitoring",
+        system="monitoring",
     )["id"]
 
 

@@ -156,3 +156,20 @@ def test_lists_leave_out_persons_whose_only_contract_ended_except_for_archive_ro
 
     assert refs("customer_service", "contract_management") == []
     assert refs("legal", "dispute_evidence") == ["P9"]
+
+
+def test_every_key_of_a_role_goes_through_the_field_decision(loaded):
+    """GDPR Art. 5(1)(c), 25(2): a value reaches a reader only if its field is granted, however
+    deep it sits — the operator gets no contract ref, dates or provenance through ``roles[]``."""
+    operator = view(loaded, "P1", "station_operator", "alarm_handling")
+    (client,) = operator["roles"]
+    assert client == {"role": "client", "site": None, "rank": None}  # site: site_address is granted
+    assert "contract_ref" not in str(operator)
+    assert "C1" not in str(operator)
+    service = view(loaded, "P1", "customer_service", "contract_management")
+    (client,) = service["roles"]
+    assert (client["contract"], client["started_on"]) == ("C1", "2025-02-01")  # contract_ref, contract_start
+    assert "source" not in client  # partner is not theirs
+    trusted = view(loaded, "T1", "station_operator", "alarm_handling", context=ALARM_ON_S1)
+    (designation,) = trusted["roles"]
+    assert (designation["site"], designation["rank"]) == ("S1", 1)  # the standing, and the granted rank

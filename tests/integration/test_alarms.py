@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from charte.adapters.db.audit_store import AuditFilter
 from charte.domain.access import Denial
@@ -39,7 +40,7 @@ def desk(app):
 
 
 def raised(desk, site: str = "S1") -> int:
-    return alarms.raise_alarm(desk, site=site, kind="intrusion", at=AT, by="monitoring-1")["id"]
+    return alarms.raise_alarm(desk, site=site, kind="intrusion", at=AT, by="monitoring-1", system="monitoring")["id"]
 
 
 def test_the_operator_sees_trusted_persons_in_call_order_only_while_holding_the_open_session(desk):
@@ -146,7 +147,7 @@ def test_sessions_leave_with_their_contract_s_client_data(app):
     run_import(app, [signed("o1", "2019-01-01", "C7", person("P7"), site="S7"),
                      designated("o2", "2019-01-02", "S7", person("T7"), rank=1)])  # fmt: skip
     desk = app.alarm_desk()
-    old = alarms.raise_alarm(desk, site="S7", kind="fire", at=datetime(2020, 5, 1, tzinfo=UTC), by="m")["id"]
+    old = alarms.raise_alarm(desk, site="S7", kind="fire", at=datetime(2020, 5, 1, tzinfo=UTC), by="m", system="monitoring")["id"]
     alarms.take(desk, OP, old)
     alarms.record_attempt(desk, OP, old, person="T7", outcome="answered")
     run_import(app, [ended("o3", "2021-06-30", "C7"), removed("o4", "2021-06-30", "S7", "T7")])
@@ -161,7 +162,7 @@ def test_an_alarm_needs_a_known_site_with_a_contract(desk):
     with pytest.raises(NotFound, match="site with a contract not found: S404"):
         raised(desk, "S404")
     with pytest.raises(Refused, match="kind: 1 to 32 letters"):
-        alarms.raise_alarm(desk, site="S1", kind="<script>", at=AT, by="m")
+        alarms.raise_alarm(desk, site="S1", kind="<script>", at=AT, by="m", system="monitoring")
 
 
 def test_the_monitoring_software_raises_alarms_and_operators_handle_them_over_http(app, desk):
@@ -227,7 +228,7 @@ def test_sessions_are_in_the_retention_schedule_and_forecast_with_their_contract
         app, [signed("o1", "2019-01-01", "C7", person("P7"), site="S7"), ended("o2", "2023-03-31", "C7")]
     )
     desk = app.alarm_desk()
-    sid = alarms.raise_alarm(desk, site="S7", kind="fire", at=datetime(2022, 5, 1, tzinfo=UTC), by="m")["id"]
+    sid = alarms.raise_alarm(desk, site="S7", kind="fire", at=datetime(2022, 5, 1, tzinfo=UTC), by="m", system="monitoring")["id"]
     units = list(app.retention_queries().units(ScheduleFilter(person="P7")))
     client = next(u for u in units if u["unit"] == "client")
     session = next(u for u in units if u["unit"] == "alarm_session")
@@ -290,3 +291,44 @@ def test_a_trusted_person_s_access_answer_lists_the_station_s_calls_to_them(app,
     assert [(c["alarm"], c["as"], c["rank"], c["outcome"]) for c in data["alarm_calls"]] == [
         (f"alarm-{sid}", "trusted_person", 1, "voicemail")
     ]
+
+
+def test_only_the_systems_the_policy_names_raise_alarms_and_every_raise_is_audited(app, desk):
+    """Seed: the station reads trusted persons and access instructions only to handle an alarm;
+    an alarm is raised only by the systems of alarms.raised_by (GDPR Art. 32(4))."""
+    with TestClient(web.create_app(app)) as http:
+        crm = bearer(token(app, "crm-feed", system="crm"))
+        monitoring = bearer(token(app, "monitoring-1", system="monitoring"))
+        body = {"site": "S1", "at": "2026-11-26T03:47:00+01:00", "kind": "intrusion"}
+        refused = http.post("/api/v1/alarms", json=body, headers=crm)
+        assert refused.status_code == 403
+        assert refused.json()["detail"].endswith("system 'crm' may not raise alarms (policy: alarms.raised_by)")
+        line = json.dumps({"id": "a1", "type": "alarm.raised", "at": body["at"], "site": "S1", "kind": "fire"})
+        fed = http.post("/api/v1/events", content=line, headers=crm)
+        assert fed.status_code == 422
+        assert fed.json()["summary"]["errors"] == [
+            "line 1: type: system 'crm' may not raise alarms (policy: alarms.raised_by)"
+        ]
+        assert http.get("/api/v1/alarms", headers=bearer(token(app, "op", role="station_operator"),
+                                                           "alarm_handling")).json() == []  # fmt: skip
+        assert http.post("/api/v1/alarms", json=body, headers=monitoring).status_code == 201
+        assert http.post("/api/v1/events", content=line, headers=monitoring).status_code == 200
+    with app.audit_engine.connect() as conn:
+        rows = [json.loads(b) for (b,) in conn.execute(text("SELECT body FROM audit_entries WHERE action = 'alarm'"))]
+    assert [(r["actor"], r["decision"], r["detail"]["system"]) for r in rows] == [
+        ("crm-feed", "denied:role_may_not_act_under_purpose", "crm"),
+        ("monitoring-1", "allowed", "monitoring"),
+    ]
+    assert all(r["subject"] == app.auditor.subject("site", "S1") for r in rows)
+
+
+def test_a_system_feeds_only_the_event_types_the_policy_gives_it(app, desk):
+    """Retention and holds depend on who may say a litigation closed: the telephony may not."""
+    with TestClient(web.create_app(app)) as http:
+        telephony = bearer(token(app, "tel", system="telephony"))
+        line = json.dumps({"id": "l1", "type": "litigation.closed", "at": "2026-11-20", "case": "K1"})
+        fed = http.post("/api/v1/events", content=line, headers=telephony)
+        assert fed.status_code == 422
+        assert fed.json()["summary"]["errors"] == [
+            "line 1: type: system 'telephony' may not send litigation.closed events (policy: systems.telephony.sends)"
+        ]

@@ -165,3 +165,23 @@ class TestReferences:
     def test_an_anchor_change_alone_keeps_a_policy_valid(self, minimal):
         """Anchors are engine vocabulary: any of them may start any rule's clock."""
         assert check_policy(with_retention(minimal, "client", anchor=Anchor.ENTRY_DATE)) == []
+
+
+def test_alarms_are_raised_by_declared_systems_and_dispatched_to_recipients_only(shipped):
+    """GDPR Art. 4(9), 32(4): who may raise an alarm is named; a dispatch goes to a recipient."""
+    alarms = shipped.alarms
+    wrong = replace(shipped, alarms=replace(alarms, raised_by=("crm-typo",), dispatch_to=("legal",)))
+    problems = {p.code: p for p in check_policy(wrong)}
+    assert problems["unknown_system"].path == ("alarms", "raised_by", 0)
+    assert problems["dispatch_to_staff"].path == ("alarms", "dispatch_to", 0)
+
+
+def test_a_system_sends_only_event_types_that_exist(shipped):
+    """docs/events.md: `sends` names event types or families (`litigation.*`)."""
+    crm = replace(shipped.systems["crm"], sends=("contract.*", "contract.signd"))
+    (problem,) = check_policy(replace(shipped, systems={**shipped.systems, "crm": crm}))
+    assert (problem.code, problem.path) == ("unknown_event_type", ("systems", "crm", "sends", 1))
+    assert shipped.refuses_feed("crm", "contract.signed") is None
+    assert shipped.refuses_feed(None, "alarm.raised") is None  # the administrator's own import
+    assert shipped.refuses_feed("monitoring", "contract.signed") is not None
+    assert shipped.refuses_feed("crm", "alarm.raised") == "system 'crm' may not raise alarms (policy: alarms.raised_by)"

@@ -72,10 +72,13 @@ class _Invalid(Exception):
 
 
 class FeedReader:
-    """Parses event lines for one policy; the allow-lists are computed once."""
+    """Parses event lines for one policy; the allow-lists are computed once. ``sender``: the
+    system whose feed this is (an API actor's), which may send only what the policy lets it
+    (``Policy.refuses_feed``); ``None`` for the server's administrator importing a file."""
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, sender: str | None = None) -> None:
         self.policy = policy
+        self.sender = sender
         self.allowed = {
             role: frozenset(policy.subject_categories[role.value].fields)
             for role in Role
@@ -152,6 +155,8 @@ class FeedReader:
         kind = data.get("type")
         if kind not in self._builders:
             ctx.error("type", f"unknown event type {kind!r}; expected one of {', '.join(self._builders)}")
+        elif (refused := self.policy.refuses_feed(self.sender, kind)) is not None:
+            ctx.error("type", refused)
         on, at = self._at(data.get("at"), ctx)
         if ctx.errors:
             raise _Invalid

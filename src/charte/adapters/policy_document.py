@@ -372,9 +372,12 @@ def _activity(r: Reader, id_: str, value: Any, path: KeyPath) -> Activity:
 
 
 def _system(r: Reader, id_: str, value: Any, path: KeyPath) -> System:
-    d = r.section(value, path, required={"label", "holds"})
+    d = r.section(value, path, required={"label", "holds"}, optional=frozenset({"sends"}))
     return System(
-        id=id_, label=r.localized(d.get("label", {}), (*path, "label")), holds=r.ids(d, "holds", path)
+        id=id_,
+        label=r.localized(d.get("label", {}), (*path, "label")),
+        holds=r.ids(d, "holds", path),
+        sends=r.ids(d, "sends", path) if "sends" in d else None,
     )
 
 
@@ -449,11 +452,12 @@ def _access(r: Reader, value: Any, path: KeyPath) -> Access:
 def _alarms(r: Reader, value: Any, path: KeyPath) -> Alarms | None:
     if value is None:
         return None
-    d = r.section(value, path, required={"purpose", "dispatch_to", "kept_with"})
+    d = r.section(value, path, required={"purpose", "dispatch_to", "kept_with", "raised_by"})
     return Alarms(
         purpose=r.text(d, "purpose", path),
         dispatch_to=r.ids(d, "dispatch_to", path, allow_empty=True),
         kept_with=r.text(d, "kept_with", path),
+        raised_by=r.ids(d, "raised_by", path),
     )
 
 

@@ -61,10 +61,14 @@ class Standing:
 
 @dataclass(frozen=True, slots=True)
 class Seen:
-    """A standing that contributes to the view, with the fields it lets through."""
+    """A standing that contributes to the view, with the fields it lets through; ``holds``: every
+    field its subject category may hold, seen or not — so that a value the register keeps about
+    the standing (its contract's ref, its rank...) is shown only when its field is let through,
+    and a key that is no field of the category (a trusted person's site) describes the standing."""
 
     standing: Standing
     fields: frozenset[str]
+    holds: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,7 @@ class AccessGate:
         self.recipients = frozenset(r.id for r in policy.roles.values() if r.kind is not RoleKind.STAFF)
         self.purposes = frozenset(policy.purposes)
         self.archive_roles = frozenset(r.id for r in policy.roles.values() if r.archive_access)
+        self.category_fields = {c.id: frozenset(c.fields) for c in policy.subject_categories.values()}
         self.holds_managers = frozenset(policy.access.holds_managed_by)
         self.restriction_exceptions = frozenset(e.purpose for e in policy.access.restriction_exceptions)
         # category -> {(role, purpose): the context kind the read must be part of, or None}
@@ -283,7 +288,7 @@ class AccessGate:
             if standing.archived and role not in self.archive_roles:
                 refused.append((Denial.ARCHIVED, standing.category))
                 continue
-            seen.append(Seen(standing, fields))
+            seen.append(Seen(standing, fields, self.category_fields.get(standing.category, frozenset())))
         if seen:
             return Decision(True, None, f"role '{role}' may see these fields for '{purpose}'", tuple(seen))
         if refused:
@@ -342,7 +347,7 @@ class AccessGate:
         for s in own.seen:
             mine[s.standing] = mine.get(s.standing, frozenset()) | s.fields
         seen = tuple(
-            Seen(s.standing, s.fields & mine[s.standing])
+            Seen(s.standing, s.fields & mine[s.standing], s.holds)
             for s in theirs.seen
             if s.fields & mine.get(s.standing, frozenset())
         )

@@ -41,6 +41,7 @@ class Action(StrEnum):
     DISCLOSE = "disclose"
     SESSION = "session"  # console login, refusal, logout
     RIGHTS = "rights"  # a step of a rights request
+    ALARM = "alarm"  # an alarm raised (or refused) on a site
 
 
 @dataclass(frozen=True, slots=True)

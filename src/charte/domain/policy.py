@@ -284,6 +284,15 @@ class System:
     id: str
     label: Text
     holds: tuple[str, ...]  # data categories
+    # The event types its feed may send (``contract.signed``, or a family ``litigation.*``);
+    # ``None``: every type but those with an authority of their own (``alarms.raised_by``).
+    sends: tuple[str, ...] | None = None
+
+    def may_send(self, event_type: str) -> bool:
+        if self.sends is None:
+            return True
+        family = event_type.split(".", 1)[0] + ".*"
+        return event_type in self.sends or family in self.sends
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,12 +316,16 @@ class Alarms:
     ``purpose``: the purpose every read of an alarm session is made and audited under;
     ``dispatch_to``: the provider roles an operator may dispatch from a session (a disclosure of
     the role's view under its own grant's purpose); ``kept_with``: the subject category whose
-    per-contract data the sessions are kept with — they leave when the contract's data leave.
+    per-contract data the sessions are kept with — they leave when the contract's data leave;
+    ``raised_by``: the systems that may raise alarms.
     """
 
     purpose: str
     dispatch_to: tuple[str, ...]
     kept_with: str
+    # The systems whose feed or API actor may raise an alarm: an alarm opens the site's trusted
+    # persons and access instructions to the station, so no other system may raise one.
+    raised_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +371,26 @@ class Policy:
     def fields_of(self, categories: tuple[str, ...]) -> tuple[str, ...]:
         """The fields that belong to any of the given data categories, in policy order."""
         return tuple(f for f, c in self.fields.items() if c in categories)
+
+    def refuses_feed(self, system: str | None, event_type: str) -> str | None:
+        """Why ``system``'s feed may not send ``event_type``, or ``None`` when it may. ``None`` as
+        the system: the server's administrator importing a file (``charte events import``).
+
+        Each system sends what its policy entry says (``systems.<id>.sends``); an alarm comes only
+        from ``alarms.raised_by``, whatever else the system may send."""
+        if system is None:
+            return None
+        if event_type == "alarm.raised":
+            raisers = self.alarms.raised_by if self.alarms is not None else ()
+            if system not in raisers:
+                return f"system '{system}' may not raise alarms (policy: alarms.raised_by)"
+            return None
+        found = self.systems.get(system)
+        if found is None:
+            return f"'{system}' is not a system of the policy"
+        if not found.may_send(event_type):
+            return f"system '{system}' may not send {event_type} events (policy: systems.{system}.sends)"
+        return None
 
     def activities_for_subject(self, subject: str) -> tuple[Activity, ...]:
         return tuple(a for a in self.activities.values() if subject in a.subject_categories)

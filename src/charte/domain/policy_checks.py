@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable, Iterator
 from charte.domain.durations import Duration
 from charte.domain.policy import Policy
 from charte.domain.problems import KeyPath, Problem
+from charte.domain.register import EVENT_TYPES
 from charte.domain.vocabulary import (
     OBJECTABLE_BASES,
     Anchor,
@@ -22,6 +23,7 @@ from charte.domain.vocabulary import (
     InferenceTarget,
     LegalBasis,
     Objection,
+    RoleKind,
 )
 
 # GDPR Art. 12(3): one month to answer, extendable by two further months.
@@ -90,10 +92,12 @@ def _references(p: Policy) -> Iterator[Problem]:
     if p.audit_retention not in p.retention:
         yield _unknown(("audit", "retention"), "retention rule", p.audit_retention, p.retention, "retention")
     yield from _refs(("audit", "spool_for"), p.audit_spool_for, p.purposes, "purpose", "purposes")
+    types = (*EVENT_TYPES, *sorted({t.split(".", 1)[0] + ".*" for t in EVENT_TYPES}))
     for sid, system in p.systems.items():
         yield from _refs(
             ("systems", sid, "holds"), system.holds, p.data_categories, "data category", "data_categories"
         )
+        yield from _refs(("systems", sid, "sends"), system.sends or (), types, "event type", "docs/events.md")
     for aid, a in p.activities.items():
         path = ("activities", aid)
         yield from _refs((*path, "purposes"), a.purposes, p.purposes, "purpose", "purposes")
@@ -331,6 +335,16 @@ def _alarms(p: Policy) -> Iterator[Problem]:
     if a.purpose not in p.purposes:
         yield _unknown((*path, "purpose"), "purpose", a.purpose, p.purposes, "purposes")
     yield from _refs((*path, "dispatch_to"), a.dispatch_to, p.roles, "role", "roles")
+    yield from _refs((*path, "raised_by"), a.raised_by, p.systems, "system", "systems")
+    for i, role in enumerate(a.dispatch_to):
+        if role in p.roles and p.roles[role].kind is RoleKind.STAFF:
+            # A dispatch is a disclosure, and staff are no recipients (GDPR Art. 4(9)).
+            yield Problem(
+                path=(*path, "dispatch_to", i),
+                message=f"'{role}' is a staff role: alarms are dispatched to providers, not to staff",
+                expected="a role of kind provider, subcontractor or third_party",
+                code="dispatch_to_staff",
+            )
     category = p.subject_categories.get(a.kept_with)
     if category is None:
         yield _unknown((*path, "kept_with"), "subject category", a.kept_with, p.subject_categories,

@@ -25,6 +25,22 @@ CONTRACT_FIELDS = {
 }
 
 
+# A role's keys beyond its kind, as the policy fields whose values they are. Where the standing's
+# category holds that field, the key shows only when the field is let through (an operator
+# handling an alarm does not get the client's contract ref through ``roles[].contract``); where
+# it does not, the key describes the standing itself (a trusted person's site, a prospect's
+# collection date) and shows with it. ``source`` is where the data came from: for a client, the
+# partner the contract was sold through (the ``partner`` field).
+ROLE_FIELDS = {
+    "contract": "contract_ref",
+    "site": "site_address",
+    "started_on": "contract_start",
+    "ended_on": "contract_end",
+    "rank": "trusted_person_rank",
+    "source": "partner",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Reader:
     """Who reads, in which role, for which purpose, as part of what."""
@@ -83,9 +99,22 @@ def shape_person(person: dict[str, Any], decision: Decision, today: date) -> dic
         if any(f in s.fields and s.standing.category in sources.get(f, []) for s in seen)
     }
     granted: dict[tuple[str, str | None], set[str]] = {}  # the fields each seen role lets through
+    holds: dict[tuple[str, str | None], frozenset[str]] = {}
     for s in seen:
-        granted.setdefault((s.standing.category, s.standing.context), set()).update(s.fields)
+        key = (s.standing.category, s.standing.context)
+        granted.setdefault(key, set()).update(s.fields)
+        holds[key] = holds.get(key, frozenset()) | s.holds
     roles = [r for r in person["roles"] if (r["role"], r["contract"] or r["site"]) in granted]
+    shown_roles = []
+    for r in roles:
+        key = (r["role"], r["contract"] or r["site"])
+        shown_roles.append(
+            {
+                k: v
+                for k, v in r.items()
+                if k not in ROLE_FIELDS or ROLE_FIELDS[k] not in holds[key] or ROLE_FIELDS[k] in granted[key]
+            }
+        )
     by_contract: dict[str, set[str]] = {}
     by_site: dict[str, set[str]] = {}
     for r in roles:
@@ -119,7 +148,7 @@ def shape_person(person: dict[str, Any], decision: Decision, today: date) -> dic
         "ref": person["ref"],
         "fields": fields,
         "field_sources": {f: sources[f] for f in fields if f in sources},
-        "roles": roles,
+        "roles": shown_roles,
         "contracts": contracts,
         "sites": sites,
         "contact_log": person["contact_log"] if "contact_log" in decision.fields else [],

@@ -111,10 +111,32 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def raise_alarm(desk: AlarmDesk, *, site: str, kind: str, at: datetime, by: str) -> dict[str, Any]:
-    """Record an alarm on ``site``; it waits for an operator. No personal data is read."""
+def raise_alarm(
+    desk: AlarmDesk, *, site: str, kind: str, at: datetime, by: str, system: str
+) -> dict[str, Any]:
+    """Record an alarm on ``site`` raised by ``by`` for ``system``; it waits for an operator.
+
+    Only a system of ``alarms.raised_by`` may raise one: an alarm opens the site's trusted persons
+    and access instructions to the station. Every attempt is audited (the site as its keyed
+    HMAC), the refused ones before they are refused."""
     _ = desk.rules  # refuses when the policy handles no alarm
+    refused = desk.policy.refuses_feed(system, "alarm.raised")
+
+    def entry(decision: str, **detail: Any) -> Entry:
+        return Entry(
+            at=desk.auditor.clock.now(),
+            actor=by,
+            action=Action.ALARM,
+            subject=desk.auditor.subject("site", site),
+            decision=decision,
+            detail={"step": "raise", "system": system, "kind": kind[:32], **detail},
+        )
+
+    if refused is not None:
+        desk.auditor.record([entry(f"denied:{Denial.ROLE_PURPOSE}")])
+        raise AccessDenied(Decision(False, Denial.ROLE_PURPOSE, refused))
     session_id = desk.store.raise_alarm(site, _kind(kind), at, by)
+    desk.auditor.record([entry("allowed", session=session_id)])
     return _session(desk, session_id)
 
 

@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
-from charte.adapters.db.audit_store import AuditFilter
 from charte.domain.audit import genesis
 from charte.entrypoints.cli.args import parse_instant, parse_month, parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.exits import Exit
 from charte.entrypoints.cli.output import emit_json
 from charte.services import audit as use_cases
+from charte.services.audit import AuditFilter
 
 app = typer.Typer(
     help="The tamper-evident audit of every access and change.", no_args_is_help=True, rich_markup_mode=None

@@ -11,12 +11,10 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from charte.adapters.phone_numbers import BadNumber, canonical_number
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, PurposeOpt, actor, reader, role_only
 from charte.services import calls as use_cases
-from charte.services.errors import Refused
 
 app = typer.Typer(
     help="Calls and recordings: decide, opt out, seal audio, listen.",
@@ -33,10 +31,7 @@ CallArg = Annotated[str, typer.Argument(help="The call's ref.")]
 def _number(raw: str | None) -> str | None:
     if raw is None:
         return None
-    try:
-        return canonical_number(raw)
-    except BadNumber as bad:
-        raise Refused(f"--number: {bad}") from None
+    return container().phone_number(raw, "--number")
 
 
 def _instant(text: str, option: str) -> datetime:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 from sqlalchemy.engine import make_url
 
-from charte.adapters.db import migrate
 from charte.entrypoints.cli.context import container
 
 app = typer.Typer(help="The database: migrate its schema.", no_args_is_help=True, rich_markup_mode=None)
@@ -18,9 +17,9 @@ def upgrade() -> None:
     default on SQLite: charte-audit.db beside the register)."""
     c = container()
     engine = c.engine
-    migrate.upgrade(engine)
+    revision = c.upgrade_schema()
     where = make_url(engine.url).render_as_string(hide_password=True)
-    typer.echo(f"database {where} is at schema revision {migrate.current_revision(engine)}")
+    typer.echo(f"database {where} is at schema revision {revision}")
     audit = c.audit_engine
     if audit is not engine:
         typer.echo(f"audit database {make_url(audit.url).render_as_string(hide_password=True)} is ready")

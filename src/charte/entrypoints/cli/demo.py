@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from charte.adapters.demo_register import DemoRegister
 from charte.entrypoints.cli.args import parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.events import ProgressLine
@@ -41,7 +40,7 @@ def seed(
     path = out or c.settings.home / f"demo-events-{seed_}-{persons}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as handle:
-        stats = DemoRegister(seed=seed_, today=today).write(handle, persons)
+        stats = c.write_demo_register(handle, seed=seed_, today=today, persons=persons)
     with (
         path.open("rb") as source,
         ProgressLine(enabled=fmt is DataFormat.TEXT and sys.stderr.isatty()) as progress,

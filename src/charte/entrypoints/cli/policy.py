@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from charte.adapters.rendering import render_document
+from charte.bootstrap import Container
 from charte.domain.problems import Severity
 from charte.domain.vocabulary import Language
 from charte.entrypoints.cli.args import parse_day
@@ -115,4 +115,4 @@ def render(
     """The public charter, regenerated from the policy."""
     c = container()
     loaded = c.policies.load(str(policy) if policy else None)
-    write(render_document(build_charter(loaded.policy, lang), fmt.value), out)
+    write(Container.render(build_charter(loaded.policy, lang), fmt.value), out)

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from charte.adapters.rendering import render_document
-from charte.adapters.rendering.csv import render_csv
+from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import write
@@ -34,6 +33,6 @@ def register(
     loaded = container().policies.load(str(policy) if policy else None)
     if fmt is RegisterFormat.CSV:
         headers, entries = register_entries(loaded.policy, lang)
-        write(render_csv(headers, (e.cells for e in entries)), out)
+        write(Container.render_csv(headers, [e.cells for e in entries]), out)
     else:
-        write(render_document(build_register(loaded.policy, lang), fmt.value), out)
+        write(Container.render(build_register(loaded.policy, lang), fmt.value), out)

@@ -16,9 +16,6 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from charte import __version__
-from charte.adapters.rendering.csv import render_csv
-from charte.adapters.rendering.html import render_html
-from charte.adapters.rendering.markdown import render_markdown
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
 from charte.entrypoints.web import alarm_screen, console, dpo_pages, portal_pages, problems
@@ -106,22 +103,22 @@ def create_app(
     @app.get("/charter", response_class=HTMLResponse, tags=["pages"])
     def charter_page(lang: LangQuery = Language.FR) -> str:
         """The public charter, regenerated from the policy."""
-        return render_html(build_charter(policy, lang), links=_nav(lang))
+        return Container.render(build_charter(policy, lang), "html", links=_nav(lang))
 
     @app.get("/charter.md", response_class=PlainTextResponse, tags=["pages"])
     def charter_markdown(lang: LangQuery = Language.FR) -> str:
-        return render_markdown(build_charter(policy, lang))
+        return Container.render(build_charter(policy, lang), "md")
 
     @app.get("/register", response_class=HTMLResponse, tags=["pages"])
     def register_page(lang: LangQuery = Language.FR) -> str:
         """The record of processing activities (GDPR Art. 30(1))."""
-        return render_html(build_register(policy, lang), links=_nav(lang))
+        return Container.render(build_register(policy, lang), "html", links=_nav(lang))
 
     @app.get("/register.csv", response_class=PlainTextResponse, tags=["pages"])
     def register_csv(lang: LangQuery = Language.FR) -> PlainTextResponse:
         headers, entries = register_entries(policy, lang)
         return PlainTextResponse(
-            render_csv(headers, (e.cells for e in entries)),
+            Container.render_csv(headers, [e.cells for e in entries]),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="register.csv"'},
         )

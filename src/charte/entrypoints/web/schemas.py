@@ -42,13 +42,16 @@ class SourcePublic(BaseModel):
 
 
 class RolePublic(BaseModel):
+    """A role the reader may see; a key is absent when the field it carries is hidden
+    (``services.access.ROLE_FIELDS``: ``contract`` needs ``contract_ref``...)."""
+
     role: str
-    contract: str | None
-    site: str | None
-    source: SourcePublic
-    started_on: date
-    ended_on: date | None
-    rank: int | None
+    contract: str | None = None
+    site: str | None = None
+    source: SourcePublic | None = None
+    started_on: date | None = None
+    ended_on: date | None = None
+    rank: int | None = None
 
 
 class ContractPublic(BaseModel):

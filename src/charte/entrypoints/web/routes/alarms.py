@@ -63,10 +63,11 @@ def router(container: Container) -> APIRouter:
 
     @api.post("", response_model=SessionOut, status_code=201)
     def raise_alarm(body: RaiseIn, actor: Calling) -> dict[str, Any]:
-        """An alarm went off on a site: it waits for an operator (the monitoring software's job)."""
-        actors.as_system(actor, "raise alarms")
+        """An alarm went off on a site: it waits for an operator. Only a system of the policy's
+        `alarms.raised_by` (the monitoring software) may raise one; every attempt is audited."""
+        system = actors.as_system(actor, "raise alarms")
         return use_cases.raise_alarm(
-            container.alarm_desk(), site=body.site, kind=body.kind, at=body.at, by=actor.name
+            container.alarm_desk(), site=body.site, kind=body.kind, at=body.at, by=actor.name, system=system
         )
 
     @api.get("", response_model=list[SessionOut])

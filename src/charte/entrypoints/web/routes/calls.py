@@ -17,14 +17,13 @@ from fastapi.responses import PlainTextResponse, StreamingResponse
 from pydantic import AwareDatetime, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from charte.adapters.phone_numbers import BadNumber, canonical_number
 from charte.bootstrap import Container
 from charte.entrypoints.web import problems
 from charte.entrypoints.web.auth import Calling, Reading
 from charte.entrypoints.web.problems import BodyTooLarge
 from charte.services import actors
 from charte.services import calls as use_cases
-from charte.services.errors import NotFound, Refused
+from charte.services.errors import NotFound
 
 PARIS = ZoneInfo("Europe/Paris")
 CallRef = Annotated[str, Path(min_length=1, max_length=128)]
@@ -85,10 +84,7 @@ class CallOut(BaseModel):
 def _number(raw: str | None) -> str | None:
     if raw is None or not raw.strip():
         return None
-    try:
-        return canonical_number(raw)
-    except BadNumber as bad:
-        raise Refused(f"number: {bad}") from None
+    return Container.phone_number(raw, "number")
 
 
 async def _spooled(raw: Request, limit: int) -> IO[bytes]:

@@ -122,14 +122,14 @@ def router(container: Container) -> APIRouter:
     ) -> dict[str, Any]:
         """Apply events (a JSON array, or JSON Lines) atomically; see docs/events.md. Only a
         system actor (`charte actors add NAME --system ID`) feeds the register."""
-        actors.as_system(actor, "feed events")
+        system = actors.as_system(actor, "feed events")
         body = await _spool(request)
         rejected: list[dict[str, Any]] = []
         try:
             report = await run_in_threadpool(
                 import_events,
                 source=body,
-                parser=container.feed_reader(),
+                parser=container.feed_reader(sender=system),
                 store=container.register_store(),
                 skip_invalid=skip_invalid,
                 reject=lambda line, _raw, errors: rejected.append(
