@@ -40,7 +40,9 @@ def desk(app):
 
 
 def raised(desk, site: str = "S1") -> int:
-    return alarms.raise_alarm(desk, site=site, kind="intrusion", at=AT, by="monitoring-1", system="monitoring")["id"]
+    return alarms.raise_alarm(
+        desk, site=site, kind="intrusion", at=AT, by="monitoring-1", system="monitoring"
+    )["id"]
 
 
 def test_the_operator_sees_trusted_persons_in_call_order_only_while_holding_the_open_session(desk):
@@ -147,7 +149,9 @@ def test_sessions_leave_with_their_contract_s_client_data(app):
     run_import(app, [signed("o1", "2019-01-01", "C7", person("P7"), site="S7"),
                      designated("o2", "2019-01-02", "S7", person("T7"), rank=1)])  # fmt: skip
     desk = app.alarm_desk()
-    old = alarms.raise_alarm(desk, site="S7", kind="fire", at=datetime(2020, 5, 1, tzinfo=UTC), by="m", system="monitoring")["id"]
+    old = alarms.raise_alarm(
+        desk, site="S7", kind="fire", at=datetime(2020, 5, 1, tzinfo=UTC), by="m", system="monitoring"
+    )["id"]
     alarms.take(desk, OP, old)
     alarms.record_attempt(desk, OP, old, person="T7", outcome="answered")
     run_import(app, [ended("o3", "2021-06-30", "C7"), removed("o4", "2021-06-30", "S7", "T7")])
@@ -228,7 +232,9 @@ def test_sessions_are_in_the_retention_schedule_and_forecast_with_their_contract
         app, [signed("o1", "2019-01-01", "C7", person("P7"), site="S7"), ended("o2", "2023-03-31", "C7")]
     )
     desk = app.alarm_desk()
-    sid = alarms.raise_alarm(desk, site="S7", kind="fire", at=datetime(2022, 5, 1, tzinfo=UTC), by="m", system="monitoring")["id"]
+    sid = alarms.raise_alarm(
+        desk, site="S7", kind="fire", at=datetime(2022, 5, 1, tzinfo=UTC), by="m", system="monitoring"
+    )["id"]
     units = list(app.retention_queries().units(ScheduleFilter(person="P7")))
     client = next(u for u in units if u["unit"] == "client")
     session = next(u for u in units if u["unit"] == "alarm_session")
@@ -302,8 +308,12 @@ def test_only_the_systems_the_policy_names_raise_alarms_and_every_raise_is_audit
         body = {"site": "S1", "at": "2026-11-26T03:47:00+01:00", "kind": "intrusion"}
         refused = http.post("/api/v1/alarms", json=body, headers=crm)
         assert refused.status_code == 403
-        assert refused.json()["detail"].endswith("system 'crm' may not raise alarms (policy: alarms.raised_by)")
-        line = json.dumps({"id": "a1", "type": "alarm.raised", "at": body["at"], "site": "S1", "kind": "fire"})
+        assert refused.json()["detail"].endswith(
+            "system 'crm' may not raise alarms (policy: alarms.raised_by)"
+        )
+        line = json.dumps(
+            {"id": "a1", "type": "alarm.raised", "at": body["at"], "site": "S1", "kind": "fire"}
+        )
         fed = http.post("/api/v1/events", content=line, headers=crm)
         assert fed.status_code == 422
         assert fed.json()["summary"]["errors"] == [
@@ -314,7 +324,10 @@ def test_only_the_systems_the_policy_names_raise_alarms_and_every_raise_is_audit
         assert http.post("/api/v1/alarms", json=body, headers=monitoring).status_code == 201
         assert http.post("/api/v1/events", content=line, headers=monitoring).status_code == 200
     with app.audit_engine.connect() as conn:
-        rows = [json.loads(b) for (b,) in conn.execute(text("SELECT body FROM audit_entries WHERE action = 'alarm'"))]
+        rows = [
+            json.loads(b)
+            for (b,) in conn.execute(text("SELECT body FROM audit_entries WHERE action = 'alarm'"))
+        ]
     assert [(r["actor"], r["decision"], r["detail"]["system"]) for r in rows] == [
         ("crm-feed", "denied:role_may_not_act_under_purpose", "crm"),
         ("monitoring-1", "allowed", "monitoring"),

@@ -184,4 +184,7 @@ def test_a_system_sends_only_event_types_that_exist(shipped):
     assert shipped.refuses_feed("crm", "contract.signed") is None
     assert shipped.refuses_feed(None, "alarm.raised") is None  # the administrator's own import
     assert shipped.refuses_feed("monitoring", "contract.signed") is not None
-    assert shipped.refuses_feed("crm", "alarm.raised") == "system 'crm' may not raise alarms (policy: alarms.raised_by)"
+    assert (
+        shipped.refuses_feed("crm", "alarm.raised")
+        == "system 'crm' may not raise alarms (policy: alarms.raised_by)"
+    )
