@@ -138,6 +138,19 @@ def as_dpo(app: Container) -> dict:
     }
 
 
+def orders_as_dpo(app: Container) -> dict:
+    """What `charte outbox list --as dpo --purpose rights_handling` passes (orders are audited reads)."""
+    from charte.services.outbox import OrderReader
+
+    return {
+        "outbox": app.outbox(),
+        "policy": app.policy,
+        "gate": app.gate,
+        "auditor": app.auditor,
+        "reader": OrderReader("test", role="dpo", purpose="rights_handling"),
+    }
+
+
 def bearer(secret: str, purpose: str | None = None) -> dict[str, str]:
     headers = {"Authorization": f"Bearer {secret}"}
     return headers | ({"X-Charte-Purpose": purpose} if purpose else {})

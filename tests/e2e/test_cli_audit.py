@@ -28,12 +28,14 @@ def test_verify_says_ok_with_counts_then_names_a_damaged_checkpoint_file(home):
 def test_search_and_export_refuse_a_malformed_time_or_month_naming_the_option(home):
     """Every bad input gets a clear message naming the option (brief), exit 2."""
     cwd, env = home
-    since = charte("audit", "search", "--since", "yesterday", cwd=cwd, env=env)
+    since = charte("audit", "search", "--since", "yesterday", "--as", "dpo", cwd=cwd, env=env)
     assert (since.code, "Invalid value for --since: 'yesterday' is not a date or a time" in since.err) == (
         2,
         True,
     )
-    month = charte("audit", "export", "--out", "x.jsonl", "--period", "2026-13", cwd=cwd, env=env)
+    month = charte(
+        "audit", "export", "--out", "x.jsonl", "--period", "2026-13", "--as", "dpo", cwd=cwd, env=env
+    )
     assert (month.code, "Invalid value for --period: '2026-13' is not a month (YYYY-MM)" in month.err) == (
         2,
         True,

@@ -41,19 +41,21 @@ REDACTION = {"charte recordings redact", "charte recordings export-for-analysis"
 # Commands that need a role but no purpose (they change or list holds: refs only).
 ROLE_ONLY = {"charte holds place", "charte holds judgment", "charte holds appealed", "charte holds lift",
              "charte holds list", "charte retention schedule", "charte calls keep-for"}  # fmt: skip
+# The audit log names staff and, by keyed HMACs, data subjects: archive roles only, and each look audited.
+ROLE_ONLY |= {"charte audit search", "charte audit export"}
 # Rights requests name their requesters: only the policy's handlers (rights.submit_to), audited.
 ROLE_ONLY |= {"charte notices due", "charte notices render", "charte notices sent", "charte notices exempt"}
 ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "match", "ask-identity", "identity-received", "attach-document",
               "send-code", "verify", "fulfil", "close-expired", "lift-restriction", "notices", "notice-sent", "extend", "refuse", "close", "list", "show",
               "ask-fee", "fee-paid")}  # fmt: skip
-# Everything else shows no personal data: policy texts, schema, counts, refs and dates, the audit
-# (keyed HMACs), actors (names of staff accounts, administered by the operator).
+# Everything else shows no personal data: policy texts, schema, counts, actors (names of staff
+# accounts, administered by the operator).
 NO_PERSONAL_DATA = {
     "charte policy check", "charte policy lint", "charte policy render", "charte register", "charte serve",
     "charte db upgrade", "charte events import", "charte outbox ack", "charte demo seed",
     "charte retention forecast", "charte retention sweep", "charte retention replay-erasures",
     "charte actors add", "charte actors list", "charte actors revoke", "charte actors passwd", "charte audit verify",
-    "charte audit checkpoint", "charte audit search", "charte audit export", "charte audit drop-expired",
+    "charte audit checkpoint", "charte audit drop-expired",
     # The telephony's commands: a number in, a decision or counts out.
     "charte calls decide", "charte calls opt-out", "charte calls ingest",
 }  # fmt: skip
@@ -94,6 +96,41 @@ def test_every_personal_data_command_refuses_a_read_without_role_and_purpose_and
         assert "needs a role and a purpose" in bare.err, args
     rows = [json.loads(b) for (b,) in db.execute("SELECT body FROM audit_entries")]
     assert {r["action"] for r in rows} >= {"read", "list", "disclose", "import"}
+
+
+# Role-only commands that show personal data without changing anything: each appends an entry.
+ROLE_READS = {
+    "charte holds list": ["holds", "list", "--as", "dpo"],
+    "charte retention schedule": ["retention", "schedule", "--as", "dpo"],
+    "charte notices due": ["notices", "due", "--as", "dpo"],
+    "charte rights list": ["rights", "list", "--as", "dpo"],
+    "charte rights notices": ["rights", "notices", "--as", "dpo"],
+    "charte audit search": ["audit", "search", "--as", "dpo"],
+    "charte audit export": ["audit", "export", "--out", "audit.jsonl", "--as", "dpo"],
+}
+
+
+def test_every_role_only_read_appends_an_audit_entry_and_the_audit_is_read_by_archive_roles_only(home):
+    """GDPR Art. 5(2), 32: every look at personal data from the CLI is recorded, the audit's too."""
+    cwd, env = home
+    charte("events", "import", write(cwd / "e.jsonl", [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))]),
+           cwd=cwd, env=env)  # fmt: skip
+    db = sqlite3.connect(cwd / ".charte" / "charte-audit.db")
+    assert set(ROLE_READS) <= ROLE_ONLY
+    for name, args in ROLE_READS.items():
+        before = db.execute("SELECT count(*) FROM audit_entries").fetchone()[0]
+        done = charte(*args, cwd=cwd, env=env)
+        assert done.code == 0, (name, done.err)
+        assert db.execute("SELECT count(*) FROM audit_entries").fetchone()[0] > before, name
+    refused = charte("audit", "search", "--as", "sales", cwd=cwd, env=env)
+    assert refused.code == 1
+    assert "role 'sales' may not search the audit log" in refused.err
+    assert charte("audit", "export", "--out", "x.jsonl", "--as", "sales", cwd=cwd, env=env).code == 1
+    assert not (cwd / "x.jsonl").exists()
+    denied = [
+        json.loads(b) for (b,) in db.execute("SELECT body FROM audit_entries WHERE body LIKE '%denied%'")
+    ]
+    assert [(e["role"], e["detail"]["of"]) for e in denied] == [("sales", "audit"), ("sales", "audit")]
 
 
 def test_the_retention_schedule_names_persons_only_to_the_roles_answering_for_retention(home):

@@ -172,7 +172,9 @@ def test_every_change_needs_a_reason_and_is_recorded(app):
 def test_holds_are_listed_with_their_release_and_why(app):
     run_import(app, EVENTS)
     place(app, "LIT-1", person=["T1"], contract=["C1"])
-    (case,) = holds.list_cases(holds=app.holds(), gate=app.gate, role="legal")
+    (case,) = holds.list_cases(
+        holds=app.holds(), gate=app.gate, auditor=app.auditor, actor="test", role="legal"
+    )
     assert (case["case"], case["subjects"], case["release"]) == ("LIT-1", ["contract:C1", "person:T1"], None)
     assert case["why"] == "no judgment yet: kept while the case runs"
 
@@ -207,6 +209,9 @@ def test_only_the_roles_the_policy_names_may_change_holds_and_the_refusal_says_w
         holds.record_appeal(holds=app.holds(), gate=app.gate, role="lawyer", case="X", reason="r", actor="a")
     assert count_rows(app)["cases"] == 0  # nothing was written
     # The DPO and the auditors see the cases (archive access); sales do not.
-    assert holds.list_cases(holds=app.holds(), gate=app.gate, role="dpo") == []
+    assert (
+        holds.list_cases(holds=app.holds(), gate=app.gate, auditor=app.auditor, actor="test", role="dpo")
+        == []
+    )
     with pytest.raises(AccessDenied, match="may not see litigation holds"):
-        holds.list_cases(holds=app.holds(), gate=app.gate, role="sales")
+        holds.list_cases(holds=app.holds(), gate=app.gate, auditor=app.auditor, actor="test", role="sales")

@@ -11,7 +11,7 @@ from charte.adapters.db.outbox_store import add_orders
 from charte.domain.orders import OrderKind, plan_orders
 from charte.services import outbox as use_cases
 from charte.services.errors import NotFound
-from tests.fakes import FixedClock
+from tests.conftest import orders_as_dpo
 
 PARIS = ZoneInfo("Europe/Paris")
 AT = datetime(2026, 11, 26, 12, 0, tzinfo=PARIS)
@@ -32,18 +32,16 @@ def test_orders_exist_only_if_the_decision_commits(app):
 
     with pytest.raises(RuntimeError):
         decide_then_fail()
-    assert use_cases.list_orders(outbox=app.outbox(), policy=app.policy, clock=app.clock, system=None) == []
+    assert use_cases.list_orders(**orders_as_dpo(app), system=None) == []
     with app.engine.begin() as conn:
         add_orders(conn, sample(app))
-    assert (
-        len(use_cases.list_orders(outbox=app.outbox(), policy=app.policy, clock=app.clock, system=None)) == 3
-    )
+    assert len(use_cases.list_orders(**orders_as_dpo(app), system=None)) == 3
 
 
 def test_a_system_reads_its_orders_and_acknowledges_each(app):
     """GET orders for a system, ack each; acknowledged ones leave the pending list; acking twice says so."""
     app.outbox().add(sample(app))
-    crm = use_cases.list_orders(outbox=app.outbox(), policy=app.policy, clock=app.clock, system="crm")
+    crm = use_cases.list_orders(**orders_as_dpo(app), system="crm")
     assert [(o["system"], o["kind"], o["person"], o["fields"], o["values"]) for o in crm] == [
         ("crm", "rectification.required", "P1", ["phone"], {"phone": "0600000000"})
     ]
@@ -51,7 +49,7 @@ def test_a_system_reads_its_orders_and_acknowledges_each(app):
         outbox=app.outbox(), clock=app.clock, order_id=crm[0]["id"], by="crm-connector"
     )
     assert done.already is False
-    assert use_cases.list_orders(outbox=app.outbox(), policy=app.policy, clock=app.clock, system="crm") == []
+    assert use_cases.list_orders(**orders_as_dpo(app), system="crm") == []
     again = use_cases.acknowledge(
         outbox=app.outbox(), clock=app.clock, order_id=crm[0]["id"], by="crm-connector"
     )
@@ -61,28 +59,19 @@ def test_a_system_reads_its_orders_and_acknowledges_each(app):
 def test_acknowledgement_clears_the_new_values_kept_in_the_outbox(app):
     """The outbox is no second register: a rectification's values go once the system has them."""
     app.outbox().add(sample(app))
-    (order,) = use_cases.list_orders(outbox=app.outbox(), policy=app.policy, clock=app.clock, system="crm")
+    (order,) = use_cases.list_orders(**orders_as_dpo(app), system="crm")
     use_cases.acknowledge(outbox=app.outbox(), clock=app.clock, order_id=order["id"], by="crm")
-    (kept,) = use_cases.list_orders(
-        outbox=app.outbox(), policy=app.policy, clock=app.clock, system="crm", include_acked=True
-    )
+    (kept,) = use_cases.list_orders(**orders_as_dpo(app), system="crm", include_acked=True)
     assert (kept["values"], kept["acked_by"]) == ({}, "crm")
 
 
 def test_orders_past_the_policy_delay_are_listed_as_overdue(app):
     """Issue 3 §3: unacknowledged orders past the policy delay (P2D) are listed as overdue."""
     app.outbox().add(sample(app, OrderKind.ERASURE_REQUIRED))
-    on_time = FixedClock(AT.date() + timedelta(days=2))  # noon on the due day: not yet overdue
-    late = FixedClock(AT.date() + timedelta(days=3))
-    assert (
-        use_cases.list_orders(
-            outbox=app.outbox(), policy=app.policy, clock=on_time, system=None, overdue=True
-        )
-        == []
-    )
-    overdue = use_cases.list_orders(
-        outbox=app.outbox(), policy=app.policy, clock=late, system=None, overdue=True
-    )
+    app.clock.day = AT.date() + timedelta(days=2)  # noon on the due day: not yet overdue
+    assert use_cases.list_orders(**orders_as_dpo(app), system=None, overdue=True) == []
+    app.clock.day = AT.date() + timedelta(days=3)
+    overdue = use_cases.list_orders(**orders_as_dpo(app), system=None, overdue=True)
     assert [(o["system"], o["overdue"]) for o in overdue] == [
         ("crm", True),
         ("telephony", True),
@@ -92,7 +81,7 @@ def test_orders_past_the_policy_delay_are_listed_as_overdue(app):
 
 def test_unknown_systems_and_orders_are_not_found(app):
     with pytest.raises(NotFound, match="system not found: billing"):
-        use_cases.list_orders(outbox=app.outbox(), policy=app.policy, clock=app.clock, system="billing")
+        use_cases.list_orders(**orders_as_dpo(app), system="billing")
     with pytest.raises(NotFound, match="order not found: 999"):
         use_cases.acknowledge(outbox=app.outbox(), clock=app.clock, order_id=999, by="x")
 
@@ -100,6 +89,6 @@ def test_unknown_systems_and_orders_are_not_found(app):
 def test_times_come_back_in_utc_on_every_engine(app):
     """SQLite keeps no offset: charte stores UTC and gives aware UTC back, as PostgreSQL does."""
     app.outbox().add(sample(app))
-    (order,) = use_cases.list_orders(outbox=app.outbox(), policy=app.policy, clock=app.clock, system="crm")
+    (order,) = use_cases.list_orders(**orders_as_dpo(app), system="crm")
     assert order["created_at"] == AT
     assert order["created_at"].utcoffset() == timedelta(0)

@@ -12,7 +12,7 @@ from charte.adapters.db import tables
 from charte.services.errors import Refused
 from charte.services.outbox import list_orders
 from charte.services.retention import ScheduleFilter, schedule, sweep
-from tests.conftest import as_dpo, count_rows, run_import
+from tests.conftest import as_dpo, count_rows, orders_as_dpo, run_import
 from tests.feed import collected, contacted, designated, ended, person, registered, removed, signed
 
 EVENTS = [
@@ -70,7 +70,7 @@ def test_a_removed_trusted_person_is_erased_whole_with_orders_and_a_proof(app):
     report = run(app, "2021-05-10").as_dict()
     assert (report["units_erased"], report["persons_erased"], report["orders"]) == (1, 1, 3)
     assert "T1" not in refs(app)
-    orders = list_orders(outbox=app.outbox(), policy=app.policy, clock=app.clock, system=None)
+    orders = list_orders(**orders_as_dpo(app), system=None)
     assert {(o["system"], o["person"], tuple(o["fields"])) for o in orders} == {
         ("crm", "T1", ()),
         ("telephony", "T1", ()),
@@ -98,7 +98,7 @@ def test_a_role_that_ends_takes_only_the_data_no_other_role_justifies(app):
     assert [r["role"] for r in p3["roles"]] == ["trusted_person"]
     assert p3["contact_log"] == []
     # The systems holding prospect data are told, though the person stays.
-    orders = list_orders(outbox=app.outbox(), policy=app.policy, clock=app.clock, system="crm")
+    orders = list_orders(**orders_as_dpo(app), system="crm")
     assert [(o["person"], o["fields"]) for o in orders if o["person"] == "P3"] == [
         ("P3", ["email", "last_name"])
     ]

@@ -180,7 +180,9 @@ def _held(desk: AlarmDesk, reader: Reader, session_id: int) -> tuple[dict[str, A
     return session, replace(reader, context=ReadContext(CONTEXT, str(session_id), about))
 
 
-def _entry(desk: AlarmDesk, reader: Reader, session_id: int, decision: str, **detail: Any) -> Entry:
+def _entry(
+    desk: AlarmDesk, reader: Reader, session_id: int, decision: str, subject: str | None = None, **detail: Any
+) -> Entry:
     return Entry(
         at=desk.auditor.clock.now(),
         actor=reader.actor,
@@ -188,6 +190,7 @@ def _entry(desk: AlarmDesk, reader: Reader, session_id: int, decision: str, **de
         role=reader.role,
         purpose=reader.purpose,
         context=f"{CONTEXT}:{session_id}",
+        subject=subject,
         decision=decision,
         detail=detail,
     )
@@ -259,6 +262,12 @@ def record_attempt(
     )
     if who is None:
         raise Refused(f"person '{person}' is not one to call for alarm session {session_id}")
+    # The attempts name the persons called and what came of it: a read within the session,
+    # audited before it is stored (an attempt is never stored unaudited).
+    subject = desk.auditor.subject("person", person)
+    desk.auditor.record(
+        [_entry(desk, inside, session_id, "allowed", subject, step="attempt", outcome=result.value)]
+    )
     desk.store.attempt(
         session_id, person, who["role"], who["rank"], result.value, desk.auditor.clock.now(), inside.actor
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from charte.domain.access import ReadContext
+from charte.domain.audit import Action, Entry
 from charte.domain.contacts import canonical_phone
 from charte.domain.dates import add_period
 from charte.domain.register import Role
@@ -215,9 +216,37 @@ def lift_restriction(desk: Desk, request_id: int) -> dict[str, Any]:
 
 
 def notices(desk: Desk, *, pending_only: bool = False) -> list[dict[str, Any]]:
-    """The Art. 19 notices owed to recipients, and whether the DPO's team has sent them."""
+    """The Art. 19 notices owed to recipients, and whether the DPO's team has sent them. Each
+    names a person, a recipient and fields: each listed is an audited read of its person (an
+    empty list, one entry), written before the list is returned."""
     desk.check_role()
-    return desk.effects.notices(pending_only=pending_only)
+    found = desk.effects.notices(pending_only=pending_only)
+
+    def entry(subject: str | None, fields: Any, **detail: Any) -> Entry:
+        return Entry(
+            at=desk.clock.now(),
+            actor=desk.actor,
+            action=Action.LIST,
+            role=desk.role,
+            purpose=desk.policy.rights.purpose,
+            subject=subject,
+            fields=tuple(fields),
+            detail={"of": "recipient_notices", **detail},
+        )
+
+    desk.auditor.record(
+        [
+            entry(
+                desk.auditor.subject("person", n["person"]) if n["person"] else None,
+                n["fields"],
+                notice=n["id"],
+                to=n["recipient"],
+            )
+            for n in found
+        ]
+        or [entry(None, (), notices=0)]
+    )
+    return found
 
 
 def notice_sent(desk: Desk, notice_id: int) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,6 +35,37 @@ from charte.services.access import AccessDenied
 from charte.services.ports import Clock
 
 
+@dataclass(slots=True)
+class AuditScope:
+    """The audit entries written while one request (or command) is served: what lets an entry
+    point refuse to return personal data that no entry records (entrypoints.web.audited_reads)."""
+
+    entries: int = 0
+
+
+_scope: ContextVar[AuditScope | None] = ContextVar("charte_audit_scope", default=None)
+
+
+@contextmanager
+def audit_scope() -> Iterator[AuditScope]:
+    """Count the entries written from here on, in this context and the threads it starts
+    (a request's handler runs in a worker thread with a copy of the context: the same scope)."""
+    scope = AuditScope()
+    token = _scope.set(scope)
+    try:
+        yield scope
+    finally:
+        _scope.reset(token)
+
+
+def note_entries(count: int) -> None:
+    """``count`` entries were written (or spooled) for the current request, if one is counted.
+    Called by ``Auditor.record`` and by the stores that append entries in their own transaction."""
+    scope = _scope.get()
+    if scope is not None:
+        scope.entries += count
+
+
 @dataclass(frozen=True, slots=True)
 class AuditFilter:
     """What an audit search matches: every given criterion, oldest entries first."""
@@ -52,22 +85,33 @@ class Searchable(Protocol):
 def search(
     *, store: Searchable, gate: AccessGate, auditor: Auditor, actor: str, role: str, criteria: AuditFilter
 ) -> list[dict[str, Any]]:
-    """Audit entries for the console: the roles with archive access only (they answer for what
-    was read, by whom), and the search is itself an audit entry — who looked at whose reads."""
+    """Audit entries for the console and the CLI: the roles with archive access only (they answer
+    for what was read, by whom), and the search is itself an audit entry — who looked at whose reads."""
+    open_log(
+        gate=gate, auditor=auditor, actor=actor, role=role, subject=criteria.subject, detail={"of": "audit"}
+    )
+    return store.search(criteria)
+
+
+def open_log(
+    *, gate: AccessGate, auditor: Auditor, actor: str, role: str, subject: str | None, detail: dict[str, Any]
+) -> None:
+    """Record a look into the audit log (a search, an export), then refuse it unless the role may
+    search the log: the entries name staff and, by their keyed HMACs, data subjects."""
+    gate.require_role(role)
     allowed = may_search(gate, role).allowed
     entry = Entry(
         at=auditor.clock.now(),
         actor=actor,
         action=Action.LIST,
         role=role,
-        subject=criteria.subject,
+        subject=subject,
         decision="allowed" if allowed else f"denied:{Denial.ROLE_PURPOSE}",
-        detail={"of": "audit"},
+        detail=detail,
     )
     auditor.record([entry])
     if not allowed:
         raise AccessDenied(may_search(gate, role))
-    return store.search(criteria)
 
 
 def may_search(gate: AccessGate, role: str) -> Decision:
@@ -152,6 +196,7 @@ class Auditor:
             if self.spool is None or not entries or any(e.purpose not in self.spool_for for e in entries):
                 raise
             self.spool.keep(entries)
+        note_entries(len(entries))  # counted in the caller's thread (the group writer has its own)
 
     def start_group_commit(self, max_batch: int = 2000) -> None:
         """Serve many readers: one writer thread chains whatever has queued up in one

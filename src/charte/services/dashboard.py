@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
+from charte.domain.audit import Action, Entry
 from charte.domain.policy import Policy
 from charte.services import rights
 from charte.services.retention import RetentionQueries, forecast
@@ -95,6 +96,20 @@ def overview(src: Sources, role: str, today: date) -> dict[str, Any]:
     if role in src.gate.archive_roles:
         late = src.outbox.overdue_counts(src.rights.clock.now())
         board["orders"] = {"overdue": sum(late.values()), "by_system": late}
+    # The board names requesters and the persons under litigation holds: opening it is recorded
+    # (the requests' listing has an entry of its own).
+    shown = sorted(k for k, v in board.items() if v is not None and k != "today")
+    src.rights.auditor.record(
+        [
+            Entry(
+                at=src.rights.clock.now(),
+                actor=src.rights.actor,
+                action=Action.LIST,
+                role=role,
+                detail={"of": "dashboard", "parts": shown},
+            )
+        ]
+    )
     return board
 
 

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
+from charte.domain.audit import Action, Entry
 from charte.domain.litigation import Judgment
 from charte.domain.vocabulary import CourtKind
 from charte.services.access import require
+from charte.services.audit import Auditor
 from charte.services.errors import Refused
 
 
@@ -80,6 +82,33 @@ def lift(*, holds: Holds, gate: AccessGate, role: str, case: str, reason: str, a
     holds.change(case, "lifted", {"reason": _reason(reason)}, actor, closed="lifted", role=role)
 
 
-def list_cases(*, holds: Holds, gate: AccessGate, role: str) -> list[dict[str, Any]]:
-    require(gate.may_see_retention(role))
-    return holds.cases()
+def list_cases(
+    *, holds: Holds, gate: AccessGate, auditor: Auditor, actor: str, role: str
+) -> list[dict[str, Any]]:
+    """The litigation cases and what each keeps, for the roles that answer for retention. Each
+    subject named (a person, a contract, a call, by its ref) is an audited read; a refusal and an
+    empty list are one entry each."""
+    decision = gate.may_see_retention(role)
+
+    def entry(subject: str | None, decision: str, **detail: Any) -> Entry:
+        return Entry(
+            at=auditor.clock.now(),
+            actor=actor,
+            action=Action.LIST,
+            role=role,
+            subject=subject,
+            decision=decision,
+            detail={"of": "holds", **detail},
+        )
+
+    if not decision.allowed:
+        auditor.record([entry(None, f"denied:{decision.reason}")])
+    require(decision)
+    cases = holds.cases()
+    named = [
+        entry(auditor.subject(*subject.split(":", 1)), "allowed", case=c["case"])
+        for c in cases
+        for subject in c["subjects"]
+    ]
+    auditor.record(named or [entry(None, "allowed", cases=len(cases))])
+    return cases

@@ -41,24 +41,66 @@ class Acknowledgement:
     already: bool
 
 
+@dataclass(frozen=True, slots=True)
+class OrderReader:
+    """Who reads orders: a system actor (its own orders) or a person in a role, for a purpose."""
+
+    actor: str
+    system: str | None = None
+    role: str | None = None
+    purpose: str | None = None
+
+
 def list_orders(
     *,
     outbox: Outbox,
     policy: Policy,
-    clock: Clock,
+    gate: AccessGate,
+    auditor: Auditor,
+    reader: OrderReader,
     system: str | None,
     overdue: bool = False,
     include_acked: bool = False,
 ) -> list[dict[str, Any]]:
-    """A system's orders, oldest first: pending ones by default; ``overdue`` only those past due."""
+    """A system's orders, oldest first: pending ones by default; ``overdue`` only those past due.
+
+    Orders name persons and may carry their new values (a rectified phone): each order listed is
+    an audited read of its person (the ref's HMAC, the fields the order carries), written before
+    the list is returned, whoever reads — the system carrying them out or the DPO's team; an
+    empty list is one entry. A system reads its own orders only; a person in a role is checked
+    by ``check_reader``."""
+    if reader.system is not None:
+        system = reader.system
+    else:
+        check_reader(gate, auditor, reader.actor, reader.role or "", reader.purpose or "")
     if system is not None and system not in policy.systems:
         raise UnknownSystem(system, list(policy.systems))
-    now = clock.now()
+    now = auditor.clock.now()
     found = outbox.orders(
         system=system, pending_only=not include_acked or overdue, due_before=now if overdue else None
     )
     for order in found:
         order["overdue"] = order["acked_at"] is None and order["due_by"] < now
+
+    def entry(subject: str | None, fields: Sequence[str], **detail: Any) -> Entry:
+        return Entry(
+            at=now,
+            actor=reader.actor,
+            action=Action.LIST,
+            role=reader.role,
+            purpose=reader.purpose,
+            subject=subject,
+            fields=tuple(fields),
+            detail={"of": "orders", **detail},
+        )
+
+    auditor.record(
+        [
+            entry(auditor.subject("person", o["person"]), o["fields"], order=o["id"], system=o["system"])
+            for o in found
+        ]
+        or [entry(None, (), orders=0, system=system)]
+    )
     return found
 
 
@@ -78,20 +120,21 @@ def acknowledge(
 def check_reader(gate: AccessGate, auditor: Auditor, actor: str, role: str, purpose: str) -> None:
     """Who may read the orders of every system: a role acting under a purpose it holds, with
     archive access, since orders name persons whose data may be archived or already erased (a
-    system reads its own orders without this check). The attempt is audited either way."""
+    system reads its own orders without this check). A refusal is audited; an allowed reading is
+    audited order by order (``list_orders``)."""
     verdict = gate.check(role, purpose)
     if verdict.allowed and role not in gate.archive_roles:
         verdict = Decision(False, Denial.ARCHIVED, f"role '{role}' has no archive access to read orders")
-    decision = "allowed" if verdict.allowed else f"denied:{verdict.reason}"
+    if verdict.allowed:
+        return
     entry = Entry(
         at=auditor.clock.now(),
         actor=actor,
         action=Action.LIST,
         role=role,
         purpose=purpose,
-        decision=decision,
+        decision=f"denied:{verdict.reason}",
         detail={"of": "orders"},
     )
     auditor.record([entry])
-    if not verdict.allowed:
-        raise AccessDenied(verdict)
+    raise AccessDenied(verdict)

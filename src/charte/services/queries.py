@@ -87,7 +87,8 @@ def list_persons(
 ) -> dict[str, Any]:
     """Persons with an open role the reader may see for the purpose, showing only those roles.
 
-    Each person listed is an audited disclosure of their ref and role kinds (one entry each)."""
+    Each person listed is an audited disclosure of their ref and role kinds (one entry each; an
+    empty page, one entry without a subject)."""
     verdict = gate.check(reader.role, reader.purpose)
     if not verdict.allowed:
         auditor.record([_entry(auditor, reader, Action.LIST, None, f"denied:{verdict.reason}")])
@@ -101,5 +102,9 @@ def list_persons(
         today=auditor.clock.today(),
     )
     total, page = queries.persons(scoped)
-    auditor.record([_entry(auditor, reader, Action.LIST, p["ref"], "allowed", ["open_roles"]) for p in page])
+    # One entry per person listed; an empty page is one entry too (every listing is recorded).
+    auditor.record(
+        [_entry(auditor, reader, Action.LIST, p["ref"], "allowed", ["open_roles"]) for p in page]
+        or [_entry(auditor, reader, Action.LIST, None, "allowed")]
+    )
     return {"total": total, "limit": criteria.limit, "offset": criteria.offset, "persons": page}

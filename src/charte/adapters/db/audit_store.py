@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
 from charte.domain.audit import Chained, Entry, Stored, chain, genesis
-from charte.services.audit import AuditFilter
+from charte.services.audit import AuditFilter, note_entries
 
 __all__ = ["AuditFilter", "SqlAuditStore"]
 
@@ -36,6 +36,8 @@ class SqlAuditStore:
     def append(self, entries: Sequence[Entry], conn: Connection | None = None) -> list[Chained]:
         if not entries:
             return []
+        if conn is not None:  # an adapter's own transaction, in the caller's thread (not the Auditor's)
+            note_entries(len(entries))
         if conn is None or conn.engine is not self.engine:
             # The audit in a database of its own (SQLite's default): the entries commit here,
             # just before the caller's change commits. A change is then never unaudited; if it

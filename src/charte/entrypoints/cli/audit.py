@@ -13,6 +13,8 @@ from charte.entrypoints.cli.args import parse_instant, parse_month, parse_option
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.exits import Exit
 from charte.entrypoints.cli.output import emit_json
+from charte.entrypoints.cli.reader import AsOpt, role_only
+from charte.entrypoints.cli.reader import actor as cli_actor
 from charte.services import audit as use_cases
 from charte.services.audit import AuditFilter
 
@@ -61,12 +63,22 @@ def search(
     until: Annotated[str | None, typer.Option("--until", help="ISO date or time (UTC), exclusive.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100_000)] = 100,
     json_: JsonOpt = False,
+    role: AsOpt = None,
 ) -> None:
-    """Entries matching every filter, oldest first."""
+    """Entries matching every filter, oldest first; for a role with archive access (--as), and
+    the search is itself audited (as on the console)."""
+    as_role = role_only(role, "a search of the audit log")
     c = container()
     subject = c.auditor.subject("person", person) if person else None
     window = parse_instant(since, "--since"), parse_instant(until, "--until")
-    found = c.audit_store().search(AuditFilter(subject, actor, purpose, *window, limit))
+    found = use_cases.search(
+        store=c.audit_store(),
+        gate=c.gate,
+        auditor=c.auditor,
+        actor=cli_actor(),
+        role=as_role,
+        criteria=AuditFilter(subject, actor, purpose, *window, limit),
+    )
     if json_:
         emit_json({"entries": found})
         return
@@ -81,11 +93,22 @@ def search(
 def export(
     out: Annotated[Path, typer.Option("--out", help="A JSON Lines file: each entry's bytes and links.")],
     period: Annotated[str | None, typer.Option("--period", help="YYYY-MM (default: every period).")] = None,
+    role: AsOpt = None,
 ) -> None:
-    """Write the chain as stored (bytes, previous hash, hash), so that it can be verified elsewhere."""
+    """Write the chain as stored (bytes, previous hash, hash), so that it can be verified elsewhere;
+    for a role with archive access (--as), audited."""
+    as_role = role_only(role, "an export of the audit log")
     c = container()
     store = c.audit_store()
     month = parse_month(period, "--period")
+    use_cases.open_log(
+        gate=c.gate,
+        auditor=c.auditor,
+        actor=cli_actor(),
+        role=as_role,
+        subject=None,
+        detail={"of": "audit", "export": month or "all"},
+    )
     periods = [month] if month else store.periods()
     count = 0
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -107,7 +107,13 @@ def list_(
 ) -> None:
     """Every case, what it keeps, and until when (with the steps that give the date)."""
     wired = container()
-    cases = use_cases.list_cases(holds=wired.holds(), gate=wired.gate, role=role_only(role, "listing holds"))
+    cases = use_cases.list_cases(
+        holds=wired.holds(),
+        gate=wired.gate,
+        auditor=wired.auditor,
+        actor=actor(),
+        role=role_only(role, "listing holds"),
+    )
     if json_:
         emit_json(
             {

@@ -44,13 +44,14 @@ def list_(
     rectified values, so a role with archive access reads them (e.g. --as dpo --purpose rights_handling)."""
     who = reader(role, purpose)
     c = container()
-    use_cases.check_reader(c.gate, c.auditor, who.actor, who.role, who.purpose)
     orders = [
         _public(o)
         for o in use_cases.list_orders(
             outbox=c.outbox(),
             policy=c.policy,
-            clock=c.clock,
+            gate=c.gate,
+            auditor=c.auditor,
+            reader=use_cases.OrderReader(who.actor, role=who.role, purpose=who.purpose),
             system=system,
             overdue=overdue,
             include_acked=all_,

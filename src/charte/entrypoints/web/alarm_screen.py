@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from charte.bootstrap import Container
 from charte.entrypoints.web import pages
+from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.console_words import CLOSINGS, OUTCOMES
 from charte.services import alarms as use_cases
 from charte.services.access import Reader
@@ -43,23 +44,23 @@ def router(container: Container) -> APIRouter:
         ]
         return pages.console_page(container, request, actor, name, alarms=alarms)
 
-    @r.get("/console/alarms")
+    @r.get("/console/alarms", openapi_extra=NO_PERSONAL)
     def alarm_list(request: Request) -> Response:
         actor, reader = operator(request)
         return listing(request, actor, reader, "alarms.html.j2")
 
-    @r.get("/console/alarms/list")
+    @r.get("/console/alarms/list", openapi_extra=NO_PERSONAL)
     def alarm_list_fragment(request: Request) -> Response:
         actor, reader = operator(request)
         return listing(request, actor, reader, "_alarm_list.html.j2")
 
-    @r.post("/console/alarms/{session_id}/take")
+    @r.post("/console/alarms/{session_id}/take", openapi_extra=NO_PERSONAL)
     def take(request: Request, session_id: SessionId, csrf: Annotated[str, Form(max_length=100)]) -> Response:
         reader = acting(request, csrf)
         use_cases.take(container.alarm_desk(), reader, session_id)
         return RedirectResponse(f"/console/alarms/{session_id}", 303, headers=pages.SECURITY_HEADERS)
 
-    @r.get("/console/alarms/{session_id}")
+    @r.get("/console/alarms/{session_id}", openapi_extra=PERSONAL)
     def screen(request: Request, session_id: SessionId) -> Response:
         actor, reader = operator(request)
         shown: dict[str, Any] = use_cases.screen(container.alarm_desk(), reader, session_id)
@@ -80,7 +81,7 @@ def router(container: Container) -> APIRouter:
     def back(session_id: int) -> Response:
         return RedirectResponse(f"/console/alarms/{session_id}", 303, headers=pages.SECURITY_HEADERS)
 
-    @r.post("/console/alarms/{session_id}/attempts")
+    @r.post("/console/alarms/{session_id}/attempts", openapi_extra=PERSONAL)
     def attempt(
         request: Request,
         session_id: SessionId,
@@ -92,7 +93,7 @@ def router(container: Container) -> APIRouter:
         use_cases.record_attempt(container.alarm_desk(), reader, session_id, person=person, outcome=outcome)
         return back(session_id)
 
-    @r.post("/console/alarms/{session_id}/dispatch")
+    @r.post("/console/alarms/{session_id}/dispatch", openapi_extra=PERSONAL)
     def dispatch(
         request: Request,
         session_id: SessionId,
@@ -103,7 +104,7 @@ def router(container: Container) -> APIRouter:
         use_cases.dispatch(container.alarm_desk(), reader, session_id, to=to)
         return back(session_id)
 
-    @r.post("/console/alarms/{session_id}/release")
+    @r.post("/console/alarms/{session_id}/release", openapi_extra=NO_PERSONAL)
     def release(
         request: Request, session_id: SessionId, csrf: Annotated[str, Form(max_length=100)]
     ) -> Response:
@@ -111,7 +112,7 @@ def router(container: Container) -> APIRouter:
         use_cases.release(container.alarm_desk(), reader, session_id)
         return RedirectResponse("/console/alarms", 303, headers=pages.SECURITY_HEADERS)
 
-    @r.post("/console/alarms/{session_id}/close")
+    @r.post("/console/alarms/{session_id}/close", openapi_extra=NO_PERSONAL)
     def close(
         request: Request,
         session_id: SessionId,

@@ -19,6 +19,7 @@ from charte import __version__
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
 from charte.entrypoints.web import alarm_screen, console, dpo_pages, portal_pages, problems
+from charte.entrypoints.web.audited_reads import NO_PERSONAL, AuditedReads
 from charte.entrypoints.web.daily_sweep import DailySweep
 from charte.entrypoints.web.routes import alarms as alarms_routes
 from charte.entrypoints.web.routes import calls as calls_routes
@@ -84,6 +85,7 @@ def create_app(
     )
     app.state.container = container  # what the auth dependencies read (entrypoints.web.auth)
     problems.install(app)
+    app.add_middleware(AuditedReads)  # no personal data leaves without its audit entry
     app.include_router(register_routes.router(container))
     app.include_router(outbox_routes.router(container))
     app.include_router(rights_routes.router(container))
@@ -96,25 +98,25 @@ def create_app(
     app.include_router(portal_pages.router(container, portal_limit))
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")
 
-    @app.get("/", include_in_schema=False)
+    @app.get("/", include_in_schema=False, openapi_extra=NO_PERSONAL)
     def home() -> RedirectResponse:
         return RedirectResponse(f"/charter?lang={policy.default_language.value}")
 
-    @app.get("/charter", response_class=HTMLResponse, tags=["pages"])
+    @app.get("/charter", response_class=HTMLResponse, tags=["pages"], openapi_extra=NO_PERSONAL)
     def charter_page(lang: LangQuery = Language.FR) -> str:
         """The public charter, regenerated from the policy."""
         return Container.render(build_charter(policy, lang), "html", links=_nav(lang))
 
-    @app.get("/charter.md", response_class=PlainTextResponse, tags=["pages"])
+    @app.get("/charter.md", response_class=PlainTextResponse, tags=["pages"], openapi_extra=NO_PERSONAL)
     def charter_markdown(lang: LangQuery = Language.FR) -> str:
         return Container.render(build_charter(policy, lang), "md")
 
-    @app.get("/register", response_class=HTMLResponse, tags=["pages"])
+    @app.get("/register", response_class=HTMLResponse, tags=["pages"], openapi_extra=NO_PERSONAL)
     def register_page(lang: LangQuery = Language.FR) -> str:
         """The record of processing activities (GDPR Art. 30(1))."""
         return Container.render(build_register(policy, lang), "html", links=_nav(lang))
 
-    @app.get("/register.csv", response_class=PlainTextResponse, tags=["pages"])
+    @app.get("/register.csv", response_class=PlainTextResponse, tags=["pages"], openapi_extra=NO_PERSONAL)
     def register_csv(lang: LangQuery = Language.FR) -> PlainTextResponse:
         headers, entries = register_entries(policy, lang)
         return PlainTextResponse(
@@ -123,11 +125,11 @@ def create_app(
             headers={"Content-Disposition": 'attachment; filename="register.csv"'},
         )
 
-    @app.get("/healthz", tags=["operations"])
+    @app.get("/healthz", tags=["operations"], openapi_extra=NO_PERSONAL)
     def health() -> dict[str, str]:
         return {"status": "ok", "policy": policy.id}
 
-    @app.get("/api/v1/policy", response_model=PolicySummary, tags=["policy"])
+    @app.get("/api/v1/policy", response_model=PolicySummary, tags=["policy"], openapi_extra=NO_PERSONAL)
     def policy_summary() -> PolicySummary:
         """The policy in force: its id, charter date, and what it declares."""
         return PolicySummary.of(policy, loaded.source)

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from charte.bootstrap import Container
 from charte.entrypoints.web import pages
+from charte.entrypoints.web.audited_reads import NO_PERSONAL
 from charte.entrypoints.web.pages import SECURITY_HEADERS, SESSION_COOKIE, STATIC
 from charte.services import sessions
 
@@ -22,13 +23,13 @@ __all__ = ["STATIC", "router"]
 def router(container: Container) -> APIRouter:
     r = APIRouter(include_in_schema=False)
 
-    @r.get("/login")
+    @r.get("/login", openapi_extra=NO_PERSONAL)
     def login_page(request: Request) -> Response:
         token = pages.csrf_token(request)
         lang = pages.language(request)
         return pages.with_csrf(request, pages.page("login.html.j2", lang=lang, csrf=token), token)
 
-    @r.post("/login")
+    @r.post("/login", openapi_extra=NO_PERSONAL)
     def login(
         request: Request,
         name: Annotated[str, Form(max_length=200)],
@@ -61,7 +62,7 @@ def router(container: Container) -> APIRouter:
         # A fresh anti-forgery token for the session (the login page's may have been seen by others).
         return pages.with_csrf(request, response, secrets.token_urlsafe(32))
 
-    @r.post("/logout")
+    @r.post("/logout", openapi_extra=NO_PERSONAL)
     def logout(request: Request, csrf: Annotated[str, Form(max_length=100)]) -> Response:
         pages.check_csrf(request, csrf)
         secret = request.cookies.get(SESSION_COOKIE)

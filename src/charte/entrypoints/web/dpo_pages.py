@@ -18,6 +18,7 @@ from charte.domain.access import Decision, Denial
 from charte.domain.rights import Status
 from charte.domain.vocabulary import CourtKind
 from charte.entrypoints.web import pages
+from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL, nothing_read
 from charte.entrypoints.web.console_words import STATUSES, STEPS
 from charte.services import answers, audit, dashboard, holds, identity, outbox, queries, rights
 from charte.services.access import AccessDenied, Reader, require
@@ -56,7 +57,7 @@ def router(container: Container) -> APIRouter:
     def desk_for(actor: Actor) -> Desk:
         return container.rights_desk(actor.name, actor.role)
 
-    @r.post("/console/audit/verify")
+    @r.post("/console/audit/verify", openapi_extra=NO_PERSONAL)
     def verify_audit(request: Request, csrf: Csrf) -> Response:
         """Verify the whole audit chain against its signed checkpoints (it reads every entry: a
         button, not something every dashboard load does), for the roles that see the chain."""
@@ -66,7 +67,7 @@ def router(container: Container) -> APIRouter:
         report = audit.verify(store=container.audit_store(), checkpoints=container.auditor.checkpoints)
         return dashboard_page(request, verified=report.as_dict())
 
-    @r.get("/console")
+    @r.get("/console", openapi_extra=PERSONAL)
     def board(request: Request) -> Response:
         return dashboard_page(request)
 
@@ -94,7 +95,7 @@ def router(container: Container) -> APIRouter:
             container, request, actor, "dashboard.html.j2", verified=verified, **context
         )
 
-    @r.get("/console/requests/{request_id}")
+    @r.get("/console/requests/{request_id}", openapi_extra=PERSONAL)
     def request_page(request: Request, request_id: RequestId) -> Response:
         actor = pages.require_actor(container, request)
         desk = desk_for(actor)
@@ -126,25 +127,25 @@ def router(container: Container) -> APIRouter:
         pages.check_csrf(request, csrf)
         return desk_for(pages.require_actor(container, request))
 
-    @r.post("/console/requests/{request_id}/match")
+    @r.post("/console/requests/{request_id}/match", openapi_extra=PERSONAL)
     def match(
         request: Request, request_id: RequestId, csrf: Csrf, person: Annotated[str, Form(max_length=128)]
     ) -> Response:
         rights.match(acting(request, csrf), request_id, person.strip())
         return back(request_id)
 
-    @r.post("/console/requests/{request_id}/ask-identity")
+    @r.post("/console/requests/{request_id}/ask-identity", openapi_extra=PERSONAL)
     def ask_identity(request: Request, request_id: RequestId, csrf: Csrf) -> Response:
         desk = acting(request, csrf)
         rights.ask_identity(desk, request_id, desk.clock.today())
         return back(request_id)
 
-    @r.post("/console/requests/{request_id}/verify")
+    @r.post("/console/requests/{request_id}/verify", openapi_extra=PERSONAL)
     def verify(request: Request, request_id: RequestId, csrf: Csrf) -> Response:
         identity.verify(acting(request, csrf), request_id, "document")
         return back(request_id)
 
-    @r.post("/console/requests/{request_id}/extend")
+    @r.post("/console/requests/{request_id}/extend", openapi_extra=PERSONAL)
     def extend(
         request: Request, request_id: RequestId, csrf: Csrf, reason: Annotated[str, Form(max_length=2000)]
     ) -> Response:
@@ -152,21 +153,21 @@ def router(container: Container) -> APIRouter:
         rights.extend(desk, request_id, desk.clock.today(), reason)
         return back(request_id)
 
-    @r.post("/console/requests/{request_id}/refuse")
+    @r.post("/console/requests/{request_id}/refuse", openapi_extra=PERSONAL)
     def refuse(
         request: Request, request_id: RequestId, csrf: Csrf, reason: Annotated[str, Form(max_length=2000)]
     ) -> Response:
         rights.refuse(acting(request, csrf), request_id, reason)
         return back(request_id)
 
-    @r.post("/console/requests/{request_id}/fulfil")
+    @r.post("/console/requests/{request_id}/fulfil", openapi_extra=PERSONAL)
     def fulfil(
         request: Request, request_id: RequestId, csrf: Csrf, lang: Annotated[str, Form(max_length=2)] = "fr"
     ) -> Response:
         answers.fulfil(acting(request, csrf), request_id, lang=lang)
         return back(request_id)
 
-    @r.get("/console/requests/{request_id}/document")
+    @r.get("/console/requests/{request_id}/document", openapi_extra=PERSONAL)
     def document(request: Request, request_id: RequestId) -> Response:
         actor = pages.require_actor(container, request)
         data = identity.document(desk_for(actor), request_id)
@@ -174,7 +175,7 @@ def router(container: Container) -> APIRouter:
         headers = pages.SECURITY_HEADERS | {"Content-Disposition": "inline"}
         return Response(data, media_type=kind, headers=headers)
 
-    @r.get("/console/requests/{request_id}/answer")
+    @r.get("/console/requests/{request_id}/answer", openapi_extra=PERSONAL)
     def answer(request: Request, request_id: RequestId) -> Response:
         actor = pages.require_actor(container, request)
         path = answers.answer_archive(desk_for(actor), request_id)
@@ -182,7 +183,7 @@ def router(container: Container) -> APIRouter:
             path, media_type="application/zip", filename=path.name, headers=pages.SECURITY_HEADERS
         )
 
-    @r.get("/console/requests/{request_id}/letters/{name}")
+    @r.get("/console/requests/{request_id}/letters/{name}", openapi_extra=PERSONAL)
     def letter(
         request: Request, request_id: RequestId, name: Annotated[str, Path(max_length=120)]
     ) -> Response:
@@ -198,7 +199,7 @@ def more_pages(container: Container) -> APIRouter:
     """The person page (with its purpose selector), holds, audit search and the outbox."""
     r = APIRouter(include_in_schema=False)
 
-    @r.get("/console/persons")
+    @r.get("/console/persons", openapi_extra=PERSONAL)
     def person(
         request: Request,
         ref: Annotated[str | None, Query(max_length=128)] = None,
@@ -225,6 +226,8 @@ def more_pages(container: Container) -> APIRouter:
                 )
             except (AccessDenied, NotFound) as refused:
                 error = str(refused)
+        else:
+            nothing_read(request)  # the empty form: no one was read
         label = policy.purposes[chosen].label(lang) if chosen else ""
         status = 403 if error and "access denied" in error else 404 if error else 200
         return pages.console_page(
@@ -241,10 +244,16 @@ def more_pages(container: Container) -> APIRouter:
             purpose_label=label,
         )
 
-    @r.get("/console/holds")
+    @r.get("/console/holds", openapi_extra=PERSONAL)
     def holds_page(request: Request) -> Response:
         actor = pages.require_actor(container, request)
-        cases = holds.list_cases(holds=container.holds(), gate=container.gate, role=actor.role)
+        cases = holds.list_cases(
+            holds=container.holds(),
+            gate=container.gate,
+            auditor=container.auditor,
+            actor=actor.name,
+            role=actor.role,
+        )
         shown = [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in c.items()} for c in cases]
         may_manage = container.gate.may_manage_holds(actor.role).allowed
         return pages.console_page(
@@ -257,7 +266,7 @@ def more_pages(container: Container) -> APIRouter:
             kinds=[k.value for k in CourtKind],
         )
 
-    @r.post("/console/holds/place")
+    @r.post("/console/holds/place", openapi_extra=NO_PERSONAL)
     def place(
         request: Request,
         csrf: Csrf,
@@ -282,7 +291,7 @@ def more_pages(container: Container) -> APIRouter:
         )
         return RedirectResponse("/console/holds", 303, headers=pages.SECURITY_HEADERS)
 
-    @r.post("/console/holds/lift")
+    @r.post("/console/holds/lift", openapi_extra=NO_PERSONAL)
     def lift(
         request: Request,
         csrf: Csrf,
@@ -301,7 +310,7 @@ def more_pages(container: Container) -> APIRouter:
         )
         return RedirectResponse("/console/holds", 303, headers=pages.SECURITY_HEADERS)
 
-    @r.get("/console/audit")
+    @r.get("/console/audit", openapi_extra=PERSONAL)
     def audit_page(
         request: Request,
         person: Annotated[str | None, Query(max_length=128)] = None,
@@ -332,10 +341,12 @@ def more_pages(container: Container) -> APIRouter:
             raise AccessDenied(
                 Decision(False, Denial.ROLE_PURPOSE, f"role '{actor.role}' may not search the audit log")
             )
+        if not asked:
+            nothing_read(request)  # the empty search form
         q = {"person": person, "actor": actor_name, "purpose": purpose}
         return pages.console_page(container, request, actor, "audit.html.j2", entries=entries, q=q)
 
-    @r.get("/console/outbox")
+    @r.get("/console/outbox", openapi_extra=PERSONAL)
     def outbox_page(
         request: Request,
         system: Annotated[str | None, Query(max_length=64)] = None,
@@ -344,13 +355,12 @@ def more_pages(container: Container) -> APIRouter:
         actor = pages.require_actor(container, request)
         policy = container.policy
         mine = policy.roles[actor.role].purposes if actor.role in policy.roles else ()
-        outbox.check_reader(
-            container.gate, container.auditor, actor.name, actor.role, mine[0] if mine else ""
-        )
         orders = outbox.list_orders(
             outbox=container.outbox(),
             policy=policy,
-            clock=container.clock,
+            gate=container.gate,
+            auditor=container.auditor,
+            reader=outbox.OrderReader(actor.name, role=actor.role, purpose=mine[0] if mine else ""),
             system=system or None,
             overdue=bool(overdue),
         )

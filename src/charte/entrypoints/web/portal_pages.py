@@ -26,6 +26,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
 from charte.entrypoints.web import pages
+from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.portal_words import STATUS, words
 from charte.services import portal
 from charte.services.documents.wording import RIGHT, duration
@@ -104,12 +105,12 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
             "fields": sorted(policy.fields),
         }
 
-    @r.get("/portal")
+    @r.get("/portal", openapi_extra=NO_PERSONAL)
     def home(request: Request, lang: Annotated[str | None, Query(max_length=2)] = None) -> Response:
         language = _lang(lang)
         return show(request, "portal.html.j2", language, **form_choices(language))
 
-    @r.post("/portal/demande")
+    @r.post("/portal/demande", openapi_extra=NO_PERSONAL)
     def file(
         request: Request,
         csrf: Annotated[str, Form(max_length=100)],
@@ -160,7 +161,7 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
     def ticket(request: Request) -> str | None:
         return request.cookies.get(PORTAL_COOKIE)
 
-    @r.get("/portal/suivi")
+    @r.get("/portal/suivi", openapi_extra=NO_PERSONAL)
     def follow(request: Request, lang: Annotated[str | None, Query(max_length=2)] = None) -> Response:
         language = _lang(lang)
         secret = ticket(request)
@@ -179,7 +180,7 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
         context = {"s": status, "link": link, "labels": labels, "right": right} | extra
         return show(request, "portal_status.html.j2", language, **context)
 
-    @r.post("/portal/suivi")
+    @r.post("/portal/suivi", openapi_extra=NO_PERSONAL)
     def follow_with(
         request: Request,
         csrf: Annotated[str, Form(max_length=100)],
@@ -201,7 +202,7 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
             raise Refused("enter your follow-up number first (/portal/suivi)")
         return secret
 
-    @r.post("/portal/suivi/document")
+    @r.post("/portal/suivi/document", openapi_extra=NO_PERSONAL)
     async def upload(
         request: Request,
         csrf: Annotated[str, Form(max_length=100)],
@@ -219,7 +220,7 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
             f"/portal/suivi?lang={_lang(lang).value}", 303, headers=pages.SECURITY_HEADERS
         )
 
-    @r.post("/portal/suivi/code")
+    @r.post("/portal/suivi/code", openapi_extra=NO_PERSONAL)
     def code(
         request: Request,
         csrf: Annotated[str, Form(max_length=100)],
@@ -232,7 +233,7 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
         language = _lang(lang)
         return status_page(request, secret, language, notice=words(language)["code_sent"])
 
-    @r.post("/portal/suivi/verifier")
+    @r.post("/portal/suivi/verifier", openapi_extra=NO_PERSONAL)
     def verify(
         request: Request,
         csrf: Annotated[str, Form(max_length=100)],
@@ -247,7 +248,7 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
             f"/portal/suivi?lang={_lang(lang).value}", 303, headers=pages.SECURITY_HEADERS
         )
 
-    @r.get("/portal/suivi/reponse")
+    @r.get("/portal/suivi/reponse", openapi_extra=PERSONAL)
     def answer(
         request: Request,
         expire: Annotated[int, Query(ge=0, le=2**40)],

@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from charte.bootstrap import Container
 from charte.entrypoints.web import problems
+from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling, Reading
 from charte.services import actors
 from charte.services import alarms as use_cases
@@ -61,7 +62,7 @@ class SessionOut(BaseModel):
 def router(container: Container) -> APIRouter:
     api = APIRouter(prefix="/api/v1/alarms", tags=["alarms"], responses=problems.documented())
 
-    @api.post("", response_model=SessionOut, status_code=201)
+    @api.post("", response_model=SessionOut, status_code=201, openapi_extra=NO_PERSONAL)
     def raise_alarm(body: RaiseIn, actor: Calling) -> dict[str, Any]:
         """An alarm went off on a site: it waits for an operator. Only a system of the policy's
         `alarms.raised_by` (the monitoring software) may raise one; every attempt is audited."""
@@ -70,40 +71,40 @@ def router(container: Container) -> APIRouter:
             container.alarm_desk(), site=body.site, kind=body.kind, at=body.at, by=actor.name, system=system
         )
 
-    @api.get("", response_model=list[SessionOut])
+    @api.get("", response_model=list[SessionOut], openapi_extra=NO_PERSONAL)
     def waiting(reader: Reading) -> list[dict[str, Any]]:
         """Alarms not closed yet, oldest first: site refs and who holds them, no personal data."""
         return use_cases.waiting(container.alarm_desk(), reader)
 
-    @api.post("/{session_id}/take", response_model=SessionOut)
+    @api.post("/{session_id}/take", response_model=SessionOut, openapi_extra=NO_PERSONAL)
     def take(session_id: SessionId, reader: Reading) -> dict[str, Any]:
         """Open the session for this operator (409 if another holds it)."""
         return use_cases.take(container.alarm_desk(), reader, session_id)
 
-    @api.get("/{session_id}")
+    @api.get("/{session_id}", openapi_extra=PERSONAL)
     def screen(session_id: SessionId, reader: Reading) -> dict[str, Any]:
         """The site, its instructions, the persons to call in order, attempts and dispatches —
         only for the operator holding the open session; every person read is audited."""
         return use_cases.screen(container.alarm_desk(), reader, session_id)
 
-    @api.post("/{session_id}/attempts")
+    @api.post("/{session_id}/attempts", openapi_extra=PERSONAL)
     def attempt(session_id: SessionId, body: AttemptIn, reader: Reading) -> list[dict[str, Any]]:
         """Record one call attempt and its outcome."""
         return use_cases.record_attempt(
             container.alarm_desk(), reader, session_id, person=body.person, outcome=body.outcome.value
         )
 
-    @api.post("/{session_id}/dispatch")
+    @api.post("/{session_id}/dispatch", openapi_extra=PERSONAL)
     def dispatch(session_id: SessionId, body: DispatchIn, reader: Reading) -> dict[str, Any]:
         """Dispatch a provider: their minimal view of the site's client, recorded as a disclosure."""
         return use_cases.dispatch(container.alarm_desk(), reader, session_id, to=body.to)
 
-    @api.post("/{session_id}/release", response_model=SessionOut)
+    @api.post("/{session_id}/release", response_model=SessionOut, openapi_extra=NO_PERSONAL)
     def release(session_id: SessionId, reader: Reading) -> dict[str, Any]:
         """Give the session back to the waiting list: the holder's access ends, another may take it."""
         return use_cases.release(container.alarm_desk(), reader, session_id)
 
-    @api.post("/{session_id}/close", response_model=SessionOut)
+    @api.post("/{session_id}/close", response_model=SessionOut, openapi_extra=NO_PERSONAL)
     def close(session_id: SessionId, body: CloseIn, reader: Reading) -> dict[str, Any]:
         """End the session and with it the access to its trusted persons and instructions."""
         return use_cases.close(container.alarm_desk(), reader, session_id, outcome=body.outcome.value)

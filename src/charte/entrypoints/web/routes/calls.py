@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from charte.bootstrap import Container
 from charte.entrypoints.web import problems
+from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling, Reading
 from charte.entrypoints.web.problems import BodyTooLarge
 from charte.services import actors
@@ -108,7 +109,7 @@ async def _spooled(raw: Request, limit: int) -> IO[bytes]:
 def router(container: Container) -> APIRouter:
     api = APIRouter(prefix="/api/v1/calls", tags=["calls"], responses=problems.documented())
 
-    @api.post("/decide", response_model=Decision)
+    @api.post("/decide", response_model=Decision, openapi_extra=NO_PERSONAL)
     def decide(body: DecideIn, actor: Calling) -> dict[str, Any]:
         """Record this call or not, live double-listening or not, for which purposes, and why."""
         actors.as_system(actor, "ask for recording decisions")
@@ -122,7 +123,7 @@ def router(container: Container) -> APIRouter:
             opted_out=body.opted_out,
         )
 
-    @api.post("/opt-out", response_model=OptedOut)
+    @api.post("/opt-out", response_model=OptedOut, openapi_extra=NO_PERSONAL)
     def opt_out(body: OptOutIn, actor: Calling) -> dict[str, Any]:
         """The caller pressed the opt-out key: no recording of their later calls, and their
         recordings erased unless held or in use for a purpose an objection leaves standing."""
@@ -136,10 +137,11 @@ def router(container: Container) -> APIRouter:
         "/{ref}/audio",
         status_code=204,
         openapi_extra={
+            **NO_PERSONAL,
             "requestBody": {
                 "required": True,
                 "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-            }
+            },
         },
     )
     async def upload(ref: CallRef, raw: Request, actor: Calling) -> None:
@@ -160,10 +162,11 @@ def router(container: Container) -> APIRouter:
         "/{ref}/analyses",
         status_code=201,
         openapi_extra={
+            **NO_PERSONAL,
             "requestBody": {
                 "required": True,
                 "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-            }
+            },
         },
     )
     async def add_analysis(
@@ -186,7 +189,7 @@ def router(container: Container) -> APIRouter:
                 anonymised=anonymised,
             )
 
-    @api.get("/{ref}/analyses")
+    @api.get("/{ref}/analyses", openapi_extra=PERSONAL)
     def analyses(ref: CallRef, reader: Reading) -> dict[str, Any]:
         return {"analyses": use_cases.analyses(container.call_desk(), reader, ref)}
 
@@ -196,6 +199,7 @@ def router(container: Container) -> APIRouter:
         responses={
             200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
         },
+        openapi_extra=PERSONAL,
     )
     def analysis(
         ref: CallRef, analysis: Annotated[int, Path(ge=1, le=2**31 - 1)], reader: Reading
@@ -203,7 +207,7 @@ def router(container: Container) -> APIRouter:
         chunks = use_cases.analysis(container.call_desk(), reader, ref, analysis)
         return StreamingResponse(chunks, media_type="application/octet-stream")
 
-    @api.get("/{ref}", response_model=CallOut)
+    @api.get("/{ref}", response_model=CallOut, openapi_extra=PERSONAL)
     def show(ref: CallRef, reader: Reading) -> dict[str, Any]:
         """A call's metadata, for a role that may listen to recordings for the purpose."""
         return use_cases.show(container.call_desk(), reader, ref)
@@ -214,17 +218,18 @@ def router(container: Container) -> APIRouter:
         responses={
             200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
         },
+        openapi_extra=PERSONAL,
     )
     def play(ref: CallRef, reader: Reading) -> StreamingResponse:
         """The recording, decrypted as it streams; each playback is an audit entry."""
         chunks: Iterator[bytes] = use_cases.play(container.call_desk(), reader, ref)
         return StreamingResponse(chunks, media_type="application/octet-stream")
 
-    @api.get("/{ref}/transcript", response_class=PlainTextResponse)
+    @api.get("/{ref}/transcript", response_class=PlainTextResponse, openapi_extra=PERSONAL)
     def transcript(ref: CallRef, reader: Reading) -> str:
         return use_cases.transcript(container.call_desk(), reader, ref)
 
-    @api.post("/{ref}/keep-for")
+    @api.post("/{ref}/keep-for", openapi_extra=NO_PERSONAL)
     def keep_for(ref: CallRef, body: KeepForIn, actor: Calling) -> dict[str, Any]:
         """Keep a recording for purposes an objection leaves standing (rights handling, fraud control)."""
         return use_cases.keep_for(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Header, Path, Query
 
 from charte.bootstrap import Container
 from charte.entrypoints.web import problems
+from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling, MissingPurpose
 from charte.entrypoints.web.schemas import Acknowledged, OrderList
 from charte.services import actors
@@ -15,20 +16,19 @@ from charte.services import outbox as use_cases
 from charte.services.actors import Actor
 
 
-def _scope(container: Container, actor: Actor, purpose: str | None, system: str | None) -> str | None:
+def _reader(actor: Actor, purpose: str | None) -> use_cases.OrderReader:
     """A system reads its own orders only; a person names a purpose (services.outbox.check_reader)."""
     if actor.system is not None:
-        return actor.system
+        return use_cases.OrderReader(actor.name, system=actor.system)
     if not purpose:
         raise MissingPurpose
-    use_cases.check_reader(container.gate, container.auditor, actor.name, actor.role, purpose)
-    return system
+    return use_cases.OrderReader(actor.name, role=actor.role, purpose=purpose)
 
 
 def router(container: Container) -> APIRouter:
     api = APIRouter(prefix="/api/v1/outbox", tags=["outbox"], responses=problems.documented())
 
-    @api.get("", response_model=OrderList)
+    @api.get("", response_model=OrderList, openapi_extra=PERSONAL)
     def orders(
         actor: Calling,
         purpose: Annotated[
@@ -45,14 +45,16 @@ def router(container: Container) -> APIRouter:
         found = use_cases.list_orders(
             outbox=container.outbox(),
             policy=container.policy,
-            clock=container.clock,
-            system=_scope(container, actor, purpose, system),
+            gate=container.gate,
+            auditor=container.auditor,
+            reader=_reader(actor, purpose),
+            system=system,
             overdue=overdue,
             include_acked=all,
         )
         return {"orders": found}
 
-    @api.post("/{order_id}/ack", response_model=Acknowledged)
+    @api.post("/{order_id}/ack", response_model=Acknowledged, openapi_extra=NO_PERSONAL)
     def ack(
         order_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
         actor: Calling,

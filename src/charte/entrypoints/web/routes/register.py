@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from charte.bootstrap import Container
 from charte.entrypoints.web import problems
+from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling, Reading
 from charte.entrypoints.web.problems import BodyTooLarge, ImportRefused
 from charte.entrypoints.web.schemas import (
@@ -61,7 +62,12 @@ def router(container: Container) -> APIRouter:
     api = APIRouter(prefix="/api/v1", tags=["register"], responses=problems.documented())
 
     # exclude_unset: a field the gate hides is absent from the answer, not null.
-    @api.get("/persons/{ref}", response_model=PersonPublic, response_model_exclude_unset=True)
+    @api.get(
+        "/persons/{ref}",
+        response_model=PersonPublic,
+        response_model_exclude_unset=True,
+        openapi_extra=PERSONAL,
+    )
     def person(ref: str, reader: Reading) -> dict[str, Any]:
         """A person as the caller's role may see them for the purpose (X-Charte-Purpose): only the
         roles, fields, contracts, sites and contact log the access gate lets through."""
@@ -73,7 +79,12 @@ def router(container: Container) -> APIRouter:
             ref=ref,
         )
 
-    @api.post("/disclosures", response_model=DisclosureOut, response_model_exclude_unset=True)
+    @api.post(
+        "/disclosures",
+        response_model=DisclosureOut,
+        response_model_exclude_unset=True,
+        openapi_extra=PERSONAL,
+    )
     def disclosure(body: DisclosureIn, reader: Reading) -> dict[str, Any]:
         """Give a recipient (a provider, subcontractor or third party of the policy, never staff) its
         view of a person for a purpose — at most what the caller may read itself for the purpose in
@@ -89,7 +100,7 @@ def router(container: Container) -> APIRouter:
             ref=body.person,
         )
 
-    @api.get("/persons", response_model=PersonPage)
+    @api.get("/persons", response_model=PersonPage, openapi_extra=PERSONAL)
     def persons(
         reader: Reading,
         role: Annotated[str | None, Query(description="Only persons with a role of this kind.")] = None,
@@ -111,7 +122,10 @@ def router(container: Container) -> APIRouter:
         )
 
     @api.post(
-        "/events", response_model=ImportSummary, responses={422: {"description": "Refused: nothing applied"}}
+        "/events",
+        response_model=ImportSummary,
+        responses={422: {"description": "Refused: nothing applied"}},
+        openapi_extra=NO_PERSONAL,
     )
     async def events(
         request: Request,

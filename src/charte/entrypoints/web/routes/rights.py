@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from charte.bootstrap import Container
 from charte.entrypoints.web import problems
+from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling
 from charte.entrypoints.web.problems import BodyTooLarge
 from charte.services import actors, answers, identity
@@ -121,7 +122,7 @@ def router(container: Container) -> APIRouter:
             summary["letters"] = [p.rsplit("/", 1)[-1] for p in summary["letters"]]
         return summary
 
-    @api.post("", response_model=Summary, status_code=201)
+    @api.post("", response_model=Summary, status_code=201, openapi_extra=PERSONAL)
     def open_(body: RequestIn, actor: Calling) -> dict[str, Any]:
         """Record a request as received; its clock starts, matched to a person or not."""
         return use_cases.open_request(
@@ -137,7 +138,7 @@ def router(container: Container) -> APIRouter:
             ground=body.ground,
         )
 
-    @api.get("", response_model=SummaryPage)
+    @api.get("", response_model=SummaryPage, openapi_extra=PERSONAL)
     def list_(
         actor: Calling,
         overdue: Annotated[bool, Query(description="Only open requests past their due date.")] = False,
@@ -146,33 +147,33 @@ def router(container: Container) -> APIRouter:
         """Requests by due date (stopped clocks last)."""
         return {"requests": use_cases.listing(desk(actor), overdue=overdue, due_before=due_before)}
 
-    @api.get("/notices", response_model=Notices)
+    @api.get("/notices", response_model=Notices, openapi_extra=PERSONAL)
     def notices(
         actor: Calling, pending: Annotated[bool, Query(description="Only those not yet sent.")] = False
     ) -> dict[str, Any]:
         """The notices owed to recipients of rectified, erased or restricted data (GDPR Art. 19)."""
         return {"notices": answers.notices(desk(actor), pending_only=pending)}
 
-    @api.post("/notices/{notice}/sent", status_code=204)
+    @api.post("/notices/{notice}/sent", status_code=204, openapi_extra=NO_PERSONAL)
     def notice_sent(notice: RequestId, actor: Calling) -> None:
         """Record that a recipient notice was sent."""
         answers.notice_sent(desk(actor), notice)
 
-    @api.get("/{request}", response_model=Summary)
+    @api.get("/{request}", response_model=Summary, openapi_extra=PERSONAL)
     def show(request: RequestId, actor: Calling) -> dict[str, Any]:
         """One request with its timeline."""
         return use_cases.show(desk(actor), request)
 
-    @api.post("/{request}/match", response_model=Summary)
+    @api.post("/{request}/match", response_model=Summary, openapi_extra=PERSONAL)
     def match(request: RequestId, body: MatchIn, actor: Calling) -> dict[str, Any]:
         """Say which person of the register the request concerns (refused once verified against another)."""
         return use_cases.match(desk(actor), request, body.person)
 
-    @api.post("/{request}/ask-identity", response_model=Summary)
+    @api.post("/{request}/ask-identity", response_model=Summary, openapi_extra=PERSONAL)
     def ask_identity(request: RequestId, body: OnIn, actor: Calling) -> dict[str, Any]:
         return answered(use_cases.ask_identity(desk(actor), request, body.on))
 
-    @api.post("/{request}/identity-received", response_model=Summary)
+    @api.post("/{request}/identity-received", response_model=Summary, openapi_extra=PERSONAL)
     def identity_received(request: RequestId, body: OnIn, actor: Calling) -> dict[str, Any]:
         return use_cases.identity_received(desk(actor), request, body.on)
 
@@ -180,6 +181,7 @@ def router(container: Container) -> APIRouter:
         "/{request}/document",
         response_model=Summary,
         openapi_extra={
+            **PERSONAL,
             "requestBody": {
                 "required": True,
                 "content": {
@@ -187,7 +189,7 @@ def router(container: Container) -> APIRouter:
                     "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
                     "image/png": {"schema": {"type": "string", "format": "binary"}},
                 },
-            }
+            },
         },
     )
     async def document(request: RequestId, raw: Request, actor: Calling) -> dict[str, Any]:
@@ -200,38 +202,38 @@ def router(container: Container) -> APIRouter:
                 raise BodyTooLarge(MAX_DOCUMENT)
         return identity.attach_document(desk(actor), request, bytes(data))
 
-    @api.post("/{request}/send-code", response_model=Summary)
+    @api.post("/{request}/send-code", response_model=Summary, openapi_extra=PERSONAL)
     def send_code(request: RequestId, actor: Calling) -> dict[str, Any]:
         return identity.send_code(desk(actor), request)
 
-    @api.post("/{request}/verify", response_model=Summary)
+    @api.post("/{request}/verify", response_model=Summary, openapi_extra=PERSONAL)
     def verify(request: RequestId, body: VerifyIn, actor: Calling) -> dict[str, Any]:
         return identity.verify(
             desk(actor), request, body.method, code=body.code, client_number=body.client_number
         )
 
-    @api.post("/{request}/extend", response_model=Summary)
+    @api.post("/{request}/extend", response_model=Summary, openapi_extra=PERSONAL)
     def extend(request: RequestId, body: ExtendIn, actor: Calling) -> dict[str, Any]:
         return answered(use_cases.extend(desk(actor), request, body.on, body.reason))
 
-    @api.post("/{request}/fee", response_model=Summary)
+    @api.post("/{request}/fee", response_model=Summary, openapi_extra=PERSONAL)
     def ask_fee(request: RequestId, body: FeeIn, actor: Calling) -> dict[str, Any]:
         """Ask a reasonable fee for a manifestly unfounded or excessive request (GDPR Art. 12(5)(a))."""
         return answered(use_cases.ask_fee(desk(actor), request, body.cents, body.reason))
 
-    @api.post("/{request}/fee-paid", response_model=Summary)
+    @api.post("/{request}/fee-paid", response_model=Summary, openapi_extra=PERSONAL)
     def fee_paid(request: RequestId, body: OnIn, actor: Calling) -> dict[str, Any]:
         return use_cases.fee_paid(desk(actor), request, body.on)
 
-    @api.post("/{request}/refuse", response_model=Summary)
+    @api.post("/{request}/refuse", response_model=Summary, openapi_extra=PERSONAL)
     def refuse(request: RequestId, body: ReasonIn, actor: Calling) -> dict[str, Any]:
         return answered(use_cases.refuse(desk(actor), request, body.reason))
 
-    @api.post("/{request}/close", response_model=Summary)
+    @api.post("/{request}/close", response_model=Summary, openapi_extra=PERSONAL)
     def close(request: RequestId, body: ReasonIn, actor: Calling) -> dict[str, Any]:
         return answered(use_cases.close(desk(actor), request, body.reason))
 
-    @api.post("/{request}/fulfil", response_model=Summary)
+    @api.post("/{request}/fulfil", response_model=Summary, openapi_extra=PERSONAL)
     def fulfil(
         request: RequestId,
         actor: Calling,
@@ -240,7 +242,7 @@ def router(container: Container) -> APIRouter:
         """Answer a verified request (nothing for an unverified one); `files` names what was written."""
         return answered(answers.fulfil(desk(actor), request, lang=lang))
 
-    @api.post("/{request}/lift-restriction", response_model=Summary)
+    @api.post("/{request}/lift-restriction", response_model=Summary, openapi_extra=PERSONAL)
     def lift_restriction(request: RequestId, actor: Calling) -> dict[str, Any]:
         return answered(answers.lift_restriction(desk(actor), request))
 
@@ -248,6 +250,7 @@ def router(container: Container) -> APIRouter:
         "/{request}/answer",
         response_class=FileResponse,
         responses={200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}},
+        openapi_extra=PERSONAL,
     )
     def answer(request: RequestId, actor: Calling) -> FileResponse:
         """The answer's archive (the access ZIP, or the portability ZIP), once fulfilled."""
@@ -265,6 +268,7 @@ def router(container: Container) -> APIRouter:
                 }
             }
         },
+        openapi_extra=PERSONAL,
     )
     def letter(
         request: RequestId, name: Annotated[str, Path(max_length=120)], actor: Calling
