@@ -207,7 +207,7 @@ class Container:
     @cached_property
     def auditor(self) -> Auditor:
         """One per process: it keeps the time of the last checkpoint."""
-        seed = load_or_create_key(self.settings.audit_key_path)
+        seed = load_or_create_key(self.settings.audit_key_path, self.settings.audit_signing_key)
         auditor = Auditor(
             self.audit_store(),
             CheckpointFolder(self.settings.checkpoint_dir, seed),

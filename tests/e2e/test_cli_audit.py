@@ -17,8 +17,9 @@ def test_verify_says_ok_with_counts_then_names_a_damaged_checkpoint_file(home):
     assert charte("persons", "show", "P1", cwd=cwd, env=env | DPO).code == 0
     assert charte("audit", "checkpoint", cwd=cwd, env=env).code == 0
     ok = charte("audit", "verify", cwd=cwd, env=env)
-    assert (ok.code, ok.out.strip()) == (0, "OK: 2 entries in 1 period(s) verify")  # the import, the read
-    (checkpoint,) = (cwd / ".charte" / "audit-checkpoints").glob("*.json")
+    assert (ok.code, ok.out.strip()) == (0, "OK: 2 entries in 1 period(s) verify; every entry is signed")
+    # the import and the read, each signed as its command ended
+    *_, checkpoint = sorted((cwd / ".charte" / "audit-checkpoints").glob("*.json"))
     checkpoint.write_text("not json")
     broken = charte("audit", "verify", cwd=cwd, env=env)
     assert (broken.code, broken.out) == (1, "")

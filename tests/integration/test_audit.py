@@ -46,7 +46,10 @@ def entries(app) -> list[dict]:
 
 
 def report(app) -> dict:
-    return audit.verify(store=app.audit_store(), checkpoints=app.auditor.checkpoints).as_dict()
+    """What `audit verify` says of the chain (its unsigned tail aside: tests/integration/test_audit_tail.py)."""
+    found = audit.verify(store=app.audit_store(), checkpoints=app.auditor.checkpoints).as_dict()
+    found.pop("unsigned")
+    return found
 
 
 def unguard(app) -> None:
@@ -322,10 +325,10 @@ def test_a_checkpoint_that_cannot_be_written_does_not_make_a_committed_entry_loo
     """Issue 5 §3: an entry committed is never spooled again (no duplicate in the chain)."""
     from charte.domain.audit import Action, Entry
 
-    def broken(_checkpoint):
+    def broken(*_checkpoint):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(app.auditor.checkpoints, "write", broken)
+    monkeypatch.setattr(app.auditor.checkpoints, "sign", broken)
     app.auditor.every = 1  # every entry asks for a checkpoint
     app.auditor.record([Entry(at=app.clock.now(), actor="op", action=Action.READ, purpose="alarm_handling")])
     assert app.auditor.checkpoint_error == "OSError"

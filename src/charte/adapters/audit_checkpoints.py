@@ -1,10 +1,16 @@
 """Signed checkpoints of the audit chain, written outside the database.
 
 Each checkpoint pins a period's chain at one entry (period, seq, hash, time), signed with an
-Ed25519 key kept under the charte home (``keys/audit-signing.key``, created once). The folder is
-meant to be shipped elsewhere (rsync, object store, WORM storage): a database restored or cut short
-then disagrees with it, and ``charte audit verify`` says so. One file per checkpoint, written to a
-temporary name and renamed, so a crash never leaves half a checkpoint.
+Ed25519 key (``CHARTE_AUDIT_SIGNING_KEY``, or ``keys/audit-signing.key`` under the charte home,
+created once — keep it, and this folder, off the database's volume: docs/settings.md). The
+checkpoints of a period are chained (``n``, ``prev``: charte.domain.audit), so that one removed
+from the middle is found. The folder is meant to be shipped elsewhere (rsync, object store, WORM
+storage): a database restored or cut short then disagrees with it, and ``charte audit verify``
+says so; a copy of the newest checkpoint kept elsewhere (``--witness``) also finds the folder
+itself rolled back. One file per checkpoint, written to a temporary name and renamed, so a crash
+never leaves half a checkpoint; writers of several processes take turns under a file lock, so the
+sequence never forks. ``{period}.head`` names a period's newest checkpoint for the writers only
+(verification reads every file and trusts no pointer).
 """
 
 from __future__ import annotations
@@ -16,18 +22,16 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from filelock import FileLock
 
-from charte.domain.audit import Checkpoint
+from charte.domain.audit import Checkpoint, checkpoint_sequence_break, next_checkpoint
 from charte.services.errors import Refused
 
 
 class CheckpointError(Refused):
-    """A checkpoint file is unreadable or its signature does not verify: the audit does not verify
-    (a refusal: `charte audit verify` exits 1 naming the file)."""
-
-
-def _message(c: Checkpoint) -> bytes:
-    return json.dumps({"period": c.period, "seq": c.seq, "hash": c.hash, "at": c.at}, sort_keys=True).encode()
+    """A checkpoint file is unreadable, its signature does not verify, or the sequence of a
+    period's checkpoints is broken: the audit does not verify (`charte audit verify` exits 1
+    naming the file or the checkpoint)."""
 
 
 class CheckpointFolder:
@@ -36,42 +40,82 @@ class CheckpointFolder:
         self._key = Ed25519PrivateKey.from_private_bytes(seed)
         self._public = self._key.public_key()
 
-    def write(self, checkpoint: Checkpoint) -> Path:
+    # -- writing --------------------------------------------------------------------------------
+
+    def sign(self, period: str, seq: int, digest: str, at: str) -> Checkpoint | None:
+        """Pin ``period`` at ``(seq, digest)`` after its newest checkpoint; ``None`` if that head
+        is pinned already. Refuses (``CheckpointBehind``) a head behind the newest checkpoint."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        signature = base64.b64encode(self._key.sign(_message(checkpoint))).decode()
-        record = {
-            "period": checkpoint.period,
-            "seq": checkpoint.seq,
-            "hash": checkpoint.hash,
-            "at": checkpoint.at,
-            "signature": signature,
-        }
-        final = self.folder / f"{checkpoint.period}-{checkpoint.seq:012d}.json"
-        temporary = final.with_suffix(".tmp")
-        with temporary.open("w", encoding="utf-8") as handle:
-            json.dump(record, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(final)
-        return final
+        with FileLock(self.folder / ".lock", timeout=30):
+            checkpoint = next_checkpoint(self._newest(period), period, seq, digest, at)
+            if checkpoint is None:
+                return None
+            name = f"{period}-{seq:012d}.json"
+            _write_atomically(self.folder / name, json.dumps(self._record(checkpoint)))
+            _write_atomically(self.folder / f"{period}.head", json.dumps({"name": name}))
+        return checkpoint
+
+    def _record(self, c: Checkpoint) -> dict[str, object]:
+        signature = base64.b64encode(self._key.sign(c.message())).decode()
+        return {"period": c.period, "seq": c.seq, "hash": c.hash, "at": c.at, "n": c.n, "prev": c.prev,
+                "signature": signature}  # fmt: skip
+
+    def _newest(self, period: str) -> Checkpoint | None:
+        pointer = self.folder / f"{period}.head"
+        try:
+            name = json.loads(pointer.read_text(encoding="utf-8"))["name"]
+            return self.load(self.folder / str(name))
+        except (OSError, ValueError, KeyError, TypeError, CheckpointError):
+            pass  # no pointer yet (or a damaged one): the files say
+        found = [self.load(path) for path in sorted(self.folder.glob(f"{period}-*.json"))]
+        return max(found, key=lambda c: (c.n, c.seq), default=None)
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def load(self, path: Path) -> Checkpoint:
+        """One checkpoint file, its signature verified (also a witness kept elsewhere)."""
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            c = Checkpoint(
+                record["period"],
+                int(record["seq"]),
+                record["hash"],
+                record["at"],
+                int(record.get("n", 0)),
+                record.get("prev"),
+            )
+            self._public.verify(base64.b64decode(record["signature"]), c.message())
+        except InvalidSignature as exc:
+            raise CheckpointError(f"{path.name}: the signature does not verify") from exc
+        except OSError as exc:
+            raise CheckpointError(f"{path.name}: cannot be read ({type(exc).__name__})") from exc
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CheckpointError(f"{path.name}: not a checkpoint ({type(exc).__name__})") from exc
+        return c
 
     def latest(self) -> dict[str, Checkpoint]:
-        """The last valid checkpoint of each period; a forged or damaged file raises."""
-        found: dict[str, Checkpoint] = {}
+        """The newest valid checkpoint of each period; a forged or damaged file, or a broken
+        sequence of a period's checkpoints, raises."""
+        by_period: dict[str, list[Checkpoint]] = {}
         if not self.folder.is_dir():
-            return found
+            return {}
         for path in sorted(self.folder.glob("*.json")):
-            try:
-                record = json.loads(path.read_text(encoding="utf-8"))
-                c = Checkpoint(record["period"], int(record["seq"]), record["hash"], record["at"])
-                self._public.verify(base64.b64decode(record["signature"]), _message(c))
-            except InvalidSignature as exc:
-                raise CheckpointError(f"{path.name}: the signature does not verify") from exc
-            except (ValueError, KeyError, TypeError) as exc:
-                raise CheckpointError(f"{path.name}: not a checkpoint ({type(exc).__name__})") from exc
-            if c.period not in found or c.seq > found[c.period].seq:
-                found[c.period] = c
-        return found
+            c = self.load(path)
+            by_period.setdefault(c.period, []).append(c)
+        for period, found in by_period.items():
+            if (why := checkpoint_sequence_break(period, found)) is not None:
+                raise CheckpointError(why)
+        return {period: max(found, key=lambda c: (c.n, c.seq)) for period, found in by_period.items()}
+
+    def witnessed(self, where: Path) -> dict[str, Checkpoint]:
+        """The newest checkpoint of each period in a witness: one checkpoint file, or a folder."""
+        paths = sorted(where.glob("*.json")) if where.is_dir() else [where]
+        newest: dict[str, Checkpoint] = {}
+        for path in paths:
+            c = self.load(path)
+            if c.period not in newest or (c.n, c.seq) > (newest[c.period].n, newest[c.period].seq):
+                newest[c.period] = c
+        return newest
 
     def forget(self, period: str) -> int:
         """Remove a dropped period's checkpoints (else verification would report it deleted)."""
@@ -79,4 +123,14 @@ class CheckpointFolder:
         for path in self.folder.glob(f"{period}-*.json") if self.folder.is_dir() else []:
             path.unlink()
             gone += 1
+        (self.folder / f"{period}.head").unlink(missing_ok=True)
         return gone
+
+
+def _write_atomically(final: Path, text: str) -> None:
+    temporary = final.with_name(final.name + ".tmp")
+    with temporary.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    temporary.replace(final)

@@ -8,7 +8,9 @@ Entries are chained per *period* (a calendar month, UTC): each entry's hash is
 ``sha256(previous hash || canonical bytes)``, the first entry of a period starting from a genesis
 value derived from the period's name. A period past the policy's audit retention can therefore be
 dropped whole while every other period still verifies. Signed checkpoints (written outside the
-database by an adapter) pin the head of a chain, so that deleting its tail is detected too.
+database by an adapter) pin the head of a chain, so that deleting its tail is detected too; they
+are chained per period themselves (``n``, ``prev``), and a tail left unsigned longer than charte
+takes to sign it is reported (``stale_tail``): the newest checkpoints were removed.
 
 ``verify_chain`` walks one period's stored entries and returns the first break: an entry edited
 (its hash no longer matches its bytes, or its columns no longer match its bytes), deleted or
@@ -22,8 +24,8 @@ import calendar
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -152,10 +154,72 @@ Stored = tuple[int, bytes, str]
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
+    """A signed pin of one period's chain at entry ``seq``. Checkpoints of a period are chained
+    too: ``n`` is the checkpoint's number in its period (1, 2, ...) and ``prev`` the digest of
+    the one before (the period's checkpoint genesis for the first), so that a checkpoint removed
+    from the middle breaks the sequence. ``n == 0``: a checkpoint written before they were
+    chained (still verified by its signature, outside the sequence)."""
+
     period: str
     seq: int
     hash: str
     at: str
+    n: int = 0
+    prev: str | None = None
+
+    def message(self) -> bytes:
+        """The signed bytes (sorted keys); an unchained checkpoint keeps its original four keys."""
+        body: dict[str, Any] = {"period": self.period, "seq": self.seq, "hash": self.hash, "at": self.at}
+        if self.n:
+            body |= {"n": self.n, "prev": self.prev}
+        return json.dumps(body, sort_keys=True).encode()
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.message()).hexdigest()
+
+
+def checkpoint_genesis(period: str) -> str:
+    """The ``prev`` of a period's first chained checkpoint."""
+    return hashlib.sha256(f"charte-checkpoint-genesis:{period}".encode()).hexdigest()
+
+
+class CheckpointBehind(ValueError):
+    """The chain's head is behind (or beside) the period's last signed checkpoint: its tail was
+    deleted or rewritten. Signing it would bless the cut, so it is refused."""
+
+
+def next_checkpoint(
+    previous: Checkpoint | None, period: str, seq: int, digest: str, at: str
+) -> Checkpoint | None:
+    """The checkpoint that pins ``period`` at ``(seq, digest)`` after ``previous`` (the period's
+    newest), ``None`` when ``previous`` pins that head already; ``CheckpointBehind`` when the head
+    is before ``previous`` or at its entry with another hash."""
+    if previous is not None:
+        if seq < previous.seq or (seq == previous.seq and digest != previous.hash):
+            raise CheckpointBehind(
+                f"period {period}: the chain's head (entry {seq}) is behind or differs from the last "
+                f"signed checkpoint (entry {previous.seq}): its tail was deleted or rewritten"
+            )
+        if seq == previous.seq:
+            return None
+    n = previous.n + 1 if previous is not None and previous.n else 1
+    prev = previous.digest if previous is not None and previous.n else checkpoint_genesis(period)
+    return Checkpoint(period, seq, digest, at, n, prev)
+
+
+def checkpoint_sequence_break(period: str, checkpoints: Iterable[Checkpoint]) -> str | None:
+    """Why a period's chained checkpoints do not form an unbroken sequence, or ``None``."""
+    chained = sorted((c for c in checkpoints if c.n), key=lambda c: c.n)
+    before: Checkpoint | None = None
+    for expected, c in enumerate(chained, 1):
+        if c.n != expected:
+            return f"checkpoint {expected} of {period} is missing (the next is {c.n}): it was removed"
+        prev = before.digest if before is not None else checkpoint_genesis(period)
+        if c.prev != prev or (before is not None and c.seq <= before.seq):
+            return f"checkpoint {c.n} of {period} does not follow checkpoint {expected - 1}"
+        before = c
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,13 +229,18 @@ class Verdict:
     ok: bool
     seq: int | None = None  # the first broken entry
     why: str = ""
+    unsigned: int = 0  # entries after the last signed checkpoint
+    unsigned_since: str | None = None  # the time of the first of them (ISO 8601, UTC)
 
 
 def verify_chain(period: str, stored: Iterable[Stored], checkpoint: Checkpoint | None) -> Verdict:
-    """Walk one period's entries in sequence order; the first break, or OK with the count."""
+    """Walk one period's entries in sequence order; the first break, or OK with the count and
+    the unsigned tail (the entries after the checkpoint, and when the first of them was made)."""
     expected, count = 1, 0
     prev_raw = bytes.fromhex(genesis(period))
     pinned: str | None = None
+    signed_up_to = checkpoint.seq if checkpoint is not None else 0
+    first_unsigned: str | None = None
     sha256 = hashlib.sha256
     for seq, body, digest in stored:
         if seq != expected:
@@ -195,6 +264,8 @@ def verify_chain(period: str, stored: Iterable[Stored], checkpoint: Checkpoint |
         expected, count = expected + 1, count + 1
         if checkpoint is not None and seq == checkpoint.seq:
             pinned = digest
+        if seq == signed_up_to + 1:
+            first_unsigned = str(json.loads(body)["at"])
     if checkpoint is not None:
         if count < checkpoint.seq:
             return Verdict(
@@ -207,4 +278,22 @@ def verify_chain(period: str, stored: Iterable[Stored], checkpoint: Checkpoint |
             )
         if pinned != checkpoint.hash:
             return Verdict(period, count, False, checkpoint.seq, "it differs from the signed checkpoint")
-    return Verdict(period, count, True)
+    return Verdict(period, count, True, unsigned=count - signed_up_to, unsigned_since=first_unsigned)
+
+
+def stale_tail(verdict: Verdict, now: datetime, window: timedelta) -> Verdict:
+    """The verdict, broken when its unsigned tail is older than ``window``: charte signs every
+    head within a few seconds, so an old unsigned tail means the newest checkpoints were removed
+    (or charte could not sign): entries after the last checkpoint could have been rewritten."""
+    if not verdict.ok or not verdict.unsigned or verdict.unsigned_since is None:
+        return verdict
+    since = datetime.fromisoformat(verdict.unsigned_since)
+    if now - since <= window:
+        return verdict
+    first = verdict.entries - verdict.unsigned + 1
+    why = (
+        f"entries {first} to {verdict.entries} ({verdict.unsigned}) are signed by no checkpoint since "
+        f"{verdict.unsigned_since}, longer than {int(window.total_seconds())} s: the newest checkpoints "
+        "were removed or could not be written, and these entries could have been rewritten"
+    )
+    return replace(verdict, ok=False, seq=first, why=why)

@@ -2,20 +2,22 @@
 
 ``Auditor.record`` is called *before* a read returns anything: if the entry cannot be written the
 read fails (fails closed). Checkpoints are signed and written outside the database every
-``every`` entries of a period, or when a minute has passed since the last one, so that a tail cut
-from the database is detected (``verify``).
+``every`` entries of a period, and — so that no tail stays unsigned for long, whatever the
+traffic — by a signer thread within ``CHARTE_AUDIT_SIGN_WITHIN`` seconds of any new entry under
+``charte serve``, when a command that wrote entries ends, and at shutdown. ``verify`` reports the
+unsigned tail and fails when it is older than the window it allows: a tail cut from the database,
+or rewritten after the newest checkpoints were removed, is then detected.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,14 +26,17 @@ from charte.domain.audit import (
     Action,
     Chained,
     Checkpoint,
+    CheckpointBehind,
     Entry,
     Stored,
     Verdict,
     period_purge_due,
+    stale_tail,
     verify_chain,
 )
 from charte.domain.durations import Duration
 from charte.services.access import AccessDenied
+from charte.services.errors import Refused
 from charte.services.ports import Clock
 
 
@@ -136,11 +141,21 @@ class AuditStore(Protocol):
 
 
 class Checkpoints(Protocol):
-    def write(self, checkpoint: Checkpoint) -> Path: ...
+    def sign(self, period: str, seq: int, digest: str, at: str) -> Checkpoint | None:
+        """Pin a period's head after its newest checkpoint (None: pinned already); raises
+        ``CheckpointBehind`` for a head behind it."""
+        ...
 
     def latest(self) -> dict[str, Checkpoint]: ...
 
+    def witnessed(self, where: Path) -> dict[str, Checkpoint]: ...
+
     def forget(self, period: str) -> int: ...
+
+
+class ChainCut(Refused):
+    """A chain's head is behind its last signed checkpoint: it is not signed (the message says
+    which period and entries)."""
 
 
 class Spool(Protocol):
@@ -164,18 +179,18 @@ class Auditor:
         hasher: Callable[[str], str],
         *,
         every: int = 1000,
-        seconds: float = 60.0,
         spool: Spool | None = None,
         spool_for: frozenset[str] = frozenset(),
     ) -> None:
         self.store, self.checkpoints, self.clock, self._hash = store, checkpoints, clock, hasher
-        self.every, self.seconds = every, seconds
-        self._last_checkpoint = time.monotonic()
+        self.every = every
         self._lock = threading.Lock()
+        self._signing = threading.Lock()  # one checkpoint round at a time in this process
+        self._signer: Signer | None = None
         self.spool, self.spool_for = spool, spool_for
         self._group: GroupCommit | None = None
         self.checkpoint_error: str | None = None  # the last failure to write a checkpoint or clear the spool
-        self._pinned: dict[str, int] | None = None  # the seq each period's last checkpoint pins
+        self._pinned: dict[str, tuple[int, str]] = {}  # the head this process last saw pinned, per period
 
     def subject(self, kind: str, ref: str) -> str:
         """The HMAC that stands for a ref in the log (the same as the erasure ledger's)."""
@@ -222,37 +237,82 @@ class Auditor:
                 self.spool.clear(lines)
             except OSError as exc:  # chained already: a failed clear re-chains them later, never loses them
                 self.checkpoint_error = type(exc).__name__
-        self.after_append(chained)
+        self.after_append(chained, sign_now=bool(lines))
 
-    def after_append(self, chained: Sequence[Chained]) -> None:
-        """Checkpoint when a period crossed a multiple of ``every`` or the clock ran out.
+    def after_append(self, chained: Sequence[Chained], *, sign_now: bool = False) -> None:
+        """Checkpoint when a period crossed a multiple of ``every`` (or at once: ``sign_now``,
+        after spooled entries were chained with their old times).
 
         Called after entries are committed, so it never raises: a checkpoint that cannot be
-        written is retried at the next append (its clock is not reset) and its error is kept in
+        written is retried at the next append or by the signer, and its error is kept in
         ``checkpoint_error`` (the exception's name only: its message may name paths)."""
-        crossed = any(c.seq % self.every == 0 for c in chained)
-        if chained and (crossed or time.monotonic() - self._last_checkpoint >= self.seconds):
-            try:
-                self.checkpoint()
-                self.checkpoint_error = None
-            except Exception as exc:  # the entries are safe in the chain; the folder is not
-                self.checkpoint_error = type(exc).__name__
+        if chained and (sign_now or any(c.seq % self.every == 0 for c in chained)):
+            self.sign_quietly()
+
+    def sign_quietly(self) -> bool:
+        """``checkpoint`` that never raises (the signer, appends, shutdown); False on failure."""
+        try:
+            self.checkpoint()
+        except Exception as exc:  # the entries are safe in the chain; the folder is not
+            self.checkpoint_error = (
+                f"{type(exc).__name__}: {exc}" if isinstance(exc, ChainCut) else type(exc).__name__
+            )
+            return False
+        self.checkpoint_error = None
+        return True
 
     def checkpoint(self) -> list[Checkpoint]:
-        """Sign and write the head of every period's chain (what `charte audit checkpoint` does)."""
-        written = []
-        at = self.clock.now().isoformat()
-        if self._pinned is None:  # read (and verify) the folder once per process, not per checkpoint
-            self._pinned = {period: c.seq for period, c in self.checkpoints.latest().items()}
-        for period, (seq, digest) in sorted(self.store.heads().items()):
-            if self._pinned.get(period) == seq:
-                continue
-            c = Checkpoint(period, seq, digest, at)
-            self.checkpoints.write(c)
-            self._pinned[period] = seq
-            written.append(c)
-        self._last_checkpoint = time.monotonic()
-        return written
+        """Sign and write the head of every period's chain that moved since its last checkpoint
+        (what `charte audit checkpoint` does). A head behind its last checkpoint is not signed:
+        ``ChainCut`` names it, once every other period is signed."""
+        with self._signing:
+            written, cut = [], []
+            at = self.clock.now().isoformat()
+            for period, (seq, digest) in sorted(self.store.heads().items()):
+                if self._pinned.get(period) == (seq, digest):
+                    continue
+                try:
+                    c = self.checkpoints.sign(period, seq, digest, at)
+                except CheckpointBehind as behind:
+                    cut.append(str(behind))
+                    continue
+                self._pinned[period] = (seq, digest)
+                if c is not None:
+                    written.append(c)
+            if cut:
+                raise ChainCut("; ".join(cut))
+            return written
+
+    def start_signer(self, within: float) -> None:
+        """Sign every moved head at most ``within`` seconds after it moved, whatever the traffic
+        (a thread that looks every ``within / 2`` seconds: one read of the heads)."""
+        if self._signer is None:
+            self._signer = Signer(self, within)
+
+    def stop_signer(self) -> None:
+        """Stop the signer and sign a last time (shutdown leaves no unsigned tail)."""
+        if self._signer is not None:
+            self._signer.stop()
+            self._signer = None
+        self.sign_quietly()
+
+
+class Signer:
+    """The thread behind ``Auditor.start_signer``."""
+
+    def __init__(self, auditor: Auditor, within: float) -> None:
+        self._auditor, self._pause = auditor, max(within / 2, 0.05)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="charte-audit-signer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._pause):
+            self._auditor.sign_quietly()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
 
 
 class _Pending:
@@ -321,30 +381,60 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         broken = next((v for v in self.verdicts if not v.ok), None)
+        since = [v.unsigned_since for v in self.verdicts if v.unsigned and v.unsigned_since]
         return {
             "ok": self.ok,
             "periods": len(self.verdicts),
             "entries": sum(v.entries for v in self.verdicts),
+            "unsigned": {
+                "entries": sum(v.unsigned for v in self.verdicts),
+                "since": min(since, default=None),
+            },
             "broken": None
             if broken is None
             else {"period": broken.period, "seq": broken.seq, "why": broken.why},
         }
 
 
-def verify(*, store: AuditStore, checkpoints: Checkpoints) -> Report:
+def verify(
+    *,
+    store: AuditStore,
+    checkpoints: Checkpoints,
+    now: datetime | None = None,
+    unsigned_for: timedelta | None = None,
+    witness: Path | None = None,
+) -> Report:
     """Every period's chain against its bytes and its last signed checkpoint.
 
-    A period that has a checkpoint but no entry left was deleted whole; it is reported too."""
+    A period that has a checkpoint but no entry left was deleted whole; it is reported too. With
+    ``now`` and ``unsigned_for``, a tail signed by no checkpoint for longer than that breaks the
+    period (``stale_tail``). With ``witness`` (a copy of the newest checkpoints kept elsewhere),
+    a folder that no longer holds them — rolled back, or cut — breaks the period it concerns, and
+    the chain must reach the witness's entry too."""
     altered = store.altered()
     if altered is not None:
         return Report([Verdict("*", 0, False, None, altered)])
     latest = checkpoints.latest()
-    verdicts = [verify_chain(p, store.stored(p), latest.get(p)) for p in store.periods()]
-    seen = {v.period for v in verdicts}
-    for period, c in sorted(latest.items()):
-        if period not in seen:
-            verdicts.append(verify_chain(period, [], c))
-    return Report(sorted(verdicts, key=lambda v: v.period))
+    pins = dict(latest)
+    rolled: dict[str, str] = {}
+    for period, w in (checkpoints.witnessed(witness) if witness is not None else {}).items():
+        held = latest.get(period)
+        if held is None or (held.n, held.seq) < (w.n, w.seq):
+            where = f"checkpoint {held.n} (entry {held.seq})" if held is not None else "no checkpoint"
+            rolled[period] = (
+                f"the checkpoint folder holds {where} of {period}, the witness checkpoint {w.n} "
+                f"(entry {w.seq}): the folder was rolled back or cut"
+            )
+            pins[period] = w
+    verdicts = []
+    for period in sorted(set(store.periods()) | set(pins)):
+        verdict = verify_chain(period, store.stored(period), pins.get(period))
+        if period in rolled:  # whatever else breaks against the witness, the folder went back first
+            verdict = replace(verdict, ok=False, seq=pins[period].seq, why=rolled[period])
+        if now is not None and unsigned_for is not None:
+            verdict = stale_tail(verdict, now, unsigned_for)
+        verdicts.append(verdict)
+    return Report(verdicts)
 
 
 def drop_expired(

@@ -9,6 +9,7 @@ import typer
 from sqlalchemy.exc import DBAPIError
 
 from charte import __version__
+from charte.bootstrap import bootstrap
 from charte.domain.errors import DomainError
 from charte.entrypoints.cli import (
     actors,
@@ -30,6 +31,7 @@ from charte.entrypoints.cli import (
     serve,
 )
 from charte.entrypoints.cli.exits import Exit, report
+from charte.services.audit import audit_scope
 from charte.services.errors import ServiceError
 
 
@@ -84,17 +86,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     here, so that a refusal is 1 and a missing thing 3 whichever command raised it.
     """
     command = typer.main.get_command(build_app())
+    args = list(argv) if argv is not None else sys.argv[1:]
+    with audit_scope() as written:
+        try:
+            command.main(args=args, prog_name="charte")
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else Exit.REFUSED
+        except (DomainError, ServiceError) as exc:
+            code = report(exc)
+        except DBAPIError as exc:
+            # The driver's message quotes the statement and may quote its values: only the kind of
+            # failure is told (brief: no personal data in errors beyond references).
+            code = report(DatabaseFailed(exc))
+        else:
+            code = Exit.OK
+    if written.entries and args[:1] != ["serve"]:  # serve signs as it goes and at shutdown
+        _sign_before_exit()
+    return code
+
+
+def _sign_before_exit() -> None:
+    """A command that wrote audit entries signs the chains' heads before it exits, so that no
+    tail is left unsigned when traffic stops (services.audit)."""
     try:
-        command.main(args=list(argv) if argv is not None else None, prog_name="charte")
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else Exit.REFUSED
-    except (DomainError, ServiceError) as exc:
-        return report(exc)
-    except DBAPIError as exc:
-        # The driver's message quotes the statement and may quote its values: only the kind of
-        # failure is told (brief: no personal data in errors beyond references).
-        return report(DatabaseFailed(exc))
-    return Exit.OK
+        auditor = bootstrap().auditor
+        signed = auditor.sign_quietly()
+    except (DomainError, ServiceError, DBAPIError, OSError) as exc:
+        signed, why = False, type(exc).__name__
+    else:
+        why = auditor.checkpoint_error or ""
+    if not signed:
+        print(f"warning: the audit's head could not be signed ({why}): run `charte audit checkpoint`",
+              file=sys.stderr)  # fmt: skip
 
 
 class DatabaseFailed(ServiceError):

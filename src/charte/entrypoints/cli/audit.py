@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -25,16 +26,41 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output.")]
 
 
 @app.command()
-def verify(json_: JsonOpt = False) -> None:
-    """Check every period's chain and its last signed checkpoint: OK with counts (exit 0), or the
-    first broken entry and why (exit 1)."""
+def verify(
+    json_: JsonOpt = False,
+    witness: Annotated[
+        Path | None,
+        typer.Option(
+            "--witness",
+            help="A copy of the newest checkpoints kept elsewhere (a checkpoint file or a folder).",
+        ),
+    ] = None,
+) -> None:
+    """Check every period's chain and its last signed checkpoint: OK with counts and the unsigned
+    tail (exit 0), or the first broken entry and why (exit 1) — a tail signed by no checkpoint for
+    longer than CHARTE_AUDIT_UNSIGNED_FOR seconds is broken; with --witness, a checkpoint folder
+    that no longer holds the witness's checkpoints too."""
     c = container()
-    report = use_cases.verify(store=c.audit_store(), checkpoints=c.auditor.checkpoints)
+    if witness is not None and not witness.exists():
+        raise typer.BadParameter(f"{witness} does not exist", param_hint="--witness")
+    report = use_cases.verify(
+        store=c.audit_store(),
+        checkpoints=c.auditor.checkpoints,
+        now=c.clock.now(),
+        unsigned_for=timedelta(seconds=c.settings.audit_unsigned_for),
+        witness=witness,
+    )
     summary = report.as_dict()
     if json_:
         emit_json(summary)
     elif report.ok:
-        typer.echo(f"OK: {summary['entries']} entries in {summary['periods']} period(s) verify")
+        unsigned = summary["unsigned"]
+        tail = (
+            f"; {unsigned['entries']} entries not signed yet, since {unsigned['since']}"
+            if unsigned["entries"]
+            else "; every entry is signed"
+        )
+        typer.echo(f"OK: {summary['entries']} entries in {summary['periods']} period(s) verify{tail}")
     else:
         broken = summary["broken"]
         where = f"period {broken['period']}" + (
@@ -46,7 +72,8 @@ def verify(json_: JsonOpt = False) -> None:
 
 @app.command()
 def checkpoint() -> None:
-    """Sign the head of every chain now and write it to the checkpoint folder."""
+    """Sign the head of every chain now and write it to the checkpoint folder (a head behind its
+    last checkpoint is not signed: exit 1 naming it)."""
     c = container()
     written = c.auditor.checkpoint()
     typer.echo(f"{len(written)} checkpoint(s) written to {c.settings.checkpoint_dir}")

@@ -37,4 +37,6 @@ def serve(
     )
     when = "no daily sweep" if at is None else f"daily retention sweep at {at:%H:%M} Europe/Paris"
     typer.echo(f"charte: {when}", err=True)
+    for exposed in c.settings.exposures():  # docs/settings.md: keep them off the database's volume
+        typer.echo(f"charte: warning: {exposed}", err=True)
     uvicorn.run(create_app(c, loaded, sweep_at=at), host=host, port=port, log_level="info", access_log=False)

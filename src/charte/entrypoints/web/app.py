@@ -6,6 +6,7 @@ Built by ``create_app`` from a wired container; nothing is created at import tim
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import time
@@ -29,7 +30,10 @@ from charte.entrypoints.web.routes import rights as rights_routes
 from charte.entrypoints.web.schemas import PolicySummary
 from charte.services.documents.charter import build_charter
 from charte.services.documents.register import build_register, register_entries
+from charte.services.errors import NotReady
 from charte.services.ports import LoadedPolicy
+
+log = logging.getLogger("charte")
 
 LangQuery = Annotated[Language, Query(description="Language of the page.")]
 
@@ -63,6 +67,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Many readers at once: their audit entries share commits (services.audit.GroupCommit).
         container.audit_group_commit = True
+        # No tail left unsigned for long, whatever the traffic: a signer signs every moved head
+        # within CHARTE_AUDIT_SIGN_WITHIN seconds (the first round signs what a crash left).
+        try:
+            container.auditor.start_signer(container.settings.audit_sign_within)
+        except NotReady as exc:  # not migrated yet: every read says so too (503)
+            log.warning("charte: the audit signer is not running: %s", exc)
         task = None
         if sweep_at is not None:
             app.state.daily_sweep = DailySweep(container, sweep_at)
@@ -72,8 +82,9 @@ def create_app(
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task
-        if "auditor" in container.__dict__:  # built on first use: stop its writer if it ran
+        if "auditor" in container.__dict__:  # built at start (unless the database was not ready)
             container.auditor.stop_group_commit()
+            container.auditor.stop_signer()  # and a last signature: shutdown leaves no unsigned tail
 
     app = FastAPI(
         lifespan=lifespan,

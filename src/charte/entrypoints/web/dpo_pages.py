@@ -7,7 +7,7 @@ actions are refused by the rights desk for a role that does not handle requests.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -64,7 +64,12 @@ def router(container: Container) -> APIRouter:
         pages.check_csrf(request, csrf)
         actor = pages.require_actor(container, request)
         require(container.gate.may_see_retention(actor.role))
-        report = audit.verify(store=container.audit_store(), checkpoints=container.auditor.checkpoints)
+        report = audit.verify(
+            store=container.audit_store(),
+            checkpoints=container.auditor.checkpoints,
+            now=container.clock.now(),
+            unsigned_for=timedelta(seconds=container.settings.audit_unsigned_for),
+        )
         return dashboard_page(request, verified=report.as_dict())
 
     @r.get("/console", openapi_extra=PERSONAL)

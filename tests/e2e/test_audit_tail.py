@@ -1,0 +1,114 @@
+"""The audit's tail is signed within seconds whatever the traffic: by `charte serve`'s signer, when
+a command that wrote entries ends, and at shutdown — so a tail rewritten or cut afterwards, with
+write access to the database but not to the key, is detected by `charte audit verify`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import httpx
+
+from tests.e2e.cli import charte
+from tests.e2e.conftest import write
+from tests.e2e.test_serve import free_port
+from tests.feed import person, signed
+
+DPO = {"CHARTE_AS": "dpo", "CHARTE_PURPOSE": "rights_handling"}
+
+
+def head(cwd) -> int:
+    with sqlite3.connect(cwd / ".charte" / "charte-audit.db") as db:
+        return db.execute("SELECT max(seq) FROM audit_heads").fetchone()[0]
+
+
+def signed_up_to(cwd) -> int:
+    found = [json.loads(p.read_text())["seq"] for p in (cwd / ".charte" / "audit-checkpoints").glob("*.json")]
+    return max(found, default=0)
+
+
+def serve(cwd, env, **settings: str) -> tuple[subprocess.Popen[str], str]:
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CHARTE_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "charte", "serve", "--port", str(port), "--no-sweep"],
+        cwd=cwd, env=clean | env | settings, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError(proc.stderr.read() if proc.stderr else "charte serve did not start")
+
+
+def seeded(home) -> tuple:
+    cwd, env = home
+    charte("events", "import", write(cwd / "e.jsonl", [signed("e1", "2025-01-01", "C1", person("P1"))]),
+           cwd=cwd, env=env)  # fmt: skip
+    added = charte("actors", "add", "dpo-web", "--role", "dpo", "--json", cwd=cwd, env=env)
+    return cwd, env, json.loads(added.out)["token"]
+
+
+def test_a_command_that_wrote_entries_signs_them_before_it_exits_so_a_rewrite_is_detected(home):
+    """Each CLI command leaves its entries signed; rewriting them afterwards breaks `audit verify`."""
+    cwd, env = home
+    charte("events", "import", write(cwd / "e.jsonl", [signed("e1", "2025-01-01", "C1", person("P1"))]),
+           cwd=cwd, env=env)  # fmt: skip
+    assert charte("persons", "show", "P1", cwd=cwd, env=env | DPO).code == 0
+    assert signed_up_to(cwd) == head(cwd) == 2
+    db = sqlite3.connect(cwd / ".charte" / "charte-audit.db")
+    db.execute("DROP TRIGGER audit_entries_no_delete")
+    db.execute("DELETE FROM audit_entries WHERE seq = 2")
+    db.execute("UPDATE audit_heads SET seq = 1, hash = (SELECT hash FROM audit_entries WHERE seq = 1)")
+    db.commit()
+    broken = charte("audit", "verify", cwd=cwd, env=env)
+    assert broken.code == 1
+    assert (
+        "the chain ends at entry 1, before the signed checkpoint at entry 2: its tail was deleted"
+        in broken.err
+    )
+
+
+def test_serve_signs_the_head_within_its_delay_with_no_further_traffic(home):
+    """CHARTE_AUDIT_SIGN_WITHIN: an entry is signed within the delay though nothing follows it."""
+    cwd, env, token = seeded(home)
+    proc, base = serve(cwd, env, CHARTE_AUDIT_SIGN_WITHIN="0.5")
+    try:
+        read = httpx.get(f"{base}/api/v1/persons/P1",
+                         headers={"Authorization": f"Bearer {token}", "X-Charte-Purpose": "rights_handling"})  # fmt: skip
+        assert read.status_code == 200
+        wanted, deadline = head(cwd), time.monotonic() + 10
+        while signed_up_to(cwd) < wanted and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert signed_up_to(cwd) == wanted
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def test_serve_signs_the_head_when_it_shuts_down(home):
+    """Shutdown leaves no unsigned tail, however long the signer's delay."""
+    cwd, env, token = seeded(home)
+    proc, base = serve(cwd, env, CHARTE_AUDIT_SIGN_WITHIN="3600")
+    try:
+        read = httpx.get(f"{base}/api/v1/persons/P1",
+                         headers={"Authorization": f"Bearer {token}", "X-Charte-Purpose": "rights_handling"})  # fmt: skip
+        assert read.status_code == 200
+        assert signed_up_to(cwd) < head(cwd)  # the read's entry, not signed yet
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert signed_up_to(cwd) == head(cwd)
+    ok = charte("audit", "verify", cwd=cwd, env=env)
+    assert ok.code == 0
+    assert ok.out.strip().endswith("every entry is signed")
