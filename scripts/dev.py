@@ -93,8 +93,11 @@ def serve(args: list[str]) -> int:
                     check=True,
                 )
                 found[name]["password"] = password
-        tokens.write_text(json.dumps(found, indent=2) + "\n", encoding="utf-8")
-        tokens.chmod(0o600)
+        # Owner-only from its creation, whatever the umask: the tokens and passwords are secrets.
+        fd = os.open(tokens, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(found, indent=2) + "\n")
     alarms = ROOT / ".charte" / "demo-alarms.jsonl"
     if not alarms.exists():  # a few alarms waiting on demo sites, for the station's screen (docs/alarms.md)
         now = datetime.now(UTC).replace(microsecond=0)

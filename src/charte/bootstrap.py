@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import stat
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from charte.adapters import private_files
 from charte.adapters.answer_files import AnswerFolder
 from charte.adapters.audit_checkpoints import CheckpointFolder
 from charte.adapters.audit_spool import FileSpool
@@ -27,8 +30,10 @@ from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.disclosures_store import SqlDisclosures
 from charte.adapters.db.engine import make_engine
 from charte.adapters.db.erasure_replay import SqlErasureReplay
+from charte.adapters.db.field_rotation import SqlFieldRotation
 from charte.adapters.db.holds_store import SqlHolds
 from charte.adapters.db.information_store import SqlInformation
+from charte.adapters.db.key_fingerprints import SqlFingerprints
 from charte.adapters.db.outbox_store import SqlOutbox
 from charte.adapters.db.portal_store import SqlPortalTickets
 from charte.adapters.db.register_queries import SqlRegisterQueries
@@ -39,8 +44,9 @@ from charte.adapters.db.rights_store import SqlRights
 from charte.adapters.db.sweep_store import SqlSweep
 from charte.adapters.erasure_ledger import FileErasureLedger
 from charte.adapters.event_feed import FeedReader
-from charte.adapters.field_cipher import FieldCipher, load_or_create_key
+from charte.adapters.field_cipher import FieldCipher
 from charte.adapters.identity_documents import IdentityDocuments
+from charte.adapters.key_files import KeyFile
 from charte.adapters.notifier import FileOutbox, SmtpNotifier
 from charte.adapters.passwords import Argon2Passwords
 from charte.adapters.phone_numbers import BadNumber, canonical_number
@@ -60,6 +66,7 @@ from charte.services.calls import CallDesk
 from charte.services.documents.model import Document
 from charte.services.errors import NotReady, Refused
 from charte.services.information import Informing
+from charte.services.keys import KeyRefused, open_key, rotate_field_key
 from charte.services.portal import PortalDesk
 from charte.services.ports import Clock, PolicyLoader
 from charte.services.rights_desk import Desk
@@ -71,6 +78,11 @@ if TYPE_CHECKING:  # the redaction extra is imported only when a transcript is r
 
     from charte.adapters.demo_register import DemoStats
     from charte.adapters.redaction.engine import Redactor
+
+
+# What entry points write for the user that names persons (exports, rejects, audio) is owner-only,
+# like everything charte keeps (adapters/private_files.py).
+open_private = private_files.open_private
 
 
 class Container:
@@ -93,22 +105,120 @@ class Container:
 
     @cached_property
     def engine(self) -> Engine:
-        if self.settings.database_url.startswith("sqlite:///"):
-            self.settings.home.mkdir(parents=True, exist_ok=True)
+        """The register's engine; a SQLite file is created owner-only first (private_files)."""
+        if (database := self.settings.sqlite_file) is not None:
+            private_files.sqlite_database(database)
+            private_files.narrow(self.settings.home)  # one an earlier version made 0755
         return make_engine(self.settings.database_url)
 
     @cached_property
     def cipher(self) -> FieldCipher:
         return FieldCipher(self.field_key)
 
+    def key_sources(self) -> dict[str, KeyFile]:
+        """Every key charte uses: its name in the register, its setting, its file (docs/settings.md)."""
+        s, keys = self.settings, self.settings.home / "keys"
+        return {
+            k.name: k
+            for k in (
+                KeyFile("field", "the field key", "CHARTE_FIELD_KEY", s.field_key_path, s.field_key),
+                KeyFile("refs", "the ref key", "CHARTE_REF_KEY", s.ref_key_path, s.ref_key),
+                KeyFile(
+                    "audit-signing", "the audit signing key", "CHARTE_AUDIT_SIGNING_KEY",
+                    s.audit_key_path, s.audit_signing_key,
+                ),
+                KeyFile(
+                    "recordings-master", "the recordings' master key", "CHARTE_RECORDINGS_KEY",
+                    s.recordings_key_path, s.recordings_key,
+                ),
+                KeyFile(
+                    "rights-codes", "the rights codes key", "CHARTE_CODES_KEY",
+                    keys / "rights-codes.key", s.codes_key,
+                ),
+                KeyFile(
+                    "calls-draw", "the calls' draw key", "CHARTE_DRAW_KEY",
+                    keys / "calls-draw.key", s.draw_key,
+                ),
+            )
+        }  # fmt: skip
+
+    def production_problems(self) -> list[str]:
+        """Why this installation must not serve in production (docs/settings.md#production):
+        each problem one sentence naming the setting that fixes it. Fails closed: what cannot be
+        checked (a folder that cannot be read) is a problem too."""
+        s, found = self.settings, list(self.settings.exposures())
+        sources = self.key_sources()
+        database = s.sqlite_file
+        if database is not None:
+            folder = database.resolve().parent
+            for what, path in (("folder", folder), ("file", database)):
+                try:
+                    mode = stat.S_IMODE(path.stat().st_mode)
+                except OSError:
+                    found.append(
+                        f"the SQLite database's {what} ({path}) cannot be checked: run `charte db upgrade`"
+                    )
+                    continue
+                if mode & 0o077:
+                    found.append(
+                        f"the SQLite database's {what} ({path}) is open to other accounts (mode {mode:o}): "
+                        "make it owner-only, or use PostgreSQL (CHARTE_DATABASE_URL)"
+                    )
+            if s.keyring_dir.resolve().is_relative_to(folder):
+                found.append(
+                    f"the recordings' keyring ({s.keyring_dir}) is in the database's folder ({folder}): "
+                    "set CHARTE_KEYRING to a folder on another volume"
+                )
+            for key in sources.values():
+                if (  # (a key that would be created is told below; the signing key, above)
+                    key.name != "audit-signing"
+                    and not key.value
+                    and key.path.exists()
+                    and key.path.resolve().is_relative_to(folder)
+                ):
+                    found.append(
+                        f"{key.label} is read from a file in the database's folder ({key.path}): "
+                        f"give it in {key.variable} from a secret store"
+                    )
+        for key in sources.values():
+            if not key.value and not key.path.exists():
+                found.append(
+                    f"{key.label} would be created on first use ({key.path}): generate 32 random bytes once "
+                    f"(base64) and give them in {key.variable}"
+                )
+        if not s.smtp_url:
+            found.append(
+                f"notices to requesters would be written to a folder ({s.home / 'outbox-mail'}), never sent: "
+                "set CHARTE_SMTP_URL"
+            )
+        return found
+
+    def open_keys(self) -> None:
+        """Open every key now (each checked against the register): a serving process learns at
+        its start, not at its first request, that a key is wrong or missing."""
+        for name in self.key_sources():
+            self._key(name)
+
+    def _key(self, name: str) -> bytes:
+        """A key, once per process, checked against the fingerprint the register recorded."""
+        # The signing key's fingerprint lives with the chain it signs (the audit's own file on
+        # SQLite): an audited read must never wait behind an import holding the register's lock.
+        where = self.audit_engine if name == "audit-signing" else self.engine
+        return open_key(
+            self.key_sources()[name],
+            SqlFingerprints(where),
+            self.clock.now(),
+            production=self.settings.production,
+        )
+
     @cached_property
     def field_key(self) -> bytes:
         """Read once per process: requests must not go back to the key file each time."""
-        return load_or_create_key(self.settings.field_key_path, self.settings.field_key)
+        return self._key("field")
 
     @cached_property
     def code_key(self) -> bytes:
-        return load_or_create_key(self.settings.home / "keys" / "rights-codes.key")
+        return self._key("rights-codes")
 
     def migrated_engine(self) -> Engine:
         """The engine, once its schema is known to be current (else NotReady, saying what to run).
@@ -165,7 +275,7 @@ class Container:
 
     @cached_property
     def ref_hasher(self) -> RefHasher:
-        return RefHasher(load_or_create_key(self.settings.ref_key_path, self.settings.ref_key))
+        return RefHasher(self._key("refs"))
 
     def sweeper(self) -> SqlSweep:
         return SqlSweep(
@@ -195,8 +305,8 @@ class Container:
         url = self.settings.audit_url
         if url == self.settings.database_url:
             return self.migrated_engine()
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            private_files.sqlite_database(Path(url.removeprefix("sqlite:///").split("?", 1)[0]))
         engine = make_engine(url)
         audit_database.ensure_schema(engine)
         return engine
@@ -207,7 +317,7 @@ class Container:
     @cached_property
     def auditor(self) -> Auditor:
         """One per process: it keeps the time of the last checkpoint."""
-        seed = load_or_create_key(self.settings.audit_key_path, self.settings.audit_signing_key)
+        seed = self._key("audit-signing")
         auditor = Auditor(
             self.audit_store(),
             CheckpointFolder(self.settings.checkpoint_dir, seed),
@@ -225,7 +335,7 @@ class Container:
     def vault(self) -> Vault:
         """The recordings' store: sealed blobs (a directory, or S3 when CHARTE_BLOBS is
         s3://bucket/prefix), their keys in the keyring, wrapped by the master key."""
-        master = load_or_create_key(self.settings.recordings_key_path, self.settings.recordings_key)
+        master = self._key("recordings-master")
         keyring = Keyring(self.settings.keyring_dir, master)
         where = self.settings.blobs or str(self.settings.home / "recordings")
         if where.startswith("s3://"):
@@ -241,7 +351,7 @@ class Container:
     @cached_property
     def draw_key(self) -> bytes:
         """Keys the per-call draw of the recorded share: unpredictable to callers."""
-        return load_or_create_key(self.settings.home / "keys" / "calls-draw.key")
+        return self._key("calls-draw")
 
     @cached_property
     def redactor(self) -> Redactor:
@@ -274,6 +384,30 @@ class Container:
             return SmtpNotifier(self.settings.smtp_url, self.settings.mail_from or self.policy.dpo.email)
         return FileOutbox(self.settings.home / "outbox-mail")
 
+    def identity_documents(self) -> IdentityDocuments:
+        return IdentityDocuments(
+            self.settings.home / "identity-documents",
+            self.field_key,
+            self.policy.rights.identity_verification.document_max_bytes,
+        )
+
+    def rotate_field_key(self, variable: str, value: str, actor: str) -> dict[str, object]:
+        """Re-seal the register under the key given in ``variable`` (docs/settings.md#keys)."""
+        if not value:
+            raise KeyRefused(f"{variable} is not set: put the new field key (base64) in it")
+        new = KeyFile("field", "the new field key", variable, Path(os.devnull), value).read()
+        if new is None:  # not reached: a value is given
+            raise KeyRefused(f"{variable} is not set")
+        return rotate_field_key(
+            SqlFieldRotation(self.migrated_engine(), self.cipher),
+            self.identity_documents(),
+            self.auditor,
+            old=self.field_key,
+            new=new,
+            actor=actor,
+            at=self.clock.now(),
+        )
+
     def rights_desk(self, actor: str, role: str) -> Desk:
         """The rights use cases' dependencies, for one handler acting in one role."""
         return Desk(
@@ -283,7 +417,7 @@ class Container:
             auditor=self.auditor,
             clock=self.clock,
             notifier=self.notifier,
-            documents=IdentityDocuments(self.settings.home / "identity-documents", self.field_key),
+            documents=self.identity_documents(),
             register=self.register_queries(),
             sources=SqlAnswerSources(
                 self.retention_queries(),

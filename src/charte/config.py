@@ -45,6 +45,13 @@ class Settings:
     # Every erasure, outside the database (default home/erasure-ledger): keep it off the volume
     # the database's backups are restored to (adapters/erasure_ledger.py).
     erasure_ledger: Path | None = None
+    codes_key: str | None = None  # base64 HMAC key of the rights codes and portal links (default home/keys)
+    draw_key: str | None = None  # base64 HMAC key of the calls' recording draw (default home/keys)
+    environment: str = "development"  # CHARTE_ENV; "production" fails closed (production_problems)
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
 
     @property
     def field_key_path(self) -> Path:
@@ -154,6 +161,9 @@ class Settings:
             audio_inbox=read.path("CHARTE_AUDIO_INBOX"),
             audio_max_bytes=read.number("CHARTE_AUDIO_MAX_BYTES", 200 * 1024 * 1024, int, low=1),
             erasure_ledger=read.path("CHARTE_ERASURE_LEDGER"),
+            codes_key=read.text("CHARTE_CODES_KEY"),
+            draw_key=read.text("CHARTE_DRAW_KEY"),
+            environment=read.choice("CHARTE_ENV", ("development", "production"), "development"),
         )
 
 
@@ -177,6 +187,12 @@ class _Reader:
     def path(self, name: str) -> Path | None:
         value = self.text(name)
         return Path(value) if value else None
+
+    def choice(self, name: str, allowed: tuple[str, ...], default: str) -> str:
+        value = (self.text(name) or default).strip().lower()
+        if value not in allowed:
+            raise SettingInvalid(name, f"{value!r} is not one of {', '.join(allowed)}")
+        return value
 
     def number(self, name: str, default: N, kind: type[N], *, low: N) -> N:
         value = self.text(name)

@@ -47,7 +47,7 @@ ROLE_ONLY |= {"charte audit search", "charte audit export"}
 ROLE_ONLY |= {"charte notices due", "charte notices render", "charte notices sent", "charte notices exempt"}
 ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "match", "ask-identity", "identity-received", "attach-document",
               "send-code", "verify", "fulfil", "close-expired", "lift-restriction", "notices", "notice-sent", "extend", "refuse", "close", "list", "show",
-              "ask-fee", "fee-paid")}  # fmt: skip
+              "ask-fee", "fee-paid", "resend")}  # fmt: skip
 # Everything else shows no personal data: policy texts, schema, counts, actors (names of staff
 # accounts, administered by the operator).
 NO_PERSONAL_DATA = {
@@ -55,7 +55,7 @@ NO_PERSONAL_DATA = {
     "charte db upgrade", "charte events import", "charte outbox ack", "charte demo seed",
     "charte retention forecast", "charte retention sweep", "charte retention replay-erasures",
     "charte actors add", "charte actors list", "charte actors revoke", "charte actors passwd", "charte audit verify",
-    "charte audit checkpoint", "charte audit drop-expired",
+    "charte audit checkpoint", "charte audit drop-expired", "charte keys rotate-field",
     # The telephony's commands: a number in, a decision or counts out.
     "charte calls decide", "charte calls opt-out", "charte calls ingest",
 }  # fmt: skip

@@ -118,14 +118,31 @@ def test_a_checkpoint_removed_from_the_middle_breaks_the_sequence(app):
         verify(app)
 
 
+def snapshot(app) -> tuple[int, list]:
+    """The audit's database as a backup holds it: the newest entry and the heads."""
+    with app.audit_engine.connect() as conn:
+        newest = conn.execute(text("SELECT max(seq) FROM audit_entries")).scalar_one()
+        heads = conn.execute(text("SELECT period, seq, hash FROM audit_heads")).all()
+    return newest, heads
+
+
+def restore(app, backup: tuple[int, list]) -> None:
+    """A backup restored over the database (on either engine): later entries gone, heads as they were."""
+    newest, heads = backup
+    unguard(app)
+    with app.audit_engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entries WHERE seq > :n"), {"n": newest})
+        for period, seq, digest in heads:
+            conn.execute(text("UPDATE audit_heads SET seq = :s, hash = :h WHERE period = :p"),
+                         {"s": seq, "h": digest, "p": period})  # fmt: skip
+
+
 def test_a_whole_folder_rolled_back_with_the_database_is_detected_with_a_witness(app, tmp_path):
     """A copy of the newest checkpoint kept elsewhere finds a backup restored over both."""
     append(app, 2)
     app.auditor.checkpoint()
-    backup_db, backup_folder = tmp_path / "db.bak", tmp_path / "checkpoints.bak"
-    database = app.audit_engine.url.database
-    app.audit_engine.dispose()
-    shutil.copy(database, backup_db)
+    backup_folder = tmp_path / "checkpoints.bak"
+    backup_db = snapshot(app)
     shutil.copytree(app.settings.checkpoint_dir, backup_folder)
     append(app, 3)
     app.auditor.checkpoint()
@@ -133,8 +150,7 @@ def test_a_whole_folder_rolled_back_with_the_database_is_detected_with_a_witness
     witness.mkdir()
     newest = sorted(app.settings.checkpoint_dir.glob("*.json"))[-1]
     shutil.copy(newest, witness / newest.name)  # shipped off the host as it was written
-    app.audit_engine.dispose()
-    shutil.copy(backup_db, database)  # the attacker restores both to the earlier state
+    restore(app, backup_db)  # the attacker restores both to the earlier state
     shutil.rmtree(app.settings.checkpoint_dir)
     shutil.copytree(backup_folder, app.settings.checkpoint_dir)
     assert verify(app)["ok"]  # on its own, the earlier state is consistent

@@ -30,6 +30,7 @@ from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL, AuditedR
 from charte.services import alarms, answers, holds, identity, portal, rights, sessions
 from charte.services.access import Reader
 from charte.services.audit import Auditor
+from charte.services.errors import NotSent
 from tests.conftest import TEST_KEY, TODAY, bearer, run_import, token
 from tests.fakes import FixedClock, MemoryAudit
 from tests.feed import call, designated, person, signed, transcribed
@@ -124,6 +125,10 @@ def world(tmp_path):
     ids["lettered"] = opened()
     refused = rights.refuse(desk, ids["lettered"], "answered already")
     ids["letter"] = refused["letters"][-1].rsplit("/", 1)[-1]
+    outbox, app.__dict__["notifier"] = app.notifier, Down()
+    ids["resend"] = opened()
+    rights.refuse(app.rights_desk("dpo-1", "dpo"), ids["resend"], "answered already")  # its notice not sent
+    app.__dict__["notifier"] = outbox
     secret, shown = portal.file_request(app.portal_desk(), type_="access", claimed_name="Ana Roux",
                                         contact="ana@example.org")  # fmt: skip
     rights.match(desk, shown["id"], "P1")
@@ -244,6 +249,8 @@ def _calls(ids: dict) -> dict[tuple[str, str], Callable]:
             f"/api/v1/rights/{r['fulfil']}/fulfil", headers=c.dpo_bare),
         ("POST", "/api/v1/rights/{request}/lift-restriction"): lambda c: c.api.post(
             f"/api/v1/rights/{r['restricted']}/lift-restriction", headers=c.dpo_bare),
+        ("POST", "/api/v1/rights/{request}/resend"): lambda c: c.api.post(
+            f"/api/v1/rights/{r['resend']}/resend", headers=c.dpo_bare),
         ("GET", "/api/v1/rights/{request}/answer"): lambda c: c.api.get(
             f"/api/v1/rights/{r['answered']}/answer", headers=c.dpo_bare),
         ("GET", "/api/v1/rights/{request}/letters/{name}"): lambda c: c.api.get(
@@ -311,6 +318,13 @@ class Clients:
 
     def form(self, client: TestClient, path: str, **fields: str):
         return client.post(path, data={"csrf": client.cookies["charte_csrf"], **fields})
+
+
+class Down:
+    """A relay that refuses every message (what SmtpNotifier raises then)."""
+
+    def send(self, to, subject, text, attachments=()):
+        raise NotSent("the relay could not be reached")
 
 
 def test_every_personal_data_route_appends_an_audit_entry(world):

@@ -17,6 +17,7 @@ from tests.feed import collected, person
 def test_an_import_racing_another_writer_on_the_same_ref_is_a_conflict_not_a_crash(app):
     """Whatever the engine's mechanism (unique index wait, SQLite busy snapshot), the import stops
     with Conflict, applies nothing, and its message quotes no value."""
+    app.open_keys()  # as in any register already written to: the keys' fingerprints are recorded
     blocker = app.engine.connect()
     tx = blocker.begin()
     blocker.execute(insert(tables.persons), {"ref": "P1", "created_at": datetime.now(UTC)})

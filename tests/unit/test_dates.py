@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +14,7 @@ from charte.domain.dates import (
     add_period,
     add_period_to_instant,
     is_working_day,
+    out_of_range,
     public_holidays,
     purge_due,
     retention_end,
@@ -152,3 +153,23 @@ class TestDailyRun:
         from charte.domain.dates import next_daily_run
 
         assert next_daily_run(now, time(2, 0)) == expected
+
+
+@pytest.mark.parametrize(
+    "edge", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00", "1899-12-31T23:00:00+00:00"]
+)
+def test_an_instant_at_the_edge_of_the_calendar_is_named_as_out_of_range_before_any_conversion(edge):
+    """Converting 9999-12-31T23:59:59-23:59 to Paris time overflows: the range is judged first."""
+    assert out_of_range(datetime.fromisoformat(edge)) == f"{edge} is outside the years 1900 to 2999"
+
+
+@given(
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2999, 12, 31, 23, 59)),  # noqa: DTZ001  # wall clocks
+    st.integers(-1439, 1439),
+)
+def test_every_instant_charte_accepts_converts_to_paris_time_and_moves_by_years_of_retention(moment, offset):
+    """Whatever wall clock and UTC offset an accepted instant carries, the conversion and the
+    month arithmetic of a five-year retention cannot overflow."""
+    aware = moment.replace(tzinfo=timezone(timedelta(minutes=offset)))
+    assert out_of_range(aware) is None
+    assert add_months(aware.astimezone(ZoneInfo("Europe/Paris")).date(), 12 * 6).year <= 3006

@@ -8,9 +8,13 @@ temporary name, then a rename).
 from __future__ import annotations
 
 import io
+import json
 import os
 import zipfile
 from pathlib import Path
+from typing import Any
+
+from charte.adapters.private_files import private_folder
 
 
 class AnswerFolder:
@@ -23,7 +27,7 @@ class AnswerFolder:
         """The ZIP ``archive`` of every file, and the ``loose`` ones beside it (the letter, for
         the handler to read and print); return the paths written."""
         folder = out or self.root / f"request-{request_id}"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(folder)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
             for name, content in files.items():
@@ -36,7 +40,7 @@ class AnswerFolder:
         """A letter sent at one step of the request, as ``NN-stem.html`` and ``NN-stem.pdf``
         (NN: its order among the request's letters); return the paths, the PDF last."""
         folder = out or self.root / f"request-{request_id}"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(folder)
         number = len(list(folder.glob("[0-9][0-9]-*.pdf"))) + 1
         name = f"{number:02d}-{stem}"
         return [self._put(folder / f"{name}.html", html.encode()), self._put(folder / f"{name}.pdf", pdf)]
@@ -54,6 +58,24 @@ class AnswerFolder:
         path = self.root / f"request-{request_id}" / name
         return path if path.is_file() else None
 
+    def keep_unsent(self, request_id: int, record: dict[str, Any]) -> None:
+        """A notice that could not be sent (to, subject, text, its letter), to send again; numbered
+        after the highest kept so far (one sent and forgotten never frees its number)."""
+        folder = self.root / f"request-{request_id}"
+        private_folder(folder)
+        number = max(map(_number, folder.glob("unsent-[0-9]*.json")), default=0) + 1
+        self._put(folder / f"unsent-{number:02d}.json", json.dumps(record, ensure_ascii=False).encode())
+
+    def unsent(self, request_id: int) -> list[tuple[str, dict[str, Any]]]:
+        """The request's notices not sent yet, oldest first, by name."""
+        folder = self.root / f"request-{request_id}"
+        return [
+            (p.name, json.loads(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("unsent-*.json"))
+        ]
+
+    def sent(self, request_id: int, name: str) -> None:
+        (self.root / f"request-{request_id}" / name).unlink(missing_ok=True)
+
     @staticmethod
     def _put(path: Path, content: bytes) -> Path:
         temporary = path.with_name(f".{path.name}.part")
@@ -64,3 +86,7 @@ class AnswerFolder:
             os.fsync(handle.fileno())
         temporary.replace(path)
         return path
+
+
+def _number(kept: Path) -> int:
+    return int(kept.stem.removeprefix("unsent-"))

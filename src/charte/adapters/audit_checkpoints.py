@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from filelock import FileLock
 
+from charte.adapters.private_files import FILE_MODE, private_folder, write_private
 from charte.domain.audit import Checkpoint, checkpoint_sequence_break, next_checkpoint
 from charte.services.errors import Refused
 
@@ -45,8 +45,8 @@ class CheckpointFolder:
     def sign(self, period: str, seq: int, digest: str, at: str) -> Checkpoint | None:
         """Pin ``period`` at ``(seq, digest)`` after its newest checkpoint; ``None`` if that head
         is pinned already. Refuses (``CheckpointBehind``) a head behind the newest checkpoint."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with FileLock(self.folder / ".lock", timeout=30):
+        private_folder(self.folder)
+        with FileLock(self.folder / ".lock", timeout=30, mode=FILE_MODE):
             checkpoint = next_checkpoint(self._newest(period), period, seq, digest, at)
             if checkpoint is None:
                 return None
@@ -128,9 +128,4 @@ class CheckpointFolder:
 
 
 def _write_atomically(final: Path, text: str) -> None:
-    temporary = final.with_name(final.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    temporary.replace(final)
+    write_private(final, text)  # whole or not at all, owner-only

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from charte.adapters.private_files import private_folder, write_private
 from charte.domain.audit import Entry, from_record
 
 
@@ -24,7 +25,7 @@ class FileSpool:
     def keep(self, entries: Sequence[Entry]) -> None:
         lines = "".join(json.dumps(e.record(), ensure_ascii=False) + "\n" for e in entries)
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(self.path.parent)
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             try:
                 os.write(fd, lines.encode())
@@ -53,6 +54,4 @@ class FileSpool:
         with self._lock:
             lines = self.path.read_text(encoding="utf-8").splitlines(keepends=True)
             rest = lines[count:]
-            temporary = self.path.with_suffix(".tmp")
-            temporary.write_text("".join(rest), encoding="utf-8")
-            temporary.replace(self.path)
+            write_private(self.path, "".join(rest))

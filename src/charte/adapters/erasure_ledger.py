@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from charte.adapters.private_files import private_folder
 from charte.services.errors import NotReady
 
 PREFIX, SUFFIX = "erasures-", ".jsonl"
@@ -43,7 +44,7 @@ class FileErasureLedger:
         line = json.dumps({**record, "at": at.astimezone(UTC).isoformat()}, sort_keys=True) + "\n"
         path = self.folder / f"{PREFIX}{at.astimezone(UTC):%Y-%m}{SUFFIX}"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            private_folder(self.folder)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)  # sweeps and the API may erase at once: whole lines

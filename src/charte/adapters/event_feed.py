@@ -22,6 +22,8 @@ import orjson
 
 from charte.adapters.json_keys import duplicate_key_path
 from charte.adapters.phone_numbers import BadNumber, canonical_number
+from charte.domain.contacts import unsafe_character
+from charte.domain.dates import out_of_range
 from charte.domain.policy import Policy
 from charte.domain.register import (
     ALARM_KIND,
@@ -79,6 +81,7 @@ class FeedReader:
     def __init__(self, policy: Policy, sender: str | None = None) -> None:
         self.policy = policy
         self.sender = sender
+        self.one_line = frozenset(policy.rights.identity_verification.contact_fields)
         self.allowed = {
             role: frozenset(policy.subject_categories[role.value].fields)
             for role in Role
@@ -173,10 +176,14 @@ class FeedReader:
             return date.min, None
         if _DATE.match(value):
             try:
-                return date.fromisoformat(value), None
+                day = date.fromisoformat(value)
             except ValueError:
                 ctx.error("at", f"{value!r} is not a calendar date")
                 return date.min, None
+            if (outside := out_of_range(day)) is not None:
+                ctx.error("at", outside)
+                return date.min, None
+            return day, None
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
@@ -184,6 +191,9 @@ class FeedReader:
             return date.min, None
         if moment.tzinfo is None:
             ctx.error("at", f"{value!r} has no UTC offset: ambiguous (give +01:00, +02:00 or Z)")
+            return date.min, None
+        if (outside := out_of_range(moment)) is not None:  # before converting: that would overflow
+            ctx.error("at", outside)
             return date.min, None
         return moment.astimezone(PARIS).date(), moment
 
@@ -222,6 +232,9 @@ class FeedReader:
             ctx.error(where, f"field not allowed for the role {role.value} (policy allow-list)")
         elif value is not None and not isinstance(value, str):
             ctx.error(where, f"expected a string, or null to erase; got {_kind(value)}")
+        elif value is not None and (bad := unsafe_character(value, lines=field not in self.one_line)):
+            # A contact goes into e-mail headers (one-time codes): one line; any field, no control.
+            ctx.error(where, f"holds a control character ({bad}); a value is plain text")
 
     def _site(self, value: Any, role: Role, ctx: _Line, where: str) -> SiteData:
         site = ctx.scope(value, where, required={"ref"}, optional=frozenset(SITE_FIELDS))
@@ -408,7 +421,11 @@ class FeedReader:
             return None
         try:
             if isinstance(value, str) and _DATE.match(value):
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
+                if (outside := out_of_range(day)) is None:
+                    return day
+                ctx.error(key, outside)
+                return None
         except ValueError:
             pass
         ctx.error(key, f"{value!r} is not a date (YYYY-MM-DD)")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from charte.adapters.private_files import private_folder, write_private
 from charte.services.errors import NotFound, Refused
 
-MAX_BYTES = 10 * 1024 * 1024
 KINDS = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
 
 
@@ -26,15 +26,16 @@ class DocumentRefused(Refused):
 
 
 class IdentityDocuments:
-    def __init__(self, folder: Path, key: bytes) -> None:
-        self.folder, self._aead = folder, AESGCM(key)
+    def __init__(self, folder: Path, key: bytes, max_bytes: int) -> None:
+        self.folder, self._aead, self.max_bytes = folder, AESGCM(key), max_bytes
 
     def put(self, request_id: int, data: bytes) -> str:
-        if len(data) > MAX_BYTES:
-            raise DocumentRefused(f"an identity document is at most {MAX_BYTES // (1024 * 1024)} MB")
+        if len(data) > self.max_bytes:
+            raise DocumentRefused(f"an identity document is at most {self.max_bytes} bytes (policy: "
+                                  "rights.identity_verification.document_max_bytes)")  # fmt: skip
         if not any(data.startswith(magic) for magic in KINDS):
             raise DocumentRefused("an identity document must be a PDF, JPEG or PNG file")
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(self.folder)
         name = f"request-{request_id}-{secrets.token_hex(8)}.bin"
         nonce = secrets.token_bytes(12)
         sealed = nonce + self._aead.encrypt(nonce, data, self._bound(request_id))
@@ -63,6 +64,25 @@ class IdentityDocuments:
             os.fsync(handle.fileno())
         path.unlink()
         return True
+
+    def reseal(self, new_key: bytes) -> list[tuple[Path, Path]]:
+        """Every document kept, sealed again under ``new_key`` beside itself (``.NAME.resealed``);
+        the pairs (new, kept) for ``swap`` once the register's rotation has committed."""
+        fresh, pairs = AESGCM(new_key), []
+        for path in sorted(self.folder.glob("request-*.bin")) if self.folder.is_dir() else []:
+            request_id = int(path.name.split("-")[1])
+            raw = path.read_bytes()
+            data = self._aead.decrypt(raw[:12], raw[12:], self._bound(request_id))
+            nonce = secrets.token_bytes(12)
+            resealed = path.with_name(f".{path.name}.resealed")
+            write_private(resealed, nonce + fresh.encrypt(nonce, data, self._bound(request_id)))
+            pairs.append((resealed, path))
+        return pairs
+
+    @staticmethod
+    def swap(pairs: list[tuple[Path, Path]]) -> None:
+        for resealed, kept in pairs:
+            resealed.replace(kept)
 
     @staticmethod
     def _bound(request_id: int) -> bytes:

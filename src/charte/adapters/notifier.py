@@ -6,6 +6,10 @@ have been sent, a letter attached as a file beside it. SMTP sends through the op
 (``CHARTE_SMTP_URL``: ``smtp://user:password@host:587`` with STARTTLS, ``smtps://...`` for implicit
 TLS), the letters as PDF attachments. A message to a
 phone number (no ``@``) cannot go by e-mail: SMTP refuses it rather than drop it silently.
+
+Every failure to deliver is a ``NotSent`` saying what failed in charte's words — never the relay's
+reply, which may quote the address back — so that the step is recorded as not sent and the notice
+kept to send again (``charte rights resend``), never a traceback.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from charte.services.errors import NotReady
+from charte.adapters.private_files import private_folder
+from charte.services.errors import NotReady, NotSent
 
 
 class FileOutbox:
@@ -29,7 +34,7 @@ class FileOutbox:
     def send(self, to: str, subject: str, text: str, attachments: Sequence[tuple[str, bytes]] = ()) -> str:
         """Write the message as the next numbered file, its attachments beside it (``NNNNNN-name``);
         two senders at once never share a number (O_EXCL: the one that loses takes the next)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)
         number = len(list(self.folder.glob("*.json")))
         while True:
             number += 1
@@ -68,14 +73,29 @@ class SmtpNotifier:
 
     def send(self, to: str, subject: str, text: str, attachments: Sequence[tuple[str, bytes]] = ()) -> str:
         if "@" not in to:
-            raise NotReady(
-                "this contact is not an e-mail address: send the notice by post or SMS and record it"
-            )
+            raise NotSent("the contact is not an e-mail address: send the notice by post or SMS")
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = self.sender, to, subject
+        try:
+            message["From"], message["To"], message["Subject"] = self.sender, to, subject
+        except ValueError:  # a header with a line break: refused at intake, but older rows may hold one
+            raise NotSent("the contact is not a valid e-mail address") from None
         message.set_content(text)
         for name, content in attachments:  # the letters: PDF
             message.add_attachment(content, maintype="application", subtype="pdf", filename=name)
+        try:
+            return self._transmit(message)
+        except smtplib.SMTPRecipientsRefused:
+            raise NotSent("the relay refused the address") from None
+        except smtplib.SMTPAuthenticationError:
+            raise NotSent("the relay refused charte's login: check CHARTE_SMTP_URL") from None
+        except smtplib.SMTPServerDisconnected:
+            raise NotSent("the relay closed the connection") from None
+        except smtplib.SMTPException:
+            raise NotSent("the relay refused the message") from None
+        except OSError:  # refused, unreachable, timed out, TLS failed
+            raise NotSent("the relay could not be reached") from None
+
+    def _transmit(self, message: EmailMessage) -> str:
         context = ssl.create_default_context()
         if self.implicit_tls:
             with smtplib.SMTP_SSL(self.host, self.port, context=context, timeout=30) as smtp:

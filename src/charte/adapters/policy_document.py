@@ -15,6 +15,7 @@ from typing import Any
 from charte.adapters.policy_reader import Reader, kind_of
 from charte.domain import vocabulary as v
 from charte.domain.policy import (
+    DOCUMENT_MAX_BYTES,
     Access,
     Activity,
     Alarms,
@@ -331,7 +332,7 @@ def _rights(r: Reader, value: Any, path: KeyPath) -> Rights:
         d.get("identity_verification", {}),
         ipath,
         required={"methods", "document_required", "delete_document"},
-        optional=frozenset({"contact_fields", "client_number_field"}),
+        optional=frozenset({"contact_fields", "client_number_field", "document_max_bytes"}),
     )
     return Rights(
         granted=r.choices(d, "granted", path, v.Right),
@@ -349,6 +350,7 @@ def _rights(r: Reader, value: Any, path: KeyPath) -> Rights:
             client_number_field=r.text(i, "client_number_field", ipath)
             if "client_number_field" in i
             else None,
+            document_max_bytes=r.positive(i, "document_max_bytes", ipath, DOCUMENT_MAX_BYTES),
         ),
         restriction_grounds=r.choices(d, "restriction_grounds", path, v.RestrictionGround),
         portability_bases=r.choices(d, "portability_bases", path, v.LegalBasis),

@@ -102,6 +102,16 @@ class Reader:
             return default
         return value
 
+    def positive(self, data: Mapping[str, Any], key: str, path: KeyPath, default: int) -> int:
+        """A whole number above zero (a size in bytes, a count); ``default`` when absent."""
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.problems.add(
+                (*path, key), "wrong type", found=repr(value), expected="a whole number above 0"
+            )
+            return default
+        return value
+
     def day(self, data: Mapping[str, Any], key: str, path: KeyPath) -> date:
         value = data.get(key, _ABSENT)
         if value is not _ABSENT and not isinstance(value, date):

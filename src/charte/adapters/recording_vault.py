@@ -31,6 +31,8 @@ from typing import Any, Protocol
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from charte.adapters.private_files import private_folder
+
 MAGIC = b"CHREC1"
 SEGMENT = 64 * 1024
 _TAG = 16
@@ -55,7 +57,7 @@ class DirectoryBlobs:
         self.folder = folder
 
     def put(self, name: str, chunks: Iterable[bytes]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(self.folder)
         path = self.folder / name
         temporary = path.with_name(f".{name}.part")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -127,7 +129,7 @@ class Keyring:
     def create(self, name: str) -> bytes:
         key = AESGCM.generate_key(256)
         nonce = secrets.token_bytes(12)
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(self.folder)
         path = self.folder / name
         fd = os.open(path.with_name(f".{name}.part"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:

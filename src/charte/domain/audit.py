@@ -44,6 +44,7 @@ class Action(StrEnum):
     SESSION = "session"  # console login, refusal, logout
     RIGHTS = "rights"  # a step of a rights request
     ALARM = "alarm"  # an alarm raised (or refused) on a site
+    KEY = "key"  # a key rotated (its name and the counts re-sealed; never the key)
 
 
 @dataclass(frozen=True, slots=True)

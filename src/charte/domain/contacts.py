@@ -45,3 +45,21 @@ def contact_key(value: str) -> str | None:
         return f"email:{email}" if email else None
     phone = canonical_phone(value)
     return f"phone:{phone}" if phone else None
+
+
+# Characters no name or contact may hold: the C0 and C1 controls (CR and LF would forge e-mail
+# headers and break the notices of a request; RFC 5322 §2.2), the Unicode line and paragraph
+# separators, and the bidirectional overrides that make a letter show other words than it holds
+# (Unicode Technical Report #36, §2.4). Joiners (ZWJ, ZWNJ) stay: Persian and Indic names use them.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def unsafe_character(value: str, *, lines: bool = False) -> str | None:
+    """The first character of ``value`` a name or contact may not hold, as ``U+XXXX``; ``lines``
+    lets line breaks through (LF or CR LF: a postal address or access instructions on several
+    lines, which never go into a header)."""
+    for found in _UNSAFE.finditer(value):
+        if lines and found.group() in "\r\n":
+            continue
+        return f"U+{ord(found.group()):04X}"
+    return None

@@ -22,6 +22,20 @@ from dateutil.relativedelta import relativedelta
 from charte.domain.durations import Duration
 from charte.domain.vocabulary import HolidayCalendar
 
+# The years charte reasons in. A register's facts, a request's receipt and their deadlines (five
+# years of retention, recourse windows of months) all fall well inside; a date outside — a typo, or
+# an edge of the calendar such as 9999-12-31T23:59:59-23:59 — would overflow the month arithmetic
+# or the conversion to Paris time, so it is refused where it enters, naming its field.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def out_of_range(value: date | datetime) -> str | None:
+    """Why ``value`` is outside the calendar charte accepts, or ``None``. A datetime is judged on
+    its own wall clock, before any conversion (the conversion is what would overflow)."""
+    if FIRST_YEAR <= value.year <= LAST_YEAR:
+        return None
+    return f"{value.isoformat()} is outside the years {FIRST_YEAR} to {LAST_YEAR}"
+
 
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` later, clamped to the end of a shorter month."""

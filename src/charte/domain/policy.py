@@ -250,6 +250,9 @@ class Litigation:
     holiday_calendar: HolidayCalendar
 
 
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024  # 10 MiB, when the policy names no limit
+
+
 @dataclass(frozen=True, slots=True)
 class IdentityVerification:
     methods: tuple[IdentityMethod, ...]
@@ -259,6 +262,9 @@ class IdentityVerification:
     # a requester's contact must be one of for a client-number check.
     contact_fields: tuple[str, ...] = ()
     client_number_field: str | None = None  # the register field holding the client number
+    # The largest identity document accepted (bytes): enough for a phone's photo or a scan in PDF;
+    # over HTTP a larger body is refused before it is read (entrypoints.web.body_limits).
+    document_max_bytes: int = DOCUMENT_MAX_BYTES
 
 
 @dataclass(frozen=True, slots=True)

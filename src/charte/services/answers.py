@@ -75,7 +75,7 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
             return refuse(desk, request.id, _not_objectable(desk, objected.id))
         detail = _oppose(desk, request)
     request.status, request.finished_on = Status.FULFILLED, today
-    letters = tell(
+    told = tell(
         desk,
         request,
         f"fulfilled.{request.type.value}",
@@ -83,12 +83,11 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
         detail=detail | {"ground": request.ground},
         out=out,
         letter=request.type is not Right.ACCESS,  # the access answer carries its own letter
+        secret=False,
         **_erasure_words(desk, detail, letter_lang),
     )
-    summary = save_step(
-        desk, request, today, "fulfilled", letters=letters, files=[p.name for p in paths], **detail
-    )
-    return summary | {"paths": [str(p) for p in [*paths, *letters]]} | detail
+    summary = save_step(desk, request, today, "fulfilled", told=told, files=[p.name for p in paths], **detail)
+    return summary | {"paths": [str(p) for p in [*paths, *told.paths]]} | detail
 
 
 def _erase(desk: Desk, request: Request) -> dict[str, Any]:
@@ -208,11 +207,9 @@ def lift_restriction(desk: Desk, request_id: int) -> dict[str, Any]:
     request = load_request(desk, request_id)
     if request.type is not Right.RESTRICTION or request.status is not Status.FULFILLED:
         raise Refused("only a fulfilled restriction request can have its restriction lifted")
-    letters = tell(desk, request, "restriction_lifting")
+    told = tell(desk, request, "restriction_lifting")
     detail = desk.effects.restrict(request.id, _ref(request), None, None, desk.clock.now())
-    return (
-        save_step(desk, request, desk.clock.today(), "restriction_lifted", letters=letters, **detail) | detail
-    )
+    return save_step(desk, request, desk.clock.today(), "restriction_lifted", told=told, **detail) | detail
 
 
 def notices(desk: Desk, *, pending_only: bool = False) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@
      │    └── PolicyNotFound  no policy file at the given location
      ├── Refused              a rule forbids what was asked (the message says which)
      ├── NotReady             the system cannot do it yet (e.g. the database is not migrated)
+     │    └── NotSent         a message could not be delivered (the relay refused, no address)
      └── Conflict             a concurrent change got there first; nothing was applied, retry
 
 Domain errors (``charte.domain.errors``) pass through services unchanged; entry points map both
@@ -35,6 +36,15 @@ class PolicyNotFound(NotFound):
 
 class NotReady(ServiceError):
     """A precondition of the installation is missing; the message says how to fix it."""
+
+
+class NotSent(NotReady):
+    """A message could not be delivered; ``why`` says how in charte's words (never the relay's reply,
+    which may quote the address back)."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+        super().__init__(f"the message could not be sent ({why})")
 
 
 class Conflict(ServiceError):

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from charte.domain.audit import Action, Entry
+from charte.domain.contacts import unsafe_character
 from charte.domain.dates import add_months
 from charte.domain.rights import (
     ClosingReason,
@@ -34,6 +34,7 @@ from charte.services.documents.wording import euros
 from charte.services.errors import NotFound, Refused
 from charte.services.rights_desk import (
     Desk,
+    Told,
     choose,
     forget_document,
     load_request,
@@ -42,6 +43,7 @@ from charte.services.rights_desk import (
     step_entry,
     tell,
 )
+from charte.services.rights_desk import resend as send_again
 
 
 def open_request(
@@ -69,6 +71,9 @@ def open_request(
         raise Refused(
             "a request needs the requester's claimed name (--claimed-name) and a contact (--contact)"
         )
+    for what, value in (("claimed name (--claimed-name)", claimed_name), ("contact (--contact)", contact)):
+        if (bad := unsafe_character(value)) is not None:
+            raise Refused(f"the {what} holds a control character ({bad}): it is one line of plain text")
     if person is not None and desk.register.person(person) is None:
         raise NotFound("person", person)
     if kind is Right.OPPOSITION:
@@ -84,6 +89,10 @@ def open_request(
         unknown = sorted(set(changes) - set(desk.policy.fields))
         if unknown:
             raise Refused(f"--changes names field(s) the policy does not declare: {', '.join(unknown)}")
+        one_line = desk.policy.rights.identity_verification.contact_fields  # they go into headers
+        for field, value in sorted(changes.items()):
+            if (bad := unsafe_character(str(value), lines=field not in one_line)) is not None:
+                raise Refused(f"--changes: the new {field} holds a control character ({bad})")
     elif changes is not None:
         raise Refused("--changes is for rectification requests only")
     if kind is Right.RESTRICTION:
@@ -140,8 +149,8 @@ def ask_identity(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
     methods = ", ".join(
         IDENTITY_METHODS[m.value][lang] for m in desk.policy.rights.identity_verification.methods
     )
-    letters = tell(desk, request, "identity_asked", methods=methods, by=answer_by.isoformat())
-    return save_step(desk, request, on, "identity_asked", letters=letters, answer_by=answer_by.isoformat())
+    told = tell(desk, request, "identity_asked", methods=methods, by=answer_by.isoformat())
+    return save_step(desk, request, on, "identity_asked", told=told, answer_by=answer_by.isoformat())
 
 
 def identity_received(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
@@ -169,8 +178,8 @@ def extend(desk: Desk, request_id: int, on: date, reason: str) -> dict[str, Any]
     request.extended_on, request.extension_reason = on, reason.strip()
     request.recompute(desk.terms)
     due = request.due_on.isoformat() if request.due_on else "-"
-    letters = tell(desk, request, "extended", due=due, reason=reason.strip())
-    return save_step(desk, request, on, "extended", letters=letters)
+    told = tell(desk, request, "extended", due=due, reason=reason.strip())
+    return save_step(desk, request, on, "extended", told=told)
 
 
 def ask_fee(desk: Desk, request_id: int, cents: int, reason: str) -> dict[str, Any]:
@@ -194,8 +203,8 @@ def ask_fee(desk: Desk, request_id: int, cents: int, reason: str) -> dict[str, A
     request.fee_cents, request.fee_reason, request.fee_asked_on = cents, reason.strip(), today
     url = desk.policy.supervisory_authority.complaint_url
     amount = euros(cents, desk.policy.default_language)
-    letters = tell(desk, request, "fee_asked", amount=amount, reason=reason.strip(), url=url)
-    return save_step(desk, request, today, "fee_asked", letters=letters, cents=cents)
+    told = tell(desk, request, "fee_asked", amount=amount, reason=reason.strip(), url=url)
+    return save_step(desk, request, today, "fee_asked", told=told, cents=cents)
 
 
 def fee_paid(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
@@ -210,6 +219,17 @@ def fee_paid(desk: Desk, request_id: int, on: date) -> dict[str, Any]:
     return save_step(desk, request, on, "fee_paid")
 
 
+def resend(desk: Desk, request_id: int) -> dict[str, Any]:
+    """Send again the notices of a request that could not be sent (the relay was down, the
+    address bounced); a step on the timeline says how many went and, if one failed again, why."""
+    request = load_request(desk, request_id)
+    waiting = len(desk.answers.unsent(request.id))
+    if not waiting:
+        raise Refused(f"every notice of request {request.id} was sent: nothing to send again")
+    told = send_again(desk, request)
+    return save_step(desk, request, desk.clock.today(), "resent", told=told, notices=waiting)
+
+
 def refuse(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
     """Refuse with written reasons, the CNIL complaint and the judicial remedy (Art. 12(4), 12(5))."""
     request = load_request(desk, request_id)
@@ -220,9 +240,9 @@ def refuse(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
     today = desk.clock.today()
     request.status, request.finished_on, request.finish_reason = Status.REFUSED, today, reason.strip()
     url = desk.policy.supervisory_authority.complaint_url
-    letters = tell(desk, request, "refused", reason=reason.strip(), url=url)
+    told = tell(desk, request, "refused", reason=reason.strip(), url=url)
     forget_document(desk, request, on_verification=False)
-    return save_step(desk, request, today, "refused", letters=letters)
+    return save_step(desk, request, today, "refused", told=told)
 
 
 def close(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
@@ -233,7 +253,7 @@ def close(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
     today = desk.clock.today()
     if not request.status.open:
         raise Refused(f"the request is already {request.status.value}")
-    letters: list[Path] = []
+    told: Told | None = None
     if why is ClosingReason.NOT_IDENTIFIABLE:
         pause = request.open_pause
         if pause is None:
@@ -244,10 +264,10 @@ def close(desk: Desk, request_id: int, reason: str) -> dict[str, Any]:
         if today <= limit:
             raise Refused(f"the requester may still answer until {limit.isoformat()}")
         request.pauses[-1] = Pause(pause.asked_on, today)  # the clock stops for good
-        letters = tell(desk, request, "closed", url=desk.policy.supervisory_authority.complaint_url)
+        told = tell(desk, request, "closed", url=desk.policy.supervisory_authority.complaint_url)
     request.status, request.finished_on, request.finish_reason = Status.CLOSED, today, why.value
     forget_document(desk, request, on_verification=False)
-    return save_step(desk, request, today, "closed", letters=letters, reason=why.value)
+    return save_step(desk, request, today, "closed", told=told, reason=why.value)
 
 
 def close_expired(desk: Desk) -> list[int]:

@@ -8,6 +8,7 @@ The steps themselves are in ``services.rights`` (intake, the clock, refusals, cl
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +26,7 @@ from charte.services.audit import Auditor
 from charte.services.documents import step_letter
 from charte.services.documents.model import Document
 from charte.services.documents.notices import notice
-from charte.services.errors import NotFound, Refused
+from charte.services.errors import NotFound, NotSent, Refused
 from charte.services.ports import Clock
 from charte.services.queries import PersonFilter
 
@@ -58,9 +59,18 @@ class RightsStore(Protocol):
 
 
 class Notifier(Protocol):
-    def send(
-        self, to: str, subject: str, text: str, attachments: Sequence[tuple[str, bytes]] = ()
-    ) -> str: ...
+    def send(self, to: str, subject: str, text: str, attachments: Sequence[tuple[str, bytes]] = ()) -> str:
+        """Deliver the message; ``NotSent`` (the kind of failure, never the server's words) when
+        it cannot be."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    """What telling the requester produced: the letter's paths, and why it was not sent, if so."""
+
+    paths: list[Path]
+    unsent: str | None = None
 
 
 class Documents(Protocol):
@@ -105,6 +115,12 @@ class Answers(Protocol):
     def letter(self, request_id: int, stem: str, html: str, pdf: bytes, out: Path | None) -> list[Path]: ...
 
     def find(self, request_id: int, name: str) -> Path | None: ...
+
+    def keep_unsent(self, request_id: int, record: dict[str, Any]) -> None: ...
+
+    def unsent(self, request_id: int) -> list[tuple[str, dict[str, Any]]]: ...
+
+    def sent(self, request_id: int, name: str) -> None: ...
 
 
 class Effects(Protocol):
@@ -221,21 +237,26 @@ def load_request(desk: Desk, request_id: int) -> Request:
 
 
 def save_step(
-    desk: Desk, request: Request, on: date, step: str, *, letters: Sequence[Path] = (), **detail: Any
+    desk: Desk, request: Request, on: date, step: str, *, told: Told | None = None, **detail: Any
 ) -> dict[str, Any]:
     """The step on the request's timeline (in the register, with its detail) and in the audit
     (counts, names of fields, roles and systems — never the refs of contracts or sites). The
-    ``letters`` sent at this step are named on the timeline and listed in the summary returned."""
+    letters ``told`` at this step are named on the timeline and listed in the summary returned; a
+    notice that could not be sent is recorded as such (``notice: not sent (why)``), to send again."""
     request.recompute(desk.terms)
+    letters = told.paths if told else []
     if letters:
         detail["letters"] = [p.name for p in letters]
+    if told and told.unsent:
+        detail["notice"] = f"not sent ({told.unsent})"
     counted = {
         k: len(v) if isinstance(v, list) and v and isinstance(v[0], dict) else v for k, v in detail.items()
     }
     desk.store.save(
         request, desk.clock.now(), on, step, desk.actor, detail, step_entry(desk, request, step, **counted)
     )
-    return request.summary() | ({"letters": [str(p) for p in letters]} if letters else {})
+    summary = request.summary() | ({"letters": [str(p) for p in letters]} if letters else {})
+    return summary | ({"not_sent": told.unsent} if told and told.unsent else {})
 
 
 def not_after_today(desk: Desk, day: date, what: str) -> None:
@@ -253,17 +274,27 @@ def tell(
     detail: dict[str, Any] | None = None,
     out: Path | None = None,
     letter: bool = True,
+    secret: bool = False,
     **values: object,
-) -> list[Path]:
+) -> Told:
     """Send the requester the notice ``key`` (to their contact, or ``to``) and, unless ``letter``
     is false (a code must never lie in a file), the same message as a letter in HTML and PDF,
     written beside the request's answers and attached to the message. Rendered before anything is
-    sent: a failure leaves nothing sent. Returns the letter's paths."""
+    sent: a rendering failure leaves nothing sent. A delivery failure does not undo the step (the
+    decision stands, its deadline runs): the notice is kept beside the letter to send again
+    (``resend``), and ``Told.unsent`` says why — unless it is ``secret`` (a code is never kept:
+    a new one is sent instead)."""
     lang = lang or desk.policy.default_language
     subject, text = notice(key, lang, n=request.id, **values)
+    recipient = to or request.contact
     if not letter:
-        desk.notifier.send(to or request.contact, subject, text)
-        return []
+        try:
+            desk.notifier.send(recipient, subject, text)
+        except NotSent as failure:
+            if not secret:
+                desk.answers.keep_unsent(request.id, {"to": recipient, "subject": subject, "text": text})
+            return Told([], failure.why)
+        return Told([])
     doc = step_letter.build(
         policy=desk.policy,
         lang=lang,
@@ -278,8 +309,29 @@ def tell(
     paths = desk.answers.letter(
         request.id, f"courrier-{key.replace('.', '-')}", desk.letters.html(doc), pdf, out
     )
-    desk.notifier.send(to or request.contact, subject, text, [(paths[-1].name, pdf)])
-    return paths
+    try:
+        desk.notifier.send(recipient, subject, text, [(paths[-1].name, pdf)])
+    except NotSent as failure:
+        kept = {"to": recipient, "subject": subject, "text": text, "letter": paths[-1].name}
+        desk.answers.keep_unsent(request.id, kept | {"pdf": base64.b64encode(pdf).decode()})
+        return Told(paths, failure.why)
+    return Told(paths)
+
+
+def resend(desk: Desk, request: Request) -> Told:
+    """Send again every notice of the request that could not be sent, oldest first; those that
+    fail again stay kept. The letters are the ones written at their step (never re-rendered: the
+    requester receives what the timeline records)."""
+    sent: list[Path] = []
+    for name, kept in desk.answers.unsent(request.id):
+        letter = [(kept["letter"], base64.b64decode(kept["pdf"]))] if "letter" in kept else []
+        try:
+            desk.notifier.send(kept["to"], kept["subject"], kept["text"], letter)
+        except NotSent as failure:
+            return Told(sent, failure.why)
+        desk.answers.sent(request.id, name)
+        sent += [Path(name) for name, _ in letter]
+    return Told(sent)
 
 
 def choose(kind: type[E], value: str, option: str) -> E:

@@ -6,9 +6,10 @@ all but alarm handling would fail after the busy timeout). In a file of its own 
 written while the import runs.
 
 The file holds only the three audit tables and their append-only triggers, created here on first
-use (the same definitions as migration 0007); `PRAGMA user_version` says which layout it has, so a
-later change can upgrade it in place. On PostgreSQL the audit stays in the register's database
-(row locks, no file lock), unless `CHARTE_AUDIT_DATABASE_URL` says otherwise.
+use (the same definitions as migration 0007), and the audit signing key's fingerprint; `PRAGMA
+user_version` says which layout it has, so a later change can upgrade it in place. On PostgreSQL
+the audit stays in the register's database (row locks, no file lock), unless
+`CHARTE_AUDIT_DATABASE_URL` says otherwise.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from charte.adapters.db import tables as t
 from charte.adapters.db.audit_guard import PG_GUARD, SQLITE_GUARD
 from charte.services.errors import NotReady
 
-LAYOUT = 1  # PRAGMA user_version of an audit file created by this charte
-TABLES = (t.audit_entries, t.audit_heads, t.audit_drop_permits)
+# PRAGMA user_version of an audit file created by this charte: 1 the chain, 2 with the audit signing
+# key's fingerprint (kept beside the chain it signs, so that recording it at a process's first
+# audited read never waits behind an import holding the register's write lock).
+LAYOUT = 2
+TABLES = (t.audit_entries, t.audit_heads, t.audit_drop_permits, t.key_fingerprints)
 
 
 def ensure_schema(engine: Engine) -> None:

@@ -498,6 +498,17 @@ sweep_runs = Table(
 )
 
 
+# The fingerprint of each key the register was written with (domain/keys.py): a process holding
+# another key is refused before it reads or writes anything keyed (services/keys.py).
+key_fingerprints = Table(
+    "key_fingerprints",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+
 # Tables of their own modules, declared into the same metadata; re-exported here so that this
 # module names every table (migrations, tests and stores read them as `tables.<name>`).
 from charte.adapters.db.alarm_tables import alarm_attempts as alarm_attempts  # noqa: E402

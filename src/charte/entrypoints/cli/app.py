@@ -20,6 +20,7 @@ from charte.entrypoints.cli import (
     disclose,
     events,
     holds,
+    keys,
     notices,
     outbox,
     persons,
@@ -73,6 +74,7 @@ def build_app() -> typer.Typer:
     app.add_typer(notices.app, name="notices")
     app.add_typer(calls.app, name="calls")
     app.add_typer(recordings.app, name="recordings")
+    app.add_typer(keys.app, name="keys")
     app.command(name="register")(register.register)
     app.command(name="disclose")(disclose.disclose)
     app.command(name="serve")(serve.serve)

@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
+from typing import TypeVar
 
 import typer
+
+from charte.domain.dates import out_of_range
+
+T = TypeVar("T", date, datetime)
 
 
 def parse_day(text: str, option: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
+    return _in_calendar(day, option)
+
+
+def _in_calendar(value: T, option: str) -> T:
+    """A date or time inside the calendar charte reasons in; exit 2 naming the option otherwise."""
+    if (outside := out_of_range(value)) is not None:
+        raise typer.BadParameter(outside, param_hint=option)
+    return value
+
+
+def parse_moment(text: str, option: str, *, naive: tzinfo | None = None) -> datetime:
+    """An ISO 8601 time with its offset (or, with ``naive``, one without is taken in that zone)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not an ISO 8601 time", param_hint=option) from None
+    _in_calendar(moment, option)  # before any conversion: that is what would overflow
+    if moment.tzinfo is None:
+        if naive is None:
+            raise typer.BadParameter(f"{text!r} has no UTC offset: ambiguous", param_hint=option)
+        moment = moment.replace(tzinfo=naive)
+    return moment
 
 
 def parse_optional_day(text: str | None, option: str) -> date | None:
@@ -25,10 +52,11 @@ def parse_instant(text: str | None, option: str) -> str | None:
         return None
     try:
         if len(text) == 10:
-            return date.fromisoformat(text).isoformat()
+            return _in_calendar(date.fromisoformat(text), option).isoformat()
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date or a time (ISO 8601)", param_hint=option) from None
+    _in_calendar(moment, option)
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return moment.isoformat(timespec="microseconds")
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from charte.bootstrap import open_private
 from charte.domain.audit import genesis
 from charte.entrypoints.cli.args import parse_instant, parse_month, parse_optional_day
 from charte.entrypoints.cli.context import container
@@ -138,8 +139,7 @@ def export(
     )
     periods = [month] if month else store.periods()
     count = 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as handle:
+    with open_private(out, "w") as handle:
         for p in periods:
             prev = genesis(p)  # each entry's hash is sha256(prev || body): the export names both
             for seq, body, digest in store.stored(p):

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from charte.bootstrap import open_private
+from charte.entrypoints.cli.args import parse_moment
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, PurposeOpt, actor, reader, role_only
@@ -35,13 +37,7 @@ def _number(raw: str | None) -> str | None:
 
 
 def _instant(text: str, option: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not an ISO 8601 time", param_hint=option) from None
-    if moment.tzinfo is None:
-        raise typer.BadParameter(f"{text!r} has no UTC offset: ambiguous", param_hint=option)
-    return moment
+    return parse_moment(text, option)
 
 
 @app.command()
@@ -110,7 +106,7 @@ def play(
         for chunk in chunks:
             sys.stdout.buffer.write(chunk)
         return
-    with out.open("wb") as handle:
+    with open_private(out, "wb") as handle:
         for chunk in chunks:
             handle.write(chunk)
     typer.echo(str(out))

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from charte.bootstrap import open_private
 from charte.entrypoints.cli.args import parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.events import ProgressLine
@@ -38,8 +39,7 @@ def seed(
     today = parse_optional_day(as_of, "--as-of") or c.clock.today()
     store, parser = c.register_store(), c.feed_reader()
     path = out or c.settings.home / f"demo-events-{seed_}-{persons}.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
+    with open_private(path, "w") as handle:
         stats = c.write_demo_register(handle, seed=seed_, today=today, persons=persons)
     with (
         path.open("rb") as source,

@@ -10,6 +10,7 @@ from typing import IO, Annotated
 
 import typer
 
+from charte.bootstrap import open_private
 from charte.domain.register import LineError
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.exits import Exit
@@ -55,8 +56,7 @@ def import_(
         reject_path = None
         if skip_invalid:
             reject_path = rejects or Path("rejects.jsonl" if file == "-" else f"{file}.rejects.jsonl")
-            reject_path.parent.mkdir(parents=True, exist_ok=True)
-            out = stack.enter_context(reject_path.open("w", encoding="utf-8"))
+            out = stack.enter_context(open_private(reject_path, "w"))
 
             def reject(line: int, raw: bytes, errors: list[LineError]) -> None:
                 record = {

@@ -18,7 +18,9 @@ def emit_json(payload: object) -> None:
 
 
 def write(text: str, out: Path | None) -> None:
-    """Write to ``out`` (creating its folder) or to stdout; a file written says where on stderr."""
+    """Write to ``out`` (creating its folder) or to stdout; a file written says where on stderr.
+    Only for the public texts (the charter, the Art. 30 register): what names persons is written
+    owner-only (``bootstrap.open_private``)."""
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from charte.bootstrap import open_private
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, PurposeOpt, reader
@@ -71,7 +72,7 @@ def export_for_analysis(
     who = reader(role, purpose)
     c = container()
     lines = analysis.export_for_analysis(c.call_desk(), c.redactor, who)
-    handle = out.open("w", encoding="utf-8") if out else sys.stdout
+    handle = open_private(out, "w") if out else sys.stdout
     count = 0
     try:
         for line in lines:

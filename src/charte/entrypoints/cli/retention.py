@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from charte.domain.retention import UnitStatus
-from charte.entrypoints.cli.args import parse_day, parse_optional_day
+from charte.entrypoints.cli.args import parse_day, parse_moment, parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, actor, role_only
@@ -149,12 +149,7 @@ def replay_erasures_(
 ) -> None:
     """After restoring the database from a backup: erase again everyone the erasure ledger says
     was erased since --since, and re-emit the orders to the systems."""
-    try:
-        moment = datetime.fromisoformat(since)
-    except ValueError:
-        raise typer.BadParameter(f"{since!r} is not a time (ISO 8601)", param_hint="--since") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("Europe/Paris"))
+    moment = parse_moment(since, "--since", naive=ZoneInfo("Europe/Paris"))
     c = container()
     report = replay_erasures(
         ledger=c.erasure_ledger, replayer=c.erasure_replay(), auditor=c.auditor, since=moment, actor=actor()

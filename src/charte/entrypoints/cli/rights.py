@@ -49,6 +49,8 @@ def _show(summary: dict[str, Any], fmt: Format) -> None:
     typer.echo(f"request {summary['id']} ({summary['type']}) {summary['status']}, due {due}{late}")
     for letter in summary.get("letters", []):
         typer.echo(f"letter: {letter}")
+    if summary.get("not_sent"):
+        typer.echo(f"not sent: {summary['not_sent']}; once fixed: charte rights resend {summary['id']}")
 
 
 @app.command(name="open")
@@ -251,6 +253,13 @@ def ask_fee(
 ) -> None:
     """Ask a reasonable fee for a manifestly unfounded or excessive request, with reasons (Art. 12(5)(a))."""
     _show(use_cases.ask_fee(_desk(role), request, parse_euros(amount, "--amount"), reason), fmt)
+
+
+@app.command()
+def resend(request: IdArg, role: AsOpt = None, fmt: FormatOpt = Format.TEXT) -> None:
+    """Send again the notices of the request that could not be sent (the relay was down, the
+    address bounced), with the letters written at their step."""
+    _show(use_cases.resend(_desk(role), request), fmt)
 
 
 @app.command(name="fee-paid")

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from charte import __version__
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
-from charte.entrypoints.web import alarm_screen, console, dpo_pages, portal_pages, problems
+from charte.entrypoints.web import alarm_screen, body_limits, console, dpo_pages, portal_pages, problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, AuditedReads
 from charte.entrypoints.web.daily_sweep import DailySweep
 from charte.entrypoints.web.routes import alarms as alarms_routes
@@ -97,16 +97,20 @@ def create_app(
     app.state.container = container  # what the auth dependencies read (entrypoints.web.auth)
     problems.install(app)
     app.add_middleware(AuditedReads)  # no personal data leaves without its audit entry
-    app.include_router(register_routes.router(container))
-    app.include_router(outbox_routes.router(container))
-    app.include_router(rights_routes.router(container))
-    app.include_router(calls_routes.router(container))
-    app.include_router(alarms_routes.router(container))
-    app.include_router(console.router(container))
-    app.include_router(dpo_pages.router(container))
-    app.include_router(dpo_pages.more_pages(container))
-    app.include_router(alarm_screen.router(container))
-    app.include_router(portal_pages.router(container, portal_limit))
+    app.add_middleware(body_limits.TooLargeAsProblem)
+    # Every body bounded before it is read; routes that take more say so (body_limits). Given per
+    # router, not to the app, so that an oversized body is answered inside the error mapping.
+    small = body_limits.FORMS_AND_JSON
+    app.include_router(register_routes.router(container), max_body_size=small)
+    app.include_router(outbox_routes.router(container), max_body_size=small)
+    app.include_router(rights_routes.router(container), max_body_size=small)
+    app.include_router(calls_routes.router(container), max_body_size=small)
+    app.include_router(alarms_routes.router(container), max_body_size=small)
+    app.include_router(console.router(container), max_body_size=small)
+    app.include_router(dpo_pages.router(container), max_body_size=small)
+    app.include_router(dpo_pages.more_pages(container), max_body_size=small)
+    app.include_router(alarm_screen.router(container), max_body_size=small)
+    app.include_router(portal_pages.router(container, portal_limit), max_body_size=small)
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")
 
     @app.get("/", include_in_schema=False, openapi_extra=NO_PERSONAL)

@@ -25,7 +25,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
-from charte.entrypoints.web import pages
+from charte.entrypoints.web import body_limits, pages
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.portal_words import STATUS, words
 from charte.services import portal
@@ -33,7 +33,6 @@ from charte.services.documents.wording import RIGHT, duration
 from charte.services.errors import Refused
 
 PORTAL_COOKIE = "charte_portal"
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 class RateLimit:
@@ -202,7 +201,11 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
             raise Refused("enter your follow-up number first (/portal/suivi)")
         return secret
 
-    @r.post("/portal/suivi/document", openapi_extra=NO_PERSONAL)
+    @r.post(
+        "/portal/suivi/document",
+        openapi_extra=NO_PERSONAL,
+        max_body_size=body_limits.identity_document_form(container.policy),
+    )
     async def upload(
         request: Request,
         csrf: Annotated[str, Form(max_length=100)],
@@ -212,9 +215,10 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
         pages.check_csrf(request, csrf)
         limiter.check(request)
         secret = needs_ticket(request)
-        data = await document.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            raise Refused("document: at most 10 MB")
+        most = body_limits.identity_document(container.policy)
+        data = await document.read(most + 1)
+        if len(data) > most:
+            raise Refused(f"document: at most {most} bytes")
         portal.attach_document(container.portal_desk(), secret, data)
         return RedirectResponse(
             f"/portal/suivi?lang={_lang(lang).value}", 303, headers=pages.SECURITY_HEADERS

@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from charte.domain.errors import DomainError, UnknownName
 from charte.entrypoints.web import pages
 from charte.entrypoints.web.auth import CsrfMismatch, MissingPurpose, Unauthenticated
-from charte.entrypoints.web.schemas import Problem
+from charte.entrypoints.web.schemas import InvalidInput, Problem
 from charte.services.access import AccessDenied
 from charte.services.errors import Conflict, NotFound, NotReady, Refused, ServiceError
 from charte.services.sessions import LoginRefused
@@ -51,8 +51,15 @@ class BodyTooLarge(ServiceError):
 
 
 def _documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    body = {"application/problem+json": {"schema": Problem.model_json_schema()}}
-    return {status: {"description": DESCRIPTIONS[status], "content": body} for status in statuses}
+    body: dict[str, Any] = {"application/problem+json": {"schema": Problem.model_json_schema()}}
+    documented: dict[int | str, dict[str, Any]] = {
+        status: {"description": DESCRIPTIONS[status], "content": body} for status in statuses
+    }
+    if 422 in documented:  # a rule's refusal is a problem; invalid input keeps FastAPI's JSON
+        documented[422] = documented[422] | {
+            "content": body | {"application/json": {"schema": InvalidInput.model_json_schema()}}
+        }
+    return documented
 
 
 DESCRIPTIONS = {

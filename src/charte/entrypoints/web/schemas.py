@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
+from charte.domain.dates import FIRST_YEAR, LAST_YEAR, out_of_range
 from charte.domain.policy import Policy
+
+
+def _in_calendar(value: Any) -> Any:
+    if (outside := out_of_range(value)) is not None:
+        raise ValueError(outside)
+    return value
+
+
+_YEARS = f"between the years {FIRST_YEAR} and {LAST_YEAR}"
+# What every body and query of the API accepts as an instant or a day: within the calendar charte
+# reasons in (domain.dates.out_of_range), so that an edge of the calendar is a 422 naming the
+# field, not an overflow deep in the Paris-time conversion.
+Instant = Annotated[
+    AwareDatetime, AfterValidator(_in_calendar), Field(description=f"With its UTC offset, {_YEARS}.")
+]
+Day = Annotated[date, AfterValidator(_in_calendar), Field(description=f"YYYY-MM-DD, {_YEARS}.")]
 
 
 class PolicySummary(BaseModel):
@@ -174,3 +191,10 @@ class Problem(BaseModel):
     detail: str
     reason: str | None = None
     summary: dict[str, Any] | None = None  # a refused import: every line error
+
+
+class InvalidInput(BaseModel):
+    """FastAPI's answer to a body or query off its schema or out of range: each error's ``loc``
+    names the field (``["body", "at"]``) and ``msg`` says why."""
+
+    detail: list[dict[str, Any]]

@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from charte.bootstrap import Container
 from charte.entrypoints.web import problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling, Reading
+from charte.entrypoints.web.schemas import Instant
 from charte.services import actors
 from charte.services import alarms as use_cases
 
@@ -25,7 +26,7 @@ SessionId = Annotated[int, Path(ge=1, le=2**62)]
 
 class RaiseIn(BaseModel):
     site: str = Field(min_length=1, max_length=128, description="The site's ref.")
-    at: AwareDatetime = Field(description="When the alarm went off, with its UTC offset.")
+    at: Instant = Field(description="When the alarm went off, with its UTC offset.")
     kind: str = Field(min_length=1, max_length=32, description="intrusion, fire, panic, technical...")
 
 

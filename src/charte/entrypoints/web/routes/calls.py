@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, StreamingResponse
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from charte.bootstrap import Container
@@ -22,6 +22,7 @@ from charte.entrypoints.web import problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling, Reading
 from charte.entrypoints.web.problems import BodyTooLarge
+from charte.entrypoints.web.schemas import Instant
 from charte.services import actors
 from charte.services import calls as use_cases
 from charte.services.errors import NotFound
@@ -33,7 +34,7 @@ CallRef = Annotated[str, Path(min_length=1, max_length=128)]
 class DecideIn(BaseModel):
     number: str | None = Field(default=None, max_length=40, description="Null when withheld.")
     direction: str = Field(description="inbound or outbound.", max_length=16)
-    at: AwareDatetime = Field(description="The call's start, with its UTC offset.")
+    at: Instant = Field(description="The call's start, with its UTC offset.")
     call: str | None = Field(default=None, max_length=128, description="The telephony's call id.")
     person: str | None = Field(default=None, max_length=128, description="The caller, if known.")
     opted_out: bool = Field(default=False, description="The caller pressed the opt-out key.")
@@ -49,7 +50,7 @@ class Decision(BaseModel):
 class OptOutIn(BaseModel):
     number: str | None = Field(default=None, max_length=40)
     person: str | None = Field(default=None, max_length=128)
-    at: AwareDatetime = Field(description="When the key was pressed, with its UTC offset.")
+    at: Instant = Field(description="When the key was pressed, with its UTC offset.")
 
 
 class OptedOut(BaseModel):
@@ -136,6 +137,7 @@ def router(container: Container) -> APIRouter:
     @api.post(
         "/{ref}/audio",
         status_code=204,
+        max_body_size=container.settings.audio_max_bytes,
         openapi_extra={
             **NO_PERSONAL,
             "requestBody": {
@@ -161,6 +163,7 @@ def router(container: Container) -> APIRouter:
     @api.post(
         "/{ref}/analyses",
         status_code=201,
+        max_body_size=container.settings.audio_max_bytes,
         openapi_extra={
             **NO_PERSONAL,
             "requestBody": {

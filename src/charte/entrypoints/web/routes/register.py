@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from charte.bootstrap import Container
-from charte.entrypoints.web import problems
+from charte.entrypoints.web import body_limits, problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling, Reading
 from charte.entrypoints.web.problems import BodyTooLarge, ImportRefused
@@ -25,7 +25,7 @@ from charte.services import actors, disclosures, queries
 from charte.services.importing import import_events
 
 MAX_OFFSET = 2**31 - 1  # beyond any register; keeps the value inside the databases' integers
-MAX_BODY = 200 * 1024 * 1024  # a CRM export of a few million events fits; more goes through the CLI
+MAX_BODY = body_limits.EVENTS  # checked again while spooling (a body without Content-Length)
 
 
 async def _spool(request: Request) -> IO[bytes]:
@@ -126,6 +126,7 @@ def router(container: Container) -> APIRouter:
         response_model=ImportSummary,
         responses={422: {"description": "Refused: nothing applied"}},
         openapi_extra=NO_PERSONAL,
+        max_body_size=body_limits.EVENTS,
     )
     async def events(
         request: Request,

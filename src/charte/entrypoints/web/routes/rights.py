@@ -7,7 +7,6 @@ summary (`id`, `status`, `due_on`...). An answer's files are downloaded from `/a
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -15,21 +14,20 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from charte.bootstrap import Container
-from charte.entrypoints.web import problems
+from charte.entrypoints.web import body_limits, problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling
-from charte.entrypoints.web.problems import BodyTooLarge
+from charte.entrypoints.web.schemas import Day
 from charte.services import actors, answers, identity
 from charte.services import rights as use_cases
 from charte.services.rights_desk import Desk
 
-MAX_DOCUMENT = 10 * 1024 * 1024
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The request's number.")]
 
 
 class RequestIn(BaseModel):
     type: str = Field(max_length=16, description="access, rectification, erasure, opposition, restriction...")
-    received_on: date = Field(description="The day any channel of the operator received it.")
+    received_on: Day = Field(description="The day any channel of the operator received it.")
     channel: str = Field(max_length=16, description="post, email, phone, web, in_person")
     claimed_name: str = Field(max_length=400)
     contact: str = Field(max_length=400)
@@ -48,11 +46,11 @@ class MatchIn(BaseModel):
 
 
 class OnIn(BaseModel):
-    on: date
+    on: Day
 
 
 class ExtendIn(BaseModel):
-    on: date
+    on: Day
     reason: str = Field(max_length=2000)
 
 
@@ -95,6 +93,9 @@ class Summary(BaseModel):
     earlier_same_type: list[int] | None = None
     files: list[str] | None = None
     letters: list[str] | None = None
+    not_sent: str | None = Field(
+        default=None, description="Why the notice of this step could not be sent (then: `/resend`)."
+    )
     fee: dict[str, Any] | None = None
 
 
@@ -142,7 +143,7 @@ def router(container: Container) -> APIRouter:
     def list_(
         actor: Calling,
         overdue: Annotated[bool, Query(description="Only open requests past their due date.")] = False,
-        due_before: Annotated[date | None, Query(description="Only those due before this day.")] = None,
+        due_before: Annotated[Day | None, Query(description="Only those due before this day.")] = None,
     ) -> dict[str, Any]:
         """Requests by due date (stopped clocks last)."""
         return {"requests": use_cases.listing(desk(actor), overdue=overdue, due_before=due_before)}
@@ -180,6 +181,7 @@ def router(container: Container) -> APIRouter:
     @api.post(
         "/{request}/document",
         response_model=Summary,
+        max_body_size=body_limits.identity_document(container.policy),
         openapi_extra={
             **PERSONAL,
             "requestBody": {
@@ -193,13 +195,12 @@ def router(container: Container) -> APIRouter:
         },
     )
     async def document(request: RequestId, raw: Request, actor: Calling) -> dict[str, Any]:
-        """The requester's identity document as the body (PDF, JPEG or PNG, at most 10 MB), kept
-        encrypted until it is checked."""
+        """The requester's identity document as the body (PDF, JPEG or PNG, at most the policy's
+        rights.identity_verification.document_max_bytes: 10 MiB by default), kept encrypted until
+        it is checked."""
         data = bytearray()
-        async for piece in raw.stream():
+        async for piece in raw.stream():  # bounded before it is read (body_limits): 413 past it
             data += piece
-            if len(data) > MAX_DOCUMENT:
-                raise BodyTooLarge(MAX_DOCUMENT)
         return identity.attach_document(desk(actor), request, bytes(data))
 
     @api.post("/{request}/send-code", response_model=Summary, openapi_extra=PERSONAL)
@@ -220,6 +221,11 @@ def router(container: Container) -> APIRouter:
     def ask_fee(request: RequestId, body: FeeIn, actor: Calling) -> dict[str, Any]:
         """Ask a reasonable fee for a manifestly unfounded or excessive request (GDPR Art. 12(5)(a))."""
         return answered(use_cases.ask_fee(desk(actor), request, body.cents, body.reason))
+
+    @api.post("/{request}/resend", response_model=Summary, openapi_extra=PERSONAL)
+    def resend(request: RequestId, actor: Calling) -> dict[str, Any]:
+        """Send again the notices that could not be sent, with the letters of their steps."""
+        return answered(use_cases.resend(desk(actor), request))
 
     @api.post("/{request}/fee-paid", response_model=Summary, openapi_extra=PERSONAL)
     def fee_paid(request: RequestId, body: OnIn, actor: Calling) -> dict[str, Any]:
