@@ -126,8 +126,9 @@ def world(tmp_path):
     refused = rights.refuse(desk, ids["lettered"], "answered already")
     ids["letter"] = refused["letters"][-1].rsplit("/", 1)[-1]
     outbox, app.__dict__["notifier"] = app.notifier, Down()
-    ids["resend"] = opened()
-    rights.refuse(app.rights_desk("dpo-1", "dpo"), ids["resend"], "answered already")  # its notice not sent
+    for step in ("resend", "console-resend"):
+        ids[step] = opened()
+        rights.refuse(app.rights_desk("dpo-1", "dpo"), ids[step], "answered already")  # its notice not sent
     app.__dict__["notifier"] = outbox
     secret, shown = portal.file_request(app.portal_desk(), type_="access", claimed_name="Ana Roux",
                                         contact="ana@example.org")  # fmt: skip
@@ -275,6 +276,8 @@ def _calls(ids: dict) -> dict[tuple[str, str], Callable]:
             c.dpo_page, f"/console/requests/{r['console-ask']}/ask-identity"),
         ("POST", "/console/requests/{request_id}/verify"): lambda c: c.form(
             c.dpo_page, f"/console/requests/{r['console-verify']}/verify"),
+        ("POST", "/console/requests/{request_id}/resend"): lambda c: c.form(
+            c.dpo_page, f"/console/requests/{r['console-resend']}/resend"),
         ("POST", "/console/requests/{request_id}/extend"): lambda c: c.form(
             c.dpo_page, f"/console/requests/{r['console-extend']}/extend", reason="complex"),
         ("POST", "/console/requests/{request_id}/refuse"): lambda c: c.form(

@@ -143,3 +143,23 @@ def test_the_api_says_a_step_was_not_sent_and_resends_it(app, relay):
         assert (sent.status_code, sent.json()["not_sent"], sent.json()["letters"]) == (
             200, None, ["01-courrier-identity_asked.pdf"])  # fmt: skip
         assert http.post(f"/api/v1/rights/{n}/resend", headers=dpo).status_code == 422
+
+
+def test_the_console_shows_a_notice_not_sent_and_sends_it_again(app, relay):
+    """The DPO's request page says which step's notice did not go and why, and resends it."""
+    from tests.integration.test_console_pages import account, csrf_of, signed_in
+
+    n = opened(app)
+    rights.ask_identity(desk(app), n, date(2026, 11, 23))
+    account(app, "dpo-1", "dpo")
+    http = signed_in(app, "dpo-1")
+    page = http.get(f"/console/requests/{n}").text
+    assert "avis non envoyé : le relais de messagerie a refusé le message" in page
+    assert "Avis en attente d&#39;envoi : 1." in page
+    relay.down = False
+    sent = http.post(f"/console/requests/{n}/resend", data={"csrf": csrf_of(http)})
+    assert sent.status_code == 303
+    after = http.get(f"/console/requests/{n}").text
+    assert 'id="resend"' not in after
+    assert "Avis renvoyés au demandeur" in after
+    assert len(relay.messages) == 1

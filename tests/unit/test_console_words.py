@@ -20,6 +20,7 @@ def sentences() -> set[str]:
         console_words.STEPS,
         console_words.OUTCOMES,
         console_words.CLOSINGS,
+        console_words.NOT_SENT,
     ):
         found |= set(labels.values())
     return found

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from charte.adapters.private_files import private_folder
+from charte.adapters.private_files import private_folder, write_private
 
 
 class AnswerFolder:
@@ -32,8 +31,8 @@ class AnswerFolder:
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
             for name, content in files.items():
                 zipped.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), content)
-        written = [self._put(folder / archive, buffer.getvalue())]
-        written += [self._put(folder / name, files[name]) for name in loose]
+        written = [write_private(folder / archive, buffer.getvalue())]
+        written += [write_private(folder / name, files[name]) for name in loose]
         return written
 
     def letter(self, request_id: int, stem: str, html: str, pdf: bytes, out: Path | None) -> list[Path]:
@@ -43,7 +42,10 @@ class AnswerFolder:
         private_folder(folder)
         number = len(list(folder.glob("[0-9][0-9]-*.pdf"))) + 1
         name = f"{number:02d}-{stem}"
-        return [self._put(folder / f"{name}.html", html.encode()), self._put(folder / f"{name}.pdf", pdf)]
+        return [
+            write_private(folder / f"{name}.html", html.encode()),
+            write_private(folder / f"{name}.pdf", pdf),
+        ]
 
     def archive(self, request_id: int) -> Path | None:
         """The ZIP written in the default folder for the request, if any (an answer written with
@@ -64,7 +66,7 @@ class AnswerFolder:
         folder = self.root / f"request-{request_id}"
         private_folder(folder)
         number = max(map(_number, folder.glob("unsent-[0-9]*.json")), default=0) + 1
-        self._put(folder / f"unsent-{number:02d}.json", json.dumps(record, ensure_ascii=False).encode())
+        write_private(folder / f"unsent-{number:02d}.json", json.dumps(record, ensure_ascii=False).encode())
 
     def unsent(self, request_id: int) -> list[tuple[str, dict[str, Any]]]:
         """The request's notices not sent yet, oldest first, by name."""
@@ -75,17 +77,6 @@ class AnswerFolder:
 
     def sent(self, request_id: int, name: str) -> None:
         (self.root / f"request-{request_id}" / name).unlink(missing_ok=True)
-
-    @staticmethod
-    def _put(path: Path, content: bytes) -> Path:
-        temporary = path.with_name(f".{path.name}.part")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-        return path
 
 
 def _number(kept: Path) -> int:

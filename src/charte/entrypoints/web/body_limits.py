@@ -9,12 +9,12 @@ write more than its limit to disk. Every route gets ``FORMS_AND_JSON`` unless it
 
 from __future__ import annotations
 
-import json
-
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from charte.domain.policy import Policy
+from charte.entrypoints.web import problems
 
 FORMS_AND_JSON = 64 * 1024  # a console or portal form, an API call's JSON: far below this
 EVENTS = 200 * 1024 * 1024  # a CRM export of a few million events; more goes through the CLI
@@ -33,8 +33,9 @@ def identity_document_form(policy: Policy) -> int:
 
 class TooLargeAsProblem:
     """Starlette answers an oversized body with its own plain 413; charte's errors are problem
-    documents (RFC 9457) naming the limit, so this middleware rewrites that answer, whatever
-    layer sent it (the route's limit, or the app's while the body streams)."""
+    documents (RFC 9457) naming the limit on the API and pages on the console and portal, so this
+    middleware rewrites that answer, whatever layer sent it (the route's limit, or the app's while
+    the body streams)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -55,21 +56,9 @@ class TooLargeAsProblem:
                     if isinstance(limit, int)
                     else "request body too large for this route"
                 )
-                body = json.dumps(
-                    {"type": "about:blank", "title": "Body too large", "status": 413, "detail": detail}
-                ).encode()
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 413,
-                        "headers": [
-                            (b"content-type", b"application/problem+json"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close"),  # the rest of the body is not read
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
+                answer = problems.problem(Request(scope), 413, "Body too large", detail)
+                answer.headers["connection"] = "close"  # the rest of the body is not read
+                await answer(scope, receive, send)
                 return
             if rewriting:
                 return  # Starlette's own body for it

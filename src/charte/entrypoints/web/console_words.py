@@ -37,12 +37,26 @@ STEPS = {
     "closed": "Close",
     "answer_downloaded": "Réponse téléchargée",
     "letter_downloaded": "Courrier téléchargé",
+    "resent": "Avis renvoyés au demandeur",
     # A change applied to the register, recorded with it (adapters/db/applied_effects.py).
     "applied:erasure.required": "Effacement appliqué au registre",
     "applied:rectification.required": "Rectification appliquée au registre",
     "applied:restriction.set": "Limitation appliquée au registre",
     "applied:restriction.lifted": "Limitation levée dans le registre",
     "applied:opposition.recorded": "Opposition enregistrée",
+}
+# Why a notice could not be delivered (adapters/notifier.py says it in these words).
+NOT_SENT = {
+    "the relay refused the address": "le relais de messagerie a refusé l'adresse",
+    "the relay refused charte's login: check CHARTE_SMTP_URL": "le relais de messagerie a refusé "
+    "l'identification de charte (CHARTE_SMTP_URL)",
+    "the relay closed the connection": "le relais de messagerie a coupé la connexion",
+    "the relay refused the message": "le relais de messagerie a refusé le message",
+    "the relay could not be reached": "le relais de messagerie est injoignable",
+    "the contact is not a valid e-mail address": "le contact n'est pas une adresse électronique valide",
+    "the contact is not an e-mail address: send the notice by post or SMS": "le contact n'est pas une "
+    "adresse électronique : envoyez l'avis par courrier ou par SMS",
+    "the outbox folder could not be written": "le dossier d'envoi n'a pas pu être écrit",
 }
 OUTCOMES = {
     "answered": "A répondu",
@@ -74,6 +88,18 @@ EN: dict[str, str] = {
     "Justificatif d'identité demandé": "Proof of identity asked",
     "Justificatif reçu": "Proof received",
     "Code envoyé": "Code sent",
+    "Avis renvoyés au demandeur": "Notices sent again to the requester",
+    "avis non envoyé : {why}": "notice not sent: {why}",
+    "Avis en attente d'envoi : {n}. Le relais ou l'adresse corrigé, renvoyez-les (les courriers sont aussi prêts à poster).": "Notices waiting to be sent: {n}. Once the relay or the address is fixed, send them again (the letters are also ready to post).",
+    "Renvoyer les avis": "Send the notices again",
+    "le relais de messagerie a refusé l'adresse": "the mail relay refused the address",
+    "le relais de messagerie a refusé l'identification de charte (CHARTE_SMTP_URL)": "the mail relay refused charte's login (CHARTE_SMTP_URL)",
+    "le relais de messagerie a coupé la connexion": "the mail relay closed the connection",
+    "le relais de messagerie a refusé le message": "the mail relay refused the message",
+    "le relais de messagerie est injoignable": "the mail relay could not be reached",
+    "le contact n'est pas une adresse électronique valide": "the contact is not a valid e-mail address",
+    "le contact n'est pas une adresse électronique : envoyez l'avis par courrier ou par SMS": "the contact is not an e-mail address: send the notice by post or SMS",
+    "le dossier d'envoi n'a pas pu être écrit": "the outbox folder could not be written",
     "Code refusé": "Code refused",
     "Identité vérifiée": "Identity verified",
     "Délai prolongé": "Deadline extended",

@@ -19,7 +19,7 @@ from charte.domain.rights import Status
 from charte.domain.vocabulary import CourtKind
 from charte.entrypoints.web import pages
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL, nothing_read
-from charte.entrypoints.web.console_words import STATUSES, STEPS
+from charte.entrypoints.web.console_words import NOT_SENT, STATUSES, STEPS
 from charte.services import answers, audit, dashboard, holds, identity, outbox, queries, rights
 from charte.services.access import AccessDenied, Reader, require
 from charte.services.actors import Actor
@@ -108,6 +108,14 @@ def router(container: Container) -> APIRouter:
         status = Status(shown["status"])
         details = container.portal_tickets().details(request_id)
         letters = [n for s in shown["timeline"] for n in s["detail"].get("letters", [])]
+        for s in shown["timeline"]:  # "not sent (why)", recorded by the step (services.rights_desk)
+            notice = str(s["detail"].get("notice", ""))
+            why = (
+                notice.removeprefix("not sent (").removesuffix(")")
+                if notice.startswith("not sent (")
+                else None
+            )
+            s["unsent"] = NOT_SENT.get(why, why) if why else None
         return pages.console_page(
             container,
             request,
@@ -123,6 +131,7 @@ def router(container: Container) -> APIRouter:
             verified=status is Status.VERIFIED,
             received=status is Status.RECEIVED,
             answer=status is Status.FULFILLED and desk.answers.archive(request_id) is not None,
+            unsent=len(desk.answers.unsent(request_id)),
         )
 
     def back(request_id: int) -> Response:
@@ -156,6 +165,11 @@ def router(container: Container) -> APIRouter:
     ) -> Response:
         desk = acting(request, csrf)
         rights.extend(desk, request_id, desk.clock.today(), reason)
+        return back(request_id)
+
+    @r.post("/console/requests/{request_id}/resend", openapi_extra=PERSONAL)
+    def resend(request: Request, request_id: RequestId, csrf: Csrf) -> Response:
+        rights.resend(acting(request, csrf), request_id)
         return back(request_id)
 
     @r.post("/console/requests/{request_id}/refuse", openapi_extra=PERSONAL)

@@ -79,6 +79,11 @@ def documented() -> dict[int | str, dict[str, Any]]:
     return _documented(400, 401, 403, 404, 409, 413, 422, 503)
 
 
+def problem(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
+    """The error as a page on pages (console, portal), as problem+json on the API."""
+    return _problem(request, status, title, detail, **extra)
+
+
 def _problem(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
     if pages.is_page(request):
         path = request.url.path
