@@ -36,11 +36,15 @@ class Source:
 
 
 class Fingerprints:
-    def __init__(self) -> None:
+    def __init__(self, *, used: bool = False) -> None:
         self.kept: dict[str, str] = {}
+        self.used = used  # the database holds data sealed before fingerprints were kept
 
     def get(self, name: str) -> str | None:
         return self.kept.get(name)
+
+    def in_use(self, name: str) -> bool:
+        return self.used
 
     def record(self, name: str, value: str, at: datetime) -> str:
         return self.kept.setdefault(name, value)
@@ -78,6 +82,17 @@ def test_no_key_is_made_for_a_database_that_already_has_one():
     ):
         open_key(elsewhere, prints, AT)
     assert elsewhere.created == 0
+
+
+def test_no_key_is_made_for_a_database_written_before_fingerprints_were_kept():
+    """Sealed fields and no fingerprint: the key exists elsewhere, so none is made here."""
+    elsewhere = Source(None)
+    with pytest.raises(
+        KeyRefused, match="holds data made with the field key before its fingerprint was kept"
+    ):
+        open_key(elsewhere, Fingerprints(used=True), AT)
+    assert elsewhere.created == 0
+    assert open_key(Source(b"k" * 32), Fingerprints(used=True), AT) == b"k" * 32  # the key given is recorded
 
 
 def test_production_never_makes_a_key_on_first_use():

@@ -2,9 +2,11 @@
 
 Rules (docs/settings.md#keys): the first process to use a key on a database records its
 fingerprint there; every later process must hold the same key, else it stops with one line naming
-the setting to fix; a key is never created for a database that already has one (the key exists
-elsewhere: creating another would mix two keys in one register); in production no key is created
-at all (keys come from the secret store, not from the first process that happens to start).
+the setting to fix; a key is never created for a database that already has one — recorded, or
+shown by what the database holds (sealed fields, keyed hashes, a signed chain written before
+fingerprints were kept): the key exists elsewhere, and another would mix two keys in one
+register; in production no key is created at all (keys come from the secret store, not from the
+first process that happens to start).
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ class Fingerprints(Protocol):
 
     def get(self, name: str) -> str | None: ...
 
+    def in_use(self, name: str) -> bool:
+        """Whether the database already holds data made with that key (recorded or not: a
+        register written before fingerprints were kept)."""
+        ...
+
     def record(self, name: str, fingerprint: str, at: datetime) -> str:
         """Record it unless one is already there; return the one that is (another process may
         have recorded first)."""
@@ -78,6 +85,12 @@ def open_key(
             raise KeyRefused(
                 f"this database was written with {source.label} (fingerprint {stored[:12]}), which is not "
                 f"here ({source.where()}): {fix}; charte never makes a second key for one database"
+            )
+        if fingerprints.in_use(source.name):
+            raise KeyRefused(
+                f"this database holds data made with {source.label} before its fingerprint was kept, and "
+                f"that key is not here ({source.where()}): {fix}; charte never makes a second key for one "
+                "database"
             )
         if production:
             raise KeyRefused(
