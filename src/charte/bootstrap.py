@@ -91,6 +91,7 @@ class Container:
         self.clock = clock
         self.policies: PolicyLoader = YamlPolicyLoader(default=settings.policy_path)
         self._schema_current = False
+        self._keys: dict[str, bytes] = {}  # each key opened (and checked) once per process
         self.audit_group_commit = False  # set by the web app: one writer thread for the audit
 
     @cached_property
@@ -201,15 +202,17 @@ class Container:
 
     def _key(self, name: str) -> bytes:
         """A key, once per process, checked against the fingerprint the register recorded."""
-        # The signing key's fingerprint lives with the chain it signs (the audit's own file on
-        # SQLite): an audited read must never wait behind an import holding the register's lock.
-        where = self.audit_engine if name == "audit-signing" else self.engine
-        return open_key(
-            self.key_sources()[name],
-            SqlFingerprints(where),
-            self.clock.now(),
-            production=self.settings.production,
-        )
+        if name not in self._keys:
+            # The signing key's fingerprint lives with the chain it signs (the audit's own file on
+            # SQLite): an audited read must never wait behind an import holding the register's lock.
+            where = self.audit_engine if name == "audit-signing" else self.engine
+            self._keys[name] = open_key(
+                self.key_sources()[name],
+                SqlFingerprints(where),
+                self.clock.now(),
+                production=self.settings.production,
+            )
+        return self._keys[name]
 
     @cached_property
     def field_key(self) -> bytes:

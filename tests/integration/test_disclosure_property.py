@@ -40,9 +40,6 @@ class Persons:
     def person(self, ref: str) -> dict[str, Any] | None:
         return self.found.get(ref)
 
-    def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]:
-        raise NotImplementedError("not used by disclosures")
-
 
 def leaves(view: dict[str, Any]) -> set[tuple[Any, ...]]:
     """Every personal value a view carries, with where it sits (a role's key, a contract's,

@@ -10,7 +10,6 @@ from email import message_from_bytes
 from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
 from charte.adapters.notifier import SmtpNotifier
@@ -18,6 +17,7 @@ from charte.entrypoints.web import app as web
 from charte.services import identity, rights
 from charte.services.errors import NotSent, Refused
 from tests.conftest import bearer, token
+from tests.smtp import serving
 
 
 class Relay:
@@ -36,16 +36,9 @@ class Relay:
 
 @pytest.fixture
 def smtp():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     handler = Relay()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, f"smtp://127.0.0.1:{port}"
-    finally:
-        controller.stop()
+    with serving(handler) as url:
+        yield handler, url
 
 
 def plugged(container, smtp) -> Relay:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes
 from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from charte.adapters.notifier import FileOutbox, SmtpNotifier
 from charte.services.errors import NotReady
+from tests.smtp import serving
 
 
 class Inbox:
@@ -24,22 +23,15 @@ class Inbox:
 
 @pytest.fixture
 def smtp():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with serving(inbox) as url:
+        yield inbox, url
 
 
 def test_a_notice_is_delivered_by_a_real_smtp_server_with_its_french_text_intact(smtp):
     """Issue 6 §2: SMTP for real use."""
-    inbox, port = smtp
-    notifier = SmtpNotifier(f"smtp://127.0.0.1:{port}", "dpo@ima.eu")
+    inbox, url = smtp
+    notifier = SmtpNotifier(url, "dpo@ima.eu")
     notifier.send(
         "ana@example.org", "Votre code de vérification", "Votre code pour la demande n° 7 : 123456."
     )
@@ -82,8 +74,8 @@ def test_the_file_outbox_keeps_a_letter_beside_its_message(tmp_path):
 
 def test_smtp_sends_the_letter_as_a_pdf_attachment(smtp):
     """Issue 6 §3: the requester receives the letter itself, as PDF, with the notice."""
-    inbox, port = smtp
-    SmtpNotifier(f"smtp://127.0.0.1:{port}", "dpo@ima.eu").send(
+    inbox, url = smtp
+    SmtpNotifier(url, "dpo@ima.eu").send(
         "ana@example.org",
         "Refus motivé",
         "Nous ne pouvons donner suite.",

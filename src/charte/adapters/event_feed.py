@@ -81,7 +81,6 @@ class FeedReader:
     def __init__(self, policy: Policy, sender: str | None = None) -> None:
         self.policy = policy
         self.sender = sender
-        self.one_line = frozenset(policy.rights.identity_verification.contact_fields)
         self.allowed = {
             role: frozenset(policy.subject_categories[role.value].fields)
             for role in Role
@@ -197,6 +196,9 @@ class FeedReader:
             return date.min, None
         return moment.astimezone(PARIS).date(), moment
 
+    def _one_line(self, field: str) -> bool:
+        return self.policy.rights.identity_verification.one_line(field)
+
     # -- parts --------------------------------------------------------------------------------
 
     def _role_allowed(self, role: Role, ctx: _Line, where: str) -> frozenset[str]:
@@ -232,8 +234,7 @@ class FeedReader:
             ctx.error(where, f"field not allowed for the role {role.value} (policy allow-list)")
         elif value is not None and not isinstance(value, str):
             ctx.error(where, f"expected a string, or null to erase; got {_kind(value)}")
-        elif value is not None and (bad := unsafe_character(value, lines=field not in self.one_line)):
-            # A contact goes into e-mail headers (one-time codes): one line; any field, no control.
+        elif value is not None and (bad := unsafe_character(value, lines=not self._one_line(field))):
             ctx.error(where, f"holds a control character ({bad}); a value is plain text")
 
     def _site(self, value: Any, role: Role, ctx: _Line, where: str) -> SiteData:

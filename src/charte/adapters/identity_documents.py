@@ -13,8 +13,10 @@ import os
 import secrets
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from charte.adapters.field_cipher import FieldKeyError
 from charte.adapters.private_files import private_folder, write_private
 from charte.services.errors import NotFound, Refused
 
@@ -50,8 +52,16 @@ class IdentityDocuments:
         path = self.folder / name
         if not path.is_file():
             raise NotFound("identity document", name)
+        return self._open(path, request_id)
+
+    def _open(self, path: Path, request_id: int) -> bytes:
         raw = path.read_bytes()
-        return self._aead.decrypt(raw[:12], raw[12:], self._bound(request_id))
+        try:
+            return self._aead.decrypt(raw[:12], raw[12:], self._bound(request_id))
+        except InvalidTag:  # another key, or a file moved to another request: never a traceback
+            raise FieldKeyError(
+                f"identity document {path.name} does not decrypt with this field key (CHARTE_FIELD_KEY)"
+            ) from None
 
     def erase(self, name: str) -> bool:
         path = self.folder / name
@@ -69,14 +79,18 @@ class IdentityDocuments:
         """Every document kept, sealed again under ``new_key`` beside itself (``.NAME.resealed``);
         the pairs (new, kept) for ``swap`` once the register's rotation has committed."""
         fresh, pairs = AESGCM(new_key), []
-        for path in sorted(self.folder.glob("request-*.bin")) if self.folder.is_dir() else []:
-            request_id = int(path.name.split("-")[1])
-            raw = path.read_bytes()
-            data = self._aead.decrypt(raw[:12], raw[12:], self._bound(request_id))
-            nonce = secrets.token_bytes(12)
-            resealed = path.with_name(f".{path.name}.resealed")
-            write_private(resealed, nonce + fresh.encrypt(nonce, data, self._bound(request_id)))
-            pairs.append((resealed, path))
+        try:
+            for path in sorted(self.folder.glob("request-*.bin")) if self.folder.is_dir() else []:
+                request_id = int(path.name.split("-")[1])
+                data = self._open(path, request_id)
+                nonce = secrets.token_bytes(12)
+                resealed = path.with_name(f".{path.name}.resealed")
+                write_private(resealed, nonce + fresh.encrypt(nonce, data, self._bound(request_id)))
+                pairs.append((resealed, path))
+        except BaseException:  # the rotation is rolled back: leave no half of it on disk
+            for resealed, _ in pairs:
+                resealed.unlink(missing_ok=True)
+            raise
         return pairs
 
     @staticmethod

@@ -144,7 +144,7 @@ class AccessGate:
             for key, cats in table.items()
         }
 
-        # Listening to recordings (issue 7 §3): the policy's listeners, under a recording purpose
+        # Listening to recordings (docs/calls.md): the policy's listeners, under a recording purpose
         # their grants give them `call_audio` for.
         rec = policy.recordings
         self.listeners = frozenset(rec.listeners)

@@ -266,6 +266,11 @@ class IdentityVerification:
     # over HTTP a larger body is refused before it is read (entrypoints.web.body_limits).
     document_max_bytes: int = DOCUMENT_MAX_BYTES
 
+    def one_line(self, field: str) -> bool:
+        """Whether a value of ``field`` must be one line: a contact codes and notices are sent to
+        goes into an e-mail header, where a line break forges headers (RFC 5322 §2.2)."""
+        return field in self.contact_fields
+
 
 @dataclass(frozen=True, slots=True)
 class Rights:

@@ -141,7 +141,8 @@ def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
     detail["suppressed_until"] = suppress_until.isoformat() if suppress_until else None
     if purpose in policy.recordings.opposition_stops:
         # Art. 21(1): the recordings of this person or their numbers go, unless held or in use for
-        # a purpose an objection leaves standing (issue 7 reads the objection at each call).
+        # a purpose an objection leaves standing (the recording decision reads the objection at
+        # each later call: services/calls).
         numbers: list[str | None] = list(
             dict.fromkeys(n for c in contacts if "@" not in c and (n := canonical_phone(c)))
         )

@@ -18,7 +18,7 @@ from charte.domain.audit import Action, Chained, Entry
 from charte.services.access import AccessDenied, Reader, fields_shown, shape_person, standings
 from charte.services.audit import Auditor
 from charte.services.errors import NotFound
-from charte.services.queries import RegisterQueries
+from charte.services.queries import PersonLookup
 
 
 class Ledger(Protocol):
@@ -32,7 +32,7 @@ class Ledger(Protocol):
 
 def disclose(
     *,
-    queries: RegisterQueries,
+    queries: PersonLookup,
     gate: AccessGate,
     auditor: Auditor,
     ledger: Ledger,

@@ -33,9 +33,13 @@ class PersonFilter:
     today: date | None = None  # what "ended" is judged against
 
 
-class RegisterQueries(Protocol):
+class PersonLookup(Protocol):
+    """One person by ref: what a use case about one person (a disclosure) needs of the register."""
+
     def person(self, ref: str) -> dict[str, Any] | None: ...
 
+
+class RegisterQueries(PersonLookup, Protocol):
     def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]: ...
 
 

@@ -40,10 +40,10 @@ from charte.services.rights_desk import (
     load_request,
     not_after_today,
     save_step,
+    send_unsent,
     step_entry,
     tell,
 )
-from charte.services.rights_desk import resend as send_again
 
 
 def open_request(
@@ -89,9 +89,9 @@ def open_request(
         unknown = sorted(set(changes) - set(desk.policy.fields))
         if unknown:
             raise Refused(f"--changes names field(s) the policy does not declare: {', '.join(unknown)}")
-        one_line = desk.policy.rights.identity_verification.contact_fields  # they go into headers
+        checks = desk.policy.rights.identity_verification
         for field, value in sorted(changes.items()):
-            if (bad := unsafe_character(str(value), lines=field not in one_line)) is not None:
+            if (bad := unsafe_character(str(value), lines=not checks.one_line(field))) is not None:
                 raise Refused(f"--changes: the new {field} holds a control character ({bad})")
     elif changes is not None:
         raise Refused("--changes is for rectification requests only")
@@ -226,7 +226,7 @@ def resend(desk: Desk, request_id: int) -> dict[str, Any]:
     waiting = len(desk.answers.unsent(request.id))
     if not waiting:
         raise Refused(f"every notice of request {request.id} was sent: nothing to send again")
-    told = send_again(desk, request)
+    told = send_unsent(desk, request)
     return save_step(desk, request, desk.clock.today(), "resent", told=told, notices=waiting)
 
 

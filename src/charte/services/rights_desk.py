@@ -282,7 +282,7 @@ def tell(
     written beside the request's answers and attached to the message. Rendered before anything is
     sent: a rendering failure leaves nothing sent. A delivery failure does not undo the step (the
     decision stands, its deadline runs): the notice is kept beside the letter to send again
-    (``resend``), and ``Told.unsent`` says why — unless it is ``secret`` (a code is never kept:
+    (``send_unsent``), and ``Told.unsent`` says why — unless it is ``secret`` (a code is never kept:
     a new one is sent instead)."""
     lang = lang or desk.policy.default_language
     subject, text = notice(key, lang, n=request.id, **values)
@@ -318,7 +318,7 @@ def tell(
     return Told(paths)
 
 
-def resend(desk: Desk, request: Request) -> Told:
+def send_unsent(desk: Desk, request: Request) -> Told:
     """Send again every notice of the request that could not be sent, oldest first; those that
     fail again stay kept. The letters are the ones written at their step (never re-rendered: the
     requester receives what the timeline records)."""
