@@ -41,12 +41,13 @@ from charte.adapters.clock import SystemClock
 from charte.adapters.db import migrate
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.engine import make_engine
-from charte.adapters.db.sweep_store import SqlSweep
+from charte.adapters.db.erasure_store import SqlErasureStore
 from charte.adapters.db.tables import metadata, persons, retention_units
 from charte.adapters.demo_register import DemoRegister
 from charte.adapters.policy_file import YamlPolicyLoader
 from charte.adapters.ref_hmac import RefHasher
 from charte.config import shipped_policy_path
+from charte.services.erasure import Eraser
 
 KEYS = {
     "CHARTE_FIELD_KEY": base64.b64encode(b"f" * 32).decode(),
@@ -92,9 +93,11 @@ def copy(engine_name: str, source_url: str, work: Path, pg: str | None, name: st
     migrate.upgrade(dst)
     source_schema = source_url.rsplit("%3D", 1)[1]
     with dst.begin() as conn:
-        for table in metadata.sorted_tables:
+        for table in metadata.sorted_tables:  # generated columns are computed again, not copied
+            names = ", ".join(f'"{c.name}"' for c in table.c if c.computed is None)
             conn.exec_driver_sql(
-                f'INSERT INTO "{schema}"."{table.name}" SELECT * FROM "{source_schema}"."{table.name}"'
+                f'INSERT INTO "{schema}"."{table.name}" ({names}) '
+                f'SELECT {names} FROM "{source_schema}"."{table.name}"'
             )
         for table in metadata.sorted_tables:  # keep the sequences in step with the copied ids
             if (
@@ -129,9 +132,9 @@ def capture_sweep(url: str, as_of: date) -> tuple[float, list[list[tuple[str, An
     policy = YamlPolicyLoader(shipped_policy_path()).load().policy
     hasher = RefHasher(base64.b64decode(KEYS["CHARTE_REF_KEY"]))
     # As `charte retention sweep` runs it: each erasure chained in the audit, in its batch.
-    sweeper = SqlSweep(engine, policy, hasher, SystemClock(), audit=SqlAuditStore(engine))
+    eraser = Eraser(SqlErasureStore(engine, hasher, audit=SqlAuditStore(engine)), policy, SystemClock())
     started = time.perf_counter()
-    totals = sweeper.run(as_of, dry_run=False, batch_size=500)
+    totals = eraser.sweep(as_of, dry_run=False, batch_size=500)
     seconds = time.perf_counter() - started
     engine.dispose()
     summary = {

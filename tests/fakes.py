@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -84,3 +85,189 @@ class MemoryLedger:
 
     def for_person(self, person_hmac):
         return [e for e in self.recorded if e.subject == person_hmac]
+
+
+def hmac_of(text: str) -> str:
+    """A stand-in for the keyed HMAC of a ref: recognisable in tests, never the ref itself."""
+    import hashlib
+
+    return hashlib.sha256(f"test-key:{text}".encode()).hexdigest()
+
+
+class MemoryErasureStore:
+    """The erasure port (services.erasure.ErasureStore) over a register held as domain facts.
+
+    A transaction works on a copy of the state and replaces it on commit, so that a failure
+    anywhere in it leaves the register as it was — as the database's transaction does. ``stale``
+    makes the next transactions fail with Conflict (another writer got there first)."""
+
+    def __init__(self, facts) -> None:
+        self.state = {
+            "persons": dict(facts.persons),
+            "units": {u.id: u for u in facts.units},
+            "roles": {r.id: r for r in facts.roles},
+            "contracts": dict(facts.contracts),
+            "sites": dict(facts.sites),
+            "proofs": [],
+            "orders": [],
+            "audit": [],
+            "tombstones": [],
+            "notices": [],
+            "applied": {},
+        }
+        self.runs: list = []
+        self.stale = 0
+        self.transactions = 0
+
+    def __getattr__(self, name):
+        state = self.__dict__.get("state")
+        if state is not None and name in state:
+            return state[name]
+        raise AttributeError(name)
+
+    @contextmanager
+    def transaction(self, *, keep=True):
+        import copy
+
+        from charte.services.errors import Conflict
+
+        self.transactions += 1
+        if self.stale:
+            self.stale -= 1
+            raise Conflict("another writer changed the register during the erasure; retry")
+        tx = MemoryErasureTransaction(copy.deepcopy(self.state))
+        yield tx
+        if keep:
+            self.state = tx.state
+
+    def due_persons(self, as_of, after, size, spared):
+        due = sorted(
+            {
+                u.person
+                for u in self.state["units"].values()
+                if u.purge_due is not None and u.purge_due <= as_of and u.person > after
+            }
+        )
+        persons = self.state["persons"]
+        return [p for p in due if (persons[p].restriction or "") not in spared][:size]
+
+    def held(self):
+        from collections import Counter
+
+        from charte.domain.retention import UnitStatus
+
+        return dict(Counter("LIT" for u in self.state["units"].values() if u.status is UnitStatus.HELD))
+
+    def purge_suppressions(self, as_of):
+        return 0
+
+    def record_run(self, as_of, at, counts):
+        self.runs.append((as_of, counts))
+
+
+class MemoryErasureTransaction:
+    def __init__(self, state) -> None:
+        self.state = state
+
+    def lock_due(self, candidates):
+        return {p: self.state["persons"][p].ref for p in candidates if p in self.state["persons"]}
+
+    def lock(self, ref):
+        return next((p.id for p in self.state["persons"].values() if p.ref == ref), None)
+
+    def facts(self, persons):
+        from charte.domain.erasure import Contract, Facts, Site
+
+        s = self.state
+        roles = tuple(r for r in s["roles"].values() if r.person in persons)
+        outside = [r for r in s["roles"].values() if r.person not in persons]
+        contracts = {
+            ref: Contract(ref, c.site, sum(1 for r in outside if r.contract == ref))
+            for ref, c in s["contracts"].items()
+        }
+        sites = {
+            ref: Site(
+                ref,
+                frozenset(c for c, x in s["contracts"].items() if x.site == ref),
+                sum(1 for r in outside if r.site == ref),
+            )
+            for ref in s["sites"]
+        }
+        return Facts(
+            persons={p: s["persons"][p] for p in persons},
+            units=tuple(u for u in s["units"].values() if u.person in persons),
+            roles=roles,
+            contracts=contracts,
+            sites=sites,
+        )
+
+    def apply(self, plan, on, at):
+        from dataclasses import replace
+
+        from charte.domain.retention import CONTEXT_KIND
+        from charte.services.erasure import Applied, Proof
+
+        s = self.state
+        for rid in plan.roles:
+            del s["roles"][rid]
+        for pid, kind in plan.attributions:
+            person = s["persons"][pid]
+            fields = {f: kinds - {kind} for f, kinds in person.fields.items()}
+            s["persons"][pid] = replace(person, fields=fields)
+        for pid, names in plan.fields.items():
+            person = s["persons"][pid]
+            s["persons"][pid] = replace(
+                person, fields={f: k for f, k in person.fields.items() if f not in names}
+            )
+        for e in plan.erased:
+            del s["units"][e.unit.id]
+        for pid in plan.persons:
+            del s["persons"][pid]
+        for ref in plan.contracts:
+            del s["contracts"][ref]
+        for ref in plan.sites:
+            del s["sites"][ref]
+        stones = tuple((hmac_of(f"{kind}:{ref}"), kind) for kind, ref in plan.tombstones)
+        s["tombstones"] += list(stones)
+        proofs = tuple(
+            Proof(
+                hmac_of(f"person:{e.ref}"),
+                e.unit.kind,
+                hmac_of(f"{CONTEXT_KIND[e.unit.kind]}:{e.unit.context}") if e.unit.context else None,
+                e.unit.rule,
+                e.due_on,
+                at,
+                e.person_erased,
+                e.fields,
+            )
+            for e in plan.erased
+        )
+        s["proofs"] += list(proofs)
+        s["orders"] += list(plan.orders)
+        return Applied(proofs, stones)
+
+    def audit(self, entries):
+        self.state["audit"] += list(entries)
+
+    def owe_notices(self, request, plan, at):
+        self.state["notices"] += [(request, n.ref, n.fields) for n in plan.notices]
+        return [f"recipient-of-{n.ref}" for n in plan.notices]
+
+    def already(self, request):
+        return self.state["applied"].get(request)
+
+    def remember(self, request, detail, at, actor):
+        self.state["applied"][request] = detail
+
+
+class MemoryErasureLedger:
+    """The erasure ledger: lines kept in a list; ``broken`` makes writing fail (a full disk)."""
+
+    def __init__(self) -> None:
+        self.lines: list = []
+        self.broken = False
+
+    def write(self, record):
+        if self.broken:
+            raise OSError("no space left on the ledger's disk")
+        self.lines.append(record)

@@ -30,6 +30,7 @@ from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.disclosures_store import SqlDisclosures
 from charte.adapters.db.engine import make_engine
 from charte.adapters.db.erasure_replay import SqlErasureReplay
+from charte.adapters.db.erasure_store import SqlErasureStore
 from charte.adapters.db.field_rotation import SqlFieldRotation
 from charte.adapters.db.holds_store import SqlHolds
 from charte.adapters.db.information_store import SqlInformation
@@ -41,7 +42,6 @@ from charte.adapters.db.register_store import SqlRegisterStore
 from charte.adapters.db.retention_queries import SqlRetentionQueries
 from charte.adapters.db.rights_effects import SqlRightsEffects
 from charte.adapters.db.rights_store import SqlRights
-from charte.adapters.db.sweep_store import SqlSweep
 from charte.adapters.erasure_ledger import FileErasureLedger
 from charte.adapters.event_feed import FeedReader
 from charte.adapters.field_cipher import FieldCipher
@@ -64,12 +64,13 @@ from charte.services.alarms import AlarmDesk
 from charte.services.audit import Auditor
 from charte.services.calls import CallDesk
 from charte.services.documents.model import Document
+from charte.services.erasure import Eraser
 from charte.services.errors import NotReady, Refused
 from charte.services.information import Informing
 from charte.services.keys import KeyRefused, open_key, rotate_field_key
 from charte.services.portal import PortalDesk
 from charte.services.ports import Clock, PolicyLoader
-from charte.services.rights_desk import Desk
+from charte.services.rights_desk import Answering, Clerk, Desk, Mail, Proofs
 
 if TYPE_CHECKING:  # the redaction extra is imported only when a transcript is redacted
     from collections.abc import Iterable, Sequence
@@ -280,23 +281,24 @@ class Container:
     def ref_hasher(self) -> RefHasher:
         return RefHasher(self._key("refs"))
 
-    def sweeper(self) -> SqlSweep:
-        return SqlSweep(
-            self.migrated_engine(),
-            self.policy,
-            self.ref_hasher,
-            self.clock,
-            audit=self.audit_store(),
-            calls=self.calls(),
-            ledger=self.erasure_ledger,
+    def erasure_store(self) -> SqlErasureStore:
+        return SqlErasureStore(self.migrated_engine(), self.ref_hasher, audit=self.audit_store())
+
+    def eraser(self) -> Eraser:
+        """The one erasure use case: the sweep, requests, objections (the replay has its own)."""
+        return Eraser(
+            self.erasure_store(), self.policy, self.clock, ledger=self.erasure_ledger, recordings=self.calls()
         )
 
+    def sweep_runs(self) -> SqlErasureStore:
+        return self.erasure_store()
+
     def erasure_replay(self) -> SqlErasureReplay:
-        """The ledger's replay: a sweep and calls that write no ledger line (they re-apply lines)."""
+        """The ledger's replay: an eraser and calls that write no ledger line (they re-apply lines)."""
         engine, audit = self.migrated_engine(), self.audit_store()
         calls = SqlCalls(engine, self.policy, self.ref_hasher, self.vault, self.clock, audit=audit)
-        sweep = SqlSweep(engine, self.policy, self.ref_hasher, self.clock, audit=audit)
-        return SqlErasureReplay(engine, self.ref_hasher, sweep, calls)
+        eraser = Eraser(self.erasure_store(), self.policy, self.clock)
+        return SqlErasureReplay(engine, self.ref_hasher, eraser.replayed, calls)
 
     def disclosures(self) -> SqlDisclosures:
         return SqlDisclosures(self.migrated_engine(), self.audit_store())
@@ -413,15 +415,20 @@ class Container:
 
     def rights_desk(self, actor: str, role: str) -> Desk:
         """The rights use cases' dependencies, for one handler acting in one role."""
-        return Desk(
+        clerk = Clerk(
             store=SqlRights(self.migrated_engine(), self.audit_store()),
+            register=self.register_queries(),
             policy=self.policy,
             gate=self.gate,
             auditor=self.auditor,
             clock=self.clock,
-            notifier=self.notifier,
-            documents=self.identity_documents(),
-            register=self.register_queries(),
+            actor=actor,
+            role=role,
+        )
+        mail = Mail(
+            notifier=self.notifier, answers=AnswerFolder(self.settings.home / "answers"), letters=Letters()
+        )
+        answering = Answering(
             sources=SqlAnswerSources(
                 self.retention_queries(),
                 self.disclosures(),
@@ -429,17 +436,13 @@ class Container:
                 self.calls(),
                 SqlAlarms(self.migrated_engine()),
             ),
-            answers=AnswerFolder(self.settings.home / "answers"),
-            letters=Letters(),
             effects=SqlRightsEffects(
                 self.migrated_engine(), self.policy, self.cipher, self.ref_hasher, self.erasure_ledger
             ),
-            eraser=self.sweeper(),
+            eraser=self.eraser(),
             recordings=self.calls(),
-            code_key=self.code_key,
-            actor=actor,
-            role=role,
         )
+        return Desk(clerk, mail, Proofs(self.identity_documents(), self.code_key), answering)
 
     def portal_tickets(self) -> SqlPortalTickets:
         return SqlPortalTickets(self.migrated_engine())
@@ -459,7 +462,7 @@ class Container:
     def informing(self, actor: str, role: str) -> Informing:
         """The Art. 14 notice use cases' dependencies, for one handler acting in one role."""
         return Informing(
-            store=SqlInformation(self.migrated_engine(), self.policy.litigation.holiday_calendar),
+            store=SqlInformation(self.migrated_engine()),
             policy=self.policy,
             gate=self.gate,
             auditor=self.auditor,

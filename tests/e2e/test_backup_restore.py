@@ -83,7 +83,7 @@ def replay_in_slices(home, since: str) -> dict:
     settings = Settings.from_env(ENV | {"CHARTE_HOME": str(home / ".charte")})
     c = bootstrap(settings)
     wired = c.erasure_replay()
-    sliced = SqlErasureReplay(c.migrated_engine(), c.ref_hasher, wired.sweep, wired.calls, partition=40)
+    sliced = SqlErasureReplay(c.migrated_engine(), c.ref_hasher, wired.erase, wired.calls, partition=40)
     report = replay_erasures(
         ledger=c.erasure_ledger, replayer=sliced, auditor=c.auditor, since=datetime.fromisoformat(since),
         actor="test",

@@ -109,7 +109,7 @@ def test_call_attempts_are_recorded_and_outlive_the_trusted_person_s_erasure(app
     with pytest.raises(Refused, match="outcome: one of"):
         alarms.record_attempt(desk, OP, sid, person="T1", outcome="maybe")
     run_import(app, [removed("e9", "2026-11-25", "S1", "T1")])
-    sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY)
+    sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)
     assert app.register_queries().person("T1") is None
     attempts = desk.store.attempts(sid)
     assert [(a["person"], a["rank"], a["outcome"]) for a in attempts] == [
@@ -155,7 +155,7 @@ def test_sessions_leave_with_their_contract_s_client_data(app):
     alarms.take(desk, OP, old)
     alarms.record_attempt(desk, OP, old, person="T7", outcome="answered")
     run_import(app, [ended("o3", "2021-06-30", "C7"), removed("o4", "2021-06-30", "S7", "T7")])
-    sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY)  # 2021-06-30 + 5 years has passed
+    sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)  # 2021-06-30 + 5 years has passed
     with pytest.raises(NotFound):
         alarms.screen(desk, OP, old)
     assert desk.store.attempts(old) == []

@@ -202,7 +202,7 @@ def test_erasures_holds_actors_and_imports_are_audited(app):
     run_import(app, EVENTS)
     holds.place(holds=app.holds(), gate=app.gate, role="legal", case="LIT-1", kind=CourtKind.CIVIL,
                 subjects=[("person", "P1")], reason="dispute", actor="maitre-x")  # fmt: skip
-    sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY, auditor=app.auditor)
+    sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY, auditor=app.auditor)
     log = entries(app)
     erased = [e for e in log if e["action"] == "erase"]
     assert [(e["detail"]["unit"], e["subject"]) for e in erased] == [

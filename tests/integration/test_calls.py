@@ -80,7 +80,7 @@ def test_an_erased_recording_cannot_be_read_from_a_restored_database_and_audio_b
     with app.engine.connect() as conn:
         database_backup = [dict(r) for r in conn.execute(select(tables.calls)).mappings()]
     data_key = app.vault.keyring.get(f"audio-{found['id']}")
-    report = sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY)
+    report = sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)
     assert report.recordings_erased == 1
     assert app.calls().call("CALL-1") is None
     assert list((app.settings.home / "recordings").iterdir()) == []
@@ -104,10 +104,10 @@ def test_the_sweep_erases_recordings_six_months_on_but_not_those_a_hold_keeps(ap
                       "case": {"ref": "LIT-1", "kind": "civil", "calls": ["HELD"]}}])  # fmt: skip
     held = app.calls().call("HELD")
     assert (held["status"], held["purge_due"], held["held_by"]) == ("held", None, ["LIT-1"])
-    preview = sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY, dry_run=True)
+    preview = sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY, dry_run=True)
     assert preview.recordings_erased == 1
     assert app.calls().call("OLD") is not None  # a dry run erases nothing
-    assert sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY).recordings_erased == 1
+    assert sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY).recordings_erased == 1
     assert [r for r in ("OLD", "HELD", "NEW") if app.calls().call(r)] == ["HELD", "NEW"]
     with app.engine.connect() as conn:
         proof = conn.execute(select(tables.erasure_proofs.c.unit, tables.erasure_proofs.c.rule)).all()
@@ -125,7 +125,7 @@ def test_a_hold_on_the_caller_keeps_their_recordings(app):
     run_import(app, [{"id": "j1", "type": "litigation.opened", "at": "2026-06-01",
                       "case": {"ref": "LIT-2", "kind": "civil", "persons": ["P1"]}}])  # fmt: skip
     assert app.calls().call("CALL-1")["held_by"] == ["LIT-2"]
-    assert sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY).recordings_erased == 0
+    assert sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY).recordings_erased == 0
 
 
 def test_listening_is_for_the_policy_s_listeners_and_purposes_and_every_attempt_is_audited(app):
@@ -333,14 +333,14 @@ def test_analysis_results_go_with_their_call_and_documents_keep_twelve_months(ap
     assert b"".join(calls.analysis(desk(app), reviewer, "CALL-1", grid["id"])) == b"grille d'evaluation"
     with pytest.raises(AccessDenied):
         calls.add_analysis(desk(app), Reader("s", "sales", "prospecting"), "CALL-1", "document", [b"x"])
-    report = sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY)
+    report = sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)
     assert (report.recordings_erased, report.analysis_documents_erased) == (1, 0)
     a = tables.call_analyses.c
     with app.engine.connect() as conn:
         left = {r.id: r.call_id for r in conn.execute(select(a.id, a.call_id))}
     assert left == {kept["id"]: None, grid["id"]: None}  # the call's own result went with it
     app.clock.day = date(2027, 11, 27)
-    later = sweep(sweeper=app.sweeper(), as_of=app.clock.day, today=app.clock.day)
+    later = sweep(sweeper=app.eraser(), as_of=app.clock.day, today=app.clock.day)
     assert later.analysis_documents_erased == 1
     with app.engine.connect() as conn:
         assert [r.id for r in conn.execute(select(a.id))] == [kept["id"]]

@@ -13,7 +13,7 @@ from tests.feed import designated, ended, person, removed, signed
 def board(app, role: str) -> dict:
     sources = dashboard.Sources(
         policy=app.policy, gate=app.gate, rights=app.rights_desk("someone", role),
-        retention=app.retention_queries(), sweeps=app.sweeper(), holds=app.holds(), outbox=app.outbox(),
+        retention=app.retention_queries(), sweeps=app.sweep_runs(), holds=app.holds(), outbox=app.outbox(),
         audit=app.audit_store(), checkpoints=app.auditor.checkpoints,
     )  # fmt: skip
     return dashboard.overview(sources, role, TODAY)
@@ -68,7 +68,7 @@ def test_the_sweep_plan_the_last_sweep_the_forecast_and_overdue_orders_come_from
         "overdue": 2,
         "2027-07": 1,
     }  # P2: kept through 2027-06-30
-    sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY)
+    sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)
     after = board(app, "dpo")
     assert after["retention"]["due_now"] == 0
     assert after["retention"]["last_sweep"]["persons_erased"] == 2

@@ -54,7 +54,7 @@ def test_no_held_unit_is_erased_whatever_the_event_order(position, target, judge
         app = bootstrap(settings_, clock=FixedClock(TODAY))
         migrate.upgrade(app.engine)
         assert run_import(app, events).errors == []
-        sweep(sweeper=app.sweeper(), as_of=sweep_on, today=TODAY)
+        sweep(sweeper=app.eraser(), as_of=sweep_on, today=TODAY)
         with app.engine.connect() as conn:
             left = set(conn.execute(select(tables.persons.c.ref)).scalars())
             contracts = set(conn.execute(select(tables.contracts.c.ref)).scalars())

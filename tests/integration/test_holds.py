@@ -35,7 +35,7 @@ def unit(app, ref: str, kind: str) -> dict:
 
 
 def sweep_on(app, day: str, **kw):
-    return sweep(sweeper=app.sweeper(), as_of=date.fromisoformat(day), today=TODAY, **kw).as_dict()
+    return sweep(sweeper=app.eraser(), as_of=date.fromisoformat(day), today=TODAY, **kw).as_dict()
 
 
 def place(app, case: str, **subjects):

@@ -69,7 +69,7 @@ def test_a_restriction_for_legal_claims_sets_the_flag_keeps_the_data_from_the_sw
     assert {system for system, _, _ in orders(app)} == set(app.policy.systems)
     (notice,) = answers.notices(desk(app), pending_only=True)
     assert (notice["recipient"], notice["kind"], notice["person"]) == ("installer", "restriction.set", "P1")
-    swept = sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY)
+    swept = sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)
     assert app.register_queries().person("P1") is not None  # due since 2025, kept for her claims
     assert swept.as_dict()["units_erased"] == 0
     answers.notice_sent(desk(app), notice["id"])
@@ -80,7 +80,7 @@ def test_a_restriction_for_legal_claims_sets_the_flag_keeps_the_data_from_the_sw
     assert lifted["status"] == "fulfilled"
     assert app.register_queries().person("P1")["restricted"] is None
     assert orders(app)[-1][1] == "restriction.lifted"
-    sweep(sweeper=app.sweeper(), as_of=TODAY, today=TODAY)
+    sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)
     assert app.register_queries().person("P1") is None  # the sweep erases once the restriction is lifted
 
 
@@ -355,9 +355,9 @@ def test_the_suppression_list_is_purged_by_the_sweep_once_its_retention_is_over(
     """The policy's suppression list rule (opposition_list, 3 years): kept no longer."""
     run_import(app, EVENTS)
     opposition(app, "Q1", "prospecting")
-    swept = app.sweeper().run(date(2029, 11, 25), dry_run=False, batch_size=500)
+    swept = app.eraser().sweep(date(2029, 11, 25), dry_run=False, batch_size=500)
     assert swept.suppressions_purged == 0
-    swept = app.sweeper().run(date(2029, 11, 26), dry_run=False, batch_size=500)
+    swept = app.eraser().sweep(date(2029, 11, 26), dry_run=False, batch_size=500)
     assert swept.suppressions_purged == 2
 
 
@@ -404,7 +404,9 @@ class _DiesOnSend:
 
 def _interrupted(app, request_id: int) -> None:
     with pytest.raises(KeyboardInterrupt):
-        answers.fulfil(dataclasses.replace(desk(app), notifier=_DiesOnSend()), request_id)
+        wired = desk(app)
+        dying = dataclasses.replace(wired, mail=dataclasses.replace(wired.mail, notifier=_DiesOnSend()))
+        answers.fulfil(dying, request_id)
     assert rights.show(desk(app), request_id)["status"] == "verified"  # not answered yet
 
 

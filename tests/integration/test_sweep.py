@@ -43,7 +43,7 @@ EVENTS = [
 
 
 def run(app, as_of: str, **kw):
-    return sweep(sweeper=app.sweeper(), as_of=date.fromisoformat(as_of), today=date(2026, 11, 26), **kw)
+    return sweep(sweeper=app.eraser(), as_of=date.fromisoformat(as_of), today=date(2026, 11, 26), **kw)
 
 
 def refs(app) -> list[str]:
@@ -60,7 +60,7 @@ def test_nothing_goes_before_its_purge_date(app):
     after = count_rows(app)
     assert after.pop("sweep_runs") == before.pop("sweep_runs") + 1  # the run itself is logged
     assert after == before
-    assert app.sweeper().last_run()["as_of"] == "2021-05-09"
+    assert app.sweep_runs().last_run()["as_of"] == "2021-05-09"
 
 
 def test_a_removed_trusted_person_is_erased_whole_with_orders_and_a_proof(app):

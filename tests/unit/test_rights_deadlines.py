@@ -14,11 +14,9 @@ from charte.domain.rights import (
     Refusal,
     Status,
     Terms,
-    UnitAtRequest,
     check_code,
     code_digest,
     due_on,
-    erasure_plan,
     identity_answer_due,
     may_extend,
 )
@@ -119,26 +117,3 @@ def test_a_code_matches_only_its_request_before_expiry_and_within_the_attempts()
         is CodeCheck.EXPIRED
     )
     assert check_code(request_id=7, given="123456", **common | {"stored": None}) is CodeCheck.NONE_SENT
-
-
-def test_an_erasure_request_erases_a_unit_whose_purge_date_has_come_whatever_its_rule():
-    """GDPR Art. 17(1)(a), 17(3)(e): the ground for keeping ends at the purge date; the request
-    does not wait for the next sweep, nor tells the person their data are kept until a past day."""
-    actions = {"client": ("keep_until_purge", "legal_claims"), "trusted_person": ("erase", None)}
-    units = [
-        UnitAtRequest(1, "client", "C1", "client", "due", date(2025, 7, 1)),  # ended 2020, purge past
-        UnitAtRequest(2, "client", "C2", "client", "archived", date(2027, 1, 1)),  # purge to come
-        UnitAtRequest(3, "client", "C3", "client", "active", None),  # running contract
-        UnitAtRequest(4, "client", "C4", "client", "held", date(2025, 1, 1)),  # held: kept though due
-        UnitAtRequest(5, "trusted_person", "S1", "trusted_person", "active", None),
-    ]
-    erase, kept = erasure_plan(units, actions, date(2026, 11, 26))
-    assert erase == [1, 5]
-    assert [(k.context, k.why, k.until) for k in kept] == [
-        ("C2", "legal_claims", date(2027, 1, 1)),
-        ("C3", "contract_running", None),
-        ("C4", "litigation_hold", None),
-    ]
-    # The day before the purge date the unit is still kept; on the day it goes.
-    assert erasure_plan(units[1:2], actions, date(2026, 12, 31))[0] == []
-    assert erasure_plan(units[1:2], actions, date(2027, 1, 1))[0] == [2]

@@ -27,6 +27,7 @@ from charte.domain.dates import out_of_range
 from charte.domain.policy import Policy
 from charte.domain.register import (
     ALARM_KIND,
+    EVENTS,
     AlarmRaised,
     CallRecorded,
     CallTranscribed,
@@ -108,6 +109,7 @@ class FeedReader:
             "call.transcribed": self._call_transcribed,
             "alarm.raised": self._alarm_raised,
         }
+        # One builder per type of domain.register.EVENTS, and no other (tests/unit/test_event_types.py).
 
     def parse(self, raw: bytes | str, line: int) -> Event | list[LineError]:
         """One line -> an event, or every error found on it."""
@@ -119,8 +121,8 @@ class FeedReader:
             body = ctx.scope(
                 data,
                 "",
-                required={"id", "type", "at", *_REQUIRED_KEYS[env_type(data)]},
-                optional=_OPTIONAL_KEYS[env_type(data)],
+                required={"id", "type", "at", *EVENTS[env_type(data)].required},
+                optional=EVENTS[env_type(data)].optional,
             )
             event = build(body, env, ctx)
         except _Invalid:
@@ -331,7 +333,7 @@ class FeedReader:
         source = self._source(d.get("source"), Role.OTHER_CONTACT, ctx)
         return ctx.done(ContactRegistered(env, person, ctx.ref(d, "contract"), source))
 
-    # -- litigation (issue 4 §3) ---------------------------------------------------------------
+    # -- litigation ---------------------------------------------------------------
 
     def _litigation_opened(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
         c = ctx.scope(
@@ -354,7 +356,7 @@ class FeedReader:
             )
         )
 
-    # -- calls (issue 7) ------------------------------------------------------------------------
+    # -- calls ------------------------------------------------------------------------
 
     def _call_recorded(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
         if env.at is None:
@@ -464,40 +466,6 @@ class FeedReader:
         return ctx.done(LitigationClosed(env, ctx.ref(d, "case"), str(reason)))
 
 
-_REQUIRED_KEYS = {
-    "prospect.collected": frozenset({"person", "source"}),
-    "prospect.contacted": frozenset({"person", "direction", "answered"}),
-    "contract.signed": frozenset({"contract", "client", "source"}),
-    "contract.ended": frozenset({"contract"}),
-    "trusted_person.designated": frozenset({"site", "person", "source"}),
-    "trusted_person.removed": frozenset({"site", "person"}),
-    "contact.registered": frozenset({"person", "contract", "source"}),
-    "litigation.opened": frozenset({"case"}),
-    "litigation.judgment": frozenset({"case", "pronounced_on", "recourse"}),
-    "litigation.served": frozenset({"case", "served_on"}),
-    "litigation.appealed": frozenset({"case"}),
-    "litigation.closed": frozenset({"case", "reason"}),
-    "call.recorded": frozenset({"call", "recorded", "listened_live"}),
-    "call.transcribed": frozenset({"call", "text"}),
-    "alarm.raised": frozenset({"site", "kind"}),
-}
-_OPTIONAL_KEYS = {
-    "prospect.collected": frozenset({"site"}),
-    "prospect.contacted": frozenset({"channel", "outcome"}),
-    "contract.signed": frozenset(),
-    "contract.ended": frozenset(),
-    "trusted_person.designated": frozenset({"rank"}),
-    "trusted_person.removed": frozenset(),
-    "contact.registered": frozenset(),
-    "litigation.opened": frozenset(),
-    "litigation.judgment": frozenset({"served_on", "party_residence"}),
-    "litigation.served": frozenset(),
-    "litigation.appealed": frozenset(),
-    "litigation.closed": frozenset(),
-    "call.recorded": frozenset({"person", "audio"}),
-    "call.transcribed": frozenset(),
-    "alarm.raised": frozenset(),
-}
 # An audio file named by the telephony: a bare name in the inbox, never a path (no '/', no '..').
 _AUDIO_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")
 

@@ -1,6 +1,6 @@
 """Recordings and transcripts, each encrypted with its own key; erasing one destroys its key.
 
-Crypto-shredding (issue 7 §2). Every sealed object — a call's audio, its transcript — gets a fresh
+Crypto-shredding. Every sealed object — a call's audio, its transcript — gets a fresh
 256-bit data key. The object is encrypted in 64 KiB segments with AES-256-GCM (each segment's
 nonce is a random 7-byte prefix, the segment's number and a last-segment flag, so segments can be
 neither reordered, dropped nor truncated unnoticed: the STREAM construction of Hoang, Reyhanitabar,
@@ -32,13 +32,14 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from charte.adapters.private_files import private_folder
+from charte.services.errors import Refused
 
 MAGIC = b"CHREC1"
 SEGMENT = 64 * 1024
 _TAG = 16
 
 
-class VaultError(Exception):
+class VaultError(Refused):
     """A sealed object cannot be read: its key was destroyed (erased), or the bytes were altered."""
 
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from charte.domain.dates import purge_due, retention_end
 from charte.domain.durations import Duration
+from charte.domain.errors import DomainError
 
 
 class Action(StrEnum):
@@ -185,7 +186,7 @@ def checkpoint_genesis(period: str) -> str:
     return hashlib.sha256(f"charte-checkpoint-genesis:{period}".encode()).hexdigest()
 
 
-class CheckpointBehind(ValueError):
+class CheckpointBehind(DomainError, ValueError):
     """The chain's head is behind (or beside) the period's last signed checkpoint: its tail was
     deleted or rewritten. Signing it would bless the cut, so it is refused."""
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from charte.domain.errors import DomainError
+
 _ISO = re.compile(r"^P(?:(?P<y>\d+)Y)?(?:(?P<m>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?$")
 
 
-class DurationSyntaxError(ValueError):
+class DurationSyntaxError(DomainError, ValueError):
     """The text is not an ISO 8601 calendar duration such as ``P5Y`` or ``P1Y6M``."""
 
 

@@ -2,9 +2,14 @@
 
     DomainError
      ├── PolicyInvalid        a policy breaks its format or a rule (carries every problem)
-     └── UnknownName          a role or purpose the policy does not declare (an input error)
-          ├── UnknownRole
-          └── UnknownPurpose
+     ├── UnknownName          a role or purpose the policy does not declare (an input error)
+     │    ├── UnknownRole
+     │    └── UnknownPurpose
+     ├── Refusal              a rights step the request's state or the rules do not allow
+     │                        (``domain.rights``; also a ValueError)
+     ├── DurationSyntaxError  not an ISO 8601 duration (``domain.durations``; also a ValueError)
+     └── CheckpointBehind     the audit chain's head is behind its last signed checkpoint
+                              (``domain.audit``; also a ValueError)
 
 Messages name keys, fields and rules, never personal values (brief: no personal data in errors).
 """

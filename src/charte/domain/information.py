@@ -13,12 +13,21 @@ from __future__ import annotations
 from datetime import date
 
 from charte.domain.dates import add_months, roll_to_working_day
+from charte.domain.register import Direction
 from charte.domain.vocabulary import HolidayCalendar, SourceKind
+
+# Art. 14(3)(b): the contacts that are a communication with the person (we call or write to them).
+COMMUNICATIONS = frozenset({Direction.OUTBOUND})
 
 
 def needs_notice(source: SourceKind) -> bool:
     """Art. 13 covers data collected from the person; Art. 14 everything else."""
     return source is not SourceKind.SUBJECT
+
+
+def sources_needing_notice() -> frozenset[SourceKind]:
+    """The kinds of source whose data are owed an Art. 14 notice (the store selects by them)."""
+    return frozenset(k for k in SourceKind if needs_notice(k))
 
 
 def notice_due(

@@ -322,7 +322,7 @@ class Activity:
 
 @dataclass(frozen=True, slots=True)
 class Alarms:
-    """Alarm handling at the monitoring station (issue 8 §2).
+    """Alarm handling at the monitoring station.
 
     ``purpose``: the purpose every read of an alarm session is made and audited under;
     ``dispatch_to``: the provider roles an operator may dispatch from a session (a disclosure of

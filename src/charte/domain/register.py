@@ -210,7 +210,7 @@ class LitigationClosed:
 
 @dataclass(frozen=True)
 class CallRecorded:
-    """A call the telephony handled (issue 7): recorded or not, listened to live or not; its audio,
+    """A call the telephony handled: recorded or not, listened to live or not; its audio,
     if any, a file name inside the configured audio inbox (never a path)."""
 
     env: Envelope
@@ -240,7 +240,7 @@ ALARM_KIND = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 @dataclass(frozen=True)
 class AlarmRaised:
-    """An alarm went off on a site (issue 8 §2): a session waits for an operator."""
+    """An alarm went off on a site: a session waits for an operator."""
 
     env: Envelope
     site_ref: str
@@ -266,20 +266,52 @@ Event = (
     | AlarmRaised
 )
 
-EVENT_TYPES: tuple[str, ...] = (
-    "prospect.collected",
-    "prospect.contacted",
-    "contract.signed",
-    "contract.ended",
-    "trusted_person.designated",
-    "trusted_person.removed",
-    "contact.registered",
-    "litigation.opened",
-    "litigation.judgment",
-    "litigation.served",
-    "litigation.appealed",
-    "litigation.closed",
-    "call.recorded",
-    "call.transcribed",
-    "alarm.raised",
-)
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    """One type of line of the lifecycle feed (docs/events.md): its name, the event it becomes,
+    and the keys its line must and may carry besides ``id``, ``type`` and ``at``."""
+
+    name: str
+    model: type
+    required: frozenset[str]
+    optional: frozenset[str] = frozenset()
+
+
+def _type(name: str, model: type, required: set[str], optional: set[str] | None = None) -> EventType:
+    return EventType(name, model, frozenset(required), frozenset(optional or ()))
+
+
+# Each event type, once: the feed reader builds each from its line by this table, the policy
+# checks name them from it (``systems.<id>.sends``), and docs/events.md documents them.
+EVENTS: dict[str, EventType] = {
+    e.name: e
+    for e in (
+        _type("prospect.collected", ProspectCollected, {"person", "source"}, {"site"}),
+        _type(
+            "prospect.contacted",
+            ProspectContacted,
+            {"person", "direction", "answered"},
+            {"channel", "outcome"},
+        ),
+        _type("contract.signed", ContractSigned, {"contract", "client", "source"}),
+        _type("contract.ended", ContractEnded, {"contract"}),
+        _type("trusted_person.designated", TrustedPersonDesignated, {"site", "person", "source"}, {"rank"}),
+        _type("trusted_person.removed", TrustedPersonRemoved, {"site", "person"}),
+        _type("contact.registered", ContactRegistered, {"person", "contract", "source"}),
+        _type("litigation.opened", LitigationOpened, {"case"}),
+        _type(
+            "litigation.judgment",
+            LitigationJudgment,
+            {"case", "pronounced_on", "recourse"},
+            {"served_on", "party_residence"},
+        ),
+        _type("litigation.served", LitigationServed, {"case", "served_on"}),
+        _type("litigation.appealed", LitigationAppealed, {"case"}),
+        _type("litigation.closed", LitigationClosed, {"case", "reason"}),
+        _type("call.recorded", CallRecorded, {"call", "recorded", "listened_live"}, {"person", "audio"}),
+        _type("call.transcribed", CallTranscribed, {"call", "text"}),
+        _type("alarm.raised", AlarmRaised, {"site", "kind"}),
+    )
+}
+EVENT_TYPES: tuple[str, ...] = tuple(EVENTS)

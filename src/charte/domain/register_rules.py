@@ -8,7 +8,7 @@ net writes the store performs in bulk: no round trip per event.
 
 Field attribution: each stored field is attributed to the roles (client, prospect, trusted
 person, other contact) whose events supplied it, so that ending every role of a kind erases
-exactly the fields no remaining kind justifies (issue 4 reads this).
+exactly the fields no remaining kind justifies (the erasure plan reads this).
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ class ContactLogRow:
 
 @dataclass(slots=True)
 class CallRow:
-    """A call as the feed reports it (issue 7); its audio and transcript are sealed by the store."""
+    """A call as the feed reports it; its audio and transcript are sealed by the store."""
 
     ref: str
     number: str | None

@@ -15,13 +15,13 @@ Pure functions: the store gathers the facts, these decide.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
 from charte.domain.dates import purge_due, retention_end
-from charte.domain.policy import RetentionRule
+from charte.domain.policy import Policy, RetentionRule
 from charte.domain.vocabulary import ContactKind
 
 
@@ -32,6 +32,16 @@ class UnitKind(StrEnum):
     OTHER_CONTACT = "other_contact"  # person x contract
     PROSPECT = "prospect"  # person
     TRUSTED_PERSON = "trusted_person"  # person x site
+
+
+# A client's or other contact's unit is per contract; a trusted person's per site; a prospect's
+# has no context. Proofs and tombstones name a unit's context by the HMAC of "<kind>:<ref>".
+PER_CONTRACT = (UnitKind.CLIENT.value, UnitKind.OTHER_CONTACT.value)
+CONTEXT_KIND = {
+    UnitKind.CLIENT.value: "contract",
+    UnitKind.OTHER_CONTACT.value: "contract",
+    UnitKind.TRUSTED_PERSON.value: "site",
+}
 
 
 class UnitStatus(StrEnum):
@@ -140,3 +150,119 @@ def apply_holds(unit: Schedule, holds: Iterable[HoldRelease], as_of: date) -> Sc
     due = max(own, purge_due(latest))
     status = UnitStatus.HELD if due > own and latest >= as_of else UnitStatus.SCHEDULED
     return replace(unit, purge_due=due, status=status, held_by=keeping)
+
+
+# -- the units of a person, from the facts ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RoleDates:
+    """One of a person's roles with the dates that anchor its unit."""
+
+    person: int
+    kind: str
+    started_on: date
+    ended_on: date | None = None
+    contract: str | None = None  # its ref
+    contract_end: date | None = None
+    site_id: int | None = None
+    site: str | None = None  # its ref
+
+
+UnitKey = tuple[int, str, str]  # (person, kind, context)
+
+
+def units_of(
+    policy: Policy,
+    roles: Iterable[RoleDates],
+    site_ends: Mapping[int, Sequence[date | None]],
+    contacts: Mapping[int, Sequence[Contact]],
+) -> dict[UnitKey, Schedule]:
+    """Each person's units and their schedules, under the rule of the role's subject category:
+
+    - a client or other contact: one unit per contract, running while the contract does, anchored
+      on its end;
+    - a prospect: one unit, anchored on the later of the latest collection and the last contact
+      the rule says restarts the clock (``prospect_anchor``);
+    - a trusted person: one unit per site, from the latest designation for it, running while the
+      site is under an active contract, anchored on the last day designated (``designation_end``).
+    A kind of role the policy declares no subject category for has no unit."""
+
+    def rule(kind: UnitKind) -> tuple[str, RetentionRule] | None:
+        category = policy.subject_categories.get(kind.value)
+        return (category.retention, policy.retention[category.retention]) if category else None
+
+    units: dict[UnitKey, Schedule] = {}
+    prospects: dict[int, date] = {}
+    designations: dict[tuple[int, int | None], RoleDates] = {}
+    for row in roles:
+        kind = UnitKind(row.kind)
+        if kind in (UnitKind.CLIENT, UnitKind.OTHER_CONTACT):
+            found = rule(kind)
+            if found:
+                units[(row.person, kind.value, row.contract or "")] = schedule(
+                    *found, row.contract_end, running=row.contract_end is None
+                )
+        elif kind is UnitKind.PROSPECT:
+            prospects[row.person] = max(prospects.get(row.person, row.started_on), row.started_on)
+        else:  # the latest designation of a person for a site decides
+            key = (row.person, row.site_id)
+            if key not in designations or row.started_on >= designations[key].started_on:
+                designations[key] = row
+    prospect_rule = rule(UnitKind.PROSPECT)
+    if prospect_rule:
+        for pid, collected in prospects.items():
+            anchor = prospect_anchor(collected, contacts.get(pid, []), prospect_rule[1].contacts_reset_clock)
+            units[(pid, UnitKind.PROSPECT.value, "")] = schedule(*prospect_rule, anchor, running=False)
+    trusted_rule = rule(UnitKind.TRUSTED_PERSON)
+    if trusted_rule:
+        for (pid, site_id), row in designations.items():
+            end, running = designation_end(row.ended_on, site_ends.get(site_id, []) if site_id else [])
+            anchor = last_day_designated(end) if end else None
+            units[(pid, UnitKind.TRUSTED_PERSON.value, row.site or "")] = schedule(
+                *trusted_rule,
+                anchor,
+                running=running,
+                missing="the site has no contract to end the designation",
+            )
+    return units
+
+
+def held_units(
+    units: Mapping[UnitKey, Schedule],
+    refs: Mapping[int, str],
+    on_person: Mapping[str, Sequence[HoldRelease]],
+    on_contract: Mapping[str, Sequence[HoldRelease]],
+    as_of: date,
+) -> dict[UnitKey, Schedule]:
+    """The units with their holds applied: a hold on a person keeps all their units; a hold on a
+    contract keeps the units for that contract (its clients' and other contacts')."""
+    if not on_person and not on_contract:
+        return dict(units)
+    out = {}
+    for (pid, kind, context), unit in units.items():
+        holds = list(on_person.get(refs[pid], [])) + (
+            list(on_contract.get(context, [])) if kind in PER_CONTRACT else []
+        )
+        out[(pid, kind, context)] = apply_holds(unit, holds, as_of)
+    return out
+
+
+def call_schedule(
+    policy: Policy, on: date, recorded: bool, holds: Iterable[HoldRelease], as_of: date
+) -> Schedule:
+    """A call's schedule: the recordings rule for a recorded call, the metadata rule for another,
+    from the call's day, extended by the holds naming the call or its person like a unit's."""
+    rec = policy.recordings
+    rule_id = rec.retention if recorded else rec.metadata_rule
+    own = schedule(rule_id, policy.retention[rule_id], on, running=False)
+    return apply_holds(own, holds, as_of)
+
+
+def analysis_document_schedule(policy: Policy, made_on: date) -> Schedule | None:
+    """An analysis document (scoring grid, report) drawn from a recording follows the policy's
+    ``recordings.analysis_retention`` from the day it is made; None when the policy keeps none."""
+    rule_id = policy.recordings.analysis_retention
+    if rule_id is None:
+        return None
+    return schedule(rule_id, policy.retention[rule_id], made_on, running=False)

@@ -30,6 +30,7 @@ from typing import Any
 
 from charte.domain.dates import add_period, roll_to_working_day
 from charte.domain.durations import Duration
+from charte.domain.errors import DomainError
 from charte.domain.vocabulary import Channel, HolidayCalendar, IdentityRequestEffect, Right
 
 
@@ -94,7 +95,7 @@ def identity_answer_due(pause: Pause, terms: Terms) -> date:
     return add_period(pause.asked_on, terms.identity_answer_within)
 
 
-class Refusal(ValueError):
+class Refusal(DomainError, ValueError):
     """A step that the request's state or the rules do not allow; the message says why."""
 
 
@@ -112,7 +113,7 @@ def may_extend(status: Status, extended: bool, first_due: date | None, on: date,
         raise Refusal(f"an extension must be notified before the due date {first_due.isoformat()}")
 
 
-# One-time codes sent to a contact already on file (issue 6 §2): 6 digits, kept only as a keyed
+# One-time codes sent to a contact already on file: 6 digits, kept only as a keyed
 # hash, expiring, with a bounded number of attempts, compared in constant time.
 CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=30)
@@ -234,47 +235,3 @@ class Request:
                 "paid_on": self.fee_paid_on.isoformat() if self.fee_paid_on else None,
             },
         }
-
-
-@dataclass(frozen=True, slots=True)
-class UnitAtRequest:
-    """A retention unit as an erasure request finds it."""
-
-    id: int
-    kind: str
-    context: str
-    rule: str
-    status: str  # domain.retention.UnitStatus values
-    purge_due: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class KeptUnit:
-    kind: str
-    context: str
-    why: str  # "litigation_hold", "contract_running", or the policy's Art. 17(3) ground
-    until: date | None  # the purge date when known
-
-
-def erasure_plan(
-    units: Sequence[UnitAtRequest], actions: dict[str, tuple[str, str | None]], today: date
-) -> tuple[list[int], list[KeptUnit]]:
-    """Which units an erasure request erases now, and which it keeps, why and until when (Art. 17).
-
-    ``actions`` maps each retention rule to its ``on_erasure_request`` (action, ground). A unit under
-    a litigation hold is kept (Art. 17(3)(e)); a unit whose rule says ``keep_until_purge`` is kept
-    until its purge date — while its contract runs, until a date not yet known; the others go now.
-    A unit whose purge date has come is erased whatever its rule: the ground for keeping it ended
-    (Art. 17(1)(a)), and the request must not wait for the next sweep.
-    """
-    erase, kept = [], []
-    for u in units:
-        action, ground = actions[u.rule]
-        if u.status == "held":
-            kept.append(KeptUnit(u.kind, u.context, "litigation_hold", None))
-        elif action == "keep_until_purge" and (u.purge_due is None or u.purge_due > today):
-            why = "contract_running" if u.status == "active" else (ground or "legal_obligation")
-            kept.append(KeptUnit(u.kind, u.context, why, u.purge_due))
-        else:
-            erase.append(u.id)
-    return erase, kept

@@ -1,4 +1,4 @@
-"""Transcripts redacted before AI analysis (issue 7 §4; charter: "expérimentations ... autour
+"""Transcripts redacted before AI analysis (charter: "expérimentations ... autour
 d'analyses des conversations via des techniques d'intelligence artificielle").
 
 A transcript leaves charte for analysis only redacted — names, phone numbers, e-mails, IBANs,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from charte.domain.access import ReadContext
 from charte.domain.audit import Action, Entry
 from charte.domain.contacts import canonical_phone
 from charte.domain.dates import add_period
+from charte.domain.orders import Order, OrderKind, plan_orders
 from charte.domain.register import Role
 from charte.domain.rights import Request, Status
 from charte.domain.vocabulary import Language, Objection, Right
@@ -37,12 +39,12 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
     requester is not verified gets nothing: no read, no file, no change. ``lang``: the access
     letter's language (default: the policy's first), one of the policy's languages."""
     letter_lang = (
-        choose(Language, lang, "--lang") if lang else desk.policy.default_language
+        choose(Language, lang, "--lang") if lang else desk.clerk.policy.default_language
     )  # checked first: nothing done
-    if letter_lang not in desk.policy.languages:
-        known = ", ".join(x.value for x in desk.policy.languages)
+    if letter_lang not in desk.clerk.policy.languages:
+        known = ", ".join(x.value for x in desk.clerk.policy.languages)
         raise Refused(f"the policy has no text in '{letter_lang.value}' (languages: {known})")
-    request = load_request(desk, request_id)
+    request = load_request(desk.clerk, request_id)
     if request.status is not Status.VERIFIED:
         raise Refused(
             f"the request is {request.status.value}: nothing is disclosed, changed or erased before the "
@@ -53,7 +55,7 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
             f"the fee asked on {request.fee_asked_on} is not paid: record it (`charte rights fee-paid`) "
             "or refuse the request with its reasons"
         )
-    today = desk.clock.today()
+    today = desk.clerk.clock.today()
     paths: list[Path] = []
     detail: dict[str, Any] = {}
     if request.type is Right.ACCESS:
@@ -64,19 +66,28 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
             return _refuse_portability(desk, request)
         paths = found
     elif request.type is Right.RESTRICTION:
-        detail = desk.effects.restrict(request.id, _ref(request), today, request.ground, desk.clock.now())
+        now = desk.clerk.clock.now()
+        orders = _orders(desk, request, OrderKind.RESTRICTION_SET, now)
+        detail = desk.answering.effects.restrict(
+            request.id, _ref(request), today, request.ground, now, orders
+        )
     elif request.type is Right.RECTIFICATION:
-        detail = desk.effects.rectify(request.id, _ref(request), request.changes or {}, desk.clock.now())
+        changes, now = request.changes or {}, desk.clerk.clock.now()
+        orders = _orders(
+            desk, request, OrderKind.RECTIFICATION_REQUIRED, now, fields=list(changes), values=changes
+        )
+        detail = desk.answering.effects.rectify(request.id, _ref(request), changes, now, orders)
     elif request.type is Right.ERASURE:
         detail = _erase(desk, request)
     else:
-        objected = desk.policy.purposes[request.purpose or ""]
+        objected = desk.clerk.policy.purposes[request.purpose or ""]
         if objected.objection is Objection.NONE:
             return refuse(desk, request.id, _not_objectable(desk, objected.id))
         detail = _oppose(desk, request)
     request.status, request.finished_on = Status.FULFILLED, today
     told = tell(
-        desk,
+        desk.clerk,
+        desk.mail,
         request,
         f"fulfilled.{request.type.value}",
         lang=letter_lang,
@@ -86,31 +97,59 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
         secret=False,
         **_erasure_words(desk, detail, letter_lang),
     )
-    summary = save_step(desk, request, today, "fulfilled", told=told, files=[p.name for p in paths], **detail)
+    summary = save_step(
+        desk.clerk, request, today, "fulfilled", told=told, files=[p.name for p in paths], **detail
+    )
     return summary | {"paths": [str(p) for p in [*paths, *told.paths]]} | detail
+
+
+def _orders(
+    desk: Desk,
+    request: Request,
+    kind: OrderKind,
+    at: datetime,
+    *,
+    reason: str | None = None,
+    fields: list[str] | None = None,
+    values: dict[str, str] | None = None,
+) -> list[Order]:
+    """The orders to the systems that carry an answer out (a promise kept only in charte's copy is
+    not kept); a rectification tells each system the new values of the fields it holds."""
+    return plan_orders(
+        desk.clerk.policy,
+        kind=kind,
+        person_ref=_ref(request),
+        reason=reason or f"rights_request:{request.id}",
+        at=at,
+        fields=fields,
+        values=dict(values) if values is not None else None,
+    )
 
 
 def _erase(desk: Desk, request: Request) -> dict[str, Any]:
     """Art. 17: per unit, as the policy's rule says; the systems ordered, recipients owed a notice
     (all in the eraser's one transaction)."""
-    return desk.eraser.erase_on_request(request.id, _ref(request), desk.actor)
+    return desk.answering.eraser.on_request(request.id, _ref(request), desk.clerk.actor)
 
 
 def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
     """Art. 21: the objection recorded for its purpose, with the person's contacts (and the one the
     requester gave). An absolute objection (direct marketing, 21(2)-(3)) also erases now the units
     that served the purpose and puts the contacts on the suppression list for the policy's time."""
-    policy, today, purpose = desk.policy, desk.clock.today(), request.purpose or ""
+    policy, today, purpose = desk.clerk.policy, desk.clerk.clock.today(), request.purpose or ""
     contacts = [request.contact]
     if request.person_ref is not None and policy.rights.purpose is not None:
         reader = Reader(
-            desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
+            desk.clerk.actor,
+            desk.clerk.role,
+            policy.rights.purpose,
+            ReadContext("rights_request", str(request.id)),
         )
         try:
             person = show_person(
-                queries=desk.register,
-                gate=desk.gate,
-                auditor=desk.auditor,
+                queries=desk.clerk.register,
+                gate=desk.clerk.gate,
+                auditor=desk.clerk.auditor,
                 reader=reader,
                 ref=request.person_ref,
             )
@@ -124,8 +163,16 @@ def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
         suppress_until = add_period(today, rule.period)
     # Recorded (with the contacts on the suppression list) before anything is erased: a crash
     # between the two leaves the contacts listed, and the rerun still finds the person to erase.
-    recorded = desk.effects.oppose(
-        request.id, request.person_ref, purpose, contacts, suppress_until, desk.clock.now()
+    now = desk.clerk.clock.now()
+    orders = (
+        _orders(
+            desk, request, OrderKind.OPPOSITION_RECORDED, now, reason=f"rights_request:{request.id}:{purpose}"
+        )
+        if request.person_ref is not None
+        else []
+    )
+    recorded = desk.answering.effects.oppose(
+        request.id, request.person_ref, purpose, contacts, suppress_until, now, orders
     )
     detail: dict[str, Any] = {}
     if suppress_until is not None and request.person_ref is not None:
@@ -136,7 +183,7 @@ def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
             for sid, c in policy.subject_categories.items()
             if any(c.retention in a.retention for a in homes)
         )
-        detail = desk.eraser.erase_on_request(request.id, request.person_ref, desk.actor, served)
+        detail = desk.answering.eraser.on_request(request.id, request.person_ref, desk.clerk.actor, served)
     detail |= recorded
     detail["suppressed_until"] = suppress_until.isoformat() if suppress_until else None
     if purpose in policy.recordings.opposition_stops:
@@ -148,16 +195,16 @@ def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
         )
         erased = kept = 0
         for number in numbers or [None]:
-            done = desk.recordings.erase_objected(number, request.person_ref, desk.actor)
+            done = desk.answering.recordings.erase_objected(number, request.person_ref, desk.clerk.actor)
             erased, kept = erased + done["erased"], kept + done["kept"]
         detail |= {"recordings_erased": erased, "recordings_kept": kept}
     return detail
 
 
 def _not_objectable(desk: Desk, purpose: str) -> str:
-    lang = desk.policy.default_language
-    label = desk.policy.purposes[purpose].label(lang).lower()
-    basis = LEGAL_BASIS[desk.policy.purposes[purpose].legal_basis][lang]
+    lang = desk.clerk.policy.default_language
+    label = desk.clerk.policy.purposes[purpose].label(lang).lower()
+    basis = LEGAL_BASIS[desk.clerk.policy.purposes[purpose].legal_basis][lang]
     _, text = notice("not_objectable", lang, purpose=label, basis=basis)
     return text
 
@@ -166,7 +213,7 @@ def _erasure_words(desk: Desk, detail: dict[str, Any], lang: Language) -> dict[s
     """What an erasure answer tells: what went, and what is kept, why and until when."""
     if "kept" not in detail or "erased" not in detail:
         return {}
-    labels = {sid: c.label(lang).lower() for sid, c in desk.policy.subject_categories.items()}
+    labels = {sid: c.label(lang).lower() for sid, c in desk.clerk.policy.subject_categories.items()}
     erased = ", ".join(f"{labels.get(u['unit'], u['unit'])}{_in(u)}" for u in detail["erased"])
     kept = "; ".join(
         f"{labels.get(k['unit'], k['unit'])}{_in(k)} : {KEPT_WHY[k['why']][lang]}"
@@ -183,59 +230,64 @@ def _in(unit: dict[str, Any]) -> str:
 
 def answer_archive(desk: Desk, request_id: int) -> Path:
     """The answer's ZIP, for the handler to download and send; the download is audited."""
-    request = load_request(desk, request_id)
-    path = desk.answers.archive(request.id) if request.status is Status.FULFILLED else None
+    request = load_request(desk.clerk, request_id)
+    path = desk.mail.answers.archive(request.id) if request.status is Status.FULFILLED else None
     if path is None:
         raise NotFound("answer of rights request", str(request_id))
-    desk.auditor.record([step_entry(desk, request, "answer_downloaded")])
+    desk.clerk.auditor.record([step_entry(desk.clerk, request, "answer_downloaded")])
     return path
 
 
 def letter_file(desk: Desk, request_id: int, name: str) -> Path:
     """A letter sent at one of the request's steps, by the name its timeline records (only such a
     name is looked up: nothing else of the folder is reachable); the download is audited."""
-    request = load_request(desk, request_id)
-    recorded = {n for s in desk.store.steps(request.id) for n in s["detail"].get("letters", [])}
-    path = desk.answers.find(request.id, name) if name in recorded else None
+    request = load_request(desk.clerk, request_id)
+    recorded = {n for s in desk.clerk.store.steps(request.id) for n in s["detail"].get("letters", [])}
+    path = desk.mail.answers.find(request.id, name) if name in recorded else None
     if path is None:
         raise NotFound("letter of rights request", f"{request_id}/{name}")
-    desk.auditor.record([step_entry(desk, request, "letter_downloaded")])
+    desk.clerk.auditor.record([step_entry(desk.clerk, request, "letter_downloaded")])
     return path
 
 
 def lift_restriction(desk: Desk, request_id: int) -> dict[str, Any]:
     """Lift a restriction this request set — after telling the person (GDPR Art. 18(3))."""
-    request = load_request(desk, request_id)
+    request = load_request(desk.clerk, request_id)
     if request.type is not Right.RESTRICTION or request.status is not Status.FULFILLED:
         raise Refused("only a fulfilled restriction request can have its restriction lifted")
-    told = tell(desk, request, "restriction_lifting")
-    detail = desk.effects.restrict(request.id, _ref(request), None, None, desk.clock.now())
-    return save_step(desk, request, desk.clock.today(), "restriction_lifted", told=told, **detail) | detail
+    told = tell(desk.clerk, desk.mail, request, "restriction_lifting")
+    now = desk.clerk.clock.now()
+    orders = _orders(desk, request, OrderKind.RESTRICTION_LIFTED, now)
+    detail = desk.answering.effects.restrict(request.id, _ref(request), None, None, now, orders)
+    return (
+        save_step(desk.clerk, request, desk.clerk.clock.today(), "restriction_lifted", told=told, **detail)
+        | detail
+    )
 
 
 def notices(desk: Desk, *, pending_only: bool = False) -> list[dict[str, Any]]:
     """The Art. 19 notices owed to recipients, and whether the DPO's team has sent them. Each
     names a person, a recipient and fields: each listed is an audited read of its person (an
     empty list, one entry), written before the list is returned."""
-    desk.check_role()
-    found = desk.effects.notices(pending_only=pending_only)
+    desk.clerk.check_role()
+    found = desk.answering.effects.notices(pending_only=pending_only)
 
     def entry(subject: str | None, fields: Any, **detail: Any) -> Entry:
         return Entry(
-            at=desk.clock.now(),
-            actor=desk.actor,
+            at=desk.clerk.clock.now(),
+            actor=desk.clerk.actor,
             action=Action.LIST,
-            role=desk.role,
-            purpose=desk.policy.rights.purpose,
+            role=desk.clerk.role,
+            purpose=desk.clerk.policy.rights.purpose,
             subject=subject,
             fields=tuple(fields),
             detail={"of": "recipient_notices", **detail},
         )
 
-    desk.auditor.record(
+    desk.clerk.auditor.record(
         [
             entry(
-                desk.auditor.subject("person", n["person"]) if n["person"] else None,
+                desk.clerk.auditor.subject("person", n["person"]) if n["person"] else None,
                 n["fields"],
                 notice=n["id"],
                 to=n["recipient"],
@@ -248,8 +300,8 @@ def notices(desk: Desk, *, pending_only: bool = False) -> list[dict[str, Any]]:
 
 
 def notice_sent(desk: Desk, notice_id: int) -> None:
-    desk.check_role()
-    if not desk.effects.notice_sent(notice_id, desk.clock.now(), desk.actor):
+    desk.clerk.check_role()
+    if not desk.answering.effects.notice_sent(notice_id, desk.clerk.clock.now(), desk.clerk.actor):
         raise NotFound("unsent recipient notice", str(notice_id))
 
 
@@ -261,21 +313,28 @@ def _ref(request: Request) -> str:
 
 def _refuse_portability(desk: Desk, request: Request) -> dict[str, Any]:
     """Art. 20(1)(a): portability covers only data provided on the basis of consent or a contract."""
-    _, reason = notice("portability_refused", desk.policy.default_language)
+    _, reason = notice("portability_refused", desk.clerk.policy.default_language)
     return refuse(desk, request.id, reason) | {"paths": []}
 
 
 def _answer_portability(desk: Desk, request: Request, out: Path | None) -> list[Path] | None:
     """The data the person provided, under a role whose processing rests on a portable basis
     (the policy's ``portability_bases``), as JSON and CSV; None when there is none."""
-    policy = desk.policy
+    policy = desk.clerk.policy
     if request.person_ref is None or policy.rights.purpose is None:
         return None
     reader = Reader(
-        desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
+        desk.clerk.actor,
+        desk.clerk.role,
+        policy.rights.purpose,
+        ReadContext("rights_request", str(request.id)),
     )
     person = show_person(
-        queries=desk.register, gate=desk.gate, auditor=desk.auditor, reader=reader, ref=request.person_ref
+        queries=desk.clerk.register,
+        gate=desk.clerk.gate,
+        auditor=desk.clerk.auditor,
+        reader=reader,
+        ref=request.person_ref,
     )
     bases = set(policy.rights.portability_bases)
 
@@ -314,13 +373,13 @@ def _answer_portability(desk: Desk, request: Request, out: Path | None) -> list[
         "portabilite.json": json.dumps(data, ensure_ascii=False, indent=2).encode(),
         "portabilite.csv": buffer.getvalue().encode(),
     }
-    return desk.answers.write(request.id, f"portabilite-{request.id}.zip", files, (), out)
+    return desk.mail.answers.write(request.id, f"portabilite-{request.id}.zip", files, (), out)
 
 
 def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Language) -> list[Path]:
     """Art. 15: everything about the person, read through the gate (audited, in the request's
     context) under the policy's rights purpose; the letter in the policy's first language."""
-    policy = desk.policy
+    policy = desk.clerk.policy
     person: dict[str, Any] | None = None
     designated: list[dict[str, Any]] = []
     units: list[dict[str, Any]] = []
@@ -331,26 +390,33 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
     if request.person_ref is not None:
         if policy.rights.purpose is None:
             raise Refused("the policy names no purpose to answer requests under (rights.purpose)")
-        subject = desk.auditor.subject("person", request.person_ref)
-        consultations = desk.sources.consultations(subject)  # before this answer's own read
+        subject = desk.clerk.auditor.subject("person", request.person_ref)
+        consultations = desk.answering.sources.consultations(subject)  # before this answer's own read
         reader = Reader(
-            desk.actor, desk.role, policy.rights.purpose, ReadContext("rights_request", str(request.id))
+            desk.clerk.actor,
+            desk.clerk.role,
+            policy.rights.purpose,
+            ReadContext("rights_request", str(request.id)),
         )
         person = show_person(
-            queries=desk.register, gate=desk.gate, auditor=desk.auditor, reader=reader, ref=request.person_ref
+            queries=desk.clerk.register,
+            gate=desk.clerk.gate,
+            auditor=desk.clerk.auditor,
+            reader=reader,
+            ref=request.person_ref,
         )
         if any(r["role"] == Role.CLIENT.value for r in person["roles"]):
-            designated = desk.register.designated_by(request.person_ref)
-        units = desk.sources.units(request.person_ref)
-        disclosures = desk.sources.disclosures(subject)
-        calls = desk.sources.calls_of(request.person_ref)
-        alarm_calls = desk.sources.alarm_calls_to(request.person_ref)
+            designated = desk.clerk.register.designated_by(request.person_ref)
+        units = desk.answering.sources.units(request.person_ref)
+        disclosures = desk.answering.sources.disclosures(subject)
+        calls = desk.answering.sources.calls_of(request.person_ref)
+        alarm_calls = desk.answering.sources.alarm_calls_to(request.person_ref)
     answer = access_answer.build(
         policy=policy,
         lang=lang,
         request_id=request.id,
         received_on=request.received_on,
-        today=desk.clock.today(),
+        today=desk.clerk.clock.today(),
         person=person,
         designated=designated,
         units=units,
@@ -361,9 +427,9 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
     )
     files = {
         "data.json": json.dumps(answer.data, ensure_ascii=False, indent=2, default=str).encode(),
-        "lettre.html": desk.letters.html(answer.letter).encode(),
-        "lettre.pdf": desk.letters.pdf(answer.letter),
+        "lettre.html": desk.mail.letters.html(answer.letter).encode(),
+        "lettre.pdf": desk.mail.letters.pdf(answer.letter),
     }
-    return desk.answers.write(
+    return desk.mail.answers.write(
         request.id, f"acces-{request.id}.zip", files, ("lettre.html", "lettre.pdf"), out
     )

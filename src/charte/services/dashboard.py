@@ -94,16 +94,16 @@ def overview(src: Sources, role: str, today: date) -> dict[str, Any]:
     else:
         board["audit"] = None
     if role in src.gate.archive_roles:
-        late = src.outbox.overdue_counts(src.rights.clock.now())
+        late = src.outbox.overdue_counts(src.rights.clerk.clock.now())
         board["orders"] = {"overdue": sum(late.values()), "by_system": late}
     # The board names requesters and the persons under litigation holds: opening it is recorded
     # (the requests' listing has an entry of its own).
     shown = sorted(k for k, v in board.items() if v is not None and k != "today")
-    src.rights.auditor.record(
+    src.rights.clerk.auditor.record(
         [
             Entry(
-                at=src.rights.clock.now(),
-                actor=src.rights.actor,
+                at=src.rights.clerk.clock.now(),
+                actor=src.rights.clerk.actor,
                 action=Action.LIST,
                 role=role,
                 detail={"of": "dashboard", "parts": shown},

@@ -25,8 +25,12 @@ class LedgerReader(Protocol):
     def since(self, start: datetime) -> Iterator[dict[str, Any]]: ...
 
 
+class ReplayTotals(Protocol):
+    def as_dict(self) -> dict[str, Any]: ...
+
+
 class Replayer(Protocol):
-    def replay(self, read: Callable[[], Iterable[dict[str, Any]]], today: date) -> Any: ...
+    def replay(self, read: Callable[[], Iterable[dict[str, Any]]], today: date) -> ReplayTotals: ...
 
 
 def replay_erasures(

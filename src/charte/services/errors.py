@@ -8,6 +8,14 @@
      │    └── NotSent         a message could not be delivered (the relay refused, no address)
      └── Conflict             a concurrent change got there first; nothing was applied, retry
 
+Adapters raise these too, or their own subclasses: ``FieldKeyError`` (NotReady: the field key is
+missing or wrong), ``VaultError`` (Refused: a sealed recording whose key was destroyed or whose
+bytes were altered), ``CheckpointError`` (Refused: an audit checkpoint cannot be trusted).
+``LoginRefused`` (``services.sessions``) is a ServiceError of its own. The entry points add the
+errors of their protocol — ``Unauthenticated``, ``CsrfMismatch``, ``MissingPurpose`` (web/auth),
+``SignedOut``, ``TooManyRequests`` (web/pages), ``ImportRefused``, ``BodyTooLarge``
+(web/problems), ``DatabaseFailed`` (cli/app) — all ServiceErrors.
+
 Domain errors (``charte.domain.errors``) pass through services unchanged; entry points map both
 families to exit codes (``charte.entrypoints.cli.exits``) and HTTP statuses in one place each.
 """

@@ -13,8 +13,10 @@ from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Entry
+from charte.domain.information import COMMUNICATIONS, notice_due, sources_needing_notice
 from charte.domain.policy import Policy
-from charte.domain.vocabulary import SourceKind
+from charte.domain.register import Direction
+from charte.domain.vocabulary import HolidayCalendar, SourceKind
 from charte.services.audit import Auditor
 from charte.services.documents import wording as w
 from charte.services.documents.notices import information_notice
@@ -26,7 +28,15 @@ CHANNELS = ("letter", "sms", "email")
 
 
 class InformationStore(Protocol):
-    def owed(self, before: date | None) -> Iterator[dict[str, Any]]: ...
+    def unnoticed(
+        self,
+        sources: frozenset[SourceKind],
+        communications: frozenset[Direction],
+        collected_before: date | None,
+    ) -> Iterator[dict[str, Any]]:
+        """Roles collected from ``sources`` with no notice recorded, oldest first, each with its
+        ``collected_on`` and the day of its ``first_contact`` among ``communications`` (or None)."""
+        ...
 
     def role(self, ref: str, role: str, context: str | None) -> dict[str, Any] | None: ...
 
@@ -75,7 +85,24 @@ def owed(desk: Informing, before: date | None = None) -> Iterator[dict[str, Any]
     those due before that day (pass today for the late ones)."""
     desk.check()
     desk.audit("information_notices_listed", None)
-    return desk.store.owed(before)
+    # A notice is never due before its collection: the store narrows by it, the rule decides.
+    rows = desk.store.unnoticed(sources_needing_notice(), COMMUNICATIONS, before)
+    return _due(rows, desk.policy.litigation.holiday_calendar, before)
+
+
+def _due(
+    rows: Iterator[dict[str, Any]], calendar: HolidayCalendar, before: date | None
+) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        due = notice_due(row["collected_on"], row["first_contact"], calendar)
+        if before is not None and due >= before:
+            continue
+        first = row["first_contact"]
+        yield row | {
+            "collected_on": row["collected_on"].isoformat(),
+            "first_contact": first.isoformat() if first else None,
+            "due_on": due.isoformat(),
+        }
 
 
 def render(desk: Informing, ref: str, role: str, context: str | None, form: str) -> dict[str, Any]:

@@ -89,7 +89,7 @@ def file_request(
             raise Refused(f"{name}: at most {limit} characters")
     if details is not None and len(details) > DETAILS_MAX:
         raise Refused(f"details: at most {DETAILS_MAX} characters")
-    granted = [r.value for r in pd.rights.policy.rights.granted]
+    granted = [r.value for r in pd.rights.clerk.policy.rights.granted]
     if type_ not in granted:
         raise Refused(f"type: one of {', '.join(granted)}")
     # What each right needs, named by the portal's own fields (the desk's messages name CLI options).
@@ -102,7 +102,7 @@ def file_request(
     if not given:
         raise Refused(missing)
     desk = pd.rights
-    verification = desk.policy.rights.identity_verification
+    verification = desk.clerk.policy.rights.identity_verification
     person = None
     if IdentityMethod.CODE in verification.methods and verification.contact_fields:
         found = pd.finder.with_contact(tuple(verification.contact_fields), contact)
@@ -110,7 +110,7 @@ def file_request(
     summary = rights.open_request(
         desk,
         type_=type_,
-        received_on=desk.clock.today(),
+        received_on=desk.clerk.clock.today(),
         channel="web",
         claimed_name=claimed_name,
         contact=contact,
@@ -120,7 +120,7 @@ def file_request(
         ground=ground or None,
     )
     secret = secrets.token_urlsafe(SECRET_BYTES)
-    pd.tickets.add(summary["id"], _digest(secret), (details or "").strip() or None, desk.clock.now())
+    pd.tickets.add(summary["id"], _digest(secret), (details or "").strip() or None, desk.clerk.clock.now())
     return secret, status_by_id(pd, summary["id"])
 
 
@@ -133,11 +133,11 @@ def request_id(pd: PortalDesk, secret: str) -> int:
 
 def status_by_id(pd: PortalDesk, rid: int) -> dict[str, Any]:
     """What the requester may see of their request: no register data, only its course."""
-    return _status(pd, load_request(pd.rights, rid))
+    return _status(pd, load_request(pd.rights.clerk, rid))
 
 
 def _status(pd: PortalDesk, request: Request) -> dict[str, Any]:
-    methods = pd.rights.policy.rights.identity_verification.methods
+    methods = pd.rights.clerk.policy.rights.identity_verification.methods
     waiting_identity = request.status.open and request.verified_on is None
     return {
         "id": request.id,
@@ -150,7 +150,7 @@ def _status(pd: PortalDesk, request: Request) -> dict[str, Any]:
         "may_upload_document": waiting_identity and IdentityMethod.DOCUMENT in methods,
         "may_use_code": waiting_identity and IdentityMethod.CODE in methods,
         "answer_ready": request.status is Status.FULFILLED
-        and pd.rights.answers.archive(request.id) is not None,
+        and pd.rights.mail.answers.archive(request.id) is not None,
         "reason": request.finish_reason if request.status in (Status.REFUSED, Status.CLOSED) else None,
     }
 
@@ -161,7 +161,7 @@ def status(pd: PortalDesk, secret: str) -> dict[str, Any]:
 
 def _taking(pd: PortalDesk, secret: str, step: str, refusal: str) -> Request:
     """The visitor's request, if it takes this step now (``step``: a ``may_*`` key of the status)."""
-    request = load_request(pd.rights, request_id(pd, secret))
+    request = load_request(pd.rights.clerk, request_id(pd, secret))
     if not _status(pd, request)[step]:
         raise Refused(refusal)
     return request
@@ -171,7 +171,7 @@ def attach_document(pd: PortalDesk, secret: str, data: bytes) -> dict[str, Any]:
     request = _taking(pd, secret, "may_upload_document", "this request takes no identity document now")
     identity.attach_document(pd.rights, request.id, data)
     if request.status is Status.AWAITING_IDENTITY:  # the answer the DPO asked for
-        rights.identity_received(pd.rights, request.id, pd.rights.clock.today())
+        rights.identity_received(pd.rights, request.id, pd.rights.clerk.clock.today())
     return status_by_id(pd, request.id)
 
 
@@ -201,7 +201,7 @@ def answer_link(pd: PortalDesk, secret: str) -> tuple[int, str]:
     rid = request_id(pd, secret)
     if not status_by_id(pd, rid)["answer_ready"]:
         raise NotFound("answer of rights request", str(rid))
-    expires = int((pd.rights.clock.now() + LINK_LIFETIME).timestamp())
+    expires = int((pd.rights.clerk.clock.now() + LINK_LIFETIME).timestamp())
     return expires, _sign(pd, rid, expires)
 
 
@@ -214,6 +214,6 @@ def answer_file(pd: PortalDesk, secret: str, expires: int, signature: str) -> Pa
     rid = request_id(pd, secret)
     if not hmac.compare_digest(_sign(pd, rid, expires), signature):
         raise Refused("this download link is not valid for this request: open the request's page again")
-    if pd.rights.clock.now().timestamp() > expires:
+    if pd.rights.clerk.clock.now().timestamp() > expires:
         raise Refused("this download link has expired: open the request's page again for a new one")
     return answers.answer_archive(pd.rights, rid)

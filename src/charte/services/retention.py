@@ -12,6 +12,7 @@ from charte.domain.audit import Action, Entry
 from charte.domain.dates import add_months
 from charte.services.access import require
 from charte.services.audit import Auditor
+from charte.services.erasure import SweepTotals
 from charte.services.errors import Refused
 
 
@@ -104,7 +105,7 @@ class SweepReport:
 
 
 class Sweeper(Protocol):
-    def run(self, as_of: date, *, dry_run: bool, batch_size: int) -> Any: ...
+    def sweep(self, as_of: date, *, dry_run: bool, batch_size: int) -> SweepTotals: ...
 
 
 def sweep(
@@ -124,7 +125,7 @@ def sweep(
         raise Refused(
             f"--as-of {as_of} is after today ({today}): data would go early; use --dry-run to preview"
         )
-    totals = sweeper.run(as_of, dry_run=dry_run, batch_size=batch_size)
+    totals = sweeper.sweep(as_of, dry_run=dry_run, batch_size=batch_size)
     if auditor is not None and not dry_run:
         auditor.checkpoint()
     return SweepReport(

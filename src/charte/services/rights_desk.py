@@ -1,6 +1,8 @@
-"""What every rights use case shares: the ports, the ``Desk`` that wires them, and the plumbing of
-a step — loading a request for a handler, saving the step on the timeline with its audit entry,
-telling the requester (a notice and, but for a code, its letter in HTML and PDF).
+"""What every rights use case shares: the ports, the ``Desk`` that wires them in four parts (the
+``Clerk`` every step needs, the ``Mail`` that tells the requester, the ``Proofs`` of identity and
+what ``Answering`` reads and changes), and the plumbing of a step — loading a request for a
+handler, saving the step on the timeline with its audit entry, telling the requester (a notice
+and, but for a code, its letter in HTML and PDF).
 
 The steps themselves are in ``services.rights`` (intake, the clock, refusals, closures),
 ``services.identity`` (proving who the requester is) and ``services.answers`` (the answer per right).
@@ -18,6 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 from charte.domain.access import AccessGate, Decision, Denial
 from charte.domain.audit import Action, Entry
+from charte.domain.orders import Order
 from charte.domain.policy import Policy
 from charte.domain.rights import Request, Terms
 from charte.domain.vocabulary import DocumentDeletion, Language
@@ -127,10 +130,18 @@ class Effects(Protocol):
     """What answering a right changes in the register, with its orders and Art. 19 notices."""
 
     def restrict(
-        self, request_id: int, ref: str, since: date | None, ground: str | None, at: datetime
+        self,
+        request_id: int,
+        ref: str,
+        since: date | None,
+        ground: str | None,
+        at: datetime,
+        orders: Sequence[Order],
     ) -> dict[str, Any]: ...
 
-    def rectify(self, request_id: int, ref: str, changes: dict[str, str], at: datetime) -> dict[str, Any]: ...
+    def rectify(
+        self, request_id: int, ref: str, changes: dict[str, str], at: datetime, orders: Sequence[Order]
+    ) -> dict[str, Any]: ...
 
     def oppose(
         self,
@@ -140,6 +151,7 @@ class Effects(Protocol):
         contacts: list[str],
         suppress_until: date | None,
         at: datetime,
+        orders: Sequence[Order],
     ) -> dict[str, Any]: ...
 
     def notices(self, *, pending_only: bool) -> list[dict[str, Any]]: ...
@@ -148,7 +160,9 @@ class Effects(Protocol):
 
 
 class Eraser(Protocol):
-    def erase_on_request(
+    """``services.erasure.Eraser``: the one erasure use case."""
+
+    def on_request(
         self, request_id: int, ref: str, actor: str, kinds: frozenset[str] | None = None
     ) -> dict[str, Any]: ...
 
@@ -164,24 +178,16 @@ class Letters(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class Desk:
-    """What every rights use case needs, wired once by the composition root."""
+class Clerk:
+    """Who handles requests, under which policy: the requests' store, the register to look a
+    person up, the gate, the audit and the clock. Every rights use case needs it."""
 
     store: RightsStore
+    register: Register
     policy: Policy
     gate: AccessGate
     auditor: Auditor
     clock: Clock
-    notifier: Notifier
-    documents: Documents
-    register: Register
-    sources: AnswerSources
-    answers: Answers
-    letters: Letters
-    effects: Effects
-    eraser: Eraser
-    recordings: RecordingEraser
-    code_key: bytes
     actor: str
     role: str
 
@@ -200,6 +206,44 @@ class Desk:
         require_handler(self.gate, self.policy, self.role, "handle rights requests")
 
 
+@dataclass(frozen=True, slots=True)
+class Mail:
+    """Telling the requester: the notifier, the letters and the folder they are kept in."""
+
+    notifier: Notifier
+    answers: Answers
+    letters: Letters
+
+
+@dataclass(frozen=True, slots=True)
+class Proofs:
+    """Proving who the requester is (``services.identity``): their documents, the codes' key."""
+
+    documents: Documents
+    code_key: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Answering:
+    """What answering a right reads and changes (``services.answers``)."""
+
+    sources: AnswerSources
+    effects: Effects
+    eraser: Eraser
+    recordings: RecordingEraser
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """The parts of the rights desk, wired once per handler by the composition root: intake and
+    the clock use the clerk and the mail; identity adds the proofs; answers add the answering."""
+
+    clerk: Clerk
+    mail: Mail
+    proofs: Proofs
+    answering: Answering
+
+
 def require_handler(gate: AccessGate, policy: Policy, role: str, what: str) -> None:
     """Rights requests and information notices are handled by the policy's `rights.submit_to`
     roles (the DPO's team in the shipped policy); another role is refused with the reason."""
@@ -215,35 +259,35 @@ def require_handler(gate: AccessGate, policy: Policy, role: str, what: str) -> N
         )
 
 
-def step_entry(desk: Desk, request: Request, step: str, **detail: Any) -> Entry:
-    subject = desk.auditor.subject("person", request.person_ref) if request.person_ref else None
+def step_entry(clerk: Clerk, request: Request, step: str, **detail: Any) -> Entry:
+    subject = clerk.auditor.subject("person", request.person_ref) if request.person_ref else None
     return Entry(
-        at=desk.clock.now(),
-        actor=desk.actor,
+        at=clerk.clock.now(),
+        actor=clerk.actor,
         action=Action.RIGHTS,
-        role=desk.role,
+        role=clerk.role,
         context=f"rights_request:{request.id}" if request.id else None,  # a new one: set when stored
         subject=subject,
         detail={"step": step, "type": request.type.value, **detail},
     )
 
 
-def load_request(desk: Desk, request_id: int) -> Request:
-    desk.check_role()
-    found = desk.store.get(request_id)
+def load_request(clerk: Clerk, request_id: int) -> Request:
+    clerk.check_role()
+    found = clerk.store.get(request_id)
     if found is None:
         raise NotFound("rights request", str(request_id))
     return found
 
 
 def save_step(
-    desk: Desk, request: Request, on: date, step: str, *, told: Told | None = None, **detail: Any
+    clerk: Clerk, request: Request, on: date, step: str, *, told: Told | None = None, **detail: Any
 ) -> dict[str, Any]:
     """The step on the request's timeline (in the register, with its detail) and in the audit
     (counts, names of fields, roles and systems — never the refs of contracts or sites). The
     letters ``told`` at this step are named on the timeline and listed in the summary returned; a
     notice that could not be sent is recorded as such (``notice: not sent (why)``), to send again."""
-    request.recompute(desk.terms)
+    request.recompute(clerk.terms)
     letters = told.paths if told else []
     if letters:
         detail["letters"] = [p.name for p in letters]
@@ -252,20 +296,21 @@ def save_step(
     counted = {
         k: len(v) if isinstance(v, list) and v and isinstance(v[0], dict) else v for k, v in detail.items()
     }
-    desk.store.save(
-        request, desk.clock.now(), on, step, desk.actor, detail, step_entry(desk, request, step, **counted)
+    clerk.store.save(
+        request, clerk.clock.now(), on, step, clerk.actor, detail, step_entry(clerk, request, step, **counted)
     )
     summary = request.summary() | ({"letters": [str(p) for p in letters]} if letters else {})
     return summary | ({"not_sent": told.unsent} if told and told.unsent else {})
 
 
-def not_after_today(desk: Desk, day: date, what: str) -> None:
-    if day > desk.clock.today():
+def not_after_today(clerk: Clerk, day: date, what: str) -> None:
+    if day > clerk.clock.today():
         raise Refused(f"{what} {day.isoformat()} is after today")
 
 
 def tell(
-    desk: Desk,
+    clerk: Clerk,
+    mail: Mail,
     request: Request,
     key: str,
     *,
@@ -284,52 +329,52 @@ def tell(
     decision stands, its deadline runs): the notice is kept beside the letter to send again
     (``send_unsent``), and ``Told.unsent`` says why — unless it is ``secret`` (a code is never kept:
     a new one is sent instead)."""
-    lang = lang or desk.policy.default_language
+    lang = lang or clerk.policy.default_language
     subject, text = notice(key, lang, n=request.id, **values)
     recipient = to or request.contact
     if not letter:
         try:
-            desk.notifier.send(recipient, subject, text)
+            mail.notifier.send(recipient, subject, text)
         except NotSent as failure:
             if not secret:
-                desk.answers.keep_unsent(request.id, {"to": recipient, "subject": subject, "text": text})
+                mail.answers.keep_unsent(request.id, {"to": recipient, "subject": subject, "text": text})
             return Told([], failure.why)
         return Told([])
     doc = step_letter.build(
-        policy=desk.policy,
+        policy=clerk.policy,
         lang=lang,
         request_id=request.id,
         received_on=request.received_on,
-        today=desk.clock.today(),
+        today=clerk.clock.today(),
         subject=subject,
         text=text,
         detail=detail,
     )
-    pdf = desk.letters.pdf(doc)
-    paths = desk.answers.letter(
-        request.id, f"courrier-{key.replace('.', '-')}", desk.letters.html(doc), pdf, out
+    pdf = mail.letters.pdf(doc)
+    paths = mail.answers.letter(
+        request.id, f"courrier-{key.replace('.', '-')}", mail.letters.html(doc), pdf, out
     )
     try:
-        desk.notifier.send(recipient, subject, text, [(paths[-1].name, pdf)])
+        mail.notifier.send(recipient, subject, text, [(paths[-1].name, pdf)])
     except NotSent as failure:
         kept = {"to": recipient, "subject": subject, "text": text, "letter": paths[-1].name}
-        desk.answers.keep_unsent(request.id, kept | {"pdf": base64.b64encode(pdf).decode()})
+        mail.answers.keep_unsent(request.id, kept | {"pdf": base64.b64encode(pdf).decode()})
         return Told(paths, failure.why)
     return Told(paths)
 
 
-def send_unsent(desk: Desk, request: Request) -> Told:
+def send_unsent(mail: Mail, request: Request) -> Told:
     """Send again every notice of the request that could not be sent, oldest first; those that
     fail again stay kept. The letters are the ones written at their step (never re-rendered: the
     requester receives what the timeline records)."""
     sent: list[Path] = []
-    for name, kept in desk.answers.unsent(request.id):
+    for name, kept in mail.answers.unsent(request.id):
         letter = [(kept["letter"], base64.b64decode(kept["pdf"]))] if "letter" in kept else []
         try:
-            desk.notifier.send(kept["to"], kept["subject"], kept["text"], letter)
+            mail.notifier.send(kept["to"], kept["subject"], kept["text"], letter)
         except NotSent as failure:
             return Told(sent, failure.why)
-        desk.answers.sent(request.id, name)
+        mail.answers.sent(request.id, name)
         sent += [Path(name) for name, _ in letter]
     return Told(sent)
 
@@ -342,9 +387,9 @@ def choose(kind: type[E], value: str, option: str) -> E:
         raise Refused(f"{option} must be one of: {allowed} (not '{value}')") from None
 
 
-def forget_document(desk: Desk, request: Request, *, on_verification: bool) -> None:
+def forget_document(policy: Policy, proofs: Proofs, request: Request, *, on_verification: bool) -> None:
     """Erase the identity document when the policy says: on verification, or on closure."""
-    when = desk.policy.rights.identity_verification.delete_document
+    when = policy.rights.identity_verification.delete_document
     if request.document and (not on_verification or when is DocumentDeletion.ON_VERIFICATION):
-        desk.documents.erase(request.document)
+        proofs.documents.erase(request.document)
         request.document = None

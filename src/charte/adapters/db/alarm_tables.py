@@ -1,4 +1,4 @@
-"""Alarm sessions, their call attempts and dispatches (issue 8 §2; docs/alarms.md)."""
+"""Alarm sessions, their call attempts and dispatches (docs/alarms.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table
 
 from charte.adapters.db.metadata import metadata
 
-# Alarm handling (issue 8 §2). A session is stored with the contract its site had when the alarm
+# Alarm handling. A session is stored with the contract its site had when the alarm
 # was raised and leaves with it (ON DELETE CASCADE): the policy keeps sessions with that
 # contract's client data (`alarms.kept_with`). A call attempt names the person it reached while
 # they exist; erasing a trusted person leaves the attempt (rank, time, outcome) without them.

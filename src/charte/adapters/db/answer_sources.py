@@ -25,7 +25,7 @@ class SqlAnswerSources:
         self.alarms = alarms
 
     def alarm_calls_to(self, ref: str) -> list[dict[str, Any]]:
-        """The station's call attempts that reached the person during alarms (issue 8)."""
+        """The station's call attempts that reached the person during alarms."""
         return self.alarms.calls_to(ref)
 
     def calls_of(self, ref: str) -> list[dict[str, Any]]:

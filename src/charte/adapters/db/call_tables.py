@@ -1,4 +1,4 @@
-"""Calls and what analysing their recordings produced (issue 7; docs/calls.md)."""
+"""Calls and what analysing their recordings produced (docs/calls.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Str
 
 from charte.adapters.db.metadata import REF, metadata
 
-# Calls (issue 7): the metadata the telephony reports, and where the encrypted audio and
+# Calls: the metadata the telephony reports, and where the encrypted audio and
 # transcript lie (names in the blob store; their keys are in the keyring, outside the database).
 # `purge_due` is the retention rule's date (recordings: six months); a litigation hold naming the
 # call or its person keeps it (`held_by`). `kept_for`: the purposes an objection does not stop that
@@ -36,7 +36,7 @@ calls = Table(
     Column("event_id", String(200), nullable=False),
 )
 
-# What analysing a recording produced (issue 7 §2), sealed in the recordings store like a
+# What analysing a recording produced, sealed in the recordings store like a
 # transcript. A `result` (an AI output about the call) goes with its call, unless the analyst
 # declared it irreversibly anonymised (then it is detached, no longer personal data); a `document`
 # (a scoring grid, a report) follows the policy's `recordings.analysis_retention` rule from the

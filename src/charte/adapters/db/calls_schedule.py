@@ -1,5 +1,6 @@
 """When a call is erased: its retention rule from the call's day, extended by the litigation holds
-naming the call or its person, exactly as a person's units are (``domain.retention.apply_holds``).
+naming the call or its person, exactly as a person's units are (``domain.retention.call_schedule``
+decides; this module gathers the holds and writes the schedules).
 
 A recorded call follows the policy's ``recordings.retention`` (six months in the shipped policy),
 another its ``recordings.metadata_retention``. Calls are scheduled as an import writes them, and
@@ -23,7 +24,7 @@ from charte.adapters.db.times import utc
 from charte.domain.litigation import release
 from charte.domain.policy import Policy
 from charte.domain.register_rules import CallRow
-from charte.domain.retention import HoldRelease, Schedule, apply_holds, schedule
+from charte.domain.retention import HoldRelease, Schedule, call_schedule
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -33,7 +34,6 @@ def _schedules(
 ) -> dict[str, Schedule]:
     """Each call's schedule — the recordings rule for a recorded call, the metadata rule for the
     others — with the holds of the cases naming it or its person."""
-    rec = policy.recordings
     refs = [c[0] for c in calls]
     persons = [c[1] for c in calls if c[1]]
     s = t.case_subjects.c
@@ -52,10 +52,8 @@ def _schedules(
         holds[(row.kind, row.ref)].append(releases[row.case_id])
     out = {}
     for ref, person, on, recorded in calls:
-        rule_id = rec.retention if recorded else rec.metadata_rule
-        own = schedule(rule_id, policy.retention[rule_id], on, running=False)
         found = holds.get(("call", ref), []) + (holds.get(("person", person), []) if person else [])
-        out[ref] = apply_holds(own, found, today)
+        out[ref] = call_schedule(policy, on, recorded, found, today)
     return out
 
 

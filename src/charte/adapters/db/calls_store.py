@@ -1,4 +1,4 @@
-"""Calls and their recordings in SQL (issue 7): the rows, their retention and holds, the sealed
+"""Calls and their recordings in SQL: the rows, their retention and holds, the sealed
 audio and transcripts, the objections read at call start, and the purge.
 
 A call's row holds metadata and the *names* of its sealed audio and transcript
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, or_, select, union, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, or_, select, union, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.audit_store import SqlAuditStore
@@ -32,7 +32,7 @@ from charte.adapters.ref_hmac import RefHasher
 from charte.domain.audit import Action, Entry
 from charte.domain.contacts import contact_key
 from charte.domain.policy import Policy
-from charte.domain.retention import schedule
+from charte.domain.retention import analysis_document_schedule
 from charte.services.ports import Clock, ErasureLedger
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -232,10 +232,10 @@ class SqlCalls:
         today = self.clock.today()
         rule_id, due = None, None
         if kind == "document":
-            rule_id = self.policy.recordings.analysis_retention
-            if rule_id is None:
+            planned = analysis_document_schedule(self.policy, today)
+            if planned is None:
                 raise ValueError("the policy keeps no analysis documents (recordings.analysis_retention)")
-            due = schedule(rule_id, self.policy.retention[rule_id], today, running=False).purge_due
+            rule_id, due = planned.rule, planned.purge_due
         name = f"analysis-{call_id}-{secrets.token_hex(6)}"
         size = self.vault.seal(name, chunks)
         with self.engine.begin() as conn:
@@ -288,6 +288,17 @@ class SqlCalls:
         return self.vault.open(name)
 
     # -- erasure ----------------------------------------------------------------------------
+
+    def due(self, as_of: date) -> tuple[int, int]:
+        """(calls, analysis documents) whose purge date has come on ``as_of``: what a purge erases."""
+        with self.engine.connect() as conn:
+            calls = conn.execute(
+                select(func.count()).select_from(t.calls).where(t.calls.c.purge_due <= as_of)
+            ).scalar_one()
+            documents = conn.execute(
+                select(func.count()).select_from(t.call_analyses).where(t.call_analyses.c.purge_due <= as_of)
+            ).scalar_one()
+        return int(calls), int(documents)
 
     def purge(self, as_of: date, actor: str, batch: int = 500) -> tuple[int, int]:
         """Erase every call whose purge date has come (not held), keys first, and the analysis

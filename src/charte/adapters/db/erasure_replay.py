@@ -5,17 +5,18 @@ persons and calls of the restored copy are matched by computing the HMAC of each
 pass over the refs (``yield_per``), in bounded memory, holding only the matches — one pass per
 slice of 100,000 erased units, so that memory does not grow with the erasures replayed either. This
 is the one place charte reads every ref of the register in Python; it runs once, after a restore
-(at one million persons: BENCHMARKS.md). The matched units are then erased the way the sweep erases them
-(``SqlSweep.erase_units``: roles, fields nobody justifies, the person when nothing is left, tombstones,
-proofs, audit entries and the orders to the systems, re-emitted), in transactions of a few hundred
-persons; tombstones and suppression-list entries are written back as the ledger recorded them.
+(at one million persons: BENCHMARKS.md). The matched units are then erased by the one erasure use
+case (``services.erasure.Eraser.replayed``: roles, fields nobody justifies, the person when nothing
+is left, tombstones, proofs, audit entries and the orders to the systems, re-emitted), in
+transactions of a few hundred persons; tombstones and suppression-list entries are written back as
+the ledger recorded them.
 """
 
 from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,8 +26,13 @@ from sqlalchemy import Engine, Table, select
 from charte.adapters.db import tables as t
 from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.erasure_marks import bury, suppress
-from charte.adapters.db.sweep_store import CONTEXT_KIND, SqlSweep, SweepTotals
 from charte.adapters.ref_hmac import RefHasher
+from charte.domain.retention import CONTEXT_KIND
+from charte.services.erasure import SweepTotals
+
+# Erase again these units of these persons (id -> ref), as the request (None: the sweep) had them
+# erased, by this actor: ``services.erasure.Eraser.replayed``.
+Erase = Callable[[Mapping[int, str], Sequence[int], int | None, str], SweepTotals]
 
 ACTOR = "charte-replay"
 FLUSH = 10_000  # tombstones and suppression entries written back per transaction
@@ -64,14 +70,14 @@ class SqlErasureReplay:
         self,
         engine: Engine,
         hasher: RefHasher,
-        sweep: SqlSweep,
+        erase: Erase,
         calls: SqlCalls,
         *,
         batch: int = 500,
         partition: int = PARTITION,
     ) -> None:
-        # ``sweep`` and ``calls`` must write no ledger: a replay re-applies lines, it adds none.
-        self.engine, self.hasher, self.sweep, self.calls, self.batch = engine, hasher, sweep, calls, batch
+        # ``erase`` and ``calls`` must write no ledger: a replay re-applies lines, it adds none.
+        self.engine, self.hasher, self.erase, self.calls, self.batch = engine, hasher, erase, calls, batch
         self.partition = partition
 
     def replay(self, read: Callable[[], Iterable[dict[str, Any]]], today: date) -> ReplayTotals:
@@ -160,31 +166,26 @@ class SqlErasureReplay:
         today: date,
         totals: ReplayTotals,
     ) -> None:
-        """The ledger's units of these persons that the copy still holds, erased in one transaction."""
+        """The ledger's units of these persons that the copy still holds, erased again: one
+        transaction per request that had them erased (usually one: the sweep)."""
         u = t.retention_units.c
         refs = dict(people.values())
         hmac_of = {pid: h for h, (pid, _) in people.items()}
-        with self.engine.begin() as conn:
-            locked = set(
-                conn.execute(
-                    select(t.persons.c.id).where(t.persons.c.id.in_(list(refs))).with_for_update()
-                ).scalars()
-            )
+        with self.engine.connect() as conn:
             units = conn.execute(
-                select(u.id, u.person_id, u.kind, u.context).where(u.person_id.in_(list(locked)))
+                select(u.id, u.person_id, u.kind, u.context).where(u.person_id.in_(list(refs)))
             ).all()
-            by_request: dict[int | None, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-            for unit_id, pid, kind, context in units:
-                hexed = self.hasher(f"{CONTEXT_KIND.get(kind, kind)}:{context}") if context else None
-                asked = {(unit, ctx): request for unit, ctx, request in wanted[hmac_of[pid]]}
-                key = (kind, bytes.fromhex(hexed) if hexed else None)
-                if key in asked:
-                    by_request[asked[key]][pid].append(unit_id)
-            for request, of_person in by_request.items():
-                done = SweepTotals()
-                concerned = {pid: refs[pid] for pid in of_person}
-                unit_ids = [i for ids in of_person.values() for i in ids]
-                self.sweep.erase_units(conn, concerned, today, done, unit_ids, request, ACTOR)
-                totals.units_erased += sum(done.units.values())
-                totals.persons_erased += done.persons_erased
-                totals.orders += done.orders
+        by_request: dict[int | None, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for unit_id, pid, kind, context in units:
+            hexed = self.hasher(f"{CONTEXT_KIND.get(kind, kind)}:{context}") if context else None
+            asked = {(unit, ctx): request for unit, ctx, request in wanted[hmac_of[pid]]}
+            key = (kind, bytes.fromhex(hexed) if hexed else None)
+            if key in asked:
+                by_request[asked[key]][pid].append(unit_id)
+        for request, of_person in by_request.items():
+            concerned = {pid: refs[pid] for pid in of_person}
+            unit_ids = [i for ids in of_person.values() for i in ids]
+            done = self.erase(concerned, unit_ids, request, ACTOR)
+            totals.units_erased += sum(done.units.values())
+            totals.persons_erased += done.persons_erased
+            totals.orders += done.orders

@@ -1,4 +1,7 @@
-"""GDPR Art. 14 notices in SQL: the roles still owed one, streamed; a notice or exemption recorded."""
+"""GDPR Art. 14 notices in SQL: the roles still owed one, streamed; a notice or exemption recorded.
+
+Which sources need a notice, which contacts are a communication and when a notice is due are
+``charte.domain.information``'s rules, passed in; this module only selects by them."""
 
 from __future__ import annotations
 
@@ -10,48 +13,51 @@ from sqlalchemy import Engine, Select, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from charte.adapters.db import tables as t
-from charte.domain.information import notice_due
 from charte.domain.register import Direction
-from charte.domain.vocabulary import HolidayCalendar, SourceKind
+from charte.domain.vocabulary import SourceKind
 
 
 class SqlInformation:
-    def __init__(self, engine: Engine, calendar: HolidayCalendar) -> None:
-        self.engine, self.calendar = engine, calendar
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
-    def owed(self, before: date | None) -> Iterator[dict[str, Any]]:
-        """Every role collected from someone else with no notice nor exemption recorded, oldest
-        collection first, with its due date; streamed (a register may owe many)."""
+    def unnoticed(
+        self,
+        sources: frozenset[SourceKind],
+        communications: frozenset[Direction],
+        collected_before: date | None,
+    ) -> Iterator[dict[str, Any]]:
+        """Every role collected from one of ``sources`` with no notice nor exemption recorded,
+        oldest collection first, with the first of ``communications`` since; streamed (a register
+        may owe many)."""
         r, p, n, cl = t.roles.c, t.persons.c, t.information_notices.c, t.contact_log.c
         first_contact = (
             select(func.min(cl.on))
             .where(
-                cl.person_id == r.person_id, cl.direction == Direction.OUTBOUND.value, cl.on >= r.started_on
+                cl.person_id == r.person_id,
+                cl.direction.in_(sorted(d.value for d in communications)),
+                cl.on >= r.started_on,
             )
             .scalar_subquery()
         )
         query = (
             _roles(p.ref, first_contact.label("first_contact"))
             .outerjoin(t.information_notices, n.role_id == r.id)
-            .where(r.source_kind != SourceKind.SUBJECT.value, n.role_id.is_(None))
+            .where(r.source_kind.in_(sorted(k.value for k in sources)), n.role_id.is_(None))
             .order_by(r.started_on, r.id)
             .execution_options(yield_per=5000)
         )
-        if before is not None:  # a notice is never due before its collection: SQL narrows, Python decides
-            query = query.where(r.started_on < before)
+        if collected_before is not None:
+            query = query.where(r.started_on < collected_before)
         with self.engine.connect() as conn:
             for row in conn.execute(query):
-                due = notice_due(row.started_on, row.first_contact, self.calendar)
-                if before is not None and due >= before:
-                    continue
                 yield {
                     "person": row.ref,
                     "role": row.role,
                     "context": row.contract or row.site,
                     "source": {"kind": row.source_kind, "ref": row.source_ref},
-                    "collected_on": row.started_on.isoformat(),
-                    "first_contact": row.first_contact.isoformat() if row.first_contact else None,
-                    "due_on": due.isoformat(),
+                    "collected_on": row.started_on,
+                    "first_contact": row.first_contact,
                 }
 
     def role(self, ref: str, role: str, context: str | None) -> dict[str, Any] | None:

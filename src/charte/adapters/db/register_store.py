@@ -120,7 +120,7 @@ class SqlRegisterStore:
         hasher: RefHasher,
         calls: SqlCalls | None = None,
     ) -> None:
-        self.calls = calls  # seals transcripts (issue 7); None: no recordings store
+        self.calls = calls  # seals transcripts; None: no recordings store
         self.hasher = hasher
         self.engine = engine
         self.policy = policy
@@ -506,7 +506,7 @@ class _Writer:
             self.replaced += replaced
 
     def _units(self, chunk: RegisterChunk) -> None:
-        """Retention units follow the facts in the same transaction (issue 4 §2)."""
+        """Retention units follow the facts in the same transaction."""
         if not chunk.events:
             return
         moved = [self.contract_ids[x.ref] for x in chunk.new_contracts]

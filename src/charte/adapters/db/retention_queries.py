@@ -1,6 +1,6 @@
 """The retention schedule in SQL: streamed rows, and due dates counted by the database.
 
-Persons' units, calls (issue 7) and alarm sessions (issue 8) share the schedule: a DPO asks what
+Persons' units, calls and alarm sessions share the schedule: a DPO asks what
 falls due when, whatever it is.
 """
 
@@ -22,7 +22,7 @@ class SqlRetentionQueries:
         self.kept_with = kept_with or ""  # the policy's alarms.kept_with: no alarms, no sessions shown
 
     def units(self, criteria: ScheduleFilter) -> Iterator[dict[str, Any]]:
-        """Persons' units and calls (issue 7: a recorded call is a `recording` unit, another a
+        """Persons' units and calls (a recorded call is a `recording` unit, another a
         `call` unit, its context the call's ref), in one stream ordered by purge date."""
         u, p, k = t.retention_units.c, t.persons.c, t.calls.c
         units = select(
@@ -47,7 +47,7 @@ class SqlRetentionQueries:
             null().label("review_reason"),
             k.held_by.label("held_by"),
         )
-        # Alarm sessions (issue 8) are kept with their contract's client data: each shows the
+        # Alarm sessions are kept with their contract's client data: each shows the
         # dates of the client unit of its contract, and leaves with it.
         client, owner, a, c = (
             t.retention_units.alias("client_unit"),

@@ -1,17 +1,17 @@
-"""Keeping the retention units in step with the register (issue 4 §2).
+"""Keeping the retention units in step with the register.
 
 After each import chunk, the units of every person the chunk touched — directly, or through a
 contract or site whose dates changed (a contract's end moves its client's and its site's trusted
-persons' dates) — are recomputed from their facts with ``charte.domain.retention`` and replaced.
-A batch of persons costs four queries and two bulk statements, whatever its size.
+persons' dates) — are recomputed and replaced. The rules (which rule anchors each kind of role, how
+a hold extends a unit) are ``charte.domain.retention``'s: this module gathers their facts and writes
+what they decide. A batch of persons costs four queries and two bulk statements, whatever its size.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Connection, delete, select, union
 
@@ -19,19 +19,9 @@ from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.hold_releases import holds_for
 from charte.domain.policy import Policy
-from charte.domain.retention import (
-    Contact,
-    Schedule,
-    UnitKind,
-    apply_holds,
-    designation_end,
-    last_day_designated,
-    prospect_anchor,
-    schedule,
-)
+from charte.domain.retention import Contact, RoleDates, UnitKind, held_units, units_of
 
 BATCH = 2000
-PER_CONTRACT = (UnitKind.CLIENT.value, UnitKind.OTHER_CONTACT.value)
 COLUMNS = (
     "person_id",
     "kind",
@@ -60,52 +50,6 @@ def affected_by(conn: Connection, person_ids: Iterable[int], contract_ids: Itera
         by_site = select(r.person_id).where(r.site_id.in_(sites))
         affected |= set(conn.execute(union(by_contract, by_site)).scalars())
     return affected
-
-
-def _units(
-    policy: Policy,
-    roles: Sequence[Any],
-    site_ends: dict[int, list[date | None]],
-    contacts: dict[int, list[Contact]],
-) -> dict[tuple[int, str, str], Schedule]:
-    def rule(kind: UnitKind) -> tuple[str, Any] | None:
-        category = policy.subject_categories.get(kind.value)
-        return (category.retention, policy.retention[category.retention]) if category else None
-
-    units: dict[tuple[int, str, str], Schedule] = {}
-    prospects: dict[int, date] = {}
-    designations: dict[tuple[int, int], Any] = {}
-    for row in roles:
-        kind = UnitKind(row.role)
-        if kind in (UnitKind.CLIENT, UnitKind.OTHER_CONTACT):
-            found = rule(kind)
-            if found:
-                units[(row.person_id, kind.value, row.contract_ref)] = schedule(
-                    *found, row.contract_end, running=row.contract_end is None
-                )
-        elif kind is UnitKind.PROSPECT:
-            prospects[row.person_id] = max(prospects.get(row.person_id, row.started_on), row.started_on)
-        else:  # the latest designation of a person for a site decides
-            key = (row.person_id, row.site_id)
-            if key not in designations or row.started_on >= designations[key].started_on:
-                designations[key] = row
-    prospect_rule = rule(UnitKind.PROSPECT)
-    if prospect_rule:
-        for pid, collected in prospects.items():
-            anchor = prospect_anchor(collected, contacts.get(pid, []), prospect_rule[1].contacts_reset_clock)
-            units[(pid, UnitKind.PROSPECT.value, "")] = schedule(*prospect_rule, anchor, running=False)
-    trusted_rule = rule(UnitKind.TRUSTED_PERSON)
-    if trusted_rule:
-        for (pid, site_id), row in designations.items():
-            end, running = designation_end(row.ended_on, site_ends.get(site_id, []))
-            anchor = last_day_designated(end) if end else None
-            units[(pid, UnitKind.TRUSTED_PERSON.value, row.site_ref)] = schedule(
-                *trusted_rule,
-                anchor,
-                running=running,
-                missing="the site has no contract to end the designation",
-            )
-    return units
 
 
 def refresh_units(conn: Connection, policy: Policy, person_ids: Iterable[int], today: date) -> None:
@@ -139,19 +83,26 @@ def refresh_units(conn: Connection, policy: Policy, person_ids: Iterable[int], t
             select(log.person_id, log.on, log.direction, log.answered).where(log.person_id.in_(batch))
         ):
             contacts[pid].append(Contact(on, inbound=direction == "inbound", answered=answered))
-        units = _units(policy, roles, site_ends, contacts)
+        facts = [
+            RoleDates(
+                row.person_id,
+                row.role,
+                row.started_on,
+                row.ended_on,
+                row.contract_ref,
+                row.contract_end,
+                row.site_id,
+                row.site_ref,
+            )
+            for row in roles
+        ]
         refs = dict(
             conn.execute(select(t.persons.c.id, t.persons.c.ref).where(t.persons.c.id.in_(batch))).all()
         )
         on_person, on_contract = holds_for(
             conn, policy, refs, {row.contract_ref for row in roles if row.contract_ref}, today
         )
-        if on_person or on_contract:
-            for (pid, kind, context), unit in units.items():
-                holds = on_person.get(refs[pid], []) + (
-                    on_contract.get(context, []) if kind in PER_CONTRACT else []
-                )
-                units[(pid, kind, context)] = apply_holds(unit, holds, today)
+        units = held_units(units_of(policy, facts, site_ends, contacts), refs, on_person, on_contract, today)
         conn.execute(delete(t.retention_units).where(t.retention_units.c.person_id.in_(batch)))
         insert_rows(
             conn,

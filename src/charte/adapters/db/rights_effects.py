@@ -10,7 +10,7 @@ Nothing is half-applied.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from charte.adapters.db.outbox_store import add_orders
 from charte.adapters.db.times import utc
 from charte.adapters.field_cipher import FieldCipher
 from charte.domain.contacts import contact_key
-from charte.domain.orders import OrderKind, plan_orders
+from charte.domain.orders import Order, OrderKind
 from charte.domain.policy import Policy
 from charte.services.errors import NotFound, Refused
 from charte.services.ports import ErasureLedger
@@ -43,9 +43,15 @@ class SqlRightsEffects:
         self.ledger = ledger  # suppression-list entries outlive a restored backup there
 
     def restrict(
-        self, request_id: int, ref: str, since: date | None, ground: str | None, at: datetime
+        self,
+        request_id: int,
+        ref: str,
+        since: date | None,
+        ground: str | None,
+        at: datetime,
+        orders: Sequence[Order],
     ) -> dict[str, Any]:
-        """Set (``since`` given) or lift (None) the Art. 18 flag; orders and notices to all."""
+        """Set (``since`` given) or lift (None) the Art. 18 flag; the orders, and notices to all."""
         kind = OrderKind.RESTRICTION_SET if since is not None else OrderKind.RESTRICTION_LIFTED
         with self.engine.begin() as conn:
             if (before := already(conn, request_id, kind.value)) is not None:
@@ -57,17 +63,16 @@ class SqlRightsEffects:
             )
             if done.rowcount != 1:
                 raise NotFound("person", ref)
-            orders = plan_orders(
-                self.policy, kind=kind, person_ref=ref, reason=f"rights_request:{request_id}", at=at
-            )
             add_orders(conn, orders)
             told = owe_notices(conn, self.hasher, request_id, ref, kind, None, at)
             detail = {"orders": sorted(o.system for o in orders), "recipients": told}
             return remember(conn, request_id, kind.value, detail, at, "charte")
 
-    def rectify(self, request_id: int, ref: str, changes: Mapping[str, str], at: datetime) -> dict[str, Any]:
+    def rectify(
+        self, request_id: int, ref: str, changes: Mapping[str, str], at: datetime, orders: Sequence[Order]
+    ) -> dict[str, Any]:
         """Apply the new values: a field on file is replaced; a missing one is added for the
-        person's roles whose subject category collects it (and refused if none does)."""
+        person's roles whose subject category collects it (and refused if none does); the orders."""
         p, pf, r = t.persons.c, t.person_fields.c, t.roles.c
         encrypted = self.policy.encrypted_fields
         with self.engine.begin() as conn:
@@ -100,15 +105,6 @@ class SqlRightsEffects:
                     [{"person_id": pid, "field": field, "role": x} for x in justified],
                 )
             kind = OrderKind.RECTIFICATION_REQUIRED
-            orders = plan_orders(
-                self.policy,
-                kind=kind,
-                person_ref=ref,
-                reason=f"rights_request:{request_id}",
-                at=at,
-                fields=list(changes),
-                values=dict(changes),
-            )
             add_orders(conn, orders)
             told = owe_notices(conn, self.hasher, request_id, ref, kind, set(changes), at)
             detail = {
@@ -126,10 +122,11 @@ class SqlRightsEffects:
         contacts: list[str],
         suppress_until: date | None,
         at: datetime,
+        orders: Sequence[Order],
     ) -> dict[str, Any]:
         """Record an objection to ``purpose`` (the person, and their contacts as keyed hashes of
         their canonical form); with ``suppress_until``, put the contacts on the suppression list
-        until then; order the systems to record it."""
+        until then; the orders to the systems to record it."""
         keys = {k for v in contacts if (k := contact_key(v)) is not None}
         hashes = sorted(self.hasher(f"contact:{k}") for k in keys)
         on = at.date()
@@ -143,16 +140,7 @@ class SqlRightsEffects:
                 if self.ledger is not None and listed:  # before the commit (adapters/erasure_ledger.py)
                     entries = [[h, added.isoformat(), due.isoformat()] for h, added, due in listed]
                     self.ledger.write({"at": at, "request": request_id, "suppressed": entries})
-            orders = []
-            if ref is not None:
-                orders = plan_orders(
-                    self.policy,
-                    kind=OrderKind.OPPOSITION_RECORDED,
-                    person_ref=ref,
-                    reason=f"rights_request:{request_id}:{purpose}",
-                    at=at,
-                )
-                add_orders(conn, orders)
+            add_orders(conn, orders)
             detail = {"purpose": purpose, "contacts": len(hashes), "orders": sorted(o.system for o in orders)}
             return remember(conn, request_id, OrderKind.OPPOSITION_RECORDED.value, detail, at, "charte")
 

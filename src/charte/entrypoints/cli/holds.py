@@ -1,4 +1,4 @@
-"""`charte holds ...`: litigation holds placed, judged and lifted by hand (issue 4 §3)."""
+"""`charte holds ...`: litigation holds placed, judged and lifted by hand."""
 
 from __future__ import annotations
 
@@ -52,9 +52,7 @@ def place(
     contract: Annotated[
         list[str] | None, typer.Option("--contract", help="A contract ref (its units).")
     ] = None,
-    call: Annotated[
-        list[str] | None, typer.Option("--call", help="A call ref (its recording, issue 7).")
-    ] = None,
+    call: Annotated[list[str] | None, typer.Option("--call", help="A call ref (its recording).")] = None,
     role: AsOpt = None,
 ) -> None:
     """Open a case (or add to it): what it names is kept until the case releases it."""

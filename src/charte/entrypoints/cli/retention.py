@@ -1,4 +1,4 @@
-"""`charte retention ...`: the retention schedule (issue 4)."""
+"""`charte retention ...`: the retention schedule."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def sweep(
     c = container()
     day = parse_day(as_of, "--as-of")
     report = use_cases.sweep(
-        sweeper=c.sweeper(),
+        sweeper=c.eraser(),
         as_of=day,
         today=c.clock.today(),
         dry_run=dry_run,

@@ -1,4 +1,4 @@
-"""The retention sweep, run by `charte serve` once a day (issue 4 §4); cron can use the CLI instead."""
+"""The retention sweep, run by `charte serve` once a day; cron can use the CLI instead."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class DailySweep:
         c = self.container
         today = c.clock.today()
         report = await run_in_threadpool(
-            lambda: sweep(sweeper=c.sweeper(), as_of=today, today=today, auditor=c.auditor)
+            lambda: sweep(sweeper=c.eraser(), as_of=today, today=today, auditor=c.auditor)
         )
         rule = c.policy.retention[c.policy.audit_retention]
         dropped = await run_in_threadpool(

@@ -85,7 +85,7 @@ def router(container: Container) -> APIRouter:
             gate=container.gate,
             rights=desk_for(actor),
             retention=container.retention_queries(),
-            sweeps=container.sweeper(),
+            sweeps=container.sweep_runs(),
             holds=container.holds(),
             outbox=container.outbox(),
             audit=container.audit_store(),
@@ -130,8 +130,8 @@ def router(container: Container) -> APIRouter:
             open=status.open,
             verified=status is Status.VERIFIED,
             received=status is Status.RECEIVED,
-            answer=status is Status.FULFILLED and desk.answers.archive(request_id) is not None,
-            unsent=len(desk.answers.unsent(request_id)),
+            answer=status is Status.FULFILLED and desk.mail.answers.archive(request_id) is not None,
+            unsent=len(desk.mail.answers.unsent(request_id)),
         )
 
     def back(request_id: int) -> Response:
@@ -151,7 +151,7 @@ def router(container: Container) -> APIRouter:
     @r.post("/console/requests/{request_id}/ask-identity", openapi_extra=PERSONAL)
     def ask_identity(request: Request, request_id: RequestId, csrf: Csrf) -> Response:
         desk = acting(request, csrf)
-        rights.ask_identity(desk, request_id, desk.clock.today())
+        rights.ask_identity(desk, request_id, desk.clerk.clock.today())
         return back(request_id)
 
     @r.post("/console/requests/{request_id}/verify", openapi_extra=PERSONAL)
@@ -164,7 +164,7 @@ def router(container: Container) -> APIRouter:
         request: Request, request_id: RequestId, csrf: Csrf, reason: Annotated[str, Form(max_length=2000)]
     ) -> Response:
         desk = acting(request, csrf)
-        rights.extend(desk, request_id, desk.clock.today(), reason)
+        rights.extend(desk, request_id, desk.clerk.clock.today(), reason)
         return back(request_id)
 
     @r.post("/console/requests/{request_id}/resend", openapi_extra=PERSONAL)

@@ -72,7 +72,7 @@ class RolePublic(BaseModel):
 
 
 class ContractPublic(BaseModel):
-    """A contract as the reader may see it: a key is absent when its field is hidden (issue 5)."""
+    """A contract as the reader may see it: a key is absent when its field is hidden."""
 
     ref: str | None = None
     offer: str | None = None

@@ -1,4 +1,4 @@
-"""calls and recordings (issue 7); the contacts of each objection, indexed
+"""calls and recordings; the contacts of each objection, indexed
 
 Revision ID: 0016
 Revises: 0015

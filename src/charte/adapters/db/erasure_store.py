@@ -1,0 +1,324 @@
+"""Erasure in SQL: the facts of a batch of locked persons read, and an erasure plan carried out.
+
+What goes and what stays is decided by ``charte.domain.erasure``; this module only reads the facts
+the plan needs and applies it, set-based: a batch of persons costs the same fixed number of
+statements whatever its size (ids in one array parameter on PostgreSQL, deletes of pairs as one
+``executemany``). Erasure deletes rows: a soft-delete flag is not erasure. On PostgreSQL a sweep
+locks its persons with SKIP LOCKED, so two sweeps may run at once without erasing twice or
+deadlocking; on SQLite a batch made stale by another writer is rolled back whole (``Conflict``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Engine,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
+from sqlalchemy.exc import OperationalError
+
+from charte.adapters.db import tables as t
+from charte.adapters.db.applied_effects import already, remember
+from charte.adapters.db.audit_store import SqlAuditStore
+from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.erasure_marks import bury
+from charte.adapters.db.outbox_store import add_orders
+from charte.adapters.db.rights_effects import owe_notices
+from charte.adapters.db.times import utc
+from charte.adapters.ref_hmac import RefHasher
+from charte.domain.audit import Entry
+from charte.domain.erasure import Contract, ErasurePlan, Facts, Person, Role, Site, Unit
+from charte.domain.orders import OrderKind
+from charte.domain.retention import CONTEXT_KIND, UnitStatus
+from charte.domain.vocabulary import RestrictionGround
+from charte.services.erasure import ERASURE_EFFECT, Applied, Proof
+from charte.services.errors import Conflict
+
+PROOF_COLUMNS = (
+    "person_hmac",
+    "unit",
+    "context_hmac",
+    "rule",
+    "purge_due",
+    "erased_at",
+    "person_erased",
+    "fields_erased",
+)
+
+
+class SqlErasureStore:
+    def __init__(self, engine: Engine, hasher: RefHasher, *, audit: SqlAuditStore | None = None) -> None:
+        self.engine, self.hasher, self.audit = engine, hasher, audit
+        self._arrays = engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def transaction(self, *, keep: bool = True) -> Iterator[SqlErasureTransaction]:
+        try:
+            with self.engine.connect() as conn:
+                tx = conn.begin()
+                try:
+                    yield SqlErasureTransaction(conn, self.hasher, self.audit, self._arrays)
+                except BaseException:
+                    tx.rollback()
+                    raise
+                if keep:
+                    tx.commit()
+                else:
+                    tx.rollback()
+        except OperationalError as e:
+            # SQLite: another writer's commit made this transaction's snapshot stale ("database is
+            # locked" at its first write); it was rolled back whole.
+            if self.engine.dialect.name == "sqlite":
+                raise Conflict("another writer changed the register during the erasure; retry") from e
+            raise
+
+    def due_persons(self, as_of: date, after: int, size: int, spared: frozenset[str]) -> list[int]:
+        u, p = t.retention_units.c, t.persons.c
+        spare = select(p.id).where(p.id == u.person_id, p.restriction_ground.in_(sorted(spared))).exists()
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(u.person_id)
+                    .where(u.purge_due <= as_of, u.person_id > after, ~spare)
+                    .group_by(u.person_id)
+                    .order_by(u.person_id)
+                    .limit(size)
+                ).scalars()
+            )
+
+    def held(self) -> dict[str, int]:
+        u = t.retention_units.c
+        counts: dict[str, int] = defaultdict(int)
+        query = select(u.held_by, func.count()).where(u.status == UnitStatus.HELD.value).group_by(u.held_by)
+        with self.engine.connect() as conn:
+            for held_by, count in conn.execute(query):  # one row per set of cases
+                for case in held_by.split(",") if held_by else ["(unknown)"]:
+                    counts[case] += count
+        return dict(counts)
+
+    def purge_suppressions(self, as_of: date) -> int:
+        """Objections past the suppression list's retention."""
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    delete(t.suppression_list).where(t.suppression_list.c.purge_due <= as_of)
+                ).rowcount
+            )
+
+    def record_run(self, as_of: date, at: datetime, counts: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(t.sweep_runs).values(
+                    as_of=as_of, finished_at=at.astimezone(UTC), totals=json.dumps(counts)
+                )
+            )
+
+    def last_run(self) -> dict[str, Any] | None:
+        """The last sweep that ran (not a dry run): its day, when it finished, its counts."""
+        r = t.sweep_runs.c
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(r.as_of, r.finished_at, r.totals).order_by(r.id.desc()).limit(1)
+            ).first()
+        if row is None:
+            return None
+        finished = utc(row.finished_at).isoformat()
+        return {"as_of": row.as_of.isoformat(), "finished_at": finished, **json.loads(row.totals)}
+
+
+class SqlErasureTransaction:
+    def __init__(
+        self, conn: Connection, hasher: RefHasher, audit: SqlAuditStore | None, arrays: bool
+    ) -> None:
+        self.conn, self.hasher, self._audit, self._arrays = conn, hasher, audit, arrays
+
+    def _among(self, column: Any, values: Any) -> ColumnElement[bool]:
+        """`column IN values`. On PostgreSQL one array parameter (`= ANY(...)`) rather than one
+        parameter per value: a batch's statements are then rendered, sent and planned once, not
+        with hundreds of placeholders each time (measured: BENCHMARKS.md)."""
+        values = list(values)
+        if self._arrays:
+            return column == any_(literal(values, ARRAY(column.type)))  # type: ignore[no-any-return]
+        return column.in_(values)  # type: ignore[no-any-return]
+
+    # -- locks ----------------------------------------------------------------------------------
+
+    def lock_due(self, candidates: Sequence[int]) -> dict[int, str]:
+        p = t.persons.c
+        query = select(p.id, p.ref).where(self._among(p.id, candidates)).order_by(p.id)
+        return dict(self.conn.execute(query.with_for_update(skip_locked=True)).all())
+
+    def lock(self, ref: str) -> int | None:
+        p = t.persons.c
+        found = self.conn.execute(select(p.id).where(p.ref == ref).with_for_update()).scalar()
+        return int(found) if found is not None else None
+
+    # -- facts ----------------------------------------------------------------------------------
+
+    def facts(self, persons: Mapping[int, str]) -> Facts:
+        ids = list(persons)
+        conn = self.conn
+        u, r, c, s, p = t.retention_units.c, t.roles.c, t.contracts.c, t.sites.c, t.persons.c
+        pf, fs = t.person_fields.c, t.field_sources.c
+        grounds = dict(conn.execute(select(p.id, p.restriction_ground).where(self._among(p.id, ids))).all())
+        units = tuple(
+            Unit(
+                row.id, row.person_id, row.kind, row.context, row.rule, UnitStatus(row.status), row.purge_due
+            )
+            for row in conn.execute(
+                select(u.id, u.person_id, u.kind, u.context, u.rule, u.status, u.purge_due).where(
+                    self._among(u.person_id, ids)
+                )
+            )
+        )
+        roles = tuple(
+            Role(row.id, row.person_id, row.role, row.contract, row.site)
+            for row in conn.execute(
+                select(r.id, r.person_id, r.role, c.ref.label("contract"), s.ref.label("site"))
+                .outerjoin(t.contracts, c.id == r.contract_id)
+                .outerjoin(t.sites, s.id == r.site_id)
+                .where(self._among(r.person_id, ids))
+            )
+        )
+        justified: dict[int, dict[str, set[str]]] = defaultdict(dict)
+        for pid, name in conn.execute(select(pf.person_id, pf.field).where(self._among(pf.person_id, ids))):
+            justified[pid][name] = set()
+        for pid, name, kind in conn.execute(
+            select(fs.person_id, fs.field, fs.role).where(self._among(fs.person_id, ids))
+        ):
+            if name in justified[pid]:
+                justified[pid][name].add(kind)
+        people = {
+            pid: Person(
+                pid,
+                ref,
+                {name: frozenset(kinds) for name, kinds in justified[pid].items()},
+                RestrictionGround(grounds[pid]) if grounds.get(pid) else None,
+            )
+            for pid, ref in persons.items()
+        }
+        contract_refs = {x.contract for x in roles if x.contract} | {
+            x.context for x in units if x.kind in CONTEXT_KIND and CONTEXT_KIND[x.kind] == "contract"
+        }
+        outside = ~self._among(r.person_id, ids)
+        others_on_contract = select(func.count(r.id)).where(r.contract_id == c.id, outside).scalar_subquery()
+        contracts = {
+            row.ref: Contract(row.ref, row.site, row.others)
+            for row in conn.execute(
+                select(c.ref, s.ref.label("site"), others_on_contract.label("others"))
+                .join(t.sites, s.id == c.site_id)
+                .where(self._among(c.ref, contract_refs))
+            )
+        }
+        site_refs = {x.site for x in roles if x.site} | {k.site for k in contracts.values()}
+        site_refs |= {x.context for x in units if CONTEXT_KIND.get(x.kind) == "site"}
+        others_on_site = select(func.count(r.id)).where(r.site_id == s.id, outside).scalar_subquery()
+        on_site: dict[str, set[str]] = defaultdict(set)
+        others: dict[str, int] = {}
+        for ref, count in conn.execute(select(s.ref, others_on_site).where(self._among(s.ref, site_refs))):
+            others[ref] = count
+        for site, contract in conn.execute(
+            select(s.ref, c.ref).join(t.contracts, c.site_id == s.id).where(self._among(s.ref, site_refs))
+        ):
+            on_site[site].add(contract)
+        sites = {ref: Site(ref, frozenset(on_site[ref]), n) for ref, n in others.items()}
+        return Facts(people, units, roles, contracts, sites)
+
+    # -- carrying a plan out ----------------------------------------------------------------------
+
+    def apply(self, plan: ErasurePlan, on: date, at: datetime) -> Applied:
+        conn, among = self.conn, self._among
+        r, u, p, pf, fs = t.roles.c, t.retention_units.c, t.persons.c, t.person_fields.c, t.field_sources.c
+        if plan.roles:
+            conn.execute(delete(t.roles).where(among(r.id, plan.roles)))
+        if plan.contact_logs:
+            conn.execute(delete(t.contact_log).where(among(t.contact_log.c.person_id, plan.contact_logs)))
+        if plan.attributions:
+            conn.execute(
+                delete(t.field_sources).where(fs.person_id == bindparam("p"), fs.role == bindparam("k")),
+                [{"p": pid, "k": kind} for pid, kind in plan.attributions],
+            )
+        lost = [{"p": pid, "f": name} for pid, names in plan.fields.items() for name in names]
+        if lost:
+            conn.execute(
+                delete(t.person_fields).where(pf.person_id == bindparam("p"), pf.field == bindparam("f")),
+                lost,
+            )
+        conn.execute(delete(t.retention_units).where(among(u.id, [e.unit.id for e in plan.erased])))
+        if plan.persons:
+            conn.execute(delete(t.persons).where(among(p.id, plan.persons)))
+        if plan.contracts:
+            conn.execute(delete(t.contracts).where(among(t.contracts.c.ref, plan.contracts)))
+        if plan.sites:
+            site_ids = select(t.sites.c.id).where(among(t.sites.c.ref, plan.sites))
+            conn.execute(delete(t.site_fields).where(t.site_fields.c.site_id.in_(site_ids)))
+            conn.execute(delete(t.sites).where(among(t.sites.c.ref, plan.sites)))
+        stones = tuple((self.hasher(f"{kind}:{ref}"), kind) for kind, ref in plan.tombstones)
+        bury(self.conn, [(h, kind, on) for h, kind in stones], redate=True)
+        proofs = tuple(
+            Proof(
+                self.hasher(f"person:{e.ref}"),
+                e.unit.kind,
+                self.hasher(f"{CONTEXT_KIND[e.unit.kind]}:{e.unit.context}") if e.unit.context else None,
+                e.unit.rule,
+                e.due_on,
+                at,
+                e.person_erased,
+                e.fields,
+            )
+            for e in plan.erased
+        )
+        insert_rows(
+            conn,
+            t.erasure_proofs,
+            PROOF_COLUMNS,
+            [
+                (
+                    x.person,
+                    x.unit,
+                    x.context,
+                    x.rule,
+                    x.due_on,
+                    x.erased_at,
+                    x.person_erased,
+                    json.dumps(list(x.fields)),
+                )
+                for x in proofs
+            ],
+        )
+        add_orders(conn, plan.orders)
+        return Applied(proofs, stones)
+
+    def audit(self, entries: Sequence[Entry]) -> None:
+        if self._audit is not None:
+            self._audit.append(entries, self.conn)
+
+    def owe_notices(self, request: int, plan: ErasurePlan, at: datetime) -> list[str]:
+        told: list[str] = []
+        for notice in plan.notices:
+            fields = None if notice.fields is None else set(notice.fields)
+            told += owe_notices(
+                self.conn, self.hasher, request, notice.ref, OrderKind.ERASURE_REQUIRED, fields, at
+            )
+        return told
+
+    def already(self, request: int) -> dict[str, Any] | None:
+        return already(self.conn, request, ERASURE_EFFECT)
+
+    def remember(self, request: int, detail: dict[str, Any], at: datetime, actor: str) -> None:
+        remember(self.conn, request, ERASURE_EFFECT, detail, at, actor)

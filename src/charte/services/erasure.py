@@ -1,0 +1,318 @@
+"""Erasing personal data: one use case for the sweep, a request, an objection and the ledger's replay.
+
+Each path loads the facts of a batch of locked persons through the ``ErasureStore`` port, asks
+``domain.erasure.plan`` what goes and what stays, and has the store carry the plan out in the same
+transaction — with the audit entries (one per erased unit, chained in that transaction), the orders
+to the systems (the outbox), the Art. 19 notices owed on request, and the erasure ledger's line,
+written before the commit so that a crash after it errs towards erasure (a restored backup replays
+it). A batch is whole persons: a batch killed at any point leaves every person whole or gone.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from charte.domain import erasure
+from charte.domain.audit import Action, Entry
+from charte.domain.erasure import Asked, Cause, Due, ErasurePlan, Facts, Replayed
+from charte.domain.orders import OrderKind
+from charte.domain.policy import Policy
+from charte.services.errors import Conflict
+from charte.services.ports import Clock, ErasureLedger
+
+SWEEP_ACTOR = "charte-sweep"
+ERASURE_EFFECT = OrderKind.ERASURE_REQUIRED.value  # what an erasure on request records as applied
+RETRIES = 50  # a batch another writer made stale is rolled back whole and run again
+
+
+@dataclass(frozen=True, slots=True)
+class Proof:
+    """What an erased unit leaves: keyed HMACs and names only, no personal data."""
+
+    person: str  # HMAC of "person:<ref>"
+    unit: str
+    context: str | None  # HMAC of "<contract|site>:<ref>"
+    rule: str
+    due_on: date
+    erased_at: datetime
+    person_erased: bool
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What the store wrote for a plan: each erased unit's proof, and the tombstones (HMAC, kind)."""
+
+    proofs: tuple[Proof, ...]
+    tombstones: tuple[tuple[str, str], ...]
+
+
+class ErasureTransaction(Protocol):
+    """One transaction of the store: persons are locked, facts read and a plan carried out in it."""
+
+    def lock_due(self, candidates: Sequence[int]) -> dict[int, str]:
+        """Lock the candidates no other transaction holds (the others are left to it): id -> ref."""
+        ...
+
+    def lock(self, ref: str) -> int | None: ...
+
+    def facts(self, persons: Mapping[int, str]) -> Facts: ...
+
+    def apply(self, plan: ErasurePlan, on: date, at: datetime) -> Applied:
+        """Carry the plan out, set-based: a fixed number of statements whatever the batch."""
+        ...
+
+    def audit(self, entries: Sequence[Entry]) -> None:
+        """Chain the entries in this transaction."""
+        ...
+
+    def owe_notices(self, request: int, plan: ErasurePlan, at: datetime) -> list[str]:
+        """Record the plan's Art. 19 notices, one per recipient the disclosure ledger names."""
+        ...
+
+    def already(self, request: int) -> dict[str, Any] | None: ...
+
+    def remember(self, request: int, detail: dict[str, Any], at: datetime, actor: str) -> None: ...
+
+
+class ErasureStore(Protocol):
+    def transaction(self, *, keep: bool = True) -> AbstractContextManager[ErasureTransaction]:
+        """A transaction, committed on exit (rolled back when ``keep`` is false); ``Conflict``
+        when another writer made it stale: nothing of it was applied."""
+        ...
+
+    def due_persons(self, as_of: date, after: int, size: int, spared: frozenset[str]) -> list[int]:
+        """Up to ``size`` ids after ``after``, in order, of persons with a unit due on ``as_of`` and
+        no restriction of the ``spared`` grounds."""
+        ...
+
+    def held(self) -> dict[str, int]:
+        """Units held today, by case."""
+        ...
+
+    def purge_suppressions(self, as_of: date) -> int: ...
+
+    def record_run(self, as_of: date, at: datetime, counts: dict[str, Any]) -> None: ...
+
+
+class Recordings(Protocol):
+    def purge(self, as_of: date, actor: str, batch: int) -> tuple[int, int]: ...
+
+    def due(self, as_of: date) -> tuple[int, int]:
+        """(calls, analysis documents) due on ``as_of``: what a purge would erase."""
+        ...
+
+
+@dataclass(slots=True)
+class SweepTotals:
+    batches: int = 0
+    units: Counter[str] = field(default_factory=Counter)  # by rule
+    persons_erased: int = 0
+    fields_erased: int = 0
+    orders: int = 0
+    kept_by_holds: Counter[str] = field(default_factory=Counter)  # units held on as_of, by case
+    suppressions_purged: int = 0  # suppression-list entries past their retention
+    recordings_erased: int = 0  # calls (metadata, audio, transcript) past their retention
+    analysis_documents_erased: int = 0  # scoring grids and reports past theirs
+
+    def add(self, plan: ErasurePlan) -> None:
+        self.units.update(e.unit.rule for e in plan.erased)
+        self.persons_erased += len(plan.persons)
+        self.fields_erased += sum(len(v) for v in plan.fields.values())
+        self.orders += len(plan.orders)
+
+
+class Eraser:
+    def __init__(
+        self,
+        store: ErasureStore,
+        policy: Policy,
+        clock: Clock,
+        *,
+        ledger: ErasureLedger | None = None,
+        recordings: Recordings | None = None,
+    ) -> None:
+        self.store, self.policy, self.clock = store, policy, clock
+        self.ledger = ledger  # None for the replay: it re-applies lines, it adds none
+        self.recordings = recordings  # recordings are swept after the persons
+
+    # -- the sweep ----------------------------------------------------------------------------
+
+    def sweep(self, as_of: date, *, dry_run: bool, batch_size: int) -> SweepTotals:
+        """Erase every unit due on ``as_of``, batch by batch; a dry run plans the very same batches
+        and applies nothing (its figures are the plans')."""
+        totals = SweepTotals()
+        totals.kept_by_holds.update(self.store.held())
+        spared = frozenset(g.value for g in erasure.SPARING_RESTRICTIONS)
+        after = 0
+        while candidates := self.store.due_persons(as_of, after, batch_size, spared):
+            self._retried(lambda: self._sweep_batch(candidates, as_of, dry_run, totals))
+            after = candidates[-1]
+        if dry_run:
+            if self.recordings is not None:
+                totals.recordings_erased, totals.analysis_documents_erased = self.recordings.due(as_of)
+            return totals
+        totals.suppressions_purged = self.store.purge_suppressions(as_of)
+        if self.recordings is not None:
+            totals.recordings_erased, totals.analysis_documents_erased = self.recordings.purge(
+                as_of, SWEEP_ACTOR, batch_size
+            )
+        counts = {
+            "units_by_rule": dict(sorted(totals.units.items())),
+            "persons_erased": totals.persons_erased,
+            "fields_erased": totals.fields_erased,
+            "orders": totals.orders,
+            "recordings_erased": totals.recordings_erased,
+            "kept_by_holds": sum(totals.kept_by_holds.values()),
+        }
+        self.store.record_run(as_of, self.clock.now(), counts)
+        return totals
+
+    def _sweep_batch(
+        self, candidates: Sequence[int], as_of: date, dry_run: bool, totals: SweepTotals
+    ) -> None:
+        with self.store.transaction(keep=not dry_run) as tx:
+            locked = tx.lock_due(candidates)
+            if not locked:
+                return
+            plan = self._carry_out(tx, locked, Due(as_of), as_of, SWEEP_ACTOR, apply=not dry_run)
+        totals.batches += 1
+        totals.add(plan)
+
+    def _retried(self, batch: Callable[[], None]) -> None:
+        """On SQLite another writer's commit can make a batch's snapshot stale: rolled back whole,
+        it is simply run again. PostgreSQL's SKIP LOCKED needs no retry."""
+        for attempt in range(RETRIES):
+            try:
+                batch()
+                return
+            except Conflict:
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+
+    # -- on request ---------------------------------------------------------------------------
+
+    def on_request(
+        self, request_id: int, ref: str, actor: str, kinds: frozenset[str] | None = None
+    ) -> dict[str, Any]:
+        """GDPR Art. 17: erase now the person's units their rules let go (only ``kinds``, for an
+        objection: what served the purpose), with the Art. 19 notices, in one transaction; say what
+        is kept, why and until when. Applied once per request: asked again (an answer interrupted
+        after this commit), it returns what it did the first time."""
+        today, now = self.clock.today(), self.clock.now()
+        with self.store.transaction() as tx:
+            pid = tx.lock(ref)
+            if (before := tx.already(request_id)) is not None:
+                return before
+            if pid is None:
+                return {"erased": [], "kept": [], "person_erased": False, "orders": 0, "recipients": []}
+            plan = self._carry_out(tx, {pid: ref}, Asked(request_id, today, kinds), today, actor)
+            recipients = tx.owe_notices(request_id, plan, now) if not plan.empty else []
+            detail = _answer(plan, pid, recipients)
+            if not plan.empty:
+                tx.remember(request_id, detail, now, actor)
+            return detail
+
+    # -- the replay ---------------------------------------------------------------------------
+
+    def replayed(
+        self, persons: Mapping[int, str], units: Sequence[int], request: int | None, actor: str
+    ) -> SweepTotals:
+        """Erase again, in one transaction, the units the ledger says ``request`` (None: the sweep)
+        had erased, found in a copy restored from before they went."""
+        totals = SweepTotals()
+        today = self.clock.today()
+        with self.store.transaction() as tx:
+            locked = tx.lock_due(sorted(persons))
+            if locked:
+                cause = Replayed(frozenset(units), request, today)
+                totals.add(self._carry_out(tx, locked, cause, today, actor))
+        return totals
+
+    # -- shared -------------------------------------------------------------------------------
+
+    def _carry_out(
+        self,
+        tx: ErasureTransaction,
+        persons: Mapping[int, str],
+        cause: Cause,
+        on: date,
+        actor: str,
+        *,
+        apply: bool = True,
+    ) -> ErasurePlan:
+        now = self.clock.now().astimezone(UTC)
+        plan = erasure.plan(tx.facts(persons), cause, self.policy, now)
+        if plan.empty or not apply:
+            return plan
+        applied = tx.apply(plan, on, now)
+        tx.audit([_entry(p, actor) for p in applied.proofs])
+        if self.ledger is not None:  # before the commit (adapters/erasure_ledger.py)
+            self.ledger.write(ledger_record(now, applied, on, plan.request))
+        return plan
+
+
+def _entry(proof: Proof, actor: str) -> Entry:
+    return Entry(
+        at=proof.erased_at,
+        actor=actor,
+        action=Action.ERASE,
+        purpose=None,
+        subject=proof.person,
+        fields=proof.fields,
+        detail={
+            "unit": proof.unit,
+            "rule": proof.rule,
+            "purge_due": proof.due_on.isoformat(),
+            "context": proof.context,
+            "person_erased": proof.person_erased,
+        },
+    )
+
+
+def _answer(plan: ErasurePlan, pid: int, recipients: list[str]) -> dict[str, Any]:
+    """What the answer to the request says: what went, what is kept, why and until when."""
+    return {
+        "erased": [{"unit": e.unit.kind, "context": e.unit.context or None} for e in plan.erased],
+        "kept": [
+            {
+                "unit": k.unit.kind,
+                "context": k.unit.context or None,
+                "why": k.why,
+                "until": k.until.isoformat() if k.until else None,
+            }
+            for k in plan.kept
+        ],
+        "person_erased": pid in plan.persons,
+        "fields": list(plan.fields.get(pid, ())),
+        "orders": len(plan.orders),
+        "recipients": recipients,
+    }
+
+
+def ledger_record(at: datetime, applied: Applied, on: date, request: int | None) -> dict[str, Any]:
+    """The erasure ledger's line for one transaction's erasures: the proofs' HMACs and names, the
+    tombstones, and the request that asked (none for the sweep)."""
+    return {
+        "at": at,
+        "request": request,
+        "units": [
+            {
+                "person": p.person,
+                "unit": p.unit,
+                "context": p.context,
+                "rule": p.rule,
+                "person_erased": p.person_erased,
+                "fields": list(p.fields),
+            }
+            for p in applied.proofs
+        ],
+        "tombstones": [[ref_hmac, kind, on.isoformat()] for ref_hmac, kind in applied.tombstones],
+    }
