@@ -271,3 +271,142 @@ class MemoryErasureLedger:
         if self.broken:
             raise OSError("no space left on the ledger's disk")
         self.lines.append(record)
+
+
+class MemoryRightsStore:
+    """The rights requests' store (services.rights_desk.RightsStore): requests, their timeline,
+    and each step's audit entry chained in ``audit`` as the database chains it with the step."""
+
+    def __init__(self, audit: MemoryAudit) -> None:
+        self.audit = audit
+        self.requests: dict = {}
+        self.timeline: dict = {}
+
+    def add(self, request, at, actor, entry):
+        import copy
+        import dataclasses
+
+        new_id = len(self.requests) + 1
+        request.id = new_id
+        self.requests[new_id] = copy.deepcopy(request)
+        self.timeline[new_id] = [{"on": request.received_on.isoformat(), "at": at.isoformat(), "step": "opened",
+                                  "actor": actor, "detail": {"channel": request.channel.value}}]  # fmt: skip
+        self.audit.append([dataclasses.replace(entry, context=f"rights_request:{new_id}")])
+        return new_id
+
+    def get(self, request_id):
+        import copy
+
+        found = self.requests.get(request_id)
+        return copy.deepcopy(found) if found is not None else None
+
+    def save(self, request, at, on, step, actor, detail, entry):
+        import copy
+
+        self.requests[request.id] = copy.deepcopy(request)
+        self.timeline[request.id].append(
+            {"on": on.isoformat(), "at": at.isoformat(), "step": step, "actor": actor, "detail": detail}
+        )
+        self.audit.append([entry])
+
+    def listing(self, *, overdue_on, due_before, open_only):
+        out = [r for r in self.requests.values() if not (open_only or overdue_on) or r.status.open]
+        if overdue_on is not None:
+            out = [r for r in out if r.due_on is not None and r.due_on < overdue_on]
+        if due_before is not None:
+            out = [r for r in out if r.due_on is not None and r.due_on < due_before]
+        return sorted(out, key=lambda r: (r.due_on is None, r.due_on or date.max, r.id))
+
+    def steps(self, request_id):
+        return list(self.timeline.get(request_id, []))
+
+    def earlier(self, request, since):
+        return [
+            r.id
+            for r in self.requests.values()
+            if request.person_ref is not None
+            and r.person_ref == request.person_ref
+            and r.type == request.type
+            and r.received_on >= since
+            and r.id < request.id
+        ]
+
+
+class MemoryNotifier:
+    """Messages delivered into a list; ``down`` makes delivery fail as a refusing relay does."""
+
+    def __init__(self) -> None:
+        self.sent: list = []
+        self.down = False
+
+    def send(self, to, subject, text, attachments=()):
+        from charte.services.errors import NotSent
+
+        if self.down:
+            raise NotSent("the relay refused the message")
+        self.sent.append((to, subject, text, [name for name, _ in attachments]))
+        return f"message-{len(self.sent)}"
+
+
+class MemoryLetters:
+    """Letters rendered to recognisable text (the real HTML and PDF renderers are tested apart)."""
+
+    def html(self, doc):
+        return f"<h1>{doc.title}</h1>"
+
+    def pdf(self, doc):
+        return f"%PDF {doc.title}".encode()
+
+
+class MemoryAnswers:
+    """The answers' folder: letters and archives by name, and the notices kept to send again."""
+
+    def __init__(self) -> None:
+        from pathlib import Path
+
+        self.root = Path("/answers")
+        self.files: dict = {}
+        self.kept: dict = {}
+
+    def write(self, request_id, archive, files, loose, out):
+        self.files[(request_id, archive)] = files
+        return [self.root / archive]
+
+    def archive(self, request_id):
+        return next(
+            (self.root / n for (rid, n) in self.files if rid == request_id and n.endswith(".zip")), None
+        )
+
+    def letter(self, request_id, stem, html, pdf, out):
+        self.files[(request_id, f"{stem}.html")] = html
+        self.files[(request_id, f"{stem}.pdf")] = pdf
+        return [self.root / f"{stem}.html", self.root / f"{stem}.pdf"]
+
+    def find(self, request_id, name):
+        return self.root / name if (request_id, name) in self.files else None
+
+    def keep_unsent(self, request_id, record):
+        self.kept.setdefault(request_id, []).append((f"unsent-{len(self.kept.get(request_id, []))}", record))
+
+    def unsent(self, request_id):
+        return list(self.kept.get(request_id, []))
+
+    def sent(self, request_id, name):
+        self.kept[request_id] = [(n, r) for n, r in self.kept.get(request_id, []) if n != name]
+
+
+class MemoryPersons:
+    """The register as the rights desk looks a person up: refs to their fields."""
+
+    def __init__(self, persons: dict | None = None) -> None:
+        self.known = persons or {}
+
+    def person(self, ref):
+        fields = self.known.get(ref)
+        return None if fields is None else {"ref": ref, "fields": dict(fields), "roles": []}
+
+    def persons(self, criteria):
+        return 0, []
+
+    def designated_by(self, ref):
+        return []

@@ -49,6 +49,8 @@ from charte.domain.vocabulary import RestrictionGround
 from charte.services.erasure import ERASURE_EFFECT, Applied, Proof
 from charte.services.errors import Conflict
 
+STATUSES = {s.value: s for s in UnitStatus}
+NO_KIND: frozenset[str] = frozenset()
 PROOF_COLUMNS = (
     "person_hmac",
     "unit",
@@ -177,37 +179,38 @@ class SqlErasureTransaction:
         pf, fs = t.person_fields.c, t.field_sources.c
         grounds = dict(conn.execute(select(p.id, p.restriction_ground).where(self._among(p.id, ids))).all())
         units = tuple(
-            Unit(
-                row.id, row.person_id, row.kind, row.context, row.rule, UnitStatus(row.status), row.purge_due
-            )
-            for row in conn.execute(
+            Unit(uid, pid, kind, context, rule, STATUSES[status], due)
+            for uid, pid, kind, context, rule, status, due in conn.execute(
                 select(u.id, u.person_id, u.kind, u.context, u.rule, u.status, u.purge_due).where(
                     self._among(u.person_id, ids)
                 )
             )
         )
         roles = tuple(
-            Role(row.id, row.person_id, row.role, row.contract, row.site)
-            for row in conn.execute(
+            Role(rid, pid, kind, contract, site)
+            for rid, pid, kind, contract, site in conn.execute(
                 select(r.id, r.person_id, r.role, c.ref.label("contract"), s.ref.label("site"))
                 .outerjoin(t.contracts, c.id == r.contract_id)
                 .outerjoin(t.sites, s.id == r.site_id)
                 .where(self._among(r.person_id, ids))
             )
         )
-        justified: dict[int, dict[str, set[str]]] = defaultdict(dict)
-        for pid, name in conn.execute(select(pf.person_id, pf.field).where(self._among(pf.person_id, ids))):
-            justified[pid][name] = set()
-        for pid, name, kind in conn.execute(
-            select(fs.person_id, fs.field, fs.role).where(self._among(fs.person_id, ids))
+        # Each field on file with the kinds of role that justify it, joined by the database (one row
+        # per field; none: the field is on file with no kind left).
+        kinds = func.aggregate_strings(fs.role, ",")
+        justified: dict[int, dict[str, frozenset[str]]] = defaultdict(dict)
+        for pid, name, joined in conn.execute(
+            select(pf.person_id, pf.field, kinds)
+            .outerjoin(t.field_sources, (fs.person_id == pf.person_id) & (fs.field == pf.field))
+            .where(self._among(pf.person_id, ids))
+            .group_by(pf.person_id, pf.field)
         ):
-            if name in justified[pid]:
-                justified[pid][name].add(kind)
+            justified[pid][name] = frozenset(joined.split(",")) if joined else NO_KIND
         people = {
             pid: Person(
                 pid,
                 ref,
-                {name: frozenset(kinds) for name, kinds in justified[pid].items()},
+                justified[pid],
                 RestrictionGround(grounds[pid]) if grounds.get(pid) else None,
             )
             for pid, ref in persons.items()
@@ -248,12 +251,21 @@ class SqlErasureTransaction:
             conn.execute(delete(t.roles).where(among(r.id, plan.roles)))
         if plan.contact_logs:
             conn.execute(delete(t.contact_log).where(among(t.contact_log.c.person_id, plan.contact_logs)))
-        if plan.attributions:
+        # A person erased whole loses every attribution and field: one statement by person;
+        # the others lose exactly the pairs the plan names.
+        whole = plan.persons
+        if whole:
+            conn.execute(delete(t.field_sources).where(among(fs.person_id, whole)))
+            conn.execute(delete(t.person_fields).where(among(pf.person_id, whole)))
+        pairs = [{"p": pid, "k": kind} for pid, kind in plan.attributions if pid not in whole]
+        if pairs:
             conn.execute(
                 delete(t.field_sources).where(fs.person_id == bindparam("p"), fs.role == bindparam("k")),
-                [{"p": pid, "k": kind} for pid, kind in plan.attributions],
+                pairs,
             )
-        lost = [{"p": pid, "f": name} for pid, names in plan.fields.items() for name in names]
+        lost = [
+            {"p": pid, "f": name} for pid, names in plan.fields.items() if pid not in whole for name in names
+        ]
         if lost:
             conn.execute(
                 delete(t.person_fields).where(pf.person_id == bindparam("p"), pf.field == bindparam("f")),
