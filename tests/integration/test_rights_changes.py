@@ -403,9 +403,9 @@ class _DiesOnSend:
 
 
 def _interrupted(app, request_id: int) -> None:
+    wired = desk(app)
+    dying = dataclasses.replace(wired, mail=dataclasses.replace(wired.mail, notifier=_DiesOnSend()))
     with pytest.raises(KeyboardInterrupt):
-        wired = desk(app)
-        dying = dataclasses.replace(wired, mail=dataclasses.replace(wired.mail, notifier=_DiesOnSend()))
         answers.fulfil(dying, request_id)
     assert rights.show(desk(app), request_id)["status"] == "verified"  # not answered yet
 

@@ -1,4 +1,4 @@
-"""The retention sweep (issue 4 §4-5): data really go on time, never too early, never half."""
+"""The retention sweep (charter "effacées à l'issue de ces durées"; GDPR Art. 5(1)(e)): data really go on time, never too early, never half."""
 
 from __future__ import annotations
 
@@ -194,3 +194,46 @@ def test_an_old_export_reimported_after_a_sweep_resurrects_nobody(app):
     fresh = run_import(app, [collected("new", "2026-09-01", person("P1", last_name="Roux"))])
     assert (fresh.applied, fresh.skipped_erased) == (1, 0)
     assert refs(app) == ["P1", "P3", "P4"]
+
+
+def _statements_per_batch(app, group: str, persons: int, removed_on: str, as_of: str) -> list[int]:
+    """The statements each committed batch of a sweep on ``as_of`` sends, for ``persons`` trusted
+    persons removed on ``removed_on`` from their own site (under a running contract), all in one batch."""
+    from sqlalchemy import event
+
+    feed = []
+    for i in range(persons):
+        site, client, trusted = f"Z{group}{i}", f"C{group}{i}", f"T{group}{i}"
+        feed += [
+            signed(f"s{group}{i}", "2019-01-01", f"K{group}{i}", person(client, last_name="Roux"), site=site),
+            designated(f"d{group}{i}", "2019-02-01", site, person(trusted, phone=f"06{len(group)}0{i:06d}")),
+            removed(f"r{group}{i}", removed_on, site, trusted),
+        ]
+    run_import(app, feed)
+    batches: list[int] = [0]
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE")):
+            batches[-1] += 1
+
+    def close(conn):
+        batches.append(0)
+
+    event.listen(app.engine, "before_cursor_execute", count)
+    event.listen(app.engine, "commit", close)
+    try:
+        report = run(app, as_of, batch_size=persons)  # one batch holds every due person
+    finally:
+        event.remove(app.engine, "before_cursor_execute", count)
+        event.remove(app.engine, "commit", close)
+    assert report.persons_erased == persons
+    return batches
+
+
+def test_a_batch_costs_the_same_number_of_statements_whatever_its_size(app):
+    """Set-based erasure (docs/architecture.md): the plan is carried out in a fixed number of
+    statements per batch, never a statement per person."""
+    small = _statements_per_batch(app, "a", 3, "2021-05-10", "2021-06-01")
+    big = _statements_per_batch(app, "b", 30, "2022-05-10", "2026-11-26")
+    assert max(small) == max(big), (small, big)
+    assert max(big) > 10, big  # the batch did its work: deletes, proofs, orders, audit

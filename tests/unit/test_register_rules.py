@@ -18,7 +18,7 @@ from charte.domain.register import (
     TrustedPersonDesignated,
     TrustedPersonRemoved,
 )
-from charte.domain.register_rules import RegisterChunk
+from charte.domain.register_rules import RegisterChunk, justifying_roles
 from charte.domain.vocabulary import SourceKind
 
 SUBJECT = Source(SourceKind.SUBJECT)
@@ -131,3 +131,13 @@ def test_the_same_id_with_other_content_is_refused_and_with_the_same_content_cou
     assert chunk.duplicates == 1
     errors = chunk.apply(ProspectCollected(env("a", "2025-01-09", line=3, digest="d2"), person("P"), SUBJECT))
     assert [e.field for e in errors] == ["id"]
+
+
+def test_a_rectification_adds_a_field_only_for_the_roles_whose_category_collects_it(shipped):
+    """GDPR Art. 5(1)(c), 16: a client's birth date may be completed; a trusted person has none."""
+    assert justifying_roles(shipped, "birth_date", ["trusted_person", "client"]) == ["client"]
+    assert justifying_roles(shipped, "birth_date", ["trusted_person"]) == []
+    assert justifying_roles(shipped, "phone", ["trusted_person", "client", "unknown"]) == [
+        "client",
+        "trusted_person",
+    ]

@@ -157,6 +157,41 @@ class Replayed:
 Cause = Due | Asked | Replayed
 
 
+# -- what the plan needs to know --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Needed:
+    """What a plan needs beyond the batch's units and roles (``Facts`` read in two steps, so that a
+    store reads only what can change the plan): the fields, with the kinds of role that justify
+    them, of the persons who lose a kind of role and stay; the names of the fields of the persons
+    who go whole; the contracts that may be left without anyone (with their sites), and the sites."""
+
+    kinds: frozenset[int] = frozenset()
+    names: frozenset[int] = frozenset()
+    contracts: frozenset[str] = frozenset()
+    sites: frozenset[str] = frozenset()
+
+
+def needed(facts: Facts, cause: Cause, policy: Policy) -> Needed:
+    """From the batch's units and roles alone, what else ``plan`` reads for ``cause``."""
+    chosen, _ = _choose(facts, cause, policy)
+    if not chosen:
+        return Needed()
+    going = _roles_going(facts.roles, chosen)
+    left: dict[int, set[str]] = defaultdict(set)
+    lost: dict[int, set[str]] = defaultdict(set)
+    for role in facts.roles:
+        (lost if role.id in going else left)[role.person].add(role.kind)
+    touched = {u.person for u in chosen}
+    whole = frozenset(p for p in touched if not left[p])
+    losing = frozenset(p for p in touched - whole if lost[p] - left[p])
+    contracts = frozenset(u.context for u in chosen if u.kind in PER_CONTRACT)
+    sites = {u.context for u in chosen if u.kind == UnitKind.TRUSTED_PERSON.value}
+    sites |= {r.site for r in facts.roles if r.id in going and r.site}
+    return Needed(losing, whole, contracts, frozenset(sites))
+
+
 # -- the plan ---------------------------------------------------------------------------------
 
 

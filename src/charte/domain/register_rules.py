@@ -13,10 +13,12 @@ exactly the fields no remaining kind justifies (the erasure plan reads this).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import cast
 
+from charte.domain.policy import Policy
 from charte.domain.register import (
     AlarmRaised,
     CallRecorded,
@@ -515,3 +517,10 @@ def names_of(e: Event) -> list[str]:
     if isinstance(e, AlarmRaised):
         return [f"site:{e.site_ref}"]
     return []  # a case is never erased by the sweep: its events always apply
+
+
+def justifying_roles(policy: Policy, field: str, roles: Iterable[str]) -> list[str]:
+    """The person's kinds of role whose subject category collects ``field``: a field may be added
+    (a rectification, GDPR Art. 16) only for them, and is attributed to each."""
+    categories = policy.subject_categories
+    return sorted({r for r in roles if r in categories and field in categories[r].fields})

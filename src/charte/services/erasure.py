@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from charte.domain import erasure
 from charte.domain.audit import Action, Entry
-from charte.domain.erasure import Asked, Cause, Due, ErasurePlan, Facts, Replayed
+from charte.domain.erasure import Asked, Cause, Due, ErasurePlan, Facts, Needed, Replayed
 from charte.domain.orders import OrderKind
 from charte.domain.policy import Policy
 from charte.services.errors import Conflict
@@ -62,7 +62,14 @@ class ErasureTransaction(Protocol):
 
     def lock(self, ref: str) -> int | None: ...
 
-    def facts(self, persons: Mapping[int, str]) -> Facts: ...
+    def facts(self, persons: Mapping[int, str]) -> Facts:
+        """The persons' units and roles, and their restriction (no fields, contracts nor sites yet)."""
+        ...
+
+    def details(self, facts: Facts, needed: Needed) -> Facts:
+        """``facts`` completed with what the plan needs: the fields of the persons named, with
+        their kinds or only their names; the contracts named with their sites; the sites."""
+        ...
 
     def apply(self, plan: ErasurePlan, on: date, at: datetime) -> Applied:
         """Carry the plan out, set-based: a fixed number of statements whatever the batch."""
@@ -249,7 +256,9 @@ class Eraser:
         apply: bool = True,
     ) -> ErasurePlan:
         now = self.clock.now().astimezone(UTC)
-        plan = erasure.plan(tx.facts(persons), cause, self.policy, now)
+        core = tx.facts(persons)
+        facts = tx.details(core, erasure.needed(core, cause, self.policy))
+        plan = erasure.plan(facts, cause, self.policy, now)
         if plan.empty or not apply:
             return plan
         applied = tx.apply(plan, on, now)

@@ -14,6 +14,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -42,7 +43,7 @@ from charte.adapters.db.rights_effects import owe_notices
 from charte.adapters.db.times import utc
 from charte.adapters.ref_hmac import RefHasher
 from charte.domain.audit import Entry
-from charte.domain.erasure import Contract, ErasurePlan, Facts, Person, Role, Site, Unit
+from charte.domain.erasure import Contract, ErasurePlan, Facts, Needed, Person, Role, Site, Unit
 from charte.domain.orders import OrderKind
 from charte.domain.retention import CONTEXT_KIND, UnitStatus
 from charte.domain.vocabulary import RestrictionGround
@@ -176,7 +177,6 @@ class SqlErasureTransaction:
         ids = list(persons)
         conn = self.conn
         u, r, c, s, p = t.retention_units.c, t.roles.c, t.contracts.c, t.sites.c, t.persons.c
-        pf, fs = t.person_fields.c, t.field_sources.c
         grounds = dict(conn.execute(select(p.id, p.restriction_ground).where(self._among(p.id, ids))).all())
         units = tuple(
             Unit(uid, pid, kind, context, rule, STATUSES[status], due)
@@ -195,52 +195,61 @@ class SqlErasureTransaction:
                 .where(self._among(r.person_id, ids))
             )
         )
-        # Each field on file with the kinds of role that justify it, joined by the database (one row
-        # per field; none: the field is on file with no kind left).
-        kinds = func.aggregate_strings(fs.role, ",")
-        justified: dict[int, dict[str, frozenset[str]]] = defaultdict(dict)
-        for pid, name, joined in conn.execute(
-            select(pf.person_id, pf.field, kinds)
-            .outerjoin(t.field_sources, (fs.person_id == pf.person_id) & (fs.field == pf.field))
-            .where(self._among(pf.person_id, ids))
-            .group_by(pf.person_id, pf.field)
-        ):
-            justified[pid][name] = frozenset(joined.split(",")) if joined else NO_KIND
         people = {
-            pid: Person(
-                pid,
-                ref,
-                justified[pid],
-                RestrictionGround(grounds[pid]) if grounds.get(pid) else None,
-            )
+            pid: Person(pid, ref, {}, RestrictionGround(grounds[pid]) if grounds.get(pid) else None)
             for pid, ref in persons.items()
         }
-        contract_refs = {x.contract for x in roles if x.contract} | {
-            x.context for x in units if x.kind in CONTEXT_KIND and CONTEXT_KIND[x.kind] == "contract"
-        }
-        outside = ~self._among(r.person_id, ids)
-        others_on_contract = select(func.count(r.id)).where(r.contract_id == c.id, outside).scalar_subquery()
-        contracts = {
-            row.ref: Contract(row.ref, row.site, row.others)
-            for row in conn.execute(
-                select(c.ref, s.ref.label("site"), others_on_contract.label("others"))
-                .join(t.sites, s.id == c.site_id)
-                .where(self._among(c.ref, contract_refs))
+        return Facts(people, units, roles)
+
+    def details(self, facts: Facts, needed: Needed) -> Facts:
+        conn = self.conn
+        r, c, s, pf, fs = t.roles.c, t.contracts.c, t.sites.c, t.person_fields.c, t.field_sources.c
+        fields: dict[int, dict[str, frozenset[str]]] = defaultdict(dict)
+        if needed.kinds:
+            # Each field with the kinds of role that justify it, joined by the database (one row
+            # per field; none: the field is on file with no kind left).
+            kinds = func.aggregate_strings(fs.role, ",")
+            for pid, name, joined in conn.execute(
+                select(pf.person_id, pf.field, kinds)
+                .outerjoin(t.field_sources, (fs.person_id == pf.person_id) & (fs.field == pf.field))
+                .where(self._among(pf.person_id, needed.kinds))
+                .group_by(pf.person_id, pf.field)
+            ):
+                fields[pid][name] = frozenset(joined.split(",")) if joined else NO_KIND
+        if needed.names:
+            for pid, name in conn.execute(
+                select(pf.person_id, pf.field).where(self._among(pf.person_id, needed.names))
+            ):
+                fields[pid][name] = NO_KIND
+        persons = {pid: replace(x, fields=fields.get(pid, {})) for pid, x in facts.persons.items()}
+        outside = ~self._among(r.person_id, list(facts.persons))
+        contracts: dict[str, Contract] = {}
+        if needed.contracts:
+            others_on_contract = (
+                select(func.count(r.id)).where(r.contract_id == c.id, outside).scalar_subquery()
             )
-        }
-        site_refs = {x.site for x in roles if x.site} | {k.site for k in contracts.values()}
-        site_refs |= {x.context for x in units if CONTEXT_KIND.get(x.kind) == "site"}
-        others_on_site = select(func.count(r.id)).where(r.site_id == s.id, outside).scalar_subquery()
-        on_site: dict[str, set[str]] = defaultdict(set)
-        others: dict[str, int] = {}
-        for ref, count in conn.execute(select(s.ref, others_on_site).where(self._among(s.ref, site_refs))):
-            others[ref] = count
-        for site, contract in conn.execute(
-            select(s.ref, c.ref).join(t.contracts, c.site_id == s.id).where(self._among(s.ref, site_refs))
-        ):
-            on_site[site].add(contract)
-        sites = {ref: Site(ref, frozenset(on_site[ref]), n) for ref, n in others.items()}
-        return Facts(people, units, roles, contracts, sites)
+            contracts = {
+                ref: Contract(ref, site, others)
+                for ref, site, others in conn.execute(
+                    select(c.ref, s.ref, others_on_contract)
+                    .join(t.sites, s.id == c.site_id)
+                    .where(self._among(c.ref, needed.contracts))
+                )
+            }
+        site_refs = set(needed.sites) | {k.site for k in contracts.values()}
+        sites: dict[str, Site] = {}
+        if site_refs:
+            others_on_site = select(func.count(r.id)).where(r.site_id == s.id, outside).scalar_subquery()
+            on_site: dict[str, set[str]] = defaultdict(set)
+            for site, contract in conn.execute(
+                select(s.ref, c.ref).join(t.contracts, c.site_id == s.id).where(self._among(s.ref, site_refs))
+            ):
+                on_site[site].add(contract)
+            sites = {
+                ref: Site(ref, frozenset(on_site[ref]), n)
+                for ref, n in conn.execute(select(s.ref, others_on_site).where(self._among(s.ref, site_refs)))
+            }
+        return Facts(persons, facts.units, facts.roles, contracts, sites)
 
     # -- carrying a plan out ----------------------------------------------------------------------
 

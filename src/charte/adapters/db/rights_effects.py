@@ -26,6 +26,7 @@ from charte.adapters.field_cipher import FieldCipher
 from charte.domain.contacts import contact_key
 from charte.domain.orders import Order, OrderKind
 from charte.domain.policy import Policy
+from charte.domain.register_rules import justifying_roles
 from charte.services.errors import NotFound, Refused
 from charte.services.ports import ErasureLedger
 
@@ -92,9 +93,7 @@ class SqlRightsEffects:
                         .values(value=stored)
                     )
                     continue
-                justified = sorted(
-                    role for role in roles if field in self.policy.subject_categories.get(role, _NONE).fields
-                )
+                justified = justifying_roles(self.policy, field, roles)
                 if not justified:
                     raise Refused(
                         f"field '{field}' is not collected for this person's roles: it cannot be added"
@@ -212,15 +211,6 @@ def owe_notices(
     if rows:
         conn.execute(insert(t.recipient_notices), rows)
     return [str(row["recipient"]) for row in rows]
-
-
-class _NoCategory:
-    """A role the policy does not declare as a subject category collects no field."""
-
-    fields: tuple[str, ...] = ()
-
-
-_NONE: Any = _NoCategory()
 
 
 def _iso(value: datetime | None) -> str | None:
