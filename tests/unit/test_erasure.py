@@ -246,3 +246,49 @@ def test_a_person_is_erased_whole_or_keeps_every_role_that_still_has_a_reason(sh
             for name, kinds in facts.persons[pid].fields.items():
                 if unit.kind in kinds:
                     assert name not in p.fields.get(pid, ())
+
+
+def _only_needed(facts: Facts, need) -> Facts:
+    """The facts a store reads in its second step: only what ``needed`` names."""
+    from dataclasses import replace
+
+    def fields(p: Person):
+        if p.id in need.kinds:
+            return dict(p.fields)
+        if p.id in need.names:
+            return dict.fromkeys(p.fields, frozenset())
+        return {}
+
+    contracts = {k: v for k, v in facts.contracts.items() if k in need.contracts}
+    site_refs = set(need.sites) | {c.site for c in contracts.values()}
+    return Facts(
+        persons={pid: replace(p, fields=fields(p)) for pid, p in facts.persons.items()},
+        units=facts.units,
+        roles=facts.roles,
+        contracts=contracts,
+        sites={k: v for k, v in facts.sites.items() if k in site_refs},
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts=batches(), cause=causes)
+def test_a_plan_from_only_the_facts_it_needs_is_the_plan_from_every_fact(shipped, facts, cause):
+    """The store reads fields, contracts and sites only where they can change the plan."""
+    from charte.domain.erasure import needed
+
+    assert plan(_only_needed(facts, needed(facts, cause, shipped)), cause, shipped, NOW) == plan(
+        facts, cause, shipped, NOW
+    )
+
+
+def test_the_places_a_plan_needs_are_those_its_units_may_leave_empty(shipped):
+    """Léa's contract and the site of her designation are read; her whole fields by name only."""
+    from charte.domain.erasure import needed
+
+    facts = client_and_trusted()
+    need = needed(facts, Due(TODAY), shipped)
+    assert need.contracts == frozenset({"C1"})
+    assert need.sites == frozenset({"S1", "S2"})
+    assert need.names == frozenset({1})
+    assert need.kinds == frozenset()
+    assert plan(_only_needed(facts, need), Due(TODAY), shipped, NOW) == plan(facts, Due(TODAY), shipped, NOW)

@@ -230,7 +230,8 @@ class ErasurePlan:
     kept: tuple[Kept, ...] = ()
     roles: tuple[int, ...] = ()  # role ids
     contact_logs: frozenset[int] = frozenset()  # persons whose contact log goes with their prospect role
-    attributions: tuple[tuple[int, str], ...] = ()  # (person, role kind): every attribution to it goes
+    # (person, role kind): every attribution of a person who stays to a kind they no longer have
+    attributions: tuple[tuple[int, str], ...] = ()
     fields: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # person -> fields that go
     persons: frozenset[int] = frozenset()  # erased whole
     contracts: tuple[str, ...] = ()
@@ -256,16 +257,17 @@ def plan(facts: Facts, cause: Cause, policy: Policy, now: datetime) -> ErasurePl
         if role.id not in going:
             left[role.person].add(role.kind)
     touched = {u.person for u in chosen}
-    attributions: list[tuple[int, str]] = []
+    whole = frozenset(pid for pid in touched if not left[pid])
+    attributions: list[tuple[int, str]] = []  # a person erased whole loses them all with the person
     fields: dict[int, tuple[str, ...]] = {}
     for pid in sorted(touched):
         person = facts.persons[pid]
-        had = {kind for kinds in person.fields.values() for kind in kinds}
-        attributions += [(pid, kind) for kind in sorted(had - left[pid])]
+        if pid not in whole:
+            had = {kind for kinds in person.fields.values() for kind in kinds}
+            attributions += [(pid, kind) for kind in sorted(had - left[pid])]
         lost = tuple(sorted(f for f, kinds in person.fields.items() if not kinds & left[pid]))
         if lost:
             fields[pid] = lost
-    whole = frozenset(pid for pid in touched if not left[pid])
     remaining = [r for r in facts.roles if r.id not in going]
     contracts, sites = _places_going(facts, chosen, going, remaining)
     tombstones = (
