@@ -114,7 +114,7 @@ def count_rows(app: Container) -> dict[str, int]:
 
 
 def token(app: Container, name: str, *, role: str | None = None, system: str | None = None) -> str:
-    """A new API actor's bearer token (issue 5 §4)."""
+    """A new API actor's bearer token."""
     return add_actor(
         actors=app.actors(),
         gate=app.gate,
@@ -128,7 +128,7 @@ def token(app: Container, name: str, *, role: str | None = None, system: str | N
 
 
 def as_dpo(app: Container) -> dict:
-    """What `charte retention schedule --as dpo` passes: the schedule names persons (issue 5 §1)."""
+    """What `charte retention schedule --as dpo` passes: the schedule names persons."""
     return {
         "queries": app.retention_queries(),
         "gate": app.gate,
@@ -157,7 +157,7 @@ def bearer(secret: str, purpose: str | None = None) -> dict[str, str]:
 
 
 def restrict(app: Container, ref: str, ground: str = "accuracy", since: date = TODAY) -> None:
-    """Set the GDPR Art. 18 restriction flag as the rights issue will (issue 5 §1 fixture)."""
+    """Set the GDPR Art. 18 restriction flag as a restriction request does."""
     with app.engine.begin() as conn:
         done = conn.execute(
             update(tables.persons)

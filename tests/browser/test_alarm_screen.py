@@ -1,5 +1,5 @@
 """The alarm screen in real Chromium: the operator sees trusted persons only while the session is
-open (issue 8 §2, §4), with no CSP error and no serious axe-core violation."""
+open, with no CSP error and no serious axe-core violation."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def log_in(page, base: str, name: str, password: str) -> None:
 def test_an_operator_handles_an_alarm_and_sees_trusted_persons_only_while_the_session_is_open(
     station, served, page
 ):
-    """Issue 8 §2: take the alarm, call in order, dispatch, close; after closing, nothing is shown."""
+    """Take the alarm, call in order, dispatch, close; after closing, nothing is shown."""
     log_in(page, served, "op-1", PASSWORD)
     page.get_by_role("link", name="Alarmes", exact=True).click()
     assert page.get_by_text("Léa").count() == 0  # the list shows sites, not people

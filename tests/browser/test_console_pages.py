@@ -1,4 +1,4 @@
-"""Every console page passes axe-core and the CSP in Chromium (issue 8 §4: accessible, no inline code)."""
+"""Every console page passes axe-core and the CSP in Chromium (accessible, no inline code)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_dpo_s_pages_have_no_serious_accessibility_violation_and_no_console_error(app, served, page):
-    """Issue 8 §4: labels, keyboard, contrast (axe-core WCAG 2.1 AA); the person page's purpose selector."""
+    """Labels, keyboard, contrast (axe-core WCAG 2.1 AA); the person page's purpose selector."""
     from charte.services import sessions
 
     imported = run_import(app, [

@@ -1,4 +1,4 @@
-"""The portal and the DPO's console in real Chromium (issue 8 §1, §3, §4): a data subject files a
+"""The portal and the DPO's console in real Chromium: a data subject files a
 request and proves who they are, the DPO handles it, the subject downloads the answer."""
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def download_answer(page, base: str) -> zipfile.ZipFile:
 def test_a_subject_files_a_request_with_an_id_document_and_downloads_the_answer_the_dpo_prepared(
     app, served, page, second_page, tmp_path
 ):
-    """Issue 8 §3 with the shipped policy (document always), and §1: the DPO's dashboard and request page."""
+    """With the shipped policy (a document always): a request filed on the portal, then the DPO's dashboard and request page."""
     run_import(app, [
         signed("e1", "2025-02-01", "C1", person("P1", first_name="Ana", last_name="Durand", email="ana@example.org")),
         designated("e2", "2025-02-02", "S1", person("T1", first_name="Luc", phone="0700000001"), rank=1),
@@ -117,7 +117,7 @@ def test_a_subject_files_a_request_with_an_id_document_and_downloads_the_answer_
 def test_with_a_policy_that_allows_codes_the_subject_proves_identity_with_the_code_sent_on_file(
     coded, served_coded, page, second_page
 ):
-    """Issue 8 §3-4: the same flow through a one-time code from the file outbox to a contact on
+    """The same flow through a one-time code from the file outbox to a contact on
     file; the same words whether or not it is known."""
     file_access_request(page, served_coded, "ana@example.org")
     page.goto(f"{served_coded}/portal/suivi")

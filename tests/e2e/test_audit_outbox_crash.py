@@ -1,4 +1,4 @@
-"""Audit appends and order acknowledgements killed at any point (issue 9 §1).
+"""Audit appends and order acknowledgements killed at any point.
 
 A driver process appends batches of audit entries (or acknowledges every pending order, one by
 one, as a system's connector does) through charte's own use cases, and is killed with SIGKILL after

@@ -1,4 +1,4 @@
-"""Restoring a backup taken before erasures does not bring the erased back (issue 9 §1).
+"""Restoring a backup taken before erasures does not bring the erased back.
 
 A database copy is taken, then the sweep and a rights request erase people; the copy is put back,
 which resurrects them; `charte retention replay-erasures --since <when the copy was taken>` reads

@@ -1,5 +1,5 @@
 """The bad-input corpus (tests/corpus/bad_events): each file is refused with a message naming its
-line and field, and the register is left exactly as it was (issue 9 §1; docs/events.md).
+line and field, and the register is left exactly as it was (docs/events.md).
 
 Each file starts with a valid line, so "nothing applied" is checked, not assumed. Policies have
 their corpus in tests/fixtures/policies/bad (tests/integration/test_bad_policies.py); oversized API

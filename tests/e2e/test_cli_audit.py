@@ -1,4 +1,4 @@
-"""`charte audit verify` from the command line: OK with counts, or exit 1 naming what is broken (issue 5 §3)."""
+"""`charte audit verify` from the command line: OK with counts, or exit 1 naming what is broken."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ DPO = {"CHARTE_AS": "dpo", "CHARTE_PURPOSE": "rights_handling"}
 
 
 def test_verify_says_ok_with_counts_then_names_a_damaged_checkpoint_file(home):
-    """Issue 5 §3: OK with counts (exit 0), or what is broken (exit 1) — never a traceback."""
+    """OK with counts (exit 0), or what is broken (exit 1) — never a traceback."""
     cwd, env = home
     charte("events", "import", write(cwd / "e.jsonl", [signed("e1", "2025-01-01", "C1", person("P1"))]),
            cwd=cwd, env=env)  # fmt: skip

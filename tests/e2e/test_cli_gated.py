@@ -1,4 +1,4 @@
-"""Every CLI command that shows personal data is gated and audited (issue 5 §5).
+"""Every CLI command that shows personal data is gated and audited.
 
 The list of commands comes from the CLI itself: a new command must be classified here, so one
 that shows personal data cannot be added without a role, a purpose and an audit entry.
@@ -68,7 +68,7 @@ def test_every_command_is_classified():
 
 
 def test_every_personal_data_command_refuses_a_read_without_role_and_purpose_and_audits_the_others(home):
-    """Issue 5 §1, §5: each command exits 2 without --as/--purpose; with them, an audit entry is written."""
+    """Each command exits 2 without --as/--purpose; with them, an audit entry is written."""
     cwd, env = home
     (cwd / ".charte" / "audio-inbox").mkdir(parents=True)
     (cwd / ".charte" / "audio-inbox" / "c1.wav").write_bytes(b"RIFF audio")
@@ -134,7 +134,7 @@ def test_every_role_only_read_appends_an_audit_entry_and_the_audit_is_read_by_ar
 
 
 def test_the_retention_schedule_names_persons_only_to_the_roles_answering_for_retention(home):
-    """Issue 5 §1: every read of personal data passes the gate; the schedule lists persons' refs."""
+    """Every read of personal data passes the gate; the schedule lists persons' refs."""
     cwd, env = home
     charte("events", "import", write(cwd / "e.jsonl", [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))]),
            cwd=cwd, env=env)  # fmt: skip
@@ -154,7 +154,7 @@ def test_the_retention_schedule_names_persons_only_to_the_roles_answering_for_re
 
 
 def test_actors_passwd_sets_a_console_password_from_standard_input_and_refuses_a_weak_one(home):
-    """Issue 5 §4: console login with passwords hashed with argon2 (CNIL 2022-100 strength)."""
+    """Console login with passwords hashed with argon2 (CNIL 2022-100 strength)."""
     cwd, env = home
     assert charte("actors", "add", "dpo-1", "--role", "dpo", cwd=cwd, env=env).code == 0
     weak = charte("actors", "passwd", "dpo-1", "--password-stdin", cwd=cwd, env=env, stdin="motdepasse\n")
@@ -176,7 +176,7 @@ def test_actors_passwd_sets_a_console_password_from_standard_input_and_refuses_a
 
 
 def test_rights_commands_answer_in_json_with_id_status_and_due_date_and_refuse_other_roles(home):
-    """Issue 6 §1: `charte rights open ... --format json` prints id, status and due_on."""
+    """`charte rights open ... --format json` prints id, status and due_on."""
     cwd, env = home
     base = ["rights", "open", "--type", "erasure", "--received", "2026-01-31", "--channel", "post",
             "--claimed-name", "Ana Roux", "--contact", "ana@example.org", "--format", "json"]  # fmt: skip
@@ -220,7 +220,7 @@ def test_rights_commands_answer_in_json_with_id_status_and_due_date_and_refuse_o
 
 
 def test_rights_fulfil_writes_the_access_answer_and_prints_its_paths(home, tmp_path):
-    """Issue 6 §1: `charte rights fulfil ID [--out DIR]` prints the paths it wrote."""
+    """`charte rights fulfil ID [--out DIR]` prints the paths it wrote."""
     cwd, env = home
     doc = tmp_path / "id.pdf"
     doc.write_bytes(b"%PDF-1.4\n% identity card\n")

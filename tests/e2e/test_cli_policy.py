@@ -15,7 +15,7 @@ BAD = POLICIES / "bad"
 
 class TestCheck:
     def test_the_shipped_policy_is_valid(self):
-        """Issue 2 done-means: the shipped policy validates (exit 0)."""
+        """The shipped policy validates (exit 0)."""
         result = charte("policy", "check")
         assert (result.code, result.err) == (0, "")
         assert result.out.startswith("OK: ")
@@ -30,7 +30,7 @@ class TestCheck:
         assert payload["counts"]["purposes"] >= 19
 
     def test_an_invalid_policy_exits_1_with_one_error_line_per_problem_on_stderr(self):
-        """Exit 1 = refused; errors on stderr naming file, line and key (issue 2, §2 and §4)."""
+        """Exit 1 = refused; errors on stderr naming file, line and key."""
         fixture = BAD / "unknown_purpose_in_role.yaml"
         result = charte("policy", "check", fixture)
         assert result.code == 1
@@ -105,7 +105,7 @@ class TestUsage:
 
 class TestLint:
     def test_lint_prints_warnings_and_notes_with_sources_and_exits_0(self):
-        """`policy lint` prints compliance notes as warnings (exit 0), each with its source (issue 2, §4)."""
+        """`policy lint` prints compliance notes as warnings (exit 0), each with its source."""
         result = charte("policy", "lint", "--as-of", "2026-11-26")
         assert result.code == 0
         lines = result.out.splitlines()

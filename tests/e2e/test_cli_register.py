@@ -1,4 +1,4 @@
-"""The register's commands as an integrator runs them: `db upgrade`, `events import`, `persons` (issue 3)."""
+"""The register's commands as an integrator runs them: `db upgrade`, `events import`, `persons`."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ EVENTS = [
 
 
 def test_db_upgrade_says_where_and_which_revision(tmp_path):
-    """Docs/cli.md `charte db upgrade`; issue 5 §3: on SQLite the audit gets a file of its own."""
+    """docs/cli.md `charte db upgrade`; on SQLite the audit gets a file of its own."""
     result = charte("db", "upgrade", cwd=tmp_path)
     assert result.code == 0
     head = ScriptDirectory(str(migrate.MIGRATIONS)).get_current_head()
@@ -35,7 +35,7 @@ def test_db_upgrade_says_where_and_which_revision(tmp_path):
 
 
 def test_import_then_reimport_reports_duplicates(home):
-    """Issue 3 §2: re-importing the same events changes nothing and says so."""
+    """Re-importing the same events changes nothing and says so."""
     cwd, env = home
     file = write(cwd / "events.jsonl", EVENTS)
     first = charte("events", "import", file, cwd=cwd, env=env)
@@ -61,7 +61,7 @@ def test_a_refused_file_exits_1_listing_every_line_and_applies_nothing(home):
 
 
 def test_skip_invalid_writes_the_refused_lines_with_their_reasons(home):
-    """Issue 3 §2: `--skip-invalid` applies the valid lines; the reject file keeps the others."""
+    """`--skip-invalid` applies the valid lines; the reject file keeps the others."""
     cwd, env = home
     file = write(cwd / "mixed.jsonl", [EVENTS[0], ended("x", "2025-01-01", "C404"), EVENTS[1]])
     result = charte("events", "import", file, "--skip-invalid", cwd=cwd, env=env)
@@ -95,7 +95,7 @@ def test_a_missing_event_file_exits_3(home):
 
 
 def test_persons_show_and_list(home):
-    """Issue 3 §4: a person with roles and provenance; a missing ref exits 3 with "not found"."""
+    """A person with roles and provenance; a missing ref exits 3 with "not found"."""
     cwd, env = home
     env = env | DPO
     charte("events", "import", write(cwd / "e.jsonl", EVENTS), cwd=cwd, env=env)
@@ -116,7 +116,7 @@ def test_persons_show_and_list(home):
 
 
 def test_a_read_without_a_role_and_a_purpose_exits_2_saying_how_to_give_them(home):
-    """Issue 5 §1: from the access issue on, a CLI read names its role and purpose."""
+    """GDPR Art. 5(1)(b), 5(2): a CLI read names its role and purpose."""
     cwd, env = home
     charte("events", "import", write(cwd / "e.jsonl", EVENTS), cwd=cwd, env=env)
     bare = charte("persons", "show", "P1", cwd=cwd, env=env)
@@ -131,7 +131,7 @@ def test_a_read_without_a_role_and_a_purpose_exits_2_saying_how_to_give_them(hom
 
 
 def test_an_unknown_role_or_purpose_exits_2_naming_it(home):
-    """Issue 5 §1: a clear error naming the unknown role or purpose, and the declared ones."""
+    """A clear error naming the unknown role or purpose, and the declared ones."""
     cwd, env = home
     charte("events", "import", write(cwd / "e.jsonl", EVENTS), cwd=cwd, env=env)
     role = charte("persons", "show", "P1", "--as", "boss", "--purpose", "rights_handling", cwd=cwd, env=env)
@@ -142,7 +142,7 @@ def test_an_unknown_role_or_purpose_exits_2_naming_it(home):
 
 
 def test_a_read_the_gate_refuses_exits_1_with_the_reason_and_shows_nothing(home):
-    """Issue 5 §1: sales never see trusted persons; installers see only their fields."""
+    """Sales never see trusted persons; installers see only their fields."""
     cwd, env = home
     charte("events", "import", write(cwd / "e.jsonl", EVENTS), cwd=cwd, env=env)
     refused = charte(
@@ -166,8 +166,8 @@ def test_commands_on_an_unmigrated_database_say_what_to_run(tmp_path):
 
 
 def test_a_system_lists_and_acknowledges_its_orders_from_the_command_line(home):
-    """Issue 3 §3: `charte outbox list --system ..` and `charte outbox ack ID`, end to end; the
-    list names persons, so it is read by a role with archive access (issue 5 §1)."""
+    """`charte outbox list --system ..` and `charte outbox ack ID`, end to end; the
+    list names persons, so it is read by a role with archive access."""
     cwd, env = home
     env = env | DPO
     from datetime import UTC, datetime, timedelta
@@ -208,7 +208,7 @@ def test_a_system_lists_and_acknowledges_its_orders_from_the_command_line(home):
 
 
 def test_holds_are_changed_from_the_command_line_by_the_legal_role_only(home):
-    """Issue 4 §3: `charte holds place/lift/list` by the `legal` role (access.holds_managed_by)."""
+    """`charte holds place/lift/list` by the `legal` role (access.holds_managed_by)."""
     cwd, env = home
     place = ("holds", "place", "--case", "LIT-1", "--person", "P1", "--reason", "dispute")
     bare = charte(*place, cwd=cwd, env=env)

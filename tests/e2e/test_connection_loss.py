@@ -1,4 +1,4 @@
-"""PostgreSQL's connection lost in the middle of an import and of a sweep (issue 9 §1): charte says
+"""PostgreSQL's connection lost in the middle of an import and of a sweep: charte says
 so clearly (no SQL, no values), keeps nothing half-done, and the retry succeeds."""
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def count(url, table) -> int:
 
 
 def test_an_import_whose_connection_is_lost_applies_nothing_says_so_and_succeeds_when_retried(pg, tmp_path):
-    """Issue 9 §1 (pg_terminate_backend during an import)."""
+    """pg_terminate_backend during an import: nothing of the file is applied, and charte says so."""
     url, admin, schema = pg
     assert charte(tmp_path, url, "db", "upgrade").returncode == 0
     feed = tmp_path / "feed.jsonl"
@@ -100,7 +100,7 @@ def test_an_import_whose_connection_is_lost_applies_nothing_says_so_and_succeeds
 
 
 def test_a_sweep_whose_connection_is_lost_keeps_whole_batches_says_so_and_the_retry_finishes(pg, tmp_path):
-    """Issue 9 §1 (pg_terminate_backend during a sweep): each batch is whole or not at all."""
+    """pg_terminate_backend during a sweep: each batch is whole or not at all."""
     url, admin, schema = pg
     assert charte(tmp_path, url, "db", "upgrade").returncode == 0
     assert (

@@ -1,5 +1,5 @@
 """An import killed at any point leaves the register as it was (a file is applied whole or not at
-all), the audit chain verifies, and a rerun applies the file exactly once (issue 9 §1).
+all), the audit chain verifies, and a rerun applies the file exactly once.
 
 Each trial starts `charte events import` in a subprocess on a copy of an empty register, waits
 until the import transaction has begun writing (the SQLite write-ahead log grows), then kills it
@@ -60,7 +60,7 @@ def feed(tmp_path_factory):
 
 
 def test_an_import_killed_at_random_points_applies_all_or_nothing_and_a_rerun_applies_it_once(feed, tmp_path):
-    """Issue 9 §1: no half-applied event file; the audit chain verifies; rerunning completes the
+    """No half-applied event file; the audit chain verifies; rerunning completes the
     work exactly once (the same register as an uninterrupted import)."""
     empty, events, expected, took = feed
     draw = random.Random(9)  # noqa: S311  # reproducible kill times, not a secret

@@ -1,5 +1,5 @@
 """An erasure by rights request killed at any point leaves the person whole or erased, never half,
-and answering again completes the work exactly once (issue 9 §1).
+and answering again completes the work exactly once.
 
 Each trial runs `charte rights fulfil` on a copy of a register where the erasure request of a
 former client (their contract ended over five years ago) is verified (and their data were disclosed

@@ -1,4 +1,4 @@
-"""`charte serve`: the charter and the register as pages over real HTTP (issue 2, §1)."""
+"""`charte serve`: the charter and the register as pages over real HTTP."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ def add_actor(server_dir, name: str, *option: str) -> str:
 
 def test_events_posted_over_http_are_applied_and_readable(server, server_dir):
     """The integrator's path: POST /api/v1/events over a real socket, then read the person back,
-    each with a token made by `charte actors add` (issue 5 §4)."""
+    each with a token made by `charte actors add`."""
     event = {"id": "h1", "type": "prospect.collected", "at": "2025-01-10", "person": {"ref": "H1", "last_name": "Vidal"},
              "source": {"kind": "subject"}}  # fmt: skip
     feed = {"Authorization": f"Bearer {add_actor(server_dir, 'crm-feed', '--system', 'crm')}"}
@@ -128,7 +128,7 @@ def test_events_posted_over_http_are_applied_and_readable(server, server_dir):
 
 
 def test_personal_data_routes_answer_401_without_a_token_and_public_pages_stay_public(server):
-    """Issue 5 §1: every /api/v1 route returning personal data needs a valid token; the published
+    """Every /api/v1 route returning personal data needs a valid token; the published
     charter, the policy summary and the OpenAPI schema do not."""
     for path in ("/api/v1/persons", "/api/v1/persons/H1", "/api/v1/outbox"):
         bare = httpx.get(f"{server}{path}")

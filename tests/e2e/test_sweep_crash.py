@@ -1,5 +1,5 @@
 """A sweep killed at any point leaves no person half-erased, and a rerun completes the work once
-(issue 4 §5)."""
+(GDPR Art. 5(1)(e), 17: erased on time, never half)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What each reader is shown of a real register: hidden fields absent, on both engines (issue 5 §1)."""
+"""What each reader is shown of a real register: hidden fields absent, on both engines."""
 
 from __future__ import annotations
 
@@ -91,8 +91,8 @@ def test_the_prescriber_gets_subscription_data_and_nothing_about_the_person(load
 
 
 def test_the_station_reads_trusted_persons_and_sales_never_do(loaded):
-    """Seed: trusted persons' data are used by the monitoring station to handle alarms (issue 8 §2:
-    inside an open alarm session on their site only)."""
+    """Seed: trusted persons' data are used by the monitoring station to handle alarms (inside an
+    open alarm session on their site only)."""
     with pytest.raises(AccessDenied) as outside:
         view(loaded, "T1", "station_operator", "alarm_handling")
     assert outside.value.reason is Denial.CONTEXT
@@ -125,7 +125,7 @@ def test_a_restricted_person_is_read_only_under_the_policy_s_exceptions(loaded):
 
 
 def test_events_for_a_restricted_person_are_stored_and_never_fail_a_file(loaded):
-    """Issue 5 §1: imports for a restricted person are stored, the flag stays."""
+    """Imports for a restricted person are stored, the flag stays."""
     restrict(loaded, "T1")
     report = run_import(
         loaded, [designated("e6", "2025-06-01", "S1", person("T1", phone="0799999999"), rank=2)]

@@ -1,4 +1,4 @@
-"""Alarm handling: trusted persons and instructions only inside an open session (issue 8 §2)."""
+"""Alarm handling: trusted persons and instructions only inside an open session."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def raised(desk, site: str = "S1") -> int:
 
 
 def test_the_operator_sees_trusted_persons_in_call_order_only_while_holding_the_open_session(desk):
-    """Issue 8 §2: instructions and trusted persons are shown only inside the open session."""
+    """Instructions and trusted persons are shown only inside the open session."""
     sid = raised(desk)
     with pytest.raises(Refused, match="not held by 'op-1'"):
         alarms.screen(desk, OP, sid)
@@ -63,7 +63,7 @@ def test_the_operator_sees_trusted_persons_in_call_order_only_while_holding_the_
 
 
 def test_outside_a_session_the_station_reads_neither_trusted_persons_nor_instructions(app, desk):
-    """Issue 8 §2: the gate's context is the open session; a plain read is refused or trimmed."""
+    """The gate's context is the open session; a plain read is refused or trimmed."""
     with TestClient(web.create_app(app)) as http:
         headers = bearer(token(app, "op-9", role="station_operator"), "alarm_handling")
         refused = http.get("/api/v1/persons/T1", headers=headers)
@@ -73,7 +73,7 @@ def test_outside_a_session_the_station_reads_neither_trusted_persons_nor_instruc
 
 
 def test_one_operator_holds_a_session_and_another_can_neither_take_nor_read_it(desk):
-    """Issue 8 §2: the session is the operator's; a second taker is told who holds it."""
+    """The session is the operator's; a second taker is told who holds it."""
     sid = raised(desk)
     alarms.take(desk, OP, sid)
     with pytest.raises(Conflict, match="already held by 'op-1'"):
@@ -87,7 +87,7 @@ def test_one_operator_holds_a_session_and_another_can_neither_take_nor_read_it(d
 
 
 def test_every_view_in_a_session_is_audited_under_alarm_handling_with_the_session(app, desk):
-    """Issue 8 §2 and charter « traçabilité »: each person shown is an audit entry with its context."""
+    """Charter « traçabilité »: each person shown is an audit entry with its context."""
     sid = raised(desk)
     alarms.take(desk, OP, sid)
     alarms.screen(desk, OP, sid)
@@ -99,7 +99,7 @@ def test_every_view_in_a_session_is_audited_under_alarm_handling_with_the_sessio
 
 
 def test_call_attempts_are_recorded_and_outlive_the_trusted_person_s_erasure(app, desk):
-    """Issue 8 §2 (attempts recorded); seed: trusted persons kept only while designated."""
+    """Attempts recorded; seed: trusted persons kept only while designated."""
     sid = raised(desk)
     alarms.take(desk, OP, sid)
     alarms.record_attempt(desk, OP, sid, person="T2", outcome="no_answer")
@@ -119,7 +119,7 @@ def test_call_attempts_are_recorded_and_outlive_the_trusted_person_s_erasure(app
 
 
 def test_a_dispatch_gives_the_provider_its_minimal_view_and_lands_in_the_ledger(app, desk):
-    """Issue 8 §2; seed: intervention and guarding providers receive what the intervention needs."""
+    """Seed: intervention and guarding providers receive what the intervention needs."""
     sid = raised(desk)
     alarms.take(desk, OP, sid)
     sent = alarms.dispatch(desk, OP, sid, to="intervention_provider")
@@ -135,7 +135,7 @@ def test_a_dispatch_gives_the_provider_its_minimal_view_and_lands_in_the_ledger(
 
 
 def test_a_restricted_client_s_alarm_is_still_handled_and_dispatched(app, desk):
-    """Issue 8 §2 and GDPR Art. 18(2): the safety of persons comes before the restriction."""
+    """GDPR Art. 18(2): the safety of persons comes before the restriction."""
     restrict(app, "P1")
     sid = raised(desk)
     alarms.take(desk, OP, sid)
@@ -145,7 +145,7 @@ def test_a_restricted_client_s_alarm_is_still_handled_and_dispatched(app, desk):
 
 
 def test_sessions_leave_with_their_contract_s_client_data(app):
-    """Issue 8 §2: sessions are kept with the contract's client data (contract end + 5 years)."""
+    """Sessions are kept with the contract's client data (contract end + 5 years)."""
     run_import(app, [signed("o1", "2019-01-01", "C7", person("P7"), site="S7"),
                      designated("o2", "2019-01-02", "S7", person("T7"), rank=1)])  # fmt: skip
     desk = app.alarm_desk()
@@ -162,7 +162,7 @@ def test_sessions_leave_with_their_contract_s_client_data(app):
 
 
 def test_an_alarm_needs_a_known_site_with_a_contract(desk):
-    """Issue 8 §2: a session is kept with a contract, so a site without one is refused by name."""
+    """A session is kept with a contract, so a site without one is refused by name."""
     with pytest.raises(NotFound, match="site with a contract not found: S404"):
         raised(desk, "S404")
     with pytest.raises(Refused, match="kind: 1 to 32 letters"):
@@ -170,7 +170,7 @@ def test_an_alarm_needs_a_known_site_with_a_contract(desk):
 
 
 def test_the_monitoring_software_raises_alarms_and_operators_handle_them_over_http(app, desk):
-    """Issue 8 §2: POST /api/v1/alarms by a system actor; the operator's steps under /api/v1/alarms."""
+    """POST /api/v1/alarms by a system actor; the operator's steps under /api/v1/alarms."""
     with TestClient(web.create_app(app)) as http:
         monitoring = bearer(token(app, "monitoring-1", system="monitoring"))
         op = bearer(token(app, "op-1", role="station_operator"), "alarm_handling")
@@ -200,7 +200,7 @@ def test_the_monitoring_software_raises_alarms_and_operators_handle_them_over_ht
 
 
 def test_the_monitoring_software_may_raise_alarms_in_the_event_feed(app, desk):
-    """Issue 8 §2 and docs/events.md: `alarm.raised` opens a waiting session; bad lines name the key."""
+    """docs/events.md: `alarm.raised` opens a waiting session; bad lines name the key."""
     good = {
         "id": "al-1",
         "type": "alarm.raised",
@@ -227,7 +227,7 @@ def test_the_monitoring_software_may_raise_alarms_in_the_event_feed(app, desk):
 
 
 def test_sessions_are_in_the_retention_schedule_and_forecast_with_their_contract_s_client_dates(app):
-    """Issue 8 §2: alarm sessions are a retention unit kept with the contract's client data."""
+    """Alarm sessions are a retention unit kept with the contract's client data."""
     run_import(
         app, [signed("o1", "2019-01-01", "C7", person("P7"), site="S7"), ended("o2", "2023-03-31", "C7")]
     )
@@ -236,15 +236,15 @@ def test_sessions_are_in_the_retention_schedule_and_forecast_with_their_contract
         desk, site="S7", kind="fire", at=datetime(2022, 5, 1, tzinfo=UTC), by="m", system="monitoring"
     )["id"]
     units = list(app.retention_queries().units(ScheduleFilter(person="P7")))
-    client = next(u for u in units if u["unit"] == "client")
-    session = next(u for u in units if u["unit"] == "alarm_session")
-    assert session["context"] == f"alarm-{sid}"
-    assert (session["retention_end"], session["purge_due"], session["rule"]) == (
-        client["retention_end"],
-        client["purge_due"],
+    client = next(u for u in units if u.unit == "client")
+    session = next(u for u in units if u.unit == "alarm_session")
+    assert session.context == f"alarm-{sid}"
+    assert (session.retention_end, session.purge_due, session.rule) == (
+        client.retention_end,
+        client.purge_due,
         "client",
     )
-    assert client["purge_due"].isoformat() == "2028-04-01"
+    assert client.purge_due.isoformat() == "2028-04-01"
     months = {
         m["month"]: m["units"] for m in forecast(queries=app.retention_queries(), today=TODAY, months=24)
     }
@@ -252,7 +252,7 @@ def test_sessions_are_in_the_retention_schedule_and_forecast_with_their_contract
 
 
 def test_a_client_s_access_answer_lists_the_alarm_sessions_of_their_contract(app, desk):
-    """GDPR Art. 15(1)(d): how long each thing is kept, alarm sessions included (issue 8 §2)."""
+    """GDPR Art. 15(1)(d): how long each thing is kept, alarm sessions included."""
     sid = raised(desk)
     dpo = app.rights_desk("dpo-1", "dpo")
     opened = rights.open_request(dpo, type_="access", received_on=TODAY, channel="post", claimed_name="Ana Durand",
@@ -267,7 +267,7 @@ def test_a_client_s_access_answer_lists_the_alarm_sessions_of_their_contract(app
 
 
 def test_an_operator_may_hand_a_session_back_and_loses_its_access_at_once(desk):
-    """Issue 8 §2: the access lasts as long as the operator holds the session (a shift ends)."""
+    """The access lasts as long as the operator holds the session (a shift ends)."""
     sid = raised(desk)
     alarms.take(desk, OP, sid)
     alarms.record_attempt(desk, OP, sid, person="T2", outcome="no_answer")

@@ -1,4 +1,4 @@
-"""Bearer tokens, purposes and the gate over HTTP (issue 5 §1, §4), on SQLite and PostgreSQL."""
+"""Bearer tokens, purposes and the gate over HTTP, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def http(app):
 
 
 def test_every_api_route_but_the_public_ones_answers_401_without_a_valid_token(http):
-    """Issue 5 §4: every personal-data route without a token is 401 (the list comes from the app)."""
+    """Every personal-data route without a token is 401 (the list comes from the app)."""
     paths = {
         p: ops for p, ops in http.get("/openapi.json").json()["paths"].items() if p.startswith("/api/v1")
     }
@@ -53,7 +53,7 @@ def test_every_api_route_but_the_public_ones_answers_401_without_a_valid_token(h
 
 
 def test_a_role_that_may_not_act_under_the_purpose_gets_403_with_the_reason(http, app):
-    """Issue 5 §4: with a token whose role may not act under the purpose, 403 with the reason."""
+    """With a token whose role may not act under the purpose, 403 with the reason."""
     sales = token(app, "sales-1", role="sales")
     refused = http.get("/api/v1/persons/T1", headers=bearer(sales, "alarm_handling"))
     assert refused.status_code == 403
@@ -65,7 +65,7 @@ def test_a_role_that_may_not_act_under_the_purpose_gets_403_with_the_reason(http
 
 
 def test_the_purpose_header_is_required_and_an_unknown_purpose_is_named(http, app):
-    """Issue 5 §1: every read names its purpose (X-Charte-Purpose); an undeclared one is named."""
+    """Every read names its purpose (X-Charte-Purpose); an undeclared one is named."""
     operator = token(app, "op-1", role="station_operator")
     missing = http.get("/api/v1/persons/T1", headers=bearer(operator))
     assert (missing.status_code, missing.json()["title"]) == (400, "Purpose required")
@@ -77,7 +77,7 @@ def test_the_purpose_header_is_required_and_an_unknown_purpose_is_named(http, ap
 
 
 def test_hidden_fields_are_absent_from_the_json_not_null(http, app):
-    """Issue 5 §1: the prescriber's view of a contract has only the keys it may see."""
+    """The prescriber's view of a contract has only the keys it may see."""
     prescriber = token(app, "presc-1", role="prescriber")
     shown = http.get("/api/v1/persons/P1", headers=bearer(prescriber, "subscription_reporting")).json()
     assert shown["contracts"] == [
@@ -88,7 +88,7 @@ def test_hidden_fields_are_absent_from_the_json_not_null(http, app):
 
 
 def test_systems_feed_and_people_read_and_neither_does_the_other_s_job(http, app):
-    """Issue 5 §4: a system's token feeds events and reads no person; a person's token does not feed."""
+    """A system's token feeds events and reads no person; a person's token does not feed."""
     crm = bearer(token(app, "crm-feed", system="crm"))
     refused = http.get("/api/v1/persons/P1", headers=crm | {"X-Charte-Purpose": "contract_management"})
     assert (refused.status_code, refused.json()["reason"]) == (403, "role_may_not_act_under_purpose")
@@ -97,7 +97,7 @@ def test_systems_feed_and_people_read_and_neither_does_the_other_s_job(http, app
 
 
 def test_a_revoked_token_stops_working_at_once(http, app):
-    """Issue 5 §4: revoking an actor ends its access at the next request."""
+    """Revoking an actor ends its access at the next request."""
     secret = token(app, "op-2", role="station_operator")
     headers = bearer(secret, "alarm_handling")
     assert http.get("/api/v1/persons/P1", headers=headers).status_code == 200
@@ -106,7 +106,7 @@ def test_a_revoked_token_stops_working_at_once(http, app):
 
 
 def test_tokens_are_stored_only_as_digests_and_names_are_unique(app):
-    """Issue 5 §4: tokens stored hashed; shown once."""
+    """Tokens stored hashed; shown once."""
     secret = token(app, "op-3", role="station_operator")
     with app.engine.connect() as conn:
         stored = conn.execute(select(tables.actors.c.token_sha256)).scalar_one()

@@ -1,4 +1,4 @@
-"""The register's HTTP API under /api/v1 (issue 3 §2-4), on SQLite and PostgreSQL."""
+"""The register's HTTP API under /api/v1, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ EVENTS = [
 
 @pytest.fixture
 def client(app):
-    """An HTTP client that feeds events as the CRM's system actor (issue 5 §4)."""
+    """An HTTP client that feeds events as the CRM's system actor."""
     with TestClient(web.create_app(app)) as http:
         http.headers.update(bearer(token(app, "crm-feed", system="crm")))
         yield http
@@ -83,7 +83,7 @@ def test_an_oversized_body_is_refused_with_413(client, monkeypatch):
 
 
 def test_persons_are_read_whole_or_by_page(client, dpo):
-    """GET /api/v1/persons/{ref} and GET /api/v1/persons (issue 3 §4); unknown ref is 404."""
+    """GET /api/v1/persons/{ref} and GET /api/v1/persons; unknown ref is 404."""
     client.post("/api/v1/events", json=EVENTS)
     one = client.get("/api/v1/persons/P1", headers=dpo).json()
     assert [r["role"] for r in one["roles"]] == ["prospect", "client"]
@@ -100,8 +100,8 @@ def test_persons_are_read_whole_or_by_page(client, dpo):
 
 
 def test_a_system_reads_and_acknowledges_its_orders_over_http(client, app):
-    """GET /api/v1/outbox and POST /api/v1/outbox/{id}/ack (issue 3 §3): a system actor sees and
-    acknowledges its own orders only (issue 5 §4)."""
+    """GET /api/v1/outbox and POST /api/v1/outbox/{id}/ack: a system actor sees and
+    acknowledges its own orders only."""
     orders = plan_orders(
         app.policy, kind=OrderKind.ERASURE_REQUIRED, person_ref="P1", reason="sample", at=app.clock.now()
     )
@@ -125,7 +125,7 @@ def test_a_system_reads_and_acknowledges_its_orders_over_http(client, app):
 
 
 def test_the_dpo_reads_every_system_s_orders_and_a_role_without_archive_access_may_not(client, app):
-    """Orders name persons whose data may be archived or gone: archive-access roles only (issue 5 §1)."""
+    """Orders name persons whose data may be archived or gone: archive-access roles only."""
     app.outbox().add(
         plan_orders(
             app.policy, kind=OrderKind.ERASURE_REQUIRED, person_ref="P1", reason="s", at=app.clock.now()

@@ -1,4 +1,4 @@
-"""The rights workflow over HTTP (issue 6 §1: the same operations in /api/v1), on both engines."""
+"""The rights workflow over HTTP (the same operations in /api/v1), on both engines."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def http(app):
 
 
 def test_a_request_goes_from_intake_to_its_answer_over_http(http, app):
-    """Issue 6 §1: open, identity document, verify, fulfil, download — the CLI's workflow in the API."""
+    """Open, identity document, verify, fulfil, download — the CLI's workflow in the API."""
     dpo = bearer(token(app, "dpo-web", role="dpo"))
     opened = http.post("/api/v1/rights", headers=dpo, json={
         "type": "access", "received_on": "2026-11-20", "channel": "web", "claimed_name": "Ana Roux",
@@ -66,7 +66,7 @@ def test_a_request_goes_from_intake_to_its_answer_over_http(http, app):
 
 
 def test_only_the_policy_s_handlers_reach_rights_requests_over_http(http, app):
-    """Issue 5 §4 and issue 6: 401 without a token, 403 with the reason for another role or a system."""
+    """401 without a token, 403 with the reason for another role or a system."""
     assert http.get("/api/v1/rights").status_code == 401
     sales = http.get("/api/v1/rights", headers=bearer(token(app, "s-1", role="sales")))
     assert sales.status_code == 403

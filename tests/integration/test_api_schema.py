@@ -1,4 +1,4 @@
-"""schemathesis over the whole OpenAPI of /api/v1 (issue 5 §5): no 5xx, answers match the schema.
+"""schemathesis over the whole OpenAPI of /api/v1: no 5xx, answers match the schema.
 
 A bounded run in CI (a few examples per operation, on SQLite and PostgreSQL, with a DPO's token and purpose so
 that reads get past authentication); `CHARTE_SCHEMATHESIS_EXAMPLES=200` for a longer run.

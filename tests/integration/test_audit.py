@@ -1,4 +1,4 @@
-"""The tamper-evident audit of every access and change (issue 5 §3), on SQLite and PostgreSQL."""
+"""The tamper-evident audit of every access and change, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def audited(app):
 
 
 def test_every_read_is_recorded_with_who_why_which_fields_and_the_decision(audited):
-    """Issue 5 §3: time, actor, role, purpose, action, subject, field names, decision."""
+    """Time, actor, role, purpose, action, subject, field names, decision."""
     reads = [e for e in entries(audited) if e["action"] == "read"]
     assert [(e["role"], e["purpose"], e["decision"]) for e in reads] == [
         ("dpo", "rights_handling", "allowed"),
@@ -102,13 +102,13 @@ def test_no_personal_value_and_no_ref_in_clear_reaches_the_log(audited):
 
 
 def test_an_untouched_chain_verifies_with_its_counts(audited):
-    """Issue 5 §3: `audit verify` prints OK with counts when nothing was touched."""
+    """`audit verify` prints OK with counts when nothing was touched."""
     audited.auditor.checkpoint()
     assert report(audited) == {"ok": True, "periods": 1, "entries": 5, "broken": None}
 
 
 def test_an_edited_entry_is_detected(audited):
-    """Issue 5 §3: tamper with the database directly, after removing the trigger: detected."""
+    """Tamper with the database directly, after removing the trigger: detected."""
     unguard(audited)
     with audited.audit_engine.begin() as conn:
         conn.execute(text("UPDATE audit_entries SET body = replace(body, 'denied:data_archived', 'allowed') "
@@ -130,7 +130,7 @@ def test_an_entry_edited_with_its_hash_recomputed_breaks_the_next_link(audited):
 
 
 def test_a_search_column_cannot_be_edited_apart_from_the_bytes_and_replacing_it_is_detected(audited):
-    """Issue 5 §3: an edited entry is detected, whichever part was edited (search columns included)."""
+    """An edited entry is detected, whichever part was edited (search columns included)."""
     unguard(audited)
     with pytest.raises(DBAPIError, match="generated column"), audited.audit_engine.begin() as conn:
         conn.execute(text("UPDATE audit_entries SET actor = 'bob' WHERE seq = 2"))
@@ -147,7 +147,7 @@ def test_a_search_column_cannot_be_edited_apart_from_the_bytes_and_replacing_it_
 
 
 def test_a_deleted_entry_is_detected(audited):
-    """Issue 5 §3: a deleted entry is detected."""
+    """A deleted entry is detected."""
     unguard(audited)
     with audited.audit_engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_entries WHERE seq = 4"))
@@ -157,7 +157,7 @@ def test_a_deleted_entry_is_detected(audited):
 
 
 def test_reordered_entries_are_detected(audited):
-    """Issue 5 §3: reordered entries are detected."""
+    """Reordered entries are detected."""
     unguard(audited)
     renumber = text("UPDATE audit_entries SET body = replace(body, :old, :new) WHERE seq = :seq")
     with audited.audit_engine.begin() as conn:  # entries 2 and 3 swap places (their seq are in their bytes)
@@ -180,7 +180,7 @@ def test_a_tail_cut_after_the_last_checkpoint_is_detected(audited):
 
 
 def test_a_forged_checkpoint_is_refused(audited):
-    """Issue 5 §3: checkpoints are signed (Ed25519): a forged one is refused."""
+    """Checkpoints are signed (Ed25519): a forged one is refused."""
     audited.auditor.checkpoint()
     (path,) = audited.settings.checkpoint_dir.glob("*.json")
     record = json.loads(path.read_text())
@@ -190,7 +190,7 @@ def test_a_forged_checkpoint_is_refused(audited):
 
 
 def test_the_database_refuses_updates_and_deletes_of_entries(audited):
-    """Issue 5 §3: no update or delete path; a trigger rejects both."""
+    """No update or delete path; a trigger rejects both."""
     for statement in ("UPDATE audit_entries SET hash = prev", "DELETE FROM audit_entries"):
         with pytest.raises(DBAPIError, match="append-only"), audited.audit_engine.begin() as conn:
             conn.execute(text(statement))
@@ -198,7 +198,7 @@ def test_the_database_refuses_updates_and_deletes_of_entries(audited):
 
 
 def test_erasures_holds_actors_and_imports_are_audited(app):
-    """Issue 5 §3: sweep proofs become audit entries; hold and actor changes are recorded."""
+    """Sweep proofs become audit entries; hold and actor changes are recorded."""
     run_import(app, EVENTS)
     holds.place(holds=app.holds(), gate=app.gate, role="legal", case="LIT-1", kind=CourtKind.CIVIL,
                 subjects=[("person", "P1")], reason="dispute", actor="maitre-x")  # fmt: skip
@@ -223,7 +223,7 @@ def test_erasures_holds_actors_and_imports_are_audited(app):
 
 
 def test_a_read_whose_audit_entry_cannot_be_written_fails_closed(app):
-    """Issue 5 §3: every read other than alarm handling fails closed."""
+    """Every read other than alarm handling fails closed."""
     run_import(app, EVENTS)
     with app.audit_engine.begin() as conn:
         conn.execute(text("DROP TABLE audit_heads"))
@@ -232,7 +232,7 @@ def test_a_read_whose_audit_entry_cannot_be_written_fails_closed(app):
 
 
 def test_concurrent_readers_share_commits_and_each_returns_only_once_its_entry_is_stored(app):
-    """Issue 5 §3: group commit allowed; an acknowledged read is never unaudited."""
+    """Group commit allowed; an acknowledged read is never unaudited."""
     import threading
 
     from charte.domain.audit import Action, Entry
@@ -263,7 +263,7 @@ def test_concurrent_readers_share_commits_and_each_returns_only_once_its_entry_i
 
 
 def test_when_a_group_commit_fails_every_reader_in_it_gets_the_error(app):
-    """Issue 5 §3: reads fail closed when their group's commit fails."""
+    """Reads fail closed when their group's commit fails."""
     from charte.domain.audit import Action, Entry
 
     app.auditor.start_group_commit()
@@ -275,7 +275,7 @@ def test_when_a_group_commit_fails_every_reader_in_it_gets_the_error(app):
 
 
 def test_alarm_reads_go_on_when_the_audit_is_down_and_are_chained_when_it_is_back(app):
-    """Issue 5 §3: alarm-handling reads are spooled durably (fsync), then chained; others fail closed."""
+    """Alarm-handling reads are spooled durably (fsync), then chained; others fail closed."""
     from charte.adapters.db.tables import audit_heads
 
     run_import(app, [signed("s1", "2025-01-01", "C5", person("P5", first_name="Ana"))])
@@ -298,7 +298,7 @@ def test_alarm_reads_go_on_when_the_audit_is_down_and_are_chained_when_it_is_bac
 
 
 def test_months_past_the_audit_retention_are_dropped_whole_and_the_rest_still_verifies(app):
-    """Issue 5 §3: one chain per period, so a period past the policy's audit retention can be dropped."""
+    """One chain per period, so a period past the policy's audit retention can be dropped."""
     from datetime import UTC, date, datetime
 
     from charte.domain.audit import Action, Entry
@@ -322,7 +322,7 @@ def test_months_past_the_audit_retention_are_dropped_whole_and_the_rest_still_ve
 
 
 def test_a_checkpoint_that_cannot_be_written_does_not_make_a_committed_entry_look_unwritten(app, monkeypatch):
-    """Issue 5 §3: an entry committed is never spooled again (no duplicate in the chain)."""
+    """An entry committed is never spooled again (no duplicate in the chain)."""
     from charte.domain.audit import Action, Entry
 
     def broken(*_checkpoint):
@@ -337,7 +337,7 @@ def test_a_checkpoint_that_cannot_be_written_does_not_make_a_committed_entry_loo
 
 
 def test_on_sqlite_an_import_holding_the_register_lock_does_not_block_audited_reads(app):
-    """Issue 5 §3 (availability): on SQLite the audit lives in its own file, so a long import never blocks audited reads."""
+    """Availability; on SQLite the audit lives in its own file, so a long import never blocks audited reads."""
     if app.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL locks rows, not the database: nothing to show there")
     run_import(app, EVENTS)
@@ -356,7 +356,7 @@ def test_on_sqlite_an_import_holding_the_register_lock_does_not_block_audited_re
 
 
 def test_two_appenders_taking_turns_keep_one_unbroken_chain(app):
-    """Issue 5 §3: a serving process's remembered head never chains past another process's entries."""
+    """A serving process's remembered head never chains past another process's entries."""
     from charte.adapters.db.audit_store import SqlAuditStore
     from charte.domain.audit import Action, Entry
 

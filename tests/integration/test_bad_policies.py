@@ -1,4 +1,4 @@
-"""Every bad-policy fixture yields one located, explained error (issue 2, §4: a fixture per case).
+"""Every bad-policy fixture yields one located, explained error (a fixture per case).
 
 Each fixture marks the line the error must point at with `# <- error`, so the expectation lives
 beside the defect it describes.
@@ -49,7 +49,7 @@ def test_every_fixture_has_an_expectation():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_a_bad_policy_is_refused_with_one_located_explained_error(name):
-    """`policy check` prints per problem file, line, key path, what was found and expected (issue 2, §4)."""
+    """`policy check` prints per problem file, line, key path, what was found and expected."""
     fixture = BAD / f"{name}.yaml"
     with pytest.raises(PolicyInvalid) as caught:
         load(fixture)

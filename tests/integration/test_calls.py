@@ -1,4 +1,4 @@
-"""Calls and recordings (issue 7 §1-§3) on SQLite and PostgreSQL: the decision, sealed audio and
+"""Calls and recordings on SQLite and PostgreSQL: the decision, sealed audio and
 transcripts, crypto-shredding, retention with holds, objections, and gated, audited listening."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def listen(app, role: str, purpose: str, ref: str = "CALL-1") -> bytes:
 
 
 def test_a_recorded_call_is_sealed_audio_and_text_and_its_plaintext_leaves_no_trace(app):
-    """Issue 7 §2: audio and transcripts encrypted each with its own key, outside the database."""
+    """Audio and transcripts encrypted each with its own key, outside the database."""
     found = recorded(app)
     assert (found["audio"], found["audio_bytes"], found["transcript"]) == (True, len(AUDIO), True)
     assert not (app.settings.inbox_dir / "c1.wav").exists()  # plaintext audio does not linger
@@ -73,7 +73,7 @@ def test_a_recorded_call_is_sealed_audio_and_text_and_its_plaintext_leaves_no_tr
 
 
 def test_an_erased_recording_cannot_be_read_from_a_restored_database_and_audio_backup(app):
-    """Issue 7 §2: crypto-shredding — a database backup plus an audio backup, restored, decrypt nothing."""
+    """Crypto-shredding — a database backup plus an audio backup, restored, decrypt nothing."""
     found = recorded(app, at="2026-05-10T09:00:00+02:00")  # purge due 2026-11-11: past
     blob = app.settings.home / "recordings" / f"audio-{found['id']}"
     audio_backup = blob.read_bytes()
@@ -129,7 +129,7 @@ def test_a_hold_on_the_caller_keeps_their_recordings(app):
 
 
 def test_listening_is_for_the_policy_s_listeners_and_purposes_and_every_attempt_is_audited(app):
-    """Issue 7 §3 and charter: recordings "destinés aux seules personnes habilitées"; each playback traced."""
+    """Charter: recordings "destinés aux seules personnes habilitées"; each playback traced."""
     recorded(app)
     for role, purpose in (
         ("trainer", "staff_training"),
@@ -182,7 +182,7 @@ def test_an_objection_to_recording_stops_recording_erases_unused_recordings_and_
 
 
 def test_the_telephony_asks_the_decision_reports_the_opt_out_key_and_uploads_audio_over_http(app):
-    """Issue 7 §1-§2: POST /api/v1/calls/decide, /opt-out and /{ref}/audio, for the telephony only."""
+    """POST /api/v1/calls/decide, /opt-out and /{ref}/audio, for the telephony only."""
     telephony = bearer(token(app, "pbx", system="telephony"))
     with TestClient(web.create_app(app)) as http:
         body = {"number": "+33 6 98 76 54 32", "direction": "inbound", "at": "2026-11-26T09:00:00+01:00"}
@@ -224,7 +224,7 @@ def test_the_telephony_asks_the_decision_reports_the_opt_out_key_and_uploads_aud
 
 
 def test_bad_call_events_are_refused_naming_the_field_and_nothing_is_kept(app):
-    """Issue 7 §2: the audio is a file name inside the inbox, never a path; clear errors, nothing half-written."""
+    """The audio is a file name inside the inbox, never a path; clear errors, nothing half-written."""
     report = run_import(app, [
         call("b1", "2026-11-20T10:00:00+01:00", "X1", audio="../../etc/passwd"),
         call("b2", "2026-11-20T10:00:00+01:00", "X2", number="12"),
@@ -259,7 +259,7 @@ def test_a_transcript_sealed_by_an_import_that_rolls_back_is_shredded(app):
 
 
 def test_an_access_answer_lists_the_person_s_calls_and_says_how_long_recordings_are_kept(app, tmp_path):
-    """GDPR Art. 15 (issue 6 §3): calls and recordings metadata in data.json; the letter says the period."""
+    """GDPR Art. 15: calls and recordings metadata in data.json; the letter says the period."""
     import zipfile
 
     from tests.conftest import pdf_text
@@ -300,7 +300,7 @@ def test_a_restricted_caller_s_recordings_are_played_only_for_the_restriction_s_
 
 
 def test_an_upload_over_the_size_limit_is_refused_and_nothing_is_sealed(app):
-    """Issue 7 §2: uploads are size-limited (CHARTE_AUDIO_MAX_BYTES); a refused one leaves nothing."""
+    """Uploads are size-limited (CHARTE_AUDIO_MAX_BYTES); a refused one leaves nothing."""
     from dataclasses import replace
 
     from charte.bootstrap import bootstrap
@@ -321,7 +321,7 @@ def test_an_upload_over_the_size_limit_is_refused_and_nothing_is_sealed(app):
 
 
 def test_analysis_results_go_with_their_call_and_documents_keep_twelve_months(app):
-    """Issue 7 §2 and CNIL: results inherit the recording's purge unless irreversibly anonymised;
+    """CNIL: results inherit the recording's purge unless irreversibly anonymised;
     analysis documents (scoring grids, reports) are kept one year on their own."""
     recorded(app, at="2026-05-10T09:00:00+02:00")  # purge due 2026-11-11: past
     reviewer = Reader("q-1", "quality_reviewer", "quality_monitoring")
@@ -350,7 +350,7 @@ def test_analysis_results_go_with_their_call_and_documents_keep_twelve_months(ap
 
 
 def test_calls_that_were_not_recorded_follow_the_policy_s_metadata_rule(app, tmp_path):
-    """Issue 7 §2: metadata of calls without audio per the policy's rule for them."""
+    """Metadata of calls without audio per the policy's rule for them."""
     import yaml
 
     from charte.bootstrap import bootstrap
@@ -379,7 +379,7 @@ def test_calls_that_were_not_recorded_follow_the_policy_s_metadata_rule(app, tmp
 
 
 def test_calls_take_their_place_in_the_retention_schedule_and_forecast(app):
-    """Issue 7 §2: recordings are retention units of the schedule and the forecast, as persons' are."""
+    """Recordings are retention units of the schedule and the forecast, as persons' are."""
     from charte.services.retention import ScheduleFilter, forecast, schedule
 
     run_import(app, [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))])
@@ -387,15 +387,11 @@ def test_calls_take_their_place_in_the_retention_schedule_and_forecast(app):
     run_import(app, [call("e9", "2026-11-21T10:00:00+01:00", "B", recorded=False)])
     rows = list(schedule(queries=app.retention_queries(), gate=app.gate, auditor=app.auditor, actor="dpo-anne",
                          role="dpo", criteria=ScheduleFilter()))  # fmt: skip
-    found = [
-        (r["unit"], r["person"], r["context"], str(r["purge_due"]))
-        for r in rows
-        if r["unit"] in ("recording", "call")
-    ]
+    found = [(r.unit, r.person, r.context, str(r.purge_due)) for r in rows if r.unit in ("recording", "call")]
     assert found == [("recording", "P1", "A", "2027-05-21"), ("call", None, "B", "2027-05-22")]
     mine = list(schedule(queries=app.retention_queries(), gate=app.gate, auditor=app.auditor, actor="dpo-anne",
                          role="dpo", criteria=ScheduleFilter(person="P1")))  # fmt: skip
-    assert {r["unit"] for r in mine} == {"client", "recording"}
+    assert {r.unit for r in mine} == {"client", "recording"}
     months = {
         r["month"]: r["units"] for r in forecast(queries=app.retention_queries(), today=TODAY, months=7)
     }

@@ -1,4 +1,4 @@
-"""Console login with Argon2id passwords and server-side sessions (issue 5 §4), on both engines."""
+"""Console login with Argon2id passwords and server-side sessions, on both engines."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def session_entries(app) -> list[dict]:
 
 
 def test_passwords_are_stored_only_as_argon2id_hashes(app):
-    """Issue 5 §4: console passwords hashed with argon2."""
+    """Console passwords hashed with argon2."""
     token(app, "dpo-1", role="dpo")
     set_password(app, "dpo-1")
     with app.engine.connect() as conn:
@@ -74,7 +74,7 @@ def test_a_weak_password_a_system_actor_and_an_unknown_actor_are_refused(app):
 
 
 def test_a_right_password_opens_a_session_whose_cookie_scripts_cannot_read(http):
-    """Issue 5 §4 and issue 8 §4: sessions in HttpOnly, SameSite, Secure (behind TLS) cookies."""
+    """Sessions in HttpOnly, SameSite, Secure (behind TLS) cookies."""
     answer = log_in(http)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/console"
@@ -87,7 +87,7 @@ def test_a_right_password_opens_a_session_whose_cookie_scripts_cannot_read(http)
 
 
 def test_wrong_password_unknown_name_and_locked_account_get_the_same_answer(http, app):
-    """Issue 5 §4: no enumeration of staff accounts; CNIL 2022-100 slows logins after failures."""
+    """No enumeration of staff accounts; CNIL 2022-100 slows logins after failures."""
     wrong = log_in(http, password="Not-the-password-1")  # noqa: S106
     unknown = log_in(http, name="someone.else")
     assert wrong.status_code == unknown.status_code == 401
@@ -113,7 +113,7 @@ def test_wrong_password_unknown_name_and_locked_account_get_the_same_answer(http
 
 
 def test_logout_revocation_a_new_password_and_expiry_each_end_a_session(http, app):
-    """Issue 5 §4: a session stops at logout, at its actor's revocation or new password, and after 8 hours."""
+    """A session stops at logout, at its actor's revocation or new password, and after 8 hours."""
     log_in(http)
     page = http.get("/console")
     form_token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
@@ -135,7 +135,7 @@ def test_logout_revocation_a_new_password_and_expiry_each_end_a_session(http, ap
 
 
 def test_a_form_posted_without_its_anti_forgery_token_is_refused(http):
-    """Issue 8 §4 (CSRF protection on every form), for the login and logout forms built now."""
+    """CSRF protection on every form; , for the login and logout forms built now."""
     http.get("/login")
     forged = http.post("/login", data={"name": "op-1", "password": PASSWORD, "csrf": "forged"})
     assert forged.status_code == 403
@@ -145,7 +145,7 @@ def test_a_form_posted_without_its_anti_forgery_token_is_refused(http):
 
 
 def test_console_pages_carry_a_strict_content_security_policy_and_no_inline_code(http):
-    """Issue 8 §4: security headers, a CSP without inline scripts."""
+    """Security headers, a CSP without inline scripts."""
     page = http.get("/login")
     policy = page.headers["content-security-policy"]
     assert "script-src 'self'" in policy
@@ -162,7 +162,7 @@ def test_console_pages_carry_a_strict_content_security_policy_and_no_inline_code
 
 
 def test_the_api_does_not_accept_a_console_session_in_place_of_a_token(http):
-    """Issue 5 §4: the API stays bearer-only, so no cookie authorises an API call (no CSRF there)."""
+    """The API stays bearer-only, so no cookie authorises an API call (no CSRF there)."""
     log_in(http)
     answer = http.get("/api/v1/persons", headers={"X-Charte-Purpose": "alarm_handling"})
     assert answer.status_code == 401

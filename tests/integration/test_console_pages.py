@@ -1,4 +1,4 @@
-"""The console's pages over HTTP (issue 8 §1, §4): sessions, CSRF, roles, errors as pages."""
+"""The console's pages over HTTP: sessions, CSRF, roles, errors as pages."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def filed(app):
 
 
 def test_console_pages_without_a_session_lead_to_the_login_page(app, filed):
-    """Issue 8 §4: no session, no page; a page, not JSON."""
+    """No session, no page; a page, not JSON."""
     with TestClient(web.create_app(app), follow_redirects=False) as http:
         for path in ("/console", f"/console/requests/{filed}", "/console/alarms"):
             answer = http.get(path)
@@ -52,7 +52,7 @@ def test_console_pages_without_a_session_lead_to_the_login_page(app, filed):
 
 
 def test_the_dpo_checks_the_document_and_each_look_is_on_the_timeline_and_in_the_audit(app, filed):
-    """Issue 8 §1: checking an uploaded identity document; charter « traçabilité »."""
+    """Checking an uploaded identity document; charter « traçabilité »."""
     account(app, "dpo-1", "dpo")
     with signed_in(app, "dpo-1") as http:
         page = http.get(f"/console/requests/{filed}")
@@ -75,7 +75,7 @@ def test_the_dpo_checks_the_document_and_each_look_is_on_the_timeline_and_in_the
 
 
 def test_a_role_that_does_not_handle_requests_is_refused_their_pages(app, filed):
-    """Issue 8 §1 and the policy's rights.submit_to: an operator reads no rights request."""
+    """The policy's rights.submit_to: an operator reads no rights request."""
     account(app, "op-1", "station_operator")
     with signed_in(app, "op-1") as http:
         refused = http.get(f"/console/requests/{filed}")
@@ -89,14 +89,14 @@ def test_a_role_that_does_not_handle_requests_is_refused_their_pages(app, filed)
 
 
 def test_the_alarm_screen_is_for_roles_that_handle_alarms(app):
-    """Issue 8 §2: the station's screen; the DPO has no alarm purpose."""
+    """The station's screen; the DPO has no alarm purpose."""
     account(app, "dpo-1", "dpo")
     with signed_in(app, "dpo-1") as http:
         assert http.get("/console/alarms").status_code == 403
 
 
 def test_the_person_page_shows_exactly_what_the_gate_allows_for_the_purpose_chosen(app):
-    """Issue 8 §1: a purpose selector; GDPR Art. 5(1)(b)-(c): what is shown depends on the purpose."""
+    """A purpose selector; GDPR Art. 5(1)(b)-(c): what is shown depends on the purpose."""
     run_import(app, [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux", email="r@example.org",
                                                             iban="FR7630006000011234567890189"))])  # fmt: skip
     account(app, "cs-1", "customer_service")
@@ -121,7 +121,7 @@ def test_the_person_page_shows_exactly_what_the_gate_allows_for_the_purpose_chos
 
 
 def test_holds_are_placed_and_lifted_by_legal_with_a_reason_and_only_listed_for_the_dpo(app):
-    """Issue 8 §1 (holds place/lift with a reason, by legal); charter: recordings kept in litigation."""
+    """Holds place/lift with a reason, by legal; charter: recordings kept in litigation."""
     run_import(app, [signed("e1", "2025-01-01", "C1", person("P1"))])
     account(app, "legal-1", "legal")
     account(app, "dpo-1", "dpo")
@@ -148,7 +148,7 @@ def test_holds_are_placed_and_lifted_by_legal_with_a_reason_and_only_listed_for_
 
 
 def test_audit_search_and_the_outbox_are_for_roles_with_archive_access_and_searching_is_audited(app):
-    """Issue 8 §1 (audit search, the outbox); charter « traçabilité »: even a search leaves a trace."""
+    """Audit search, the outbox; charter « traçabilité »: even a search leaves a trace."""
     run_import(app, [signed("e1", "2025-01-01", "C1", person("P1"))])
     account(app, "dpo-1", "dpo")
     account(app, "cs-1", "customer_service")
@@ -168,7 +168,7 @@ def test_audit_search_and_the_outbox_are_for_roles_with_archive_access_and_searc
 
 
 def test_the_dashboard_verifies_the_audit_chain_on_request_and_says_where_it_broke(app):
-    """Issue 8 §1 (audit-chain status); issue 5 §3: a tampered entry is found and named."""
+    """Audit-chain status; a tampered entry is found and named."""
     from sqlalchemy import text
 
     account(app, "dpo-1", "dpo")

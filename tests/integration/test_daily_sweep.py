@@ -1,4 +1,4 @@
-"""`charte serve` sweeps every day (issue 4 §4): on time, and surviving a failed night."""
+"""`charte serve` sweeps every day: on time, and surviving a failed night."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The DPO's dashboard (issue 8 §1): each part for the roles it is for, figures from the register."""
+"""The DPO's dashboard: each part for the roles it is for, figures from the register."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def opened(app, received_on):
 
 
 def test_open_requests_are_sorted_by_due_date_with_overdue_and_soon_marked(app):
-    """Issue 8 §1: overdue in red, due within 5 days highlighted (GDPR Art. 12(3) deadlines)."""
+    """Overdue in red, due within 5 days highlighted (GDPR Art. 12(3) deadlines)."""
     late = opened(app, TODAY - timedelta(days=40))
     soon = opened(app, TODAY - timedelta(days=28))
     later = opened(app, TODAY)
@@ -38,7 +38,7 @@ def test_open_requests_are_sorted_by_due_date_with_overdue_and_soon_marked(app):
 
 
 def test_each_part_is_shown_only_to_the_roles_it_is_for(app):
-    """Issue 8 §1 (roles dpo, legal, auditor) and GDPR Art. 5(1)(f): no more than each role needs."""
+    """Roles dpo, legal, auditor; and GDPR Art. 5(1)(f): no more than each role needs."""
     opened(app, TODAY)
     dpo, legal, auditor = board(app, "dpo"), board(app, "legal"), board(app, "auditor")
     assert dpo["requests"]
@@ -52,7 +52,7 @@ def test_each_part_is_shown_only_to_the_roles_it_is_for(app):
 
 
 def test_the_sweep_plan_the_last_sweep_the_forecast_and_overdue_orders_come_from_the_register(app):
-    """Issue 8 §1: today's plan, the last sweep's result, 24 months of forecast, orders in arrears."""
+    """Today's plan, the last sweep's result, 24 months of forecast, orders in arrears."""
     run_import(app, [
         signed("e1", "2019-01-01", "C1", person("P1")), ended("e2", "2020-06-30", "C1"),
         designated("e3", "2025-01-01", "S1", person("T1")), removed("e4", "2025-02-01", "S1", "T1"),

@@ -1,4 +1,4 @@
-"""The demo register (issue 3 §5): realistic, deterministic, and valid for the shipped policy."""
+"""The demo register: realistic, deterministic, and valid for the shipped policy."""
 
 from __future__ import annotations
 

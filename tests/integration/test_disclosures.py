@@ -1,4 +1,4 @@
-"""Disclosures to recipients: the recipient's view, a ledger entry and an audit entry (issue 5 §2)."""
+"""Disclosures to recipients: the recipient's view, a ledger entry and an audit entry."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_trusted_persons_are_never_disclosed_to_providers(app):
 
 
 def test_one_may_only_disclose_what_one_may_read_oneself(app):
-    """Issue 5 §2: a disclosure passes the gate for the discloser too."""
+    """A disclosure passes the gate for the discloser too."""
     run_import(app, EVENTS)
     with pytest.raises(AccessDenied, match="role 'sales' may not act under purpose 'alarm_handling'"):
         disclose(app, "P1", "installer", "installation", Reader("s-1", "sales", "alarm_handling"))
@@ -103,7 +103,7 @@ def test_one_may_only_disclose_what_one_may_read_oneself(app):
 
 
 def test_the_prescriber_s_report_over_the_api(app):
-    """Seed: subscription data go to the prescriber; issue 5 §2: the same operation over the API."""
+    """Seed: subscription data go to the prescriber; the same operation over the API."""
     run_import(app, EVENTS)
     with TestClient(web.create_app(app)) as http:
         headers = bearer(token(app, "cs-1", role="customer_service"), "contract_management")

@@ -23,7 +23,7 @@ def commands(group, prefix: str = "charte") -> list[str]:
 
 
 def test_every_cli_command_has_a_section_in_docs_cli():
-    """docs/cli.md documents every command (issue 2, §2): a command added without docs fails here."""
+    """docs/cli.md documents every command: a command added without docs fails here."""
     # A heading names the command as its lowercase words, then its arguments: "## `charte events import FILE|-`".
     documented = {
         "charte" + m for m in re.findall(r"^## `charte((?: [a-z][a-z-]*)+)", CLI_DOC, flags=re.MULTILINE)
@@ -32,7 +32,7 @@ def test_every_cli_command_has_a_section_in_docs_cli():
 
 
 def test_every_json_key_of_policy_check_is_documented():
-    """The JSON keys printed are part of the contract (issue 2, §2)."""
+    """The JSON keys printed are part of the contract."""
     for key in (
         "valid",
         "source",

@@ -1,4 +1,4 @@
-"""Documents generated from the policy: the public charter and the Art. 30 register (issue 2, §5)."""
+"""Documents generated from the policy: the public charter and the Art. 30 register."""
 
 from __future__ import annotations
 
@@ -52,14 +52,14 @@ def charter_text(policy, lang: Language) -> str:
 @pytest.mark.parametrize("lang", [FR, EN])
 class TestCharter:
     def test_each_retention_period_of_the_policy_appears(self, shipped, lang):
-        """Issue 2, §5: each retention period of the shipped policy appears in the charter."""
+        """Each retention period of the shipped policy appears in the charter."""
         text = charter_text(shipped, lang)
         used = {s.retention for s in shipped.subject_categories.values()} | {shipped.recordings.retention}
         for rid in used:
             assert PERIOD_WORDS[(str(shipped.retention[rid].period), lang)] in text, rid
 
     def test_each_recipient_group_appears(self, shipped, lang):
-        """Issue 2, §5 and seed « Qui peut avoir accès »: every role, staff and external, is named."""
+        """Seed « Qui peut avoir accès »: every role, staff and external, is named."""
         text = charter_text(shipped, lang)
         missing = [rid for rid, role in shipped.roles.items() if role.label(lang) not in text]
         assert missing == []

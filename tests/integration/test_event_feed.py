@@ -1,4 +1,4 @@
-"""Reading event lines: what one line alone can tell (docs/events.md; issue 3 §2)."""
+"""Reading event lines: what one line alone can tell (docs/events.md; §2)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def errors(reader: FeedReader, line: bytes | str | dict) -> list[str]:
 
 
 def test_calendar_dates_are_europe_paris_days(reader):
-    """Issue 3 §2: `at` may be an instant with offset; its day is the Paris calendar day."""
+    """`at` may be an instant with offset; its day is the Paris calendar day."""
     late_utc = signed("e", "2025-03-30T23:30:00Z", "C1", person("P1"))  # 01:30 on the 31st in Paris (CEST)
     event = reader.parse(json.dumps(late_utc), 7)
     assert isinstance(event, ContractSigned)
@@ -73,7 +73,7 @@ def test_the_digest_ignores_key_order(reader):
     ],
 )  # fmt: skip
 def test_a_bad_line_gets_a_message_naming_the_field(reader, line, expected):
-    """Issue 3 §2: unknown type, missing field, field not allowed for the role, bad date, ... each named."""
+    """Unknown type, missing field, field not allowed for the role, bad date, ... each named."""
     assert errors(reader, line) == expected
 
 

@@ -1,4 +1,4 @@
-"""Property (issue 4 §5): no unit under a hold is ever erased, whatever the event order."""
+"""Property: no unit under a hold is ever erased, whatever the event order."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Litigation holds keep data until the recourse routes are exhausted (issue 4 §3), on both engines."""
+"""Litigation holds keep data until the recourse routes are exhausted, on both engines."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ EVENTS = [
 ]
 
 
-def unit(app, ref: str, kind: str) -> dict:
-    (found,) = [u for u in schedule(**as_dpo(app), criteria=ScheduleFilter(person=ref)) if u["unit"] == kind]
+def unit(app, ref: str, kind: str):
+    (found,) = [u for u in schedule(**as_dpo(app), criteria=ScheduleFilter(person=ref)) if u.unit == kind]
     return found
 
 
@@ -57,7 +57,7 @@ def test_a_hold_with_no_judgment_keeps_a_person_past_every_purge_date(app):
     run_import(app, EVENTS)
     place(app, "LIT-1", person=["T1"])
     t1 = unit(app, "T1", "trusted_person")
-    assert (t1["status"], t1["purge_due"]) == ("held", None)
+    assert (t1.status, t1.purge_due) == ("held", None)
     assert sweep_on(app, "2026-11-26")["units_erased"] == 2  # P2 and O1 go; T1 stays
     assert count_rows(app)["persons"] == 1
 
@@ -77,7 +77,7 @@ def test_a_judgment_sets_the_release_and_the_unit_goes_the_day_after(app):
         actor="legal-1",
     )
     t1 = unit(app, "T1", "trusted_person")
-    assert (t1["status"], str(t1["purge_due"])) == ("scheduled", "2026-11-10")  # release passed by today
+    assert (t1.status, str(t1.purge_due)) == ("scheduled", "2026-11-10")  # release passed by today
     assert sweep_on(app, "2026-11-09")["units_by_rule"] == {
         "client": 1,
         "other_contact": 1,
@@ -95,7 +95,7 @@ def test_an_appeal_keeps_the_hold_running_until_the_next_judgment(app):
     holds.record_appeal(
         holds=app.holds(), gate=app.gate, role="legal", case="LIT-1", reason="appeal lodged", actor="legal-1"
     )
-    assert unit(app, "T1", "trusted_person")["purge_due"] is None
+    assert unit(app, "T1", "trusted_person").purge_due is None
 
 
 def test_lifting_a_hold_sends_the_units_back_to_their_own_dates(app):
@@ -110,29 +110,29 @@ def test_lifting_a_hold_sends_the_units_back_to_their_own_dates(app):
         reason="settlement signed",
         actor="legal-2",
     )
-    assert str(unit(app, "T1", "trusted_person")["purge_due"]) == "2026-11-27"
+    assert str(unit(app, "T1", "trusted_person").purge_due) == "2026-11-27"
     assert sweep_on(app, "2026-11-27", dry_run=True)["persons_erased"] == 3
 
 
 def test_a_hold_on_a_contract_keeps_that_contracts_units_only(app):
     run_import(app, EVENTS)
     place(app, "LIT-2", contract=["C1"])
-    assert (unit(app, "P2", "client")["status"], unit(app, "O1", "other_contact")["status"]) == (
+    assert (unit(app, "P2", "client").status, unit(app, "O1", "other_contact").status) == (
         "held",
         "held",
     )
-    assert unit(app, "T1", "trusted_person")["status"] == "scheduled"
+    assert unit(app, "T1", "trusted_person").status == "scheduled"
 
 
 def test_a_hold_naming_someone_not_yet_in_the_register_applies_when_they_arrive(app):
-    """Issue 4 §3: refs not yet in the register are kept and apply when they arrive."""
+    """Refs not yet in the register are kept and apply when they arrive."""
     place(app, "LIT-3", person=["T1"])
     run_import(app, EVENTS)
-    assert unit(app, "T1", "trusted_person")["status"] == "held"
+    assert unit(app, "T1", "trusted_person").status == "held"
 
 
 def test_every_change_needs_a_reason_and_is_recorded(app):
-    """The legal team places and lifts holds by hand; every change is recorded (issue 4 §3)."""
+    """The legal team places and lifts holds by hand; every change is recorded."""
     with pytest.raises(Refused, match="needs a reason"):
         holds.place(
             holds=app.holds(),
@@ -180,16 +180,16 @@ def test_holds_are_listed_with_their_release_and_why(app):
 
 
 def test_the_schedule_names_the_cases_holding_each_unit(app):
-    """`charte retention schedule` shows `held_by` (issue 4 §4)."""
+    """`charte retention schedule` shows `held_by`."""
     run_import(app, EVENTS)
     place(app, "LIT-1", person=["T1"])
     place(app, "LIT-2", contract=["C1"])
-    assert unit(app, "T1", "trusted_person")["held_by"] == ["LIT-1"]
-    assert unit(app, "P2", "client")["held_by"] == ["LIT-2"]
+    assert unit(app, "T1", "trusted_person").held_by == ("LIT-1",)
+    assert unit(app, "P2", "client").held_by == ("LIT-2",)
 
 
 def test_the_sweep_says_what_the_holds_kept(app):
-    """Issue 4 §4: the sweep prints what was erased and what holds kept."""
+    """The sweep prints what was erased and what holds kept."""
     run_import(app, EVENTS)
     place(app, "LIT-1", person=["T1"])
     place(app, "LIT-2", contract=["C1"])
@@ -198,7 +198,7 @@ def test_the_sweep_says_what_the_holds_kept(app):
 
 
 def test_only_the_roles_the_policy_names_may_change_holds_and_the_refusal_says_why(app):
-    """Issue 4 §3: holds are placed and lifted by the `legal` role (access.holds_managed_by)."""
+    """Holds are placed and lifted by the `legal` role (access.holds_managed_by)."""
     with pytest.raises(AccessDenied, match="role 'dpo' may not manage litigation holds") as refused:
         holds.place(holds=app.holds(), gate=app.gate, role="dpo", case="X", kind=CourtKind.CIVIL,
                     subjects=[("person", "T1")], reason="r", actor="someone")  # fmt: skip

@@ -1,4 +1,4 @@
-"""Information notices for data obtained from someone else (GDPR Art. 14; issue 6 §4), on both engines."""
+"""Information notices for data obtained from someone else (GDPR Art. 14; §4), on both engines."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_the_month_runs_from_collection_unless_the_first_contact_comes_first():
 
 
 def test_only_people_whose_data_came_from_someone_else_are_owed_a_notice_each_with_its_due_date(app):
-    """Issue 6 §4: prospects from a partner, trusted persons designated by a client — not the client."""
+    """Prospects from a partner, trusted persons designated by a client — not the client."""
     run_import(app, EVENTS)
     owed = list(information.owed(desk(app)))
     assert [(o["person"], o["role"], o["context"], o["source"]["kind"], o["due_on"]) for o in owed] == [
@@ -55,7 +55,7 @@ def test_only_people_whose_data_came_from_someone_else_are_owed_a_notice_each_wi
 
 
 def test_a_notice_is_rendered_from_the_policy_and_once_recorded_is_owed_no_more(app):
-    """Issue 6 §4: renders the notice (letter, SMS) and records when it was sent or the exemption."""
+    """Renders the notice (letter, SMS) and records when it was sent or the exemption."""
     run_import(app, EVENTS)
     letter = information.render(desk(app), "Q1", "prospect", None, "letter")
     for expected in (app.policy.controller.name, "auprès du partenaire", "article 14 du RGPD",
@@ -75,7 +75,7 @@ def test_a_notice_is_rendered_from_the_policy_and_once_recorded_is_owed_no_more(
 
 
 def test_data_from_the_person_themselves_need_no_art_14_notice_and_only_handlers_act(app):
-    """GDPR Art. 13 vs 14; issue 5: the DPO's team handles notices."""
+    """GDPR Art. 13 vs 14; the DPO's team handles notices."""
     run_import(app, EVENTS)
     with pytest.raises(Refused, match=r"Art\. 13 applied at collection"):
         information.render(desk(app), "P1", "client", "C1", "letter")

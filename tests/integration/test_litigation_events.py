@@ -1,4 +1,4 @@
-"""Litigation events in the feed (issue 4 §3; docs/events.md), on SQLite and PostgreSQL."""
+"""Litigation events in the feed (docs/events.md), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def lit(id: str, kind: str, at: str, **body) -> dict:
 
 def t1(app) -> tuple:
     (u,) = list(schedule(**as_dpo(app), criteria=ScheduleFilter(person="T1")))
-    return u["status"], str(u["purge_due"]), u["held_by"]
+    return u.status, str(u.purge_due), list(u.held_by)
 
 
 def test_a_case_opened_by_the_feed_holds_what_it_names_until_its_judgment_releases_it(app):

@@ -1,4 +1,4 @@
-"""Notices and codes reach the requester: a file outbox in development, SMTP for real use (issue 6 §2)."""
+"""Notices and codes reach the requester: a file outbox in development, SMTP for real use."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def smtp():
 
 
 def test_a_notice_is_delivered_by_a_real_smtp_server_with_its_french_text_intact(smtp):
-    """Issue 6 §2: SMTP for real use."""
+    """SMTP for real use."""
     inbox, url = smtp
     notifier = SmtpNotifier(url, "dpo@ima.eu")
     notifier.send(
@@ -62,7 +62,7 @@ def test_the_file_outbox_keeps_each_message_readable_by_its_owner_only(tmp_path)
 
 
 def test_the_file_outbox_keeps_a_letter_beside_its_message(tmp_path):
-    """Issue 6 §3: the letter goes with the notice; in development it lies beside it, mode 0600."""
+    """The letter goes with the notice; in development it lies beside it, mode 0600."""
     outbox = FileOutbox(tmp_path / "mail")
     outbox.send("ana@example.org", "Objet", "Texte", [("../01-courrier-refused.pdf", b"%PDF-1.7 ...")])
     (message,) = outbox.sent()
@@ -73,7 +73,7 @@ def test_the_file_outbox_keeps_a_letter_beside_its_message(tmp_path):
 
 
 def test_smtp_sends_the_letter_as_a_pdf_attachment(smtp):
-    """Issue 6 §3: the requester receives the letter itself, as PDF, with the notice."""
+    """The requester receives the letter itself, as PDF, with the notice."""
     inbox, url = smtp
     SmtpNotifier(url, "dpo@ima.eu").send(
         "ana@example.org",

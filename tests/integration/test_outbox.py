@@ -1,4 +1,4 @@
-"""The durable outbox on SQLite and PostgreSQL (issue 3 §3): written with the decision, read, acknowledged."""
+"""The durable outbox on SQLite and PostgreSQL: written with the decision, read, acknowledged."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_acknowledgement_clears_the_new_values_kept_in_the_outbox(app):
 
 
 def test_orders_past_the_policy_delay_are_listed_as_overdue(app):
-    """Issue 3 §3: unacknowledged orders past the policy delay (P2D) are listed as overdue."""
+    """Unacknowledged orders past the policy delay (P2D) are listed as overdue."""
     app.outbox().add(sample(app, OrderKind.ERASURE_REQUIRED))
     app.clock.day = AT.date() + timedelta(days=2)  # noon on the due day: not yet overdue
     assert use_cases.list_orders(**orders_as_dpo(app), system=None, overdue=True) == []

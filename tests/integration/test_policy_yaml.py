@@ -36,7 +36,7 @@ def test_a_file_that_is_not_a_mapping_is_refused_at_the_root(tmp_path, text):
 
 
 def test_syntax_errors_carry_their_line():
-    """YAML syntax errors are reported with their line (issue 2, §4)."""
+    """YAML syntax errors are reported with their line."""
     _, problems = parse_yaml("a: 1\nb: [1, 2\nc: 3\n", "x.yaml")
     assert [(p.file, p.line, p.code) for p in problems] == [("x.yaml", 3, "yaml")]
 
@@ -48,7 +48,7 @@ def test_duplicate_keys_are_reported_instead_of_silently_overwritten():
 
 
 def test_value_wrappers_become_values_and_are_recorded_as_assumptions():
-    """`{value, assumption: true, why}` reads as its value and lands in the assumptions (issue 2, §3)."""
+    """`{value, assumption: true, why}` reads as its value and lands in the assumptions."""
     doc, problems = parse_yaml(
         "a:\n  b:\n    value: P3Y\n    assumption: true\n    why: 'CNIL  says\n  so'\n", "x"
     )

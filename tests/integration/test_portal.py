@@ -1,4 +1,4 @@
-"""The data subjects' portal (issue 8 §3), through its service and over HTTP, on both engines."""
+"""The data subjects' portal, through its service and over HTTP, on both engines."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def csrf(text: str) -> str:
 
 
 def test_a_request_filed_on_the_portal_starts_its_clock_known_requester_or_not(app):
-    """Issue 8 §3 and GDPR Art. 12(3): recorded with channel web, due a month later, unmatched."""
+    """GDPR Art. 12(3): recorded with channel web, due a month later, unmatched."""
     secret, shown = portal.file_request(app.portal_desk(), type_="access", claimed_name="Inconnu Total",
                                         contact="nobody@example.org", details="contrat C9")  # fmt: skip
     assert shown["received_on"] == TODAY.isoformat()
@@ -59,7 +59,7 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_recorded(app):
 
 
 def test_the_follow_up_number_alone_opens_a_request_and_an_unknown_one_is_not_found(app):
-    """Issue 8 §3: follow the status; the secret is the only key."""
+    """Follow the status; the secret is the only key."""
     pd = app.portal_desk()
     secret, _ = portal.file_request(pd, type_="erasure", claimed_name="Ana", contact="ana@example.org")
     assert portal.status(pd, secret)["status"] == "received"
@@ -68,7 +68,7 @@ def test_the_follow_up_number_alone_opens_a_request_and_an_unknown_one_is_not_fo
 
 
 def test_an_uploaded_document_answers_a_request_for_information_and_restarts_the_clock(app):
-    """Issue 8 §3 and GDPR Art. 12(6): the document is the answer the DPO asked for."""
+    """GDPR Art. 12(6): the document is the answer the DPO asked for."""
     pd = app.portal_desk()
     secret, shown = portal.file_request(pd, type_="access", claimed_name="Ana", contact="ana@example.org")
     rights.ask_identity(app.rights_desk("dpo-1", "dpo"), shown["id"], TODAY)
@@ -80,7 +80,7 @@ def test_an_uploaded_document_answers_a_request_for_information_and_restarts_the
 
 
 def test_a_code_is_sent_only_to_a_contact_on_file_and_the_visitor_cannot_tell(coded):
-    """Issue 8 §3: a one-time code where the policy allows it; no enumeration of the register."""
+    """A one-time code where the policy allows it; no enumeration of the register."""
     pd = coded.portal_desk()
     known, known_shown = portal.file_request(
         pd, type_="access", claimed_name="Ana", contact="ANA@example.org"
@@ -97,7 +97,7 @@ def test_a_code_is_sent_only_to_a_contact_on_file_and_the_visitor_cannot_tell(co
 
 
 def test_the_answer_is_downloaded_through_a_signed_link_that_expires_and_each_download_is_audited(app):
-    """Issue 8 §3: an expiring link bound to the request; downloads audited."""
+    """An expiring link bound to the request; downloads audited."""
     run_import(app, [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))])
     pd = app.portal_desk()
     secret, shown = portal.file_request(pd, type_="access", claimed_name="Roux", contact="r@example.org")
@@ -125,7 +125,7 @@ def test_the_answer_is_downloaded_through_a_signed_link_that_expires_and_each_do
 
 
 def test_a_matched_request_cannot_move_to_another_person_once_identity_was_verified(app):
-    """Issue 8 §1: the DPO matches a portal request; the identity check was of that person."""
+    """The DPO matches a portal request; the identity check was of that person."""
     run_import(
         app,
         [
@@ -146,7 +146,7 @@ def test_a_matched_request_cannot_move_to_another_person_once_identity_was_verif
 
 
 def test_the_portal_pages_say_the_rights_the_deadline_and_the_cnil_route_in_both_languages(app):
-    """Issue 8 §3: clear texts explaining each right, the deadline and the CNIL complaint route."""
+    """Clear texts explaining each right, the deadline and the CNIL complaint route."""
     with TestClient(web.create_app(app)) as http:
         fr = html.unescape(http.get("/portal").text)
         en = html.unescape(http.get("/portal?lang=en").text)
@@ -160,7 +160,7 @@ def test_the_portal_pages_say_the_rights_the_deadline_and_the_cnil_route_in_both
 
 
 def test_portal_posts_need_the_anti_forgery_token_and_are_rate_limited(app):
-    """Issue 8 §3-4: CSRF on every form; a burst from one address is refused with 429."""
+    """CSRF on every form; a burst from one address is refused with 429."""
     limiter = portal_pages.RateLimit(limit=2, window=600)
     with TestClient(web.create_app(app, portal_limit=limiter)) as http:
         token = csrf(http.get("/portal").text)

@@ -1,4 +1,4 @@
-"""Recordings in an S3-compatible object store (issue 7 §2), through boto3 against a real S3 endpoint
+"""Recordings in an S3-compatible object store, through boto3 against a real S3 endpoint
 served on loopback (moto's server): sealing, reading and crypto-shredding as with a directory."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def s3(monkeypatch):
 
 
 def test_recordings_go_to_an_s3_bucket_sealed_and_are_shredded_there(s3, tmp_path):
-    """Issue 7 §2: any S3-compatible store through a maintained library; erasure destroys the key."""
+    """Any S3-compatible store through a maintained library; erasure destroys the key."""
     settings = Settings(policy_path=shipped_policy_path(), home=tmp_path / "home",
                         database_url=f"sqlite:///{tmp_path / 'charte.db'}", field_key=TEST_KEY,
                         blobs="s3://calls/prod/", s3_endpoint=s3)  # fmt: skip

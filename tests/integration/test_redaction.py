@@ -1,4 +1,4 @@
-"""Transcripts redacted before AI analysis (issue 7 §4): Presidio with the French spaCy model and
+"""Transcripts redacted before AI analysis: Presidio with the French spaCy model and
 charte's French recognizers, fully offline; only calls of people who did not object are exported."""
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def kinds(text: str) -> list[tuple[str, str]]:
     ],
 )
 def test_each_kind_of_personal_data_is_found_written_or_spoken(text, expected):
-    """Issue 7 §4: French recognizers Presidio lacks — NIR with its key, phones written and spoken,
+    """French recognizers Presidio lacks — NIR with its key, phones written and spoken,
     postcodes, addresses, birth dates."""
     assert kinds(text) == expected
 
@@ -81,7 +81,7 @@ def test_lookalikes_are_left_alone(text):
 
 
 def test_presidio_with_the_french_model_redacts_a_whole_call_with_typed_placeholders(redactor):
-    """Issue 7 §4: `<PERSON>`, `<PHONE>`, `<EMAIL>`, `<IBAN>`, `<NIR>`, `<ADDRESS>`, `<POSTCODE>`, `<DATE_OF_BIRTH>`."""
+    """`<PERSON>`, `<PHONE>`, `<EMAIL>`, `<IBAN>`, `<NIR>`, `<ADDRESS>`, `<POSTCODE>`, `<DATE_OF_BIRTH>`."""
     text = (
         f"bonjour madame Dubois à l'appareil j'habite 12 rue des Lilas 75011 Paris née le 3 mars 1985 "
         f"mon numéro zéro six douze trente quatre cinquante six soixante dix huit mon mail c.dubois@exemple.fr "
@@ -95,7 +95,7 @@ def test_presidio_with_the_french_model_redacts_a_whole_call_with_typed_placehol
 
 
 def test_redaction_makes_no_network_call(monkeypatch):
-    """Issue 7 §4: fully offline — tldextract's public-suffix download is prevented, sockets refused."""
+    """Fully offline — tldextract's public-suffix download is prevented, sockets refused."""
     import tldextract
     import tldextract.tldextract as tld
 
@@ -142,7 +142,7 @@ def test_the_export_for_analysis_is_redacted_gated_and_leaves_out_those_who_obje
 
 
 def test_the_labelled_corpus_is_large_enough_and_its_numbers_check():
-    """Issue 7 §4: at least 300 generated and 50 hand-written transcripts; IBANs and NIRs valid."""
+    """At least 300 generated and 50 hand-written transcripts; IBANs and NIRs valid."""
     import sys
 
     from stdnum import iban
@@ -164,7 +164,7 @@ def test_the_labelled_corpus_is_large_enough_and_its_numbers_check():
 
 
 def test_redaction_quality_on_the_corpus_stays_above_the_issue_s_floor(redactor):
-    """Issue 7 §4: recall >= 0.95 for phone, e-mail, IBAN, NIR and postcode; F2 >= 0.85 for names
+    """Recall >= 0.95 for phone, e-mail, IBAN, NIR and postcode; F2 >= 0.85 for names
     (bench/redaction.py prints the full figures next to Presidio's baseline)."""
     import sys
 

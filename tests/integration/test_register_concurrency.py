@@ -1,4 +1,4 @@
-"""Two writers at once: the loser is told to retry, and nothing of it is applied (issue 3 §2)."""
+"""Two writers at once: the loser is told to retry, and nothing of it is applied."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Importing the lifecycle event feed into the register, on SQLite and PostgreSQL (issue 3, §1-2)."""
+"""Importing the lifecycle event feed into the register, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def roles_of(app, ref: str) -> list[tuple]:
 
 class TestEveryEventType:
     def test_a_scenario_with_every_event_type_builds_the_register(self, app):
-        """Issue 3: every event type imports; roles keep their provenance; a prospect who signs becomes a client."""
+        """Every event type imports; roles keep their provenance; a prospect who signs becomes a client."""
         report = run_import(app, SCENARIO)
         assert (report.applied, report.errors, report.committed) == (7, [], True)
         assert roles_of(app, "P1") == [
@@ -69,7 +69,7 @@ class TestEveryEventType:
         ]
 
     def test_fields_are_attributed_to_the_roles_that_justify_them(self, app):
-        """Issue 3 §1: each stored field is attributed to the role(s) that justify it; a prospect's
+        """Each stored field is attributed to the role(s) that justify it; a prospect's
         data carried into the client role stay justified when the prospect role ends."""
         run_import(app, SCENARIO)
         p1 = app.register_queries().person("P1")
@@ -85,7 +85,7 @@ class TestEveryEventType:
         }
 
     def test_access_instructions_are_encrypted_at_rest(self, app):
-        """Issue 3 §1: alarm codes and key holders are stored encrypted, with a key outside the database."""
+        """Alarm codes and key holders are stored encrypted, with a key outside the database."""
         run_import(app, SCENARIO)
         with app.engine.connect() as conn:
             stored = conn.execute(
@@ -95,7 +95,7 @@ class TestEveryEventType:
         assert "4321" not in stored
 
     def test_a_person_object_for_a_known_ref_rectifies_and_null_erases(self, app):
-        """Issue 3 §2: an object for a known ref updates the fields it gives; a field given as null is erased."""
+        """An object for a known ref updates the fields it gives; a field given as null is erased."""
         run_import(app, SCENARIO)
         rectify = designated("e8", "2025-04-01", "S1", person("T1", phone="0799999999", first_name=None))
         assert run_import(app, [rectify]).errors == []
@@ -107,7 +107,7 @@ class TestEveryEventType:
 
 class TestIdempotence:
     def test_reimporting_the_same_events_changes_nothing_and_says_so(self, app):
-        """Issue 3 §2: same ids with the same content are recognised and not applied twice."""
+        """Same ids with the same content are recognised and not applied twice."""
         run_import(app, SCENARIO)
         before = count_rows(app)
         again = run_import(app, SCENARIO)
@@ -121,7 +121,7 @@ class TestIdempotence:
 
 
 class TestRefusals:
-    """Issue 3 §2: every bad line is listed as `line N: field: what`; nothing of the file is applied."""
+    """Every bad line is listed as `line N: field: what`; nothing of the file is applied."""
 
     CASES = (
         ('{"id": "x", "type": "alarm.fired", "at": "2025-01-01"}', "type", "unknown event type 'alarm.fired'"),
@@ -188,7 +188,7 @@ class TestRefusals:
 
 class TestSkipInvalid:
     def test_valid_lines_are_applied_and_refused_ones_kept_with_their_reasons(self, app):
-        """Issue 3 §2: --skip-invalid applies the valid lines and hands back the rejected ones, so nothing is lost."""
+        """--skip-invalid applies the valid lines and hands back the rejected ones, so nothing is lost."""
         rejected = []
         lines = [SCENARIO[0], ended("bad", "2025-01-01", "C404"), SCENARIO[1]]
         report = run_import(
@@ -221,7 +221,7 @@ class TestChunks:
 
 class TestReading:
     def test_persons_are_listed_with_filters_and_pages(self, app):
-        """Issue 3 §4: `persons list` filters by role, source and site, a page at a time."""
+        """`persons list` filters by role, source and site, a page at a time."""
         run_import(app, SCENARIO)
         queries = app.register_queries()
 
@@ -239,7 +239,7 @@ class TestReading:
 
 
 def test_an_import_is_audited_before_it_commits_so_that_no_import_lands_unaudited(app):
-    """Brief « every access is traceable »; issue 9 §1: a crash between the import's commit and its
+    """Brief « every access is traceable »; a crash between the import's commit and its
     audit entry would leave an unaudited change — the entry is written first, whatever follows."""
     from contextlib import contextmanager
 

@@ -1,4 +1,4 @@
-"""Retention units kept in step with the register as events arrive (issue 4 §2), on both engines."""
+"""Retention units kept in step with the register as events arrive, on both engines."""
 
 from __future__ import annotations
 
@@ -16,10 +16,7 @@ TODAY = date(2026, 11, 26)
 
 def units(app, **criteria) -> list[tuple]:
     rows = schedule(**as_dpo(app), criteria=ScheduleFilter(**criteria))
-    return [
-        (u["person"], u["unit"], u["context"], u["status"], str(u["retention_end"]), str(u["purge_due"]))
-        for u in rows
-    ]
+    return [(u.person, u.unit, u.context, u.status, str(u.retention_end), str(u.purge_due)) for u in rows]
 
 
 BASE = [
@@ -74,7 +71,7 @@ def test_a_designation_on_a_site_without_contract_is_listed_for_review(app):
     run_import(app, [collected("p", "2025-01-10", person("P9"), site={"ref": "S9", "address": "x"}),
                      designated("d", "2025-01-11", "S9", person("T9"))])  # fmt: skip
     (row,) = list(schedule(**as_dpo(app), criteria=ScheduleFilter(person="T9")))
-    assert (row["status"], row["purge_due"], row["review_reason"]) == (
+    assert (row.status, row.purge_due, row.review_reason) == (
         "review",
         None,
         "the site has no contract to end the designation",
@@ -90,7 +87,7 @@ def test_units_are_right_whatever_the_chunking(app, monkeypatch):
 
 
 def test_the_forecast_counts_units_per_month_after_the_overdue_ones(app):
-    """`charte retention forecast --months 24`: units falling due per month (issue 4 §4)."""
+    """`charte retention forecast --months 24`: units falling due per month."""
     run_import(app, [*BASE, ended("e9", "2026-01-31", "C1")])
     rows = forecast(queries=app.retention_queries(), today=TODAY, months=6)
     assert rows[0] == {"month": "overdue", "units": 2}  # T1 and T2, not swept yet
@@ -109,6 +106,4 @@ def test_the_forecast_counts_units_per_month_after_the_overdue_ones(app):
 def test_no_active_or_review_unit_has_a_purge_date(app, status):
     """Only scheduled units can be swept."""
     run_import(app, BASE)
-    assert all(
-        u["purge_due"] is None for u in schedule(**as_dpo(app), criteria=ScheduleFilter(status=status))
-    )
+    assert all(u.purge_due is None for u in schedule(**as_dpo(app), criteria=ScheduleFilter(status=status)))

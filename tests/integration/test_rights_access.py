@@ -1,4 +1,4 @@
-"""Answering access requests (GDPR Art. 15; issue 6 §3), and nothing for the unverified, on both engines."""
+"""Answering access requests (GDPR Art. 15; §3), and nothing for the unverified, on both engines."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def reads(app) -> int:
     ],
 )
 def test_nothing_is_disclosed_changed_or_erased_for_an_unverified_request(app, type_, extra):
-    """Issue 6 §2: answering an impostor is a data breach — for every type of request."""
+    """Answering an impostor is a data breach — for every type of request."""
     run_import(app, EVENTS)
     opened = rights.open_request(desk(app), type_=type_, received_on=TODAY, channel="email",
                                  claimed_name="Ana Roux", contact="ana@example.org", person="P1", **extra)  # fmt: skip
@@ -137,7 +137,7 @@ def test_a_verified_requester_about_whom_nothing_is_held_gets_a_letter_saying_so
 def test_the_answer_s_read_of_the_person_passes_the_gate_and_is_audited_in_the_request_s_context(
     app, tmp_path
 ):
-    """Issue 5 §1 (every read, letters included, passes the gate) and issue 6 §5 (every step audited)."""
+    """Every read, letters included, passes the gate; and every step is audited."""
     run_import(app, EVENTS)
     request = verified(app)
     answers.fulfil(desk(app), request["id"], tmp_path)
@@ -150,7 +150,7 @@ def test_the_answer_s_read_of_the_person_passes_the_gate_and_is_audited_in_the_r
 
 
 def test_the_access_letter_comes_in_english_on_request(app, tmp_path):
-    """Issue 6 §3: French templates with an English variant."""
+    """French templates with an English variant."""
     run_import(app, EVENTS)
     request = verified(app)
     answers.fulfil(desk(app), request["id"], tmp_path, lang="en")

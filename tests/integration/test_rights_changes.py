@@ -154,7 +154,7 @@ def test_portability_is_refused_to_a_prospect_with_the_reason_and_an_offer_of_ac
 
 
 def test_restriction_and_rectification_need_a_matched_person(app):
-    """Issue 6: nothing is changed for a request that names nobody in the register."""
+    """Nothing is changed for a request that names nobody in the register."""
     request = verified(app, "restriction", ref=None, ground="accuracy")
     with pytest.raises(Refused, match="not matched to a person"):
         answers.fulfil(desk(app), request["id"])
@@ -276,7 +276,7 @@ def test_an_excessive_request_is_answered_only_once_the_fee_asked_with_reasons_i
 
 
 def test_an_erasure_keeps_units_under_a_litigation_hold(app):
-    """Issue 4 §3 and GDPR Art. 17(3)(e): holds keep theirs, even against an erasure request."""
+    """GDPR Art. 17(3)(e): holds keep theirs, even against an erasure request."""
     from charte.domain.vocabulary import CourtKind
     from charte.services import holds
 

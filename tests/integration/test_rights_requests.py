@@ -1,4 +1,4 @@
-"""Rights requests from intake to identity (issue 6 §1-§2), on SQLite and PostgreSQL."""
+"""Rights requests from intake to identity, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def audit_bodies(app) -> str:
 
 
 def test_a_request_is_recorded_with_its_due_date_whether_or_not_the_requester_is_known(app):
-    """Issue 6 §1 and GDPR Art. 12(3): one month, rolled past the weekend; the clock runs unmatched."""
+    """GDPR Art. 12(3): one month, rolled past the weekend; the clock runs unmatched."""
     first = opened(app)
     assert (first["status"], first["received_on"], first["due_on"]) == (
         "received",
@@ -57,7 +57,7 @@ def test_a_request_is_recorded_with_its_due_date_whether_or_not_the_requester_is
 
 
 def test_bad_input_is_refused_naming_the_option_and_nothing_is_recorded(app):
-    """Issue 6 §1: every bad input gets a clear message naming the field."""
+    """Every bad input gets a clear message naming the field."""
     for overrides, message in [
         ({"channel": "fax"}, "--channel must be one of"),
         ({"type_": "forgetting"}, "--type must be one of"),
@@ -79,14 +79,14 @@ def test_bad_input_is_refused_naming_the_option_and_nothing_is_recorded(app):
 
 
 def test_only_the_policy_s_handlers_handle_requests(app):
-    """Issue 6: requests are exercised with the DPO (policy rights.submit_to)."""
+    """Requests are exercised with the DPO (policy rights.submit_to)."""
     with pytest.raises(AccessDenied, match=r"role 'customer_service' may not handle rights requests"):
         rights.open_request(desk(app, "customer_service"), type_="access", received_on=TODAY,
                             channel="email", claimed_name="A", contact="a@example.org")  # fmt: skip
 
 
 def test_asking_for_identity_stops_the_clock_and_its_answer_moves_the_due_date_by_the_days_paused(app):
-    """Issue 6 §1: the policy's `identity_request: pause`; a notice goes to the requester."""
+    """The policy's `identity_request: pause`; a notice goes to the requester."""
     request = opened(app, received_on=d("2026-10-01"))
     assert request["due_on"] == "2026-11-02"  # 1 Nov is a Sunday and a holiday
     asked = rights.ask_identity(desk(app), request["id"], d("2026-10-05"))
@@ -101,7 +101,7 @@ def test_asking_for_identity_stops_the_clock_and_its_answer_moves_the_due_date_b
 
 
 def test_an_identity_document_is_kept_encrypted_then_erased_once_identity_is_verified(app):
-    """Issue 6 §2 (shipped policy: a document always); CNIL SAN-2020-008: no ID copy kept after use."""
+    """Shipped policy: a document always; CNIL SAN-2020-008: no ID copy kept after use."""
     request = opened(app)
     with pytest.raises(Refused, match="no identity document is attached"):
         identity.verify(desk(app), request["id"], "document")
@@ -137,7 +137,7 @@ def test_an_extension_is_told_to_the_requester_and_gives_three_months_once(app):
 
 
 def test_overdue_requests_are_listed_and_finished_ones_are_not(app):
-    """Issue 6 §5: `charte rights list --overdue` shows what is late."""
+    """`charte rights list --overdue` shows what is late."""
     late = opened(app, received_on=d("2026-09-01"))
     on_time = opened(app, received_on=d("2026-11-20"))
     refused = opened(app, received_on=d("2026-09-02"))
@@ -151,7 +151,7 @@ def test_overdue_requests_are_listed_and_finished_ones_are_not(app):
 
 
 def test_a_requester_who_never_proves_identity_is_closed_only_after_the_policy_delay(app):
-    """Issue 6 §1: no answer within the policy's delay: closed as not identifiable, with a notice."""
+    """No answer within the policy's delay: closed as not identifiable, with a notice."""
     request = opened(app, received_on=d("2026-09-20"))
     rights.ask_identity(desk(app), request["id"], d("2026-09-25"))
     app.clock.day = d("2026-11-25")
@@ -164,7 +164,7 @@ def test_a_requester_who_never_proves_identity_is_closed_only_after_the_policy_d
 
 
 def test_rights_steps_are_audited_with_the_person_s_keyed_reference_and_never_the_requester_s_data(app):
-    """Issue 6 §5 (every step audited); brief: no personal data in audit entries."""
+    """Every step audited; brief: no personal data in audit entries."""
     run_import(
         app, [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux", email="ana@example.org"))]
     )
@@ -178,7 +178,7 @@ def test_rights_steps_are_audited_with_the_person_s_keyed_reference_and_never_th
 
 
 def test_a_code_goes_to_the_contact_on_file_never_to_the_one_the_requester_gave(coded):
-    """Issue 6 §2: a one-time code sent to a contact already on file; stored hashed; limited attempts."""
+    """A one-time code sent to a contact already on file; stored hashed; limited attempts."""
     request = opened(coded, person="P1", contact="impostor@example.net")
     identity.send_code(desk(coded), request["id"])
     (message,) = mail(coded)
@@ -195,7 +195,7 @@ def test_a_code_goes_to_the_contact_on_file_never_to_the_one_the_requester_gave(
 
 
 def test_five_wrong_codes_exhaust_it_and_an_expired_code_is_refused(coded):
-    """Issue 6 §2: expiring codes, limited attempts."""
+    """Expiring codes, limited attempts."""
     request = opened(coded, person="P1")
     identity.send_code(desk(coded), request["id"])
     code = mail(coded)[-1]["text"].split(" : ")[1][:6]
@@ -243,7 +243,7 @@ def test_each_step_told_to_the_requester_comes_with_its_letter_and_a_code_never_
 
 
 def test_a_client_number_verifies_only_with_a_contact_on_file(coded):
-    """Issue 6 §2: a client number plus a contact on file."""
+    """A client number plus a contact on file."""
     stranger = opened(coded, person="P1", contact="someone@example.net")
     with pytest.raises(Refused, match="not one on file"):
         identity.verify(desk(coded), stranger["id"], "client-number", client_number="CL-0042")
@@ -257,7 +257,7 @@ def test_a_client_number_verifies_only_with_a_contact_on_file(coded):
 
 
 def test_requests_whose_identity_delay_ran_out_are_closed_by_the_nightly_job_and_no_others(app):
-    """Issue 6 §1: no answer within the policy's delay: closed as not identifiable, with a notice."""
+    """No answer within the policy's delay: closed as not identifiable, with a notice."""
     import asyncio
     from datetime import time
 

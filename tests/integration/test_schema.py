@@ -13,7 +13,7 @@ from charte.services.errors import NotReady
 
 
 def test_the_migrations_and_the_tables_agree(db_url):
-    """Issue 3 §1: a test checks that the models and migrations agree."""
+    """A test checks that the models and migrations agree."""
     engine = make_engine(db_url)
     migrate.upgrade(engine)
     with engine.connect() as conn:

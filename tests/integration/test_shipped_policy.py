@@ -33,7 +33,7 @@ REQUIRED_ROLES = {
 
 
 def test_every_purpose_and_role_the_engine_relies_on_is_declared(shipped):
-    """Issue 2, §3: the purpose and role ids later issues use all exist, with the seed's recipient kinds."""
+    """The purpose and role ids later issues use all exist, with the seed's recipient kinds."""
     assert set(shipped.purposes) >= REQUIRED_PURPOSES
     assert {rid: shipped.roles[rid].kind for rid in REQUIRED_ROLES} == REQUIRED_ROLES
 

@@ -90,7 +90,7 @@ def test_a_removed_trusted_person_is_erased_whole_with_orders_and_a_proof(app):
 
 
 def test_a_role_that_ends_takes_only_the_data_no_other_role_justifies(app):
-    """Issue 3/4: ending a role erases exactly the fields no other role justifies."""
+    """Ending a role erases exactly the fields no other role justifies."""
     run_import(app, EVENTS)
     run(app, "2023-01-07")  # P3's prospect unit: 2 years after the last inbound contact
     p3 = app.register_queries().person("P3")
@@ -128,7 +128,7 @@ def test_a_dry_run_reports_exactly_what_a_sweep_would_do_and_keeps_everything(ap
 
 
 def test_a_sweep_after_today_is_refused_unless_dry_run(app):
-    """Issue 4 §4: --as-of later than today is refused unless --dry-run."""
+    """--as-of later than today is refused unless --dry-run."""
     with pytest.raises(Refused, match="after today"):
         run(app, "2027-01-01")
     assert run(app, "2027-01-01", dry_run=True).dry_run
@@ -141,11 +141,11 @@ def test_sweeps_are_idempotent_and_batching_does_not_change_the_result(app):
     assert first["batches"] == 5  # P1, P2, T1, O1 whole, and P3's prospect unit
     again = run(app, "2026-07-01").as_dict()
     assert (again["units_erased"], again["orders"]) == (0, 0)
-    assert [u["status"] for u in schedule(**as_dpo(app), criteria=ScheduleFilter())] == ["active"] * 2
+    assert [u.status for u in schedule(**as_dpo(app), criteria=ScheduleFilter())] == ["active"] * 2
 
 
 def test_two_sweeps_at_once_erase_each_unit_exactly_once(app):
-    """Issue 4 §5: two sweeps may run at once without erasing twice or deadlocking (SKIP LOCKED on
+    """Two sweeps may run at once without erasing twice or deadlocking (SKIP LOCKED on
     PostgreSQL; on SQLite a batch that lost the race is retried whole)."""
     import io
     import threading
@@ -179,7 +179,7 @@ def test_two_sweeps_at_once_erase_each_unit_exactly_once(app):
 
 
 def test_an_old_export_reimported_after_a_sweep_resurrects_nobody(app):
-    """Issue 4 §4: the same export again is all duplicates; events with new ids about erased persons,
+    """The same export again is all duplicates; events with new ids about erased persons,
     contracts or sites, dated on or before the erasure, are skipped and counted; a later-dated event
     is a new collection."""
     run_import(app, EVENTS)

@@ -1,4 +1,4 @@
-"""docs/traceability.yaml maps every promise of the seed to the policy and the tests (issue 2, §3)."""
+"""docs/traceability.yaml maps every promise of the seed to the policy and the tests."""
 
 from __future__ import annotations
 

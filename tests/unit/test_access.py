@@ -1,4 +1,4 @@
-"""The access gate decides from the shipped policy, field by field (issue 5 §1, GDPR Art. 5(1)(b)-(c))."""
+"""The access gate decides from the shipped policy, field by field (GDPR Art. 5(1)(b)-(c))."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def test_the_prescriber_sees_subscription_data_only(gate):
 
 
 def test_sales_never_see_trusted_persons_or_recordings(gate, shipped):
-    """Seed: trusted persons' data serve the station only; recordings are for authorised listeners (issue 5 §1)."""
+    """Seed: trusted persons' data serve the station only; recordings are for authorised listeners."""
     for purpose in shipped.roles["sales"].purposes:
         decision = gate.decide("sales", purpose, [TRUSTED, PROSPECT, CLIENT])
         assert all(s.standing.category != "trusted_person" for s in decision.seen)
@@ -97,7 +97,7 @@ def test_a_role_acting_outside_its_purposes_is_refused_with_the_reason(gate):
 
 
 def test_unknown_roles_and_purposes_are_input_errors_naming_them(gate):
-    """Issue 5 §1: an unknown role or purpose is a clear error naming it."""
+    """An unknown role or purpose is a clear error naming it."""
     with pytest.raises(UnknownRole, match=r"unknown role 'boss' \(the policy declares: auditor, "):
         gate.decide("boss", "alarm_handling", [CLIENT])
     with pytest.raises(UnknownPurpose, match="unknown purpose 'curiosity'"):
@@ -155,7 +155,7 @@ def test_an_exclusivity_may_require_the_read_to_be_part_of_a_context(shipped):
 
 
 def test_the_station_sees_trusted_persons_only_inside_an_open_alarm_session_on_their_site(gate):
-    """Issue 8 §2: trusted persons are shown to the operator only within the alarm's session."""
+    """Trusted persons are shown to the operator only within the alarm's session."""
     outside = gate.decide("station_operator", "alarm_handling", [TRUSTED])
     assert (outside.allowed, outside.reason) == (False, Denial.CONTEXT)
     elsewhere = ReadContext("alarm_session", "2", frozenset({"S9", "C9"}))
@@ -167,7 +167,7 @@ def test_the_station_sees_trusted_persons_only_inside_an_open_alarm_session_on_t
 
 
 def test_a_site_s_access_instructions_reach_the_station_only_inside_an_alarm_on_that_site(gate):
-    """Issue 8 §2: the intervention instructions are shown inside the open session only."""
+    """The intervention instructions are shown inside the open session only."""
     outside = gate.decide("station_operator", "alarm_handling", [CLIENT])
     assert outside.allowed
     assert "access_instructions" not in outside.fields
@@ -192,7 +192,7 @@ def test_a_policy_without_an_access_section_denies_by_default(shipped):
 
 
 def test_the_list_of_visible_categories_follows_the_same_rules(gate):
-    """Issue 5 §1: lists apply the same grants and exclusivity as single reads."""
+    """Lists apply the same grants and exclusivity as single reads."""
     assert gate.visible_categories("station_operator", "alarm_handling") == {"client"}  # no session
     assert gate.visible_categories("sales", "prospecting") == {"prospect"}
     assert gate.visible_categories("sales", "alarm_handling") == frozenset()

@@ -1,4 +1,4 @@
-"""The audit chain's pure rules: canonical bytes, links, and when a month may be dropped (issue 5 §3)."""
+"""The audit chain's pure rules: canonical bytes, links, and when a month may be dropped."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def test_a_month_goes_whole_the_day_after_its_last_day_plus_the_retention():
 
 
 def test_the_canonical_bytes_are_stable_and_hold_no_clear_ref():
-    """Issue 5 §3: SHA-256 over a canonical serialisation; subjects only as keyed HMACs."""
+    """SHA-256 over a canonical serialisation; subjects only as keyed HMACs."""
     entry = Entry(at=AT, actor="alice", action=Action.READ, role="dpo", purpose="rights_handling",
                   subject="ab" * 32, fields=("phone", "email"))  # fmt: skip
     body = entry.canonical(7)
@@ -29,7 +29,7 @@ def test_the_canonical_bytes_are_stable_and_hold_no_clear_ref():
 
 
 def test_chaining_continues_each_period_after_its_head_and_verification_walks_it():
-    """Issue 5 §3: each entry chained with the previous hash, one chain per period."""
+    """Each entry chained with the previous hash, one chain per period."""
     first, second = (Entry(at=AT, actor=a, action=Action.READ) for a in ("a", "b"))
     chained = chain([first], {})
     assert chained[0].prev == genesis("2026-11")

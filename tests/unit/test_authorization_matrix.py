@@ -1,5 +1,5 @@
 """The authorization matrix: for every role x purpose x subject category x field of the shipped
-policy, the gate answers what the policy file says — no over-disclosure anywhere (issue 5 §5).
+policy, the gate answers what the policy file says — no over-disclosure anywhere.
 
 The expected answer is computed here from the raw YAML with plain loops, not from the policy
 objects the gate compiles, so a mistake in reading or compiling the policy shows up as a
@@ -92,7 +92,7 @@ def test_the_gate_answers_what_the_policy_file_says_for_every_role_purpose_categ
 
 
 def test_inside_an_alarm_session_the_gate_answers_what_the_policy_file_says(shipped, raw):
-    """Issue 8 §2: the same matrix inside an open alarm session about the standing's site."""
+    """The same matrix inside an open alarm session about the standing's site."""
     gate = AccessGate(shipped)
     inside = ReadContext("alarm_session", "1", frozenset({"X"}))
     opened = 0

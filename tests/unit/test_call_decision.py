@@ -1,4 +1,4 @@
-"""The recording decision at call start (issue 7 §1; charter: "une partie des appels", opposition)."""
+"""The recording decision at call start (charter: "une partie des appels", opposition)."""
 
 from __future__ import annotations
 

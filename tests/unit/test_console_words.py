@@ -1,4 +1,4 @@
-"""Every sentence of the console's pages has its English (issue 8: French by default, an English switch)."""
+"""Every sentence of the console's pages has its English (French by default, an English switch)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def sentences() -> set[str]:
 
 
 def test_every_console_sentence_has_its_english_and_keeps_its_placeholders():
-    """Issue 8 (English switch): no French left on an English page; {placeholders} kept."""
+    """English switch; no French left on an English page; {placeholders} kept."""
     found = sentences()
     assert len(found) > 150  # the pages were read
     missing = sorted(found - set(console_words.EN))
@@ -37,7 +37,7 @@ def test_every_console_sentence_has_its_english_and_keeps_its_placeholders():
 
 
 def test_the_translator_gives_french_as_written_and_english_from_the_catalogue():
-    """Issue 8: French is the default language of every page."""
+    """French is the default language of every page."""
     from charte.domain.vocabulary import Language
 
     assert console_words.translator(Language.FR)("Tableau de bord") == "Tableau de bord"

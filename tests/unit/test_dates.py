@@ -117,7 +117,7 @@ class TestWorkingDays:
 
 
 def test_data_are_purged_the_day_after_their_retention_ends_even_on_a_sunday():
-    """Issue 4 §1: purge_due = retention_end + 1 day; purge dates never move for weekends or holidays."""
+    """Purge_due = retention_end + 1 day; purge dates never move for weekends or holidays."""
     last_day = retention_end(date(2020, 6, 13), Duration(years=5))
     assert (last_day, purge_due(last_day)) == (date(2025, 6, 13), date(2025, 6, 14))  # a Saturday
 

@@ -1,4 +1,4 @@
-"""The erasure ledger kept outside the database (issue 9 §1: a restored backup resurrects no one)."""
+"""The erasure ledger kept outside the database (a restored backup resurrects no one)."""
 
 from __future__ import annotations
 

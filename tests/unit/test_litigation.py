@@ -1,4 +1,4 @@
-"""Litigation holds are released when the recourse routes are exhausted (issue 4 §3; seed, recordings)."""
+"""Litigation holds are released when the recourse routes are exhausted (seed, recordings)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def test_the_last_judgment_decides_and_an_appeal_keeps_the_hold_running(shipped)
 
 
 def test_a_case_without_judgment_is_kept_and_listed_for_review_after_the_policy_delay(shipped):
-    """Issue 4 §3: a hold with no judgment for longer than the policy says is listed for review (P3Y)."""
+    """A hold with no judgment for longer than the policy says is listed for review (P3Y)."""
     young = civil()
     old = replace(young, opened_on=date(2023, 11, 1))
     assert (

@@ -1,4 +1,4 @@
-"""Planning orders to the operator's systems (issue 3 §3): who must act, told only what they hold."""
+"""Planning orders to the operator's systems: who must act, told only what they hold."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def test_erasing_a_whole_person_orders_every_system(shipped):
 
 
 def test_a_rectification_tells_each_system_only_the_fields_it_holds_and_their_new_values(shipped):
-    """Orders carry refs and what to do, no more personal data than needed (issue 3 §3)."""
+    """Orders carry refs and what to do, no more personal data than needed."""
     orders = plan_orders(
         shipped,
         kind=OrderKind.RECTIFICATION_REQUIRED,

@@ -1,4 +1,4 @@
-"""Rules a policy must obey to be enforceable (issue 2, §4): references resolve, the law holds."""
+"""Rules a policy must obey to be enforceable: references resolve, the law holds."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ class TestObjection:
 
 class TestInference:
     def test_inferring_staff_emotions_is_refused(self, minimal):
-        """AI Act art. 5(1)(f): no emotion recognition of people at work (issue 2, §3)."""
+        """AI Act art. 5(1)(f): no emotion recognition of people at work."""
         infers = (Inferred(Inference.EMOTION, (InferenceTarget.STAFF, InferenceTarget.DATA_SUBJECTS)),)
         problems = check_policy(with_purpose(minimal, "quality_monitoring", infers=infers))
         assert [p.code for p in problems] == ["prohibited_inference"]
@@ -74,7 +74,7 @@ class TestInference:
 
 class TestRecordings:
     def test_recording_every_call_needs_a_cited_legal_requirement(self, minimal):
-        """CNIL: no systematic recording unless a law requires it, whatever the purpose (issue 2, §3)."""
+        """CNIL: no systematic recording unless a law requires it, whatever the purpose."""
         systematic = replace(minimal, recordings=replace(minimal.recordings, mode=RecordingMode.SYSTEMATIC))
         assert codes(systematic) == ["systematic_recording"]
         cited = replace(
@@ -110,12 +110,12 @@ class TestRetention:
         assert codes(policy) == ["erasure_ground"]
 
     def test_contacts_reset_only_a_clock_anchored_on_the_last_contact(self, minimal):
-        """Which contacts reset the prospect clock is policy, and only for that anchor (issue 2, §3)."""
+        """Which contacts reset the prospect clock is policy, and only for that anchor."""
         policy = with_retention(minimal, "client", contacts_reset_clock=(ContactKind.INBOUND,))
         assert codes(policy) == ["retention_anchor"]
 
     def test_an_archive_nobody_may_read_is_refused(self, minimal):
-        """Archived client data stay readable by the roles with archive access (issue 5 reads this)."""
+        """Archived client data stay readable by the roles with archive access (the access gate reads this)."""
         policy = replace(minimal, roles={"agent": replace(minimal.roles["agent"], archive_access=False)})
         assert codes(policy) == ["archive_access"]
 
@@ -140,7 +140,7 @@ class TestRights:
 
 class TestReferences:
     def test_every_reference_names_what_was_declared(self, minimal):
-        """Unknown ids are refused with the list of declared ones (issue 2, §4)."""
+        """Unknown ids are refused with the list of declared ones."""
         activity = replace(minimal.activities["contracts"], recipients=("agent", "ghost"))
         problems = check_policy(replace(minimal, activities={**minimal.activities, "contracts": activity}))
         assert [(p.path, p.found) for p in problems] == [

@@ -1,4 +1,4 @@
-"""Compliance notes: where a charter is looser or stricter than GDPR/CNIL, with sources (issue 2, §4)."""
+"""Compliance notes: where a charter is looser or stricter than GDPR/CNIL, with sources."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Recordings sealed each under its own key; erasure destroys the key (issue 7 §2, crypto-shredding)."""
+"""Recordings sealed each under its own key; erasure destroys the key (crypto-shredding)."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ def test_a_prospect_collected_again_restarts_the_clock_from_the_latest_collectio
 
 
 def test_a_contact_before_the_collection_is_refused():
-    """A fact dated before its prerequisite is refused (issue 3 §2)."""
+    """A fact dated before its prerequisite is refused."""
     chunk = RegisterChunk()
     chunk.apply(ProspectCollected(env("a", "2025-03-01"), person("P"), SUBJECT))
     errors = chunk.apply(
@@ -106,7 +106,7 @@ def test_a_contact_registered_before_its_contract_was_signed_is_refused():
 
 
 def test_a_prospect_who_signs_is_converted_and_keeps_their_data_as_a_client():
-    """Issue 3 §2: a prospect who signs becomes a client; the prospect role ends that day."""
+    """A prospect who signs becomes a client; the prospect role ends that day."""
     chunk = RegisterChunk()
     chunk.apply(ProspectCollected(env("a", "2025-01-01"), person("P", last_name="R"), SUBJECT))
     chunk.apply(ContractSigned(env("b", "2025-02-01"), "C", "O", SiteData("S", {}), PersonData("P"), SUBJECT))
@@ -121,7 +121,7 @@ def test_a_prospect_who_signs_is_converted_and_keeps_their_data_as_a_client():
 
 
 def test_the_same_id_with_other_content_is_refused_and_with_the_same_content_counted_once():
-    """Re-sent events are idempotent; a reused id for a different fact is an error (issue 3 §2)."""
+    """Re-sent events are idempotent; a reused id for a different fact is an error."""
     chunk = RegisterChunk()
     chunk.apply(ProspectCollected(env("a", "2025-01-01", digest="d1"), person("P"), SUBJECT))
     assert (

@@ -1,4 +1,4 @@
-"""Retention units (issue 4 §2): when data must go, never too early, never kept silently forever."""
+"""Retention units: when data must go, never too early, never kept silently forever."""
 
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ class TestTrustedPersons:
         assert (unit.retention_end, unit.purge_due) == (date(2025, 2, 28), date(2025, 3, 1))
 
     def test_a_designation_ends_when_its_site_has_no_active_contract_left(self):
-        """Issue 4 §2: the end is the removal, or the site no longer under any active contract."""
+        """The end is the removal, or the site no longer under any active contract."""
         assert designation_end(None, [date(2024, 1, 31), date(2025, 6, 30)]) == (date(2025, 6, 30), False)
         assert designation_end(None, [date(2024, 1, 31), None]) == (None, True)  # one contract still runs
         assert designation_end(None, []) == (None, False)  # no contract at all: review
@@ -114,7 +114,7 @@ class TestTrustedPersons:
 
 class TestHolds:
     def test_a_hold_released_later_pushes_the_purge_to_the_day_after_release(self, shipped):
-        """Issue 4 §3: a held unit's purge_due = max(its normal purge_due, release + 1 day)."""
+        """A held unit's purge_due = max(its normal purge_due, release + 1 day)."""
         unit = schedule(*rule(shipped, "recording"), date(2026, 5, 1), running=False)  # due 2026-11-02
         held = apply_holds(unit, [HoldRelease("LIT-1", date(2027, 2, 15))], TODAY)
         assert (held.status, held.purge_due, held.held_by) == (UnitStatus.HELD, date(2027, 2, 16), ("LIT-1",))
@@ -137,7 +137,7 @@ class TestHolds:
         as_of=st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31)),
     )
     def test_no_unit_under_a_hold_is_ever_due(self, shipped, anchor, releases, as_of):
-        """Issue 4 §5, property: whatever the dates, a unit held on `as_of` is not due on `as_of`,
+        """Property: whatever the dates, a unit held on `as_of` is not due on `as_of`,
         and a hold never brings a purge earlier than the rule's own date."""
         unit = schedule(*rule(shipped, "recording"), anchor, running=False)
         holds = [HoldRelease(f"C{i}", r) for i, r in enumerate(releases)]

@@ -56,7 +56,7 @@ def test_while_identity_is_awaited_the_clock_is_stopped():
 
 
 def test_the_days_of_each_pause_are_added_before_rolling_and_move_an_extended_date_too():
-    """Issue 6 §1: several pauses add up; an extended due date moves too."""
+    """Several pauses add up; an extended due date moves too."""
     one = [Pause(d("2026-03-05"), d("2026-03-15"))]  # 10 days
     assert due_on(d("2026-03-02"), one, False, PAUSE) == d("2026-04-13")  # 2 Apr + 10 = Sun 12 -> Mon 13
     two = [*one, Pause(d("2026-03-20"), d("2026-03-25"))]  # and 5 more
@@ -94,7 +94,7 @@ def test_an_extension_needs_a_reason_an_open_request_a_running_clock_and_the_fir
 
 
 def test_a_code_matches_only_its_request_before_expiry_and_within_the_attempts():
-    """Issue 6 §2: 6 digits, stored hashed, expiring, limited attempts, constant-time comparison."""
+    """6 digits, stored hashed, expiring, limited attempts, constant-time comparison."""
     key, now = b"k" * 32, datetime(2026, 11, 26, 12, tzinfo=UTC)
     stored = code_digest(key, 7, "123456")
     assert "123456" not in stored

@@ -1,4 +1,4 @@
-"""French numbers as speech-to-text writes them (issue 7 §4: "numbers spelled out: zéro six douze...")."""
+"""French numbers as speech-to-text writes them ("numbers spelled out: zéro six douze...")."""
 
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ from charte.services.documents.notices import KEPT_WHY, NOTHING, UNTIL, notice
 from charte.services.documents.wording import LEGAL_BASIS
 from charte.services.errors import NotFound, Refused
 from charte.services.queries import show_person
+from charte.services.retention import UnitView
 from charte.services.rights import refuse
 from charte.services.rights_desk import Desk, choose, load_request, save_step, step_entry, tell
 
@@ -382,7 +383,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
     policy = desk.clerk.policy
     person: dict[str, Any] | None = None
     designated: list[dict[str, Any]] = []
-    units: list[dict[str, Any]] = []
+    units: list[UnitView] = []
     disclosures: list[dict[str, Any]] = []
     consultations: list[dict[str, Any]] = []
     calls: list[dict[str, Any]] = []

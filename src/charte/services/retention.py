@@ -23,8 +23,38 @@ class ScheduleFilter:
     due_before: date | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class UnitView:
+    """One line of the retention schedule: a person's unit, a call or an alarm session, with its
+    rule, its dates and the cases holding it."""
+
+    unit: str  # a subject category, "recording", "call" or "alarm_session"
+    person: str | None  # the person's ref (a call may have none)
+    context: str | None  # the contract, site, call or session it is for
+    retention_end: date | None
+    purge_due: date | None
+    status: str  # a domain.retention.UnitStatus value
+    rule: str
+    held_by: tuple[str, ...] = ()
+    review_reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The line as `charte retention schedule` prints it (docs/cli.md): dates in ISO 8601."""
+        return {
+            "unit": self.unit,
+            "person": self.person,
+            "context": self.context,
+            "retention_end": self.retention_end.isoformat() if self.retention_end else None,
+            "purge_due": self.purge_due.isoformat() if self.purge_due else None,
+            "status": self.status,
+            "held_by": list(self.held_by),
+            "rule": self.rule,
+            "review_reason": self.review_reason,
+        }
+
+
 class RetentionQueries(Protocol):
-    def units(self, criteria: ScheduleFilter) -> Iterator[dict[str, Any]]: ...
+    def units(self, criteria: ScheduleFilter) -> Iterator[UnitView]: ...
 
     def due_counts(self, start: date, end: date) -> list[tuple[date, int]]: ...
 
@@ -37,7 +67,7 @@ def schedule(
     actor: str,
     role: str,
     criteria: ScheduleFilter,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[UnitView]:
     """Every unit matching the filter, streamed (a register of a million persons fits no list).
 
     The schedule names persons by ref: only the roles that answer for retention see it

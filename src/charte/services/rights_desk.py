@@ -32,6 +32,7 @@ from charte.services.documents.notices import notice
 from charte.services.errors import NotFound, NotSent, Refused
 from charte.services.ports import Clock
 from charte.services.queries import PersonFilter
+from charte.services.retention import UnitView
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -97,7 +98,7 @@ class Register(Protocol):
 class AnswerSources(Protocol):
     """What else an access answer reads: retention units, disclosures, consultations."""
 
-    def units(self, ref: str) -> list[dict[str, Any]]: ...
+    def units(self, ref: str) -> list[UnitView]: ...
 
     def disclosures(self, person_hmac: str) -> list[dict[str, Any]]: ...
 

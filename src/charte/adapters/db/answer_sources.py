@@ -9,7 +9,7 @@ from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.disclosures_store import SqlDisclosures
 from charte.adapters.db.retention_queries import SqlRetentionQueries
-from charte.services.retention import ScheduleFilter
+from charte.services.retention import ScheduleFilter, UnitView
 
 
 class SqlAnswerSources:
@@ -34,7 +34,7 @@ class SqlAnswerSources:
                 "purge_due", "held_by")  # fmt: skip
         return [{k: c[k] for k in keep} | {"audio": c["audio"]} for c in self.calls.calls_of(ref)]
 
-    def units(self, ref: str) -> list[dict[str, Any]]:
+    def units(self, ref: str) -> list[UnitView]:
         return list(self.retention.units(ScheduleFilter(person=ref)))
 
     def disclosures(self, person_hmac: str) -> list[dict[str, Any]]:

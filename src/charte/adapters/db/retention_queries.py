@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Engine, String, case, cast, func, literal, null, select, union_all
 
 from charte.adapters.db import tables as t
-from charte.services.retention import ScheduleFilter
+from charte.services.retention import ScheduleFilter, UnitView
 
 
 class SqlRetentionQueries:
@@ -21,7 +20,7 @@ class SqlRetentionQueries:
         self.engine = engine
         self.kept_with = kept_with or ""  # the policy's alarms.kept_with: no alarms, no sessions shown
 
-    def units(self, criteria: ScheduleFilter) -> Iterator[dict[str, Any]]:
+    def units(self, criteria: ScheduleFilter) -> Iterator[UnitView]:
         """Persons' units and calls (a recorded call is a `recording` unit, another a
         `call` unit, its context the call's ref), in one stream ordered by purge date."""
         u, p, k = t.retention_units.c, t.persons.c, t.calls.c
@@ -89,17 +88,17 @@ class SqlRetentionQueries:
         )
         with self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=2000).execute(query):
-                yield {
-                    "unit": row.kind,
-                    "person": row.ref,
-                    "context": row.context or None,
-                    "retention_end": row.retention_end,
-                    "purge_due": row.purge_due,
-                    "status": row.status,
-                    "held_by": row.held_by.split(",") if row.held_by else [],
-                    "rule": row.rule,
-                    "review_reason": row.review_reason,
-                }
+                yield UnitView(
+                    unit=row.kind,
+                    person=row.ref,
+                    context=row.context or None,
+                    retention_end=row.retention_end,
+                    purge_due=row.purge_due,
+                    status=row.status,
+                    rule=row.rule,
+                    held_by=tuple(row.held_by.split(",")) if row.held_by else (),
+                    review_reason=row.review_reason,
+                )
 
     def due_counts(self, start: date, end: date) -> list[tuple[date, int]]:
         """Units and calls falling due each day in [start, end), counted by the database."""

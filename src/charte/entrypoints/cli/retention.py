@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -19,6 +18,7 @@ from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, actor, role_only
 from charte.services import retention as use_cases
 from charte.services.erasure_replay import replay_erasures
+from charte.services.retention import UnitView
 
 app = typer.Typer(help="Retention: what is kept until when.", no_args_is_help=True, rich_markup_mode=None)
 
@@ -31,8 +31,8 @@ class Format(StrEnum):
     CSV = "csv"
 
 
-def _plain(unit: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in unit.items() if k in KEYS}
+def _plain(unit: UnitView) -> dict[str, Any]:
+    return {k: v for k, v in unit.as_dict().items() if k in KEYS}
 
 
 @app.command(name="schedule")

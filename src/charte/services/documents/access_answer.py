@@ -23,6 +23,7 @@ from charte.domain.vocabulary import Language, SourceKind
 from charte.services.documents import wording as w
 from charte.services.documents.charter import rights_section
 from charte.services.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
+from charte.services.retention import UnitView
 
 FR, EN = Language.FR, Language.EN
 
@@ -140,7 +141,7 @@ def build(
     today: date,
     person: dict[str, Any] | None,
     designated: list[dict[str, Any]],
-    units: list[dict[str, Any]],
+    units: list[UnitView],
     disclosures: list[dict[str, Any]],
     consultations: list[dict[str, Any]],
     calls: Sequence[dict[str, Any]] = (),
@@ -222,15 +223,15 @@ def build(
     )
 
 
-def _unit(u: dict[str, Any]) -> dict[str, Any]:
+def _unit(u: UnitView) -> dict[str, Any]:
     keep = ("unit", "context", "rule", "status", "retention_end", "purge_due")
-    return {k: (u[k].isoformat() if isinstance(u.get(k), date) else u.get(k)) for k in keep}
+    return {k: v for k, v in u.as_dict().items() if k in keep}
 
 
-def _held(p: Policy, lang: Language, person: dict[str, Any], units: list[dict[str, Any]]) -> list[Block]:
+def _held(p: Policy, lang: Language, person: dict[str, Any], units: list[UnitView]) -> list[Block]:
     blocks: list[Block] = [Heading(2, _t("h.held", lang))]
     sources: dict[str, list[str]] = person.get("field_sources", {})
-    unit_of = {(u["unit"], u.get("context") or ""): u for u in units}
+    unit_of = {(u.unit, u.context or ""): u for u in units}
     for role in person["roles"]:
         category = p.subject_categories.get(role["role"])
         if category is None:
@@ -257,12 +258,10 @@ def _held(p: Policy, lang: Language, person: dict[str, Any], units: list[dict[st
         rule = p.retention[category.retention]
         phrase = w.retention(rule.anchor, rule.period, lang)
         unit = unit_of.get((role["role"], role["contract"] or role["site"] or ""))
-        if unit is not None and unit.get("status") == "held":
+        if unit is not None and unit.status == "held":
             kept = _t("kept.held", lang, x=phrase)
-        elif unit is not None and unit.get("purge_due"):
-            due = unit["purge_due"]
-            due = due if isinstance(due, date) else date.fromisoformat(due)
-            kept = _t("kept.until", lang, x=phrase, d=w.day(due, lang))
+        elif unit is not None and unit.purge_due:
+            kept = _t("kept.until", lang, x=phrase, d=w.day(unit.purge_due, lang))
         else:
             kept = _t("kept.open", lang, x=phrase)
         items = [
