@@ -16,11 +16,13 @@ from charte.domain.erasure import (
     Due,
     Facts,
     Person,
+    Recording,
     Replayed,
     Role,
     Site,
     Unit,
     plan,
+    recordings_objected,
 )
 from charte.domain.retention import UnitStatus
 from charte.domain.vocabulary import RestrictionGround
@@ -292,3 +294,12 @@ def test_the_places_a_plan_needs_are_those_its_units_may_leave_empty(shipped):
     assert need.names == frozenset({1})
     assert need.kinds == frozenset()
     assert plan(_only_needed(facts, need), Due(TODAY), shipped, NOW) == plan(facts, Due(TODAY), shipped, NOW)
+
+
+def test_an_objection_to_recording_erases_the_recordings_but_those_held_or_kept_for_a_standing_purpose():
+    """GDPR Art. 21(1), 17(3)(e): held recordings and those kept for a purpose the objection leaves stay."""
+    erased, kept = recordings_objected(
+        [Recording(1), Recording(2, held_by=("LIT-1",)), Recording(3, kept_for=("fraud_evidence",))]
+    )
+    assert erased == [1]
+    assert kept == [2, 3]

@@ -416,3 +416,27 @@ def _places_going(
         and facts.sites[ref].contracts <= gone
     )
     return contracts, sites
+
+
+# -- recordings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """A recorded call of a person who objected to recording: the cases holding it and the
+    purposes it is kept for that an objection leaves standing (``recordings.opposition_stops``)."""
+
+    id: int
+    held_by: tuple[str, ...] = ()
+    kept_for: tuple[str, ...] = ()
+
+
+def recordings_objected(recordings: Iterable[Recording]) -> tuple[list[int], list[int]]:
+    """GDPR Art. 21(1): after an objection to recording, the person's recordings go — but those a
+    litigation hold keeps (Art. 17(3)(e)) or kept for a purpose the objection does not stop (the
+    compelling legitimate grounds the controller shows) stay. (ids erased, ids kept)."""
+    erased: list[int] = []
+    kept: list[int] = []
+    for r in recordings:
+        (kept if r.held_by or r.kept_for else erased).append(r.id)
+    return erased, kept

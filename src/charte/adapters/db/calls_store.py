@@ -31,6 +31,7 @@ from charte.adapters.recording_vault import SEGMENT, Vault
 from charte.adapters.ref_hmac import RefHasher
 from charte.domain.audit import Action, Entry
 from charte.domain.contacts import contact_key
+from charte.domain.erasure import Recording, recordings_objected
 from charte.domain.policy import Policy
 from charte.domain.retention import analysis_document_schedule
 from charte.services.ports import Clock, ErasureLedger
@@ -406,9 +407,12 @@ class SqlCalls:
             rows = conn.execute(
                 select(k.id, k.held_by, k.kept_for).where(or_(*who), k.recorded.is_(True))
             ).all()
-        erase = [r.id for r in rows if not r.held_by and not json.loads(r.kept_for)]
+        erase, kept = recordings_objected(
+            Recording(r.id, tuple(filter(None, (r.held_by or "").split(","))), tuple(json.loads(r.kept_for)))
+            for r in rows
+        )
         self._erase(erase, actor, "objection")
-        return {"erased": len(erase), "kept": len(rows) - len(erase)}
+        return {"erased": len(erase), "kept": len(kept)}
 
     def erase_replayed(self, ids: list[int], actor: str) -> int:
         """Calls the erasure ledger says were erased after the backup this database was restored from."""
