@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from charte.domain.orders import Order, OrderKind, plan_orders
+from charte.domain.orders import Order, OrderKind, orders_due, plan_orders
 from charte.domain.policy import Policy
 from charte.domain.retention import PER_CONTRACT, UnitKind, UnitStatus
 from charte.domain.vocabulary import ErasureAction, ErasureGround, RestrictionGround
@@ -277,6 +277,7 @@ def plan(facts: Facts, cause: Cause, policy: Policy, now: datetime) -> ErasurePl
     )
     erased: list[Erased] = []
     orders: list[Order] = []
+    due_by = orders_due(policy, now)  # one deadline for every order of the batch
     for unit in chosen:
         ref, gone = facts.persons[unit.person].ref, unit.person in whole
         lost = fields.get(unit.person, ())
@@ -293,6 +294,7 @@ def plan(facts: Facts, cause: Cause, policy: Policy, now: datetime) -> ErasurePl
             # A role may go without a field going (a designation ends, the person stays a
             # client): the systems that hold that role's data are still told.
             concerning=None if gone else list(category.fields if category else ()),
+            due_by=due_by,
         )
     notices: list[Notice] = []
     if isinstance(cause, Asked):  # Art. 19 follows an erasure under Art. 17(1), asked for

@@ -37,6 +37,11 @@ class Order:
     values: Mapping[str, str | None] = field(default_factory=dict)  # rectifications only
 
 
+def orders_due(policy: Policy, at: datetime) -> datetime:
+    """When the systems must acknowledge an order made at ``at`` (the policy's ``acknowledge_within``)."""
+    return add_period_to_instant(at, policy.acknowledge_within)
+
+
 def plan_orders(
     policy: Policy,
     *,
@@ -47,15 +52,17 @@ def plan_orders(
     fields: Sequence[str] | None = None,
     values: Mapping[str, str | None] | None = None,
     concerning: Sequence[str] | None = None,
+    due_by: datetime | None = None,
 ) -> list[Order]:
     """One order per system that holds any of ``concerning`` (default: ``fields``; every system
     when both are None: the whole person).
 
     Each system is told only the fields it holds, and only their new values. ``concerning`` lets a
     role go without any field going (a designation ends, the person stays a client): the systems
-    that hold that role's data still get the order.
+    that hold that role's data still get the order. ``due_by``: the acknowledgement deadline when
+    the caller computed it already (``orders_due``), for many orders made at the same instant.
     """
-    due = add_period_to_instant(at, policy.acknowledge_within)
+    due = due_by if due_by is not None else orders_due(policy, at)
     scope = concerning if concerning is not None else fields
     orders = []
     for system in policy.systems.values():
