@@ -183,3 +183,32 @@ def coded(db_url, tmp_path):
         "P1", last_name="Roux", email="ana@example.org", client_number="CL-0042"))])  # fmt: skip
     yield container
     container.engine.dispose()
+
+
+def raw_person(app: Container, ref: str) -> dict | None:
+    """A person as the register holds them (``PersonView``), as plain data for assertions: the
+    shape the gate's shaped view also has (roles with their source, field sources as lists)."""
+    found = app.register_queries().person(ref)
+    if found is None:
+        return None
+    return {
+        "ref": found.ref,
+        "restricted": found.restricted.as_dict() if found.restricted else None,
+        "fields": dict(found.fields),
+        "field_sources": {f: list(kinds) for f, kinds in found.field_sources.items()},
+        "roles": [r.as_dict() for r in found.roles],
+        "contracts": [
+            {
+                "ref": c.ref,
+                "offer": c.offer,
+                "site": c.site,
+                "partner": c.partner,
+                "prescriber": c.prescriber,
+                "signed_on": c.signed_on,
+                "ended_on": c.ended_on,
+            }
+            for c in found.contracts
+        ],
+        "sites": [{"ref": s.ref, "fields": dict(s.fields)} for s in found.sites],
+        "contact_log": [x.as_dict() for x in found.contact_log],
+    }

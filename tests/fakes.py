@@ -406,8 +406,10 @@ class MemoryPersons:
         self.known = persons or {}
 
     def person(self, ref):
+        from charte.services.person_view import PersonView
+
         fields = self.known.get(ref)
-        return None if fields is None else {"ref": ref, "fields": dict(fields), "roles": []}
+        return None if fields is None else PersonView(ref, dict(fields))
 
     def persons(self, criteria):
         return 0, []

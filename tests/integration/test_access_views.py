@@ -7,7 +7,7 @@ import pytest
 from charte.domain.access import Denial, ReadContext
 from charte.services.access import AccessDenied, Reader
 from charte.services.queries import PersonFilter, list_persons, show_person
-from tests.conftest import restrict, run_import
+from tests.conftest import raw_person, restrict, run_import
 from tests.feed import collected, contacted, designated, ended, person, signed
 
 EVENTS = [
@@ -131,7 +131,7 @@ def test_events_for_a_restricted_person_are_stored_and_never_fail_a_file(loaded)
         loaded, [designated("e6", "2025-06-01", "S1", person("T1", phone="0799999999"), rank=2)]
     )
     assert (report.applied, report.errors) == (1, [])
-    raw = loaded.register_queries().person("T1")
+    raw = raw_person(loaded, "T1")
     assert raw["restricted"] == {"since": "2026-11-26", "ground": "accuracy"}
     assert raw["fields"]["phone"] == "0799999999"
 

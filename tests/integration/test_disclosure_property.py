@@ -77,7 +77,7 @@ def register(tmp_path_factory):
     app.engine.dispose()
 
 
-def _readers(policy, found: dict[str, Any]) -> list[Reader]:
+def _readers(policy, found) -> list[Reader]:
     """Every (role, purpose) the policy grants, and inside an alarm session about the person
     where the policy binds reads to one."""
     readers = []
@@ -85,8 +85,7 @@ def _readers(policy, found: dict[str, Any]) -> list[Reader]:
         for purpose in role.purposes:
             readers.append(Reader(f"actor-{role.id}", role.id, purpose))
     about = frozenset(
-        [c["ref"] for c in found["contracts"]]
-        + [x for r in found["roles"] for x in (r["site"], r["contract"]) if x]
+        [c.ref for c in found.contracts] + [x for r in found.roles for x in (r.site, r.contract) if x]
     )
     contexts = {b.context for b in policy.access.context_bound_fields} | {
         e.context for es in policy.access.exclusive.values() for e in es if e.context

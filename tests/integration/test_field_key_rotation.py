@@ -14,7 +14,7 @@ from charte.adapters.db import tables
 from charte.bootstrap import bootstrap
 from charte.services import identity, rights
 from charte.services.keys import KeyRefused
-from tests.conftest import TODAY, run_import
+from tests.conftest import TODAY, raw_person, run_import
 from tests.fakes import FixedClock
 from tests.feed import person, signed
 from tests.integration.test_audit import entries
@@ -50,7 +50,7 @@ def test_rotation_reseals_every_field_and_document_and_only_the_new_key_opens_th
     assert len(after) == 2
     assert set(after).isdisjoint(before)
     rotated = bootstrap(dataclasses.replace(app.settings, field_key=NEW), clock=FixedClock(TODAY))
-    shown = rotated.register_queries().person("P1")
+    shown = raw_person(rotated, "P1")
     assert shown["fields"]["iban"] == "FR7612345"
     assert identity.document(rotated.rights_desk("dpo-1", "dpo"), n) == b"%PDF-1.4 identity card"
     stale = bootstrap(app.settings, clock=FixedClock(TODAY))  # a process still holding the old key

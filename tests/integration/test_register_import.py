@@ -11,7 +11,7 @@ from sqlalchemy import select
 from charte.adapters.db import tables
 from charte.services import importing
 from charte.services.queries import PersonFilter
-from tests.conftest import count_rows, run_import
+from tests.conftest import count_rows, raw_person, run_import
 from tests.feed import collected, contacted, designated, ended, person, registered, removed, signed
 
 SCENARIO = [
@@ -28,7 +28,7 @@ SCENARIO = [
 
 
 def roles_of(app, ref: str) -> list[tuple]:
-    view = app.register_queries().person(ref)
+    view = raw_person(app, ref)
     return [(r["role"], r["contract"] or r["site"], r["started_on"], r["ended_on"]) for r in view["roles"]]
 
 
@@ -43,7 +43,7 @@ class TestEveryEventType:
         ]
         assert roles_of(app, "T1") == [("trusted_person", "S1", "2025-02-02", "2025-03-01")]
         assert roles_of(app, "O1") == [("other_contact", "C1", "2025-02-03", None)]
-        p1 = app.register_queries().person("P1")
+        p1 = raw_person(app, "P1")
         assert p1["roles"][0]["source"] == {"kind": "partner", "ref": "BANQUE-X"}
         assert p1["contracts"] == [
             {"ref": "C1", "offer": "Essentiel", "site": "S1", "partner": None, "prescriber": None,
@@ -72,14 +72,14 @@ class TestEveryEventType:
         """Each stored field is attributed to the role(s) that justify it; a prospect's
         data carried into the client role stay justified when the prospect role ends."""
         run_import(app, SCENARIO)
-        p1 = app.register_queries().person("P1")
+        p1 = raw_person(app, "P1")
         assert p1["field_sources"] == {
             "email": ["client"],
             "first_name": ["client", "prospect"],
             "last_name": ["client", "prospect"],
             "phone": ["client", "prospect"],
         }
-        assert app.register_queries().person("T1")["field_sources"] == {
+        assert raw_person(app, "T1")["field_sources"] == {
             "first_name": ["trusted_person"],
             "phone": ["trusted_person"],
         }
@@ -99,7 +99,7 @@ class TestEveryEventType:
         run_import(app, SCENARIO)
         rectify = designated("e8", "2025-04-01", "S1", person("T1", phone="0799999999", first_name=None))
         assert run_import(app, [rectify]).errors == []
-        view = app.register_queries().person("T1")
+        view = raw_person(app, "T1")
         assert view["fields"] == {"phone": "0799999999"}
         assert view["field_sources"] == {"phone": ["trusted_person"]}
         assert roles_of(app, "T1")[-1] == ("trusted_person", "S1", "2025-04-01", None)

@@ -17,7 +17,7 @@ from charte.services.access import Reader
 from charte.services.errors import Refused
 from charte.services.retention import sweep
 from charte.services.rights_desk import Desk
-from tests.conftest import TODAY, pdf_text, run_import
+from tests.conftest import TODAY, pdf_text, raw_person, run_import
 from tests.feed import collected, designated, ended, person, signed
 
 PDF = b"%PDF-1.4\n% identity card\n"
@@ -61,7 +61,7 @@ def test_a_restriction_for_legal_claims_sets_the_flag_keeps_the_data_from_the_sw
     request = verified(app, "restriction", ground="legal_claims")
     done = answers.fulfil(desk(app), request["id"])
     assert done["status"] == "fulfilled"
-    assert app.register_queries().person("P1")["restricted"] == {
+    assert raw_person(app, "P1")["restricted"] == {
         "since": "2026-11-26",
         "ground": "legal_claims",
     }
@@ -70,7 +70,7 @@ def test_a_restriction_for_legal_claims_sets_the_flag_keeps_the_data_from_the_sw
     (notice,) = answers.notices(desk(app), pending_only=True)
     assert (notice["recipient"], notice["kind"], notice["person"]) == ("installer", "restriction.set", "P1")
     swept = sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)
-    assert app.register_queries().person("P1") is not None  # due since 2025, kept for her claims
+    assert raw_person(app, "P1") is not None  # due since 2025, kept for her claims
     assert swept.as_dict()["units_erased"] == 0
     answers.notice_sent(desk(app), notice["id"])
     assert answers.notices(desk(app), pending_only=True) == []
@@ -78,10 +78,10 @@ def test_a_restriction_for_legal_claims_sets_the_flag_keeps_the_data_from_the_sw
     texts = [m["text"] for m in app.notifier.sent()]
     assert "va être levée" in texts[-1]  # told before it is lifted (Art. 18(3))
     assert lifted["status"] == "fulfilled"
-    assert app.register_queries().person("P1")["restricted"] is None
+    assert raw_person(app, "P1")["restricted"] is None
     assert orders(app)[-1][1] == "restriction.lifted"
     sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)
-    assert app.register_queries().person("P1") is None  # the sweep erases once the restriction is lifted
+    assert raw_person(app, "P1") is None  # the sweep erases once the restriction is lifted
 
 
 def test_a_rectification_changes_the_register_orders_the_systems_and_notifies_recipients_of_the_old_value(
@@ -93,7 +93,7 @@ def test_a_rectification_changes_the_register_orders_the_systems_and_notifies_re
     request = verified(app, "rectification", changes={"phone": "0699999999"})
     done = answers.fulfil(desk(app), request["id"])
     assert (done["status"], done["fields"]) == ("fulfilled", ["phone"])
-    assert app.register_queries().person("P1")["fields"]["phone"] == "0699999999"
+    assert raw_person(app, "P1")["fields"]["phone"] == "0699999999"
     sent = [
         (system, json.loads(values))
         for system, kind, values in orders(app)
@@ -112,7 +112,7 @@ def test_a_rectification_cannot_add_a_field_the_person_s_roles_do_not_collect(ap
     request = verified(app, "rectification", ref="Q1", changes={"iban": "FR7630006000011234567890189"})
     with pytest.raises(Refused, match="field 'iban' is not collected for this person's roles"):
         answers.fulfil(desk(app), request["id"])
-    assert "iban" not in app.register_queries().person("Q1")["fields"]
+    assert "iban" not in raw_person(app, "Q1")["fields"]
     assert orders(app) == []  # nothing half-applied
     assert rights.show(desk(app), request["id"])["status"] == "verified"
 
@@ -171,7 +171,7 @@ def test_a_prospect_s_erasure_goes_at_once_whole_with_its_orders_proof_and_audit
     done = erasure(app, "Q1")
     assert (done["status"], done["erased"], done["kept"], done["person_erased"]) == (
         "fulfilled", [{"unit": "prospect", "context": None}], [], True)  # fmt: skip
-    assert app.register_queries().person("Q1") is None
+    assert raw_person(app, "Q1") is None
     assert {kind for _, kind, _ in orders(app)} == {"erasure.required"}
     with app.engine.connect() as conn:
         (proof,) = conn.execute(select(tables.erasure_proofs.c.rule, tables.erasure_proofs.c.purge_due)).all()
@@ -195,7 +195,7 @@ def test_an_erasure_keeps_what_the_rule_keeps_and_says_why_and_until_when(app):
     done = erasure(app, "P2")
     assert done["erased"] == [{"unit": "trusted_person", "context": "S3"}]
     assert done["kept"] == [{"unit": "client", "context": "C2", "why": "contract_running", "until": None}]
-    assert [r["role"] for r in app.register_queries().person("P2")["roles"]] == ["client"]
+    assert [r["role"] for r in raw_person(app, "P2")["roles"]] == ["client"]
     assert "nécessaire à l'exécution de votre contrat en cours" in app.notifier.sent()[-1]["text"]
 
 
@@ -268,7 +268,7 @@ def test_an_excessive_request_is_answered_only_once_the_fee_asked_with_reasons_i
         rights.ask_fee(desk(app), request["id"], 100, "again")
     with pytest.raises(Refused, match="is not paid"):
         answers.fulfil(desk(app), request["id"])
-    assert app.register_queries().person("Q1") is not None  # nothing erased before payment
+    assert raw_person(app, "Q1") is not None  # nothing erased before payment
     with pytest.raises(Refused, match="before the fee was asked"):
         rights.fee_paid(desk(app), request["id"], date(2026, 1, 1))
     rights.fee_paid(desk(app), request["id"], TODAY)
@@ -288,7 +288,7 @@ def test_an_erasure_keeps_units_under_a_litigation_hold(app):
         [],
         [{"unit": "prospect", "context": None, "why": "litigation_hold", "until": None}],
     )
-    assert app.register_queries().person("Q1") is not None
+    assert raw_person(app, "Q1") is not None
     assert orders(app) == []
 
 
@@ -315,7 +315,7 @@ def test_erasing_one_role_notifies_recipients_only_of_the_fields_that_really_wen
     done = erasure(app, "P1")
     assert (done["erased"], done["fields"]) == ([{"unit": "trusted_person", "context": "S1"}], ["first_name"])
     assert done["recipients"] == []  # the installer never received her first name
-    assert app.register_queries().person("P1")["fields"] == {"last_name": "Roux", "phone": "0612345678"}
+    assert raw_person(app, "P1")["fields"] == {"last_name": "Roux", "phone": "0612345678"}
 
 
 def opposition(app, ref: str | None, purpose: str, contact: str = "ana@example.org") -> dict:
@@ -336,7 +336,7 @@ def test_an_objection_to_prospecting_erases_the_prospect_and_drops_them_from_lat
         True,
     )
     assert done["suppressed_until"] == "2029-11-26"
-    assert app.register_queries().person("Q1") is None
+    assert raw_person(app, "Q1") is None
     assert {kind for _, kind, _ in orders(app)} == {"erasure.required", "opposition.recorded"}
     with app.engine.connect() as conn:
         stored = conn.execute(select(tables.suppression_list.c.contact_hmac)).scalars().all()
@@ -347,8 +347,8 @@ def test_an_objection_to_prospecting_erases_the_prospect_and_drops_them_from_lat
         collected("e11", "2026-11-26", person("Q8", last_name="Autre", phone="06 22 22 22 22")),
     ])  # fmt: skip
     assert (again.suppressed, again.applied) == (1, 1)
-    assert app.register_queries().person("Q9") is None
-    assert app.register_queries().person("Q8") is not None
+    assert raw_person(app, "Q9") is None
+    assert raw_person(app, "Q8") is not None
 
 
 def test_the_suppression_list_is_purged_by_the_sweep_once_its_retention_is_over(app):
@@ -366,7 +366,7 @@ def test_an_objection_to_a_purpose_on_grounds_is_recorded_for_the_systems_withou
     run_import(app, EVENTS)
     done = opposition(app, "P1", "staff_training")
     assert done["status"] == "fulfilled"
-    assert app.register_queries().person("P1") is not None
+    assert raw_person(app, "P1") is not None
     with app.engine.connect() as conn:
         row = conn.execute(select(tables.oppositions.c.purpose, tables.oppositions.c.person_ref)).one()
     assert tuple(row) == ("staff_training", "P1")
@@ -420,7 +420,7 @@ def test_an_erasure_answer_interrupted_after_its_commit_tells_on_rerun_what_went
         app.clock.day = TODAY
     request = verified(app, "erasure", ref="P1")
     _interrupted(app, request["id"])
-    assert app.register_queries().person("P1") is None  # the erasure itself was committed
+    assert raw_person(app, "P1") is None  # the erasure itself was committed
     once = len(orders(app))
     done = answers.fulfil(desk(app), request["id"])
     assert (done["status"], done["erased"], done["person_erased"], done["recipients"]) == (

@@ -12,7 +12,7 @@ from charte.adapters.db import tables
 from charte.services.errors import Refused
 from charte.services.outbox import list_orders
 from charte.services.retention import ScheduleFilter, schedule, sweep
-from tests.conftest import as_dpo, count_rows, orders_as_dpo, run_import
+from tests.conftest import as_dpo, count_rows, orders_as_dpo, raw_person, run_import
 from tests.feed import collected, contacted, designated, ended, person, registered, removed, signed
 
 EVENTS = [
@@ -93,7 +93,7 @@ def test_a_role_that_ends_takes_only_the_data_no_other_role_justifies(app):
     """Ending a role erases exactly the fields no other role justifies."""
     run_import(app, EVENTS)
     run(app, "2023-01-07")  # P3's prospect unit: 2 years after the last inbound contact
-    p3 = app.register_queries().person("P3")
+    p3 = raw_person(app, "P3")
     assert p3["fields"] == {"first_name": "Ana", "phone": "0600000004"}  # the trusted-person data stay
     assert [r["role"] for r in p3["roles"]] == ["trusted_person"]
     assert p3["contact_log"] == []

@@ -14,6 +14,7 @@ from typing import Any
 
 from charte.domain.access import AccessGate, Decision, Denial, ReadContext, Standing
 from charte.services.errors import Refused
+from charte.services.person_view import PersonView
 
 # A contract's columns, as the policy's field names (the register keeps them on the contract).
 CONTRACT_FIELDS = {
@@ -66,36 +67,36 @@ def require(decision: Decision) -> Decision:
     return decision
 
 
-def standings(person: dict[str, Any], today: date) -> list[Standing]:
+def standings(person: PersonView, today: date) -> list[Standing]:
     """The roles a person holds, as the gate sees them: a role that ended, or whose contract
     ended, before today is archived (a contract is live through its last day)."""
-    contract_end = {c["ref"]: c["ended_on"] for c in person["contracts"]}
+    contract_end = {c.ref: c.ended_on for c in person.contracts}
     found = []
-    for r in person["roles"]:
-        ends = [d for d in (r["ended_on"], contract_end.get(r["contract"])) if d is not None]
+    for r in person.roles:
+        ends = [d for d in (r.ended_on, contract_end.get(r.contract or "")) if d is not None]
         archived = any(date.fromisoformat(d) < today for d in ends)
-        found.append(Standing(r["role"], r["contract"] or r["site"], archived))
+        found.append(Standing(r.role, r.contract or r.site, archived))
     return found
 
 
-def decide(gate: AccessGate, reader: Reader, person: dict[str, Any], today: date) -> Decision:
-    restricted = person.get("restricted") is not None
+def decide(gate: AccessGate, reader: Reader, person: PersonView, today: date) -> Decision:
+    restricted = person.restricted is not None
     return gate.decide(
         reader.role, reader.purpose, standings(person, today), restricted=restricted, context=reader.context
     )
 
 
-def shape_person(person: dict[str, Any], decision: Decision, today: date) -> dict[str, Any]:
+def shape_person(person: PersonView, decision: Decision, today: date) -> dict[str, Any]:
     """The person as ``decision`` lets the reader see them: only seen roles, fields, contracts,
     sites and contact log; a person field shows only if a seen role both grants it and is one of
     the roles it was collected for (an archived client's email does not leak through a prospect
     role it was never given for)."""
     seen = decision.seen
-    sources: dict[str, list[str]] = person["field_sources"]
+    sources = person.field_sources
 
     fields = {
         f: v
-        for f, v in person["fields"].items()
+        for f, v in person.fields.items()
         if any(f in s.fields and s.standing.category in sources.get(f, []) for s in seen)
     }
     granted: dict[tuple[str, str | None], set[str]] = {}  # the fields each seen role lets through
@@ -104,55 +105,55 @@ def shape_person(person: dict[str, Any], decision: Decision, today: date) -> dic
         key = (s.standing.category, s.standing.context)
         granted.setdefault(key, set()).update(s.fields)
         holds[key] = holds.get(key, frozenset()) | s.holds
-    roles = [r for r in person["roles"] if (r["role"], r["contract"] or r["site"]) in granted]
+    roles = [r for r in person.roles if (r.role, r.contract or r.site) in granted]
     shown_roles = []
     for r in roles:
-        key = (r["role"], r["contract"] or r["site"])
+        key = (r.role, r.contract or r.site)
         shown_roles.append(
             {
                 k: v
-                for k, v in r.items()
+                for k, v in r.as_dict().items()
                 if k not in ROLE_FIELDS or ROLE_FIELDS[k] not in holds[key] or ROLE_FIELDS[k] in granted[key]
             }
         )
     by_contract: dict[str, set[str]] = {}
     by_site: dict[str, set[str]] = {}
     for r in roles:
-        through = granted[(r["role"], r["contract"] or r["site"])]
-        if r["contract"]:
-            by_contract.setdefault(r["contract"], set()).update(through)
-        if r["site"]:
-            by_site.setdefault(r["site"], set()).update(through)
+        through = granted[(r.role, r.contract or r.site)]
+        if r.contract:
+            by_contract.setdefault(r.contract, set()).update(through)
+        if r.site:
+            by_site.setdefault(r.site, set()).update(through)
     contracts = []
-    for c in person["contracts"]:
-        allowed = by_contract.get(c["ref"])
+    for c in person.contracts:
+        allowed = by_contract.get(c.ref)
         if allowed is None:
             continue
-        by_site.setdefault(c["site"], set()).update(allowed)
-        shown: dict[str, Any] = {"ref": c["ref"]} if "contract_ref" in allowed else {}
-        shown |= {k: c[k] for k, f in CONTRACT_FIELDS.items() if f in allowed}
+        by_site.setdefault(c.site, set()).update(allowed)
+        shown: dict[str, Any] = {"ref": c.ref} if "contract_ref" in allowed else {}
+        shown |= {k: getattr(c, k) for k, f in CONTRACT_FIELDS.items() if f in allowed}
         if shown and "site_address" in allowed:  # which site, for a reader who sees the contract
-            shown["site"] = c["site"]
+            shown["site"] = c.site
         if "contract_status" in allowed:
-            ended = c["ended_on"] is not None and date.fromisoformat(c["ended_on"]) < today
+            ended = c.ended_on is not None and date.fromisoformat(c.ended_on) < today
             shown["status"] = "ended" if ended else "active"
         if shown:
             contracts.append(shown)
     sites = []
-    for site in person["sites"]:
-        allowed = by_site.get(site["ref"], set())
-        kept = {f: v for f, v in site["fields"].items() if f in allowed}
+    for site in person.sites:
+        allowed = by_site.get(site.ref, set())
+        kept = {f: v for f, v in site.fields.items() if f in allowed}
         if kept:
-            sites.append({"ref": site["ref"], "fields": kept})
+            sites.append({"ref": site.ref, "fields": kept})
     shaped: dict[str, Any] = {
-        "ref": person["ref"],
+        "ref": person.ref,
         "fields": fields,
-        "field_sources": {f: sources[f] for f in fields if f in sources},
+        "field_sources": {f: list(sources[f]) for f in fields if f in sources},
         "roles": shown_roles,
         "contracts": contracts,
         "sites": sites,
-        "contact_log": person["contact_log"] if "contact_log" in decision.fields else [],
-        "restricted": person.get("restricted"),
+        "contact_log": [x.as_dict() for x in person.contact_log] if "contact_log" in decision.fields else [],
+        "restricted": person.restricted.as_dict() if person.restricted else None,
     }
     return shaped
 

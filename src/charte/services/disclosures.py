@@ -77,7 +77,7 @@ def disclose(
         recipient,
         purpose,
         standings(found, today),
-        restricted=found.get("restricted") is not None,
+        restricted=found.restricted is not None,
         context=discloser.context,
     )
     if not decision.allowed:

@@ -19,6 +19,7 @@ from charte.domain.rights import (
 )
 from charte.domain.vocabulary import DocumentRequired, IdentityMethod
 from charte.services.errors import NotFound, Refused
+from charte.services.person_view import PersonView
 from charte.services.rights_desk import Desk, choose, forget_document, load_request, save_step, tell
 
 
@@ -57,7 +58,7 @@ def send_code(desk: Desk, request_id: int) -> dict[str, Any]:
         raise Refused(
             "the policy names no field to send codes to (rights.identity_verification.contact_fields)"
         )
-    on_file = [person["fields"][f] for f in fields if person["fields"].get(f)]
+    on_file = [person.fields[f] for f in fields if person.fields.get(f)]
     if not on_file:
         raise Refused("the person has no contact on file to send a code to: use another method")
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
@@ -124,8 +125,8 @@ def verify(
             raise Refused(
                 "the policy names no client number field (rights.identity_verification.client_number_field)"
             )
-        on_file = {str(person["fields"].get(f, "")).strip().lower() for f in iv.contact_fields} - {""}
-        number = person["fields"].get(iv.client_number_field)
+        on_file = {str(person.fields.get(f, "")).strip().lower() for f in iv.contact_fields} - {""}
+        number = person.fields.get(iv.client_number_field)
         given = (client_number or "").strip()
         if not given or number is None or not secrets.compare_digest(given.encode(), str(number).encode()):
             save_step(desk.clerk, request, today, "client_number_refused")
@@ -162,7 +163,7 @@ def _verifiable(request: Request) -> None:
         raise Refused(f"a {request.status.value} request cannot be verified")
 
 
-def _matched(desk: Desk, request: Request) -> dict[str, Any]:
+def _matched(desk: Desk, request: Request) -> PersonView:
     if request.person_ref is None:
         raise Refused("the request is not matched to a person of the register (open it with --person)")
     person = desk.clerk.register.person(request.person_ref)

@@ -16,6 +16,7 @@ from charte.domain.audit import Action, Entry
 from charte.services.access import AccessDenied, Reader, decide, shape_person
 from charte.services.audit import Auditor
 from charte.services.errors import NotFound
+from charte.services.person_view import PersonView
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ class PersonFilter:
 class PersonLookup(Protocol):
     """One person by ref: what a use case about one person (a disclosure) needs of the register."""
 
-    def person(self, ref: str) -> dict[str, Any] | None: ...
+    def person(self, ref: str) -> PersonView | None: ...
 
 
 class RegisterQueries(PersonLookup, Protocol):

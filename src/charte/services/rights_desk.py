@@ -30,6 +30,7 @@ from charte.services.documents import step_letter
 from charte.services.documents.model import Document
 from charte.services.documents.notices import notice
 from charte.services.errors import NotFound, NotSent, Refused
+from charte.services.person_view import PersonView
 from charte.services.ports import Clock
 from charte.services.queries import PersonFilter
 from charte.services.retention import UnitView
@@ -88,7 +89,7 @@ class Documents(Protocol):
 class Register(Protocol):
     """What identity checks and answers need of the register."""
 
-    def person(self, ref: str) -> dict[str, Any] | None: ...
+    def person(self, ref: str) -> PersonView | None: ...
 
     def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]: ...
 

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Engine, exists, func, select, true
 from charte.adapters.db import tables as t
 from charte.adapters.field_cipher import FieldCipher
 from charte.domain.register import Role
+from charte.services.person_view import ContactView, ContractView, PersonView, Restriction, RoleView, SiteView
 from charte.services.queries import PersonFilter
 
 
@@ -28,7 +29,7 @@ class SqlRegisterQueries:
     def _clear(self, field: str, value: str) -> str:
         return self.cipher.decrypt(field, value) if field in self.encrypted else value
 
-    def person(self, ref: str) -> dict[str, Any] | None:
+    def person(self, ref: str) -> PersonView | None:
         with self.engine.connect() as c:
             found = c.execute(
                 select(t.persons.c.id, t.persons.c.restricted_since, t.persons.c.restriction_ground).where(
@@ -95,51 +96,46 @@ class SqlRegisterQueries:
                 .all()
             )
         restricted = (
-            {"since": _day(found.restricted_since), "ground": found.restriction_ground}
+            Restriction(_day(found.restricted_since), found.restriction_ground)
             if found.restricted_since is not None
             else None
         )
-        return {
-            "ref": ref,
-            "restricted": restricted,
-            "fields": fields,
-            "field_sources": sources,
-            "roles": [
-                {
-                    "role": x["role"],
-                    "contract": x["contract"],
-                    "site": x["site"],
-                    "source": {"kind": x["source_kind"], "ref": x["source_ref"]},
-                    "started_on": _day(x["started_on"]),
-                    "ended_on": _day(x["ended_on"]),
-                    "rank": x["rank"],
-                }
+        return PersonView(
+            ref=ref,
+            fields=fields,
+            field_sources={f: tuple(kinds) for f, kinds in sources.items()},
+            roles=tuple(
+                RoleView(
+                    x["role"],
+                    x["contract"],
+                    x["site"],
+                    x["source_kind"],
+                    x["source_ref"],
+                    _day(x["started_on"]),
+                    _day(x["ended_on"]),
+                    x["rank"],
+                )
                 for x in roles
-            ],
-            "contracts": [
-                {
-                    "ref": x["ref"],
-                    "offer": x["offer"],
-                    "site": x["site"],
-                    "partner": x["partner"],
-                    "prescriber": x["prescriber"],
-                    "signed_on": _day(x["signed_on"]),
-                    "ended_on": _day(x["ended_on"]),
-                }
+            ),
+            contracts=tuple(
+                ContractView(
+                    x["ref"],
+                    x["offer"],
+                    x["site"],
+                    x["partner"],
+                    x["prescriber"],
+                    _day(x["signed_on"]),
+                    _day(x["ended_on"]),
+                )
                 for x in contracts
-            ],
-            "sites": [{"ref": ref_, "fields": f} for ref_, f in sorted(site_fields.items())],
-            "contact_log": [
-                {
-                    "on": _day(x["on"]),
-                    "direction": x["direction"],
-                    "channel": x["channel"],
-                    "answered": x["answered"],
-                    "outcome": x["outcome"],
-                }
+            ),
+            sites=tuple(SiteView(ref_, f) for ref_, f in sorted(site_fields.items())),
+            contact_log=tuple(
+                ContactView(_day(x["on"]), x["direction"], x["channel"], x["answered"], x["outcome"])
                 for x in log
-            ],
-        }
+            ),
+            restricted=restricted,
+        )
 
     def designated_by(self, ref: str) -> list[dict[str, Any]]:
         """The trusted persons designated on the sites where ``ref`` is a client, with the fields
