@@ -208,7 +208,7 @@ class MemoryErasureTransaction:
     def apply(self, plan, on, at):
         from dataclasses import replace
 
-        from charte.domain.retention import CONTEXT_KIND
+        from charte.domain.retention import context_name
         from charte.services.erasure import Applied, Proof
 
         s = self.state
@@ -237,7 +237,7 @@ class MemoryErasureTransaction:
             Proof(
                 hmac_of(f"person:{e.ref}"),
                 e.unit.kind,
-                hmac_of(f"{CONTEXT_KIND[e.unit.kind]}:{e.unit.context}") if e.unit.context else None,
+                hmac_of(named) if (named := context_name(e.unit.kind, e.unit.context)) else None,
                 e.unit.rule,
                 e.due_on,
                 at,

@@ -44,6 +44,12 @@ CONTEXT_KIND = {
 }
 
 
+def context_name(kind: str, context: str) -> str | None:
+    """What a unit's context is named by before it is hashed ("contract:<ref>", "site:<ref>"), the
+    same in proofs, tombstones and the erasure ledger; None for a unit without one (a prospect)."""
+    return f"{CONTEXT_KIND.get(kind, kind)}:{context}" if context else None
+
+
 class UnitStatus(StrEnum):
     ACTIVE = "active"
     SCHEDULED = "scheduled"

@@ -16,6 +16,18 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+# SQLite's result codes for "another connection holds the lock" (https://sqlite.org/rescode.html):
+# with a snapshot begun before another writer's commit, the first write fails with one of them.
+_SQLITE_BUSY = frozenset({"SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_LOCKED"})
+
+
+def another_writer(error: BaseException) -> bool:
+    """Whether a driver error is SQLite's lock held by another writer (rerunning the transaction
+    is the cure), rather than a failure to report as such (disk full, a missing table)."""
+    orig = getattr(error, "orig", error)
+    return getattr(orig, "sqlite_errorname", None) in _SQLITE_BUSY
+
+
 def make_engine(url: str, **options: Any) -> Engine:
     # Bound parameters are personal data: keep them out of exception messages and logs.
     engine = create_engine(normalise_url(url), hide_parameters=True, **options)

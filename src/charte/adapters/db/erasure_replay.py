@@ -27,7 +27,7 @@ from charte.adapters.db import tables as t
 from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.erasure_marks import bury, suppress
 from charte.adapters.ref_hmac import RefHasher
-from charte.domain.retention import CONTEXT_KIND
+from charte.domain.retention import context_name
 from charte.services.erasure import SweepTotals
 
 # Erase again these units of these persons (id -> ref), as the request (None: the sweep) had them
@@ -177,7 +177,8 @@ class SqlErasureReplay:
             ).all()
         by_request: dict[int | None, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         for unit_id, pid, kind, context in units:
-            hexed = self.hasher(f"{CONTEXT_KIND.get(kind, kind)}:{context}") if context else None
+            named = context_name(kind, context)
+            hexed = self.hasher(named) if named else None
             asked = {(unit, ctx): request for unit, ctx, request in wanted[hmac_of[pid]]}
             key = (kind, bytes.fromhex(hexed) if hexed else None)
             if key in asked:

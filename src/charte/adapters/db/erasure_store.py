@@ -37,6 +37,7 @@ from charte.adapters.db import tables as t
 from charte.adapters.db.applied_effects import already, remember
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.engine import another_writer
 from charte.adapters.db.erasure_marks import bury
 from charte.adapters.db.outbox_store import add_orders
 from charte.adapters.db.rights_effects import owe_notices
@@ -45,7 +46,7 @@ from charte.adapters.ref_hmac import RefHasher
 from charte.domain.audit import Entry
 from charte.domain.erasure import Contract, ErasurePlan, Facts, Needed, Person, Role, Site, Unit
 from charte.domain.orders import OrderKind
-from charte.domain.retention import CONTEXT_KIND, UnitStatus
+from charte.domain.retention import UnitStatus, context_name
 from charte.domain.vocabulary import RestrictionGround
 from charte.services.erasure import ERASURE_EFFECT, Applied, Proof
 from charte.services.errors import Conflict
@@ -85,8 +86,8 @@ class SqlErasureStore:
                     tx.rollback()
         except OperationalError as e:
             # SQLite: another writer's commit made this transaction's snapshot stale ("database is
-            # locked" at its first write); it was rolled back whole.
-            if self.engine.dialect.name == "sqlite":
+            # locked" at its first write); it was rolled back whole. Any other failure is told as it is.
+            if another_writer(e):
                 raise Conflict("another writer changed the register during the erasure; retry") from e
             raise
 
@@ -295,7 +296,7 @@ class SqlErasureTransaction:
             Proof(
                 self.hasher(f"person:{e.ref}"),
                 e.unit.kind,
-                self.hasher(f"{CONTEXT_KIND[e.unit.kind]}:{e.unit.context}") if e.unit.context else None,
+                self.hasher(named) if (named := context_name(e.unit.kind, e.unit.context)) else None,
                 e.unit.rule,
                 e.due_on,
                 at,

@@ -7,7 +7,6 @@ per event.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
@@ -22,6 +21,7 @@ from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.calls_schedule import insert_calls, refresh_call_holds
 from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.hold_releases import persons_held_by
+from charte.adapters.db.register_cases import load_cases, write_cases
 from charte.adapters.db.retention_units import affected_by, refresh_units
 from charte.adapters.field_cipher import FieldCipher
 from charte.adapters.ref_hmac import RefHasher
@@ -47,7 +47,7 @@ from charte.domain.register import (
     TrustedPersonDesignated,
     TrustedPersonRemoved,
 )
-from charte.domain.register_rules import CaseRow, ContractRow, RegisterChunk, RoleRow, names_of
+from charte.domain.register_rules import ContractRow, RegisterChunk, RoleRow, names_of
 from charte.domain.vocabulary import SourceKind
 from charte.services.errors import Conflict, NotReady
 from charte.services.ports import Clock
@@ -258,7 +258,7 @@ class _Writer:
             for h, on in c.execute(select(tomb.ref_hmac, tomb.erased_on).where(tomb.ref_hmac.in_(keys)))
         }
         chunk.suppressed = self._suppressed(events)
-        self._load_cases(chunk, {e.case_ref for e in events if isinstance(e, LITIGATION)})
+        load_cases(self.conn, chunk, {e.case_ref for e in events if isinstance(e, LITIGATION)})
         call_refs = {e.call_ref for e in events if isinstance(e, CallRecorded | CallTranscribed)}
         k = t.calls.c
         chunk.calls = dict(c.execute(select(k.ref, k.recorded).where(k.ref.in_(call_refs))).all())
@@ -291,33 +291,6 @@ class _Writer:
         s = t.suppression_list.c
         found = self.conn.execute(select(s.contact_hmac).where(s.contact_hmac.in_(wanted))).scalars()
         return {event_id for h in found for event_id in wanted[h]}
-
-    def _load_cases(self, chunk: RegisterChunk, refs: set[str]) -> None:
-        if not refs:
-            return
-        cs, j = t.cases.c, t.case_judgments.c
-        rows = self.conn.execute(select(t.cases).where(cs.ref.in_(refs))).mappings().all()
-        last: dict[int, Any] = {}
-        ids = [r["id"] for r in rows]
-        for judgment in self.conn.execute(
-            select(t.case_judgments).where(j.case_id.in_(ids)).order_by(j.pronounced_on, j.id)
-        ).mappings():
-            last[judgment["case_id"]] = judgment
-        for r in rows:
-            lj = last.get(r["id"])
-            chunk.cases[r["ref"]] = CaseRow(
-                r["ref"],
-                r["kind"],
-                r["opened_on"],
-                r["id"],
-                r["appealed"],
-                r["closed_on"],
-                r["closed_reason"],
-                lj["id"] if lj else None,
-                lj["pronounced_on"] if lj else None,
-                lj["served_on"] if lj else None,
-                lj["recourse"] if lj else None,
-            )
 
     # -- write --------------------------------------------------------------------------------
 
@@ -360,7 +333,7 @@ class _Writer:
             ("id", "type", "digest", "on", "imported_at"),
             [(e.id, e.type, e.digest, e.on, now) for e in chunk.events],
         )
-        self._cases(chunk, now)
+        self.case_ids = write_cases(self.conn, chunk, now)
         self._calls(chunk)
         self._alarms(chunk)
         self._units(chunk)  # last: units read every fact the chunk wrote (contacts, cases included)
@@ -432,65 +405,6 @@ class _Writer:
             )
             # One statement per kind of conversion in the chunk; fields already justified stay.
             self.conn.execute(insert(fs).from_select(["person_id", "field", "role"], copied))
-
-    def _cases(self, chunk: RegisterChunk, now: Any) -> None:
-        """Litigation events: cases, subjects, judgments and the case log, written in bulk."""
-        touched = [c for c in chunk.cases.values() if c.changed]
-        self.case_ids = []
-        if not touched:
-            return
-        cs = t.cases.c
-        new = [c for c in touched if c.id is None]
-        insert_rows(
-            self.conn,
-            t.cases,
-            ("ref", "kind", "opened_on", "appealed", "closed_on", "closed_reason"),
-            [(c.ref, c.kind, c.opened_on, c.appealed, c.closed_on, c.closed_reason) for c in new],
-        )
-        ids = dict(self.conn.execute(select(cs.ref, cs.id).where(cs.ref.in_([c.ref for c in touched]))).all())
-        stored = [c for c in touched if c.id is not None]
-        if stored:
-            self.conn.execute(
-                update(t.cases)
-                .where(cs.id == bindparam("i"))
-                .values(appealed=bindparam("a"), closed_on=bindparam("c"), closed_reason=bindparam("r")),
-                [{"i": c.id, "a": c.appealed, "c": c.closed_on, "r": c.closed_reason} for c in stored],
-            )
-        served = [
-            {"i": c.last_judgment_id, "s": c.served_stored}
-            for c in stored
-            if c.served_stored and c.last_judgment_id
-        ]
-        if served:
-            j = t.case_judgments.c
-            self.conn.execute(
-                update(t.case_judgments).where(j.id == bindparam("i")).values(served_on=bindparam("s")),
-                served,
-            )
-        insert_rows(
-            self.conn,
-            t.case_subjects,
-            ("case_id", "kind", "ref"),
-            [(ids[c.ref], kind, ref) for c in new for kind, ref in c.subjects],
-            conflict=("case_id", "kind", "ref"),
-        )
-        insert_rows(
-            self.conn,
-            t.case_judgments,
-            ("case_id", "pronounced_on", "served_on", "recourse", "residence"),
-            [
-                (ids[c.ref], jd["pronounced_on"], jd["served_on"], jd["recourse"], jd["residence"])
-                for c in touched
-                for jd in c.judgments
-            ],
-        )
-        insert_rows(
-            self.conn,
-            t.case_log,
-            ("case_ref", "action", "detail", "actor", "at"),
-            [(c.ref, "feed", json.dumps({"events": c.events}), "event feed", now) for c in touched],
-        )
-        self.case_ids = [ids[c.ref] for c in touched]
 
     def _calls(self, chunk: RegisterChunk) -> None:
         """The chunk's calls, scheduled with their holds; the calls the chunk's cases name,
