@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from charte.services.rights_desk import Step
+
 
 @dataclass
 class FixedClock:
@@ -293,8 +295,9 @@ class MemoryRightsStore:
         new_id = len(self.requests) + 1
         request.id = new_id
         self.requests[new_id] = copy.deepcopy(request)
-        self.timeline[new_id] = [{"on": request.received_on.isoformat(), "at": at.isoformat(), "step": "opened",
-                                  "actor": actor, "detail": {"channel": request.channel.value}}]  # fmt: skip
+        self.timeline[new_id] = [
+            Step(request.received_on, at, "opened", actor, {"channel": request.channel.value})
+        ]
         self.audit.append([dataclasses.replace(entry, context=f"rights_request:{new_id}")])
         return new_id
 
@@ -308,9 +311,7 @@ class MemoryRightsStore:
         import copy
 
         self.requests[request.id] = copy.deepcopy(request)
-        self.timeline[request.id].append(
-            {"on": on.isoformat(), "at": at.isoformat(), "step": step, "actor": actor, "detail": detail}
-        )
+        self.timeline[request.id].append(Step(on, at, step, actor, detail))
         self.audit.append([entry])
 
     def listing(self, *, overdue_on, due_before, open_only):

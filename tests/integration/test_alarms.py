@@ -112,7 +112,7 @@ def test_call_attempts_are_recorded_and_outlive_the_trusted_person_s_erasure(app
     sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)
     assert app.register_queries().person("T1") is None
     attempts = desk.store.attempts(sid)
-    assert [(a["person"], a["rank"], a["outcome"]) for a in attempts] == [
+    assert [(a.person, a.rank, a.outcome) for a in attempts] == [
         ("T2", 1, "no_answer"),
         (None, 2, "answered"),
     ]
@@ -126,9 +126,7 @@ def test_a_dispatch_gives_the_provider_its_minimal_view_and_lands_in_the_ledger(
     assert sent["purpose"] == "intervention"
     assert sent["view"]["fields"] == {"first_name": "Ana", "last_name": "Durand", "phone": "0600000001"}
     assert sent["view"]["sites"][0]["fields"]["access_instructions"] == "code 4321"
-    assert (
-        app.disclosures().for_person(app.auditor.subject("person", "P1"))[0]["to"] == "intervention_provider"
-    )
+    assert app.disclosures().for_person(app.auditor.subject("person", "P1"))[0].to == "intervention_provider"
     assert [d["to"] for d in alarms.screen(desk, OP, sid)["dispatches"]] == ["intervention_provider"]
     with pytest.raises(Refused, match="'prescriber' is not a provider alarms may be dispatched to"):
         alarms.dispatch(desk, OP, sid, to="prescriber")

@@ -50,12 +50,12 @@ def listen(app, role: str, purpose: str, ref: str = "CALL-1") -> bytes:
 def test_a_recorded_call_is_sealed_audio_and_text_and_its_plaintext_leaves_no_trace(app):
     """Audio and transcripts encrypted each with its own key, outside the database."""
     found = recorded(app)
-    assert (found["audio"], found["audio_bytes"], found["transcript"]) == (True, len(AUDIO), True)
+    assert (found.audio, found.audio_bytes, found.transcript) == (True, len(AUDIO), True)
     assert not (app.settings.inbox_dir / "c1.wav").exists()  # plaintext audio does not linger
     blobs = list((app.settings.home / "recordings").iterdir())
     names = sorted(b.name for b in blobs)
-    assert names[0] == f"audio-{found['id']}"
-    assert names[1].startswith(f"transcript-{found['id']}-")
+    assert names[0] == f"audio-{found.id}"
+    assert names[1].startswith(f"transcript-{found.id}-")
     assert len(names) == 2
     assert all(AUDIO[:64] not in b.read_bytes() and b"rue des Lilas" not in b.read_bytes() for b in blobs)
     with app.engine.connect() as conn:
@@ -75,11 +75,11 @@ def test_a_recorded_call_is_sealed_audio_and_text_and_its_plaintext_leaves_no_tr
 def test_an_erased_recording_cannot_be_read_from_a_restored_database_and_audio_backup(app):
     """Crypto-shredding — a database backup plus an audio backup, restored, decrypt nothing."""
     found = recorded(app, at="2026-05-10T09:00:00+02:00")  # purge due 2026-11-11: past
-    blob = app.settings.home / "recordings" / f"audio-{found['id']}"
+    blob = app.settings.home / "recordings" / f"audio-{found.id}"
     audio_backup = blob.read_bytes()
     with app.engine.connect() as conn:
         database_backup = [dict(r) for r in conn.execute(select(tables.calls)).mappings()]
-    data_key = app.vault.keyring.get(f"audio-{found['id']}")
+    data_key = app.vault.keyring.get(f"audio-{found.id}")
     report = sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)
     assert report.recordings_erased == 1
     assert app.calls().call("CALL-1") is None
@@ -103,7 +103,7 @@ def test_the_sweep_erases_recordings_six_months_on_but_not_those_a_hold_keeps(ap
     run_import(app, [{"id": "j1", "type": "litigation.opened", "at": "2026-06-01",
                       "case": {"ref": "LIT-1", "kind": "civil", "calls": ["HELD"]}}])  # fmt: skip
     held = app.calls().call("HELD")
-    assert (held["status"], held["purge_due"], held["held_by"]) == ("held", None, ["LIT-1"])
+    assert (held.status, held.purge_due, held.held_by) == ("held", None, ("LIT-1",))
     preview = sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY, dry_run=True)
     assert preview.recordings_erased == 1
     assert app.calls().call("OLD") is not None  # a dry run erases nothing
@@ -124,7 +124,7 @@ def test_a_hold_on_the_caller_keeps_their_recordings(app):
     recorded(app, at="2026-05-10T09:00:00+02:00", person="P1")
     run_import(app, [{"id": "j1", "type": "litigation.opened", "at": "2026-06-01",
                       "case": {"ref": "LIT-2", "kind": "civil", "persons": ["P1"]}}])  # fmt: skip
-    assert app.calls().call("CALL-1")["held_by"] == ["LIT-2"]
+    assert app.calls().call("CALL-1").held_by == ("LIT-2",)
     assert sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY).recordings_erased == 0
 
 
@@ -313,7 +313,7 @@ def test_an_upload_over_the_size_limit_is_refused_and_nothing_is_sealed(app):
         headers = telephony | {"Content-Type": "application/octet-stream"}
         too_big = http.post("/api/v1/calls/UP-1/audio", headers=headers, content=AUDIO)
         assert too_big.status_code == 413
-        assert small.calls().call("UP-1")["audio"] is False
+        assert small.calls().call("UP-1").audio is False
         assert (
             http.post("/api/v1/calls/UP-1/audio", headers=headers, content=AUDIO[:40_000]).status_code == 204
         )
@@ -371,9 +371,9 @@ def test_calls_that_were_not_recorded_follow_the_policy_s_metadata_rule(app, tmp
                                field_key=TEST_KEY), clock=FixedClock(TODAY))  # fmt: skip
     run_import(other, [call("e1", "2026-11-20T10:00:00+01:00", "QUIET", recorded=False),
                        call("e2", "2026-11-20T10:00:00+01:00", "LOUD")])  # fmt: skip
-    assert (other.calls().call("QUIET")["retention_end"], other.calls().call("LOUD")["retention_end"]) == (
-        "2026-12-20",
-        "2027-05-20",
+    assert (other.calls().call("QUIET").retention_end, other.calls().call("LOUD").retention_end) == (
+        date(2026, 12, 20),
+        date(2027, 5, 20),
     )
     other.engine.dispose()
 

@@ -70,7 +70,7 @@ def register(tmp_path_factory):
     restrict(app, "PR")
     queries = app.register_queries()
     total, _ = queries.persons(PersonFilter(limit=1))
-    refs = [p["ref"] for p in queries.persons(PersonFilter(limit=1000))[1]]
+    refs = [p.ref for p in queries.persons(PersonFilter(limit=1000))[1]]
     assert len(refs) == total >= 40
     found = {ref: queries.person(ref) for ref in refs}
     yield app, Persons(found)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from charte.adapters.db import tables
 from charte.services import importing
-from charte.services.queries import PersonFilter
+from charte.services.queries import Listed, PersonFilter
 from tests.conftest import count_rows, raw_person, run_import
 from tests.feed import collected, contacted, designated, ended, person, registered, removed, signed
 
@@ -226,7 +226,7 @@ class TestReading:
         queries = app.register_queries()
 
         def refs(**criteria):
-            return [p["ref"] for p in queries.persons(PersonFilter(**criteria))[1]]
+            return [p.ref for p in queries.persons(PersonFilter(**criteria))[1]]
 
         assert refs() == ["O1", "P1", "T1"]
         assert refs(role="trusted_person") == ["T1"]
@@ -235,7 +235,7 @@ class TestReading:
         assert refs(limit=1, offset=1) == ["P1"]
         total, page = queries.persons(PersonFilter(limit=2))
         assert total == 3
-        assert page[1] == {"ref": "P1", "open_roles": ["client"]}
+        assert page[1] == Listed("P1", ("client",))
 
 
 def test_an_import_is_audited_before_it_commits_so_that_no_import_lands_unaudited(app):

@@ -120,7 +120,7 @@ def test_a_notice_the_relay_refused_is_recorded_as_not_sent_and_sent_again_once(
     desk.mail.notifier.down = True
     step = rights.ask_identity(desk, rid, date(2026, 2, 2))
     assert step["not_sent"] == "the relay refused the message"
-    assert desk.clerk.store.steps(rid)[-1]["detail"]["notice"] == "not sent (the relay refused the message)"
+    assert desk.clerk.store.steps(rid)[-1].detail["notice"] == "not sent (the relay refused the message)"
     desk.mail.notifier.down = False
     rights.resend(desk, rid)
     assert len(desk.mail.notifier.sent) == 1  # the notice the relay refused, delivered now

@@ -36,6 +36,7 @@ from charte.services.access import AccessDenied, Reader, require
 from charte.services.audit import Auditor
 from charte.services.errors import Conflict, NotFound, Refused
 from charte.services.queries import RegisterQueries, show_person
+from charte.services.read_model import plain
 
 CONTEXT = "alarm_session"  # the context kind a policy's exclusive uses may ask for
 
@@ -59,12 +60,85 @@ class Closing(StrEnum):
     OTHER = "other"
 
 
+@dataclass(frozen=True, slots=True)
+class AlarmSession:
+    """An alarm and the session it opens: no personal data (site and contract refs, operators)."""
+
+    id: int
+    site: str
+    contract: str | None
+    kind: str
+    raised_at: datetime
+    raised_by: str
+    taken_by: str | None = None
+    taken_at: datetime | None = None
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+    outcome: str | None = None
+
+    @property
+    def status(self) -> str:
+        return "closed" if self.closed_at else "taken" if self.taken_by else "waiting"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The session as the API gives it (``SessionOut``)."""
+        return plain(self) | {"status": self.status}
+
+
+@dataclass(frozen=True, slots=True)
+class Callee:
+    """A person to call for a session: a client of its contract or a trusted person of its site
+    (``rank`` is the call order the client gave)."""
+
+    ref: str
+    role: str
+    rank: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One call attempt within a session and what came of it."""
+
+    person: str | None  # None once the person called has been erased
+    role: str
+    rank: int | None
+    outcome: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatch:
+    """A provider dispatched for a session, with the disclosure it was sent."""
+
+    to: str
+    purpose: str
+    disclosure: int
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmCall:
+    """A call attempt that reached a person during an alarm, as their access answer tells it."""
+
+    session: int
+    role: str
+    rank: int | None
+    outcome: str
+    at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"alarm": f"alarm-{self.session}", "as": self.role, "rank": self.rank,
+                "outcome": self.outcome, "at": self.at.isoformat()}  # fmt: skip
+
+
 class AlarmStore(Protocol):
     def raise_alarm(self, site: str, kind: str, at: datetime, by: str) -> int: ...
 
-    def session(self, session_id: int) -> dict[str, Any] | None: ...
+    def session(self, session_id: int) -> AlarmSession | None: ...
 
-    def not_closed(self, limit: int = 200) -> list[dict[str, Any]]: ...
+    def not_closed(self, limit: int = 200) -> list[AlarmSession]: ...
 
     def take(self, session_id: int, actor: str, at: datetime) -> bool: ...
 
@@ -72,19 +146,19 @@ class AlarmStore(Protocol):
 
     def close(self, session_id: int, actor: str, at: datetime, outcome: str) -> bool: ...
 
-    def people(self, session_id: int, today: date) -> list[dict[str, Any]]: ...
+    def people(self, session_id: int, today: date) -> list[Callee]: ...
 
     def attempt(
         self, session_id: int, person: str, role: str, rank: int | None, outcome: str, at: datetime, by: str
     ) -> None: ...
 
-    def attempts(self, session_id: int) -> list[dict[str, Any]]: ...
+    def attempts(self, session_id: int) -> list[Attempt]: ...
 
     def dispatched(
         self, session_id: int, recipient: str, purpose: str, disclosure: int, at: datetime, by: str
     ) -> None: ...
 
-    def dispatches(self, session_id: int) -> list[dict[str, Any]]: ...
+    def dispatches(self, session_id: int) -> list[Dispatch]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +211,7 @@ def raise_alarm(
         raise AccessDenied(Decision(False, Denial.ROLE_PURPOSE, refused))
     session_id = desk.store.raise_alarm(site, _kind(kind), at, by)
     desk.auditor.record([entry("allowed", session=session_id)])
-    return _session(desk, session_id)
+    return _session(desk, session_id).as_dict()
 
 
 def handler(desk: AlarmDesk, reader: Reader) -> Reader:
@@ -153,30 +227,30 @@ def handler(desk: AlarmDesk, reader: Reader) -> Reader:
 def waiting(desk: AlarmDesk, reader: Reader) -> list[dict[str, Any]]:
     """Alarms not closed yet (site refs, kinds, who holds them): no personal data."""
     handler(desk, reader)
-    return desk.store.not_closed()
+    return [session.as_dict() for session in desk.store.not_closed()]
 
 
-def _session(desk: AlarmDesk, session_id: int) -> dict[str, Any]:
+def _session(desk: AlarmDesk, session_id: int) -> AlarmSession:
     found = desk.store.session(session_id)
     if found is None:
         raise NotFound("alarm session", str(session_id))
     return found
 
 
-def _held(desk: AlarmDesk, reader: Reader, session_id: int) -> tuple[dict[str, Any], Reader]:
+def _held(desk: AlarmDesk, reader: Reader, session_id: int) -> tuple[AlarmSession, Reader]:
     """The session, open and held by this reader, and the reader inside it; refused otherwise
     (and the refusal audited: a look at trusted persons outside a session leaves a trace)."""
     reader = handler(desk, reader)
     session = _session(desk, session_id)
     problem = None
-    if session["status"] == "closed":
+    if session.status == "closed":
         problem = f"alarm session {session_id} is closed: its access ended"
-    elif session["taken_by"] != reader.actor:
+    elif session.taken_by != reader.actor:
         problem = f"alarm session {session_id} is not held by '{reader.actor}': take it first"
     if problem is not None:
         desk.auditor.record([_entry(desk, reader, session_id, f"denied:{Denial.CONTEXT}")])
         raise AccessDenied(Decision(False, Denial.CONTEXT, problem))
-    about = frozenset(x for x in (session["site"], session["contract"]) if x)
+    about = frozenset(x for x in (session.site, session.contract) if x)
     return session, replace(reader, context=ReadContext(CONTEXT, str(session_id), about))
 
 
@@ -200,15 +274,15 @@ def take(desk: AlarmDesk, reader: Reader, session_id: int) -> dict[str, Any]:
     """Open the session for this operator; another operator's alarm is refused with their name."""
     reader = handler(desk, reader)
     session = _session(desk, session_id)
-    if session["status"] == "closed":
+    if session.status == "closed":
         raise Refused(f"alarm session {session_id} is closed")
-    if session["taken_by"] == reader.actor:
-        return session
+    if session.taken_by == reader.actor:
+        return session.as_dict()
     if not desk.store.take(session_id, reader.actor, desk.auditor.clock.now()):
         again = _session(desk, session_id)
-        raise Conflict(f"alarm session {session_id} is already held by '{again['taken_by']}'")
+        raise Conflict(f"alarm session {session_id} is already held by '{again.taken_by}'")
     desk.auditor.record([_entry(desk, reader, session_id, "allowed", step="take")])
-    return _session(desk, session_id)
+    return _session(desk, session_id).as_dict()
 
 
 def screen(desk: AlarmDesk, reader: Reader, session_id: int) -> dict[str, Any]:
@@ -217,33 +291,33 @@ def screen(desk: AlarmDesk, reader: Reader, session_id: int) -> dict[str, Any]:
     gate inside the session (one audit entry each)."""
     session, inside = _held(desk, reader, session_id)
     people = []
-    site: dict[str, Any] = {"ref": session["site"], "fields": {}}
+    site: dict[str, Any] = {"ref": session.site, "fields": {}}
     for who in desk.store.people(session_id, desk.auditor.clock.today()):
         try:
             view = show_person(
-                queries=desk.queries, gate=desk.gate, auditor=desk.auditor, reader=inside, ref=who["ref"]
+                queries=desk.queries, gate=desk.gate, auditor=desk.auditor, reader=inside, ref=who.ref
             )
         except (AccessDenied, NotFound):
             continue  # e.g. a role the policy does not open to the station: not on the screen
         for s in view["sites"]:
-            if s["ref"] == session["site"]:
+            if s["ref"] == session.site:
                 site["fields"] |= s["fields"]
         people.append(
             {
-                "ref": who["ref"],
-                "role": who["role"],
-                "rank": who["rank"],
+                "ref": who.ref,
+                "role": who.role,
+                "rank": who.rank,
                 "fields": view["fields"],
                 "restricted": view["restricted"] is not None,
             }
         )
     return {
-        "session": session,
+        "session": session.as_dict(),
         "site": site,
         "clients": [p for p in people if p["role"] != "trusted_person"],
         "trusted_persons": [p for p in people if p["role"] == "trusted_person"],
-        "attempts": desk.store.attempts(session_id),
-        "dispatches": desk.store.dispatches(session_id),
+        "attempts": [plain(a) for a in desk.store.attempts(session_id)],
+        "dispatches": [plain(d) for d in desk.store.dispatches(session_id)],
         "dispatch_to": list(desk.rules.dispatch_to),
     }
 
@@ -258,7 +332,7 @@ def record_attempt(
     except ValueError:
         raise Refused(f"outcome: one of {', '.join(o.value for o in Outcome)}") from None
     who = next(
-        (p for p in desk.store.people(session_id, desk.auditor.clock.today()) if p["ref"] == person), None
+        (p for p in desk.store.people(session_id, desk.auditor.clock.today()) if p.ref == person), None
     )
     if who is None:
         raise Refused(f"person '{person}' is not one to call for alarm session {session_id}")
@@ -269,9 +343,9 @@ def record_attempt(
         [_entry(desk, inside, session_id, "allowed", subject, step="attempt", outcome=result.value)]
     )
     desk.store.attempt(
-        session_id, person, who["role"], who["rank"], result.value, desk.auditor.clock.now(), inside.actor
+        session_id, person, who.role, who.rank, result.value, desk.auditor.clock.now(), inside.actor
     )
-    return desk.store.attempts(session_id)
+    return [plain(a) for a in desk.store.attempts(session_id)]
 
 
 def dispatch(desk: AlarmDesk, reader: Reader, session_id: int, *, to: str) -> dict[str, Any]:
@@ -287,11 +361,11 @@ def dispatch(desk: AlarmDesk, reader: Reader, session_id: int, *, to: str) -> di
     if not purposes:
         raise Refused(f"role '{to}' has no purpose to receive data under")
     client = next(
-        (p for p in desk.store.people(session_id, desk.auditor.clock.today()) if p["role"] == "client"), None
+        (p for p in desk.store.people(session_id, desk.auditor.clock.today()) if p.role == "client"), None
     )
     if client is None:
         raise Refused(
-            f"alarm session {session_id} has no client to dispatch for (contract {session['contract']})"
+            f"alarm session {session_id} has no client to dispatch for (contract {session.contract})"
         )
     sent = disclosures.disclose(
         queries=desk.queries,
@@ -301,7 +375,7 @@ def dispatch(desk: AlarmDesk, reader: Reader, session_id: int, *, to: str) -> di
         discloser=inside,
         recipient=to,
         purpose=purposes[0],
-        ref=client["ref"],
+        ref=client.ref,
     )
     desk.store.dispatched(
         session_id, to, purposes[0], sent["disclosure"], desk.auditor.clock.now(), inside.actor
@@ -316,7 +390,7 @@ def release(desk: AlarmDesk, reader: Reader, session_id: int) -> dict[str, Any]:
     if not desk.store.release(session_id, reader.actor):
         raise Conflict(f"alarm session {session_id} changed meanwhile: reload it")
     desk.auditor.record([_entry(desk, reader, session_id, "allowed", step="release")])
-    return _session(desk, session_id)
+    return _session(desk, session_id).as_dict()
 
 
 def close(desk: AlarmDesk, reader: Reader, session_id: int, *, outcome: str) -> dict[str, Any]:
@@ -330,4 +404,4 @@ def close(desk: AlarmDesk, reader: Reader, session_id: int, *, outcome: str) -> 
     if not desk.store.close(session_id, reader.actor, desk.auditor.clock.now(), result.value):
         raise Conflict(f"alarm session {session_id} changed meanwhile: reload it")
     desk.auditor.record([_entry(desk, reader, session_id, "allowed", step="close")])
-    return _session(desk, session_id)
+    return _session(desk, session_id).as_dict()

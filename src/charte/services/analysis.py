@@ -59,15 +59,15 @@ def export_for_analysis(desk: CallDesk, redactor: Redacting, reader: Reader) -> 
     stops = frozenset(desk.policy.recordings.opposition_stops)
     exceptions = desk.gate.restriction_exceptions
     for call in desk.store.transcribed():
-        if call["restricted"] and reader.purpose not in exceptions:
+        if call.restricted and reader.purpose not in exceptions:
             continue  # GDPR Art. 18(2): restricted data serve only the restriction's exceptions
-        objected = desk.store.objected(call["number"], call["person"])
+        objected = desk.store.objected(call.number, call.person)
         if objected & stops or reader.purpose in objected:
             continue  # GDPR Art. 21(1): their calls serve no purpose they objected to
-        done = redactor.redact(desk.store.transcript(call["id"]))
+        done = redactor.redact(desk.store.transcript(call.id))
         yield {
-            "call": desk.auditor.subject("call", call["ref"]),
-            "on": call["at"][:10],
-            "direction": call["direction"],
+            "call": desk.auditor.subject("call", call.ref),
+            "on": call.at.isoformat()[:10],
+            "direction": call.direction,
             "text": done.text,
         }

@@ -25,10 +25,15 @@ from charte.domain.register import Role
 from charte.domain.rights import Request, Status
 from charte.domain.vocabulary import Language, Objection, Right
 from charte.services.access import Reader
+from charte.services.alarms import AlarmCall
+from charte.services.audit import Consultation
+from charte.services.calls import CallView
+from charte.services.disclosures import Disclosure
 from charte.services.documents import access_answer
 from charte.services.documents.notices import KEPT_WHY, NOTHING, UNTIL, notice
 from charte.services.documents.wording import LEGAL_BASIS
 from charte.services.errors import NotFound, Refused
+from charte.services.person_view import Designated
 from charte.services.queries import show_person
 from charte.services.retention import UnitView
 from charte.services.rights import refuse
@@ -243,7 +248,7 @@ def letter_file(desk: Desk, request_id: int, name: str) -> Path:
     """A letter sent at one of the request's steps, by the name its timeline records (only such a
     name is looked up: nothing else of the folder is reachable); the download is audited."""
     request = load_request(desk.clerk, request_id)
-    recorded = {n for s in desk.clerk.store.steps(request.id) for n in s["detail"].get("letters", [])}
+    recorded = {n for s in desk.clerk.store.steps(request.id) for n in s.detail.get("letters", [])}
     path = desk.mail.answers.find(request.id, name) if name in recorded else None
     if path is None:
         raise NotFound("letter of rights request", f"{request_id}/{name}")
@@ -382,12 +387,12 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
     context) under the policy's rights purpose; the letter in the policy's first language."""
     policy = desk.clerk.policy
     person: dict[str, Any] | None = None
-    designated: list[dict[str, Any]] = []
+    designated: list[Designated] = []
     units: list[UnitView] = []
-    disclosures: list[dict[str, Any]] = []
-    consultations: list[dict[str, Any]] = []
-    calls: list[dict[str, Any]] = []
-    alarm_calls: list[dict[str, Any]] = []
+    disclosures: list[Disclosure] = []
+    consultations: list[Consultation] = []
+    calls: list[CallView] = []
+    alarm_calls: list[AlarmCall] = []
     if request.person_ref is not None:
         if policy.rights.purpose is None:
             raise Refused("the policy names no purpose to answer requests under (rights.purpose)")

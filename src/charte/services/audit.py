@@ -83,6 +83,18 @@ class AuditFilter:
     limit: int = 100
 
 
+@dataclass(frozen=True, slots=True)
+class Consultation:
+    """An allowed read, listing or disclosure of one person's data, as an access answer tells it
+    (CJEU C-579/21: when and for what, by the staff's role rather than their name)."""
+
+    at: datetime
+    action: str
+    role: str | None
+    purpose: str | None
+    to: str | None = None  # the recipient, for a disclosure
+
+
 class Searchable(Protocol):
     def search(self, criteria: AuditFilter) -> list[dict[str, Any]]: ...
 

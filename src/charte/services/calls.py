@@ -21,6 +21,51 @@ from charte.domain.policy import Policy
 from charte.services.access import Reader, require
 from charte.services.audit import Auditor
 from charte.services.errors import NotFound, Refused
+from charte.services.read_model import plain
+
+
+@dataclass(frozen=True, slots=True)
+class CallView:
+    """A call's metadata as the register holds it (never its audio or text).
+
+    ``restricted``: whether its person restricted their data (GDPR Art. 18), which the gate
+    weighs before anyone listens."""
+
+    id: int
+    ref: str
+    number: str | None
+    person: str | None
+    direction: str
+    at: datetime
+    recorded: bool
+    listened_live: bool
+    purposes: tuple[str, ...]
+    kept_for: tuple[str, ...]
+    audio: bool
+    audio_bytes: int | None
+    audio_pending: bool
+    transcript: bool
+    status: str
+    retention_end: date | None
+    purge_due: date | None
+    held_by: tuple[str, ...] = ()
+    restricted: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The call as the API shows it: its internal id and restriction flag left out."""
+        return {k: v for k, v in plain(self).items() if k not in ("id", "restricted")}
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisView:
+    """What analysing a recorded call produced, sealed (a result or a document)."""
+
+    id: int
+    kind: str
+    bytes: int
+    anonymised: bool
+    written_on: date
+    purge_due: date | None
 
 
 class CallsStore(Protocol):
@@ -28,9 +73,9 @@ class CallsStore(Protocol):
 
     def opt_out(self, number: str | None, person: str | None, purposes: Sequence[str], on: date) -> None: ...
 
-    def call(self, ref: str) -> dict[str, Any] | None: ...
+    def call(self, ref: str) -> CallView | None: ...
 
-    def transcribed(self) -> Iterator[dict[str, Any]]: ...
+    def transcribed(self) -> Iterator[CallView]: ...
 
     def audio(self, call_id: int) -> Iterator[bytes]: ...
 
@@ -44,9 +89,9 @@ class CallsStore(Protocol):
 
     def add_analysis(
         self, ref: str, kind: str, chunks: Iterable[bytes], *, anonymised: bool, by: str
-    ) -> dict[str, Any]: ...
+    ) -> AnalysisView: ...
 
-    def analyses(self, ref: str) -> list[dict[str, Any]]: ...
+    def analyses(self, ref: str) -> list[AnalysisView]: ...
 
     def analysis(self, ref: str, analysis_id: int) -> Iterator[bytes]: ...
 
@@ -118,24 +163,24 @@ def show(desk: CallDesk, reader: Reader, ref: str) -> dict[str, Any]:
     """A call's metadata (never its audio or text), for a role that may listen for the purpose."""
     call = _found(desk, ref)
     _listen(desk, reader, call, fields=("call_number", "call_time"))
-    return {k: v for k, v in call.items() if k not in ("id", "restricted")}
+    return call.as_dict()
 
 
 def play(desk: CallDesk, reader: Reader, ref: str) -> Iterator[bytes]:
     """The recording's audio, decrypted as it streams, for a role and purpose the gate allows."""
     call = _found(desk, ref)
-    if not call["audio"]:
+    if not call.audio:
         raise NotFound("audio of call", ref)
     _listen(desk, reader, call, fields=("call_audio",))
-    return desk.store.audio(call["id"])
+    return desk.store.audio(call.id)
 
 
 def transcript(desk: CallDesk, reader: Reader, ref: str) -> str:
     call = _found(desk, ref)
-    if not call["transcript"]:
+    if not call.transcript:
         raise NotFound("transcript of call", ref)
     _listen(desk, reader, call, fields=("call_transcript",))
-    return desk.store.transcript(call["id"])
+    return desk.store.transcript(call.id)
 
 
 def add_analysis(
@@ -149,17 +194,18 @@ def add_analysis(
     call = _found(desk, ref)
     _listen(desk, reader, call, fields=("call_transcript",))
     try:
-        return desk.store.add_analysis(ref, kind, chunks, anonymised=anonymised, by=reader.actor)
+        made = desk.store.add_analysis(ref, kind, chunks, anonymised=anonymised, by=reader.actor)
     except KeyError:
         raise NotFound("recorded call", ref) from None
     except ValueError as no_rule:
         raise Refused(str(no_rule)) from None
+    return {k: v for k, v in plain(made).items() if k in ("id", "kind", "bytes", "purge_due")}
 
 
 def analyses(desk: CallDesk, reader: Reader, ref: str) -> list[dict[str, Any]]:
     call = _found(desk, ref)
     _listen(desk, reader, call, fields=("call_transcript",))
-    return desk.store.analyses(ref)
+    return [plain(a) for a in desk.store.analyses(ref)]
 
 
 def analysis(desk: CallDesk, reader: Reader, ref: str, analysis_id: int) -> Iterator[bytes]:
@@ -198,20 +244,18 @@ def keep_for(desk: CallDesk, *, ref: str, purposes: list[str], role: str, actor:
     return {"call": ref, "kept_for": sorted(purposes)}
 
 
-def _found(desk: CallDesk, ref: str) -> dict[str, Any]:
+def _found(desk: CallDesk, ref: str) -> CallView:
     call = desk.store.call(ref)
     if call is None:
         raise NotFound("call", ref)
     return call
 
 
-def _listen(desk: CallDesk, reader: Reader, call: dict[str, Any], fields: tuple[str, ...]) -> None:
+def _listen(desk: CallDesk, reader: Reader, call: CallView, fields: tuple[str, ...]) -> None:
     """The gate's answer for this call, audited before anything is read."""
     stops = frozenset(desk.policy.recordings.opposition_stops)
-    objected = bool(desk.store.objected(call["number"], call["person"]) & stops)
-    verdict = desk.gate.may_listen(
-        reader.role, reader.purpose, objected=objected, restricted=bool(call.get("restricted"))
-    )
+    objected = bool(desk.store.objected(call.number, call.person) & stops)
+    verdict = desk.gate.may_listen(reader.role, reader.purpose, objected=objected, restricted=call.restricted)
     desk.auditor.record(
         [
             Entry(
@@ -220,7 +264,7 @@ def _listen(desk: CallDesk, reader: Reader, call: dict[str, Any], fields: tuple[
                 action=Action.READ,
                 role=reader.role,
                 purpose=reader.purpose,
-                subject=desk.auditor.subject("call", call["ref"]),
+                subject=desk.auditor.subject("call", call.ref),
                 fields=fields,
                 decision="allowed" if verdict.allowed else f"denied:{verdict.reason}",
             )

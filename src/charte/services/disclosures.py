@@ -11,6 +11,8 @@ the disclosure is audited in the same transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
@@ -19,6 +21,19 @@ from charte.services.access import AccessDenied, Reader, fields_shown, shape_per
 from charte.services.audit import Auditor
 from charte.services.errors import NotFound
 from charte.services.queries import PersonLookup
+from charte.services.read_model import plain
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    """One line of the ledger: what went to which recipient, for what, when and by whom."""
+
+    disclosure: int
+    to: str
+    purpose: str
+    fields: tuple[str, ...]
+    actor: str
+    at: datetime
 
 
 class Ledger(Protocol):
@@ -27,7 +42,7 @@ class Ledger(Protocol):
         purpose, field names, actor, time) and the entry itself, in one transaction."""
         ...
 
-    def for_person(self, person_hmac: str) -> list[dict[str, Any]]: ...
+    def for_person(self, person_hmac: str) -> list[Disclosure]: ...
 
 
 def disclose(
@@ -107,4 +122,4 @@ def _context(reader: Reader) -> str | None:
 
 def disclosed(*, ledger: Ledger, auditor: Auditor, ref: str) -> list[dict[str, Any]]:
     """What was disclosed about a person, to whom and when (Art. 15(1)(c), Art. 19)."""
-    return ledger.for_person(auditor.subject("person", ref))
+    return [plain(d) for d in ledger.for_person(auditor.subject("person", ref))]

@@ -86,6 +86,20 @@ class Restriction:
 
 
 @dataclass(frozen=True, slots=True)
+class Designated:
+    """A trusted person a client designated on one of their sites, with the fields the client
+    gave for them (an access answer shows other people's data only where the requester provided
+    them: GDPR Art. 15(4))."""
+
+    ref: str
+    site: str
+    rank: int | None
+    started_on: str | None
+    ended_on: str | None
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class PersonView:
     """The person with every field on file and the kinds of role each was collected for."""
 

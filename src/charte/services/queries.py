@@ -17,6 +17,7 @@ from charte.services.access import AccessDenied, Reader, decide, shape_person
 from charte.services.audit import Auditor
 from charte.services.errors import NotFound
 from charte.services.person_view import PersonView
+from charte.services.read_model import plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,14 @@ class PersonFilter:
     today: date | None = None  # what "ended" is judged against
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A person as a listing shows them: their ref and the kinds of their open roles."""
+
+    ref: str
+    open_roles: tuple[str, ...] = ()
+
+
 class PersonLookup(Protocol):
     """One person by ref: what a use case about one person (a disclosure) needs of the register."""
 
@@ -41,7 +50,7 @@ class PersonLookup(Protocol):
 
 
 class RegisterQueries(PersonLookup, Protocol):
-    def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]: ...
+    def persons(self, criteria: PersonFilter) -> tuple[int, list[Listed]]: ...
 
 
 def _entry(
@@ -109,7 +118,8 @@ def list_persons(
     total, page = queries.persons(scoped)
     # One entry per person listed; an empty page is one entry too (every listing is recorded).
     auditor.record(
-        [_entry(auditor, reader, Action.LIST, p["ref"], "allowed", ["open_roles"]) for p in page]
+        [_entry(auditor, reader, Action.LIST, p.ref, "allowed", ["open_roles"]) for p in page]
         or [_entry(auditor, reader, Action.LIST, None, "allowed")]
     )
-    return {"total": total, "limit": criteria.limit, "offset": criteria.offset, "persons": page}
+    persons = [plain(p) for p in page]
+    return {"total": total, "limit": criteria.limit, "offset": criteria.offset, "persons": persons}

@@ -32,6 +32,7 @@ from charte.domain.vocabulary import Channel, RestrictionGround, Right
 from charte.services.documents.notices import IDENTITY_METHODS
 from charte.services.documents.wording import euros
 from charte.services.errors import NotFound, Refused
+from charte.services.read_model import plain
 from charte.services.rights_desk import (
     Desk,
     Told,
@@ -327,7 +328,7 @@ def show(desk: Desk, request_id: int) -> dict[str, Any]:
     earlier = desk.clerk.store.earlier(request, add_months(request.received_on, -12))
     return request.summary() | {
         "overdue": request.overdue(desk.clerk.clock.today()),
-        "timeline": desk.clerk.store.steps(request.id),
+        "timeline": [plain(s) for s in desk.clerk.store.steps(request.id)],
         "earlier_same_type": earlier,
     }
 

@@ -11,7 +11,7 @@ The steps themselves are in ``services.rights`` (intake, the clock, refusals, cl
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -25,17 +25,32 @@ from charte.domain.policy import Policy
 from charte.domain.rights import Request, Terms
 from charte.domain.vocabulary import DocumentDeletion, Language
 from charte.services.access import require
-from charte.services.audit import Auditor
+from charte.services.alarms import AlarmCall
+from charte.services.audit import Auditor, Consultation
+from charte.services.calls import CallView
+from charte.services.disclosures import Disclosure
 from charte.services.documents import step_letter
 from charte.services.documents.model import Document
 from charte.services.documents.notices import notice
 from charte.services.errors import NotFound, NotSent, Refused
-from charte.services.person_view import PersonView
+from charte.services.person_view import Designated, PersonView
 from charte.services.ports import Clock
-from charte.services.queries import PersonFilter
+from charte.services.queries import Listed, PersonFilter
 from charte.services.retention import UnitView
 
 E = TypeVar("E", bound=StrEnum)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step on a request's timeline: when, what, by whom, and its detail (the JSON record the
+    step wrote: the letters named, the counts, why a notice was not sent...)."""
+
+    on: date
+    at: datetime
+    step: str
+    actor: str
+    detail: Mapping[str, Any]
 
 
 class RightsStore(Protocol):
@@ -58,7 +73,7 @@ class RightsStore(Protocol):
         self, *, overdue_on: date | None, due_before: date | None, open_only: bool
     ) -> list[Request]: ...
 
-    def steps(self, request_id: int) -> list[dict[str, Any]]: ...
+    def steps(self, request_id: int) -> list[Step]: ...
 
     def earlier(self, request: Request, since: date) -> list[int]: ...
 
@@ -91,9 +106,9 @@ class Register(Protocol):
 
     def person(self, ref: str) -> PersonView | None: ...
 
-    def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]: ...
+    def persons(self, criteria: PersonFilter) -> tuple[int, list[Listed]]: ...
 
-    def designated_by(self, ref: str) -> list[dict[str, Any]]: ...
+    def designated_by(self, ref: str) -> list[Designated]: ...
 
 
 class AnswerSources(Protocol):
@@ -101,13 +116,15 @@ class AnswerSources(Protocol):
 
     def units(self, ref: str) -> list[UnitView]: ...
 
-    def disclosures(self, person_hmac: str) -> list[dict[str, Any]]: ...
+    def disclosures(self, person_hmac: str) -> list[Disclosure]: ...
 
-    def consultations(self, person_hmac: str) -> list[dict[str, Any]]: ...
+    def consultations(self, person_hmac: str) -> list[Consultation]: ...
 
-    def calls_of(self, ref: str) -> list[dict[str, Any]]: ...
+    def calls_of(self, ref: str) -> list[CallView]:
+        """The person's calls (metadata: the audio and transcripts are given on request)."""
+        ...
 
-    def alarm_calls_to(self, ref: str) -> list[dict[str, Any]]: ...
+    def alarm_calls_to(self, ref: str) -> list[AlarmCall]: ...
 
 
 class Answers(Protocol):

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, upda
 from charte.adapters.db import tables as t
 from charte.adapters.db.times import utc
 from charte.domain.register import Role
+from charte.services.alarms import AlarmCall, AlarmSession, Attempt, Callee, Dispatch
 from charte.services.errors import NotFound
 
 
@@ -85,29 +86,27 @@ class SqlAlarms:
         )
 
     @staticmethod
-    def _row(r: Any) -> dict[str, Any]:
-        status = "closed" if r.closed_at else "taken" if r.taken_by else "waiting"
-        return {
-            "id": r.id,
-            "site": r.site,
-            "contract": r.contract,
-            "kind": r.kind,
-            "status": status,
-            "raised_at": utc(r.raised_at).isoformat(),
-            "raised_by": r.raised_by,
-            "taken_by": r.taken_by,
-            "taken_at": utc(r.taken_at).isoformat() if r.taken_at else None,
-            "closed_by": r.closed_by,
-            "closed_at": utc(r.closed_at).isoformat() if r.closed_at else None,
-            "outcome": r.outcome,
-        }
+    def _row(r: Any) -> AlarmSession:
+        return AlarmSession(
+            id=r.id,
+            site=r.site,
+            contract=r.contract,
+            kind=r.kind,
+            raised_at=utc(r.raised_at),
+            raised_by=r.raised_by,
+            taken_by=r.taken_by,
+            taken_at=utc(r.taken_at) if r.taken_at else None,
+            closed_by=r.closed_by,
+            closed_at=utc(r.closed_at) if r.closed_at else None,
+            outcome=r.outcome,
+        )
 
-    def session(self, session_id: int) -> dict[str, Any] | None:
+    def session(self, session_id: int) -> AlarmSession | None:
         with self.engine.connect() as conn:
             row = conn.execute(self._select().where(t.alarm_sessions.c.id == session_id)).first()
         return self._row(row) if row else None
 
-    def not_closed(self, limit: int = 200) -> list[dict[str, Any]]:
+    def not_closed(self, limit: int = 200) -> list[AlarmSession]:
         """Waiting and taken alarms, oldest first (the one waiting longest is handled first)."""
         a = t.alarm_sessions.c
         with self.engine.connect() as conn:
@@ -147,7 +146,7 @@ class SqlAlarms:
             ).rowcount
         return bool(done)
 
-    def people(self, session_id: int, today: date) -> list[dict[str, Any]]:
+    def people(self, session_id: int, today: date) -> list[Callee]:
         """The persons to call for the session: the clients of its contract, then the site's
         trusted persons in call order (rank), each with a role open today."""
         a, r, p = t.alarm_sessions.c, t.roles.c, t.persons.c
@@ -167,7 +166,7 @@ class SqlAlarms:
             .order_by((r.role == Role.TRUSTED_PERSON.value), r.rank.is_(None), r.rank, p.ref)
         )
         with self.engine.connect() as conn:
-            return [{"ref": ref, "role": role, "rank": rank} for ref, role, rank in conn.execute(query)]
+            return [Callee(ref, role, rank) for ref, role, rank in conn.execute(query)]
 
     def attempt(
         self, session_id: int, person: str, role: str, rank: int | None, outcome: str, at: datetime, by: str
@@ -186,7 +185,7 @@ class SqlAlarms:
                 )
             )
 
-    def attempts(self, session_id: int) -> list[dict[str, Any]]:
+    def attempts(self, session_id: int) -> list[Attempt]:
         x = t.alarm_attempts.c
         query = (
             select(t.persons.c.ref, x.role, x.rank, x.outcome, x.at, x.by)
@@ -196,18 +195,11 @@ class SqlAlarms:
         )
         with self.engine.connect() as conn:
             return [
-                {
-                    "person": ref,
-                    "role": role,
-                    "rank": rank,
-                    "outcome": outcome,
-                    "at": utc(at).isoformat(),
-                    "by": by,
-                }
+                Attempt(ref, role, rank, outcome, utc(at), by)
                 for ref, role, rank, outcome, at, by in conn.execute(query)
             ]
 
-    def calls_to(self, person: str) -> list[dict[str, Any]]:
+    def calls_to(self, person: str) -> list[AlarmCall]:
         """The call attempts that reached this person during alarms (for their access answer)."""
         x, p = t.alarm_attempts.c, t.persons.c
         query = (
@@ -218,13 +210,7 @@ class SqlAlarms:
         )
         with self.engine.connect() as conn:
             return [
-                {
-                    "alarm": f"alarm-{sid}",
-                    "as": role,
-                    "rank": rank,
-                    "outcome": outcome,
-                    "at": utc(at).isoformat(),
-                }
+                AlarmCall(sid, role, rank, outcome, utc(at))
                 for sid, role, rank, outcome, at in conn.execute(query)
             ]
 
@@ -243,7 +229,7 @@ class SqlAlarms:
                 )
             )
 
-    def dispatches(self, session_id: int) -> list[dict[str, Any]]:
+    def dispatches(self, session_id: int) -> list[Dispatch]:
         d = t.alarm_dispatches.c
         query = (
             select(d.recipient, d.purpose, d.disclosure, d.at, d.by)
@@ -251,7 +237,4 @@ class SqlAlarms:
             .order_by(d.at, d.id)
         )
         with self.engine.connect() as conn:
-            return [
-                {"to": to, "purpose": purpose, "disclosure": n, "at": utc(at).isoformat(), "by": by}
-                for to, purpose, n, at, by in conn.execute(query)
-            ]
+            return [Dispatch(to, purpose, n, utc(at), by) for to, purpose, n, at, by in conn.execute(query)]

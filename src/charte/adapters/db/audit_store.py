@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.times import utc
 from charte.domain.audit import Chained, Entry, Stored, chain, genesis
-from charte.services.audit import AuditFilter, note_entries
+from charte.services.audit import AuditFilter, Consultation, note_entries
 
 __all__ = ["AuditFilter", "SqlAuditStore"]
 
@@ -160,7 +162,7 @@ class SqlAuditStore:
         with self.engine.connect() as conn:
             return [{**json.loads(r.body), "hash": r.hash} for r in conn.execute(query)]
 
-    def consultations(self, subject: str) -> list[dict[str, Any]]:
+    def consultations(self, subject: str) -> list[Consultation]:
         """The allowed reads, listings and disclosures of one subject (its HMAC), oldest first:
         what an access answer tells the person (CJEU C-579/21: dates and purposes, the staff's
         role rather than their name). Uses the subject index: it does not grow with the log."""
@@ -176,8 +178,10 @@ class SqlAuditStore:
                 entry = json.loads(body)
                 if entry["decision"] == "allowed":
                     detail = entry.get("detail") or {}
-                    out.append({"at": entry["at"], "action": entry["action"], "role": entry["role"],
-                                "purpose": entry["purpose"], "to": detail.get("to")})  # fmt: skip
+                    at = utc(datetime.fromisoformat(entry["at"]))
+                    out.append(
+                        Consultation(at, entry["action"], entry["role"], entry["purpose"], detail.get("to"))
+                    )
             return out
 
     def drop(self, period: str) -> int:

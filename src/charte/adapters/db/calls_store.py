@@ -34,6 +34,7 @@ from charte.domain.contacts import contact_key
 from charte.domain.erasure import Recording, recordings_objected
 from charte.domain.policy import Policy
 from charte.domain.retention import analysis_document_schedule
+from charte.services.calls import AnalysisView, CallView
 from charte.services.ports import Clock, ErasureLedger
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -95,7 +96,7 @@ class SqlCalls:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def call(self, ref: str) -> dict[str, Any] | None:
+    def call(self, ref: str) -> CallView | None:
         """The call, with ``restricted``: whether its person restricted their data (GDPR Art. 18)."""
         k, p = t.calls.c, t.persons.c
         with self.engine.connect() as conn:
@@ -108,15 +109,15 @@ class SqlCalls:
                 .mappings()
                 .first()
             )
-        return None if row is None else _call(row) | {"restricted": row["restriction_ground"] is not None}
+        return None if row is None else _call(row, restricted=row["restriction_ground"] is not None)
 
-    def calls_of(self, person: str) -> list[dict[str, Any]]:
+    def calls_of(self, person: str) -> list[CallView]:
         k = t.calls.c
         with self.engine.connect() as conn:
             rows = conn.execute(select(t.calls).where(k.person_ref == person).order_by(k.at)).mappings()
             return [_call(r) for r in rows]
 
-    def transcribed(self) -> Iterator[dict[str, Any]]:
+    def transcribed(self) -> Iterator[CallView]:
         """Every call with a transcript, oldest first, streamed (metadata only, with
         ``restricted``: whether its person restricted their data)."""
         k, p = t.calls.c, t.persons.c
@@ -128,7 +129,7 @@ class SqlCalls:
         )
         with self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=500).execute(query).mappings():
-                yield _call(row) | {"restricted": row["restriction_ground"] is not None}
+                yield _call(row, restricted=row["restriction_ground"] is not None)
 
     def audio(self, call_id: int) -> Iterator[bytes]:
         return self.vault.open(audio_name(call_id))
@@ -223,7 +224,7 @@ class SqlCalls:
 
     def add_analysis(
         self, ref: str, kind: str, chunks: Iterable[bytes], *, anonymised: bool, by: str
-    ) -> dict[str, Any]:
+    ) -> AnalysisView:
         """Seal what analysing a recorded call produced; a document gets its own purge date."""
         k, a = t.calls.c, t.call_analyses.c
         with self.engine.connect() as conn:
@@ -255,9 +256,9 @@ class SqlCalls:
                 )
                 .returning(a.id)
             ).scalar_one()
-        return {"id": analysis_id, "kind": kind, "bytes": size, "purge_due": due.isoformat() if due else None}
+        return AnalysisView(analysis_id, kind, size, anonymised, today, due)
 
-    def analyses(self, ref: str) -> list[dict[str, Any]]:
+    def analyses(self, ref: str) -> list[AnalysisView]:
         k, a = t.calls.c, t.call_analyses.c
         with self.engine.connect() as conn:
             rows = conn.execute(
@@ -266,17 +267,7 @@ class SqlCalls:
                 .where(k.ref == ref)
                 .order_by(a.id)
             ).all()
-        return [
-            {
-                "id": r.id,
-                "kind": r.kind,
-                "bytes": r.bytes,
-                "anonymised": r.anonymised,
-                "written_on": r.written_on.isoformat(),
-                "purge_due": r.purge_due.isoformat() if r.purge_due else None,
-            }
-            for r in rows
-        ]
+        return [AnalysisView(r.id, r.kind, r.bytes, r.anonymised, r.written_on, r.purge_due) for r in rows]
 
     def analysis(self, ref: str, analysis_id: int) -> Iterator[bytes]:
         k, a = t.calls.c, t.call_analyses.c
@@ -482,24 +473,25 @@ def _read(path: Path) -> Iterator[bytes]:
             yield block
 
 
-def _call(row: Any) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "ref": row["ref"],
-        "number": row["number"],
-        "person": row["person_ref"],
-        "direction": row["direction"],
-        "at": utc(row["at"]).isoformat(),
-        "recorded": row["recorded"],
-        "listened_live": row["listened_live"],
-        "purposes": json.loads(row["purposes"]),
-        "kept_for": json.loads(row["kept_for"]),
-        "audio": row["audio"] is not None,
-        "audio_bytes": row["audio_bytes"],
-        "audio_pending": row["pending_audio"] is not None,
-        "transcript": row["transcript"] is not None,
-        "status": row["status"],
-        "retention_end": row["retention_end"].isoformat() if row["retention_end"] else None,
-        "purge_due": row["purge_due"].isoformat() if row["purge_due"] else None,
-        "held_by": row["held_by"].split(",") if row["held_by"] else [],
-    }
+def _call(row: Any, *, restricted: bool = False) -> CallView:
+    return CallView(
+        id=row["id"],
+        ref=row["ref"],
+        number=row["number"],
+        person=row["person_ref"],
+        direction=row["direction"],
+        at=utc(row["at"]),
+        recorded=row["recorded"],
+        listened_live=row["listened_live"],
+        purposes=tuple(json.loads(row["purposes"])),
+        kept_for=tuple(json.loads(row["kept_for"])),
+        audio=row["audio"] is not None,
+        audio_bytes=row["audio_bytes"],
+        audio_pending=row["pending_audio"] is not None,
+        transcript=row["transcript"] is not None,
+        status=row["status"],
+        retention_end=row["retention_end"],
+        purge_due=row["purge_due"],
+        held_by=tuple(row["held_by"].split(",")) if row["held_by"] else (),
+        restricted=restricted,
+    )

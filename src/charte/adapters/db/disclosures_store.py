@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC
-from typing import Any
 
 from sqlalchemy import Engine, insert, select
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.audit_store import SqlAuditStore
+from charte.adapters.db.times import utc
 from charte.domain.audit import Chained, Entry
+from charte.services.disclosures import Disclosure
 
 
 class SqlDisclosures:
@@ -34,7 +35,7 @@ class SqlDisclosures:
             chained = self.audit.append([entry], conn)
         return int(number), chained
 
-    def for_person(self, person_hmac: str) -> list[dict[str, Any]]:
+    def for_person(self, person_hmac: str) -> list[Disclosure]:
         d = t.disclosures.c
         with self.engine.connect() as conn:
             rows = conn.execute(
@@ -43,13 +44,6 @@ class SqlDisclosures:
                 .order_by(d.at, d.id)
             ).all()
         return [
-            {
-                "disclosure": r.id,
-                "to": r.recipient,
-                "purpose": r.purpose,
-                "fields": json.loads(r.fields),
-                "actor": r.actor,
-                "at": (r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC)).isoformat(),
-            }
+            Disclosure(r.id, r.recipient, r.purpose, tuple(json.loads(r.fields)), r.actor, utc(r.at))
             for r in rows
         ]

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, exists, func, select, true
 
 from charte.adapters.db import tables as t
 from charte.adapters.field_cipher import FieldCipher
 from charte.domain.register import Role
-from charte.services.person_view import ContactView, ContractView, PersonView, Restriction, RoleView, SiteView
-from charte.services.queries import PersonFilter
+from charte.services.person_view import (
+    ContactView,
+    ContractView,
+    Designated,
+    PersonView,
+    Restriction,
+    RoleView,
+    SiteView,
+)
+from charte.services.queries import Listed, PersonFilter
 
 
 def _day(value: date | None) -> str | None:
@@ -137,7 +144,7 @@ class SqlRegisterQueries:
             restricted=restricted,
         )
 
-    def designated_by(self, ref: str) -> list[dict[str, Any]]:
+    def designated_by(self, ref: str) -> list[Designated]:
         """The trusted persons designated on the sites where ``ref`` is a client, with the fields
         the client gave for them (an access answer shows other people's data only where the
         requester provided it: GDPR Art. 15(4)). Indexed look-ups: it does not grow with the register."""
@@ -171,10 +178,11 @@ class SqlRegisterQueries:
             ):
                 fields.setdefault(pid, {})[f] = self._clear(f, v)
         return [
-            {"ref": row.ref, "site": row.site, "rank": row.rank, "started_on": _day(row.started_on),
-             "ended_on": _day(row.ended_on), "fields": fields.get(row.id, {})}
+            Designated(
+                row.ref, row.site, row.rank, _day(row.started_on), _day(row.ended_on), fields.get(row.id, {})
+            )
             for row in rows
-        ]  # fmt: skip
+        ]
 
     def with_contact(self, fields: tuple[str, ...], value: str) -> list[str]:
         """The refs of persons who have ``value`` on file in one of ``fields`` (an e-mail in any
@@ -199,7 +207,7 @@ class SqlRegisterQueries:
                 ).scalars()
             )
 
-    def persons(self, criteria: PersonFilter) -> tuple[int, list[dict[str, Any]]]:
+    def persons(self, criteria: PersonFilter) -> tuple[int, list[Listed]]:
         p, r = t.persons, t.roles
         match = select(r.c.id).where(r.c.person_id == p.c.id)
         if not criteria.include_archived:  # the role and its contract still running on criteria.today
@@ -241,4 +249,4 @@ class SqlRegisterQueries:
                 .order_by(r.c.role)
             ):
                 roles.setdefault(pid, []).append(role)
-        return total, [{"ref": row.ref, "open_roles": roles.get(row.id, [])} for row in page]
+        return total, [Listed(row.ref, tuple(roles.get(row.id, ()))) for row in page]

@@ -20,6 +20,7 @@ from charte.adapters.db.times import utc
 from charte.domain.audit import Entry
 from charte.domain.rights import Pause, Request, Status
 from charte.domain.vocabulary import Channel, Right
+from charte.services.rights_desk import Step
 
 _MUTABLE = (
     "status",
@@ -159,22 +160,13 @@ class SqlRights:
                 ).scalars()
             )
 
-    def steps(self, request_id: int) -> list[dict[str, Any]]:
+    def steps(self, request_id: int) -> list[Step]:
         s = t.rights_steps.c
         with self.engine.connect() as c:
             rows = c.execute(
                 select(s.at, s.on, s.step, s.actor, s.detail).where(s.request_id == request_id).order_by(s.id)
             ).all()
-        return [
-            {
-                "on": r.on.isoformat(),
-                "at": utc(r.at).isoformat(),
-                "step": r.step,
-                "actor": r.actor,
-                "detail": json.loads(r.detail),
-            }
-            for r in rows
-        ]
+        return [Step(r.on, utc(r.at), r.step, r.actor, json.loads(r.detail)) for r in rows]
 
     def _step(
         self, c: Any, request_id: int, at: datetime, on: date, step: str, actor: str, detail: dict[str, Any]

@@ -20,9 +20,15 @@ from typing import Any
 
 from charte.domain.policy import Policy
 from charte.domain.vocabulary import Language, SourceKind
+from charte.services.alarms import AlarmCall
+from charte.services.audit import Consultation
+from charte.services.calls import CallView
+from charte.services.disclosures import Disclosure
 from charte.services.documents import wording as w
 from charte.services.documents.charter import rights_section
 from charte.services.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
+from charte.services.person_view import Designated
+from charte.services.read_model import plain
 from charte.services.retention import UnitView
 
 FR, EN = Language.FR, Language.EN
@@ -140,12 +146,12 @@ def build(
     received_on: date,
     today: date,
     person: dict[str, Any] | None,
-    designated: list[dict[str, Any]],
+    designated: Sequence[Designated],
     units: list[UnitView],
-    disclosures: list[dict[str, Any]],
-    consultations: list[dict[str, Any]],
-    calls: Sequence[dict[str, Any]] = (),
-    alarm_calls: Sequence[dict[str, Any]] = (),
+    disclosures: Sequence[Disclosure],
+    consultations: Sequence[Consultation],
+    calls: Sequence[CallView] = (),
+    alarm_calls: Sequence[AlarmCall] = (),
 ) -> AccessAnswer:
     p = policy
     role_label = {rid: r.label(lang) for rid, r in p.roles.items()}
@@ -159,27 +165,29 @@ def build(
         },
         "controller": p.controller.name,
         "person": person,
-        "designated_trusted_persons": designated,
+        "designated_trusted_persons": [plain(d) for d in designated],
         "retention": [_unit(u) for u in units],
         "disclosures": [
             {
-                "on": d["at"][:10],
-                "to": d["to"],
-                "to_label": role_label.get(d["to"], d["to"]),
-                "purpose": d["purpose"],
-                "fields": d["fields"],
+                "on": d.at.date().isoformat(),
+                "to": d.to,
+                "to_label": role_label.get(d.to, d.to),
+                "purpose": d.purpose,
+                "fields": list(d.fields),
             }
             for d in disclosures
         ],
-        "calls": list(calls),
-        "alarm_calls": list(alarm_calls),  # the station's call attempts that reached the person
+        "calls": [_call(c) for c in calls],
+        "alarm_calls": [
+            a.as_dict() for a in alarm_calls
+        ],  # the station's call attempts that reached the person
         "consultations": [
             {
-                "on": c["at"][:10],
-                "at": c["at"],
-                "purpose": c["purpose"],
-                "by": role_label.get(c["role"] or "", c["role"]),
-                "action": c["action"],
+                "on": c.at.date().isoformat(),
+                "at": c.at.isoformat(),
+                "purpose": c.purpose,
+                "by": role_label.get(c.role or "", c.role),
+                "action": c.action,
             }
             for c in consultations
         ],
@@ -199,8 +207,8 @@ def build(
             since = date.fromisoformat(person["restricted"]["since"])
             blocks.append(Paragraph(_t("restricted", lang, d=w.day(since, lang))))
         if calls:
-            recorded = [c for c in calls if c["recorded"]]
-            ends = sorted(c["retention_end"] for c in calls if c["retention_end"])
+            recorded = [c for c in calls if c.recorded]
+            ends = sorted(c.retention_end for c in calls if c.retention_end)
             blocks.append(
                 Paragraph(
                     _t(
@@ -208,7 +216,7 @@ def build(
                         lang,
                         n=len(calls),
                         r=len(recorded),
-                        d=w.day(date.fromisoformat(ends[-1]), lang),
+                        d=w.day(ends[-1], lang),
                         k=w.duration(p.retention[p.recordings.retention].period, lang),
                     )
                     if ends
@@ -221,6 +229,17 @@ def build(
     return AccessAnswer(
         data, Document(title=_t("title", lang, n=request_id), lang=lang, blocks=tuple(blocks))
     )
+
+
+_CALL_KEYS = ("ref", "at", "direction", "number", "recorded", "listened_live", "purposes", "retention_end",
+              "purge_due", "held_by", "audio")  # fmt: skip
+
+
+def _call(call: CallView) -> dict[str, Any]:
+    """A call as the answer's data.json gives it: its metadata (the audio and the transcript are
+    given on request, Art. 15(3) by another copy)."""
+    shown = plain(call)
+    return {k: shown[k] for k in _CALL_KEYS}
 
 
 def _unit(u: UnitView) -> dict[str, Any]:
