@@ -45,7 +45,7 @@ from charte.bootstrap import bootstrap
 from charte.services.outbox import acknowledge
 c = bootstrap()
 for order in c.outbox().orders(system=None, pending_only=True, due_before=None):
-    acknowledge(outbox=c.outbox(), clock=c.clock, order_id=order["id"], by="crash-driver")
+    acknowledge(outbox=c.outbox(), clock=c.clock, order_id=order.id, by="crash-driver")
 print("done")
 """
 

@@ -173,7 +173,12 @@ def test_holds_are_listed_with_their_release_and_why(app):
     run_import(app, EVENTS)
     place(app, "LIT-1", person=["T1"], contract=["C1"])
     (case,) = holds.list_cases(
-        holds=app.holds(), gate=app.gate, auditor=app.auditor, actor="test", role="legal"
+        holds=app.holds(),
+        litigation=app.policy.litigation,
+        gate=app.gate,
+        auditor=app.auditor,
+        actor="test",
+        role="legal",
     )
     assert (case["case"], case["subjects"], case["release"]) == ("LIT-1", ["contract:C1", "person:T1"], None)
     assert case["why"] == "no judgment yet: kept while the case runs"
@@ -210,8 +215,22 @@ def test_only_the_roles_the_policy_names_may_change_holds_and_the_refusal_says_w
     assert count_rows(app)["cases"] == 0  # nothing was written
     # The DPO and the auditors see the cases (archive access); sales do not.
     assert (
-        holds.list_cases(holds=app.holds(), gate=app.gate, auditor=app.auditor, actor="test", role="dpo")
+        holds.list_cases(
+            holds=app.holds(),
+            litigation=app.policy.litigation,
+            gate=app.gate,
+            auditor=app.auditor,
+            actor="test",
+            role="dpo",
+        )
         == []
     )
     with pytest.raises(AccessDenied, match="may not see litigation holds"):
-        holds.list_cases(holds=app.holds(), gate=app.gate, auditor=app.auditor, actor="test", role="sales")
+        holds.list_cases(
+            holds=app.holds(),
+            litigation=app.policy.litigation,
+            gate=app.gate,
+            auditor=app.auditor,
+            actor="test",
+            role="sales",
+        )

@@ -60,7 +60,7 @@ def test_nothing_goes_before_its_purge_date(app):
     after = count_rows(app)
     assert after.pop("sweep_runs") == before.pop("sweep_runs") + 1  # the run itself is logged
     assert after == before
-    assert app.sweep_runs().last_run()["as_of"] == "2021-05-09"
+    assert app.sweep_runs().last_run().as_of == date(2021, 5, 9)
 
 
 def test_a_removed_trusted_person_is_erased_whole_with_orders_and_a_proof(app):

@@ -35,6 +35,7 @@ from charte.services.documents.wording import LEGAL_BASIS
 from charte.services.errors import NotFound, Refused
 from charte.services.person_view import Designated
 from charte.services.queries import show_person
+from charte.services.read_model import plain
 from charte.services.retention import UnitView
 from charte.services.rights import refuse
 from charte.services.rights_desk import Desk, choose, load_request, save_step, step_entry, tell
@@ -293,16 +294,16 @@ def notices(desk: Desk, *, pending_only: bool = False) -> list[dict[str, Any]]:
     desk.clerk.auditor.record(
         [
             entry(
-                desk.clerk.auditor.subject("person", n["person"]) if n["person"] else None,
-                n["fields"],
-                notice=n["id"],
-                to=n["recipient"],
+                desk.clerk.auditor.subject("person", n.person) if n.person else None,
+                n.fields,
+                notice=n.id,
+                to=n.recipient,
             )
             for n in found
         ]
         or [entry(None, (), notices=0)]
     )
-    return found
+    return [plain(n) for n in found]
 
 
 def notice_sent(desk: Desk, notice_id: int) -> None:

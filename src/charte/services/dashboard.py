@@ -13,14 +13,16 @@ Reads of counts and refs only; opening a request or a person is a separate, audi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
-from charte.domain.audit import Action, Entry
+from charte.domain.audit import Action, Checkpoint, Entry
 from charte.domain.policy import Policy
 from charte.services import rights
+from charte.services.holds import HeldCase, standing
 from charte.services.retention import RetentionQueries, forecast
 from charte.services.rights_desk import Desk
 
@@ -28,12 +30,25 @@ SOON = timedelta(days=5)
 FORECAST_MONTHS = 24
 
 
+@dataclass(frozen=True, slots=True)
+class SweepRun:
+    """A sweep that ran (not a dry run): the day it judged, when it finished, what it counted
+    (the counts ``charte retention sweep`` printed: docs/cli.md)."""
+
+    as_of: date
+    finished_at: datetime
+    counts: Mapping[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "finished_at": self.finished_at.isoformat(), **self.counts}
+
+
 class SweepLog(Protocol):
-    def last_run(self) -> dict[str, Any] | None: ...
+    def last_run(self) -> SweepRun | None: ...
 
 
 class CaseList(Protocol):
-    def cases(self) -> list[dict[str, Any]]: ...
+    def cases(self) -> list[HeldCase]: ...
 
 
 class PendingOrders(Protocol):
@@ -45,7 +60,7 @@ class AuditHeads(Protocol):
 
 
 class CheckpointsLatest(Protocol):
-    def latest(self) -> dict[str, Any]: ...
+    def latest(self) -> Mapping[str, Checkpoint]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +91,11 @@ def overview(src: Sources, role: str, today: date) -> dict[str, Any]:
         due_now = sum(n for _, n in src.retention.due_counts(date.min, today + timedelta(days=1)))
         board["retention"] = {
             "due_now": due_now,
-            "last_sweep": src.sweeps.last_run(),
+            "last_sweep": last.as_dict() if (last := src.sweeps.last_run()) else None,
             "holds": [
-                {k: (v.isoformat() if isinstance(v, date) else v) for k, v in c.items()}
-                for c in src.holds.cases()
-                if c["release"] is None or c["release"] >= today
+                shown
+                for shown in (standing(c, src.policy.litigation, today) for c in src.holds.cases())
+                if shown["release"] is None or date.fromisoformat(shown["release"]) >= today
             ],
             "forecast": months,
         }
@@ -89,7 +104,7 @@ def overview(src: Sources, role: str, today: date) -> dict[str, Any]:
         board["audit"] = {
             "periods": len(heads),
             "entries": sum(seq for seq, _ in heads.values()),
-            "checkpoints": {period: getattr(c, "at", None) for period, c in sorted(latest.items())},
+            "checkpoints": {period: c.at for period, c in sorted(latest.items())},
         }
     else:
         board["audit"] = None

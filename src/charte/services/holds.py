@@ -4,15 +4,45 @@ every change with its reason."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Entry
-from charte.domain.litigation import Judgment
+from charte.domain.litigation import Case, Judgment, release
+from charte.domain.policy import Litigation
 from charte.domain.vocabulary import CourtKind
 from charte.services.access import require
 from charte.services.audit import Auditor
 from charte.services.errors import Refused
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCase:
+    """A litigation case as the register holds it, and what it names (``person:P1``,
+    ``contract:C1``, ``call:K1``)."""
+
+    case: Case
+    subjects: tuple[str, ...] = ()
+
+
+def standing(held: HeldCase, litigation: Litigation, today: date) -> dict[str, Any]:
+    """The case as the console, the CLI and the dashboard show it: what it keeps and until when,
+    with the steps that give the date (``domain.litigation.release``: recourse windows, CPC)."""
+    c = held.case
+    r = release(c, litigation, as_of=today)
+    return {
+        "case": c.ref,
+        "kind": c.kind.value,
+        "opened_on": c.opened_on.isoformat(),
+        "closed_on": c.closed_on.isoformat() if c.closed_on else None,
+        "subjects": list(held.subjects),
+        "release": r.on.isoformat() if r.on else None,
+        "why": r.why,
+        "steps": list(r.steps),
+        "review": r.review,
+    }
 
 
 class Holds(Protocol):
@@ -31,7 +61,7 @@ class Holds(Protocol):
         role: str | None = None,
     ) -> None: ...
 
-    def cases(self) -> list[dict[str, Any]]: ...
+    def cases(self) -> list[HeldCase]: ...
 
 
 def _reason(reason: str) -> str:
@@ -83,7 +113,7 @@ def lift(*, holds: Holds, gate: AccessGate, role: str, case: str, reason: str, a
 
 
 def list_cases(
-    *, holds: Holds, gate: AccessGate, auditor: Auditor, actor: str, role: str
+    *, holds: Holds, litigation: Litigation, gate: AccessGate, auditor: Auditor, actor: str, role: str
 ) -> list[dict[str, Any]]:
     """The litigation cases and what each keeps, for the roles that answer for retention. Each
     subject named (a person, a contract, a call, by its ref) is an audited read; a refusal and an
@@ -106,9 +136,10 @@ def list_cases(
     require(decision)
     cases = holds.cases()
     named = [
-        entry(auditor.subject(*subject.split(":", 1)), "allowed", case=c["case"])
+        entry(auditor.subject(*subject.split(":", 1)), "allowed", case=c.case.ref)
         for c in cases
-        for subject in c["subjects"]
+        for subject in c.subjects
     ]
     auditor.record(named or [entry(None, "allowed", cases=len(cases))])
-    return cases
+    today = auditor.clock.today()
+    return [standing(c, litigation, today) for c in cases]

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Entry
-from charte.domain.information import COMMUNICATIONS, notice_due, sources_needing_notice
+from charte.domain.information import COMMUNICATIONS, needs_notice, notice_due, sources_needing_notice
 from charte.domain.policy import Policy
 from charte.domain.register import Direction
 from charte.domain.vocabulary import HolidayCalendar, SourceKind
@@ -27,18 +27,33 @@ from charte.services.rights_desk import require_handler
 CHANNELS = ("letter", "sms", "email")
 
 
+@dataclass(frozen=True, slots=True)
+class CollectedRole:
+    """One role of a person, as informing them needs it: where its data came from, when, and the
+    first communication with them since (GDPR Art. 14(3)(b))."""
+
+    id: int
+    person: str
+    role: str
+    context: str | None  # the contract or site it is for
+    source_kind: SourceKind
+    source_ref: str | None
+    collected_on: date
+    first_contact: date | None = None
+
+
 class InformationStore(Protocol):
     def unnoticed(
         self,
         sources: frozenset[SourceKind],
         communications: frozenset[Direction],
         collected_before: date | None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[CollectedRole]:
         """Roles collected from ``sources`` with no notice recorded, oldest first, each with its
         ``collected_on`` and the day of its ``first_contact`` among ``communications`` (or None)."""
         ...
 
-    def role(self, ref: str, role: str, context: str | None) -> dict[str, Any] | None: ...
+    def role(self, ref: str, role: str, context: str | None) -> CollectedRole | None: ...
 
     def record(
         self,
@@ -91,16 +106,19 @@ def owed(desk: Informing, before: date | None = None) -> Iterator[dict[str, Any]
 
 
 def _due(
-    rows: Iterator[dict[str, Any]], calendar: HolidayCalendar, before: date | None
+    rows: Iterator[CollectedRole], calendar: HolidayCalendar, before: date | None
 ) -> Iterator[dict[str, Any]]:
     for row in rows:
-        due = notice_due(row["collected_on"], row["first_contact"], calendar)
+        due = notice_due(row.collected_on, row.first_contact, calendar)
         if before is not None and due >= before:
             continue
-        first = row["first_contact"]
-        yield row | {
-            "collected_on": row["collected_on"].isoformat(),
-            "first_contact": first.isoformat() if first else None,
+        yield {
+            "person": row.person,
+            "role": row.role,
+            "context": row.context,
+            "source": {"kind": row.source_kind.value, "ref": row.source_ref},
+            "collected_on": row.collected_on.isoformat(),
+            "first_contact": row.first_contact.isoformat() if row.first_contact else None,
             "due_on": due.isoformat(),
         }
 
@@ -111,16 +129,16 @@ def render(desk: Informing, ref: str, role: str, context: str | None, form: str)
     desk.check()
     found = _role(desk, ref, role, context)
     p, lang = desk.policy, desk.policy.default_language
-    category = p.subject_categories.get(found["role"])
+    category = p.subject_categories.get(found.role)
     if category is None:
-        raise NotFound("subject category", found["role"])
+        raise NotFound("subject category", found.role)
     purposes = dict.fromkeys(
         x for a in p.activities_for_subject(category.id) for x in a.purposes if x not in p.recordings.purposes
     )
     rule = p.retention[category.retention]
     values = {
         "controller": p.controller.name,
-        "source": w.SOURCE[SourceKind(found["source"]["kind"])][lang],
+        "source": w.SOURCE[found.source_kind][lang],
         "purposes": w.join([p.purposes[x].label(lang).lower() for x in purposes], lang),
         "kept": w.retention(rule.anchor, rule.period, lang),
         "rights": w.join([w.RIGHT[r][lang][0].lower() for r in p.rights.granted], lang),
@@ -133,8 +151,8 @@ def render(desk: Informing, ref: str, role: str, context: str | None, form: str)
     desk.audit("information_notice_rendered", ref, role=role)
     return {
         "person": ref,
-        "role": found["role"],
-        "context": found["context"],
+        "role": found.role,
+        "context": found.context,
         "format": form,
         "subject": subject,
         "text": text,
@@ -148,7 +166,7 @@ def record_sent(desk: Informing, ref: str, role: str, context: str | None, on: d
     if on > desk.clock.today():
         raise Refused(f"--on {on.isoformat()} is after today")
     found = _role(desk, ref, role, context)
-    if not desk.store.record(found["id"], on, channel, None, desk.actor, desk.clock.now()):
+    if not desk.store.record(found.id, on, channel, None, desk.actor, desk.clock.now()):
         raise Conflict("a notice or an exemption is already recorded for this role")
     desk.audit("information_notice_sent", ref, role=role, channel=channel)
 
@@ -160,16 +178,16 @@ def record_exemption(desk: Informing, ref: str, role: str, context: str | None, 
     if not reason.strip():
         raise Refused("an exemption needs its documented reason (--reason), GDPR Art. 14(5)")
     found = _role(desk, ref, role, context)
-    if not desk.store.record(found["id"], None, None, reason.strip(), desk.actor, desk.clock.now()):
+    if not desk.store.record(found.id, None, None, reason.strip(), desk.actor, desk.clock.now()):
         raise Conflict("a notice or an exemption is already recorded for this role")
     desk.audit("information_notice_exempted", ref, role=role)
 
 
-def _role(desk: Informing, ref: str, role: str, context: str | None) -> dict[str, Any]:
+def _role(desk: Informing, ref: str, role: str, context: str | None) -> CollectedRole:
     found = desk.store.role(ref, role, context)
     if found is None:
         raise NotFound(f"{role} role of person", ref + (f" ({context})" if context else ""))
-    if found["source"]["kind"] == SourceKind.SUBJECT.value:
+    if not needs_notice(found.source_kind):
         raise Refused(
             "these data were collected from the person: Art. 13 applied at collection, no Art. 14 notice"
         )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -17,12 +17,42 @@ from charte.services.errors import NotFound
 from charte.services.ports import Clock
 
 
+@dataclass(frozen=True, slots=True)
+class QueuedOrder:
+    """An order in the outbox: to which system, about whom, which fields (and new values, for a
+    rectification), why, by when, and whether the system acknowledged it."""
+
+    id: int
+    system: str
+    kind: str
+    person: str
+    fields: tuple[str, ...]
+    values: Mapping[str, str]
+    reason: str | None
+    created_at: datetime
+    due_by: datetime
+    acked_at: datetime | None = None
+    acked_by: str | None = None
+
+    def overdue(self, now: datetime) -> bool:
+        return self.acked_at is None and self.due_by < now
+
+    def as_dict(self, now: datetime) -> dict[str, Any]:
+        """The order as the API, the CLI and the console give it (instants left to their encoder)."""
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        return shown | {
+            "fields": list(self.fields),
+            "values": dict(self.values),
+            "overdue": self.overdue(now),
+        }
+
+
 class Outbox(Protocol):
     def add(self, orders: Sequence[Order]) -> None: ...
 
     def orders(
         self, *, system: str | None, pending_only: bool, due_before: datetime | None
-    ) -> list[dict[str, Any]]: ...
+    ) -> list[QueuedOrder]: ...
 
     def acknowledge(
         self, order_id: int, *, by: str, at: datetime, system: str | None = None
@@ -79,8 +109,6 @@ def list_orders(
     found = outbox.orders(
         system=system, pending_only=not include_acked or overdue, due_before=now if overdue else None
     )
-    for order in found:
-        order["overdue"] = order["acked_at"] is None and order["due_by"] < now
 
     def entry(subject: str | None, fields: Sequence[str], **detail: Any) -> Entry:
         return Entry(
@@ -95,13 +123,10 @@ def list_orders(
         )
 
     auditor.record(
-        [
-            entry(auditor.subject("person", o["person"]), o["fields"], order=o["id"], system=o["system"])
-            for o in found
-        ]
+        [entry(auditor.subject("person", o.person), o.fields, order=o.id, system=o.system) for o in found]
         or [entry(None, (), orders=0, system=system)]
     )
-    return found
+    return [o.as_dict(now) for o in found]
 
 
 def acknowledge(

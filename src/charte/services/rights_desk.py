@@ -145,6 +145,22 @@ class Answers(Protocol):
     def sent(self, request_id: int, name: str) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class RecipientNotice:
+    """A GDPR Art. 19 notice owed to a recipient: which request, which person, which fields, and
+    whether (and by whom) it has been sent."""
+
+    id: int
+    request: int | None
+    recipient: str
+    kind: str
+    person: str | None
+    fields: tuple[str, ...]
+    created_at: datetime
+    sent_at: datetime | None = None
+    sent_by: str | None = None
+
+
 class Effects(Protocol):
     """What answering a right changes in the register, with its orders and Art. 19 notices."""
 
@@ -173,7 +189,7 @@ class Effects(Protocol):
         orders: Sequence[Order],
     ) -> dict[str, Any]: ...
 
-    def notices(self, *, pending_only: bool) -> list[dict[str, Any]]: ...
+    def notices(self, *, pending_only: bool) -> list[RecipientNotice]: ...
 
     def notice_sent(self, notice_id: int, at: datetime, by: str) -> bool: ...
 

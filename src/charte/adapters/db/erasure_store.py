@@ -48,6 +48,7 @@ from charte.domain.erasure import Contract, ErasurePlan, Facts, Needed, Person, 
 from charte.domain.orders import OrderKind
 from charte.domain.retention import UnitStatus, context_name
 from charte.domain.vocabulary import RestrictionGround
+from charte.services.dashboard import SweepRun
 from charte.services.erasure import ERASURE_EFFECT, Applied, Proof
 from charte.services.errors import Conflict
 
@@ -132,7 +133,7 @@ class SqlErasureStore:
                 )
             )
 
-    def last_run(self) -> dict[str, Any] | None:
+    def last_run(self) -> SweepRun | None:
         """The last sweep that ran (not a dry run): its day, when it finished, its counts."""
         r = t.sweep_runs.c
         with self.engine.connect() as conn:
@@ -141,8 +142,7 @@ class SqlErasureStore:
             ).first()
         if row is None:
             return None
-        finished = utc(row.finished_at).isoformat()
-        return {"as_of": row.as_of.isoformat(), "finished_at": finished, **json.loads(row.totals)}
+        return SweepRun(row.as_of, utc(row.finished_at), json.loads(row.totals))
 
 
 class SqlErasureTransaction:

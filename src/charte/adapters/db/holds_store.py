@@ -21,10 +21,11 @@ from charte.adapters.db.calls_schedule import refresh_call_holds
 from charte.adapters.db.hold_releases import load_cases, persons_held_by
 from charte.adapters.db.retention_units import refresh_units
 from charte.domain.audit import Action, Entry
-from charte.domain.litigation import Judgment, release
+from charte.domain.litigation import Judgment
 from charte.domain.policy import Policy
 from charte.domain.vocabulary import CourtKind
 from charte.services.errors import NotFound
+from charte.services.holds import HeldCase
 from charte.services.ports import Clock
 
 SUBJECT_KINDS = ("person", "contract", "call")
@@ -106,30 +107,13 @@ class SqlHolds:
                 entry = Entry(at=self.clock.now(), actor=actor, action=Action.HOLD, role=role, detail=counts)
                 self.audit.append([entry], conn)
 
-    def cases(self) -> list[dict[str, Any]]:
-        today = self.clock.today()
+    def cases(self) -> list[HeldCase]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t.cases).order_by(t.cases.c.ref)).mappings().all()
-            cases = load_cases(conn, (r["id"] for r in rows))
+            ids = list(conn.execute(select(t.cases.c.id).order_by(t.cases.c.ref)).scalars())
+            cases = load_cases(conn, ids)
             subjects: dict[int, list[str]] = defaultdict(list)
             for cid, kind, ref in conn.execute(
                 select(t.case_subjects).order_by(t.case_subjects.c.kind, t.case_subjects.c.ref)
             ):
                 subjects[cid].append(f"{kind}:{ref}")
-        out = []
-        for row in rows:
-            r = release(cases[row["id"]], self.policy.litigation, as_of=today)
-            out.append(
-                {
-                    "case": row["ref"],
-                    "kind": row["kind"],
-                    "opened_on": row["opened_on"],
-                    "closed_on": row["closed_on"],
-                    "subjects": subjects[row["id"]],
-                    "release": r.on,
-                    "why": r.why,
-                    "steps": list(r.steps),
-                    "review": r.review,
-                }
-            )
-        return out
+        return [HeldCase(cases[i], tuple(subjects[i])) for i in ids]

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from charte.adapters.db import tables as t
 from charte.domain.register import Direction
 from charte.domain.vocabulary import SourceKind
+from charte.services.information import CollectedRole
 
 
 class SqlInformation:
@@ -26,7 +27,7 @@ class SqlInformation:
         sources: frozenset[SourceKind],
         communications: frozenset[Direction],
         collected_before: date | None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[CollectedRole]:
         """Every role collected from one of ``sources`` with no notice nor exemption recorded,
         oldest collection first, with the first of ``communications`` since; streamed (a register
         may owe many)."""
@@ -51,29 +52,16 @@ class SqlInformation:
             query = query.where(r.started_on < collected_before)
         with self.engine.connect() as conn:
             for row in conn.execute(query):
-                yield {
-                    "person": row.ref,
-                    "role": row.role,
-                    "context": row.contract or row.site,
-                    "source": {"kind": row.source_kind, "ref": row.source_ref},
-                    "collected_on": row.started_on,
-                    "first_contact": row.first_contact,
-                }
+                yield _collected(row, row.ref, row.first_contact)
 
-    def role(self, ref: str, role: str, context: str | None) -> dict[str, Any] | None:
+    def role(self, ref: str, role: str, context: str | None) -> CollectedRole | None:
         """One of a person's roles (the context names the contract or site, when it has one)."""
         r, p = t.roles.c, t.persons.c
-        query = _roles(r.id).where(p.ref == ref, r.role == role).order_by(r.started_on.desc(), r.id.desc())
+        query = _roles().where(p.ref == ref, r.role == role).order_by(r.started_on.desc(), r.id.desc())
         with self.engine.connect() as conn:
             for row in conn.execute(query):
                 if context is None or context in (row.contract, row.site):
-                    return {
-                        "id": row.id,
-                        "role": row.role,
-                        "source": {"kind": row.source_kind, "ref": row.source_ref},
-                        "context": row.contract or row.site,
-                        "collected_on": row.started_on.isoformat(),
-                    }
+                    return _collected(row, ref, None)
         return None
 
     def record(
@@ -109,6 +97,7 @@ def _roles(*extra: Any) -> Select[Any]:
     return (
         select(
             *extra,
+            r.id.label("role_id"),
             r.role,
             r.source_kind,
             r.source_ref,
@@ -119,4 +108,17 @@ def _roles(*extra: Any) -> Select[Any]:
         .join(t.persons, t.persons.c.id == r.person_id)
         .outerjoin(t.contracts, t.contracts.c.id == r.contract_id)
         .outerjoin(t.sites, t.sites.c.id == r.site_id)
+    )
+
+
+def _collected(row: Any, ref: str, first_contact: date | None) -> CollectedRole:
+    return CollectedRole(
+        id=row.role_id,
+        person=ref,
+        role=row.role,
+        context=row.contract or row.site,
+        source_kind=SourceKind(row.source_kind),
+        source_ref=row.source_ref,
+        collected_on=row.started_on,
+        first_contact=first_contact,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 
@@ -13,6 +12,7 @@ from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.times import utc
 from charte.domain.orders import Order
+from charte.services.outbox import QueuedOrder
 
 
 def add_orders(conn: Connection, orders: Sequence[Order]) -> None:
@@ -63,7 +63,7 @@ class SqlOutbox:
 
     def orders(
         self, *, system: str | None, pending_only: bool, due_before: datetime | None
-    ) -> list[dict[str, Any]]:
+    ) -> list[QueuedOrder]:
         o = t.outbox.c
         query = select(t.outbox).order_by(o.id)
         if system:
@@ -75,19 +75,19 @@ class SqlOutbox:
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
         return [
-            {
-                "id": r["id"],
-                "system": r["system"],
-                "kind": r["kind"],
-                "person": r["person_ref"],
-                "fields": json.loads(r["fields"]),
-                "values": json.loads(r["new_values"]) if r["new_values"] else {},
-                "reason": r["reason"],
-                "created_at": utc(r["created_at"]),
-                "due_by": utc(r["due_by"]),
-                "acked_at": utc(r["acked_at"]),
-                "acked_by": r["acked_by"],
-            }
+            QueuedOrder(
+                id=r["id"],
+                system=r["system"],
+                kind=r["kind"],
+                person=r["person_ref"],
+                fields=tuple(json.loads(r["fields"])),
+                values=json.loads(r["new_values"]) if r["new_values"] else {},
+                reason=r["reason"],
+                created_at=utc(r["created_at"]),
+                due_by=utc(r["due_by"]),
+                acked_at=utc(r["acked_at"]),
+                acked_by=r["acked_by"],
+            )
             for r in rows
         ]
 

@@ -29,6 +29,7 @@ from charte.domain.policy import Policy
 from charte.domain.register_rules import justifying_roles
 from charte.services.errors import NotFound, Refused
 from charte.services.ports import ErasureLedger
+from charte.services.rights_desk import RecipientNotice
 
 
 class SqlRightsEffects:
@@ -143,7 +144,7 @@ class SqlRightsEffects:
             detail = {"purpose": purpose, "contacts": len(hashes), "orders": sorted(o.system for o in orders)}
             return remember(conn, request_id, OrderKind.OPPOSITION_RECORDED.value, detail, at, "charte")
 
-    def notices(self, *, pending_only: bool) -> list[dict[str, Any]]:
+    def notices(self, *, pending_only: bool) -> list[RecipientNotice]:
         n = t.recipient_notices.c
         query = select(t.recipient_notices).order_by(n.id)
         if pending_only:
@@ -151,17 +152,17 @@ class SqlRightsEffects:
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
         return [
-            {
-                "id": x["id"],
-                "request": x["request_id"],
-                "recipient": x["recipient"],
-                "kind": x["kind"],
-                "person": x["person_ref"],
-                "fields": json.loads(x["fields"]),
-                "created_at": _iso(x["created_at"]),
-                "sent_at": _iso(x["sent_at"]),
-                "sent_by": x["sent_by"],
-            }
+            RecipientNotice(
+                id=x["id"],
+                request=x["request_id"],
+                recipient=x["recipient"],
+                kind=x["kind"],
+                person=x["person_ref"],
+                fields=tuple(json.loads(x["fields"])),
+                created_at=utc(x["created_at"]),
+                sent_at=utc(x["sent_at"]),
+                sent_by=x["sent_by"],
+            )
             for x in rows
         ]
 
@@ -211,7 +212,3 @@ def owe_notices(
     if rows:
         conn.execute(insert(t.recipient_notices), rows)
     return [str(row["recipient"]) for row in rows]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return utc(value).isoformat() if value is not None else None

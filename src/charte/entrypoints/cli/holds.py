@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -107,19 +106,14 @@ def list_(
     wired = container()
     cases = use_cases.list_cases(
         holds=wired.holds(),
+        litigation=wired.policy.litigation,
         gate=wired.gate,
         auditor=wired.auditor,
         actor=actor(),
         role=role_only(role, "listing holds"),
     )
     if json_:
-        emit_json(
-            {
-                "cases": [
-                    {k: (v.isoformat() if isinstance(v, date) else v) for k, v in c.items()} for c in cases
-                ]
-            }
-        )
+        emit_json({"cases": cases})
         return
     for c in cases:
         until = c["release"] or "not known yet"

@@ -7,7 +7,7 @@ actions are refused by the rights desk for a role that does not handle requests.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -268,19 +268,19 @@ def more_pages(container: Container) -> APIRouter:
         actor = pages.require_actor(container, request)
         cases = holds.list_cases(
             holds=container.holds(),
+            litigation=container.policy.litigation,
             gate=container.gate,
             auditor=container.auditor,
             actor=actor.name,
             role=actor.role,
         )
-        shown = [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in c.items()} for c in cases]
         may_manage = container.gate.may_manage_holds(actor.role).allowed
         return pages.console_page(
             container,
             request,
             actor,
             "holds.html.j2",
-            cases=shown,
+            cases=cases,
             may_manage=may_manage,
             kinds=[k.value for k in CourtKind],
         )
