@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -417,3 +417,83 @@ class MemoryPersons:
 
     def designated_by(self, ref):
         return []
+
+
+@dataclass
+class _RegisterState:
+    persons: set = field(default_factory=set)
+    sites: set = field(default_factory=set)
+    contracts: dict = field(default_factory=dict)
+    open_roles: dict = field(default_factory=dict)
+    ended_roles: list = field(default_factory=list)
+    digests: dict = field(default_factory=dict)
+    fields: dict = field(default_factory=dict)  # (person, field) -> value
+    contact_log: list = field(default_factory=list)
+
+
+class MemoryRegister:
+    """The register as an import sees it (services.importing.RegisterStore), in memory: persons,
+    sites, contracts, open roles, fields, contacts and the events' digests. A transaction works on
+    a copy; only ``commit`` makes it the register (nothing else is kept: a rolled-back import
+    leaves the register as it was)."""
+
+    def __init__(self) -> None:
+        self.kept = _RegisterState()
+        self.commits = 0
+        self.on_commit = None  # called before a commit (a test checks what is there by then)
+
+    @contextmanager
+    def importing(self):
+        writer = MemoryRegisterWriter(self)
+        yield writer
+        if writer.committed:
+            self.kept = writer.state
+            self.commits += 1
+
+
+class MemoryRegisterWriter:
+    def __init__(self, register: MemoryRegister) -> None:
+        import copy
+
+        self.register, self.state, self.committed = register, copy.deepcopy(register.kept), False
+        self.chunks = 0
+        self.ids = sum(1 for _ in self.state.open_roles) + len(self.state.ended_roles)
+
+    def load(self, events):
+        import copy
+
+        from charte.domain.register_rules import RegisterChunk
+
+        s = self.state
+        return RegisterChunk(
+            persons=set(s.persons),
+            sites=set(s.sites),
+            contracts=copy.deepcopy(s.contracts),
+            open_roles=copy.deepcopy(s.open_roles),
+            event_digests=dict(s.digests),
+            sites_with_contract={c.site_ref for c in s.contracts.values()},
+        )
+
+    def write(self, chunk) -> None:
+        s = self.state
+        s.persons |= set(chunk.new_persons)
+        s.sites |= set(chunk.new_sites)
+        s.contracts = dict(chunk.contracts)
+        for role in chunk.new_roles:  # written: the next chunk loads it with its id
+            self.ids += 1
+            role.id = self.ids
+        s.ended_roles += [r for r in (*chunk.new_roles, *chunk.changed_roles) if r.ended_on is not None]
+        s.open_roles = dict(chunk.open_roles)
+        s.digests = dict(chunk.event_digests)
+        for key, value in chunk.person_fields.items():
+            if value is None:
+                s.fields.pop(key, None)
+            else:
+                s.fields[key] = value
+        s.contact_log += chunk.contact_log
+        self.chunks += 1
+
+    def commit(self) -> None:
+        if self.register.on_commit is not None:
+            self.register.on_commit()
+        self.committed = True

@@ -12,19 +12,7 @@ from charte.adapters.db import tables
 from charte.services import importing
 from charte.services.queries import Listed, PersonFilter
 from tests.conftest import count_rows, raw_person, run_import
-from tests.feed import collected, contacted, designated, ended, person, registered, removed, signed
-
-SCENARIO = [
-    collected("e1", "2025-01-10", person("P1", first_name="Ana", last_name="Roux", phone="0612345678"),
-              source={"kind": "partner", "ref": "BANQUE-X"}, site={"ref": "S1", "address": "1 rue des Lilas"}),
-    contacted("e2", "2025-01-12", "P1", channel="phone", outcome="interested"),
-    signed("e3", "2025-02-01T10:00:00+01:00", "C1", person("P1", email="ana@example.org"),
-           access_instructions="code 4321, clé chez la voisine"),
-    designated("e4", "2025-02-02", "S1", person("T1", first_name="Luc", phone="0700000001"), rank=1),
-    registered("e5", "2025-02-03", person("O1", last_name="Petit"), "C1"),
-    removed("e6", "2025-03-01", "S1", "T1"),
-    ended("e7", "2026-02-01", "C1"),
-]  # fmt: skip
+from tests.feed import SCENARIO, designated, ended, person, registered, signed
 
 
 def roles_of(app, ref: str) -> list[tuple]:

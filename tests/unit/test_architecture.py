@@ -60,3 +60,49 @@ def test_the_check_finds_a_decision_made_in_an_adapter(tmp_path):
         "sweep.py:imports charte.domain.orders.plan_orders",
         "sweep.py:compares with RestrictionGround.LEGAL_CLAIMS",
     ]
+
+
+SERVICES = ADAPTERS.parent / "services"
+# A bare mapping or Any hides what a port returns; JSON documents say so with ``JsonRecord``.
+_UNTYPED = ("dict[str, Any]", "Any", "Mapping[str, Any]")
+
+
+def _untyped_ports(path: Path, root: Path = SERVICES.parent) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for cls in tree.body:
+        bases = [ast.unparse(b) for b in getattr(cls, "bases", [])]
+        if not isinstance(cls, ast.ClassDef) or "Protocol" not in bases:
+            continue
+        for method in cls.body:
+            if not isinstance(method, ast.FunctionDef) or method.returns is None or method.name == "as_dict":
+                continue
+            returned = ast.unparse(method.returns)
+            if any(u == returned or f"[{u}]" in returned or f"{u} |" in returned or f"{u}]" in returned
+                   for u in _UNTYPED):  # fmt: skip
+                found.append(f"{path.relative_to(root)}:{cls.name}.{method.name} -> {returned}")
+    return found
+
+
+def test_every_port_returns_a_typed_read_model_or_says_it_returns_a_json_document():
+    """Ports hand back frozen read models (services.read_model); what is JSON where it is kept
+    (an audit body, a step's detail, a ledger line) is typed ``JsonRecord``."""
+    offences = [x for path in sorted(SERVICES.rglob("*.py")) for x in _untyped_ports(path)]
+    assert offences == []
+
+
+def test_the_port_check_finds_a_port_returning_a_bare_mapping(tmp_path):
+    """The scan is not vacuous: the way the alarm store once returned its sessions is caught."""
+    sample = tmp_path / "alarms.py"
+    sample.write_text(
+        "from typing import Any, Protocol\n"
+        "class AlarmStore(Protocol):\n"
+        "    def session(self, session_id: int) -> dict[str, Any] | None: ...\n"
+        "    def people(self, session_id: int) -> list[dict[str, Any]]: ...\n"
+        "    def take(self, session_id: int) -> bool: ...\n",
+        encoding="utf-8",
+    )
+    assert _untyped_ports(sample, tmp_path) == [
+        "alarms.py:AlarmStore.session -> dict[str, Any] | None",
+        "alarms.py:AlarmStore.people -> list[dict[str, Any]]",
+    ]

@@ -38,6 +38,7 @@ from charte.domain.durations import Duration
 from charte.services.access import AccessDenied
 from charte.services.errors import Refused
 from charte.services.ports import Clock
+from charte.services.read_model import JsonRecord
 
 
 @dataclass(slots=True)
@@ -96,7 +97,7 @@ class Consultation:
 
 
 class Searchable(Protocol):
-    def search(self, criteria: AuditFilter) -> list[dict[str, Any]]: ...
+    def search(self, criteria: AuditFilter) -> list[JsonRecord]: ...
 
 
 def search(

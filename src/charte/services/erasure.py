@@ -25,6 +25,7 @@ from charte.domain.orders import OrderKind
 from charte.domain.policy import Policy
 from charte.services.errors import Conflict
 from charte.services.ports import Clock, ErasureLedger
+from charte.services.read_model import JsonRecord
 
 SWEEP_ACTOR = "charte-sweep"
 ERASURE_EFFECT = OrderKind.ERASURE_REQUIRED.value  # what an erasure on request records as applied
@@ -83,7 +84,7 @@ class ErasureTransaction(Protocol):
         """Record the plan's Art. 19 notices, one per recipient the disclosure ledger names."""
         ...
 
-    def already(self, request: int) -> dict[str, Any] | None: ...
+    def already(self, request: int) -> JsonRecord | None: ...
 
     def remember(self, request: int, detail: dict[str, Any], at: datetime, actor: str) -> None: ...
 

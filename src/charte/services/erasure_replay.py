@@ -17,12 +17,13 @@ from typing import Any, Protocol
 from charte.domain.audit import Action, Entry
 from charte.services.audit import Auditor
 from charte.services.errors import Refused
+from charte.services.read_model import JsonRecord
 
 
 class LedgerReader(Protocol):
     torn: int  # lines the last reading skipped (cut mid-write by a crash)
 
-    def since(self, start: datetime) -> Iterator[dict[str, Any]]: ...
+    def since(self, start: datetime) -> Iterator[JsonRecord]: ...
 
 
 class ReplayTotals(Protocol):

@@ -36,6 +36,7 @@ from charte.services.errors import NotFound, NotSent, Refused
 from charte.services.person_view import Designated, PersonView
 from charte.services.ports import Clock
 from charte.services.queries import Listed, PersonFilter
+from charte.services.read_model import JsonRecord
 from charte.services.retention import UnitView
 
 E = TypeVar("E", bound=StrEnum)
@@ -140,7 +141,7 @@ class Answers(Protocol):
 
     def keep_unsent(self, request_id: int, record: dict[str, Any]) -> None: ...
 
-    def unsent(self, request_id: int) -> list[tuple[str, dict[str, Any]]]: ...
+    def unsent(self, request_id: int) -> list[tuple[str, JsonRecord]]: ...
 
     def sent(self, request_id: int, name: str) -> None: ...
 
@@ -172,11 +173,11 @@ class Effects(Protocol):
         ground: str | None,
         at: datetime,
         orders: Sequence[Order],
-    ) -> dict[str, Any]: ...
+    ) -> JsonRecord: ...
 
     def rectify(
         self, request_id: int, ref: str, changes: dict[str, str], at: datetime, orders: Sequence[Order]
-    ) -> dict[str, Any]: ...
+    ) -> JsonRecord: ...
 
     def oppose(
         self,
@@ -187,7 +188,7 @@ class Effects(Protocol):
         suppress_until: date | None,
         at: datetime,
         orders: Sequence[Order],
-    ) -> dict[str, Any]: ...
+    ) -> JsonRecord: ...
 
     def notices(self, *, pending_only: bool) -> list[RecipientNotice]: ...
 
@@ -199,7 +200,7 @@ class Eraser(Protocol):
 
     def on_request(
         self, request_id: int, ref: str, actor: str, kinds: frozenset[str] | None = None
-    ) -> dict[str, Any]: ...
+    ) -> JsonRecord: ...
 
 
 class RecordingEraser(Protocol):
