@@ -140,3 +140,39 @@ def test_a_request_unanswered_past_the_identity_delay_is_closed_as_not_identifia
     assert rights.close_expired(desk) == [rid]
     assert desk.clerk.store.get(rid).status.value == "closed"
     assert desk.mail.notifier.sent[-1][1]  # told, with its letter
+
+
+def test_bad_input_is_refused_naming_the_option_and_nothing_is_recorded():
+    """Brief « every bad input gets a clear message naming the field »; Art. 12(2): rights stay easy."""
+    desk = desk_on(date(2026, 2, 2))
+    for overrides, message in [
+        ({"channel": "fax"}, "--channel must be one of"),
+        ({"type_": "forgetting"}, "--type must be one of"),
+        ({"type_": "rectification"}, "a rectification lists the changes"),
+        (
+            {"type_": "rectification", "changes": {"shoe_size": "42"}},
+            "the policy does not declare: shoe_size",
+        ),
+        ({"type_": "opposition"}, "an opposition names the purpose"),
+        ({"type_": "restriction", "ground": "boredom"}, "--ground must be one of"),
+        ({"received_on": date(2026, 2, 3)}, "--received 2026-02-03 is after today"),
+        ({"claimed_name": " "}, "claimed name"),
+    ]:
+        with pytest.raises(Refused, match=message):
+            opened(desk, **overrides)
+    assert desk.clerk.store.requests == {}
+    assert desk.clerk.auditor.store.entries == []
+
+
+def test_only_late_open_requests_are_overdue_and_a_refused_one_is_finished():
+    """Art. 12(3)-(4): a refusal answers the request (with the CNIL complaint); a late one is listed."""
+    desk = desk_on(date(2026, 3, 10))
+    late = opened(desk, received_on=date(2026, 1, 5))["id"]
+    refused = opened(desk, received_on=date(2026, 1, 6))["id"]
+    on_time = opened(desk, received_on=date(2026, 3, 2))["id"]
+    rights.refuse(desk, refused, "a copy of the same answer was sent on 3 January")
+    _, _, text, _ = desk.mail.notifier.sent[-1]
+    assert "CNIL" in text
+    overdue = rights.listing(desk, overdue=True)
+    assert [(r["id"], r["overdue"]) for r in overdue] == [(late, True)]
+    assert [r["id"] for r in rights.listing(desk, open_only=True)] == [late, on_time]
