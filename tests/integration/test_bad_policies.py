@@ -33,7 +33,9 @@ EXPECTED = {
     "unknown_field_for_subject": ("subject_categories.client.fields[2]", "unknown field 'birth_date'"),
     "unknown_legal_basis": ("purposes.contract_management.legal_basis", "unknown value"),
     "reply_deadline_too_long": ("rights.reply_within", "longer than the law allows"),
-}
+    "unknown_recourse_counting": ("litigation.recourse_windows.criminal.cassation.counting",
+                                  "unknown value"),
+}  # fmt: skip
 
 
 def marked_line(path: Path) -> int:

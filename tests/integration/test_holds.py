@@ -234,3 +234,30 @@ def test_only_the_roles_the_policy_names_may_change_holds_and_the_refusal_says_w
             actor="test",
             role="sales",
         )
+
+
+def test_a_judgment_of_a_court_sitting_overseas_from_the_feed_keeps_the_hold_the_extra_month(app):
+    """CPC 644: before a court sitting overseas, a party living in metropolitan France has a month
+    more; the feed's `court_seat` reaches the stored judgment and the release."""
+    lines = [
+        {"id": "j1", "type": "litigation.opened", "at": "2026-01-12",
+         "case": {"ref": "LIT-9", "kind": "civil", "persons": ["T1"]}},
+        {"id": "j2", "type": "litigation.judgment", "at": "2026-10-01", "case": "LIT-9",
+         "pronounced_on": "2026-10-01", "served_on": "2026-10-09", "recourse": "appeal",
+         "party_residence": "metropolitan", "court_seat": "overseas"},
+    ]  # fmt: skip
+    assert run_import(app, [*EVENTS, *lines]).errors == []
+    (case,) = holds.list_cases(
+        holds=app.holds(), litigation=app.policy.litigation, gate=app.gate, auditor=app.auditor,
+        actor="test", role="legal",
+    )  # fmt: skip
+    # 9 October + 1 month + 1 month (CPC 644) = 9 December, a Wednesday.
+    assert case["release"] == "2026-12-09"
+    assert (
+        "+P1M for a party metropolitan before a court sitting overseas (Code de procédure civile art. 644)"
+        in (case["steps"])
+    )
+    bad = {"id": "j3", "type": "litigation.judgment", "at": "2026-10-02", "case": "LIT-9",
+           "pronounced_on": "2026-10-02", "recourse": "none", "court_seat": "mars"}  # fmt: skip
+    (error,) = run_import(app, [bad]).errors
+    assert (error.field, error.message) == ("court_seat", "'mars' is not one of metropolitan, overseas")

@@ -97,3 +97,25 @@ class TestPhoneProspecting:
         purpose = replace(minimal.purposes["prospecting"], legal_basis=LegalBasis.CONSENT)
         policy = replace(minimal, purposes={**minimal.purposes, "prospecting": purpose})
         assert "phone_prospecting_consent" not in findings(policy)
+
+
+class TestRecourseWindows:
+    def test_the_shipped_windows_keep_every_hold_as_long_as_french_procedure(self, shipped):
+        """CPC 538, 612, 643-644; CPP 498, 505, 568, 801; CJA R421-7: no window ends early."""
+        assert [p for p in lint_policy(shipped, as_of=TODAY) if p.code == "recourse_window"] == []
+
+    def test_a_window_shorter_than_the_law_is_a_warning_naming_the_day_it_would_lose(self, minimal):
+        """A hold released early erases what may still be appealed: calendar days for CPP 568's
+        clear days, no procureur général route (CPP 505), no distance before administrative courts."""
+        found = {p.path[-2:]: p for p in lint_policy(minimal, as_of=TODAY) if p.code == "recourse_window"}
+        assert sorted(found) == [
+            ("administrative", "appeal"),
+            ("administrative", "cassation"),
+            ("criminal", "appeal"),
+            ("criminal", "cassation"),
+        ]
+        cassation = found[("criminal", "cassation")]
+        assert cassation.severity is Severity.WARNING
+        assert "pronounced on 2026-11-18" in cassation.message
+        assert "end on 2026-11-23, but the recourse stays open until 2026-11-24" in cassation.message
+        assert cassation.source == "Code de procédure pénale art. 568"

@@ -24,6 +24,7 @@ from charte.adapters.json_keys import duplicate_key_path
 from charte.adapters.phone_numbers import BadNumber, canonical_number
 from charte.domain.contacts import unsafe_character
 from charte.domain.dates import out_of_range
+from charte.domain.litigation import Residence
 from charte.domain.policy import Policy
 from charte.domain.register import (
     ALARM_KIND,
@@ -54,7 +55,7 @@ from charte.domain.register import (
     TrustedPersonDesignated,
     TrustedPersonRemoved,
 )
-from charte.domain.vocabulary import CourtKind, Recourse, SourceKind
+from charte.domain.vocabulary import CourtKind, CourtSeat, Recourse, SourceKind
 
 E = TypeVar("E", bound=StrEnum)
 PARIS = ZoneInfo("Europe/Paris")
@@ -440,15 +441,21 @@ class FeedReader:
         recourse = d.get("recourse")
         if recourse not in ("appeal", "cassation", "none"):
             ctx.error("recourse", f"{recourse!r} is not one of appeal, cassation, none")
-        residence = d.get("party_residence", "metropolitan")
-        if residence not in ("metropolitan", "overseas", "abroad"):
-            ctx.error("party_residence", f"{residence!r} is not one of metropolitan, overseas, abroad")
+        residence = d.get("party_residence", Residence.METROPOLITAN.value)
+        if residence not in {r.value for r in Residence}:
+            ctx.error(
+                "party_residence", f"{residence!r} is not one of {', '.join(r.value for r in Residence)}"
+            )
+        seat = d.get("court_seat", CourtSeat.METROPOLITAN.value)
+        if seat not in {s.value for s in CourtSeat}:
+            ctx.error("court_seat", f"{seat!r} is not one of {', '.join(s.value for s in CourtSeat)}")
         if pronounced is None or ctx.errors:
             raise _Invalid
         open_recourse = None if recourse == "none" else Recourse(str(recourse))
-        return ctx.done(
-            LitigationJudgment(env, ctx.ref(d, "case"), pronounced, open_recourse, served, str(residence))
+        judgment = LitigationJudgment(
+            env, ctx.ref(d, "case"), pronounced, open_recourse, served, str(residence), str(seat)
         )
+        return ctx.done(judgment)
 
     def _litigation_served(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
         served = self._date(d, "served_on", ctx)

@@ -4,8 +4,9 @@ Prospects from a partner or a referring client, trusted persons designated by a 
 registered by a client: none of them gave us their data. They must be informed — who we are, the
 purposes, the source, their rights — within a reasonable period and at the latest one month after
 the data were obtained (14(3)(a)), or at the first communication with them if that comes earlier
-(14(3)(b)). The month follows CPC 641 and, being a deadline for an act, rolls past weekends and
-French public holidays like the other deadlines (CPC 642).
+(14(3)(b)). The month is a period of EU law (Regulation (EEC, Euratom) No 1182/71 art. 3(2)(c))
+and, being a deadline for an act, rolls past weekends and the public holidays of the Member State
+where the act is done — France's — like the other deadlines (art. 3(4)).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from charte.domain.vocabulary import (
     Anchor,
     Channel,
     ContactKind,
+    Counting,
     CourtKind,
     DocumentDeletion,
     DocumentRequired,
@@ -231,19 +232,45 @@ class Recordings:
 
 
 @dataclass(frozen=True, slots=True)
-class RecourseWindow:
+class Distance:
+    """How much longer a recourse is open for a party who lives far from the court.
+
+    For a court in metropolitan France: ``overseas`` for a party living overseas, ``abroad`` for
+    one abroad (CPC 643; CJA R421-7 before the administrative courts). For a court sitting
+    overseas (CPC 644): ``overseas`` for a party not living in the court's own collectivity
+    (metropolitan France or another one), ``abroad`` for one abroad."""
+
+    overseas: Duration
+    abroad: Duration
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecourseRoute:
+    """One way a judgment may still be challenged: its period, from which date, counted how, by
+    whom (the parties, the procureur général...), extended for distance or not, and the rule that
+    rolls its last day past a non-working day."""
+
     period: Duration
     start: WindowStart
-    distance_extension: bool
     source: str
+    distance: Distance | None = None  # None: no extension for distance
+    overseas_court: Distance | None = None  # the extension before a court sitting overseas
+    counting: Counting = Counting.CALENDAR
+    rolled_by: str = "Code de procédure civile art. 642"
+    by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecourseWindow:
+    """Every route open against one kind of judgment: the hold keeps the longest."""
+
+    routes: tuple[RecourseRoute, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Litigation:
     recourse_windows: Mapping[CourtKind, Mapping[Recourse, RecourseWindow]]
-    overseas_extension: Duration
-    abroad_extension: Duration
-    distance_source: str
     unserved_judgment_limit: Duration
     unserved_source: str
     review_hold_without_judgment_after: Duration

@@ -8,15 +8,20 @@ are listed last, since each is a value the charter never promised.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from enum import StrEnum
+from itertools import product
 
 from charte.domain.durations import Duration
+from charte.domain.litigation import Case, Judgment, Residence, release
 from charte.domain.policy import Policy
 from charte.domain.problems import KeyPath, Problem, Severity
+from charte.domain.recourse_law import FRENCH_RECOURSE
 from charte.domain.vocabulary import (
     Anchor,
     ContactKind,
+    CourtSeat,
     DocumentDeletion,
     DocumentRequired,
     Objection,
@@ -59,6 +64,7 @@ class LintCode(StrEnum):
     RECORDING_OBJECTION = "recording_objection"
     AUDIT_RETENTION = "audit_retention"
     PHONE_PROSPECTING_CONSENT = "phone_prospecting_consent"
+    RECOURSE_WINDOW = "recourse_window"
     ASSUMPTION = "assumption"
 
 
@@ -257,6 +263,34 @@ def _phone_prospecting(p: Policy, as_of: date) -> Iterator[Problem]:
             )
 
 
+def _recourse(p: Policy) -> Iterator[Problem]:
+    """A window shorter than the law's would release a hold while the judgment may still be
+    challenged: judged on judgments pronounced (and served a week later) on each day of a week,
+    for a party at every distance, before courts in metropolitan France and overseas."""
+    law = replace(p.litigation, recourse_windows=FRENCH_RECOURSE)
+    days = [date(2026, 11, 16) + timedelta(days=n) for n in range(7)]
+    for kind, windows in FRENCH_RECOURSE.items():
+        for recourse in windows:
+            for pronounced, residence, seat in product(days, Residence, CourtSeat):
+                judgment = Judgment(pronounced, recourse, pronounced + timedelta(days=7), residence, seat)
+                case = Case("lint", kind, pronounced, (judgment,))
+                ours = release(case, p.litigation, as_of=pronounced).on
+                theirs = release(case, law, as_of=pronounced).on
+                if ours is not None and theirs is not None and ours < theirs:
+                    sources = "; ".join(r.source for r in windows[recourse].routes)
+                    where = f", a party {residence.value}" if residence is not Residence.METROPOLITAN else ""
+                    court = " before a court sitting overseas" if seat is CourtSeat.OVERSEAS else ""
+                    yield _warning(
+                        ("litigation", "recourse_windows", kind.value, recourse.value),
+                        LintCode.RECOURSE_WINDOW,
+                        f"the {kind.value} {recourse.value} window is shorter than the law's: for a judgment "
+                        f"pronounced on {pronounced}{where}{court}, the hold would end on {ours}, but the "
+                        f"recourse stays open until {theirs}",
+                        sources,
+                    )
+                    break  # one finding per window
+
+
 def _assumptions(p: Policy) -> Iterator[Problem]:
     for a in p.assumptions:
         yield Problem(
@@ -270,7 +304,17 @@ def _assumptions(p: Policy) -> Iterator[Problem]:
 
 def lint_policy(policy: Policy, *, as_of: date) -> list[Problem]:
     """Compliance warnings and notes on a valid policy, as of a calendar date."""
-    rules = (_prospects, _opposition_list, _archive, _identity, _channels, _rights, _recordings, _audit)
+    rules = (
+        _prospects,
+        _opposition_list,
+        _archive,
+        _identity,
+        _channels,
+        _rights,
+        _recordings,
+        _audit,
+        _recourse,
+    )
     found = [problem for rule in rules for problem in rule(policy)]
     found += _phone_prospecting(policy, as_of)
     found += _assumptions(policy)

@@ -181,7 +181,8 @@ class LitigationJudgment:
     pronounced_on: date
     recourse: Recourse | None  # None: no recourse open
     served_on: date | None = None
-    residence: str = "metropolitan"
+    residence: str = "metropolitan"  # a domain.litigation.Residence value
+    court_seat: str = "metropolitan"  # a domain.vocabulary.CourtSeat value
     type = "litigation.judgment"
 
 
@@ -304,7 +305,7 @@ EVENTS: dict[str, EventType] = {
             "litigation.judgment",
             LitigationJudgment,
             {"case", "pronounced_on", "recourse"},
-            {"served_on", "party_residence"},
+            {"served_on", "party_residence", "court_seat"},
         ),
         _type("litigation.served", LitigationServed, {"case", "served_on"}),
         _type("litigation.appealed", LitigationAppealed, {"case"}),

@@ -446,6 +446,7 @@ class RegisterChunk:
                     "served_on": e.served_on,
                     "recourse": recourse,
                     "residence": e.residence,
+                    "court_seat": e.court_seat,
                 }
             )
             case.last_pronounced, case.last_served, case.last_recourse = (

@@ -2,9 +2,13 @@
 
 The deadline (GDPR Art. 12(3)): one month from receipt — receipt by any channel of the operator
 starts the clock — extendable by the policy's ``extension_up_to`` (two months) with reasons told
-to the requester before the first due date. Months follow CPC 641 (``dates.add_months``) and a
-due date on a Saturday, Sunday or public holiday moves to the next working day (CPC 642,
-Reg. 1182/71 art. 3(4)).
+to the requester before the first due date. The month is a period of EU law, counted by
+Regulation (EEC, Euratom) No 1182/71: it ends on the same day of the next month, or that month's
+last day when it has none (art. 3(2)(c); ``dates.add_months``), and a due date on a Saturday,
+Sunday or public holiday moves to the next working day (art. 3(4)), the holidays being those of
+the Member State where the act is done — France's (Code du travail L3133-1), Alsace-Moselle's
+where the policy says so. The CPC, which counts the same way (641, 642), governs only French
+procedure: the recourse windows of ``domain.litigation``.
 
 Asking the requester to prove their identity (Art. 12(6)) does what the policy's
 ``identity_request`` says:

@@ -123,6 +123,23 @@ class WindowStart(StrEnum):
     PRONOUNCEMENT = "pronouncement"
 
 
+class Counting(StrEnum):
+    """How a recourse period counts its days."""
+
+    CALENDAR = "calendar"  # from the day after the start, the last day included (CPC 641)
+    # Jours francs: neither the day of the decision nor the day the period expires counts, so the
+    # act may still be done the day after (CPP 568 for the criminal cassation).
+    CLEAR_DAYS = "clear_days"
+
+
+class CourtSeat(StrEnum):
+    """Where the court sits: the distance extensions differ (CPC 643 for a court in metropolitan
+    France, CPC 644 for one sitting overseas)."""
+
+    METROPOLITAN = "metropolitan"
+    OVERSEAS = "overseas"
+
+
 class HolidayCalendar(StrEnum):
     METROPOLITAN = "metropolitan"
     ALSACE_MOSELLE = "alsace_moselle"

@@ -12,7 +12,7 @@ from charte.adapters.db import tables as t
 from charte.domain.litigation import Case, Judgment, Residence, release
 from charte.domain.policy import Policy
 from charte.domain.retention import HoldRelease
-from charte.domain.vocabulary import CourtKind, Recourse
+from charte.domain.vocabulary import CourtKind, CourtSeat, Recourse
 
 
 def load_cases(conn: Connection, case_ids: Iterable[int]) -> dict[int, Case]:
@@ -30,6 +30,7 @@ def load_cases(conn: Connection, case_ids: Iterable[int]) -> dict[int, Case]:
                 Recourse(row["recourse"]) if row["recourse"] else None,
                 row["served_on"],
                 Residence(row["residence"]),
+                CourtSeat(row["court_seat"]),
             )
         )
     return {

@@ -82,6 +82,7 @@ class SqlHolds:
                         served_on=judgment.served_on,
                         recourse=judgment.recourse.value if judgment.recourse else None,
                         residence=judgment.residence.value,
+                        court_seat=judgment.court_seat.value,
                     )
                 )
                 conn.execute(update(t.cases).where(c.id == case_id).values(appealed=False))

@@ -92,9 +92,16 @@ def write_cases(conn: Connection, chunk: RegisterChunk, now: datetime) -> list[i
     insert_rows(
         conn,
         t.case_judgments,
-        ("case_id", "pronounced_on", "served_on", "recourse", "residence"),
+        ("case_id", "pronounced_on", "served_on", "recourse", "residence", "court_seat"),
         [
-            (ids[c.ref], jd["pronounced_on"], jd["served_on"], jd["recourse"], jd["residence"])
+            (
+                ids[c.ref],
+                jd["pronounced_on"],
+                jd["served_on"],
+                jd["recourse"],
+                jd["residence"],
+                jd["court_seat"],
+            )
             for c in touched
             for jd in c.judgments
         ],

@@ -215,7 +215,8 @@ case_judgments = Table(
     Column("pronounced_on", Date, nullable=False),
     Column("served_on", Date),
     Column("recourse", String(16)),  # appeal, cassation, or null: none open
-    Column("residence", String(16), nullable=False),
+    Column("residence", String(16), nullable=False),  # where the party farthest from the court lives
+    Column("court_seat", String(16), nullable=False, server_default="metropolitan"),
 )
 
 case_subjects = Table(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from charte.domain.litigation import Judgment, Residence
-from charte.domain.vocabulary import CourtKind, Recourse
+from charte.domain.vocabulary import CourtKind, CourtSeat, Recourse
 from charte.entrypoints.cli.args import parse_day, parse_optional_day
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
@@ -68,7 +68,12 @@ def judgment(
     pronounced: Annotated[str, typer.Option("--pronounced", help="YYYY-MM-DD")],
     recourse: Annotated[RecourseChoice, typer.Option("--recourse", help="The recourse open against it.")],
     served: Annotated[str | None, typer.Option("--served", help="YYYY-MM-DD, if served")] = None,
-    residence: Annotated[Residence, typer.Option("--residence")] = Residence.METROPOLITAN,
+    residence: Annotated[
+        Residence, typer.Option("--residence", help="Where the party farthest from the court lives.")
+    ] = Residence.METROPOLITAN,
+    court_seat: Annotated[
+        CourtSeat, typer.Option("--court-seat", help="Where the court sits (CPC 643 or 644).")
+    ] = CourtSeat.METROPOLITAN,
     role: AsOpt = None,
 ) -> None:
     """Record a judgment: the release date follows from the policy's recourse table."""
@@ -78,6 +83,7 @@ def judgment(
         open_recourse,
         parse_optional_day(served, "--served"),
         residence,
+        court_seat,
     )
     use_cases.record_judgment(case=case, judgment=j, reason=reason, **_editing(role))
     typer.echo(f"hold {case}: judgment of {j.pronounced_on} recorded")
