@@ -396,3 +396,25 @@ def test_calls_take_their_place_in_the_retention_schedule_and_forecast(app):
         r["month"]: r["units"] for r in forecast(queries=app.retention_queries(), today=TODAY, months=7)
     }
     assert months["2027-05"] == 2
+
+
+def test_the_station_s_calls_out_are_neither_recorded_nor_accepted_as_recorded_from_the_feed(app):
+    """Seed: « une partie des appels à destination de ses services »: the shipped policy records
+    inbound calls only (recordings.directions); an outbound call — to a trusted person during an
+    alarm — is never recorded, whatever the draw, and a feed reporting one recorded is refused."""
+    telephony = bearer(token(app, "pbx", system="telephony"))
+    with TestClient(web.create_app(app)) as http:
+        body = {"number": "+33 6 98 76 54 32", "direction": "outbound", "at": "2026-11-26T03:00:00+01:00"}
+        answers = [
+            http.post("/api/v1/calls/decide", headers=telephony, json=body | {"call": f"O{n}"}).json()
+            for n in range(40)
+        ]
+    assert {(a["record"], a["live_listening"], tuple(a["why"])) for a in answers} == {
+        (False, False, ("direction",))
+    }
+    report = run_import(app, [call("o1", "2026-11-26T03:00:00+01:00", "OUT-1", direction="outbound")])
+    assert [(e.field, e.message) for e in report.errors] == [
+        ("recorded", "the policy records no outbound call (recordings.directions)")
+    ]
+    quiet = call("o2", "2026-11-26T03:00:00+01:00", "OUT-2", direction="outbound", recorded=False)
+    assert run_import(app, [quiet]).errors == []  # reported, not recorded: its metadata are kept

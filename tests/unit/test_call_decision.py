@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from charte.config import shipped_policy_path
 from charte.domain.calls import Why, decide, draw
-from charte.domain.vocabulary import RecordingMode
+from charte.domain.vocabulary import CallDirection, RecordingMode
 from tests.conftest import load
 
 REC = load(shipped_policy_path()).policy.recordings
@@ -72,3 +72,20 @@ def test_systematic_recording_records_every_call_and_says_so():
     assert decide(replace(REC, purposes=()), sample=0.0, objected=frozenset(), opted_out=False).why == (
         Why.NO_PURPOSE,
     )
+
+
+def test_an_outbound_call_is_neither_recorded_nor_listened_to_when_the_policy_records_calls_to_its_services():
+    """Charter: « une partie des appels *à destination de* nos services » — inbound calls only; a
+    call to a trusted person during an alarm is not recorded, whatever the draw."""
+    assert REC.directions == frozenset({CallDirection.INBOUND})
+    out = decide(REC, sample=0.0, objected=frozenset(), opted_out=False, direction=CallDirection.OUTBOUND)
+    assert (out.record, out.live_listening, out.purposes, out.why) == (False, False, (), (Why.DIRECTION,))
+    inbound = decide(REC, sample=0.0, objected=frozenset(), opted_out=False, direction=CallDirection.INBOUND)
+    assert (inbound.record, inbound.why) == (True, (Why.SAMPLED,))
+
+
+def test_a_policy_that_records_both_directions_samples_outbound_calls_too():
+    """`recordings.directions: [inbound, outbound]`: the draw decides for both."""
+    both = replace(REC, directions=frozenset(CallDirection))
+    made = decide(both, sample=0.0, objected=frozenset(), opted_out=False, direction=CallDirection.OUTBOUND)
+    assert (made.record, made.why) == (True, (Why.SAMPLED,))

@@ -9,7 +9,7 @@ from charte.domain.durations import Duration
 from charte.domain.policy import Policy
 from charte.domain.policy_lint import lint_policy
 from charte.domain.problems import Severity
-from charte.domain.vocabulary import ContactKind, LegalBasis
+from charte.domain.vocabulary import CallDirection, ContactKind, LegalBasis
 
 TODAY = date(2026, 11, 26)
 
@@ -119,3 +119,10 @@ class TestRecourseWindows:
         assert "pronounced on 2026-11-18" in cassation.message
         assert "end on 2026-11-23, but the recourse stays open until 2026-11-24" in cassation.message
         assert cassation.source == "Code de procédure pénale art. 568"
+
+
+def test_recording_outbound_calls_is_a_note_that_the_persons_called_must_be_told(shipped):
+    """GDPR Art. 13: a trusted person called during an alarm is told the call is recorded."""
+    assert "recording_outbound" not in findings(shipped)
+    both = replace(shipped, recordings=replace(shipped.recordings, directions=frozenset(CallDirection)))
+    assert findings(both)["recording_outbound"] is Severity.NOTE

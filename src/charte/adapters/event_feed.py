@@ -55,7 +55,7 @@ from charte.domain.register import (
     TrustedPersonDesignated,
     TrustedPersonRemoved,
 )
-from charte.domain.vocabulary import CourtKind, CourtSeat, Recourse, SourceKind
+from charte.domain.vocabulary import CallDirection, CourtKind, CourtSeat, Recourse, SourceKind
 
 E = TypeVar("E", bound=StrEnum)
 PARIS = ZoneInfo("Europe/Paris")
@@ -385,6 +385,13 @@ class FeedReader:
             flags[key] = d.get(key)
             if not isinstance(flags[key], bool):
                 ctx.error(key, "expected true or false")
+        recorded_ways = self.policy.recordings.directions
+        if direction in ("inbound", "outbound") and CallDirection(str(direction)) not in recorded_ways:
+            # The charter announces recording of calls to its services: a call the policy does not
+            # record in this direction may be reported, never recorded nor listened to live.
+            for key in ("recorded", "listened_live"):
+                if flags[key] is True:
+                    ctx.error(key, f"the policy records no {direction} call (recordings.directions)")
         audio = d.get("audio")
         if audio is not None and (not isinstance(audio, str) or not _AUDIO_NAME.fullmatch(audio)):
             ctx.error(

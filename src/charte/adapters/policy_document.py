@@ -229,7 +229,9 @@ def _recordings(r: Reader, value: Any, path: KeyPath) -> Recordings:
             "fields",
             "retention",
         },
-        optional=frozenset({"share", "legal_requirement", "metadata_retention", "analysis_retention"}),
+        optional=frozenset(
+            {"share", "legal_requirement", "metadata_retention", "analysis_retention", "directions"}
+        ),
     )
     share = d.get("share")
     if share is not None and (
@@ -254,6 +256,11 @@ def _recordings(r: Reader, value: Any, path: KeyPath) -> Recordings:
         retention=r.text(d, "retention", path),
         metadata_retention=r.optional_text(d, "metadata_retention", path),
         analysis_retention=r.optional_text(d, "analysis_retention", path),
+        directions=(
+            frozenset(r.choices(d, "directions", path, v.CallDirection))
+            if "directions" in d
+            else frozenset({v.CallDirection.INBOUND})
+        ),
     )
 
 

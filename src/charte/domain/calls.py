@@ -26,11 +26,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from charte.domain.policy import Recordings
+from charte.domain.vocabulary import CallDirection
 
-
-class Direction(StrEnum):
-    INBOUND = "inbound"
-    OUTBOUND = "outbound"
+Direction = CallDirection  # the name the telephony's API speaks of
 
 
 class Why(StrEnum):
@@ -42,6 +40,7 @@ class Why(StrEnum):
     OBJECTED = "objected"  # the caller (number or person) objected to recording
     OPT_OUT_KEY = "opt_out_key"  # the caller pressed the opt-out key on this call
     NO_PURPOSE = "no_purpose"  # the policy names no recording purpose
+    DIRECTION = "direction"  # the policy records no call in this direction (recordings.directions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +58,19 @@ def draw(key: bytes, call: str) -> float:
 
 
 def decide(
-    recordings: Recordings, *, sample: float, objected: frozenset[str], opted_out: bool
+    recordings: Recordings,
+    *,
+    sample: float,
+    objected: frozenset[str],
+    opted_out: bool,
+    direction: CallDirection = CallDirection.INBOUND,
 ) -> CallDecision:
     """The decision for one call. ``sample``: the call's draw; ``objected``: the recording
-    purposes this caller objected to (by number or person); ``opted_out``: the key pressed now."""
+    purposes this caller objected to (by number or person); ``opted_out``: the key pressed now;
+    ``direction``: a call in a direction the policy does not record is neither recorded nor
+    listened to live (the charter announces recording of calls to its services)."""
+    if direction not in recordings.directions:
+        return CallDecision(False, False, (), (Why.DIRECTION,))
     stops = frozenset(recordings.opposition_stops)
     why: list[Why] = []
     if opted_out:

@@ -1,16 +1,17 @@
 """Calendar arithmetic for charte's periods (Europe/Paris calendar days).
 
 Months follow Regulation (EEC, Euratom) No 1182/71 art. 3(2)(c) for the periods of EU law (the
-GDPR's month to answer a request or to inform, Art. 12(3), 14(3)) and the Code de procédure civile
-art. 641 al. 2 for French procedure (the recourse windows), which agree: a period of months ends on the same day of the last month, or on that month's last day when it has
-no such day — 29 February + 12 months is 28 February, 31 August + 6 months is 28 or 29 February.
-dateutil's relativedelta implements exactly that clamping.
+GDPR's month to answer a request or to inform, Art. 12(3), 14(3)) and the Code de procédure
+civile art. 641 al. 2 for French procedure (the recourse windows), which agree: a period of months
+ends on the same day of the last month, or on that month's last day when it has no such day —
+29 February + 12 months is 28 February, 31 August + 6 months is 28 or 29 February. dateutil's
+relativedelta implements exactly that clamping.
 
 Deadlines for acts that end on a Saturday, a Sunday or a public holiday move to the next working
 day (Reg. 1182/71 art. 3(4) for a rights reply or an Art. 14 notice; CPC 642 al. 2, CPP 801 for
-the recourse windows). Purge dates never
-move: data are erased on the day their retention ends, weekend or not. The public holidays are
-those of the Code du travail L3133-1; Alsace-Moselle adds Good Friday and 26 December.
+the recourse windows). Purge dates never move: data are erased on the day their retention ends,
+weekend or not. The public holidays are those of the Code du travail L3133-1; Alsace-Moselle adds
+Good Friday and 26 December.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from charte.domain.durations import Duration
 from charte.domain.problems import KeyPath
 from charte.domain.vocabulary import (
     Anchor,
+    CallDirection,
     Channel,
     ContactKind,
     Counting,
@@ -220,6 +221,10 @@ class Recordings:
     # for analysis documents — scoring grids, reports (none: such documents are refused).
     metadata_retention: str | None = None
     analysis_retention: str | None = None
+    # Which calls may be recorded: the charter announces the recording of calls *to* its services
+    # (inbound); an outbound call (to a client, a trusted person during an alarm) is recorded only
+    # where the policy says so.
+    directions: frozenset[CallDirection] = frozenset({CallDirection.INBOUND})
 
     @property
     def metadata_rule(self) -> str:

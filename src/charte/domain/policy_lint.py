@@ -20,6 +20,7 @@ from charte.domain.problems import KeyPath, Problem, Severity
 from charte.domain.recourse_law import FRENCH_RECOURSE
 from charte.domain.vocabulary import (
     Anchor,
+    CallDirection,
     ContactKind,
     CourtSeat,
     DocumentDeletion,
@@ -62,6 +63,7 @@ class LintCode(StrEnum):
     INDIRECT_COLLECTION = "indirect_collection"
     RECORDING_RETENTION = "recording_retention"
     RECORDING_OBJECTION = "recording_objection"
+    RECORDING_OUTBOUND = "recording_outbound"
     AUDIT_RETENTION = "audit_retention"
     PHONE_PROSPECTING_CONSENT = "phone_prospecting_consent"
     RECOURSE_WINDOW = "recourse_window"
@@ -218,6 +220,14 @@ def _rights(p: Policy) -> Iterator[Problem]:
 
 def _recordings(p: Policy) -> Iterator[Problem]:
     rec = p.recordings
+    if CallDirection.OUTBOUND in rec.directions:
+        yield _note(
+            ("recordings", "directions"),
+            LintCode.RECORDING_OUTBOUND,
+            "outbound calls are recorded: the persons called (clients, trusted persons during an "
+            "alarm) must be told at the start of each call, and the charter's notice must say so",
+            f"GDPR Art. 13; {CNIL_RECORDINGS}",
+        )
     rule = p.retention[rec.retention]
     if rule.period.exceeds(Duration(months=6)):
         yield _warning(

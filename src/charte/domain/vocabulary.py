@@ -123,6 +123,13 @@ class WindowStart(StrEnum):
     PRONOUNCEMENT = "pronouncement"
 
 
+class CallDirection(StrEnum):
+    """Who called whom: a call to the operator's services, or one it makes."""
+
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
 class Counting(StrEnum):
     """How a recourse period counts its days."""
 

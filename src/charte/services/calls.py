@@ -121,12 +121,14 @@ def decision(
     canonical (the entrypoint normalised it); ``call`` the telephony's call id, which fixes the
     draw (without one, the number and the instant do)."""
     try:
-        Direction(direction)
+        way = Direction(direction)
     except ValueError:
         raise Refused(f"direction: {direction!r} is not one of inbound, outbound") from None
     objected = desk.store.objected(number, person)
     sample = draw(desk.draw_key, call or f"{number or 'withheld'}|{at.isoformat()}")
-    made = decide(desk.policy.recordings, sample=sample, objected=objected, opted_out=opted_out)
+    made = decide(
+        desk.policy.recordings, sample=sample, objected=objected, opted_out=opted_out, direction=way
+    )
     return {
         "record": made.record,
         "live_listening": made.live_listening,
