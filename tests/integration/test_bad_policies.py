@@ -21,7 +21,7 @@ EXPECTED = {
     "subject_without_retention": ("subject_categories.prospect.retention", "missing key 'retention'"),
     "duration_not_iso": ("retention.client.period", "not an ISO 8601 duration"),
     "purpose_without_legal_basis": ("purposes.quality_monitoring.legal_basis", "missing key 'legal_basis'"),
-    "objection_on_legal_obligation": ("purposes.rights_handling.objection", "objection allowed"),
+    "objection_on_legal_obligation": ("purposes.rights_handling.objection", "objection on grounds allowed"),
     "systematic_recording_without_law": ("recordings.mode", "without a cited legal requirement"),
     "emotion_inference": ("purposes.quality_monitoring.infers[0]", "emotions of staff"),
     "yaml_syntax_error": ("(root)", "YAML syntax error"),

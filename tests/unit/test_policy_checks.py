@@ -52,6 +52,15 @@ class TestObjection:
         ]
         assert "Art. 21(1)" in (problems[0].expected or "")
 
+    @pytest.mark.parametrize(
+        "basis", [LegalBasis.CONSENT, LegalBasis.LEGITIMATE_INTEREST, LegalBasis.CONTRACT]
+    )
+    def test_an_absolute_objection_to_direct_marketing_is_allowed_whatever_the_basis(self, minimal, basis):
+        """GDPR Art. 21(2)-(3): the right to object to direct marketing holds whatever its basis —
+        prospecting on consent (CPCE L34-5; loi 2025-594 for the phone) keeps its suppression list."""
+        policy = with_purpose(minimal, "prospecting", legal_basis=basis, objection=Objection.ABSOLUTE)
+        assert "objection_basis" not in codes(policy)
+
     def test_legitimate_interest_without_objection_is_refused(self, minimal):
         """GDPR Art. 21(1): a legitimate-interest purpose must let the subject object."""
         policy = with_purpose(minimal, "quality_monitoring", objection=Objection.NONE)

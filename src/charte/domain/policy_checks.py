@@ -129,13 +129,17 @@ def _references(p: Policy) -> Iterator[Problem]:
 def _purposes(p: Policy) -> Iterator[Problem]:
     for pid, purpose in p.purposes.items():
         path = ("purposes", pid)
-        if purpose.objection is not Objection.NONE and purpose.legal_basis not in OBJECTABLE_BASES:
+        # Art. 21(1) (objection on grounds) is open only on legitimate interest or a public task;
+        # Art. 21(2)-(3) (direct marketing, absolute) whatever the basis — consent included, which
+        # can besides be withdrawn at any time (Art. 7(3)).
+        if purpose.objection is Objection.GROUNDS and purpose.legal_basis not in OBJECTABLE_BASES:
             yield Problem(
                 path=(*path, "objection"),
-                message=f"objection allowed on a purpose based on {purpose.legal_basis.value}",
+                message=f"objection on grounds allowed on a purpose based on {purpose.legal_basis.value}",
                 found=f"objection: {purpose.objection.value}",
-                expected="objection: none — GDPR Art. 21(1) gives a right to object only to processing "
-                "on legitimate interest or a public task",
+                expected="objection: none, or absolute for direct marketing — GDPR Art. 21(1) gives a "
+                "right to object on grounds only to processing on legitimate interest or a public task; "
+                "Art. 21(2) one to direct marketing whatever its basis",
                 code="objection_basis",
             )
         if purpose.objection is Objection.NONE and purpose.legal_basis is LegalBasis.LEGITIMATE_INTEREST:
