@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from charte.domain.durations import Duration
-from charte.domain.policy import ErasureEffect, Inferred, Policy
+from charte.domain.policy import ErasureEffect, Inferred, Policy, SubjectBasis
 from charte.domain.policy_checks import check_policy
 from charte.domain.vocabulary import (
     Anchor,
@@ -197,3 +197,38 @@ def test_a_system_sends_only_event_types_that_exist(shipped):
         shipped.refuses_feed("crm", "alarm.raised")
         == "system 'crm' may not raise alarms (policy: alarms.raised_by)"
     )
+
+
+class TestBasesPerSubject:
+    def test_the_contract_is_refused_as_the_basis_for_a_trusted_person_who_is_not_party_to_it(self, shipped):
+        """EDPB Guidelines 2/2019 on Art. 6(1)(b): a contract to which the data subject is party."""
+        bare = with_purpose(shipped, "alarm_handling", by_subject={})
+        problems = [p for p in check_policy(bare) if p.code == "contract_basis"]
+        assert [p.path for p in problems] == [("purposes", "alarm_handling", "legal_basis")]
+        assert "'alarm_handling' rests on the contract for 'trusted_person'" in problems[0].message
+        assert "EDPB Guidelines 2/2019" in (problems[0].expected or "")
+
+    def test_the_shipped_policy_rests_alarm_handling_on_legitimate_interest_for_trusted_persons(
+        self, shipped
+    ):
+        """Seed: « la base légale du traitement est l'intérêt légitime et ... »; Art. 21(1) follows."""
+        alarm = shipped.purposes["alarm_handling"]
+        assert (alarm.basis_for("client"), alarm.objection_for("client")) == (
+            LegalBasis.CONTRACT,
+            Objection.NONE,
+        )
+        assert (alarm.basis_for("trusted_person"), alarm.objection_for("trusted_person")) == (
+            LegalBasis.LEGITIMATE_INTEREST,
+            Objection.GROUNDS,
+        )
+        assert alarm.interest_for("trusted_person") is not None
+        assert shipped.subject_categories["client"].party_to_contract
+        assert not shipped.subject_categories["other_contact"].party_to_contract
+
+    def test_a_basis_for_an_unknown_category_or_an_objection_it_does_not_allow_is_refused(self, shipped):
+        """GDPR Art. 21(1): grounds only on legitimate interest or a public task."""
+        wrong = SubjectBasis(LegalBasis.LEGAL_OBLIGATION, Objection.GROUNDS)
+        policy = with_purpose(shipped, "alarm_handling", by_subject={"neighbour": wrong})
+        found = {(p.code, p.path[-1]) for p in check_policy(policy)}
+        assert ("unknown_subject", "neighbour") in found
+        assert ("objection_basis", "objection") in found

@@ -40,12 +40,14 @@ from charte.domain.policy import (
     RetentionRule,
     Rights,
     Role,
+    SubjectBasis,
     SubjectCategory,
     SupervisoryAuthority,
     System,
     Transfer,
 )
 from charte.domain.problems import KeyPath, ProblemList
+from charte.domain.register import Role as RegisterRole
 
 SUPPORTED_FORMAT = 1
 
@@ -133,7 +135,12 @@ def _data_category(r: Reader, id_: str, value: Any, path: KeyPath) -> DataCatego
 
 
 def _purpose(r: Reader, id_: str, value: Any, path: KeyPath) -> Purpose:
-    d = r.section(value, path, required={"label", "legal_basis", "objection"}, optional=frozenset({"infers"}))
+    d = r.section(
+        value,
+        path,
+        required={"label", "legal_basis", "objection"},
+        optional=frozenset({"infers", "by_subject", "interest"}),
+    )
     infers = []
     raw_infers = d.get("infers", [])
     if not isinstance(raw_infers, list):
@@ -149,12 +156,33 @@ def _purpose(r: Reader, id_: str, value: Any, path: KeyPath) -> Purpose:
                 r.choice(di, "what", ipath, v.Inference), r.choices(di, "about", ipath, v.InferenceTarget)
             )
         )
+    by_subject = {}
+    bpath = (*path, "by_subject")
+    raw_by_subject = d.get("by_subject", {})
+    if not isinstance(raw_by_subject, dict):
+        r.problems.add(
+            bpath,
+            "wrong type",
+            found=kind_of(raw_by_subject),
+            expected="subject_category: {legal_basis, objection}",
+        )
+        raw_by_subject = {}
+    for category, body in raw_by_subject.items():
+        spath = (*bpath, category)
+        b = r.section(body, spath, required={"legal_basis", "objection"}, optional=frozenset({"interest"}))
+        by_subject[category] = SubjectBasis(
+            legal_basis=r.choice(b, "legal_basis", spath, v.LegalBasis),
+            objection=r.choice(b, "objection", spath, v.Objection),
+            interest=r.localized(b["interest"], (*spath, "interest")) if "interest" in b else None,
+        )
     return Purpose(
         id=id_,
         label=r.localized(d.get("label", {}), (*path, "label")),
         legal_basis=r.choice(d, "legal_basis", path, v.LegalBasis),
         objection=r.choice(d, "objection", path, v.Objection),
         infers=tuple(infers),
+        by_subject=by_subject,
+        interest=r.localized(d["interest"], (*path, "interest")) if "interest" in d else None,
     )
 
 
@@ -179,13 +207,21 @@ def _retention(r: Reader, id_: str, value: Any, path: KeyPath) -> RetentionRule:
 
 
 def _subject(r: Reader, id_: str, value: Any, path: KeyPath) -> SubjectCategory:
-    d = r.section(value, path, required={"label", "sources", "fields", "retention"})
+    d = r.section(
+        value,
+        path,
+        required={"label", "sources", "fields", "retention"},
+        optional=frozenset({"party_to_contract"}),
+    )
     return SubjectCategory(
         id=id_,
         label=r.localized(d.get("label", {}), (*path, "label")),
         sources=r.choices(d, "sources", path, v.SourceKind),
         fields=r.ids(d, "fields", path),
         retention=r.text(d, "retention", path),
+        # The register's client is the one who signs (domain.register.Role.CLIENT): party to the
+        # contract unless the policy says otherwise; every other category is not.
+        party_to_contract=r.flag(d, "party_to_contract", path, default=id_ == RegisterRole.CLIENT.value),
     )
 
 

@@ -107,12 +107,40 @@ class Inferred:
 
 
 @dataclass(frozen=True, slots=True)
+class SubjectBasis:
+    """The basis a purpose rests on for one category of data subjects, where it differs from the
+    purpose's own: a trusted person is not party to the client's contract (EDPB Guidelines 2/2019
+    on Art. 6(1)(b)), so alarm handling rests for them on legitimate interest (Art. 6(1)(f)) — the
+    interest named — and they may object (Art. 21(1))."""
+
+    legal_basis: LegalBasis
+    objection: Objection
+    interest: Text | None = None  # the legitimate interest relied on (Art. 13(1)(d), 14(2)(b))
+
+
+@dataclass(frozen=True, slots=True)
 class Purpose:
     id: str
     label: Text
     legal_basis: LegalBasis
     objection: Objection
     infers: tuple[Inferred, ...] = ()
+    by_subject: Mapping[str, SubjectBasis] = field(default_factory=dict)
+    interest: Text | None = None  # the legitimate interest relied on, when that is the basis
+
+    def basis_for(self, category: str) -> LegalBasis:
+        """The basis this purpose rests on for a category of data subjects."""
+        found = self.by_subject.get(category)
+        return found.legal_basis if found is not None else self.legal_basis
+
+    def objection_for(self, category: str) -> Objection:
+        """Whether a person of that category may object to this purpose (GDPR Art. 21)."""
+        found = self.by_subject.get(category)
+        return found.objection if found is not None else self.objection
+
+    def interest_for(self, category: str) -> Text | None:
+        found = self.by_subject.get(category)
+        return found.interest if found is not None else self.interest
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +168,9 @@ class SubjectCategory:
     sources: tuple[SourceKind, ...]
     fields: tuple[str, ...]
     retention: str
+    # Whether these persons are party to the contract a purpose on Art. 6(1)(b) rests on (the
+    # client is; a trusted person or another contact is not: EDPB Guidelines 2/2019).
+    party_to_contract: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,6 +162,54 @@ def _purposes(p: Policy) -> Iterator[Problem]:
                 )
 
 
+def _bases(p: Policy) -> Iterator[Problem]:
+    """Each purpose's basis per category of data subjects it touches (through the activities)."""
+    for pid, purpose in p.purposes.items():
+        for sid in purpose.by_subject:
+            if sid not in p.subject_categories:
+                yield Problem(
+                    path=("purposes", pid, "by_subject", sid),
+                    message=f"unknown subject category '{sid}'",
+                    expected="one of " + ", ".join(sorted(p.subject_categories)),
+                    code="unknown_subject",
+                )
+            own = purpose.by_subject[sid]
+            if own.objection is Objection.GROUNDS and own.legal_basis not in OBJECTABLE_BASES:
+                yield Problem(
+                    path=("purposes", pid, "by_subject", sid, "objection"),
+                    message=f"objection on grounds allowed on a basis of {own.legal_basis.value}",
+                    expected="objection: none — GDPR Art. 21(1)",
+                    code="objection_basis",
+                )
+            if own.objection is Objection.NONE and own.legal_basis is LegalBasis.LEGITIMATE_INTEREST:
+                yield Problem(
+                    path=("purposes", pid, "by_subject", sid, "objection"),
+                    message="no objection possible on a legitimate-interest basis",
+                    expected="objection: grounds (GDPR Art. 21(1))",
+                    code="objection_basis",
+                )
+    seen: set[tuple[str, str]] = set()
+    for activity in p.activities.values():
+        for pid in activity.purposes:
+            served = p.purposes.get(pid)
+            for sid in activity.subject_categories:
+                category = p.subject_categories.get(sid)
+                if served is None or category is None or (pid, sid) in seen:
+                    continue
+                seen.add((pid, sid))
+                if served.basis_for(sid) is LegalBasis.CONTRACT and not category.party_to_contract:
+                    yield Problem(
+                        path=("purposes", pid, "legal_basis"),
+                        message=f"'{pid}' rests on the contract for '{sid}', who is not party to it "
+                        f"(activity '{activity.id}')",
+                        found=f"legal_basis: contract; subject_categories.{sid}.party_to_contract: false",
+                        expected=f"by_subject: {{{sid}: {{legal_basis: legitimate_interest, objection: "
+                        "grounds, interest: ...}} — Art. 6(1)(b) covers only a contract to which the "
+                        "data subject is party (EDPB Guidelines 2/2019)",
+                        code="contract_basis",
+                    )
+
+
 def _retention(p: Policy) -> Iterator[Problem]:
     for rid, rule in p.retention.items():
         path = ("retention", rid)
@@ -366,5 +414,5 @@ def _alarms(p: Policy) -> Iterator[Problem]:
 
 def check_policy(policy: Policy) -> list[Problem]:
     """Every semantic problem of a structurally valid policy, in file order of sections."""
-    checks = (_references, _purposes, _retention, _recordings, _rights, _access, _alarms, _coverage)
+    checks = (_references, _purposes, _bases, _retention, _recordings, _rights, _access, _alarms, _coverage)
     return [problem for check in checks for problem in check(policy)]
