@@ -151,3 +151,24 @@ def test_markup_in_policy_texts_is_escaped(minimal):
     assert "<script>" not in render_document(doc, "html")
     assert "&lt;script&gt;" in render_document(doc, "html")
     assert "\\<script\\>alert(1)\\</script\\> \\| \\*x\\*" in render_document(doc, "md")
+
+
+def test_the_charter_and_the_register_say_trusted_persons_rest_on_legitimate_interest_and_why(shipped):
+    """EDPB Guidelines 2/2019 on Art. 6(1)(b); Art. 13(1)(d), 30(1)(b): the basis per person, with the
+    interest relied on — written by hand here, not by the wording module."""
+    text = charter_text(shipped, FR)
+    assert (
+        "Traitement des alarmes par la station de télésurveillance : l'exécution du contrat ; pour la "
+        "catégorie « Personne de confiance » : l'intérêt légitime (joindre les personnes que notre client "
+        "a désignées pour protéger son domicile en cas d'alarme)"
+    ) in text
+    _, entries = register_entries(shipped, EN)
+    (alarms,) = [e for e in entries if e.activity == "alarm_monitoring"]
+    assert (
+        "Alarm handling by the monitoring station (performance of the contract; for the category "
+        in alarms.cells[3]
+    )
+    assert (
+        "“Trusted person”: legitimate interest (reaching the persons our client designated" in alarms.cells[3]
+    )
+    assert set(alarms.cells[4].split("; ")) == {"performance of the contract", "legitimate interest"}

@@ -270,7 +270,7 @@ def _held(p: Policy, lang: Language, person: dict[str, Any], units: list[UnitVie
             if pid not in p.recordings.purposes
         )
         named = [
-            f"{p.purposes[x].label(lang).lower()} ({w.LEGAL_BASIS[p.purposes[x].legal_basis][lang]})"
+            f"{p.purposes[x].label(lang).lower()} ({w.basis_of(p.purposes[x], category.id, lang)})"
             for x in purposes
         ]
         source = w.SOURCE[SourceKind(role["source"]["kind"])][lang]

@@ -81,11 +81,17 @@ def _recipients(p: Policy, lang: Language) -> list[Block]:
 
 
 def _basis(p: Policy, lang: Language) -> list[Block]:
-    bases = list(dict.fromkeys(x.legal_basis for x in p.purposes.values()))
+    bases = list(
+        dict.fromkeys(
+            [x.legal_basis for x in p.purposes.values()]
+            + [b.legal_basis for x in p.purposes.values() for b in x.by_subject.values()]
+        )
+    )
+    labels = {sid: c.label(lang) for sid, c in p.subject_categories.items()}
     items = tuple(
-        f"{x.label(lang)} : {w.LEGAL_BASIS[x.legal_basis][lang]}"
+        f"{x.label(lang)} : {w.bases_of(x, labels, lang)}"
         if lang is Language.FR
-        else f"{x.label(lang)}: {w.LEGAL_BASIS[x.legal_basis][lang]}"
+        else f"{x.label(lang)}: {w.bases_of(x, labels, lang)}"
         for x in p.purposes.values()
     )
     return [

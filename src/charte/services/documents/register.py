@@ -37,7 +37,10 @@ def _entry(p: Policy, a: Activity, lang: Language) -> RegisterEntry:
         return "; ".join(table[i] for i in ids)
 
     purposes = [p.purposes[x] for x in a.purposes]
-    bases = dict.fromkeys(w.LEGAL_BASIS[x.legal_basis][lang] for x in purposes)
+    bases = dict.fromkeys(
+        w.LEGAL_BASIS[x.basis_for(sid)][lang] for x in purposes for sid in (*a.subject_categories, "")
+    )
+    categories = {k: s.label(lang) for k, s in p.subject_categories.items()}
     transfers = "; ".join(f"{t.country} ({t.safeguard})" for t in p.transfers_outside_eu)
     retention = "; ".join(f"{rid}: {retention_phrase(p.retention[rid], lang)}" for rid in a.retention)
     cells = (
@@ -47,7 +50,9 @@ def _entry(p: Policy, a: Activity, lang: Language) -> RegisterEntry:
         + " – "
         + ", ".join(p.controller.contact),
         f"{p.dpo.title(lang)} – {p.dpo.email} – " + ", ".join(p.dpo.postal_address),
-        "; ".join(f"{x.label(lang)} ({w.LEGAL_BASIS[x.legal_basis][lang]})" for x in purposes),
+        "; ".join(
+            f"{x.label(lang)} ({w.bases_of(x, categories, lang, a.subject_categories)})" for x in purposes
+        ),
         "; ".join(bases),
         labels(a.subject_categories, {k: s.label(lang) for k, s in p.subject_categories.items()}),
         labels(a.data_categories, {k: c.label(lang) for k, c in p.data_categories.items()}),

@@ -6,9 +6,11 @@ Everything particular to a charter (names, labels, periods, recipients) comes fr
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import date
 
 from charte.domain.durations import Duration
+from charte.domain.policy import Purpose
 from charte.domain.vocabulary import Anchor, Language, LegalBasis, Right, RoleKind, SourceKind
 
 FR, EN = Language.FR, Language.EN
@@ -85,6 +87,34 @@ LEGAL_BASIS = {
     LegalBasis.PUBLIC_TASK: {FR: "une mission d'intérêt public", EN: "a task in the public interest"},
     LegalBasis.LEGITIMATE_INTEREST: {FR: "l'intérêt légitime", EN: "legitimate interest"},
 }
+
+_FOR = {FR: "pour la catégorie « {c} »", EN: "for the category “{c}”"}
+_INTEREST = {FR: "{b} ({i})", EN: "{b} ({i})"}
+
+
+def basis_of(purpose: Purpose, category: str, lang: Language) -> str:
+    """The basis a purpose rests on for one category of persons, with the interest relied on
+    when it is a legitimate interest (GDPR Art. 13(1)(c)-(d), 14(1)(c), 14(2)(b))."""
+    basis = LEGAL_BASIS[purpose.basis_for(category)][lang]
+    interest = purpose.interest_for(category)
+    return _INTEREST[lang].format(b=basis, i=interest(lang)) if interest is not None else basis
+
+
+def bases_of(purpose: Purpose, labels: Mapping[str, str], lang: Language, among: Collection[str] = ()) -> str:
+    """The purpose's basis, then each category it rests on another basis for — « l'exécution du
+    contrat ; pour la catégorie « Personne de confiance » : l'intérêt légitime (...) ».
+    ``labels``: the categories' labels; ``among``: only those categories (all when empty)."""
+    own = LEGAL_BASIS[purpose.legal_basis][lang]
+    if purpose.interest is not None:
+        own = _INTEREST[lang].format(b=own, i=purpose.interest(lang))
+    colon = " : " if lang is Language.FR else ": "
+    others = [
+        _FOR[lang].format(c=labels.get(sid, sid)) + colon + basis_of(purpose, sid, lang)
+        for sid in purpose.by_subject
+        if not among or sid in among
+    ]
+    return "; ".join([own, *others]) if lang is Language.EN else " ; ".join([own, *others])
+
 
 SOURCE = {
     SourceKind.SUBJECT: {FR: "directement auprès de vous", EN: "directly from you"},
