@@ -318,6 +318,10 @@ def test_erasing_one_role_notifies_recipients_only_of_the_fields_that_really_wen
     assert raw_person(app, "P1")["fields"] == {"last_name": "Roux", "phone": "0612345678"}
 
 
+def mail_to(app, to: str) -> list[dict]:
+    return [m for m in app.notifier.sent() if m["to"] == to]
+
+
 def opposition(app, ref: str | None, purpose: str, contact: str = "ana@example.org") -> dict:
     opened = rights.open_request(desk(app), type_="opposition", received_on=TODAY, channel="phone",
                                  claimed_name="Q", contact=contact, person=ref, purpose=purpose)  # fmt: skip
@@ -459,3 +463,41 @@ def test_an_objection_answered_again_after_a_crash_records_it_and_orders_the_sys
     assert (done["status"], done["person_erased"]) == ("fulfilled", True)
     assert orders(app) == once
     assert sorted({kind for _, kind, _ in once}) == ["erasure.required", "opposition.recorded"]
+
+
+def test_a_trusted_person_s_objection_ends_every_designation_erases_them_and_orders_the_client_asked(app):
+    """EDPB Guidelines 2/2019: a trusted person is not party to the client's contract; alarm handling
+    rests for them on legitimate interest, so they may object (Art. 21(1)). Their designations end
+    at every site, their data go as the trusted-person rule says, and the systems that keep the
+    designations are ordered to ask the client for another — one transaction."""
+    run_import(app, [
+        signed("t1", "2025-01-01", "C7", person("P7", last_name="Blanc"), site="S7"),
+        signed("t2", "2025-01-01", "C8", person("P8", last_name="Vert"), site="S8"),
+        designated("t3", "2025-01-02", "S7", person("T7", first_name="Luc", phone="0700000007"), rank=1),
+        designated("t4", "2025-01-03", "S8", person("T7"), rank=2),
+    ])  # fmt: skip
+    done = opposition(app, "T7", "alarm_handling")
+    assert done["status"] == "fulfilled", done
+    assert done["designations_ended"] == ["S7", "S8"]
+    assert done["person_erased"] is True
+    assert raw_person(app, "T7") is None
+    kinds = [(system, kind) for system, kind, _ in orders(app)]
+    assert kinds.count(("monitoring", "designation.ended")) == 2  # one per site
+    assert kinds.count(("crm", "designation.ended")) == 2
+    assert ("monitoring", "erasure.required") in kinds
+    with app.engine.connect() as conn:
+        reasons = sorted(
+            conn.execute(
+                select(tables.outbox.c.reason).where(tables.outbox.c.kind == "designation.ended").distinct()
+            ).scalars()
+        )
+    assert reasons == [
+        f"rights_request:{done['id']}:alarm_handling:site:S7",
+        f"rights_request:{done['id']}:alarm_handling:site:S8",
+    ]
+    (told,) = [m for m in mail_to(app, "ana@example.org") if "personne de confiance" in m["text"]]
+    assert "vous n'êtes plus désigné(e) comme personne de confiance" in told["text"]
+    # The client who designated them may not object to the same purpose: it is their contract.
+    refused = opposition(app, "P7", "alarm_handling")
+    assert refused["status"] == "refused"
+    assert "l'exécution du contrat" in refused["reason"]

@@ -23,6 +23,7 @@ class OrderKind(StrEnum):
     RESTRICTION_SET = "restriction.set"
     RESTRICTION_LIFTED = "restriction.lifted"
     OPPOSITION_RECORDED = "opposition.recorded"
+    DESIGNATION_ENDED = "designation.ended"  # a trusted person objected: the client designates another
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from charte.domain.access import ReadContext
 from charte.domain.audit import Action, Entry
 from charte.domain.contacts import canonical_phone
 from charte.domain.dates import add_period
+from charte.domain.objections import designations_ended, left_without_purpose, objection_open
 from charte.domain.orders import Order, OrderKind, plan_orders
 from charte.domain.register import Role
 from charte.domain.rights import Request, Status
@@ -87,16 +88,21 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
     elif request.type is Right.ERASURE:
         detail = _erase(desk, request)
     else:
-        objected = desk.clerk.policy.purposes[request.purpose or ""]
-        if objected.objection is Objection.NONE:
-            return refuse(desk, request.id, _not_objectable(desk, objected.id))
-        detail = _oppose(desk, request)
+        purpose = request.purpose or ""
+        person = _shown(desk, request)
+        categories = frozenset(r["role"] for r in person.get("roles", []) if r.get("ended_on") is None)
+        if objection_open(desk.clerk.policy, purpose, categories) is Objection.NONE:
+            return refuse(desk, request.id, _not_objectable(desk, purpose, categories))
+        detail = _oppose(desk, request, person, categories)
     request.status, request.finished_on = Status.FULFILLED, today
+    step = f"fulfilled.{request.type.value}"
+    if detail.get("designations_ended"):
+        step += ".designation"  # a trusted person told their designations ended (Art. 21(1))
     told = tell(
         desk.clerk,
         desk.mail,
         request,
-        f"fulfilled.{request.type.value}",
+        step,
         lang=letter_lang,
         detail=detail | {"ground": request.ground},
         out=out,
@@ -139,31 +145,41 @@ def _erase(desk: Desk, request: Request) -> dict[str, Any]:
     return desk.answering.eraser.on_request(request.id, _ref(request), desk.clerk.actor)
 
 
-def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
+def _shown(desk: Desk, request: Request) -> dict[str, Any]:
+    """The requester as the rights purpose sees them, read through the gate in the request's
+    context (audited): their roles decide the basis a purpose rests on for them, and so their
+    right to object; their contacts go on the objection. Empty when not in the register."""
+    policy = desk.clerk.policy
+    if request.person_ref is None or policy.rights.purpose is None:
+        return {"fields": {}, "roles": []}
+    reader = Reader(
+        desk.clerk.actor,
+        desk.clerk.role,
+        policy.rights.purpose,
+        ReadContext("rights_request", str(request.id)),
+    )
+    try:
+        return show_person(
+            queries=desk.clerk.register,
+            gate=desk.clerk.gate,
+            auditor=desk.clerk.auditor,
+            reader=reader,
+            ref=request.person_ref,
+        )
+    except NotFound:  # erased by this very objection, answered before a crash: recorded already
+        return {"fields": {}, "roles": []}
+
+
+def _oppose(
+    desk: Desk, request: Request, person: dict[str, Any], categories: frozenset[str]
+) -> dict[str, Any]:
     """Art. 21: the objection recorded for its purpose, with the person's contacts (and the one the
     requester gave). An absolute objection (direct marketing, 21(2)-(3)) also erases now the units
     that served the purpose and puts the contacts on the suppression list for the policy's time."""
     policy, today, purpose = desk.clerk.policy, desk.clerk.clock.today(), request.purpose or ""
     contacts = [request.contact]
-    if request.person_ref is not None and policy.rights.purpose is not None:
-        reader = Reader(
-            desk.clerk.actor,
-            desk.clerk.role,
-            policy.rights.purpose,
-            ReadContext("rights_request", str(request.id)),
-        )
-        try:
-            person = show_person(
-                queries=desk.clerk.register,
-                gate=desk.clerk.gate,
-                auditor=desk.clerk.auditor,
-                reader=reader,
-                ref=request.person_ref,
-            )
-        except NotFound:  # erased by this very objection, answered before a crash: recorded already
-            person = {"fields": {}}
-        on_file = policy.rights.identity_verification.contact_fields
-        contacts += [str(person["fields"][f]) for f in on_file if person["fields"].get(f)]
+    on_file = policy.rights.identity_verification.contact_fields
+    contacts += [str(person["fields"][f]) for f in on_file if person["fields"].get(f)]
     suppress_until = None
     if policy.purposes[purpose].objection is Objection.ABSOLUTE:
         rule = policy.retention[policy.rights.suppression_list_retention]
@@ -182,6 +198,27 @@ def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
         request.id, request.person_ref, purpose, contacts, suppress_until, now, orders
     )
     detail: dict[str, Any] = {}
+    gone = (
+        left_without_purpose(policy, categories, {purpose}) if request.person_ref is not None else frozenset()
+    )
+    if suppress_until is None and gone and request.person_ref is not None:
+        # Art. 21(1): no purpose is left for these data: they go as their rule says on erasure; a
+        # trusted person's designations end, and the systems that keep them ask the client for
+        # another — orders written in the erasure's own transaction.
+        sites = sorted(
+            {
+                r["site"]
+                for r in person.get("roles", [])
+                if r["role"] == Role.TRUSTED_PERSON.value and r.get("ended_on") is None and r.get("site")
+            }
+        )
+        also = designations_ended(
+            policy, request.person_ref, sites, f"rights_request:{request.id}:{purpose}", now
+        )
+        detail = desk.answering.eraser.on_request(
+            request.id, request.person_ref, desk.clerk.actor, gone, also
+        )
+        detail["designations_ended"] = sites
     if suppress_until is not None and request.person_ref is not None:
         # The units whose processing activity (the one that keeps them) serves the purpose.
         homes = [a for a in policy.activities.values() if purpose in a.purposes]
@@ -208,10 +245,12 @@ def _oppose(desk: Desk, request: Request) -> dict[str, Any]:
     return detail
 
 
-def _not_objectable(desk: Desk, purpose: str) -> str:
+def _not_objectable(desk: Desk, purpose: str, categories: frozenset[str]) -> str:
     lang = desk.clerk.policy.default_language
-    label = desk.clerk.policy.purposes[purpose].label(lang).lower()
-    basis = LEGAL_BASIS[desk.clerk.policy.purposes[purpose].legal_basis][lang]
+    found = desk.clerk.policy.purposes[purpose]
+    label = found.label(lang).lower()
+    bases = dict.fromkeys(found.basis_for(c) for c in sorted(categories) or [""])
+    basis = " / ".join(LEGAL_BASIS[b][lang] for b in bases)
     _, text = notice("not_objectable", lang, purpose=label, basis=basis)
     return text
 

@@ -14,14 +14,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from charte.domain import erasure
 from charte.domain.audit import Action, Entry
 from charte.domain.erasure import Asked, Cause, Due, ErasurePlan, Facts, Needed, Replayed
-from charte.domain.orders import OrderKind
+from charte.domain.orders import Order, OrderKind
 from charte.domain.policy import Policy
 from charte.services.errors import Conflict
 from charte.services.ports import Clock, ErasureLedger
@@ -208,12 +208,18 @@ class Eraser:
     # -- on request ---------------------------------------------------------------------------
 
     def on_request(
-        self, request_id: int, ref: str, actor: str, kinds: frozenset[str] | None = None
+        self,
+        request_id: int,
+        ref: str,
+        actor: str,
+        kinds: frozenset[str] | None = None,
+        also: Sequence[Order] = (),
     ) -> dict[str, Any]:
         """GDPR Art. 17: erase now the person's units their rules let go (only ``kinds``, for an
         objection: what served the purpose), with the Art. 19 notices, in one transaction; say what
-        is kept, why and until when. Applied once per request: asked again (an answer interrupted
-        after this commit), it returns what it did the first time."""
+        is kept, why and until when. ``also``: orders the erasure brings (a designation ended),
+        written in the same transaction when something goes. Applied once per request: asked again
+        (an answer interrupted after this commit), it returns what it did the first time."""
         today, now = self.clock.today(), self.clock.now()
         with self.store.transaction() as tx:
             pid = tx.lock(ref)
@@ -221,7 +227,7 @@ class Eraser:
                 return before
             if pid is None:
                 return {"erased": [], "kept": [], "person_erased": False, "orders": 0, "recipients": []}
-            plan = self._carry_out(tx, {pid: ref}, Asked(request_id, today, kinds), today, actor)
+            plan = self._carry_out(tx, {pid: ref}, Asked(request_id, today, kinds), today, actor, also=also)
             recipients = tx.owe_notices(request_id, plan, now) if not plan.empty else []
             detail = _answer(plan, pid, recipients)
             if not plan.empty:
@@ -255,6 +261,7 @@ class Eraser:
         actor: str,
         *,
         apply: bool = True,
+        also: Sequence[Order] = (),
     ) -> ErasurePlan:
         now = self.clock.now().astimezone(UTC)
         core = tx.facts(persons)
@@ -262,6 +269,8 @@ class Eraser:
         plan = erasure.plan(facts, cause, self.policy, now)
         if plan.empty or not apply:
             return plan
+        if also:
+            plan = replace(plan, orders=(*plan.orders, *also))
         applied = tx.apply(plan, on, now)
         tx.audit([_entry(p, actor) for p in applied.proofs])
         if self.ledger is not None:  # before the commit (adapters/erasure_ledger.py)

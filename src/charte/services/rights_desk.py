@@ -199,7 +199,12 @@ class Eraser(Protocol):
     """``services.erasure.Eraser``: the one erasure use case."""
 
     def on_request(
-        self, request_id: int, ref: str, actor: str, kinds: frozenset[str] | None = None
+        self,
+        request_id: int,
+        ref: str,
+        actor: str,
+        kinds: frozenset[str] | None = None,
+        also: Sequence[Order] = (),
     ) -> JsonRecord: ...
 
 

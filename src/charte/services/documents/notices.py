@@ -131,6 +131,20 @@ _NOTICES: dict[str, dict[Language, tuple[str, str]]] = {
             "Following your request no. {n}, your objection is recorded and respected by our services and providers.",
         ),
     },
+    "fulfilled.opposition.designation": {
+        FR: (
+            "Votre demande d'opposition : réponse",
+            "Suite à votre demande n° {n}, votre opposition est enregistrée : vous n'êtes plus désigné(e) "
+            "comme personne de confiance, vos données ont été effacées, et nos services inviteront le "
+            "client qui vous avait désigné(e) à désigner une autre personne.",
+        ),
+        EN: (
+            "Your objection: answer",
+            "Following your request no. {n}, your objection is recorded: you are no longer designated as "
+            "a trusted person, your data have been erased, and our services will ask the client who "
+            "designated you to designate someone else.",
+        ),
+    },
     "not_objectable": {
         FR: (
             "",
