@@ -126,3 +126,16 @@ def test_recording_outbound_calls_is_a_note_that_the_persons_called_must_be_told
     assert "recording_outbound" not in findings(shipped)
     both = replace(shipped, recordings=replace(shipped.recordings, directions=frozenset(CallDirection)))
     assert findings(both)["recording_outbound"] is Severity.NOTE
+
+
+def test_a_legal_obligation_names_its_law_and_sapin_ii_is_told_its_limits(shipped):
+    """GDPR Art. 6(3); loi Sapin II art. 17: corruption only, 500 employees and 100 M€ turnover."""
+    found = {p.code: p for p in lint_policy(shipped, as_of=TODAY)}
+    assert "obligation_source" not in found  # every shipped obligation names its law
+    sapin = found["sapin_ii_scope"]
+    assert sapin.path == ("purposes", "fraud_control", "obligation")
+    assert "500 employees" in sapin.message
+    assert "not fraud in general" in sapin.message
+    unnamed = replace(shipped, purposes={**shipped.purposes, "fraud_control": replace(
+        shipped.purposes["fraud_control"], obligation=None)})  # fmt: skip
+    assert findings(unnamed)["obligation_source"] is Severity.NOTE

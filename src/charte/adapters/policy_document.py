@@ -139,7 +139,7 @@ def _purpose(r: Reader, id_: str, value: Any, path: KeyPath) -> Purpose:
         value,
         path,
         required={"label", "legal_basis", "objection"},
-        optional=frozenset({"infers", "by_subject", "interest"}),
+        optional=frozenset({"infers", "by_subject", "interest", "obligation"}),
     )
     infers = []
     raw_infers = d.get("infers", [])
@@ -183,6 +183,7 @@ def _purpose(r: Reader, id_: str, value: Any, path: KeyPath) -> Purpose:
         infers=tuple(infers),
         by_subject=by_subject,
         interest=r.localized(d["interest"], (*path, "interest")) if "interest" in d else None,
+        obligation=r.optional_text(d, "obligation", path),
     )
 
 

@@ -127,6 +127,7 @@ class Purpose:
     infers: tuple[Inferred, ...] = ()
     by_subject: Mapping[str, SubjectBasis] = field(default_factory=dict)
     interest: Text | None = None  # the legitimate interest relied on, when that is the basis
+    obligation: str | None = None  # the law laying down a legal obligation relied on (Art. 6(3))
 
     def basis_for(self, category: str) -> LegalBasis:
         """The basis this purpose rests on for a category of data subjects."""

@@ -25,6 +25,7 @@ from charte.domain.vocabulary import (
     CourtSeat,
     DocumentDeletion,
     DocumentRequired,
+    LegalBasis,
     Objection,
     Right,
     SourceKind,
@@ -67,6 +68,8 @@ class LintCode(StrEnum):
     AUDIT_RETENTION = "audit_retention"
     PHONE_PROSPECTING_CONSENT = "phone_prospecting_consent"
     RECOURSE_WINDOW = "recourse_window"
+    OBLIGATION_SOURCE = "obligation_source"
+    SAPIN_II_SCOPE = "sapin_ii_scope"
     ASSUMPTION = "assumption"
 
 
@@ -301,6 +304,33 @@ def _recourse(p: Policy) -> Iterator[Problem]:
                     break  # one finding per window
 
 
+def _obligations(p: Policy) -> Iterator[Problem]:
+    """A legal obligation must be laid down by law (GDPR Art. 6(3)): the policy names which, and
+    what the law it names really requires is told where it is commonly stretched."""
+    for pid, purpose in p.purposes.items():
+        if purpose.legal_basis is not LegalBasis.LEGAL_OBLIGATION:
+            continue
+        path = ("purposes", pid, "legal_basis")
+        if purpose.obligation is None:
+            yield _note(
+                path,
+                LintCode.OBLIGATION_SOURCE,
+                f"'{pid}' rests on a legal obligation without naming the law that lays it down "
+                "(purposes.<id>.obligation)",
+                "GDPR Art. 6(1)(c), 6(3)",
+            )
+        elif "sapin" in purpose.obligation.lower() or "2016-1691" in purpose.obligation:
+            yield _note(
+                ("purposes", pid, "obligation"),
+                LintCode.SAPIN_II_SCOPE,
+                f"'{pid}' relies on Sapin II: its art. 17 obliges only companies of at least 500 employees "
+                "(or in such a group) with a turnover above 100 million euros, and covers corruption and "
+                "influence peddling, not fraud in general — below the thresholds, or for fraud, another "
+                "basis is needed (legitimate interest, with the right to object)",
+                "loi n° 2016-1691 du 9 décembre 2016 (Sapin II), art. 17",
+            )
+
+
 def _assumptions(p: Policy) -> Iterator[Problem]:
     for a in p.assumptions:
         yield Problem(
@@ -324,6 +354,7 @@ def lint_policy(policy: Policy, *, as_of: date) -> list[Problem]:
         _recordings,
         _audit,
         _recourse,
+        _obligations,
     )
     found = [problem for rule in rules for problem in rule(policy)]
     found += _phone_prospecting(policy, as_of)
