@@ -172,3 +172,19 @@ def test_the_charter_and_the_register_say_trusted_persons_rest_on_legitimate_int
         "“Trusted person”: legitimate interest (reaching the persons our client designated" in alarms.cells[3]
     )
     assert set(alarms.cells[4].split("; ")) == {"performance of the contract", "legitimate interest"}
+
+
+def test_the_charter_says_where_data_come_from_as_the_seed_does(shipped):
+    """Seed: clients' data come « directement auprès de vous ou auprès du partenaire par lequel vous
+    avez souscrit le contrat »; prospects' from the partner « par lequel vous avez été informé de
+    l'offre » — alternatives, not all at once (GDPR Art. 14(2)(f): the source is told truly)."""
+    text = charter_text(shipped, FR)
+    assert (
+        "Ces données sont collectées directement auprès de vous ou auprès du partenaire par lequel vous avez "
+        "souscrit le contrat."
+    ) in text
+    assert (
+        "auprès du partenaire par lequel vous avez été informé(e) de notre offre ou auprès du client qui vous parraine"
+        in text
+    )
+    assert "vous nous avez connus" not in text

@@ -138,7 +138,7 @@ def render(desk: Informing, ref: str, role: str, context: str | None, form: str)
     rule = p.retention[category.retention]
     values = {
         "controller": p.controller.name,
-        "source": w.SOURCE[found.source_kind][lang],
+        "source": w.source_of(found.source_kind, category.party_to_contract, lang),
         "purposes": w.join([p.purposes[x].label(lang).lower() for x in purposes], lang),
         "kept": w.retention(rule.anchor, rule.period, lang),
         "rights": w.join([w.RIGHT[r][lang][0].lower() for r in p.rights.granted], lang),

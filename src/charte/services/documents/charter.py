@@ -23,13 +23,13 @@ def _subjects(p: Policy, lang: Language) -> list[Block]:
         purposes = dict.fromkeys(pid for a in p.activities_for_subject(sid) for pid in a.purposes)
         # Recording purposes are told in their own section, as the seed does.
         purposes = {pid: None for pid in purposes if pid not in p.recordings.purposes}
-        sources = [w.SOURCE[src][lang] for src in s.sources]
+        sources = [w.source_of(src, s.party_to_contract, lang) for src in s.sources]
         blocks += [
             Heading(3, w.t("subject", lang, s=s.label(lang))),
             Bullets(
                 (
                     w.t("collected", lang, x=w.join(_data_categories(p, s.fields, lang), lang)),
-                    w.t("from", lang, x=w.join(sources, lang)),
+                    w.t("from", lang, x=w.either(sources, lang)),
                     w.t("for", lang, x=w.join([p.purposes[x].label(lang).lower() for x in purposes], lang)),
                     w.t("kept", lang, x=retention_phrase(p.retention[s.retention], lang)),
                 )

@@ -41,6 +41,17 @@ def join(items: list[str], lang: Language) -> str:
     return ", ".join(items[:-1]) + f" {_AND[lang]} " + items[-1]
 
 
+_OR = {Language.FR: "ou", Language.EN: "or"}
+
+
+def either(items: list[str], lang: Language) -> str:
+    """ "a, b ou c" / "a, b or c": alternatives (the seed's « directement auprès de vous ou auprès
+    du partenaire »: each datum comes from one of them, not from all)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {_OR[lang]} " + items[-1]
+
+
 _RETENTION = {
     Anchor.CONTRACT_END: {
         FR: "pendant toute la durée du contrat et pendant {d} après sa fin",
@@ -118,9 +129,11 @@ def bases_of(purpose: Purpose, labels: Mapping[str, str], lang: Language, among:
 
 SOURCE = {
     SourceKind.SUBJECT: {FR: "directement auprès de vous", EN: "directly from you"},
+    # Said as the seed says it to a prospect: « le partenaire par lequel vous avez été informé de
+    # l'offre »; to a client, ``source_of`` says « par lequel vous avez souscrit le contrat ».
     SourceKind.PARTNER: {
-        FR: "auprès du partenaire par lequel vous nous avez connus",
-        EN: "from the partner through which you came to us",
+        FR: "auprès du partenaire par lequel vous avez été informé(e) de notre offre",
+        EN: "from the partner through which you were told of our offer",
     },
     SourceKind.REFERRAL: {
         FR: "auprès du client qui vous parraine",
@@ -131,6 +144,20 @@ SOURCE = {
         EN: "from the client who designated or registered you",
     },
 }
+
+_PARTNER_SIGNED = {
+    FR: "auprès du partenaire par lequel vous avez souscrit le contrat",
+    EN: "from the partner through which you took out the contract",
+}
+
+
+def source_of(kind: SourceKind, party_to_contract: bool, lang: Language) -> str:
+    """Where a category's data came from, as the seed says it: a client's partner is the one
+    « par lequel vous avez souscrit le contrat », a prospect's the one that told them of the offer."""
+    if kind is SourceKind.PARTNER and party_to_contract:
+        return _PARTNER_SIGNED[lang]
+    return SOURCE[kind][lang]
+
 
 ROLE_KIND = {
     RoleKind.STAFF: {FR: "Nos collaborateurs habilités", EN: "Our authorised staff"},
