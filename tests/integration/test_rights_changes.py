@@ -239,7 +239,7 @@ def test_a_rectification_letter_in_english_names_the_data_changed_and_who_was_to
     done = answers.fulfil(desk(app), request["id"], lang="en")
     letter = pdf_text(done["paths"][-1])
     assert letter.startswith("Your rectification request: answer")
-    assert "Data rectified: contact details (phone)." in letter
+    assert "Data rectified: phone." in letter
     assert (
         "Recipients of your data told (GDPR Article 19): Delivery, installation and maintenance providers."
         in letter

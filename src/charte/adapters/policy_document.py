@@ -596,11 +596,18 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
         )
     r.languages = _languages(r, d)
     charter = r.section(d.get("charter", {}), ("charter",), required={"title", "updated_on"})
-    fields = {}
+    fields, field_labels = {}, {}
     for fid, cat in r.entries(d, "fields", root):
+        if isinstance(cat, dict):  # {category, label: {fr, en}}: the field named in letters
+            fd = r.section(cat, ("fields", fid), required={"category", "label"})
+            field_labels[fid] = r.localized(fd.get("label", {}), ("fields", fid, "label"))
+            cat = fd.get("category", "")
         if not isinstance(cat, str):
             r.problems.add(
-                ("fields", fid), "wrong type", found=kind_of(cat), expected="the id of a data category"
+                ("fields", fid),
+                "wrong type",
+                found=kind_of(cat),
+                expected="the id of a data category, or {category, label}",
             )
         fields[fid] = str(cat)
     audit = r.section(
@@ -618,6 +625,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
         transfers_outside_eu=_transfers(r, d.get("transfers_outside_eu"), ("transfers_outside_eu",)),
         data_categories=r.each(d, "data_categories", root, lambda i, b, p: _data_category(r, i, b, p)),
         fields=fields,
+        field_labels=field_labels,
         purposes=r.each(d, "purposes", root, lambda i, b, p: _purpose(r, i, b, p)),
         retention=r.each(d, "retention", root, lambda i, b, p: _retention(r, i, b, p)),
         subject_categories=r.each(d, "subject_categories", root, lambda i, b, p: _subject(r, i, b, p)),

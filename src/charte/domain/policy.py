@@ -434,10 +434,20 @@ class Policy:
     # durably and chained as soon as possible; every other read fails closed.
     audit_spool_for: tuple[str, ...] = ()
     assumptions: tuple[Assumption, ...] = ()
+    field_labels: Mapping[str, Text] = field(default_factory=dict)  # a field's name in each language
 
     @property
     def default_language(self) -> Language:
         return self.languages[0]
+
+    def field_label(self, field_id: str, lang: Language) -> str:
+        """What a letter calls a field: its label in ``lang``, else its data category's — never
+        the field's id, which is an English word in a French letter."""
+        label = self.field_labels.get(field_id)
+        if label is not None:
+            return label(lang)
+        category = self.data_categories.get(self.fields.get(field_id, ""))
+        return category.label(lang).lower() if category is not None else field_id
 
     @property
     def encrypted_fields(self) -> frozenset[str]:

@@ -35,6 +35,7 @@ _T: dict[str, dict[Language, str]] = {
     "col.until": {FR: "Effacement le", EN: "Erased on"},
     "open": {FR: "à la fin de la relation", EN: "when the relationship ends"},
     "fields": {FR: "Données rectifiées : {x}.", EN: "Data rectified: {x}."},
+    "fields.erased": {FR: "Données effacées : {x}.", EN: "Data erased: {x}."},
     "systems": {FR: "Nos systèmes informés : {x}.", EN: "Our systems told: {x}."},
     "recipients": {
         FR: "Destinataires de vos données informés (article 19 du RGPD) : {x}.",
@@ -133,11 +134,10 @@ def _what_was_done(p: Policy, lang: Language, detail: dict[str, Any]) -> list[Bl
         ]
     lines: list[str] = []
     if detail.get("fields"):
-        named = [
-            f"{p.data_categories[p.fields[f]].label(lang).lower()} ({f})" if f in p.fields else f
-            for f in detail["fields"]
-        ]
-        lines.append(_t("fields", lang, x=", ".join(named)))
+        # An erasure's answer names the fields that went; a rectification's those it changed.
+        key = "fields.erased" if "erased" in detail else "fields"
+        named = list(dict.fromkeys(p.field_label(f, lang) for f in detail["fields"]))
+        lines.append(_t(key, lang, x=", ".join(named)))
     if detail.get("ground") in _GROUNDS:
         lines.append(_t("ground", lang, x=_GROUNDS[detail["ground"]][lang]))
     if detail.get("purpose") in p.purposes:
