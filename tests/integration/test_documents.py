@@ -14,6 +14,7 @@ from charte.adapters.rendering.csv import render_csv
 from charte.domain.policy import Text
 from charte.domain.vocabulary import Language, Right
 from charte.services.documents.charter import build_charter
+from charte.services.documents.confirmation import Unconfirmed
 from charte.services.documents.register import build_register, register_entries
 
 FR, EN = Language.FR, Language.EN
@@ -128,8 +129,8 @@ class TestRegister:
         assert all(cell.strip() for row in rows for cell in row)
 
     def test_transfers_outside_the_eu_are_stated_even_when_there_are_none(self, shipped, lang):
-        """Art. 30(1)(e): "none" is written out, not left blank."""
-        _, entries = register_entries(shipped, lang)
+        """Art. 30(1)(e): "none" is written out, not left blank (once confirmed, without its mark)."""
+        _, entries = register_entries(replace(shipped, assumptions=()), lang)
         assert {e.cells[8] for e in entries} == {"Aucun" if lang is FR else "None"}
 
     def test_every_activity_has_a_section_in_the_markdown_and_html(self, shipped, lang):
@@ -188,3 +189,24 @@ def test_the_charter_says_where_data_come_from_as_the_seed_does(shipped):
         in text
     )
     assert "vous nous avez connus" not in text
+
+
+def test_an_assumed_value_is_marked_in_a_draft_and_a_final_rendering_is_refused_naming_it(shipped):
+    """Nothing the policy only assumes is published as a fact: the shipped « none » for transfers
+    outside the EU is an assumption (Art. 30(1)(e) must state them; the seed is silent)."""
+    draft = charter_text(shipped, FR)
+    assert (
+        "Vos données ne sont pas transférées hors de l'Union européenne. [à confirmer : transfers_outside_eu]"
+        in draft
+    )
+    with pytest.raises(Unconfirmed) as refused:
+        build_charter(shipped, FR, final=True)
+    assert "transfers_outside_eu" in refused.value.keys
+    assert "subject_categories.other_contact.sources" in refused.value.keys
+    _, entries = register_entries(shipped, EN)
+    assert all(e.cells[8] == "None [to be confirmed: transfers_outside_eu]" for e in entries)
+    with pytest.raises(Unconfirmed, match="transfers_outside_eu"):
+        build_register(shipped, EN, final=True)
+    confirmed = replace(shipped, assumptions=())
+    assert "[à confirmer" not in render_document(build_charter(confirmed, FR, final=True), "md")
+    build_register(confirmed, FR, final=True)  # nothing left to confirm: published

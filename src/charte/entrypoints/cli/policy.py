@@ -111,8 +111,15 @@ def render(
         Path | None, typer.Option("--policy", help="Policy file (default: CHARTE_POLICY or shipped).")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    final: Annotated[
+        bool,
+        typer.Option(
+            "--final", help="Refuse while a published value is an unconfirmed assumption (naming each key)."
+        ),
+    ] = False,
 ) -> None:
-    """The public charter, regenerated from the policy."""
+    """The public charter, regenerated from the policy. A draft marks each sentence stating a value
+    the policy only assumes « [à confirmer : key] »; `--final` refuses while one is left."""
     c = container()
     loaded = c.policies.load(str(policy) if policy else None)
-    write(Container.render(build_charter(loaded.policy, lang), fmt.value), out)
+    write(Container.render(build_charter(loaded.policy, lang, final=final), fmt.value), out)

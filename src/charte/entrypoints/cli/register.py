@@ -28,11 +28,18 @@ def register(
         Path | None, typer.Option("--policy", help="Policy file (default: CHARTE_POLICY or shipped).")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    final: Annotated[
+        bool,
+        typer.Option(
+            "--final", help="Refuse while a published value is an unconfirmed assumption (naming each key)."
+        ),
+    ] = False,
 ) -> None:
-    """The record of processing activities, generated from the policy."""
+    """The record of processing activities, generated from the policy. A draft marks each value the
+    policy only assumes « [à confirmer : key] »; `--final` refuses while one is left."""
     loaded = container().policies.load(str(policy) if policy else None)
     if fmt is RegisterFormat.CSV:
-        headers, entries = register_entries(loaded.policy, lang)
+        headers, entries = register_entries(loaded.policy, lang, final=final)
         write(Container.render_csv(headers, [e.cells for e in entries]), out)
     else:
-        write(Container.render(build_register(loaded.policy, lang), fmt.value), out)
+        write(Container.render(build_register(loaded.policy, lang, final=final), fmt.value), out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from charte.domain.policy import Policy, RetentionRule
 from charte.domain.vocabulary import DocumentRequired, Language, RecordingMode, Right, RoleKind
 from charte.services.documents import wording as w
+from charte.services.documents.confirmation import Stating
 from charte.services.documents.model import Block, Bullets, Document, Heading, Paragraph
 
 
@@ -17,7 +18,7 @@ def _data_categories(p: Policy, fields: tuple[str, ...], lang: Language) -> list
     return [p.data_categories[c].label(lang).lower() for c in cats]
 
 
-def _subjects(p: Policy, lang: Language) -> list[Block]:
+def _subjects(p: Policy, lang: Language, say: Stating) -> list[Block]:
     blocks: list[Block] = [Heading(2, w.t("h.what", lang))]
     for sid, s in p.subject_categories.items():
         purposes = dict.fromkeys(pid for a in p.activities_for_subject(sid) for pid in a.purposes)
@@ -28,23 +29,37 @@ def _subjects(p: Policy, lang: Language) -> list[Block]:
             Heading(3, w.t("subject", lang, s=s.label(lang))),
             Bullets(
                 (
-                    w.t("collected", lang, x=w.join(_data_categories(p, s.fields, lang), lang)),
-                    w.t("from", lang, x=w.either(sources, lang)),
-                    w.t("for", lang, x=w.join([p.purposes[x].label(lang).lower() for x in purposes], lang)),
-                    w.t("kept", lang, x=retention_phrase(p.retention[s.retention], lang)),
+                    say(
+                        w.t("collected", lang, x=w.join(_data_categories(p, s.fields, lang), lang)),
+                        ("subject_categories", sid, "fields"),
+                    ),
+                    say(w.t("from", lang, x=w.either(sources, lang)), ("subject_categories", sid, "sources")),
+                    say(
+                        w.t(
+                            "for", lang, x=w.join([p.purposes[x].label(lang).lower() for x in purposes], lang)
+                        ),
+                        *(("purposes", x, "label") for x in purposes),
+                    ),
+                    say(
+                        w.t("kept", lang, x=retention_phrase(p.retention[s.retention], lang)),
+                        ("retention", s.retention, "anchor"),
+                        ("retention", s.retention, "period"),
+                    ),
                 )
             ),
         ]
     return blocks
 
 
-def _recordings(p: Policy, lang: Language) -> list[Block]:
+def _recordings(p: Policy, lang: Language, say: Stating) -> list[Block]:
     rec, c = p.recordings, p.controller.name
     if rec.mode is RecordingMode.NONE:
         return [Heading(2, w.t("h.calls", lang)), Paragraph(w.t("calls.none", lang, c=c) + ".")]
     key = "calls.systematic" if rec.systematic else "calls.partial"
     opening = w.t(key, lang, c=c, law=rec.legal_requirement or "")
     opening += (w.t("calls.live", lang) if rec.live_double_listening else "") + "."
+    # The share itself is not published (« une partie des appels »): only the mode and the listening.
+    opening = say(opening, ("recordings", "mode"), ("recordings", "live_double_listening"))
     stopped = [p.purposes[x].label(lang) for x in rec.purposes if x in rec.opposition_stops]
     kept = [
         f"{p.purposes[x].label(lang)} ({w.LEGAL_BASIS[p.purposes[x].legal_basis][lang]})"
@@ -58,7 +73,12 @@ def _recordings(p: Policy, lang: Language) -> list[Block]:
         blocks += [Paragraph(w.t("calls.other", lang)), Bullets(tuple(kept))]
     listeners = [p.roles[r].label(lang).lower() for r in rec.listeners]
     blocks.append(Paragraph(w.t("calls.who", lang, x=w.join(listeners, lang))))
-    blocks.append(Paragraph(w.t("calls.kept", lang, x=retention_phrase(p.retention[rec.retention], lang))))
+    kept_for = w.t("calls.kept", lang, x=retention_phrase(p.retention[rec.retention], lang))
+    blocks.append(
+        Paragraph(
+            say(kept_for, ("retention", rec.retention, "anchor"), ("retention", rec.retention, "period"))
+        )
+    )
     return blocks
 
 
@@ -80,7 +100,7 @@ def _recipients(p: Policy, lang: Language) -> list[Block]:
     return blocks
 
 
-def _basis(p: Policy, lang: Language) -> list[Block]:
+def _basis(p: Policy, lang: Language, say: Stating) -> list[Block]:
     bases = list(
         dict.fromkeys(
             [x.legal_basis for x in p.purposes.values()]
@@ -88,10 +108,9 @@ def _basis(p: Policy, lang: Language) -> list[Block]:
         )
     )
     labels = {sid: c.label(lang) for sid, c in p.subject_categories.items()}
+    colon = " : " if lang is Language.FR else ": "
     items = tuple(
-        f"{x.label(lang)} : {w.bases_of(x, labels, lang)}"
-        if lang is Language.FR
-        else f"{x.label(lang)}: {w.bases_of(x, labels, lang)}"
+        say(f"{x.label(lang)}{colon}{w.bases_of(x, labels, lang)}", ("purposes", x.id, "legal_basis"))
         for x in p.purposes.values()
     )
     return [
@@ -101,11 +120,11 @@ def _basis(p: Policy, lang: Language) -> list[Block]:
     ]
 
 
-def _commitments(p: Policy, lang: Language) -> list[Block]:
-    transfers: list[Block] = [Paragraph(w.t("transfers.none", lang))]
+def _commitments(p: Policy, lang: Language, say: Stating) -> list[Block]:
+    transfers: list[Block] = [Paragraph(say(w.t("transfers.none", lang), ("transfers_outside_eu",)))]
     if p.transfers_outside_eu:
         transfers = [
-            Paragraph(w.t("transfers.some", lang)),
+            Paragraph(say(w.t("transfers.some", lang), ("transfers_outside_eu",))),
             Bullets(tuple(f"{x.country} ({x.safeguard})" for x in p.transfers_outside_eu)),
         ]
     return [
@@ -154,8 +173,11 @@ def rights_section(p: Policy, lang: Language) -> list[Block]:
     ]
 
 
-def build_charter(policy: Policy, lang: Language) -> Document:
+def build_charter(policy: Policy, lang: Language, *, final: bool = False) -> Document:
+    """The charter; a draft marks each sentence stating an assumed value, ``final`` refuses to
+    publish while one does (``confirmation.Unconfirmed``, naming the keys)."""
     p = policy
+    say = Stating(p, lang)
     purposes = tuple(x.label(lang) for x in p.purposes.values() if x.id not in p.recordings.purposes)
     blocks: list[Block] = [
         Paragraph(w.t("updated", lang, d=w.day(p.updated_on, lang))),
@@ -164,11 +186,12 @@ def build_charter(policy: Policy, lang: Language) -> Document:
         Heading(2, w.t("h.why", lang)),
         Paragraph(w.t("why", lang)),
         Bullets(purposes),
-        *_subjects(p, lang),
-        *_recordings(p, lang),
+        *_subjects(p, lang, say),
+        *_recordings(p, lang, say),
         *_recipients(p, lang),
-        *_basis(p, lang),
-        *_commitments(p, lang),
+        *_basis(p, lang, say),
+        *_commitments(p, lang, say),
         *rights_section(p, lang),
     ]
+    say.settle(final=final)
     return Document(title=p.title(lang), lang=lang, blocks=tuple(blocks))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from charte.domain.policy import Activity, Policy
+from charte.domain.problems import KeyPath
 from charte.domain.vocabulary import Language
 from charte.services.documents import wording as w
 from charte.services.documents.charter import retention_phrase
+from charte.services.documents.confirmation import Stating
 from charte.services.documents.model import Block, Document, Heading, Paragraph, Table
 
 # Art. 30(1) (a) to (g), in the order of the article; the activity's name comes first.
@@ -32,7 +34,7 @@ class RegisterEntry:
     cells: tuple[str, ...]  # one per COLUMNS
 
 
-def _entry(p: Policy, a: Activity, lang: Language) -> RegisterEntry:
+def _entry(p: Policy, a: Activity, lang: Language, say: Stating) -> RegisterEntry:
     def labels(ids: tuple[str, ...], table: dict[str, str]) -> str:
         return "; ".join(table[i] for i in ids)
 
@@ -43,6 +45,19 @@ def _entry(p: Policy, a: Activity, lang: Language) -> RegisterEntry:
     categories = {k: s.label(lang) for k, s in p.subject_categories.items()}
     transfers = "; ".join(f"{t.country} ({t.safeguard})" for t in p.transfers_outside_eu)
     retention = "; ".join(f"{rid}: {retention_phrase(p.retention[rid], lang)}" for rid in a.retention)
+    states: tuple[tuple[KeyPath, ...], ...] = (
+        (),
+        (("controller",),),
+        (("dpo",),),
+        tuple(("purposes", x.id) for x in purposes),
+        tuple(("purposes", x.id, "legal_basis") for x in purposes),
+        tuple(("subject_categories", sid) for sid in a.subject_categories),
+        tuple(("data_categories", cid) for cid in a.data_categories),
+        tuple(("roles", rid) for rid in a.recipients),
+        (("transfers_outside_eu",),),
+        tuple(k for rid in a.retention for k in (("retention", rid, "anchor"), ("retention", rid, "period"))),
+        tuple(("security_measures", mid) for mid in a.security_measures),
+    )
     cells = (
         a.name(lang),
         f"{p.controller.name}"
@@ -61,17 +76,24 @@ def _entry(p: Policy, a: Activity, lang: Language) -> RegisterEntry:
         retention,
         labels(a.security_measures, {k: m(lang) for k, m in p.security_measures.items()}),
     )
-    return RegisterEntry(activity=a.id, cells=cells)
+    marked = tuple(say(cell, *keys) for cell, keys in zip(cells, states, strict=True))
+    return RegisterEntry(activity=a.id, cells=marked)
 
 
-def register_entries(policy: Policy, lang: Language) -> tuple[tuple[str, ...], tuple[RegisterEntry, ...]]:
-    """The column headers and one entry per processing activity."""
+def register_entries(
+    policy: Policy, lang: Language, *, final: bool = False
+) -> tuple[tuple[str, ...], tuple[RegisterEntry, ...]]:
+    """The column headers and one entry per processing activity; a cell stating an assumed value
+    is marked (a draft), or ``final`` refuses (``confirmation.Unconfirmed``, naming the keys)."""
     headers = tuple(w.t(c, lang) for c in COLUMNS)
-    return headers, tuple(_entry(policy, a, lang) for a in policy.activities.values())
+    say = Stating(policy, lang)
+    entries = tuple(_entry(policy, a, lang, say) for a in policy.activities.values())
+    say.settle(final=final)
+    return headers, entries
 
 
-def build_register(policy: Policy, lang: Language) -> Document:
-    headers, entries = register_entries(policy, lang)
+def build_register(policy: Policy, lang: Language, *, final: bool = False) -> Document:
+    headers, entries = register_entries(policy, lang, final=final)
     blocks: list[Block] = [
         Paragraph(w.t("register.intro", lang, c=policy.controller.name, d=w.day(policy.updated_on, lang)))
     ]
