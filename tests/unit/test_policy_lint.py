@@ -139,3 +139,13 @@ def test_a_legal_obligation_names_its_law_and_sapin_ii_is_told_its_limits(shippe
     unnamed = replace(shipped, purposes={**shipped.purposes, "fraud_control": replace(
         shipped.purposes["fraud_control"], obligation=None)})  # fmt: skip
     assert findings(unnamed)["obligation_source"] is Severity.NOTE
+
+
+def test_recorded_staff_are_data_subjects_of_the_recordings_with_the_labour_code_s_duties(shipped, minimal):
+    """GDPR Art. 30(1)(c); Code du travail L1222-4 (each employee told), L2312-38 (the CSE consulted)."""
+    assert "recorded_staff" in shipped.activities["call_recording"].subject_categories
+    note = next(p for p in lint_policy(shipped, as_of=TODAY) if p.code == "recording_staff")
+    assert (note.severity, note.path) == (Severity.NOTE, ("subject_categories", "recorded_staff", "staff"))
+    assert "L1222-4" in note.source
+    assert "L2312-38" in note.source
+    assert findings(minimal)["recording_staff"] is Severity.WARNING  # no staff category listed

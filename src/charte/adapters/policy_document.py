@@ -212,7 +212,7 @@ def _subject(r: Reader, id_: str, value: Any, path: KeyPath) -> SubjectCategory:
         value,
         path,
         required={"label", "sources", "fields", "retention"},
-        optional=frozenset({"party_to_contract"}),
+        optional=frozenset({"party_to_contract", "staff"}),
     )
     return SubjectCategory(
         id=id_,
@@ -223,6 +223,7 @@ def _subject(r: Reader, id_: str, value: Any, path: KeyPath) -> SubjectCategory:
         # The register's client is the one who signs (domain.register.Role.CLIENT): party to the
         # contract unless the policy says otherwise; every other category is not.
         party_to_contract=r.flag(d, "party_to_contract", path, default=id_ == RegisterRole.CLIENT.value),
+        staff=r.flag(d, "staff", path),
     )
 
 

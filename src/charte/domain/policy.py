@@ -172,6 +172,7 @@ class SubjectCategory:
     # Whether these persons are party to the contract a purpose on Art. 6(1)(b) rests on (the
     # client is; a trusted person or another contact is not: EDPB Guidelines 2/2019).
     party_to_contract: bool = False
+    staff: bool = False  # the operator's own staff (recorded at work: Code du travail duties)
 
 
 @dataclass(frozen=True, slots=True)

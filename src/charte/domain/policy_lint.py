@@ -27,6 +27,7 @@ from charte.domain.vocabulary import (
     DocumentRequired,
     LegalBasis,
     Objection,
+    RecordingMode,
     Right,
     SourceKind,
 )
@@ -38,6 +39,9 @@ CNIL_PROSPECTS = (
 CNIL_RECORDINGS = (
     "CNIL, « L'écoute et l'enregistrement des appels sur le lieu de travail »; "
     "délibération 2014-474 (ex-NS-57)"
+)
+STAFF_DUTIES = (
+    "Code du travail L1222-4 (informing each employee), L2312-38 (consulting the CSE); GDPR Art. 30(1)(c)"
 )
 CNIL_LOGGING = (
     "CNIL, délibération n° 2021-122 du 14 octobre 2021 (recommandation relative à la journalisation)"
@@ -65,6 +69,7 @@ class LintCode(StrEnum):
     RECORDING_RETENTION = "recording_retention"
     RECORDING_OBJECTION = "recording_objection"
     RECORDING_OUTBOUND = "recording_outbound"
+    RECORDING_STAFF = "recording_staff"
     AUDIT_RETENTION = "audit_retention"
     PHONE_PROSPECTING_CONSENT = "phone_prospecting_consent"
     RECOURSE_WINDOW = "recourse_window"
@@ -221,6 +226,35 @@ def _rights(p: Policy) -> Iterator[Problem]:
             )
 
 
+def _recorded_staff(p: Policy) -> Iterator[Problem]:
+    """Staff are data subjects of every recording: the register lists them, and the Code du
+    travail says how they are told and their representatives consulted."""
+    rec = p.recordings
+    if rec.mode is RecordingMode.NONE or not rec.purposes:
+        return
+    recording = [a for a in p.activities.values() if set(a.purposes) & set(rec.purposes)]
+    staff = [
+        sid for a in recording for sid in a.subject_categories
+        if sid in p.subject_categories and p.subject_categories[sid].staff
+    ]  # fmt: skip
+    if not staff:
+        yield _warning(
+            ("recordings",),
+            LintCode.RECORDING_STAFF,
+            "the staff whose calls are recorded are data subjects of the recordings: list them among "
+            "the recording activity's subject categories (a category with `staff: true`)",
+            STAFF_DUTIES,
+        )
+        return
+    yield _note(
+        ("subject_categories", staff[0], "staff"),
+        LintCode.RECORDING_STAFF,
+        "recorded staff must each be told beforehand of the recording and double listening (what, "
+        "why, how long, their rights), and the works council (CSE) consulted before it is introduced",
+        STAFF_DUTIES,
+    )
+
+
 def _recordings(p: Policy) -> Iterator[Problem]:
     rec = p.recordings
     if CallDirection.OUTBOUND in rec.directions:
@@ -355,6 +389,7 @@ def lint_policy(policy: Policy, *, as_of: date) -> list[Problem]:
         _audit,
         _recourse,
         _obligations,
+        _recorded_staff,
     )
     found = [problem for rule in rules for problem in rule(policy)]
     found += _phone_prospecting(policy, as_of)

@@ -18,6 +18,14 @@ def _data_categories(p: Policy, fields: tuple[str, ...], lang: Language) -> list
     return [p.data_categories[c].label(lang).lower() for c in cats]
 
 
+def _served(p: Policy, purposes: list[str], lang: Language) -> str:
+    """What a category's data serve; for one that only recordings concern (recorded staff), the
+    recordings' purposes, told in their own section."""
+    if not purposes:
+        return w.t("for.calls", lang)
+    return w.t("for", lang, x=w.join([p.purposes[x].label(lang).lower() for x in purposes], lang))
+
+
 def _subjects(p: Policy, lang: Language, say: Stating) -> list[Block]:
     blocks: list[Block] = [Heading(2, w.t("h.what", lang))]
     for sid, s in p.subject_categories.items():
@@ -34,12 +42,7 @@ def _subjects(p: Policy, lang: Language, say: Stating) -> list[Block]:
                         ("subject_categories", sid, "fields"),
                     ),
                     say(w.t("from", lang, x=w.either(sources, lang)), ("subject_categories", sid, "sources")),
-                    say(
-                        w.t(
-                            "for", lang, x=w.join([p.purposes[x].label(lang).lower() for x in purposes], lang)
-                        ),
-                        *(("purposes", x, "label") for x in purposes),
-                    ),
+                    say(_served(p, list(purposes), lang), *(("purposes", x, "label") for x in purposes)),
                     say(
                         w.t("kept", lang, x=retention_phrase(p.retention[s.retention], lang)),
                         ("retention", s.retention, "anchor"),

@@ -258,6 +258,10 @@ _T: dict[str, dict[Language, str]] = {
     "collected": {FR: "Données collectées : {x}.", EN: "Data collected: {x}."},
     "from": {FR: "Ces données sont collectées {x}.", EN: "These data are collected {x}."},
     "for": {FR: "Elles sont traitées pour : {x}.", EN: "They are processed for: {x}."},
+    "for.calls": {
+        FR: "Elles sont traitées pour les finalités de l'enregistrement des appels, décrites ci-dessous.",
+        EN: "They are processed for the purposes of call recording, described below.",
+    },
     "kept": {FR: "Nous les conservons {x}.", EN: "We keep them {x}."},
     "h.calls": {FR: "Enregistrement des conversations téléphoniques", EN: "Recording of phone calls"},
     "calls.partial": {
