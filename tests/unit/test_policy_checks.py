@@ -15,7 +15,7 @@ from charte.domain.vocabulary import (
     DocumentRequired,
     ErasureAction,
     IdentityMethod,
-    Inference,
+    InferenceFamily,
     InferenceTarget,
     LegalBasis,
     Objection,
@@ -67,18 +67,40 @@ class TestObjection:
         assert "objection_basis" in codes(policy)
 
 
+TAXONOMY = {
+    "emotion": InferenceFamily.EMOTION_RECOGNITION,
+    "sentiment": InferenceFamily.EMOTION_RECOGNITION,
+    "stress": InferenceFamily.EMOTION_RECOGNITION,
+    "satisfaction_from_voice": InferenceFamily.EMOTION_RECOGNITION,
+    "topic": InferenceFamily.CONTENT,
+}
+
+
+def inferring(policy: Policy, what: str, *about: InferenceTarget) -> Policy:
+    return with_purpose(
+        replace(policy, inferences=TAXONOMY), "quality_monitoring", infers=(Inferred(what, about),)
+    )
+
+
 class TestInference:
-    def test_inferring_staff_emotions_is_refused(self, minimal):
-        """AI Act art. 5(1)(f): no emotion recognition of people at work."""
-        infers = (Inferred(Inference.EMOTION, (InferenceTarget.STAFF, InferenceTarget.DATA_SUBJECTS)),)
-        problems = check_policy(with_purpose(minimal, "quality_monitoring", infers=infers))
+    @pytest.mark.parametrize("what", ["emotion", "sentiment", "stress", "satisfaction_from_voice"])
+    def test_inferring_staff_emotions_is_refused_whatever_the_policy_calls_it(self, minimal, what):
+        """AI Act art. 5(1)(f), 3(39): emotion recognition of people at work, sentiment included."""
+        problems = check_policy(
+            inferring(minimal, what, InferenceTarget.STAFF, InferenceTarget.DATA_SUBJECTS)
+        )
         assert [p.code for p in problems] == ["prohibited_inference"]
         assert "5(1)(f)" in (problems[0].expected or "")
+        assert f"'{what}' is emotion recognition" in problems[0].message
 
     def test_inferring_topics_of_calls_is_allowed(self, minimal):
         """Only the prohibited practice is refused: topic analysis of calls is not emotion recognition."""
-        infers = (Inferred(Inference.TOPIC, (InferenceTarget.STAFF,)),)
-        assert check_policy(with_purpose(minimal, "quality_monitoring", infers=infers)) == []
+        assert check_policy(inferring(minimal, "topic", InferenceTarget.STAFF)) == []
+
+    def test_an_inference_the_policy_does_not_classify_is_refused(self, minimal):
+        """No inference escapes the AI Act's families by its name: each is declared in `inferences`."""
+        problems = check_policy(inferring(minimal, "vibe", InferenceTarget.STAFF))
+        assert [(p.code, p.path[-1]) for p in problems] == [("unknown_inference", "what")]
 
 
 class TestRecordings:

@@ -149,3 +149,21 @@ def test_recorded_staff_are_data_subjects_of_the_recordings_with_the_labour_code
     assert "L1222-4" in note.source
     assert "L2312-38" in note.source
     assert findings(minimal)["recording_staff"] is Severity.WARNING  # no staff category listed
+
+
+def test_emotion_recognition_of_callers_and_scoring_staff_are_high_risk_with_their_duties(shipped):
+    """AI Act Annex III 1(c) with art. 50(3) (the persons told), Annex III 4(b) with art. 26(7)."""
+    from charte.domain.policy import Inferred
+    from charte.domain.vocabulary import InferenceTarget
+
+    purpose = replace(shipped.purposes["quality_monitoring"], infers=(
+        Inferred("satisfaction_from_voice", (InferenceTarget.DATA_SUBJECTS,)),
+        Inferred("performance_score", (InferenceTarget.STAFF,)),
+    ))  # fmt: skip
+    found = {p.code: p for p in lint_policy(replace(shipped, purposes={**shipped.purposes,
+             "quality_monitoring": purpose}), as_of=TODAY)}  # fmt: skip
+    assert found["emotion_recognition"].severity is Severity.WARNING
+    assert "art. 50(3)" in found["emotion_recognition"].source
+    assert found["worker_evaluation"].severity is Severity.WARNING
+    assert "Annex III 4(b)" in found["worker_evaluation"].source
+    assert "emotion_recognition" not in findings(shipped)  # the shipped purposes infer nothing

@@ -151,11 +151,7 @@ def _purpose(r: Reader, id_: str, value: Any, path: KeyPath) -> Purpose:
     for i, item in enumerate(raw_infers):
         ipath = (*path, "infers", i)
         di = r.section(item, ipath, required={"what", "about"})
-        infers.append(
-            Inferred(
-                r.choice(di, "what", ipath, v.Inference), r.choices(di, "about", ipath, v.InferenceTarget)
-            )
-        )
+        infers.append(Inferred(r.text(di, "what", ipath), r.choices(di, "about", ipath, v.InferenceTarget)))
     by_subject = {}
     bpath = (*path, "by_subject")
     raw_by_subject = d.get("by_subject", {})
@@ -185,6 +181,15 @@ def _purpose(r: Reader, id_: str, value: Any, path: KeyPath) -> Purpose:
         interest=r.localized(d["interest"], (*path, "interest")) if "interest" in d else None,
         obligation=r.optional_text(d, "obligation", path),
     )
+
+
+def _inferences(r: Reader, value: Any, path: KeyPath) -> dict[str, v.InferenceFamily]:
+    """``{inference: family}``: the policy's names for what its purposes infer, each with what the
+    AI Act makes of it (``emotion_recognition``, ``worker_evaluation``, ``content``)."""
+    if not isinstance(value, dict):
+        r.problems.add(path, "wrong type", found=kind_of(value), expected="a mapping of inference: family")
+        return {}
+    return {str(k): r._enum(family, (*path, str(k)), v.InferenceFamily) for k, family in value.items()}
 
 
 def _retention(r: Reader, id_: str, value: Any, path: KeyPath) -> RetentionRule:
@@ -587,7 +592,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
     """Build the policy from plain data, or return ``None`` with every structural problem."""
     r = Reader()
     root: KeyPath = ()
-    d = r.section(data, root, required=_TOP, optional=frozenset({"access", "alarms"}))
+    d = r.section(data, root, required=_TOP, optional=frozenset({"access", "alarms", "inferences"}))
     if not d:
         return None, r.problems
     fmt = d.get("format")
@@ -627,6 +632,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
         data_categories=r.each(d, "data_categories", root, lambda i, b, p: _data_category(r, i, b, p)),
         fields=fields,
         field_labels=field_labels,
+        inferences=_inferences(r, d.get("inferences", {}), ("inferences",)),
         purposes=r.each(d, "purposes", root, lambda i, b, p: _purpose(r, i, b, p)),
         retention=r.each(d, "retention", root, lambda i, b, p: _retention(r, i, b, p)),
         subject_categories=r.each(d, "subject_categories", root, lambda i, b, p: _subject(r, i, b, p)),

@@ -26,7 +26,7 @@ from charte.domain.vocabulary import (
     HolidayCalendar,
     IdentityMethod,
     IdentityRequestEffect,
-    Inference,
+    InferenceFamily,
     InferenceTarget,
     Language,
     LegalBasis,
@@ -102,7 +102,7 @@ class DataCategory:
 
 @dataclass(frozen=True, slots=True)
 class Inferred:
-    what: Inference
+    what: str  # an inference of the policy's ``inferences`` taxonomy
     about: tuple[InferenceTarget, ...]
 
 
@@ -436,6 +436,9 @@ class Policy:
     audit_spool_for: tuple[str, ...] = ()
     assumptions: tuple[Assumption, ...] = ()
     field_labels: Mapping[str, Text] = field(default_factory=dict)  # a field's name in each language
+    # What each inference a purpose may make is in law (``inferences: {sentiment: emotion_recognition}``):
+    # the policy names its inferences as it likes; the checks judge the family.
+    inferences: Mapping[str, InferenceFamily] = field(default_factory=dict)
 
     @property
     def default_language(self) -> Language:

@@ -19,7 +19,7 @@ from charte.domain.vocabulary import (
     DocumentRequired,
     ErasureAction,
     IdentityMethod,
-    Inference,
+    InferenceFamily,
     InferenceTarget,
     LegalBasis,
     Objection,
@@ -151,11 +151,23 @@ def _purposes(p: Policy) -> Iterator[Problem]:
                 code="objection_basis",
             )
         for i, inferred in enumerate(purpose.infers):
-            if inferred.what is Inference.EMOTION and InferenceTarget.STAFF in inferred.about:
+            family = p.inferences.get(inferred.what)
+            if family is None:
+                yield Problem(
+                    path=(*path, "infers", i, "what"),
+                    message=f"unknown inference '{inferred.what}'",
+                    expected="one of the policy's inferences: "
+                    + (", ".join(sorted(p.inferences)) or "none declared")
+                    + " (inferences: {name: emotion_recognition | worker_evaluation | content})",
+                    code="unknown_inference",
+                )
+            elif family is InferenceFamily.EMOTION_RECOGNITION and InferenceTarget.STAFF in inferred.about:
+                # Whatever the policy calls it — sentiment, stress, mood, satisfaction from the voice.
                 yield Problem(
                     path=(*path, "infers", i),
-                    message="inferring the emotions of staff is prohibited",
-                    found="what: emotion, about: staff",
+                    message=f"inferring the emotions of staff is prohibited ('{inferred.what}' is emotion "
+                    "recognition)",
+                    found=f"what: {inferred.what}, about: staff",
                     expected="no emotion inference about people at work (AI Act art. 5(1)(f), "
                     "applicable since 2 February 2025)",
                     code="prohibited_inference",

@@ -25,6 +25,8 @@ from charte.domain.vocabulary import (
     CourtSeat,
     DocumentDeletion,
     DocumentRequired,
+    InferenceFamily,
+    InferenceTarget,
     LegalBasis,
     Objection,
     RecordingMode,
@@ -70,6 +72,8 @@ class LintCode(StrEnum):
     RECORDING_OBJECTION = "recording_objection"
     RECORDING_OUTBOUND = "recording_outbound"
     RECORDING_STAFF = "recording_staff"
+    EMOTION_RECOGNITION = "emotion_recognition"
+    WORKER_EVALUATION = "worker_evaluation"
     AUDIT_RETENTION = "audit_retention"
     PHONE_PROSPECTING_CONSENT = "phone_prospecting_consent"
     RECOURSE_WINDOW = "recourse_window"
@@ -224,6 +228,34 @@ def _rights(p: Policy) -> Iterator[Problem]:
                 "or at the first contact if earlier",
                 "GDPR Art. 14(3)",
             )
+
+
+def _ai_act(p: Policy) -> Iterator[Problem]:
+    """What the AI Act asks of an inference a purpose makes (the policy's ``inferences``)."""
+    for pid, purpose in p.purposes.items():
+        for i, inferred in enumerate(purpose.infers):
+            family = p.inferences.get(inferred.what)
+            path = ("purposes", pid, "infers", i)
+            if (
+                family is InferenceFamily.EMOTION_RECOGNITION
+                and InferenceTarget.DATA_SUBJECTS in inferred.about
+            ):
+                yield _warning(
+                    path,
+                    LintCode.EMOTION_RECOGNITION,
+                    f"'{inferred.what}' recognises the emotions of the people called: a high-risk AI "
+                    "system (risk management, human oversight, logs) whose persons must be told they "
+                    "are exposed to it",
+                    "AI Act Annex III 1(c), art. 26, art. 50(3)",
+                )
+            if family is InferenceFamily.WORKER_EVALUATION and InferenceTarget.STAFF in inferred.about:
+                yield _warning(
+                    path,
+                    LintCode.WORKER_EVALUATION,
+                    f"'{inferred.what}' evaluates staff from their calls: a high-risk AI system; the workers "
+                    "and their representatives are told before it is used, under human oversight",
+                    "AI Act Annex III 4(b), art. 26(7); Code du travail L2312-38",
+                )
 
 
 def _recorded_staff(p: Policy) -> Iterator[Problem]:
@@ -390,6 +422,7 @@ def lint_policy(policy: Policy, *, as_of: date) -> list[Problem]:
         _recourse,
         _obligations,
         _recorded_staff,
+        _ai_act,
     )
     found = [problem for rule in rules for problem in rule(policy)]
     found += _phone_prospecting(policy, as_of)

@@ -37,13 +37,16 @@ class Objection(StrEnum):
     ABSOLUTE = "absolute"  # Art. 21(2)-(3): direct marketing, no reason needed
 
 
-class Inference(StrEnum):
-    """What a purpose derives about people from their data."""
+class InferenceFamily(StrEnum):
+    """What the AI Act makes of an inference, whatever the policy calls it (``inferences``)."""
 
-    EMOTION = "emotion"
-    SENTIMENT = "sentiment"
-    TOPIC = "topic"
-    SPEAKER_TURNS = "speaker_turns"
+    # Identifying or inferring emotions or intentions from biometric data such as the voice (AI Act
+    # art. 3(39)) — emotion, sentiment, stress, mood, satisfaction scored from the voice: forbidden
+    # about people at work (art. 5(1)(f)), high-risk about others (Annex III 1(c); art. 50(3)).
+    EMOTION_RECOGNITION = "emotion_recognition"
+    # Evaluating workers' performance or behaviour (Annex III 4(b)): high-risk.
+    WORKER_EVALUATION = "worker_evaluation"
+    CONTENT = "content"  # what was said: topics, who spoke when — none of the above
 
 
 class InferenceTarget(StrEnum):
