@@ -469,6 +469,7 @@ class Container:
             clock=self.clock,
             actor=actor,
             role=role,
+            public_url=self.settings.public_url,
         )
 
     # -- what entrypoints need of adapters, given here so that they import none --------------

@@ -47,6 +47,7 @@ class Settings:
     erasure_ledger: Path | None = None
     codes_key: str | None = None  # base64 HMAC key of the rights codes and portal links (default home/keys)
     draw_key: str | None = None  # base64 HMAC key of the calls' recording draw (default home/keys)
+    public_url: str | None = None  # where charte's public pages are served (the SMS notice links there)
     environment: str = "development"  # CHARTE_ENV; "production" fails closed (production_problems)
 
     @property
@@ -163,6 +164,7 @@ class Settings:
             erasure_ledger=read.path("CHARTE_ERASURE_LEDGER"),
             codes_key=read.text("CHARTE_CODES_KEY"),
             draw_key=read.text("CHARTE_DRAW_KEY"),
+            public_url=read.text("CHARTE_PUBLIC_URL"),
             environment=read.choice("CHARTE_ENV", ("development", "production"), "development"),
         )
 

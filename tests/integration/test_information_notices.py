@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 
-from charte.domain.information import notice_due
+from charte.domain.information import needs_notice, notice_due
+from charte.domain.vocabulary import Language, LegalBasis, SourceKind
 from charte.services import information
 from charte.services.access import AccessDenied
+from charte.services.documents.information_notice import REQUIRED, notice_elements
+from charte.services.documents.notices import information_notice
 from charte.services.errors import Conflict, Refused
 from tests.conftest import run_import
 from tests.feed import collected, contacted, designated, person, signed
@@ -61,8 +65,12 @@ def test_a_notice_is_rendered_from_the_policy_and_once_recorded_is_owed_no_more(
     for expected in (app.policy.controller.name, "auprès du partenaire", "article 14 du RGPD",
                      app.policy.dpo.email, "prospection commerciale"):  # fmt: skip
         assert expected in letter["text"], expected
-    sms = information.render(desk(app), "Q1", "prospect", None, "sms")
+    with pytest.raises(Refused, match="CHARTE_PUBLIC_URL"):
+        information.render(desk(app), "Q1", "prospect", None, "sms")  # nowhere to link to
+    published = dataclasses.replace(desk(app), public_url="https://donnees.example.fr/")
+    sms = information.render(published, "Q1", "prospect", None, "sms")
     assert len(sms["text"]) < 200
+    assert sms["text"].endswith("https://donnees.example.fr/charter?lang=fr")  # the full notice
     information.record_sent(desk(app), "Q1", "prospect", None, d("2026-11-09"), "letter")
     with pytest.raises(Conflict, match="already recorded"):
         information.record_sent(desk(app), "Q1", "prospect", None, d("2026-11-09"), "letter")
@@ -81,3 +89,35 @@ def test_data_from_the_person_themselves_need_no_art_14_notice_and_only_handlers
         information.render(desk(app), "P1", "client", "C1", "letter")
     with pytest.raises(AccessDenied, match="may not handle information notices"):
         list(information.owed(desk(app, "sales")))
+
+
+@pytest.mark.parametrize("lang", [Language.FR, Language.EN])
+def test_every_element_art_14_requires_is_in_the_notice_of_every_category(shipped, lang):
+    """GDPR Art. 14(1)(a)-(f), 14(2)(a)-(f): each element, from the policy, for each category."""
+    for category in shipped.subject_categories.values():
+        for source in (s for s in category.sources if needs_notice(s)):  # Art. 13 covers the rest
+            elements = notice_elements(shipped, category, source, lang)
+            assert set(elements) == set(REQUIRED)
+            _, text = information_notice("letter", lang, **elements, name="", link="")
+            for key, article in REQUIRED.items():
+                if key == "withdrawal" and not elements[key]:
+                    continue  # no purpose rests on consent for this category
+                assert elements[key], (category.id, key, article)
+                assert elements[key].strip() in text, (category.id, key, article)
+    trusted = notice_elements(shipped, shipped.subject_categories["trusted_person"], SourceKind.CLIENT, lang)
+    assert "joindre les personnes que notre client a désignées" in trusted["purposes"] or lang is Language.EN
+    assert "legitimate interest (reaching" in trusted["purposes"] or lang is Language.FR
+
+
+def test_a_category_whose_data_rest_on_consent_is_told_it_may_withdraw_it(shipped):
+    """GDPR Art. 7(3), 14(2)(d): « vous pouvez le retirer à tout moment »."""
+    prospecting = dataclasses.replace(shipped.purposes["prospecting"], legal_basis=LegalBasis.CONSENT)
+    policy = dataclasses.replace(shipped, purposes={**shipped.purposes, "prospecting": prospecting})
+    elements = notice_elements(policy, policy.subject_categories["prospect"], SourceKind.PARTNER, Language.FR)
+    assert "vous pouvez le retirer à tout moment" in elements["withdrawal"]
+    assert (
+        notice_elements(shipped, shipped.subject_categories["prospect"], SourceKind.PARTNER, Language.FR)[
+            "withdrawal"
+        ]
+        == ""
+    )

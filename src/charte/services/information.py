@@ -18,7 +18,7 @@ from charte.domain.policy import Policy
 from charte.domain.register import Direction
 from charte.domain.vocabulary import HolidayCalendar, SourceKind
 from charte.services.audit import Auditor
-from charte.services.documents import wording as w
+from charte.services.documents.information_notice import notice_elements
 from charte.services.documents.notices import information_notice
 from charte.services.errors import Conflict, NotFound, Refused
 from charte.services.ports import Clock
@@ -75,6 +75,7 @@ class Informing:
     clock: Clock
     actor: str
     role: str
+    public_url: str | None = None  # where the full notice is published (the SMS links to it)
 
     def check(self) -> None:
         require_handler(self.gate, self.policy, self.role, "handle information notices")
@@ -132,22 +133,21 @@ def render(desk: Informing, ref: str, role: str, context: str | None, form: str)
     category = p.subject_categories.get(found.role)
     if category is None:
         raise NotFound("subject category", found.role)
-    purposes = dict.fromkeys(
-        x for a in p.activities_for_subject(category.id) for x in a.purposes if x not in p.recordings.purposes
-    )
-    rule = p.retention[category.retention]
-    values = {
-        "controller": p.controller.name,
-        "source": w.source_of(found.source_kind, category.party_to_contract, lang),
-        "purposes": w.join([p.purposes[x].label(lang).lower() for x in purposes], lang),
-        "kept": w.retention(rule.anchor, rule.period, lang),
-        "rights": w.join([w.RIGHT[r][lang][0].lower() for r in p.rights.granted], lang),
-        "dpo": p.dpo.email,
-        "cnil": p.supervisory_authority.complaint_url,
-    }
     if form not in ("letter", "sms"):
         raise Refused("--format must be letter or sms")
-    subject, text = information_notice(form, lang, **values)
+    link = f"{desk.public_url.rstrip('/')}/charter?lang={lang.value}" if desk.public_url else None
+    if form == "sms" and link is None:
+        raise Refused(
+            "an Art. 14 notice by SMS links to the full notice: set CHARTE_PUBLIC_URL (the public "
+            "address of the charter page)"
+        )
+    subject, text = information_notice(
+        form,
+        lang,
+        **notice_elements(p, category, found.source_kind, lang),
+        name=p.controller.name,
+        link=link or "",
+    )
     desk.audit("information_notice_rendered", ref, role=role)
     return {
         "person": ref,

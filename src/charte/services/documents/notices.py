@@ -209,21 +209,21 @@ _INFORMATION: dict[str, dict[Language, tuple[str, str]]] = {
     "letter": {
         FR: (
             "Information sur le traitement de vos données personnelles",
-            "Madame, Monsieur,\n\n{controller} a reçu des données personnelles vous concernant. Elles ont été collectées {source}, et non auprès de vous : c'est pourquoi nous vous en informons (article 14 du RGPD).\n\nElles sont traitées pour : {purposes}. Nous les conservons {kept}.\n\nVous disposez des droits suivants : {rights}. Pour les exercer, écrivez à notre délégué à la protection des données : {dpo}. Vous pouvez aussi introduire une réclamation auprès de la CNIL ({cnil}).\n\n{controller}",
+            "Madame, Monsieur,\n\n{controller} a reçu des données personnelles vous concernant. Elles ont été collectées {source}, et non auprès de vous : c'est pourquoi nous vous en informons (article 14 du RGPD).\n\nCes données sont : {categories}. Elles sont traitées pour : {purposes}. Nous les conservons {kept}. Elles sont destinées à : {recipients}. {transfers}\n\nVous disposez des droits suivants : {rights}. {withdrawal}Pour les exercer, écrivez à notre délégué à la protection des données : {dpo}. Vous pouvez aussi introduire une réclamation auprès de la CNIL ({cnil}).\n\n{controller}",
         ),
         EN: (
             "Information on the processing of your personal data",
-            "Dear Sir or Madam,\n\n{controller} has received personal data about you. They were collected {source}, not from you: this is why we tell you (GDPR Article 14).\n\nThey are processed for: {purposes}. We keep them {kept}.\n\nYou have these rights: {rights}. To exercise them, write to our data protection officer: {dpo}. You may also lodge a complaint with the CNIL ({cnil}).\n\n{controller}",
+            "Dear Sir or Madam,\n\n{controller} has received personal data about you. They were collected {source}, not from you: this is why we tell you (GDPR Article 14).\n\nThese data are: {categories}. They are processed for: {purposes}. We keep them {kept}. They go to: {recipients}. {transfers}\n\nYou have these rights: {rights}. {withdrawal}To exercise them, write to our data protection officer: {dpo}. You may also lodge a complaint with the CNIL ({cnil}).\n\n{controller}",
         ),
     },
     "sms": {
         FR: (
             "",
-            "{controller} traite vos coordonnées, reçues {source}. Vos droits (accès, effacement, opposition...) : {dpo}.",
+            "{name} a reçu vos coordonnées {source}. Pourquoi, combien de temps, vos droits : {link}",
         ),
         EN: (
             "",
-            "{controller} processes your contact details, received {source}. Your rights (access, erasure, objection...): {dpo}.",
+            "{name} received your contact details {source}. Why, for how long, your rights: {link}",
         ),
     },
 }

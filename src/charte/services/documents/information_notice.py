@@ -1,0 +1,79 @@
+"""The Art. 14 notice's contents, built from the policy for one category of persons.
+
+GDPR Art. 14 lists what a person whose data came from someone else is told; each element here
+answers one point, and ``REQUIRED`` says which, so that a test can prove every one is present for
+every category: the controller's identity and contact (14(1)(a)), the DPO's (b), the purposes
+with their legal basis (c) and the legitimate interest relied on (14(2)(b)), the categories of
+data (d), the recipients (e), transfers outside the EU (f), the retention (14(2)(a)), the rights
+(c), the withdrawal of consent where a purpose rests on it (d), the complaint to the CNIL (e) and
+the source (f).
+"""
+
+from __future__ import annotations
+
+from charte.domain.policy import Policy, SubjectCategory
+from charte.domain.vocabulary import Language, LegalBasis, SourceKind
+from charte.services.documents import wording as w
+
+FR, EN = Language.FR, Language.EN
+
+REQUIRED = {
+    "controller": "Art. 14(1)(a)",
+    "dpo": "Art. 14(1)(b)",
+    "purposes": "Art. 14(1)(c), 14(2)(b)",
+    "categories": "Art. 14(1)(d)",
+    "recipients": "Art. 14(1)(e)",
+    "transfers": "Art. 14(1)(f)",
+    "kept": "Art. 14(2)(a)",
+    "rights": "Art. 14(2)(c)",
+    "withdrawal": "Art. 14(2)(d)",
+    "cnil": "Art. 14(2)(e)",
+    "source": "Art. 14(2)(f)",
+}
+
+_WITHDRAWAL = {
+    FR: "Lorsque le traitement repose sur votre consentement, vous pouvez le retirer à tout moment, "
+    "aussi simplement que vous l'avez donné, sans que cela remette en cause ce qui a été fait avant. ",
+    EN: "Where the processing rests on your consent, you may withdraw it at any time, as easily as you "
+    "gave it, without affecting what was done before. ",
+}
+
+
+def notice_elements(
+    p: Policy, category: SubjectCategory, source: SourceKind, lang: Language
+) -> dict[str, str]:
+    """Each element of the notice, as the policy states it for this category."""
+    activities = p.activities_for_subject(category.id)
+    purposes = list(
+        dict.fromkeys(x for a in activities for x in a.purposes if x not in p.recordings.purposes)
+    )
+    recipients = list(dict.fromkeys(r for a in activities for r in a.recipients if r in p.roles))
+    categories = list(
+        dict.fromkeys(p.data_categories[p.fields[f]].label(lang).lower() for f in category.fields)
+    )
+    rule = p.retention[category.retention]
+    transfers = w.t("transfers.none", lang)
+    if p.transfers_outside_eu:
+        where = ", ".join(f"{x.country} ({x.safeguard})" for x in p.transfers_outside_eu)
+        transfers = f"{w.t('transfers.some', lang)} {where}."
+    consent = any(p.purposes[x].basis_for(category.id) is LegalBasis.CONSENT for x in purposes)
+    dpo = p.dpo
+    return {
+        "controller": f"{p.controller.name} ({', '.join(p.controller.contact)})",
+        "dpo": f"{dpo.email}, {' – '.join(dpo.postal_address)}",
+        "purposes": w.join(
+            [
+                f"{p.purposes[x].label(lang).lower()} ({w.basis_of(p.purposes[x], category.id, lang)})"
+                for x in purposes
+            ],
+            lang,
+        ),
+        "categories": w.join(categories, lang),
+        "recipients": w.join([p.roles[r].label(lang).lower() for r in recipients], lang),
+        "transfers": transfers,
+        "kept": w.retention(rule.anchor, rule.period, lang),
+        "rights": w.join([w.RIGHT[r][lang][0].lower() for r in p.rights.granted], lang),
+        "withdrawal": _WITHDRAWAL[lang] if consent else "",
+        "cnil": p.supervisory_authority.complaint_url,
+        "source": w.source_of(source, category.party_to_contract, lang),
+    }
