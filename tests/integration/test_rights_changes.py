@@ -501,3 +501,32 @@ def test_a_trusted_person_s_objection_ends_every_designation_erases_them_and_ord
     refused = opposition(app, "P7", "alarm_handling")
     assert refused["status"] == "refused"
     assert "l'exécution du contrat" in refused["reason"]
+
+
+def test_art_19_notices_are_sent_to_recipients_with_a_contact_and_recorded_and_the_others_listed(app):
+    """GDPR Art. 19: each recipient is told of the rectification of data it received — sent by
+    the notifier where the policy gives its address, recorded as sent, audited as a disclosure."""
+    run_import(app, EVENTS[:1])
+    disclose_to_installer(app)
+    request = verified(app, "rectification", changes={"phone": "0699999999"})
+    answers.fulfil(desk(app), request["id"])
+    unknown = answers.send_notices(desk(app))
+    assert (unknown["sent"], unknown["no_contact"]) == (0, ["installer"])  # the shipped policy has none
+    assert len(answers.notices(desk(app), pending_only=True)) == 1
+    installer = dataclasses.replace(app.policy.roles["installer"], contact="poseurs@installateur.example")
+    policy = dataclasses.replace(app.policy, roles={**app.policy.roles, "installer": installer})
+    d = desk(app)
+    d = dataclasses.replace(d, clerk=dataclasses.replace(d.clerk, policy=policy))
+    done = answers.send_notices(d)
+    assert (done["sent"], done["no_contact"], done["failed"]) == (1, [], {})
+    (mail,) = mail_to(app, "poseurs@installateur.example")
+    assert mail["subject"] == "Article 19 du RGPD : données d'une personne modifiées à sa demande"
+    assert "personne référencée P1" in mail["text"]
+    assert "nous avons rectifié les données suivantes : téléphone" in mail["text"]
+    assert "0699999999" not in mail["text"]  # the new value goes through the systems' orders, not e-mail
+    assert answers.notices(desk(app), pending_only=True) == []
+    assert answers.send_notices(d)["sent"] == 0  # sent once
+    a = tables.audit_entries.c
+    with app.audit_engine.connect() as conn:
+        bodies = [json.loads(b) for b in conn.execute(select(a.body).where(a.action == "disclose")).scalars()]
+    assert any(b["detail"].get("art_19_notice") and b["detail"]["to"] == "installer" for b in bodies)

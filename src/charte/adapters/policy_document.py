@@ -243,7 +243,9 @@ def _grant(r: Reader, value: Any, path: KeyPath) -> Grant:
 
 
 def _role(r: Reader, id_: str, value: Any, path: KeyPath) -> Role:
-    d = r.section(value, path, required={"kind", "label", "grants"}, optional=frozenset({"archive_access"}))
+    d = r.section(
+        value, path, required={"kind", "label", "grants"}, optional=frozenset({"archive_access", "contact"})
+    )
     raw = d.get("grants", [])
     if not isinstance(raw, list) or not raw:
         r.problems.add(
@@ -256,6 +258,7 @@ def _role(r: Reader, id_: str, value: Any, path: KeyPath) -> Role:
         label=r.localized(d.get("label", {}), (*path, "label")),
         grants=tuple(_grant(r, g, (*path, "grants", i)) for i, g in enumerate(raw)),
         archive_access=r.flag(d, "archive_access", path),
+        contact=r.optional_text(d, "contact", path),
     )
 
 

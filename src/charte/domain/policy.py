@@ -194,6 +194,9 @@ class Role:
     label: Text
     grants: tuple[Grant, ...]
     archive_access: bool = False
+    # Where a recipient organisation is told of a rectification, erasure or restriction of data it
+    # received (GDPR Art. 19): an e-mail address.
+    contact: str | None = None
 
     @property
     def purposes(self) -> tuple[str, ...]:

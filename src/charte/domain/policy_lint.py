@@ -31,6 +31,7 @@ from charte.domain.vocabulary import (
     Objection,
     RecordingMode,
     Right,
+    RoleKind,
     SourceKind,
 )
 
@@ -73,6 +74,7 @@ class LintCode(StrEnum):
     RECORDING_OUTBOUND = "recording_outbound"
     RECORDING_STAFF = "recording_staff"
     EMOTION_RECOGNITION = "emotion_recognition"
+    RECIPIENT_CONTACT = "recipient_contact"
     WORKER_EVALUATION = "worker_evaluation"
     AUDIT_RETENTION = "audit_retention"
     PHONE_PROSPECTING_CONSENT = "phone_prospecting_consent"
@@ -227,6 +229,19 @@ def _rights(p: Policy) -> Iterator[Problem]:
                 f"'{sid}' data may come from {', '.join(indirect)}: inform them within one month, "
                 "or at the first contact if earlier",
                 "GDPR Art. 14(3)",
+            )
+
+
+def _recipient_contacts(p: Policy) -> Iterator[Problem]:
+    """Recipients outside the staff are told of each rectification, erasure or restriction of
+    data they received (Art. 19): charte sends the notice where the policy gives an address."""
+    for rid, role in p.roles.items():
+        if role.kind is not RoleKind.STAFF and role.contact is None:
+            yield _note(
+                ("roles", rid, "contact"),
+                LintCode.RECIPIENT_CONTACT,
+                f"'{rid}' has no contact: its Art. 19 notices are listed for the DPO's team, not sent",
+                "GDPR Art. 19",
             )
 
 
@@ -423,6 +438,7 @@ def lint_policy(policy: Policy, *, as_of: date) -> list[Problem]:
         _obligations,
         _recorded_staff,
         _ai_act,
+        _recipient_contacts,
     )
     found = [problem for rule in rules for problem in rule(policy)]
     found += _phone_prospecting(policy, as_of)

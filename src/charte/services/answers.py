@@ -31,9 +31,9 @@ from charte.services.audit import Consultation
 from charte.services.calls import CallView
 from charte.services.disclosures import Disclosure
 from charte.services.documents import access_answer
-from charte.services.documents.notices import KEPT_WHY, NOTHING, UNTIL, notice
+from charte.services.documents.notices import KEPT_WHY, NOTHING, RECIPIENT_NOTICE, UNTIL, notice
 from charte.services.documents.wording import LEGAL_BASIS
-from charte.services.errors import NotFound, Refused
+from charte.services.errors import NotFound, NotSent, Refused
 from charte.services.person_view import Designated
 from charte.services.queries import show_person
 from charte.services.read_model import plain
@@ -349,6 +349,53 @@ def notice_sent(desk: Desk, notice_id: int) -> None:
     desk.clerk.check_role()
     if not desk.answering.effects.notice_sent(notice_id, desk.clerk.clock.now(), desk.clerk.actor):
         raise NotFound("unsent recipient notice", str(notice_id))
+
+
+def send_notices(desk: Desk) -> dict[str, Any]:
+    """Send every Art. 19 notice still owed to a recipient with a contact in the policy
+    (``roles.<id>.contact``), by the notifier, and record each as sent — the recipient told of
+    the person's ref, the request and the fields, in the policy's first language. A recipient
+    without a contact is listed (its notices stay owed); a delivery that fails stays owed too,
+    with the kind of failure, and is tried again at the next sending. Each notice sent is an
+    audited disclosure of the person's ref to that recipient."""
+    desk.clerk.check_role()
+    policy, lang = desk.clerk.policy, desk.clerk.policy.default_language
+    sent, no_contact, failed = 0, set(), {}
+    for n in desk.answering.effects.notices(pending_only=True):
+        role = policy.roles.get(n.recipient)
+        if role is None or role.contact is None:
+            no_contact.add(n.recipient)
+            continue
+        done = RECIPIENT_NOTICE.get(n.kind, RECIPIENT_NOTICE["erasure.required"])[lang]
+        fields = ", ".join(dict.fromkeys(policy.field_label(f, lang) for f in n.fields))
+        subject, text = notice(
+            "recipient_notice", lang, done=done, person=n.person or "—", n=n.request or "—",
+            fields=fields, notice=n.id,
+        )  # fmt: skip
+        # Audited before it goes (a crash after the send leaves no untraced disclosure).
+        now = desk.clerk.clock.now()
+        desk.clerk.auditor.record(
+            [
+                Entry(
+                    at=now,
+                    actor=desk.clerk.actor,
+                    action=Action.DISCLOSE,
+                    role=desk.clerk.role,
+                    purpose=policy.rights.purpose,
+                    subject=desk.clerk.auditor.subject("person", n.person) if n.person else None,
+                    fields=n.fields,
+                    detail={"to": n.recipient, "art_19_notice": n.id},
+                )
+            ]
+        )
+        try:
+            desk.mail.notifier.send(role.contact, subject, text)
+        except NotSent as why:
+            failed[n.id] = str(why)
+            continue
+        if desk.answering.effects.notice_sent(n.id, now, desk.clerk.actor):
+            sent += 1
+    return {"sent": sent, "no_contact": sorted(no_contact), "failed": failed}
 
 
 def _ref(request: Request) -> str:

@@ -219,6 +219,21 @@ def notices(
         typer.echo(f"{n['id']}: {n['kind']} to {n['recipient']} about {n['person']} ({fields}) {state}")
 
 
+@app.command(name="send-notices")
+def send_notices(role: AsOpt = None, fmt: FormatOpt = Format.TEXT) -> None:
+    """Send the Art. 19 notices still owed to the recipients the policy gives a contact
+    (roles.<id>.contact), and record them as sent."""
+    done = answers.send_notices(_desk(role))
+    if fmt is Format.JSON:
+        emit_json(done)
+        return
+    typer.echo(f"{done['sent']} notice(s) sent")
+    for recipient in done["no_contact"]:
+        typer.echo(f"no contact for '{recipient}' (policy: roles.{recipient}.contact): its notices stay owed")
+    for notice, why in done["failed"].items():
+        typer.echo(f"notice {notice} not sent ({why}): tried again at the next sending")
+
+
 @app.command(name="notice-sent")
 def notice_sent(
     notice: Annotated[int, typer.Argument(help="The notice's number.", min=1, max=2**31 - 1)],

@@ -145,6 +145,16 @@ _NOTICES: dict[str, dict[Language, tuple[str, str]]] = {
             "designated you to designate someone else.",
         ),
     },
+    "recipient_notice": {
+        FR: (
+            "Article 19 du RGPD : données d'une personne modifiées à sa demande",
+            "Madame, Monsieur,\n\nNous vous avons communiqué des données de la personne référencée {person}. À sa demande (n° {n}), {done} : {fields}. Merci de faire de même dans vos propres fichiers, sans délai (article 19 du RGPD), et de nous le confirmer en répondant à ce message (notre référence : avis n° {notice}).",
+        ),
+        EN: (
+            "GDPR Article 19: a person's data changed at their request",
+            "Dear Sir or Madam,\n\nWe disclosed to you data of the person referenced {person}. At their request (no. {n}), {done}: {fields}. Please do the same in your own files without delay (GDPR Article 19) and confirm it by replying to this message (our reference: notice no. {notice}).",
+        ),
+    },
     "not_objectable": {
         FR: (
             "",
@@ -196,6 +206,26 @@ KEPT_WHY = {
     },
 }
 UNTIL = {FR: "effacement le", EN: "erased on"}
+
+# What an Art. 19 notice tells a recipient was done, by the kind of order the answer made.
+RECIPIENT_NOTICE = {
+    "erasure.required": {
+        FR: "nous avons effacé les données suivantes",
+        EN: "we erased these data",
+    },
+    "rectification.required": {
+        FR: "nous avons rectifié les données suivantes",
+        EN: "we rectified these data",
+    },
+    "restriction.set": {
+        FR: "nous avons limité l'utilisation des données suivantes (article 18 du RGPD)",
+        EN: "we restricted the use of these data (GDPR Article 18)",
+    },
+    "restriction.lifted": {
+        FR: "nous avons levé la limitation de l'utilisation des données suivantes",
+        EN: "we lifted the restriction of these data",
+    },
+}
 NOTHING = {FR: "rien", EN: "nothing"}
 
 IDENTITY_METHODS = {

@@ -155,6 +155,12 @@ def router(container: Container) -> APIRouter:
         """The notices owed to recipients of rectified, erased or restricted data (GDPR Art. 19)."""
         return {"notices": answers.notices(desk(actor), pending_only=pending)}
 
+    @api.post("/notices/send", openapi_extra=NO_PERSONAL)
+    def send_notices(actor: Calling) -> dict[str, Any]:
+        """Send the Art. 19 notices still owed to recipients with a contact in the policy
+        (`roles.<id>.contact`), recording each as sent: `{sent, no_contact, failed}`."""
+        return answers.send_notices(desk(actor))
+
     @api.post("/notices/{notice}/sent", status_code=204, openapi_extra=NO_PERSONAL)
     def notice_sent(notice: RequestId, actor: Calling) -> None:
         """Record that a recipient notice was sent."""
