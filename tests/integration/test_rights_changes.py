@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from charte.adapters.db import tables
+from charte.domain.vocabulary import LegalBasis
 from charte.services import answers, disclosures, identity, rights
 from charte.services.access import Reader
 from charte.services.errors import Refused
@@ -530,3 +531,29 @@ def test_art_19_notices_are_sent_to_recipients_with_a_contact_and_recorded_and_t
     with app.audit_engine.connect() as conn:
         bodies = [json.loads(b) for b in conn.execute(select(a.body).where(a.action == "disclose")).scalars()]
     assert any(b["detail"].get("art_19_notice") and b["detail"]["to"] == "installer" for b in bodies)
+
+
+def test_a_withdrawal_of_consent_stops_the_purpose_and_erases_what_served_only_it(app):
+    """GDPR Art. 7(3): withdrawn at any time, as easily as given — prospecting on consent (CPCE L34-5;
+    loi 2025-594 for the phone): the prospect's data go, their contacts stay on the suppression
+    list, the systems are told; a withdrawal from a purpose not resting on consent is refused at
+    intake, saying an objection is the right to use."""
+    run_import(app, EVENTS)
+    with pytest.raises(Refused, match=r"'prospecting' does not rest on consent .* an objection"):
+        rights.open_request(desk(app), type_="consent_withdrawal", received_on=TODAY, channel="email",
+                            claimed_name="Q", contact="q@example.org", person="Q1", purpose="prospecting")  # fmt: skip
+    on_consent = dataclasses.replace(app.policy.purposes["prospecting"], legal_basis=LegalBasis.CONSENT)
+    policy = dataclasses.replace(app.policy, purposes={**app.policy.purposes, "prospecting": on_consent})
+    d = desk(app)
+    d = dataclasses.replace(d, clerk=dataclasses.replace(d.clerk, policy=policy))
+    opened = rights.open_request(d, type_="consent_withdrawal", received_on=TODAY, channel="email",
+                                 claimed_name="Q", contact="q@example.org", person="Q1", purpose="prospecting")  # fmt: skip
+    identity.attach_document(d, opened["id"], PDF)
+    identity.verify(d, opened["id"], "document")
+    done = answers.fulfil(d, opened["id"])
+    assert done["status"] == "fulfilled"
+    assert raw_person(app, "Q1") is None
+    assert done["suppressed_until"] == "2029-11-26"
+    assert {kind for _, kind, _ in orders(app)} == {"erasure.required", "consent.withdrawn"}
+    (told,) = mail_to(app, "q@example.org")[-1:]
+    assert "votre retrait de consentement est enregistré" in told["text"]

@@ -134,7 +134,9 @@ def test_the_six_rights_are_granted_with_an_identity_document_and_a_one_month_re
     """Seed: access, rectification, erasure, opposition, restriction, portability, « sous réserve de la
     fourniture d'une pièce justificative d'identité »; GDPR Art. 12(3) one month."""
     r = shipped.rights
-    assert set(r.granted) == set(Right)
+    assert set(r.granted) == set(Right) - {
+        Right.CONSENT_WITHDRAWAL
+    }  # withdrawal is never a grant (Art. 7(3))
     assert r.identity_verification.document_required is DocumentRequired.ALWAYS
     assert IdentityMethod.DOCUMENT in r.identity_verification.methods
     assert (r.reply_within, r.extension_up_to) == (Duration(months=1), Duration(months=2))

@@ -43,3 +43,22 @@ def test_the_systems_that_keep_designations_are_ordered_to_end_them_site_by_site
         ("monitoring", OrderKind.DESIGNATION_ENDED, "T1", "rights_request:7:alarm_handling:site:S2"),
     ]
     assert all(o.fields == () for o in orders)  # refs only
+
+
+def test_only_a_purpose_resting_on_consent_can_have_its_consent_withdrawn(shipped):
+    """GDPR Art. 7(3): a consent to withdraw must exist — for the person's category, when known."""
+    import dataclasses
+
+    from charte.domain.objections import consent_purpose
+    from charte.domain.vocabulary import LegalBasis
+
+    assert not consent_purpose(shipped, "prospecting")  # legitimate interest in the shipped policy
+    on_consent = dataclasses.replace(shipped.purposes["prospecting"], legal_basis=LegalBasis.CONSENT)
+    policy = dataclasses.replace(shipped, purposes={**shipped.purposes, "prospecting": on_consent})
+    assert consent_purpose(policy, "prospecting", {"prospect"})
+    assert consent_purpose(policy, "prospecting")
+    # Withdrawn, prospecting was all a prospect's data served: they go; a client's stay.
+    assert left_without_purpose(policy, {"prospect"}, set(), withdrawn={"prospecting"}) == {"prospect"}
+    assert left_without_purpose(policy, {"client"}, set(), withdrawn={"prospecting"}) == frozenset()
+    # A withdrawal from a purpose that does not rest on consent stops nothing.
+    assert left_without_purpose(shipped, {"prospect"}, set(), withdrawn={"prospecting"}) == frozenset()

@@ -23,7 +23,7 @@ from datetime import datetime
 from charte.domain.orders import Order, OrderKind, plan_orders
 from charte.domain.policy import Policy
 from charte.domain.register import Role
-from charte.domain.vocabulary import Objection
+from charte.domain.vocabulary import LegalBasis, Objection
 
 _STRENGTH = {Objection.NONE: 0, Objection.GROUNDS: 1, Objection.ABSOLUTE: 2}
 
@@ -37,12 +37,20 @@ def objection_open(policy: Policy, purpose: str, categories: Collection[str]) ->
     return max((found.objection_for(c) for c in categories), key=_STRENGTH.__getitem__)
 
 
+def consent_purpose(policy: Policy, purpose: str, categories: Collection[str] = ()) -> bool:
+    """Whether ``purpose`` rests on consent — for these categories of the person, or for any when
+    the person is not known: the only purposes a consent can be withdrawn from (Art. 7(3))."""
+    found = policy.purposes[purpose]
+    among = list(categories) or [*found.by_subject, ""]
+    return any(found.basis_for(c) is LegalBasis.CONSENT for c in among)
+
+
 def left_without_purpose(
-    policy: Policy, categories: Collection[str], objected: Collection[str]
+    policy: Policy, categories: Collection[str], objected: Collection[str], *, withdrawn: Collection[str] = ()
 ) -> frozenset[str]:
     """The person's categories whose data no purpose still serves once ``objected`` is stopped:
     every purpose of every activity keeping that category's data (its retention rule among the
-    activity's) is objected, and the objection is open to that category."""
+    activity's) is objected — the objection open to that category — or its consent ``withdrawn``."""
     gone = set()
     for category in categories:
         subject = policy.subject_categories.get(category)
@@ -57,7 +65,8 @@ def left_without_purpose(
         stopped = {
             pid
             for pid in purposes
-            if pid in objected and policy.purposes[pid].objection_for(category) is not Objection.NONE
+            if (pid in objected and policy.purposes[pid].objection_for(category) is not Objection.NONE)
+            or (pid in withdrawn and policy.purposes[pid].basis_for(category) is LegalBasis.CONSENT)
         }
         if purposes and purposes == stopped:
             gone.add(category)

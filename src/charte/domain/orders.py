@@ -24,6 +24,7 @@ class OrderKind(StrEnum):
     RESTRICTION_LIFTED = "restriction.lifted"
     OPPOSITION_RECORDED = "opposition.recorded"
     DESIGNATION_ENDED = "designation.ended"  # a trusted person objected: the client designates another
+    CONSENT_WITHDRAWN = "consent.withdrawn"  # stop processing the person's data for the purpose
 
 
 @dataclass(frozen=True, slots=True)

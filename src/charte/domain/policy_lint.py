@@ -210,7 +210,7 @@ def _channels(p: Policy) -> Iterator[Problem]:
 
 
 def _rights(p: Policy) -> Iterator[Problem]:
-    missing = [r.value for r in Right if r not in p.rights.granted]
+    missing = [r.value for r in Right if r not in p.rights.granted and r is not Right.CONSENT_WITHDRAWAL]
     if missing:
         yield _warning(
             ("rights", "granted"),

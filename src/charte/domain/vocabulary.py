@@ -162,6 +162,9 @@ class Right(StrEnum):
     OPPOSITION = "opposition"
     RESTRICTION = "restriction"
     PORTABILITY = "portability"
+    # Not one of the rights a policy grants: open to anyone whose data a purpose processes on their
+    # consent, at any time, as easily as it was given (GDPR Art. 7(3)).
+    CONSENT_WITHDRAWAL = "consent_withdrawal"
 
 
 class IdentityRequestEffect(StrEnum):

@@ -20,7 +20,7 @@ from charte.domain.access import ReadContext
 from charte.domain.audit import Action, Entry
 from charte.domain.contacts import canonical_phone
 from charte.domain.dates import add_period
-from charte.domain.objections import designations_ended, left_without_purpose, objection_open
+from charte.domain.objections import consent_purpose, designations_ended, left_without_purpose, objection_open
 from charte.domain.orders import Order, OrderKind, plan_orders
 from charte.domain.register import Role
 from charte.domain.rights import Request, Status
@@ -91,9 +91,12 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
         purpose = request.purpose or ""
         person = _shown(desk, request)
         categories = frozenset(r["role"] for r in person.get("roles", []) if r.get("ended_on") is None)
-        if objection_open(desk.clerk.policy, purpose, categories) is Objection.NONE:
+        withdrawal = request.type is Right.CONSENT_WITHDRAWAL
+        if withdrawal and not consent_purpose(desk.clerk.policy, purpose, categories):
+            return refuse(desk, request.id, _not_objectable(desk, purpose, categories, "not_consented"))
+        if not withdrawal and objection_open(desk.clerk.policy, purpose, categories) is Objection.NONE:
             return refuse(desk, request.id, _not_objectable(desk, purpose, categories))
-        detail = _oppose(desk, request, person, categories)
+        detail = _oppose(desk, request, person, categories, withdrawal=withdrawal)
     request.status, request.finished_on = Status.FULFILLED, today
     step = f"fulfilled.{request.type.value}"
     if detail.get("designations_ended"):
@@ -171,8 +174,16 @@ def _shown(desk: Desk, request: Request) -> dict[str, Any]:
 
 
 def _oppose(
-    desk: Desk, request: Request, person: dict[str, Any], categories: frozenset[str]
+    desk: Desk,
+    request: Request,
+    person: dict[str, Any],
+    categories: frozenset[str],
+    *,
+    withdrawal: bool = False,
 ) -> dict[str, Any]:
+    """Art. 21 (or, with ``withdrawal``, Art. 7(3): the consent withdrawn, which stops the purpose
+    for the person as an objection does — recorded, the systems told, the data no purpose serves
+    any more erased, a direct-marketing contact kept on the suppression list)."""
     """Art. 21: the objection recorded for its purpose, with the person's contacts (and the one the
     requester gave). An absolute objection (direct marketing, 21(2)-(3)) also erases now the units
     that served the purpose and puts the contacts on the suppression list for the policy's time."""
@@ -187,10 +198,9 @@ def _oppose(
     # Recorded (with the contacts on the suppression list) before anything is erased: a crash
     # between the two leaves the contacts listed, and the rerun still finds the person to erase.
     now = desk.clerk.clock.now()
+    kind = OrderKind.CONSENT_WITHDRAWN if withdrawal else OrderKind.OPPOSITION_RECORDED
     orders = (
-        _orders(
-            desk, request, OrderKind.OPPOSITION_RECORDED, now, reason=f"rights_request:{request.id}:{purpose}"
-        )
+        _orders(desk, request, kind, now, reason=f"rights_request:{request.id}:{purpose}")
         if request.person_ref is not None
         else []
     )
@@ -198,9 +208,10 @@ def _oppose(
         request.id, request.person_ref, purpose, contacts, suppress_until, now, orders
     )
     detail: dict[str, Any] = {}
-    gone = (
-        left_without_purpose(policy, categories, {purpose}) if request.person_ref is not None else frozenset()
-    )
+    objected, withdrawn = (set(), {purpose}) if withdrawal else ({purpose}, set())
+    gone: frozenset[str] = frozenset()
+    if request.person_ref is not None:
+        gone = left_without_purpose(policy, categories, objected, withdrawn=withdrawn)
     if suppress_until is None and gone and request.person_ref is not None:
         # Art. 21(1): no purpose is left for these data: they go as their rule says on erasure; a
         # trusted person's designations end, and the systems that keep them ask the client for
@@ -245,13 +256,13 @@ def _oppose(
     return detail
 
 
-def _not_objectable(desk: Desk, purpose: str, categories: frozenset[str]) -> str:
+def _not_objectable(desk: Desk, purpose: str, categories: frozenset[str], key: str = "not_objectable") -> str:
     lang = desk.clerk.policy.default_language
     found = desk.clerk.policy.purposes[purpose]
     label = found.label(lang).lower()
     bases = dict.fromkeys(found.basis_for(c) for c in sorted(categories) or [""])
     basis = " / ".join(LEGAL_BASIS[b][lang] for b in bases)
-    _, text = notice("not_objectable", lang, purpose=label, basis=basis)
+    _, text = notice(key, lang, purpose=label, basis=basis)
     return text
 
 

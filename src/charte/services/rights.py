@@ -19,6 +19,7 @@ from typing import Any
 from charte.domain.audit import Action, Entry
 from charte.domain.contacts import unsafe_character
 from charte.domain.dates import add_months
+from charte.domain.objections import consent_purpose
 from charte.domain.rights import (
     ClosingReason,
     Pause,
@@ -64,7 +65,7 @@ def open_request(
     desk.clerk.check_role()
     rights = desk.clerk.policy.rights
     kind = choose(Right, type_, "--type")
-    if kind not in rights.granted:
+    if kind not in rights.granted and kind is not Right.CONSENT_WITHDRAWAL:
         raise Refused(f"the policy does not grant the right '{kind.value}' (rights.granted)")
     way = choose(Channel, channel, "--channel")
     not_after_today(desk.clerk, received_on, "--received")
@@ -77,13 +78,20 @@ def open_request(
             raise Refused(f"the {what} holds a control character ({bad}): it is one line of plain text")
     if person is not None and desk.clerk.register.person(person) is None:
         raise NotFound("person", person)
-    if kind is Right.OPPOSITION:
+    if kind in (Right.OPPOSITION, Right.CONSENT_WITHDRAWAL):
         if purpose is None:
-            raise Refused("an opposition names the purpose objected to (--purpose)")
+            what = "an opposition" if kind is Right.OPPOSITION else "a withdrawal of consent"
+            raise Refused(f"{what} names the purpose (--purpose)")
         if purpose not in desk.clerk.policy.purposes:
             raise Refused(f"unknown purpose '{purpose}' (--purpose)")
+        if kind is Right.CONSENT_WITHDRAWAL and not consent_purpose(desk.clerk.policy, purpose):
+            found = desk.clerk.policy.purposes[purpose]
+            raise Refused(
+                f"'{purpose}' does not rest on consent (its basis: {found.legal_basis.value}): there is no "
+                "consent to withdraw — an objection (--type opposition) is the right to use"
+            )
     elif purpose is not None:
-        raise Refused("--purpose is for opposition requests only")
+        raise Refused("--purpose is for opposition and consent-withdrawal requests only")
     if kind is Right.RECTIFICATION:
         if not changes:
             raise Refused('a rectification lists the changes (--changes \'{"field": "new value"}\')')

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from charte.domain.policy import Policy, RetentionRule
-from charte.domain.vocabulary import DocumentRequired, Language, RecordingMode, Right, RoleKind
+from charte.domain.vocabulary import DocumentRequired, Language, LegalBasis, RecordingMode, Right, RoleKind
 from charte.services.documents import wording as w
 from charte.services.documents.confirmation import Stating
 from charte.services.documents.model import Block, Bullets, Document, Heading, Paragraph
@@ -139,11 +139,21 @@ def _commitments(p: Policy, lang: Language, say: Stating) -> list[Block]:
     ]
 
 
+def _consent_relied_on(p: Policy) -> bool:
+    return any(
+        x.legal_basis is LegalBasis.CONSENT
+        or any(b.legal_basis is LegalBasis.CONSENT for b in x.by_subject.values())
+        for x in p.purposes.values()
+    )
+
+
 def rights_section(p: Policy, lang: Language) -> list[Block]:
     """The rights, how to exercise them, the deadline and the complaint route (also in letters)."""
     r = p.rights
     items = tuple(
-        w.t("right", lang, n=w.RIGHT[x][lang][0], d=w.RIGHT[x][lang][1]) for x in Right if x in r.granted
+        w.t("right", lang, n=w.RIGHT[x][lang][0], d=w.RIGHT[x][lang][1])
+        for x in Right
+        if x in r.granted or (x is Right.CONSENT_WITHDRAWAL and _consent_relied_on(p))
     )
     how = {
         DocumentRequired.ALWAYS: "how.always",

@@ -155,6 +155,26 @@ _NOTICES: dict[str, dict[Language, tuple[str, str]]] = {
             "Dear Sir or Madam,\n\nWe disclosed to you data of the person referenced {person}. At their request (no. {n}), {done}: {fields}. Please do the same in your own files without delay (GDPR Article 19) and confirm it by replying to this message (our reference: notice no. {notice}).",
         ),
     },
+    "fulfilled.consent_withdrawal": {
+        FR: (
+            "Votre retrait de consentement : réponse",
+            "Suite à votre demande n° {n}, votre retrait de consentement est enregistré : nous ne traitons plus vos données pour cette finalité, et nos services et prestataires en sont informés.",
+        ),
+        EN: (
+            "Your withdrawal of consent: answer",
+            "Following your request no. {n}, your withdrawal of consent is recorded: we no longer process your data for this purpose, and our services and providers are told.",
+        ),
+    },
+    "not_consented": {
+        FR: (
+            "",
+            "le traitement pour la finalité « {purpose} » ne repose pas sur votre consentement mais sur {basis} : il n'y a pas de consentement à retirer ; vous pouvez en revanche vous y opposer lorsque l'article 21 du RGPD le permet",
+        ),
+        EN: (
+            "",
+            'the processing for the purpose "{purpose}" does not rest on your consent but on {basis}: there is no consent to withdraw; you may object to it where GDPR Article 21 allows',
+        ),
+    },
     "not_objectable": {
         FR: (
             "",

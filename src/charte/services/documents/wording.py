@@ -197,6 +197,16 @@ RIGHT = {
             "ask for your data to be deleted, except where the law obliges or allows us to keep them (GDPR Art. 17).",
         ),
     },
+    Right.CONSENT_WITHDRAWAL: {
+        FR: (
+            "Retrait du consentement",
+            "retirer à tout moment, aussi simplement que vous l'avez donné, le consentement sur lequel repose un traitement (art. 7.3 RGPD).",
+        ),
+        EN: (
+            "Withdrawal of consent",
+            "withdraw at any time, as easily as you gave it, the consent a processing rests on (GDPR Art. 7(3)).",
+        ),
+    },
     Right.OPPOSITION: {
         FR: (
             "Droit d'opposition",
