@@ -189,3 +189,28 @@ def test_the_dashboard_verifies_the_audit_chain_on_request_and_says_where_it_bro
     account(app, "cs-1", "customer_service")
     with signed_in(app, "cs-1") as http:
         assert http.post("/console/audit/verify", data={"csrf": csrf_of(http)}).status_code == 403
+
+
+def test_a_withdrawal_of_consent_shows_on_the_dashboard_and_its_page_under_its_own_name(app):
+    """GDPR Art. 7(3): a request type the policy never grants (it is always open) still has its
+    page and its line on the dashboard — named, not an error."""
+    import dataclasses
+
+    from charte.domain.vocabulary import LegalBasis
+    from charte.services import rights
+
+    run_import(app, [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))])
+    on_consent = dataclasses.replace(app.policy.purposes["prospecting"], legal_basis=LegalBasis.CONSENT)
+    policy = dataclasses.replace(app.policy, purposes={**app.policy.purposes, "prospecting": on_consent})
+    d = app.rights_desk("dpo-1", "dpo")
+    d = dataclasses.replace(d, clerk=dataclasses.replace(d.clerk, policy=policy))
+    opened = rights.open_request(d, type_="consent_withdrawal", received_on=app.clock.today(), channel="email",
+                                 claimed_name="Roux", contact="r@example.org", purpose="prospecting")  # fmt: skip
+    account(app, "dpo-1", "dpo")
+    with signed_in(app, "dpo-1") as http:
+        page = http.get(f"/console/requests/{opened['id']}")
+        assert page.status_code == 200
+        assert "Retrait du consentement" in page.text
+        board = http.get("/console")
+        assert board.status_code == 200
+        assert "Retrait du consentement" in board.text

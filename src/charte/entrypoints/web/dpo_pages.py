@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from charte.bootstrap import Container
 from charte.domain.access import Decision, Denial
 from charte.domain.rights import Status
-from charte.domain.vocabulary import CourtKind
+from charte.domain.vocabulary import CourtKind, Right
 from charte.entrypoints.web import pages
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL, nothing_read
 from charte.entrypoints.web.console_words import NOT_SENT, STATUSES, STEPS
@@ -52,7 +52,7 @@ def router(container: Container) -> APIRouter:
 
     def right_names(request: Request) -> dict[str, str]:
         lang = pages.language(request)
-        return {right.value: RIGHT[right][lang][0] for right in container.policy.rights.granted}
+        return {right.value: RIGHT[right][lang][0] for right in Right}
 
     def desk_for(actor: Actor) -> Desk:
         return container.rights_desk(actor.name, actor.role)

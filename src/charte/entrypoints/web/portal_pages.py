@@ -24,7 +24,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from charte.bootstrap import Container
-from charte.domain.vocabulary import Language
+from charte.domain.vocabulary import Language, Right
 from charte.entrypoints.web import body_limits, pages
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.portal_words import STATUS, words
@@ -175,7 +175,9 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
             expires, signature = portal.answer_link(container.portal_desk(), secret)
             link = f"/portal/suivi/reponse?expire={expires}&sig={signature}"
         labels = {k: v[language] for k, v in STATUS.items()}
-        right = RIGHT[next(r for r in policy.rights.granted if r.value == status["type"])][language][0]
+        # Any request type: one filed by the DPO's team may not be among those the portal offers
+        # (a withdrawal of consent, a right the policy has since stopped granting).
+        right = RIGHT[Right(status["type"])][language][0]
         context = {"s": status, "link": link, "labels": labels, "right": right} | extra
         return show(request, "portal_status.html.j2", language, **context)
 
