@@ -141,3 +141,15 @@ def test_a_rectification_adds_a_field_only_for_the_roles_whose_category_collects
         "client",
         "trusted_person",
     ]
+
+
+def test_a_consent_withdrawn_is_recorded_for_a_known_person_and_refused_for_an_unknown_one():
+    """GDPR Art. 7(3): withdrawn at any time — of someone the register knows."""
+    from charte.domain.register import ConsentWithdrawn
+
+    chunk = RegisterChunk()
+    chunk.apply(ProspectCollected(env("a", "2025-01-01"), person("P"), SUBJECT))
+    assert chunk.apply(ConsentWithdrawn(env("b", "2025-02-01"), "P", "prospecting")) == []
+    assert chunk.withdrawals == [("P", "prospecting", date(2025, 2, 1))]
+    (error,) = chunk.apply(ConsentWithdrawn(env("c", "2025-02-01", line=3), "GHOST", "prospecting"))
+    assert (error.line, error.field, error.message) == (3, "person", "unknown person ref 'GHOST'")

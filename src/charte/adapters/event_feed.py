@@ -25,6 +25,7 @@ from charte.adapters.phone_numbers import BadNumber, canonical_number
 from charte.domain.contacts import unsafe_character
 from charte.domain.dates import out_of_range
 from charte.domain.litigation import Residence
+from charte.domain.objections import consent_purpose
 from charte.domain.policy import Policy
 from charte.domain.register import (
     ALARM_KIND,
@@ -32,6 +33,7 @@ from charte.domain.register import (
     AlarmRaised,
     CallRecorded,
     CallTranscribed,
+    ConsentWithdrawn,
     ContactChannel,
     ContactRegistered,
     ContractEnded,
@@ -101,6 +103,7 @@ class FeedReader:
             "trusted_person.designated": self._trusted_designated,
             "trusted_person.removed": self._trusted_removed,
             "contact.registered": self._contact_registered,
+            "consent.withdrawn": self._consent_withdrawn,
             "litigation.opened": self._litigation_opened,
             "litigation.judgment": self._litigation_judgment,
             "litigation.served": self._litigation_served,
@@ -328,6 +331,18 @@ class FeedReader:
 
     def _trusted_removed(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
         return ctx.done(TrustedPersonRemoved(env, ctx.ref(d, "site"), ctx.ref(d, "person")))
+
+    def _consent_withdrawn(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
+        purpose = d.get("purpose")
+        if not isinstance(purpose, str) or purpose not in self.policy.purposes:
+            ctx.error("purpose", f"{purpose!r} is not a purpose of the policy")
+        elif not consent_purpose(self.policy, purpose):
+            basis = self.policy.purposes[purpose].legal_basis.value
+            ctx.error(
+                "purpose",
+                f"'{purpose}' does not rest on consent (its basis: {basis}): no consent to withdraw",
+            )
+        return ctx.done(ConsentWithdrawn(env, ctx.ref(d, "person"), str(purpose)))
 
     def _contact_registered(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
         person = self._person(d.get("person"), Role.OTHER_CONTACT, ctx, "person")

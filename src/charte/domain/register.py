@@ -155,6 +155,17 @@ class TrustedPersonRemoved:
 
 
 @dataclass(frozen=True)
+class ConsentWithdrawn:
+    """A person withdrew the consent a purpose rested on (GDPR Art. 7(3)) — by an unsubscribe
+    link, to the CRM, on the phone: recorded, the purpose stops for them."""
+
+    env: Envelope
+    person_ref: str
+    purpose: str
+    type = "consent.withdrawn"
+
+
+@dataclass(frozen=True)
 class ContactRegistered:
     env: Envelope
     person: PersonData
@@ -261,6 +272,7 @@ Event = (
     | TrustedPersonDesignated
     | TrustedPersonRemoved
     | ContactRegistered
+    | ConsentWithdrawn
     | LitigationEvent
     | CallRecorded
     | CallTranscribed
@@ -300,6 +312,7 @@ EVENTS: dict[str, EventType] = {
         _type("trusted_person.designated", TrustedPersonDesignated, {"site", "person", "source"}, {"rank"}),
         _type("trusted_person.removed", TrustedPersonRemoved, {"site", "person"}),
         _type("contact.registered", ContactRegistered, {"person", "contract", "source"}),
+        _type("consent.withdrawn", ConsentWithdrawn, {"person", "purpose"}),
         _type("litigation.opened", LitigationOpened, {"case"}),
         _type(
             "litigation.judgment",

@@ -23,6 +23,7 @@ from charte.domain.register import (
     AlarmRaised,
     CallRecorded,
     CallTranscribed,
+    ConsentWithdrawn,
     ContactRegistered,
     ContractEnded,
     ContractSigned,
@@ -171,6 +172,7 @@ class RegisterChunk:
     new_calls: list[CallRow] = field(default_factory=list)
     transcripts: list[tuple[str, str]] = field(default_factory=list)  # (call ref, text)
     alarms: list[AlarmRaised] = field(default_factory=list)
+    withdrawals: list[tuple[str, str, date]] = field(default_factory=list)  # (person, purpose, on)
 
     duplicates: int = 0
     skipped_erased: int = 0  # events about erased persons, contracts or sites, dated before it
@@ -240,6 +242,9 @@ class RegisterChunk:
             if not self._site_exists(e.site_ref):
                 errors.append(LineError(line, "site", f"unknown site ref '{e.site_ref}'"))
             self._check_person(e.person, "person", line, errors)
+        elif isinstance(e, ConsentWithdrawn):
+            if not self._person_exists(e.person_ref):
+                errors.append(LineError(line, "person", f"unknown person ref '{e.person_ref}'"))
         elif isinstance(e, TrustedPersonRemoved):
             designation = self.open_roles.get((e.person_ref, Role.TRUSTED_PERSON, e.site_ref))
             if not self._site_exists(e.site_ref):
@@ -398,6 +403,8 @@ class RegisterChunk:
         elif isinstance(e, TrustedPersonRemoved):
             role = self.open_roles.pop((e.person_ref, Role.TRUSTED_PERSON, e.site_ref))
             self._end(role, on)
+        elif isinstance(e, ConsentWithdrawn):
+            self.withdrawals.append((e.person_ref, e.purpose, on))
         elif isinstance(e, ContactRegistered):
             self._person(e.person, Role.OTHER_CONTACT)
             if (e.person.ref, Role.OTHER_CONTACT, e.contract_ref) not in self.open_roles:
@@ -511,6 +518,8 @@ def names_of(e: Event) -> list[str]:
         return [f"person:{e.person.ref}", f"site:{e.site_ref}"]
     if isinstance(e, TrustedPersonRemoved):
         return [f"person:{e.person_ref}", f"site:{e.site_ref}"]
+    if isinstance(e, ConsentWithdrawn):
+        return [f"person:{e.person_ref}"]
     if isinstance(e, ContactRegistered):
         return [f"person:{e.person.ref}", f"contract:{e.contract_ref}"]
     if isinstance(e, CallRecorded | CallTranscribed):

@@ -31,6 +31,7 @@ from charte.domain.register import (
     AlarmRaised,
     CallRecorded,
     CallTranscribed,
+    ConsentWithdrawn,
     ContactRegistered,
     ContractEnded,
     ContractSigned,
@@ -103,6 +104,8 @@ def refs_of(events: Iterable[Event]) -> tuple[set[str], set[str], set[str], set[
         elif isinstance(e, TrustedPersonRemoved):
             persons.add(e.person_ref)
             sites.add(e.site_ref)
+        elif isinstance(e, ConsentWithdrawn):
+            persons.add(e.person_ref)
         elif isinstance(e, AlarmRaised):
             sites.add(e.site_ref)
     return persons, sites, contracts, ids
@@ -332,6 +335,14 @@ class _Writer:
             t.events,
             ("id", "type", "digest", "on", "imported_at"),
             [(e.id, e.type, e.digest, e.on, now) for e in chunk.events],
+        )
+        # A consent withdrawn through the feed stops the purpose as a withdrawal request does:
+        # recorded with the objections (the calls' recording decision reads them, GDPR Art. 7(3)).
+        insert_rows(
+            self.conn,
+            t.oppositions,
+            ("request_id", "purpose", "person_ref", "contact_hmacs", "on"),
+            [(None, purpose, person, "[]", on) for person, purpose, on in chunk.withdrawals],
         )
         self.case_ids = write_cases(self.conn, chunk, now)
         self._calls(chunk)
