@@ -46,7 +46,7 @@ ROLE_ONLY |= {"charte audit search", "charte audit export"}
 # Rights requests name their requesters: only the policy's handlers (rights.submit_to), audited.
 ROLE_ONLY |= {"charte notices due", "charte notices render", "charte notices sent", "charte notices exempt"}
 ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "match", "ask-identity", "identity-received", "attach-document",
-              "send-code", "verify", "fulfil", "close-expired", "lift-restriction", "notices", "notice-sent", "extend", "refuse", "close", "list", "show",
+              "send-code", "verify", "fulfil", "close-expired", "lift-restriction", "notices", "send-notices", "notice-sent", "extend", "refuse", "close", "list", "show",
               "ask-fee", "fee-paid", "resend")}  # fmt: skip
 # Everything else shows no personal data: policy texts, schema, counts, actors (names of staff
 # accounts, administered by the operator).
