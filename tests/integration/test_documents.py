@@ -210,3 +210,14 @@ def test_an_assumed_value_is_marked_in_a_draft_and_a_final_rendering_is_refused_
     confirmed = replace(shipped, assumptions=())
     assert "[à confirmer" not in render_document(build_charter(confirmed, FR, final=True), "md")
     build_register(confirmed, FR, final=True)  # nothing left to confirm: published
+
+
+def test_the_charter_says_who_gave_a_trusted_person_s_data_as_the_seed_does(shipped):
+    """Seed: « collectées auprès du client vous ayant désigné comme personne de confiance dans ses
+    consignes d'intervention, ou directement auprès de vous »."""
+    text = charter_text(shipped, FR)
+    assert (
+        "auprès du client qui vous a désigné(e) comme personne de confiance dans ses consignes "
+        "d'intervention ou directement auprès de vous."
+    ) in text
+    assert "désigné(e) ou déclaré(e)" not in text

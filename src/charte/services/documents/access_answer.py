@@ -273,7 +273,9 @@ def _held(p: Policy, lang: Language, person: dict[str, Any], units: list[UnitVie
             f"{p.purposes[x].label(lang).lower()} ({w.basis_of(p.purposes[x], category.id, lang)})"
             for x in purposes
         ]
-        source = w.source_of(SourceKind(role["source"]["kind"]), category.party_to_contract, lang)
+        source = w.source_of(
+            SourceKind(role["source"]["kind"]), category.party_to_contract, lang, category.id
+        )
         rule = p.retention[category.retention]
         phrase = w.retention(rule.anchor, rule.period, lang)
         unit = unit_of.get((role["role"], role["contract"] or role["site"] or ""))

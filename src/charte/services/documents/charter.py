@@ -32,7 +32,7 @@ def _subjects(p: Policy, lang: Language, say: Stating) -> list[Block]:
         purposes = dict.fromkeys(pid for a in p.activities_for_subject(sid) for pid in a.purposes)
         # Recording purposes are told in their own section, as the seed does.
         purposes = {pid: None for pid in purposes if pid not in p.recordings.purposes}
-        sources = [w.source_of(src, s.party_to_contract, lang) for src in s.sources]
+        sources = [w.source_of(src, s.party_to_contract, lang, sid) for src in s.sources]
         blocks += [
             Heading(3, w.t("subject", lang, s=s.label(lang))),
             Bullets(

@@ -75,5 +75,5 @@ def notice_elements(
         "rights": w.join([w.RIGHT[r][lang][0].lower() for r in p.rights.granted], lang),
         "withdrawal": _WITHDRAWAL[lang] if consent else "",
         "cnil": p.supervisory_authority.complaint_url,
-        "source": w.source_of(source, category.party_to_contract, lang),
+        "source": w.source_of(source, category.party_to_contract, lang, category.id),
     }

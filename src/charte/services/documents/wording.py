@@ -11,6 +11,7 @@ from datetime import date
 
 from charte.domain.durations import Duration
 from charte.domain.policy import Purpose
+from charte.domain.register import Role
 from charte.domain.vocabulary import Anchor, Language, LegalBasis, Right, RoleKind, SourceKind
 
 FR, EN = Language.FR, Language.EN
@@ -151,11 +152,27 @@ _PARTNER_SIGNED = {
 }
 
 
-def source_of(kind: SourceKind, party_to_contract: bool, lang: Language) -> str:
+_CLIENT_DESIGNATED = {
+    FR: "auprès du client qui vous a désigné(e) comme personne de confiance dans ses consignes d'intervention",
+    EN: "from the client who designated you as a trusted person in their intervention instructions",
+}
+_CLIENT_CONTRACT = {
+    FR: "auprès du client du contrat pour lequel vous nous avez contactés",
+    EN: "from the client of the contract you contacted us about",
+}
+
+
+def source_of(kind: SourceKind, party_to_contract: bool, lang: Language, category: str = "") -> str:
     """Where a category's data came from, as the seed says it: a client's partner is the one
-    « par lequel vous avez souscrit le contrat », a prospect's the one that told them of the offer."""
+    « par lequel vous avez souscrit le contrat », a prospect's the one that told them of the offer;
+    the client who gave a trusted person's data « vous [a] désigné comme personne de confiance dans
+    ses consignes d'intervention », another contact's is the client of the contract concerned."""
     if kind is SourceKind.PARTNER and party_to_contract:
         return _PARTNER_SIGNED[lang]
+    if kind is SourceKind.CLIENT and category == Role.TRUSTED_PERSON.value:
+        return _CLIENT_DESIGNATED[lang]
+    if kind is SourceKind.CLIENT and category == Role.OTHER_CONTACT.value:
+        return _CLIENT_CONTRACT[lang]
     return SOURCE[kind][lang]
 
 
