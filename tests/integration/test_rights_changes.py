@@ -557,3 +557,24 @@ def test_a_withdrawal_of_consent_stops_the_purpose_and_erases_what_served_only_i
     assert {kind for _, kind, _ in orders(app)} == {"erasure.required", "consent.withdrawn"}
     (told,) = mail_to(app, "q@example.org")[-1:]
     assert "votre retrait de consentement est enregistré" in told["text"]
+
+
+def test_a_trusted_person_s_objection_answered_again_after_a_crash_completes_and_orders_once(app):
+    """GDPR Art. 21(1): interrupted after the erasure's commit, the rerun finds the person gone — it
+    completes the answer (not a refusal), says the designations ended, and orders nothing twice."""
+    run_import(app, [
+        signed("t1", "2025-01-01", "C7", person("P7", last_name="Blanc"), site="S7"),
+        designated("t3", "2025-01-02", "S7", person("T7", first_name="Luc", phone="0700000007"), rank=1),
+    ])  # fmt: skip
+    opened = rights.open_request(desk(app), type_="opposition", received_on=TODAY, channel="phone",
+                                 claimed_name="Luc", contact="ana@example.org", person="T7",
+                                 purpose="alarm_handling")  # fmt: skip
+    identity.attach_document(desk(app), opened["id"], PDF)
+    identity.verify(desk(app), opened["id"], "document")
+    _interrupted(app, opened["id"])
+    assert raw_person(app, "T7") is None  # the erasure committed before the crash
+    once = orders(app)
+    done = answers.fulfil(desk(app), opened["id"])
+    assert done["status"] == "fulfilled", done
+    assert done["designations_ended"] == ["S7"]
+    assert orders(app) == once

@@ -92,9 +92,16 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
         person = _shown(desk, request)
         categories = frozenset(r["role"] for r in person.get("roles", []) if r.get("ended_on") is None)
         withdrawal = request.type is Right.CONSENT_WITHDRAWAL
-        if withdrawal and not consent_purpose(desk.clerk.policy, purpose, categories):
+        # A matched person no longer in the register was erased by this answer before a crash (or
+        # since): the answer completes from what was applied, it is not judged again on no roles.
+        judged = not person.get("gone")
+        if judged and withdrawal and not consent_purpose(desk.clerk.policy, purpose, categories):
             return refuse(desk, request.id, _not_objectable(desk, purpose, categories, "not_consented"))
-        if not withdrawal and objection_open(desk.clerk.policy, purpose, categories) is Objection.NONE:
+        if (
+            judged
+            and not withdrawal
+            and objection_open(desk.clerk.policy, purpose, categories) is Objection.NONE
+        ):
             return refuse(desk, request.id, _not_objectable(desk, purpose, categories))
         detail = _oppose(desk, request, person, categories, withdrawal=withdrawal)
     request.status, request.finished_on = Status.FULFILLED, today
@@ -169,8 +176,8 @@ def _shown(desk: Desk, request: Request) -> dict[str, Any]:
             reader=reader,
             ref=request.person_ref,
         )
-    except NotFound:  # erased by this very objection, answered before a crash: recorded already
-        return {"fields": {}, "roles": []}
+    except NotFound:  # erased by this very answer before a crash, or since: what was applied stands
+        return {"fields": {}, "roles": [], "gone": True}
 
 
 def _oppose(
@@ -181,12 +188,12 @@ def _oppose(
     *,
     withdrawal: bool = False,
 ) -> dict[str, Any]:
-    """Art. 21 (or, with ``withdrawal``, Art. 7(3): the consent withdrawn, which stops the purpose
-    for the person as an objection does — recorded, the systems told, the data no purpose serves
-    any more erased, a direct-marketing contact kept on the suppression list)."""
     """Art. 21: the objection recorded for its purpose, with the person's contacts (and the one the
     requester gave). An absolute objection (direct marketing, 21(2)-(3)) also erases now the units
-    that served the purpose and puts the contacts on the suppression list for the policy's time."""
+    that served the purpose and puts the contacts on the suppression list for the policy's time;
+    one that leaves data serving no purpose erases them (a trusted person's designations end).
+    With ``withdrawal`` (Art. 7(3)) the consent is withdrawn, which stops the purpose for the
+    person as an objection does."""
     policy, today, purpose = desk.clerk.policy, desk.clerk.clock.today(), request.purpose or ""
     contacts = [request.contact]
     on_file = policy.rights.identity_verification.contact_fields
@@ -226,10 +233,16 @@ def _oppose(
         also = designations_ended(
             policy, request.person_ref, sites, f"rights_request:{request.id}:{purpose}", now
         )
+        notes = {"designations_ended": sites}
         detail = desk.answering.eraser.on_request(
-            request.id, request.person_ref, desk.clerk.actor, gone, also
+            request.id, request.person_ref, desk.clerk.actor, gone, also, notes
         )
-        detail["designations_ended"] = sites
+        detail.setdefault("designations_ended", sites)
+    elif person.get("gone") and request.person_ref is not None and suppress_until is None:
+        # The rerun of an answer whose erasure committed: what it did, as it was remembered.
+        detail = desk.answering.eraser.on_request(
+            request.id, request.person_ref, desk.clerk.actor, frozenset()
+        )
     if suppress_until is not None and request.person_ref is not None:
         # The units whose processing activity (the one that keeps them) serves the purpose.
         homes = [a for a in policy.activities.values() if purpose in a.purposes]

@@ -214,12 +214,15 @@ class Eraser:
         actor: str,
         kinds: frozenset[str] | None = None,
         also: Sequence[Order] = (),
+        notes: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """GDPR Art. 17: erase now the person's units their rules let go (only ``kinds``, for an
         objection: what served the purpose), with the Art. 19 notices, in one transaction; say what
         is kept, why and until when. ``also``: orders the erasure brings (a designation ended),
-        written in the same transaction when something goes. Applied once per request: asked again
-        (an answer interrupted after this commit), it returns what it did the first time."""
+        written in the same transaction when something goes; ``notes``: what the answer adds to
+        what is remembered (the sites whose designation ended), so that a rerun tells it too.
+        Applied once per request: asked again (an answer interrupted after this commit), it returns
+        what it did the first time."""
         today, now = self.clock.today(), self.clock.now()
         with self.store.transaction() as tx:
             pid = tx.lock(ref)
@@ -229,7 +232,7 @@ class Eraser:
                 return {"erased": [], "kept": [], "person_erased": False, "orders": 0, "recipients": []}
             plan = self._carry_out(tx, {pid: ref}, Asked(request_id, today, kinds), today, actor, also=also)
             recipients = tx.owe_notices(request_id, plan, now) if not plan.empty else []
-            detail = _answer(plan, pid, recipients)
+            detail = _answer(plan, pid, recipients) | dict(notes or {})
             if not plan.empty:
                 tx.remember(request_id, detail, now, actor)
             return detail

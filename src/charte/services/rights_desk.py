@@ -205,6 +205,7 @@ class Eraser(Protocol):
         actor: str,
         kinds: frozenset[str] | None = None,
         also: Sequence[Order] = (),
+        notes: Mapping[str, Any] | None = None,
     ) -> JsonRecord: ...
 
 
