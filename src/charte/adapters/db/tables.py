@@ -360,7 +360,7 @@ rights_requests = Table(
     "rights_requests",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("type", String(16), nullable=False),
+    Column("type", String(32), nullable=False),  # a domain.vocabulary.Right value (consent_withdrawal: 18)
     Column("channel", String(16), nullable=False),
     Column("received_on", Date, nullable=False),
     Column("status", String(24), nullable=False),
