@@ -58,3 +58,10 @@ def test_an_erasure_names_what_went_as_erased_and_a_rectification_as_rectified()
     assert "rectifiées" not in erased
     changed = _text("fulfilled.rectification", {"fields": ["phone"], "orders": 2})
     assert "Données rectifiées : téléphone." in changed
+
+
+def test_the_letterhead_names_the_dpo_once():
+    """The DPO's postal address begins with their title in the shipped policy: said once."""
+    text = _text("fulfilled.access", {})
+    head = next(line for line in text.splitlines() if line.startswith(SHIPPED.controller.name))
+    assert head.count(SHIPPED.dpo.title(Language.FR)) == 1, head

@@ -95,7 +95,10 @@ def build(
     purpose, suppressed_until, ground)."""
     blocks: list[Block] = [
         Paragraph(
-            f"{policy.controller.name} – {policy.dpo.title(lang)} – {' – '.join(policy.dpo.postal_address)}"
+            # The DPO's postal address may begin with their title: said once in the letterhead.
+            " – ".join(
+                dict.fromkeys((policy.controller.name, policy.dpo.title(lang), *policy.dpo.postal_address))
+            )
         ),
         Paragraph(w.t("letter.date", lang, d=w.day(today, lang))),
         Paragraph(_t("ref", lang, n=request_id, d=w.day(received_on, lang))),
