@@ -12,19 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from charte.domain.access import ReadContext
 from charte.domain.audit import Action, Entry
-from charte.domain.contacts import canonical_phone
-from charte.domain.dates import add_period
-from charte.domain.objections import consent_purpose, designations_ended, left_without_purpose, objection_open
-from charte.domain.orders import Order, OrderKind, plan_orders
+from charte.domain.orders import OrderKind
 from charte.domain.register import Role
 from charte.domain.rights import Request, Status
-from charte.domain.vocabulary import Language, Objection, Right
+from charte.domain.vocabulary import Language, Right
+from charte.services import objection_answers
 from charte.services.access import Reader
 from charte.services.alarms import AlarmCall
 from charte.services.audit import Consultation
@@ -32,14 +29,22 @@ from charte.services.calls import CallView
 from charte.services.disclosures import Disclosure
 from charte.services.documents import access_answer
 from charte.services.documents.notices import KEPT_WHY, NOTHING, RECIPIENT_NOTICE, UNTIL, notice
-from charte.services.documents.wording import LEGAL_BASIS
 from charte.services.errors import NotFound, NotSent, Refused
 from charte.services.person_view import Designated
 from charte.services.queries import show_person
 from charte.services.read_model import plain
 from charte.services.retention import UnitView
 from charte.services.rights import refuse
-from charte.services.rights_desk import Desk, choose, load_request, save_step, step_entry, tell
+from charte.services.rights_desk import (
+    Desk,
+    choose,
+    load_request,
+    matched_ref,
+    request_orders,
+    save_step,
+    step_entry,
+    tell,
+)
 
 
 def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | None = None) -> dict[str, Any]:
@@ -75,35 +80,22 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
         paths = found
     elif request.type is Right.RESTRICTION:
         now = desk.clerk.clock.now()
-        orders = _orders(desk, request, OrderKind.RESTRICTION_SET, now)
+        orders = request_orders(desk.clerk, request, OrderKind.RESTRICTION_SET, now)
         detail = desk.answering.effects.restrict(
-            request.id, _ref(request), today, request.ground, now, orders
+            request.id, matched_ref(request), today, request.ground, now, orders
         )
     elif request.type is Right.RECTIFICATION:
         changes, now = request.changes or {}, desk.clerk.clock.now()
-        orders = _orders(
-            desk, request, OrderKind.RECTIFICATION_REQUIRED, now, fields=list(changes), values=changes
+        orders = request_orders(
+            desk.clerk, request, OrderKind.RECTIFICATION_REQUIRED, now, fields=list(changes), values=changes
         )
-        detail = desk.answering.effects.rectify(request.id, _ref(request), changes, now, orders)
+        detail = desk.answering.effects.rectify(request.id, matched_ref(request), changes, now, orders)
     elif request.type is Right.ERASURE:
         detail = _erase(desk, request)
-    else:
-        purpose = request.purpose or ""
-        person = _shown(desk, request)
-        categories = frozenset(r["role"] for r in person.get("roles", []) if r.get("ended_on") is None)
-        withdrawal = request.type is Right.CONSENT_WITHDRAWAL
-        # A matched person no longer in the register was erased by this answer before a crash (or
-        # since): the answer completes from what was applied, it is not judged again on no roles.
-        judged = not person.get("gone")
-        if judged and withdrawal and not consent_purpose(desk.clerk.policy, purpose, categories):
-            return refuse(desk, request.id, _not_objectable(desk, purpose, categories, "not_consented"))
-        if (
-            judged
-            and not withdrawal
-            and objection_open(desk.clerk.policy, purpose, categories) is Objection.NONE
-        ):
-            return refuse(desk, request.id, _not_objectable(desk, purpose, categories))
-        detail = _oppose(desk, request, person, categories, withdrawal=withdrawal)
+    else:  # an objection, or a withdrawal of consent
+        refused, detail = objection_answers.answer(desk, request)
+        if refused is not None:
+            return refuse(desk, request.id, refused)
     request.status, request.finished_on = Status.FULFILLED, today
     step = f"fulfilled.{request.type.value}"
     if detail.get("designations_ended"):
@@ -126,157 +118,10 @@ def fulfil(desk: Desk, request_id: int, out: Path | None = None, lang: str | Non
     return summary | {"paths": [str(p) for p in [*paths, *told.paths]]} | detail
 
 
-def _orders(
-    desk: Desk,
-    request: Request,
-    kind: OrderKind,
-    at: datetime,
-    *,
-    reason: str | None = None,
-    fields: list[str] | None = None,
-    values: dict[str, str] | None = None,
-) -> list[Order]:
-    """The orders to the systems that carry an answer out (a promise kept only in charte's copy is
-    not kept); a rectification tells each system the new values of the fields it holds."""
-    return plan_orders(
-        desk.clerk.policy,
-        kind=kind,
-        person_ref=_ref(request),
-        reason=reason or f"rights_request:{request.id}",
-        at=at,
-        fields=fields,
-        values=dict(values) if values is not None else None,
-    )
-
-
 def _erase(desk: Desk, request: Request) -> dict[str, Any]:
     """Art. 17: per unit, as the policy's rule says; the systems ordered, recipients owed a notice
     (all in the eraser's one transaction)."""
-    return desk.answering.eraser.on_request(request.id, _ref(request), desk.clerk.actor)
-
-
-def _shown(desk: Desk, request: Request) -> dict[str, Any]:
-    """The requester as the rights purpose sees them, read through the gate in the request's
-    context (audited): their roles decide the basis a purpose rests on for them, and so their
-    right to object; their contacts go on the objection. Empty when not in the register."""
-    policy = desk.clerk.policy
-    if request.person_ref is None or policy.rights.purpose is None:
-        return {"fields": {}, "roles": []}
-    reader = Reader(
-        desk.clerk.actor,
-        desk.clerk.role,
-        policy.rights.purpose,
-        ReadContext("rights_request", str(request.id)),
-    )
-    try:
-        return show_person(
-            queries=desk.clerk.register,
-            gate=desk.clerk.gate,
-            auditor=desk.clerk.auditor,
-            reader=reader,
-            ref=request.person_ref,
-        )
-    except NotFound:  # erased by this very answer before a crash, or since: what was applied stands
-        return {"fields": {}, "roles": [], "gone": True}
-
-
-def _oppose(
-    desk: Desk,
-    request: Request,
-    person: dict[str, Any],
-    categories: frozenset[str],
-    *,
-    withdrawal: bool = False,
-) -> dict[str, Any]:
-    """Art. 21: the objection recorded for its purpose, with the person's contacts (and the one the
-    requester gave). An absolute objection (direct marketing, 21(2)-(3)) also erases now the units
-    that served the purpose and puts the contacts on the suppression list for the policy's time;
-    one that leaves data serving no purpose erases them (a trusted person's designations end).
-    With ``withdrawal`` (Art. 7(3)) the consent is withdrawn, which stops the purpose for the
-    person as an objection does."""
-    policy, today, purpose = desk.clerk.policy, desk.clerk.clock.today(), request.purpose or ""
-    contacts = [request.contact]
-    on_file = policy.rights.identity_verification.contact_fields
-    contacts += [str(person["fields"][f]) for f in on_file if person["fields"].get(f)]
-    suppress_until = None
-    if policy.purposes[purpose].objection is Objection.ABSOLUTE:
-        rule = policy.retention[policy.rights.suppression_list_retention]
-        suppress_until = add_period(today, rule.period)
-    # Recorded (with the contacts on the suppression list) before anything is erased: a crash
-    # between the two leaves the contacts listed, and the rerun still finds the person to erase.
-    now = desk.clerk.clock.now()
-    kind = OrderKind.CONSENT_WITHDRAWN if withdrawal else OrderKind.OPPOSITION_RECORDED
-    orders = (
-        _orders(desk, request, kind, now, reason=f"rights_request:{request.id}:{purpose}")
-        if request.person_ref is not None
-        else []
-    )
-    recorded = desk.answering.effects.oppose(
-        request.id, request.person_ref, purpose, contacts, suppress_until, now, orders
-    )
-    detail: dict[str, Any] = {}
-    objected, withdrawn = (set(), {purpose}) if withdrawal else ({purpose}, set())
-    gone: frozenset[str] = frozenset()
-    if request.person_ref is not None:
-        gone = left_without_purpose(policy, categories, objected, withdrawn=withdrawn)
-    if suppress_until is None and gone and request.person_ref is not None:
-        # Art. 21(1): no purpose is left for these data: they go as their rule says on erasure; a
-        # trusted person's designations end, and the systems that keep them ask the client for
-        # another — orders written in the erasure's own transaction.
-        sites = sorted(
-            {
-                r["site"]
-                for r in person.get("roles", [])
-                if r["role"] == Role.TRUSTED_PERSON.value and r.get("ended_on") is None and r.get("site")
-            }
-        )
-        also = designations_ended(
-            policy, request.person_ref, sites, f"rights_request:{request.id}:{purpose}", now
-        )
-        notes = {"designations_ended": sites}
-        detail = desk.answering.eraser.on_request(
-            request.id, request.person_ref, desk.clerk.actor, gone, also, notes
-        )
-        detail.setdefault("designations_ended", sites)
-    elif person.get("gone") and request.person_ref is not None and suppress_until is None:
-        # The rerun of an answer whose erasure committed: what it did, as it was remembered.
-        detail = desk.answering.eraser.on_request(
-            request.id, request.person_ref, desk.clerk.actor, frozenset()
-        )
-    if suppress_until is not None and request.person_ref is not None:
-        # The units whose processing activity (the one that keeps them) serves the purpose.
-        homes = [a for a in policy.activities.values() if purpose in a.purposes]
-        served = frozenset(
-            sid
-            for sid, c in policy.subject_categories.items()
-            if any(c.retention in a.retention for a in homes)
-        )
-        detail = desk.answering.eraser.on_request(request.id, request.person_ref, desk.clerk.actor, served)
-    detail |= recorded
-    detail["suppressed_until"] = suppress_until.isoformat() if suppress_until else None
-    if purpose in policy.recordings.opposition_stops:
-        # Art. 21(1): the recordings of this person or their numbers go, unless held or in use for
-        # a purpose an objection leaves standing (the recording decision reads the objection at
-        # each later call: services/calls).
-        numbers: list[str | None] = list(
-            dict.fromkeys(n for c in contacts if "@" not in c and (n := canonical_phone(c)))
-        )
-        erased = kept = 0
-        for number in numbers or [None]:
-            done = desk.answering.recordings.erase_objected(number, request.person_ref, desk.clerk.actor)
-            erased, kept = erased + done["erased"], kept + done["kept"]
-        detail |= {"recordings_erased": erased, "recordings_kept": kept}
-    return detail
-
-
-def _not_objectable(desk: Desk, purpose: str, categories: frozenset[str], key: str = "not_objectable") -> str:
-    lang = desk.clerk.policy.default_language
-    found = desk.clerk.policy.purposes[purpose]
-    label = found.label(lang).lower()
-    bases = dict.fromkeys(found.basis_for(c) for c in sorted(categories) or [""])
-    basis = " / ".join(LEGAL_BASIS[b][lang] for b in bases)
-    _, text = notice(key, lang, purpose=label, basis=basis)
-    return text
+    return desk.answering.eraser.on_request(request.id, matched_ref(request), desk.clerk.actor)
 
 
 def _erasure_words(desk: Desk, detail: dict[str, Any], lang: Language) -> dict[str, str]:
@@ -327,8 +172,8 @@ def lift_restriction(desk: Desk, request_id: int) -> dict[str, Any]:
         raise Refused("only a fulfilled restriction request can have its restriction lifted")
     told = tell(desk.clerk, desk.mail, request, "restriction_lifting")
     now = desk.clerk.clock.now()
-    orders = _orders(desk, request, OrderKind.RESTRICTION_LIFTED, now)
-    detail = desk.answering.effects.restrict(request.id, _ref(request), None, None, now, orders)
+    orders = request_orders(desk.clerk, request, OrderKind.RESTRICTION_LIFTED, now)
+    detail = desk.answering.effects.restrict(request.id, matched_ref(request), None, None, now, orders)
     return (
         save_step(desk.clerk, request, desk.clerk.clock.today(), "restriction_lifted", told=told, **detail)
         | detail
@@ -420,12 +265,6 @@ def send_notices(desk: Desk) -> dict[str, Any]:
         if desk.answering.effects.notice_sent(n.id, now, desk.clerk.actor):
             sent += 1
     return {"sent": sent, "no_contact": sorted(no_contact), "failed": failed}
-
-
-def _ref(request: Request) -> str:
-    if request.person_ref is None:
-        raise Refused("the request is not matched to a person of the register: there is nothing to change")
-    return request.person_ref
 
 
 def _refuse_portability(desk: Desk, request: Request) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 from charte.domain.access import AccessGate, Decision, Denial
 from charte.domain.audit import Action, Entry
-from charte.domain.orders import Order
+from charte.domain.orders import Order, OrderKind, plan_orders
 from charte.domain.policy import Policy
 from charte.domain.rights import Request, Terms
 from charte.domain.vocabulary import DocumentDeletion, Language
@@ -435,3 +435,33 @@ def forget_document(policy: Policy, proofs: Proofs, request: Request, *, on_veri
     if request.document and (not on_verification or when is DocumentDeletion.ON_VERIFICATION):
         proofs.documents.erase(request.document)
         request.document = None
+
+
+def matched_ref(request: Request) -> str:
+    """The person a request was matched to; refused when it was not (nothing to change)."""
+    if request.person_ref is None:
+        raise Refused("the request is not matched to a person of the register: there is nothing to change")
+    return request.person_ref
+
+
+def request_orders(
+    clerk: Clerk,
+    request: Request,
+    kind: OrderKind,
+    at: datetime,
+    *,
+    reason: str | None = None,
+    fields: list[str] | None = None,
+    values: dict[str, str] | None = None,
+) -> list[Order]:
+    """The orders to the systems that carry an answer out (a promise kept only in charte's copy is
+    not kept); a rectification tells each system the new values of the fields it holds."""
+    return plan_orders(
+        clerk.policy,
+        kind=kind,
+        person_ref=matched_ref(request),
+        reason=reason or f"rights_request:{request.id}",
+        at=at,
+        fields=fields,
+        values=dict(values) if values is not None else None,
+    )
