@@ -457,7 +457,7 @@ class MemoryRegisterWriter:
 
         self.register, self.state, self.committed = register, copy.deepcopy(register.kept), False
         self.chunks = 0
-        self.ids = sum(1 for _ in self.state.open_roles) + len(self.state.ended_roles)
+        self.ids = len(self.state.open_roles) + len(self.state.ended_roles)
 
     def load(self, events):
         import copy

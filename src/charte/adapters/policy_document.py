@@ -186,7 +186,7 @@ def _inferences(r: Reader, value: Any, path: KeyPath) -> dict[str, v.InferenceFa
     if not isinstance(value, dict):
         r.problems.add(path, "wrong type", found=kind_of(value), expected="a mapping of inference: family")
         return {}
-    return {str(k): r._enum(family, (*path, str(k)), v.InferenceFamily) for k, family in value.items()}
+    return {str(k): r.choice(value, k, path, v.InferenceFamily) for k in value}
 
 
 def _retention(r: Reader, id_: str, value: Any, path: KeyPath) -> RetentionRule:

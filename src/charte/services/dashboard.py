@@ -22,25 +22,13 @@ from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Checkpoint, Entry
 from charte.domain.policy import Policy
 from charte.services import rights
+from charte.services.erasure import SweepRun
 from charte.services.holds import HeldCase, standing
 from charte.services.retention import RetentionQueries, forecast
 from charte.services.rights_desk import Desk
 
 SOON = timedelta(days=5)
 FORECAST_MONTHS = 24
-
-
-@dataclass(frozen=True, slots=True)
-class SweepRun:
-    """A sweep that ran (not a dry run): the day it judged, when it finished, what it counted
-    (the counts ``charte retention sweep`` printed: docs/cli.md)."""
-
-    as_of: date
-    finished_at: datetime
-    counts: Mapping[str, Any]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"as_of": self.as_of.isoformat(), "finished_at": self.finished_at.isoformat(), **self.counts}
 
 
 class SweepLog(Protocol):

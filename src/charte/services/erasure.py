@@ -117,6 +117,19 @@ class Recordings(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class SweepRun:
+    """A sweep that ran (not a dry run): the day it judged, when it finished, what it counted
+    (the counts ``charte retention sweep`` printed: docs/cli.md)."""
+
+    as_of: date
+    finished_at: datetime
+    counts: Mapping[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "finished_at": self.finished_at.isoformat(), **self.counts}
+
+
 @dataclass(slots=True)
 class SweepTotals:
     batches: int = 0

@@ -48,8 +48,7 @@ from charte.domain.erasure import Contract, ErasurePlan, Facts, Needed, Person, 
 from charte.domain.orders import OrderKind
 from charte.domain.retention import UnitStatus, context_name
 from charte.domain.vocabulary import RestrictionGround
-from charte.services.dashboard import SweepRun
-from charte.services.erasure import ERASURE_EFFECT, Applied, Proof
+from charte.services.erasure import ERASURE_EFFECT, Applied, Proof, SweepRun
 from charte.services.errors import Conflict
 
 STATUSES = {s.value: s for s in UnitStatus}

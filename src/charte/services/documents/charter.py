@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from charte.domain.objections import consent_purpose
 from charte.domain.policy import Policy, RetentionRule
-from charte.domain.vocabulary import DocumentRequired, Language, LegalBasis, RecordingMode, Right, RoleKind
+from charte.domain.vocabulary import DocumentRequired, Language, RecordingMode, Right, RoleKind
 from charte.services.documents import wording as w
 from charte.services.documents.confirmation import Stating
 from charte.services.documents.model import Block, Bullets, Document, Heading, Paragraph
@@ -140,11 +141,7 @@ def _commitments(p: Policy, lang: Language, say: Stating) -> list[Block]:
 
 
 def _consent_relied_on(p: Policy) -> bool:
-    return any(
-        x.legal_basis is LegalBasis.CONSENT
-        or any(b.legal_basis is LegalBasis.CONSENT for b in x.by_subject.values())
-        for x in p.purposes.values()
-    )
+    return any(consent_purpose(p, pid) for pid in p.purposes)
 
 
 def rights_section(p: Policy, lang: Language) -> list[Block]:

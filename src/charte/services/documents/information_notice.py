@@ -11,8 +11,9 @@ the source (f).
 
 from __future__ import annotations
 
+from charte.domain.objections import consent_purpose
 from charte.domain.policy import Policy, SubjectCategory
-from charte.domain.vocabulary import Language, LegalBasis, SourceKind
+from charte.domain.vocabulary import Language, SourceKind
 from charte.services.documents import wording as w
 
 FR, EN = Language.FR, Language.EN
@@ -56,7 +57,7 @@ def notice_elements(
     if p.transfers_outside_eu:
         where = ", ".join(f"{x.country} ({x.safeguard})" for x in p.transfers_outside_eu)
         transfers = f"{w.t('transfers.some', lang)} {where}."
-    consent = any(p.purposes[x].basis_for(category.id) is LegalBasis.CONSENT for x in purposes)
+    consent = any(consent_purpose(p, x, [category.id]) for x in purposes)
     dpo = p.dpo
     return {
         "controller": f"{p.controller.name} ({', '.join(p.controller.contact)})",
