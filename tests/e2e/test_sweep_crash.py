@@ -32,7 +32,10 @@ def charte(cwd, *args, wait=True):
         return subprocess.Popen(
             command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    # A failing command says why (its own error lines), so that a trial that fails in CI is told.
+    assert done.returncode == 0, f"charte {' '.join(args)} exited {done.returncode}: {done.stderr[-2000:]}"
+    return done
 
 
 def counts(cwd) -> dict[str, int]:
