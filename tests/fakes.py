@@ -255,6 +255,10 @@ class MemoryErasureTransaction:
     def audit(self, entries):
         self.state["audit"] += list(entries)
 
+    def owe_client_notices(self, request, sites, at):
+        self.state.setdefault("client_notices", []).extend((request, site) for site in sites)
+        return [f"client-of-{site}" for site in sites]
+
     def owe_notices(self, request, plan, at):
         self.state["notices"] += [(request, n.ref, n.fields) for n in plan.notices]
         return [f"recipient-of-{n.ref}" for n in plan.notices]

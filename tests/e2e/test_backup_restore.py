@@ -159,3 +159,48 @@ def test_no_erasure_is_made_that_the_ledger_cannot_record(home, tmp_path):
     assert "nothing was erased" in done.err
     assert "Traceback" not in done.err
     assert register(home) == before
+
+
+def designation_orders(cwd) -> list[tuple[str, str, str]]:
+    db = sqlite3.connect(cwd / ".charte" / "charte.db")
+    try:
+        return sorted(
+            db.execute("SELECT system, person_ref, reason FROM outbox WHERE kind = 'designation.ended'")
+        )
+    finally:
+        db.close()
+
+
+def test_a_restore_replays_the_end_of_an_objecting_trusted_person_s_designations_with_their_orders(
+    home, tmp_path
+):
+    """GDPR Art. 21(1), 17: a trusted person who objected is not designated again by a restore — the
+    replay erases them again and re-sends the systems' designation.ended orders, once."""
+    db = sqlite3.connect(home / ".charte" / "charte.db")
+    try:
+        (trusted,) = db.execute(
+            "SELECT p.ref FROM persons p JOIN roles r ON r.person_id = p.id "
+            "WHERE r.role = 'trusted_person' AND r.ended_on IS NULL AND NOT EXISTS ("
+            "  SELECT 1 FROM roles o WHERE o.person_id = p.id AND o.role <> 'trusted_person') "
+            "ORDER BY p.ref LIMIT 1"
+        ).fetchone()
+    finally:
+        db.close()
+    backup = tmp_path / "backup.db"
+    shutil.copy(home / ".charte" / "charte.db", backup)
+    taken = datetime.now(UTC).isoformat()
+    answer(home, trusted, tmp_path, "--type", "opposition", "--purpose", "alarm_handling")
+    ended = designation_orders(home)
+    assert ended
+    assert {ref for _, ref, _ in ended} == {trusted}
+    assert trusted not in register(home)["persons"]
+
+    shutil.copy(backup, home / ".charte" / "charte.db")  # the restore: designated again, orders lost
+    assert trusted in register(home)["persons"]
+    assert designation_orders(home) == []
+    done = run(home, "retention", "replay-erasures", "--since", taken, "--format", "json").json()
+    assert done["persons_erased"] == 1
+    assert trusted not in register(home)["persons"]
+    assert designation_orders(home) == ended  # the same orders, for the same sites and reason
+    run(home, "retention", "replay-erasures", "--since", taken)
+    assert designation_orders(home) == ended  # once

@@ -504,6 +504,35 @@ def test_a_trusted_person_s_objection_ends_every_designation_erases_them_and_ord
     assert "l'exécution du contrat" in refused["reason"]
 
 
+def test_the_client_of_each_site_is_owed_a_notice_to_designate_another_trusted_person_and_it_is_sent(app):
+    """GDPR Art. 21(1): when a trusted person objects, each client who designated them is told, in the
+    answer's own transaction, to designate someone else — a notice naming the site, not the person
+    or why, sent by the notifier to the client's e-mail, recorded as sent, sent once."""
+    run_import(app, [
+        signed("t1", "2025-01-01", "C7", person("P7", last_name="Blanc", email="blanc@example.org"), site="S7"),
+        signed("t2", "2025-01-01", "C8", person("P8", last_name="Vert"), site="S8"),
+        designated("t3", "2025-01-02", "S7", person("T7", first_name="Luc", phone="0700000007"), rank=1),
+        designated("t4", "2025-01-03", "S8", person("T7"), rank=2),
+    ])  # fmt: skip
+    done = opposition(app, "T7", "alarm_handling")
+    assert done["clients_told"] == ["P7", "P8"]
+    owed = answers.notices(desk(app), pending_only=True)
+    assert [(n["recipient"], n["kind"], n["person"], n["site"]) for n in owed] == [
+        ("client", "designation.ended", "P7", "S7"),
+        ("client", "designation.ended", "P8", "S8"),
+    ]
+    sending = answers.send_notices(desk(app))
+    assert (sending["sent"], sending["no_contact"]) == (1, ["client"])  # P8 gave no e-mail: by post
+    (mail,) = mail_to(app, "blanc@example.org")
+    assert mail["subject"] == "Votre personne de confiance pour le site S7"
+    assert "merci de désigner une autre personne de confiance" in mail["text"]
+    assert "Luc" not in mail["text"]
+    assert "T7" not in mail["text"]
+    assert "oppos" not in mail["text"]
+    assert [n["person"] for n in answers.notices(desk(app), pending_only=True)] == ["P8"]
+    assert answers.send_notices(desk(app))["sent"] == 0  # sent once
+
+
 def test_art_19_notices_are_sent_to_recipients_with_a_contact_and_recorded_and_the_others_listed(app):
     """GDPR Art. 19: each recipient is told of the rectification of data it received — sent by
     the notifier where the policy gives its address, recorded as sent, audited as a disclosure."""

@@ -37,6 +37,7 @@ from charte.services.retention import UnitView
 from charte.services.rights import refuse
 from charte.services.rights_desk import (
     Desk,
+    RecipientNotice,
     choose,
     load_request,
     matched_ref,
@@ -231,6 +232,15 @@ def send_notices(desk: Desk) -> dict[str, Any]:
     policy, lang = desk.clerk.policy, desk.clerk.policy.default_language
     sent, no_contact, failed = 0, set(), {}
     for n in desk.answering.effects.notices(pending_only=True):
+        if n.site is not None:  # a client asked to designate another trusted person
+            outcome = _tell_client(desk, n)
+            if outcome is None:
+                sent += 1
+            elif outcome == "no_contact":
+                no_contact.add(n.recipient)
+            else:
+                failed[n.id] = outcome
+            continue
         role = policy.roles.get(n.recipient)
         if role is None or role.contact is None:
             no_contact.add(n.recipient)
@@ -265,6 +275,47 @@ def send_notices(desk: Desk) -> dict[str, Any]:
         if desk.answering.effects.notice_sent(n.id, now, desk.clerk.actor):
             sent += 1
     return {"sent": sent, "no_contact": sorted(no_contact), "failed": failed}
+
+
+def _tell_client(desk: Desk, n: RecipientNotice) -> str | None:
+    """The notice to a client whose trusted person at ``n.site`` objected (GDPR Art. 21(1)) and is
+    designated there no more: asked to designate another, so that someone can still be called on
+    an alarm. It names the site, not the person (the client knows whom they designated; why
+    they left is theirs). Sent to the client's first e-mail address on file — their contact read
+    through the gate for the rights purpose, audited. None when sent, else why it was not."""
+    policy = desk.clerk.policy
+    if policy.rights.purpose is None or n.person is None:
+        return "no_contact"
+    reader = Reader(
+        desk.clerk.actor,
+        desk.clerk.role,
+        policy.rights.purpose,
+        ReadContext("rights_request", str(n.request)),
+    )
+    try:
+        client = show_person(
+            queries=desk.clerk.register,
+            gate=desk.clerk.gate,
+            auditor=desk.clerk.auditor,
+            reader=reader,
+            ref=n.person,
+        )
+    except NotFound:  # the client erased since: nobody left to tell
+        desk.answering.effects.notice_sent(n.id, desk.clerk.clock.now(), desk.clerk.actor)
+        return None
+    on_file = [
+        str(v) for f in policy.rights.identity_verification.contact_fields if (v := client["fields"].get(f))
+    ]
+    if not on_file:
+        return "no_contact"
+    to = next((c for c in on_file if "@" in c), on_file[0])
+    subject, text = notice("designation_ended_client", policy.default_language, site=n.site, notice=n.id)
+    try:
+        desk.mail.notifier.send(to, subject, text)
+    except NotSent as why:
+        return str(why)
+    desk.answering.effects.notice_sent(n.id, desk.clerk.clock.now(), desk.clerk.actor)
+    return None
 
 
 def _refuse_portability(desk: Desk, request: Request) -> dict[str, Any]:

@@ -21,8 +21,10 @@ from typing import Any, Protocol
 from charte.domain import erasure
 from charte.domain.audit import Action, Entry
 from charte.domain.erasure import Asked, Cause, Due, ErasurePlan, Facts, Needed, Replayed
+from charte.domain.objections import designations_ended
 from charte.domain.orders import Order, OrderKind
 from charte.domain.policy import Policy
+from charte.domain.register import Role
 from charte.services.errors import Conflict
 from charte.services.ports import Clock, ErasureLedger
 from charte.services.read_model import JsonRecord
@@ -82,6 +84,11 @@ class ErasureTransaction(Protocol):
 
     def owe_notices(self, request: int, plan: ErasurePlan, at: datetime) -> list[str]:
         """Record the plan's Art. 19 notices, one per recipient the disclosure ledger names."""
+        ...
+
+    def owe_client_notices(self, request: int, sites: Sequence[str], at: datetime) -> list[str]:
+        """Record a notice to each client of ``sites`` (their trusted person is designated there no
+        more); the clients' refs."""
         ...
 
     def already(self, request: int) -> JsonRecord | None: ...
@@ -228,12 +235,15 @@ class Eraser:
         kinds: frozenset[str] | None = None,
         also: Sequence[Order] = (),
         notes: Mapping[str, Any] | None = None,
+        clients_of: Sequence[str] = (),
     ) -> dict[str, Any]:
         """GDPR Art. 17: erase now the person's units their rules let go (only ``kinds``, for an
         objection: what served the purpose), with the Art. 19 notices, in one transaction; say what
         is kept, why and until when. ``also``: orders the erasure brings (a designation ended),
         written in the same transaction when something goes; ``notes``: what the answer adds to
-        what is remembered (the sites whose designation ended), so that a rerun tells it too.
+        what is remembered (the sites whose designation ended), so that a rerun tells it too;
+        ``clients_of``: the sites whose clients are owed a notice (to designate another trusted
+        person), recorded in the same transaction as ``also``.
         Applied once per request: asked again (an answer interrupted after this commit), it returns
         what it did the first time."""
         today, now = self.clock.today(), self.clock.now()
@@ -246,6 +256,8 @@ class Eraser:
             plan = self._carry_out(tx, {pid: ref}, Asked(request_id, today, kinds), today, actor, also=also)
             recipients = tx.owe_notices(request_id, plan, now) if not plan.empty else []
             detail = _answer(plan, pid, recipients) | dict(notes or {})
+            if clients_of and not plan.empty:
+                detail["clients_told"] = tx.owe_client_notices(request_id, clients_of, now)
             if not plan.empty:
                 tx.remember(request_id, detail, now, actor)
             return detail
@@ -253,17 +265,24 @@ class Eraser:
     # -- the replay ---------------------------------------------------------------------------
 
     def replayed(
-        self, persons: Mapping[int, str], units: Sequence[int], request: int | None, actor: str
+        self,
+        persons: Mapping[int, str],
+        units: Sequence[int],
+        request: int | None,
+        actor: str,
+        designations: str | None = None,
     ) -> SweepTotals:
         """Erase again, in one transaction, the units the ledger says ``request`` (None: the sweep)
-        had erased, found in a copy restored from before they went."""
+        had erased, found in a copy restored from before they went. ``designations``: the erasure
+        had ended the persons' designations (an objection, GDPR Art. 21(1)), for this reason; the
+        designations the copy holds are ended again, their orders re-sent with the erasure's."""
         totals = SweepTotals()
         today = self.clock.today()
         with self.store.transaction() as tx:
             locked = tx.lock_due(sorted(persons))
             if locked:
                 cause = Replayed(frozenset(units), request, today)
-                totals.add(self._carry_out(tx, locked, cause, today, actor))
+                totals.add(self._carry_out(tx, locked, cause, today, actor, designations=designations))
         return totals
 
     # -- shared -------------------------------------------------------------------------------
@@ -278,9 +297,20 @@ class Eraser:
         *,
         apply: bool = True,
         also: Sequence[Order] = (),
+        designations: str | None = None,
     ) -> ErasurePlan:
         now = self.clock.now().astimezone(UTC)
         core = tx.facts(persons)
+        if designations is not None:  # a replay: the designations the restored copy holds
+            sites: dict[str, set[str]] = {}
+            for role in core.roles:
+                if role.kind == Role.TRUSTED_PERSON.value and role.site and role.person in persons:
+                    sites.setdefault(persons[role.person], set()).add(role.site)
+            also = [
+                o
+                for ref, at_sites in sorted(sites.items())
+                for o in designations_ended(self.policy, ref, sorted(at_sites), designations, now)
+            ]
         facts = tx.details(core, erasure.needed(core, cause, self.policy))
         plan = erasure.plan(facts, cause, self.policy, now)
         if plan.empty or not apply:
@@ -290,7 +320,10 @@ class Eraser:
         applied = tx.apply(plan, on, now)
         tx.audit([_entry(p, actor) for p in applied.proofs])
         if self.ledger is not None:  # before the commit (adapters/erasure_ledger.py)
-            self.ledger.write(ledger_record(now, applied, on, plan.request))
+            ended = next((o.reason for o in also if o.kind is OrderKind.DESIGNATION_ENDED), None)
+            self.ledger.write(
+                ledger_record(now, applied, on, plan.request, ended.rsplit(":site:", 1)[0] if ended else None)
+            )
         return plan
 
 
@@ -332,12 +365,17 @@ def _answer(plan: ErasurePlan, pid: int, recipients: list[str]) -> dict[str, Any
     }
 
 
-def ledger_record(at: datetime, applied: Applied, on: date, request: int | None) -> dict[str, Any]:
+def ledger_record(
+    at: datetime, applied: Applied, on: date, request: int | None, designations: str | None = None
+) -> dict[str, Any]:
     """The erasure ledger's line for one transaction's erasures: the proofs' HMACs and names, the
-    tombstones, and the request that asked (none for the sweep)."""
+    tombstones, the request that asked (none for the sweep) and, when the erasure ended the
+    persons' designations, the reason its orders gave (a request and a purpose: no personal data)."""
+    extra = {"designations_ended": designations} if designations else {}
     return {
         "at": at,
         "request": request,
+        **extra,
         "units": [
             {
                 "person": p.person,

@@ -110,8 +110,9 @@ def _oppose(
         gone = left_without_purpose(policy, categories, objected, withdrawn=withdrawn)
     if suppress_until is None and gone and request.person_ref is not None:
         # Art. 21(1): no purpose is left for these data: they go as their rule says on erasure; a
-        # trusted person's designations end, and the systems that keep them ask the client for
-        # another — orders written in the erasure's own transaction.
+        # trusted person's designations end, the systems that keep them are ordered to ask the
+        # client for another, and each client is owed a notice saying so (sent by send_notices) —
+        # orders and notices written in the erasure's own transaction.
         sites = sorted(
             {
                 r["site"]
@@ -124,7 +125,7 @@ def _oppose(
         )
         notes = {"designations_ended": sites}
         detail = desk.answering.eraser.on_request(
-            request.id, request.person_ref, desk.clerk.actor, gone, also, notes
+            request.id, request.person_ref, desk.clerk.actor, gone, also, notes, clients_of=sites
         )
         detail.setdefault("designations_ended", sites)
     elif person.get("gone") and request.person_ref is not None and suppress_until is None:

@@ -149,7 +149,9 @@ class Answers(Protocol):
 @dataclass(frozen=True, slots=True)
 class RecipientNotice:
     """A GDPR Art. 19 notice owed to a recipient: which request, which person, which fields, and
-    whether (and by whom) it has been sent."""
+    whether (and by whom) it has been sent. With ``site``, a notice owed to the client ``person``:
+    the trusted person designated at that site objected and is designated no more (Art. 21(1)),
+    so the client is asked to designate another."""
 
     id: int
     request: int | None
@@ -160,6 +162,7 @@ class RecipientNotice:
     created_at: datetime
     sent_at: datetime | None = None
     sent_by: str | None = None
+    site: str | None = None
 
 
 class Effects(Protocol):
@@ -206,6 +209,7 @@ class Eraser(Protocol):
         kinds: frozenset[str] | None = None,
         also: Sequence[Order] = (),
         notes: Mapping[str, Any] | None = None,
+        clients_of: Sequence[str] = (),
     ) -> JsonRecord: ...
 
 

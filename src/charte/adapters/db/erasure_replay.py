@@ -31,8 +31,9 @@ from charte.domain.retention import context_name
 from charte.services.erasure import SweepTotals
 
 # Erase again these units of these persons (id -> ref), as the request (None: the sweep) had them
-# erased, by this actor: ``services.erasure.Eraser.replayed``.
-Erase = Callable[[Mapping[int, str], Sequence[int], int | None, str], SweepTotals]
+# erased, by this actor, ending their designations again for the reason given (or None):
+# ``services.erasure.Eraser.replayed``.
+Erase = Callable[[Mapping[int, str], Sequence[int], int | None, str, str | None], SweepTotals]
 
 ACTOR = "charte-replay"
 FLUSH = 10_000  # tombstones and suppression entries written back per transaction
@@ -123,8 +124,11 @@ class SqlErasureReplay:
         """The erased units of the persons whose HMAC's first byte falls in slice ``part``."""
         # person HMAC -> [(unit, context HMAC, the request that asked or None for the sweep)]
         wanted: dict[bytes, list[tuple[str, bytes | None, int | None]]] = defaultdict(list)
+        ended: dict[int | None, str] = {}  # request -> the reason its designations ended with
         for record in read():
             request = record.get("request")
+            if record.get("designations_ended"):
+                ended[request] = record["designations_ended"]
             for u in record.get("units", []):
                 person = bytes.fromhex(u["person"])
                 if person[0] % slices == part:
@@ -132,7 +136,7 @@ class SqlErasureReplay:
                     wanted[person].append((sys.intern(u["unit"]), context, request))
         found = sorted(self._match(t.persons, "person", wanted.keys()), key=lambda m: m[1][0])
         for start in range(0, len(found), self.batch):
-            self._erase_batch(dict(found[start : start + self.batch]), wanted, today, totals)
+            self._erase_batch(dict(found[start : start + self.batch]), wanted, today, totals, ended)
 
     def _write_back(
         self, stones: list[tuple[str, str, date]], listed: list[tuple[str, date, date]], totals: ReplayTotals
@@ -165,9 +169,11 @@ class SqlErasureReplay:
         wanted: dict[bytes, list[tuple[str, bytes | None, int | None]]],
         today: date,
         totals: ReplayTotals,
+        ended: Mapping[int | None, str],
     ) -> None:
         """The ledger's units of these persons that the copy still holds, erased again: one
-        transaction per request that had them erased (usually one: the sweep)."""
+        transaction per request that had them erased (usually one: the sweep), ending again the
+        designations that request had ended."""
         u = t.retention_units.c
         refs = dict(people.values())
         hmac_of = {pid: h for h, (pid, _) in people.items()}
@@ -186,7 +192,7 @@ class SqlErasureReplay:
         for request, of_person in by_request.items():
             concerned = {pid: refs[pid] for pid in of_person}
             unit_ids = [i for ids in of_person.values() for i in ids]
-            done = self.erase(concerned, unit_ids, request, ACTOR)
+            done = self.erase(concerned, unit_ids, request, ACTOR, ended.get(request))
             totals.units_erased += sum(done.units.values())
             totals.persons_erased += done.persons_erased
             totals.orders += done.orders

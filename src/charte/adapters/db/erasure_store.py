@@ -40,7 +40,7 @@ from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.engine import another_writer
 from charte.adapters.db.erasure_marks import bury
 from charte.adapters.db.outbox_store import add_orders
-from charte.adapters.db.rights_effects import owe_notices
+from charte.adapters.db.rights_effects import owe_client_notices, owe_notices
 from charte.adapters.db.times import utc
 from charte.adapters.ref_hmac import RefHasher
 from charte.domain.audit import Entry
@@ -328,6 +328,9 @@ class SqlErasureTransaction:
     def audit(self, entries: Sequence[Entry]) -> None:
         if self._audit is not None:
             self._audit.append(entries, self.conn)
+
+    def owe_client_notices(self, request: int, sites: Sequence[str], at: datetime) -> list[str]:
+        return owe_client_notices(self.conn, request, sites, at)
 
     def owe_notices(self, request: int, plan: ErasurePlan, at: datetime) -> list[str]:
         told: list[str] = []

@@ -26,6 +26,7 @@ from charte.adapters.field_cipher import FieldCipher
 from charte.domain.contacts import contact_key
 from charte.domain.orders import Order, OrderKind
 from charte.domain.policy import Policy
+from charte.domain.register import Role
 from charte.domain.register_rules import justifying_roles
 from charte.services.errors import NotFound, Refused
 from charte.services.ports import ErasureLedger
@@ -162,6 +163,7 @@ class SqlRightsEffects:
                 created_at=utc(x["created_at"]),
                 sent_at=utc(x["sent_at"]),
                 sent_by=x["sent_by"],
+                site=x["site_ref"],
             )
             for x in rows
         ]
@@ -212,3 +214,41 @@ def owe_notices(
     if rows:
         conn.execute(insert(t.recipient_notices), rows)
     return [str(row["recipient"]) for row in rows]
+
+
+def owe_client_notices(conn: Connection, request_id: int, sites: Sequence[str], at: datetime) -> list[str]:
+    """One notice per client under a running contract at each of ``sites``, in the caller's
+    transaction: the trusted person designated there is designated no more (they objected,
+    GDPR Art. 21(1)), so the client is asked to designate another. Set-based: one select, one
+    insert, whatever the number of sites."""
+    r, p, c, s = t.roles.c, t.persons.c, t.contracts.c, t.sites.c
+    clients = conn.execute(
+        select(p.ref, s.ref.label("site"))
+        .select_from(t.roles)
+        .join(t.persons, p.id == r.person_id)
+        .join(t.contracts, c.id == r.contract_id)
+        .join(t.sites, s.id == c.site_id)
+        .where(
+            r.role == Role.CLIENT.value,
+            r.ended_on.is_(None),
+            c.ended_on.is_(None),
+            s.ref.in_(sorted(set(sites))),
+        )
+        .distinct()
+        .order_by(s.ref, p.ref)
+    ).all()
+    rows = [
+        {
+            "request_id": request_id,
+            "recipient": Role.CLIENT.value,
+            "kind": OrderKind.DESIGNATION_ENDED.value,
+            "person_ref": ref,
+            "fields": "[]",
+            "site_ref": site,
+            "created_at": at.astimezone(UTC),
+        }
+        for ref, site in clients
+    ]
+    if rows:
+        conn.execute(insert(t.recipient_notices), rows)
+    return [str(row["person_ref"]) for row in rows]

@@ -415,7 +415,9 @@ rights_steps = Table(
 )
 
 # GDPR Art. 19: each recipient told of a rectification, erasure or restriction of data it received
-# (from the disclosure ledger), until the DPO's team records the notice as sent.
+# (from the disclosure ledger), until the DPO's team records the notice as sent. The same ledger of
+# owed notices tells a client (recipient "client", person_ref the client) that the trusted person
+# designated at `site_ref` is designated no more (an objection, Art. 21(1)): to designate another.
 recipient_notices = Table(
     "recipient_notices",
     metadata,
@@ -425,6 +427,7 @@ recipient_notices = Table(
     Column("kind", String(32), nullable=False),  # the order kind: rectification.required, restriction.set...
     Column("person_ref", String(REF), nullable=False),
     Column("fields", Text, nullable=False),  # JSON list: the fields it received that changed
+    Column("site_ref", String(REF)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
     Column("sent_by", String(200)),

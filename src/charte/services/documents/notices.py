@@ -145,6 +145,16 @@ _NOTICES: dict[str, dict[Language, tuple[str, str]]] = {
             "designated you to designate someone else.",
         ),
     },
+    "designation_ended_client": {
+        FR: (
+            "Votre personne de confiance pour le site {site}",
+            "Madame, Monsieur,\n\nUne personne que vous aviez désignée comme personne de confiance pour le site référencé {site} ne l'est plus, à sa demande, et ses données ont été effacées. Pour que nous puissions toujours joindre quelqu'un en cas d'alarme, merci de désigner une autre personne de confiance auprès de notre service client (notre référence : avis n° {notice}).",
+        ),
+        EN: (
+            "Your trusted person for site {site}",
+            "Dear Sir or Madam,\n\nA person you had designated as a trusted person for the site referenced {site} is no longer designated, at their own request, and their data have been erased. So that we can still reach someone when an alarm goes off, please designate another trusted person with our customer service (our reference: notice no. {notice}).",
+        ),
+    },
     "recipient_notice": {
         FR: (
             "Article 19 du RGPD : données d'une personne modifiées à sa demande",
@@ -288,4 +298,4 @@ def information_notice(form: str, lang: Language, **values: object) -> tuple[str
 def notice(key: str, lang: Language, **values: object) -> tuple[str, str]:
     """The subject and text of notice ``key`` in ``lang``, its placeholders filled."""
     subject, text = _NOTICES[key][lang]
-    return subject, text.format(**values)
+    return subject.format(**values), text.format(**values)
