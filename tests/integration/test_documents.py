@@ -12,7 +12,7 @@ import pytest
 from charte.adapters.rendering import render_document
 from charte.adapters.rendering.csv import render_csv
 from charte.domain.policy import Text
-from charte.domain.vocabulary import Language, Right
+from charte.domain.vocabulary import CallDirection, Language, Right
 from charte.services.documents.charter import build_charter
 from charte.services.documents.confirmation import Unconfirmed
 from charte.services.documents.register import build_register, register_entries
@@ -221,3 +221,34 @@ def test_the_charter_says_who_gave_a_trusted_person_s_data_as_the_seed_does(ship
         "d'intervention ou directement auprès de vous."
     ) in text
     assert "désigné(e) ou déclaré(e)" not in text
+
+
+def test_the_charter_says_which_calls_are_recorded_or_listened_to_as_the_seed_does_and_as_the_policy_says(
+    shipped,
+):
+    """Seed: « IMA PROTECT enregistre ou réalise de la double écoute sur une partie des appels à
+    destination de ses services, en qualité de Responsable de Traitement » — listening is on those
+    same calls, not on every call; with outbound calls recorded too, the charter says so (GDPR
+    Art. 13(1)(c))."""
+    text = charter_text(shipped, FR)
+    assert (
+        "IMA PROTECT enregistre ou réalise de la double écoute sur une partie des appels à destination de "
+        "ses services, en qualité de responsable de traitement."
+    ) in text
+    assert "peut réaliser de la double écoute." not in text
+    both = frozenset({CallDirection.INBOUND, CallDirection.OUTBOUND})
+    outbound = replace(shipped, recordings=replace(shipped.recordings, directions=both))
+    assert "une partie des appels à destination de ses services ou passés par eux" in charter_text(
+        outbound, FR
+    )
+    silent = replace(shipped, recordings=replace(shipped.recordings, live_double_listening=False))
+    assert "IMA PROTECT enregistre une partie des appels à destination de ses services," in charter_text(
+        silent, FR
+    )
+
+
+def test_the_charter_asks_requests_to_be_sent_to_the_dpo_in_a_french_sentence(shipped):
+    """Seed: « en adressant votre demande au Délégué à la Protection des Données du Groupe, joignable
+    aux coordonnées suivantes »: the sentence leads to the DPO it names."""
+    text = charter_text(shipped, FR)
+    assert "en adressant votre demande à : Déléguée à la Protection des Données" in text

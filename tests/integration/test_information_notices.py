@@ -11,6 +11,7 @@ from charte.domain.information import needs_notice, notice_due
 from charte.domain.vocabulary import Language, LegalBasis, SourceKind
 from charte.services import information
 from charte.services.access import AccessDenied
+from charte.services.documents.confirmation import Unconfirmed
 from charte.services.documents.information_notice import REQUIRED, notice_elements
 from charte.services.documents.notices import information_notice
 from charte.services.errors import Conflict, Refused
@@ -106,7 +107,9 @@ def test_every_element_art_14_requires_is_in_the_notice_of_every_category(shippe
                 assert elements[key].strip() in text, (category.id, key, article)
     trusted = notice_elements(shipped, shipped.subject_categories["trusted_person"], SourceKind.CLIENT, lang)
     assert "joindre les personnes que notre client a désignées" in trusted["purposes"] or lang is Language.EN
-    assert "legitimate interest (reaching" in trusted["purposes"] or lang is Language.FR
+    assert "legitimate interest: reaching" in trusted["purposes"] or lang is Language.FR
+    assert "(l'intérêt légitime : joindre les personnes" in trusted["purposes"] or lang is Language.EN
+    assert "((" not in trusted["purposes"]  # a parenthesis inside another
 
 
 def test_a_category_whose_data_rest_on_consent_is_told_it_may_withdraw_it(shipped):
@@ -121,3 +124,19 @@ def test_a_category_whose_data_rest_on_consent_is_told_it_may_withdraw_it(shippe
         ]
         == ""
     )
+
+
+def test_an_assumed_value_is_marked_in_the_art_14_notice_and_a_final_notice_is_refused_naming_it(app):
+    """GDPR Art. 14(1)(f), 5(1)(a): the shipped « no transfer outside the EU » is an assumption of the
+    policy; the notice told to the person marks it as the charter does, and a final notice is
+    refused until the DPO confirms it — then it is stated plainly."""
+    run_import(app, EVENTS)
+    letter = information.render(desk(app), "Q1", "prospect", None, "letter")
+    assert "[à confirmer : transfers_outside_eu]" in letter["text"]
+    assert "transfers_outside_eu" in letter["unconfirmed"]
+    with pytest.raises(Unconfirmed, match="transfers_outside_eu"):
+        information.render(desk(app), "Q1", "prospect", None, "letter", final=True)
+    confirmed = dataclasses.replace(desk(app), policy=dataclasses.replace(app.policy, assumptions=()))
+    final = information.render(confirmed, "Q1", "prospect", None, "letter", final=True)
+    assert "[à confirmer" not in final["text"]
+    assert final["unconfirmed"] == []

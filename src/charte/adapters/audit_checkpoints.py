@@ -61,13 +61,22 @@ class CheckpointFolder:
                 "signature": signature}  # fmt: skip
 
     def _newest(self, period: str) -> Checkpoint | None:
+        """The period's newest checkpoint, which the next one follows. The pointer is trusted only
+        when it names the newest file: a writer killed between renaming a checkpoint into place
+        and updating the pointer leaves the pointer one behind, and following it would give the
+        next checkpoint the number the orphan already has — a fork that verification rightly
+        refuses. Names sort by seq (zero-padded), and a period's seqs only grow."""
+        files = sorted(self.folder.glob(f"{period}-*.json"))
+        if not files:
+            return None
         pointer = self.folder / f"{period}.head"
         try:
-            name = json.loads(pointer.read_text(encoding="utf-8"))["name"]
-            return self.load(self.folder / str(name))
+            name = str(json.loads(pointer.read_text(encoding="utf-8"))["name"])
+            if name == files[-1].name:
+                return self.load(files[-1])
         except (OSError, ValueError, KeyError, TypeError, CheckpointError):
-            pass  # no pointer yet (or a damaged one): the files say
-        found = [self.load(path) for path in sorted(self.folder.glob(f"{period}-*.json"))]
+            pass  # no pointer yet, a damaged one, or one left behind: the files say
+        found = [self.load(path) for path in files]
         return max(found, key=lambda c: (c.n, c.seq), default=None)
 
     # -- reading --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from charte.domain.policy import Policy
 from charte.domain.register import Direction
 from charte.domain.vocabulary import HolidayCalendar, SourceKind
 from charte.services.audit import Auditor
+from charte.services.documents.confirmation import Stating
 from charte.services.documents.information_notice import notice_elements
 from charte.services.documents.notices import information_notice
 from charte.services.errors import Conflict, NotFound, Refused
@@ -124,9 +125,13 @@ def _due(
         }
 
 
-def render(desk: Informing, ref: str, role: str, context: str | None, form: str) -> dict[str, Any]:
+def render(
+    desk: Informing, ref: str, role: str, context: str | None, form: str, *, final: bool = False
+) -> dict[str, Any]:
     """The notice for one role, from the policy: who we are, the source, the purposes, how long,
-    the rights and whom to write to — as a letter or an SMS text."""
+    the rights and whom to write to — as a letter or an SMS text. An element stating a value the
+    policy only assumes is marked « [à confirmer : key] » and its key listed in ``unconfirmed``;
+    ``final`` refuses such a notice, naming each key (``Unconfirmed``)."""
     desk.check()
     found = _role(desk, ref, role, context)
     p, lang = desk.policy, desk.policy.default_language
@@ -141,13 +146,11 @@ def render(desk: Informing, ref: str, role: str, context: str | None, form: str)
             "an Art. 14 notice by SMS links to the full notice: set CHARTE_PUBLIC_URL (the public "
             "address of the charter page)"
         )
-    subject, text = information_notice(
-        form,
-        lang,
-        **notice_elements(p, category, found.source_kind, lang),
-        name=p.controller.name,
-        link=link or "",
-    )
+    say = Stating(p, lang)
+    elements = notice_elements(p, category, found.source_kind, lang, say)
+    if final:
+        say.settle(final=True)
+    subject, text = information_notice(form, lang, **elements, name=p.controller.name, link=link or "")
     desk.audit("information_notice_rendered", ref, role=role)
     return {
         "person": ref,
@@ -156,6 +159,7 @@ def render(desk: Informing, ref: str, role: str, context: str | None, form: str)
         "format": form,
         "subject": subject,
         "text": text,
+        "unconfirmed": sorted(set(say.found)),
     }
 
 

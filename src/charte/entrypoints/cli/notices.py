@@ -58,10 +58,14 @@ def render(
     context: ContextOpt = None,
     form: Annotated[str, typer.Option("--format", help="letter or sms.")] = "letter",
     json_: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    final: Annotated[
+        bool, typer.Option("--final", help="Refuse while an element states a value the policy only assumes.")
+    ] = False,
     role: AsOpt = None,
 ) -> None:
-    """The notice's text, from the policy: who we are, the source, the purposes, the rights."""
-    notice = use_cases.render(_desk(role), person, role_name, context, form)
+    """The notice's text, from the policy: who we are, the source, the purposes, the rights.
+    A value the policy only assumes is marked « [à confirmer : key] »; `--final` refuses it."""
+    notice = use_cases.render(_desk(role), person, role_name, context, form, final=final)
     if json_:
         emit_json(notice)
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from charte.domain.objections import consent_purpose
 from charte.domain.policy import Policy, RetentionRule
-from charte.domain.vocabulary import DocumentRequired, Language, RecordingMode, Right, RoleKind
+from charte.domain.vocabulary import CallDirection, DocumentRequired, Language, RecordingMode, Right, RoleKind
 from charte.services.documents import wording as w
 from charte.services.documents.confirmation import Stating
 from charte.services.documents.model import Block, Bullets, Document, Heading, Paragraph
@@ -59,11 +59,22 @@ def _recordings(p: Policy, lang: Language, say: Stating) -> list[Block]:
     rec, c = p.recordings, p.controller.name
     if rec.mode is RecordingMode.NONE:
         return [Heading(2, w.t("h.calls", lang)), Paragraph(w.t("calls.none", lang, c=c) + ".")]
-    key = "calls.systematic" if rec.systematic else "calls.partial"
-    opening = w.t(key, lang, c=c, law=rec.legal_requirement or "")
-    opening += (w.t("calls.live", lang) if rec.live_double_listening else "") + "."
-    # The share itself is not published (« une partie des appels »): only the mode and the listening.
-    opening = say(opening, ("recordings", "mode"), ("recordings", "live_double_listening"))
+    key = ("calls.systematic" if rec.systematic else "calls.partial") + (
+        "_live" if rec.live_double_listening else ""
+    )
+    both = {CallDirection.INBOUND, CallDirection.OUTBOUND} <= rec.directions
+    which = "calls.both" if both else f"calls.{next(iter(rec.directions)).value}"
+    calls = w.t(which, lang)
+    opening = (
+        w.t(key, lang, c=c, law=rec.legal_requirement or "", calls=calls)
+        + w.t("calls.controller", lang)
+        + "."
+    )
+    # The share itself is not published (« une partie des appels »): only the mode, the listening
+    # and the directions (GDPR Art. 13(1)(c): which calls are recorded is part of the purpose).
+    opening = say(
+        opening, ("recordings", "mode"), ("recordings", "live_double_listening"), ("recordings", "directions")
+    )
     stopped = [p.purposes[x].label(lang) for x in rec.purposes if x in rec.opposition_stops]
     kept = [
         f"{p.purposes[x].label(lang)} ({w.LEGAL_BASIS[p.purposes[x].legal_basis][lang]})"

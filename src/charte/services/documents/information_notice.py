@@ -15,6 +15,7 @@ from charte.domain.objections import consent_purpose
 from charte.domain.policy import Policy, SubjectCategory
 from charte.domain.vocabulary import Language, SourceKind
 from charte.services.documents import wording as w
+from charte.services.documents.confirmation import Stating
 
 FR, EN = Language.FR, Language.EN
 
@@ -41,9 +42,12 @@ _WITHDRAWAL = {
 
 
 def notice_elements(
-    p: Policy, category: SubjectCategory, source: SourceKind, lang: Language
+    p: Policy, category: SubjectCategory, source: SourceKind, lang: Language, say: Stating | None = None
 ) -> dict[str, str]:
-    """Each element of the notice, as the policy states it for this category."""
+    """Each element of the notice, as the policy states it for this category; each element that
+    states a value the policy only assumes is marked by ``say`` (« [à confirmer : key] »), as in the
+    charter: the notice is published to the person, so nothing assumed is told them as a fact."""
+    say = say if say is not None else Stating(p, lang)
     activities = p.activities_for_subject(category.id)
     purposes = list(
         dict.fromkeys(x for a in activities for x in a.purposes if x not in p.recordings.purposes)
@@ -59,22 +63,34 @@ def notice_elements(
         transfers = f"{w.t('transfers.some', lang)} {where}."
     consent = any(consent_purpose(p, x, [category.id]) for x in purposes)
     dpo = p.dpo
+    cat = category.id
+    bases = [
+        k for x in purposes for k in (("purposes", x, "legal_basis"), ("purposes", x, "by_subject", cat))
+    ]
     return {
-        "controller": f"{p.controller.name} ({', '.join(p.controller.contact)})",
-        "dpo": f"{dpo.email}, {' – '.join(dpo.postal_address)}",
-        "purposes": w.join(
-            [
-                f"{p.purposes[x].label(lang).lower()} ({w.basis_of(p.purposes[x], category.id, lang)})"
-                for x in purposes
-            ],
-            lang,
+        "controller": say(f"{p.controller.name} ({', '.join(p.controller.contact)})", ("controller",)),
+        "dpo": say(f"{dpo.email}, {' – '.join(dpo.postal_address)}", ("dpo",)),
+        "purposes": say(
+            w.join(
+                [
+                    f"{p.purposes[x].label(lang).lower()} ({w.basis_inline(p.purposes[x], cat, lang)})"
+                    for x in purposes
+                ],
+                lang,
+            ),
+            *bases,
         ),
-        "categories": w.join(categories, lang),
-        "recipients": w.join([p.roles[r].label(lang).lower() for r in recipients], lang),
-        "transfers": transfers,
-        "kept": w.retention(rule.anchor, rule.period, lang),
+        "categories": say(w.join(categories, lang), ("subject_categories", cat, "fields")),
+        "recipients": say(
+            w.join([p.roles[r].label(lang).lower() for r in recipients], lang),
+            *(("activities", a.id, "recipients") for a in activities),
+        ),
+        "transfers": say(transfers, ("transfers_outside_eu",)),
+        "kept": say(w.retention(rule.anchor, rule.period, lang), ("retention", category.retention)),
         "rights": w.join([w.RIGHT[r][lang][0].lower() for r in p.rights.granted], lang),
         "withdrawal": _WITHDRAWAL[lang] if consent else "",
         "cnil": p.supervisory_authority.complaint_url,
-        "source": w.source_of(source, category.party_to_contract, lang, category.id),
+        "source": say(
+            w.source_of(source, category.party_to_contract, lang, cat), ("subject_categories", cat, "sources")
+        ),
     }

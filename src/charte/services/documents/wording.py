@@ -112,6 +112,15 @@ def basis_of(purpose: Purpose, category: str, lang: Language) -> str:
     return _INTEREST[lang].format(b=basis, i=interest(lang)) if interest is not None else basis
 
 
+def basis_inline(purpose: Purpose, category: str, lang: Language) -> str:
+    """``basis_of`` for a text that already puts the basis in parentheses: « l'intérêt légitime :
+    joindre … » rather than a parenthesis inside another."""
+    basis = LEGAL_BASIS[purpose.basis_for(category)][lang]
+    interest = purpose.interest_for(category)
+    colon = " : " if lang is Language.FR else ": "
+    return basis + colon + interest(lang) if interest is not None else basis
+
+
 def bases_of(purpose: Purpose, labels: Mapping[str, str], lang: Language, among: Collection[str] = ()) -> str:
     """The purpose's basis, then each category it rests on another basis for — « l'exécution du
     contrat ; pour la catégorie « Personne de confiance » : l'intérêt légitime (...) ».
@@ -291,16 +300,32 @@ _T: dict[str, dict[Language, str]] = {
     },
     "kept": {FR: "Nous les conservons {x}.", EN: "We keep them {x}."},
     "h.calls": {FR: "Enregistrement des conversations téléphoniques", EN: "Recording of phone calls"},
+    # The seed: « enregistre ou réalise de la double écoute sur une partie des appels à destination
+    # de ses services » — the listening is on the same calls, in the same directions, as recording.
     "calls.partial": {
-        FR: "{c} enregistre une partie des appels à destination de ses services",
-        EN: "{c} records some of the calls to its services",
+        FR: "{c} enregistre une partie des {calls}",
+        EN: "{c} records some of the {calls}",
+    },
+    "calls.partial_live": {
+        FR: "{c} enregistre ou réalise de la double écoute sur une partie des {calls}",
+        EN: "{c} records or listens in live on some of the {calls}",
     },
     "calls.systematic": {
-        FR: "{c} enregistre l'ensemble des appels à destination de ses services, conformément à {law}",
-        EN: "{c} records every call to its services, as required by {law}",
+        FR: "{c} enregistre l'ensemble des {calls}, conformément à {law}",
+        EN: "{c} records all the {calls}, as required by {law}",
     },
+    "calls.systematic_live": {
+        FR: "{c} enregistre l'ensemble des {calls}, conformément à {law}, et peut réaliser sur ces appels de la double écoute",
+        EN: "{c} records all the {calls}, as required by {law}, and may listen in live on them",
+    },
+    "calls.inbound": {FR: "appels à destination de ses services", EN: "calls to its services"},
+    "calls.outbound": {FR: "appels passés par ses services", EN: "calls its services make"},
+    "calls.both": {
+        FR: "appels à destination de ses services ou passés par eux",
+        EN: "calls to its services or made by them",
+    },
+    "calls.controller": {FR: ", en qualité de responsable de traitement", EN: ", as controller"},
     "calls.none": {FR: "{c} n'enregistre pas les appels", EN: "{c} does not record calls"},
-    "calls.live": {FR: " et peut réaliser de la double écoute", EN: " and may listen in live"},
     "calls.li": {
         FR: "Ces enregistrements sont utilisés au titre de notre intérêt légitime, sauf opposition de votre part, pour :",
         EN: "These recordings are used on the basis of our legitimate interest, unless you object, for:",
@@ -362,7 +387,7 @@ _T: dict[str, dict[Language, str]] = {
     },
     "h.how": {FR: "Comment exercer vos droits ?", EN: "How to exercise your rights?"},
     "how.always": {
-        FR: "Vous pouvez exercer vos droits, sous réserve de la fourniture d'une pièce justificative d'identité, en adressant votre demande :",
+        FR: "Vous pouvez exercer vos droits, sous réserve de la fourniture d'une pièce justificative d'identité, en adressant votre demande à :",
         EN: "You may exercise your rights, subject to providing proof of identity, by sending your request to:",
     },
     "how.doubt": {
@@ -370,7 +395,7 @@ _T: dict[str, dict[Language, str]] = {
         EN: "You may exercise your rights by sending your request below; if we have reasonable doubts about your identity we may ask for more information:",
     },
     "how.never": {
-        FR: "Vous pouvez exercer vos droits en adressant votre demande :",
+        FR: "Vous pouvez exercer vos droits en adressant votre demande à :",
         EN: "You may exercise your rights by sending your request to:",
     },
     "dpo.email": {FR: "par e-mail : {e}", EN: "by email: {e}"},
