@@ -38,7 +38,7 @@ def sentences(text: str) -> list[str]:
 
 def render(data: dict[str, Any]) -> str:
     lines = [
-        "# Traceability: the seed charter -> the policy -> the tests",
+        "# Traceability: the seed charter -> the policy -> the tests, and what the charter says",
         "",
         "Generated from `docs/traceability.yaml` by `python3 scripts/traceability.py`; do not edit by hand.",
         f"Seed: `{data['seed']}`. Policy: `{data['policy']}`.",
@@ -53,6 +53,10 @@ def render(data: dict[str, Any]) -> str:
         lines.append("- Policy: " + ", ".join(f"`{k}`" for k in p["policy"]))
         if p["tests"]:
             lines.append("- Tests: " + ", ".join(f"`{t}`" for t in p["tests"]))
+        if p.get("charter"):
+            lines.append("- The charter says: " + " · ".join(f"« {normalise(x)} »" for x in p["charter"]))
+        if p.get("charter_why"):
+            lines.append(f"- Where it says more or other than the seed: {normalise(p['charter_why'])}")
         if p.get("later"):
             lines.append(f"- Enforced later: {p['later']}")
         lines.append("")

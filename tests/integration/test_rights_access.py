@@ -122,6 +122,21 @@ def test_an_access_answer_holds_everything_about_the_person_and_a_letter_in_html
     assert "Ana" not in rights.show(desk(app), request["id"])["timeline"][-1]["detail"].__repr__()
 
 
+def test_the_access_letter_marks_a_basis_the_policy_only_assumes_instead_of_stating_it_as_fact(app, tmp_path):
+    """GDPR Art. 15(1)(a), 5(1)(a): the letter tells the person the bases and periods of the policy;
+    one the charter never stated (the shipped basis of IT maintenance) is marked « à confirmer » as in
+    the published charter, and one it states (the contract) is not."""
+    run_import(app, EVENTS)
+    answers.fulfil(desk(app), verified(app)["id"], tmp_path / "answer")
+    html = " ".join(unescape((tmp_path / "answer" / "lettre.html").read_text(encoding="utf-8")).split())
+    marked = html.split("Finalités et bases légales : ")[1].split("</li>")[0]
+    assert "(une obligation légale), " in marked
+    assert marked.endswith("]")
+    assert "purposes.it_maintenance.legal_basis" in marked.rsplit("[à confirmer : ", 1)[1]
+    kept = html.split("Conservation : ")[1].split("</li>")[0]
+    assert "à confirmer" not in kept  # the client's 5 years after the contract are the seed's own
+
+
 def test_a_verified_requester_about_whom_nothing_is_held_gets_a_letter_saying_so(app, tmp_path):
     """GDPR Art. 15(1): confirmation as to whether or not personal data are processed."""
     request = verified(app, person_ref=None)

@@ -11,7 +11,10 @@ import pytest
 import yaml
 
 from charte.adapters.policy_yaml import parse_yaml
+from charte.adapters.rendering import render_document
 from charte.config import shipped_policy_path
+from charte.domain.vocabulary import Language
+from charte.services.documents.charter import build_charter
 from tests.conftest import REPO
 
 TRACE = yaml.safe_load((REPO / "docs" / "traceability.yaml").read_text(encoding="utf-8"))
@@ -79,6 +82,16 @@ def test_every_test_named_exists(test_id):
 def test_every_promise_names_at_least_one_policy_key():
     """A promise the policy does not encode would be a promise charte cannot keep."""
     assert [p["clause"][:60] for p in TRACE["promises"] if not p["policy"]] == []
+
+
+def test_every_promise_says_what_the_rendered_charter_says_for_it_word_for_word(shipped):
+    """The published charter keeps the seed's meaning: each promise names the sentences of the
+    rendered French charter that carry it, and each is there as written — a sentence changed by a
+    policy or wording edit fails here until its meaning is read against the seed again."""
+    text = script.normalise(render_document(build_charter(shipped, Language.FR), "md").replace("\\", ""))
+    assert [p["clause"][:60] for p in TRACE["promises"] if not p.get("charter")] == []
+    missing = [said for p in TRACE["promises"] for said in p["charter"] if script.normalise(said) not in text]
+    assert missing == []
 
 
 def test_the_rendered_markdown_is_up_to_date():

@@ -9,7 +9,7 @@ from charte.domain.durations import Duration
 from charte.domain.policy import Policy
 from charte.domain.policy_lint import lint_policy
 from charte.domain.problems import Severity
-from charte.domain.vocabulary import CallDirection, ContactKind, LegalBasis
+from charte.domain.vocabulary import CallDirection, ContactKind, IdentityRequestEffect, LegalBasis
 
 TODAY = date(2026, 11, 26)
 
@@ -84,6 +84,19 @@ class TestRules:
         """The GDPR grants the rights whatever the charter lists."""
         policy = replace(minimal, rights=replace(minimal.rights, granted=minimal.rights.granted[:3]))
         assert findings(policy)["rights_missing"] is Severity.WARNING
+
+    def test_restarting_the_reply_month_when_identity_is_asked_is_a_warning_citing_the_decree(self, shipped):
+        """Décret n° 2019-536 (ex-décret 2005-1309 art. 92): the Art. 12(3) periods are suspended while
+        the information asked to identify the requester is awaited, not started again."""
+        assert "identity_clock" not in findings(shipped)  # the shipped policy pauses
+        restarting = replace(
+            shipped, rights=replace(shipped.rights, identity_request=IdentityRequestEffect.RESTART)
+        )
+        (warning,) = [x for x in lint_policy(restarting, as_of=TODAY) if x.code == "identity_clock"]
+        assert warning.severity is Severity.WARNING
+        assert warning.path == ("rights", "identity_request")
+        assert "décret n° 2019-536" in warning.source
+        assert "2005-1309 art. 92" in warning.source
 
 
 class TestPhoneProspecting:

@@ -64,6 +64,16 @@ def test_the_days_of_each_pause_are_added_before_rolling_and_move_an_extended_da
     assert due_on(d("2026-01-31"), one, True, PAUSE) == d("2026-05-11")  # 30 Apr + 10 = Sun 10 May -> Mon
 
 
+def test_identity_asked_on_reasonable_doubt_suspends_the_month_and_does_not_restart_it():
+    """Décret n° 2019-536 (ex-décret 2005-1309 art. 92 al. 3): « les délais prévus au 3 de l'article 12
+    [...] sont suspendus » while identity information is awaited. Received Friday 20 November 2026,
+    asked Wednesday 25, answered Wednesday 2 December: 20 December + 7 days = Sunday 27 -> Monday 28
+    December; restarting would have given the operator until Monday 4 January 2027."""
+    asked = [Pause(d("2026-11-25"), d("2026-12-02"))]
+    assert due_on(d("2026-11-20"), asked, False, PAUSE) == d("2026-12-28")
+    assert due_on(d("2026-11-20"), asked, False, RESTART) == d("2027-01-04")
+
+
 def test_with_a_restarting_clock_the_month_runs_again_from_the_last_answer():
     """The policy's `identity_request: restart`."""
     pauses = [Pause(d("2026-01-12"), d("2026-02-20"))]

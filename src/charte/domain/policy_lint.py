@@ -25,6 +25,7 @@ from charte.domain.vocabulary import (
     CourtSeat,
     DocumentDeletion,
     DocumentRequired,
+    IdentityRequestEffect,
     InferenceFamily,
     InferenceTarget,
     LegalBasis,
@@ -52,6 +53,12 @@ CNIL_LOGGING = (
 CNIL_ARCHIVE = "CNIL, guide « Les durées de conservation » (archivage intermédiaire)"
 IDENTITY = "GDPR Art. 12(6); CNIL guidance on the right of access; Belgian DPA decision 40/2022"
 ID_DELETION = "CNIL, SAN-2020-008"
+# The Art. 12(3) periods « sont suspendus lorsque le responsable du traitement ou le sous-traitant a
+# sollicité des informations supplémentaires nécessaires pour identifier la personne concernée »:
+# décret n° 2005-1309 art. 92 as amended by décret n° 2018-687, carried into the décret n° 2019-536
+# that replaced it (art. 77 for the processing the GDPR governs; art. 144 words it the same way for
+# the processing of Title IV of the loi Informatique et Libertés).
+IDENTITY_SUSPENSION = "décret n° 2019-536 du 29 mai 2019, art. 77 (formerly décret n° 2005-1309 art. 92)"
 RECEIPT = "GDPR Art. 12(3); EDPB Guidelines 01/2022 on the right of access"
 PHONE_CONSENT_FROM = date(2026, 8, 11)
 PHONE_CONSENT = "Code de la consommation L223-1 as amended by loi n° 2025-594 of 30 June 2025"
@@ -66,6 +73,7 @@ class LintCode(StrEnum):
     INTERMEDIATE_ARCHIVE = "intermediate_archive"
     IDENTITY_DOCUMENT = "identity_document"
     IDENTITY_DOCUMENT_KEPT = "identity_document_kept"
+    IDENTITY_CLOCK = "identity_clock"
     RIGHTS_ANY_CHANNEL = "rights_any_channel"
     RIGHTS_MISSING = "rights_missing"
     INDIRECT_COLLECTION = "indirect_collection"
@@ -187,6 +195,15 @@ def _identity(p: Policy) -> Iterator[Problem]:
             "doubt, and identity can be shown by other means "
             "(client number, message from the address on file)",
             IDENTITY,
+        )
+    if p.rights.identity_request is IdentityRequestEffect.RESTART:
+        yield _warning(
+            ("rights", "identity_request"),
+            LintCode.IDENTITY_CLOCK,
+            "asking for identity restarts the month from the answer; French law only suspends the "
+            "reply period while the information asked is awaited, so the days already run still count "
+            "(identity_request: pause)",
+            IDENTITY_SUSPENSION,
         )
     if iv.delete_document is not DocumentDeletion.ON_VERIFICATION:
         yield _warning(

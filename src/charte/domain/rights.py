@@ -13,11 +13,14 @@ procedure: the recourse windows of ``domain.litigation``.
 Asking the requester to prove their identity (Art. 12(6)) does what the policy's
 ``identity_request`` says:
 
-- ``pause`` (the shipped policy): the days from each request for information to its answer are
+- ``pause`` (the shipped policy, and French law: the Art. 12(3) periods « sont suspendus » while
+  the information asked to identify the requester is awaited — décret n° 2019-536, formerly
+  décret n° 2005-1309 art. 92): the days from each request for information to its answer are
   added to the due date before rolling; several pauses add up; an extended due date moves too.
   While a request for information is unanswered the clock is stopped: there is no due date, and
   the request is closed as not identifiable if no answer comes within ``identity_answer_within``.
-- ``restart``: the clock starts again from the last answer (one month, or the extended period).
+- ``restart``: the clock starts again from the last answer (one month, or the extended period) —
+  more time than the law gives; ``policy lint`` warns.
 
 Everything here takes dates as arguments: no clock is read.
 """

@@ -26,6 +26,7 @@ from charte.services.calls import CallView
 from charte.services.disclosures import Disclosure
 from charte.services.documents import wording as w
 from charte.services.documents.charter import rights_section
+from charte.services.documents.confirmation import Stating
 from charte.services.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
 from charte.services.person_view import Designated
 from charte.services.read_model import plain
@@ -200,7 +201,7 @@ def build(
     if person is None:
         blocks.append(Paragraph(_t("nothing", lang)))
     else:
-        blocks += [Paragraph(_t("intro", lang)), *_held(p, lang, person, units)]
+        blocks += [Paragraph(_t("intro", lang)), *_held(p, lang, person, units, Stating(p, lang))]
         if designated:
             blocks.append(Paragraph(_t("designated", lang)))
         if person.get("restricted"):
@@ -247,7 +248,11 @@ def _unit(u: UnitView) -> dict[str, Any]:
     return {k: v for k, v in u.as_dict().items() if k in keep}
 
 
-def _held(p: Policy, lang: Language, person: dict[str, Any], units: list[UnitView]) -> list[Block]:
+def _held(
+    p: Policy, lang: Language, person: dict[str, Any], units: list[UnitView], say: Stating
+) -> list[Block]:
+    """What is held for each role; a basis or a period the policy only assumes is marked as in the
+    charter (« [à confirmer : key] »): the letter is the person's, and tells nothing assumed as fact."""
     blocks: list[Block] = [Heading(2, _t("h.held", lang))]
     sources: dict[str, list[str]] = person.get("field_sources", {})
     unit_of = {(u.unit, u.context or ""): u for u in units}
@@ -277,7 +282,7 @@ def _held(p: Policy, lang: Language, person: dict[str, Any], units: list[UnitVie
             SourceKind(role["source"]["kind"]), category.party_to_contract, lang, category.id
         )
         rule = p.retention[category.retention]
-        phrase = w.retention(rule.anchor, rule.period, lang)
+        phrase = w.retention(rule.anchor, rule.period, lang, party_to_contract=category.party_to_contract)
         unit = unit_of.get((role["role"], role["contract"] or role["site"] or ""))
         if unit is not None and unit.status == "held":
             kept = _t("kept.held", lang, x=phrase)
@@ -285,9 +290,17 @@ def _held(p: Policy, lang: Language, person: dict[str, Any], units: list[UnitVie
             kept = _t("kept.until", lang, x=phrase, d=w.day(unit.purge_due, lang))
         else:
             kept = _t("kept.open", lang, x=phrase)
+        bases = [
+            k
+            for x in purposes
+            for k in (("purposes", x, "legal_basis"), ("purposes", x, "by_subject", category.id))
+        ]
+        kept = say(
+            kept, ("retention", category.retention, "anchor"), ("retention", category.retention, "period")
+        )
         items = [
             _t("categories", lang, x=w.join(cats, lang)) if cats else None,
-            _t("purposes", lang, x=w.join(named, lang)),
+            say(_t("purposes", lang, x=w.join(named, lang)), *bases),
             _t("source", lang, x=source),
             kept,
         ]

@@ -10,8 +10,8 @@ from charte.services.documents.confirmation import Stating
 from charte.services.documents.model import Block, Bullets, Document, Heading, Paragraph
 
 
-def retention_phrase(rule: RetentionRule, lang: Language) -> str:
-    return w.retention(rule.anchor, rule.period, lang)
+def retention_phrase(rule: RetentionRule, lang: Language, *, party_to_contract: bool = True) -> str:
+    return w.retention(rule.anchor, rule.period, lang, party_to_contract=party_to_contract)
 
 
 def _data_categories(p: Policy, fields: tuple[str, ...], lang: Language) -> list[str]:
@@ -30,6 +30,7 @@ def _served(p: Policy, purposes: list[str], lang: Language) -> str:
 def _subjects(p: Policy, lang: Language, say: Stating) -> list[Block]:
     blocks: list[Block] = [Heading(2, w.t("h.what", lang))]
     for sid, s in p.subject_categories.items():
+        kept = retention_phrase(p.retention[s.retention], lang, party_to_contract=s.party_to_contract)
         purposes = dict.fromkeys(pid for a in p.activities_for_subject(sid) for pid in a.purposes)
         # Recording purposes are told in their own section, as the seed does.
         purposes = {pid: None for pid in purposes if pid not in p.recordings.purposes}
@@ -45,7 +46,7 @@ def _subjects(p: Policy, lang: Language, say: Stating) -> list[Block]:
                     say(w.t("from", lang, x=w.either(sources, lang)), ("subject_categories", sid, "sources")),
                     say(_served(p, list(purposes), lang), *(("purposes", x, "label") for x in purposes)),
                     say(
-                        w.t("kept", lang, x=retention_phrase(p.retention[s.retention], lang)),
+                        w.t("kept", lang, x=kept),
                         ("retention", s.retention, "anchor"),
                         ("retention", s.retention, "period"),
                     ),

@@ -86,7 +86,10 @@ def notice_elements(
             *(("activities", a.id, "recipients") for a in activities),
         ),
         "transfers": say(transfers, ("transfers_outside_eu",)),
-        "kept": say(w.retention(rule.anchor, rule.period, lang), ("retention", category.retention)),
+        "kept": say(
+            w.retention(rule.anchor, rule.period, lang, party_to_contract=category.party_to_contract),
+            ("retention", category.retention),
+        ),
         "rights": w.join([w.RIGHT[r][lang][0].lower() for r in p.rights.granted], lang),
         "withdrawal": _WITHDRAWAL[lang] if consent else "",
         "cnil": p.supervisory_authority.complaint_url,

@@ -79,11 +79,21 @@ _WHILE_DESIGNATED = {
     FR: "uniquement pendant le temps où vous êtes désigné(e)",
     EN: "only for as long as you are designated",
 }
+# A person who is not party to the contract (another contact) has no contract of their own: the
+# seed keeps their data « durant toute la durée du contrat concerné par notre échange ».
+_CONTRACT_CONCERNED = {
+    FR: "pendant toute la durée du contrat concerné par notre échange et pendant {d} après sa fin",
+    EN: "for the whole term of the contract our exchange concerned and {d} after it ends",
+}
 
 
-def retention(anchor: Anchor, period: Duration, lang: Language) -> str:
+def retention(anchor: Anchor, period: Duration, lang: Language, *, party_to_contract: bool = True) -> str:
+    """How long a category's data are kept, said to that category (a person not party to the
+    contract is told of the contract their exchange concerned, not of « their » contract)."""
     if anchor is Anchor.LAST_DAY_DESIGNATED and period.is_zero:
         return _WHILE_DESIGNATED[lang]
+    if anchor is Anchor.CONTRACT_END and not party_to_contract:
+        return _CONTRACT_CONCERNED[lang].format(d=duration(period, lang))
     return _RETENTION[anchor][lang].format(d=duration(period, lang))
 
 
