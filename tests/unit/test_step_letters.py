@@ -3,16 +3,20 @@ clear and plain language): a field is named by its policy label, never by its En
 
 from __future__ import annotations
 
+import io
 import re
 import string
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 
 from charte.adapters.rendering import render_document
+from charte.adapters.rendering.pdf import render_pdf
 from charte.config import shipped_policy_path
 from charte.domain.vocabulary import Language
 from charte.services.documents import step_letter
+from charte.services.documents.model import Document
 from charte.services.documents.notices import _NOTICES, notice
 from tests.conftest import load
 
@@ -32,11 +36,26 @@ VALUES = {
 }
 
 
+def _letter(step: str, detail: dict, lang: Language = Language.FR) -> Document:
+    subject, text = notice(step, lang, **VALUES)
+    return step_letter.build(policy=SHIPPED, lang=lang, request_id=7, received_on=date(2026, 11, 2),
+                             today=date(2026, 12, 4), subject=subject, text=text, detail=detail)  # fmt: skip
+
+
 def _text(step: str, detail: dict) -> str:
-    subject, text = notice(step, Language.FR, **VALUES)
-    doc = step_letter.build(policy=SHIPPED, lang=Language.FR, request_id=7, received_on=date(2026, 11, 2),
-                            today=date(2026, 12, 4), subject=subject, text=text, detail=detail)  # fmt: skip
-    return render_document(doc, "md")
+    return render_document(_letter(step, detail), "md")
+
+
+@pytest.mark.parametrize("lang", [Language.FR, Language.EN])
+def test_every_letter_a_requester_may_receive_is_written_as_an_archivable_tagged_pdf(lang):
+    """GDPR Art. 12(1), 5(2): each step's letter, in each language, is a PDF/A-2b and PDF/UA-1 file
+    the typesetter accepts (a skipped heading level or an undrawable sign would refuse it)."""
+    detail = {"fields": list(SHIPPED.fields), "erased": [{"unit": "prospect"}], "kept": [], "orders": 1}
+    letters = [k for k, texts in _NOTICES.items() if texts[lang][0]]  # the others are reasons told inside one
+    assert len(letters) >= 17
+    for step in sorted(letters):
+        reader = PdfReader(io.BytesIO(render_pdf(_letter(step, detail, lang))), strict=True)
+        assert reader.trailer["/Root"]["/Lang"] == lang.value, step
 
 
 @pytest.mark.parametrize("step", STEPS)
