@@ -1,8 +1,9 @@
 """Audit appends and order acknowledgements killed at any point.
 
 A driver process appends batches of audit entries (or acknowledges every pending order, one by
-one, as a system's connector does) through charte's own use cases, and is killed with SIGKILL after
-a random delay. Then: the audit chain verifies and holds whole batches only; every order is either
+one, as a system's connector does) through charte's own use cases, reporting each unit of work
+done, and is killed with SIGKILL a random number of units in (so the kill lands inside the work
+however loaded the machine is). Then: the audit chain verifies and holds whole batches only; every order is either
 acknowledged (with its rectification values cleared) or pending with them intact, none lost or
 doubled; running the driver again completes the work exactly once (acknowledgements made before
 the kill keep their time). `CHARTE_CRASH_TRIALS` sets the number of trials (3 in CI; the full run:
@@ -37,6 +38,7 @@ for i in range({BATCHES}):
     c.auditor.record([Entry(at=c.clock.now(), actor="crash-driver", action=Action.READ, role="dpo",
                             purpose="rights_handling", subject="ab" * 32, fields=("phone",),
                             detail={{"batch": i, "n": k}}) for k in range({BATCH})])
+    print(i, flush=True)
 print("done")
 """
 
@@ -46,6 +48,7 @@ from charte.services.outbox import acknowledge
 c = bootstrap()
 for order in c.outbox().orders(system=None, pending_only=True, due_before=None):
     acknowledge(outbox=c.outbox(), clock=c.clock, order_id=order.id, by="crash-driver")
+    print(order.id, flush=True)
 print("done")
 """
 
@@ -55,37 +58,36 @@ def driver(cwd, code: str, *, wait: bool = True):
     args = [sys.executable, "-c", code]
     if wait:
         return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=True)
-    return subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
 
 
-def timed(cwd, code: str) -> float:
-    started = time.monotonic()
-    driver(cwd, code)
-    return time.monotonic() - started
-
-
-def killed_at_random(cwd, code: str, delay: float) -> bool:
+def killed_at_random(cwd, code: str, after: int, pause: float) -> bool:
+    """Start the driver, let it report ``after`` units of work done, wait ``pause`` seconds (into
+    the next unit) and kill it. Counting the driver's own progress, not the clock, puts every kill
+    inside the work however loaded the machine is."""
     proc = driver(cwd, code, wait=False)
-    time.sleep(delay)
+    assert proc.stdout is not None
+    for _ in range(after):
+        if not proc.stdout.readline():
+            break  # finished (or died) early: the trial then interrupts nothing
+    time.sleep(pause)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    proc.stdout.close()
     return proc.returncode == -signal.SIGKILL
 
 
-def killed_trials(seeded, tmp_path, code: str, *, seed: int) -> Iterator[tuple[int, Path]]:
+def killed_trials(seeded, tmp_path, code: str, *, seed: int, units: int) -> Iterator[tuple[int, Path]]:
     """(trial, home): a copy of the seeded register per trial, where the driver was killed after a
-    random delay within the measured length of an uninterrupted run."""
-    reference = tmp_path / "reference"
-    shutil.copytree(seeded / ".charte", reference / ".charte")
-    took = timed(reference, code)
-    draw = random.Random(seed)  # noqa: S311  # reproducible kill times, not a secret
+    random number of its ``units`` of work, a random fraction of a millisecond or more into the next."""
+    draw = random.Random(seed)  # noqa: S311  # reproducible kill points, not a secret
     killed = 0
     for trial in range(TRIALS):
         home = tmp_path / f"trial-{trial}"
         shutil.copytree(seeded / ".charte", home / ".charte")
-        # Within the work: the first part of a run is the interpreter starting, its last tenth
-        # tearing down once every batch is written (a kill there interrupts nothing).
-        killed += killed_at_random(home, code, draw.uniform(0.4 * took, 0.9 * took))
+        killed += killed_at_random(home, code, draw.randrange(1, units - 1), draw.uniform(0.0, 0.02))
         yield trial, home
     assert killed > 0, "every driver finished before its kill: the test would prove nothing"
 
@@ -140,7 +142,7 @@ def test_an_audit_append_killed_at_random_points_leaves_whole_batches_and_a_chai
 ):
     """Charter "traçabilité"; GDPR Art. 5(2), 32: an entry is chained whole or not at all, and the
     chain goes on after a crash from its last committed head."""
-    for trial, home in killed_trials(seeded, tmp_path, APPEND, seed=23):
+    for trial, home in killed_trials(seeded, tmp_path, APPEND, seed=23, units=BATCHES):
         found = driven_entries(home)
         assert len(found) % BATCH == 0, f"trial {trial}: a batch was chained in part"
         assert found == [(b, n) for b in range(len(found) // BATCH) for n in range(BATCH)]
@@ -157,7 +159,7 @@ def test_acknowledgements_killed_at_random_points_lose_no_order_and_complete_exa
     assert len(before) > 50
     assert all(o[6] is None for o in before)
     assert any(o[5] for o in before)  # a rectification's new values wait for their systems
-    for trial, home in killed_trials(seeded, tmp_path, ACK, seed=29):
+    for trial, home in killed_trials(seeded, tmp_path, ACK, seed=29, units=len(before)):
         midway = orders(home)
         assert [o[:5] for o in midway] == [o[:5] for o in before], (
             f"trial {trial}: an order was lost or doubled"
