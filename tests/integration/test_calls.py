@@ -283,8 +283,10 @@ def test_an_access_answer_lists_the_person_s_calls_and_says_how_long_recordings_
     )
     assert TEXT not in json.dumps(data)  # the transcript is given on request, not in the file
     letter = pdf_text(tmp_path / "lettre.pdf")
-    assert "nous conservons la trace de 1 appel(s) avec vous, dont 1 enregistré(s)" in letter
+    assert "Nous conservons la trace de 1 appel(s) avec vous, dont 1 enregistré(s)" in letter
     assert "6 mois" in letter
+    assert "CALL-1" in letter
+    assert "20/05/2027" in letter  # the day its recording's retention ends, in the letter too
 
 
 def test_a_restricted_caller_s_recordings_are_played_only_for_the_restriction_s_exceptions(app):

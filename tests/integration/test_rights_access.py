@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
+from datetime import date, datetime
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -17,7 +20,7 @@ from charte.services.access import Reader
 from charte.services.errors import Refused
 from charte.services.queries import show_person
 from charte.services.rights_desk import Desk
-from tests.conftest import TODAY, run_import
+from tests.conftest import TODAY, pdf_text, run_import
 from tests.feed import designated, person, signed
 
 PDF = b"%PDF-1.4\n% a scanned identity card\n"
@@ -135,6 +138,93 @@ def test_the_access_letter_marks_a_basis_the_policy_only_assumes_instead_of_stat
     assert "purposes.it_maintenance.legal_basis" in marked.rsplit("[à confirmer : ", 1)[1]
     kept = html.split("Conservation : ")[1].split("</li>")[0]
     assert "à confirmer" not in kept  # the client's 5 years after the contract are the seed's own
+
+
+# Where a value of data.json is a code, the glossary of data.json (``labels``) gives the words the
+# letter must print for it; a date is printed as a French date, an instant in Paris time.
+_CODES = {"role": "categories", "unit": "units", "as": "categories", "purpose": "purposes",
+          "purposes": "purposes", "to": "recipients", "rule": "rules", "action": "action",
+          "channel": "channel", "ground": "restriction_ground", "fields": "fields"}  # fmt: skip
+_BY_PARENT = {("contracts", "status"): "contract_status", ("retention", "status"): "unit_status",
+              ("contact_log", "direction"): "contact_direction", ("calls", "direction"): "direction",
+              ("contact_log", "outcome"): "contact_outcome", ("alarm_calls", "outcome"): "call_outcome"}  # fmt: skip
+_DATES = {"on", "started_on", "ended_on", "signed_on", "received_on", "answered_on", "retention_end", "purge_due",
+          "since"}  # fmt: skip
+
+
+def _said(data: dict) -> list[tuple[str, str]]:
+    """(where in data.json, what the letter must say) for every value of the answer."""
+    labels, out = data["labels"], []
+
+    def walk(node, path: tuple[str, ...], parent: str) -> None:
+        key = path[-1] if path else ""
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "labels" and not path:
+                    continue  # the glossary itself
+                if key == "fields":  # a person's, a site's or a trusted person's fields: label and value
+                    out.append(("/".join((*path, k)), labels["fields"][k]))
+                walk(v, (*path, k), parent if key == "fields" or key.isdigit() else key)
+            return
+        if isinstance(node, list):
+            for n, item in enumerate(node):
+                walk(item, (*path, str(n)), key if key not in ("purposes", "fields", "held_by") else parent)
+            return
+        if node is None or isinstance(node, bool) or path[-1] == "type" or path[-2:] == ("source", "kind"):
+            return  # no value / words tested elsewhere: yes and no, the request's kind, the source's phrase
+        where = "/".join(path)
+        name = key if not key.isdigit() else path[-2]
+        if name == "at":
+            local = datetime.fromisoformat(node).astimezone(ZoneInfo("Europe/Paris"))
+            out.append((where, local.strftime("%d/%m/%Y à %H:%M")))
+        elif name in _DATES:
+            out.append((where, date.fromisoformat(node).strftime("%d/%m/%Y")))
+        elif (parent, name) in _BY_PARENT:
+            out.append((where, labels[_BY_PARENT[(parent, name)]][node]))
+        elif name in _CODES and path[-3:-1] != ("person", "fields") and parent != "fields":
+            kind = _CODES[name] if name != "field_sources" else "categories"
+            out.append((where, labels[kind][node]))
+        elif path[:2] == ("person", "field_sources"):
+            out.append((where, labels["categories"][node]))
+        elif name == "id":
+            out.append((where, f"n° {node}"))
+        else:
+            out.append((where, str(node)))
+
+    walk(data, (), "")
+    return out
+
+
+def test_every_value_of_the_answer_s_data_is_told_in_words_in_the_letter(app, tmp_path):
+    """GDPR Art. 12(1), 15(3): the copy is intelligible — every value data.json holds (fields by their
+    labels, roles, contracts, sites, trusted persons, retention dates, calls, disclosures and each
+    consultation) is in the letter, codes told in the words data.json's glossary gives them."""
+    from tests.conftest import restrict
+    from tests.feed import call
+
+    run_import(
+        app, [*EVENTS, call("e3", "2026-11-20T10:00:00+01:00", "CALL-7", person="P1", number="0612345678")]
+    )
+    restrict(app, "P1", ground="accuracy")
+    operator = Reader("op-7", "station_operator", "alarm_handling")
+    show_person(queries=app.register_queries(), gate=app.gate, auditor=app.auditor, reader=operator, ref="P1")
+    disclosures.disclose(queries=app.register_queries(), gate=app.gate, auditor=app.auditor, ledger=app.disclosures(),
+                         discloser=operator, recipient="intervention_provider", purpose="intervention", ref="P1")  # fmt: skip
+    done = answers.fulfil(desk(app), verified(app)["id"], tmp_path)
+    with zipfile.ZipFile(done["paths"][0]) as zipped:
+        data = json.loads(zipped.read("data.json"))
+    assert data["calls"]
+    assert data["person"]["restricted"]
+    assert data["designated_trusted_persons"]
+    said = _said(data)
+    assert len(said) > 60
+    html = " ".join(
+        unescape(re.sub("<[^>]+>", " ", (tmp_path / "lettre.html").read_text(encoding="utf-8"))).split()
+    )
+    assert [(where, words) for where, words in said if words.lower() not in html.lower()] == []
+    pdf = "".join(pdf_text(tmp_path / "lettre.pdf").split()).lower()  # a table's cell may wrap anywhere
+    assert [(where, words) for where, words in said if "".join(words.split()).lower() not in pdf] == []
+    assert set(data["labels"]) >= {"fields", "categories", "recipients", "purposes", "rules", "action"}
 
 
 def test_a_verified_requester_about_whom_nothing_is_held_gets_a_letter_saying_so(app, tmp_path):

@@ -1,8 +1,11 @@
-"""The answer to an access request (GDPR Art. 15): the data as JSON, and the cover letter.
+"""The answer to an access request (GDPR Art. 15): the data as JSON, and the letter that tells them.
 
 Art. 15(1) lists what the answer states: the purposes, the categories of data, the recipients,
 the retention period, the rights, the complaint to the CNIL, the source where the data were not
-collected from the person; 15(3) a copy of the data. The CJEU (C-579/21, 22 June 2023) adds the
+collected from the person; 15(3) a copy of the data, which Art. 12(1) wants intelligible: so the
+letter gives the person's own data in words — each field by its label with its value, each role,
+contract, site, retention date, call, disclosure and consultation — and ``data.json`` keeps the
+machine keys with a glossary of them (``labels``). The CJEU (C-579/21, 22 June 2023) adds the
 consultations of the person's data — when, for what — without naming the staff who made them:
 each is told by its role. Other people's data appear only where the requester provided them (the
 trusted persons a client designated; 15(4)).
@@ -15,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from charte.domain.policy import Policy
@@ -25,6 +28,8 @@ from charte.services.audit import Consultation
 from charte.services.calls import CallView
 from charte.services.disclosures import Disclosure
 from charte.services.documents import wording as w
+from charte.services.documents import words
+from charte.services.documents.access_wording import t as _t
 from charte.services.documents.charter import rights_section
 from charte.services.documents.confirmation import Stating
 from charte.services.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
@@ -32,105 +37,18 @@ from charte.services.person_view import Designated
 from charte.services.read_model import plain
 from charte.services.retention import UnitView
 
-FR, EN = Language.FR, Language.EN
-
-_T: dict[str, dict[Language, str]] = {
-    "title": {FR: "Réponse à votre demande d'accès n° {n}", EN: "Answer to your access request no. {n}"},
-    "subject": {
-        FR: "Objet : votre demande d'accès reçue le {d}",
-        EN: "Subject: your access request received on {d}",
-    },
-    "intro": {
-        FR: "Vous nous avez demandé l'accès aux données personnelles vous concernant (article 15 du RGPD). Vous "
-        "trouverez ci-joint, dans le fichier data.json, une copie de l'ensemble des données que nous détenons "
-        "sur vous, les destinataires auxquels elles ont été communiquées et les consultations dont elles ont "
-        "fait l'objet. Ce courrier en résume le contenu et vous dit, pour chacune, pourquoi nous la détenons "
-        "et jusqu'à quand.",
-        EN: "You asked for access to the personal data about you (GDPR Article 15). The attached data.json "
-        "file holds a copy of all the data we hold about you, the recipients they were disclosed to and the "
-        "consultations they were the subject of. This letter summarises it and tells you, for each, why we "
-        "hold it and until when.",
-    },
-    "nothing": {
-        FR: "Vous nous avez demandé l'accès aux données personnelles vous concernant (article 15 du RGPD). Après "
-        "vérification, nous ne détenons aucune donnée personnelle vous concernant.",
-        EN: "You asked for access to the personal data about you (GDPR Article 15). Having checked, we hold no "
-        "personal data about you.",
-    },
-    "h.held": {FR: "Les données que nous détenons", EN: "The data we hold"},
-    "calls": {
-        FR: "Appels : nous conservons la trace de {n} appel(s) avec vous, dont {r} enregistré(s) ; le fichier "
-        "data.json en donne la date, le sens et les finalités. Ils sont conservés {k}, au plus tard "
-        "jusqu'au {d}, sauf contentieux. Vous pouvez demander à écouter un enregistrement.",
-        EN: "Calls: we keep a record of {n} call(s) with you, {r} of them recorded; data.json gives their date, "
-        "direction and purposes. They are kept {k}, at the latest until {d}, unless in litigation. You "
-        "may ask to listen to a recording.",
-    },
-    "calls.held": {
-        FR: "Appels : nous conservons la trace de {n} appel(s) avec vous, dont {r} enregistré(s), conservés "
-        "pour un contentieux jusqu'à l'épuisement des voies de recours.",
-        EN: "Calls: we keep a record of {n} call(s) with you, {r} of them recorded, kept for litigation until "
-        "all appeal routes are exhausted.",
-    },
-    "as": {FR: "En tant que {s}{c}", EN: "As {s}{c}"},
-    "context.contract": {FR: " (contrat {r})", EN: " (contract {r})"},
-    "context.site": {FR: " (site {r})", EN: " (site {r})"},
-    "categories": {FR: "Données : {x}.", EN: "Data: {x}."},
-    "purposes": {FR: "Finalités et bases légales : {x}.", EN: "Purposes and legal bases: {x}."},
-    "source": {
-        FR: "Source : ces données ont été collectées {x}.",
-        EN: "Source: these data were collected {x}.",
-    },
-    "kept.until": {
-        FR: "Conservation : {x} ; elles seront effacées le {d}.",
-        EN: "Retention: {x}; they will be erased on {d}.",
-    },
-    "kept.open": {
-        FR: "Conservation : {x} ; la date d'effacement sera fixée à la fin de la relation.",
-        EN: "Retention: {x}; the erasure date will be set when the relationship ends.",
-    },
-    "kept.held": {
-        FR: "Conservation : {x} ; elles sont actuellement conservées pour un contentieux, jusqu'à l'épuisement des voies de recours.",
-        EN: "Retention: {x}; they are currently kept for litigation, until all appeal routes are exhausted.",
-    },
-    "designated": {
-        FR: "Les personnes de confiance que vous nous avez désignées figurent aussi dans le fichier, telles que vous nous les avez communiquées.",
-        EN: "The trusted persons you designated also appear in the file, as you gave them to us.",
-    },
-    "restricted": {
-        FR: "L'utilisation de vos données est limitée depuis le {d} (article 18 du RGPD).",
-        EN: "The use of your data has been restricted since {d} (GDPR Article 18).",
-    },
-    "h.recipients": {FR: "Destinataires", EN: "Recipients"},
-    "recipients": {
-        FR: "Peuvent accéder à vos données, chacun pour sa mission : {x}.",
-        EN: "May access your data, each for their task: {x}.",
-    },
-    "disclosed": {FR: "Vos données ont été communiquées :", EN: "Your data were disclosed:"},
-    "disclosure": {
-        FR: "le {d} à : {r}, pour : {p} ({n} donnée(s))",
-        EN: "on {d} to: {r}, for: {p} ({n} item(s))",
-    },
-    "never.disclosed": {
-        FR: "Vos données n'ont été communiquées à aucun destinataire extérieur.",
-        EN: "Your data were not disclosed to any outside recipient.",
-    },
-    "h.consulted": {FR: "Consultations de vos données", EN: "Consultations of your data"},
-    "consulted": {
-        FR: "Vos données ont été consultées {n} fois ; le détail (date, finalité, fonction de la personne) figure dans le fichier. En résumé :",
-        EN: "Your data were consulted {n} times; the details (date, purpose, function of the person) are in the file. In summary:",
-    },
-    "never.consulted": {FR: "Vos données n'ont pas été consultées.", EN: "Your data were not consulted."},
-    "col.purpose": {FR: "Finalité", EN: "Purpose"},
-    "col.by": {FR: "Consultées par", EN: "Consulted by"},
-    "col.count": {FR: "Nombre", EN: "Count"},
-    "col.first": {FR: "Première", EN: "First"},
-    "col.last": {FR: "Dernière", EN: "Last"},
-}
-
-
-def _t(key: str, lang: Language, **values: Any) -> str:
-    return _T[key][lang].format(**values)
+# The engine's vocabularies the answer's JSON uses, named in its glossary (``labels``).
+_VOCABULARIES = (
+    "unit_status",
+    "contract_status",
+    "action",
+    "direction",
+    "contact_direction",
+    "channel",
+    "contact_outcome",
+    "call_outcome",
+    "restriction_ground",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +74,6 @@ def build(
 ) -> AccessAnswer:
     p = policy
     role_label = {rid: r.label(lang) for rid, r in p.roles.items()}
-    purpose_label = {pid: x.label(lang) for pid, x in p.purposes.items()}
     data: dict[str, Any] = {
         "request": {
             "id": request_id,
@@ -179,9 +96,7 @@ def build(
             for d in disclosures
         ],
         "calls": [_call(c) for c in calls],
-        "alarm_calls": [
-            a.as_dict() for a in alarm_calls
-        ],  # the station's call attempts that reached the person
+        "alarm_calls": [a.as_dict() for a in alarm_calls],  # the station's call attempts that reached them
         "consultations": [
             {
                 "on": c.at.date().isoformat(),
@@ -192,6 +107,7 @@ def build(
             }
             for c in consultations
         ],
+        "labels": glossary(p, lang),
     }
     blocks: list[Block] = [
         Paragraph(w.t("letter.date", lang, d=w.day(today, lang))),
@@ -201,35 +117,42 @@ def build(
     if person is None:
         blocks.append(Paragraph(_t("nothing", lang)))
     else:
-        blocks += [Paragraph(_t("intro", lang)), *_held(p, lang, person, units, Stating(p, lang))]
-        if designated:
-            blocks.append(Paragraph(_t("designated", lang)))
-        if person.get("restricted"):
-            since = date.fromisoformat(person["restricted"]["since"])
-            blocks.append(Paragraph(_t("restricted", lang, d=w.day(since, lang))))
-        if calls:
-            recorded = [c for c in calls if c.recorded]
-            ends = sorted(c.retention_end for c in calls if c.retention_end)
-            blocks.append(
-                Paragraph(
-                    _t(
-                        "calls",
-                        lang,
-                        n=len(calls),
-                        r=len(recorded),
-                        d=w.day(ends[-1], lang),
-                        k=w.duration(p.retention[p.recordings.retention].period, lang),
-                    )
-                    if ends
-                    else _t("calls.held", lang, n=len(calls), r=len(recorded))
-                )
-            )
-        blocks += _recipients(p, lang, person, data["disclosures"], purpose_label)
-        blocks += _consulted(lang, data["consultations"], purpose_label)
+        letter = _Letter(p, lang)
+        blocks += [
+            Paragraph(_t("intro", lang, c=p.controller.name)),
+            *letter.yours(person),
+            *letter.roles(person, units),
+            *letter.contracts(person),
+            *letter.sites(person),
+            *letter.contacts(person),
+            *letter.designated(designated),
+            *letter.retention(units),
+            *letter.calls(calls),
+            *letter.alarm_calls(alarm_calls),
+            *letter.recipients(person, data["disclosures"]),
+            *letter.consulted(data["consultations"]),
+        ]
     blocks += [*rights_section(p, lang), Paragraph(w.t("letter.bye", lang)), Paragraph(p.dpo.title(lang))]
     return AccessAnswer(
         data, Document(title=_t("title", lang, n=request_id), lang=lang, blocks=tuple(blocks))
     )
+
+
+def glossary(p: Policy, lang: Language) -> dict[str, dict[str, str]]:
+    """What each machine key of the answer's JSON means, in the letter's language."""
+    return {
+        "fields": {f: p.field_label(f, lang) for f in p.fields},
+        "categories": {c: s.label(lang) for c, s in p.subject_categories.items()},
+        "units": {
+            **{c: s.label(lang) for c, s in p.subject_categories.items()},
+            **words.labels("unit", lang),
+        },
+        "recipients": {r: x.label(lang) for r, x in p.roles.items()},
+        "purposes": {x: purpose.label(lang) for x, purpose in p.purposes.items()},
+        "rules": {r: w.retention(rule.anchor, rule.period, lang) for r, rule in p.retention.items()},
+        "sources": {k.value: w.SOURCE[k][lang] for k in SourceKind},
+        **{kind: words.labels(kind, lang) for kind in _VOCABULARIES},
+    }
 
 
 _CALL_KEYS = ("ref", "at", "direction", "number", "recorded", "listened_live", "purposes", "retention_end",
@@ -248,127 +171,368 @@ def _unit(u: UnitView) -> dict[str, Any]:
     return {k: v for k, v in u.as_dict().items() if k in keep}
 
 
-def _held(
-    p: Policy, lang: Language, person: dict[str, Any], units: list[UnitView], say: Stating
-) -> list[Block]:
-    """What is held for each role; a basis or a period the policy only assumes is marked as in the
-    charter (« [à confirmer : key] »): the letter is the person's, and tells nothing assumed as fact."""
-    blocks: list[Block] = [Heading(2, _t("h.held", lang))]
-    sources: dict[str, list[str]] = person.get("field_sources", {})
-    unit_of = {(u.unit, u.context or ""): u for u in units}
-    for role in person["roles"]:
-        category = p.subject_categories.get(role["role"])
-        if category is None:
-            continue
-        context = ""
-        if role["contract"]:
-            context = _t("context.contract", lang, r=role["contract"])
-        elif role["site"]:
-            context = _t("context.site", lang, r=role["site"])
-        fields = [f for f, given_as in sources.items() if role["role"] in given_as and f in p.fields]
-        cats = list(dict.fromkeys(p.data_categories[p.fields[f]].label(lang).lower() for f in fields))
-        # Calls and recordings have their own purposes, told with the calls once charte holds them.
-        purposes = dict.fromkeys(
-            pid
-            for a in p.activities_for_subject(category.id)
-            for pid in a.purposes
-            if pid not in p.recordings.purposes
-        )
-        named = [
-            f"{p.purposes[x].label(lang).lower()} ({w.basis_of(p.purposes[x], category.id, lang)})"
-            for x in purposes
-        ]
-        source = w.source_of(
-            SourceKind(role["source"]["kind"]), category.party_to_contract, lang, category.id
-        )
-        rule = p.retention[category.retention]
-        phrase = w.retention(rule.anchor, rule.period, lang, party_to_contract=category.party_to_contract)
-        unit = unit_of.get((role["role"], role["contract"] or role["site"] or ""))
-        if unit is not None and unit.status == "held":
-            kept = _t("kept.held", lang, x=phrase)
-        elif unit is not None and unit.purge_due:
-            kept = _t("kept.until", lang, x=phrase, d=w.day(unit.purge_due, lang))
-        else:
-            kept = _t("kept.open", lang, x=phrase)
-        bases = [
-            k
-            for x in purposes
-            for k in (("purposes", x, "legal_basis"), ("purposes", x, "by_subject", category.id))
-        ]
-        kept = say(
-            kept, ("retention", category.retention, "anchor"), ("retention", category.retention, "period")
-        )
-        items = [
-            _t("categories", lang, x=w.join(cats, lang)) if cats else None,
-            say(_t("purposes", lang, x=w.join(named, lang)), *bases),
-            _t("source", lang, x=source),
-            kept,
-        ]
-        blocks += [
-            Heading(3, _t("as", lang, s=category.label(lang).lower(), c=context)),
-            Bullets(tuple(i for i in items if i)),
-        ]
-    return blocks
+def _on(value: str | None, lang: Language) -> str:
+    return w.day(date.fromisoformat(value), lang) if value else "-"
 
 
-def _recipients(
-    p: Policy,
-    lang: Language,
-    person: dict[str, Any],
-    disclosed: list[dict[str, Any]],
-    purpose_label: dict[str, str],
-) -> list[Block]:
-    categories = {r["role"] for r in person["roles"]}
-    recipients = dict.fromkeys(
-        rid for a in p.activities.values() if categories & set(a.subject_categories) for rid in a.recipients
-    )
-    names = [p.roles[r].label(lang) for r in recipients if r in p.roles]
-    blocks: list[Block] = [
-        Heading(2, _t("h.recipients", lang)),
-        Paragraph(_t("recipients", lang, x=w.join(names, lang))),
-    ]
-    if not disclosed:
-        return [*blocks, Paragraph(_t("never.disclosed", lang))]
-    items = tuple(
-        _t(
-            "disclosure",
-            lang,
-            d=w.day(date.fromisoformat(d["on"]), lang),
-            r=d["to_label"],
-            p=purpose_label.get(d["purpose"], d["purpose"]).lower(),
-            n=len(d["fields"]),
-        )
-        for d in disclosed
-    )
-    return [*blocks, Paragraph(_t("disclosed", lang)), Bullets(items)]
+class _Letter:
+    """The letter's sections, each from one part of the answer."""
 
+    def __init__(self, policy: Policy, lang: Language) -> None:
+        self.p, self.lang = policy, lang
+        self.say = Stating(policy, lang)
 
-def _consulted(
-    lang: Language, consultations: list[dict[str, Any]], purpose_label: dict[str, str]
-) -> list[Block]:
-    blocks: list[Block] = [Heading(2, _t("h.consulted", lang))]
-    if not consultations:
-        return [*blocks, Paragraph(_t("never.consulted", lang))]
-    groups = Counter((c["purpose"], c["by"]) for c in consultations)
-    first: dict[tuple[str, str], str] = {}
-    last: dict[tuple[str, str], str] = {}
-    for c in consultations:
-        key = (c["purpose"], c["by"])
-        first.setdefault(key, c["on"])
-        last[key] = c["on"]
-    rows = tuple(
-        (
-            purpose_label.get(purpose, purpose or "-"),
-            by or "-",
-            str(n),
-            w.day(date.fromisoformat(first[(purpose, by)]), lang),
-            w.day(date.fromisoformat(last[(purpose, by)]), lang),
+    def _field(self, field: str) -> str:
+        return self.p.field_label(field, self.lang)
+
+    def _category(self, category: str) -> str:
+        found = self.p.subject_categories.get(category)
+        return found.label(self.lang).lower() if found is not None else category
+
+    def _purpose(self, purpose: str | None) -> str:
+        found = self.p.purposes.get(purpose or "")
+        return found.label(self.lang) if found is not None else (purpose or "-")
+
+    def _rule(self, rule_id: str) -> str:
+        rule = self.p.retention.get(rule_id)
+        return w.retention(rule.anchor, rule.period, self.lang) if rule is not None else rule_id
+
+    def _fields(self, values: dict[str, str]) -> str:
+        sep = " : " if self.lang is Language.FR else ": "
+        return " ; ".join(f"{self._field(f)}{sep}{v}" for f, v in self._in_order(values))
+
+    def _in_order(self, values: dict[str, str]) -> list[tuple[str, str]]:
+        """A person's fields in the policy's order (the order of its forms)."""
+        order = {f: n for n, f in enumerate(self.p.fields)}
+        return sorted(values.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+
+    def yours(self, person: dict[str, Any]) -> list[Block]:
+        given: dict[str, list[str]] = person.get("field_sources", {})
+        rows = tuple(
+            (self._field(f), v, w.join([self._category(r) for r in given.get(f, [])], self.lang))
+            for f, v in self._in_order(person["fields"])
         )
-        for (purpose, by), n in sorted(groups.items(), key=lambda kv: (first[kv[0]], kv[0]))
-    )
-    headers = tuple(_t(k, lang) for k in ("col.purpose", "col.by", "col.count", "col.first", "col.last"))
-    return [
-        *blocks,
-        Paragraph(_t("consulted", lang, n=len(consultations))),
-        Table(headers, rows, key="consultations"),
-    ]
+        blocks: list[Block] = [
+            Heading(2, _t("h.yours", self.lang)),
+            Paragraph(_t("ref", self.lang, r=person["ref"])),
+        ]
+        if rows:
+            headers = tuple(_t(k, self.lang) for k in ("col.datum", "col.value", "col.given_as"))
+            blocks.append(Table(headers, rows, key="fields"))
+        if person.get("restricted"):
+            restricted = person["restricted"]
+            since = _on(restricted["since"], self.lang)
+            ground = restricted.get("ground")
+            blocks.append(
+                Paragraph(
+                    _t(
+                        "restricted.why",
+                        self.lang,
+                        d=since,
+                        g=words.word("restriction_ground", ground, self.lang),
+                    )
+                    if ground
+                    else _t("restricted", self.lang, d=since)
+                )
+            )
+        return blocks
+
+    def roles(self, person: dict[str, Any], units: list[UnitView]) -> list[Block]:
+        """What is held for each role; a basis or a period the policy only assumes is marked as in
+        the charter (« [à confirmer : key] »): the letter is the person's, and tells nothing
+        assumed as fact."""
+        p, lang, say = self.p, self.lang, self.say
+        blocks: list[Block] = [Heading(2, _t("h.held", lang))]
+        sources: dict[str, list[str]] = person.get("field_sources", {})
+        unit_of = {(u.unit, u.context or ""): u for u in units}
+        for role in person["roles"]:
+            category = p.subject_categories.get(role["role"])
+            if category is None:
+                continue
+            context = ""
+            if role["contract"]:
+                context = _t("context.contract", lang, r=role["contract"])
+            elif role["site"]:
+                context = _t("context.site", lang, r=role["site"])
+            fields = [f for f, given_as in sources.items() if role["role"] in given_as and f in p.fields]
+            cats = list(dict.fromkeys(p.data_categories[p.fields[f]].label(lang).lower() for f in fields))
+            # Calls and recordings have their own purposes, told with the calls.
+            purposes = dict.fromkeys(
+                pid
+                for a in p.activities_for_subject(category.id)
+                for pid in a.purposes
+                if pid not in p.recordings.purposes
+            )
+            named = [
+                f"{p.purposes[x].label(lang).lower()} ({w.basis_of(p.purposes[x], category.id, lang)})"
+                for x in purposes
+            ]
+            source = w.source_of(
+                SourceKind(role["source"]["kind"]), category.party_to_contract, lang, category.id
+            )
+            if role["source"].get("ref"):
+                source = _t("source.ref", lang, x=source, r=role["source"]["ref"])
+            rule = p.retention[category.retention]
+            phrase = w.retention(rule.anchor, rule.period, lang, party_to_contract=category.party_to_contract)
+            unit = unit_of.get((role["role"], role["contract"] or role["site"] or ""))
+            if unit is not None and unit.status == "held":
+                kept = _t("kept.held", lang, x=phrase)
+            elif unit is not None and unit.purge_due:
+                kept = _t("kept.until", lang, x=phrase, d=w.day(unit.purge_due, lang))
+            else:
+                kept = _t("kept.open", lang, x=phrase)
+            bases = [
+                k
+                for x in purposes
+                for k in (("purposes", x, "legal_basis"), ("purposes", x, "by_subject", category.id))
+            ]
+            if role["ended_on"]:
+                dates = _t("between", lang, a=_on(role["started_on"], lang), b=_on(role["ended_on"], lang))
+            else:
+                dates = _t("since", lang, d=_on(role["started_on"], lang))
+            items = [
+                dates if role["started_on"] else None,
+                _t("rank", lang, n=role["rank"]) if role.get("rank") is not None else None,
+                _t("categories", lang, x=w.join(cats, lang)) if cats else None,
+                say(_t("purposes", lang, x=w.join(named, lang)), *bases),
+                _t("source", lang, x=source),
+                say(
+                    kept,
+                    ("retention", category.retention, "anchor"),
+                    ("retention", category.retention, "period"),
+                ),
+            ]
+            blocks += [
+                Heading(3, _t("as", lang, s=category.label(lang).lower(), c=context)),
+                Bullets(tuple(i for i in items if i)),
+            ]
+        return blocks
+
+    def contracts(self, person: dict[str, Any]) -> list[Block]:
+        found = person.get("contracts") or []
+        if not found:
+            return []
+        lang = self.lang
+        keys = ("col.contract", "col.offer", "col.signed", "col.ended", "col.status", "col.partner",
+                "col.prescriber", "col.site")  # fmt: skip
+        rows = tuple(
+            (
+                c["ref"],
+                c.get("offer") or "-",
+                _on(c.get("signed_on"), lang),
+                _on(c.get("ended_on"), lang),
+                words.word("contract_status", c["status"], lang) if c.get("status") else "-",
+                c.get("partner") or "-",
+                c.get("prescriber") or "-",
+                c.get("site") or "-",
+            )
+            for c in found
+        )
+        return [
+            Heading(3, _t("h.contracts", lang)),
+            Table(tuple(_t(k, lang) for k in keys), rows, key="contracts"),
+        ]
+
+    def sites(self, person: dict[str, Any]) -> list[Block]:
+        found = [s for s in person.get("sites") or [] if s.get("fields")]
+        if not found:
+            return []
+        items = tuple(f"{_t('site', self.lang, r=s['ref'])} — {self._fields(s['fields'])}" for s in found)
+        return [Heading(3, _t("h.sites", self.lang)), Bullets(items)]
+
+    def contacts(self, person: dict[str, Any]) -> list[Block]:
+        found = person.get("contact_log") or []
+        if not found:
+            return []
+        lang = self.lang
+        keys = ("col.on", "col.direction", "col.channel", "col.answered", "col.outcome")
+        rows = tuple(
+            (
+                _on(c.get("on"), lang),
+                words.word("contact_direction", c["direction"], lang),
+                words.word("channel", c["channel"], lang) if c.get("channel") else "-",
+                words.word("yes_no", bool(c.get("answered")), lang),
+                words.word("contact_outcome", c["outcome"], lang) if c.get("outcome") else "-",
+            )
+            for c in found
+        )
+        return [
+            Heading(3, _t("h.contacts", lang)),
+            Table(tuple(_t(k, lang) for k in keys), rows, key="contacts"),
+        ]
+
+    def designated(self, designated: Sequence[Designated]) -> list[Block]:
+        if not designated:
+            return []
+        lang = self.lang
+        keys = ("col.person", "col.site", "col.rank", "col.from", "col.until", "col.details")
+        rows = tuple(
+            (
+                d.ref,
+                d.site,
+                str(d.rank) if d.rank is not None else "-",
+                _on(d.started_on, lang),
+                _on(d.ended_on, lang),
+                self._fields(dict(d.fields)),
+            )
+            for d in designated
+        )
+        return [
+            Heading(3, _t("h.designated", lang)),
+            Paragraph(_t("designated", lang)),
+            Table(tuple(_t(k, lang) for k in keys), rows, key="designated"),
+        ]
+
+    def retention(self, units: list[UnitView]) -> list[Block]:
+        if not units:
+            return []
+        lang = self.lang
+        keys = ("col.kept_as", "col.context", "col.rule", "col.status", "col.end", "col.purge")
+        rows = tuple(
+            (
+                self._category(u.unit)
+                if u.unit in self.p.subject_categories
+                else words.word("unit", u.unit, lang),
+                u.context or "-",
+                self._rule(u.rule),
+                words.word("unit_status", u.status, lang),
+                w.day(u.retention_end, lang) if u.retention_end else "-",
+                w.day(u.purge_due, lang) if u.purge_due else "-",
+            )
+            for u in units
+        )
+        return [
+            Heading(3, _t("h.retention", lang)),
+            Table(tuple(_t(k, lang) for k in keys), rows, key="retention"),
+        ]
+
+    def calls(self, calls: Sequence[CallView]) -> list[Block]:
+        if not calls:
+            return []
+        p, lang = self.p, self.lang
+        recorded = [c for c in calls if c.recorded]
+        kept = w.duration(p.retention[p.recordings.retention].period, lang)
+        sep = " : " if lang is Language.FR else ": "
+
+        def said(key: str, value: str) -> str:
+            return f"{_t(key, lang).lower()}{sep}{value}"
+
+        items = tuple(
+            f"{c.ref} — {w.moment(c.at, lang)}, {words.word('direction', c.direction, lang)}"
+            + (f" ({c.number})" if c.number else "")
+            + " ; "
+            + " ; ".join(
+                [
+                    said("col.recorded", words.word("yes_no", c.recorded, lang)),
+                    said("col.live", words.word("yes_no", c.listened_live, lang)),
+                    said("col.audio", words.word("yes_no", c.audio, lang)),
+                    said("col.purposes", w.join([self._purpose(x).lower() for x in c.purposes], lang) or "-"),
+                    said("col.end", w.day(c.retention_end, lang) if c.retention_end else "-"),
+                    said("col.purge", w.day(c.purge_due, lang) if c.purge_due else "-"),
+                    *([said("col.held", ", ".join(c.held_by))] if c.held_by else []),
+                ]
+            )
+            for c in calls
+        )
+        return [
+            Heading(2, _t("h.calls", lang)),
+            Paragraph(_t("calls", lang, n=len(calls), r=len(recorded), k=kept)),
+            Bullets(items),
+        ]
+
+    def alarm_calls(self, alarm_calls: Sequence[AlarmCall]) -> list[Block]:
+        if not alarm_calls:
+            return []
+        lang = self.lang
+        keys = ("col.alarm", "col.at", "col.as", "col.rank", "col.answered")
+        rows = tuple(
+            (
+                a.as_dict()["alarm"],
+                w.moment(a.at, lang),
+                self._category(a.role),
+                str(a.rank) if a.rank is not None else "-",
+                words.word("call_outcome", a.outcome, lang),
+            )
+            for a in alarm_calls
+        )
+        return [
+            Heading(2, _t("h.alarm_calls", lang)),
+            Paragraph(_t("alarm_calls", lang)),
+            Table(tuple(_t(k, lang) for k in keys), rows, key="alarm_calls"),
+        ]
+
+    def recipients(self, person: dict[str, Any], disclosed: list[dict[str, Any]]) -> list[Block]:
+        p, lang = self.p, self.lang
+        categories = {r["role"] for r in person["roles"]}
+        recipients = dict.fromkeys(
+            rid
+            for a in p.activities.values()
+            if categories & set(a.subject_categories)
+            for rid in a.recipients
+        )
+        names = [p.roles[r].label(lang) for r in recipients if r in p.roles]
+        blocks: list[Block] = [
+            Heading(2, _t("h.recipients", lang)),
+            Paragraph(_t("recipients", lang, x=w.join(names, lang))),
+        ]
+        if not disclosed:
+            return [*blocks, Paragraph(_t("never.disclosed", lang))]
+        items = tuple(
+            _t(
+                "disclosure",
+                lang,
+                d=_on(d["on"], lang),
+                r=d["to_label"],
+                p=self._purpose(d["purpose"]).lower(),
+                x=w.join([self._field(f) for f in d["fields"]], lang),
+            )
+            for d in disclosed
+        )
+        return [*blocks, Paragraph(_t("disclosed", lang)), Bullets(items)]
+
+    def consulted(self, consultations: list[dict[str, Any]]) -> list[Block]:
+        lang = self.lang
+        blocks: list[Block] = [Heading(2, _t("h.consulted", lang))]
+        if not consultations:
+            return [*blocks, Paragraph(_t("never.consulted", lang))]
+        groups = Counter((c["purpose"], c["by"]) for c in consultations)
+        first: dict[tuple[str, str], str] = {}
+        last: dict[tuple[str, str], str] = {}
+        for c in consultations:
+            key = (c["purpose"], c["by"])
+            first.setdefault(key, c["on"])
+            last[key] = c["on"]
+        summary = tuple(
+            (
+                self._purpose(purpose),
+                by or "-",
+                str(n),
+                _on(first[(purpose, by)], lang),
+                _on(last[(purpose, by)], lang),
+            )
+            for (purpose, by), n in sorted(groups.items(), key=lambda kv: (first[kv[0]], kv[0]))
+        )
+        each = tuple(
+            (
+                w.moment(datetime.fromisoformat(c["at"]), lang),
+                self._purpose(c["purpose"]),
+                c["by"] or "-",
+                words.word("action", c["action"], lang),
+            )
+            for c in consultations
+        )
+        return [
+            *blocks,
+            Paragraph(_t("consulted", lang, n=len(consultations))),
+            Table(
+                tuple(_t(k, lang) for k in ("col.purpose", "col.by", "col.count", "col.first", "col.last")),
+                summary,
+                key="consultations",
+            ),
+            Paragraph(_t("consulted.each", lang)),
+            Table(
+                tuple(_t(k, lang) for k in ("col.at", "col.purpose", "col.by", "col.act")),
+                each,
+                key="consultations.each",
+            ),
+        ]

@@ -7,7 +7,8 @@ Everything particular to a charter (names, labels, periods, recipients) comes fr
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from charte.domain.durations import Duration
 from charte.domain.policy import Purpose
@@ -446,6 +447,16 @@ def t(key: str, lang: Language, **values: str) -> str:
 def day(d: date, lang: Language) -> str:
     """A date as the reader writes it: 28/03/2024 in French, 2024-03-28 in English."""
     return d.strftime("%d/%m/%Y") if lang is FR else d.isoformat()
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def moment(at: datetime, lang: Language) -> str:
+    """An instant as the reader writes it, in Paris time: 26/11/2026 à 12:00 in French,
+    2026-11-26 12:00 in English."""
+    local = at.astimezone(PARIS)
+    return local.strftime("%d/%m/%Y à %H:%M") if lang is FR else local.strftime("%Y-%m-%d %H:%M")
 
 
 def euros(cents: int, lang: Language) -> str:

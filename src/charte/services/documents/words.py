@@ -1,0 +1,133 @@
+"""The machine words of the register told in words: what a letter prints for a status, an act, a
+direction, an outcome — never the code itself (GDPR Art. 12(1): clear and plain language).
+
+Words that the policy names (fields, roles, purposes, data categories) come from the policy's
+labels; the words here are the engine's own vocabularies, in each language. ``KINDS`` lists each
+vocabulary with the codes it must cover, so that a test finds a code without its words.
+"""
+
+from __future__ import annotations
+
+from charte.domain.audit import Action
+from charte.domain.register import ContactChannel, Direction
+from charte.domain.register import Outcome as ContactOutcome
+from charte.domain.retention import UnitStatus
+from charte.domain.vocabulary import CallDirection, Language, RestrictionGround
+from charte.services.alarms import Outcome as CallOutcome
+
+FR, EN = Language.FR, Language.EN
+
+_WORDS: dict[str, dict[str, dict[Language, str]]] = {
+    # A retention unit's state (domain.retention.UnitStatus).
+    "unit_status": {
+        "active": {FR: "en cours", EN: "current"},
+        "scheduled": {FR: "effacement programmé", EN: "erasure scheduled"},
+        "held": {FR: "conservée pour un contentieux", EN: "kept for litigation"},
+        "review": {FR: "conservation en cours de réexamen", EN: "retention under review"},
+    },
+    # What a retention unit keeps when it is not a category of persons (services.retention.UnitView).
+    "unit": {
+        "recording": {FR: "enregistrement d'un appel", EN: "call recording"},
+        "call": {FR: "trace d'un appel", EN: "call record"},
+        "alarm_session": {FR: "gestion d'une alarme", EN: "alarm handling"},
+    },
+    # A contract's state, as the register gives it.
+    "contract_status": {
+        "active": {FR: "en cours", EN: "running"},
+        "ended": {FR: "terminé", EN: "ended"},
+    },
+    # What was done with the person's data (domain.audit.Action), as a consultation tells it.
+    "action": {
+        "read": {FR: "consultation", EN: "viewed"},
+        "list": {FR: "consultation dans une liste", EN: "viewed in a list"},
+        "import": {FR: "mise à jour par nos systèmes", EN: "updated by our systems"},
+        "erase": {FR: "effacement", EN: "erasure"},
+        "hold": {FR: "conservation pour un contentieux", EN: "kept for litigation"},
+        "actor": {FR: "gestion des accès", EN: "access management"},
+        "disclose": {FR: "communication à un destinataire", EN: "disclosed to a recipient"},
+        "session": {FR: "connexion", EN: "sign-in"},
+        "rights": {FR: "traitement d'une demande d'exercice de droits", EN: "handling of a rights request"},
+        "alarm": {FR: "gestion d'une alarme", EN: "alarm handling"},
+        "key": {FR: "renouvellement d'une clé de chiffrement", EN: "renewal of an encryption key"},
+    },
+    # A call's direction (domain.vocabulary.CallDirection), and a prospect contact's.
+    "direction": {
+        "inbound": {FR: "appel reçu", EN: "call received"},
+        "outbound": {FR: "appel passé", EN: "call made"},
+    },
+    "contact_direction": {
+        "inbound": {FR: "de votre part", EN: "from you"},
+        "outbound": {FR: "de notre part", EN: "from us"},
+    },
+    "channel": {
+        "phone": {FR: "téléphone", EN: "phone"},
+        "email": {FR: "e-mail", EN: "e-mail"},
+        "mail": {FR: "courrier", EN: "post"},
+        "visit": {FR: "visite", EN: "visit"},
+        "web": {FR: "site web", EN: "website"},
+    },
+    "contact_outcome": {
+        "interested": {FR: "intéressé(e)", EN: "interested"},
+        "not_interested": {FR: "pas intéressé(e)", EN: "not interested"},
+        "refused": {FR: "refus", EN: "refused"},
+        "no_answer": {FR: "pas de réponse", EN: "no answer"},
+    },
+    # What a call of the monitoring station to the person gave (services.alarms.Outcome).
+    "call_outcome": {
+        "answered": {FR: "vous avez répondu", EN: "you answered"},
+        "no_answer": {FR: "pas de réponse", EN: "no answer"},
+        "voicemail": {FR: "messagerie", EN: "voicemail"},
+        "wrong_number": {FR: "faux numéro", EN: "wrong number"},
+    },
+    # Why the person's data are restricted (GDPR Art. 18(1)(a)-(d)).
+    "restriction_ground": {
+        "accuracy": {
+            FR: "vous contestez leur exactitude, le temps de la vérifier",
+            EN: "you contest their accuracy, while it is checked",
+        },
+        "unlawful": {
+            FR: "leur traitement était illicite et vous avez préféré la limitation à l'effacement",
+            EN: "their processing was unlawful and you preferred restriction to erasure",
+        },
+        "legal_claims": {
+            FR: "vous en avez besoin pour un droit en justice",
+            EN: "you need them for a legal claim",
+        },
+        "objection_pending": {
+            FR: "votre opposition est en cours d'examen",
+            EN: "your objection is being considered",
+        },
+    },
+    "yes_no": {
+        "true": {FR: "oui", EN: "yes"},
+        "false": {FR: "non", EN: "no"},
+    },
+}
+
+# The codes each vocabulary must have words for (its enumeration in the engine).
+KINDS: dict[str, frozenset[str]] = {
+    "unit": frozenset({"recording", "call", "alarm_session"}),
+    "unit_status": frozenset(UnitStatus),
+    "contract_status": frozenset({"active", "ended"}),
+    "action": frozenset(Action),
+    "direction": frozenset(CallDirection),
+    "contact_direction": frozenset(Direction),
+    "channel": frozenset(ContactChannel),
+    "contact_outcome": frozenset(ContactOutcome),
+    "call_outcome": frozenset(CallOutcome),
+    "restriction_ground": frozenset(RestrictionGround),
+    "yes_no": frozenset({"true", "false"}),
+}
+
+
+def word(kind: str, code: str | bool, lang: Language) -> str:
+    """The words for ``code`` in the vocabulary ``kind``; a code without words is printed as it is
+    (a test proves every code of every vocabulary has its words)."""
+    key = str(code).lower() if isinstance(code, bool) else code
+    found = _WORDS[kind].get(key)
+    return found[lang] if found is not None else key
+
+
+def labels(kind: str, lang: Language) -> dict[str, str]:
+    """Every code of a vocabulary with its words (the glossary an answer's JSON carries)."""
+    return {code: texts[lang] for code, texts in _WORDS[kind].items()}
