@@ -1,5 +1,5 @@
 """`python -m charte` runs the command line."""
 
-from charte.entrypoints.cli.app import run
+from charte.entrypoints.cli.launch import run
 
 run()

@@ -65,7 +65,7 @@ def test_skip_invalid_writes_the_refused_lines_with_their_reasons(home):
     cwd, env = home
     file = write(cwd / "mixed.jsonl", [EVENTS[0], ended("x", "2025-01-01", "C404"), EVENTS[1]])
     result = charte("events", "import", file, "--skip-invalid", cwd=cwd, env=env)
-    assert result.code == 1  # something was refused, even though the rest was applied
+    assert result.code == 0  # the valid lines were applied as asked; the refused one is told and kept
     assert result.out.splitlines() == [
         "applied 2 event(s), 1 line(s) refused and skipped",
         f"refused lines written to {file}.rejects.jsonl",
@@ -74,6 +74,15 @@ def test_skip_invalid_writes_the_refused_lines_with_their_reasons(home):
     assert reject["line"] == 2
     assert reject["errors"] == ["contract: unknown contract ref 'C404'"]
     assert json.loads(reject["event"])["id"] == "x"
+
+
+def test_skip_invalid_with_every_line_refused_exits_as_nothing_applied(home):
+    """docs/cli.md: exit 1 when nothing of the file could be taken, even with `--skip-invalid`."""
+    cwd, env = home
+    file = write(cwd / "bad.jsonl", [ended("x", "2025-01-01", "C404"), ended("y", "2025-01-01", "C405")])
+    result = charte("events", "import", file, "--skip-invalid", "--format", "json", cwd=cwd, env=env)
+    assert result.code == 1
+    assert (result.json()["applied"], result.json()["rejected"]) == (0, 2)
 
 
 def test_events_can_be_piped_on_standard_input(home):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import typer
 from sqlalchemy.exc import DBAPIError
@@ -41,7 +42,7 @@ def build_app() -> typer.Typer:
         name="charte",
         help="charte: a data-protection charter as enforced code.",
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,  # charte --install-completion [--show-completion]: bash, zsh, fish, PowerShell
         pretty_exceptions_enable=False,
         # Plain usage errors: docs/cli.md promises one line per error on stderr, not a box.
         rich_markup_mode=None,
@@ -88,12 +89,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     here, so that a refusal is 1 and a missing thing 3 whichever command raised it.
     """
     command = typer.main.get_command(build_app())
+    whole_summaries(command)
     args = list(argv) if argv is not None else sys.argv[1:]
+    stdout = sys.stdout
     with audit_scope() as written:
         try:
             command.main(args=args, prog_name="charte")
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else Exit.REFUSED
+            if sys.stdout is not stdout:
+                # The reader stopped reading (`charte retention schedule | head`): Typer caught
+                # the broken pipe, silenced stdout and exits 1, which here means « refused ». It is
+                # not an error of charte's: what was asked was done and read as far as wanted.
+                code = Exit.OK
         except (DomainError, ServiceError) as exc:
             code = report(exc)
         except DBAPIError as exc:
@@ -105,6 +113,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if written.entries and args[:1] != ["serve"]:  # serve signs as it goes and at shutdown
         _sign_before_exit()
     return code
+
+
+def whole_summaries(command: Any) -> None:
+    """Each command's summary in the help lists is the first paragraph of its help, whole: click
+    would cut it to the terminal's width or at the first full stop (« Send the Art. »). (Typer's
+    commands are its own click's, hence the duck typing.)"""
+    for sub in getattr(command, "commands", {}).values():
+        if sub.help and not sub.short_help:
+            sub.short_help = " ".join(sub.help.strip().split("\n\n")[0].split())
+        whole_summaries(sub)
 
 
 def _sign_before_exit() -> None:
@@ -132,8 +150,3 @@ class DatabaseFailed(ServiceError):
             f"{what} ({kind}); what was committed before stays, the step in progress was rolled back: "
             "run the command again once the database is back"
         )
-
-
-def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())

@@ -91,7 +91,15 @@ def import_(
         typer.echo(_sentence(report))
         if summary["rejects_file"]:
             typer.echo(f"refused lines written to {summary['rejects_file']}")
-    raise typer.Exit(Exit.OK if report.committed and not report.errors else Exit.REFUSED)
+    raise typer.Exit(
+        Exit.OK if report.committed and (not report.errors or _kept_some(report)) else Exit.REFUSED
+    )
+
+
+def _kept_some(report: ImportReport) -> bool:
+    """With --skip-invalid, the file was taken as asked when some of its lines were: applied, or
+    already applied, or dropped as the register's rules say. Every line refused is a failure."""
+    return bool(report.applied or report.duplicates or report.skipped_erased or report.suppressed)
 
 
 def _sentence(report: ImportReport) -> str:
