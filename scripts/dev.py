@@ -112,7 +112,7 @@ def serve(args: list[str]) -> int:
         _run(charte, "events", "import", str(alarms))
     _say(
         f"demo actors' API tokens and console passwords: {tokens.relative_to(ROOT)} "
-        "(Authorization: Bearer ...; console at http://127.0.0.1:8000/login, portal at /portal)"
+        "(Authorization: Bearer ...; charte serve prints the console's and the portal's URLs)"
     )
     return _run(charte, "serve", *args, check=False)
 

@@ -146,3 +146,48 @@ def test_serve_refuses_to_start_on_an_invalid_policy(tmp_path):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1
     assert "duration_not_iso.yaml:51: retention.client.period: not an ISO 8601 duration" in err
+
+
+def test_serve_on_a_busy_port_exits_4_in_one_line_before_saying_it_serves(server, server_dir):
+    """docs/cli.md: a second `charte serve` on the same port is told so, exit 4, never « serving »."""
+    port = int(server.rsplit(":", 1)[1])
+    proc = start(port, server_dir)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 4
+    assert err.strip().splitlines()[-1] == (
+        f"error: cannot listen on http://127.0.0.1:{port}: the port is already in use (another charte serve?): "
+        "stop it or give --port"
+    )
+    assert "serving" not in err
+    assert "Traceback" not in err
+
+
+def test_serve_prints_the_urls_of_its_host_and_port(tmp_path):
+    """The printed URLs follow --host and --port (an IPv6 address in brackets)."""
+    subprocess.run(
+        [sys.executable, "-m", "charte", "db", "upgrade"], cwd=tmp_path, check=True, capture_output=True
+    )
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("CHARTE_POLICY", "CHARTE_DATABASE_URL")}
+    proc = subprocess.Popen([sys.executable, "-m", "charte", "serve", "--host", "::1", "--port", str(port),
+                             "--no-sweep"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert proc.stderr is not None
+    try:
+        lines = [proc.stderr.readline() for _ in range(2)]
+        assert f"serving on http://[::1]:{port}" in lines[0]
+        assert lines[1].strip() == (
+            f"charte: console http://[::1]:{port}/login, portal http://[::1]:{port}/portal, API http://[::1]:{port}/docs"
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"http://[::1]:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -1,4 +1,5 @@
-"""The one mapping from errors to exit codes (docs/cli.md): 0 ok, 1 refused, 2 usage, 3 not found."""
+"""The one mapping from errors to exit codes (docs/cli.md): 0 ok, 1 refused, 2 usage, 3 not found,
+4 `charte serve` cannot listen."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class Exit(IntEnum):
     REFUSED = 1
     USAGE = 2
     NOT_FOUND = 3
+    CANNOT_LISTEN = 4  # charte serve: the address is taken or not this machine's
 
 
 def report(exc: DomainError | ServiceError) -> Exit:

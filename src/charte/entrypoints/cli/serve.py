@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from datetime import time
 from typing import Annotated
 
@@ -45,11 +47,44 @@ def serve(
         raise typer.Exit(Exit.REFUSED)
     loaded = c.policies.load()  # refuses to serve an invalid policy (exit 1, located errors)
     c.open_keys()  # a wrong or missing key stops the start, in one line naming its setting
-    typer.echo(
-        f"charte: policy {loaded.policy.id} from {loaded.source}; serving on http://{host}:{port}", err=True
-    )
+    listening = listen(host, port)  # before anything says « serving »: a busy port is told first
+    url = base_url(host, port)
+    typer.echo(f"charte: policy {loaded.policy.id} from {loaded.source}; serving on {url}", err=True)
+    typer.echo(f"charte: console {url}/login, portal {url}/portal, API {url}/docs", err=True)
     when = "no daily sweep" if at is None else f"daily retention sweep at {at:%H:%M} Europe/Paris"
     typer.echo(f"charte: {when}", err=True)
     for exposed in [] if c.settings.production else c.settings.exposures():  # docs/settings.md
         typer.echo(f"charte: warning: {exposed}", err=True)
-    uvicorn.run(create_app(c, loaded, sweep_at=at), host=host, port=port, log_level="info", access_log=False)
+    config = uvicorn.Config(create_app(c, loaded, sweep_at=at), log_level="info", access_log=False)
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound now: an address in use or not of this machine stops the start
+    in one line (exit 4), before the server announces anything."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        sock = socket.socket(family, kind, proto)
+    except (OSError, UnicodeError) as exc:
+        typer.echo(f"error: cannot listen on {host}: not an address of this machine ({exc})", err=True)
+        raise typer.Exit(Exit.CANNOT_LISTEN) from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart right after a stop
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            why = "the port is already in use (another charte serve?): stop it or give --port"
+        else:
+            why = f"{exc.strerror or exc} (--host, --port)"
+        typer.echo(f"error: cannot listen on {base_url(host, port)}: {why}", err=True)
+        raise typer.Exit(Exit.CANNOT_LISTEN) from None
+    return sock
+
+
+def base_url(host: str, port: int) -> str:
+    """The URL to type for ``--host``/``--port`` (an IPv6 address in brackets, RFC 3986 §3.2.2)."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
