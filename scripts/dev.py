@@ -3,9 +3,12 @@
 
     python3 scripts/dev.py serve   # validate the policy, migrate, seed a demo register, serve :8000
     python3 scripts/dev.py test    # ruff, mypy, import contracts, then the whole pytest suite
+    python3 scripts/dev.py setup [--all]   # only install: the base and the demo, or everything
 
-Both create `.venv` beside this repository on first use and reinstall only when
-`pyproject.toml` changes. Arguments after `test --` go to pytest; after `serve` to `charte serve`.
+Each creates `.venv` beside this repository on first use and reinstalls only when
+`pyproject.toml` changes. `serve` installs charte with the demo only (no PostgreSQL driver, no
+redaction model: a first run downloads little); `test` and `setup --all` install every extra.
+Arguments after `test --` go to pytest; after `serve` to `charte serve`.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ def ensure_environment(extras: str) -> None:
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
     wanted = f"{digest} {extras}"
     installed = STAMP.read_text().split("\n") if STAMP.exists() else []
-    if wanted in installed:
+    if wanted in installed or f"{digest} {ALL_EXTRAS}" in installed:  # everything covers any part
         return
     _say(f"installing charte[{extras}] (first run, or pyproject.toml changed)")
     _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
@@ -53,9 +56,22 @@ def ensure_environment(extras: str) -> None:
     STAMP.write_text("\n".join([*kept, wanted]))
 
 
+# What each command installs: serving the demo on SQLite needs only the demo's Faker; the tests
+# (and `setup --all`) install every extra, redaction's French model included.
+SERVE_EXTRAS = "demo"
+ALL_EXTRAS = "all,dev"
+
+
+def setup(args: list[str]) -> int:
+    """Install only: the base and the demo, or with --all every extra and the development tools."""
+    ensure_environment(ALL_EXTRAS if "--all" in args else SERVE_EXTRAS)
+    _say("installed; charte is .venv/bin/charte")
+    return 0
+
+
 def serve(args: list[str]) -> int:
     """Validate the shipped policy, migrate the SQLite register, seed a demo register once, serve."""
-    ensure_environment("all")
+    ensure_environment(SERVE_EXTRAS)
     charte = BIN / "charte"
     if _run(charte, "policy", "check", check=False) != 0:
         return 1
@@ -148,7 +164,7 @@ DEMO_ACTORS = [
 
 
 def test(args: list[str]) -> int:
-    ensure_environment("all,dev")
+    ensure_environment(ALL_EXTRAS)
     steps = [
         ("ruff", [BIN / "ruff", "check", "src", "tests", "scripts", "bench"]),
         ("ruff format", [BIN / "ruff", "format", "--check", "src", "tests", "scripts", "bench"]),
@@ -169,13 +185,14 @@ def test(args: list[str]) -> int:
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"serve", "test"}:
+    commands = {"serve": serve, "test": test, "setup": setup}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__, file=sys.stderr)
         return 2
     command, rest = sys.argv[1], sys.argv[2:]
     if rest[:1] == ["--"]:
         rest = rest[1:]
-    return serve(rest) if command == "serve" else test(rest)
+    return commands[command](rest)
 
 
 if __name__ == "__main__":

@@ -361,9 +361,14 @@ class Container:
     @cached_property
     def redactor(self) -> Redactor:
         """The French redaction engine (the redaction extra), loaded on first use only: charte
-        serve's memory stays small when nobody redacts."""
-        from charte.adapters.redaction.engine import Redactor
+        serve's memory stays small when nobody redacts, and an installation without the extra
+        serves everything else (the README's `serve` installs the base and the demo only)."""
+        from charte.adapters.redaction import REDACTION_MISSING
 
+        try:
+            from charte.adapters.redaction.engine import Redactor
+        except ImportError as exc:  # stdnum, imported by the French recognizers, is the extra's too
+            raise NotReady(REDACTION_MISSING) from exc
         return Redactor()
 
     def call_desk(self) -> CallDesk:

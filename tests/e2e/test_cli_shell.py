@@ -61,3 +61,26 @@ def test_a_listing_piped_into_a_reader_that_stops_early_exits_quietly(home):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert err.decode() == ""
+
+
+def test_without_the_redaction_extra_redacting_says_the_one_command_that_installs_it(home):
+    """README: `serve` installs the base and the demo; the first use of redaction names what to
+    install (charte never installs packages itself), and nothing else needs the extra."""
+    cwd, env = home
+    blocked = "import sys\nfor m in ('stdnum', 'presidio_analyzer', 'spacy'): sys.modules[m] = None\n"
+    code = blocked + (
+        "sys.argv = ['charte', *sys.argv[1:]]\nfrom charte.entrypoints.cli.launch import run\nrun()\n"
+    )
+    base = [sys.executable, "-c", code]
+    full_env = {**os.environ, **env}
+    redacting = subprocess.run([*base, "recordings", "export-for-analysis", "--as", "recording_analyst",
+                                "--purpose", "ai_experiments"], cwd=cwd, env=full_env, capture_output=True,
+                               text=True, check=False)  # fmt: skip
+    assert redacting.returncode == 1
+    assert redacting.stderr.strip() == (
+        "error: redacting transcripts needs the redaction extra (Presidio and the French spaCy model): "
+        "run `python3 scripts/dev.py setup --all` in a clone, or `pip install 'charte[redaction]'`"
+    )
+    checked = subprocess.run([*base, "policy", "check"], cwd=cwd, env=full_env, capture_output=True, text=True,
+                             check=False)  # fmt: skip
+    assert checked.returncode == 0, checked.stderr

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from charte.adapters.redaction import REDACTION_MISSING
 from charte.adapters.redaction.french import Span, find, trim_name
 from charte.services.errors import NotReady
 
@@ -66,7 +67,7 @@ class Redactor:
             from presidio_analyzer.nlp_engine import SpacyNlpEngine
             from presidio_analyzer.predefined_recognizers import SpacyRecognizer
         except ImportError as exc:  # the `redaction` extra
-            raise NotReady("redaction needs the redaction extra: pip install 'charte[redaction]'") from exc
+            raise NotReady(REDACTION_MISSING) from exc
         try:
             model = spacy.load(MODEL, exclude=_UNUSED_PIPES)
         except OSError as exc:
