@@ -216,6 +216,45 @@ def test_a_system_lists_and_acknowledges_its_orders_from_the_command_line(home):
     )
 
 
+def test_a_sweep_s_orders_are_listed_in_pages_and_acknowledged_in_bulk_from_the_command_line(home):
+    """docs/cli.md: `outbox list --after ID --limit N` gives a page and its cursor; `outbox ack ID...`
+    and `outbox ack --up-to ID --system S` acknowledge many at once."""
+    cwd, env = home
+    env = env | DPO
+    from datetime import UTC, datetime
+
+    from charte.adapters.db.engine import make_engine
+    from charte.adapters.db.outbox_store import SqlOutbox
+    from charte.config import shipped_policy_path
+    from charte.domain.orders import OrderKind, plan_orders
+    from tests.conftest import load
+
+    policy = load(shipped_policy_path()).policy
+    engine = make_engine(f"sqlite:///{cwd / '.charte' / 'charte.db'}")
+    SqlOutbox(engine).add([o for n in range(5) for o in plan_orders(
+        policy, kind=OrderKind.ERASURE_REQUIRED, person_ref=f"P{n}", reason="sweep", at=datetime.now(UTC))])  # fmt: skip
+    engine.dispose()
+    page = charte(
+        "outbox", "list", "--system", "crm", "--limit", "2", "--format", "json", cwd=cwd, env=env
+    ).json()
+    assert [o["person"] for o in page["orders"]] == ["P0", "P1"]
+    text = charte(
+        "outbox", "list", "--system", "crm", "--limit", "2", "--after", str(page["next"]), cwd=cwd, env=env
+    )
+    assert text.out.splitlines()[-1] == f"2 order(s); more with --after {page['next'] + 3 * 2}"
+    ids = [str(o["id"]) for o in page["orders"]]
+    bulk = charte("outbox", "ack", *ids, cwd=cwd, env=env)
+    assert (bulk.code, bulk.out.strip()) == (0, "2 order(s) acknowledged, 0 already")
+    rest = charte("outbox", "ack", "--up-to", "99999", "--system", "crm", cwd=cwd, env=env)
+    assert (rest.code, rest.out.strip()) == (0, "3 order(s) acknowledged, 0 already")
+    assert (
+        charte("outbox", "list", "--system", "crm", "--format", "json", cwd=cwd, env=env).json()["orders"]
+        == []
+    )
+    assert charte("outbox", "ack", "--up-to", "5", cwd=cwd, env=env).code == 2  # whose orders?
+    assert charte("outbox", "ack", "1", "99998", cwd=cwd, env=env).code == 3
+
+
 def test_holds_are_changed_from_the_command_line_by_the_legal_role_only(home):
     """`charte holds place/lift/list` by the `legal` role (access.holds_managed_by)."""
     cwd, env = home

@@ -124,6 +124,41 @@ def test_a_system_reads_and_acknowledges_its_orders_over_http(client, app):
     assert by == "monitoring-bridge (nightly job)"
 
 
+def test_a_system_pages_through_its_orders_and_acknowledges_them_in_bulk_over_http(client, app):
+    """GET /api/v1/outbox?after=&limit= gives a page and the next cursor; POST /api/v1/outbox/ack
+    acknowledges many at once, the system's own only."""
+    for n in range(5):
+        app.outbox().add(plan_orders(app.policy, kind=OrderKind.ERASURE_REQUIRED, person_ref=f"P{n}",
+                                     reason="sweep", at=app.clock.now()))  # fmt: skip
+    monitoring = bearer(token(app, "monitoring-bridge", system="monitoring"))
+    first = client.get("/api/v1/outbox", params={"limit": 2}, headers=monitoring).json()
+    second = client.get(
+        "/api/v1/outbox", params={"limit": 2, "after": first["next"]}, headers=monitoring
+    ).json()
+    last = client.get(
+        "/api/v1/outbox", params={"limit": 2, "after": second["next"]}, headers=monitoring
+    ).json()
+    assert [[o["person"] for o in p["orders"]] for p in (first, second, last)] == [
+        ["P0", "P1"],
+        ["P2", "P3"],
+        ["P4"],
+    ]
+    assert last["next"] is None
+    crm_order = client.get("/api/v1/outbox").json()["orders"][0]["id"]  # the client's CRM token
+    done = client.post(
+        "/api/v1/outbox/ack", json={"ids": [first["orders"][0]["id"], crm_order]}, headers=monitoring
+    )
+    assert done.json() == {"acknowledged": 1, "already": 0, "unknown": [crm_order]}
+    rest = client.post(
+        "/api/v1/outbox/ack", json={"up_to": second["orders"][-1]["id"], "by": "job"}, headers=monitoring
+    )
+    assert rest.json()["acknowledged"] == 3
+    assert [o["person"] for o in client.get("/api/v1/outbox", headers=monitoring).json()["orders"]] == ["P4"]
+    both = client.post("/api/v1/outbox/ack", json={"ids": [1], "up_to": 3}, headers=monitoring)
+    assert (both.status_code, "not both" in both.json()["detail"]) == (422, True)
+    assert client.get("/api/v1/outbox", params={"limit": 5001}, headers=monitoring).status_code == 422
+
+
 def test_the_dpo_reads_every_system_s_orders_and_a_role_without_archive_access_may_not(client, app):
     """Orders name persons whose data may be archived or gone: archive-access roles only."""
     app.outbox().add(

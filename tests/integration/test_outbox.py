@@ -10,7 +10,7 @@ import pytest
 from charte.adapters.db.outbox_store import add_orders
 from charte.domain.orders import OrderKind, plan_orders
 from charte.services import outbox as use_cases
-from charte.services.errors import NotFound
+from charte.services.errors import NotFound, Refused
 from tests.conftest import orders_as_dpo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -92,3 +92,46 @@ def test_times_come_back_in_utc_on_every_engine(app):
     (order,) = use_cases.list_orders(**orders_as_dpo(app), system="crm")
     assert order["created_at"] == AT
     assert order["created_at"].utcoffset() == timedelta(0)
+
+
+def many(app, count: int) -> None:
+    """``count`` persons' erasure orders for every system, as a sweep leaves them."""
+    app.outbox().add([o for n in range(count) for o in plan_orders(
+        app.policy, kind=OrderKind.ERASURE_REQUIRED, person_ref=f"P{n}", reason="sweep", at=AT)])  # fmt: skip
+
+
+def test_a_system_fetches_a_sweep_s_orders_page_by_page_from_its_cursor(app):
+    """Thousands of orders after a sweep come in pages, oldest first, each page from the last id
+    seen; every order is read once, and each page is audited order by order."""
+    many(app, 7)
+    pages, after = [], None
+    while True:
+        page = use_cases.list_orders(**orders_as_dpo(app), system="crm", after=after, limit=3)
+        pages.append([o["person"] for o in page])
+        after = use_cases.next_after(page, 3)
+        if after is None:
+            break
+    assert pages == [["P0", "P1", "P2"], ["P3", "P4", "P5"], ["P6"]]
+    with pytest.raises(Refused, match="limit: a page holds 1 to 5000 orders"):
+        use_cases.list_orders(**orders_as_dpo(app), system="crm", limit=0)
+
+
+def test_a_system_acknowledges_many_orders_at_once_and_only_its_own(app):
+    """Ids listed or everything up to an id, in one statement; another system's order is reported
+    unknown and left pending; acknowledging again counts as already done."""
+    many(app, 4)
+    crm = [o["id"] for o in use_cases.list_orders(**orders_as_dpo(app), system="crm")]
+    telephony = [o["id"] for o in use_cases.list_orders(**orders_as_dpo(app), system="telephony")]
+    done = use_cases.acknowledge_many(outbox=app.outbox(), clock=app.clock, by="crm-job", system="crm",
+                                      ids=[crm[0], crm[1], crm[1], telephony[0], 99999])  # fmt: skip
+    assert (done.acknowledged, done.already, done.unknown) == (2, 0, (telephony[0], 99999))
+    again = use_cases.acknowledge_many(outbox=app.outbox(), clock=app.clock, by="crm-job", system="crm",
+                                       ids=[crm[0]])  # fmt: skip
+    assert (again.acknowledged, again.already) == (0, 1)
+    rest = use_cases.acknowledge_many(outbox=app.outbox(), clock=app.clock, by="crm-job", system="crm",
+                                      up_to=crm[-1])  # fmt: skip
+    assert rest.acknowledged == 2
+    assert use_cases.list_orders(**orders_as_dpo(app), system="crm") == []
+    assert len(use_cases.list_orders(**orders_as_dpo(app), system="telephony")) == 4
+    with pytest.raises(Refused, match="not both"):
+        use_cases.acknowledge_many(outbox=app.outbox(), clock=app.clock, by="x", ids=[1], up_to=2)

@@ -13,7 +13,7 @@ from charte.domain.orders import Order
 from charte.domain.policy import Policy
 from charte.services.access import AccessDenied
 from charte.services.audit import Auditor
-from charte.services.errors import NotFound
+from charte.services.errors import NotFound, Refused
 from charte.services.ports import Clock
 
 
@@ -51,12 +51,39 @@ class Outbox(Protocol):
     def add(self, orders: Sequence[Order]) -> None: ...
 
     def orders(
-        self, *, system: str | None, pending_only: bool, due_before: datetime | None
+        self,
+        *,
+        system: str | None,
+        pending_only: bool,
+        due_before: datetime | None,
+        after: int | None = None,
+        limit: int | None = None,
     ) -> list[QueuedOrder]: ...
 
     def acknowledge(
         self, order_id: int, *, by: str, at: datetime, system: str | None = None
     ) -> tuple[bool, datetime | None] | None: ...
+
+    def acknowledge_many(
+        self,
+        ids: Sequence[int] | None,
+        up_to: int | None,
+        *,
+        by: str,
+        at: datetime,
+        system: str | None = None,
+    ) -> tuple[int, int, list[int]]: ...
+
+
+# A page of orders: a sweep orders every system to erase thousands of persons at once, which a
+# connector fetches page by page, from the last id it saw (``after``), and acknowledges in bulk.
+PAGE = 500
+MAX_PAGE = 5000
+
+
+def next_after(orders: Sequence[Mapping[str, Any]], limit: int | None) -> int | None:
+    """The cursor of the next page: the last order's id when the page is full, else None."""
+    return int(orders[-1]["id"]) if limit is not None and len(orders) == limit and orders else None
 
 
 class UnknownSystem(NotFound):
@@ -91,8 +118,11 @@ def list_orders(
     system: str | None,
     overdue: bool = False,
     include_acked: bool = False,
+    after: int | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """A system's orders, oldest first: pending ones by default; ``overdue`` only those past due.
+    """A system's orders, oldest first: pending ones by default; ``overdue`` only those past due;
+    with ``after`` and ``limit``, the page of ``limit`` orders whose ids follow ``after``.
 
     Orders name persons and may carry their new values (a rectified phone): each order listed is
     an audited read of its person (the ref's HMAC, the fields the order carries), written before
@@ -106,8 +136,14 @@ def list_orders(
     if system is not None and system not in policy.systems:
         raise UnknownSystem(system, list(policy.systems))
     now = auditor.clock.now()
+    if limit is not None and not 1 <= limit <= MAX_PAGE:
+        raise Refused(f"limit: a page holds 1 to {MAX_PAGE} orders (found {limit})")
     found = outbox.orders(
-        system=system, pending_only=not include_acked or overdue, due_before=now if overdue else None
+        system=system,
+        pending_only=not include_acked or overdue,
+        due_before=now if overdue else None,
+        after=after,
+        limit=limit,
     )
 
     def entry(subject: str | None, fields: Sequence[str], **detail: Any) -> Entry:
@@ -140,6 +176,36 @@ def acknowledge(
         raise NotFound("order", str(order_id))
     newly, when = result
     return Acknowledgement(order_id, when, already=not newly)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkAcknowledgement:
+    acknowledged: int  # newly, now
+    already: int  # acknowledged before
+    unknown: tuple[int, ...]  # ids that are not orders (of that system)
+
+
+def acknowledge_many(
+    *,
+    outbox: Outbox,
+    clock: Clock,
+    by: str,
+    ids: Sequence[int] | None = None,
+    up_to: int | None = None,
+    system: str | None = None,
+) -> BulkAcknowledgement:
+    """Record that a system carried out many orders at once: the ids listed, or every pending
+    order up to an id (the last of the pages it fetched) — in one statement, whatever their
+    number. With ``system``, only that system's orders are touched; others are reported unknown."""
+    if (ids is None) == (up_to is None):
+        raise Refused("give the orders' ids or up_to (the last id carried out), not both")
+    if ids is not None and not 1 <= len(ids) <= MAX_PAGE:
+        raise Refused(f"ids: 1 to {MAX_PAGE} orders at a time (found {len(ids)})")
+    if up_to is not None and up_to < 1:
+        raise Refused(f"up_to: an order's id is at least 1 (found {up_to})")
+    chosen = sorted(set(ids)) if ids is not None else None
+    newly, already, unknown = outbox.acknowledge_many(chosen, up_to, by=by, at=clock.now(), system=system)
+    return BulkAcknowledgement(newly, already, tuple(unknown))
 
 
 def check_reader(gate: AccessGate, auditor: Auditor, actor: str, role: str, purpose: str) -> None:

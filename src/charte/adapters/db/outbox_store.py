@@ -62,7 +62,13 @@ class SqlOutbox:
             return {system: int(n) for system, n in conn.execute(query)}
 
     def orders(
-        self, *, system: str | None, pending_only: bool, due_before: datetime | None
+        self,
+        *,
+        system: str | None,
+        pending_only: bool,
+        due_before: datetime | None,
+        after: int | None = None,
+        limit: int | None = None,
     ) -> list[QueuedOrder]:
         o = t.outbox.c
         query = select(t.outbox).order_by(o.id)
@@ -72,6 +78,10 @@ class SqlOutbox:
             query = query.where(o.acked_at.is_(None))
         if due_before is not None:
             query = query.where(o.due_by < due_before.astimezone(UTC))
+        if after is not None:
+            query = query.where(o.id > after)
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
         return [
@@ -90,6 +100,33 @@ class SqlOutbox:
             )
             for r in rows
         ]
+
+    def acknowledge_many(
+        self,
+        ids: Sequence[int] | None,
+        up_to: int | None,
+        *,
+        by: str,
+        at: datetime,
+        system: str | None = None,
+    ) -> tuple[int, int, list[int]]:
+        """Acknowledge the listed orders, or every pending order up to an id, in one statement:
+        (newly acknowledged, already acknowledged, ids not found for that system)."""
+        o = t.outbox.c
+        mine = [o.system == system] if system is not None else []
+        chosen = [o.id.in_(ids)] if ids is not None else [o.id <= (up_to or 0)]
+        with self.engine.begin() as conn:
+            newly = conn.execute(
+                update(t.outbox)
+                .where(*mine, *chosen, o.acked_at.is_(None))
+                .values(acked_at=at.astimezone(UTC), acked_by=by, new_values=None)
+            ).rowcount
+            if ids is None:
+                return newly, 0, []
+            # Which of the ids are this system's (the others are reported, never touched).
+            found = set(conn.execute(select(o.id).where(*mine, o.id.in_(ids))).scalars())
+        unknown = sorted(set(ids) - found)
+        return newly, len(found) - newly, unknown
 
     def acknowledge(
         self, order_id: int, *, by: str, at: datetime, system: str | None = None

@@ -143,7 +143,7 @@ outbox = Table(
     Column("due_by", DateTime(timezone=True), nullable=False),
     Column("acked_at", DateTime(timezone=True)),
     Column("acked_by", String(200)),
-    Index(None, "system", "acked_at"),
+    Index(None, "system", "acked_at", "id"),  # a system's pending orders, page by page
     Index(None, "due_by"),
 )
 

@@ -1,5 +1,3 @@
-
-
 # Told when a transcript is to be redacted and the `redaction` extra (Presidio, the French spaCy
 # model, stdnum) is not installed: charte never installs packages itself.
 REDACTION_MISSING = (

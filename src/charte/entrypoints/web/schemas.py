@@ -160,6 +160,27 @@ class OrderPublic(BaseModel):
 
 class OrderList(BaseModel):
     orders: list[OrderPublic]
+    next: int | None = Field(
+        default=None, description="The next page's cursor: give it as `after` (null on the last page)."
+    )
+
+
+class BulkAck(BaseModel):
+    """Orders a system carried out: their ids, or every pending order up to an id."""
+
+    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None = Field(
+        default=None, min_length=1, max_length=5000, description="The orders carried out."
+    )
+    up_to: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="Every pending order of the system up to this id."
+    )
+    by: str | None = Field(default=None, max_length=200, description="The operator or job that did it.")
+
+
+class BulkAcknowledged(BaseModel):
+    acknowledged: int = Field(description="Orders acknowledged now.")
+    already: int = Field(description="Orders acknowledged before.")
+    unknown: list[int] = Field(description="Ids that are not this system's orders (nothing done).")
 
 
 class Acknowledged(BaseModel):

@@ -10,7 +10,7 @@ from charte.bootstrap import Container
 from charte.entrypoints.web import problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling, MissingPurpose
-from charte.entrypoints.web.schemas import Acknowledged, OrderList
+from charte.entrypoints.web.schemas import Acknowledged, BulkAck, BulkAcknowledged, OrderList
 from charte.services import actors
 from charte.services import outbox as use_cases
 from charte.services.actors import Actor
@@ -41,7 +41,18 @@ def router(container: Container) -> APIRouter:
             bool, Query(description="Only orders past the policy's acknowledgement delay.")
         ] = False,
         all: Annotated[bool, Query(description="Include acknowledged orders.")] = False,
+        after: Annotated[
+            int | None,
+            Query(
+                ge=0, le=2**31 - 1, description="The cursor: orders after this id (the last page's `next`)."
+            ),
+        ] = None,
+        limit: Annotated[
+            int, Query(ge=1, le=use_cases.MAX_PAGE, description="Orders per page, oldest first.")
+        ] = use_cases.PAGE,
     ) -> dict[str, Any]:
+        """A page of orders, oldest first; `next` is the cursor of the following page (null on
+        the last). Each order listed is an audited read of its person."""
         found = use_cases.list_orders(
             outbox=container.outbox(),
             policy=container.policy,
@@ -51,8 +62,26 @@ def router(container: Container) -> APIRouter:
             system=system,
             overdue=overdue,
             include_acked=all,
+            after=after,
+            limit=limit,
         )
-        return {"orders": found}
+        return {"orders": found, "next": use_cases.next_after(found, limit)}
+
+    @api.post("/ack", response_model=BulkAcknowledged, openapi_extra=NO_PERSONAL)
+    def ack_many(actor: Calling, body: BulkAck) -> dict[str, Any]:
+        """Record that the system carried out many orders: the `ids` listed (at most 5,000), or
+        every pending order up to `up_to` (the last id of the pages it fetched), in one statement.
+        A system acknowledges only its own orders; ids of others are returned as `unknown`."""
+        system = actors.as_system(actor, "acknowledge orders")
+        done = use_cases.acknowledge_many(
+            outbox=container.outbox(),
+            clock=container.clock,
+            by=f"{actor.name}" + (f" ({body.by})" if body.by else ""),
+            ids=body.ids,
+            up_to=body.up_to,
+            system=system,
+        )
+        return {"acknowledged": done.acknowledged, "already": done.already, "unknown": list(done.unknown)}
 
     @api.post("/{order_id}/ack", response_model=Acknowledged, openapi_extra=NO_PERSONAL)
     def ack(
