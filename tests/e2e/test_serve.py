@@ -191,3 +191,19 @@ def test_serve_prints_the_urls_of_its_host_and_port(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_public_charter_leads_first_to_the_portal_and_last_to_the_api_docs(server):
+    """A data subject reading the charter is shown first where to exercise their rights; the API's
+    documentation, for integrators, comes last."""
+    import re
+
+    for lang, portal, api in (("fr", "Exercer vos droits", "API (intégrateurs)"), ("en", "Exercise your rights",
+                                                                                   "API (integrators)")):  # fmt: skip
+        nav = (
+            httpx.get(f"{server}/charter", params={"lang": lang}).text.split("<nav", 1)[1].split("</nav>")[0]
+        )
+        links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', nav)
+        assert links[0] == (f"/portal?lang={lang}", portal)
+        assert links[-1] == ("/docs", api)
+        assert httpx.get(f"{server}{links[0][0]}").status_code == 200

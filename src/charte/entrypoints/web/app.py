@@ -19,7 +19,15 @@ from fastapi.staticfiles import StaticFiles
 from charte import __version__
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
-from charte.entrypoints.web import alarm_screen, body_limits, console, dpo_pages, portal_pages, problems
+from charte.entrypoints.web import (
+    alarm_screen,
+    body_limits,
+    console,
+    dpo_pages,
+    pages,
+    portal_pages,
+    problems,
+)
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, AuditedReads
 from charte.entrypoints.web.daily_sweep import DailySweep
 from charte.entrypoints.web.routes import alarms as alarms_routes
@@ -38,13 +46,36 @@ log = logging.getLogger("charte")
 LangQuery = Annotated[Language, Query(description="Language of the page.")]
 
 
+API_DOCS = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>charte — API</title>
+<link rel="icon" href="/static/favicon.svg">
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css">
+</head>
+<body>
+<main id="swagger-ui"></main>
+<script src="/static/swagger/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js"></script>
+</body>
+</html>
+"""
+DOCS_CSP = pages.SECURITY_HEADERS["Content-Security-Policy"].replace("img-src 'self'", "img-src 'self' data:")
+
+
 def _nav(lang: Language) -> dict[str, str]:
+    """The public pages' links: first what a reader of the charter comes to do — exercise their
+    rights on the portal —, the API's documentation last, for integrators."""
+    fr = lang is Language.FR
     return {
+        "Exercer vos droits" if fr else "Exercise your rights": f"/portal?lang={lang.value}",
         "Charte (fr)": "/charter?lang=fr",
         "Charter (en)": "/charter?lang=en",
-        "Registre (Art. 30)" if lang is Language.FR else "Register (Art. 30)": f"/register?lang={lang.value}",
+        "Registre (Art. 30)" if fr else "Register (Art. 30)": f"/register?lang={lang.value}",
         "CSV": f"/register.csv?lang={lang.value}",
-        "API": "/docs",
+        "API (intégrateurs)" if fr else "API (integrators)": "/docs",
     }
 
 
@@ -88,6 +119,10 @@ def create_app(
 
     app = FastAPI(
         lifespan=lifespan,
+        # /docs is charte's own page on a vendored Swagger UI (FastAPI's loads it from a CDN, with
+        # an inline script: blank offline and refused by the CSP); no ReDoc.
+        docs_url=None,
+        redoc_url=None,
         title="charte",
         version=__version__,
         summary="A data-protection charter as enforced code.",
@@ -112,6 +147,12 @@ def create_app(
     app.include_router(alarm_screen.router(container), max_body_size=small)
     app.include_router(portal_pages.router(container, portal_limit), max_body_size=small)
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False, openapi_extra=NO_PERSONAL)
+    def api_docs() -> HTMLResponse:
+        """The API's documentation: Swagger UI from /static, under the pages' CSP (its icons are
+        data: images, the one thing this page allows beyond the others)."""
+        return HTMLResponse(API_DOCS, headers=pages.SECURITY_HEADERS | {"Content-Security-Policy": DOCS_CSP})
 
     @app.get("/", include_in_schema=False, openapi_extra=NO_PERSONAL)
     def home() -> RedirectResponse:
