@@ -294,6 +294,8 @@ def _calls(ids: dict) -> dict[tuple[str, str], Callable]:
         ("GET", "/console/holds"): lambda c: c.dpo_page.get("/console/holds"),
         ("GET", "/console/audit"): lambda c: c.dpo_page.get("/console/audit?actor=dpo-1"),
         ("GET", "/console/outbox"): lambda c: c.dpo_page.get("/console/outbox"),
+        ("GET", "/console/alarms"): lambda c: c.op_page.get("/console/alarms"),
+        ("GET", "/console/alarms/list"): lambda c: c.op_page.get("/console/alarms/list"),
         ("GET", "/console/alarms/{session_id}"): lambda c: c.op_page.get(f"/console/alarms/{s}"),
         ("POST", "/console/alarms/{session_id}/attempts"): lambda c: c.form(
             c.op_page, f"/console/alarms/{s}/attempts", person="T1", outcome="no_answer"),

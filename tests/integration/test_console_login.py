@@ -77,13 +77,14 @@ def test_a_right_password_opens_a_session_whose_cookie_scripts_cannot_read(http)
     """Sessions in HttpOnly, SameSite, Secure (behind TLS) cookies."""
     answer = log_in(http)
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/console"
+    assert answer.headers["location"] == "/console/alarms"  # the station lands on its alarms
     cookie = next(c for c in answer.headers.get_list("set-cookie") if c.startswith("charte_session="))
     assert {"HttpOnly", "SameSite=strict", "Secure", "Path=/"} <= {p.strip() for p in cookie.split(";")}
-    page = http.get("/console")
+    assert http.get("/console").headers["location"] == "/console/alarms"
+    page = http.get("/console/alarms")
     assert page.status_code == 200
     assert "op-1" in page.text
-    assert "station_operator" in page.text
+    assert "Opérateurs de la station de télésurveillance" in page.text  # the role in words
 
 
 def test_wrong_password_unknown_name_and_locked_account_get_the_same_answer(http, app):
@@ -115,7 +116,7 @@ def test_wrong_password_unknown_name_and_locked_account_get_the_same_answer(http
 def test_logout_revocation_a_new_password_and_expiry_each_end_a_session(http, app):
     """A session stops at logout, at its actor's revocation or new password, and after 8 hours."""
     log_in(http)
-    page = http.get("/console")
+    page = http.get("/console/alarms")
     form_token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     assert http.post("/logout", data={"csrf": form_token}).status_code == 303
     assert http.get("/console").headers["location"] == "/login"

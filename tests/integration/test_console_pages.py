@@ -83,7 +83,8 @@ def test_a_role_that_does_not_handle_requests_is_refused_their_pages(app, filed)
         assert "rights.submit_to" in refused.text
         assert "Roux" not in refused.text
         assert http.get(f"/console/requests/{filed}/document").status_code == 403
-        board = http.get("/console")
+        board = http.get("/console", follow_redirects=True)  # the station's home is its alarm list
+        assert str(board.url).endswith("/console/alarms")
         assert "Demandes d&#39;exercice" not in board.text
         assert 'href="/console/alarms"' in board.text
 

@@ -19,6 +19,7 @@ from charte.domain.policy import (
     DOCUMENT_MAX_BYTES,
     Access,
     Activity,
+    AlarmKind,
     Alarms,
     Assumption,
     ContextBoundFields,
@@ -453,12 +454,27 @@ def _access(r: Reader, value: Any, path: KeyPath) -> Access:
 def _alarms(r: Reader, value: Any, path: KeyPath) -> Alarms | None:
     if value is None:
         return None
-    d = r.section(value, path, required={"purpose", "dispatch_to", "kept_with", "raised_by"})
+    d = r.section(
+        value,
+        path,
+        required={"purpose", "dispatch_to", "kept_with", "raised_by"},
+        optional=frozenset({"list_fields", "kinds"}),
+    )
+    kinds = d.get("kinds", {})
     return Alarms(
         purpose=r.text(d, "purpose", path),
         dispatch_to=r.ids(d, "dispatch_to", path, allow_empty=True),
         kept_with=r.text(d, "kept_with", path),
         raised_by=r.ids(d, "raised_by", path),
+        list_fields=r.ids(d, "list_fields", path, allow_empty=True),
+        kinds=r.each(d, "kinds", path, lambda _, body, at: _alarm_kind(r, body, at)) if kinds else {},
+    )
+
+
+def _alarm_kind(r: Reader, value: Any, path: KeyPath) -> AlarmKind:
+    d = r.section(value, path, required={"label", "priority"})
+    return AlarmKind(
+        label=r.localized(d.get("label"), (*path, "label")), priority=r.positive(d, "priority", path, 1)
     )
 
 

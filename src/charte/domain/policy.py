@@ -389,6 +389,15 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True)
+class AlarmKind:
+    """A kind of alarm as the monitoring software names it: its words, and how urgent it is (the
+    waiting list shows the most urgent first — 1 before 2 —, the oldest first within a level)."""
+
+    label: Text
+    priority: int
+
+
+@dataclass(frozen=True, slots=True)
 class Alarms:
     """Alarm handling at the monitoring station.
 
@@ -405,6 +414,24 @@ class Alarms:
     # The systems whose feed or API actor may raise an alarm: an alarm opens the site's trusted
     # persons and access instructions to the station, so no other system may raise one.
     raised_by: tuple[str, ...] = ()
+    # What the waiting list shows of each alarm's site (its address, say): read through the gate
+    # for ``kept_with`` under ``purpose`` and audited; fields bound to a session never are.
+    list_fields: tuple[str, ...] = ()
+    # The kinds the monitoring software sends, in words and by urgency; an unknown kind is shown
+    # as sent, after every known one.
+    kinds: Mapping[str, AlarmKind] = field(default_factory=dict)
+
+    def kind_label(self, kind: str, lang: Language) -> str:
+        found = self.kinds.get(kind)
+        return found.label(lang) if found is not None else kind
+
+    def urgency(self, kind: str) -> int:
+        found = self.kinds.get(kind)
+        return (
+            found.priority
+            if found is not None
+            else max((k.priority for k in self.kinds.values()), default=0) + 1
+        )
 
 
 @dataclass(frozen=True, slots=True)

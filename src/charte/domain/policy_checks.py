@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Iterator
 from charte.domain.durations import Duration
 from charte.domain.policy import Policy
 from charte.domain.problems import KeyPath, Problem
-from charte.domain.register import EVENT_TYPES
+from charte.domain.register import ALARM_KIND, EVENT_TYPES
 from charte.domain.vocabulary import (
     OBJECTABLE_BASES,
     Anchor,
@@ -400,6 +400,24 @@ def _alarms(p: Policy) -> Iterator[Problem]:
         yield _unknown((*path, "purpose"), "purpose", a.purpose, p.purposes, "purposes")
     yield from _refs((*path, "dispatch_to"), a.dispatch_to, p.roles, "role", "roles")
     yield from _refs((*path, "raised_by"), a.raised_by, p.systems, "system", "systems")
+    yield from _refs((*path, "list_fields"), a.list_fields, p.fields, "field", "fields")
+    for i, name in enumerate(a.list_fields):
+        if name in p.fields and name in p.encrypted_fields:
+            # A sealed value (an alarm code) belongs inside the session that needs it, not on a list.
+            yield Problem(
+                path=(*path, "list_fields", i),
+                message=f"'{name}' is an encrypted field: the waiting list never shows one",
+                expected="a field whose data category is not encrypted",
+                code="alarm_list_encrypted",
+            )
+    for kind in a.kinds:
+        if not ALARM_KIND.fullmatch(kind):
+            yield Problem(
+                path=(*path, "kinds", kind),
+                message=f"'{kind}' is not a kind the monitoring software can send",
+                expected="1 to 32 letters, digits, '_' or '-'",
+                code="alarm_kind",
+            )
     for i, role in enumerate(a.dispatch_to):
         if role in p.roles and p.roles[role].kind is RoleKind.STAFF:
             # A dispatch is a disclosure, and staff are no recipients (GDPR Art. 4(9)).

@@ -22,12 +22,14 @@ Errors (``charte.services.errors``)::
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from charte.domain.access import AccessGate, Decision, Denial, ReadContext
+from charte.domain.access import AccessGate, Decision, Denial, ReadContext, Standing
 from charte.domain.audit import Action, Entry
 from charte.domain.policy import Alarms, Policy
 from charte.domain.register import ALARM_KIND
@@ -160,6 +162,8 @@ class AlarmStore(Protocol):
 
     def dispatches(self, session_id: int) -> list[Dispatch]: ...
 
+    def site_fields(self, sites: Collection[str], fields: Collection[str]) -> dict[str, dict[str, str]]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class AlarmDesk:
@@ -225,9 +229,59 @@ def handler(desk: AlarmDesk, reader: Reader) -> Reader:
 
 
 def waiting(desk: AlarmDesk, reader: Reader) -> list[dict[str, Any]]:
-    """Alarms not closed yet (site refs, kinds, who holds them): no personal data."""
+    """Alarms not closed yet (site refs, kinds, who holds them): no personal data. The most urgent
+    kind first (the policy's ``alarms.kinds``), the one waiting longest first within a kind."""
+    return [session.as_dict() for session in pending(desk, reader)]
+
+
+def pending(desk: AlarmDesk, reader: Reader) -> list[AlarmSession]:
     handler(desk, reader)
-    return [session.as_dict() for session in desk.store.not_closed()]
+    rules = desk.rules
+    return sorted(desk.store.not_closed(), key=lambda s: (rules.urgency(s.kind), s.raised_at, s.id))
+
+
+def list_version(sessions: Sequence[AlarmSession]) -> str:
+    """What the waiting list shows, as a short digest: a screen that polls gets nothing new — and
+    nothing is read — while it is unchanged."""
+    shown = "|".join(f"{s.id}:{s.kind}:{s.status}:{s.taken_by or ''}" for s in sessions)
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
+def sites_listed(
+    desk: AlarmDesk, reader: Reader, sessions: Sequence[AlarmSession]
+) -> dict[str, dict[str, str]]:
+    """The policy's ``list_fields`` of each listed alarm's site (its address), as far as the gate
+    lets this reader see them for the client outside any session — access instructions, bound to
+    a session, never — each site shown audited as a list read before anything is returned."""
+    rules = desk.rules
+    reader = handler(desk, reader)
+    sites = sorted({s.site for s in sessions})
+    if not rules.list_fields or not sites:
+        return {}
+    decision = desk.gate.decide(
+        reader.role, reader.purpose, [Standing(rules.kept_with, None, archived=False)]
+    )
+    fields = [f for f in rules.list_fields if decision.allowed and f in decision.fields]
+    if not fields:
+        return {}
+    found = desk.store.site_fields(sites, fields)
+    now = desk.auditor.clock.now()
+    desk.auditor.record(
+        [
+            Entry(
+                at=now,
+                actor=reader.actor,
+                action=Action.LIST,
+                role=reader.role,
+                purpose=reader.purpose,
+                subject=desk.auditor.subject("site", site),
+                fields=tuple(sorted(values)),
+                detail={"of": "alarms"},
+            )
+            for site, values in sorted(found.items())
+        ]
+    )
+    return found
 
 
 def _session(desk: AlarmDesk, session_id: int) -> AlarmSession:

@@ -7,6 +7,7 @@ their open roles only — a trusted person removed yesterday is not called tonig
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -145,6 +146,20 @@ class SqlAlarms:
                 .values(closed_by=actor, closed_at=at.astimezone(UTC), outcome=outcome)
             ).rowcount
         return bool(done)
+
+    def site_fields(self, sites: Collection[str], fields: Collection[str]) -> dict[str, dict[str, str]]:
+        """Some plain (not encrypted) fields of some sites, in one query: {site: {field: value}}."""
+        s, f = t.sites.c, t.site_fields.c
+        query = (
+            select(s.ref, f.field, f.value)
+            .join(t.site_fields, f.site_id == s.id)
+            .where(s.ref.in_(list(sites)), f.field.in_(list(fields)))
+        )
+        found: dict[str, dict[str, str]] = {}
+        with self.engine.connect() as conn:
+            for ref, name, value in conn.execute(query):
+                found.setdefault(ref, {})[name] = value
+        return found
 
     def people(self, session_id: int, today: date) -> list[Callee]:
         """The persons to call for the session: the clients of its contract, then the site's

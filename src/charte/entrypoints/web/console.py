@@ -49,7 +49,7 @@ def router(container: Container) -> APIRouter:
         except sessions.LoginRefused as refused:
             lang = pages.language(request)
             return pages.page("login.html.j2", status=401, lang=lang, csrf=csrf, error=str(refused))
-        response = RedirectResponse("/console", status_code=303, headers=SECURITY_HEADERS)
+        response = RedirectResponse(pages.home(container, _actor), status_code=303, headers=SECURITY_HEADERS)
         response.set_cookie(
             SESSION_COOKIE,
             secret,

@@ -74,6 +74,10 @@ def router(container: Container) -> APIRouter:
 
     @r.get("/console", openapi_extra=PERSONAL)
     def board(request: Request) -> Response:
+        actor = pages.signed_in(container, request)
+        if actor is not None and (home := pages.home(container, actor)) != "/console":
+            nothing_read(request)
+            return RedirectResponse(home, status_code=303, headers=pages.SECURITY_HEADERS)
         return dashboard_page(request)
 
     def dashboard_page(request: Request, verified: dict[str, Any] | None = None) -> Response:

@@ -159,6 +159,38 @@ def nav(container: Container, actor: Actor) -> dict[str, bool]:
     }
 
 
+def home(container: Container, actor: Actor) -> str:
+    """Where a signed-in actor lands: the station's operators on the alarm list (at 3 a.m. the
+    alarms are what they came for), the others on the dashboard."""
+    alarms = container.policy.alarms
+    if (
+        alarms is not None
+        and container.gate.check(actor.role, alarms.purpose).allowed
+        and actor.role not in container.policy.rights.submit_to
+    ):
+        return "/console/alarms"
+    return "/console"
+
+
+def tel(phone: str | None) -> str:
+    """A ``tel:`` link's target for a number as the register writes it (spaces, dots, dashes
+    dropped; a leading + kept): the station's tablet dials it in one tap (RFC 3966)."""
+    if not phone:
+        return ""
+    return "tel:" + ("+" if phone.strip().startswith("+") else "") + "".join(c for c in phone if c.isdigit())
+
+
+def elapsed(iso: str, now: datetime, lang: Language) -> str:
+    """How long ago an alarm went off, in minutes then hours, as the list shows it."""
+    minutes = max(0, int((now - datetime.fromisoformat(iso)).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {rest:02d}"
+    return f"{hours // 24} {'j' if lang is Language.FR else 'd'} {hours % 24} h"
+
+
 def console_page(
     container: Container, request: Request, actor: Actor, name: str, status: int = 200, **context: object
 ) -> Response:
@@ -172,6 +204,9 @@ def console_page(
         actor=actor,
         csrf=token,
         nav=shown,
+        role_label=role.label(language(request))
+        if (role := container.policy.roles.get(actor.role))
+        else actor.role,
         may_handle_alarms=shown["alarms"],
         **context,
     )
