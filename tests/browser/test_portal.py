@@ -42,7 +42,8 @@ def file_access_request(page, base: str, contact: str) -> str:
     assert page.get_by_text("CNIL").count() >= 1
     assert axe_violations(page) == []
     screenshot(page, "portal")
-    page.get_by_label("Droit que vous exercez").select_option("access")
+    page.get_by_label("Droit d'accès").check()
+    page.get_by_role("button", name="Continuer").click()
     page.get_by_label("Nom et prénom").fill("Ana Durand")
     page.get_by_label("Adresse e-mail ou téléphone").fill(contact)
     page.get_by_role("button", name="Envoyer la demande").click()
@@ -151,3 +152,48 @@ def test_with_a_policy_that_allows_codes_the_subject_proves_identity_with_the_co
     assert len(coded.notifier.sent()) == before  # and nothing was sent
     stranger.context.close()
     assert page.console_errors == []
+
+
+def test_the_form_shows_only_the_chosen_right_s_fields_and_a_mistake_keeps_what_was_typed(served, page):
+    """A rectification asks which data (by its label) and the correct value, nothing of the other
+    rights; a mistake is said in French next to its field, and everything typed stays."""
+    page.goto(f"{served}/portal")
+    page.get_by_label("Droit de rectification").check()
+    page.get_by_role("button", name="Continuer").click()
+    expect(page.get_by_text("Votre demande : Droit de rectification.")).to_be_visible()
+    assert page.locator("#purpose").count() == 0  # an opposition's field, not this right's
+    assert page.locator("input[name=ground]").count() == 0
+    options = page.locator("#field option").all_inner_texts()
+    assert "adresse e-mail" in options
+    assert "email" not in options  # labels, never the policy's ids
+    assert "enregistrement de l'appel" not in options  # recordings are corrected by no one
+    page.get_by_label("Nom et prénom").fill("Łukasz Żółć")
+    page.get_by_label("Donnée à corriger").select_option(label="téléphone")
+    page.get_by_label("Précisions").fill("Mon numéro a changé en octobre.")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page.get_by_role("alert")).to_contain_text("corrigez ce qui est indiqué")
+    expect(
+        page.get_by_text("Indiquez une adresse e-mail ou un numéro de téléphone où vous répondre.")
+    ).to_be_visible()
+    expect(page.get_by_text("Indiquez la valeur exacte de cette donnée.")).to_be_visible()
+    expect(page.get_by_label("Nom et prénom")).to_have_value("Łukasz Żółć")
+    expect(page.get_by_label("Donnée à corriger")).to_have_value("phone")
+    expect(page.get_by_label("Précisions")).to_have_value("Mon numéro a changé en octobre.")
+    expect(page.get_by_label("Adresse e-mail ou téléphone pour vous répondre")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    assert axe_violations(page) == []
+    page.get_by_label("Adresse e-mail ou téléphone pour vous répondre").fill("lukasz@example.org")
+    page.get_by_label("Valeur exacte").fill("06 11 22 33 44")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page.get_by_role("heading", name="Votre demande est enregistrée")).to_be_visible()
+    assert re.search(r"reçue le \d\d/\d\d/\d{4}", page.locator("main").inner_text())  # a French date
+    assert page.console_errors == []
+
+
+def test_a_restriction_offers_its_grounds_in_words(served, page):
+    """The grounds of GDPR Art. 18(1) as sentences, not the policy's codes."""
+    page.goto(f"{served}/portal?type=restriction")
+    grounds = page.locator("fieldset label").all_inner_texts()
+    assert any(g.startswith("Vous contestez leur exactitude") for g in grounds)
+    assert "accuracy" not in " ".join(grounds)

@@ -163,24 +163,24 @@ def test_portal_posts_need_the_anti_forgery_token_and_are_rate_limited(app):
     """CSRF on every form; a burst from one address is refused with 429."""
     limiter = portal_pages.RateLimit(limit=2, window=600)
     with TestClient(web.create_app(app, portal_limit=limiter)) as http:
-        token = csrf(http.get("/portal").text)
+        token = csrf(http.get("/portal", params={"type": "access"}).text)
         form = {"type": "access", "name": "A", "contact": "a@example.org"}
         assert http.post("/portal/demande", data=form | {"csrf": "forged"}).status_code == 403
         statuses = [http.post("/portal/demande", data=form | {"csrf": token}).status_code for _ in range(3)]
         assert statuses == [200, 200, 429]
         refused = http.post("/portal/demande", data=form | {"csrf": token})
         assert int(refused.headers["retry-after"]) > 0
-        assert "too many requests" in refused.text
+        assert "Trop de demandes depuis cette adresse : réessayez dans" in refused.text
     assert len(rights.listing(app.rights_desk("dpo-1", "dpo"))) == 2  # the refused posts recorded nothing
 
 
 def test_a_portal_form_missing_a_field_gets_a_page_naming_it(app):
     """Brief: every bad input gets a clear message naming the field; a page, not JSON."""
     with TestClient(web.create_app(app)) as http:
-        token = csrf(http.get("/portal").text)
+        token = csrf(http.get("/portal", params={"type": "access"}).text)
         missing = http.post("/portal/demande", data={"csrf": token, "type": "access", "name": "A"})
         assert missing.status_code == 422
         assert missing.headers["content-type"].startswith("text/html")
-        assert "missing or invalid: contact" in missing.text
+        assert "Indiquez une adresse e-mail ou un numéro de téléphone où vous répondre." in missing.text
         api = http.post("/api/v1/alarms", json={}, headers={"Authorization": "Bearer x"})
         assert "json" in api.headers["content-type"]  # the API answers JSON, as its contract says

@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from charte.domain.policy import Policy
 from charte.domain.rights import Request, Status
 from charte.domain.vocabulary import IdentityMethod
 from charte.services import answers, identity, rights
@@ -67,6 +68,14 @@ class PortalDesk:
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def rectifiable_fields(policy: Policy) -> list[str]:
+    """The fields a data subject may ask to correct from the portal: the values the register holds
+    for the categories of persons (not staff), without the calls' metadata and recordings (kept
+    from the telephony, corrected by no one) nor the contact log (kept from events)."""
+    held = {f for s in policy.subject_categories.values() if not s.staff for f in s.fields}
+    return sorted(held - set(policy.recordings.fields) - {"contact_log"})
 
 
 def file_request(

@@ -141,6 +141,20 @@ def require_actor(container: Container, request: Request) -> Actor:
     return actor
 
 
+# An error page's title, in the visitor's language (the API's problem+json keeps its English titles).
+PAGE_TITLES: dict[int, dict[Language, str]] = {
+    400: {Language.FR: "Demande invalide", Language.EN: "Bad request"},
+    401: {Language.FR: "Connexion nécessaire", Language.EN: "Sign-in needed"},
+    403: {Language.FR: "Accès refusé", Language.EN: "Access denied"},
+    404: {Language.FR: "Introuvable", Language.EN: "Not found"},
+    409: {Language.FR: "Conflit", Language.EN: "Conflict"},
+    413: {Language.FR: "Trop volumineux", Language.EN: "Too large"},
+    422: {Language.FR: "Saisie à corriger", Language.EN: "Input to correct"},
+    429: {Language.FR: "Trop de demandes", Language.EN: "Too many requests"},
+    503: {Language.FR: "Service indisponible", Language.EN: "Service unavailable"},
+}
+
+
 class TooManyRequests(ServiceError):
     """A client address posted more than the portal allows in its window (entrypoints.web.portal_pages)."""
 

@@ -52,17 +52,31 @@ WORDS: dict[str, dict[Language, str]] = {
     },
     "form_h": {FR: "Faire une demande", EN: "Make a request"},
     "type": {FR: "Droit que vous exercez", EN: "Right you exercise"},
+    "choose": {FR: "Quelle demande souhaitez-vous faire ?", EN: "Which request would you like to make?"},
+    "continue": {FR: "Continuer", EN: "Continue"},
+    "chosen": {FR: "Votre demande : {right}.", EN: "Your request: {right}."},
+    "change": {FR: "Choisir une autre demande", EN: "Choose another request"},
+    "fix": {
+        FR: "Votre demande n'est pas encore envoyée : corrigez ce qui est indiqué ci-dessous.",
+        EN: "Your request is not sent yet: correct what is shown below.",
+    },
+    "choose_one": {FR: "— choisir —", EN: "— choose —"},
     "name": {FR: "Nom et prénom", EN: "Full name"},
     "contact": {FR: "Adresse e-mail ou téléphone pour vous répondre", EN: "E-mail or phone to answer you"},
     "details": {
         FR: "Précisions (facultatif : contrat, site, ce que vous souhaitez)",
         EN: "Details (optional: contract, site, what you would like)",
     },
-    "purpose": {FR: "Opposition : à quelle utilisation ?", EN: "Objection: to which use?"},
-    "purpose_none": {FR: "(sans objet)", EN: "(not applicable)"},
-    "field": {FR: "Rectification : donnée à corriger", EN: "Rectification: data to correct"},
-    "new_value": {FR: "Rectification : valeur exacte", EN: "Rectification: correct value"},
-    "ground": {FR: "Limitation : motif", EN: "Restriction: ground"},
+    "purpose": {
+        FR: "À quelle utilisation de vos données vous opposez-vous ?",
+        EN: "Which use of your data do you object to?",
+    },
+    "field": {FR: "Donnée à corriger", EN: "Data to correct"},
+    "new_value": {FR: "Valeur exacte", EN: "Correct value"},
+    "ground": {
+        FR: "Pourquoi l'utilisation de vos données doit-elle être gelée ?",
+        EN: "Why should the use of your data be frozen?",
+    },
     "send": {FR: "Envoyer la demande", EN: "Send the request"},
     "follow_h": {FR: "Suivre une demande", EN: "Follow a request"},
     "number": {FR: "Numéro de suivi", EN: "Follow-up number"},
@@ -112,6 +126,97 @@ WORDS: dict[str, dict[Language, str]] = {
     "home": {FR: "Accueil du portail", EN: "Portal home"},
     "charter": {FR: "Charte de protection des données", EN: "Data protection charter"},
 }
+
+# What to fix in the request form, field by field, in the visitor's language (the service's own
+# messages name the command line's options, in English: never shown on the portal).
+ERRORS: dict[str, dict[Language, str]] = {
+    "type": {FR: "Choisissez une demande dans la liste.", EN: "Choose a request from the list."},
+    "name": {FR: "Indiquez votre nom et votre prénom.", EN: "Give your full name."},
+    "contact": {
+        FR: "Indiquez une adresse e-mail ou un numéro de téléphone où vous répondre.",
+        EN: "Give an e-mail address or a phone number to answer you.",
+    },
+    "one_line": {
+        FR: "Écrivez-le sur une seule ligne, sans caractère de contrôle.",
+        EN: "Write it on one line, without control characters.",
+    },
+    "too_long": {
+        FR: "Ce texte est trop long ({limit} caractères au plus).",
+        EN: "This text is too long (at most {limit} characters).",
+    },
+    "purpose": {
+        FR: "Choisissez l'utilisation de vos données à laquelle vous vous opposez.",
+        EN: "Choose the use of your data you object to.",
+    },
+    "field": {FR: "Choisissez la donnée à corriger.", EN: "Choose the data to correct."},
+    "new_value": {
+        FR: "Indiquez la valeur exacte de cette donnée.",
+        EN: "Give the correct value of this data.",
+    },
+    "ground": {
+        FR: "Choisissez pourquoi l'utilisation de vos données doit être gelée.",
+        EN: "Choose why the use of your data should be frozen.",
+    },
+    "other": {
+        FR: "Votre demande n'a pas pu être enregistrée : vérifiez les champs et réessayez.",
+        EN: "Your request could not be recorded: check the fields and try again.",
+    },
+    "document": {
+        FR: "La pièce d'identité doit être un fichier PDF, JPEG ou PNG de 10 Mo au plus.",
+        EN: "The identity document must be a PDF, JPEG or PNG file of at most 10 MB.",
+    },
+    "code": {
+        FR: "Ce code ne correspond pas, ou il a expiré : vérifiez-le, ou demandez-en un nouveau.",
+        EN: "This code does not match, or it has expired: check it, or ask for a new one.",
+    },
+    "link": {
+        FR: "Ce lien de téléchargement n'est plus valable : rechargez la page de votre demande pour en obtenir un nouveau.",
+        EN: "This download link is no longer valid: reload your request's page for a new one.",
+    },
+    "number": {
+        FR: "Indiquez d'abord votre numéro de suivi.",
+        EN: "Enter your follow-up number first.",
+    },
+}
+
+# An error page of the portal, in the visitor's words: what happened and what to do, never the
+# engine's own message (English, and naming command-line options).
+PROBLEMS: dict[int, dict[Language, str]] = {
+    403: {
+        FR: "Le formulaire a expiré : rechargez la page et recommencez.",
+        EN: "The form has expired: reload the page and try again.",
+    },
+    404: {
+        FR: "Cette page ou cette demande est introuvable : vérifiez votre numéro de suivi.",
+        EN: "This page or request cannot be found: check your follow-up number.",
+    },
+    413: {FR: "Le fichier envoyé est trop volumineux.", EN: "The file sent is too large."},
+    429: {
+        FR: "Trop de demandes depuis cette adresse : réessayez dans {retry} secondes.",
+        EN: "Too many requests from this address: try again in {retry} seconds.",
+    },
+    503: {
+        FR: "Le service est momentanément indisponible : réessayez dans quelques minutes.",
+        EN: "The service is briefly unavailable: try again in a few minutes.",
+    },
+}
+OTHER_PROBLEM = {
+    FR: "Votre demande n'a pas pu être traitée : vérifiez ce que vous avez saisi et réessayez.",
+    EN: "Your request could not be handled: check what you entered and try again.",
+}
+
+
+def problem_detail(status: int, detail: str, lang: Language, retry: str = "") -> str:
+    """What an error page of the portal says: a message already in the visitor's words (one of
+    ``ERRORS``) as it is, else the words for its status."""
+    if any(detail == texts[lang] for texts in ERRORS.values()):
+        return detail
+    return (
+        PROBLEMS.get(status, OTHER_PROBLEM)[lang].format(retry=retry)
+        if status in PROBLEMS
+        else OTHER_PROBLEM[lang]
+    )
+
 
 STATUS: dict[str, dict[Language, str]] = {
     "received": {FR: "reçue", EN: "received"},

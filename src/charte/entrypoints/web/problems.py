@@ -29,7 +29,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError
 
 from charte.domain.errors import DomainError, UnknownName
-from charte.entrypoints.web import pages
+from charte.entrypoints.web import pages, portal_words
 from charte.entrypoints.web.auth import CsrfMismatch, MissingPurpose, Unauthenticated
 from charte.entrypoints.web.schemas import InvalidInput, Problem
 from charte.services.access import AccessDenied
@@ -95,6 +95,9 @@ def _problem(request: Request, status: int, title: str, detail: str, **extra: An
             else "/console"
         )
         lang = pages.language(request)
+        title = pages.PAGE_TITLES.get(status, {}).get(lang, title)
+        if path.startswith("/portal"):  # the public's pages speak the visitor's words only
+            detail = portal_words.problem_detail(status, detail, lang, str(extra.get("retry_after", "")))
         return pages.page("error.html.j2", status=status, lang=lang, title=title, detail=detail, back=back)
     return JSONResponse(
         {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra},
@@ -148,7 +151,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(pages.TooManyRequests)
     async def too_many(request: Request, exc: pages.TooManyRequests) -> Response:
-        response = _problem(request, 429, "Too many requests", str(exc))
+        response = _problem(request, 429, "Too many requests", str(exc), retry_after=exc.retry_after)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
