@@ -158,6 +158,7 @@ DEMO_ACTORS = [
     ("demo-operator", ["--role", "station_operator"]),
     ("demo-customer-service", ["--role", "customer_service"]),
     ("demo-installer", ["--role", "installer"]),
+    ("demo-legal", ["--role", "legal"]),  # places, judges and lifts litigation holds (/console/holds)
     ("demo-crm-feed", ["--system", "crm"]),
     ("demo-monitoring", ["--system", "monitoring"]),  # raises alarms (POST /api/v1/alarms)
 ]

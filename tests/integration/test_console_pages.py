@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from charte.adapters.db.audit_store import AuditFilter
 from charte.entrypoints.web import app as web
-from charte.services import portal, sessions
+from charte.services import holds, portal, retention, sessions
 from tests.conftest import run_import, token
 from tests.feed import person, signed
 
@@ -146,6 +146,59 @@ def test_holds_are_placed_and_lifted_by_legal_with_a_reason_and_only_listed_for_
         refused = http.post("/console/holds/place", data={"csrf": csrf_of(http), "case": "X", "kind": "civil",
                                                           "persons": "P1", "reason": "r"})  # fmt: skip
         assert refused.status_code == 403
+
+
+def test_a_hold_on_a_ref_not_yet_in_the_register_says_so_and_applies_when_it_arrives(app):
+    """Litigation may precede the CRM's feed: the hold is kept by its ref, the page says it will
+    apply, and the person's units are held the moment they are imported."""
+    account(app, "legal-1", "legal")
+    with signed_in(app, "legal-1") as http:
+        placed = http.post("/console/holds/place", data={"csrf": csrf_of(http), "case": "RG-26/9", "kind": "civil",
+                                                         "persons": "P9", "reason": "plainte reçue"}, follow_redirects=True)  # fmt: skip
+        assert (
+            "Gel RG-26/9 placé. 1 référence(s) ne sont pas encore dans le registre : le gel s&#39;appliquera dès leur arrivée."
+            in placed.text
+        )
+        assert "P9" not in str(placed.url)  # the URL carries a count, never a ref
+    run_import(app, [signed("e1", "2025-01-01", "C9", person("P9"))])
+    (unit,) = list(retention.schedule(queries=app.retention_queries(), gate=app.gate, auditor=app.auditor,
+                                      actor="legal-1", role="legal", criteria=retention.ScheduleFilter(person="P9")))  # fmt: skip
+    assert unit.held_by == ("RG-26/9",)  # kept by the case from its first day in the register
+
+
+def test_a_judgment_is_recorded_from_the_console_and_the_person_page_shows_what_is_kept_until_when(app):
+    """The legal team records a judgment without the command line; the person page shows the
+    restriction and its ground, the retention units with their dates and the holds keeping them."""
+    from tests.conftest import restrict
+
+    run_import(app, [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux"))])
+    restrict(app, "P1", ground="legal_claims")
+    account(app, "legal-1", "legal")
+    with signed_in(app, "legal-1") as http:
+        http.post("/console/holds/place", data={"csrf": csrf_of(http), "case": "RG-24/7", "kind": "civil",
+                                                "persons": "P1", "reason": "assignation"})  # fmt: skip
+        judged = http.post("/console/holds/judgment", follow_redirects=True, data={
+            "csrf": csrf_of(http), "case": "RG-24/7", "pronounced": "2026-11-02", "recourse": "appeal",
+            "served": "2026-11-10", "residence": "overseas", "court_seat": "metropolitan", "reason": "jugement TJ"})  # fmt: skip
+        assert "Jugement enregistré pour le dossier RG-24/7" in judged.text
+        assert "Juridiction civile" in judged.text  # the court in words
+        empty_served = http.post("/console/holds/judgment", data={
+            "csrf": csrf_of(http), "case": "RG-24/7", "pronounced": "2026-11-03", "recourse": "none", "served": "",
+            "reason": "arrêt"})  # fmt: skip
+        assert empty_served.status_code == 303
+        page = http.get("/console/persons", params={"ref": "P1", "purpose": "dispute_evidence"})
+        assert "Données limitées (art. 18 RGPD) depuis le 26/11/2026." in page.text
+        assert "vous en avez besoin pour un droit en justice" in page.text
+        assert '<td data-label="Gels">RG-24/7</td>' in page.text
+        assert '<td data-label="État">en cours</td>' in page.text  # the state in words
+    (case,) = holds.list_cases(holds=app.holds(), litigation=app.policy.litigation, gate=app.gate,
+                               auditor=app.auditor, actor="legal-1", role="legal")  # fmt: skip
+    # The last judgment admits no recourse: the hold releases at once (the release date follows
+    # from the policy's recourse table, as with `charte holds judgment`).
+    assert (case["release"], case["why"]) == (
+        "2026-11-03",
+        "no recourse open against the last judgment: released at once",
+    )
 
 
 def test_audit_search_and_the_outbox_are_for_roles_with_archive_access_and_searching_is_audited(app):

@@ -63,6 +63,8 @@ class Holds(Protocol):
 
     def cases(self) -> list[HeldCase]: ...
 
+    def unknown(self, subjects: Sequence[tuple[str, str]]) -> list[tuple[str, str]]: ...
+
 
 def _reason(reason: str) -> str:
     if not reason.strip():
@@ -80,13 +82,18 @@ def place(
     subjects: Sequence[tuple[str, str]],
     reason: str,
     actor: str,
-) -> None:
-    """Keep everything the case names (for a person, all their units) until the case releases it."""
+) -> list[tuple[str, str]]:
+    """Keep everything the case names (for a person, all their units) until the case releases it.
+
+    A hold may name what the register does not hold yet (a person the CRM has not sent, a
+    contract still in the feed): it is kept by its ref and applies the day the ref arrives. Those
+    are returned, for the one who placed the hold to be told."""
     require(gate.may_manage_holds(role))
     if not subjects:
         raise Refused("name what the hold keeps: --person, --contract or --call")
     detail = {"reason": _reason(reason), "subjects": [f"{k}:{r}" for k, r in subjects]}
     holds.change(case, "placed", detail, actor, kind=kind, subjects=subjects, role=role)
+    return holds.unknown(subjects)
 
 
 def record_judgment(

@@ -108,6 +108,18 @@ class SqlHolds:
                 entry = Entry(at=self.clock.now(), actor=actor, action=Action.HOLD, role=role, detail=counts)
                 self.audit.append([entry], conn)
 
+    def unknown(self, subjects: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The subjects the register does not hold (yet): one query per kind of subject."""
+        tables = {"person": t.persons, "contract": t.contracts, "call": t.calls}
+        missing: list[tuple[str, str]] = []
+        with self.engine.connect() as conn:
+            for kind, table in tables.items():
+                refs = sorted({r for k, r in subjects if k == kind})
+                if refs:
+                    found = set(conn.execute(select(table.c.ref).where(table.c.ref.in_(refs))).scalars())
+                    missing += [(kind, r) for r in refs if r not in found]
+        return missing
+
     def cases(self) -> list[HeldCase]:
         with self.engine.connect() as conn:
             ids = list(conn.execute(select(t.cases.c.id).order_by(t.cases.c.ref)).scalars())

@@ -57,8 +57,13 @@ def place(
     """Open a case (or add to it): what it names is kept until the case releases it."""
     subjects = [("person", r) for r in person or []] + [("contract", r) for r in contract or []]
     subjects += [("call", r) for r in call or []]
-    use_cases.place(case=case, kind=kind, subjects=subjects, reason=reason, **_editing(role))
+    pending = use_cases.place(case=case, kind=kind, subjects=subjects, reason=reason, **_editing(role))
     typer.echo(f"hold {case}: {len(subjects)} subject(s) kept")
+    for kind_, ref in pending:
+        typer.echo(
+            f"warning: {kind_} {ref} is not in the register yet: the hold will apply when it arrives",
+            err=True,
+        )
 
 
 @app.command()

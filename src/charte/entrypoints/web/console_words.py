@@ -72,7 +72,56 @@ CLOSINGS = {
     "other": "Autre",
 }
 
+# The vocabularies of litigation holds in words (the pages translate them with the rest).
+COURTS = {
+    "civil": "Juridiction civile",
+    "refere": "Référé",
+    "criminal": "Juridiction pénale",
+    "administrative": "Juridiction administrative",
+}
+RECOURSES = {
+    "appeal": "Appel",
+    "cassation": "Pourvoi en cassation",
+    "none": "Aucun recours (décision définitive)",
+}
+RESIDENCES = {
+    "metropolitan": "France métropolitaine",
+    "overseas": "Outre-mer",
+    "other_overseas": "Une autre collectivité d'outre-mer",
+    "abroad": "À l'étranger",
+}
+SEATS = {"metropolitan": "En France métropolitaine", "overseas": "Outre-mer"}
+
 EN: dict[str, str] = {
+    "Conservation : ce qui est gardé, jusqu'à quand, et les gels qui le retiennent": "Retention: what is kept, until when, and the holds that keep it",
+    "Données conservées": "Data kept",
+    "Effacement prévu le": "Erasure due on",
+    "Fin de conservation": "End of retention",
+    "Motif :": "Reason:",
+    "Pour": "For",
+    "depuis le {d}": "since {d}",
+    "Juridiction civile": "Civil court",
+    "Référé": "Summary proceedings",
+    "Juridiction pénale": "Criminal court",
+    "Juridiction administrative": "Administrative court",
+    "Appel": "Appeal",
+    "Pourvoi en cassation": "Cassation",
+    "Aucun recours (décision définitive)": "No recourse (final decision)",
+    "France métropolitaine": "Metropolitan France",
+    "Outre-mer": "Overseas",
+    "Une autre collectivité d'outre-mer": "Another overseas territory",
+    "À l'étranger": "Abroad",
+    "En France métropolitaine": "In metropolitan France",
+    "Enregistrer un jugement": "Record a judgment",
+    "Prononcé le": "Pronounced on",
+    "Recours ouvert": "Recourse open",
+    "Signifié le (facultatif)": "Served on (optional)",
+    "Où vit la partie la plus éloignée du tribunal": "Where the party farthest from the court lives",
+    "Où siège la juridiction": "Where the court sits",
+    "Motif": "Reason",
+    "Gel {case} placé.": "Hold {case} placed.",
+    "{n} référence(s) ne sont pas encore dans le registre : le gel s'appliquera dès leur arrivée.": "{n} reference(s) are not in the register yet: the hold will apply as soon as they arrive.",
+    "Jugement enregistré pour le dossier {case} ; la date de levée est recalculée.": "Judgment recorded for case {case}; the release date is computed again.",
     "Alarme n° {id} clôturée : {outcome}. Votre accès aux consignes et aux personnes de confiance de ce site est terminé.": "Alarm no. {id} closed: {outcome}. Your access to this site's instructions and trusted persons has ended.",
     "Lieu": "Where",
     "Depuis": "Waiting for",
@@ -227,7 +276,6 @@ EN: dict[str, str] = {
     "Motif (transaction, désistement...)": "Reason (settlement, withdrawal...)",
     "Motif de la prolongation (envoyé au demandeur)": "Reason for the extension (sent to the requester)",
     "Motif du refus (envoyé au demandeur)": "Reason for the refusal (sent to the requester)",
-    "Motif": "Reason",
     "N°": "No.",
     "Ordre": "Order",
     "Ordres aux systèmes de l'opérateur": "Orders to the operator's systems",

@@ -7,24 +7,36 @@ actions are refused by the rights desk for a role that does not handle requests.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from charte.bootstrap import Container
 from charte.domain.access import Decision, Denial
+from charte.domain.dates import out_of_range
+from charte.domain.litigation import Judgment, Residence
 from charte.domain.rights import Status
-from charte.domain.vocabulary import CourtKind, Right
+from charte.domain.vocabulary import CourtKind, CourtSeat, Language, Recourse, Right
 from charte.entrypoints.web import pages
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL, nothing_read
-from charte.entrypoints.web.console_words import NOT_SENT, STATUSES, STEPS
-from charte.services import answers, audit, dashboard, holds, identity, outbox, queries, rights
+from charte.entrypoints.web.console_words import (
+    COURTS,
+    NOT_SENT,
+    RECOURSES,
+    RESIDENCES,
+    SEATS,
+    STATUSES,
+    STEPS,
+)
+from charte.services import answers, audit, dashboard, holds, identity, outbox, queries, retention, rights
 from charte.services.access import AccessDenied, Reader, require
 from charte.services.actors import Actor
-from charte.services.documents.wording import RIGHT
-from charte.services.errors import NotFound
+from charte.services.documents.wording import RIGHT, day
+from charte.services.documents.words import word
+from charte.services.errors import NotFound, Refused
 from charte.services.rights_desk import Desk
 
 RequestId = Annotated[int, Path(ge=1, le=2**62)]
@@ -232,7 +244,7 @@ def more_pages(container: Container) -> APIRouter:
         offered are the role's own; a refusal says why (and is audited, as every read)."""
         actor = pages.require_actor(container, request)
         policy = container.policy
-        lang = policy.default_language
+        lang = pages.language(request)
         mine = policy.roles[actor.role].purposes if actor.role in policy.roles else ()
         purposes = [(p, policy.purposes[p].label(lang)) for p in mine]
         chosen = purpose if purpose in mine else (mine[0] if mine else None)
@@ -253,6 +265,31 @@ def more_pages(container: Container) -> APIRouter:
             nothing_read(request)  # the empty form: no one was read
         label = policy.purposes[chosen].label(lang) if chosen else ""
         status = 403 if error and "access denied" in error else 404 if error else 200
+        units = []
+        if view is not None and container.gate.may_see_retention(actor.role).allowed:
+            # What is kept of them until when, and which cases hold it (an audited listing).
+            units = [
+                {
+                    "what": (
+                        policy.subject_categories[u.unit].label(lang)
+                        if u.unit in policy.subject_categories
+                        else word("unit", u.unit, lang)
+                    ),
+                    "context": u.context or "—",
+                    "status": word("unit_status", u.status, lang),
+                    "end": day(u.retention_end, lang) if u.retention_end else "—",
+                    "purge": day(u.purge_due, lang) if u.purge_due else "—",
+                    "held_by": ", ".join(u.held_by),
+                }
+                for u in retention.schedule(
+                    queries=container.retention_queries(),
+                    gate=container.gate,
+                    auditor=container.auditor,
+                    actor=actor.name,
+                    role=actor.role,
+                    criteria=retention.ScheduleFilter(person=view["ref"]),
+                )
+            ]
         return pages.console_page(
             container,
             request,
@@ -262,10 +299,53 @@ def more_pages(container: Container) -> APIRouter:
             ref=ref,
             purpose=chosen,
             purposes=purposes,
-            view=view,
+            view=view and shown(view, lang),
             error=error,
             purpose_label=label,
+            units=units,
         )
+
+    def shown(view: dict[str, Any], lang: Language) -> dict[str, Any]:
+        """The person as the page shows them: fields, categories and states in words, dates as the
+        reader writes them."""
+        policy = container.policy
+        named = {c: s.label(lang) for c, s in policy.subject_categories.items()}
+
+        def on(value: str | None) -> str:
+            return day(date.fromisoformat(value), lang) if value else ""
+
+        restricted = view.get("restricted")
+        return view | {
+            "fields": {policy.field_label(f, lang): v for f, v in view["fields"].items()},
+            "field_sources": {
+                policy.field_label(f, lang): [named.get(r, r) for r in roles]
+                for f, roles in view.get("field_sources", {}).items()
+            },
+            "roles": [
+                r
+                | {
+                    "role": named.get(r["role"], r["role"]),
+                    "started_on": on(r.get("started_on")),
+                    "ended_on": on(r.get("ended_on")),
+                }
+                for r in view["roles"]
+            ],
+            "contracts": [
+                c | {"status": word("contract_status", c["status"], lang) if c.get("status") else ""}
+                for c in view["contracts"]
+            ],
+            "sites": [
+                s | {"fields": {policy.field_label(f, lang): v for f, v in s["fields"].items()}}
+                for s in view["sites"]
+            ],
+            "restricted": restricted
+            and {
+                "since": on(restricted["since"]),
+                "ground": word("restriction_ground", restricted["ground"], lang)
+                if restricted.get("ground")
+                else "",
+            },
+        }
 
     @r.get("/console/holds", openapi_extra=PERSONAL)
     def holds_page(request: Request) -> Response:
@@ -279,14 +359,24 @@ def more_pages(container: Container) -> APIRouter:
             role=actor.role,
         )
         may_manage = container.gate.may_manage_holds(actor.role).allowed
+        lang = pages.language(request)
+        query = request.query_params
+        pending = query.get("pending", "0")
         return pages.console_page(
             container,
             request,
             actor,
             "holds.html.j2",
-            cases=cases,
+            cases=[c | {"kind_label": COURTS[c["kind"]]} for c in cases],
             may_manage=may_manage,
-            kinds=[k.value for k in CourtKind],
+            kinds=[(k.value, COURTS[k.value]) for k in CourtKind],
+            placed=query.get("placed"),
+            pending=int(pending) if pending.isdigit() else 0,
+            judged=query.get("judged"),
+            recourses=RECOURSES,
+            residences=RESIDENCES,
+            seats=SEATS,
+            lang_value=lang.value,
         )
 
     @r.post("/console/holds/place", openapi_extra=NO_PERSONAL)
@@ -302,7 +392,7 @@ def more_pages(container: Container) -> APIRouter:
         pages.check_csrf(request, csrf)
         actor = pages.require_actor(container, request)
         subjects = [("person", p) for p in persons.split()] + [("contract", c) for c in contracts.split()]
-        holds.place(
+        pending = holds.place(
             holds=container.holds(),
             gate=container.gate,
             role=actor.role,
@@ -312,7 +402,52 @@ def more_pages(container: Container) -> APIRouter:
             reason=reason,
             actor=actor.name,
         )
-        return RedirectResponse("/console/holds", 303, headers=pages.SECURITY_HEADERS)
+        # The count only in the URL: refs name persons, and a URL lands in histories and logs.
+        return RedirectResponse(
+            f"/console/holds?placed={quote(case.strip())}&pending={len(pending)}",
+            303,
+            headers=pages.SECURITY_HEADERS,
+        )
+
+    @r.post("/console/holds/judgment", openapi_extra=NO_PERSONAL)
+    def judgment(
+        request: Request,
+        csrf: Csrf,
+        case: Annotated[str, Form(max_length=128)],
+        pronounced: Annotated[date, Form()],
+        recourse: Annotated[str, Form(max_length=16)],
+        reason: Annotated[str, Form(max_length=2000)],
+        served: Annotated[str, Form(max_length=10)] = "",  # an empty date field posts ""
+        residence: Annotated[Residence, Form()] = Residence.METROPOLITAN,
+        court_seat: Annotated[CourtSeat, Form()] = CourtSeat.METROPOLITAN,
+    ) -> Response:
+        """A judgment recorded from the console, as `charte holds judgment` does: the release date
+        follows from the policy's recourse table."""
+        pages.check_csrf(request, csrf)
+        actor = pages.require_actor(container, request)
+        if recourse not in ("none", *(r.value for r in Recourse)):
+            raise Refused(f"recourse: one of none, {', '.join(r.value for r in Recourse)}")
+        try:
+            served_on = date.fromisoformat(served) if served.strip() else None
+        except ValueError:
+            raise Refused(f"served: {served!r} is not a date (YYYY-MM-DD)") from None
+        for name, day_ in (("pronounced", pronounced), ("served", served_on)):
+            if day_ is not None and (problem := out_of_range(day_)) is not None:
+                raise Refused(f"{name}: {problem}")
+        open_recourse = None if recourse == "none" else Recourse(recourse)
+        found = Judgment(pronounced, open_recourse, served_on, residence, court_seat)
+        holds.record_judgment(
+            holds=container.holds(),
+            gate=container.gate,
+            role=actor.role,
+            case=case.strip(),
+            judgment=found,
+            reason=reason,
+            actor=actor.name,
+        )
+        return RedirectResponse(
+            f"/console/holds?judged={quote(case.strip())}", 303, headers=pages.SECURITY_HEADERS
+        )
 
     @r.post("/console/holds/lift", openapi_extra=NO_PERSONAL)
     def lift(
