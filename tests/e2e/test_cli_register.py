@@ -269,7 +269,10 @@ def test_holds_are_changed_from_the_command_line_by_the_legal_role_only(home):
     legal = charte(*place, "--as", "legal", cwd=cwd, env=env | {"CHARTE_ACTOR": "maitre-x"})
     assert (legal.code, legal.out.strip()) == (0, "hold LIT-1: 1 subject(s) kept")
     # P1 is not in this empty register: kept by its ref, and said so.
-    assert legal.err.strip() == "warning: person P1 is not in the register yet: the hold will apply when it arrives"
+    assert (
+        legal.err.strip()
+        == "warning: person P1 is not in the register yet: the hold will apply when it arrives"
+    )
     listed = charte("holds", "list", "--json", "--as", "dpo", cwd=cwd, env=env).json()
     assert [(c["case"], c["subjects"]) for c in listed["cases"]] == [("LIT-1", ["person:P1"])]
     lifted = charte(

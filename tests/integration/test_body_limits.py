@@ -85,9 +85,8 @@ def test_a_gibibyte_upload_to_the_portal_without_cookie_or_csrf_is_refused_havin
     assert status == 413
     assert problem["type"].startswith("text/html")  # the data subject gets a page, not JSON
     assert (
-        f"request body larger than {limit} bytes (this route&#39;s limit): nothing was read"
-        in problem["page"]
-    )
+        "Le fichier envoyé est trop volumineux." in problem["page"]
+    )  # the visitor's words, not the engine's
     assert pulled <= (0 if length else limit + CHUNK)
 
 
@@ -103,8 +102,8 @@ def test_forms_and_json_bodies_are_bounded_small_before_anything_else_runs(serve
     assert status == 413
     if path.startswith("/api/"):
         assert problem["title"] == "Body too large"
-    else:  # a page, in the console's or the portal's frame
-        assert "Body too large" in problem["page"]
+    else:  # a page, in the console's or the portal's frame, titled in the page's language
+        assert "<h1>Trop volumineux</h1>" in problem["page"]
     assert pulled <= body_limits.FORMS_AND_JSON + CHUNK
 
 

@@ -70,7 +70,7 @@ def test_the_dpo_checks_the_document_and_each_look_is_on_the_timeline_and_in_the
             f"/console/requests/{filed}/match", data={"person": "P404", "csrf": csrf_of(http)}
         )
         assert missing.status_code == 404
-        assert "person not found: P404" in missing.text
+        assert "Personne introuvable : P404" in missing.text  # in words, on a French page
         assert missing.headers["content-type"].startswith("text/html")
 
 
@@ -213,7 +213,7 @@ def test_audit_search_and_the_outbox_are_for_roles_with_archive_access_and_searc
     with signed_in(app, "dpo-1") as http:
         found = http.get("/console/audit", params={"person": "P1"})
         assert found.status_code == 200
-        assert "cs-1 (customer_service)" in found.text
+        assert "cs-1 (Service clients)" in found.text  # the role in words
         assert http.get("/console/outbox").status_code == 200
     searches = [
         e for e in app.audit_store().search(AuditFilter(actor="dpo-1")) if e["detail"].get("of") == "audit"

@@ -91,8 +91,111 @@ RESIDENCES = {
     "abroad": "À l'étranger",
 }
 SEATS = {"metropolitan": "En France métropolitaine", "overseas": "Outre-mer"}
+# How a rights request reached the operator (domain.vocabulary.Channel).
+REQUEST_CHANNELS = {
+    "post": "courrier",
+    "email": "e-mail",
+    "phone": "téléphone",
+    "web": "portail",
+    "in_person": "en personne",
+}
+# What a litigation case keeps, and what an audited read was part of: a kind and a ref.
+SUBJECTS = {
+    "person": "personne {ref}",
+    "contract": "contrat {ref}",
+    "call": "appel {ref}",
+    "site": "site {ref}",
+}
+CONTEXTS = {"alarm_session": "alarme n° {ref}", "rights_request": "demande n° {ref}"}
+# What the console could not find (services.errors.NotFound's ``what``), in words.
+NOT_FOUND = {
+    "actor": "compte",
+    "alarm session": "alarme",
+    "call": "appel",
+    "recorded call": "appel enregistré",
+    "case": "dossier",
+    "identity document": "pièce d'identité",
+    "identity document of rights request": "pièce d'identité de la demande",
+    "letter of rights request": "courrier de la demande",
+    "answer of rights request": "réponse de la demande",
+    "order": "ordre",
+    "person": "personne",
+    "rights request": "demande",
+    "site with a contract": "site sous contrat",
+}
+# How a requester's identity was established (domain.vocabulary.IdentityMethod).
+IDENTITY_METHODS = {
+    "document": "pièce d'identité",
+    "code": "code à usage unique",
+    "client_number": "numéro de client",
+}
+# What the access gate decided (domain.access.Denial), as the audit search shows it.
+DECISIONS = {
+    "allowed": "autorisée",
+    "role_may_not_act_under_purpose": "refusée : le rôle n'agit pas pour cette finalité",
+    "purpose_not_allowed_for_this_data": "refusée : finalité non prévue pour ces données",
+    "person_restricted": "refusée : données limitées (art. 18)",
+    "data_archived": "refusée : données archivées",
+    "exclusive_to_other_roles": "refusée : données réservées à d'autres rôles",
+    "outside_the_required_context": "refusée : hors du contexte requis",
+    "not_a_recipient": "refusée : pas un destinataire",
+    "beyond_the_disclosers_own_view": "refusée : au-delà de ce que voit l'émetteur",
+}
+# The orders charte sends to the operator's systems (domain.orders.OrderKind).
+ORDER_KINDS = {
+    "erasure.required": "effacer",
+    "rectification.required": "rectifier",
+    "restriction.set": "limiter",
+    "restriction.lifted": "lever la limitation",
+    "opposition.recorded": "enregistrer l'opposition",
+    "designation.ended": "retirer la personne de confiance",
+    "consent.withdrawn": "cesser (consentement retiré)",
+}
 
 EN: dict[str, str] = {
+    "compte": "account",
+    "alarme": "alarm",
+    "appel": "call",
+    "appel enregistré": "recorded call",
+    "dossier": "case",
+    "pièce d'identité de la demande": "identity document of the request",
+    "courrier de la demande": "letter of the request",
+    "réponse de la demande": "answer of the request",
+    "ordre": "order",
+    "personne": "person",
+    "demande": "request",
+    "site sous contrat": "site under contract",
+    "{what} introuvable : {ref}": "{what} not found: {ref}",
+    "personne {ref}": "person {ref}",
+    "contrat {ref}": "contract {ref}",
+    "appel {ref}": "call {ref}",
+    "alarme n° {ref}": "alarm no. {ref}",
+    "demande n° {ref}": "request no. {ref}",
+    "pièce d'identité": "identity document",
+    "code à usage unique": "one-time code",
+    "numéro de client": "client number",
+    "Courrier {n} — {step} ({format})": "Letter {n} — {step} ({format})",
+    "courrier": "post",
+    "e-mail": "e-mail",
+    "téléphone": "phone",
+    "portail": "portal",
+    "en personne": "in person",
+    "autorisée": "allowed",
+    "refusée : le rôle n'agit pas pour cette finalité": "refused: the role does not act for this purpose",
+    "refusée : finalité non prévue pour ces données": "refused: purpose not allowed for these data",
+    "refusée : données limitées (art. 18)": "refused: data restricted (Art. 18)",
+    "refusée : données archivées": "refused: data archived",
+    "refusée : données réservées à d'autres rôles": "refused: data reserved to other roles",
+    "refusée : hors du contexte requis": "refused: outside the required context",
+    "refusée : pas un destinataire": "refused: not a recipient",
+    "refusée : au-delà de ce que voit l'émetteur": "refused: beyond what the discloser sees",
+    "effacer": "erase",
+    "rectifier": "rectify",
+    "limiter": "restrict",
+    "lever la limitation": "lift the restriction",
+    "enregistrer l'opposition": "record the objection",
+    "retirer la personne de confiance": "remove the trusted person",
+    "cesser (consentement retiré)": "stop (consent withdrawn)",
     "Conservation : ce qui est gardé, jusqu'à quand, et les gels qui le retiennent": "Retention: what is kept, until when, and the holds that keep it",
     "Données conservées": "Data kept",
     "Effacement prévu le": "Erasure due on",
@@ -300,7 +403,7 @@ EN: dict[str, str] = {
     "Prolonger le délai": "Extend the deadline",
     "Précisions du demandeur": "The requester's details",
     "Prévision : unités arrivant à échéance par mois (24 mois)": "Forecast: units falling due per month (24 months)",
-    "Quand (UTC)": "When (UTC)",
+    "Quand": "When",
     "Rang": "Rank",
     "Rattacher": "Match",
     "Recherche dans le journal d'audit": "Search the audit log",

@@ -8,6 +8,7 @@ actions are refused by the rights desk for a role that does not handle requests.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import PurePath
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -123,7 +124,13 @@ def router(container: Container) -> APIRouter:
         shown = rights.show(desk, request_id)
         status = Status(shown["status"])
         details = container.portal_tickets().details(request_id)
-        letters = [n for s in shown["timeline"] for n in s["detail"].get("letters", [])]
+        # Each letter named by the step it was sent at and its format, not by its file name.
+        letters = [
+            (n, number, s["step"], PurePath(n).suffix.lstrip(".").upper())
+            for s in shown["timeline"]
+            for n in s["detail"].get("letters", [])
+            for number in [n.split("-", 1)[0].lstrip("0") or "0"]
+        ]
         for s in shown["timeline"]:  # "not sent (why)", recorded by the step (services.rights_desk)
             notice = str(s["detail"].get("notice", ""))
             why = (
@@ -248,7 +255,7 @@ def more_pages(container: Container) -> APIRouter:
         mine = policy.roles[actor.role].purposes if actor.role in policy.roles else ()
         purposes = [(p, policy.purposes[p].label(lang)) for p in mine]
         chosen = purpose if purpose in mine else (mine[0] if mine else None)
-        view, error = None, None
+        view, error, status = None, None, 200
         if ref and chosen:
             reader = Reader(actor.name, actor.role, chosen)
             try:
@@ -259,12 +266,15 @@ def more_pages(container: Container) -> APIRouter:
                     reader=reader,
                     ref=ref.strip(),
                 )
-            except (AccessDenied, NotFound) as refused:
-                error = str(refused)
+            except NotFound:
+                error = pages.said("not_found", "person", lang).format(ref=ref.strip())
+                status = 404
+            except AccessDenied as refused:
+                error = pages.said("decision", f"denied:{refused.reason}", lang)
+                status = 403
         else:
             nothing_read(request)  # the empty form: no one was read
         label = policy.purposes[chosen].label(lang) if chosen else ""
-        status = 403 if error and "access denied" in error else 404 if error else 200
         units = []
         if view is not None and container.gate.may_see_retention(actor.role).allowed:
             # What is kept of them until when, and which cases hold it (an audited listing).

@@ -16,9 +16,11 @@ the API stays bearer-only, so that no cookie ever authorises an API call (no CSR
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -28,9 +30,28 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
 from charte.entrypoints.web.auth import CsrfMismatch
-from charte.entrypoints.web.console_words import translator
+from charte.entrypoints.web.console_words import (
+    CLOSINGS,
+    CONTEXTS,
+    COURTS,
+    DECISIONS,
+    IDENTITY_METHODS,
+    NOT_FOUND,
+    ORDER_KINDS,
+    OUTCOMES,
+    RECOURSES,
+    REQUEST_CHANNELS,
+    RESIDENCES,
+    SEATS,
+    STATUSES,
+    STEPS,
+    SUBJECTS,
+    translator,
+)
 from charte.services import sessions
 from charte.services.actors import Actor
+from charte.services.documents import wording
+from charte.services.documents.words import word
 from charte.services.errors import ServiceError
 
 SESSION_COOKIE = "charte_session"
@@ -71,11 +92,16 @@ def language(request: Request) -> Language:
 
 
 def page(name: str, status: int = 200, lang: Language = Language.FR, **context: object) -> HTMLResponse:
-    """A page with the translator ``_`` and the language switch (the portal passes its own words);
+    """A page with the translator ``_``, the writers of dates, instants and codes in the page's
+    language (``on``, ``at``, ``said``), and the language switch (the portal passes its own words);
     the language chosen is remembered in a cookie for the next pages."""
     other = Language.FR if lang is Language.EN else Language.EN
+    _ = translator(lang)
     words = {
-        "_": translator(lang),
+        "_": _,
+        "on": lambda value: written_day(value, lang),
+        "at": lambda value: written_moment(value, lang),
+        "said": lambda kind, code: said(kind, code, lang),
         "lang": lang.value,
         "other": other.value,
         "switch": "Français" if lang is Language.EN else "English",
@@ -118,6 +144,85 @@ def signed_in(container: Container, request: Request) -> Actor | None:
     if not secret:
         return None
     return sessions.session_actor(store=container.actors(), clock=container.clock, secret=secret)
+
+
+def written_day(value: object, lang: Language) -> str:
+    """A day as the page's reader writes it (26/11/2026 in French), from a date or an ISO text."""
+    if not value:
+        return ""
+    found = value if isinstance(value, date) and not isinstance(value, datetime) else None
+    if found is None:
+        text = value.isoformat() if isinstance(value, datetime) else str(value)
+        found = date.fromisoformat(text[:10])
+    return wording.day(found, lang)
+
+
+def written_moment(value: object, lang: Language) -> str:
+    """An instant in Paris time as the page's reader writes it (26/11/2026 à 12:00)."""
+    if not value:
+        return ""
+    found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return wording.moment(found, lang)
+
+
+# The engine's vocabularies a console page shows, each told in words: those of the letters
+# (services.documents.words) and the console's own (console_words, French then translated).
+_CONSOLE_VOCABULARIES: dict[str, Mapping[str, str]] = {
+    "court": COURTS,
+    "recourse": RECOURSES,
+    "residence": RESIDENCES,
+    "seat": SEATS,
+    "request_channel": REQUEST_CHANNELS,
+    "identity_method": IDENTITY_METHODS,
+    "order": ORDER_KINDS,
+    "request_status": STATUSES,
+    "step": STEPS,
+    "closing": CLOSINGS,
+    "outcome": OUTCOMES,
+}
+
+
+def said(kind: str, code: object, lang: Language) -> str:
+    """The words for ``code`` in the vocabulary ``kind``, in the page's language; a code no
+    vocabulary knows is shown as it is (the console's walk test finds it)."""
+    if code is None or code == "":
+        return ""
+    if kind == "not_found":  # what could not be found, with its ref to fill in
+        found = NOT_FOUND.get(str(code))
+        what = translator(lang)(found).capitalize() if found is not None else str(code)
+        return translator(lang)("{what} introuvable : {ref}").replace("{what}", what)
+    if kind in ("subject", "context"):  # "person:P1", "alarm_session:12": a kind and a ref
+        what, _sep, ref = str(code).partition(":")
+        found = (SUBJECTS if kind == "subject" else CONTEXTS).get(what)
+        return translator(lang)(found).format(ref=ref) if found is not None and ref else str(code)
+    if kind == "decision":
+        text = str(code)
+        reason = text.split(":", 1)[1] if text.startswith("denied:") else text
+        return translator(lang)(DECISIONS.get(reason, text))
+    if kind in _CONSOLE_VOCABULARIES:
+        found = _CONSOLE_VOCABULARIES[kind].get(str(code))
+        return translator(lang)(found) if found is not None else str(code)
+    return word(kind, code if isinstance(code, bool) else str(code), lang)
+
+
+def policy_label(container: Container, kind: str, code: object, lang: Language) -> str:
+    """A policy id in the policy's words: a purpose, a role, a field, a category of persons, a
+    system, an alarm kind; an id the policy does not declare is shown as it is."""
+    if code is None or code == "":
+        return ""
+    policy, text = container.policy, str(code)
+    if kind == "field":
+        return policy.field_label(text, lang)
+    if kind == "alarm_kind":
+        return policy.alarms.kind_label(text, lang) if policy.alarms is not None else text
+    declared: dict[str, Mapping[str, Any]] = {
+        "purpose": policy.purposes,
+        "role": policy.roles,
+        "category": policy.subject_categories,
+        "system": policy.systems,
+    }
+    found = declared[kind].get(text)
+    return str(found.label(lang)) if found is not None else text
 
 
 def paris(iso: str | None) -> str:
@@ -218,6 +323,7 @@ def console_page(
         actor=actor,
         csrf=token,
         nav=shown,
+        label=lambda kind, code: policy_label(container, kind, code, language(request)),
         role_label=role.label(language(request))
         if (role := container.policy.roles.get(actor.role))
         else actor.role,

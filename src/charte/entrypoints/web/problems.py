@@ -28,9 +28,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError
 
+from charte.bootstrap import Container
 from charte.domain.errors import DomainError, UnknownName
 from charte.entrypoints.web import pages, portal_words
 from charte.entrypoints.web.auth import CsrfMismatch, MissingPurpose, Unauthenticated
+from charte.entrypoints.web.console_words import NOT_FOUND, translator
 from charte.entrypoints.web.schemas import InvalidInput, Problem
 from charte.services.access import AccessDenied
 from charte.services.errors import Conflict, NotFound, NotReady, Refused, ServiceError
@@ -98,6 +100,23 @@ def _problem(request: Request, status: int, title: str, detail: str, **extra: An
         title = pages.PAGE_TITLES.get(status, {}).get(lang, title)
         if path.startswith("/portal"):  # the public's pages speak the visitor's words only
             detail = portal_words.problem_detail(status, detail, lang, str(extra.get("retry_after", "")))
+        container = getattr(request.app.state, "container", None)
+        if isinstance(container, Container) and path.startswith("/console"):
+            try:  # the console's header and navigation stay on its error pages
+                actor = pages.signed_in(container, request)
+            except Exception:  # an error page must render even when the database does not answer
+                actor = None
+            if actor is not None:
+                return pages.console_page(
+                    container,
+                    request,
+                    actor,
+                    "error.html.j2",
+                    status=status,
+                    title=title,
+                    detail=detail,
+                    back=back,
+                )
         return pages.page("error.html.j2", status=status, lang=lang, title=title, detail=detail, back=back)
     return JSONResponse(
         {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra},
@@ -131,7 +150,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
-        return _problem(request, 404, "Not found", str(exc))
+        detail = str(exc)
+        if pages.is_page(request) and exc.what in NOT_FOUND:  # the console says it in words
+            _ = translator(pages.language(request))
+            detail = _("{what} introuvable : {ref}").format(
+                what=_(NOT_FOUND[exc.what]).capitalize(), ref=exc.ref
+            )
+        return _problem(request, 404, "Not found", detail)
 
     @app.exception_handler(NotReady)
     async def not_ready(request: Request, exc: NotReady) -> Response:
