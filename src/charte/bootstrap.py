@@ -36,6 +36,7 @@ from charte.adapters.db.holds_store import SqlHolds
 from charte.adapters.db.information_store import SqlInformation
 from charte.adapters.db.key_fingerprints import SqlFingerprints
 from charte.adapters.db.outbox_store import SqlOutbox
+from charte.adapters.db.person_search import SqlPersonSearch
 from charte.adapters.db.portal_store import SqlPortalTickets
 from charte.adapters.db.register_queries import SqlRegisterQueries
 from charte.adapters.db.register_store import SqlRegisterStore
@@ -263,6 +264,9 @@ class Container:
     def register_queries(self) -> SqlRegisterQueries:
         return SqlRegisterQueries(self.migrated_engine(), self.cipher, self.policy.encrypted_fields)
 
+    def person_search(self) -> SqlPersonSearch:
+        return SqlPersonSearch(self.migrated_engine(), self.policy.search)
+
     def actors(self) -> SqlActors:
         return SqlActors(self.migrated_engine(), audit=self.audit_store())
 
@@ -483,6 +487,12 @@ class Container:
         """Migrate the register's database to the current schema; its revision."""
         migrate.upgrade(self.engine)
         return str(migrate.current_revision(self.engine))
+
+    def settle_search(self) -> int | None:
+        """Rebuild the person search's index if it is not whole for the policy's fields (a register
+        from before it, a policy whose search changed); the terms written, None if it was whole."""
+        finder = self.person_search()
+        return None if finder.whole() else finder.rebuild()
 
     @staticmethod
     def render(document: Document, fmt: str, links: dict[str, str] | None = None) -> str:

@@ -30,9 +30,15 @@ def test_the_dpo_s_pages_have_no_serious_accessibility_violation_and_no_console_
                           password=PASSWORD, by="admin")  # fmt: skip
     log_in(page, served)
     page.goto(f"{served}/console/persons")
-    page.get_by_label("Référence").fill("P1")
+    page.get_by_label("Nom, adresse e-mail, téléphone ou référence").fill("DURAND")
     page.get_by_label("Finalité").select_option("rights_handling")
-    page.get_by_role("button", name="Consulter").click()
+    page.get_by_role("button", name="Rechercher").click()
+    found = page.get_by_role("table", name="Personnes trouvées")
+    expect(found.get_by_role("row", name=re.compile("P1"))).to_contain_text("Nom : Durand")
+    assert "DURAND" not in page.url  # the name typed stays out of the URL (a POST)
+    assert axe_violations(page) == []
+    screenshot(page, "person-search")
+    page.get_by_role("link", name="Consulter P1").click()
     assert page.get_by_text("ana@example.org").count() == 1
     assert axe_violations(page) == []
     screenshot(page, "person")

@@ -70,6 +70,8 @@ def test_a_subject_files_a_request_with_an_id_document_and_downloads_the_answer_
     run_import(app, [
         signed("e1", "2025-02-01", "C1", person("P1", first_name="Ana", last_name="Durand", email="ana@example.org")),
         designated("e2", "2025-02-02", "S1", person("T1", first_name="Luc", phone="0700000001"), rank=1),
+        signed("e3", "2025-03-01", "C2", person("P2", first_name="Anaïs", last_name="Durand-Roy",
+                                                 email="anais@example.org"), site="S2"),
     ])  # fmt: skip
     dpo_account(app)
     file_access_request(page, served, "ana@example.org")
@@ -93,9 +95,19 @@ def test_a_subject_files_a_request_with_an_id_document_and_downloads_the_answer_
     screenshot(dpo, "dashboard")
     assert dpo.locator("svg.chart rect.bar").count() == 24  # one bar a month
     dpo.get_by_role("link", name="Demande 1").click()
-    dpo.get_by_label("Référence de la personne dans le registre").fill("P1")
-    dpo.get_by_role("button", name="Rattacher").click()
+    # Who the requester may be, from the name and e-mail they typed: the DPO confirms one.
+    candidates = dpo.get_by_role("table", name="Personnes pouvant correspondre au demandeur")
+    expect(candidates.get_by_role("row")).to_have_count(3)  # the header, P1 and P2 (« Anaïs Durand-Roy »)
+    first, second = candidates.get_by_role("row").nth(1), candidates.get_by_role("row").nth(2)
+    expect(first).to_contain_text("Adresse e-mail : ana@example.org")  # found by name and e-mail: first
+    expect(first).to_contain_text("le nom et le contact indiqués")
+    expect(second).to_contain_text("Anaïs")
+    expect(second).to_contain_text("le nom indiqué")
+    assert axe_violations(dpo) == []
+    screenshot(dpo, "request-candidates")
+    dpo.get_by_role("button", name="Rattacher la demande à P1").click()
     expect(dpo.get_by_text("Rattachée à une personne du registre")).to_be_visible()
+    expect(dpo.locator("#candidates")).to_have_count(0)  # matched: no more candidates read
     seen = dpo.request.get(f"{served}/console/requests/1/document")
     assert (seen.status, seen.body()) == (200, ID_CARD)
     assert axe_violations(dpo) == []

@@ -22,6 +22,7 @@ DPO = ["--as", "dpo", "--purpose", "rights_handling"]
 READS = {
     "charte persons show": (["persons", "show", "P1"], DPO),
     "charte persons list": (["persons", "list"], DPO),
+    "charte persons search": (["persons", "search", "Roux"], DPO),
     "charte outbox list": (["outbox", "list"], DPO),
     "charte disclose": (
         ["disclose", "--to", "installer", "--person", "P1", "--purpose", "installation"],
@@ -52,7 +53,7 @@ ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "match", "ask-identity", "i
 # accounts, administered by the operator).
 NO_PERSONAL_DATA = {
     "charte policy check", "charte policy lint", "charte policy render", "charte register", "charte serve",
-    "charte db upgrade", "charte events import", "charte outbox ack", "charte demo seed",
+    "charte db upgrade", "charte persons reindex", "charte events import", "charte outbox ack", "charte demo seed",
     "charte retention forecast", "charte retention sweep", "charte retention replay-erasures",
     "charte actors add", "charte actors list", "charte actors revoke", "charte actors passwd", "charte audit verify",
     "charte audit checkpoint", "charte audit drop-expired", "charte keys rotate-field",
@@ -95,7 +96,7 @@ def test_every_personal_data_command_refuses_a_read_without_role_and_purpose_and
         assert bare.code == 2, args
         assert "needs a role and a purpose" in bare.err, args
     rows = [json.loads(b) for (b,) in db.execute("SELECT body FROM audit_entries")]
-    assert {r["action"] for r in rows} >= {"read", "list", "disclose", "import"}
+    assert {r["action"] for r in rows} >= {"read", "list", "search", "disclose", "import"}
 
 
 # Role-only commands that show personal data without changing anything: each appends an entry.

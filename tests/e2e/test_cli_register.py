@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 
@@ -166,6 +167,37 @@ def test_a_read_the_gate_refuses_exits_1_with_the_reason_and_shows_nothing(home)
     shown = charte("persons", "show", "P1", "--format", "json", cwd=cwd, env=viaenv).json()
     assert shown["fields"] == {"first_name": "Ana", "phone": "0612345678"}
     assert [r["role"] for r in shown["roles"]] == ["client"]  # the prospect role is not the installer's
+
+
+def test_persons_are_searched_by_name_or_number_and_an_old_register_is_indexed_by_db_upgrade(home):
+    """GDPR Art. 12(2): the requester found from what they wrote; docs/cli.md `persons search`, `db upgrade`."""
+    cwd, env = home
+    env = env | DPO
+    feed = [*EVENTS, signed("e4", "2025-03-01", "C2", person("P2", first_name="Łukasz", last_name="Żółć"))]
+    charte("events", "import", write(cwd / "e.jsonl", feed), cwd=cwd, env=env)
+    found = charte("persons", "search", "ZOLC lukasz", "--format", "json", cwd=cwd, env=env)
+    assert [p["ref"] for p in found.json()["candidates"]] == ["P2"], found.err
+    assert found.json()["by"] == ["ref", "name"]
+    table = charte("persons", "search", "+33 6 12 34 56 78", cwd=cwd, env=env).out.splitlines()
+    assert table[0].split()[:3] == ["P1", "Ana", "0612345678"]
+    assert table[-1] == "1 found"
+    # A register from before the index: the search refuses, `db upgrade` rebuilds it.
+    db = sqlite3.connect(cwd / ".charte" / "charte.db")
+    with db:
+        db.execute("DELETE FROM person_search")
+        db.execute("UPDATE person_search_state SET complete = 0")
+    db.close()
+    stale = charte("persons", "search", "Ana", cwd=cwd, env=env)
+    assert stale.code == 1
+    assert "run `charte db upgrade` or `charte persons reindex`" in stale.err
+    upgraded = charte("db", "upgrade", cwd=cwd, env=env)
+    assert (
+        "person search index rebuilt for the policy's fields: 4 terms" in upgraded.out
+    )  # ana, 0612345678; lukasz, zolc
+    assert charte("persons", "search", "Ana", cwd=cwd, env=env).out.splitlines()[-1] == "1 found"
+    assert (
+        charte("persons", "reindex", cwd=cwd, env=env).out.strip() == "person search index rebuilt: 4 terms"
+    )
 
 
 def test_commands_on_an_unmigrated_database_say_what_to_run(tmp_path):

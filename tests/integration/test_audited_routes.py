@@ -217,6 +217,8 @@ def _calls(ids: dict) -> dict[tuple[str, str], Callable]:
             "/api/v1/disclosures", headers=c.dpo, json={"to": "installer", "person": "P1", "purpose": "installation"}
         ),
         ("GET", "/api/v1/persons"): lambda c: c.api.get("/api/v1/persons", headers=c.dpo),
+        ("POST", "/api/v1/persons/search"): lambda c: c.api.post(
+            "/api/v1/persons/search", headers=c.dpo, json={"text": "P1"}),
         ("GET", "/api/v1/outbox"): lambda c: c.api.get("/api/v1/outbox", headers=c.crm),
         ("POST", "/api/v1/rights"): lambda c: c.api.post("/api/v1/rights", headers=c.dpo_bare, json={
             "type": "access", "received_on": now, "channel": "web", "claimed_name": "A", "contact": "a@example.org"}),
@@ -291,6 +293,8 @@ def _calls(ids: dict) -> dict[tuple[str, str], Callable]:
         ("GET", "/console/requests/{request_id}/letters/{name}"): lambda c: c.dpo_page.get(
             f"/console/requests/{r['lettered']}/letters/{r['letter']}"),
         ("GET", "/console/persons"): lambda c: c.dpo_page.get("/console/persons?ref=P1&purpose=rights_handling"),
+        ("POST", "/console/persons/search"): lambda c: c.form(
+            c.dpo_page, "/console/persons/search", q="P1", purpose="rights_handling"),
         ("GET", "/console/holds"): lambda c: c.dpo_page.get("/console/holds"),
         ("GET", "/console/audit"): lambda c: c.dpo_page.get("/console/audit?actor=dpo-1"),
         ("GET", "/console/outbox"): lambda c: c.dpo_page.get("/console/outbox"),

@@ -35,6 +35,7 @@ EXPECTED = {
     "reply_deadline_too_long": ("rights.reply_within", "longer than the law allows"),
     "unknown_recourse_counting": ("litigation.recourse_windows.criminal.cassation.counting",
                                   "unknown value"),
+    "search_encrypted_field": ("search.contacts[0]", "'phone' is an encrypted field"),
 }  # fmt: skip
 
 

@@ -81,6 +81,7 @@ def test_a_role_that_does_not_handle_requests_is_refused_their_pages(app, filed)
         refused = http.get(f"/console/requests/{filed}")
         assert refused.status_code == 403
         assert "rights.submit_to" in refused.text
+        assert "votre rôle ne traite pas les demandes d&#39;exercice des droits" in refused.text
         assert "Roux" not in refused.text
         assert http.get(f"/console/requests/{filed}/document").status_code == 403
         board = http.get("/console", follow_redirects=True)  # the station's home is its alarm list
@@ -268,3 +269,25 @@ def test_a_withdrawal_of_consent_shows_on_the_dashboard_and_its_page_under_its_o
         board = http.get("/console")
         assert board.status_code == 200
         assert "Retrait du consentement" in board.text
+
+
+def test_a_refused_action_says_why_in_french_on_a_page_that_keeps_the_header_and_in_english_once_switched(
+    app, filed
+):
+    """Every console page in French with its English switch: a refusal names the form's field, not a CLI option."""
+    account(app, "dpo-1", "dpo")
+    with signed_in(app, "dpo-1") as http:
+        refused = http.post(f"/console/requests/{filed}/refuse", data={"csrf": csrf_of(http), "reason": " "})
+        text = refused.text.replace("&#39;", "'").replace("&#34;", '"')
+        assert refused.status_code == 422
+        assert "Un refus se motive : indiquez le motif, il est envoyé au demandeur." in text
+        assert "--reason" not in text
+        assert "Se déconnecter" in text  # the header stays
+        http.get("/console", params={"lang": "en"})
+        english = http.post(f"/console/requests/{filed}/refuse", data={"csrf": csrf_of(http), "reason": " "})
+        assert "a refusal needs its reason" in english.text
+        http.get("/console", params={"lang": "fr"})
+        stale = http.post(f"/console/requests/{filed}/refuse", data={"csrf": "forged", "reason": "x"})
+        assert "Le formulaire a expiré : rechargez la page puis recommencez." in stale.text.replace(
+            "&#39;", "'"
+        )

@@ -38,6 +38,7 @@ from charte.domain.policy import (
     RetentionRule,
     Rights,
     Role,
+    Search,
     SubjectBasis,
     SubjectCategory,
     SupervisoryAuthority,
@@ -471,6 +472,15 @@ def _alarms(r: Reader, value: Any, path: KeyPath) -> Alarms | None:
     )
 
 
+def _search(r: Reader, value: Any, path: KeyPath) -> Search:
+    if value is None:
+        return Search()
+    d = r.section(value, path, required=set(), optional=frozenset({"names", "contacts"}))
+    return Search(
+        names=r.ids(d, "names", path, allow_empty=True), contacts=r.ids(d, "contacts", path, allow_empty=True)
+    )
+
+
 def _alarm_kind(r: Reader, value: Any, path: KeyPath) -> AlarmKind:
     d = r.section(value, path, required={"label", "priority"})
     return AlarmKind(
@@ -487,7 +497,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
     """Build the policy from plain data, or return ``None`` with every structural problem."""
     r = Reader()
     root: KeyPath = ()
-    d = r.section(data, root, required=_TOP, optional=frozenset({"access", "alarms", "inferences"}))
+    d = r.section(data, root, required=_TOP, optional=frozenset({"access", "alarms", "inferences", "search"}))
     if not d:
         return None, r.problems
     fmt = d.get("format")
@@ -546,6 +556,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
             ("outbox",),
         ),
         access=_access(r, d.get("access"), ("access",)),
+        search=_search(r, d.get("search"), ("search",)),
         alarms=_alarms(r, d.get("alarms"), ("alarms",)),
         assumptions=tuple(assumptions),
     )

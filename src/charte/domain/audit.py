@@ -37,6 +37,7 @@ from charte.domain.errors import DomainError
 class Action(StrEnum):
     READ = "read"
     LIST = "list"
+    SEARCH = "search"  # a person search: how it searched and how many it found, never the text
     IMPORT = "import"
     ERASE = "erase"
     HOLD = "hold"

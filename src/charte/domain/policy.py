@@ -389,6 +389,20 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True)
+class Search:
+    """What the console's person search looks in: ``names`` matched word by word from their
+    beginning, ``contacts`` (e-mail, phone) matched whole in their canonical form. Each is kept
+    folded beside its value, in the register's own index (never an encrypted field)."""
+
+    names: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (*self.names, *self.contacts)
+
+
+@dataclass(frozen=True, slots=True)
 class AlarmKind:
     """A kind of alarm as the monitoring software names it: its words, and how urgent it is (the
     waiting list shows the most urgent first — 1 before 2 —, the oldest first within a level)."""
@@ -461,6 +475,7 @@ class Policy:
     acknowledge_within: Duration  # an order not acknowledged within this is overdue
     access: Access = Access()
     alarms: Alarms | None = None  # no section: charte handles no alarm
+    search: Search = Search()  # no section: the console finds persons by their ref only
     # Purposes whose reads go on when the audit cannot be written: their entries are spooled
     # durably and chained as soon as possible; every other read fails closed.
     audit_spool_for: tuple[str, ...] = ()

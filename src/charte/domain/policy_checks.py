@@ -442,7 +442,34 @@ def _alarms(p: Policy) -> Iterator[Problem]:
         )
 
 
+def _search(p: Policy) -> Iterator[Problem]:
+    for part in ("names", "contacts"):
+        for i, name in enumerate(getattr(p.search, part)):
+            path: KeyPath = ("search", part, i)
+            if name not in p.fields:
+                yield _unknown(path, "field", name, p.fields, "fields")
+            elif name in p.encrypted_fields:
+                # The index keeps each searched value folded in clear: a sealed value must not be.
+                yield Problem(
+                    path=path,
+                    message=f"'{name}' is an encrypted field: the person search never indexes one",
+                    expected="a field whose data category is not encrypted",
+                    code="search_encrypted",
+                )
+
+
 def check_policy(policy: Policy) -> list[Problem]:
     """Every semantic problem of a structurally valid policy, in file order of sections."""
-    checks = (_references, _purposes, _bases, _retention, _recordings, _rights, _access, _alarms, _coverage)
+    checks = (
+        _references,
+        _purposes,
+        _bases,
+        _retention,
+        _recordings,
+        _rights,
+        _access,
+        _alarms,
+        _search,
+        _coverage,
+    )
     return [problem for check in checks for problem in check(policy)]

@@ -21,6 +21,7 @@ from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.calls_schedule import insert_calls, refresh_call_holds
 from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.hold_releases import persons_held_by
+from charte.adapters.db.person_search import write_terms
 from charte.adapters.db.register_cases import load_cases, write_cases
 from charte.adapters.db.retention_units import affected_by, refresh_units
 from charte.adapters.field_cipher import FieldCipher
@@ -303,6 +304,20 @@ class _Writer:
         self._insert_refs(t.sites, chunk.new_sites, self.site_ids, now)
         self._fields(t.person_fields, "person_id", self.person_ids, chunk.person_fields)
         self._fields(t.site_fields, "site_id", self.site_ids, chunk.site_fields)
+        # The person search's terms of the fields just written, in this transaction (a person new
+        # in this chunk has none to replace).
+        new = set(chunk.new_persons)
+        for fresh in (True, False):
+            write_terms(
+                self.conn,
+                self.store.policy.search,
+                [
+                    (self.person_ids[ref], f, v)
+                    for (ref, f), v in chunk.person_fields.items()
+                    if (ref in new) is fresh
+                ],
+                fresh=fresh,
+            )
         insert_rows(
             self.conn,
             t.field_sources,

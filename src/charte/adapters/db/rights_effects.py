@@ -21,6 +21,7 @@ from charte.adapters.db.applied_effects import already, remember
 from charte.adapters.db.erasure_marks import suppress
 from charte.adapters.db.objections import record_objection
 from charte.adapters.db.outbox_store import add_orders
+from charte.adapters.db.person_search import write_terms
 from charte.adapters.db.times import utc
 from charte.adapters.field_cipher import FieldCipher
 from charte.domain.contacts import contact_key
@@ -105,6 +106,7 @@ class SqlRightsEffects:
                     insert(t.field_sources),
                     [{"person_id": pid, "field": field, "role": x} for x in justified],
                 )
+            write_terms(conn, self.policy.search, [(pid, f, v) for f, v in changes.items()])
             kind = OrderKind.RECTIFICATION_REQUIRED
             add_orders(conn, orders)
             told = owe_notices(conn, self.hasher, request_id, ref, kind, set(changes), at)

@@ -11,11 +11,13 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Column,
     Computed,
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -46,6 +48,33 @@ person_fields = Table(
     Column("person_id", ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
     Column("field", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# The person search's index (domain.search): each searched field's folded words or canonical
+# contact beside it, one row a term. It goes with its field (the foreign key cascades), so an erased
+# field leaves no term behind. The term sorts byte by byte on every engine ("C" collation on
+# PostgreSQL), so that a word's prefix is one range of the index.
+person_search = Table(
+    "person_search",
+    metadata,
+    Column("person_id", Integer, primary_key=True),
+    Column("field", String(64), primary_key=True),
+    Column("term", String(200).with_variant(String(200, collation="C"), "postgresql"), primary_key=True),
+    ForeignKeyConstraint(
+        ["person_id", "field"], ["person_fields.person_id", "person_fields.field"], ondelete="CASCADE"
+    ),
+    Index(None, "term", "field", "person_id"),
+)
+
+# Whether the person search's index holds every person's terms, and for which fields (sorted,
+# comma-separated; NULL until the first write or search says which): one row.
+person_search_state = Table(
+    "person_search_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("complete", Boolean, nullable=False),
+    Column("built_for", String(2000)),
+    CheckConstraint("id = 1", name="one_row"),
 )
 
 # Which kinds of role supplied each field: a field no remaining kind justifies is erased.

@@ -10,7 +10,7 @@ import typer
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, PurposeOpt, reader
-from charte.services import queries
+from charte.services import person_search, queries
 
 app = typer.Typer(help="Read the register of persons.", no_args_is_help=True, rich_markup_mode=None)
 
@@ -97,3 +97,47 @@ def list_(
         typer.echo(f"{p['ref']:<20} {', '.join(p['open_roles']) or '(no open role)'}")
     shown = len(page["persons"])
     typer.echo(f"{offset + 1 if shown else 0}-{offset + shown} of {page['total']}")
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="A name, an e-mail address, a phone number or a ref.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=person_search.MAX_LIMIT)] = person_search.LIMIT,
+    fmt: FormatOpt = ViewFormat.TABLE,
+    as_role: AsOpt = None,
+    purpose: PurposeOpt = None,
+) -> None:
+    """The persons a name (each word from its beginning, without case or accents), an e-mail
+    address or a phone number (whole, in any usual spelling) or a ref names, each as your role may
+    see them for the purpose. Audited as a search (how, and how many: never the text) and as a read
+    of each person shown."""
+    who = reader(as_role, purpose)
+    c = container()
+    found = person_search.search(
+        finder=c.person_search(),
+        queries=c.register_queries(),
+        gate=c.gate,
+        auditor=c.auditor,
+        reader=who,
+        text=text,
+        limit=limit,
+    )
+    if fmt is ViewFormat.JSON:
+        emit_json(found.as_dict())
+        return
+    searched = set(c.policy.search.fields)
+    for person in found.candidates:
+        shown = [v for f, v in person["fields"].items() if f in searched]
+        roles = sorted({r["role"] for r in person["roles"]})
+        typer.echo(f"{person['ref']:<20} {' '.join(shown)}  [{', '.join(roles)}]")
+    typer.echo(f"{len(found.candidates)} found" + (", more: type more of the name" if found.more else ""))
+    if found.withheld:
+        typer.echo(f"{found.withheld} more your role may not see for this purpose")
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the person search's index from the fields on file (after the policy's `search`
+    section changed; `charte db upgrade` does it when needed)."""
+    terms = container().person_search().rebuild()
+    typer.echo(f"person search index rebuilt: {terms} terms")

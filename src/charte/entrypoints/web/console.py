@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from charte.bootstrap import Container
 from charte.entrypoints.web import pages
 from charte.entrypoints.web.audited_reads import NO_PERSONAL
+from charte.entrypoints.web.console_refusals import refusal
 from charte.entrypoints.web.pages import SECURITY_HEADERS, SESSION_COOKIE, STATIC
 from charte.services import sessions
 
@@ -48,7 +49,8 @@ def router(container: Container) -> APIRouter:
             )
         except sessions.LoginRefused as refused:
             lang = pages.language(request)
-            return pages.page("login.html.j2", status=401, lang=lang, csrf=csrf, error=str(refused))
+            error = refusal(str(refused), lang)
+            return pages.page("login.html.j2", status=401, lang=lang, csrf=csrf, error=error)
         response = RedirectResponse(pages.home(container, _actor), status_code=303, headers=SECURITY_HEADERS)
         response.set_cookie(
             SESSION_COOKIE,

@@ -32,7 +32,18 @@ from charte.entrypoints.web.console_words import (
     STATUSES,
     STEPS,
 )
-from charte.services import answers, audit, dashboard, holds, identity, outbox, queries, retention, rights
+from charte.services import (
+    answers,
+    audit,
+    dashboard,
+    holds,
+    identity,
+    outbox,
+    person_search,
+    queries,
+    retention,
+    rights,
+)
 from charte.services.access import AccessDenied, Reader, require
 from charte.services.actors import Actor
 from charte.services.documents.wording import RIGHT, day
@@ -58,6 +69,49 @@ def bars(months: list[dict[str, Any]], width: int = 960, height: int = 220) -> d
         out.append({"x": x, "y": height - 20 - h, "w": w, "h": h, "label": m["month"], "units": m["units"]})
         out[-1]["tx"] = round(20 + i * step + step / 2)
     return {"width": width, "height": height, "bars": out, "top": top}
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def candidates(
+    container: Container, actor: Actor, purpose: str | None, texts: list[str], lang: Language
+) -> dict[str, Any]:
+    """The persons what was typed names, as the actor's role may see them for the purpose: each
+    with their ref, the searched fields shown (name, e-mail, phone) and their roles in words. A
+    role that may not act under the purpose gets the refusal in words, and nothing is looked up."""
+    if purpose is None or not any(t.strip() for t in texts):
+        return {"rows": [], "withheld": 0, "more": False, "error": None, "searched": False}
+    reader = Reader(actor.name, actor.role, purpose)
+    policy = container.policy
+    try:
+        found = person_search.search(
+            finder=container.person_search(),
+            queries=container.register_queries(),
+            gate=container.gate,
+            auditor=container.auditor,
+            reader=reader,
+            text=texts,
+        )
+    except AccessDenied as refused:
+        error = pages.said("decision", f"denied:{refused.reason}", lang)
+        return {"rows": [], "withheld": 0, "more": False, "error": error, "searched": True}
+    named = {c: s.label(lang) for c, s in policy.subject_categories.items()}
+    rows = [
+        {
+            "ref": p["ref"],
+            "values": [
+                (upper_first(policy.field_label(f, lang)), p["fields"][f])
+                for f in policy.search.fields
+                if f in p["fields"]
+            ],
+            "roles": sorted({named.get(r["role"], r["role"]) for r in p["roles"]}),
+            "matched": found.matched.get(p["ref"], ()),
+        }
+        for p in found.candidates
+    ]
+    return {"rows": rows, "withheld": found.withheld, "more": found.more, "error": None, "searched": True}
 
 
 def router(container: Container) -> APIRouter:
@@ -139,6 +193,19 @@ def router(container: Container) -> APIRouter:
                 else None
             )
             s["unsent"] = NOT_SENT.get(why, why) if why else None
+        # Who the requester may be, from the name and contact they gave (read for the rights
+        # purpose, audited as a search and a read of each candidate), while no one is matched.
+        found = (
+            candidates(
+                container,
+                actor,
+                container.policy.rights.purpose,
+                [shown["claimed_name"], shown["contact"]],
+                pages.language(request),
+            )
+            if status.open and shown["person"] is None and status is not Status.VERIFIED
+            else None
+        )
         return pages.console_page(
             container,
             request,
@@ -155,6 +222,7 @@ def router(container: Container) -> APIRouter:
             received=status is Status.RECEIVED,
             answer=status is Status.FULFILLED and desk.mail.answers.archive(request_id) is not None,
             unsent=len(desk.mail.answers.unsent(request_id)),
+            found=found,
         )
 
     def back(request_id: int) -> Response:
@@ -248,15 +316,37 @@ def more_pages(container: Container) -> APIRouter:
         purpose: Annotated[str | None, Query(max_length=64)] = None,
     ) -> Response:
         """A person as the gate lets this role see them for the purpose chosen: the purposes
-        offered are the role's own; a refusal says why (and is audited, as every read)."""
+        offered are the role's own; a refusal says why (and is audited, as every read). A ref the
+        register does not hold is searched as a name, an e-mail or a phone number."""
+        return person_page(request, ref=ref, purpose=purpose)
+
+    @r.post("/console/persons/search", openapi_extra=PERSONAL)
+    def search(
+        request: Request,
+        csrf: Csrf,
+        q: Annotated[str, Form(max_length=200)],
+        purpose: Annotated[str | None, Form(max_length=64)] = None,
+    ) -> Response:
+        """The person search: a form sent by POST, so that a name typed never goes into a URL (the
+        browser's history, a proxy's log)."""
+        pages.check_csrf(request, csrf)
+        return person_page(request, typed=q, purpose=purpose)
+
+    def person_page(
+        request: Request, *, ref: str | None = None, typed: str | None = None, purpose: str | None = None
+    ) -> Response:
         actor = pages.require_actor(container, request)
         policy = container.policy
         lang = pages.language(request)
         mine = policy.roles[actor.role].purposes if actor.role in policy.roles else ()
         purposes = [(p, policy.purposes[p].label(lang)) for p in mine]
         chosen = purpose if purpose in mine else (mine[0] if mine else None)
-        view, error, status = None, None, 200
-        if ref and chosen:
+        view, error, status, found = None, None, 200, None
+        if typed is not None:
+            found = candidates(container, actor, chosen, [typed], lang)
+            if found["error"]:
+                error, status = found["error"], 403
+        elif ref and chosen:
             reader = Reader(actor.name, actor.role, chosen)
             try:
                 view = queries.show_person(
@@ -269,6 +359,7 @@ def more_pages(container: Container) -> APIRouter:
             except NotFound:
                 error = pages.said("not_found", "person", lang).format(ref=ref.strip())
                 status = 404
+                found = candidates(container, actor, chosen, [ref], lang)
             except AccessDenied as refused:
                 error = pages.said("decision", f"denied:{refused.reason}", lang)
                 status = 403
@@ -307,12 +398,14 @@ def more_pages(container: Container) -> APIRouter:
             "person.html.j2",
             status=status,
             ref=ref,
+            typed=typed if typed is not None else (ref or ""),
             purpose=chosen,
             purposes=purposes,
             view=view and shown(view, lang),
             error=error,
             purpose_label=label,
             units=units,
+            found=found,
         )
 
     def shown(view: dict[str, Any], lang: Language) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from charte.bootstrap import Container
 from charte.domain.errors import DomainError, UnknownName
 from charte.entrypoints.web import pages, portal_words
 from charte.entrypoints.web.auth import CsrfMismatch, MissingPurpose, Unauthenticated
+from charte.entrypoints.web.console_refusals import refusal
 from charte.entrypoints.web.console_words import NOT_FOUND, translator
 from charte.entrypoints.web.schemas import InvalidInput, Problem
 from charte.services.access import AccessDenied
@@ -100,6 +101,8 @@ def _problem(request: Request, status: int, title: str, detail: str, **extra: An
         title = pages.PAGE_TITLES.get(status, {}).get(lang, title)
         if path.startswith("/portal"):  # the public's pages speak the visitor's words only
             detail = portal_words.problem_detail(status, detail, lang, str(extra.get("retry_after", "")))
+        else:  # the console says why in its reader's language, naming its fields, not the CLI's options
+            detail = refusal(detail, lang)
         container = getattr(request.app.state, "container", None)
         if isinstance(container, Container) and path.startswith("/console"):
             try:  # the console's header and navigation stay on its error pages
@@ -194,8 +197,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(AccessDenied)
     async def denied(request: Request, exc: AccessDenied) -> Response:
+        detail = str(exc)
+        lang = pages.language(request)
+        if pages.is_page(request) and exc.reason is not None and refusal(detail, lang) == detail:
+            detail = pages.said("decision", f"denied:{exc.reason.value}", lang)  # the reason in words
         return _problem(
-            request, 403, "Access denied", str(exc), reason=exc.reason.value if exc.reason else None
+            request, 403, "Access denied", detail, reason=exc.reason.value if exc.reason else None
         )
 
     @app.exception_handler(Refused)

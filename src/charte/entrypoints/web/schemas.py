@@ -125,6 +125,23 @@ class PersonPage(BaseModel):
     persons: list[PersonSummary]
 
 
+class PersonSearchIn(BaseModel):
+    text: str = Field(
+        min_length=1,
+        max_length=200,
+        description="A name (each word from its beginning, without case or accents), an e-mail "
+        "address or a phone number (whole, in any usual spelling) or a ref.",
+    )
+    limit: int = Field(default=10, ge=1, le=50, description="Candidates shown at most.")
+
+
+class PersonSearchOut(BaseModel):
+    by: list[str] = Field(description="How it searched: ref, contact, name.")
+    candidates: list[PersonPublic]
+    withheld: int = Field(description="Persons found that the caller may not see for the purpose.")
+    more: bool = Field(description="More persons matched than shown: type more of the name.")
+
+
 class Rejected(BaseModel):
     line: int
     errors: list[str]

@@ -40,6 +40,7 @@ _WORDS: dict[str, dict[str, dict[Language, str]]] = {
     "action": {
         "read": {FR: "consultation", EN: "viewed"},
         "list": {FR: "consultation dans une liste", EN: "viewed in a list"},
+        "search": {FR: "recherche d'une personne", EN: "search for a person"},
         "import": {FR: "mise à jour par nos systèmes", EN: "updated by our systems"},
         "erase": {FR: "effacement", EN: "erasure"},
         "hold": {FR: "conservation pour un contentieux", EN: "kept for litigation"},

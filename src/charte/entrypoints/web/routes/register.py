@@ -20,8 +20,10 @@ from charte.entrypoints.web.schemas import (
     ImportSummary,
     PersonPage,
     PersonPublic,
+    PersonSearchIn,
+    PersonSearchOut,
 )
-from charte.services import actors, disclosures, queries
+from charte.services import actors, disclosures, person_search, queries
 from charte.services.importing import import_events
 
 MAX_OFFSET = 2**31 - 1  # beyond any register; keeps the value inside the databases' integers
@@ -78,6 +80,27 @@ def router(container: Container) -> APIRouter:
             reader=reader,
             ref=ref,
         )
+
+    @api.post(
+        "/persons/search",
+        response_model=PersonSearchOut,
+        response_model_exclude_unset=True,
+        openapi_extra=PERSONAL,
+    )
+    def search(body: PersonSearchIn, reader: Reading) -> dict[str, Any]:
+        """The persons a name, an e-mail address, a phone number or a ref names, each as the
+        caller's role may see them for the purpose (X-Charte-Purpose). POST, so that what is typed
+        stays out of URLs; audited as a search (how, and how many: never the text) and as a read of
+        each person shown."""
+        return person_search.search(
+            finder=container.person_search(),
+            queries=container.register_queries(),
+            gate=container.gate,
+            auditor=container.auditor,
+            reader=reader,
+            text=body.text,
+            limit=body.limit,
+        ).as_dict()
 
     @api.post(
         "/disclosures",
