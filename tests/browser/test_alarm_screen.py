@@ -162,11 +162,15 @@ def test_the_alarm_screen_is_usable_on_the_station_s_390_pixel_tablet(station, s
     try:
         log_in(page, served, "op-1", PASSWORD)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # Every caption and heading reads across the screen, not a letter a line.
+        narrowest = "Math.min(...[...document.querySelectorAll('caption, h1, h2')].map(e => e.getBoundingClientRect().width))"
+        assert page.evaluate(narrowest) > 300
         assert axe_violations(page) == []
         screenshot(page, "alarm-list-tablet")
         page.get_by_role("button", name=f"Prendre en charge l'alarme {station}").click()
         page.wait_for_url(f"{served}/console/alarms/{station}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.evaluate(narrowest) > 300
         assert axe_violations(page) == []
         screenshot(page, "alarm-screen-tablet")
         assert page.console_errors == []

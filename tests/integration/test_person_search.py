@@ -85,9 +85,19 @@ def test_a_search_is_audited_as_a_search_without_what_was_typed_and_each_candida
     assert entry["subject"] is None
     reads = audit(loaded, "read")
     assert [r["subject"] for r in reads] == [loaded.auditor.subject("person", "P1")]
+    assert reads[0]["fields"] == ["email", "first_name", "last_name", "phone"]  # what was shown, no more
     everything = json.dumps(audit(loaded), ensure_ascii=False).lower()
     for typed in ("żółć", "zolc", "lukasz", "łukasz"):
         assert typed not in everything
+
+
+def test_a_candidate_is_shown_with_who_they_are_and_their_roles_not_all_the_gate_allows(loaded):
+    """GDPR Art. 5(1)(c): the DPO may read everything under rights handling, but choosing a candidate needs names and contacts."""
+    (candidate,) = find(loaded, "lukasz").candidates
+    assert candidate["fields"] == {"first_name": "Łukasz", "last_name": "Żółć-Dvořák",
+                                   "email": "Lukasz.Zolc@Example.org", "phone": "06 12 34 56 78"}  # fmt: skip
+    assert [r["role"] for r in candidate["roles"]] == ["client"]
+    assert (candidate["contracts"], candidate["sites"]) == ([], [])  # no site address, no access code
 
 
 def test_a_role_that_may_not_act_under_the_purpose_is_refused_before_anything_is_looked_up(loaded):

@@ -82,6 +82,13 @@ class Decision:
     def fields(self) -> frozenset[str]:
         return frozenset().union(*(s.fields for s in self.seen))
 
+    def narrowed(self, only: frozenset[str]) -> Decision:
+        """The same decision letting through only ``only`` of what it allowed (GDPR Art. 5(1)(c):
+        a reader who needs less is given less — a search's candidates show who they are, not all
+        the gate would allow). The standings stay: which roles the person has is still shown."""
+        seen = tuple(Seen(s.standing, s.fields & only, s.holds) for s in self.seen)
+        return Decision(self.allowed, self.reason, self.explanation, seen)
+
 
 @dataclass(frozen=True, slots=True)
 class ReadContext:

@@ -4,9 +4,9 @@ A search goes through the gate like any read: a role that may not act under the 
 refused (and audited) before anything is looked up. The search itself is audited as one entry
 saying how it searched (by ref, contact or name) and how many it found — never what was typed,
 which is personal data. Each candidate is then read through ``queries.show_person``, the one
-path of a person's data: shaped by the gate, audited as a read of that person (so an access
-answer tells them they were looked up). A candidate the gate refuses this reader is counted, not
-shown.
+path of a person's data: shaped by the gate and narrowed to the searched fields (names, contacts)
+and the roles, audited as a read of those fields of that person (so an access answer tells them
+they were looked up). A candidate the gate refuses this reader is counted, not shown.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Entry
+from charte.domain.policy import Search
 from charte.domain.search import Query, parse
 from charte.services.access import AccessDenied, Reader
 from charte.services.audit import Auditor
@@ -28,7 +29,10 @@ MAX_LIMIT = 50
 
 
 class PersonFinder(Protocol):
-    """The register's search index (``adapters.db.person_search``)."""
+    """The register's search index (``adapters.db.person_search``); ``search``: the policy's
+    fields it looks in, the only ones a candidate is shown with."""
+
+    search: Search
 
     def find(self, query: Query, limit: int) -> list[str]:
         """The refs of at most ``limit`` persons the query names, in ref order."""
@@ -91,11 +95,14 @@ def search(
     by = tuple(w for w in ("ref", "contact", "name") if any(w in ways(q) for q in asked if not q.empty))
     shown = refs[:limit]
     auditor.record([_entry(auditor, reader, "allowed", {"by": list(by), "found": len(shown)})])
+    # GDPR Art. 5(1)(c): a candidate is shown with what says who they are — the searched names
+    # and contacts, and their roles — not with everything the gate would let this reader see.
+    only = frozenset(finder.search.fields)
     candidates, withheld = [], 0
     for ref in shown:
         try:
             candidates.append(
-                show_person(queries=queries, gate=gate, auditor=auditor, reader=reader, ref=ref)
+                show_person(queries=queries, gate=gate, auditor=auditor, reader=reader, ref=ref, only=only)
             )
         except AccessDenied:
             withheld += 1

@@ -70,9 +70,16 @@ def _entry(
 
 
 def show_person(
-    *, queries: RegisterQueries, gate: AccessGate, auditor: Auditor, reader: Reader, ref: str
+    *,
+    queries: RegisterQueries,
+    gate: AccessGate,
+    auditor: Auditor,
+    reader: Reader,
+    ref: str,
+    only: frozenset[str] | None = None,
 ) -> dict[str, Any]:
-    """A person as the reader may see them; refused with the gate's reason otherwise.
+    """A person as the reader may see them; refused with the gate's reason otherwise. With
+    ``only``, no more than those fields of what the gate allows (and the audit says so).
 
     Every attempt is audited before anything is returned — allowed (with the field names), denied
     (with the reason) or not found — and a read whose entry cannot be written fails. An unknown
@@ -91,6 +98,8 @@ def show_person(
     if not decision.allowed:
         auditor.record([_entry(auditor, reader, Action.READ, ref, f"denied:{decision.reason}")])
         raise AccessDenied(decision)
+    if only is not None:
+        decision = decision.narrowed(only)
     shaped = shape_person(found, decision, today)
     auditor.record([_entry(auditor, reader, Action.READ, ref, "allowed", decision.fields)])
     return shaped

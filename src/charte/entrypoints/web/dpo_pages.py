@@ -223,6 +223,7 @@ def router(container: Container) -> APIRouter:
             answer=status is Status.FULFILLED and desk.mail.answers.archive(request_id) is not None,
             unsent=len(desk.mail.answers.unsent(request_id)),
             found=found,
+            rights_purpose=container.policy.rights.purpose,
         )
 
     def back(request_id: int) -> Response:
