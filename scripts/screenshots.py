@@ -10,6 +10,7 @@ It files one portal request and takes one alarm: run it on the demo register, no
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -37,12 +38,14 @@ def main() -> int:
             page.get_by_label("Identifiant").fill(name)
             page.get_by_label("Mot de passe").fill(tokens[name]["password"])
             page.get_by_role("button", name="Se connecter").click()
-            page.wait_for_url(f"{base}/console")
+            page.wait_for_url(re.compile(f"^{re.escape(base)}/console"))  # each role's home page
             return page
 
         visitor = browser.new_context(locale="fr-FR", viewport={"width": 1200, "height": 900}).new_page()
         visitor.goto(f"{base}/portal")
         visitor.screenshot(path=str(OUT / "demo-portal.png"), full_page=True)
+        visitor.get_by_label("Droit d'accès").check()  # the right first, then only its fields
+        visitor.get_by_role("button", name="Continuer").click()
         visitor.get_by_label("Nom et prénom").fill("Camille Exemple")
         visitor.get_by_label("Adresse e-mail ou téléphone").fill("camille@example.org")
         visitor.get_by_role("button", name="Envoyer la demande").click()
@@ -51,6 +54,10 @@ def main() -> int:
 
         dpo = signed_in("demo-dpo")
         dpo.screenshot(path=str(OUT / "demo-dashboard.png"), full_page=True)
+        dpo.goto(f"{base}/console/persons")  # a common name: the candidates, names and contacts only
+        dpo.get_by_label("Nom, adresse e-mail, téléphone ou référence").fill("Martin")
+        dpo.get_by_role("button", name="Rechercher").click()
+        dpo.screenshot(path=str(OUT / "demo-person-search.png"), full_page=True)
 
         operator = signed_in("demo-operator")
         operator.goto(f"{base}/console/alarms")

@@ -60,7 +60,8 @@ def loaded(app):
         ("dvorak luk", ["P1"]),  # words in any order, each from its beginning
         ("dvorak lu", []),  # a word of two letters is matched whole
         ("Li", ["P4"]),
-        ("ana", ["P2", "Q1"]),  # « Ana » and « Anaïs »
+        ("ana", ["P2", "Q1"]),  # « Ana », then « Anaïs »
+        ("anai", ["Q1"]),
         ("ana rou", ["P2", "Q1"]),
         ("roux ana", ["P2"]),
         ("marie diaye", ["P3"]),
@@ -119,6 +120,15 @@ def test_a_candidate_the_gate_refuses_is_counted_and_not_shown(loaded):
     assert result.withheld == 1
     refused = [r for r in audit(loaded, "read") if r["decision"] != "allowed"]
     assert [r["decision"] for r in refused] == [f"denied:{Denial.PURPOSE_DATA.value}"]
+
+
+def test_a_whole_word_is_found_before_the_names_it_begins(loaded):
+    """« Martin » typed: the Martins first, even when a Martinez came into the register before them."""
+    early = signed("e7", "2025-01-01", "C7", person("P0", first_name="Zoé", last_name="Martinez"))
+    late = signed("e8", "2025-05-01", "C8", person("P9", first_name="Yves", last_name="Martin"))
+    assert run_import(loaded, [early, late]).errors == []
+    assert found(loaded, "martin", limit=1) == ["P9"]
+    assert found(loaded, "martin") == ["P9", "P0"]
 
 
 def test_more_candidates_than_the_limit_say_so(loaded):

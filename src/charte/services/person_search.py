@@ -35,7 +35,8 @@ class PersonFinder(Protocol):
     search: Search
 
     def find(self, query: Query, limit: int) -> list[str]:
-        """The refs of at most ``limit`` persons the query names, in ref order."""
+        """The refs of at most ``limit`` persons the query names, the closest first (a whole
+        word before a word's beginning)."""
         ...
 
 
@@ -77,7 +78,7 @@ def search(
 ) -> Found:
     """The persons ``text`` names, each as the reader may see them for the purpose. Several texts
     (a requester's name and their contact) are one search: the persons any of them names, those
-    named by more of them first, then in ref order."""
+    named by more of them first, then as the index ranks them (whole words before beginnings)."""
     limit = max(1, min(limit, MAX_LIMIT))
     verdict = gate.check(reader.role, reader.purpose)
     if not verdict.allowed:
@@ -91,7 +92,7 @@ def search(
     for i, q in enumerate(asked):
         for ref in finder.find(q, limit + 1) if not q.empty else ():
             by_text.setdefault(ref, []).append(i)
-    refs = sorted(by_text, key=lambda ref: (-len(by_text[ref]), ref))  # found by more texts first
+    refs = sorted(by_text, key=lambda ref: -len(by_text[ref]))  # by more texts first, else as ranked
     by = tuple(w for w in ("ref", "contact", "name") if any(w in ways(q) for q in asked if not q.empty))
     shown = refs[:limit]
     auditor.record([_entry(auditor, reader, "allowed", {"by": list(by), "found": len(shown)})])

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
-    CompoundSelect,
     Connection,
     Engine,
     Select,
@@ -107,37 +106,59 @@ class SqlPersonSearch:
         self.engine, self.search = engine, search
 
     def find(self, query: Query, limit: int) -> list[str]:
-        """The refs of the persons the query names: by ref, by a contact whole, or having a name
-        word beginning with each word typed — at most ``limit`` (the first in the register: cut
-        on the index's person ids, before the persons' table is read), in ref order."""
+        """The refs of the persons the query names — by ref, by a contact whole, or having a name
+        word that is each word typed — then, while fewer than ``limit``, those having a name word
+        that begins with each word typed (« martin » finds the Martins before the Martinez). At
+        most ``limit``: the first in the register of each kind (cut on the index's person ids,
+        before the persons' table is read), each kind in ref order."""
+        with self.engine.connect() as conn:
+            if not settle(conn, self.search):
+                raise NotReady(STALE)
+            named = self._refs(conn, self._whole(query), limit, ())
+            if len(named) < limit and any(by_prefix(w) for w in query.words) and self.search.names:
+                beginning = self._words(query, prefix=True)
+                named += self._refs(conn, [beginning], limit - len(named), named)
+            conn.commit()  # a claim of a fresh index (settle), if there was one
+            return named
+
+    def _whole(self, query: Query) -> list[Select[Any]]:
+        """The persons the query names exactly: the ref, the contact, every word a name word."""
         s, p = t.person_search.c, t.persons.c
-        found: list[Select[Any] | CompoundSelect[Any]] = [select(p.id).where(p.ref == query.ref)]
+        found: list[Select[Any]] = [select(p.id.label("id")).where(p.ref == query.ref)]
         if query.contact is not None and self.search.contacts:
             found.append(
                 select(s.person_id).where(s.term == query.contact, s.field.in_(self.search.contacts))
             )
         if query.words and self.search.names:
-            each = [
-                select(s.person_id).where(
-                    and_(s.term >= w, s.term < _after(w)) if by_prefix(w) else s.term == w,
-                    s.field.in_(self.search.names),
-                )
-                for w in query.words
-            ]
-            if len(each) == 1:
-                found.append(each[0])
-            else:  # a subquery of its own: SQLite does not nest a compound in parentheses
-                both = intersect(*each).subquery()
-                found.append(select(both.c[0]))
+            found.append(self._words(query, prefix=False))
+        return found
+
+    def _words(self, query: Query, *, prefix: bool) -> Select[Any]:
+        """The persons having, for each word typed, a name word equal to it or (``prefix``, for
+        words of three letters or more) beginning with it: one index range a word, intersected."""
+        s = t.person_search.c
+        each = [
+            select(s.person_id).where(
+                and_(s.term >= w, s.term < _after(w)) if prefix and by_prefix(w) else s.term == w,
+                s.field.in_(self.search.names),
+            )
+            for w in query.words
+        ]
+        if len(each) == 1:
+            return each[0]
+        both = intersect(*each).subquery()  # a subquery: SQLite does not nest a compound in parentheses
+        return select(both.c[0])
+
+    @staticmethod
+    def _refs(conn: Connection, found: list[Select[Any]], limit: int, besides: Sequence[str]) -> list[str]:
+        p = t.persons.c
         ids = union(*found).subquery() if len(found) > 1 else found[0].subquery()
-        first = select(ids.c[0].label("id")).order_by(ids.c[0]).limit(limit).subquery()
+        keep = select(ids.c[0].label("id"))
+        if besides:
+            keep = keep.where(ids.c[0].not_in(select(p.id).where(p.ref.in_(besides))))
+        first = keep.order_by(ids.c[0]).limit(limit).subquery()
         refs = select(p.ref).join(first, p.id == first.c.id).order_by(p.ref)
-        with self.engine.connect() as conn:
-            if not settle(conn, self.search):
-                raise NotReady(STALE)
-            named = list(conn.execute(refs).scalars())
-            conn.commit()  # a claim of a fresh index (settle), if there was one
-            return named
+        return list(conn.execute(refs).scalars())
 
     def whole(self) -> bool:
         """Whether the index holds every person's terms for the policy's fields (else: rebuild)."""
