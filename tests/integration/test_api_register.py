@@ -175,7 +175,24 @@ def test_the_dpo_reads_every_system_s_orders_and_a_role_without_archive_access_m
     assert client.post("/api/v1/outbox/1/ack", headers=dpo).status_code == 403
 
 
+def test_persons_are_searched_over_http_by_post_with_names_and_contacts_only(client, dpo):
+    """POST /api/v1/persons/search (docs/access.md, Searches): what is typed stays out of the URL."""
+    client.post("/api/v1/events", json=EVENTS)
+    found = client.post("/api/v1/persons/search", json={"text": "+33 6 12 34 56 78"}, headers=dpo)
+    assert found.status_code == 200
+    assert found.json()["by"] == ["ref", "contact"]
+    (candidate,) = found.json()["candidates"]
+    assert (candidate["ref"], candidate["fields"]) == ("P1", {"first_name": "Ana", "phone": "0612345678"})
+    assert (found.json()["withheld"], found.json()["more"]) == (0, False)
+    empty = client.post("/api/v1/persons/search", json={"text": ""}, headers=dpo)
+    assert empty.status_code == 422  # FastAPI's validation, naming the field
+    assert empty.json()["detail"][0]["loc"] == ["body", "text"]
+    no_purpose = client.post("/api/v1/persons/search", json={"text": "Ana"}, headers={
+        "Authorization": dpo["Authorization"]})  # fmt: skip
+    assert no_purpose.status_code == 400
+
+
 def test_the_openapi_contract_lists_the_register_routes(client):
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/v1/persons/{ref}", "/api/v1/persons", "/api/v1/events", "/api/v1/outbox",
-            "/api/v1/outbox/{order_id}/ack"} <= set(paths)  # fmt: skip
+    assert {"/api/v1/persons/{ref}", "/api/v1/persons", "/api/v1/persons/search", "/api/v1/events",
+            "/api/v1/outbox", "/api/v1/outbox/{order_id}/ack"} <= set(paths)  # fmt: skip
