@@ -25,6 +25,7 @@ from charte.entrypoints.web import (
     console,
     dpo_pages,
     pages,
+    person_pages,
     portal_pages,
     problems,
 )
@@ -144,6 +145,7 @@ def create_app(
     app.include_router(console.router(container), max_body_size=small)
     app.include_router(dpo_pages.router(container), max_body_size=small)
     app.include_router(dpo_pages.more_pages(container), max_body_size=small)
+    app.include_router(person_pages.router(container), max_body_size=small)
     app.include_router(alarm_screen.router(container), max_body_size=small)
     app.include_router(portal_pages.router(container, portal_limit), max_body_size=small)
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")
