@@ -37,6 +37,20 @@ def register(cwd) -> dict[str, object]:
             ),
             "tombstones": set(db.execute("SELECT ref_hmac, kind FROM tombstones")),
             "suppressed": set(db.execute("SELECT contact_hmac, purge_due FROM suppression_list")),
+            # What the person search still finds: its folded names and contacts go with the person.
+            "searchable": {
+                r
+                for (r,) in db.execute(
+                    "SELECT DISTINCT p.ref FROM person_search s JOIN persons p ON p.id = s.person_id"
+                )
+            }
+            | {
+                f"orphan:{n}"
+                for (n,) in db.execute(
+                    "SELECT count(*) FROM person_search WHERE person_id NOT IN (SELECT id FROM persons)"
+                )
+                if n
+            },
             "erasure orders": sorted(
                 db.execute(
                     "SELECT system, person_ref, fields, reason FROM outbox WHERE kind = 'erasure.required'"
@@ -129,6 +143,7 @@ def test_a_restored_backup_is_erased_again_by_replaying_the_ledger_and_the_order
     assert again["persons"] == after["persons"]
     assert again["units"] == after["units"]
     assert again["suppressed"] == after["suppressed"]  # the objector is not prospected again
+    assert again["searchable"] == after["searchable"] < restored["searchable"]  # not found by name either
     assert again["tombstones"] >= after["tombstones"]  # a re-fed old event resurrects no one
     assert again["erasure orders"] == after["erasure orders"]  # the systems are ordered again, once
     assert done["persons_erased"] == len(before["persons"]) - len(after["persons"])
