@@ -92,7 +92,7 @@ def test_wrong_password_unknown_name_and_locked_account_get_the_same_answer(http
     wrong = log_in(http, password="Not-the-password-1")  # noqa: S106
     unknown = log_in(http, name="someone.else")
     assert wrong.status_code == unknown.status_code == 401
-    message = "login refused: wrong name or password, or too many failed attempts"
+    message = "Connexion refusée : identifiant ou mot de passe erroné, ou trop d"  # the page is French
     assert message in wrong.text
     assert message in unknown.text
     assert "charte_session" not in wrong.headers.get("set-cookie", "")
@@ -140,7 +140,7 @@ def test_a_form_posted_without_its_anti_forgery_token_is_refused(http):
     http.get("/login")
     forged = http.post("/login", data={"name": "op-1", "password": PASSWORD, "csrf": "forged"})
     assert forged.status_code == 403
-    assert "anti-forgery token" in forged.text  # a page, not JSON: the login form is a page
+    assert "Le formulaire a expiré : rechargez la page" in forged.text  # a French page, not JSON
     http.cookies.clear()
     assert http.post("/login", data={"name": "op-1", "password": PASSWORD, "csrf": "x"}).status_code == 403
 
