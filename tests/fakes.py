@@ -163,6 +163,9 @@ class MemoryErasureStore:
     def purge_suppressions(self, as_of):
         return 0
 
+    def purge_prospecting(self, as_of, *, apply=True):
+        return {}
+
     def record_run(self, as_of, at, counts):
         self.runs.append((as_of, counts))
 

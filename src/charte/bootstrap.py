@@ -21,6 +21,7 @@ from charte.adapters.answer_files import AnswerFolder
 from charte.adapters.audit_checkpoints import CheckpointFolder
 from charte.adapters.audit_spool import FileSpool
 from charte.adapters.clock import SystemClock
+from charte.adapters.consent_contacts import ConsentContacts
 from charte.adapters.db import audit_database, migrate
 from charte.adapters.db.actors_store import SqlActors
 from charte.adapters.db.alarms_store import SqlAlarms
@@ -38,6 +39,7 @@ from charte.adapters.db.key_fingerprints import SqlFingerprints
 from charte.adapters.db.outbox_store import SqlOutbox
 from charte.adapters.db.person_search import SqlPersonSearch
 from charte.adapters.db.portal_store import SqlPortalTickets
+from charte.adapters.db.prospecting_store import SqlBloctel, SqlProspecting
 from charte.adapters.db.register_queries import SqlRegisterQueries
 from charte.adapters.db.register_store import SqlRegisterStore
 from charte.adapters.db.retention_queries import SqlRetentionQueries
@@ -58,9 +60,11 @@ from charte.adapters.rendering import render_document
 from charte.adapters.rendering.csv import render_csv
 from charte.adapters.rendering.html import render_html
 from charte.adapters.rendering.letters import Letters
+from charte.adapters.screen_file import read_screen
 from charte.config import Settings
 from charte.domain.access import AccessGate
 from charte.domain.policy import Policy
+from charte.domain.prospecting import Channel
 from charte.services.alarms import AlarmDesk
 from charte.services.audit import Auditor
 from charte.services.calls import CallDesk
@@ -71,11 +75,12 @@ from charte.services.information import Informing
 from charte.services.keys import KeyRefused, open_key, rotate_field_key
 from charte.services.portal import PortalDesk
 from charte.services.ports import Clock, PolicyLoader
+from charte.services.prospecting import BadLine, ScreenLine
 from charte.services.rights_desk import Answering, Clerk, Desk, Mail, Proofs
 
 if TYPE_CHECKING:  # the redaction extra is imported only when a transcript is redacted
-    from collections.abc import Iterable, Sequence
-    from datetime import date
+    from collections.abc import Iterable, Iterator, Sequence
+    from datetime import date, datetime
     from typing import IO
 
     from charte.adapters.demo_register import DemoStats
@@ -267,6 +272,14 @@ class Container:
     def person_search(self) -> SqlPersonSearch:
         return SqlPersonSearch(self.migrated_engine(), self.policy.search)
 
+    def prospecting_store(self) -> SqlProspecting:
+        return SqlProspecting(self.migrated_engine(), self.policy, self.ref_hasher)
+
+    def bloctel(self) -> SqlBloctel:
+        return SqlBloctel(self.migrated_engine(), self.ref_hasher)
+
+    consent_contacts = ConsentContacts()
+
     def actors(self) -> SqlActors:
         return SqlActors(self.migrated_engine(), audit=self.audit_store())
 
@@ -286,7 +299,11 @@ class Container:
         return RefHasher(self._key("refs"))
 
     def erasure_store(self) -> SqlErasureStore:
-        return SqlErasureStore(self.migrated_engine(), self.ref_hasher, audit=self.audit_store())
+        rules = self.policy.prospecting
+        kept = self.policy.retention[rules.consent_retention].period if rules is not None else None
+        return SqlErasureStore(
+            self.migrated_engine(), self.ref_hasher, audit=self.audit_store(), consent_kept=kept
+        )
 
     def eraser(self) -> Eraser:
         """The one erasure use case: the sweep, requests, objections (the replay has its own)."""
@@ -504,6 +521,13 @@ class Container:
     @staticmethod
     def render_csv(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
         return render_csv(headers, rows)
+
+    @staticmethod
+    def read_screen(
+        source: IO[bytes], *, channel: Channel | None, moment: datetime | None
+    ) -> Iterator[ScreenLine | BadLine]:
+        """A campaign's contacts to screen, CSV or JSON Lines, line by line (adapters.screen_file)."""
+        return read_screen(source, channel=channel, moment=moment)
 
     @staticmethod
     def phone_number(raw: str, field: str) -> str:

@@ -31,6 +31,14 @@ READS = {
     "charte calls show": (["calls", "show", "CALL-1"], DPO),
     "charte calls play": (["calls", "play", "CALL-1", "--out", "call.wav"], DPO),
     "charte calls transcript": (["calls", "transcript", "CALL-1"], DPO),
+    "charte prospecting decide": (
+        ["prospecting", "decide", "1 rue des Lilas, 79000 Niort", "--channel", "post"],
+        ["--as", "sales", "--purpose", "prospecting"],
+    ),
+    "charte prospecting screen": (
+        ["prospecting", "screen", "contacts.csv", "--channel", "post"],
+        ["--as", "sales", "--purpose", "prospecting"],
+    ),
     "charte recordings add-analysis": (
         ["recordings", "add-analysis", "CALL-1", "e.jsonl", "--kind", "result"],
         DPO,
@@ -59,6 +67,8 @@ NO_PERSONAL_DATA = {
     "charte audit checkpoint", "charte audit drop-expired", "charte keys rotate-field",
     # The telephony's commands: a number in, a decision or counts out.
     "charte calls decide", "charte calls opt-out", "charte calls ingest",
+    # A Bloctel list in: numbers hashed, counts out.
+    "charte prospecting load-bloctel",
 }  # fmt: skip
 
 
@@ -73,6 +83,7 @@ def test_every_personal_data_command_refuses_a_read_without_role_and_purpose_and
     cwd, env = home
     (cwd / ".charte" / "audio-inbox").mkdir(parents=True)
     (cwd / ".charte" / "audio-inbox" / "c1.wav").write_bytes(b"RIFF audio")
+    (cwd / "contacts.csv").write_text("contact\n1 rue des Lilas, 79000 Niort\n")
     feed = [signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux")),
             call("e2", "2026-11-20T10:00:00+01:00", "CALL-1", person="P1", audio="c1.wav"),
             transcribed("e3", "2026-11-20T10:00:00+01:00", "CALL-1", "bonjour")]  # fmt: skip

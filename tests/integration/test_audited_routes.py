@@ -220,6 +220,10 @@ def _calls(ids: dict) -> dict[tuple[str, str], Callable]:
         ("POST", "/api/v1/persons/search"): lambda c: c.api.post(
             "/api/v1/persons/search", headers=c.dpo, json={"text": "P1"}),
         ("GET", "/api/v1/outbox"): lambda c: c.api.get("/api/v1/outbox", headers=c.crm),
+        ("POST", "/api/v1/prospecting/decide"): lambda c: c.api.post(
+            "/api/v1/prospecting/decide", headers=c.sales, json={"contact": "0612345678", "channel": "phone"}),
+        ("POST", "/api/v1/prospecting/screen"): lambda c: c.api.post(
+            "/api/v1/prospecting/screen", headers=c.sales, params={"channel": "phone"}, content="0612345678\n"),
         ("POST", "/api/v1/rights"): lambda c: c.api.post("/api/v1/rights", headers=c.dpo_bare, json={
             "type": "access", "received_on": now, "channel": "web", "claimed_name": "A", "contact": "a@example.org"}),
         ("GET", "/api/v1/rights"): lambda c: c.api.get("/api/v1/rights", headers=c.dpo_bare),
@@ -318,6 +322,7 @@ class Clients:
         self.op = bearer(ids["tokens"]["op-1"], "alarm_handling")  # the operator holding the alarm
         self.rev = bearer(token(app, "rev-1", role="quality_reviewer"), "quality_monitoring")
         self.crm = bearer(token(app, "crm-feed", system="crm"))
+        self.sales = bearer(token(app, "sales-api", role="sales"), "prospecting")
         self.dpo_page = signed_in(TestClient(web.create_app(app), base_url="https://testserver",
                                              follow_redirects=False), "dpo-1")  # fmt: skip
         self.op_page = signed_in(TestClient(web.create_app(app), base_url="https://testserver",

@@ -114,12 +114,16 @@ def test_every_element_art_14_requires_is_in_the_notice_of_every_category(shippe
 
 def test_a_category_whose_data_rest_on_consent_is_told_it_may_withdraw_it(shipped):
     """GDPR Art. 7(3), 14(2)(d): « vous pouvez le retirer à tout moment »."""
-    prospecting = dataclasses.replace(shipped.purposes["prospecting"], legal_basis=LegalBasis.CONSENT)
-    policy = dataclasses.replace(shipped, purposes={**shipped.purposes, "prospecting": prospecting})
-    elements = notice_elements(policy, policy.subject_categories["prospect"], SourceKind.PARTNER, Language.FR)
-    assert "vous pouvez le retirer à tout moment" in elements["withdrawal"]
+    elements = notice_elements(
+        shipped, shipped.subject_categories["prospect"], SourceKind.PARTNER, Language.FR
+    )
+    assert "vous pouvez le retirer à tout moment" in elements["withdrawal"]  # prospecting rests on consent
+    interest = dataclasses.replace(
+        shipped.purposes["prospecting"], legal_basis=LegalBasis.LEGITIMATE_INTEREST
+    )
+    policy = dataclasses.replace(shipped, purposes={**shipped.purposes, "prospecting": interest})
     assert (
-        notice_elements(shipped, shipped.subject_categories["prospect"], SourceKind.PARTNER, Language.FR)[
+        notice_elements(policy, policy.subject_categories["prospect"], SourceKind.PARTNER, Language.FR)[
             "withdrawal"
         ]
         == ""

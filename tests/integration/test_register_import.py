@@ -156,7 +156,7 @@ class TestRefusals:
         assert [str(e) for e in report.errors] == [
             "line 2: type: unknown event type 'nope'; expected one of prospect.collected, prospect.contacted, "
             "contract.signed, contract.ended, trusted_person.designated, trusted_person.removed, contact.registered, "
-            "consent.withdrawn, litigation.opened, litigation.judgment, litigation.served, litigation.appealed, litigation.closed, "
+            "consent.given, consent.withdrawn, litigation.opened, litigation.judgment, litigation.served, litigation.appealed, litigation.closed, "
             "call.recorded, call.transcribed, alarm.raised",
             "line 3: at: 2024-01-01 is before the contract was signed (2025-01-01)",
             "line 4: contract: unknown contract ref 'C404'",
@@ -264,12 +264,6 @@ def test_an_import_is_audited_before_it_commits_so_that_no_import_lands_unaudite
 def test_a_consent_withdrawn_through_the_feed_is_recorded_and_only_for_a_purpose_resting_on_consent(app):
     """GDPR Art. 7(3): the CRM reports an unsubscribe; a purpose on another basis has no consent to
     withdraw (the line is refused naming `purpose`)."""
-    import dataclasses
-
-    from charte.adapters.event_feed import FeedReader
-    from charte.domain.vocabulary import LegalBasis
-    from charte.services.importing import import_events
-
     run_import(app, SCENARIO[:1])
     line = {
         "id": "w1",
@@ -278,15 +272,13 @@ def test_a_consent_withdrawn_through_the_feed_is_recorded_and_only_for_a_purpose
         "person": "P1",
         "purpose": "prospecting",
     }
-    (refused,) = run_import(app, [line]).errors
+    (refused,) = run_import(app, [{**line, "id": "w0", "purpose": "service_improvement"}]).errors
     assert (refused.field, refused.message) == (
         "purpose",
-        "'prospecting' does not rest on consent (its basis: legitimate_interest): no consent to withdraw",
+        "'service_improvement' does not rest on consent (its basis: legitimate_interest): no consent to give "
+        "or withdraw",
     )
-    on_consent = dataclasses.replace(app.policy.purposes["prospecting"], legal_basis=LegalBasis.CONSENT)
-    policy = dataclasses.replace(app.policy, purposes={**app.policy.purposes, "prospecting": on_consent})
-    source = io.BytesIO((json.dumps(line) + "\n").encode())
-    report = import_events(source=source, parser=FeedReader(policy), store=app.register_store())
+    report = run_import(app, [line])  # prospecting rests on consent (CPCE L34-5, L223-1)
     assert (report.applied, report.errors) == (1, [])
     with app.engine.connect() as conn:
         rows = conn.execute(select(tables.oppositions.c.person_ref, tables.oppositions.c.purpose)).all()

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from charte.adapters.db import tables
-from charte.domain.vocabulary import LegalBasis
 from charte.services import answers, disclosures, identity, rights
 from charte.services.access import Reader
 from charte.services.errors import Refused
@@ -138,10 +137,11 @@ def test_portability_gives_a_client_the_data_they_provided_as_json_and_csv(app, 
     assert "field,phone,0612345678" in rows
 
 
-def test_portability_is_refused_to_a_prospect_with_the_reason_and_an_offer_of_access(app):
-    """GDPR Art. 20(1)(a): not for data processed on legitimate interest."""
-    run_import(app, EVENTS)
-    request = verified(app, "portability", ref="Q1")
+def test_portability_is_refused_for_data_on_legitimate_interest_with_the_reason_and_an_offer_of_access(app):
+    """GDPR Art. 20(1)(a): not for data processed on legitimate interest — a trusted person's."""
+    run_import(app, [*EVENTS, signed("t1", "2025-01-01", "C7", person("P7", last_name="Blanc"), site="S7"),
+                     designated("t2", "2025-01-02", "S7", person("T7", first_name="Luc", phone="0700000007"))])  # fmt: skip
+    request = verified(app, "portability", ref="T7")
     done = answers.fulfil(desk(app), request["id"])
     assert (done["status"], done["paths"]) == ("refused", [])
     assert "demande d'accès" in done["reason"]
@@ -152,6 +152,15 @@ def test_portability_is_refused_to_a_prospect_with_the_reason_and_an_offer_of_ac
     letter = pdf_text(folder / "01-courrier-refused.pdf")
     assert "demande d'accès" in letter
     assert "CNIL" in letter
+
+
+def test_portability_gives_a_prospect_the_data_they_gave_on_consent(app):
+    """GDPR Art. 20(1)(a): data provided on consent are portable — prospecting rests on it (CPCE L34-5)."""
+    run_import(app, EVENTS)
+    done = answers.fulfil(desk(app), verified(app, "portability", ref="Q1")["id"])
+    assert done["status"] == "fulfilled"
+    with zipfile.ZipFile(done["paths"][0]) as zipped:
+        assert json.loads(zipped.read("portabilite.json"))["fields"] == {"last_name": "Petit", "phone": "0611111111"}
 
 
 def test_restriction_and_rectification_need_a_matched_person(app):
@@ -568,13 +577,10 @@ def test_a_withdrawal_of_consent_stops_the_purpose_and_erases_what_served_only_i
     list, the systems are told; a withdrawal from a purpose not resting on consent is refused at
     intake, saying an objection is the right to use."""
     run_import(app, EVENTS)
-    with pytest.raises(Refused, match=r"'prospecting' does not rest on consent .* an objection"):
+    with pytest.raises(Refused, match=r"'service_improvement' does not rest on consent .* an objection"):
         rights.open_request(desk(app), type_="consent_withdrawal", received_on=TODAY, channel="email",
-                            claimed_name="Q", contact="q@example.org", person="Q1", purpose="prospecting")  # fmt: skip
-    on_consent = dataclasses.replace(app.policy.purposes["prospecting"], legal_basis=LegalBasis.CONSENT)
-    policy = dataclasses.replace(app.policy, purposes={**app.policy.purposes, "prospecting": on_consent})
-    d = desk(app)
-    d = dataclasses.replace(d, clerk=dataclasses.replace(d.clerk, policy=policy))
+                            claimed_name="Q", contact="q@example.org", person="Q1", purpose="service_improvement")  # fmt: skip
+    d = desk(app)  # prospecting rests on consent in the shipped policy
     opened = rights.open_request(d, type_="consent_withdrawal", received_on=TODAY, channel="email",
                                  claimed_name="Q", contact="q@example.org", person="Q1", purpose="prospecting")  # fmt: skip
     identity.attach_document(d, opened["id"], PDF)

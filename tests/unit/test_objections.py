@@ -52,13 +52,17 @@ def test_only_a_purpose_resting_on_consent_can_have_its_consent_withdrawn(shippe
     from charte.domain.objections import consent_purpose
     from charte.domain.vocabulary import LegalBasis
 
-    assert not consent_purpose(shipped, "prospecting")  # legitimate interest in the shipped policy
-    on_consent = dataclasses.replace(shipped.purposes["prospecting"], legal_basis=LegalBasis.CONSENT)
-    policy = dataclasses.replace(shipped, purposes={**shipped.purposes, "prospecting": on_consent})
-    assert consent_purpose(policy, "prospecting", {"prospect"})
-    assert consent_purpose(policy, "prospecting")
+    # Prospecting rests on consent in the shipped policy (CPCE L34-5, Code de la consommation L223-1).
+    assert consent_purpose(shipped, "prospecting", {"prospect"})
+    assert consent_purpose(shipped, "prospecting")
+    assert not consent_purpose(shipped, "service_improvement")  # legitimate interest
     # Withdrawn, prospecting was all a prospect's data served: they go; a client's stay.
-    assert left_without_purpose(policy, {"prospect"}, set(), withdrawn={"prospecting"}) == {"prospect"}
-    assert left_without_purpose(policy, {"client"}, set(), withdrawn={"prospecting"}) == frozenset()
+    assert left_without_purpose(shipped, {"prospect"}, set(), withdrawn={"prospecting"}) == {"prospect"}
+    assert left_without_purpose(shipped, {"client"}, set(), withdrawn={"prospecting"}) == frozenset()
     # A withdrawal from a purpose that does not rest on consent stops nothing.
-    assert left_without_purpose(shipped, {"prospect"}, set(), withdrawn={"prospecting"}) == frozenset()
+    on_interest = dataclasses.replace(
+        shipped.purposes["prospecting"], legal_basis=LegalBasis.LEGITIMATE_INTEREST
+    )
+    policy = dataclasses.replace(shipped, purposes={**shipped.purposes, "prospecting": on_interest})
+    assert not consent_purpose(policy, "prospecting")
+    assert left_without_purpose(policy, {"prospect"}, set(), withdrawn={"prospecting"}) == frozenset()

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from charte.adapters.policy_litigation import read_litigation
+from charte.adapters.policy_prospecting import read_prospecting
 from charte.adapters.policy_reader import Reader, kind_of
 from charte.domain import vocabulary as v
 from charte.domain.policy import (
@@ -497,7 +498,12 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
     """Build the policy from plain data, or return ``None`` with every structural problem."""
     r = Reader()
     root: KeyPath = ()
-    d = r.section(data, root, required=_TOP, optional=frozenset({"access", "alarms", "inferences", "search"}))
+    d = r.section(
+        data,
+        root,
+        required=_TOP,
+        optional=frozenset({"access", "alarms", "inferences", "search", "prospecting"}),
+    )
     if not d:
         return None, r.problems
     fmt = d.get("format")
@@ -558,6 +564,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
         access=_access(r, d.get("access"), ("access",)),
         search=_search(r, d.get("search"), ("search",)),
         alarms=_alarms(r, d.get("alarms"), ("alarms",)),
+        prospecting=read_prospecting(r, d.get("prospecting"), ("prospecting",)),
         assumptions=tuple(assumptions),
     )
     return (None if r.problems else policy), r.problems

@@ -47,6 +47,9 @@ class Action(StrEnum):
     RIGHTS = "rights"  # a step of a rights request
     ALARM = "alarm"  # an alarm raised (or refused) on a site
     KEY = "key"  # a key rotated (its name and the counts re-sealed; never the key)
+    PROSPECTING = (
+        "prospecting"  # the prospecting gate's answer: channel, answer, reason codes; never the contact
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,12 @@ def contact_key(value: str) -> str | None:
     return f"phone:{phone}" if phone else None
 
 
+def post_key(value: str) -> str | None:
+    """A postal address as one key: its words lower-cased, spaces and line breaks folded."""
+    words = " ".join(value.split()).casefold()
+    return f"post:{words}" if words else None
+
+
 # Characters no name or contact may hold: the C0 and C1 controls (CR and LF would forge e-mail
 # headers and break the notices of a request; RFC 5322 §2.2), the Unicode line and paragraph
 # separators, and the bidirectional overrides that make a letter show other words than it holds

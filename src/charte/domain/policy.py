@@ -12,6 +12,7 @@ from datetime import date
 
 from charte.domain.durations import Duration
 from charte.domain.problems import KeyPath
+from charte.domain.prospecting import Prospecting
 from charte.domain.vocabulary import (
     Anchor,
     CallDirection,
@@ -476,6 +477,7 @@ class Policy:
     access: Access = Access()
     alarms: Alarms | None = None  # no section: charte handles no alarm
     search: Search = Search()  # no section: the console finds persons by their ref only
+    prospecting: Prospecting | None = None  # no section: no prospecting gate
     # Purposes whose reads go on when the audit cannot be written: their entries are spooled
     # durably and chained as soon as possible; every other read fails closed.
     audit_spool_for: tuple[str, ...] = ()

@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable, Iterator
 from charte.domain.durations import Duration
 from charte.domain.policy import Policy
 from charte.domain.problems import KeyPath, Problem
+from charte.domain.prospecting_checks import check_prospecting
 from charte.domain.register import ALARM_KIND, EVENT_TYPES
 from charte.domain.vocabulary import (
     OBJECTABLE_BASES,
@@ -470,6 +471,7 @@ def check_policy(policy: Policy) -> list[Problem]:
         _access,
         _alarms,
         _search,
+        check_prospecting,
         _coverage,
     )
     return [problem for check in checks for problem in check(policy)]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from charte.domain.prospecting import Channel, ConsentMethod
 from charte.domain.vocabulary import CourtKind, Recourse, SourceKind
 
 
@@ -34,15 +35,17 @@ class Direction(StrEnum):
 class ContactChannel(StrEnum):
     PHONE = "phone"
     EMAIL = "email"
+    SMS = "sms"
     MAIL = "mail"
     VISIT = "visit"
     WEB = "web"
 
 
 class Outcome(StrEnum):
+    ACCEPTED = "accepted"
     INTERESTED = "interested"
     NOT_INTERESTED = "not_interested"
-    REFUSED = "refused"
+    REFUSED = "refused"  # the person refused the solicitation during it (D223-9 al. 3's pause)
     NO_ANSWER = "no_answer"
 
 
@@ -162,7 +165,33 @@ class ConsentWithdrawn:
     env: Envelope
     person_ref: str
     purpose: str
+    channel: Channel | None = None  # None: every channel, and the purpose stops for the person
+    contact: str | None = None  # canonical, as ConsentGiven's; None: every contact
     type = "consent.withdrawn"
+
+
+@dataclass(frozen=True)
+class ConsentText:
+    """The version of the text the person agreed to: its name and the SHA-256 of its words."""
+
+    name: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ConsentGiven:
+    """A person's prior consent to be solicited for a purpose on one channel at one contact
+    (GDPR Art. 7(1): the controller proves it; Code de la consommation L223-1 for calls)."""
+
+    env: Envelope
+    person_ref: str
+    purpose: str
+    channel: Channel
+    contact: str  # canonical: ``email:...``, ``phone:...`` (domain.contacts) or ``post:...``
+    method: ConsentMethod
+    text: ConsentText
+    source: Source
+    type = "consent.given"
 
 
 @dataclass(frozen=True)
@@ -272,6 +301,7 @@ Event = (
     | TrustedPersonDesignated
     | TrustedPersonRemoved
     | ContactRegistered
+    | ConsentGiven
     | ConsentWithdrawn
     | LitigationEvent
     | CallRecorded
@@ -312,7 +342,12 @@ EVENTS: dict[str, EventType] = {
         _type("trusted_person.designated", TrustedPersonDesignated, {"site", "person", "source"}, {"rank"}),
         _type("trusted_person.removed", TrustedPersonRemoved, {"site", "person"}),
         _type("contact.registered", ContactRegistered, {"person", "contract", "source"}),
-        _type("consent.withdrawn", ConsentWithdrawn, {"person", "purpose"}),
+        _type(
+            "consent.given",
+            ConsentGiven,
+            {"person", "purpose", "channel", "contact", "method", "text", "source"},
+        ),
+        _type("consent.withdrawn", ConsentWithdrawn, {"person", "purpose"}, {"channel", "contact"}),
         _type("litigation.opened", LitigationOpened, {"case"}),
         _type(
             "litigation.judgment",

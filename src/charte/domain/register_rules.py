@@ -23,6 +23,7 @@ from charte.domain.register import (
     AlarmRaised,
     CallRecorded,
     CallTranscribed,
+    ConsentGiven,
     ConsentWithdrawn,
     ContactRegistered,
     ContractEnded,
@@ -173,6 +174,8 @@ class RegisterChunk:
     transcripts: list[tuple[str, str]] = field(default_factory=list)  # (call ref, text)
     alarms: list[AlarmRaised] = field(default_factory=list)
     withdrawals: list[tuple[str, str, date]] = field(default_factory=list)  # (person, purpose, on)
+    consents: list[ConsentGiven] = field(default_factory=list)
+    consent_ends: list[ConsentWithdrawn] = field(default_factory=list)  # each ends what it names
 
     duplicates: int = 0
     skipped_erased: int = 0  # events about erased persons, contracts or sites, dated before it
@@ -242,7 +245,7 @@ class RegisterChunk:
             if not self._site_exists(e.site_ref):
                 errors.append(LineError(line, "site", f"unknown site ref '{e.site_ref}'"))
             self._check_person(e.person, "person", line, errors)
-        elif isinstance(e, ConsentWithdrawn):
+        elif isinstance(e, ConsentWithdrawn | ConsentGiven):
             if not self._person_exists(e.person_ref):
                 errors.append(LineError(line, "person", f"unknown person ref '{e.person_ref}'"))
         elif isinstance(e, TrustedPersonRemoved):
@@ -403,8 +406,14 @@ class RegisterChunk:
         elif isinstance(e, TrustedPersonRemoved):
             role = self.open_roles.pop((e.person_ref, Role.TRUSTED_PERSON, e.site_ref))
             self._end(role, on)
+        elif isinstance(e, ConsentGiven):
+            self.consents.append(e)
         elif isinstance(e, ConsentWithdrawn):
-            self.withdrawals.append((e.person_ref, e.purpose, on))
+            # Withdrawn on every channel, the purpose stops for the person (recorded with the
+            # objections); on one channel or contact, only the consents it names end.
+            if e.channel is None:
+                self.withdrawals.append((e.person_ref, e.purpose, on))
+            self.consent_ends.append(e)
         elif isinstance(e, ContactRegistered):
             self._person(e.person, Role.OTHER_CONTACT)
             if (e.person.ref, Role.OTHER_CONTACT, e.contract_ref) not in self.open_roles:
@@ -518,7 +527,7 @@ def names_of(e: Event) -> list[str]:
         return [f"person:{e.person.ref}", f"site:{e.site_ref}"]
     if isinstance(e, TrustedPersonRemoved):
         return [f"person:{e.person_ref}", f"site:{e.site_ref}"]
-    if isinstance(e, ConsentWithdrawn):
+    if isinstance(e, ConsentWithdrawn | ConsentGiven):
         return [f"person:{e.person_ref}"]
     if isinstance(e, ContactRegistered):
         return [f"person:{e.person.ref}", f"contract:{e.contract_ref}"]

@@ -74,6 +74,7 @@ class Anchor(StrEnum):
     REQUEST_CLOSED = "request_closed"
     ENTRY_DATE = "entry_date"
     ANALYSIS_DATE = "analysis_date"
+    CONSENT_END = "consent_end"  # a consent's proof: from its withdrawal (or its person's erasure)
 
 
 class ContactKind(StrEnum):

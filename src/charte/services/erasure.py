@@ -113,6 +113,11 @@ class ErasureStore(Protocol):
 
     def purge_suppressions(self, as_of: date) -> int: ...
 
+    def purge_prospecting(self, as_of: date, *, apply: bool = True) -> dict[str, int]:
+        """Ended consents' proofs, the prospecting gate's kept answers and Bloctel lists past
+        their retention, by kind (``apply=False``: counted, not purged)."""
+        ...
+
     def record_run(self, as_of: date, at: datetime, counts: dict[str, Any]) -> None: ...
 
 
@@ -146,6 +151,7 @@ class SweepTotals:
     orders: int = 0
     kept_by_holds: Counter[str] = field(default_factory=Counter)  # units held on as_of, by case
     suppressions_purged: int = 0  # suppression-list entries past their retention
+    proofs_purged: Counter[str] = field(default_factory=Counter)  # consents, gate answers, Bloctel lists
     recordings_erased: int = 0  # calls (metadata, audio, transcript) past their retention
     analysis_documents_erased: int = 0  # scoring grids and reports past theirs
 
@@ -183,10 +189,12 @@ class Eraser:
             self._retried(lambda: self._sweep_batch(candidates, as_of, dry_run, totals))
             after = candidates[-1]
         if dry_run:
+            totals.proofs_purged.update(self.store.purge_prospecting(as_of, apply=False))
             if self.recordings is not None:
                 totals.recordings_erased, totals.analysis_documents_erased = self.recordings.due(as_of)
             return totals
         totals.suppressions_purged = self.store.purge_suppressions(as_of)
+        totals.proofs_purged.update(self.store.purge_prospecting(as_of))
         if self.recordings is not None:
             totals.recordings_erased, totals.analysis_documents_erased = self.recordings.purge(
                 as_of, SWEEP_ACTOR, batch_size
@@ -198,6 +206,7 @@ class Eraser:
             "orders": totals.orders,
             "recordings_erased": totals.recordings_erased,
             "kept_by_holds": sum(totals.kept_by_holds.values()),
+            "proofs_purged": dict(sorted(totals.proofs_purged.items())),
         }
         self.store.record_run(as_of, self.clock.now(), counts)
         return totals

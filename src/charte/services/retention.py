@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
@@ -117,6 +117,7 @@ class SweepReport:
     kept_by_holds: dict[str, int]
     recordings_erased: int = 0
     analysis_documents_erased: int = 0
+    proofs_purged: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -131,6 +132,7 @@ class SweepReport:
             "kept_by_holds": dict(sorted(self.kept_by_holds.items())),
             "recordings_erased": self.recordings_erased,
             "analysis_documents_erased": self.analysis_documents_erased,
+            "proofs_purged": dict(sorted(self.proofs_purged.items())),
         }
 
 
@@ -169,4 +171,5 @@ def sweep(
         dict(totals.kept_by_holds),
         totals.recordings_erased,
         totals.analysis_documents_erased,
+        dict(totals.proofs_purged),
     )

@@ -30,6 +30,7 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    update,
 )
 from sqlalchemy.exc import OperationalError
 
@@ -44,8 +45,10 @@ from charte.adapters.db.rights_effects import owe_client_notices, owe_notices
 from charte.adapters.db.times import utc
 from charte.adapters.ref_hmac import RefHasher
 from charte.domain.audit import Entry
+from charte.domain.durations import Duration
 from charte.domain.erasure import Contract, ErasurePlan, Facts, Needed, Person, Role, Site, Unit
 from charte.domain.orders import OrderKind
+from charte.domain.prospecting import proof_purge_due
 from charte.domain.retention import UnitStatus, context_name
 from charte.domain.vocabulary import RestrictionGround
 from charte.services.erasure import ERASURE_EFFECT, Applied, Proof, SweepRun
@@ -66,9 +69,17 @@ PROOF_COLUMNS = (
 
 
 class SqlErasureStore:
-    def __init__(self, engine: Engine, hasher: RefHasher, *, audit: SqlAuditStore | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        hasher: RefHasher,
+        *,
+        audit: SqlAuditStore | None = None,
+        consent_kept: Duration | None = None,
+    ) -> None:
         self.engine, self.hasher, self.audit = engine, hasher, audit
         self._arrays = engine.dialect.name == "postgresql"
+        self.consent_kept = consent_kept  # the policy's consent_proof period; None: no prospecting
 
     @contextmanager
     def transaction(self, *, keep: bool = True) -> Iterator[SqlErasureTransaction]:
@@ -76,7 +87,9 @@ class SqlErasureStore:
             with self.engine.connect() as conn:
                 tx = conn.begin()
                 try:
-                    yield SqlErasureTransaction(conn, self.hasher, self.audit, self._arrays)
+                    yield SqlErasureTransaction(
+                        conn, self.hasher, self.audit, self._arrays, self.consent_kept
+                    )
                 except BaseException:
                     tx.rollback()
                     raise
@@ -124,6 +137,29 @@ class SqlErasureStore:
                 ).rowcount
             )
 
+    def purge_prospecting(self, as_of: date, *, apply: bool = True) -> dict[str, int]:
+        """Ended consents, the gate's kept answers and Bloctel lists (with their numbers) past
+        their retention: one statement each, on an index of ``purge_due``; counted only when
+        ``apply`` is false (a dry run)."""
+        purged = {}
+        with self.engine.begin() as conn:
+            for name, table in (
+                ("consents", t.consents),
+                ("prospecting_decisions", t.prospecting_decisions),
+                ("bloctel_lists", t.bloctel_lists),
+            ):
+                due = table.c.purge_due <= as_of
+                if not apply:
+                    purged[name] = int(
+                        conn.execute(select(func.count()).select_from(table).where(due)).scalar_one()
+                    )
+                    continue
+                if table is t.bloctel_lists:  # the numbers first, in one statement (not row by row)
+                    listed = select(t.bloctel_lists.c.id).where(due)
+                    conn.execute(delete(t.bloctel_numbers).where(t.bloctel_numbers.c.list_id.in_(listed)))
+                purged[name] = int(conn.execute(delete(table).where(due)).rowcount)
+        return purged
+
     def record_run(self, as_of: date, at: datetime, counts: dict[str, Any]) -> None:
         with self.engine.begin() as conn:
             conn.execute(
@@ -146,9 +182,15 @@ class SqlErasureStore:
 
 class SqlErasureTransaction:
     def __init__(
-        self, conn: Connection, hasher: RefHasher, audit: SqlAuditStore | None, arrays: bool
+        self,
+        conn: Connection,
+        hasher: RefHasher,
+        audit: SqlAuditStore | None,
+        arrays: bool,
+        consent_kept: Duration | None = None,
     ) -> None:
         self.conn, self.hasher, self._audit, self._arrays = conn, hasher, audit, arrays
+        self.consent_kept = consent_kept
 
     def _among(self, column: Any, values: Any) -> ColumnElement[bool]:
         """`column IN values`. On PostgreSQL one array parameter (`= ANY(...)`) rather than one
@@ -253,6 +295,22 @@ class SqlErasureTransaction:
 
     # -- carrying a plan out ----------------------------------------------------------------------
 
+    def _end_consents(self, persons: list[str], on: date, at: datetime) -> None:
+        """A person erased whole leaves no consent standing: each of theirs ends with the erasure
+        (its proof then kept for the policy's consent_proof period, domain.prospecting)."""
+        if not persons or self.consent_kept is None:
+            return
+        c = t.consents.c
+        self.conn.execute(
+            update(t.consents)
+            .where(self._among(c.person_hmac, persons), c.withdrawn_at.is_(None))
+            .values(
+                withdrawn_at=at.astimezone(UTC),
+                withdrawn_by="erasure",
+                purge_due=proof_purge_due(on, self.consent_kept),
+            )
+        )
+
     def apply(self, plan: ErasurePlan, on: date, at: datetime) -> Applied:
         conn, among = self.conn, self._among
         r, u, p, pf, fs = t.roles.c, t.retention_units.c, t.persons.c, t.person_fields.c, t.field_sources.c
@@ -291,6 +349,7 @@ class SqlErasureTransaction:
             conn.execute(delete(t.sites).where(among(t.sites.c.ref, plan.sites)))
         stones = tuple((self.hasher(f"{kind}:{ref}"), kind) for kind, ref in plan.tombstones)
         bury(self.conn, [(h, kind, on) for h, kind in stones], redate=True)
+        self._end_consents([h for h, kind in stones if kind == "person"], on, at)
         proofs = tuple(
             Proof(
                 self.hasher(f"person:{e.ref}"),

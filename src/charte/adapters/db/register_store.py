@@ -20,6 +20,7 @@ from charte.adapters.db.alarms_store import latest_contracts
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.calls_schedule import insert_calls, refresh_call_holds
 from charte.adapters.db.calls_store import SqlCalls
+from charte.adapters.db.consent_store import write_consents
 from charte.adapters.db.hold_releases import persons_held_by
 from charte.adapters.db.person_search import write_terms
 from charte.adapters.db.register_cases import load_cases, write_cases
@@ -32,6 +33,7 @@ from charte.domain.register import (
     AlarmRaised,
     CallRecorded,
     CallTranscribed,
+    ConsentGiven,
     ConsentWithdrawn,
     ContactRegistered,
     ContractEnded,
@@ -105,7 +107,7 @@ def refs_of(events: Iterable[Event]) -> tuple[set[str], set[str], set[str], set[
         elif isinstance(e, TrustedPersonRemoved):
             persons.add(e.person_ref)
             sites.add(e.site_ref)
-        elif isinstance(e, ConsentWithdrawn):
+        elif isinstance(e, ConsentWithdrawn | ConsentGiven):
             persons.add(e.person_ref)
         elif isinstance(e, AlarmRaised):
             sites.add(e.site_ref)
@@ -359,6 +361,7 @@ class _Writer:
             ("request_id", "purpose", "person_ref", "contact_hmacs", "on"),
             [(None, purpose, person, "[]", on) for person, purpose, on in chunk.withdrawals],
         )
+        write_consents(self.conn, chunk, self.store.policy, self.store.hasher)
         self.case_ids = write_cases(self.conn, chunk, now)
         self._calls(chunk)
         self._alarms(chunk)

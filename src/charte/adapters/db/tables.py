@@ -549,3 +549,7 @@ from charte.adapters.db.alarm_tables import alarm_dispatches as alarm_dispatches
 from charte.adapters.db.alarm_tables import alarm_sessions as alarm_sessions  # noqa: E402
 from charte.adapters.db.call_tables import call_analyses as call_analyses  # noqa: E402
 from charte.adapters.db.call_tables import calls as calls  # noqa: E402
+from charte.adapters.db.consent_tables import bloctel_lists as bloctel_lists  # noqa: E402
+from charte.adapters.db.consent_tables import bloctel_numbers as bloctel_numbers  # noqa: E402
+from charte.adapters.db.consent_tables import consents as consents  # noqa: E402
+from charte.adapters.db.consent_tables import prospecting_decisions as prospecting_decisions  # noqa: E402

@@ -26,6 +26,7 @@ from charte.entrypoints.cli import (
     outbox,
     persons,
     policy,
+    prospecting,
     recordings,
     register,
     retention,
@@ -76,6 +77,7 @@ def build_app() -> typer.Typer:
     app.add_typer(calls.app, name="calls")
     app.add_typer(recordings.app, name="recordings")
     app.add_typer(keys.app, name="keys")
+    app.add_typer(prospecting.app, name="prospecting")
     app.command(name="register")(register.register)
     app.command(name="disclose")(disclose.disclose)
     app.command(name="serve")(serve.serve)

@@ -34,6 +34,7 @@ from charte.entrypoints.web.daily_sweep import DailySweep
 from charte.entrypoints.web.routes import alarms as alarms_routes
 from charte.entrypoints.web.routes import calls as calls_routes
 from charte.entrypoints.web.routes import outbox as outbox_routes
+from charte.entrypoints.web.routes import prospecting as prospecting_routes
 from charte.entrypoints.web.routes import register as register_routes
 from charte.entrypoints.web.routes import rights as rights_routes
 from charte.entrypoints.web.schemas import PolicySummary
@@ -142,6 +143,7 @@ def create_app(
     app.include_router(rights_routes.router(container), max_body_size=small)
     app.include_router(calls_routes.router(container), max_body_size=small)
     app.include_router(alarms_routes.router(container), max_body_size=small)
+    app.include_router(prospecting_routes.router(container), max_body_size=small)
     app.include_router(console.router(container), max_body_size=small)
     app.include_router(dpo_pages.router(container), max_body_size=small)
     app.include_router(dpo_pages.more_pages(container), max_body_size=small)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
 from charte.domain.dates import FIRST_YEAR, LAST_YEAR, out_of_range
 from charte.domain.policy import Policy
+from charte.domain.prospecting import Channel
 
 
 def _in_calendar(value: Any) -> Any:
@@ -236,3 +237,34 @@ class InvalidInput(BaseModel):
     names the field (``["body", "at"]``) and ``msg`` says why."""
 
     detail: list[dict[str, Any]]
+
+
+class SolicitationIn(BaseModel):
+    contact: str = Field(
+        min_length=1, max_length=400, description="The phone number, e-mail address or postal address."
+    )
+    channel: Channel = Field(description="How the person would be solicited.")
+    at: Instant | None = Field(
+        default=None, description="When, with its offset (2026-12-07T11:00:00+01:00); default: now."
+    )
+    person: str | None = Field(default=None, max_length=128, description="The person's ref, when known.")
+    campaign: str | None = Field(default=None, max_length=200, description="The campaign it belongs to.")
+
+
+class SolicitationReason(BaseModel):
+    code: str = Field(description="The rule's verdict (docs/prospecting.md lists them).")
+    source: str = Field(description="The law or guidance the rule applies.")
+    detail: str = Field(description="The dates that decided it; never a personal value.")
+
+
+class SolicitationAnswer(BaseModel):
+    decision: int = Field(description="The answer's id, kept as proof.")
+    answer: Literal["allowed", "refused"]
+    reasons: list[SolicitationReason] = Field(description="Every refusal, or every ground when allowed.")
+    channel: Channel
+    purpose: str
+    moment: str = Field(description="The moment judged, ISO 8601 with its offset.")
+    time_zones: list[str] = Field(
+        description="The consumer's time zones from their number (none: the policy's)."
+    )
+    campaign: str | None

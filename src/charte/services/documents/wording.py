@@ -75,6 +75,10 @@ _RETENTION = {
     },
     Anchor.ENTRY_DATE: {FR: "{d} à compter de l'enregistrement", EN: "{d} from the entry"},
     Anchor.ANALYSIS_DATE: {FR: "{d} à compter de l'analyse", EN: "{d} from the analysis"},
+    Anchor.CONSENT_END: {
+        FR: "{d} à compter de la fin du consentement",
+        EN: "{d} from the end of the consent",
+    },
 }
 _WHILE_DESIGNATED = {
     FR: "uniquement pendant le temps où vous êtes désigné(e)",

@@ -50,6 +50,10 @@ _WORDS: dict[str, dict[str, dict[Language, str]]] = {
         "rights": {FR: "traitement d'une demande d'exercice de droits", EN: "handling of a rights request"},
         "alarm": {FR: "gestion d'une alarme", EN: "alarm handling"},
         "key": {FR: "renouvellement d'une clé de chiffrement", EN: "renewal of an encryption key"},
+        "prospecting": {
+            FR: "vérification avant une sollicitation commerciale",
+            EN: "check before a marketing solicitation",
+        },
     },
     # A call's direction (domain.vocabulary.CallDirection), and a prospect contact's.
     "direction": {
@@ -63,11 +67,13 @@ _WORDS: dict[str, dict[str, dict[Language, str]]] = {
     "channel": {
         "phone": {FR: "téléphone", EN: "phone"},
         "email": {FR: "e-mail", EN: "e-mail"},
+        "sms": {FR: "SMS", EN: "text message"},
         "mail": {FR: "courrier", EN: "post"},
         "visit": {FR: "visite", EN: "visit"},
         "web": {FR: "site web", EN: "website"},
     },
     "contact_outcome": {
+        "accepted": {FR: "accord", EN: "accepted"},
         "interested": {FR: "intéressé(e)", EN: "interested"},
         "not_interested": {FR: "pas intéressé(e)", EN: "not interested"},
         "refused": {FR: "refus", EN: "refused"},

@@ -30,17 +30,23 @@ MAX_OFFSET = 2**31 - 1  # beyond any register; keeps the value inside the databa
 MAX_BODY = body_limits.EVENTS  # checked again while spooling (a body without Content-Length)
 
 
-async def _spool(request: Request) -> IO[bytes]:
-    """The request body in a temporary file, as JSON Lines (a JSON array is converted)."""
+async def spool(request: Request, limit: int) -> IO[bytes]:
+    """The request body in a temporary file (in memory up to 8 MiB), at most ``limit`` bytes."""
     body = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115  # returned open
     size = 0
     async for piece in request.stream():
         size += len(piece)
-        if size > MAX_BODY:
+        if size > limit:
             body.close()
-            raise BodyTooLarge(MAX_BODY)
+            raise BodyTooLarge(limit)
         body.write(piece)
     body.seek(0)
+    return body
+
+
+async def _spool(request: Request) -> IO[bytes]:
+    """The request body in a temporary file, as JSON Lines (a JSON array is converted)."""
+    body = await spool(request, MAX_BODY)
     head = body.read(1024).lstrip()
     body.seek(0)
     if not head.startswith(b"["):

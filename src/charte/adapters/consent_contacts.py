@@ -1,0 +1,69 @@
+"""The contact a consent or a solicitation names, in the one canonical form charte keys it by.
+
+A phone number (for a call or an SMS) is read by phonenumbers, so that ``+33 6 12 34 56 78``,
+``06.12.34.56.78`` and ``0033612345678`` are one number; an e-mail address is trimmed and
+lower-cased; a postal address is its words. The form is ``domain.contacts``' (``phone:...``,
+``email:...``, ``post:...``), the one the suppression list and the person search use. A number's
+own time zones, when libphonenumber knows them (a number in Réunion or Guadeloupe written with its
+country code), are the consumer's for the calling hours (Code de la consommation D223-9).
+"""
+
+from __future__ import annotations
+
+from phonenumbers import NumberParseException, parse
+from phonenumbers.timezone import time_zones_for_number
+
+from charte.adapters.phone_numbers import BadNumber, canonical_number
+from charte.domain.contacts import canonical_email, post_key, unsafe_character
+from charte.domain.prospecting import Channel
+
+
+class BadContact(ValueError):
+    """The contact is not one the channel can reach (the message says why, never the value)."""
+
+
+def contact_for(channel: Channel, raw: str) -> str:
+    """The canonical contact ``raw`` is on ``channel``; raises :class:`BadContact`."""
+    if not raw.strip():
+        raise BadContact("missing or not a non-empty string")
+    bad = unsafe_character(raw, lines=channel is Channel.POST)
+    if bad is not None:
+        raise BadContact(f"holds a control character ({bad})")
+    if channel in (Channel.PHONE, Channel.SMS):
+        try:
+            return "phone:" + canonical_number(raw)
+        except BadNumber as exc:
+            raise BadContact(f"{exc} (a {channel.value} reaches a phone number)") from None
+    if channel is Channel.EMAIL:
+        email = canonical_email(raw)
+        if email is None or not email.strip("@") or email.count("@") != 1 or email.startswith("@"):
+            raise BadContact("not an e-mail address (an email reaches one)")
+        return f"email:{email}"
+    key = post_key(raw)
+    if key is None:
+        raise BadContact("an empty postal address")
+    return key
+
+
+def zones_of(contact: str) -> tuple[str, ...]:
+    """The time zones a phone contact's number may be in (one for most; Réunion's and Mayotte's
+    mobiles share a range), or none when libphonenumber cannot tell."""
+    if not contact.startswith("phone:"):
+        return ()
+    try:
+        number = parse(contact.removeprefix("phone:"), "FR")
+    except NumberParseException:
+        return ()
+    return tuple(z for z in time_zones_for_number(number) if z != "Etc/Unknown")
+
+
+class ConsentContacts:
+    """Implements ``services.prospecting.Contacts``."""
+
+    @staticmethod
+    def canonical(channel: Channel, raw: str) -> str:
+        return contact_for(channel, raw)
+
+    @staticmethod
+    def zones(contact: str) -> tuple[str, ...]:
+        return zones_of(contact)
