@@ -160,7 +160,10 @@ def test_portability_gives_a_prospect_the_data_they_gave_on_consent(app):
     done = answers.fulfil(desk(app), verified(app, "portability", ref="Q1")["id"])
     assert done["status"] == "fulfilled"
     with zipfile.ZipFile(done["paths"][0]) as zipped:
-        assert json.loads(zipped.read("portabilite.json"))["fields"] == {"last_name": "Petit", "phone": "0611111111"}
+        assert json.loads(zipped.read("portabilite.json"))["fields"] == {
+            "last_name": "Petit",
+            "phone": "0611111111",
+        }
 
 
 def test_restriction_and_rectification_need_a_matched_person(app):

@@ -10,7 +10,7 @@ country code), are the consumer's for the calling hours (Code de la consommation
 
 from __future__ import annotations
 
-from phonenumbers import NumberParseException, parse
+from phonenumbers import NumberParseException, is_valid_number, parse, region_code_for_number
 from phonenumbers.timezone import time_zones_for_number
 
 from charte.adapters.phone_numbers import BadNumber, canonical_number
@@ -45,16 +45,47 @@ def contact_for(channel: Channel, raw: str) -> str:
     return key
 
 
+# The national numbers (0 and nine digits) of the overseas departments and collectivities, by their
+# first four digits, as libphonenumber's metadata knows them (tests/unit/test_contacts.py derives
+# this set from it again, so that a change of the metadata is seen). Every other national number is
+# metropolitan France's (libphonenumber gives +33 the one zone Europe/Paris): read without the
+# parser, the one slow step of screening a campaign otherwise.
+OVERSEAS_PREFIXES = frozenset({
+    "0262", "0263", "0268", "0269", "0590", "0594", "0596", "0598", "0639", "0690", "0692", "0693",
+    "0694", "0696", "0697", "0708", "0709", "0976",
+})  # fmt: skip
+OVERSEAS_REGIONS = ("RE", "YT", "GP", "MQ", "GF", "BL", "MF", "PM")
+_PARIS = ("Europe/Paris",)
+
+
 def zones_of(contact: str) -> tuple[str, ...]:
-    """The time zones a phone contact's number may be in (one for most; Réunion's and Mayotte's
-    mobiles share a range), or none when libphonenumber cannot tell."""
+    """The time zones a phone contact's number may be in (one for most; a number that may be in
+    several, all of them), or none when libphonenumber cannot tell."""
     if not contact.startswith("phone:"):
         return ()
+    number = contact.removeprefix("phone:")
+    if number.startswith("0"):
+        if number[:4] not in OVERSEAS_PREFIXES:
+            return _PARIS
+        return _overseas(number)
     try:
-        number = parse(contact.removeprefix("phone:"), "FR")
+        parsed = parse(number, "FR")
     except NumberParseException:
         return ()
-    return tuple(z for z in time_zones_for_number(number) if z != "Etc/Unknown")
+    return tuple(z for z in time_zones_for_number(parsed) if z != "Etc/Unknown")
+
+
+def _overseas(number: str) -> tuple[str, ...]:
+    """A national number of an overseas department: the zones of each region it is valid in."""
+    zones: dict[str, None] = {}
+    for region in OVERSEAS_REGIONS:
+        try:
+            parsed = parse(number, region)
+        except NumberParseException:
+            continue
+        if is_valid_number(parsed) and region_code_for_number(parsed) == region:
+            zones.update(dict.fromkeys(z for z in time_zones_for_number(parsed) if z != "Etc/Unknown"))
+    return tuple(zones)
 
 
 class ConsentContacts:

@@ -30,11 +30,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from charte.domain.dates import add_period, public_holidays
 from charte.domain.durations import Duration
 from charte.domain.vocabulary import SourceKind
+
+# The rules' objects compare by identity (eq=False): they are read once from the policy and are the
+# keys of the caches below, which a screen consults a million times — hashing them field by field
+# at each call would cost more than the rule itself.
 
 
 class Channel(StrEnum):
@@ -79,7 +84,7 @@ class Ground(StrEnum):
     NO_CONSENT_NEEDED = "no_consent_needed"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ConsentRule:
     """Solicitations on ``channels`` need the person's prior consent from ``since`` on; a client
     under contract is excepted when ``client_exception`` names its source."""
@@ -90,7 +95,7 @@ class ConsentRule:
     client_exception: str | None = None  # the source of the exception, or None: no exception
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class BloctelRule:
     """Until ``until`` (its last day), a call to a number on the opposition list is refused, and
     the list consulted must be at most ``max_age`` old on the day of the call."""
@@ -103,7 +108,7 @@ class BloctelRule:
     client_exception: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CallingHours:
     since: date
     weekdays: frozenset[int]  # 0 = Monday
@@ -112,7 +117,7 @@ class CallingHours:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class AttemptLimit:
     """At most ``at_most`` attempts (answered or not) in ``days`` calendar days."""
 
@@ -122,7 +127,7 @@ class AttemptLimit:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RefusalPause:
     """No attempt for ``days`` full calendar days after the day the person refused."""
 
@@ -131,7 +136,7 @@ class RefusalPause:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Prospecting:
     """The policy's ``prospecting`` section."""
 
@@ -245,13 +250,17 @@ def decide(
     _consent(rules, channel, moment, day, facts, out)
     if channel in rules.calls:
         _bloctel(rules.bloctel, day, facts, out)
-        _hours(rules.hours, [moment.astimezone(ZoneInfo(z)) for z in zones or (rules.time_zone,)], day, out)
+        verdict = _hours(rules.hours, moment, tuple(zones) or (rules.time_zone,), day)
+        if verdict is not None:
+            (out.refusals if isinstance(verdict.code, Refusal) else out.grounds).append(verdict.reason)
         _attempts(rules.attempts, rules.after_refusal, day, facts.attempts, out)
     return Decision(tuple(out.refusals), tuple(out.grounds))
 
 
+@lru_cache(maxsize=1024)
 def rules_in_force(rules: Prospecting, channel: Channel, day: date) -> tuple[ConsentRule, ...]:
-    """The consent rules binding ``channel`` on ``day``."""
+    """The consent rules binding ``channel`` on ``day`` (the same for every contact of a campaign:
+    computed once)."""
     return tuple(r for r in rules.consent_rules if channel in r.channels and r.since <= day)
 
 
@@ -274,7 +283,12 @@ def _consent(
             last = max(c.withdrawn_at for c in facts.consents if c.withdrawn_at is not None)
             out.refuse(Refusal.CONSENT_WITHDRAWN, rule.source, f"withdrawn {last.isoformat()}")
         else:
-            out.refuse(Refusal.NO_CONSENT, rule.source, f"required since {rule.since.isoformat()}")
+            out.refusals.append(_no_consent(rule))
+
+
+@lru_cache(maxsize=64)
+def _no_consent(rule: ConsentRule) -> Reason:
+    return Reason(Refusal.NO_CONSENT.value, rule.source, f"required since {rule.since.isoformat()}")
 
 
 def _later_rules(rules: Prospecting, channel: Channel, day: date) -> str:
@@ -309,23 +323,40 @@ def _bloctel(rule: BloctelRule | None, day: date, facts: Facts, out: _Verdicts) 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _hours(rule: CallingHours | None, clocks: list[datetime], day: date, out: _Verdicts) -> None:
-    """Within the windows on the consumer's clock — on each of their possible clocks."""
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    code: Refusal | Ground
+    reason: Reason
+
+
+@lru_cache(maxsize=4096)
+def _hours(rule: CallingHours | None, moment: datetime, zones: tuple[str, ...], day: date) -> _Verdict | None:
+    """Within the windows on the consumer's clock — on each of their possible clocks. The same
+    for every contact of a campaign called at the same time: computed once (a screen asks it a
+    million times)."""
     if rule is None or day < rule.since:
-        return
+        return None
+    clocks = [moment.astimezone(ZoneInfo(z)) for z in zones]
     for local in clocks:
         when, zone = local.strftime("%H:%M"), local.tzname()
+        refused = None
         if local.weekday() not in rule.weekdays:
-            out.refuse(Refusal.OUTSIDE_HOURS, rule.source, f"a {_DAYS[local.weekday()]} ({zone})")
-            return
-        if rule.no_public_holidays and local.date() in public_holidays(local.year):
-            out.refuse(Refusal.OUTSIDE_HOURS, rule.source, f"{local.date().isoformat()} is a public holiday")
-            return
-        if not any(start <= local.time() < end for start, end in rule.windows):
+            refused = f"a {_DAYS[local.weekday()]} ({zone})"
+        elif rule.no_public_holidays and local.date() in public_holidays(local.year):
+            refused = f"{local.date().isoformat()} is a public holiday"
+        elif not any(start <= local.time() < end for start, end in rule.windows):
             spans = ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in rule.windows)
-            out.refuse(Refusal.OUTSIDE_HOURS, rule.source, f"{when} ({zone}) is outside {spans}")
-            return
-    out.ground(Ground.WITHIN_HOURS, rule.source, ", ".join(f"{c:%H:%M} ({c.tzname()})" for c in clocks))
+            refused = f"{when} ({zone}) is outside {spans}"
+        if refused is not None:
+            return _Verdict(Refusal.OUTSIDE_HOURS, Reason(Refusal.OUTSIDE_HOURS.value, rule.source, refused))
+    detail = ", ".join(f"{c:%H:%M} ({c.tzname()})" for c in clocks)
+    return _Verdict(Ground.WITHIN_HOURS, Reason(Ground.WITHIN_HOURS.value, rule.source, detail))
+
+
+@lru_cache(maxsize=64)
+def _no_attempt(limit: AttemptLimit, day: date) -> Reason:
+    first = day - timedelta(days=limit.days - 1)
+    return Reason(Ground.UNDER_LIMIT.value, limit.source, f"0 attempts since {first.isoformat()}")
 
 
 def _attempts(
@@ -336,6 +367,9 @@ def _attempts(
     out: _Verdicts,
 ) -> None:
     earlier = [a for a in attempts if a.on <= day]
+    if not earlier and limit is not None and day >= limit.since:
+        out.grounds.append(_no_attempt(limit, day))  # most contacts of a campaign: computed once a day
+        return
     if limit is not None and day >= limit.since:
         # The period of `days` calendar days that ends with the day of this call: any rolling
         # period holding this call holds no earlier attempt outside it.

@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.batch_lookups import among
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.consent_store import contact_hmac, person_hmac
 from charte.adapters.db.person_search import STALE, settle
@@ -49,6 +50,7 @@ class SqlProspecting:
 
     def __init__(self, engine: Engine, policy: Policy, hasher: RefHasher) -> None:
         self.engine, self.policy, self.hasher = engine, policy, hasher
+        self.dialect = engine.dialect.name
 
     @property
     def rules(self) -> Prospecting:
@@ -81,22 +83,32 @@ class SqlProspecting:
             bloctel = self._bloctel(conn, [keys[c] for _, c, _ in calls], set(days)) if calls else {}
             conn.commit()  # a claim of a fresh index (settle), if there was one
         out = []
+        clients: dict[date, set[int]] = {}  # the persons under a running contract, by day: once a batch
+        no_person: tuple[str, ...] = ()
         for asked, contact, day in batch:
             key = keys[contact]
-            found = [*holders.get(contact, ()), *holders.get(f"ref:{asked.person_ref}", ())]
-            pids = {pid for pid, _ in found}
-            named = tuple(sorted({ref for _, ref in found}))
+            found = holders.get(contact, [])
+            if asked.person_ref is not None:
+                found = [*found, *holders.get(f"ref:{asked.person_ref}", ())]
+            named = tuple(sorted({ref for _, ref in found})) if found else no_person
             is_call = asked.channel in self.rules.calls
+            client = False
+            if found and contracts:
+                if day not in clients:
+                    clients[day] = {
+                        pid
+                        for pid, spans in contracts.items()
+                        if any(signed <= day and (ended is None or ended > day) for signed, ended in spans)
+                    }
+                client = any(pid in clients[day] for pid, _ in found)
             facts = Facts(
                 consents=tuple(consents.get((key, asked.purpose, asked.channel.value), ())),
                 objected=(key, asked.purpose) in objected
                 or any((r, asked.purpose) in objected for r in named),
-                client=any(
-                    signed <= day and (ended is None or ended > day)
-                    for pid in pids
-                    for signed, ended in contracts.get(pid, ())
-                ),
-                attempts=tuple(a for pid in pids for a in attempts.get(pid, ())) if is_call else (),
+                client=client,
+                attempts=tuple(a for pid, _ in found for a in attempts.get(pid, ()))
+                if is_call and found
+                else (),
                 bloctel=_check(bloctel, key, day) if is_call else None,
             )
             out.append((facts, named))
@@ -117,7 +129,7 @@ class SqlProspecting:
             rows = conn.execute(
                 select(s.term, p.id, p.ref)
                 .join(t.persons, p.id == s.person_id)
-                .where(s.term.in_(terms), s.field.in_(search.contacts))
+                .where(among(s.term, terms, self.dialect), s.field.in_(search.contacts))
             ).all()
             for term, pid, ref in rows:
                 if (pid, ref) not in out.setdefault(term, []):
@@ -128,14 +140,13 @@ class SqlProspecting:
                 out.setdefault(f"ref:{ref}", []).append((pid, ref))
         return out
 
-    @staticmethod
     def _consents(
-        conn: Connection, keys: list[str], purposes: set[str], channels: set[str]
+        self, conn: Connection, keys: list[str], purposes: set[str], channels: set[str]
     ) -> dict[tuple[str, str, str], list[ConsentSpan]]:
         c = t.consents.c
         rows = conn.execute(
             select(c.contact_hmac, c.purpose, c.channel, c.given_at, c.withdrawn_at).where(
-                c.contact_hmac.in_(keys), c.purpose.in_(purposes), c.channel.in_(channels)
+                among(c.contact_hmac, keys, self.dialect), c.purpose.in_(purposes), c.channel.in_(channels)
             )
         ).all()
         out: dict[tuple[str, str, str], list[ConsentSpan]] = {}
@@ -144,9 +155,8 @@ class SqlProspecting:
             out.setdefault((r.contact_hmac, r.purpose, r.channel), []).append(span)
         return out
 
-    @staticmethod
     def _objected(
-        conn: Connection, keys: list[str], refs: list[str], purposes: set[str]
+        self, conn: Connection, keys: list[str], refs: list[str], purposes: set[str]
     ) -> set[tuple[str, str]]:
         """(contact or ref, purpose) pairs objected to: the suppression list (an objection to
         prospecting, GDPR Art. 21(3), for every purpose the gate decides), an objection to the
@@ -154,7 +164,9 @@ class SqlProspecting:
         o, oc, sl = t.oppositions.c, t.objection_contacts.c, t.suppression_list.c
         found = {
             (k, p)
-            for (k,) in conn.execute(select(sl.contact_hmac).where(sl.contact_hmac.in_(keys)))
+            for (k,) in conn.execute(
+                select(sl.contact_hmac).where(among(sl.contact_hmac, keys, self.dialect))
+            )
             for p in purposes
         }
         found |= {
@@ -162,20 +174,21 @@ class SqlProspecting:
             for k, p in conn.execute(
                 select(oc.contact_hmac, o.purpose)
                 .join(t.oppositions, o.id == oc.opposition_id)
-                .where(oc.contact_hmac.in_(keys), o.purpose.in_(purposes))
+                .where(among(oc.contact_hmac, keys, self.dialect), o.purpose.in_(purposes))
             )
         }
         if refs:
             found |= {
                 (r, p)
                 for r, p in conn.execute(
-                    select(o.person_ref, o.purpose).where(o.person_ref.in_(refs), o.purpose.in_(purposes))
+                    select(o.person_ref, o.purpose).where(
+                        among(o.person_ref, refs, self.dialect), o.purpose.in_(purposes)
+                    )
                 )
             }
         return found
 
-    @staticmethod
-    def _contracts(conn: Connection, ids: list[int]) -> dict[int, list[tuple[date, date | None]]]:
+    def _contracts(self, conn: Connection, ids: list[int]) -> dict[int, list[tuple[date, date | None]]]:
         """Each person's contracts as a client: (signed, ended)."""
         if not ids:
             return {}
@@ -183,7 +196,7 @@ class SqlProspecting:
         rows = conn.execute(
             select(r.person_id, k.signed_on, k.ended_on)
             .join(t.contracts, k.id == r.contract_id)
-            .where(r.person_id.in_(ids), r.role == Role.CLIENT.value)
+            .where(among(r.person_id, ids, self.dialect), r.role == Role.CLIENT.value)
         ).all()
         out: dict[int, list[tuple[date, date | None]]] = {}
         for pid, signed, ended in rows:
@@ -202,7 +215,7 @@ class SqlProspecting:
         x = t.contact_log.c
         rows = conn.execute(
             select(x.person_id, x.on, x.outcome).where(
-                x.person_id.in_(ids),
+                among(x.person_id, ids, self.dialect),
                 x.on >= first_day - timedelta(days=back + _MARGIN),
                 x.direction == Direction.OUTBOUND.value,
                 x.channel == Channel.PHONE.value,
@@ -213,8 +226,9 @@ class SqlProspecting:
             out.setdefault(pid, []).append(Attempt(on, refused=outcome == Outcome.REFUSED.value))
         return out
 
-    @staticmethod
-    def _bloctel(conn: Connection, keys: list[str], days: set[date]) -> dict[date, tuple[date, set[str]]]:
+    def _bloctel(
+        self, conn: Connection, keys: list[str], days: set[date]
+    ) -> dict[date, tuple[date, set[str]]]:
         """For each day, the latest list dated on or before it and the batch's numbers on it."""
         b, n = t.bloctel_lists.c, t.bloctel_numbers.c
         lists: dict[date, tuple[int, date]] = {}
@@ -228,7 +242,9 @@ class SqlProspecting:
         listed: dict[int, set[str]] = {}
         if ids:
             rows = conn.execute(
-                select(n.list_id, n.contact_hmac).where(n.list_id.in_(ids), n.contact_hmac.in_(keys))
+                select(n.list_id, n.contact_hmac).where(
+                    n.list_id.in_(ids), among(n.contact_hmac, keys, self.dialect)
+                )
             )
             for list_id, key in rows:
                 listed.setdefault(list_id, set()).add(key)
