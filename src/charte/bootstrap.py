@@ -28,6 +28,7 @@ from charte.adapters.db.alarms_store import SqlAlarms
 from charte.adapters.db.answer_sources import SqlAnswerSources
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.calls_store import SqlCalls
+from charte.adapters.db.consent_store import SqlConsents
 from charte.adapters.db.disclosures_store import SqlDisclosures
 from charte.adapters.db.engine import make_engine
 from charte.adapters.db.erasure_replay import SqlErasureReplay
@@ -274,6 +275,9 @@ class Container:
 
     def prospecting_store(self) -> SqlProspecting:
         return SqlProspecting(self.migrated_engine(), self.policy, self.ref_hasher)
+
+    def consents(self) -> SqlConsents:
+        return SqlConsents(self.migrated_engine(), self.policy, self.ref_hasher)
 
     def bloctel(self) -> SqlBloctel:
         return SqlBloctel(self.migrated_engine(), self.ref_hasher)

@@ -35,6 +35,10 @@ READS = {
         ["prospecting", "decide", "1 rue des Lilas, 79000 Niort", "--channel", "post"],
         ["--as", "sales", "--purpose", "prospecting"],
     ),
+    "charte consents proof": (
+        ["consents", "proof", "0612345678", "--channel", "phone"],
+        ["--as", "dpo", "--purpose", "rights_handling"],
+    ),
     "charte prospecting screen": (
         ["prospecting", "screen", "contacts.csv", "--channel", "post"],
         ["--as", "sales", "--purpose", "prospecting"],
@@ -69,6 +73,8 @@ NO_PERSONAL_DATA = {
     "charte calls decide", "charte calls opt-out", "charte calls ingest",
     # A Bloctel list in: numbers hashed, counts out.
     "charte prospecting load-bloctel",
+    # A withdrawal in: counts out (never whose consents ended).
+    "charte consents withdraw",
 }  # fmt: skip
 
 

@@ -5,6 +5,7 @@ contact (Code de la consommation L223-1 and D223-9, CPCE L34-5, GDPR Art. 7 and 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -393,3 +394,98 @@ def test_a_campaign_is_screened_over_http_as_a_stream_of_json_lines(leads):
             "/api/v1/prospecting/screen", params=params, headers=installer, content="0612345678\n"
         )
         assert refused.status_code == 403
+
+
+def test_a_consent_is_withdrawn_from_the_portal_with_the_contact_alone_at_once_with_orders(leads):
+    """GDPR Art. 7(3): as easy as giving it — no proof but the contact; the systems holding it are told."""
+    from fastapi.testclient import TestClient
+
+    from charte.entrypoints.web import app as web
+
+    with TestClient(web.create_app(leads), base_url="https://testserver") as http:
+        page = http.get("/portal/consentement")
+        assert page.status_code == 200
+        assert "Retirer mon consentement à la prospection" in page.text
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        bad = http.post("/portal/consentement", data={"csrf": token, "channel": "phone", "contact": "12"})
+        assert bad.status_code == 422
+        assert "pas un numéro de téléphone valide" in bad.text
+        done = http.post(
+            "/portal/consentement", data={"csrf": token, "channel": "phone", "contact": "+33 6 12 34 56 78"}
+        )
+        assert done.status_code == 200
+        said = re.search(r'<p role="status" id="withdrawn">(.*?)</p>', done.text).group(1)
+        nobody = http.post(
+            "/portal/consentement", data={"csrf": token, "channel": "phone", "contact": "0699999999"}
+        )
+        assert (
+            re.search(r'<p role="status" id="withdrawn">(.*?)</p>', nobody.text).group(1) == said
+        )  # no enumeration
+    after = ask(leads, "0612345678", moment="2026-11-26T14:00")  # withdrawn at noon (the test's clock)
+    assert [r.code for r in after.decision.refusals] == ["consent_withdrawn"]
+    with leads.engine.connect() as conn:
+        kinds = conn.execute(
+            select(tables.outbox.c.kind, tables.outbox.c.person_ref, tables.outbox.c.reason)
+        ).all()
+        row = conn.execute(select(tables.consents.c.withdrawn_by, tables.consents.c.purge_due)).one()
+    assert {tuple(k) for k in kinds} == {
+        ("consent.withdrawn", "P1", "consent_withdrawn:portal:phone:prospecting")
+    }
+    assert tuple(row) == ("portal", date(2031, 11, 27))
+    entries = list(leads.audit_store().search(AuditFilter(actor="portal")))
+    assert [e["detail"]["withdrawn"] for e in entries] == [1, 0]
+    assert "0612345678" not in json.dumps(entries)
+
+
+def test_a_stop_keyword_from_the_sms_gateway_withdraws_over_the_api(leads):
+    """POST /api/v1/consents/withdraw: an opt-out link or a STOP keyword, by any actor, audited."""
+    from fastapi.testclient import TestClient
+
+    from charte.entrypoints.web import app as web
+    from tests.conftest import bearer, token
+
+    run_import(leads, [given("g2", "2026-10-01", "P1", "sms", "0612345678")])
+    with TestClient(web.create_app(leads)) as http:
+        gateway = bearer(token(leads, "sms-gw", system="telephony"))
+        body = {"contact": "06 12 34 56 78", "channel": "sms", "how": "keyword"}
+        done = http.post("/api/v1/consents/withdraw", json=body, headers=gateway)
+        assert (done.status_code, done.json()["withdrawn"]) == (200, 1)
+        assert done.json()["orders"] >= 1
+        again = http.post("/api/v1/consents/withdraw", json=body, headers=gateway)
+        assert again.json()["withdrawn"] == 0
+        wrong = http.post(
+            "/api/v1/consents/withdraw", json={**body, "purpose": "alarm_handling"}, headers=gateway
+        )
+        assert wrong.status_code == 422
+    after = ask(leads, "0612345678", Channel.SMS, moment="2026-11-26T14:00")  # withdrawn at noon
+    assert [r.code for r in after.decision.refusals] == ["consent_withdrawn"]
+    assert ask(leads, "0612345678", moment="2026-11-26T14:00").decision.allowed  # one channel withdrawn
+
+
+def test_the_proof_of_a_contact_shows_each_consent_its_text_and_source_and_each_call_with_its_answers(leads):
+    """L223-1: the professional proves the consent; GDPR Art. 7(1). Through the gate, audited."""
+    from charte.services.consents import proof
+
+    allowed = ask(leads, "0612345678", moment="2026-11-24T15:00")
+    run_import(leads, [contacted("t1", "2026-11-24T15:05:00+01:00", "P1", direction="outbound", channel="phone",
+                                 outcome="interested")])  # fmt: skip
+    dpo = Reader(actor="dpo-1", role="dpo", purpose="rights_handling")
+    shown = proof(store=leads.consents(), contacts=leads.consent_contacts, gate=leads.gate, auditor=leads.auditor,
+                  reader=dpo, channel=Channel.PHONE, contact="+33 6 12 34 56 78")  # fmt: skip
+    (consent,) = shown["consents"]
+    assert (consent["method"], consent["text"], consent["source"]) == (
+        "partner", TEXT, {"kind": "partner", "ref": "BANQUE-X"})  # fmt: skip
+    assert consent["given_at"] == "2026-09-01T08:12:00+00:00"
+    (decision,) = shown["decisions"]
+    assert (decision["decision"], decision["answer"], decision["asked_by"]) == (
+        allowed.id,
+        "allowed",
+        "vente-1",
+    )
+    (call,) = shown["solicitations"]
+    assert (call["person"], call["on"], call["decisions"]) == ("P1", "2026-11-24", [allowed.id])
+    (entry,) = list(leads.audit_store().search(AuditFilter(actor="dpo-1")))
+    assert entry["subject"] == leads.auditor.subject("person", "P1")
+    with pytest.raises(AccessDenied):
+        proof(store=leads.consents(), contacts=leads.consent_contacts, gate=leads.gate, auditor=leads.auditor,
+              reader=Reader("op-1", "station_operator", "rights_handling"), channel=Channel.PHONE, contact="0612345678")  # fmt: skip

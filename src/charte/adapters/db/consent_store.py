@@ -7,16 +7,24 @@ so that its proof outlives the prospect's data; ending one sets the day its proo
 
 from __future__ import annotations
 
-from datetime import UTC
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import Connection, String, bindparam, or_, update
+import orjson
+from sqlalchemy import Connection, Engine, String, bindparam, or_, select, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.outbox_store import add_orders
+from charte.adapters.db.person_search import STALE, settle
 from charte.adapters.ref_hmac import RefHasher
+from charte.domain.orders import Order
 from charte.domain.policy import Policy
-from charte.domain.prospecting import instant_of, proof_purge_due
+from charte.domain.prospecting import Channel, instant_of, proof_purge_due
 from charte.domain.register_rules import RegisterChunk
+from charte.services.consents import Ended
+from charte.services.errors import NotReady
 
 
 def contact_hmac(hasher: RefHasher, contact: str) -> str:
@@ -80,3 +88,122 @@ def write_consents(conn: Connection, chunk: RegisterChunk, policy: Policy, hashe
             for e in chunk.consent_ends
         ],
     )
+
+
+class SqlConsents:
+    """Implements ``services.consents.ConsentStore``."""
+
+    def __init__(self, engine: Engine, policy: Policy, hasher: RefHasher) -> None:
+        self.engine, self.policy, self.hasher = engine, policy, hasher
+
+    def withdraw(
+        self,
+        contact: str,
+        channel: Channel,
+        purposes: Sequence[str],
+        *,
+        at: datetime,
+        by: str,
+        purge_due: date,
+        plan: Callable[[Sequence[str]], list[Order]],
+    ) -> Ended:
+        c, s, p = t.consents.c, t.person_search.c, t.persons.c
+        key = contact_hmac(self.hasher, contact)
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(t.consents)
+                .where(
+                    c.contact_hmac == key,
+                    c.channel == channel.value,
+                    c.purpose.in_(purposes),
+                    c.withdrawn_at.is_(None),
+                    c.given_at <= at.astimezone(UTC),
+                )
+                .values(withdrawn_at=at.astimezone(UTC), withdrawn_by=by, purge_due=purge_due)
+            )
+            refs: list[str] = []
+            search = self.policy.search
+            if search.contacts and not contact.startswith("post:"):
+                if not settle(conn, search):
+                    raise NotReady(STALE)
+                refs = list(
+                    conn.execute(
+                        select(p.ref)
+                        .join(t.person_search, s.person_id == p.id)
+                        .where(s.term == contact, s.field.in_(search.contacts))
+                        .distinct()
+                        .order_by(p.ref)
+                    ).scalars()
+                )
+            orders = plan(refs)
+            add_orders(conn, orders)
+        return Ended(int(done.rowcount), tuple(refs), len(orders))
+
+    def proof(self, contact: str) -> dict[str, Any]:
+        c, d, x, s, p = (
+            t.consents.c,
+            t.prospecting_decisions.c,
+            t.contact_log.c,
+            t.person_search.c,
+            t.persons.c,
+        )
+        key = contact_hmac(self.hasher, contact)
+        with self.engine.connect() as conn:
+            consents = [
+                {
+                    "purpose": r.purpose,
+                    "channel": r.channel,
+                    "given_at": _iso(r.given_at),
+                    "method": r.method,
+                    "text": {"name": r.text_name, "sha256": r.text_sha256},
+                    "source": {"kind": r.source_kind, "ref": r.source_ref},
+                    "event": r.event_id,
+                    "withdrawn_at": _iso(r.withdrawn_at) if r.withdrawn_at else None,
+                    "withdrawn_by": r.withdrawn_by,
+                    "kept_until": r.purge_due.isoformat() if r.purge_due else None,
+                }
+                for r in conn.execute(
+                    select(t.consents).where(c.contact_hmac == key).order_by(c.given_at, c.id)
+                )
+            ]
+            decisions = [
+                {
+                    "decision": r.id,
+                    "moment": _iso(r.moment),
+                    "channel": r.channel,
+                    "purpose": r.purpose,
+                    "campaign": r.campaign,
+                    "answer": "allowed" if r.allowed else "refused",
+                    "reasons": orjson.loads(r.reasons),
+                    "asked_by": r.actor,
+                    "asked_at": _iso(r.asked_at),
+                }
+                for r in conn.execute(
+                    select(t.prospecting_decisions).where(d.contact_hmac == key).order_by(d.moment, d.id)
+                )
+            ]
+            holders = select(s.person_id).where(s.term == contact, s.field.in_(self.policy.search.contacts))
+            solicitations = [
+                {"person": r.ref, "on": r.on.isoformat(), "channel": r.channel, "direction": r.direction,
+                 "answered": r.answered, "outcome": r.outcome, "event": r.event_id}
+                for r in conn.execute(
+                    select(p.ref, x.on, x.channel, x.direction, x.answered, x.outcome, x.event_id)
+                    .join(t.persons, p.id == x.person_id)
+                    .where(x.person_id.in_(holders), x.direction == "outbound")
+                    .order_by(x.on, x.id)
+                )
+            ]  # fmt: skip
+        # Each solicitation with the gate's answers about the contact on that day (the proof that
+        # it was allowed when it was made: Code de la consommation L223-1).
+        for one in solicitations:
+            one["decisions"] = [
+                x["decision"]
+                for x in decisions
+                if x["moment"][:10] == one["on"] and x["channel"] == one["channel"]
+            ]
+        return {"consents": consents, "decisions": decisions, "solicitations": solicitations}
+
+
+def _iso(value: datetime) -> str:
+    """An instant as ISO 8601 in UTC (SQLite hands back naive UTC)."""
+    return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()

@@ -16,6 +16,7 @@ from charte.entrypoints.cli import (
     actors,
     audit,
     calls,
+    consents,
     db,
     demo,
     disclose,
@@ -78,6 +79,7 @@ def build_app() -> typer.Typer:
     app.add_typer(recordings.app, name="recordings")
     app.add_typer(keys.app, name="keys")
     app.add_typer(prospecting.app, name="prospecting")
+    app.add_typer(consents.app, name="consents")
     app.command(name="register")(register.register)
     app.command(name="disclose")(disclose.disclose)
     app.command(name="serve")(serve.serve)

@@ -29,11 +29,12 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from charte.bootstrap import Container
 from charte.domain.contacts import unsafe_character
+from charte.domain.prospecting import Channel
 from charte.domain.vocabulary import Language, Right
 from charte.entrypoints.web import body_limits, pages
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.portal_words import ERRORS, STATUS, words
-from charte.services import portal
+from charte.services import consents, portal
 from charte.services.documents.wording import RIGHT, day, duration
 from charte.services.documents.words import word
 from charte.services.errors import Refused
@@ -223,6 +224,60 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
         response = show(request, "portal_filed.html.j2", language, secret=secret, s=dated(status, language))
         _remember(request, response, secret)
         return response
+
+    withdrawable = [Channel.PHONE, Channel.SMS, Channel.EMAIL]
+
+    def withdraw_choices(lang: Language, typed: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+        w = words(lang)
+        return {
+            "channels": [(c.value, w[f"channel_{c.value}"]) for c in withdrawable],
+            "v": typed,
+            "errors": errors,
+        }
+
+    @r.get("/portal/consentement", openapi_extra=NO_PERSONAL)
+    def withdraw_form(request: Request, lang: Annotated[str | None, Query(max_length=2)] = None) -> Response:
+        """GDPR Art. 7(3): withdrawn as easily as given — the contact alone, no proof."""
+        language = _lang(lang)
+        return show(request, "portal_withdraw.html.j2", language, **withdraw_choices(language, {}, {}))
+
+    @r.post("/portal/consentement", openapi_extra=NO_PERSONAL)
+    def withdraw_consent(
+        request: Request,
+        csrf: Annotated[str, Form(max_length=100)],
+        channel: Annotated[str, Form(max_length=16)] = "",
+        contact: Annotated[str, Form(max_length=400)] = "",
+        lang: Annotated[str, Form(max_length=2)] = "fr",
+    ) -> Response:
+        pages.check_csrf(request, csrf)
+        limiter.check(request)
+        language = _lang(lang)
+        typed = {"channel": channel, "contact": contact}
+        if channel not in {c.value for c in withdrawable}:
+            channel = Channel.PHONE.value
+        try:
+            consents.withdraw(
+                policy=policy,
+                store=container.consents(),
+                contacts=container.consent_contacts,
+                auditor=container.auditor,
+                actor="portal",
+                channel=Channel(channel),
+                contact=contact,
+                how=consents.WithdrawnBy.PORTAL,
+            )
+        except Refused:
+            key = "withdraw_bad_email" if channel == Channel.EMAIL.value else "withdraw_bad_phone"
+            errors = {"contact": words(language)[key]}
+            return show(
+                request,
+                "portal_withdraw.html.j2",
+                language,
+                status=422,
+                **withdraw_choices(language, typed, errors),
+            )
+        # The same answer whether the contact had consents or not: nobody learns whose number is on file.
+        return show(request, "portal_withdraw.html.j2", language, done=True)
 
     def _remember(request: Request, response: Response, secret: str) -> None:
         secure = pages.secure(request)

@@ -12,6 +12,38 @@ FR, EN = Language.FR, Language.EN
 
 WORDS: dict[str, dict[Language, str]] = {
     "title": {FR: "Vos droits sur vos données personnelles", EN: "Your rights over your personal data"},
+    "withdraw_h": {FR: "Retirer mon consentement à la prospection", EN: "Withdraw my consent to marketing"},
+    "withdraw_intro": {
+        FR: "Indiquez le numéro ou l'adresse e-mail auxquels nous vous sollicitons : tout consentement qui "
+        "les couvre est retiré immédiatement, aussi simplement que vous l'avez donné, et nos systèmes en sont "
+        "informés. Aucun justificatif n'est demandé.",
+        EN: "Give the number or e-mail address at which we contact you: any consent covering it is withdrawn "
+        "at once, as easily as you gave it, and our systems are told. No proof is asked.",
+    },
+    "withdraw_channel": {
+        FR: "Vous ne voulez plus être sollicité(e)",
+        EN: "You no longer want to be contacted",
+    },
+    "withdraw_contact": {FR: "Votre numéro ou votre adresse e-mail", EN: "Your number or e-mail address"},
+    "withdraw_submit": {FR: "Retirer mon consentement", EN: "Withdraw my consent"},
+    "withdraw_done": {
+        FR: "C'est fait : si un consentement couvrait ce contact, il est retiré et nous ne l'utiliserons plus "
+        "pour vous solliciter. Vous pouvez aussi vous opposer à toute prospection depuis l'accueil du portail.",
+        EN: "Done: if a consent covered this contact, it is withdrawn and we will no longer use it to contact "
+        "you. You may also object to all marketing from the portal's home page.",
+    },
+    "withdraw_bad_phone": {
+        FR: "Ce numéro n'est pas un numéro de téléphone valide.",
+        EN: "This is not a valid phone number.",
+    },
+    "withdraw_bad_email": {
+        FR: "Cette adresse e-mail n'est pas valide.",
+        EN: "This is not a valid e-mail address.",
+    },
+    "withdraw_link": {FR: "Retirer un consentement à la prospection", EN: "Withdraw a consent to marketing"},
+    "channel_phone": {FR: "par téléphone", EN: "by phone"},
+    "channel_sms": {FR: "par SMS", EN: "by text message"},
+    "channel_email": {FR: "par e-mail", EN: "by e-mail"},
     "intro": {
         FR: "Vous pouvez exercer ici vos droits auprès de {controller}. Chaque demande est enregistrée dès "
         "son envoi : le délai de réponse court à partir de ce jour, que nous vous connaissions ou non.",

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 from charte.domain.dates import FIRST_YEAR, LAST_YEAR, out_of_range
 from charte.domain.policy import Policy
 from charte.domain.prospecting import Channel
+from charte.services.consents import WithdrawnBy
 
 
 def _in_calendar(value: Any) -> Any:
@@ -268,3 +269,15 @@ class SolicitationAnswer(BaseModel):
         description="The consumer's time zones from their number (none: the policy's)."
     )
     campaign: str | None
+
+
+class WithdrawalIn(BaseModel):
+    contact: str = Field(min_length=1, max_length=400, description="The number, e-mail or postal address.")
+    channel: Channel = Field(description="The channel the consent covered.")
+    how: WithdrawnBy = Field(description="How the person withdrew: portal, link, keyword, call.")
+    purpose: str | None = Field(default=None, max_length=64, description="One purpose; default: every one.")
+
+
+class WithdrawalOut(BaseModel):
+    withdrawn: int = Field(description="Consents ended.")
+    orders: int = Field(description="Orders written to the systems holding the contact.")

@@ -1,0 +1,206 @@
+"""Withdrawing a consent as easily as it was given (GDPR Art. 7(3)): from the portal, an opt-out
+link or a STOP keyword, a call — with nothing but the contact itself.
+
+Every consent covering the contact on the channel, for the purposes named (default: every purpose
+the prospecting gate decides for), ends at once; the systems holding the contact for a person on
+file get a ``consent.withdrawn`` order in the same transaction (a promise kept only in charte's copy
+is not kept); each ended consent's proof is then kept for the policy's ``consent_proof`` period.
+The answer never says whether the contact had consents (the same answer for any contact: nobody
+learns from the portal whose number is on file); the audit records the counts, never the contact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from charte.domain.access import AccessGate
+from charte.domain.audit import Action, Entry
+from charte.domain.orders import Order, OrderKind, orders_due, plan_orders
+from charte.domain.policy import Policy
+from charte.domain.prospecting import Channel, proof_purge_due
+from charte.services.access import AccessDenied, Reader
+from charte.services.audit import Auditor
+from charte.services.errors import Refused
+from charte.services.prospecting import Contacts, rules_of
+
+# The fields a contact of each channel is held in: the systems holding them get the order.
+CONTACT_FIELDS = {
+    Channel.PHONE: "phone",
+    Channel.SMS: "phone",
+    Channel.EMAIL: "email",
+    Channel.POST: "postal_address",
+}
+
+
+class WithdrawnBy(StrEnum):
+    """How the person withdrew: the portal, an opt-out link in a message, a STOP keyword, a call."""
+
+    PORTAL = "portal"
+    LINK = "link"
+    KEYWORD = "keyword"
+    CALL = "call"
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    consents: int  # consents ended
+    persons: tuple[str, ...]  # refs of the persons on file holding the contact
+    orders: int
+
+
+class ConsentStore(Protocol):
+    def withdraw(
+        self,
+        contact: str,
+        channel: Channel,
+        purposes: Sequence[str],
+        *,
+        at: datetime,
+        by: str,
+        purge_due: date,
+        plan: Callable[[Sequence[str]], list[Order]],
+    ) -> Ended:
+        """End the consents in one transaction with the orders ``plan`` makes for the persons
+        holding the contact."""
+        ...
+
+
+def withdraw(
+    *,
+    policy: Policy,
+    store: ConsentStore,
+    contacts: Contacts,
+    auditor: Auditor,
+    actor: str,
+    channel: Channel,
+    contact: str,
+    how: WithdrawnBy,
+    purpose: str | None = None,
+) -> Ended:
+    rules = rules_of(policy)
+    if purpose is not None and purpose not in rules.purposes:
+        raise Refused(
+            f"purpose: '{purpose}' is not one the prospecting gate decides for (policy: prospecting.purposes)"
+        )
+    try:
+        canonical = contacts.canonical(channel, contact)
+    except ValueError as exc:
+        raise Refused(f"contact: {exc}") from None
+    at = auditor.clock.now()
+    purposes = (purpose,) if purpose else rules.purposes
+    kept = policy.retention[rules.consent_retention].period
+    day = at.astimezone(ZoneInfo(rules.time_zone)).date()
+    # The systems holding persons' contacts (the policy's search.contacts fields) are told; the
+    # order names the person, the channel and the purpose (its reason), no value.
+    held = list(policy.search.contacts) or None
+    due = orders_due(policy, at)
+
+    def plan(refs: Sequence[str]) -> list[Order]:
+        return [
+            order
+            for ref in refs
+            for p in purposes
+            for order in plan_orders(
+                policy,
+                kind=OrderKind.CONSENT_WITHDRAWN,
+                person_ref=ref,
+                reason=f"consent_withdrawn:{how.value}:{channel.value}:{p}",
+                at=at,
+                fields=[],
+                concerning=held,
+                due_by=due,
+            )
+        ]
+
+    ended = store.withdraw(
+        canonical, channel, purposes, at=at, by=how.value, purge_due=proof_purge_due(day, kept), plan=plan
+    )
+    detail: dict[str, Any] = {
+        "withdrawn": ended.consents,
+        "channel": channel.value,
+        "how": how.value,
+        "purposes": list(purposes),
+        "orders": ended.orders,
+    }
+    auditor.record(
+        [
+            Entry(
+                at=at,
+                actor=actor,
+                action=Action.PROSPECTING,
+                subject=auditor.subject("person", ref),
+                purpose=purposes[0],
+                decision="allowed",
+                detail=detail,
+            )
+            for ref in ended.persons
+        ]
+        or [
+            Entry(
+                at=at,
+                actor=actor,
+                action=Action.PROSPECTING,
+                purpose=purposes[0],
+                decision="allowed",
+                detail=detail,
+            )
+        ]
+    )
+    return ended
+
+
+# -- the proof of a contact's consents --------------------------------------------------------
+
+
+class ProofStore(Protocol):
+    def proof(self, contact: str) -> dict[str, Any]:
+        """Every consent covering the contact, every answer of the gate about it, and the
+        solicitations the register knows of the persons holding it."""
+        ...
+
+
+def proof(
+    *,
+    store: ProofStore,
+    contacts: Contacts,
+    gate: AccessGate,
+    auditor: Auditor,
+    reader: Reader,
+    channel: Channel,
+    contact: str,
+) -> dict[str, Any]:
+    """What Code de la consommation L223-1 asks the professional to show for a contact: each
+    consent and withdrawal with the text shown, its source and time, and each solicitation with
+    the gate's answers of that day. Through the gate; audited as a read of each person holding
+    the contact (never the contact itself)."""
+    verdict = gate.check(reader.role, reader.purpose)
+    at = auditor.clock.now()
+    if not verdict.allowed:
+        denied = f"denied:{verdict.reason}"
+        auditor.record(
+            [
+                Entry(at=at, actor=reader.actor, action=Action.READ, role=reader.role, purpose=reader.purpose,
+                      decision=denied, detail={"of": "consent_proof"})
+            ]
+        )  # fmt: skip
+        raise AccessDenied(verdict)
+    try:
+        canonical = contacts.canonical(channel, contact)
+    except ValueError as exc:
+        raise Refused(f"contact: {exc}") from None
+    found = store.proof(canonical)
+    detail = {"of": "consent_proof", "consents": len(found["consents"]), "decisions": len(found["decisions"])}
+    persons = sorted({s["person"] for s in found["solicitations"]})
+    auditor.record(
+        [
+            Entry(at=at, actor=reader.actor, action=Action.READ, role=reader.role, purpose=reader.purpose,
+                  subject=auditor.subject("person", ref) if ref else None, decision="allowed", detail=detail)
+            for ref in persons or [None]
+        ]
+    )  # fmt: skip
+    return {"contact": contact, "channel": channel.value, **found}
