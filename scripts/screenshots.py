@@ -21,6 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 
 
+def first_consent() -> str | None:
+    """A demo prospect who consented to calls (the demo's events file, as `charte demo seed` wrote it)."""
+    for events in sorted((ROOT / ".charte").glob("demo-events-*.jsonl")):
+        with events.open(encoding="utf-8") as lines:
+            for line in lines:
+                event = json.loads(line)
+                if event["type"] == "consent.given":
+                    return str(event["person"])
+    return None
+
+
 def main() -> int:
     base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
     tokens = json.loads((ROOT / ".charte" / "demo-tokens.json").read_text(encoding="utf-8"))
@@ -51,6 +62,8 @@ def main() -> int:
         visitor.get_by_role("button", name="Envoyer la demande").click()
         visitor.goto(f"{base}/portal/suivi")
         visitor.screenshot(path=str(OUT / "demo-portal-status.png"), full_page=True)
+        visitor.goto(f"{base}/portal/consentement")  # withdrawing a consent: the contact alone
+        visitor.screenshot(path=str(OUT / "demo-portal-withdraw.png"), full_page=True)
 
         dpo = signed_in("demo-dpo")
         dpo.screenshot(path=str(OUT / "demo-dashboard.png"), full_page=True)
@@ -58,6 +71,12 @@ def main() -> int:
         dpo.get_by_label("Nom, adresse e-mail, téléphone ou référence").fill("Martin")
         dpo.get_by_role("button", name="Rechercher").click()
         dpo.screenshot(path=str(OUT / "demo-person-search.png"), full_page=True)
+        dpo.goto(f"{base}/console/prospecting")  # counts only: consents, withdrawals, refusals
+        dpo.screenshot(path=str(OUT / "demo-prospecting.png"), full_page=True)
+        consented = first_consent()
+        if consented:
+            dpo.goto(f"{base}/console/persons?ref={consented}&purpose=rights_handling")
+            dpo.screenshot(path=str(OUT / "demo-person-consents.png"), full_page=True)
 
         operator = signed_in("demo-operator")
         operator.goto(f"{base}/console/alarms")

@@ -32,7 +32,8 @@ def test_the_demo_register_has_every_kind_of_person_and_event():
     events = [json.loads(line) for line in text.splitlines()]
     kinds = Counter(e["type"] for e in events)
     assert set(kinds) == {"prospect.collected", "prospect.contacted", "contract.signed", "contract.ended",
-                          "trusted_person.designated", "trusted_person.removed", "contact.registered"}  # fmt: skip
+                          "trusted_person.designated", "trusted_person.removed", "contact.registered",
+                          "consent.given", "consent.withdrawn"}  # fmt: skip
     assert persons >= 600
     assert max(e["at"] for e in events) <= TODAY.isoformat()
     assert min(e["at"] for e in events if e["type"] == "contract.signed") >= "2016-11-26"  # over ten years

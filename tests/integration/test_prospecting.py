@@ -489,3 +489,43 @@ def test_the_proof_of_a_contact_shows_each_consent_its_text_and_source_and_each_
     with pytest.raises(AccessDenied):
         proof(store=leads.consents(), contacts=leads.consent_contacts, gate=leads.gate, auditor=leads.auditor,
               reader=Reader("op-1", "station_operator", "rights_handling"), channel=Channel.PHONE, contact="0612345678")  # fmt: skip
+
+
+def test_the_dpo_sees_consents_on_the_person_page_and_counts_on_the_prospecting_page(leads):
+    """What the DPO sees and proves: a person's consents with their proof (an audited read), and counts
+    without any person; a sales account sees neither."""
+    from tests.integration.test_console_pages import account, signed_in
+
+    ask(leads, "0698765432")  # refused: no consent
+    account(leads, "dpo-web", "dpo")
+    account(leads, "vente-web", "sales")
+    with signed_in(leads, "dpo-web") as http:
+        page = http.get("/console/persons?ref=P1&purpose=rights_handling")
+        assert page.status_code == 200
+        assert "Consentements à la prospection, avec leur preuve" in page.text
+        assert "recueilli par un partenaire" in page.text
+        assert "Formulaire devis v3" in page.text
+        assert "BANQUE-X" in page.text
+        assert "01/09/2026 10:12" in page.text
+        counts = http.get("/console/prospecting")
+        assert counts.status_code == 200
+        assert "Consentements en vigueur" in counts.text
+        assert re.search(r"<td>téléphone</td><td>1</td>", counts.text)
+        assert re.search(r"<td>pas de consentement</td><td>1</td>", counts.text)
+        assert "0612345678" not in counts.text
+        assert "P1" not in counts.text
+        english = http.get("/console/prospecting?lang=en")
+        assert "Consents in force" in english.text
+        assert "no consent" in english.text
+    reads = [
+        e
+        for e in leads.audit_store().search(AuditFilter(actor="dpo-web"))
+        if e["detail"].get("of") == "consents"
+    ]
+    assert [(r["subject"], r["detail"]["consents"]) for r in reads] == [
+        (leads.auditor.subject("person", "P1"), 1)
+    ]
+    with signed_in(leads, "vente-web") as http:
+        assert http.get("/console/prospecting").status_code == 403
+        page = http.get("/console/persons?ref=P1&purpose=prospecting")
+        assert "Consentements à la prospection" not in page.text

@@ -9,12 +9,19 @@ same reference date always give the same file. Events are streamed: memory does 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import IO, Any
+
+from charte.adapters.consent_contacts import BadContact, contact_for
+from charte.domain.prospecting import Channel
+
+# The consent text the demo's forms showed, by its SHA-256: a proof names the text it was given to.
+DEMO_TEXT = hashlib.sha256("Demande de devis, version 3 : j'accepte d'être appelé(e).".encode()).hexdigest()
 
 OFFERS = ("Essentiel", "Confort", "Sérénité", "Pro")
 EQUIPMENT = (
@@ -46,6 +53,8 @@ class DemoRegister:
         self.today = today
         self.counter = 0
         self.partners = [f"PART-{i:02d}" for i in range(1, 9)]
+        # Consents draw from their own stream: the rest of the register stays what it was.
+        self.consent_rng = random.Random(seed + 1)  # noqa: S311  # demo data, not a secret
         self.prescribers = [f"PRESC-{i:03d}" for i in range(1, 41)]
 
     # -- helpers ------------------------------------------------------------------------------
@@ -90,9 +99,9 @@ class DemoRegister:
             ]
         )
         site = {"ref": f"S{k:07d}", "address": self._address()}
-        yield self._event(
-            "prospect.collected", collected, person=self._person(ref, full=True), source=source, site=site
-        )
+        who = self._person(ref, full=True)
+        yield self._event("prospect.collected", collected, person=who, source=source, site=site)
+        yield from self._consent(ref, who["phone"], collected, source)
         for on in sorted(self._between(collected, self.today) for _ in range(self.rng.randint(0, 4))):
             inbound = self.rng.random() < 0.4
             answered = inbound or self.rng.random() < 0.6
@@ -106,6 +115,31 @@ class DemoRegister:
                 channel=self.rng.choice(("phone", "email", "web")),
                 outcome=outcome,
             )
+
+    def _consent(self, ref: str, phone: str, on: date, source: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Half the prospects agreed to be called when their data were collected (a partner's form,
+        or ours); one in ten of them withdrew since (docs/prospecting.md)."""
+        if self.consent_rng.random() >= 0.5:
+            return
+        try:
+            contact_for(Channel.PHONE, phone)
+        except BadContact:
+            return  # a number Faker writes that no telephony would dial: no consent to it
+        by_partner = source["kind"] == "partner"
+        yield self._event(
+            "consent.given",
+            on,
+            person=ref,
+            purpose="prospecting",
+            channel="phone",
+            contact=phone,
+            method="partner" if by_partner else "web_form",
+            text={"name": "Demande de devis, version 3", "sha256": DEMO_TEXT},
+            source=source if by_partner else {"kind": "subject"},
+        )
+        if self.consent_rng.random() < 0.1:
+            ended = self._between(on, self.today)
+            yield self._event("consent.withdrawn", ended, person=ref, purpose="prospecting", channel="phone")
 
     def _client(self, k: int, stats: DemoStats) -> Iterator[dict[str, Any]]:
         ref, site_ref, contract = f"P{k:07d}", f"S{k:07d}", f"C{k:07d}"

@@ -204,3 +204,41 @@ def proof(
         ]
     )  # fmt: skip
     return {"contact": contact, "channel": channel.value, **found}
+
+
+# -- what the DPO sees -------------------------------------------------------------------------
+
+
+class ConsentReadings(Protocol):
+    def of_person(self, ref: str) -> list[dict[str, Any]]: ...
+
+    def summary(self, since: datetime) -> dict[str, Any]: ...
+
+
+def history(
+    *, store: ConsentReadings, gate: AccessGate, auditor: Auditor, reader: Reader, ref: str
+) -> list[dict[str, Any]]:
+    """A person's consents with their proof, for the roles answering for what is kept (the DPO's
+    team: ``may_see_retention``); an audited read of the person."""
+    verdict = gate.may_see_retention(reader.role)
+    at = auditor.clock.now()
+
+    def entry(decision: str, detail: dict[str, Any]) -> Entry:
+        return Entry(at=at, actor=reader.actor, action=Action.READ, role=reader.role, purpose=reader.purpose,
+                     subject=auditor.subject("person", ref), decision=decision, detail=detail)  # fmt: skip
+
+    if not verdict.allowed:
+        auditor.record([entry(f"denied:{verdict.reason}", {"of": "consents"})])
+        raise AccessDenied(verdict)
+    found = store.of_person(ref)
+    auditor.record([entry("allowed", {"of": "consents", "consents": len(found)})])
+    return found
+
+
+def summary(*, store: ConsentReadings, gate: AccessGate, role: str, since: datetime) -> dict[str, Any]:
+    """Counts for the DPO's team (no person in them): consents in force by purpose and channel,
+    withdrawals and the gate's answers since ``since``, its refusals by reason."""
+    verdict = gate.may_see_retention(role)
+    if not verdict.allowed:
+        raise AccessDenied(verdict)
+    return store.summary(since)

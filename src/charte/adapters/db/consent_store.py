@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, String, bindparam, or_, select, update
+from sqlalchemy import Connection, Engine, String, bindparam, func, or_, select, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
@@ -202,6 +202,63 @@ class SqlConsents:
                 if x["moment"][:10] == one["on"] and x["channel"] == one["channel"]
             ]
         return {"consents": consents, "decisions": decisions, "solicitations": solicitations}
+
+    def of_person(self, ref: str) -> list[dict[str, Any]]:
+        """A person's consents, as the proof keeps them, newest first."""
+        c = t.consents.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.consents)
+                .where(c.person_hmac == person_hmac(self.hasher, ref))
+                .order_by(c.given_at.desc(), c.id)
+            ).all()
+        return [
+            {
+                "purpose": r.purpose,
+                "channel": r.channel,
+                "given_at": _iso(r.given_at),
+                "method": r.method,
+                "text": {"name": r.text_name, "sha256": r.text_sha256},
+                "source": {"kind": r.source_kind, "ref": r.source_ref},
+                "withdrawn_at": _iso(r.withdrawn_at) if r.withdrawn_at else None,
+                "withdrawn_by": r.withdrawn_by,
+                "kept_until": r.purge_due.isoformat() if r.purge_due else None,
+            }
+            for r in rows
+        ]
+
+    def summary(self, since: datetime) -> dict[str, Any]:
+        """Counts only: consents in force by purpose and channel, withdrawals since ``since``, the
+        gate's answers since then, and its refusals by reason."""
+        c, d = t.consents.c, t.prospecting_decisions.c
+        with self.engine.connect() as conn:
+            standing = conn.execute(
+                select(c.purpose, c.channel, func.count())
+                .where(c.withdrawn_at.is_(None))
+                .group_by(c.purpose, c.channel)
+            ).all()
+            withdrawn = conn.execute(
+                select(c.channel, func.count())
+                .where(c.withdrawn_at >= since.astimezone(UTC))
+                .group_by(c.channel)
+            ).all()
+            answers = conn.execute(
+                select(d.allowed, d.reasons).where(d.asked_at >= since.astimezone(UTC))
+            ).all()
+        refused: dict[str, int] = {}
+        for allowed, reasons in answers:
+            if not allowed:
+                for reason in orjson.loads(reasons):
+                    refused[reason["code"]] = refused.get(reason["code"], 0) + 1
+        return {
+            "in_force": [{"purpose": p, "channel": ch, "count": n} for p, ch, n in standing],
+            "withdrawn": dict(withdrawn),
+            "answers": {
+                "allowed": sum(1 for a, _ in answers if a),
+                "refused": sum(1 for a, _ in answers if not a),
+            },
+            "refused_by_reason": dict(sorted(refused.items(), key=lambda kv: -kv[1])),
+        }
 
 
 def _iso(value: datetime) -> str:

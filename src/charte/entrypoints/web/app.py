@@ -28,6 +28,7 @@ from charte.entrypoints.web import (
     person_pages,
     portal_pages,
     problems,
+    prospecting_pages,
 )
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, AuditedReads
 from charte.entrypoints.web.daily_sweep import DailySweep
@@ -150,6 +151,7 @@ def create_app(
     app.include_router(dpo_pages.router(container), max_body_size=small)
     app.include_router(dpo_pages.more_pages(container), max_body_size=small)
     app.include_router(person_pages.router(container), max_body_size=small)
+    app.include_router(prospecting_pages.router(container), max_body_size=small)
     app.include_router(alarm_screen.router(container), max_body_size=small)
     app.include_router(portal_pages.router(container, portal_limit), max_body_size=small)
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")

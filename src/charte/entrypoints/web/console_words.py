@@ -153,6 +153,27 @@ ORDER_KINDS = {
 }
 
 EN: dict[str, str] = {
+    # The prospecting page and the person's consents.
+    "Prospection": "Prospecting",
+    "Prospection : consentements et réponses de la vérification": "Prospecting: consents and the check's answers",
+    "Des nombres seulement : aucune personne n'est montrée ici.": "Counts only: no person is shown here.",
+    "Consentements en vigueur": "Consents in force",
+    "Canal": "Channel",
+    "Nombre": "Count",
+    "Aucun consentement en vigueur.": "No consent in force.",
+    "Depuis le {d}": "Since {d}",
+    "Consentements retirés": "Consents withdrawn",
+    "Aucun retrait.": "No withdrawal.",
+    "Sollicitations vérifiées : {a} autorisées, {r} refusées.": "Solicitations checked: {a} allowed, {r} refused.",
+    "Refus par motif": "Refusals by reason",
+    "Aucun refus.": "No refusal.",
+    "Consentements à la prospection, avec leur preuve": "Consents to marketing, with their proof",
+    "Donné le": "Given on",
+    "Comment": "How",
+    "Texte présenté": "Text shown",
+    "Recueilli par": "Collected by",
+    "Fin": "End",
+    "en vigueur": "in force",
     "compte": "account",
     "alarme": "alarm",
     "appel": "call",

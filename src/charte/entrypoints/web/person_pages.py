@@ -5,8 +5,9 @@ when. ``candidates`` also serves a request's page (who the requester may be).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
@@ -15,7 +16,7 @@ from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
 from charte.entrypoints.web import pages
 from charte.entrypoints.web.audited_reads import PERSONAL, nothing_read
-from charte.services import person_search, queries, retention
+from charte.services import consents, person_search, queries, retention
 from charte.services.access import AccessDenied, Reader
 from charte.services.actors import Actor
 from charte.services.documents.wording import day
@@ -23,6 +24,20 @@ from charte.services.documents.words import word
 from charte.services.errors import NotFound
 
 Csrf = Annotated[str, Form(max_length=100)]
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def moment(iso: str, lang: Language) -> str:
+    """An instant as the reader writes it: the day, and the time in Paris."""
+    at = datetime.fromisoformat(iso).astimezone(PARIS)
+    return f"{day(at.date(), lang)} {at:%H:%M}"
+
+
+def ended_by(by: str | None, lang: Language) -> str:
+    """How a consent ended, in words: a route of the vocabulary, or the feed's event by its id."""
+    if by in {"portal", "link", "keyword", "call", "erasure"}:
+        return word("consent_end", by, lang)
+    return f"{word('consent_end', 'feed', lang)} ({by})"
 
 
 def upper_first(text: str) -> str:
@@ -153,11 +168,37 @@ def router(container: Container) -> APIRouter:
                     criteria=retention.ScheduleFilter(person=view["ref"]),
                 )
             ]
+        consented = []
+        if view is not None and container.gate.may_see_retention(actor.role).allowed and chosen:
+            # The person's consents to prospecting with their proof (an audited read).
+            consented = [
+                {
+                    "purpose": policy.purposes[c["purpose"]].label(lang)
+                    if c["purpose"] in policy.purposes
+                    else c["purpose"],
+                    "channel": word("prospecting_channel", c["channel"], lang),
+                    "given": moment(c["given_at"], lang),
+                    "method": word("consent_method", c["method"], lang),
+                    "text": c["text"]["name"],
+                    "source": c["source"]["ref"] or word("consent_source", c["source"]["kind"], lang),
+                    "ended": f"{moment(c['withdrawn_at'], lang)} — {ended_by(c['withdrawn_by'], lang)}"
+                    if c["withdrawn_at"]
+                    else "",
+                }
+                for c in consents.history(
+                    store=container.consents(),
+                    gate=container.gate,
+                    auditor=container.auditor,
+                    reader=Reader(actor.name, actor.role, chosen),
+                    ref=view["ref"],
+                )
+            ]
         return pages.console_page(
             container,
             request,
             actor,
             "person.html.j2",
+            consented=consented,
             status=status,
             ref=ref,
             typed=typed if typed is not None else (ref or ""),

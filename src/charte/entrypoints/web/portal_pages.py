@@ -239,7 +239,8 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
     def withdraw_form(request: Request, lang: Annotated[str | None, Query(max_length=2)] = None) -> Response:
         """GDPR Art. 7(3): withdrawn as easily as given — the contact alone, no proof."""
         language = _lang(lang)
-        return show(request, "portal_withdraw.html.j2", language, **withdraw_choices(language, {}, {}))
+        choices = withdraw_choices(language, {}, {})
+        return show(request, "portal_withdraw.html.j2", language, switch_to="/portal/consentement", **choices)
 
     @r.post("/portal/consentement", openapi_extra=NO_PERSONAL)
     def withdraw_consent(
@@ -274,10 +275,11 @@ def router(container: Container, limit: RateLimit | None = None) -> APIRouter:
                 "portal_withdraw.html.j2",
                 language,
                 status=422,
+                switch_to="/portal/consentement",
                 **withdraw_choices(language, typed, errors),
             )
         # The same answer whether the contact had consents or not: nobody learns whose number is on file.
-        return show(request, "portal_withdraw.html.j2", language, done=True)
+        return show(request, "portal_withdraw.html.j2", language, done=True, switch_to="/portal/consentement")
 
     def _remember(request: Request, response: Response, secret: str) -> None:
         secure = pages.secure(request)

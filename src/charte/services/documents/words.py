@@ -9,11 +9,14 @@ vocabulary with the codes it must cover, so that a test finds a code without its
 from __future__ import annotations
 
 from charte.domain.audit import Action
+from charte.domain.prospecting import Channel as ProspectingChannel
+from charte.domain.prospecting import ConsentMethod, Ground, Refusal
 from charte.domain.register import ContactChannel, Direction
 from charte.domain.register import Outcome as ContactOutcome
 from charte.domain.retention import UnitStatus
 from charte.domain.vocabulary import CallDirection, Language, RestrictionGround
 from charte.services.alarms import Outcome as CallOutcome
+from charte.services.consents import WithdrawnBy
 
 FR, EN = Language.FR, Language.EN
 
@@ -105,6 +108,54 @@ _WORDS: dict[str, dict[str, dict[Language, str]]] = {
             EN: "your objection is being considered",
         },
     },
+    # The prospecting gate's reasons (domain.prospecting.Refusal and Ground).
+    "prospecting_reason": {
+        "objected": {FR: "opposition à la prospection", EN: "objection to marketing"},
+        "no_consent": {FR: "pas de consentement", EN: "no consent"},
+        "consent_withdrawn": {FR: "consentement retiré", EN: "consent withdrawn"},
+        "bloctel_listed": {FR: "inscrit sur Bloctel", EN: "on the Bloctel list"},
+        "bloctel_not_checked": {FR: "liste Bloctel absente ou trop ancienne", EN: "no recent Bloctel list"},
+        "outside_hours": {FR: "hors des jours et heures permis", EN: "outside the permitted days and hours"},
+        "too_many": {FR: "plus de 4 appels en 30 jours", EN: "over 4 calls in 30 days"},
+        "after_refusal": {FR: "moins de 60 jours après un refus", EN: "within 60 days of a refusal"},
+        "consent": {FR: "consentement donné", EN: "consent given"},
+        "client_contract": {FR: "client sous contrat", EN: "client under contract"},
+        "bloctel_clear": {FR: "absent de la liste Bloctel", EN: "not on the Bloctel list"},
+        "within_hours": {FR: "dans les jours et heures permis", EN: "within the permitted days and hours"},
+        "under_limit": {FR: "sous la limite d'appels", EN: "under the call limit"},
+        "no_consent_needed": {
+            FR: "pas de consentement requis à cette date",
+            EN: "no consent required on that day",
+        },
+    },
+    # How a consent was given (domain.prospecting.ConsentMethod).
+    "consent_method": {
+        "web_form": {FR: "formulaire en ligne", EN: "web form"},
+        "call": {FR: "appel", EN: "call"},
+        "paper": {FR: "papier", EN: "paper"},
+        "partner": {FR: "recueilli par un partenaire", EN: "collected by a partner"},
+    },
+    # How it was withdrawn (services.consents.WithdrawnBy), or ended with its person.
+    "consent_end": {
+        "portal": {FR: "retiré sur le portail", EN: "withdrawn on the portal"},
+        "link": {FR: "retiré par le lien de désinscription", EN: "withdrawn by the opt-out link"},
+        "keyword": {FR: "retiré par le mot STOP", EN: "withdrawn by the STOP keyword"},
+        "call": {FR: "retiré lors d'un appel", EN: "withdrawn during a call"},
+        "erasure": {FR: "fin avec l'effacement de la personne", EN: "ended with the person's erasure"},
+        "feed": {FR: "retiré auprès de nos systèmes", EN: "withdrawn through our systems"},
+    },
+    # Who collected a consent (domain.vocabulary.SourceKind, as a consent's source allows).
+    "consent_source": {
+        "subject": {FR: "la personne elle-même", EN: "the person themselves"},
+        "partner": {FR: "un partenaire", EN: "a partner"},
+    },
+    # The channels of the prospecting gate (domain.prospecting.Channel).
+    "prospecting_channel": {
+        "phone": {FR: "téléphone", EN: "phone"},
+        "email": {FR: "e-mail", EN: "e-mail"},
+        "sms": {FR: "SMS", EN: "text message"},
+        "post": {FR: "courrier", EN: "post"},
+    },
     "yes_no": {
         "true": {FR: "oui", EN: "yes"},
         "false": {FR: "non", EN: "no"},
@@ -123,6 +174,11 @@ KINDS: dict[str, frozenset[str]] = {
     "contact_outcome": frozenset(ContactOutcome),
     "call_outcome": frozenset(CallOutcome),
     "restriction_ground": frozenset(RestrictionGround),
+    "prospecting_reason": frozenset(Refusal) | frozenset(Ground),
+    "consent_method": frozenset(ConsentMethod),
+    "consent_end": frozenset(WithdrawnBy) | {"erasure", "feed"},
+    "consent_source": frozenset({"subject", "partner"}),
+    "prospecting_channel": frozenset(ProspectingChannel),
     "yes_no": frozenset({"true", "false"}),
 }
 
