@@ -74,7 +74,7 @@ NO_PERSONAL_DATA = {
     # A Bloctel list in: numbers hashed, counts out.
     "charte prospecting load-bloctel",
     # A withdrawal in: counts out (never whose consents ended).
-    "charte consents withdraw",
+    "charte consents withdraw", "charte consents give",
 }  # fmt: skip
 
 

@@ -71,3 +71,33 @@ def test_screen_writes_one_answer_a_line_and_counts_on_stderr_exit_1_when_a_line
                  stdin="0612345678\n")  # fmt: skip
     assert bad.code == 1
     assert json.loads(bad.out)["error"] == "channel: missing (on the line, or --channel for the whole file)"
+
+
+def test_a_consent_given_on_the_phone_is_recorded_proven_and_withdrawn_from_the_cli(home):
+    """GDPR Art. 7(1), 7(3): recorded with its text and source, shown as proof, withdrawn as easily."""
+    cwd, env = home
+    feed = [collected("c1", "2026-09-01", person("P1", last_name="Roux", phone="0612345678"))]
+    assert charte("events", "import", write(cwd / "e.jsonl", feed), cwd=cwd, env=env).code == 0
+    given = ["consents", "give", "--person", "P1", "--contact", "06 12 34 56 78", "--channel", "phone",
+             "--purpose", "prospecting", "--method", "call", "--text-name", "Script v2", "--text-sha256", "cd" * 32,
+             "--at", "2026-10-01T10:00:00+02:00"]  # fmt: skip
+    done = charte(*given, cwd=cwd, env=env)
+    assert done.code == 0, done.err
+    assert charte(*given, cwd=cwd, env=env).out.startswith("already recorded")
+    bad = charte(*given[:-2], "--at", "2026-10-01T10:00:00+02:00", "--method", "telepathy", cwd=cwd, env=env)
+    assert bad.code == 1
+    assert "method: 'telepathy' is not one of web_form, call, paper, partner" in bad.err
+    shown = charte("consents", "proof", "+33612345678", "--channel", "phone", "--as", "dpo",
+                   "--purpose", "rights_handling", cwd=cwd, env=env)  # fmt: skip
+    assert shown.code == 0, shown.err
+    (consent,) = shown.json()["consents"]
+    assert (consent["text"]["name"], consent["method"], consent["withdrawn_at"]) == (
+        "Script v2",
+        "call",
+        None,
+    )
+    ended = charte(
+        "consents", "withdraw", "0612345678", "--channel", "phone", "--format", "json", cwd=cwd, env=env
+    )
+    assert ended.json() == {"withdrawn": 1, "orders": ended.json()["orders"]}
+    assert ended.json()["orders"] >= 1

@@ -529,3 +529,30 @@ def test_the_dpo_sees_consents_on_the_person_page_and_counts_on_the_prospecting_
         assert http.get("/console/prospecting").status_code == 403
         page = http.get("/console/persons?ref=P1&purpose=prospecting")
         assert "Consentements à la prospection" not in page.text
+
+
+def test_a_consent_is_recorded_over_the_api_through_the_feed_s_checks(leads):
+    """POST /api/v1/consents: the feed's consent.given, applied and audited as the feed does; a person
+    records one for a purpose their role acts under."""
+    from fastapi.testclient import TestClient
+
+    from charte.entrypoints.web import app as web
+    from tests.conftest import bearer, token
+
+    body = {"id": "api-1", "at": "2026-11-02T10:00:00+01:00", "person": "P2", "purpose": "prospecting",
+            "channel": "email", "contact": "Nowak@Example.org", "method": "call", "text": TEXT,
+            "source": {"kind": "subject"}}  # fmt: skip
+    with TestClient(web.create_app(leads)) as http:
+        sales = bearer(token(leads, "vente-4", role="sales"))
+        done = http.post("/api/v1/consents", json=body, headers=sales)
+        assert (done.status_code, done.json()["applied"]) == (201, 1)
+        again = http.post("/api/v1/consents", json=body, headers=sales)
+        assert again.json()["duplicates"] == 1  # the same id: applied once
+        bad = http.post("/api/v1/consents", json={**body, "id": "api-2", "contact": "nowak@"}, headers=sales)
+        assert bad.status_code == 422
+        assert "contact: not an e-mail address" in json.dumps(bad.json())
+        installer = bearer(token(leads, "pose-3", role="installer"))
+        assert (
+            http.post("/api/v1/consents", json={**body, "id": "api-3"}, headers=installer).status_code == 403
+        )
+    assert ask(leads, "nowak@example.org", Channel.EMAIL).decision.allowed

@@ -10,12 +10,16 @@ country code), are the consumer's for the calling hours (Code de la consommation
 
 from __future__ import annotations
 
+import re
+
 from phonenumbers import NumberParseException, is_valid_number, parse, region_code_for_number
 from phonenumbers.timezone import time_zones_for_number
 
 from charte.adapters.phone_numbers import BadNumber, canonical_number
 from charte.domain.contacts import canonical_email, post_key, unsafe_character
 from charte.domain.prospecting import Channel
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")  # a local part and a domain: what a message can be sent to
 
 
 class BadContact(ValueError):
@@ -36,7 +40,7 @@ def contact_for(channel: Channel, raw: str) -> str:
             raise BadContact(f"{exc} (a {channel.value} reaches a phone number)") from None
     if channel is Channel.EMAIL:
         email = canonical_email(raw)
-        if email is None or not email.strip("@") or email.count("@") != 1 or email.startswith("@"):
+        if email is None or _EMAIL.fullmatch(email) is None:
             raise BadContact("not an e-mail address (an email reaches one)")
         return f"email:{email}"
     key = post_key(raw)

@@ -18,6 +18,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Entry
 from charte.domain.orders import Order, OrderKind, orders_due, plan_orders
@@ -242,3 +244,20 @@ def summary(*, store: ConsentReadings, gate: AccessGate, role: str, since: datet
     if not verdict.allowed:
         raise AccessDenied(verdict)
     return store.summary(since)
+
+
+# -- recording a consent outside the feed ------------------------------------------------------
+
+
+def as_event(given: dict[str, Any]) -> bytes:
+    """A consent given, as the feed's ``consent.given`` line: the API and the CLI record a consent
+    through the feed's own checks and transaction (docs/events.md), nothing of their own."""
+    return orjson.dumps({"type": "consent.given", **given}) + b"\n"
+
+
+def may_record(gate: AccessGate, role: str, purpose: str) -> None:
+    """A person records a consent for a purpose their role acts under (the sales team for
+    prospecting, customer service on the phone for theirs)."""
+    verdict = gate.check(role, purpose)
+    if not verdict.allowed:
+        raise AccessDenied(verdict)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 from typing import Annotated
 
+import orjson
 import typer
 
 from charte.domain.prospecting import Channel
 from charte.entrypoints.cli.context import container
+from charte.entrypoints.cli.exits import Exit
 from charte.entrypoints.cli.output import DataFormat, emit_json
 from charte.entrypoints.cli.reader import AsOpt, PurposeOpt, actor, reader
 from charte.services import consents
+from charte.services.importing import import_events
 
 app = typer.Typer(
     help="Consents to prospecting (docs/prospecting.md).", no_args_is_help=True, rich_markup_mode=None
@@ -65,3 +70,43 @@ def withdraw(
         emit_json({"withdrawn": ended.consents, "orders": ended.orders})
     else:
         typer.echo(f"{ended.consents} consent(s) withdrawn, {ended.orders} order(s) to the systems")
+
+
+@app.command()
+def give(
+    person: Annotated[str, typer.Option("--person", help="The person's ref.")],
+    contact: Annotated[str, typer.Option("--contact", help="The number or address the consent covers.")],
+    channel: ChannelOpt,
+    purpose: Annotated[str, typer.Option("--purpose", help="The purpose consented to.")],
+    method: Annotated[str, typer.Option("--method", help="web_form, call, paper or partner.")],
+    text_name: Annotated[str, typer.Option("--text-name", help="The name of the text shown.")],
+    text_sha256: Annotated[str, typer.Option("--text-sha256", help="The SHA-256 of its words.")],
+    at: Annotated[str, typer.Option("--at", help="When it was given (ISO 8601 with its offset, or a day).")],
+    source: Annotated[str, typer.Option("--source", help="subject, or partner.")] = "subject",
+    source_ref: Annotated[str | None, typer.Option("--source-ref", help="The partner's ref.")] = None,
+    event_id: Annotated[
+        str | None, typer.Option("--id", help="An idempotency key (default: one made of the values).")
+    ] = None,
+) -> None:
+    """Record a consent given, as the feed's consent.given (docs/events.md): the same checks, the
+    same transaction, audited as an import. Exit 1 naming what is wrong."""
+    given = {
+        "at": at, "person": person, "purpose": purpose, "channel": channel.value, "contact": contact,
+        "method": method, "text": {"name": text_name, "sha256": text_sha256},
+        "source": {"kind": source, **({"ref": source_ref} if source_ref else {})},
+    }  # fmt: skip
+    key = (
+        event_id or "cli-" + hashlib.sha256(orjson.dumps(given, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
+    )
+    c = container()
+    report = import_events(
+        source=io.BytesIO(consents.as_event({"id": key, **given})),
+        parser=c.feed_reader(),
+        store=c.register_store(),
+        audit=(c.auditor, actor()),
+    )
+    for error in report.errors:
+        typer.echo(f"error: {error}", err=True)
+    if not report.committed or report.errors:
+        raise typer.Exit(Exit.REFUSED)
+    typer.echo(f"consent recorded ({key})" if report.applied else f"already recorded ({key})")

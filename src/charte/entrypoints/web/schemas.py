@@ -281,3 +281,25 @@ class WithdrawalIn(BaseModel):
 class WithdrawalOut(BaseModel):
     withdrawn: int = Field(description="Consents ended.")
     orders: int = Field(description="Orders written to the systems holding the contact.")
+
+
+class ConsentTextIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200, description="The name of the text shown.")
+    sha256: str = Field(pattern="^[0-9a-f]{64}$", description="The SHA-256 of its words.")
+
+
+class ConsentSourceIn(BaseModel):
+    kind: str = Field(description="subject, or partner (the policy's prospecting.consent.sources).")
+    ref: str | None = Field(default=None, max_length=128, description="The partner's ref.")
+
+
+class ConsentIn(BaseModel):
+    id: str = Field(min_length=1, max_length=200, description="An idempotency key chosen by the caller.")
+    at: Instant = Field(description="When the consent was given.")
+    person: str = Field(min_length=1, max_length=128, description="The person's ref.")
+    purpose: str = Field(min_length=1, max_length=64)
+    channel: Channel
+    contact: str = Field(min_length=1, max_length=400, description="The number or address it covers.")
+    method: str = Field(description="web_form, call, paper or partner.")
+    text: ConsentTextIn
+    source: ConsentSourceIn

@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 
 from charte.bootstrap import Container
 from charte.entrypoints.web import problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL
 from charte.entrypoints.web.auth import Calling
-from charte.entrypoints.web.schemas import WithdrawalIn, WithdrawalOut
+from charte.entrypoints.web.problems import ImportRefused
+from charte.entrypoints.web.schemas import ConsentIn, ImportSummary, WithdrawalIn, WithdrawalOut
 from charte.services import consents
+from charte.services.importing import import_events
 
 
 def router(container: Container) -> APIRouter:
@@ -37,5 +41,25 @@ def router(container: Container) -> APIRouter:
             purpose=body.purpose,
         )
         return {"withdrawn": ended.consents, "orders": ended.orders}
+
+    @api.post("", response_model=ImportSummary, openapi_extra=NO_PERSONAL, status_code=201)
+    async def give(body: ConsentIn, actor: Calling) -> dict[str, Any]:
+        """Record a consent given (the feed's `consent.given`, docs/events.md): checked and applied as
+        the feed applies it, audited as an import. A system records what its policy entry lets it
+        send; a person, a consent for a purpose their role acts under. 422 names what is wrong."""
+        if actor.system is None:
+            consents.may_record(container.gate, actor.role or "", body.purpose)
+        line = consents.as_event(body.model_dump(mode="json", exclude_none=True))
+        report = await run_in_threadpool(
+            import_events,
+            source=io.BytesIO(line),
+            parser=container.feed_reader(sender=actor.system),
+            store=container.register_store(),
+            audit=(container.auditor, actor.name),
+        )
+        summary = {**report.as_dict(), "rejects": []}
+        if not report.committed:
+            raise ImportRefused(summary)
+        return summary
 
     return api
