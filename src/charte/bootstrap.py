@@ -465,6 +465,7 @@ class Container:
                 self.audit_store(),
                 self.calls(),
                 SqlAlarms(self.migrated_engine()),
+                self.consents(),
             ),
             effects=SqlRightsEffects(
                 self.migrated_engine(), self.policy, self.cipher, self.ref_hasher, self.erasure_ledger

@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from charte.adapters.db import tables
-from charte.services import answers, disclosures, identity, rights
+from charte.domain.prospecting import Channel
+from charte.services import answers, consents, disclosures, identity, rights
 from charte.services.access import Reader
 from charte.services.errors import Refused
 from charte.services.queries import show_person
@@ -147,9 +148,12 @@ _CODES = {"role": "categories", "unit": "units", "as": "categories", "purpose": 
           "channel": "channel", "ground": "restriction_ground", "fields": "fields"}  # fmt: skip
 _BY_PARENT = {("contracts", "status"): "contract_status", ("retention", "status"): "unit_status",
               ("contact_log", "direction"): "contact_direction", ("calls", "direction"): "direction",
-              ("contact_log", "outcome"): "contact_outcome", ("alarm_calls", "outcome"): "call_outcome"}  # fmt: skip
+              ("contact_log", "outcome"): "contact_outcome", ("alarm_calls", "outcome"): "call_outcome",
+              ("consents", "channel"): "prospecting_channel", ("consents", "method"): "consent_method",
+              ("consents", "withdrawn_by"): "consent_end"}  # fmt: skip
 _DATES = {"on", "started_on", "ended_on", "signed_on", "received_on", "answered_on", "retention_end", "purge_due",
-          "since"}  # fmt: skip
+          "since", "kept_until"}  # fmt: skip
+_INSTANTS = {"at", "given_at", "withdrawn_at"}
 
 
 def _said(data: dict) -> list[tuple[str, str]]:
@@ -174,7 +178,7 @@ def _said(data: dict) -> list[tuple[str, str]]:
             return  # no value / words tested elsewhere: yes and no, the request's kind, the source's phrase
         where = "/".join(path)
         name = key if not key.isdigit() else path[-2]
-        if name == "at":
+        if name in _INSTANTS:
             local = datetime.fromisoformat(node).astimezone(ZoneInfo("Europe/Paris"))
             out.append((where, local.strftime("%d/%m/%Y à %H:%M")))
         elif name in _DATES:
@@ -202,9 +206,20 @@ def test_every_value_of_the_answer_s_data_is_told_in_words_in_the_letter(app, tm
     from tests.conftest import restrict
     from tests.feed import call
 
+    consent = {"id": "g1", "type": "consent.given", "at": "2026-09-01T10:12:00+02:00", "person": "P1",
+               "purpose": "prospecting", "channel": "sms", "contact": "0612345678", "method": "partner",
+               "text": {"name": "Formulaire BANQUE-X v3", "sha256": "ab" * 32},
+               "source": {"kind": "partner", "ref": "BANQUE-X"}}  # fmt: skip
     run_import(
-        app, [*EVENTS, call("e3", "2026-11-20T10:00:00+01:00", "CALL-7", person="P1", number="0612345678")]
+        app,
+        [
+            *EVENTS,
+            call("e3", "2026-11-20T10:00:00+01:00", "CALL-7", person="P1", number="0612345678"),
+            consent,
+        ],
     )
+    consents.withdraw(policy=app.policy, store=app.consents(), contacts=app.consent_contacts, auditor=app.auditor,
+                      actor="sms-gw", channel=Channel.SMS, contact="0612345678", how=consents.WithdrawnBy.KEYWORD)  # fmt: skip
     restrict(app, "P1", ground="accuracy")
     operator = Reader("op-7", "station_operator", "alarm_handling")
     show_person(queries=app.register_queries(), gate=app.gate, auditor=app.auditor, reader=operator, ref="P1")
@@ -214,6 +229,7 @@ def test_every_value_of_the_answer_s_data_is_told_in_words_in_the_letter(app, tm
     with zipfile.ZipFile(done["paths"][0]) as zipped:
         data = json.loads(zipped.read("data.json"))
     assert data["calls"]
+    assert data["consents"]
     assert data["person"]["restricted"]
     assert data["designated_trusted_persons"]
     said = _said(data)

@@ -394,6 +394,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
     consultations: list[Consultation] = []
     calls: list[CallView] = []
     alarm_calls: list[AlarmCall] = []
+    consented: list[dict[str, Any]] = []
     if request.person_ref is not None:
         if policy.rights.purpose is None:
             raise Refused("the policy names no purpose to answer requests under (rights.purpose)")
@@ -418,6 +419,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
         disclosures = desk.answering.sources.disclosures(subject)
         calls = desk.answering.sources.calls_of(request.person_ref)
         alarm_calls = desk.answering.sources.alarm_calls_to(request.person_ref)
+        consented = desk.answering.sources.consents_of(request.person_ref)
     answer = access_answer.build(
         policy=policy,
         lang=lang,
@@ -431,6 +433,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
         consultations=consultations,
         calls=calls,
         alarm_calls=alarm_calls,
+        consents=consented,
     )
     files = {
         "data.json": json.dumps(answer.data, ensure_ascii=False, indent=2, default=str).encode(),

@@ -127,6 +127,10 @@ class AnswerSources(Protocol):
 
     def alarm_calls_to(self, ref: str) -> list[AlarmCall]: ...
 
+    def consents_of(self, ref: str) -> list[dict[str, Any]]:
+        """The person's consents with their proof (``services.consents``), newest first."""
+        ...
+
 
 class Answers(Protocol):
     def write(

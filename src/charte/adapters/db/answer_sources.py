@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from charte.adapters.db.alarms_store import SqlAlarms
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.calls_store import SqlCalls
+from charte.adapters.db.consent_store import SqlConsents
 from charte.adapters.db.disclosures_store import SqlDisclosures
 from charte.adapters.db.retention_queries import SqlRetentionQueries
 from charte.services.alarms import AlarmCall
@@ -22,9 +25,13 @@ class SqlAnswerSources:
         audit: SqlAuditStore,
         calls: SqlCalls,
         alarms: SqlAlarms,
+        consents: SqlConsents,
     ) -> None:
         self.retention, self.ledger, self.audit, self.calls = retention, ledger, audit, calls
-        self.alarms = alarms
+        self.alarms, self.consents = alarms, consents
+
+    def consents_of(self, ref: str) -> list[dict[str, Any]]:
+        return self.consents.of_person(ref)
 
     def alarm_calls_to(self, ref: str) -> list[AlarmCall]:
         """The station's call attempts that reached the person during alarms."""
