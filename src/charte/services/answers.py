@@ -26,6 +26,7 @@ from charte.services.access import Reader
 from charte.services.alarms import AlarmCall
 from charte.services.audit import Consultation
 from charte.services.calls import CallView
+from charte.services.consents import ConsentView
 from charte.services.disclosures import Disclosure
 from charte.services.documents import access_answer
 from charte.services.documents.notices import KEPT_WHY, NOTHING, RECIPIENT_NOTICE, UNTIL, notice
@@ -394,7 +395,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
     consultations: list[Consultation] = []
     calls: list[CallView] = []
     alarm_calls: list[AlarmCall] = []
-    consented: list[dict[str, Any]] = []
+    consented: list[ConsentView] = []
     if request.person_ref is not None:
         if policy.rights.purpose is None:
             raise Refused("the policy names no purpose to answer requests under (rights.purpose)")
@@ -433,7 +434,8 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
         consultations=consultations,
         calls=calls,
         alarm_calls=alarm_calls,
-        consents=consented,
+        # The feed's event id is the operator's bookkeeping, not the person's data: left out.
+        consents=[{k: v for k, v in c.as_dict().items() if k != "event"} for c in consented],
     )
     files = {
         "data.json": json.dumps(answer.data, ensure_ascii=False, indent=2, default=str).encode(),

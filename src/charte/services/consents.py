@@ -24,11 +24,12 @@ from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Entry
 from charte.domain.orders import Order, OrderKind, orders_due, plan_orders
 from charte.domain.policy import Policy
-from charte.domain.prospecting import Channel, proof_purge_due
+from charte.domain.prospecting import Channel, Reason, proof_purge_due
 from charte.services.access import AccessDenied, Reader
 from charte.services.audit import Auditor
 from charte.services.errors import Refused
 from charte.services.prospecting import Contacts, rules_of
+from charte.services.read_model import plain
 
 # The fields a contact of each channel is held in: the systems holding them get the order.
 CONTACT_FIELDS = {
@@ -37,6 +38,89 @@ CONTACT_FIELDS = {
     Channel.EMAIL: "email",
     Channel.POST: "postal_address",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class TextShown:
+    name: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class CollectedBy:
+    kind: str  # subject, partner
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentView:
+    """A consent as its proof keeps it."""
+
+    purpose: str
+    channel: str
+    given_at: datetime
+    method: str
+    text: TextShown
+    source: CollectedBy
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None  # how (WithdrawnBy), "erasure", or the feed's event id
+    kept_until: date | None = None
+    event: str | None = None  # the feed's event that recorded it
+
+    def as_dict(self) -> dict[str, Any]:
+        return plain(self)
+
+
+@dataclass(frozen=True, slots=True)
+class GateAnswer:
+    """An answer the prospecting gate kept."""
+
+    decision: int
+    moment: datetime
+    channel: str
+    purpose: str
+    campaign: str | None
+    answer: str  # allowed, refused
+    reasons: tuple[Reason, ...]
+    asked_by: str
+    asked_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Solicitation:
+    """An outbound contact of a person holding the contact, with the gate's answers of its day."""
+
+    person: str
+    on: date
+    channel: str | None
+    direction: str
+    answered: bool
+    outcome: str | None
+    event: str
+    decisions: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentProof:
+    consents: tuple[ConsentView, ...]
+    decisions: tuple[GateAnswer, ...]
+    solicitations: tuple[Solicitation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InForce:
+    purpose: str
+    channel: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentCounts:
+    in_force: tuple[InForce, ...]
+    withdrawn: tuple[tuple[str, int], ...]  # (channel, count) since the day asked
+    allowed: int
+    refused: int
+    refused_by_reason: tuple[tuple[str, int], ...]  # most frequent first
 
 
 class WithdrawnBy(StrEnum):
@@ -160,7 +244,7 @@ def withdraw(
 
 
 class ProofStore(Protocol):
-    def proof(self, contact: str) -> dict[str, Any]:
+    def proof(self, contact: str) -> ConsentProof:
         """Every consent covering the contact, every answer of the gate about it, and the
         solicitations the register knows of the persons holding it."""
         ...
@@ -196,8 +280,8 @@ def proof(
     except ValueError as exc:
         raise Refused(f"contact: {exc}") from None
     found = store.proof(canonical)
-    detail = {"of": "consent_proof", "consents": len(found["consents"]), "decisions": len(found["decisions"])}
-    persons = sorted({s["person"] for s in found["solicitations"]})
+    detail = {"of": "consent_proof", "consents": len(found.consents), "decisions": len(found.decisions)}
+    persons: list[str | None] = [*sorted({s.person for s in found.solicitations})]
     auditor.record(
         [
             Entry(at=at, actor=reader.actor, action=Action.READ, role=reader.role, purpose=reader.purpose,
@@ -205,21 +289,21 @@ def proof(
             for ref in persons or [None]
         ]
     )  # fmt: skip
-    return {"contact": contact, "channel": channel.value, **found}
+    return {"contact": contact, "channel": channel.value, **plain(found)}
 
 
 # -- what the DPO sees -------------------------------------------------------------------------
 
 
 class ConsentReadings(Protocol):
-    def of_person(self, ref: str) -> list[dict[str, Any]]: ...
+    def of_person(self, ref: str) -> list[ConsentView]: ...
 
-    def summary(self, since: datetime) -> dict[str, Any]: ...
+    def summary(self, since: datetime) -> ConsentCounts: ...
 
 
 def history(
     *, store: ConsentReadings, gate: AccessGate, auditor: Auditor, reader: Reader, ref: str
-) -> list[dict[str, Any]]:
+) -> list[ConsentView]:
     """A person's consents with their proof, for the roles answering for what is kept (the DPO's
     team: ``may_see_retention``); an audited read of the person."""
     verdict = gate.may_see_retention(reader.role)
@@ -237,7 +321,7 @@ def history(
     return found
 
 
-def summary(*, store: ConsentReadings, gate: AccessGate, role: str, since: datetime) -> dict[str, Any]:
+def summary(*, store: ConsentReadings, gate: AccessGate, role: str, since: datetime) -> ConsentCounts:
     """Counts for the DPO's team (no person in them): consents in force by purpose and channel,
     withdrawals and the gate's answers since ``since``, its refusals by reason."""
     verdict = gate.may_see_retention(role)

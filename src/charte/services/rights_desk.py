@@ -28,6 +28,7 @@ from charte.services.access import require
 from charte.services.alarms import AlarmCall
 from charte.services.audit import Auditor, Consultation
 from charte.services.calls import CallView
+from charte.services.consents import ConsentView
 from charte.services.disclosures import Disclosure
 from charte.services.documents import step_letter
 from charte.services.documents.model import Document
@@ -127,7 +128,7 @@ class AnswerSources(Protocol):
 
     def alarm_calls_to(self, ref: str) -> list[AlarmCall]: ...
 
-    def consents_of(self, ref: str) -> list[dict[str, Any]]:
+    def consents_of(self, ref: str) -> list[ConsentView]:
         """The person's consents with their proof (``services.consents``), newest first."""
         ...
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from charte.adapters.db.alarms_store import SqlAlarms
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.calls_store import SqlCalls
@@ -13,6 +11,7 @@ from charte.adapters.db.retention_queries import SqlRetentionQueries
 from charte.services.alarms import AlarmCall
 from charte.services.audit import Consultation
 from charte.services.calls import CallView
+from charte.services.consents import ConsentView
 from charte.services.disclosures import Disclosure
 from charte.services.retention import ScheduleFilter, UnitView
 
@@ -30,7 +29,7 @@ class SqlAnswerSources:
         self.retention, self.ledger, self.audit, self.calls = retention, ledger, audit, calls
         self.alarms, self.consents = alarms, consents
 
-    def consents_of(self, ref: str) -> list[dict[str, Any]]:
+    def consents_of(self, ref: str) -> list[ConsentView]:
         return self.consents.of_person(ref)
 
     def alarm_calls_to(self, ref: str) -> list[AlarmCall]:

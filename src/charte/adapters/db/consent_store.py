@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 from sqlalchemy import Connection, Engine, String, bindparam, func, or_, select, update
@@ -21,9 +22,19 @@ from charte.adapters.db.person_search import STALE, settle
 from charte.adapters.ref_hmac import RefHasher
 from charte.domain.orders import Order
 from charte.domain.policy import Policy
-from charte.domain.prospecting import Channel, instant_of, proof_purge_due
+from charte.domain.prospecting import Channel, Reason, instant_of, proof_purge_due
 from charte.domain.register_rules import RegisterChunk
-from charte.services.consents import Ended
+from charte.services.consents import (
+    CollectedBy,
+    ConsentCounts,
+    ConsentProof,
+    ConsentView,
+    Ended,
+    GateAnswer,
+    InForce,
+    Solicitation,
+    TextShown,
+)
 from charte.services.errors import NotReady
 
 
@@ -139,7 +150,7 @@ class SqlConsents:
             add_orders(conn, orders)
         return Ended(int(done.rowcount), tuple(refs), len(orders))
 
-    def proof(self, contact: str) -> dict[str, Any]:
+    def proof(self, contact: str) -> ConsentProof:
         c, d, x, s, p = (
             t.consents.c,
             t.prospecting_decisions.c,
@@ -149,85 +160,58 @@ class SqlConsents:
         )
         key = contact_hmac(self.hasher, contact)
         with self.engine.connect() as conn:
-            consents = [
-                {
-                    "purpose": r.purpose,
-                    "channel": r.channel,
-                    "given_at": _iso(r.given_at),
-                    "method": r.method,
-                    "text": {"name": r.text_name, "sha256": r.text_sha256},
-                    "source": {"kind": r.source_kind, "ref": r.source_ref},
-                    "event": r.event_id,
-                    "withdrawn_at": _iso(r.withdrawn_at) if r.withdrawn_at else None,
-                    "withdrawn_by": r.withdrawn_by,
-                    "kept_until": r.purge_due.isoformat() if r.purge_due else None,
-                }
+            consents = tuple(
+                _consent(r)
                 for r in conn.execute(
                     select(t.consents).where(c.contact_hmac == key).order_by(c.given_at, c.id)
                 )
-            ]
-            decisions = [
-                {
-                    "decision": r.id,
-                    "moment": _iso(r.moment),
-                    "channel": r.channel,
-                    "purpose": r.purpose,
-                    "campaign": r.campaign,
-                    "answer": "allowed" if r.allowed else "refused",
-                    "reasons": orjson.loads(r.reasons),
-                    "asked_by": r.actor,
-                    "asked_at": _iso(r.asked_at),
-                }
+            )
+            decisions = tuple(
+                GateAnswer(
+                    decision=r.id,
+                    moment=_utc(r.moment),
+                    channel=r.channel,
+                    purpose=r.purpose,
+                    campaign=r.campaign,
+                    answer="allowed" if r.allowed else "refused",
+                    reasons=tuple(
+                        Reason(x["code"], x["source"], x["detail"]) for x in orjson.loads(r.reasons)
+                    ),
+                    asked_by=r.actor,
+                    asked_at=_utc(r.asked_at),
+                )
                 for r in conn.execute(
                     select(t.prospecting_decisions).where(d.contact_hmac == key).order_by(d.moment, d.id)
                 )
-            ]
+            )
             holders = select(s.person_id).where(s.term == contact, s.field.in_(self.policy.search.contacts))
-            solicitations = [
-                {"person": r.ref, "on": r.on.isoformat(), "channel": r.channel, "direction": r.direction,
-                 "answered": r.answered, "outcome": r.outcome, "event": r.event_id}
-                for r in conn.execute(
-                    select(p.ref, x.on, x.channel, x.direction, x.answered, x.outcome, x.event_id)
-                    .join(t.persons, p.id == x.person_id)
-                    .where(x.person_id.in_(holders), x.direction == "outbound")
-                    .order_by(x.on, x.id)
-                )
-            ]  # fmt: skip
-        # Each solicitation with the gate's answers about the contact on that day (the proof that
-        # it was allowed when it was made: Code de la consommation L223-1).
-        for one in solicitations:
-            one["decisions"] = [
-                x["decision"]
-                for x in decisions
-                if x["moment"][:10] == one["on"] and x["channel"] == one["channel"]
-            ]
-        return {"consents": consents, "decisions": decisions, "solicitations": solicitations}
+            rows = conn.execute(
+                select(p.ref, x.on, x.channel, x.direction, x.answered, x.outcome, x.event_id)
+                .join(t.persons, p.id == x.person_id)
+                .where(x.person_id.in_(holders), x.direction == "outbound")
+                .order_by(x.on, x.id)
+            ).all()
+        # Each solicitation with the gate's answers about the contact on that day and channel (the
+        # proof that it was allowed when it was made: Code de la consommation L223-1).
+        solicitations = tuple(
+            Solicitation(
+                person=r.ref, on=r.on, channel=r.channel, direction=r.direction, answered=r.answered,
+                outcome=r.outcome, event=r.event_id,
+                decisions=tuple(a.decision for a in decisions if _same_day(a, r.on, r.channel)),
+            )
+            for r in rows
+        )  # fmt: skip
+        return ConsentProof(consents, decisions, solicitations)
 
-    def of_person(self, ref: str) -> list[dict[str, Any]]:
+    def of_person(self, ref: str) -> list[ConsentView]:
         """A person's consents, as the proof keeps them, newest first."""
         c = t.consents.c
+        mine = c.person_hmac == person_hmac(self.hasher, ref)
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(t.consents)
-                .where(c.person_hmac == person_hmac(self.hasher, ref))
-                .order_by(c.given_at.desc(), c.id)
-            ).all()
-        return [
-            {
-                "purpose": r.purpose,
-                "channel": r.channel,
-                "given_at": _iso(r.given_at),
-                "method": r.method,
-                "text": {"name": r.text_name, "sha256": r.text_sha256},
-                "source": {"kind": r.source_kind, "ref": r.source_ref},
-                "withdrawn_at": _iso(r.withdrawn_at) if r.withdrawn_at else None,
-                "withdrawn_by": r.withdrawn_by,
-                "kept_until": r.purge_due.isoformat() if r.purge_due else None,
-            }
-            for r in rows
-        ]
+            rows = conn.execute(select(t.consents).where(mine).order_by(c.given_at.desc(), c.id)).all()
+        return [_consent(r) for r in rows]
 
-    def summary(self, since: datetime) -> dict[str, Any]:
+    def summary(self, since: datetime) -> ConsentCounts:
         """Counts only: consents in force by purpose and channel, withdrawals since ``since``, the
         gate's answers since then, and its refusals by reason."""
         c, d = t.consents.c, t.prospecting_decisions.c
@@ -250,17 +234,37 @@ class SqlConsents:
             if not allowed:
                 for reason in orjson.loads(reasons):
                     refused[reason["code"]] = refused.get(reason["code"], 0) + 1
-        return {
-            "in_force": [{"purpose": p, "channel": ch, "count": n} for p, ch, n in standing],
-            "withdrawn": dict(withdrawn),
-            "answers": {
-                "allowed": sum(1 for a, _ in answers if a),
-                "refused": sum(1 for a, _ in answers if not a),
-            },
-            "refused_by_reason": dict(sorted(refused.items(), key=lambda kv: -kv[1])),
-        }
+        return ConsentCounts(
+            in_force=tuple(InForce(purpose, channel, n) for purpose, channel, n in standing),
+            withdrawn=tuple(sorted((channel, n) for channel, n in withdrawn)),
+            allowed=sum(1 for a, _ in answers if a),
+            refused=sum(1 for a, _ in answers if not a),
+            refused_by_reason=tuple(sorted(refused.items(), key=lambda kv: -kv[1])),
+        )
 
 
-def _iso(value: datetime) -> str:
-    """An instant as ISO 8601 in UTC (SQLite hands back naive UTC)."""
-    return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _same_day(answer: GateAnswer, on: date, channel: str | None) -> bool:
+    return answer.channel == channel and answer.moment.astimezone(PARIS).date() == on
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands back naive UTC datetimes; PostgreSQL aware ones."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _consent(r: Any) -> ConsentView:
+    return ConsentView(
+        purpose=r.purpose,
+        channel=r.channel,
+        given_at=_utc(r.given_at),
+        method=r.method,
+        text=TextShown(r.text_name, r.text_sha256),
+        source=CollectedBy(r.source_kind, r.source_ref),
+        withdrawn_at=_utc(r.withdrawn_at) if r.withdrawn_at else None,
+        withdrawn_by=r.withdrawn_by,
+        kept_until=r.purge_due,
+        event=r.event_id,
+    )

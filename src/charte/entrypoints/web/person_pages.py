@@ -185,12 +185,15 @@ def router(container: Container) -> APIRouter:
                     if c["withdrawn_at"]
                     else "",
                 }
-                for c in consents.history(
-                    store=container.consents(),
-                    gate=container.gate,
-                    auditor=container.auditor,
-                    reader=Reader(actor.name, actor.role, chosen),
-                    ref=view["ref"],
+                for c in (
+                    v.as_dict()
+                    for v in consents.history(
+                        store=container.consents(),
+                        gate=container.gate,
+                        auditor=container.auditor,
+                        reader=Reader(actor.name, actor.role, chosen),
+                        ref=view["ref"],
+                    )
                 )
             ]
         return pages.console_page(

@@ -37,21 +37,17 @@ def router(container: Container) -> APIRouter:
             since=day(since.date(), lang),
             in_force=[
                 {
-                    "purpose": policy.purposes[row["purpose"]].label(lang)
-                    if row["purpose"] in policy.purposes
-                    else row["purpose"],
-                    "channel": word("prospecting_channel", row["channel"], lang),
-                    "count": row["count"],
+                    "purpose": policy.purposes[row.purpose].label(lang)
+                    if row.purpose in policy.purposes
+                    else row.purpose,
+                    "channel": word("prospecting_channel", row.channel, lang),
+                    "count": row.count,
                 }
-                for row in counts["in_force"]
+                for row in counts.in_force
             ],
-            withdrawn=[
-                (word("prospecting_channel", ch, lang), n) for ch, n in sorted(counts["withdrawn"].items())
-            ],
-            answers=counts["answers"],
-            refused=[
-                (word("prospecting_reason", code, lang), n) for code, n in counts["refused_by_reason"].items()
-            ],
+            withdrawn=[(word("prospecting_channel", ch, lang), n) for ch, n in counts.withdrawn],
+            answers={"allowed": counts.allowed, "refused": counts.refused},
+            refused=[(word("prospecting_reason", code, lang), n) for code, n in counts.refused_by_reason],
         )
 
     return r
