@@ -36,7 +36,7 @@ READS = {
         ["--as", "sales", "--purpose", "prospecting"],
     ),
     "charte consents proof": (
-        ["consents", "proof", "0612345678", "--channel", "phone"],
+        ["consents", "proof", "0612345678"],
         ["--as", "dpo", "--purpose", "rights_handling"],
     ),
     "charte prospecting screen": (

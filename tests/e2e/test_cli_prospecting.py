@@ -87,8 +87,8 @@ def test_a_consent_given_on_the_phone_is_recorded_proven_and_withdrawn_from_the_
     bad = charte(*given[:-2], "--at", "2026-10-01T10:00:00+02:00", "--method", "telepathy", cwd=cwd, env=env)
     assert bad.code == 1
     assert "method: 'telepathy' is not one of web_form, call, paper, partner" in bad.err
-    shown = charte("consents", "proof", "+33612345678", "--channel", "phone", "--as", "dpo",
-                   "--purpose", "rights_handling", cwd=cwd, env=env)  # fmt: skip
+    shown = charte("consents", "proof", "+33612345678", "--as", "dpo", "--purpose", "rights_handling",
+                   cwd=cwd, env=env)  # fmt: skip
     assert shown.code == 0, shown.err
     (consent,) = shown.json()["consents"]
     assert (consent["text"]["name"], consent["method"], consent["withdrawn_at"]) == (

@@ -27,7 +27,10 @@ ChannelOpt = Annotated[Channel, typer.Option("--channel", help="The channel of t
 @app.command()
 def proof(
     contact: Annotated[str, typer.Argument(help="The phone number, e-mail address or postal address.")],
-    channel: ChannelOpt,
+    channel: Annotated[
+        Channel | None,
+        typer.Option("--channel", help="How CONTACT is reached (default: email with an @, else phone)."),
+    ] = None,
     as_role: AsOpt = None,
     purpose: PurposeOpt = None,
 ) -> None:
@@ -36,6 +39,8 @@ def proof(
     each solicitation with the answers of its day. JSON; audited as a read of each person."""
     who = reader(as_role, purpose)
     c = container()
+    # A number's calls and texts share one canonical form: --channel only says how to read CONTACT.
+    channel = channel or (Channel.EMAIL if "@" in contact else Channel.PHONE)
     emit_json(
         consents.proof(store=c.consents(), contacts=c.consent_contacts, gate=c.gate, auditor=c.auditor,
                        reader=who, channel=channel, contact=contact)
