@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from charte.domain.policy import Policy
 from charte.domain.vocabulary import Language, SourceKind
@@ -33,6 +32,7 @@ from charte.services.documents import words
 from charte.services.documents.access_wording import t as _t
 from charte.services.documents.charter import rights_section
 from charte.services.documents.confirmation import Stating
+from charte.services.documents.consent_letter import consent_blocks
 from charte.services.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
 from charte.services.person_view import Designated
 from charte.services.read_model import plain
@@ -177,19 +177,6 @@ def _call(call: CallView) -> dict[str, Any]:
 def _unit(u: UnitView) -> dict[str, Any]:
     keep = ("unit", "context", "rule", "status", "retention_end", "purge_due")
     return {k: v for k, v in u.as_dict().items() if k in keep}
-
-
-def _at(value: str, lang: Language) -> str:
-    """An instant as the letter writes it: the day and the time in Paris."""
-    local = datetime.fromisoformat(value).astimezone(ZoneInfo("Europe/Paris"))
-    return _t("at", lang, d=w.day(local.date(), lang), t=local.strftime("%H:%M"))
-
-
-def _ended_by(by: str | None, lang: Language) -> str:
-    """How a consent ended: a route of the vocabulary, or through the operator's systems."""
-    if by in words.KINDS["consent_end"]:
-        return words.word("consent_end", by, lang)
-    return words.word("consent_end", "feed", lang)
 
 
 def _on(value: str | None, lang: Language) -> str:
@@ -383,55 +370,7 @@ class _Letter:
         ]
 
     def consents(self, consents: list[dict[str, Any]]) -> list[Block]:
-        """Each consent to be solicited, in words: for what, how reached, when and how given, the
-        text shown (its name and fingerprint), who collected it, when and how it ended."""
-        if not consents:
-            return []
-        lang = self.lang
-        keys = (
-            "col.purpose",
-            "col.channel",
-            "col.given",
-            "col.how",
-            "col.text",
-            "col.collected",
-            "col.consent_end",
-        )
-        rows = tuple(
-            (
-                self._purpose(c["purpose"]),
-                words.word("prospecting_channel", c["channel"], lang),
-                _at(c["given_at"], lang),
-                words.word("consent_method", c["method"], lang),
-                c["text"]["name"],
-                _t("consent.by.partner", lang, ref=c["source"].get("ref") or "")
-                if c["source"]["kind"] == SourceKind.PARTNER.value
-                else _t("consent.by.subject", lang),
-                _t(
-                    "consent.ended",
-                    lang,
-                    at=_at(c["withdrawn_at"], lang),
-                    how=_ended_by(c["withdrawn_by"], lang),
-                )
-                if c["withdrawn_at"]
-                else _t("consent.standing", lang),
-            )
-            for c in consents
-        )
-        blocks: list[Block] = [
-            Heading(3, _t("h.consents", lang)),
-            Table(tuple(_t(k, lang) for k in keys), rows, key="consents"),
-        ]
-        # A fingerprint is too long for a table's cell: each text's, once, below it.
-        texts = dict.fromkeys((c["text"]["name"], c["text"]["sha256"]) for c in consents)
-        blocks += [Paragraph(_t("consent.text", lang, name=name, sha=sha)) for name, sha in texts]
-        for c in consents:
-            if c.get("kept_until"):
-                said = _t(
-                    "consent.kept", lang, purpose=self._purpose(c["purpose"]), d=_on(c["kept_until"], lang)
-                )
-                blocks.append(Paragraph(said))
-        return blocks
+        return consent_blocks(consents, self._purpose, self.lang)
 
     def designated(self, designated: Sequence[Designated]) -> list[Block]:
         if not designated:
