@@ -20,24 +20,19 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from charte.adapters.consent_contacts import BadContact, contact_for
+from charte.adapters import consent_lines
 from charte.adapters.json_keys import duplicate_key_path
 from charte.adapters.phone_numbers import BadNumber, canonical_number
 from charte.domain.contacts import unsafe_character
 from charte.domain.dates import out_of_range
 from charte.domain.litigation import Residence
-from charte.domain.objections import consent_purpose
 from charte.domain.policy import Policy
-from charte.domain.prospecting import Channel, ConsentMethod, consent_source_refused
 from charte.domain.register import (
     ALARM_KIND,
     EVENTS,
     AlarmRaised,
     CallRecorded,
     CallTranscribed,
-    ConsentGiven,
-    ConsentText,
-    ConsentWithdrawn,
     ContactChannel,
     ContactRegistered,
     ContractEnded,
@@ -337,72 +332,11 @@ class FeedReader:
     def _trusted_removed(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
         return ctx.done(TrustedPersonRemoved(env, ctx.ref(d, "site"), ctx.ref(d, "person")))
 
-    def _consent_purpose(self, d: Mapping[str, Any], ctx: _Line) -> str:
-        purpose = d.get("purpose")
-        if not isinstance(purpose, str) or purpose not in self.policy.purposes:
-            ctx.error("purpose", f"{purpose!r} is not a purpose of the policy")
-        elif not consent_purpose(self.policy, purpose):
-            basis = self.policy.purposes[purpose].legal_basis.value
-            ctx.error(
-                "purpose",
-                f"'{purpose}' does not rest on consent (its basis: {basis}): no consent to give or withdraw",
-            )
-        return str(purpose)
-
-    @staticmethod
-    def _contact(d: Mapping[str, Any], channel: Channel, ctx: _Line) -> str:
-        """The contact a consent covers, in its canonical form (``adapters.consent_contacts``)."""
-        value = d.get("contact")
-        if not isinstance(value, str):
-            ctx.fail("contact", "missing or not a non-empty string")
-        try:
-            return contact_for(channel, value)
-        except BadContact as exc:
-            ctx.fail("contact", str(exc))
-
     def _consent_given(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
-        purpose = self._consent_purpose(d, ctx)
-        channel = ctx.choice(d, "channel", Channel)
-        method = ctx.choice(d, "method", ConsentMethod)
-        t = ctx.scope(d.get("text"), "text", required={"name", "sha256"}, optional=frozenset())
-        digest = t.get("sha256")
-        if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
-            ctx.error("text.sha256", "expected the SHA-256 of the text shown, as 64 lower-case hex digits")
-        kind, ref = self._consent_source(d.get("source"), ctx)
-        contact = self._contact(d, channel, ctx) if not ctx.errors else ""
-        return ctx.done(
-            ConsentGiven(
-                env,
-                ctx.ref(d, "person"),
-                purpose,
-                channel,
-                contact,
-                method,
-                ConsentText(ctx.text(t, "name", "text"), str(digest)),
-                Source(kind, ref),
-            )
-        )
-
-    def _consent_source(self, value: Any, ctx: _Line) -> tuple[SourceKind, str | None]:
-        """Who collected the consent: the person themselves, or a partner (named by its ref), as
-        the policy's ``prospecting.consent.sources`` allow."""
-        s = ctx.scope(value, "source", required={"kind"}, optional=frozenset({"ref"}))
-        kind = ctx.choice(s, "kind", SourceKind)
-        ref = s.get("ref")
-        if ref is not None and (not isinstance(ref, str) or not ref.strip()):
-            ctx.fail("source.ref", "not a non-empty string")
-        refused = consent_source_refused(self.policy.prospecting, kind, ref)
-        if refused is not None:
-            ctx.error(*refused)
-        return kind, ref
+        return ctx.done(consent_lines.given(self.policy, d, env, ctx))
 
     def _consent_withdrawn(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
-        purpose = self._consent_purpose(d, ctx)
-        channel = ctx.choice(d, "channel", Channel) if "channel" in d else None
-        if "contact" in d and channel is None:
-            ctx.error("contact", "a contact is withdrawn on its channel (channel)")
-        contact = self._contact(d, channel, ctx) if "contact" in d and channel and not ctx.errors else None
-        return ctx.done(ConsentWithdrawn(env, ctx.ref(d, "person"), purpose, channel, contact))
+        return ctx.done(consent_lines.withdrawn(self.policy, d, env, ctx))
 
     def _contact_registered(self, d: Mapping[str, Any], env: Envelope, ctx: _Line) -> Event:
         person = self._person(d.get("person"), Role.OTHER_CONTACT, ctx, "person")
