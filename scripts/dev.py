@@ -159,6 +159,7 @@ DEMO_ACTORS = [
     ("demo-customer-service", ["--role", "customer_service"]),
     ("demo-installer", ["--role", "installer"]),
     ("demo-legal", ["--role", "legal"]),  # places, judges and lifts litigation holds (/console/holds)
+    ("demo-sales", ["--role", "sales"]),  # asks the prospecting gate (POST /api/v1/prospecting/decide)
     ("demo-crm-feed", ["--system", "crm"]),
     ("demo-monitoring", ["--system", "monitoring"]),  # raises alarms (POST /api/v1/alarms)
 ]
