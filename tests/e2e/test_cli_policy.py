@@ -115,10 +115,21 @@ class TestLint:
         assert any("identity document" in line and "Art. 12(6)" in line for line in findings)
         assert lines[-1].endswith("note(s)")
 
-    def test_lint_json_has_the_documented_keys_and_follows_the_date(self):
-        """The phone-consent rule applies from 11 August 2026 (loi 2025-594): --as-of decides."""
-        before = charte("policy", "lint", "--format", "json", "--as-of", "2026-08-10").json()
-        after = charte("policy", "lint", "--format", "json", "--as-of", "2026-08-11").json()
+    def test_lint_json_has_the_documented_keys_and_follows_the_date(self, tmp_path):
+        """The phone-consent rule applies from 11 August 2026 (loi 2025-594): --as-of decides — for a
+        policy without a prospecting gate whose prospecting rests on legitimate interest (with the
+        gate, policy check refuses that basis outright)."""
+        import yaml
+
+        from charte.config import shipped_policy_path
+
+        document = yaml.safe_load(shipped_policy_path().read_text(encoding="utf-8"))
+        del document["prospecting"]
+        document["purposes"]["prospecting"]["legal_basis"] = "legitimate_interest"
+        old = tmp_path / "policy.yaml"
+        old.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+        before = charte("policy", "lint", old, "--format", "json", "--as-of", "2026-08-10").json()
+        after = charte("policy", "lint", old, "--format", "json", "--as-of", "2026-08-11").json()
         assert set(after) == {"as_of", "warnings", "notes", "findings"}
         assert after["warnings"] == before["warnings"] + 1
         assert {"severity", "code", "file", "line", "path", "message", "found", "expected", "source"} == set(
