@@ -556,3 +556,13 @@ def test_a_consent_is_recorded_over_the_api_through_the_feed_s_checks(leads):
             http.post("/api/v1/consents", json={**body, "id": "api-3"}, headers=installer).status_code == 403
         )
     assert ask(leads, "nowak@example.org", Channel.EMAIL).decision.allowed
+
+
+def test_a_one_column_campaign_keeps_each_line_whole_and_a_short_row_is_named(leads):
+    """A postal address keeps its commas; a row of another width than its header is refused by line."""
+    whole = screened(leads, "contact\n1 rue des Lilas, 79000 Niort\n\"2 rue, Niort\"\n", channel=Channel.POST,
+                     moment=at("2026-12-07T11:00"))  # fmt: skip
+    assert [(a["line"], a["contact"], a["answer"]) for a in whole] == [
+        (2, "1 rue des Lilas, 79000 Niort", "allowed"), (3, "2 rue, Niort", "allowed")]  # fmt: skip
+    short = screened(leads, "contact;channel\n0612345678\n", moment=at("2026-12-07T11:00"))
+    assert short == [{"line": 2, "error": "1 columns where the header has 2"}]

@@ -3,8 +3,10 @@
 JSON Lines (the first character of the file is ``{``): one object a line, ``contact`` and
 optionally ``channel``, ``at`` (ISO 8601 with its offset) and ``person`` (a ref); any other key is
 refused. CSV (``,`` or ``;``): a header naming the same columns, in any order, or no header and one
-contact a line. A line's own channel and time win over the command's defaults. A line that cannot
-be read becomes a ``BadLine`` naming its field — never its content — and the others go on.
+contact a line; a file of one column (no header, or ``contact`` alone) is read line by line, so that
+a postal address keeps its commas. A line's own channel and time win over the command's defaults.
+A line that cannot be read becomes a ``BadLine`` naming its field — never its content — and the
+others go on.
 """
 
 from __future__ import annotations
@@ -84,13 +86,23 @@ def _csv(
         header = ["contact"]  # no header: one contact a line, the first line included
         lines = _chain(first, rest)
         start = 1
+    if header == ["contact"]:
+        # One column: each line is the contact whole — a postal address keeps its commas (« 1 rue
+        # des Lilas, 79000 Niort »); a quoted line is unquoted as CSV would.
+        for n, raw in enumerate(lines, start):
+            text = raw.strip()
+            if text.startswith('"'):
+                text = next(csv.reader([text]), [""])[0]
+            if text:
+                yield _line(n, {"contact": text}, channel, moment)
+        return
     for n, row in enumerate(csv.reader(lines, delimiter=delimiter), start):
         if not row or not any(cell.strip() for cell in row):
             continue
-        if named and len(row) != len(header):
+        if len(row) != len(header):
             yield BadLine(n, f"{len(row)} columns where the header has {len(header)}")
             continue
-        yield _line(n, dict(zip(header, row, strict=False)), channel, moment)
+        yield _line(n, dict(zip(header, row, strict=True)), channel, moment)
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
