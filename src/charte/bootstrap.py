@@ -69,6 +69,7 @@ from charte.domain.prospecting import Channel
 from charte.services.alarms import AlarmDesk
 from charte.services.audit import Auditor
 from charte.services.calls import CallDesk
+from charte.services.consents import feed_withdrawal_orders
 from charte.services.documents.model import Document
 from charte.services.erasure import Eraser
 from charte.services.errors import NotReady, Refused
@@ -249,7 +250,13 @@ class Container:
 
     def register_store(self) -> SqlRegisterStore:
         return SqlRegisterStore(
-            self.migrated_engine(), self.policy, self.cipher, self.clock, self.ref_hasher, self.calls()
+            self.migrated_engine(),
+            self.policy,
+            self.cipher,
+            self.clock,
+            self.ref_hasher,
+            self.calls(),
+            withdrawal_orders=feed_withdrawal_orders(self.policy),
         )
 
     def calls(self) -> SqlCalls:

@@ -120,6 +120,17 @@ def test_a_withdrawal_on_the_channel_ends_the_consent_at_once_and_sets_when_its_
         stops = conn.execute(select(tables.oppositions)).all()
     assert tuple(row) == ("w1", date(2031, 11, 21))
     assert stops == []  # one channel withdrawn: the purpose goes on for the others
+    # Everywhere, not only in the CRM that took it: each system holding contacts gets an order.
+    with leads.engine.connect() as conn:
+        told = conn.execute(
+            select(tables.outbox.c.system, tables.outbox.c.kind, tables.outbox.c.reason)
+        ).all()
+    held = {s for s, body in leads.policy.systems.items() if any(
+        leads.policy.fields.get(f) in body.holds for f in leads.policy.search.contacts)}  # fmt: skip
+    assert {tuple(t) for t in told} == {
+        (s, "consent.withdrawn", "consent_withdrawn:feed:phone:prospecting") for s in held
+    }
+    assert held
 
 
 def test_the_fifth_call_in_30_days_and_a_call_within_60_days_of_a_refusal_are_refused(leads):

@@ -240,6 +240,37 @@ def withdraw(
     return ended
 
 
+# -- a withdrawal the feed reports -------------------------------------------------------------
+
+FeedWithdrawal = tuple[str, str, Channel | None]  # (person ref, purpose, channel; None: every one)
+
+
+def feed_withdrawal_orders(policy: Policy) -> Callable[[Sequence[FeedWithdrawal], datetime], list[Order]]:
+    """The orders a withdrawal the feed reports owes the systems (GDPR Art. 7(3): it takes effect
+    everywhere, not only in the system that took it): a ``consent.withdrawn`` order for the person
+    to each system holding persons' contacts, in the import's transaction, at the import's time."""
+    held = list(policy.search.contacts) or None
+
+    def plan(ended: Sequence[FeedWithdrawal], at: datetime) -> list[Order]:
+        due = orders_due(policy, at)
+        return [
+            order
+            for ref, purpose, channel in dict.fromkeys(ended)
+            for order in plan_orders(
+                policy,
+                kind=OrderKind.CONSENT_WITHDRAWN,
+                person_ref=ref,
+                reason=f"consent_withdrawn:feed:{channel.value if channel else 'every'}:{purpose}",
+                at=at,
+                fields=[],
+                concerning=held,
+                due_by=due,
+            )
+        ]
+
+    return plan
+
+
 # -- the proof of a contact's consents --------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ per event.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, cast
@@ -22,12 +22,14 @@ from charte.adapters.db.calls_schedule import insert_calls, refresh_call_holds
 from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.consent_store import write_consents
 from charte.adapters.db.hold_releases import persons_held_by
+from charte.adapters.db.outbox_store import add_orders
 from charte.adapters.db.person_search import write_terms
 from charte.adapters.db.register_cases import load_cases, write_cases
 from charte.adapters.db.retention_units import affected_by, refresh_units
 from charte.adapters.field_cipher import FieldCipher
 from charte.adapters.ref_hmac import RefHasher
 from charte.domain.contacts import contact_key
+from charte.domain.orders import Order
 from charte.domain.policy import Policy
 from charte.domain.register import (
     AlarmRaised,
@@ -53,6 +55,7 @@ from charte.domain.register import (
 )
 from charte.domain.register_rules import ContractRow, RegisterChunk, RoleRow, names_of
 from charte.domain.vocabulary import SourceKind
+from charte.services.consents import FeedWithdrawal
 from charte.services.errors import Conflict, NotReady
 from charte.services.ports import Clock
 
@@ -125,8 +128,11 @@ class SqlRegisterStore:
         clock: Clock,
         hasher: RefHasher,
         calls: SqlCalls | None = None,
+        withdrawal_orders: Callable[[Sequence[FeedWithdrawal], datetime], list[Order]] | None = None,
     ) -> None:
         self.calls = calls  # seals transcripts; None: no recordings store
+        # The orders a withdrawal in the feed owes the systems (services.consents decides them).
+        self.withdrawal_orders = withdrawal_orders
         self.hasher = hasher
         self.engine = engine
         self.policy = policy
@@ -362,6 +368,9 @@ class _Writer:
             [(None, purpose, person, "[]", on) for person, purpose, on in chunk.withdrawals],
         )
         write_consents(self.conn, chunk, self.store.policy, self.store.hasher)
+        if chunk.consent_ends and self.store.withdrawal_orders is not None:
+            ended = [(e.person_ref, e.purpose, e.channel) for e in chunk.consent_ends]
+            add_orders(self.conn, self.store.withdrawal_orders(ended, now))
         self.case_ids = write_cases(self.conn, chunk, now)
         self._calls(chunk)
         self._alarms(chunk)
