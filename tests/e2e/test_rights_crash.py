@@ -41,7 +41,11 @@ def state(cwd, ref: str) -> dict[str, object]:
                 "SELECT count(*) FROM retention_units u JOIN persons p ON p.id = u.person_id WHERE p.ref = ?",
                 ref,
             ),
-            "orders": sorted(db.execute("SELECT system, kind, person_ref, reason FROM outbox")),
+            # This person's orders: the register's others (a prospect's withdrawn consent) are not
+            # the erasure's.
+            "orders": sorted(
+                db.execute("SELECT system, kind, person_ref, reason FROM outbox WHERE person_ref = ?", (ref,))
+            ),
             "proofs": one("SELECT count(*) FROM erasure_proofs"),
             "notices": sorted(db.execute("SELECT recipient, kind, fields FROM recipient_notices")),
             "status": one("SELECT status FROM rights_requests WHERE id = 1"),
