@@ -27,6 +27,8 @@ from charte.adapters.db.actors_store import SqlActors
 from charte.adapters.db.alarms_store import SqlAlarms
 from charte.adapters.db.answer_sources import SqlAnswerSources
 from charte.adapters.db.audit_store import SqlAuditStore
+from charte.adapters.db.breach_scope import SqlScopeSource
+from charte.adapters.db.breaches_store import SqlBreaches
 from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.consent_store import SqlConsents
 from charte.adapters.db.disclosures_store import SqlDisclosures
@@ -68,6 +70,7 @@ from charte.domain.policy import Policy
 from charte.domain.prospecting import Channel
 from charte.services.alarms import AlarmDesk
 from charte.services.audit import Auditor
+from charte.services.breaches import Keeper
 from charte.services.calls import CallDesk
 from charte.services.consents import feed_withdrawal_orders
 from charte.services.documents.model import Document
@@ -335,6 +338,16 @@ class Container:
     def disclosures(self) -> SqlDisclosures:
         return SqlDisclosures(self.migrated_engine(), self.audit_store())
 
+    def breach_store(self) -> SqlBreaches:
+        return SqlBreaches(self.migrated_engine())
+
+    def breach_keeper(self) -> Keeper:
+        """The breach register's use cases (services.breaches)."""
+        return Keeper(self.breach_store(), self.gate, self.auditor, self.policy)
+
+    def breach_scope(self) -> SqlScopeSource:
+        return SqlScopeSource(self.migrated_engine(), self.audit_engine, self.ref_hasher)
+
     @cached_property
     def audit_engine(self) -> Engine:
         """The audit chain's database (Settings.audit_url): the register's engine, or a
@@ -516,6 +529,10 @@ class Container:
         """Migrate the register's database to the current schema; its revision."""
         migrate.upgrade(self.engine)
         return str(migrate.current_revision(self.engine))
+
+    def settle_subjects(self) -> int:
+        """Fill the audit subject of persons a register from before it left without (the count)."""
+        return self.breach_scope().settle()
 
     def settle_search(self) -> int | None:
         """Rebuild the person search's index if it is not whole for the policy's fields (a register

@@ -23,6 +23,7 @@ from charte.domain.policy import (
     AlarmKind,
     Alarms,
     Assumption,
+    Breaches,
     ContextBoundFields,
     Controller,
     DataCategory,
@@ -473,6 +474,24 @@ def _alarms(r: Reader, value: Any, path: KeyPath) -> Alarms | None:
     )
 
 
+def _breaches(r: Reader, value: Any, path: KeyPath) -> Breaches | None:
+    if value is None:
+        return None
+    d = r.section(
+        value,
+        path,
+        required={"handled_by", "keep_for"},
+        optional=frozenset({"severe_categories", "many_persons", "codes_category"}),
+    )
+    return Breaches(
+        handled_by=r.ids(d, "handled_by", path),
+        keep_for=r.duration(d, "keep_for", path),
+        severe_categories=r.ids(d, "severe_categories", path, allow_empty=True),
+        many_persons=r.positive(d, "many_persons", path, 1000),
+        codes_category=r.optional_text(d, "codes_category", path),
+    )
+
+
 def _search(r: Reader, value: Any, path: KeyPath) -> Search:
     if value is None:
         return Search()
@@ -502,7 +521,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
         data,
         root,
         required=_TOP,
-        optional=frozenset({"access", "alarms", "inferences", "search", "prospecting"}),
+        optional=frozenset({"access", "alarms", "inferences", "search", "prospecting", "breaches"}),
     )
     if not d:
         return None, r.problems
@@ -565,6 +584,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
         search=_search(r, d.get("search"), ("search",)),
         alarms=_alarms(r, d.get("alarms"), ("alarms",)),
         prospecting=read_prospecting(r, d.get("prospecting"), ("prospecting",)),
+        breaches=_breaches(r, d.get("breaches"), ("breaches",)),
         assumptions=tuple(assumptions),
     )
     return (None if r.problems else policy), r.problems

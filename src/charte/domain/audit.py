@@ -47,6 +47,7 @@ class Action(StrEnum):
     RIGHTS = "rights"  # a step of a rights request
     ALARM = "alarm"  # an alarm raised (or refused) on a site
     KEY = "key"  # a key rotated (its name and the counts re-sealed; never the key)
+    BREACH = "breach"  # a step of the breach register: the step and counts, never a person
     PROSPECTING = (
         "prospecting"  # the prospecting gate's answer: channel, answer, reason codes; never the contact
     )

@@ -12,6 +12,12 @@ day (Reg. 1182/71 art. 3(4) for a rights reply or an Art. 14 notice; CPC 642 al.
 the recourse windows). Purge dates never move: data are erased on the day their retention ends,
 weekend or not. The public holidays are those of the Code du travail L3133-1; Alsace-Moselle adds
 Good Friday and 26 December.
+
+Periods in hours (the 72 hours to notify a personal-data breach, GDPR Art. 33(1)) follow Reg.
+1182/71 art. 3(1) and 3(2)(a): the hour in which the event happens does not count, the period
+starts at the beginning of the next hour and ends with the expiry of its last hour; it counts
+Saturdays, Sundays and holidays (art. 3(3)) and never moves (art. 3(4) rolls only periods of days
+or longer).
 """
 
 from __future__ import annotations
@@ -98,6 +104,20 @@ def roll_to_working_day(day: date, calendar: HolidayCalendar = HolidayCalendar.M
     while not is_working_day(day, calendar):
         day += timedelta(days=1)
     return day
+
+
+def hours_period_end(event: datetime, hours: int) -> datetime:
+    """The end of a period of ``hours`` counted from ``event`` (an aware instant), per Reg. 1182/71
+    art. 3(1) and 3(2)(a): the period starts at the beginning of the hour after the one in which the
+    event happens and ends when its last hour expires. Hours are elapsed time — counted in UTC, so
+    a night whose clocks change does not stretch or shrink the period — and the end never moves
+    for a weekend or a holiday (art. 3(3), 3(4)). Paris's offsets are whole hours: the hour begins
+    at the same instant in UTC and in Paris time."""
+    if event.tzinfo is None:
+        raise ValueError("a period in hours is counted from an aware instant (with its offset)")
+    instant = event.astimezone(UTC)
+    hour_begun = instant.replace(minute=0, second=0, microsecond=0)
+    return (hour_begun + timedelta(hours=1 + hours)).astimezone(event.tzinfo)
 
 
 def next_daily_run(now: datetime, at: time) -> datetime:

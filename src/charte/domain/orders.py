@@ -25,6 +25,9 @@ class OrderKind(StrEnum):
     OPPOSITION_RECORDED = "opposition.recorded"
     DESIGNATION_ENDED = "designation.ended"  # a trusted person objected: the client designates another
     CONSENT_WITHDRAWN = "consent.withdrawn"  # stop processing the person's data for the purpose
+    # A breach reached the person's site access instructions: change the codes (GDPR Art. 33(3)(d),
+    # a measure to mitigate the breach's possible adverse effects).
+    ACCESS_CODES_ROTATE = "access_codes.rotate"
 
 
 @dataclass(frozen=True, slots=True)

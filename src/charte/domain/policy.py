@@ -450,6 +450,20 @@ class Alarms:
 
 
 @dataclass(frozen=True, slots=True)
+class Breaches:
+    """The breach register (GDPR Art. 33(5)): who keeps it, how long, and what this operator
+    weighs as severe when charte proposes a risk (``domain.breaches.propose``)."""
+
+    handled_by: tuple[str, ...]  # roles that open, assess and notify breaches
+    keep_for: Duration  # from the breach's closing
+    # Data categories whose disclosure can cause serious harm here (alarm codes, keys, payment).
+    severe_categories: tuple[str, ...] = ()
+    many_persons: int = 1000  # from this many persons, the volume makes a confidentiality breach high
+    # The data category whose compromise orders the systems holding it to rotate the sites' codes.
+    codes_category: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     id: str
     format: int
@@ -478,6 +492,7 @@ class Policy:
     alarms: Alarms | None = None  # no section: charte handles no alarm
     search: Search = Search()  # no section: the console finds persons by their ref only
     prospecting: Prospecting | None = None  # no section: no prospecting gate
+    breaches: Breaches | None = None  # no section: the DPO's roles (rights.submit_to), kept 5 years
     # Purposes whose reads go on when the audit cannot be written: their entries are spooled
     # durably and chained as soon as possible; every other read fails closed.
     audit_spool_for: tuple[str, ...] = ()

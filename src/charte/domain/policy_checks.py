@@ -459,6 +459,32 @@ def _search(p: Policy) -> Iterator[Problem]:
                 )
 
 
+def _breaches(p: Policy) -> Iterator[Problem]:
+    b = p.breaches
+    if b is None:
+        return
+    for i, role in enumerate(b.handled_by):
+        if role not in p.roles:
+            yield _unknown(("breaches", "handled_by", i), "role", role, p.roles, "roles")
+    for i, category in enumerate(b.severe_categories):
+        if category not in p.data_categories:
+            yield _unknown(
+                ("breaches", "severe_categories", i),
+                "data category",
+                category,
+                p.data_categories,
+                "data_categories",
+            )
+    if b.codes_category is not None and b.codes_category not in p.data_categories:
+        yield _unknown(
+            ("breaches", "codes_category"),
+            "data category",
+            b.codes_category,
+            p.data_categories,
+            "data_categories",
+        )
+
+
 def check_policy(policy: Policy) -> list[Problem]:
     """Every semantic problem of a structurally valid policy, in file order of sections."""
     checks = (
@@ -472,6 +498,7 @@ def check_policy(policy: Policy) -> list[Problem]:
         _alarms,
         _search,
         check_prospecting,
+        _breaches,
         _coverage,
     )
     return [problem for check in checks for problem in check(policy)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -416,6 +416,7 @@ def verify(
     now: datetime | None = None,
     unsigned_for: timedelta | None = None,
     witness: Path | None = None,
+    only: Collection[str] | None = None,
 ) -> Report:
     """Every period's chain against its bytes and its last signed checkpoint.
 
@@ -423,7 +424,8 @@ def verify(
     ``now`` and ``unsigned_for``, a tail signed by no checkpoint for longer than that breaks the
     period (``stale_tail``). With ``witness`` (a copy of the newest checkpoints kept elsewhere),
     a folder that no longer holds them — rolled back, or cut — breaks the period it concerns, and
-    the chain must reach the witness's entry too."""
+    the chain must reach the witness's entry too. With ``only``, those periods alone (a breach's
+    window): a period named there that holds no entry and no checkpoint verifies empty."""
     altered = store.altered()
     if altered is not None:
         return Report([Verdict("*", 0, False, None, altered)])
@@ -440,7 +442,8 @@ def verify(
             )
             pins[period] = w
     verdicts = []
-    for period in sorted(set(store.periods()) | set(pins)):
+    periods = set(only) if only is not None else set(store.periods()) | set(pins)
+    for period in sorted(periods):
         verdict = verify_chain(period, store.stored(period), pins.get(period))
         if period in rolled:  # whatever else breaks against the witness, the folder went back first
             verdict = replace(verdict, ok=False, seq=pins[period].seq, why=rolled[period])

@@ -23,7 +23,13 @@ from charte.services.errors import NotReady
 # PRAGMA user_version of an audit file created by this charte: 1 the chain, 2 with the audit signing
 # key's fingerprint (kept beside the chain it signs, so that recording it at a process's first
 # audited read never waits behind an import holding the register's write lock).
-LAYOUT = 2
+# 3: an actor's entries indexed by time (a breach's scope reads an actor's window).
+LAYOUT = 3
+# What a file of an earlier layout lacks that `create_all` does not add to existing tables.
+UPGRADES = (
+    "DROP INDEX IF EXISTS ix_audit_entries_actor",
+    "CREATE INDEX IF NOT EXISTS ix_audit_entries_actor_at ON audit_entries (actor, at)",
+)
 TABLES = (t.audit_entries, t.audit_heads, t.audit_drop_permits, t.key_fingerprints)
 
 
@@ -42,6 +48,8 @@ def ensure_schema(engine: Engine) -> None:
         if engine.dialect.name == "sqlite":
             for statement in SQLITE_GUARD:
                 conn.exec_driver_sql(statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
+            for statement in UPGRADES:
+                conn.exec_driver_sql(statement)
             conn.exec_driver_sql(f"PRAGMA user_version = {LAYOUT}")
         elif not conn.execute(text("SELECT 1 FROM pg_proc WHERE proname = 'charte_audit_guard'")).first():
             conn.exec_driver_sql(PG_GUARD)

@@ -401,7 +401,16 @@ class _Writer:
     def _insert_refs(self, table: Table, refs: Sequence[str], ids: dict[str, int], now: Any) -> None:
         if not refs:
             return
-        insert_rows(self.conn, table, ("ref", "created_at"), [(r, now) for r in refs])
+        if table is t.persons:  # the audit's subject beside the ref (a breach's scope resolves by it)
+            hasher = self.store.hasher
+            insert_rows(
+                self.conn,
+                table,
+                ("ref", "created_at", "subject"),
+                [(r, now, hasher(f"person:{r}")) for r in refs],
+            )
+        else:
+            insert_rows(self.conn, table, ("ref", "created_at"), [(r, now) for r in refs])
         ids.update(self.conn.execute(select(table.c.ref, table.c.id).where(table.c.ref.in_(refs))).all())
 
     def _fields(

@@ -40,6 +40,11 @@ persons = Table(
     # GDPR Art. 18: while set, the data are only stored, save the policy's exceptions.
     Column("restricted_since", Date),
     Column("restriction_ground", String(32)),
+    # The audit's keyed HMAC of "person:<ref>" (domain.audit: the entries' subject): resolves a
+    # breach's scope from the audit to the persons still here, set-based. Erasing the person takes
+    # it too, so an erased person is never named from the audit.
+    Column("subject", String(64)),
+    Index(None, "subject", unique=True),
 )
 
 person_fields = Table(
@@ -345,7 +350,7 @@ audit_entries = Table(
     Column("hash", String(64), nullable=False),
     UniqueConstraint("period", "seq"),
     Index(None, "at"),
-    Index(None, "actor"),
+    Index(None, "actor", "at"),  # an actor's entries in a window: a breach's scope, an actor's history
 )
 
 # The head of each period's chain: the row an appender locks, so that entries are chained one
@@ -379,6 +384,7 @@ disclosures = Table(
     Column("fields", Text, nullable=False),  # JSON list of field names, never values
     Column("actor", String(200), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+    Index(None, "recipient", "at"),  # what went to a recipient in a window: a breach's scope
 )
 
 # Rights requests (charte.domain.rights): what was asked, by whom, through which channel,
@@ -547,6 +553,9 @@ key_fingerprints = Table(
 from charte.adapters.db.alarm_tables import alarm_attempts as alarm_attempts  # noqa: E402
 from charte.adapters.db.alarm_tables import alarm_dispatches as alarm_dispatches  # noqa: E402
 from charte.adapters.db.alarm_tables import alarm_sessions as alarm_sessions  # noqa: E402
+from charte.adapters.db.breach_tables import breach_persons as breach_persons  # noqa: E402
+from charte.adapters.db.breach_tables import breach_steps as breach_steps  # noqa: E402
+from charte.adapters.db.breach_tables import breaches as breaches  # noqa: E402
 from charte.adapters.db.call_tables import call_analyses as call_analyses  # noqa: E402
 from charte.adapters.db.call_tables import calls as calls  # noqa: E402
 from charte.adapters.db.consent_tables import bloctel_lists as bloctel_lists  # noqa: E402

@@ -15,6 +15,7 @@ from charte.domain.errors import DomainError
 from charte.entrypoints.cli import (
     actors,
     audit,
+    breaches,
     calls,
     consents,
     db,
@@ -80,6 +81,7 @@ def build_app() -> typer.Typer:
     app.add_typer(keys.app, name="keys")
     app.add_typer(prospecting.app, name="prospecting")
     app.add_typer(consents.app, name="consents")
+    app.add_typer(breaches.app, name="breaches")
     app.command(name="register")(register.register)
     app.command(name="disclose")(disclose.disclose)
     app.command(name="serve")(serve.serve)

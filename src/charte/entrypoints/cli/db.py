@@ -20,6 +20,8 @@ def upgrade() -> None:
     revision = c.upgrade_schema()
     where = make_url(engine.url).render_as_string(hide_password=True)
     typer.echo(f"database {where} is at schema revision {revision}")
+    if filled := c.settle_subjects():
+        typer.echo(f"audit subjects filled for {filled} person(s) (a breach's scope resolves by them)")
     if (terms := c.settle_search()) is not None:
         typer.echo(f"person search index rebuilt for the policy's fields: {terms} terms")
     audit = c.audit_engine

@@ -45,10 +45,13 @@ def show(
         typer.echo(f"  {name}: {value}  [{', '.join(person['field_sources'].get(name, []))}]")
     typer.echo("roles:")
     for r in person["roles"]:
-        context = r["contract"] or r["site"] or "-"
-        until = r["ended_on"] or "open"
-        source = r["source"]["kind"] + (f" {r['source']['ref']}" if r["source"]["ref"] else "")
-        typer.echo(f"  {r['role']:<15} {context:<12} {r['started_on']} -> {until:<10} from {source}")
+        # The gate leaves out a role's keys whose field the reader may not see (services.access
+        # ROLE_FIELDS: a contract's dates, the partner it came through): shown as "-".
+        context = r.get("contract") or r.get("site") or "-"
+        until = r.get("ended_on") or ("open" if "ended_on" in r else "-")
+        found = r.get("source")
+        source = "-" if found is None else found["kind"] + (f" {found['ref']}" if found.get("ref") else "")
+        typer.echo(f"  {r['role']:<15} {context:<12} {r.get('started_on', '-')} -> {until:<10} from {source}")
     _section(
         "contracts",
         person["contracts"],

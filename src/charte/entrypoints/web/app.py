@@ -33,6 +33,7 @@ from charte.entrypoints.web import (
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, AuditedReads
 from charte.entrypoints.web.daily_sweep import DailySweep
 from charte.entrypoints.web.routes import alarms as alarms_routes
+from charte.entrypoints.web.routes import breaches as breaches_routes
 from charte.entrypoints.web.routes import calls as calls_routes
 from charte.entrypoints.web.routes import consents as consents_routes
 from charte.entrypoints.web.routes import outbox as outbox_routes
@@ -146,6 +147,7 @@ def create_app(
     app.include_router(calls_routes.router(container), max_body_size=small)
     app.include_router(alarms_routes.router(container), max_body_size=small)
     app.include_router(prospecting_routes.router(container), max_body_size=small)
+    app.include_router(breaches_routes.router(container), max_body_size=small)
     app.include_router(consents_routes.router(container), max_body_size=small)
     app.include_router(console.router(container), max_body_size=small)
     app.include_router(dpo_pages.router(container), max_body_size=small)

@@ -303,3 +303,80 @@ class ConsentIn(BaseModel):
     method: str = Field(description="web_form, call, paper or partner.")
     text: ConsentTextIn
     source: ConsentSourceIn
+
+
+class BreachFactsIn(BaseModel):
+    """What is known of a breach (docs/breaches.md): each key optional, each replaced when given again."""
+
+    cause: str | None = Field(default=None, max_length=4000)
+    description: str | None = Field(default=None, max_length=4000)
+    systems: list[str] | None = Field(default=None, max_length=100)
+    actors: list[str] | None = Field(default=None, max_length=1000)
+    recipients: list[str] | None = Field(default=None, max_length=100)
+    exports: list[str] | None = Field(default=None, max_length=1000)
+    data_categories: list[str] | None = Field(default=None, max_length=100)
+    subject_categories: list[str] | None = Field(default=None, max_length=100)
+    persons_estimate: int | None = Field(default=None, ge=0, le=10**9)
+    records_estimate: int | None = Field(default=None, ge=0, le=10**12)
+    consequences: str | None = Field(default=None, max_length=4000)
+    measures_taken: str | None = Field(default=None, max_length=4000)
+    measures_proposed: str | None = Field(default=None, max_length=4000)
+
+
+class BreachIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200, description="A short description, no personal data.")
+    natures: list[str] = Field(
+        min_length=1, max_length=3, description="confidentiality, integrity, availability."
+    )
+    discovered_at: Instant
+    discovered_by: str = Field(min_length=1, max_length=200)
+    aware_at: Instant | None = Field(
+        None, description="When the controller became aware (default: discovered_at)."
+    )
+    processor: str | None = Field(
+        None, max_length=200, description="GDPR Art. 33(2): the processor whose notice it was."
+    )
+    facts: BreachFactsIn = BreachFactsIn()
+
+
+class CompromisedIn(BaseModel):
+    kind: str = Field(description="actor, recipient, system or disclosure.")
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    number: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    since: Instant | None = None
+    until: Instant | None = None
+
+
+class ScopeIn(BaseModel):
+    items: list[CompromisedIn] = Field(min_length=1, max_length=50)
+
+
+class AssessIn(BaseModel):
+    natures: list[str] = Field(default_factory=list, max_length=3)
+    vulnerable: bool = False
+    unintelligible: bool = False
+    mitigated: bool = False
+    restored: bool = False
+    facts: BreachFactsIn = BreachFactsIn()
+
+
+class DecisionIn(BaseModel):
+    notify_cnil: bool
+    notify_cnil_why: str = Field(min_length=1, max_length=4000)
+    tell_persons: bool
+    tell_persons_why: str = Field(min_length=1, max_length=4000)
+
+
+class NotificationIn(BaseModel):
+    at: Instant
+    phase: str = Field(default="complete", description="initial, complement or complete (GDPR Art. 33(4)).")
+    reference: str | None = Field(default=None, min_length=1, max_length=64)
+    delay_reasons: str | None = Field(default=None, max_length=4000)
+
+
+class CloseIn(BaseModel):
+    summary: str = Field(min_length=1, max_length=4000)
+
+
+class RevokeIn(BaseModel):
+    actor: str = Field(min_length=1, max_length=200, description="The actor whose token or password leaked.")

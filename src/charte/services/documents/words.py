@@ -53,6 +53,7 @@ _WORDS: dict[str, dict[str, dict[Language, str]]] = {
         "rights": {FR: "traitement d'une demande d'exercice de droits", EN: "handling of a rights request"},
         "alarm": {FR: "gestion d'une alarme", EN: "alarm handling"},
         "key": {FR: "renouvellement d'une clé de chiffrement", EN: "renewal of an encryption key"},
+        "breach": {FR: "gestion d'une violation de données", EN: "handling of a personal-data breach"},
         "prospecting": {
             FR: "vérification avant une sollicitation commerciale",
             EN: "check before a marketing solicitation",

@@ -1,0 +1,241 @@
+"""Personal-data breaches: the register's rules, the 72-hour clock and the risk charte proposes.
+
+Every breach is recorded, notified or not (GDPR Art. 33(5)): its facts, effects and the remedial
+action taken. The supervisory authority is notified without undue delay and, where feasible,
+within 72 hours of the controller becoming aware of it, unless it is unlikely to result in a risk
+to the rights and freedoms of persons; a later notification gives the reasons for the delay
+(Art. 33(1)); the information may be given in phases (Art. 33(4)). The persons are told without
+undue delay when the risk is high (Art. 34(1)), unless the data were unintelligible to whoever
+reached them, later measures make the high risk no longer likely, or telling each one would need
+a disproportionate effort — then a public communication (Art. 34(3)). A processor tells the
+controller without undue delay (Art. 33(2)): its notice may be the moment of awareness.
+
+The 72 hours are a period in hours (Reg. 1182/71 art. 3(1), 3(2)(a): ``dates.hours_period_end``);
+charte shows beside it the prudent target, awareness + 72 h to the minute, and counts the hours
+left against that target.
+
+The risk is proposed, never decided: the DPO decides, with reasons (Art. 33(5)). The proposal
+weighs the factors of the EDPB's Guidelines 9/2022 on personal data breach notification (§ IV.B,
+taken over from WP250 rev.01): the type of breach, the nature, sensitivity and volume of the data,
+the ease of identification, the severity of the consequences, special characteristics of the
+persons (vulnerable persons), and the number of persons affected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from charte.domain.dates import hours_period_end
+from charte.domain.errors import DomainError
+
+NOTIFY_WITHIN_HOURS = 72  # GDPR Art. 33(1)
+# Under this many hours left before the prudent target, the dashboard shows the breach in red.
+URGENT_HOURS = 12
+
+
+class Nature(StrEnum):
+    """What was lost (EDPB Guidelines 9/2022 § I.B, the three security properties)."""
+
+    CONFIDENTIALITY = "confidentiality"  # disclosed to, or reached by, someone not entitled
+    INTEGRITY = "integrity"  # altered without authority
+    AVAILABILITY = "availability"  # lost, or access to it lost
+
+
+class Compromised(StrEnum):
+    """What the scope is computed from: what was compromised."""
+
+    ACTOR = "actor"  # an actor (its token, its password) over a window: every read it made
+    RECIPIENT = "recipient"  # a recipient's copy: every disclosure made to it over a window
+    SYSTEM = "system"  # a system of the outbox: every order (with its fields) sent to it
+    DISCLOSURE = "disclosure"  # one disclosure of the ledger
+
+
+class Step(StrEnum):
+    """The timeline of a breach (each step audited)."""
+
+    OPENED = "opened"
+    ASSESSED = "assessed"
+    SCOPED = "scoped"
+    DECIDED = "decided"  # notify the CNIL or not, tell the persons or not, with reasons
+    CNIL_NOTIFIED = "cnil_notified"  # a notification or a phase of it (Art. 33(4))
+    PERSONS_TOLD = "persons_told"  # letters sent (Art. 34(1))
+    PUBLIC_COMMUNICATION = "public_communication"  # Art. 34(3)(c)
+    ACTION = "action"  # a follow-up: a token revoked, codes to rotate...
+    CLOSED = "closed"
+
+
+class Phase(StrEnum):
+    """A notification to the CNIL in phases (Art. 33(4))."""
+
+    INITIAL = "initial"  # what is known: meets the deadline
+    COMPLEMENT = "complement"  # more information
+    COMPLETE = "complete"  # the last one: the notification is whole
+
+
+class Level(StrEnum):
+    UNLIKELY = "unlikely"  # unlikely to result in a risk: recorded only (Art. 33(1), 33(5))
+    RISK = "risk"  # notify the CNIL (Art. 33(1))
+    HIGH = "high"  # and tell the persons (Art. 34(1))
+
+
+class BreachRefused(DomainError, ValueError):
+    """A step that the rules of the breach register do not allow (the message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """The CNIL's deadline for one breach."""
+
+    aware_at: datetime
+    deadline: datetime  # Reg. 1182/71 art. 3(1), 3(2)(a): the end of the 72nd whole hour
+    target: datetime  # the prudent target: awareness + 72 h
+
+    def hours_left(self, now: datetime) -> float:
+        """Hours before the prudent target (negative once past it). In UTC: Python subtracts two
+        times of the same zone by their wall clocks, which a change of clocks would skew."""
+        return (self.target.astimezone(UTC) - now.astimezone(UTC)).total_seconds() / 3600
+
+    def late(self, at: datetime) -> bool:
+        """A notification made at ``at`` is late (it owes the reasons for the delay)."""
+        return at.astimezone(UTC) > self.deadline.astimezone(UTC)
+
+
+def clock(aware_at: datetime) -> Clock:
+    """The 72 hours from awareness (Art. 33(1)), in hours, never rolled past a weekend or holiday.
+    Elapsed hours, added in UTC: Python adds a timedelta to a Paris time on the wall clock, which
+    would make the night the clocks go forward 73 hours long."""
+    target = aware_at.astimezone(UTC) + timedelta(hours=NOTIFY_WITHIN_HOURS)
+    return Clock(
+        aware_at,
+        hours_period_end(aware_at, NOTIFY_WITHIN_HOURS),
+        target.astimezone(aware_at.tzinfo),
+    )
+
+
+def check_times(discovered_at: datetime, aware_at: datetime, now: datetime) -> None:
+    """Awareness cannot precede the discovery it follows, and neither is in the future."""
+    if aware_at < discovered_at:
+        raise BreachRefused("aware_at: the controller cannot become aware before the breach was discovered")
+    if discovered_at > now or aware_at > now:
+        raise BreachRefused("discovered_at and aware_at cannot be in the future")
+
+
+def check_notification(
+    when: Clock, at: datetime, phase: Phase, delay_reasons: str | None, earlier: Iterable[Phase]
+) -> None:
+    """A notification to the CNIL: the first is ``initial`` (or ``complete`` at once), later ones
+    follow it; a first notification after the deadline gives the reasons for the delay (Art. 33(1))."""
+    before = list(earlier)
+    if Phase.COMPLETE in before:
+        raise BreachRefused("the notification to the CNIL is complete already: nothing can follow it")
+    if not before and phase is Phase.COMPLEMENT:
+        raise BreachRefused("phase: a complement follows an initial notification; give initial or complete")
+    if before and phase is Phase.INITIAL:
+        raise BreachRefused("phase: the initial notification was made; give complement or complete")
+    if not before and when.late(at) and not (delay_reasons or "").strip():
+        raise BreachRefused(
+            "delay_reasons: the notification comes after the 72 hours (GDPR Art. 33(1)): "
+            "give the reasons for the delay"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What the scope found, or what the DPO's team estimated without one."""
+
+    persons: int  # persons affected (those still in the register and those since erased)
+    categories: frozenset[str]  # data categories involved
+    subject_categories: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """What only the DPO's team can say."""
+
+    natures: frozenset[Nature]
+    vulnerable: bool = False  # persons with special characteristics (EDPB § IV.B)
+    unintelligible: bool = False  # Art. 34(3)(a): encrypted, the key not compromised
+    mitigated: bool = False  # Art. 34(3)(b): measures since make the high risk unlikely
+    restored: bool = False  # availability only: restored in time, no copy made
+
+
+@dataclass(frozen=True, slots=True)
+class Factors:
+    """What the policy says makes a breach severe for this operator."""
+
+    severe_categories: frozenset[str]  # e.g. site security (alarm codes), payment data
+    many_persons: int  # from this number of persons, the volume weighs on the risk
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    level: Level
+    notify_cnil: bool
+    tell_persons: bool
+    reasons: tuple[str, ...]  # each with its source
+
+
+def propose(found: Found, declared: Declared, factors: Factors) -> Proposal:
+    """The risk charte proposes, with its reasons (EDPB Guidelines 9/2022 § IV.B factors)."""
+    reasons: list[str] = []
+    if not declared.natures:
+        raise BreachRefused("natures: name at least one of confidentiality, integrity, availability")
+    if found.persons == 0:
+        reasons.append(
+            "no person's data are known to be affected (scope or estimate): unlikely to result in a risk"
+        )
+        return Proposal(Level.UNLIKELY, False, False, tuple(reasons))
+    severe = sorted(found.categories & factors.severe_categories)
+    level = Level.RISK
+    if declared.natures == {Nature.AVAILABILITY} and declared.restored:
+        level = Level.UNLIKELY
+        reasons.append(
+            "availability only, restored in time with no copy made: unlikely to result in a risk "
+            "(EDPB Guidelines 9/2022 § IV.B, type of breach)"
+        )
+    else:
+        reasons.append(
+            f"{found.persons} person(s) affected by a breach of "
+            + ", ".join(sorted(n.value for n in declared.natures))
+            + ": likely to result in a risk, notify the CNIL (GDPR Art. 33(1))"
+        )
+    if severe and Nature.CONFIDENTIALITY in declared.natures:
+        level = Level.HIGH
+        reasons.append(
+            "data whose disclosure can cause serious harm were reached ("
+            + ", ".join(severe)
+            + "): severity of the consequences (EDPB Guidelines 9/2022 § IV.B; "
+            "policy breaches.severe_categories)"
+        )
+    if declared.vulnerable and level is not Level.UNLIKELY:
+        level = Level.HIGH
+        reasons.append(
+            "vulnerable persons are affected: special characteristics of the persons (EDPB § IV.B)"
+        )
+    if (
+        found.persons >= factors.many_persons
+        and level is Level.RISK
+        and Nature.CONFIDENTIALITY in declared.natures
+    ):
+        level = Level.HIGH
+        reasons.append(
+            f"{found.persons} persons (policy breaches.many_persons: {factors.many_persons}): "
+            "the number of persons affected (EDPB § IV.B)"
+        )
+    tell = level is Level.HIGH
+    if tell and declared.unintelligible:
+        tell = False
+        reasons.append(
+            "the data were unintelligible to whoever reached them: no letters (GDPR Art. 34(3)(a))"
+        )
+    elif tell and declared.mitigated:
+        tell = False
+        reasons.append(
+            "measures taken since make the high risk no longer likely: no letters (GDPR Art. 34(3)(b))"
+        )
+    elif tell:
+        reasons.append("high risk: tell the persons without undue delay (GDPR Art. 34(1))")
+    return Proposal(level, level is not Level.UNLIKELY, tell, tuple(reasons))

@@ -1,0 +1,297 @@
+"""The breach register on both engines: its clock, its timeline, and the scope from the audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select, text
+
+from charte.adapters.db import tables as t
+from charte.domain.breaches import BreachRefused, Compromised, Nature, Phase
+from charte.services import breach_scope, breaches, disclosures, queries
+from charte.services.access import AccessDenied, Reader
+from charte.services.breach_scope import Item
+from charte.services.retention import sweep
+from tests.conftest import run_import
+from tests.feed import collected, person, signed
+from tests.integration.test_audit import unguard
+
+PARIS = ZoneInfo("Europe/Paris")
+EVENTS = [
+    signed("e1", "2025-02-01", "C1", person("P1", first_name="Ana", email="ana@example.org"),
+           access_instructions="code 4321"),
+    signed("e2", "2025-03-01", "C2", person("P2", first_name="Bea", email="bea@example.org"), site="S2"),
+    signed("e3", "2025-04-01", "C3", person("P3", first_name="Cyd", email="cyd@example.org"), site="S3"),
+    collected("e4", "2024-06-01", person("P4", first_name="Dan", email="dan@example.org")),
+]  # fmt: skip
+LEAKED = Reader("crm-export-bot", "customer_service", "contract_management")
+
+
+def read(app, reader: Reader, ref: str) -> None:
+    queries.show_person(
+        queries=app.register_queries(), gate=app.gate, auditor=app.auditor, reader=reader, ref=ref
+    )
+
+
+def keeper(app) -> breaches.Keeper:
+    return app.breach_keeper()
+
+
+def open_one(app, aware: datetime, natures=(Nature.CONFIDENTIALITY,)) -> dict:
+    new = breaches.NewBreach(
+        title="Jeton de l'export CRM publié sur un dépôt public",
+        discovered_at=aware - timedelta(hours=2),
+        discovered_by="soc@ima.example",
+        aware_at=aware,
+        natures=tuple(natures),
+        facts={"cause": "a token committed to a public repository", "systems": ["crm"]},
+    )
+    return breaches.open_breach(keeper(app), actor="dpo-1", role="dpo", new=new)
+
+
+def scope(app, number: int, items: list[Item]) -> dict:
+    return breach_scope.compute(
+        keeper(app), source=app.breach_scope(), audit_store=app.audit_store(),
+        checkpoints=app.auditor.checkpoints, actor="dpo-1", role="dpo", breach=number, items=items,
+    )  # fmt: skip
+
+
+def test_a_breach_is_recorded_with_its_clock_and_only_by_the_register_s_roles(app):
+    """GDPR Art. 33(5): every breach is documented; 33(1): 72 hours from awareness (Reg. 1182/71
+    art. 3: the hour of awareness does not count)."""
+    aware = datetime(2026, 11, 26, 9, 40, tzinfo=PARIS)
+    opened = open_one(app, aware)
+    assert (
+        opened["clock"]["deadline_at"] == "2026-11-29T09:00:00+00:00"
+    )  # 09:40 Paris is in the 08:00 UTC hour: 09:00 + 72 h
+    assert (
+        opened["clock"]["target_at"]
+        == datetime(2026, 11, 29, 9, 40, tzinfo=PARIS).astimezone(UTC).isoformat()
+    )
+    assert opened["status"] == "open"
+    assert opened["timeline"][0]["step"] == "opened"
+    assert opened["clock"]["hours_left"] == pytest.approx(69.7, abs=0.1)  # noon now, target 09:40 on the 29th
+    with pytest.raises(AccessDenied):
+        breaches.list_breaches(keeper(app), actor="cs-1", role="customer_service")
+    with app.audit_engine.connect() as conn:
+        bodies = list(conn.execute(text("SELECT body FROM audit_entries WHERE action = 'breach'")).scalars())
+    assert any('"decision":"denied:role_may_not_act_under_purpose"' in b for b in bodies)
+    assert not any(
+        "Jeton" in b or "repository" in b for b in bodies
+    )  # the DPO team's words stay in the register
+
+
+def test_a_scope_from_a_token_used_across_two_audit_periods_finds_who_it_read(app):
+    """GDPR Art. 33(3)(a): the categories and number of persons concerned, from the audit itself:
+    a token read P1 in November and P2 in December; P4, read then erased, is counted, not named."""
+    run_import(app, EVENTS)
+    read(app, LEAKED, "P1")
+    read(app, Reader("crm-export-bot", "sales", "prospecting"), "P4")
+    read(app, Reader("someone-else", "customer_service", "contract_management"), "P3")
+    with pytest.raises(AccessDenied):
+        read(app, Reader("crm-export-bot", "installer", "installation"), "P4")  # denied: reached no one
+    app.clock.day = date(2026, 12, 2)
+    read(app, LEAKED, "P2")
+    sweep(sweeper=app.eraser(), as_of=app.clock.day, today=app.clock.day)  # P4's 2 years are over
+    number = open_one(app, datetime(2026, 12, 2, 8, 0, tzinfo=PARIS))["breach"]
+    window = Item(Compromised.ACTOR, name="crm-export-bot", since=datetime(2026, 11, 1, tzinfo=PARIS),
+                  until=datetime(2026, 12, 3, tzinfo=PARIS))  # fmt: skip
+    found = scope(app, number, [window])["scope"]
+    assert found["chain"] == {"ok": True, "periods": ["2026-10", "2026-11", "2026-12"], "broken": None}
+    assert found["persons"] == {"in_register": 2, "erased": 1, "other_subjects": 0}
+    assert found["fields"]["email"] == 2
+    assert "first_name" in found["fields"]
+    assert "contact" in found["data_categories"]
+    assert found["subject_categories"] == {"client": 2}
+    total, page = app.breach_store().persons(number, limit=10, offset=0)
+    assert (total, [p.ref for p in page]) == (2, ["P1", "P2"])
+    narrow = Item(Compromised.ACTOR, name="crm-export-bot", since=datetime(2026, 12, 1, tzinfo=PARIS),
+                  until=datetime(2026, 12, 3, tzinfo=PARIS))  # fmt: skip
+    assert scope(app, number, [narrow])["scope"]["persons"]["in_register"] == 1  # replaced, not added
+    assert app.breach_store().persons(number, limit=10, offset=0)[0] == 1
+
+
+def test_a_scope_over_a_tampered_window_is_flagged(app):
+    """A scope computed from an altered log could miss the reads the tamperer removed: flagged."""
+    run_import(app, EVENTS)
+    read(app, LEAKED, "P1")
+    read(app, LEAKED, "P2")
+    unguard(app)
+    with app.audit_engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entries WHERE seq = (SELECT max(seq) FROM audit_entries)"))
+        conn.execute(text("DELETE FROM audit_entries WHERE seq = 2"))
+    number = open_one(app, datetime(2026, 11, 26, 8, 0, tzinfo=PARIS))["breach"]
+    window = Item(Compromised.ACTOR, name="crm-export-bot", since=datetime(2026, 11, 1, tzinfo=PARIS),
+                  until=datetime(2026, 11, 27, tzinfo=PARIS))  # fmt: skip
+    chain = scope(app, number, [window])["scope"]["chain"]
+    assert chain["ok"] is False
+    assert chain["broken"]["period"] == "2026-11"
+    assert "missing" in chain["broken"]["why"]
+
+
+def test_a_scope_from_a_recipient_s_copy_and_from_one_disclosure(app):
+    """What went to a recipient is in the disclosure ledger (GDPR Art. 19's ledger, here Art. 33)."""
+    run_import(app, EVENTS)
+    discloser = Reader("cs-1", "customer_service", "contract_management")
+    sent = disclosures.disclose(queries=app.register_queries(), gate=app.gate, auditor=app.auditor,
+                                ledger=app.disclosures(), discloser=discloser, recipient="installer",
+                                purpose="installation", ref="P1")  # fmt: skip
+    number = open_one(app, datetime(2026, 11, 26, 8, 0, tzinfo=PARIS))["breach"]
+    copy = Item(Compromised.RECIPIENT, name="installer", since=datetime(2026, 11, 1, tzinfo=PARIS),
+                until=datetime(2026, 11, 27, tzinfo=PARIS))  # fmt: skip
+    found = scope(app, number, [copy])["scope"]
+    assert found["persons"]["in_register"] == 1
+    assert set(found["fields"]) == set(sent["fields"])
+    one = scope(app, number, [Item(Compromised.DISCLOSURE, number=sent["disclosure"])])["scope"]
+    assert one["persons"]["in_register"] == 1
+    with pytest.raises(breaches.Refused, match="not a role"):
+        scope(app, number, [Item(Compromised.RECIPIENT, name="nobody", since=copy.since, until=copy.until)])
+
+
+def test_the_dpo_decides_notifies_in_phases_and_closes_with_reasons(app):
+    """GDPR Art. 33(1) reasons for a late notification, 33(4) phases, 33(5) documented decisions."""
+    run_import(app, EVENTS)
+    read(app, Reader("op-1", "station_operator", "alarm_handling"), "P1")  # no session: no codes read
+    number = open_one(app, datetime(2026, 11, 22, 9, 0, tzinfo=PARIS))["breach"]
+    k = keeper(app)
+    assessed = breaches.assess(k, actor="dpo-1", role="dpo", breach=number,
+                               declared=breaches.Declared(frozenset({Nature.CONFIDENTIALITY})),
+                               facts={"persons_estimate": 1, "data_categories": ["site_security"]})  # fmt: skip
+    proposal = assessed["assessment"]["proposal"]
+    assert (proposal["level"], proposal["notify_cnil"], proposal["tell_persons"]) == ("high", True, True)
+    with pytest.raises(BreachRefused, match="decide first"):
+        breaches.close(k, actor="dpo-1", role="dpo", breach=number, summary="done")
+    breaches.decide(k, actor="dpo-1", role="dpo", breach=number, notify_cnil=True,
+                    notify_cnil_why="codes d'accès exposés", tell_persons=True, tell_persons_why="risque de cambriolage")  # fmt: skip
+    now = app.clock.now()  # 26 Nov noon: past the 72 hours from 22 Nov 09:00
+    with pytest.raises(BreachRefused, match="delay_reasons"):
+        breaches.notify_cnil(k, actor="dpo-1", role="dpo", breach=number, at=now, phase=Phase.INITIAL)
+    with pytest.raises(BreachRefused, match="complement follows"):
+        breaches.notify_cnil(k, actor="dpo-1", role="dpo", breach=number, at=now, phase=Phase.COMPLEMENT,
+                             delay_reasons="x")  # fmt: skip
+    first = breaches.notify_cnil(k, actor="dpo-1", role="dpo", breach=number, at=now, phase=Phase.INITIAL,
+                                 reference="NOT-2026-001", delay_reasons="l'étendue n'était pas connue")  # fmt: skip
+    assert first["status"] == "notified"
+    assert first["clock"]["late"] is True
+    assert first["clock"]["hours_left"] is None
+    breaches.notify_cnil(k, actor="dpo-1", role="dpo", breach=number, at=now, phase=Phase.COMPLETE)
+    with pytest.raises(BreachRefused, match="complete already"):
+        breaches.notify_cnil(k, actor="dpo-1", role="dpo", breach=number, at=now, phase=Phase.COMPLEMENT)
+    closed = breaches.close(k, actor="dpo-1", role="dpo", breach=number, summary="codes changés")
+    assert closed["status"] == "closed"
+    assert closed["purge_due"] == "2031-11-26"
+    assert [s["step"] for s in closed["timeline"]] == [
+        "opened", "assessed", "decided", "cnil_notified", "cnil_notified", "closed"
+    ]  # fmt: skip
+    with pytest.raises(BreachRefused, match="is closed"):
+        breaches.amend(k, actor="dpo-1", role="dpo", breach=number, facts={"cause": "later"})
+    assert app.breach_store().purge(date(2031, 11, 25)) == 0
+    assert app.breach_store().purge(date(2031, 11, 26)) == 1
+    with app.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.breach_steps)).scalar_one() == 0
+
+
+def test_persons_imported_before_the_subject_column_are_filled_and_resolved(app):
+    """A register from before the column: `charte db upgrade` fills it; a scope fills what is left."""
+    run_import(app, EVENTS)
+    read(app, LEAKED, "P1")
+    with app.engine.begin() as conn:
+        conn.execute(t.persons.update().values(subject=None))
+    number = open_one(app, datetime(2026, 11, 26, 8, 0, tzinfo=PARIS))["breach"]
+    window = Item(Compromised.ACTOR, name="crm-export-bot", since=datetime(2026, 11, 1, tzinfo=PARIS),
+                  until=datetime(2026, 11, 27, tzinfo=PARIS))  # fmt: skip
+    assert scope(app, number, [window])["scope"]["persons"]["in_register"] == 1
+    assert app.settle_subjects() == 0
+
+
+def test_the_api_keeps_the_register_for_the_dpo_s_team_only_and_audits_the_persons_listed(app):
+    """/api/v1/breaches: Art. 33(5) over HTTP; the persons found are personal data (audited)."""
+    from fastapi.testclient import TestClient
+
+    from charte.entrypoints.web import app as web
+    from tests.conftest import bearer, token
+
+    run_import(app, EVENTS)
+    read(app, LEAKED, "P1")
+    client = TestClient(web.create_app(app))
+    dpo = bearer(token(app, "dpo-api", role="dpo"))
+    body = {"title": "Ordinateur portable volé", "natures": ["confidentiality"],
+            "discovered_at": "2026-11-26T08:00:00+01:00", "discovered_by": "accueil"}  # fmt: skip
+    opened = client.post("/api/v1/breaches", json=body, headers=dpo)
+    assert opened.status_code == 201, opened.text
+    number = opened.json()["breach"]
+    cs = bearer(token(app, "cs-api", role="customer_service"))
+    assert client.get("/api/v1/breaches", headers=cs).status_code == 403
+    bad = client.post("/api/v1/breaches", json=body | {"natures": ["leak"]}, headers=dpo)
+    assert bad.status_code == 422
+    assert "natures" in bad.text
+    items = [{"kind": "actor", "name": "crm-export-bot", "since": "2026-11-01T00:00:00+01:00",
+              "until": "2026-11-27T00:00:00+01:00"}]  # fmt: skip
+    scoped = client.post(f"/api/v1/breaches/{number}/scope", json={"items": items}, headers=dpo)
+    assert scoped.status_code == 200, scoped.text
+    assert scoped.json()["scope"]["persons"]["in_register"] == 1
+    listed = client.get(f"/api/v1/breaches/{number}/persons", headers=dpo)
+    assert [p["ref"] for p in listed.json()["persons"]] == ["P1"]
+    with app.audit_engine.connect() as conn:
+        shown = conn.execute(
+            text(
+                "SELECT count(*) FROM audit_entries WHERE actor = 'dpo-api' AND action = 'list' AND subject = :s"
+            ),
+            {"s": app.auditor.subject("person", "P1")},
+        ).scalar_one()
+    assert shown == 1
+    assert client.get("/api/v1/breaches/999", headers=dpo).status_code == 404
+    board = client.get("/api/v1/breaches?open_only=true", headers=dpo).json()
+    assert [b["breach"] for b in board] == [number]
+    assert board[0]["urgent"] is False  # 68 hours left
+
+
+def test_follow_ups_revoke_the_actor_and_order_the_codes_changed_for_the_persons_reached(app):
+    """GDPR Art. 33(3)(d): measures to mitigate; the codes reached are changed in every system
+    that holds them (an order through the outbox), the leaked token stops working at once."""
+    from dataclasses import replace as with_
+
+    from charte.domain.access import ReadContext
+    from charte.services import actors, breach_actions
+    from tests.conftest import token
+
+    run_import(app, EVENTS)
+    operator = Reader("op-7", "station_operator", "alarm_handling")
+    inside = with_(operator, context=ReadContext("alarm_session", "1", frozenset({"S1", "C1"})))
+    disclosures.disclose(queries=app.register_queries(), gate=app.gate, auditor=app.auditor,
+                         ledger=app.disclosures(), discloser=inside, recipient="intervention_provider",
+                         purpose="intervention", ref="P1")  # fmt: skip
+    disclosures.disclose(queries=app.register_queries(), gate=app.gate, auditor=app.auditor,
+                         ledger=app.disclosures(), discloser=operator, recipient="intervention_provider",
+                         purpose="intervention", ref="P2")  # fmt: skip
+    number = open_one(app, datetime(2026, 11, 26, 8, 0, tzinfo=PARIS))["breach"]
+    k = keeper(app)
+    with pytest.raises(BreachRefused, match="scope first"):
+        breach_actions.rotate_codes(k, reached=app.breach_store(), outbox=app.outbox(), actor="dpo-1",
+                                    role="dpo", breach=number)  # fmt: skip
+    copy = Item(Compromised.RECIPIENT, name="intervention_provider", since=datetime(2026, 11, 1, tzinfo=PARIS),
+                until=datetime(2026, 11, 27, tzinfo=PARIS))  # fmt: skip
+    assert scope(app, number, [copy])["scope"]["persons"]["in_register"] == 2
+    done = breach_actions.rotate_codes(k, reached=app.breach_store(), outbox=app.outbox(), actor="dpo-1",
+                                       role="dpo", breach=number)  # fmt: skip
+    assert (done["persons"], done["orders"]) == (1, 1)  # P1's codes went out; P2's did not
+    with app.engine.connect() as conn:
+        orders = conn.execute(
+            select(t.outbox.c.system, t.outbox.c.person_ref, t.outbox.c.fields, t.outbox.c.reason)
+            .where(t.outbox.c.kind == "access_codes.rotate").order_by(t.outbox.c.system)
+        ).all()  # fmt: skip
+    # Only the monitoring software holds the sites' access instructions (policy: systems.*.holds).
+    assert [tuple(o) for o in orders] == [("monitoring", "P1", '["access_instructions"]', f"breach:{number}")]
+    secret = token(app, "leaky-bot", role="customer_service")
+    assert actors.authenticate(actors=app.actors(), token=secret) is not None
+    breach_actions.revoke_actor(
+        k, actors=app.actors(), actor="dpo-1", role="dpo", breach=number, name="leaky-bot"
+    )
+    assert actors.authenticate(actors=app.actors(), token=secret) is None
+    kinds = [
+        s["detail"].get("kind")
+        for s in breaches.show(k, actor="dpo-1", role="dpo", breach=number)["timeline"]
+    ]
+    assert kinds[-2:] == ["codes_rotation_ordered", "actor_revoked"]
