@@ -126,6 +126,18 @@ def serve(args: list[str]) -> int:
         alarms.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
         _say("raising three demo alarms (alarm.raised events) for the alarm screen")
         _run(charte, "events", "import", str(alarms))
+    breaches = ROOT / ".charte" / "demo-breach.json"
+    if not breaches.exists():  # one breach on the register, its 72 hours running (docs/breaches.md)
+        found = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=20)
+        title = "Ordinateur portable volé (export CRM)"
+        command = [str(charte), "breaches", "open", "--as", "dpo", "--title", title]
+        command += ["--nature", "confidentiality", "--discovered-by", "accueil"]
+        command += ["--discovered-at", found.isoformat()]
+        opened = subprocess.run(
+            command, cwd=ROOT, capture_output=True, check=True, env=os.environ | {"CHARTE_ACTOR": "demo-dpo"}
+        )
+        breaches.write_bytes(opened.stdout)
+        _say("recording a demo breach (charte breaches open): its 72-hour clock is on the dashboard")
     _say(
         f"demo actors' API tokens and console passwords: {tokens.relative_to(ROOT)} "
         "(Authorization: Bearer ...; charte serve prints the console's and the portal's URLs)"

@@ -20,6 +20,7 @@ from charte.adapters import private_files
 from charte.adapters.answer_files import AnswerFolder
 from charte.adapters.audit_checkpoints import CheckpointFolder
 from charte.adapters.audit_spool import FileSpool
+from charte.adapters.breach_files import BreachFolder
 from charte.adapters.clock import SystemClock
 from charte.adapters.consent_contacts import ConsentContacts
 from charte.adapters.db import audit_database, migrate
@@ -339,11 +340,18 @@ class Container:
         return SqlDisclosures(self.migrated_engine(), self.audit_store())
 
     def breach_store(self) -> SqlBreaches:
-        return SqlBreaches(self.migrated_engine())
+        return SqlBreaches(self.migrated_engine(), self.cipher, self.policy.encrypted_fields)
 
     def breach_keeper(self) -> Keeper:
         """The breach register's use cases (services.breaches)."""
         return Keeper(self.breach_store(), self.gate, self.auditor, self.policy)
+
+    @staticmethod
+    def letters() -> Letters:
+        return Letters()
+
+    def breach_folder(self) -> BreachFolder:
+        return BreachFolder(self.settings.home / "breaches")
 
     def breach_scope(self) -> SqlScopeSource:
         return SqlScopeSource(self.migrated_engine(), self.audit_engine, self.ref_hasher)

@@ -47,6 +47,7 @@ def busy(app):
         collected("e3", "2026-01-10", person("X1", last_name="Blanc", phone="0611111111")),
         contacted("e4", "2026-02-01", "X1", channel="phone", outcome="interested"),
     ])  # fmt: skip
+    token(app, "operateur-2", role="station_operator")  # revoked after a breach
     for name, role in (("delegue-1", "dpo"), ("operateur-1", "station_operator"), ("juriste-1", "legal")):
         token(app, name, role=role)
         sessions.set_password(store=app.actors(), passwords=app.passwords, clock=app.clock, name=name,
@@ -77,7 +78,34 @@ def busy(app):
     operator = Reader("operateur-1", "station_operator", "alarm_handling")
     alarms.take(app.alarm_desk(), operator, session)
     alarms.record_attempt(app.alarm_desk(), operator, session, person="T1", outcome="voicemail")
-    return {"request": answered, "session": session}
+    breach = _breach(app)
+    return {"request": answered, "session": session, "breach": breach}
+
+
+def _breach(app) -> int:
+    """A breach scoped from the audit (the DPO's own reads), assessed, decided and followed up."""
+    from charte.domain.breaches import Compromised, Declared, Nature
+    from charte.services import breach_actions, breach_scope, breaches
+    from charte.services.breach_scope import Item
+
+    k = app.breach_keeper()
+    aware = datetime(2026, 11, 26, 8, tzinfo=UTC)
+    number = breaches.open_breach(k, actor="delegue-1", role="dpo", new=breaches.NewBreach(
+        "Portable volé", aware, "accueil", aware, (Nature.CONFIDENTIALITY,),
+        facts={"cause": "vol", "systems": ["crm"], "data_categories": ["site_security"], "persons_estimate": 2,
+               "measures_taken": {"fr": "Compte révoqué.", "en": "Account revoked."}}))["breach"]  # fmt: skip
+    window = Item(Compromised.ACTOR, name="delegue-1", since=datetime(2026, 11, 1, tzinfo=UTC),
+                  until=datetime(2026, 11, 27, tzinfo=UTC))  # fmt: skip
+    breach_scope.compute(k, source=app.breach_scope(), audit_store=app.audit_store(),
+                         checkpoints=app.auditor.checkpoints, actor="delegue-1", role="dpo", breach=number,
+                         items=[window])  # fmt: skip
+    breaches.assess(k, actor="delegue-1", role="dpo", breach=number,
+                    declared=Declared(frozenset({Nature.CONFIDENTIALITY}), vulnerable=True))  # fmt: skip
+    breaches.decide(k, actor="delegue-1", role="dpo", breach=number, notify_cnil=True, notify_cnil_why="risque",
+                    tell_persons=False, tell_persons_why="données chiffrées")  # fmt: skip
+    breach_actions.revoke_actor(k, actors=app.actors(), actor="delegue-1", role="dpo", breach=number,
+                                name="operateur-2")  # fmt: skip
+    return number
 
 
 def log_in(page, base: str, name: str) -> None:
@@ -104,7 +132,9 @@ def test_every_console_page_speaks_words_in_french_and_in_english(busy, served, 
     walks = {
         "delegue-1": ["/console", f"/console/requests/{busy['request']}", "/console/persons?ref=P1&purpose=rights_handling",
                   "/console/persons?ref=X1&purpose=rights_handling", "/console/holds", "/console/audit?person=P1",
-                  "/console/outbox", "/console/requests/99999", "/console/persons?ref=Colas&purpose=rights_handling"],
+                  "/console/outbox", "/console/requests/99999", "/console/persons?ref=Colas&purpose=rights_handling",
+                  "/console/breaches", f"/console/breaches/{busy['breach']}",
+                  f"/console/breaches/{busy['breach']}/persons"],
         "juriste-1": ["/console/holds", "/console/persons?ref=P1&purpose=dispute_evidence"],
         "operateur-1": ["/console/alarms", f"/console/alarms/{busy['session']}", "/console/persons?ref=T1&purpose=alarm_handling"],
     }  # fmt: skip

@@ -150,6 +150,12 @@ def world(tmp_path):
     ids["analysis"] = calls.add_analysis(app.call_desk(), reviewer, "CALL-1", "result", [b'{"score": 3}'])[
         "id"
     ]
+    from charte.domain.breaches import Nature
+    from charte.services import breaches
+
+    aware = datetime(2026, 11, 25, 9, tzinfo=UTC)
+    ids["breach"] = breaches.open_breach(app.breach_keeper(), actor="dpo-1", role="dpo", new=breaches.NewBreach(
+        "Portable volé", aware, "accueil", aware, (Nature.CONFIDENTIALITY,)))["breach"]  # fmt: skip
     yield app, ids
     app.engine.dispose()
     app.audit_engine.dispose()
@@ -217,6 +223,10 @@ def _calls(ids: dict) -> dict[tuple[str, str], Callable]:
             "/api/v1/disclosures", headers=c.dpo, json={"to": "installer", "person": "P1", "purpose": "installation"}
         ),
         ("GET", "/api/v1/persons"): lambda c: c.api.get("/api/v1/persons", headers=c.dpo),
+        ("GET", "/api/v1/breaches/{breach}/persons"): lambda c: c.api.get(
+            f"/api/v1/breaches/{r['breach']}/persons", headers=c.dpo_bare),
+        ("GET", "/console/breaches/{number}/persons"): lambda c: c.dpo_page.get(
+            f"/console/breaches/{r['breach']}/persons"),
         ("POST", "/api/v1/persons/search"): lambda c: c.api.post(
             "/api/v1/persons/search", headers=c.dpo, json={"text": "P1"}),
         ("GET", "/api/v1/outbox"): lambda c: c.api.get("/api/v1/outbox", headers=c.crm),

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 
 from charte.adapters.db import tables as t
 from charte.domain.breaches import BreachRefused, Compromised, Nature, Phase
+from charte.domain.vocabulary import Language
 from charte.services import breach_scope, breaches, disclosures, queries
 from charte.services.access import AccessDenied, Reader
 from charte.services.breach_scope import Item
@@ -188,7 +189,8 @@ def test_the_dpo_decides_notifies_in_phases_and_closes_with_reasons(app):
     with pytest.raises(BreachRefused, match="is closed"):
         breaches.amend(k, actor="dpo-1", role="dpo", breach=number, facts={"cause": "later"})
     assert app.breach_store().purge(date(2031, 11, 25)) == 0
-    assert app.breach_store().purge(date(2031, 11, 26)) == 1
+    swept = sweep(sweeper=app.eraser(), as_of=date(2031, 11, 26), today=date(2031, 11, 26))
+    assert swept.proofs_purged["breaches"] == 1
     with app.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t.breach_steps)).scalar_one() == 0
 
@@ -295,3 +297,111 @@ def test_follow_ups_revoke_the_actor_and_order_the_codes_changed_for_the_persons
         for s in breaches.show(k, actor="dpo-1", role="dpo", breach=number)["timeline"]
     ]
     assert kinds[-2:] == ["codes_rotation_ordered", "actor_revoked"]
+
+
+class Kept:
+    """A notifier that keeps what it was given, attachments included; ``down`` for some addresses."""
+
+    def __init__(self, down: frozenset[str] = frozenset()) -> None:
+        self.sent: list[tuple[str, str, dict[str, bytes]]] = []
+        self.down = down
+
+    def send(self, to, subject, text, attachments=()):
+        from charte.services.errors import NotSent
+
+        if to in self.down:
+            raise NotSent("the relay refused the message")
+        self.sent.append((to, subject, dict(attachments)))
+        return "ok"
+
+
+def test_letters_to_the_persons_in_french_and_english_name_what_of_theirs_was_reached(app, tmp_path):
+    """GDPR Art. 34(2): the nature of the breach, the DPO's contact, the likely consequences and the
+    measures, in plain words; each person's letter says which of their data were reached; a person
+    without an address gets a letter to post; a second run sends to no one twice."""
+    from charte.services import breach_notices
+    from tests.conftest import pdf_text
+
+    events = [*EVENTS, signed("e5", "2025-05-01", "C5", person("P5", first_name="Eve"), site="S5")]
+    run_import(app, events)
+    for ref in ("P1", "P2", "P5"):
+        read(app, LEAKED, ref)
+    number = open_one(app, datetime(2026, 11, 26, 8, 0, tzinfo=PARIS))["breach"]
+    k = keeper(app)
+    breaches.amend(k, actor="dpo-1", role="dpo", breach=number, facts={
+        "description": {"fr": "Un jeton d'accès a été publié par erreur.", "en": "An access token was published by mistake."},
+        "consequences": {"fr": "Des courriels d'hameçonnage sont possibles.", "en": "Phishing e-mails are possible."},
+        "measures_taken": {"fr": "Le jeton a été révoqué.", "en": "The token was revoked."},
+    })  # fmt: skip
+    window = Item(Compromised.ACTOR, name="crm-export-bot", since=datetime(2026, 11, 1, tzinfo=PARIS),
+                  until=datetime(2026, 11, 27, tzinfo=PARIS))  # fmt: skip
+    scope(app, number, [window])
+    told = {"recipients": app.breach_store(), "letters": app.letters(), "folder": app.breach_folder(),
+            "actor": "dpo-1", "role": "dpo", "breach": number, "out": tmp_path}  # fmt: skip
+    with pytest.raises(BreachRefused, match="decide first"):
+        breach_notices.tell_persons(k, notifier=Kept(), **told)
+    breaches.decide(k, actor="dpo-1", role="dpo", breach=number, notify_cnil=True, notify_cnil_why="risque",
+                    tell_persons=True, tell_persons_why="hameçonnage")  # fmt: skip
+    relay = Kept(down=frozenset({"bea@example.org"}))
+    first = breach_notices.tell_persons(k, notifier=relay, **told)
+    assert (first["sent"], first["to_post"], first["failed"]) == (1, 1, 1)
+    ((to, subject, attached),) = relay.sent
+    assert to == "ana@example.org"
+    assert subject == "Information sur une violation de vos données personnelles"
+    (tmp_path / "fr.pdf").write_bytes(attached[f"violation-{number}.pdf"])
+    french = pdf_text(tmp_path / "fr.pdf")
+    assert "Un jeton d'accès a été publié par erreur." in french
+    assert "adresse e-mail" in french.lower() or "e-mail" in french  # the field reached, by its label
+    assert app.policy.dpo.email in french
+    assert "Ana" not in french  # the letter names data reached, never their values
+    assert (tmp_path / f"letter-{_id(app, 'P5')}.pdf").exists()  # no address: a letter to post
+    again = breach_notices.tell_persons(k, notifier=Kept(), lang=Language.EN, **told)
+    assert (again["sent"], again["to_post"], again["failed"]) == (1, 0, 0)  # only Bea, whose relay failed
+    english = Kept()
+    with app.engine.begin() as conn:  # as if no one had been told, to read the English letter
+        conn.execute(t.breach_persons.update().values(told_at=None))
+    breach_notices.tell_persons(k, notifier=english, lang=Language.EN, **told)
+    (tmp_path / "en.pdf").write_bytes(english.sent[0][2][f"violation-{number}.pdf"])
+    text_en = pdf_text(tmp_path / "en.pdf")
+    assert "An access token was published by mistake." in text_en
+    assert "Phishing e-mails are possible." in text_en
+    assert "Information about a breach of your personal data" in text_en
+    with app.audit_engine.connect() as conn:
+        bodies = list(
+            conn.execute(text("SELECT body FROM audit_entries WHERE body LIKE '%breach_letter%'")).scalars()
+        )
+    assert bodies
+    assert not any("example.org" in b for b in bodies)
+
+
+def test_the_cnil_draft_and_the_public_communication_are_written_from_the_register(app, tmp_path):
+    """GDPR Art. 33(3): the notification's contents; Art. 34(3)(c): a public communication."""
+    import json as json_
+
+    from charte.services import breach_notices
+
+    run_import(app, EVENTS)
+    read(app, LEAKED, "P1")
+    number = open_one(app, datetime(2026, 11, 26, 8, 0, tzinfo=PARIS))["breach"]
+    k = keeper(app)
+    scope(app, number, [Item(Compromised.ACTOR, name="crm-export-bot", since=datetime(2026, 11, 1, tzinfo=PARIS),
+                             until=datetime(2026, 11, 27, tzinfo=PARIS))])  # fmt: skip
+    drafted = breach_notices.draft_cnil(k, letters=app.letters(), folder=app.breach_folder(), actor="dpo-1",
+                                        role="dpo", breach=number, out=tmp_path)  # fmt: skip
+    draft = json_.loads((tmp_path / "notification-cnil.json").read_text())
+    assert draft == drafted["draft"]
+    assert draft["donnees"]["nombre_de_personnes"] == 1
+    assert draft["donnees"]["journal_verifie"] is True
+    assert draft["violation"]["echeance_72h"] == "2026-11-29T08:00:00+00:00"
+    assert draft["organisme"]["dpo"]["email"] == app.policy.dpo.email
+    assert (tmp_path / "notification-cnil.pdf").read_bytes().startswith(b"%PDF")
+    published = breach_notices.public_communication(k, letters=app.letters(), folder=app.breach_folder(),
+                                                    actor="dpo-1", role="dpo", breach=number,
+                                                    where="https://www.ima-protect.example/violation", out=tmp_path)  # fmt: skip
+    assert published["timeline"][-1]["step"] == "public_communication"
+    assert "Communication publique" in (tmp_path / "communication-publique-fr.html").read_text()
+
+
+def _id(app, ref: str) -> int:
+    with app.engine.connect() as conn:
+        return conn.execute(select(t.persons.c.id).where(t.persons.c.ref == ref)).scalar_one()

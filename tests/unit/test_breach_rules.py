@@ -17,6 +17,7 @@ from charte.domain.breaches import (
     Level,
     Nature,
     Phase,
+    Why,
     check_notification,
     check_times,
     clock,
@@ -109,7 +110,8 @@ def test_access_instructions_reached_propose_a_high_risk_and_letters():
     """EDPB Guidelines 9/2022 § IV.B, severity: alarm codes can lead to a burglary."""
     proposal = propose(Found(3, frozenset({"site_security", "contact"})), Declared(LEAK), FACTORS)
     assert (proposal.level, proposal.notify_cnil, proposal.tell_persons) == (Level.HIGH, True, True)
-    assert any("site_security" in r for r in proposal.reasons)
+    assert [(r.why, r.items) for r in proposal.reasons][1] == (Why.SEVERE, ("site_security",))
+    assert proposal.reasons[-1].why is Why.TELL
 
 
 def test_contact_details_of_a_few_persons_propose_a_notification_without_letters():
@@ -122,6 +124,7 @@ def test_the_number_of_persons_and_vulnerable_persons_raise_the_risk():
     """EDPB § IV.B: the number of persons, special characteristics of the persons."""
     many = propose(Found(5000, frozenset({"contact"})), Declared(LEAK), FACTORS)
     assert many.level is Level.HIGH
+    assert Why.MANY in {r.why for r in many.reasons}
     vulnerable = propose(Found(2, frozenset({"contact"})), Declared(LEAK, vulnerable=True), FACTORS)
     assert vulnerable.level is Level.HIGH
 
@@ -142,3 +145,15 @@ def test_an_availability_breach_restored_in_time_or_affecting_no_one_is_recorded
     assert (restored.level, restored.notify_cnil) == (Level.UNLIKELY, False)
     nobody = propose(Found(0, frozenset()), Declared(LEAK), FACTORS)
     assert (nobody.level, nobody.notify_cnil) == (Level.UNLIKELY, False)
+
+
+def test_each_reason_has_its_words_in_both_languages_and_its_source(shipped):
+    """What charte proposes is explained in the DPO's language, with the rule it rests on."""
+    from charte.domain.breaches import Reason
+    from charte.domain.vocabulary import Language
+    from charte.services.documents.breach_words import REASONS, reason
+
+    assert set(REASONS) == set(Why)
+    said = reason(Reason(Why.SEVERE, 3, ("site_security",)), shipped, Language.FR)
+    assert "consignes d'accès au site" in said
+    assert "EDPB Guidelines 9/2022" in said

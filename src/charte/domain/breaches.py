@@ -170,72 +170,87 @@ class Factors:
     many_persons: int  # from this number of persons, the volume weighs on the risk
 
 
+class Why(StrEnum):
+    """Why charte proposes what it proposes; each has its source (``SOURCES``) and its words
+    (``services.documents.breach_words``)."""
+
+    NOBODY = "nobody"  # no person known to be affected
+    RESTORED = "restored"  # availability only, restored in time, no copy
+    RISK = "risk"  # persons affected: likely a risk
+    SEVERE = "severe"  # severe categories reached in a confidentiality breach
+    VULNERABLE = "vulnerable"
+    MANY = "many"
+    UNINTELLIGIBLE = "unintelligible"
+    MITIGATED = "mitigated"
+    TELL = "tell"
+
+
+SOURCES = {
+    Why.NOBODY: "GDPR Art. 33(1)",
+    Why.RESTORED: "EDPB Guidelines 9/2022 § IV.B (type of breach)",
+    Why.RISK: "GDPR Art. 33(1)",
+    Why.SEVERE: "EDPB Guidelines 9/2022 § IV.B (severity of consequences)",
+    Why.VULNERABLE: "EDPB Guidelines 9/2022 § IV.B (special characteristics of the individual)",
+    Why.MANY: "EDPB Guidelines 9/2022 § IV.B (number of affected individuals)",
+    Why.UNINTELLIGIBLE: "GDPR Art. 34(3)(a)",
+    Why.MITIGATED: "GDPR Art. 34(3)(b)",
+    Why.TELL: "GDPR Art. 34(1)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    why: Why
+    # What the words need: the persons' number, the natures, the categories reached, the threshold.
+    persons: int = 0
+    items: tuple[str, ...] = ()
+    threshold: int = 0
+
+    @property
+    def source(self) -> str:
+        return SOURCES[self.why]
+
+
 @dataclass(frozen=True, slots=True)
 class Proposal:
     level: Level
     notify_cnil: bool
     tell_persons: bool
-    reasons: tuple[str, ...]  # each with its source
+    reasons: tuple[Reason, ...]
 
 
 def propose(found: Found, declared: Declared, factors: Factors) -> Proposal:
     """The risk charte proposes, with its reasons (EDPB Guidelines 9/2022 § IV.B factors)."""
-    reasons: list[str] = []
     if not declared.natures:
         raise BreachRefused("natures: name at least one of confidentiality, integrity, availability")
     if found.persons == 0:
-        reasons.append(
-            "no person's data are known to be affected (scope or estimate): unlikely to result in a risk"
-        )
-        return Proposal(Level.UNLIKELY, False, False, tuple(reasons))
-    severe = sorted(found.categories & factors.severe_categories)
+        return Proposal(Level.UNLIKELY, False, False, (Reason(Why.NOBODY),))
+    reasons: list[Reason] = []
+    natures = tuple(sorted(n.value for n in declared.natures))
     level = Level.RISK
     if declared.natures == {Nature.AVAILABILITY} and declared.restored:
         level = Level.UNLIKELY
-        reasons.append(
-            "availability only, restored in time with no copy made: unlikely to result in a risk "
-            "(EDPB Guidelines 9/2022 § IV.B, type of breach)"
-        )
+        reasons.append(Reason(Why.RESTORED, found.persons))
     else:
-        reasons.append(
-            f"{found.persons} person(s) affected by a breach of "
-            + ", ".join(sorted(n.value for n in declared.natures))
-            + ": likely to result in a risk, notify the CNIL (GDPR Art. 33(1))"
-        )
-    if severe and Nature.CONFIDENTIALITY in declared.natures:
+        reasons.append(Reason(Why.RISK, found.persons, natures))
+    disclosed = Nature.CONFIDENTIALITY in declared.natures
+    severe = tuple(sorted(found.categories & factors.severe_categories))
+    if severe and disclosed:
         level = Level.HIGH
-        reasons.append(
-            "data whose disclosure can cause serious harm were reached ("
-            + ", ".join(severe)
-            + "): severity of the consequences (EDPB Guidelines 9/2022 § IV.B; "
-            "policy breaches.severe_categories)"
-        )
+        reasons.append(Reason(Why.SEVERE, found.persons, severe))
     if declared.vulnerable and level is not Level.UNLIKELY:
         level = Level.HIGH
-        reasons.append(
-            "vulnerable persons are affected: special characteristics of the persons (EDPB § IV.B)"
-        )
-    if (
-        found.persons >= factors.many_persons
-        and level is Level.RISK
-        and Nature.CONFIDENTIALITY in declared.natures
-    ):
+        reasons.append(Reason(Why.VULNERABLE, found.persons))
+    if found.persons >= factors.many_persons and level is Level.RISK and disclosed:
         level = Level.HIGH
-        reasons.append(
-            f"{found.persons} persons (policy breaches.many_persons: {factors.many_persons}): "
-            "the number of persons affected (EDPB § IV.B)"
-        )
+        reasons.append(Reason(Why.MANY, found.persons, threshold=factors.many_persons))
     tell = level is Level.HIGH
     if tell and declared.unintelligible:
         tell = False
-        reasons.append(
-            "the data were unintelligible to whoever reached them: no letters (GDPR Art. 34(3)(a))"
-        )
+        reasons.append(Reason(Why.UNINTELLIGIBLE))
     elif tell and declared.mitigated:
         tell = False
-        reasons.append(
-            "measures taken since make the high risk no longer likely: no letters (GDPR Art. 34(3)(b))"
-        )
+        reasons.append(Reason(Why.MITIGATED))
     elif tell:
-        reasons.append("high risk: tell the persons without undue delay (GDPR Art. 34(1))")
+        reasons.append(Reason(Why.TELL))
     return Proposal(level, level is not Level.UNLIKELY, tell, tuple(reasons))

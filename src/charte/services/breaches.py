@@ -34,6 +34,7 @@ from charte.domain.durations import Duration
 from charte.domain.policy import Policy
 from charte.services.access import AccessDenied
 from charte.services.audit import Auditor
+from charte.services.documents.breach_words import reasons_json
 from charte.services.errors import NotFound, Refused
 from charte.services.read_model import JsonRecord, plain
 
@@ -247,6 +248,11 @@ def clean_facts(facts: Mapping[str, Any], policy: Policy) -> JsonRecord:
             if unknown:
                 raise Refused(f"facts.{key}: unknown {', '.join(unknown)} (not in the policy's {key})")
             out[key] = sorted(set(value))
+        elif isinstance(value, Mapping):  # one text per language, for the letters in each
+            unknown = [k for k in value if k not in {lang.value for lang in policy.languages}]
+            if unknown or not value:
+                raise Refused(f"facts.{key}: a text, or one per language of the policy ({unknown or 'none'})")
+            out[key] = {k: _text(v, f"facts.{key}.{k}") for k, v in value.items()}
         else:
             out[key] = _text(value, f"facts.{key}")
     return out
@@ -378,7 +384,8 @@ def assess(
         factors(keeper.policy),
     )
     told: JsonRecord = {"level": proposal.level.value, "notify_cnil": proposal.notify_cnil,
-                        "tell_persons": proposal.tell_persons, "reasons": list(proposal.reasons)}  # fmt: skip
+                        "tell_persons": proposal.tell_persons,
+                        "reasons": reasons_json(proposal.reasons, keeper.policy)}  # fmt: skip
     assessment: JsonRecord = {
         "from": source,
         "persons": found.persons,

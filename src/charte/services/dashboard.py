@@ -5,6 +5,7 @@
   their release dates, the retention forecast — the roles that may see retention;
 - overdue orders to the operator's systems — the roles with archive access (orders name persons
   whose data may be archived or erased);
+- open personal-data breaches with the hours left to notify the CNIL — the breach register's roles;
 - the audit chain: periods, entries, the last signed checkpoint of each period (a full
   verification is its own action: it reads every entry).
 
@@ -22,6 +23,8 @@ from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Checkpoint, Entry
 from charte.domain.policy import Policy
 from charte.services import rights
+from charte.services.breaches import BreachStore, handlers
+from charte.services.breaches import dashboard as open_breaches
 from charte.services.erasure import SweepRun
 from charte.services.holds import HeldCase, standing
 from charte.services.retention import RetentionQueries, forecast
@@ -62,13 +65,18 @@ class Sources:
     outbox: PendingOrders
     audit: AuditHeads
     checkpoints: CheckpointsLatest
+    breaches: BreachStore | None = None  # the breach register (its roles see its open breaches)
 
 
 def overview(src: Sources, role: str, today: date) -> dict[str, Any]:
     """The dashboard's parts this role may see; a part it may not see is ``None``."""
     src.gate.require_role(role)
     sees_retention = src.gate.may_see_retention(role).allowed
-    board: dict[str, Any] = {"today": today.isoformat(), "requests": None, "retention": None, "orders": None}
+    board: dict[str, Any] = {"today": today.isoformat(), "requests": None, "retention": None, "orders": None,
+                             "breaches": None}  # fmt: skip
+    if src.breaches is not None and role in handlers(src.policy):
+        # Open breaches with the hours left before the prudent target (GDPR Art. 33(1)); red under 12.
+        board["breaches"] = open_breaches(src.breaches, src.rights.clerk.clock.now())
     if role in src.policy.rights.submit_to:
         board["requests"] = [
             r | {"urgency": _urgency(r.get("due_on"), today)}

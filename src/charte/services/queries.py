@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Entry
-from charte.services.access import AccessDenied, Reader, decide, shape_person
+from charte.services.access import AccessDenied, Reader, decide, fields_shown, shape_person
 from charte.services.audit import Auditor
 from charte.services.errors import NotFound
 from charte.services.person_view import PersonView
@@ -101,7 +101,11 @@ def show_person(
     if only is not None:
         decision = decision.narrowed(only)
     shaped = shape_person(found, decision, today)
-    auditor.record([_entry(auditor, reader, Action.READ, ref, "allowed", decision.fields)])
+    # The fields the view carries — values present, not merely allowed: a breach's scope and its
+    # letters say which data were reached, and an access answer which were consulted.
+    auditor.record(
+        [_entry(auditor, reader, Action.READ, ref, "allowed", fields_shown(shaped, decision.fields))]
+    )
     return shaped
 
 

@@ -11,7 +11,9 @@ from sqlalchemy import Engine, delete, func, insert, or_, select, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.times import utc
+from charte.adapters.field_cipher import FieldCipher
 from charte.domain.breaches import Step
+from charte.services.breach_notices import Untold
 from charte.services.breaches import Affected, BreachRecord, BreachSummary, NewBreach, TimelineStep
 from charte.services.read_model import JsonRecord
 
@@ -39,8 +41,10 @@ def _summary(row: Any) -> BreachSummary:
 
 
 class SqlBreaches:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(
+        self, engine: Engine, cipher: FieldCipher | None = None, sealed: frozenset[str] = frozenset()
+    ) -> None:
+        self.engine, self.cipher, self.sealed = engine, cipher, sealed
 
     def open(self, new: NewBreach, *, at: datetime, by: str, deadline: datetime, target: datetime) -> int:
         with self.engine.begin() as conn:
@@ -164,6 +168,44 @@ class SqlBreaches:
         )
         with self.engine.connect() as conn:
             yield from conn.execute(query).scalars()
+
+    def untold(self, breach: int, contact_fields: Sequence[str], *, after: int, limit: int) -> list[Untold]:
+        """The next page of the breach's persons not yet told (by person id after ``after``), each
+        with the fields reached and their contacts on file (decrypted where the policy seals them)."""
+        bp, p, f = t.breach_persons.c, t.persons.c, t.person_fields.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(bp.person_id, p.ref, bp.fields)
+                .join(t.persons, p.id == bp.person_id)
+                .where(bp.breach_id == breach, bp.told_at.is_(None), bp.person_id > after)
+                .order_by(bp.person_id)
+                .limit(limit)
+            ).all()
+            ids = [r.person_id for r in rows]
+            contacts: dict[int, dict[str, str]] = {}
+            if ids and contact_fields:
+                for pid, field, value in conn.execute(
+                    select(f.person_id, f.field, f.value).where(
+                        f.person_id.in_(ids), f.field.in_(contact_fields)
+                    )
+                ):
+                    clear = (
+                        self.cipher.decrypt(field, value) if self.cipher and field in self.sealed else value
+                    )
+                    contacts.setdefault(int(pid), {})[field] = clear
+        return [
+            Untold(int(r.person_id), r.ref, tuple(json.loads(r.fields)), contacts.get(int(r.person_id), {}))
+            for r in rows
+        ]
+
+    def told(self, breach: int, person_ids: Sequence[int], at: datetime) -> None:
+        bp = t.breach_persons.c
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.breach_persons)
+                .where(bp.breach_id == breach, bp.person_id.in_(person_ids))
+                .values(told_at=at.astimezone(UTC))
+            )
 
     def persons(self, breach: int, *, limit: int, offset: int) -> tuple[int, list[Affected]]:
         """A page of the breach's persons, by ref; and how many in all."""

@@ -138,7 +138,8 @@ class SqlErasureStore:
             )
 
     def purge_prospecting(self, as_of: date, *, apply: bool = True) -> dict[str, int]:
-        """Ended consents, the gate's kept answers and Bloctel lists (with their numbers) past
+        """Ended consents, the gate's kept answers, Bloctel lists (with their numbers) and closed
+        breaches past
         their retention: one statement each, on an index of ``purge_due``; counted only when
         ``apply`` is false (a dry run)."""
         purged = {}
@@ -147,6 +148,8 @@ class SqlErasureStore:
                 ("consents", t.consents),
                 ("prospecting_decisions", t.prospecting_decisions),
                 ("bloctel_lists", t.bloctel_lists),
+                # Closed breaches past breaches.keep_for, with their timeline and persons (cascade).
+                ("breaches", t.breaches),
             ):
                 due = table.c.purge_due <= as_of
                 if not apply:

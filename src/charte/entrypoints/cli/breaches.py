@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 import typer
 
 from charte.domain.breaches import Compromised, Declared, Phase
+from charte.domain.vocabulary import Language
 from charte.entrypoints.cli.args import parse_moment
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, actor, role_only
-from charte.services import breach_actions, breach_scope, breaches
+from charte.services import breach_actions, breach_notices, breach_scope, breaches
 from charte.services.breach_scope import Item
 
 app = typer.Typer(
@@ -244,6 +245,60 @@ def notify(
             keeper, actor=who, role=as_role, breach=number, at=_moment(at, "--at"), phase=phase,
             reference=reference, delay_reasons=delay_reasons,
         )
+    )  # fmt: skip
+
+
+LangOpt = Annotated[Language | None, typer.Option("--lang", help="fr or en (default: the policy's first).")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="The folder (default: CHARTE_HOME/breaches/breach-N).")
+]
+
+
+@app.command()
+def draft(
+    number: BreachArg,
+    phase: Annotated[Phase, typer.Option("--phase", help="initial, complement or complete.")] = Phase.INITIAL,
+    out: OutOpt = None,
+    role: AsOpt = None,
+) -> None:
+    """The CNIL notification's draft (GDPR Art. 33(3)), in French: JSON, HTML and PDF written to the
+    breach's folder; JSON on standard output with the paths."""
+    keeper, who, as_role = _who(role, "a notification's draft")
+    c = container()
+    emit_json(
+        breach_notices.draft_cnil(keeper, letters=c.letters(), folder=c.breach_folder(), actor=who,
+                                  role=as_role, breach=number, phase=phase, out=out)
+    )  # fmt: skip
+
+
+@app.command()
+def tell(number: BreachArg, lang: LangOpt = None, out: OutOpt = None, role: AsOpt = None) -> None:
+    """Send the Art. 34 letter to each person of the scope not told yet (e-mail with the PDF; a PDF
+    to post for those without an address). JSON: sent, to_post, failed, letters."""
+    keeper, who, as_role = _who(role, "letters to the persons")
+    c = container()
+    emit_json(
+        breach_notices.tell_persons(
+            keeper, recipients=c.breach_store(), notifier=c.notifier, letters=c.letters(),
+            folder=c.breach_folder(), actor=who, role=as_role, breach=number, lang=lang, out=out,
+        )
+    )  # fmt: skip
+
+
+@app.command()
+def public(
+    number: BreachArg,
+    where: Annotated[str, typer.Option("--where", help="Where it is published (a page, a newspaper).")],
+    lang: LangOpt = None,
+    out: OutOpt = None,
+    role: AsOpt = None,
+) -> None:
+    """The public communication (Art. 34(3)(c)), HTML and PDF in the breach's folder."""
+    keeper, who, as_role = _who(role, "a public communication")
+    c = container()
+    emit_json(
+        breach_notices.public_communication(keeper, letters=c.letters(), folder=c.breach_folder(), actor=who,
+                                            role=as_role, breach=number, where=where, lang=lang, out=out)
     )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from charte.domain.vocabulary import Language
 from charte.entrypoints.web import (
     alarm_screen,
     body_limits,
+    breach_pages,
     console,
     dpo_pages,
     pages,
@@ -154,6 +155,7 @@ def create_app(
     app.include_router(dpo_pages.more_pages(container), max_body_size=small)
     app.include_router(person_pages.router(container), max_body_size=small)
     app.include_router(prospecting_pages.router(container), max_body_size=small)
+    app.include_router(breach_pages.router(container), max_body_size=small)
     app.include_router(alarm_screen.router(container), max_body_size=small)
     app.include_router(portal_pages.router(container, portal_limit), max_body_size=small)
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")

@@ -24,6 +24,7 @@ from charte.domain.vocabulary import CourtKind, CourtSeat, Recourse, Right
 from charte.entrypoints.web import pages
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL, nothing_read
 from charte.entrypoints.web.console_words import (
+    BREACH_STATUSES,
     COURTS,
     NOT_SENT,
     RECOURSES,
@@ -115,12 +116,14 @@ def router(container: Container) -> APIRouter:
             outbox=container.outbox(),
             audit=container.audit_store(),
             checkpoints=container.auditor.checkpoints,
+            breaches=container.breach_store(),
         )
         today = container.clock.today()
         shown = dashboard.overview(sources, actor.role, today)
         chart = bars(shown["retention"]["forecast"]) if shown["retention"] else None
         names = right_names(request)
-        context: dict[str, Any] = {"b": shown, "chart": chart, "statuses": STATUSES, "rights": names}
+        context: dict[str, Any] = {"b": shown, "chart": chart, "statuses": STATUSES, "rights": names,
+                                   "breach_statuses": BREACH_STATUSES}  # fmt: skip
         return pages.console_page(
             container, request, actor, "dashboard.html.j2", verified=verified, **context
         )

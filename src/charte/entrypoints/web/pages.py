@@ -48,7 +48,7 @@ from charte.entrypoints.web.console_words import (
     SUBJECTS,
     translator,
 )
-from charte.services import sessions
+from charte.services import breaches, sessions
 from charte.services.actors import Actor
 from charte.services.documents import wording
 from charte.services.documents.words import word
@@ -91,6 +91,12 @@ def language(request: Request) -> Language:
     return Language.EN if chosen == "en" else Language.FR
 
 
+def hours(value: float, lang: Language) -> str:
+    """A number of hours to one decimal, with the language's decimal mark (10,5 h in French)."""
+    text = f"{value:.1f}"
+    return f"{text.replace('.', ',') if lang is Language.FR else text} h"
+
+
 def page(name: str, status: int = 200, lang: Language = Language.FR, **context: object) -> HTMLResponse:
     """A page with the translator ``_``, the writers of dates, instants and codes in the page's
     language (``on``, ``at``, ``said``), and the language switch (the portal passes its own words);
@@ -102,6 +108,7 @@ def page(name: str, status: int = 200, lang: Language = Language.FR, **context: 
         "on": lambda value: written_day(value, lang),
         "at": lambda value: written_moment(value, lang),
         "said": lambda kind, code: said(kind, code, lang),
+        "hours": lambda value: hours(value, lang),
         "lang": lang.value,
         "other": other.value,
         "switch": "Français" if lang is Language.EN else "English",
@@ -275,6 +282,7 @@ def nav(container: Container, actor: Actor) -> dict[str, bool]:
         "alarms": alarms is not None and container.gate.check(actor.role, alarms.purpose).allowed,
         "retention": container.gate.may_see_retention(actor.role).allowed,
         "archive": actor.role in container.gate.archive_roles,
+        "breaches": actor.role in breaches.handlers(container.policy),
     }
 
 

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 from charte.domain.dates import FIRST_YEAR, LAST_YEAR, out_of_range
 from charte.domain.policy import Policy
 from charte.domain.prospecting import Channel
+from charte.domain.vocabulary import Language
 from charte.services.consents import WithdrawnBy
 
 
@@ -380,3 +381,10 @@ class CloseIn(BaseModel):
 
 class RevokeIn(BaseModel):
     actor: str = Field(min_length=1, max_length=200, description="The actor whose token or password leaked.")
+
+
+class PublicIn(BaseModel):
+    where: str = Field(
+        min_length=1, max_length=400, description="Where it is published (a page, a newspaper)."
+    )
+    lang: Language | None = None

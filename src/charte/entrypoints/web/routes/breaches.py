@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from charte.bootstrap import Container
 from charte.domain.breaches import Compromised, Declared, Phase
+from charte.domain.vocabulary import Language
 from charte.entrypoints.web import problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling
@@ -23,10 +24,11 @@ from charte.entrypoints.web.schemas import (
     CloseIn,
     DecisionIn,
     NotificationIn,
+    PublicIn,
     RevokeIn,
     ScopeIn,
 )
-from charte.services import breach_actions, breach_scope, breaches
+from charte.services import breach_actions, breach_notices, breach_scope, breaches
 from charte.services.breach_scope import Item
 from charte.services.errors import Refused
 
@@ -141,6 +143,39 @@ def router(container: Container) -> APIRouter:
         return breaches.notify_cnil(
             keeper(), actor=actor.name, role=_role(actor), breach=breach, at=body.at,
             phase=_phase(body.phase), reference=body.reference, delay_reasons=body.delay_reasons,
+        )  # fmt: skip
+
+    @api.post("/{breach}/draft", openapi_extra=NO_PERSONAL)
+    def draft(breach: BreachId, actor: Calling, phase: str = "initial") -> dict[str, Any]:
+        """The CNIL notification's draft (GDPR Art. 33(3)), in French, as JSON (and HTML and PDF in
+        the breach's folder on the server)."""
+        return breach_notices.draft_cnil(
+            keeper(), letters=container.letters(), folder=container.breach_folder(), actor=actor.name,
+            role=_role(actor), breach=breach, phase=_phase(phase),
+        )  # fmt: skip
+
+    @api.post("/{breach}/tell", openapi_extra=NO_PERSONAL)
+    async def tell(breach: BreachId, actor: Calling, lang: Language | None = None) -> dict[str, Any]:
+        """Send the Art. 34 letter to each person of the scope not told yet; counts only."""
+        return await run_in_threadpool(
+            breach_notices.tell_persons,
+            keeper(),
+            recipients=container.breach_store(),
+            notifier=container.notifier,
+            letters=container.letters(),
+            folder=container.breach_folder(),
+            actor=actor.name,
+            role=_role(actor),
+            breach=breach,
+            lang=lang,
+        )
+
+    @api.post("/{breach}/public", openapi_extra=NO_PERSONAL)
+    def public(breach: BreachId, body: PublicIn, actor: Calling) -> dict[str, Any]:
+        """The public communication (GDPR Art. 34(3)(c)), rendered in the breach's folder."""
+        return breach_notices.public_communication(
+            keeper(), letters=container.letters(), folder=container.breach_folder(), actor=actor.name,
+            role=_role(actor), breach=breach, where=body.where, lang=body.lang,
         )  # fmt: skip
 
     @api.post("/{breach}/revoke-actor", openapi_extra=NO_PERSONAL)
