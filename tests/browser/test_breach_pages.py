@@ -47,6 +47,10 @@ def test_the_dpo_records_a_breach_scopes_it_from_the_audit_and_sees_the_clock(ap
         page.get_by_text("2 personne(s) du registre, 0 effacée(s) depuis, 0 autre(s) sujet(s)")
     ).to_be_visible()
     expect(page.get_by_text("Le journal d'audit est vérifié sur la période.")).to_be_visible()
+    page.get_by_text("Compléter les faits").click()
+    page.get_by_label("Conséquences probables").fill("Des courriels d'hameçonnage sont possibles.")
+    page.locator("form[action$='/amend']").get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Des courriels d'hameçonnage sont possibles.")).to_be_visible()
     page.get_by_role("button", name="Évaluer").click()
     expect(page.get_by_text("Risque : risque")).to_be_visible()  # names and e-mails: no severe category
     assert axe_violations(page) == []

@@ -28,6 +28,7 @@ EVENTS = [
     collected("e4", "2024-06-01", person("P4", first_name="Dan", email="dan@example.org")),
 ]  # fmt: skip
 LEAKED = Reader("crm-export-bot", "customer_service", "contract_management")
+PASSWORD = "Console-2026-secret!"  # noqa: S105  # a test account's
 
 
 def read(app, reader: Reader, ref: str) -> None:
@@ -355,6 +356,8 @@ def test_letters_to_the_persons_in_french_and_english_name_what_of_theirs_was_re
     assert app.policy.dpo.email in french
     assert "Ana" not in french  # the letter names data reached, never their values
     assert (tmp_path / f"letter-{_id(app, 'P5')}.pdf").exists()  # no address: a letter to post
+    posted = (tmp_path / f"letter-{_id(app, 'P5')}.html").read_text()
+    assert "a été publié par erreur." in posted
     again = breach_notices.tell_persons(k, notifier=Kept(), lang=Language.EN, **told)
     assert (again["sent"], again["to_post"], again["failed"]) == (1, 0, 0)  # only Bea, whose relay failed
     english = Kept()
@@ -405,3 +408,36 @@ def test_the_cnil_draft_and_the_public_communication_are_written_from_the_regist
 def _id(app, ref: str) -> int:
     with app.engine.connect() as conn:
         return conn.execute(select(t.persons.c.id).where(t.persons.c.ref == ref)).scalar_one()
+
+
+def test_a_misdirected_answer_s_scope_is_what_answering_it_read_and_passwords_can_be_forced(app):
+    """A letter sent to the wrong address (EDPB Guidelines 9/2022, the misdirected post): the
+    person and the fields its answer carried; a leaked password store: every console password
+    cleared, every session ended (GDPR Art. 33(3)(d))."""
+    from charte.services import answers, breach_actions, identity, rights, sessions
+
+    run_import(app, EVENTS)
+    desk = app.rights_desk("dpo-1", "dpo")
+    rid = rights.open_request(desk, type_="access", received_on=app.clock.today(), channel="email",
+                              claimed_name="Ana", contact="ana@example.org", person="P1")["id"]  # fmt: skip
+    identity.attach_document(desk, rid, b"%PDF-1.4 card")
+    identity.verify(desk, rid, "document")
+    answers.fulfil(desk, rid)
+    read(app, Reader("dpo-1", "dpo", "rights_handling"), "P2")  # another read by the same actor: not in it
+    number = open_one(app, datetime(2026, 11, 26, 8, 0, tzinfo=PARIS))["breach"]
+    found = scope(app, number, [Item(Compromised.ANSWER, number=rid)])["scope"]
+    assert found["persons"]["in_register"] == 1
+    assert {"email", "first_name", "contract_ref"} <= set(found["fields"])
+    assert [p.ref for p in app.breach_store().persons(number, limit=5, offset=0)[1]] == ["P1"]
+    for name in ("op-1", "op-2"):
+        from tests.conftest import token
+
+        token(app, name, role="station_operator")
+        sessions.set_password(store=app.actors(), passwords=app.passwords, clock=app.clock, name=name,
+                              password=PASSWORD, by="admin")  # fmt: skip
+    done = breach_actions.reset_passwords(keeper(app), actors=app.actors(), actor="dpo-1", role="dpo",
+                                          breach=number, names=None)  # fmt: skip
+    assert done["cleared"] == ["op-1", "op-2"]
+    with pytest.raises(sessions.LoginRefused):
+        sessions.login(store=app.actors(), passwords=app.passwords, auditor=app.auditor, clock=app.clock,
+                       name="op-1", password=PASSWORD)  # fmt: skip

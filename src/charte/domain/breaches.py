@@ -51,6 +51,7 @@ class Compromised(StrEnum):
     RECIPIENT = "recipient"  # a recipient's copy: every disclosure made to it over a window
     SYSTEM = "system"  # a system of the outbox: every order (with its fields) sent to it
     DISCLOSURE = "disclosure"  # one disclosure of the ledger
+    ANSWER = "answer"  # a rights request's answer or letters (misdirected, lost): what its reads showed
 
 
 class Step(StrEnum):

@@ -7,6 +7,7 @@ mitigate the breach's possible adverse effects).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from charte.domain.breaches import BreachRefused, Step
@@ -16,6 +17,10 @@ from charte.services.breaches import Keeper, get_record, note_action, require, s
 from charte.services.outbox import Outbox
 
 CHUNK = 5000
+
+
+class Passwords(Protocol):
+    def clear_passwords(self, names: Sequence[str] | None, at: datetime, by: str) -> list[str]: ...
 
 
 class Reached(Protocol):
@@ -35,6 +40,19 @@ def revoke_actor(
     note_action(keeper, actor=actor, role=role, breach=breach, step=Step.ACTION,
                 detail={"kind": "actor_revoked", "actor": name})  # fmt: skip
     return {"breach": breach, "revoked": name}
+
+
+def reset_passwords(
+    keeper: Keeper, *, actors: Passwords, actor: str, role: str, breach: int, names: Sequence[str] | None
+) -> dict[str, Any]:
+    """Force new console passwords: those of ``names``, or of everyone when None (a leaked
+    password store); their sessions end at once and each must be given a new password."""
+    require(keeper, actor, role, "reset_passwords", breach)
+    still_open(get_record(keeper, breach))
+    cleared = actors.clear_passwords(names, keeper.auditor.clock.now(), actor)
+    note_action(keeper, actor=actor, role=role, breach=breach, step=Step.ACTION,
+                detail={"kind": "passwords_reset", "count": len(cleared), "actors": cleared})  # fmt: skip
+    return {"breach": breach, "cleared": cleared}
 
 
 def rotate_codes(

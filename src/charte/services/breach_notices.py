@@ -116,7 +116,7 @@ def tell_persons(
         raise BreachRefused(f"breach {breach}: compute its scope first (who is to be told)")
     lang = lang or keeper.policy.default_language
     contact_fields = keeper.policy.rights.identity_verification.contact_fields
-    rendered: dict[tuple[str, ...], bytes] = {}
+    rendered: dict[tuple[str, ...], tuple[bytes, bytes]] = {}  # fields reached -> (PDF, HTML)
     sent, failed, to_post = 0, 0, 0
     after = 0
     today, now = keeper.auditor.clock.today(), keeper.auditor.clock.now()
@@ -129,8 +129,8 @@ def tell_persons(
                     keeper.policy, breach=breach, natures=record.natures, aware_at=record.summary.aware_at,
                     facts=record.facts, fields=person.fields, lang=lang, today=today,
                 )  # fmt: skip
-                rendered[person.fields] = letters.pdf(doc)
-            pdf = rendered[person.fields]
+                rendered[person.fields] = (letters.pdf(doc), letters.html(doc).encode())
+            pdf, html = rendered[person.fields]
             email = next((v for v in person.contacts.values() if "@" in v), None)
             keeper.auditor.record(
                 [Entry(at=now, actor=actor, action=Action.READ, role=role, context=f"breach:{breach}",
@@ -139,7 +139,11 @@ def tell_persons(
                        detail={"of": "breach_letter"})]
             )  # fmt: skip
             if email is None:
-                folder.write(breach, {f"letter-{person.person_id}.pdf": pdf}, out)
+                folder.write(
+                    breach,
+                    {f"letter-{person.person_id}.pdf": pdf, f"letter-{person.person_id}.html": html},
+                    out,
+                )
                 to_post += 1
                 told.append(person.person_id)
                 continue

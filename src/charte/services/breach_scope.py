@@ -84,6 +84,10 @@ class ScopeSource(Protocol):
 
     def system_hits(self, system: str, since: datetime, until: datetime) -> Iterator[Hit]: ...
 
+    def answer_hits(self, request: int) -> Iterator[Hit]:
+        """What answering the rights request read of its person (the reads in its context)."""
+        ...
+
     def resolve(self, subjects: Collection[str]) -> dict[str, int]:
         """subject -> person id, for the persons still in the register."""
         ...
@@ -137,7 +141,9 @@ def hits(source: ScopeSource, item: Item, policy: Policy) -> Iterator[Hit]:
             raise Refused(f"system: '{item.name}' is not a system of the policy")
         return source.system_hits(item.name, *_window(item))
     if item.number is None:
-        raise Refused("disclosure: give the disclosure's number")
+        raise Refused(f"{item.kind.value}: give its number")
+    if item.kind is Compromised.ANSWER:
+        return source.answer_hits(item.number)
     return source.disclosure_hits(item.number)
 
 

@@ -9,9 +9,9 @@ are ``domain.breaches``; who was affected is ``services.breach_scope``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, Protocol
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from charte.domain.access import AccessGate, Decision, Denial
 from charte.domain.audit import Action, Entry
@@ -34,119 +34,18 @@ from charte.domain.durations import Duration
 from charte.domain.policy import Policy
 from charte.services.access import AccessDenied
 from charte.services.audit import Auditor
+from charte.services.breach_facts import clean_facts, text
+from charte.services.breach_records import (
+    BreachRecord,
+    BreachStore,
+    BreachSummary,
+    NewBreach,
+)
 from charte.services.documents.breach_words import reasons_json
 from charte.services.errors import NotFound, Refused
 from charte.services.read_model import JsonRecord, plain
 
 DEFAULT_KEEP_FOR = Duration(years=5)  # no breaches section: 5 years after closing (an assumption)
-FACT_KEYS = (
-    "cause",
-    "description",
-    "systems",
-    "actors",
-    "recipients",
-    "exports",
-    "data_categories",
-    "subject_categories",
-    "persons_estimate",
-    "records_estimate",
-    "consequences",
-    "measures_taken",
-    "measures_proposed",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class NewBreach:
-    title: str
-    discovered_at: datetime
-    discovered_by: str
-    aware_at: datetime
-    natures: tuple[Nature, ...]
-    processor: str | None = None  # Art. 33(2): the processor's notice is the moment of awareness
-    facts: JsonRecord = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class BreachSummary:
-    """A breach as the list and the dashboard show it."""
-
-    breach: int
-    title: str
-    aware_at: datetime
-    deadline_at: datetime
-    target_at: datetime
-    status: str  # open, notified (the CNIL has a first notification), closed
-    notify_cnil: bool | None
-    cnil_first_at: datetime | None
-    closed_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Affected:
-    """A person the scope found: their ref, the fields reached, how many times."""
-
-    ref: str
-    fields: tuple[str, ...]
-    times: int
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineStep:
-    at: datetime
-    step: str
-    actor: str
-    detail: JsonRecord
-
-
-@dataclass(frozen=True, slots=True)
-class BreachRecord:
-    """One breach whole: what the register keeps of it."""
-
-    summary: BreachSummary
-    opened_at: datetime
-    opened_by: str
-    discovered_at: datetime
-    discovered_by: str
-    processor: str | None
-    natures: tuple[str, ...]
-    facts: JsonRecord
-    assessment: JsonRecord | None
-    scope: JsonRecord | None
-    notify_cnil_why: str | None
-    tell_persons: bool | None
-    tell_persons_why: str | None
-    cnil_reference: str | None
-    cnil_complete: bool
-    purge_due: date | None
-    timeline: tuple[TimelineStep, ...]
-
-
-class BreachStore(Protocol):
-    def open(self, new: NewBreach, *, at: datetime, by: str, deadline: datetime, target: datetime) -> int: ...
-
-    def get(self, breach: int) -> BreachRecord | None: ...
-
-    def all(self, *, open_only: bool) -> list[BreachSummary]: ...
-
-    def change(
-        self,
-        breach: int,
-        *,
-        at: datetime,
-        step: Step,
-        actor: str,
-        detail: JsonRecord,
-        values: Mapping[str, Any],
-    ) -> None:
-        """Set ``values`` on the breach and add the step to its timeline, in one transaction."""
-        ...
-
-    def persons(self, breach: int, *, limit: int, offset: int) -> tuple[int, list[Affected]]: ...
-
-    def purge(self, as_of: date) -> int:
-        """Delete the closed breaches whose ``purge_due`` has come (with their timeline and persons)."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,54 +114,11 @@ def audit_step(
     )
 
 
-def _text(value: Any, key: str, limit: int = 4000) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise Refused(f"{key}: a non-empty text is required")
-    if len(value) > limit:
-        raise Refused(f"{key}: at most {limit} characters")
-    return value.strip()
-
-
-def clean_facts(facts: Mapping[str, Any], policy: Policy) -> JsonRecord:
-    """The breach's facts, each key known and each value of its kind (the message names the key)."""
-    out: JsonRecord = {}
-    for key, value in facts.items():
-        if key not in FACT_KEYS:
-            raise Refused(f"facts.{key}: unknown; the facts are {', '.join(FACT_KEYS)}")
-        if value is None:
-            continue
-        if key in ("persons_estimate", "records_estimate"):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise Refused(f"facts.{key}: a whole number, 0 or more")
-            out[key] = value
-        elif key in ("systems", "actors", "recipients", "exports", "data_categories", "subject_categories"):
-            if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value):
-                raise Refused(f"facts.{key}: a list of names")
-            known = {
-                "systems": policy.systems,
-                "data_categories": policy.data_categories,
-                "subject_categories": policy.subject_categories,
-                "recipients": policy.roles,
-            }.get(key)
-            unknown = [x for x in value if known is not None and x not in known]
-            if unknown:
-                raise Refused(f"facts.{key}: unknown {', '.join(unknown)} (not in the policy's {key})")
-            out[key] = sorted(set(value))
-        elif isinstance(value, Mapping):  # one text per language, for the letters in each
-            unknown = [k for k in value if k not in {lang.value for lang in policy.languages}]
-            if unknown or not value:
-                raise Refused(f"facts.{key}: a text, or one per language of the policy ({unknown or 'none'})")
-            out[key] = {k: _text(v, f"facts.{key}.{k}") for k, v in value.items()}
-        else:
-            out[key] = _text(value, f"facts.{key}")
-    return out
-
-
 def open_breach(keeper: Keeper, *, actor: str, role: str, new: NewBreach) -> dict[str, Any]:
     """Record a breach (Art. 33(5)) and start its clock from the moment of awareness."""
     require(keeper, actor, role, "open")
     now = keeper.auditor.clock.now()
-    title = _text(new.title, "title", 200)
+    title = text(new.title, "title", 200)
     if not new.natures:
         raise Refused("natures: name at least one of confidentiality, integrity, availability")
     check_times(new.discovered_at, new.aware_at, now)
@@ -270,7 +126,7 @@ def open_breach(keeper: Keeper, *, actor: str, role: str, new: NewBreach) -> dic
     when = clock(new.aware_at)
     audit_step(keeper, actor, role, None, Step.OPENED.value, natures=sorted(n.value for n in new.natures))
     number = keeper.store.open(
-        NewBreach(title, new.discovered_at, _text(new.discovered_by, "discovered_by", 200), new.aware_at,
+        NewBreach(title, new.discovered_at, text(new.discovered_by, "discovered_by", 200), new.aware_at,
                   new.natures, new.processor, facts),
         at=now, by=actor, deadline=when.deadline, target=when.target,
     )  # fmt: skip
@@ -423,8 +279,8 @@ def decide(
     record = get_record(keeper, breach)
     still_open(record)
     why_cnil, why_persons = (
-        _text(notify_cnil_why, "notify_cnil_why"),
-        _text(tell_persons_why, "tell_persons_why"),
+        text(notify_cnil_why, "notify_cnil_why"),
+        text(tell_persons_why, "tell_persons_why"),
     )
     proposal = (record.assessment or {}).get("proposal")
     as_proposed = (
@@ -479,7 +335,7 @@ def notify_cnil(
         "late": not earlier and when.late(at),
     }
     if delay_reasons:
-        detail["delay_reasons"] = _text(delay_reasons, "delay_reasons")
+        detail["delay_reasons"] = text(delay_reasons, "delay_reasons")
     values: dict[str, Any] = {"cnil_complete": phase is Phase.COMPLETE}
     if not earlier:
         values["cnil_first_at"] = at
@@ -529,7 +385,7 @@ def close(keeper: Keeper, *, actor: str, role: str, breach: int, summary: str) -
     due = add_period(keeper.auditor.clock.today(), keep_for(keeper.policy))
     audit_step(keeper, actor, role, breach, Step.CLOSED.value)
     keeper.store.change(
-        breach, at=now, step=Step.CLOSED, actor=actor, detail={"summary": _text(summary, "summary")},
+        breach, at=now, step=Step.CLOSED, actor=actor, detail={"summary": text(summary, "summary")},
         values={"closed_at": now, "purge_due": due},
     )  # fmt: skip
     return show(keeper, actor=actor, role=role, breach=breach, audited=False)

@@ -23,8 +23,9 @@ from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Checkpoint, Entry
 from charte.domain.policy import Policy
 from charte.services import rights
-from charte.services.breaches import BreachStore, handlers
+from charte.services.breach_records import BreachStore
 from charte.services.breaches import dashboard as open_breaches
+from charte.services.breaches import handlers
 from charte.services.erasure import SweepRun
 from charte.services.holds import HeldCase, standing
 from charte.services.retention import RetentionQueries, forecast

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -105,6 +106,28 @@ class SqlActors:
                 .values(ended_at=at.astimezone(UTC))
             )
             self._audit(c, at, by, "password set", name, None)
+
+    def clear_passwords(self, names: Sequence[str] | None, at: datetime, by: str) -> list[str]:
+        """Clear the console passwords of ``names`` (every actor with one when None) and end their
+        sessions, in one transaction: each must be given a new one (`charte actors passwd`). The
+        names cleared, each change audited."""
+        a, s = t.actors.c, t.console_sessions.c
+        with self.engine.begin() as c:
+            query = select(a.id, a.name).where(a.revoked_at.is_(None), a.password_hash.is_not(None))
+            if names is not None:
+                query = query.where(a.name.in_(list(names)))
+            rows = c.execute(query.order_by(a.name)).all()
+            ids = [r.id for r in rows]
+            if ids:
+                c.execute(update(t.actors).where(a.id.in_(ids)).values(password_hash=None, failed_logins=0))
+                c.execute(
+                    update(t.console_sessions)
+                    .where(s.actor_id.in_(ids), s.ended_at.is_(None))
+                    .values(ended_at=at.astimezone(UTC))
+                )
+                for r in rows:
+                    self._audit(c, at, by, "password cleared", r.name, None)
+        return [r.name for r in rows]
 
     def failed_login(self, name: str, failures: int, locked_until: datetime | None) -> None:
         with self.engine.begin() as c:

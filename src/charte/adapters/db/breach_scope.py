@@ -97,6 +97,25 @@ class SqlScopeSource:
                     self.hasher(f"person:{ref}"), tuple(json.loads(fields)), int(n), _at(first), _at(last)
                 )
 
+    def answer_hits(self, request: int) -> Iterator[Hit]:
+        """The reads made to answer the request (audit entries of its person in its context): what
+        its answer file and letters carried of the person."""
+        r = t.rights_requests.c
+        with self.engine.connect() as conn:
+            ref = conn.execute(select(r.person_ref).where(r.id == request)).scalar_one_or_none()
+        if ref is None:
+            return
+        subject, context = self.hasher(f"person:{ref}"), f"rights_request:{request}"
+        a = t.audit_entries.c
+        query = select(a.body).where(a.subject == subject, a.action.in_(ACTIONS))  # the subject's index
+        with self.audit_engine.connect() as conn:
+            bodies = [json.loads(b) for b in conn.execute(query).scalars()]
+        shown = [b for b in bodies if b["context"] == context and b["decision"] == "allowed"]
+        if shown:
+            fields = tuple(sorted({f for b in shown for f in b["fields"]}))
+            times = [_at(b["at"]) for b in shown]
+            yield Hit(subject, fields, len(shown), min(times), max(times))
+
     def settle(self) -> int:
         """Fill ``persons.subject`` where a register from before the column left it empty; the count.
         A one-off after the migration (``charte db upgrade`` runs it): each chunk one read and one

@@ -14,7 +14,7 @@ from charte.adapters.db.times import utc
 from charte.adapters.field_cipher import FieldCipher
 from charte.domain.breaches import Step
 from charte.services.breach_notices import Untold
-from charte.services.breaches import Affected, BreachRecord, BreachSummary, NewBreach, TimelineStep
+from charte.services.breach_records import Affected, BreachRecord, BreachSummary, NewBreach, TimelineStep
 from charte.services.read_model import JsonRecord
 
 JSON_COLUMNS = ("facts", "assessment", "scope", "natures")

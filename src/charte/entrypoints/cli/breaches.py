@@ -16,6 +16,7 @@ from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, actor, role_only
 from charte.services import breach_actions, breach_notices, breach_scope, breaches
+from charte.services.breach_records import NewBreach
 from charte.services.breach_scope import Item
 
 app = typer.Typer(
@@ -82,7 +83,7 @@ def open_(
     """Record a breach and start its 72-hour clock (JSON: the breach with its clock)."""
     keeper, who, as_role = _who(role, "a breach")
     discovered = _moment(discovered_at, "--discovered-at")
-    new = breaches.NewBreach(
+    new = NewBreach(
         title=title,
         discovered_at=discovered,
         discovered_by=discovered_by,
@@ -131,6 +132,10 @@ def scope(
     disclosure: Annotated[
         list[int] | None, typer.Option("--disclosure", help="A disclosure's number.")
     ] = None,
+    answer: Annotated[
+        list[int] | None,
+        typer.Option("--answer", help="A rights request whose answer or letters went astray."),
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="The window's start (ISO 8601).")] = None,
     until: Annotated[
         str | None, typer.Option("--until", help="The window's end, excluded (ISO 8601).")
@@ -146,6 +151,7 @@ def scope(
     items += [Item(Compromised.RECIPIENT, name=n, since=start, until=end) for n in recipient or []]
     items += [Item(Compromised.SYSTEM, name=n, since=start, until=end) for n in system or []]
     items += [Item(Compromised.DISCLOSURE, number=n) for n in disclosure or []]
+    items += [Item(Compromised.ANSWER, number=n) for n in answer or []]
     c = container()
     emit_json(
         breach_scope.compute(
@@ -313,6 +319,22 @@ def revoke_actor(
     emit_json(
         breach_actions.revoke_actor(
             keeper, actors=container().actors(), actor=who, role=as_role, breach=number, name=name
+        )
+    )
+
+
+@app.command("reset-passwords")
+def reset_passwords(
+    number: BreachArg,
+    name: Annotated[list[str] | None, typer.Option("--actor", help="An actor (default: every one).")] = None,
+    role: AsOpt = None,
+) -> None:
+    """Force new console passwords (the named actors', or everyone's): sessions end at once; each
+    gets a new one with `charte actors passwd`. JSON: the names cleared."""
+    keeper, who, as_role = _who(role, "a follow-up")
+    emit_json(
+        breach_actions.reset_passwords(
+            keeper, actors=container().actors(), actor=who, role=as_role, breach=number, names=name or None
         )
     )
 

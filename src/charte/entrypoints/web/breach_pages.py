@@ -19,6 +19,7 @@ from charte.entrypoints.web import pages
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.console_words import BREACH_NATURES, BREACH_STATUSES, BREACH_STEPS
 from charte.services import breach_scope, breaches
+from charte.services.breach_records import NewBreach
 from charte.services.breach_scope import Item
 from charte.services.documents.breach_words import FACTS, KINDS, fact_value
 from charte.services.errors import Refused
@@ -75,7 +76,7 @@ def router(container: Container) -> APIRouter:
         actor = pages.require_actor(container, request)
         discovered = _moment(discovered_at, "discovered_at")
         facts = {k: v for k, v in (("cause", cause), ("description", description)) if v.strip()}
-        new = breaches.NewBreach(
+        new = NewBreach(
             title=title, discovered_at=discovered, discovered_by=discovered_by,
             aware_at=_moment(aware_at, "aware_at") if aware_at else discovered,
             natures=breaches.natures_of(natures), processor=processor.strip() or None, facts=facts,
@@ -136,6 +137,25 @@ def router(container: Container) -> APIRouter:
             checkpoints=container.auditor.checkpoints, actor=actor.name, role=actor.role, breach=number,
             items=[item],
         )  # fmt: skip
+        return back(number)
+
+    @r.post("/console/breaches/{number}/amend", openapi_extra=NO_PERSONAL)
+    def amend(
+        request: Request,
+        number: BreachId,
+        csrf: Csrf,
+        cause: Text = "",
+        description: Text = "",
+        consequences: Text = "",
+        measures_taken: Text = "",
+        measures_proposed: Text = "",
+    ) -> Response:
+        pages.check_csrf(request, csrf)
+        actor = pages.require_actor(container, request)
+        typed = {"cause": cause, "description": description, "consequences": consequences,
+                 "measures_taken": measures_taken, "measures_proposed": measures_proposed}  # fmt: skip
+        facts = {k: v for k, v in typed.items() if v.strip()}  # an empty field keeps what was written
+        breaches.amend(keeper(), actor=actor.name, role=actor.role, breach=number, facts=facts)
         return back(number)
 
     @r.post("/console/breaches/{number}/assess", openapi_extra=NO_PERSONAL)

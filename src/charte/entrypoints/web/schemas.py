@@ -388,3 +388,9 @@ class PublicIn(BaseModel):
         min_length=1, max_length=400, description="Where it is published (a page, a newspaper)."
     )
     lang: Language | None = None
+
+
+class ResetIn(BaseModel):
+    actors: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
+        default=None, max_length=1000, description="The actors whose passwords are cleared; null: every one."
+    )

@@ -35,7 +35,7 @@ _T: dict[str, dict[Language, str]] = {
                      EN: "Public communication about a personal-data breach"},
     "intro": {
         FR: "Nous vous informons, conformément à l'article 34 du RGPD, d'une violation de données "
-        "personnelles survenue chez {c} (référence {n}), qui concerne des données vous concernant.",
+        "personnelles survenue chez {c} (référence {n}) et qui touche des données vous concernant.",
         EN: "As GDPR Article 34 requires, we inform you of a personal-data breach at {c} (reference {n}) "
         "that concerns data about you.",
     },

@@ -61,6 +61,7 @@ FACTS = {
 
 KINDS = {
     "actor_revoked": {FR: "compte révoqué", EN: "account revoked"},
+    "passwords_reset": {FR: "nouveaux mots de passe imposés", EN: "new passwords forced"},
     "codes_rotation_ordered": {FR: "changement des codes d'accès demandé aux systèmes",
                                EN: "systems ordered to change the access codes"},
     "cnil_draft": {FR: "brouillon de notification préparé", EN: "notification drafted"},

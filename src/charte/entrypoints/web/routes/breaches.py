@@ -25,10 +25,12 @@ from charte.entrypoints.web.schemas import (
     DecisionIn,
     NotificationIn,
     PublicIn,
+    ResetIn,
     RevokeIn,
     ScopeIn,
 )
 from charte.services import breach_actions, breach_notices, breach_scope, breaches
+from charte.services.breach_records import NewBreach
 from charte.services.breach_scope import Item
 from charte.services.errors import Refused
 
@@ -65,7 +67,7 @@ def router(container: Container) -> APIRouter:
     def open_breach(body: BreachIn, actor: Calling) -> dict[str, Any]:
         """Record a breach (GDPR Art. 33(5)) and start its 72-hour clock (Art. 33(1), Reg. 1182/71
         art. 3: counted in hours, never rolled past a weekend or holiday)."""
-        new = breaches.NewBreach(
+        new = NewBreach(
             title=body.title,
             discovered_at=body.discovered_at,
             discovered_by=body.discovered_by,
@@ -184,6 +186,14 @@ def router(container: Container) -> APIRouter:
         return breach_actions.revoke_actor(
             keeper(), actors=container.actors(), actor=actor.name, role=_role(actor), breach=breach,
             name=body.actor,
+        )  # fmt: skip
+
+    @api.post("/{breach}/reset-passwords", openapi_extra=NO_PERSONAL)
+    def reset_passwords(breach: BreachId, body: ResetIn, actor: Calling) -> dict[str, Any]:
+        """Force new console passwords (the named actors', or everyone's when `actors` is null)."""
+        return breach_actions.reset_passwords(
+            keeper(), actors=container.actors(), actor=actor.name, role=_role(actor), breach=breach,
+            names=body.actors,
         )  # fmt: skip
 
     @api.post("/{breach}/rotate-codes", openapi_extra=NO_PERSONAL)
