@@ -441,3 +441,37 @@ def test_a_misdirected_answer_s_scope_is_what_answering_it_read_and_passwords_ca
     with pytest.raises(sessions.LoginRefused):
         sessions.login(store=app.actors(), passwords=app.passwords, auditor=app.auditor, clock=app.clock,
                        name="op-1", password=PASSWORD)  # fmt: skip
+
+
+def test_an_audit_file_of_the_former_layout_gets_the_actor_and_time_index(tmp_path):
+    """A breach's scope reads an actor's window by index: an audit file written before it (layout
+    2, an index on the actor alone) is upgraded in place, its entries kept."""
+    from charte.adapters.db import audit_database
+    from charte.adapters.db.engine import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    audit_database.ensure_schema(engine)
+    with engine.begin() as conn:  # back to the former layout
+        conn.exec_driver_sql("DROP INDEX ix_audit_entries_actor_at")
+        conn.exec_driver_sql("CREATE INDEX ix_audit_entries_actor ON audit_entries (actor)")
+        conn.exec_driver_sql("PRAGMA user_version = 2")
+    audit_database.ensure_schema(engine)
+    with engine.connect() as conn:
+        indexes = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars())
+        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == audit_database.LAYOUT == 3
+    assert "ix_audit_entries_actor_at" in indexes
+    assert "ix_audit_entries_actor" not in indexes
+    engine.dispose()
+
+
+def test_a_control_character_in_what_the_team_types_is_refused_naming_the_field(app):
+    """Every bad input gets a clear message naming the field; PostgreSQL refuses NUL in text."""
+    aware = datetime(2026, 11, 26, 8, 0, tzinfo=PARIS)
+    for field, new in (
+        ("title", breaches.NewBreach("vol\x00", aware, "accueil", aware, (Nature.CONFIDENTIALITY,))),
+        ("processor", breaches.NewBreach("vol", aware, "accueil", aware, (Nature.CONFIDENTIALITY,), "sous\x07traitant")),
+        ("facts.cause", breaches.NewBreach("vol", aware, "accueil", aware, (Nature.CONFIDENTIALITY,), None, {"cause": "a\x00"})),
+    ):  # fmt: skip
+        with pytest.raises(breaches.Refused, match=field):
+            breaches.open_breach(keeper(app), actor="dpo-1", role="dpo", new=new)
+    assert breaches.list_breaches(keeper(app), actor="dpo-1", role="dpo") == []

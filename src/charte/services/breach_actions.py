@@ -14,6 +14,7 @@ from charte.domain.breaches import BreachRefused, Step
 from charte.domain.orders import Order, OrderKind, orders_due, plan_orders
 from charte.services import actors as actor_use_cases
 from charte.services.breaches import Keeper, get_record, note_action, require, still_open
+from charte.services.errors import Refused
 from charte.services.outbox import Outbox
 
 CHUNK = 5000
@@ -36,6 +37,8 @@ def revoke_actor(
     stop working at once (the revocation is audited by the actors' store too)."""
     require(keeper, actor, role, "revoke_actor", breach)
     still_open(get_record(keeper, breach))
+    if not actor_use_cases.valid_name(name):
+        raise Refused("actor: not an actor's name")
     actor_use_cases.revoke(actors=actors, clock=keeper.auditor.clock, name=name, by=actor)
     note_action(keeper, actor=actor, role=role, breach=breach, step=Step.ACTION,
                 detail={"kind": "actor_revoked", "actor": name})  # fmt: skip
@@ -49,6 +52,8 @@ def reset_passwords(
     password store); their sessions end at once and each must be given a new password."""
     require(keeper, actor, role, "reset_passwords", breach)
     still_open(get_record(keeper, breach))
+    if names is not None and not all(actor_use_cases.valid_name(n) for n in names):
+        raise Refused("actors: not an actor's name")
     cleared = actors.clear_passwords(names, keeper.auditor.clock.now(), actor)
     note_action(keeper, actor=actor, role=role, breach=breach, step=Step.ACTION,
                 detail={"kind": "passwords_reset", "count": len(cleared), "actors": cleared})  # fmt: skip

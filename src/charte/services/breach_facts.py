@@ -3,6 +3,7 @@ per language where the letters need one; a bad one is refused naming its key."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,11 +29,20 @@ FACT_KEYS = (
 
 
 def text(value: Any, key: str, limit: int = 4000) -> str:
+    """A text the team typed: not empty, not too long, and no control character but line breaks
+    and tabs (PostgreSQL refuses NUL in text; the others garble letters and pages)."""
     if not isinstance(value, str) or not value.strip():
         raise Refused(f"{key}: a non-empty text is required")
     if len(value) > limit:
         raise Refused(f"{key}: at most {limit} characters")
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in value):
+        raise Refused(f"{key}: a control character is not allowed")
     return value.strip()
+
+
+def optional(value: str | None, key: str, limit: int) -> str | None:
+    """An optional text: None or blank is None, else ``text``."""
+    return None if value is None or not value.strip() else text(value, key, limit)
 
 
 def clean_facts(facts: Mapping[str, Any], policy: Policy) -> JsonRecord:

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from charte.domain.audit import Action, Entry
 from charte.domain.breaches import BreachRefused, Phase, Step
 from charte.domain.vocabulary import Language
+from charte.services.breach_facts import text
 from charte.services.breaches import Keeper, get_record, note_action, require, show, still_open, view
 from charte.services.documents import breach_letter
 from charte.services.documents.model import Document
@@ -179,15 +180,14 @@ def public_communication(
     require(keeper, actor, role, "public", breach)
     record = get_record(keeper, breach)
     still_open(record)
-    if not where.strip():
-        raise BreachRefused("where: say where the communication is published (a page, a newspaper)")
+    where = text(where, "where", 400)
     lang = lang or keeper.policy.default_language
     doc = breach_letter.public_notice(
         keeper.policy, breach=breach, natures=record.natures, aware_at=record.summary.aware_at,
         facts=record.facts, lang=lang, today=keeper.auditor.clock.today(),
     )  # fmt: skip
     paths = folder.write(breach, _rendered(letters, doc, f"communication-publique-{lang.value}"), out)
-    detail = {"kind": "public_communication", "where": where.strip()[:400], "lang": lang.value}
+    detail = {"kind": "public_communication", "where": where, "lang": lang.value}
     note_action(keeper, actor=actor, role=role, breach=breach, step=Step.PUBLIC_COMMUNICATION, detail=detail)
     return {
         **show(keeper, actor=actor, role=role, breach=breach, audited=False),

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from charte.domain.breaches import Compromised, Step
 from charte.domain.policy import Policy
 from charte.services import audit as audit_service
+from charte.services.actors import valid_name
 from charte.services.audit import AuditStore, Checkpoints
 from charte.services.breaches import Keeper, audit_step, get_record, require, show, still_open
 from charte.services.errors import Refused
@@ -129,8 +130,8 @@ def _periods(items: Iterable[Item]) -> set[str]:
 
 def hits(source: ScopeSource, item: Item, policy: Policy) -> Iterator[Hit]:
     if item.kind is Compromised.ACTOR:
-        if not item.name:
-            raise Refused("actor: name the actor whose token or password was compromised")
+        if not item.name or not valid_name(item.name):
+            raise Refused("actor: name the actor whose token or password was compromised (an actor's name)")
         return source.actor_hits(item.name, *_window(item))
     if item.kind is Compromised.RECIPIENT:
         if item.name is None or item.name not in policy.roles:

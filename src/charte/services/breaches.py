@@ -34,7 +34,7 @@ from charte.domain.durations import Duration
 from charte.domain.policy import Policy
 from charte.services.access import AccessDenied
 from charte.services.audit import Auditor
-from charte.services.breach_facts import clean_facts, text
+from charte.services.breach_facts import clean_facts, optional, text
 from charte.services.breach_records import (
     BreachRecord,
     BreachStore,
@@ -127,7 +127,7 @@ def open_breach(keeper: Keeper, *, actor: str, role: str, new: NewBreach) -> dic
     audit_step(keeper, actor, role, None, Step.OPENED.value, natures=sorted(n.value for n in new.natures))
     number = keeper.store.open(
         NewBreach(title, new.discovered_at, text(new.discovered_by, "discovered_by", 200), new.aware_at,
-                  new.natures, new.processor, facts),
+                  new.natures, optional(new.processor, "processor", 200), facts),
         at=now, by=actor, deadline=when.deadline, target=when.target,
     )  # fmt: skip
     return show(keeper, actor=actor, role=role, breach=number, audited=False)
@@ -327,8 +327,7 @@ def notify_cnil(
     earlier = [Phase(s.detail["phase"]) for s in record.timeline if s.step == Step.CNIL_NOTIFIED.value]
     when = clock(record.summary.aware_at)
     check_notification(when, at, phase, delay_reasons, earlier)
-    if reference is not None and (not reference.strip() or len(reference) > 64):
-        raise Refused("reference: the CNIL's reference, 1 to 64 characters")
+    reference = optional(reference, "reference", 64)
     detail: JsonRecord = {
         "phase": phase.value,
         "sent_at": at.isoformat(),
