@@ -61,6 +61,10 @@ ROLE_ONLY |= {"charte notices due", "charte notices render", "charte notices sen
 ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "match", "ask-identity", "identity-received", "attach-document",
               "send-code", "verify", "fulfil", "close-expired", "lift-restriction", "notices", "send-notices", "notice-sent", "extend", "refuse", "close", "list", "show",
               "ask-fee", "fee-paid", "resend")}  # fmt: skip
+# The breach register: its roles only (breaches.handled_by), every step audited; `persons` lists
+# the persons a scope found, `tell` reads their addresses (each an audit entry).
+ROLE_ONLY |= {f"charte breaches {c}" for c in ("open", "list", "show", "amend", "scope", "persons", "assess", "decide",
+              "notify", "draft", "tell", "public", "revoke-actor", "reset-passwords", "rotate-codes", "close")}  # fmt: skip
 # Everything else shows no personal data: policy texts, schema, counts, actors (names of staff
 # accounts, administered by the operator).
 NO_PERSONAL_DATA = {
@@ -125,6 +129,7 @@ ROLE_READS = {
     "charte rights notices": ["rights", "notices", "--as", "dpo"],
     "charte audit search": ["audit", "search", "--as", "dpo"],
     "charte audit export": ["audit", "export", "--out", "audit.jsonl", "--as", "dpo"],
+    "charte breaches list": ["breaches", "list", "--as", "dpo"],
 }
 
 

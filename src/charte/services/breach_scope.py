@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from charte.domain.breaches import Compromised, Step
@@ -27,6 +27,8 @@ from charte.services.actors import valid_name
 from charte.services.audit import AuditStore, Checkpoints
 from charte.services.breaches import Keeper, audit_step, get_record, require, show, still_open
 from charte.services.errors import Refused
+
+MAX_WINDOW = timedelta(days=3660)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,10 @@ def _window(item: Item) -> tuple[datetime, datetime]:
         raise Refused(f"{item.kind.value}: give the window (since and until)")
     if item.until <= item.since:
         raise Refused(f"{item.kind.value}: until must come after since")
+    if item.until - item.since > MAX_WINDOW:
+        # The audit keeps months, not decades (its retention); a window of centuries would verify
+        # thousands of empty periods.
+        raise Refused(f"{item.kind.value}: a window of at most {MAX_WINDOW.days} days")
     return item.since, item.until
 
 
