@@ -230,10 +230,11 @@ def main() -> int:
         raise SystemExit("PostgreSQL needs --postgres URL or CHARTE_TEST_DATABASE_URL (or --engines sqlite)")
     if args.token_persons * 1.2 > args.entries // len(MONTHS):
         raise SystemExit("--entries is too small for the token's reads in one month")
-    work = Path(tempfile.mkdtemp(prefix="charte-breach-"))
-    for name in engines:
-        with scratch_database(work, args.postgres if name == "postgres" else None, "bench_breach") as url:
-            measure(name, url, args, work)
+    with tempfile.TemporaryDirectory(prefix="charte-breach-") as tmp:  # gigabytes at full size
+        work = Path(tmp)
+        for name in engines:
+            with scratch_database(work, args.postgres if name == "postgres" else None, "bench_breach") as url:
+                measure(name, url, args, work)
     return 0
 
 
