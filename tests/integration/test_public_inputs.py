@@ -113,3 +113,18 @@ def test_an_event_whose_contact_holds_a_line_break_is_refused_and_a_multi_line_a
     ]
     address = "3 rue des Lilas\r\n75011 Paris"
     assert run_import(app, [signed("e1", "2025-02-01", "C1", person("P1", postal_address=address))]).committed
+
+
+def test_a_nul_in_a_body_is_a_422_naming_the_field_and_in_a_path_a_422_never_a_503(http, app):
+    """PostgreSQL refuses NUL in text: a body's NUL is refused by the schema naming the field (every
+    body model is a ``schemas.Input``), a path's by the error mapping — on both engines alike."""
+    dpo = bearer(token(app, "dpo-nul", role="dpo"), "rights_handling")
+    searched = http.post("/api/v1/persons/search", json={"text": "Ro\u0000ux"}, headers=dpo)
+    assert refused_field(searched) == ["text"]
+    breach = http.post("/api/v1/breaches", headers=bearer(token(app, "dpo-nul-2", role="dpo")), json={
+        "title": "vol", "natures": ["confidentiality"], "discovered_at": "2026-11-26T08:00:00+01:00",
+        "discovered_by": "accueil", "facts": {"exports": ["export\u0000.csv"]}})  # fmt: skip
+    assert refused_field(breach) == ["exports"]
+    shown = http.get("/api/v1/persons/P%00", headers=dpo)
+    # SQLite stores any text and finds no such ref; PostgreSQL's driver refuses it before sending.
+    assert shown.status_code == (422 if app.engine.dialect.name == "postgresql" else 404), shown.text

@@ -9,7 +9,8 @@
     MissingPurpose  -> 400                              BodyTooLarge  -> 413
     TooManyRequests -> 429 (Retry-After)
     DomainError     -> 422                              SignedOut     -> 303 to /login
-    DBAPIError      -> 503 (the kind of failure only, never the driver's message)
+    DBAPIError      -> 503 (the kind of failure only, never the driver's message); a NUL refused
+                       by PostgreSQL's driver -> 422
     RequestValidationError -> 422: FastAPI's JSON on the API, a page naming the fields on pages
 
 The same statuses serve the pages (console, portal): there the error is a page saying what went
@@ -38,6 +39,15 @@ from charte.entrypoints.web.schemas import InvalidInput, Problem
 from charte.services.access import AccessDenied
 from charte.services.errors import Conflict, NotFound, NotReady, Refused, ServiceError
 from charte.services.sessions import LoginRefused
+
+NUL_REFUSED = "a value holds a NUL character (U+0000), which is not text: send plain text"
+
+
+def nul_refused(exc: DBAPIError) -> bool:
+    """PostgreSQL's driver refuses a NUL in a text parameter before anything is sent (psycopg's
+    DataError); bodies are refused by their schema naming the field (schemas.Input), this is the
+    backstop for paths, queries and forms."""
+    return type(exc.orig).__name__ == "DataError" and "NUL (0x00)" in str(exc.orig)
 
 
 class ImportRefused(ServiceError):
@@ -185,6 +195,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def database(request: Request, exc: DBAPIError) -> Response:
+        if nul_refused(exc):  # a NUL in a path, a query or a form: the client's input, not the database
+            return _problem(request, 422, "Invalid input", NUL_REFUSED)
         # Never the driver's message: it quotes the statement and may quote its values.
         lost = "connection lost" if exc.connection_invalidated else type(exc.orig or exc).__name__
         return _problem(request, 503, "Database unavailable", f"the database failed ({lost}): retry")

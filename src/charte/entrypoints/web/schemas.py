@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, field_validator
 
 from charte.domain.dates import FIRST_YEAR, LAST_YEAR, out_of_range
 from charte.domain.policy import Policy
@@ -28,6 +29,26 @@ Instant = Annotated[
     AwareDatetime, AfterValidator(_in_calendar), Field(description=f"With its UTC offset, {_YEARS}.")
 ]
 Day = Annotated[date, AfterValidator(_in_calendar), Field(description=f"YYYY-MM-DD, {_YEARS}.")]
+
+
+def _no_controls(value: Any, depth: int = 0) -> None:
+    if isinstance(value, str):
+        if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value):
+            raise ValueError("a control character is not allowed (a value is plain text)")
+    elif isinstance(value, list | tuple) and depth < 3:
+        for item in value:
+            _no_controls(item, depth + 1)
+
+
+class Input(BaseModel):
+    """Every request body: no control character in a text but tabs and line breaks — PostgreSQL
+    refuses NUL in text, and the others garble letters and pages — refused naming the field."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        _no_controls(value)
+        return value
 
 
 class PolicySummary(BaseModel):
@@ -128,7 +149,7 @@ class PersonPage(BaseModel):
     persons: list[PersonSummary]
 
 
-class PersonSearchIn(BaseModel):
+class PersonSearchIn(Input):
     text: str = Field(
         min_length=1,
         max_length=200,
@@ -185,7 +206,7 @@ class OrderList(BaseModel):
     )
 
 
-class BulkAck(BaseModel):
+class BulkAck(Input):
     """Orders a system carried out: their ids, or every pending order up to an id."""
 
     ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None = Field(
@@ -209,7 +230,7 @@ class Acknowledged(BaseModel):
     already: bool
 
 
-class DisclosureIn(BaseModel):
+class DisclosureIn(Input):
     to: str = Field(max_length=64, description="The recipient: a policy role.")
     person: str = Field(max_length=128, description="The person's ref.")
     purpose: str = Field(max_length=64, description="The purpose of the disclosure.")
@@ -241,7 +262,7 @@ class InvalidInput(BaseModel):
     detail: list[dict[str, Any]]
 
 
-class SolicitationIn(BaseModel):
+class SolicitationIn(Input):
     contact: str = Field(
         min_length=1, max_length=400, description="The phone number, e-mail address or postal address."
     )
@@ -272,7 +293,7 @@ class SolicitationAnswer(BaseModel):
     campaign: str | None
 
 
-class WithdrawalIn(BaseModel):
+class WithdrawalIn(Input):
     contact: str = Field(min_length=1, max_length=400, description="The number, e-mail or postal address.")
     channel: Channel = Field(description="The channel the consent covered.")
     how: WithdrawnBy = Field(description="How the person withdrew: portal, link, keyword, call.")
@@ -284,17 +305,17 @@ class WithdrawalOut(BaseModel):
     orders: int = Field(description="Orders written to the systems holding the contact.")
 
 
-class ConsentTextIn(BaseModel):
+class ConsentTextIn(Input):
     name: str = Field(min_length=1, max_length=200, description="The name of the text shown.")
     sha256: str = Field(pattern="^[0-9a-f]{64}$", description="The SHA-256 of its words.")
 
 
-class ConsentSourceIn(BaseModel):
+class ConsentSourceIn(Input):
     kind: str = Field(description="subject, or partner (the policy's prospecting.consent.sources).")
     ref: str | None = Field(default=None, max_length=128, description="The partner's ref.")
 
 
-class ConsentIn(BaseModel):
+class ConsentIn(Input):
     id: str = Field(min_length=1, max_length=200, description="An idempotency key chosen by the caller.")
     at: Instant = Field(description="When the consent was given.")
     person: str = Field(min_length=1, max_length=128, description="The person's ref.")
@@ -306,7 +327,7 @@ class ConsentIn(BaseModel):
     source: ConsentSourceIn
 
 
-class BreachFactsIn(BaseModel):
+class BreachFactsIn(Input):
     """What is known of a breach (docs/breaches.md): each key optional, each replaced when given again."""
 
     cause: str | None = Field(default=None, max_length=4000)
@@ -324,7 +345,7 @@ class BreachFactsIn(BaseModel):
     measures_proposed: str | None = Field(default=None, max_length=4000)
 
 
-class BreachIn(BaseModel):
+class BreachIn(Input):
     title: str = Field(min_length=1, max_length=200, description="A short description, no personal data.")
     natures: list[str] = Field(
         min_length=1, max_length=3, description="confidentiality, integrity, availability."
@@ -340,7 +361,7 @@ class BreachIn(BaseModel):
     facts: BreachFactsIn = BreachFactsIn()
 
 
-class CompromisedIn(BaseModel):
+class CompromisedIn(Input):
     kind: str = Field(description="actor, recipient, system or disclosure.")
     name: str | None = Field(default=None, min_length=1, max_length=200)
     number: int | None = Field(default=None, ge=1, le=2**31 - 1)
@@ -348,11 +369,11 @@ class CompromisedIn(BaseModel):
     until: Instant | None = None
 
 
-class ScopeIn(BaseModel):
+class ScopeIn(Input):
     items: list[CompromisedIn] = Field(min_length=1, max_length=50)
 
 
-class AssessIn(BaseModel):
+class AssessIn(Input):
     natures: list[str] = Field(default_factory=list, max_length=3)
     vulnerable: bool = False
     unintelligible: bool = False
@@ -361,36 +382,36 @@ class AssessIn(BaseModel):
     facts: BreachFactsIn = BreachFactsIn()
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(Input):
     notify_cnil: bool
     notify_cnil_why: str = Field(min_length=1, max_length=4000)
     tell_persons: bool
     tell_persons_why: str = Field(min_length=1, max_length=4000)
 
 
-class NotificationIn(BaseModel):
+class NotificationIn(Input):
     at: Instant
     phase: str = Field(default="complete", description="initial, complement or complete (GDPR Art. 33(4)).")
     reference: str | None = Field(default=None, min_length=1, max_length=64)
     delay_reasons: str | None = Field(default=None, max_length=4000)
 
 
-class CloseIn(BaseModel):
+class CloseIn(Input):
     summary: str = Field(min_length=1, max_length=4000)
 
 
-class RevokeIn(BaseModel):
+class RevokeIn(Input):
     actor: str = Field(min_length=1, max_length=200, description="The actor whose token or password leaked.")
 
 
-class PublicIn(BaseModel):
+class PublicIn(Input):
     where: str = Field(
         min_length=1, max_length=400, description="Where it is published (a page, a newspaper)."
     )
     lang: Language | None = None
 
 
-class ResetIn(BaseModel):
+class ResetIn(Input):
     actors: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
         default=None, max_length=1000, description="The actors whose passwords are cleared; null: every one."
     )

@@ -17,31 +17,31 @@ from charte.bootstrap import Container
 from charte.entrypoints.web import problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling, Reading
-from charte.entrypoints.web.schemas import Instant
+from charte.entrypoints.web.schemas import Input, Instant
 from charte.services import actors
 from charte.services import alarms as use_cases
 
 SessionId = Annotated[int, Path(ge=1, le=2**62)]
 
 
-class RaiseIn(BaseModel):
+class RaiseIn(Input):
     site: str = Field(min_length=1, max_length=128, description="The site's ref.")
     at: Instant = Field(description="When the alarm went off, with its UTC offset.")
     kind: str = Field(min_length=1, max_length=32, description="intrusion, fire, panic, technical...")
 
 
-class AttemptIn(BaseModel):
+class AttemptIn(Input):
     person: str = Field(min_length=1, max_length=128, description="A person of the session's screen.")
     outcome: use_cases.Outcome
 
 
-class DispatchIn(BaseModel):
+class DispatchIn(Input):
     to: str = Field(
         min_length=1, max_length=64, description="A provider role of the policy's alarms.dispatch_to."
     )
 
 
-class CloseIn(BaseModel):
+class CloseIn(Input):
     outcome: use_cases.Closing
 
 

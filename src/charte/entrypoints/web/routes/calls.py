@@ -22,7 +22,7 @@ from charte.entrypoints.web import problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling, Reading
 from charte.entrypoints.web.problems import BodyTooLarge
-from charte.entrypoints.web.schemas import Instant
+from charte.entrypoints.web.schemas import Input, Instant
 from charte.services import actors
 from charte.services import calls as use_cases
 from charte.services.errors import NotFound
@@ -31,7 +31,7 @@ PARIS = ZoneInfo("Europe/Paris")
 CallRef = Annotated[str, Path(min_length=1, max_length=128)]
 
 
-class DecideIn(BaseModel):
+class DecideIn(Input):
     number: str | None = Field(default=None, max_length=40, description="Null when withheld.")
     direction: str = Field(description="inbound or outbound.", max_length=16)
     at: Instant = Field(description="The call's start, with its UTC offset.")
@@ -47,7 +47,7 @@ class Decision(BaseModel):
     why: list[str]
 
 
-class OptOutIn(BaseModel):
+class OptOutIn(Input):
     number: str | None = Field(default=None, max_length=40)
     person: str | None = Field(default=None, max_length=128)
     at: Instant = Field(description="When the key was pressed, with its UTC offset.")
@@ -59,7 +59,7 @@ class OptedOut(BaseModel):
     kept: int
 
 
-class KeepForIn(BaseModel):
+class KeepForIn(Input):
     purposes: list[str] = Field(max_length=20)
 
 

@@ -17,7 +17,7 @@ from charte.bootstrap import Container
 from charte.entrypoints.web import body_limits, problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling
-from charte.entrypoints.web.schemas import Day
+from charte.entrypoints.web.schemas import Day, Input
 from charte.services import actors, answers, identity
 from charte.services import rights as use_cases
 from charte.services.rights_desk import Desk
@@ -25,7 +25,7 @@ from charte.services.rights_desk import Desk
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The request's number.")]
 
 
-class RequestIn(BaseModel):
+class RequestIn(Input):
     type: str = Field(max_length=16, description="access, rectification, erasure, opposition, restriction...")
     received_on: Day = Field(description="The day any channel of the operator received it.")
     channel: str = Field(max_length=16, description="post, email, phone, web, in_person")
@@ -41,29 +41,29 @@ class RequestIn(BaseModel):
     ground: str | None = Field(default=None, max_length=32, description="Restriction: the Art. 18(1) ground.")
 
 
-class MatchIn(BaseModel):
+class MatchIn(Input):
     person: str = Field(min_length=1, max_length=128, description="The person's ref in the register.")
 
 
-class OnIn(BaseModel):
+class OnIn(Input):
     on: Day
 
 
-class ExtendIn(BaseModel):
+class ExtendIn(Input):
     on: Day
     reason: str = Field(max_length=2000)
 
 
-class ReasonIn(BaseModel):
+class ReasonIn(Input):
     reason: str = Field(max_length=2000)
 
 
-class FeeIn(BaseModel):
+class FeeIn(Input):
     cents: int = Field(gt=0, le=10_000_000, description="The fee in euro cents.")
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class VerifyIn(BaseModel):
+class VerifyIn(Input):
     method: str = Field(max_length=16, description="code, client-number or document")
     code: str | None = Field(default=None, max_length=16)
     client_number: str | None = Field(default=None, max_length=64)
