@@ -475,3 +475,20 @@ def test_a_control_character_in_what_the_team_types_is_refused_naming_the_field(
         with pytest.raises(breaches.Refused, match=field):
             breaches.open_breach(keeper(app), actor="dpo-1", role="dpo", new=new)
     assert breaches.list_breaches(keeper(app), actor="dpo-1", role="dpo") == []
+
+
+def test_the_proposal_weighs_the_scope_and_what_the_team_knows_beyond_the_audit(app):
+    """A stolen laptop's export holds more than the audit's reads showed: the larger number and
+    every category either names are weighed (EDPB Guidelines 9/2022 § IV.B)."""
+    run_import(app, EVENTS)
+    read(app, LEAKED, "P1")
+    number = open_one(app, datetime(2026, 11, 26, 8, 0, tzinfo=PARIS))["breach"]
+    scope(app, number, [Item(Compromised.ACTOR, name="crm-export-bot", since=datetime(2026, 11, 1, tzinfo=PARIS),
+                             until=datetime(2026, 11, 27, tzinfo=PARIS))])  # fmt: skip
+    k, leak = keeper(app), breaches.Declared(frozenset({Nature.CONFIDENTIALITY}))
+    alone = breaches.assess(k, actor="dpo-1", role="dpo", breach=number, declared=leak)["assessment"]
+    assert (alone["from"], alone["persons"], alone["proposal"]["level"]) == ("scope", 1, "risk")
+    beyond = breaches.assess(k, actor="dpo-1", role="dpo", breach=number, declared=leak,
+                             facts={"persons_estimate": 40, "data_categories": ["site_security"]})["assessment"]  # fmt: skip
+    assert (beyond["from"], beyond["persons"], beyond["proposal"]["level"]) == ("estimate", 40, "high")
+    assert "site_security" in beyond["data_categories"]

@@ -58,6 +58,7 @@ class Step(StrEnum):
     """The timeline of a breach (each step audited)."""
 
     OPENED = "opened"
+    AMENDED = "amended"  # facts added or corrected
     ASSESSED = "assessed"
     SCOPED = "scoped"
     DECIDED = "decided"  # notify the CNIL or not, tell the persons or not, with reasons

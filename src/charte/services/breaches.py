@@ -193,9 +193,9 @@ def amend(keeper: Keeper, *, actor: str, role: str, breach: int, facts: Mapping[
     still_open(record)
     cleaned = clean_facts(facts, keeper.policy)
     now = keeper.auditor.clock.now()
-    audit_step(keeper, actor, role, breach, "amended", keys=sorted(cleaned))
+    audit_step(keeper, actor, role, breach, Step.AMENDED.value, keys=sorted(cleaned))
     keeper.store.change(
-        breach, at=now, step=Step.ASSESSED, actor=actor, detail={"amended": sorted(cleaned)},
+        breach, at=now, step=Step.AMENDED, actor=actor, detail={"amended": sorted(cleaned)},
         values={"facts": {**record.facts, **cleaned}},
     )  # fmt: skip
     return show(keeper, actor=actor, role=role, breach=breach, audited=False)
@@ -211,26 +211,21 @@ def assess(
     facts: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What charte proposes (the risk, notify the CNIL or not, tell the persons or not) from the
-    scope when one was computed, else from the estimates in the facts; the DPO decides after."""
+    scope and the team's estimates together — the larger number of persons, every category either
+    names (a stolen laptop's export holds what the audit's reads never showed); the DPO decides."""
     require(keeper, actor, role, "assess", breach)
     record = get_record(keeper, breach)
     still_open(record)
     merged = {**record.facts, **clean_facts(facts or {}, keeper.policy)}
     scope = record.scope or {}
-    if scope:
-        found = Found(
-            int(scope["persons"]["in_register"]) + int(scope["persons"]["erased"]),
-            frozenset(scope.get("data_categories", [])),
-            frozenset(scope.get("subject_categories", [])),
-        )
-        source = "scope"
-    else:
-        found = Found(
-            int(merged.get("persons_estimate", 0)),
-            frozenset(merged.get("data_categories", [])),
-            frozenset(merged.get("subject_categories", [])),
-        )
-        source = "estimate"
+    counted = int(scope["persons"]["in_register"]) + int(scope["persons"]["erased"]) if scope else 0
+    estimated = int(merged.get("persons_estimate", 0))
+    found = Found(
+        max(counted, estimated),
+        frozenset(scope.get("data_categories", [])) | frozenset(merged.get("data_categories", [])),
+        frozenset(scope.get("subject_categories", [])) | frozenset(merged.get("subject_categories", [])),
+    )
+    source = "scope" if scope and counted >= estimated else "estimate"
     natures = declared.natures or frozenset(Nature(n) for n in record.natures)
     proposal = propose(
         found,

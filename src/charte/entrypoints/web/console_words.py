@@ -161,6 +161,7 @@ BREACH_NATURES = {
 }
 BREACH_STEPS = {
     "opened": "Enregistrée",
+    "amended": "Faits complétés",
     "assessed": "Évaluée",
     "scoped": "Périmètre calculé depuis le journal d'audit",
     "decided": "Décisions du DPO",
@@ -180,6 +181,7 @@ EN: dict[str, str] = {
     "disponibilité": "availability",
     "Enregistrée": "Recorded",
     "Évaluée": "Assessed",
+    "Faits complétés": "Facts completed",
     "Périmètre calculé depuis le journal d'audit": "Scope computed from the audit log",
     "Décisions du DPO": "The DPO's decisions",
     "Notifiée à la CNIL": "Notified to the CNIL",
