@@ -157,3 +157,31 @@ def test_each_reason_has_its_words_in_both_languages_and_its_source(shipped):
     said = reason(Reason(Why.SEVERE, 3, ("site_security",)), shipped, Language.FR)
     assert "consignes d'accès au site" in said
     assert "EDPB Guidelines 9/2022" in said
+
+
+def test_a_scope_verifies_the_audit_periods_its_window_touches_and_no_more():
+    """The window's end is excluded: a month that starts at it is not verified (nor read)."""
+    from charte.domain.breaches import Compromised
+    from charte.services.breach_scope import Item, periods_of
+
+    october = Item(
+        Compromised.ACTOR,
+        "bot",
+        since=datetime(2026, 10, 1, tzinfo=UTC),
+        until=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    assert periods_of([october]) == {"2026-10"}
+    paris = Item(
+        Compromised.ACTOR,
+        "bot",
+        since=datetime(2026, 10, 1, tzinfo=PARIS),
+        until=datetime(2026, 11, 1, tzinfo=PARIS),
+    )
+    assert periods_of([paris]) == {"2026-09", "2026-10"}  # Paris's midnight is the previous day in UTC
+    year_end = Item(
+        Compromised.ACTOR,
+        "bot",
+        since=datetime(2026, 12, 20, tzinfo=UTC),
+        until=datetime(2027, 1, 2, tzinfo=UTC),
+    )
+    assert periods_of([year_end]) == {"2026-12", "2027-01"}

@@ -120,13 +120,14 @@ def _window(item: Item) -> tuple[datetime, datetime]:
     return item.since, item.until
 
 
-def _periods(items: Iterable[Item]) -> set[str]:
+def periods_of(items: Iterable[Item]) -> set[str]:
     """The audit periods (UTC months) that the windows touch."""
     out: set[str] = set()
     for item in items:
         if item.since is None or item.until is None:
             continue
-        since, until = item.since.astimezone(UTC), item.until.astimezone(UTC)
+        # ``until`` is excluded: a window ending at midnight on the 1st does not reach that month.
+        since, until = item.since.astimezone(UTC), item.until.astimezone(UTC) - timedelta(microseconds=1)
         year, month = since.year, since.month
         while (year, month) <= (until.year, until.month):
             out.add(f"{year:04d}-{month:02d}")
@@ -172,7 +173,7 @@ def compute(
         raise Refused(
             "items: name at least one thing compromised (an actor, a recipient, a system, a disclosure)"
         )
-    periods = _periods(items)
+    periods = periods_of(items)
     report = audit_service.verify(store=audit_store, checkpoints=checkpoints, only=periods)
     reached: dict[str, Reached] = {}
     per_item = []

@@ -14,10 +14,10 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, select, text, update
+from sqlalchemy import Engine, bindparam, delete, func, select, text, update
 
 from charte.adapters.db import tables as t
-from charte.adapters.db.bulk import insert_rows
+from charte.adapters.db.bulk import copy_rows
 from charte.adapters.db.times import utc
 from charte.adapters.ref_hmac import RefHasher
 from charte.services.breach_scope import Hit, Reached
@@ -55,12 +55,16 @@ class SqlScopeSource:
             f"AND action IN ('read', 'list', 'disclose') AND subject IS NOT NULL AND {decision} = 'allowed' "
             f"GROUP BY subject, {fields}"
         )
+        lists: dict[str, tuple[str, ...]] = {}  # an actor reads the same few field lists again and again
         with self.audit_engine.connect() as conn:
             rows = conn.execution_options(yield_per=CHUNK).execute(
                 query, {"actor": actor, "since": _iso(since), "until": _iso(until)}
             )
             for r in rows:
-                yield Hit(r.subject, tuple(json.loads(r.fields or "[]")), int(r.n), _at(r.first), _at(r.last))
+                names = lists.get(r.fields)
+                if names is None:
+                    names = lists[r.fields] = tuple(json.loads(r.fields or "[]"))
+                yield Hit(r.subject, names, int(r.n), _at(r.first), _at(r.last))
 
     def _ledger(self, where: Any) -> Iterator[Hit]:
         d = t.disclosures.c
@@ -157,25 +161,12 @@ class SqlScopeSource:
         return count
 
     def keep(self, breach: int, persons: Iterable[tuple[int, Reached]]) -> None:
+        """Replace the breach's persons, in one transaction (COPY on PostgreSQL)."""
+        columns = ("breach_id", "person_id", "fields", "times", "first_at", "last_at")
+        rows = ((breach, pid, json.dumps(sorted(r.fields)), r.times, r.first, r.last) for pid, r in persons)
         with self.engine.begin() as conn:
             conn.execute(delete(t.breach_persons).where(t.breach_persons.c.breach_id == breach))
-            batch: list[tuple[Any, ...]] = []
-            for pid, r in persons:
-                batch.append((breach, pid, json.dumps(sorted(r.fields)), r.times, r.first, r.last))
-                if len(batch) >= CHUNK:
-                    self._write(conn, batch)
-                    batch = []
-            self._write(conn, batch)
-
-    @staticmethod
-    def _write(conn: Connection, batch: list[tuple[Any, ...]]) -> None:
-        if batch:
-            insert_rows(
-                conn,
-                t.breach_persons,
-                ("breach_id", "person_id", "fields", "times", "first_at", "last_at"),
-                batch,
-            )
+            copy_rows(conn, t.breach_persons, columns, rows)
 
     def subject_categories(self, breach: int) -> dict[str, int]:
         r, b = t.roles.c, t.breach_persons.c

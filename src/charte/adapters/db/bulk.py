@@ -11,7 +11,7 @@ there, so reading them back through SQLAlchemy gives the same values; datetimes 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
@@ -77,3 +77,17 @@ def insert_rows(
     if dialect == "sqlite":
         rows = [tuple(_sqlite_value(v) for v in row) for row in rows]
     conn.exec_driver_sql(sql, list(rows))
+
+
+def copy_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Plain inserts of many rows: PostgreSQL's COPY in the connection's own transaction (the
+    fastest way it takes rows), ``insert_rows`` on SQLite. No conflict handling: new rows only."""
+    if conn.dialect.name != "postgresql":
+        insert_rows(conn, table, columns, list(rows))
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
