@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, func, insert, or_, select, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.times import utc
@@ -143,14 +143,6 @@ class SqlBreaches:
                     detail=json.dumps(detail, ensure_ascii=False),
                 )
             )  # fmt: skip
-
-    def purge(self, as_of: date) -> int:
-        b = t.breaches.c
-        with self.engine.begin() as conn:
-            gone = conn.execute(
-                delete(t.breaches).where(b.closed_at.is_not(None), b.purge_due <= as_of)
-            ).rowcount
-        return int(gone)
 
     def refs_reached(self, breach: int, fields: Sequence[str]) -> Iterator[str]:
         """Refs of the breach's persons whose reached fields include any of ``fields`` (each kept

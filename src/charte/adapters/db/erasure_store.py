@@ -139,9 +139,8 @@ class SqlErasureStore:
 
     def purge_prospecting(self, as_of: date, *, apply: bool = True) -> dict[str, int]:
         """Ended consents, the gate's kept answers, Bloctel lists (with their numbers) and closed
-        breaches past
-        their retention: one statement each, on an index of ``purge_due``; counted only when
-        ``apply`` is false (a dry run)."""
+        breaches past their retention: one statement each, on an index of ``purge_due``; counted
+        only when ``apply`` is false (a dry run)."""
         purged = {}
         with self.engine.begin() as conn:
             for name, table in (
