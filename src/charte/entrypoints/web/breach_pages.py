@@ -17,7 +17,7 @@ from charte.domain.breaches import Compromised, Declared, Phase
 from charte.domain.dates import out_of_range
 from charte.entrypoints.web import pages
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
-from charte.entrypoints.web.console_words import BREACH_NATURES, BREACH_STATUSES, BREACH_STEPS
+from charte.entrypoints.web.breach_words import BREACH_NATURES, BREACH_STATUSES, BREACH_STEPS
 from charte.services import breach_scope, breaches
 from charte.services.breach_records import NewBreach
 from charte.services.breach_scope import Item
