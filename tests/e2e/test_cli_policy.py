@@ -37,7 +37,7 @@ class TestCheck:
         assert result.out == ""
         errors = [line for line in result.err.splitlines() if line.startswith("error: ")]
         assert errors == [
-            f"error: {fixture.relative_to(POLICIES.parents[2])}:90: roles.agent.grants[0].purposes[2]: "
+            f"error: {fixture.relative_to(POLICIES.parents[2])}:89: roles.agent.grants[0].purposes[2]: "
             "unknown purpose 'marketing' (found 'marketing'; expected one of the purposes declared under "
             "'purposes' (contract_management, prospecting, quality_monitoring, rights_handling))"
         ]
@@ -51,7 +51,7 @@ class TestCheck:
         assert payload["policy_id"] is None
         (problem,) = payload["problems"]
         assert (problem["line"], problem["path"], problem["found"]) == (
-            51,
+            50,
             "retention.client.period",
             "'5 years'",
         )
@@ -109,7 +109,7 @@ class TestLint:
         result = charte("policy", "lint", "--as-of", "2026-11-26")
         assert result.code == 0
         lines = result.out.splitlines()
-        findings = [line for line in lines if line.startswith(("warning: ", "note: "))]
+        findings = [line for line in lines if line.startswith(("error: ", "warning: ", "note: "))]
         assert findings
         assert all("[source: " in line for line in findings)
         assert any("identity document" in line and "Art. 12(6)" in line for line in findings)
@@ -130,11 +130,23 @@ class TestLint:
         old.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
         before = charte("policy", "lint", old, "--format", "json", "--as-of", "2026-08-10").json()
         after = charte("policy", "lint", old, "--format", "json", "--as-of", "2026-08-11").json()
-        assert set(after) == {"as_of", "warnings", "notes", "findings"}
+        assert set(after) == {"as_of", "errors", "warnings", "notes", "findings"}
         assert after["warnings"] == before["warnings"] + 1
         assert {"severity", "code", "file", "line", "path", "message", "found", "expected", "source"} == set(
             after["findings"][0]
         )
+
+    def test_lint_lists_errors_first_and_strict_exits_1_on_them(self):
+        """GDPR Art. 35(1): the shipped policy records no DPIA where one is required — an error, listed
+        first; `--strict` makes it fail a policy's own CI (exit 1), plain lint still exits 0."""
+        plain = charte("policy", "lint", "--as-of", "2026-12-06")
+        assert plain.code == 0
+        assert plain.out.startswith("error: ")
+        assert "requires a DPIA" in plain.out.splitlines()[0]
+        assert plain.out.splitlines()[-1].startswith("3 error(s), ")
+        strict = charte("policy", "lint", "--as-of", "2026-12-06", "--strict", "--format", "json")
+        assert strict.code == 1
+        assert strict.json()["errors"] == 3
 
     def test_lint_refuses_an_invalid_policy_with_exit_1(self):
         """Lint has nothing to say about a policy that does not validate: it says why and exits 1."""

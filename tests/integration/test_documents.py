@@ -11,6 +11,7 @@ import pytest
 
 from charte.adapters.rendering import render_document
 from charte.adapters.rendering.csv import render_csv
+from charte.domain.accountability import Mechanism, TransferOut
 from charte.domain.policy import Text
 from charte.domain.vocabulary import CallDirection, Language, Right
 from charte.services.documents.charter import build_charter
@@ -192,24 +193,59 @@ def test_the_charter_says_where_data_come_from_as_the_seed_does(shipped):
 
 
 def test_an_assumed_value_is_marked_in_a_draft_and_a_final_rendering_is_refused_naming_it(shipped):
-    """Nothing the policy only assumes is published as a fact: the shipped « none » for transfers
-    outside the EU is an assumption (Art. 30(1)(e) must state them; the seed is silent)."""
+    """Nothing the policy only assumes is published as a fact: the transfers outside the EEA are
+    computed from the processors' records (Art. 30(1)(e), 13(1)(f)), whose locations the shipped
+    policy assumes (the seed is silent)."""
+    located = [
+        f"processors.{x}.locations" for x in ("guarding", "installers", "intervention", "it_subcontractors")
+    ]
     draft = charter_text(shipped, FR)
     assert (
-        "Vos données ne sont pas transférées hors de l'Union européenne. [à confirmer : transfers_outside_eu]"
-        in draft
-    )
+        "Vos données ne sont pas transférées hors de l'Espace économique européen. "
+        f"[à confirmer : {', '.join(located)}]"
+    ) in draft
     with pytest.raises(Unconfirmed) as refused:
         build_charter(shipped, FR, final=True)
-    assert "transfers_outside_eu" in refused.value.keys
+    assert set(located) <= set(refused.value.keys)
     assert "subject_categories.other_contact.sources" in refused.value.keys
     _, entries = register_entries(shipped, EN)
-    assert all(e.cells[8] == "None [to be confirmed: transfers_outside_eu]" for e in entries)
-    with pytest.raises(Unconfirmed, match="transfers_outside_eu"):
+    cells = {e.activity: e.cells[8] for e in entries}
+    # Per activity: the processors of client contracts are assumed to hold data in France; an
+    # activity without a processor transfers nothing, which is no assumption.
+    assert cells["client_contracts"] == f"None [to be confirmed: {', '.join(located)}]"
+    assert (
+        cells["alarm_monitoring"]
+        == "None [to be confirmed: processors.guarding.locations, processors.intervention.locations]"
+    )
+    assert cells["prospecting"] == "None"
+    with pytest.raises(Unconfirmed, match=r"processors\.installers\.locations"):
         build_register(shipped, EN, final=True)
     confirmed = replace(shipped, assumptions=())
     assert "[à confirmer" not in render_document(build_charter(confirmed, FR, final=True), "md")
     build_register(confirmed, FR, final=True)  # nothing left to confirm: published
+
+
+def test_a_processor_s_transfer_outside_the_eea_is_stated_with_its_mechanism_in_the_register_and_the_charter(
+    shipped,
+):
+    """GDPR Art. 30(1)(e), 13(1)(f): a transfer is stated where it happens — the activities its
+    processor serves — with the country and the mechanism in words; no other activity claims it."""
+    hosted = replace(
+        shipped.processors["it_subcontractors"],
+        locations=("FR", "US"),
+        transfers=(TransferOut("US", Mechanism.SCC_2021, module=3, tia="TIA-2026-01"),),
+    )
+    policy = replace(shipped, processors={**shipped.processors, "it_subcontractors": hosted}, assumptions=())
+    _, entries = register_entries(policy, FR)
+    cells = {e.activity: e.cells[8] for e in entries}
+    assert cells["client_contracts"] == (
+        "US, par Sous-traitants techniques (administration et maintenance informatiques), sur le fondement : "
+        "clauses contractuelles types de la Commission européenne (2021), module 3"
+    )
+    assert cells["alarm_monitoring"] == "Aucun"
+    text = render_document(build_charter(policy, EN, final=True), "md")
+    assert "Your data may be transferred outside the European Economic Area:" in text
+    assert "US, by Sous-traitants techniques" in text
 
 
 def test_the_charter_says_who_gave_a_trusted_person_s_data_as_the_seed_does(shipped):

@@ -131,14 +131,14 @@ def test_a_category_whose_data_rest_on_consent_is_told_it_may_withdraw_it(shippe
 
 
 def test_an_assumed_value_is_marked_in_the_art_14_notice_and_a_final_notice_is_refused_naming_it(app):
-    """GDPR Art. 14(1)(f), 5(1)(a): the shipped « no transfer outside the EU » is an assumption of the
-    policy; the notice told to the person marks it as the charter does, and a final notice is
-    refused until the DPO confirms it — then it is stated plainly."""
+    """GDPR Art. 14(1)(f), 5(1)(a): the shipped « no transfer outside the EEA » rests on the
+    processors' locations, which the policy assumes; the notice told to the person marks it as the
+    charter does, and a final notice is refused until the DPO confirms it — then it is stated plainly."""
     run_import(app, EVENTS)
     letter = information.render(desk(app), "Q1", "prospect", None, "letter")
-    assert "[à confirmer : transfers_outside_eu]" in letter["text"]
-    assert "transfers_outside_eu" in letter["unconfirmed"]
-    with pytest.raises(Unconfirmed, match="transfers_outside_eu"):
+    assert "processors.it_subcontractors.locations]" in letter["text"]
+    assert "processors.it_subcontractors.locations" in letter["unconfirmed"]
+    with pytest.raises(Unconfirmed, match=r"processors\.it_subcontractors\.locations"):
         information.render(desk(app), "Q1", "prospect", None, "letter", final=True)
     confirmed = dataclasses.replace(desk(app), policy=dataclasses.replace(app.policy, assumptions=()))
     final = information.render(confirmed, "Q1", "prospect", None, "letter", final=True)

@@ -84,3 +84,50 @@ def test_the_minimal_fixture_loads_and_says_where_it_came_from():
     loaded = YamlPolicyLoader(default=POLICIES / "minimal.yaml").load()
     assert loaded.source.endswith("minimal.yaml")
     assert loaded.policy.id == "minimal"
+
+
+SHIPPED = (POLICIES / "../../../src/charte/policies/ima-protect.yaml").resolve()
+
+
+def _problems_after(tmp_path, old: str, new: str) -> list[tuple[int | None, str, str]]:
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(PolicyInvalid) as caught:
+        YamlPolicyLoader(default=path).load()
+    return [(p.line, p.describe().split(": ")[1], p.message) for p in caught.value.problems]
+
+
+def test_a_statement_of_transfers_of_its_own_is_refused_and_pointed_to_the_processors(tmp_path):
+    """GDPR Art. 30(1)(e): transfers are computed from the processors' records, never stated apart."""
+    (problem,) = _problems_after(
+        tmp_path, "data_categories:\n", "transfers_outside_eu: none\ndata_categories:\n"
+    )
+    line, where, message = problem
+    assert where == "transfers_outside_eu"
+    assert "processors" in message
+    assert line is not None
+
+
+def test_a_transfer_is_refused_without_what_its_mechanism_needs(tmp_path):
+    """Decision (EU) 2021/914 (a module), Decision (EU) 2023/1795 (the United States only), Art. 49(1)
+    (the point relied on), ISO 3166 codes: each problem located on its key."""
+    found = _problems_after(
+        tmp_path,
+        "    locations:\n      value: [FR]\n      assumption: true\n      why: >-\n        The charter does not mention",
+        "    transfers:\n"
+        "      - {country: US, mechanism: scc_2021}\n"
+        "      - {country: IN, mechanism: dpf}\n"
+        "      - {country: BR, mechanism: derogation}\n"
+        "      - {country: usa, mechanism: bcr, tia: T-1}\n"
+        "    locations:\n      value: [FR]\n      assumption: true\n      why: >-\n        The charter does not mention",
+    )
+    where = [w for _, w, _ in found]
+    assert where == [
+        "processors.it_subcontractors.transfers[0].module",
+        "processors.it_subcontractors.transfers[1].country",
+        "processors.it_subcontractors.transfers[2].derogation",
+        "processors.it_subcontractors.transfers[3].country",
+    ]
+    assert all(line is not None for line, _, _ in found)

@@ -12,6 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from charte.adapters.policy_accountability import (
+    read_balancing_tests,
+    read_dpia,
+    read_processors,
+    read_training,
+)
 from charte.adapters.policy_litigation import read_litigation
 from charte.adapters.policy_prospecting import read_prospecting
 from charte.adapters.policy_reader import Reader, kind_of
@@ -45,7 +51,6 @@ from charte.domain.policy import (
     SubjectCategory,
     SupervisoryAuthority,
     System,
-    Transfer,
 )
 from charte.domain.problems import KeyPath, ProblemList
 from charte.domain.register import Role as RegisterRole
@@ -63,7 +68,6 @@ _TOP = {
     "controller",
     "dpo",
     "supervisory_authority",
-    "transfers_outside_eu",
     "data_categories",
     "fields",
     "purposes",
@@ -112,22 +116,6 @@ def _authority(r: Reader, value: Any, path: KeyPath) -> SupervisoryAuthority:
         complaint_url=r.text(d, "complaint_url", path),
         postal_address=r.lines(d, "postal_address", path),
     )
-
-
-def _transfers(r: Reader, value: Any, path: KeyPath) -> tuple[Transfer, ...]:
-    # "none" is a statement the register prints, not the absence of an answer.
-    if value == "none":
-        return ()
-    if not isinstance(value, list) or not value:
-        r.problems.add(
-            path, "wrong type", found=kind_of(value), expected="none, or a list of {country, safeguard}"
-        )
-        return ()
-    out = []
-    for i, item in enumerate(value):
-        d = r.section(item, (*path, i), required={"country", "safeguard"})
-        out.append(Transfer(r.text(d, "country", (*path, i)), r.text(d, "safeguard", (*path, i))))
-    return tuple(out)
 
 
 def _data_category(r: Reader, id_: str, value: Any, path: KeyPath) -> DataCategory:
@@ -371,9 +359,14 @@ def _activity(r: Reader, id_: str, value: Any, path: KeyPath) -> Activity:
         "retention",
         "security_measures",
     )
-    d = r.section(value, path, required={"name", *keys})
+    d = r.section(value, path, required={"name", *keys}, optional=frozenset({"dpia"}))
     lists = {k: r.ids(d, k, path) for k in keys}
-    return Activity(id=id_, name=r.localized(d.get("name", {}), (*path, "name")), **lists)
+    return Activity(
+        id=id_,
+        name=r.localized(d.get("name", {}), (*path, "name")),
+        dpia=read_dpia(r, d.get("dpia"), (*path, "dpia")),
+        **lists,
+    )
 
 
 def _system(r: Reader, id_: str, value: Any, path: KeyPath) -> System:
@@ -521,10 +514,34 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
         data,
         root,
         required=_TOP,
-        optional=frozenset({"access", "alarms", "inferences", "search", "prospecting", "breaches"}),
+        optional=frozenset(
+            {
+                "access",
+                "alarms",
+                "inferences",
+                "search",
+                "prospecting",
+                "breaches",
+                "processors",
+                "balancing_tests",
+                "training",
+                "transfers_outside_eu",
+            }
+        ),
     )
     if not d:
         return None, r.problems
+    if "transfers_outside_eu" in d:
+        # Transfers are computed from the processors' records (Art. 30(1)(e)): a statement of its
+        # own would say what no record shows.
+        r.problems.add(
+            ("transfers_outside_eu",),
+            "transfers outside the EEA are computed from the processors: declare each processor's "
+            "locations and transfers under `processors` instead",
+            found="transfers_outside_eu",
+            expected="processors.<id>.locations, processors.<id>.transfers",
+            code="moved_key",
+        )
     fmt = d.get("format")
     if fmt != SUPPORTED_FORMAT:
         r.problems.add(
@@ -558,7 +575,6 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
         controller=_controller(r, d.get("controller", {}), ("controller",)),
         dpo=_dpo(r, d.get("dpo", {}), ("dpo",)),
         supervisory_authority=_authority(r, d.get("supervisory_authority", {}), ("supervisory_authority",)),
-        transfers_outside_eu=_transfers(r, d.get("transfers_outside_eu"), ("transfers_outside_eu",)),
         data_categories=r.each(d, "data_categories", root, lambda i, b, p: _data_category(r, i, b, p)),
         fields=fields,
         field_labels=field_labels,
@@ -585,6 +601,9 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
         alarms=_alarms(r, d.get("alarms"), ("alarms",)),
         prospecting=read_prospecting(r, d.get("prospecting"), ("prospecting",)),
         breaches=_breaches(r, d.get("breaches"), ("breaches",)),
+        processors=read_processors(r, d.get("processors"), ("processors",)),
+        balancing_tests=read_balancing_tests(r, d.get("balancing_tests"), ("balancing_tests",)),
+        training=read_training(r, d.get("training"), ("training",)),
         assumptions=tuple(assumptions),
     )
     return (None if r.problems else policy), r.problems

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from charte.domain.accountability import BalancingTest, Dpia, Processor, Training, TransferOut
 from charte.domain.durations import Duration
 from charte.domain.problems import KeyPath
 from charte.domain.prospecting import Prospecting
@@ -84,14 +85,6 @@ class SupervisoryAuthority:
     full_name: str
     complaint_url: str
     postal_address: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Transfer:
-    """A transfer outside the EU: where to, and on which safeguard (GDPR Chapter V)."""
-
-    country: str
-    safeguard: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,6 +380,7 @@ class Activity:
     recipients: tuple[str, ...]
     retention: tuple[str, ...]
     security_measures: tuple[str, ...]
+    dpia: Dpia | None = None  # the DPIA screening and record (GDPR Art. 35); None: not screened
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,7 +467,6 @@ class Policy:
     controller: Controller
     dpo: Dpo
     supervisory_authority: SupervisoryAuthority
-    transfers_outside_eu: tuple[Transfer, ...]
     data_categories: Mapping[str, DataCategory]
     fields: Mapping[str, str]  # field id -> data category id
     purposes: Mapping[str, Purpose]
@@ -493,6 +486,10 @@ class Policy:
     search: Search = Search()  # no section: the console finds persons by their ref only
     prospecting: Prospecting | None = None  # no section: no prospecting gate
     breaches: Breaches | None = None  # no section: the DPO's roles (rights.submit_to), kept 5 years
+    # The controller's records (domain.accountability): processors, balancing tests, training.
+    processors: Mapping[str, Processor] = field(default_factory=dict)
+    balancing_tests: tuple[BalancingTest, ...] = ()
+    training: Training | None = None  # no section: access is not gated on training
     # Purposes whose reads go on when the audit cannot be written: their entries are spooled
     # durably and chained as soon as possible; every other read fails closed.
     audit_spool_for: tuple[str, ...] = ()
@@ -514,6 +511,23 @@ class Policy:
             return label(lang)
         category = self.data_categories.get(self.fields.get(field_id, ""))
         return category.label(lang).lower() if category is not None else field_id
+
+    def processors_for(self, activity: str | None = None) -> tuple[Processor, ...]:
+        """The processors of one activity (or of all), in policy order."""
+        return tuple(x for x in self.processors.values() if activity is None or activity in x.activities)
+
+    def transfers_outside_eu(self, activity: str | None = None) -> tuple[tuple[Processor, TransferOut], ...]:
+        """Every transfer outside the EEA, computed from the processors' records (GDPR Art.
+        30(1)(e), 13(1)(f)): the register states them per activity, the charter all of them."""
+        return tuple((x, t) for x in self.processors_for(activity) for t in x.transfers)
+
+    def transfer_keys(self, activity: str | None = None) -> tuple[KeyPath, ...]:
+        """The keys a statement about transfers rests on: where each processor is, what it sends."""
+        return tuple(
+            key
+            for x in self.processors_for(activity)
+            for key in (("processors", x.id, "locations"), ("processors", x.id, "transfers"))
+        )
 
     @property
     def encrypted_fields(self) -> frozenset[str]:

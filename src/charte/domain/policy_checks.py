@@ -7,11 +7,14 @@ reader can give its line. Checks run on a structurally valid policy only (see
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 
+from charte.domain.accountability_checks import check_accountability
 from charte.domain.durations import Duration
 from charte.domain.policy import Policy
 from charte.domain.problems import KeyPath, Problem
+from charte.domain.problems import unknown as _unknown
+from charte.domain.problems import unknown_refs as _refs
 from charte.domain.prospecting_checks import check_prospecting
 from charte.domain.register import ALARM_KIND, EVENT_TYPES
 from charte.domain.vocabulary import (
@@ -30,25 +33,6 @@ from charte.domain.vocabulary import (
 # GDPR Art. 12(3): one month to answer, extendable by two further months.
 MAX_REPLY = Duration(months=1)
 MAX_EXTENSION = Duration(months=2)
-
-
-def _unknown(path: KeyPath, what: str, found: str, declared: Iterable[str], where: str) -> Problem:
-    names = ", ".join(declared)
-    return Problem(
-        path=path,
-        message=f"unknown {what} '{found}'",
-        found=repr(found),
-        expected=f"one of the {what}s declared under '{where}' ({names})",
-        code=f"unknown_{what.replace(' ', '_')}",
-    )
-
-
-def _refs(
-    path: KeyPath, ids: Iterable[str], declared: Collection[str], what: str, where: str
-) -> Iterator[Problem]:
-    for i, ref in enumerate(ids):
-        if ref not in declared:
-            yield _unknown((*path, i), what, ref, declared, where)
 
 
 def _references(p: Policy) -> Iterator[Problem]:
@@ -499,6 +483,7 @@ def check_policy(policy: Policy) -> list[Problem]:
         _search,
         check_prospecting,
         _breaches,
+        check_accountability,
         _coverage,
     )
     return [problem for check in checks for problem in check(policy)]

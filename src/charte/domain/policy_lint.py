@@ -1,8 +1,10 @@
 """Compliance notes on a valid policy: where it is looser or stricter than the law, with sources.
 
 Lint never refuses a policy (``policy check`` does); it tells the DPO what a regulator could
-ask about. Warnings are things to act on, notes are things to know; the policy's assumptions
-are listed last, since each is a value the charter never promised.
+ask about. Errors are what the law requires and no record shows on that date (a processor without
+an agreement, a DPIA overdue: ``accountability_lint``), warnings are things to act on, notes are
+things to know; the policy's assumptions are listed last, since each is a value the charter never
+promised.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from itertools import product
 
+from charte.domain.accountability_lint import lint_accountability
 from charte.domain.durations import Duration
 from charte.domain.litigation import Case, Judgment, Residence, release
 from charte.domain.policy import Policy
@@ -440,8 +443,12 @@ def _assumptions(p: Policy) -> Iterator[Problem]:
         )
 
 
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
+
+
 def lint_policy(policy: Policy, *, as_of: date) -> list[Problem]:
-    """Compliance warnings and notes on a valid policy, as of a calendar date."""
+    """Compliance errors, warnings and notes on a valid policy, as of a calendar date: errors
+    are what the law requires and no record shows (the accountability records)."""
     rules = (
         _prospects,
         _opposition_list,
@@ -459,5 +466,7 @@ def lint_policy(policy: Policy, *, as_of: date) -> list[Problem]:
     )
     found = [problem for rule in rules for problem in rule(policy)]
     found += _phone_prospecting(policy, as_of)
+    found += lint_accountability(policy, as_of=as_of)
+    found.sort(key=lambda p: _RANK[p.severity])  # errors first, each kind in rule order
     found += _assumptions(policy)
     return found

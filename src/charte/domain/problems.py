@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -96,3 +97,23 @@ class ProblemList:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+def unknown(path: KeyPath, what: str, found: str, declared: Iterable[str], where: str) -> Problem:
+    """A reference to something the policy does not declare, listing what it does."""
+    names = ", ".join(declared)
+    return Problem(
+        path=path,
+        message=f"unknown {what} '{found}'",
+        found=repr(found),
+        expected=f"one of the {what}s declared under '{where}' ({names})",
+        code=f"unknown_{what.replace(' ', '_')}",
+    )
+
+
+def unknown_refs(
+    path: KeyPath, ids: Iterable[str], declared: Collection[str], what: str, where: str
+) -> Iterator[Problem]:
+    for i, ref in enumerate(ids):
+        if ref not in declared:
+            yield unknown((*path, i), what, ref, declared, where)

@@ -82,25 +82,35 @@ def lint(
         str | None,
         typer.Option("--as-of", help="Judge the law in force on this date (YYYY-MM-DD); default today."),
     ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when lint finds an error (a record the law requires).")
+    ] = False,
 ) -> None:
-    """Compliance warnings and notes, each with its source; exits 0 unless the policy is invalid."""
+    """Compliance errors, warnings and notes, each with its source; exits 0 unless the policy is
+    invalid, or ``--strict`` and an error was found."""
     c = container()
     day = parse_day(as_of, "--as-of") if as_of else c.clock.today()
     findings = policy_review.lint(loader=c.policies, location=str(path) if path else None, as_of=day)
-    counts = {s: sum(1 for f in findings if f.severity is s) for s in (Severity.WARNING, Severity.NOTE)}
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    failed = strict and counts[Severity.ERROR] > 0
     if fmt is DataFormat.JSON:
         emit_json(
             {
                 "as_of": day.isoformat(),
+                "errors": counts[Severity.ERROR],
                 "warnings": counts[Severity.WARNING],
                 "notes": counts[Severity.NOTE],
                 "findings": [f.as_dict() for f in findings],
             }
         )
-        return
+        raise typer.Exit(Exit.REFUSED if failed else Exit.OK)
     for f in findings:
         typer.echo(f"{f.severity}: {f.describe()}")
-    typer.echo(f"{counts[Severity.WARNING]} warning(s), {counts[Severity.NOTE]} note(s)")
+    typer.echo(
+        f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
+        f"{counts[Severity.NOTE]} note(s)"
+    )
+    raise typer.Exit(Exit.REFUSED if failed else Exit.OK)
 
 
 @app.command()

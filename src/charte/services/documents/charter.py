@@ -137,11 +137,13 @@ def _basis(p: Policy, lang: Language, say: Stating) -> list[Block]:
 
 
 def _commitments(p: Policy, lang: Language, say: Stating) -> list[Block]:
-    transfers: list[Block] = [Paragraph(say(w.t("transfers.none", lang), ("transfers_outside_eu",)))]
-    if p.transfers_outside_eu:
+    # Computed from the processors' records: where each holds data, what it sends outside the EEA.
+    keys = p.transfer_keys()
+    transfers: list[Block] = [Paragraph(say(w.t("transfers.none", lang), *keys))]
+    if p.transfers_outside_eu():
         transfers = [
-            Paragraph(say(w.t("transfers.some", lang), ("transfers_outside_eu",))),
-            Bullets(tuple(f"{x.country} ({x.safeguard})" for x in p.transfers_outside_eu)),
+            Paragraph(say(w.t("transfers.some", lang), *keys)),
+            Bullets(tuple(w.transfer(x, out, lang) for x, out in p.transfers_outside_eu())),
         ]
     return [
         Heading(2, w.t("h.commit", lang)),

@@ -58,8 +58,8 @@ def notice_elements(
     )
     rule = p.retention[category.retention]
     transfers = w.t("transfers.none", lang)
-    if p.transfers_outside_eu:
-        where = ", ".join(f"{x.country} ({x.safeguard})" for x in p.transfers_outside_eu)
+    if p.transfers_outside_eu():
+        where = "; ".join(w.transfer(x, out, lang) for x, out in p.transfers_outside_eu())
         transfers = f"{w.t('transfers.some', lang)} {where}."
     consent = any(consent_purpose(p, x, [category.id]) for x in purposes)
     dpo = p.dpo
@@ -85,7 +85,7 @@ def notice_elements(
             w.join([p.roles[r].label(lang).lower() for r in recipients], lang),
             *(("activities", a.id, "recipients") for a in activities),
         ),
-        "transfers": say(transfers, ("transfers_outside_eu",)),
+        "transfers": say(transfers, *p.transfer_keys()),
         "kept": say(
             w.retention(rule.anchor, rule.period, lang, party_to_contract=category.party_to_contract),
             ("retention", category.retention),

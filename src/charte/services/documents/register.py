@@ -43,7 +43,7 @@ def _entry(p: Policy, a: Activity, lang: Language, say: Stating) -> RegisterEntr
         w.LEGAL_BASIS[x.basis_for(sid)][lang] for x in purposes for sid in (*a.subject_categories, "")
     )
     categories = {k: s.label(lang) for k, s in p.subject_categories.items()}
-    transfers = "; ".join(f"{t.country} ({t.safeguard})" for t in p.transfers_outside_eu)
+    transfers = "; ".join(w.transfer(x, out, lang) for x, out in p.transfers_outside_eu(a.id))
     retention = "; ".join(f"{rid}: {retention_phrase(p.retention[rid], lang)}" for rid in a.retention)
     states: tuple[tuple[KeyPath, ...], ...] = (
         (),
@@ -54,7 +54,7 @@ def _entry(p: Policy, a: Activity, lang: Language, say: Stating) -> RegisterEntr
         tuple(("subject_categories", sid) for sid in a.subject_categories),
         tuple(("data_categories", cid) for cid in a.data_categories),
         tuple(("roles", rid) for rid in a.recipients),
-        (("transfers_outside_eu",),),
+        p.transfer_keys(a.id),
         tuple(k for rid in a.retention for k in (("retention", rid, "anchor"), ("retention", rid, "period"))),
         tuple(("security_measures", mid) for mid in a.security_measures),
     )

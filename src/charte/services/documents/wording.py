@@ -10,6 +10,7 @@ from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from charte.domain.accountability import Processor, TransferOut
 from charte.domain.durations import Duration
 from charte.domain.policy import Purpose
 from charte.domain.register import Role
@@ -384,12 +385,33 @@ _T: dict[str, dict[Language, str]] = {
         EN: "What do we do to keep our commitments?",
     },
     "transfers.none": {
-        FR: "Vos données ne sont pas transférées hors de l'Union européenne.",
-        EN: "Your data are not transferred outside the European Union.",
+        FR: "Vos données ne sont pas transférées hors de l'Espace économique européen.",
+        EN: "Your data are not transferred outside the European Economic Area.",
     },
     "transfers.some": {
-        FR: "Vos données peuvent être transférées hors de l'Union européenne :",
-        EN: "Your data may be transferred outside the European Union:",
+        FR: "Vos données peuvent être transférées hors de l'Espace économique européen :",
+        EN: "Your data may be transferred outside the European Economic Area:",
+    },
+    "transfer": {
+        FR: "{country}, par {processor}, sur le fondement : {mechanism}",
+        EN: "{country}, by {processor}, on: {mechanism}",
+    },
+    "mechanism.adequacy": {
+        FR: "décision d'adéquation de la Commission européenne",
+        EN: "an adequacy decision of the European Commission",
+    },
+    "mechanism.scc_2021": {
+        FR: "clauses contractuelles types de la Commission européenne (2021), module {m}",
+        EN: "the European Commission's standard contractual clauses (2021), module {m}",
+    },
+    "mechanism.bcr": {FR: "règles d'entreprise contraignantes", EN: "binding corporate rules"},
+    "mechanism.dpf": {
+        FR: "cadre de protection des données UE–États-Unis (Data Privacy Framework)",
+        EN: "the EU–US Data Privacy Framework",
+    },
+    "mechanism.derogation": {
+        FR: "dérogation de l'article 49(1)({d}) du RGPD",
+        EN: "the derogation of GDPR Art. 49(1)({d})",
     },
     "h.rights": {
         FR: "Quels sont vos droits concernant vos données personnelles ?",
@@ -436,7 +458,7 @@ _T: dict[str, dict[Language, str]] = {
     "col.subjects": {FR: "Catégories de personnes concernées", EN: "Categories of data subjects"},
     "col.data": {FR: "Catégories de données", EN: "Categories of personal data"},
     "col.recipients": {FR: "Destinataires", EN: "Recipients"},
-    "col.transfers": {FR: "Transferts hors Union européenne", EN: "Transfers outside the EU"},
+    "col.transfers": {FR: "Transferts hors Espace économique européen", EN: "Transfers outside the EEA"},
     "col.retention": {FR: "Durées de conservation", EN: "Retention periods"},
     "col.security": {FR: "Mesures de sécurité", EN: "Security measures"},
     "none": {FR: "Aucun", EN: "None"},
@@ -446,6 +468,13 @@ _T: dict[str, dict[Language, str]] = {
 def t(key: str, lang: Language, **values: str) -> str:
     """The sentence ``key`` in ``lang`` with its placeholders filled."""
     return _T[key][lang].format(**values)
+
+
+def transfer(processor: Processor, out: TransferOut, lang: Language) -> str:
+    """One transfer outside the EEA as the register and the charter state it (GDPR Art. 13(1)(f),
+    30(1)(e)): the country, the processor, the mechanism in words."""
+    mechanism = t(f"mechanism.{out.mechanism}", lang, m=str(out.module or ""), d=out.derogation or "")
+    return t("transfer", lang, country=out.country, processor=processor.name, mechanism=mechanism)
 
 
 def day(d: date, lang: Language) -> str:
