@@ -5,23 +5,30 @@
     .venv/bin/python bench/decision_speed.py [--rounds 3]
 
 The Cedar policy is generated from the shipped policy: one `permit` per role, purpose and subject
-category listing the granted fields, and three `forbid`s for archived data, restricted persons and
-the trusted persons' exclusivity — the same rules the gate applies. Cedar gets its best case: the
-policy set and the entities are parsed once (``cedarpy.PolicySet.from_str``, ``cedarpy.Entities.from_json_str``).
+category listing the granted fields, and `forbid`s for archived data, restricted persons, the
+exclusive uses (with the context they need, e.g. an open alarm session), the fields bound to a
+context (a site's access instructions) and the staff's training (lapsed: nothing but the exempt
+purposes) — the same rules the gate applies. Cedar gets its best case: the policy set and the
+entities are parsed once (``cedarpy.PolicySet.from_str``, ``cedarpy.Entities.from_json_str``).
 
-A request is (role, purpose, subject category, archived, restricted, field): may this role see
-this field? Both engines answer every request of the matrix; the answers are compared (they must
-agree) before anything is timed. Two measures, each printed as one JSON line:
+A request is (role, purpose, subject category, archived, restricted, in context, trained, field):
+may this role see this field? Both engines answer every request of the matrix; the answers are
+compared (they must agree) before anything is timed. Two measures, each printed as one JSON line:
 
-- `field`: one yes/no question per call — charte ``decide`` then a membership test; Cedar
-  ``is_authorized``;
+- `field` (the headline): one yes/no question per call — charte ``decide`` then a membership
+  test; Cedar ``is_authorized``;
 - `view`: the visible fields of one standing — charte one ``decide``; Cedar one
   ``is_authorized_batch`` over the category's fields (what it needs to answer the same question).
+  A view is N fields, so Cedar's side is N times its per-request marshalling: this ratio grows with
+  the category's fields, not with the rules.
+
+``--tiny`` answers and times a sample of the matrix once (CI: the script still runs).
 """
 
 from __future__ import annotations
 
 import argparse
+from datetime import date
 import itertools
 import json
 import sys
@@ -32,8 +39,13 @@ import cedarpy
 
 from charte.adapters.policy_file import YamlPolicyLoader
 from charte.config import shipped_policy_path
-from charte.domain.access import AccessGate, Standing
+from charte.domain.access import AccessGate, ReadContext, Standing
+from charte.domain.accountability import Trained
 from charte.domain.policy import Policy
+from charte.domain.vocabulary import RoleKind
+
+TODAY = date(2026, 12, 6)
+TRAINED = {True: Trained(TODAY, TODAY), False: Trained(None, TODAY)}
 
 
 def cedar_text(p: Policy) -> str:
@@ -67,17 +79,50 @@ def cedar_text(p: Policy) -> str:
         rules.append(
             f'forbid(principal, action, resource) when {{ context.category == "{category}" && !({pairs}) }};'
         )
+        for u in uses:  # an exclusive use that asks for a context: nothing outside it
+            if u.context is not None:
+                rules.append(
+                    f'forbid(principal == Role::"{u.role}", action, resource) when {{ context.purpose == '
+                    f'"{u.purpose}" && context.category == "{category}" && !context.in_context }};'
+                )
+    for b in p.access.context_bound_fields:
+        listed = ", ".join(f'Field::"{f}"' for f in b.fields)
+        rules.append(
+            f'forbid(principal == Role::"{b.role}", action, resource) when {{ context.purpose == "{b.purpose}" '
+            f"&& !context.in_context && [{listed}].contains(resource) }};"
+        )
+    if p.training is not None:
+        staff = ", ".join(f'Role::"{r.id}"' for r in p.roles.values() if r.kind is RoleKind.STAFF)
+        exempt = ", ".join(f'"{x}"' for x in p.training.exempt)
+        rules.append(
+            f"forbid(principal, action, resource) when {{ !context.trained && [{staff}].contains(principal) "
+            f"&& !([{exempt}].contains(context.purpose)) }};"
+        )
     return "\n".join(rules)
 
 
 def request(
-    role: str, purpose: str, category: str, archived: bool, restricted: bool, field: str
+    role: str,
+    purpose: str,
+    category: str,
+    archived: bool,
+    restricted: bool,
+    in_context: bool,
+    trained: bool,
+    field: str,
 ) -> dict[str, Any]:
     return {
         "principal": f'Role::"{role}"',
         "action": 'Action::"read"',
         "resource": f'Field::"{field}"',
-        "context": {"purpose": purpose, "category": category, "archived": archived, "restricted": restricted},
+        "context": {
+            "purpose": purpose,
+            "category": category,
+            "archived": archived,
+            "restricted": restricted,
+            "in_context": in_context,
+            "trained": trained,
+        },
     }
 
 
@@ -86,6 +131,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rounds", type=int, default=3, help="Timed passes over the matrix (best is kept).")
+    parser.add_argument("--tiny", action="store_true", help="A sample of the matrix, once (CI).")
     args = parser.parse_args()
     policy = YamlPolicyLoader(shipped_policy_path()).load().policy
     gate = AccessGate(policy)
@@ -93,27 +139,44 @@ def main() -> int:
     entities = cedarpy.Entities.from_json_str("[]")
     # Every standing a person may hold, for every role and purpose of the policy.
     views = [
-        (role, purpose, category, archived, restricted)
+        (role, purpose, category, archived, restricted, in_context, trained)
         for role in policy.roles
         for purpose in policy.purposes
         for category in policy.subject_categories
         for archived in (False, True)
         for restricted in (False, True)
+        for in_context in (False, True)
+        for trained in (True, False)
     ]
+    if args.tiny:
+        views, args.rounds = views[::97], 1
     fields_of = {c: policy.subject_categories[c].fields for c in policy.subject_categories}
     questions = [(*v, f) for v in views for f in fields_of[v[2]]]
+    # The one kind of context the policy's rules ask for (an open alarm session), about the standing.
+    kinds = {u.context for uses in policy.access.exclusive.values() for u in uses if u.context}
+    kinds |= {b.context for b in policy.access.context_bound_fields}
+    if len(kinds) > 1:
+        print(json.dumps({"error": f"the bench models one kind of context, the policy has {sorted(kinds)}"}))
+        return 1
+    inside = {True: ReadContext(next(iter(kinds)), "1", frozenset({"X"})) if kinds else None, False: None}
+
+    def ours_decide(v: tuple[Any, ...]) -> Any:
+        role, purpose, category, archived, restricted, in_context, trained = v
+        return gate.decide(
+            role,
+            purpose,
+            [Standing(category, "X", archived)],
+            restricted=restricted,
+            context=inside[in_context],
+            trained=TRAINED[trained],
+        )
 
     # 1. The same answers, or the comparison means nothing.
     disagreements = 0
-    for role, purpose, category, archived, restricted, field in questions:
-        ours = (
-            field
-            in gate.decide(role, purpose, [Standing(category, "X", archived)], restricted=restricted).fields
-        )
+    for *v, field in questions:
+        ours = field in ours_decide(tuple(v)).fields
         theirs = (
-            cedarpy.is_authorized(
-                request(role, purpose, category, archived, restricted, field), policies, entities
-            ).decision
+            cedarpy.is_authorized(request(*v, field), policies, entities).decision
             == cedarpy.Decision.Allow
         )
         disagreements += ours != theirs
@@ -130,21 +193,16 @@ def main() -> int:
         return min(times)
 
     def charte_fields() -> None:
-        for role, purpose, category, archived, restricted, field in questions:
-            _ = (
-                field
-                in gate.decide(
-                    role, purpose, [Standing(category, "X", archived)], restricted=restricted
-                ).fields
-            )
+        for *v, field in questions:
+            _ = field in ours_decide(tuple(v)).fields
 
     def cedar_fields() -> None:
         for q in questions:
             cedarpy.is_authorized(request(*q), policies, entities)
 
     def charte_views() -> None:
-        for role, purpose, category, archived, restricted in views:
-            gate.decide(role, purpose, [Standing(category, "X", archived)], restricted=restricted)
+        for v in views:
+            ours_decide(v)
 
     def cedar_views() -> None:
         for v in views:

@@ -114,6 +114,27 @@ def serve(args: list[str]) -> int:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(found, indent=2) + "\n")
+    trained = ROOT / ".charte" / "demo-trainings.done"
+    if not trained.exists():  # staff read only with a current training (docs/accountability.md)
+        today = datetime.now(UTC).date()
+        for name, days_ago in DEMO_TRAININGS:
+            on = (today - timedelta(days=days_ago)).isoformat()
+            _run(
+                charte,
+                "trainings",
+                "record",
+                name,
+                "--course",
+                "rgpd_fondamentaux",
+                "--on",
+                on,
+                "--as",
+                "dpo",
+            )
+        trained.write_text(today.isoformat() + "\n", encoding="utf-8")
+        _say(
+            "recording the demo staff's trainings (charte trainings record): one lapses soon, one has lapsed"
+        )
     alarms = ROOT / ".charte" / "demo-alarms.jsonl"
     if not alarms.exists():  # a few alarms waiting on demo sites, for the station's screen (docs/alarms.md)
         now = datetime.now(UTC).replace(microsecond=0)
@@ -174,6 +195,16 @@ DEMO_ACTORS = [
     ("demo-sales", ["--role", "sales"]),  # asks the prospecting gate (POST /api/v1/prospecting/decide)
     ("demo-crm-feed", ["--system", "crm"]),
     ("demo-monitoring", ["--system", "monitoring"]),  # raises alarms (POST /api/v1/alarms)
+]
+
+# When each demo staff account completed its data-protection training (days ago): the operator's
+# has lapsed (alarm handling goes on, the DPO is warned), customer service's lapses within a month.
+DEMO_TRAININGS = [
+    ("demo-dpo", 90),
+    ("demo-operator", 400),
+    ("demo-customer-service", 350),
+    ("demo-legal", 30),
+    ("demo-sales", 120),
 ]
 
 

@@ -8,7 +8,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -113,9 +113,12 @@ def count_rows(app: Container) -> dict[str, int]:
         }
 
 
-def token(app: Container, name: str, *, role: str | None = None, system: str | None = None) -> str:
-    """A new API actor's bearer token."""
-    return add_actor(
+def token(
+    app: Container, name: str, *, role: str | None = None, system: str | None = None, trained: bool = True
+) -> str:
+    """A new API actor's bearer token; a staff account is trained the day before (GDPR Art. 24(1):
+    staff read only with a current training), unless ``trained=False``."""
+    secret = add_actor(
         actors=app.actors(),
         gate=app.gate,
         systems=frozenset(app.policy.systems),
@@ -124,6 +127,26 @@ def token(app: Container, name: str, *, role: str | None = None, system: str | N
         role=role,
         system=system,
         by="test",
+    )
+    if trained and role is not None and app.policy.training is not None:
+        train(app, name)
+    return secret
+
+
+def train(app: Container, name: str, on: date | None = None) -> None:
+    """Record that ``name`` completed the policy's first course (by the DPO's team)."""
+    from charte.services import training
+
+    rule = app.policy.training
+    assert rule is not None
+    desk = app.training_desk()
+    training.record(
+        desk,
+        actor=name,
+        course=rule.courses[0],
+        completed_on=on or app.clock.today() - timedelta(days=1),
+        by="test",
+        role=rule.managed_by[0],
     )
 
 

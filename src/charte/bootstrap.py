@@ -49,6 +49,7 @@ from charte.adapters.db.register_store import SqlRegisterStore
 from charte.adapters.db.retention_queries import SqlRetentionQueries
 from charte.adapters.db.rights_effects import SqlRightsEffects
 from charte.adapters.db.rights_store import SqlRights
+from charte.adapters.db.trainings_store import SqlTrainings
 from charte.adapters.erasure_ledger import FileErasureLedger
 from charte.adapters.event_feed import FeedReader
 from charte.adapters.field_cipher import FieldCipher
@@ -67,6 +68,7 @@ from charte.adapters.rendering.letters import Letters
 from charte.adapters.screen_file import read_screen
 from charte.config import Settings
 from charte.domain.access import AccessGate
+from charte.domain.accountability import Trained
 from charte.domain.policy import Policy
 from charte.domain.prospecting import Channel
 from charte.services.alarms import AlarmDesk
@@ -83,6 +85,7 @@ from charte.services.portal import PortalDesk
 from charte.services.ports import Clock, PolicyLoader
 from charte.services.prospecting import BadLine, ScreenLine
 from charte.services.rights_desk import Answering, Clerk, Desk, Mail, Proofs
+from charte.services.training import TrainingDesk
 
 if TYPE_CHECKING:  # the redaction extra is imported only when a transcript is redacted
     from collections.abc import Iterable, Iterator, Sequence
@@ -298,6 +301,12 @@ class Container:
     def actors(self) -> SqlActors:
         return SqlActors(self.migrated_engine(), audit=self.audit_store())
 
+    def training_desk(self) -> TrainingDesk:
+        """Staff trainings (services.training): recorded, looked up at every account's read."""
+        return TrainingDesk(
+            self.policy, self.gate, SqlTrainings(self.migrated_engine(), audit=self.audit_store()), self.clock
+        )
+
     @cached_property
     def passwords(self) -> Argon2Passwords:
         return Argon2Passwords()
@@ -471,8 +480,9 @@ class Container:
             at=self.clock.now(),
         )
 
-    def rights_desk(self, actor: str, role: str) -> Desk:
-        """The rights use cases' dependencies, for one handler acting in one role."""
+    def rights_desk(self, actor: str, role: str, trained: Trained | None = None) -> Desk:
+        """The rights use cases' dependencies, for one handler acting in one role (with their
+        account's training, behind the console and the API)."""
         clerk = Clerk(
             store=SqlRights(self.migrated_engine(), self.audit_store()),
             register=self.register_queries(),
@@ -482,6 +492,7 @@ class Container:
             clock=self.clock,
             actor=actor,
             role=role,
+            trained=trained,
         )
         mail = Mail(
             notifier=self.notifier, answers=AnswerFolder(self.settings.home / "answers"), letters=Letters()

@@ -11,6 +11,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -56,6 +58,10 @@ def seeded(home) -> tuple:
     charte("events", "import", write(cwd / "e.jsonl", [signed("e1", "2025-01-01", "C1", person("P1"))]),
            cwd=cwd, env=env)  # fmt: skip
     added = charte("actors", "add", "dpo-web", "--role", "dpo", "--json", cwd=cwd, env=env)
+    # Staff read through the API only with a current training (docs/accountability.md).
+    yesterday = (datetime.now(ZoneInfo("Europe/Paris")).date() - timedelta(days=1)).isoformat()
+    trained = ("--course", "rgpd_fondamentaux", "--on", yesterday, "--as", "dpo")
+    assert charte("trainings", "record", "dpo-web", *trained, cwd=cwd, env=env).code == 0
     return cwd, env, json.loads(added.out)["token"]
 
 

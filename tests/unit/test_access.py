@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 
 from charte.domain.access import AccessGate, Denial, ReadContext, Standing
+from charte.domain.accountability import Trained
 from charte.domain.errors import UnknownPurpose, UnknownRole
 from charte.domain.policy import Access, ExclusiveUse, Grant, Role
 from charte.domain.vocabulary import RoleKind
@@ -248,3 +250,33 @@ def test_an_operator_outside_an_alarm_session_passes_on_no_access_instruction(ga
         "installer", "installation", "prescriber", "subscription_reporting", [CLIENT]
     )
     assert nothing.reason is Denial.BEYOND_OWN_VIEW
+
+
+class TestTraining:
+    """GDPR Art. 24(1), 32(4); the charter's « formation de nos collaborateurs »."""
+
+    def test_a_staff_account_with_a_lapsed_or_no_training_is_refused_before_anything_else(self, gate):
+        today = date(2026, 12, 6)
+        for trained in (Trained(None, today), Trained(date(2026, 12, 5), today)):
+            refused = gate.decide("customer_service", "contract_management", [CLIENT], trained=trained)
+            assert (refused.allowed, refused.reason) == (False, Denial.TRAINING)
+            assert gate.check("dpo", "rights_handling", trained=trained).reason is Denial.TRAINING
+            assert (
+                gate.may_listen("trainer", "staff_training", objected=False, trained=trained).reason
+                is Denial.TRAINING
+            )
+        current = Trained(date(2026, 12, 6), today)  # the last day it counts
+        assert gate.decide("customer_service", "contract_management", [CLIENT], trained=current).allowed
+
+    def test_alarm_handling_and_provider_roles_and_reads_without_an_account_are_not_refused(self, gate):
+        """training.exempt (alarm handling); a provider's staff are its own to train (Art. 28(3)(b));
+        ``None``: no account behind the read (the CLI's administrator, charte's own letters)."""
+        lapsed = Trained(date(2025, 1, 1), date(2026, 12, 6))
+        assert gate.decide("station_operator", "alarm_handling", [CLIENT], trained=lapsed).allowed
+        assert gate.decide("installer", "installation", [CLIENT], trained=lapsed).allowed
+        assert gate.decide("customer_service", "contract_management", [CLIENT], trained=None).allowed
+
+    def test_a_policy_without_training_gates_nobody(self, shipped):
+        ungated = AccessGate(dataclasses.replace(shipped, training=None))
+        never = Trained(None, date(2026, 12, 6))
+        assert ungated.decide("customer_service", "contract_management", [CLIENT], trained=never).allowed

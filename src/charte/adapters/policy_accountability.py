@@ -249,7 +249,10 @@ def read_training(r: Reader, value: Any, path: KeyPath) -> Training | None:
     if value is None:
         return None
     d = r.section(
-        value, path, required={"courses", "valid_for"}, optional=frozenset({"exempt", "warn_before"})
+        value,
+        path,
+        required={"courses", "valid_for", "managed_by", "keep_for"},
+        optional=frozenset({"exempt", "warn_before"}),
     )
     valid_for = r.duration(d, "valid_for", path)
     if "valid_for" in d and valid_for.is_zero:
@@ -259,6 +262,8 @@ def read_training(r: Reader, value: Any, path: KeyPath) -> Training | None:
     return Training(
         courses=r.ids(d, "courses", path),
         valid_for=valid_for,
+        managed_by=r.ids(d, "managed_by", path),
+        keep_for=r.duration(d, "keep_for", path),
         exempt=r.ids(d, "exempt", path, allow_empty=True),
         warn_before=r.duration(d, "warn_before", path) if "warn_before" in d else WARN_BEFORE,
     )

@@ -18,6 +18,12 @@ site...) — and a standing contributes its category's granted fields only when:
 - the standing is not archived — its contract or designation ended — or the role has archive
   access (``ARCHIVED``).
 
+Before any of this, a staff actor whose training is not current reads nothing (``TRAINING``),
+except under the purposes the policy's ``training.exempt`` lists (GDPR Art. 24(1), 32(4): staff
+with access are trained; an alarm is not refused for a lapsed course). ``trained`` is the actor's
+standing on the day of the read; ``None`` where no account is behind the read (the server's
+administrator at the CLI, charte's own letters).
+
 A read with no contributing standing is denied with the most telling reason. What a caller shows
 is what ``Decision.seen`` lists: hidden fields are left out, not blanked.
 
@@ -34,6 +40,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from charte.domain.accountability import Trained
 from charte.domain.errors import UnknownPurpose, UnknownRole
 from charte.domain.policy import Policy
 from charte.domain.vocabulary import RoleKind
@@ -48,6 +55,7 @@ class Denial(StrEnum):
     CONTEXT = "outside_the_required_context"
     NOT_A_RECIPIENT = "not_a_recipient"  # disclosures go to providers and third parties, not staff
     BEYOND_OWN_VIEW = "beyond_the_disclosers_own_view"
+    TRAINING = "training_lapsed"  # a staff actor without a current data-protection training
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +125,14 @@ class AccessGate:
         self.recipients = frozenset(r.id for r in policy.roles.values() if r.kind is not RoleKind.STAFF)
         self.purposes = frozenset(policy.purposes)
         self.archive_roles = frozenset(r.id for r in policy.roles.values() if r.archive_access)
+        # Training gates the operator's own staff (the providers' staff are their employers' duty,
+        # Art. 28(3)(b)); no `training` section: nobody is gated.
+        self.trained_roles = (
+            frozenset(r.id for r in policy.roles.values() if r.kind is RoleKind.STAFF)
+            if policy.training is not None
+            else frozenset()
+        )
+        self.training_exempt = frozenset(policy.training.exempt if policy.training is not None else ())
         self.category_fields = {c.id: frozenset(c.fields) for c in policy.subject_categories.values()}
         self.holds_managers = frozenset(policy.access.holds_managed_by)
         self.restriction_exceptions = frozenset(e.purpose for e in policy.access.restriction_exceptions)
@@ -165,7 +181,15 @@ class AccessGate:
             for purpose in grant.purposes
         )
 
-    def may_listen(self, role: str, purpose: str, *, objected: bool, restricted: bool = False) -> Decision:
+    def may_listen(
+        self,
+        role: str,
+        purpose: str,
+        *,
+        objected: bool,
+        restricted: bool = False,
+        trained: Trained | None = None,
+    ) -> Decision:
         """May this role play or download a recording for this purpose? ``objected``: the caller
         objected to recording, so only the purposes an objection leaves standing remain;
         ``restricted``: the caller restricted their data (GDPR Art. 18), so only the policy's
@@ -173,6 +197,9 @@ class AccessGate:
         self.require_role(role)
         if purpose not in self.purposes:
             raise UnknownPurpose(purpose, self.purposes)
+        untrained = self.untrained(role, purpose, trained)
+        if untrained is not None:
+            return untrained
         if role not in self.listeners:
             return Decision(
                 False,
@@ -228,7 +255,23 @@ class AccessGate:
             f"role '{role}' may not see litigation holds or the retention schedule",
         )
 
-    def check(self, role: str, purpose: str) -> Decision:
+    def untrained(self, role: str, purpose: str, trained: Trained | None) -> Decision | None:
+        """The refusal of a staff actor whose training is not current, or ``None``."""
+        if (
+            trained is None
+            or trained.current
+            or role not in self.trained_roles
+            or purpose in self.training_exempt
+        ):
+            return None
+        return Decision(
+            False,
+            Denial.TRAINING,
+            f"{trained.describe()}: staff read personal data only with a current data-protection "
+            "training (policy: training)",
+        )
+
+    def check(self, role: str, purpose: str, *, trained: Trained | None = None) -> Decision:
         """May this role act under this purpose at all? Unknown names raise (an input error)."""
         self.require_role(role)
         if purpose not in self.purposes:
@@ -237,6 +280,11 @@ class AccessGate:
             return Decision(
                 False, Denial.ROLE_PURPOSE, f"role '{role}' may not act under purpose '{purpose}'"
             )
+        # Inlined (every read asks): a current training costs one comparison.
+        if trained is not None and not (trained.until is not None and trained.on <= trained.until):
+            untrained = self.untrained(role, purpose, trained)
+            if untrained is not None:
+                return untrained
         return Decision(True, None, f"role '{role}' may act under purpose '{purpose}'")
 
     def visible_categories(
@@ -257,9 +305,10 @@ class AccessGate:
         *,
         restricted: bool = False,
         context: ReadContext | None = None,
+        trained: Trained | None = None,
     ) -> Decision:
         """The fields of one person this role may see for this purpose, or why nothing."""
-        verdict = self.check(role, purpose)
+        verdict = self.check(role, purpose, trained=trained)
         if not verdict.allowed:
             return verdict
         if restricted and purpose not in self.restriction_exceptions:
@@ -326,6 +375,7 @@ class AccessGate:
         *,
         restricted: bool = False,
         context: ReadContext | None = None,
+        trained: Trained | None = None,
     ) -> Decision:
         """What ``role`` (reading for ``purpose`` within ``context``) may pass on of one person to
         ``recipient`` for ``to_purpose``: per standing, the fields both may see; or why nothing.
@@ -337,7 +387,7 @@ class AccessGate:
         if to_purpose not in self.purposes:
             raise UnknownPurpose(to_purpose, self.purposes)
         held = list(standings)
-        own = self.decide(role, purpose, held, restricted=restricted, context=context)
+        own = self.decide(role, purpose, held, restricted=restricted, context=context, trained=trained)
         if not own.allowed:
             return own
         if recipient not in self.recipients:

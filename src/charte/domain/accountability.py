@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from charte.domain.dates import add_period
@@ -271,11 +271,45 @@ class Training:
     actor without a current one reads no personal data, except under the ``exempt`` purposes (the
     read is allowed and the DPO warned); the dashboard lists trainings lapsing within ``warn_before``."""
 
-    courses: tuple[str, ...]
+    courses: tuple[str, ...]  # any of them counts
     valid_for: Duration
+    managed_by: tuple[str, ...]  # roles that record trainings
+    keep_for: Duration  # a record is kept this long after its training lapses, then purged
     exempt: tuple[str, ...] = ()
     warn_before: Duration = WARN_BEFORE
 
     def valid_until(self, completed_on: date) -> date:
         """The last day a training completed on ``completed_on`` counts."""
         return add_period(completed_on, self.valid_for)
+
+    def purge_due(self, completed_on: date) -> date:
+        """The day the sweep deletes the record of a training completed on ``completed_on``."""
+        return add_period(self.valid_until(completed_on), self.keep_for) + timedelta(days=1)
+
+    def status(self, completed_on: date | None, today: date) -> str:
+        """``current``, ``lapsing`` (within ``warn_before``), ``lapsed`` or ``never``."""
+        if completed_on is None:
+            return "never"
+        until = self.valid_until(completed_on)
+        if until < today:
+            return "lapsed"
+        return "lapsing" if until < add_period(today, self.warn_before) else "current"
+
+    def standing(self, completed_on: date | None, today: date) -> Trained:
+        """An actor's training on ``today``, from their latest course completed."""
+        return Trained(self.valid_until(completed_on) if completed_on is not None else None, today)
+
+
+@dataclass(frozen=True, slots=True)
+class Trained:
+    """An actor's training on the day of a read: the last day it counts (``None``: never trained)."""
+
+    until: date | None
+    on: date
+
+    @property
+    def current(self) -> bool:
+        return self.until is not None and self.on <= self.until
+
+    def describe(self) -> str:
+        return "no training on record" if self.until is None else f"training lapsed on {self.until}"

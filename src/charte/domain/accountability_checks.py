@@ -71,6 +71,7 @@ def _training(p: Policy) -> Iterator[Problem]:
     if p.training is None:
         return
     yield from unknown_refs(("training", "exempt"), p.training.exempt, p.purposes, "purpose", "purposes")
+    yield from unknown_refs(("training", "managed_by"), p.training.managed_by, p.roles, "role", "roles")
 
 
 def check_accountability(p: Policy) -> Iterator[Problem]:

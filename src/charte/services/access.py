@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from charte.domain.access import AccessGate, Decision, Denial, ReadContext, Standing
+from charte.domain.accountability import Trained
 from charte.services.errors import Refused
 from charte.services.person_view import PersonView
 
@@ -44,12 +45,14 @@ ROLE_FIELDS = {
 
 @dataclass(frozen=True, slots=True)
 class Reader:
-    """Who reads, in which role, for which purpose, as part of what."""
+    """Who reads, in which role, for which purpose, as part of what — and, for an account (an API
+    token, a console login), its training on the day (``None``: no account behind the read)."""
 
     actor: str
     role: str
     purpose: str
     context: ReadContext | None = None
+    trained: Trained | None = None
 
 
 class AccessDenied(Refused):
@@ -82,7 +85,12 @@ def standings(person: PersonView, today: date) -> list[Standing]:
 def decide(gate: AccessGate, reader: Reader, person: PersonView, today: date) -> Decision:
     restricted = person.restricted is not None
     return gate.decide(
-        reader.role, reader.purpose, standings(person, today), restricted=restricted, context=reader.context
+        reader.role,
+        reader.purpose,
+        standings(person, today),
+        restricted=restricted,
+        context=reader.context,
+        trained=reader.trained,
     )
 
 

@@ -224,7 +224,7 @@ def handler(desk: AlarmDesk, reader: Reader) -> Reader:
     purpose = desk.rules.purpose
     if reader.purpose != purpose:
         raise Refused(f"alarms are handled under the purpose '{purpose}', not '{reader.purpose}'")
-    require(desk.gate.check(reader.role, purpose))
+    require(desk.gate.check(reader.role, purpose, trained=reader.trained))
     return reader
 
 
@@ -259,7 +259,7 @@ def sites_listed(
     if not rules.list_fields or not sites:
         return {}
     decision = desk.gate.decide(
-        reader.role, reader.purpose, [Standing(rules.kept_with, None, archived=False)]
+        reader.role, reader.purpose, [Standing(rules.kept_with, None, archived=False)], trained=reader.trained
     )
     fields = [f for f in rules.list_fields if decision.allowed and f in decision.fields]
     if not fields:

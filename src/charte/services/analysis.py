@@ -43,7 +43,7 @@ def export_for_analysis(desk: CallDesk, redactor: Redacting, reader: Reader) -> 
     """Every transcript, redacted, for the reader's purpose (e.g. ``ai_experiments``), except the
     calls of people who objected or restricted their data: one line per call, named by its keyed
     hash. The gate is asked (and the export audited) before the first line."""
-    verdict = desk.gate.may_listen(reader.role, reader.purpose, objected=False)
+    verdict = desk.gate.may_listen(reader.role, reader.purpose, objected=False, trained=reader.trained)
     entry = Entry(
         at=desk.auditor.clock.now(),
         actor=reader.actor,

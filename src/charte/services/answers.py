@@ -292,6 +292,7 @@ def _tell_client(desk: Desk, n: RecipientNotice) -> str | None:
         desk.clerk.role,
         policy.rights.purpose,
         ReadContext("rights_request", str(n.request)),
+        trained=desk.clerk.trained,
     )
     try:
         client = show_person(
@@ -336,6 +337,7 @@ def _answer_portability(desk: Desk, request: Request, out: Path | None) -> list[
         desk.clerk.role,
         policy.rights.purpose,
         ReadContext("rights_request", str(request.id)),
+        trained=desk.clerk.trained,
     )
     person = show_person(
         queries=desk.clerk.register,
@@ -406,6 +408,7 @@ def _answer_access(desk: Desk, request: Request, out: Path | None, lang: Languag
             desk.clerk.role,
             policy.rights.purpose,
             ReadContext("rights_request", str(request.id)),
+            trained=desk.clerk.trained,
         )
         person = show_person(
             queries=desk.clerk.register,

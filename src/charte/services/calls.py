@@ -257,7 +257,9 @@ def _listen(desk: CallDesk, reader: Reader, call: CallView, fields: tuple[str, .
     """The gate's answer for this call, audited before anything is read."""
     stops = frozenset(desk.policy.recordings.opposition_stops)
     objected = bool(desk.store.objected(call.number, call.person) & stops)
-    verdict = desk.gate.may_listen(reader.role, reader.purpose, objected=objected, restricted=call.restricted)
+    verdict = desk.gate.may_listen(
+        reader.role, reader.purpose, objected=objected, restricted=call.restricted, trained=reader.trained
+    )
     desk.auditor.record(
         [
             Entry(

@@ -295,7 +295,7 @@ def proof(
     consent and withdrawal with the text shown, its source and time, and each solicitation with
     the gate's answers of that day. Through the gate; audited as a read of each person holding
     the contact (never the contact itself)."""
-    verdict = gate.check(reader.role, reader.purpose)
+    verdict = gate.check(reader.role, reader.purpose, trained=reader.trained)
     at = auditor.clock.now()
     if not verdict.allowed:
         denied = f"denied:{verdict.reason}"

@@ -6,6 +6,8 @@
 - overdue orders to the operator's systems — the roles with archive access (orders name persons
   whose data may be archived or erased);
 - open personal-data breaches with the hours left to notify the CNIL — the breach register's roles;
+- staff accounts whose training lapses soon, has lapsed or never was, and the reads made under an
+  exempt purpose with a lapsed one — the roles that record trainings;
 - the audit chain: periods, entries, the last signed checkpoint of each period (a full
   verification is its own action: it reads every entry).
 
@@ -22,7 +24,7 @@ from typing import Any, Protocol
 from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Checkpoint, Entry
 from charte.domain.policy import Policy
-from charte.services import rights
+from charte.services import rights, training
 from charte.services.breach_records import BreachStore
 from charte.services.breaches import dashboard as open_breaches
 from charte.services.breaches import handlers
@@ -30,6 +32,7 @@ from charte.services.erasure import SweepRun
 from charte.services.holds import HeldCase, standing
 from charte.services.retention import RetentionQueries, forecast
 from charte.services.rights_desk import Desk
+from charte.services.training import TrainingDesk
 
 SOON = timedelta(days=5)
 FORECAST_MONTHS = 24
@@ -67,6 +70,7 @@ class Sources:
     audit: AuditHeads
     checkpoints: CheckpointsLatest
     breaches: BreachStore | None = None  # the breach register (its roles see its open breaches)
+    trainings: TrainingDesk | None = None  # staff trainings (training.managed_by see who lapses)
 
 
 def overview(src: Sources, role: str, today: date) -> dict[str, Any]:
@@ -74,10 +78,17 @@ def overview(src: Sources, role: str, today: date) -> dict[str, Any]:
     src.gate.require_role(role)
     sees_retention = src.gate.may_see_retention(role).allowed
     board: dict[str, Any] = {"today": today.isoformat(), "requests": None, "retention": None, "orders": None,
-                             "breaches": None}  # fmt: skip
+                             "breaches": None, "trainings": None}  # fmt: skip
     if src.breaches is not None and role in handlers(src.policy):
         # Open breaches with the hours left before the prudent target (GDPR Art. 33(1)); red under 12.
         board["breaches"] = open_breaches(src.breaches, src.rights.clerk.clock.now())
+    rule = src.policy.training
+    if src.trainings is not None and rule is not None and role in rule.managed_by:
+        # Accounts whose training lapses within training.warn_before, has lapsed or never was, and
+        # the reads made under an exempt purpose with a lapsed one (GDPR Art. 24(1), 39(1)(b)).
+        roster = training.roster(src.trainings, role=role)
+        roster["accounts"] = [a for a in roster["accounts"] if a["status"] != "current"]
+        board["trainings"] = roster
     if role in src.policy.rights.submit_to:
         board["requests"] = [
             r | {"urgency": _urgency(r.get("due_on"), today)}

@@ -77,7 +77,7 @@ def disclose(
         auditor.record([entry])
 
     gate.require_role(recipient)
-    verdict = gate.check(discloser.role, discloser.purpose)
+    verdict = gate.check(discloser.role, discloser.purpose, trained=discloser.trained)
     if not verdict.allowed:
         refuse(f"denied:{verdict.reason}")
         raise AccessDenied(verdict)
@@ -94,6 +94,7 @@ def disclose(
         standings(found, today),
         restricted=found.restricted is not None,
         context=discloser.context,
+        trained=discloser.trained,
     )
     if not decision.allowed:
         refuse(f"denied:{decision.reason}")

@@ -56,6 +56,7 @@ def _shown(desk: Desk, request: Request) -> dict[str, Any]:
         desk.clerk.role,
         policy.rights.purpose,
         ReadContext("rights_request", str(request.id)),
+        trained=desk.clerk.trained,
     )
     try:
         return show_person(

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from charte.domain.access import AccessGate, Decision, Denial
+from charte.domain.accountability import Trained
 from charte.domain.audit import Action, Entry
 from charte.domain.orders import Order
 from charte.domain.policy import Policy
@@ -106,6 +107,7 @@ class OrderReader:
     system: str | None = None
     role: str | None = None
     purpose: str | None = None
+    trained: Trained | None = None  # a person's account: their training on the day
 
 
 def list_orders(
@@ -132,7 +134,7 @@ def list_orders(
     if reader.system is not None:
         system = reader.system
     else:
-        check_reader(gate, auditor, reader.actor, reader.role or "", reader.purpose or "")
+        check_reader(gate, auditor, reader.actor, reader.role or "", reader.purpose or "", reader.trained)
     if system is not None and system not in policy.systems:
         raise UnknownSystem(system, list(policy.systems))
     now = auditor.clock.now()
@@ -208,12 +210,14 @@ def acknowledge_many(
     return BulkAcknowledgement(newly, already, tuple(unknown))
 
 
-def check_reader(gate: AccessGate, auditor: Auditor, actor: str, role: str, purpose: str) -> None:
+def check_reader(
+    gate: AccessGate, auditor: Auditor, actor: str, role: str, purpose: str, trained: Trained | None = None
+) -> None:
     """Who may read the orders of every system: a role acting under a purpose it holds, with
     archive access, since orders name persons whose data may be archived or already erased (a
     system reads its own orders without this check). A refusal is audited; an allowed reading is
     audited order by order (``list_orders``)."""
-    verdict = gate.check(role, purpose)
+    verdict = gate.check(role, purpose, trained=trained)
     if verdict.allowed and role not in gate.archive_roles:
         verdict = Decision(False, Denial.ARCHIVED, f"role '{role}' has no archive access to read orders")
     if verdict.allowed:

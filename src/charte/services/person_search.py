@@ -80,7 +80,7 @@ def search(
     (a requester's name and their contact) are one search: the persons any of them names, those
     named by more of them first, then as the index ranks them (whole words before beginnings)."""
     limit = max(1, min(limit, MAX_LIMIT))
-    verdict = gate.check(reader.role, reader.purpose)
+    verdict = gate.check(reader.role, reader.purpose, trained=reader.trained)
     if not verdict.allowed:
         auditor.record([_entry(auditor, reader, f"denied:{verdict.reason}", {})])
         raise AccessDenied(verdict)

@@ -133,7 +133,7 @@ def decide_solicitation(
     rules = check_asked(policy, asked)
     if reader.purpose != asked.purpose:
         raise Refused(f"purpose: asked for '{asked.purpose}' while acting for '{reader.purpose}'")
-    verdict = gate.check(reader.role, reader.purpose)
+    verdict = gate.check(reader.role, reader.purpose, trained=reader.trained)
     if not verdict.allowed:
         auditor.record(
             [_entry(auditor, reader, None, f"denied:{verdict.reason}", {"channel": asked.channel.value})]
@@ -226,7 +226,7 @@ def screen(
     solicitation (``decide_solicitation``) is the proof."""
     rules = rules_of(policy)
     check_asked(policy, Asked("", Channel.POST, reader.purpose, auditor.clock.now(), campaign=campaign))
-    verdict = gate.check(reader.role, reader.purpose)
+    verdict = gate.check(reader.role, reader.purpose, trained=reader.trained)
     if not verdict.allowed:
         auditor.record(
             [_entry(auditor, reader, None, f"denied:{verdict.reason}", {"screen": campaign or ""})]

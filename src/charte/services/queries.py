@@ -85,7 +85,7 @@ def show_person(
     (with the reason) or not found — and a read whose entry cannot be written fails. An unknown
     ref and a refused read are told apart only after the role-purpose check, so a role that may
     not act under the purpose cannot probe which refs exist."""
-    verdict = gate.check(reader.role, reader.purpose)
+    verdict = gate.check(reader.role, reader.purpose, trained=reader.trained)
     if not verdict.allowed:
         auditor.record([_entry(auditor, reader, Action.READ, ref, f"denied:{verdict.reason}")])
         raise AccessDenied(verdict)
@@ -116,7 +116,7 @@ def list_persons(
 
     Each person listed is an audited disclosure of their ref and role kinds (one entry each; an
     empty page, one entry without a subject)."""
-    verdict = gate.check(reader.role, reader.purpose)
+    verdict = gate.check(reader.role, reader.purpose, trained=reader.trained)
     if not verdict.allowed:
         auditor.record([_entry(auditor, reader, Action.LIST, None, f"denied:{verdict.reason}")])
         raise AccessDenied(verdict)

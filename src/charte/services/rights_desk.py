@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from charte.domain.access import AccessGate, Decision, Denial
+from charte.domain.accountability import Trained
 from charte.domain.audit import Action, Entry
 from charte.domain.orders import Order, OrderKind, plan_orders
 from charte.domain.policy import Policy
@@ -241,6 +242,7 @@ class Clerk:
     clock: Clock
     actor: str
     role: str
+    trained: Trained | None = None  # the handler's account's training (the console, the API)
 
     @property
     def terms(self) -> Terms:

@@ -138,8 +138,9 @@ class SqlErasureStore:
             )
 
     def purge_prospecting(self, as_of: date, *, apply: bool = True) -> dict[str, int]:
-        """Ended consents, the gate's kept answers, Bloctel lists (with their numbers) and closed
-        breaches past their retention: one statement each, on an index of ``purge_due``; counted
+        """Ended consents, the gate's kept answers, Bloctel lists (with their numbers), closed
+        breaches and staff trainings past their retention: one statement each, on an index of
+        ``purge_due``; counted
         only when ``apply`` is false (a dry run)."""
         purged = {}
         with self.engine.begin() as conn:
@@ -149,6 +150,9 @@ class SqlErasureStore:
                 ("bloctel_lists", t.bloctel_lists),
                 # Closed breaches past breaches.keep_for, with their timeline and persons (cascade).
                 ("breaches", t.breaches),
+                # Staff trainings and the DPO's warnings past training.keep_for.
+                ("trainings", t.trainings),
+                ("training_warnings", t.training_warnings),
             ):
                 due = table.c.purge_due <= as_of
                 if not apply:

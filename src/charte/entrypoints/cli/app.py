@@ -34,6 +34,7 @@ from charte.entrypoints.cli import (
     retention,
     rights,
     serve,
+    trainings,
 )
 from charte.entrypoints.cli.exits import Exit, report
 from charte.services.audit import audit_scope
@@ -82,6 +83,7 @@ def build_app() -> typer.Typer:
     app.add_typer(prospecting.app, name="prospecting")
     app.add_typer(consents.app, name="consents")
     app.add_typer(breaches.app, name="breaches")
+    app.add_typer(trainings.app, name="trainings")
     app.command(name="register")(register.register)
     app.command(name="disclose")(disclose.disclose)
     app.command(name="serve")(serve.serve)

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from charte.bootstrap import Container
 from charte.entrypoints.web import pages
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL, nothing_read
+from charte.entrypoints.web.auth import account_reader
 from charte.entrypoints.web.console_words import CLOSINGS, OUTCOMES
 from charte.services import alarms as use_cases
 from charte.services.access import Reader
@@ -33,7 +34,7 @@ def router(container: Container) -> APIRouter:
     def operator(request: Request) -> tuple[Actor, Reader]:
         actor = pages.require_actor(container, request)
         desk = container.alarm_desk()
-        reader = Reader(actor.name, actor.role, desk.rules.purpose)
+        reader = account_reader(container, actor, desk.rules.purpose)
         return actor, use_cases.handler(desk, reader)
 
     def acting(request: Request, csrf: str) -> Reader:

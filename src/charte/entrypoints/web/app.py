@@ -30,6 +30,7 @@ from charte.entrypoints.web import (
     portal_pages,
     problems,
     prospecting_pages,
+    training_pages,
 )
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, AuditedReads
 from charte.entrypoints.web.daily_sweep import DailySweep
@@ -41,6 +42,7 @@ from charte.entrypoints.web.routes import outbox as outbox_routes
 from charte.entrypoints.web.routes import prospecting as prospecting_routes
 from charte.entrypoints.web.routes import register as register_routes
 from charte.entrypoints.web.routes import rights as rights_routes
+from charte.entrypoints.web.routes import trainings as trainings_routes
 from charte.entrypoints.web.schemas import PolicySummary
 from charte.services.documents.charter import build_charter
 from charte.services.documents.register import build_register, register_entries
@@ -150,12 +152,14 @@ def create_app(
     app.include_router(prospecting_routes.router(container), max_body_size=small)
     app.include_router(breaches_routes.router(container), max_body_size=small)
     app.include_router(consents_routes.router(container), max_body_size=small)
+    app.include_router(trainings_routes.router(container), max_body_size=small)
     app.include_router(console.router(container), max_body_size=small)
     app.include_router(dpo_pages.router(container), max_body_size=small)
     app.include_router(dpo_pages.more_pages(container), max_body_size=small)
     app.include_router(person_pages.router(container), max_body_size=small)
     app.include_router(prospecting_pages.router(container), max_body_size=small)
     app.include_router(breach_pages.router(container), max_body_size=small)
+    app.include_router(training_pages.router(container), max_body_size=small)
     app.include_router(alarm_screen.router(container), max_body_size=small)
     app.include_router(portal_pages.router(container, portal_limit), max_body_size=small)
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")

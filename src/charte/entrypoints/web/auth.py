@@ -16,7 +16,10 @@ from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from charte.bootstrap import Container
+from charte.domain.access import ReadContext
+from charte.domain.accountability import Trained
 from charte.services import actors as use_cases
+from charte.services import training
 from charte.services.access import Reader
 from charte.services.actors import Actor
 from charte.services.errors import ServiceError
@@ -58,17 +61,36 @@ def current_actor(
     return found
 
 
+def trained(container: Container, actor: Actor, purpose: str) -> Trained | None:
+    """An account's training on the day, which the gate judges at every read (GDPR Art. 24(1),
+    32(4)); a read under an exempt purpose with a lapsed training is noted for the DPO."""
+    desk = container.training_desk()
+    found = training.standing(desk, actor)
+    training.note_exempt(desk, actor, actor.role, purpose, found)
+    return found
+
+
+def account_reader(
+    container: Container, actor: Actor, purpose: str, context: ReadContext | None = None
+) -> Reader:
+    """The reader behind an account (an API token, a console login): every read the API and the
+    console make is one, so that none escapes the training the gate asks of staff."""
+    role = use_cases.as_person(actor)
+    return Reader(actor.name, role, purpose, context, trained(container, actor, purpose))
+
+
 def current_reader(
+    request: Request,
     actor: Annotated[Actor, Depends(current_actor)],
     purpose: Annotated[
         str | None, Header(alias="X-Charte-Purpose", description="The purpose of the read.")
     ] = None,
 ) -> Reader:
     """A person actor reading personal data under the purpose of the X-Charte-Purpose header."""
-    role = use_cases.as_person(actor)
+    use_cases.as_person(actor)
     if not purpose:
         raise MissingPurpose
-    return Reader(actor=actor.name, role=role, purpose=purpose)
+    return account_reader(_container(request), actor, purpose)
 
 
 # What routes declare (module level: FastAPI resolves annotations against module globals).

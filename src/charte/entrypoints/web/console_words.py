@@ -12,6 +12,8 @@ from charte.entrypoints.web.breach_words import BREACH_EN
 from charte.entrypoints.web.breach_words import BREACH_NATURES as BREACH_NATURES
 from charte.entrypoints.web.breach_words import BREACH_STATUSES as BREACH_STATUSES
 from charte.entrypoints.web.breach_words import BREACH_STEPS as BREACH_STEPS
+from charte.entrypoints.web.training_words import TRAINING_EN
+from charte.entrypoints.web.training_words import TRAINING_STATUSES as TRAINING_STATUSES
 
 # Labels the pages compute (statuses, steps, outcomes), in French: translated like the templates'.
 STATUSES = {
@@ -158,6 +160,7 @@ ORDER_KINDS = {
 
 EN: dict[str, str] = {
     **BREACH_EN,  # the breach register's pages (entrypoints.web.breach_words)
+    **TRAINING_EN,  # the trainings page and the dashboard's part (entrypoints.web.training_words)
     # The prospecting page and the person's consents.
     "Prospection": "Prospecting",
     "Prospection : consentements et réponses de la vérification": "Prospecting: consents and the check's answers",

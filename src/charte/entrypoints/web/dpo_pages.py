@@ -23,6 +23,7 @@ from charte.domain.rights import Status
 from charte.domain.vocabulary import CourtKind, CourtSeat, Recourse, Right
 from charte.entrypoints.web import pages
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL, nothing_read
+from charte.entrypoints.web.auth import trained
 from charte.entrypoints.web.console_words import (
     BREACH_STATUSES,
     COURTS,
@@ -32,6 +33,7 @@ from charte.entrypoints.web.console_words import (
     SEATS,
     STATUSES,
     STEPS,
+    TRAINING_STATUSES,
 )
 from charte.entrypoints.web.person_pages import candidates
 from charte.services import (
@@ -77,7 +79,10 @@ def router(container: Container) -> APIRouter:
         return {right.value: RIGHT[right][lang][0] for right in Right}
 
     def desk_for(actor: Actor) -> Desk:
-        return container.rights_desk(actor.name, actor.role)
+        purpose = container.policy.rights.purpose
+        return container.rights_desk(
+            actor.name, actor.role, trained(container, actor, purpose) if purpose else None
+        )
 
     @r.post("/console/audit/verify", openapi_extra=NO_PERSONAL)
     def verify_audit(request: Request, csrf: Csrf) -> Response:
@@ -117,13 +122,15 @@ def router(container: Container) -> APIRouter:
             audit=container.audit_store(),
             checkpoints=container.auditor.checkpoints,
             breaches=container.breach_store(),
+            trainings=container.training_desk(),
         )
         today = container.clock.today()
         shown = dashboard.overview(sources, actor.role, today)
         chart = bars(shown["retention"]["forecast"]) if shown["retention"] else None
         names = right_names(request)
         context: dict[str, Any] = {"b": shown, "chart": chart, "statuses": STATUSES, "rights": names,
-                                   "breach_statuses": BREACH_STATUSES}  # fmt: skip
+                                   "breach_statuses": BREACH_STATUSES,
+                                   "training_statuses": TRAINING_STATUSES}  # fmt: skip
         return pages.console_page(
             container, request, actor, "dashboard.html.j2", verified=verified, **context
         )
@@ -438,7 +445,12 @@ def more_pages(container: Container) -> APIRouter:
             policy=policy,
             gate=container.gate,
             auditor=container.auditor,
-            reader=outbox.OrderReader(actor.name, role=actor.role, purpose=mine[0] if mine else ""),
+            reader=outbox.OrderReader(
+                actor.name,
+                role=actor.role,
+                purpose=mine[0] if mine else "",
+                trained=trained(container, actor, mine[0]) if mine else None,
+            ),
             system=system or None,
             overdue=bool(overdue),
         )

@@ -283,6 +283,8 @@ def nav(container: Container, actor: Actor) -> dict[str, bool]:
         "retention": container.gate.may_see_retention(actor.role).allowed,
         "archive": actor.role in container.gate.archive_roles,
         "breaches": actor.role in breaches.handlers(container.policy),
+        "trainings": container.policy.training is not None
+        and actor.role in container.policy.training.managed_by,
     }
 
 

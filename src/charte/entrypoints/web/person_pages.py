@@ -16,8 +16,9 @@ from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
 from charte.entrypoints.web import pages
 from charte.entrypoints.web.audited_reads import PERSONAL, nothing_read
+from charte.entrypoints.web.auth import account_reader
 from charte.services import consents, person_search, queries, retention
-from charte.services.access import AccessDenied, Reader
+from charte.services.access import AccessDenied
 from charte.services.actors import Actor
 from charte.services.documents.wording import day
 from charte.services.documents.words import word
@@ -52,7 +53,7 @@ def candidates(
     role that may not act under the purpose gets the refusal in words, and nothing is looked up."""
     if purpose is None or not any(t.strip() for t in texts):
         return {"rows": [], "withheld": 0, "more": False, "error": None, "searched": False}
-    reader = Reader(actor.name, actor.role, purpose)
+    reader = account_reader(container, actor, purpose)
     policy = container.policy
     try:
         found = person_search.search(
@@ -124,7 +125,7 @@ def router(container: Container) -> APIRouter:
             if found["error"]:
                 error, status = found["error"], 403
         elif ref and chosen:
-            reader = Reader(actor.name, actor.role, chosen)
+            reader = account_reader(container, actor, chosen)
             try:
                 view = queries.show_person(
                     queries=container.register_queries(),
@@ -191,7 +192,7 @@ def router(container: Container) -> APIRouter:
                         store=container.consents(),
                         gate=container.gate,
                         auditor=container.auditor,
-                        reader=Reader(actor.name, actor.role, chosen),
+                        reader=account_reader(container, actor, chosen),
                         ref=view["ref"],
                     )
                 )

@@ -415,3 +415,9 @@ class ResetIn(Input):
     actors: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
         default=None, max_length=1000, description="The actors whose passwords are cleared; null: every one."
     )
+
+
+class TrainingIn(Input):
+    actor: str = Field(min_length=1, max_length=200, description="The account that completed the course.")
+    course: str = Field(min_length=1, max_length=64, description="A course of the policy's training.courses.")
+    completed_on: date = Field(description="The day the course was completed (not in the future).")

@@ -54,6 +54,7 @@ _WORDS: dict[str, dict[str, dict[Language, str]]] = {
         "alarm": {FR: "gestion d'une alarme", EN: "alarm handling"},
         "key": {FR: "renouvellement d'une clé de chiffrement", EN: "renewal of an encryption key"},
         "breach": {FR: "gestion d'une violation de données", EN: "handling of a personal-data breach"},
+        "training": {FR: "formation du personnel", EN: "staff training"},
         "prospecting": {
             FR: "vérification avant une sollicitation commerciale",
             EN: "check before a marketing solicitation",

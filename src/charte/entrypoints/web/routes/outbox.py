@@ -9,20 +9,23 @@ from fastapi import APIRouter, Body, Header, Path, Query
 from charte.bootstrap import Container
 from charte.entrypoints.web import problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
-from charte.entrypoints.web.auth import Calling, MissingPurpose
+from charte.entrypoints.web.auth import Calling, MissingPurpose, trained
 from charte.entrypoints.web.schemas import Acknowledged, BulkAck, BulkAcknowledged, OrderList
 from charte.services import actors
 from charte.services import outbox as use_cases
 from charte.services.actors import Actor
 
 
-def _reader(actor: Actor, purpose: str | None) -> use_cases.OrderReader:
-    """A system reads its own orders only; a person names a purpose (services.outbox.check_reader)."""
+def _reader(container: Container, actor: Actor, purpose: str | None) -> use_cases.OrderReader:
+    """A system reads its own orders only; a person names a purpose (services.outbox.check_reader)
+    and reads as a trained account."""
     if actor.system is not None:
         return use_cases.OrderReader(actor.name, system=actor.system)
     if not purpose:
         raise MissingPurpose
-    return use_cases.OrderReader(actor.name, role=actor.role, purpose=purpose)
+    return use_cases.OrderReader(
+        actor.name, role=actor.role, purpose=purpose, trained=trained(container, actor, purpose)
+    )
 
 
 def router(container: Container) -> APIRouter:
@@ -58,7 +61,7 @@ def router(container: Container) -> APIRouter:
             policy=container.policy,
             gate=container.gate,
             auditor=container.auditor,
-            reader=_reader(actor, purpose),
+            reader=_reader(container, actor, purpose),
             system=system,
             overdue=overdue,
             include_acked=all,

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from charte.bootstrap import Container
 from charte.entrypoints.web import body_limits, problems
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
-from charte.entrypoints.web.auth import Calling
+from charte.entrypoints.web.auth import Calling, trained
 from charte.entrypoints.web.schemas import Day, Input
 from charte.services import actors, answers, identity
 from charte.services import rights as use_cases
@@ -111,7 +111,11 @@ def router(container: Container) -> APIRouter:
     api = APIRouter(prefix="/api/v1/rights", tags=["rights"], responses=problems.documented())
 
     def desk(actor: Any) -> Desk:
-        return container.rights_desk(actor.name, actors.as_person(actor))
+        role = actors.as_person(actor)
+        purpose = container.policy.rights.purpose
+        return container.rights_desk(
+            actor.name, role, trained(container, actor, purpose) if purpose else None
+        )
 
     def answered(summary: dict[str, Any]) -> dict[str, Any]:
         """The server's paths stay on the server: the caller gets the files' names (a letter is
