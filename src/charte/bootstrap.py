@@ -46,6 +46,7 @@ from charte.adapters.db.portal_store import SqlPortalTickets
 from charte.adapters.db.prospecting_store import SqlBloctel, SqlProspecting
 from charte.adapters.db.register_queries import SqlRegisterQueries
 from charte.adapters.db.register_store import SqlRegisterStore
+from charte.adapters.db.report_queries import SqlReportSource
 from charte.adapters.db.retention_queries import SqlRetentionQueries
 from charte.adapters.db.rights_effects import SqlRightsEffects
 from charte.adapters.db.rights_store import SqlRights
@@ -300,6 +301,10 @@ class Container:
 
     def actors(self) -> SqlActors:
         return SqlActors(self.migrated_engine(), audit=self.audit_store())
+
+    def report_source(self) -> SqlReportSource:
+        """The annual report's facts (services.annual_report)."""
+        return SqlReportSource(self.migrated_engine())
 
     def training_desk(self) -> TrainingDesk:
         """Staff trainings (services.training): recorded, looked up at every account's read."""

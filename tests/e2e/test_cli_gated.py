@@ -65,6 +65,8 @@ ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "match", "ask-identity", "i
 # the persons a scope found, `tell` reads their addresses (each an audit entry).
 # Staff trainings: the roles of training.managed_by (account names, courses and days; no data subject).
 ROLE_ONLY |= {"charte trainings record", "charte trainings list", "charte trainings show"}
+# The annual report: counts and dates only, for the rights handlers (rights.submit_to).
+ROLE_ONLY |= {"charte report"}
 ROLE_ONLY |= {f"charte breaches {c}" for c in ("open", "list", "show", "amend", "scope", "persons", "assess", "decide",
               "notify", "draft", "tell", "public", "revoke-actor", "reset-passwords", "rotate-codes", "close")}  # fmt: skip
 # Everything else shows no personal data: policy texts, schema, counts, actors (names of staff

@@ -173,3 +173,27 @@ def test_every_instant_charte_accepts_converts_to_paris_time_and_moves_by_years_
     aware = moment.replace(tzinfo=timezone(timedelta(minutes=offset)))
     assert out_of_range(aware) is None
     assert add_months(aware.astimezone(ZoneInfo("Europe/Paris")).date(), 12 * 6).year <= 3006
+
+
+class TestReportArithmetic:
+    """The annual report's months (Paris time) and nearest-rank percentiles."""
+
+    def test_a_month_starts_at_midnight_in_paris_whatever_the_season(self):
+        from datetime import UTC, datetime
+
+        from charte.domain.metrics import months
+
+        year = months(2026)
+        assert [m.label for m in year][:3] == ["2026-01", "2026-02", "2026-03"]
+        assert year[0].start == datetime(2025, 12, 31, 23, 0, tzinfo=UTC)  # winter: UTC+1
+        assert year[3].start == datetime(2026, 3, 31, 22, 0, tzinfo=UTC)  # summer: UTC+2
+        assert year[11].end == datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
+
+    def test_percentiles_are_values_a_request_really_had(self):
+        from charte.domain.metrics import percentile
+
+        assert percentile([], 50) is None
+        assert percentile([9], 95) == 9
+        assert percentile([1, 2, 3, 4], 50) == 2  # nearest rank, not 2.5
+        assert percentile(list(range(1, 101)), 95) == 95
+        assert percentile([30, 1, 12, 5, 7], 95) == 30

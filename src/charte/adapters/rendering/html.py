@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
-from charte.services.documents.model import Document
+from charte.adapters.rendering.charts import svg
+from charte.services.documents.model import Chart, Document
 
 
 @cache
@@ -22,4 +24,8 @@ def environment() -> Environment:
 
 def render_html(doc: Document, *, links: dict[str, str] | None = None) -> str:
     """The page; ``links`` (label -> URL) adds a navigation bar when served by ``charte serve``."""
-    return environment().get_template("document.html.j2").render(doc=doc, links=links or {})
+    return environment().get_template("document.html.j2").render(doc=doc, links=links or {}, chart=_chart)
+
+
+def _chart(block: Chart) -> Markup:
+    return Markup(svg(block))  # noqa: S704 — drawn by charts.svg, every text in it escaped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from charte.services.documents.model import Bullets, Document, Heading, Paragraph, Table
+from charte.services.documents.model import Bullets, Chart, Document, Heading, Paragraph, Table
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
@@ -28,5 +28,12 @@ def render_markdown(doc: Document) -> str:
             out.append("| " + " | ".join(_escape(h) for h in block.headers) + " |")
             out.append("|" + "---|" * len(block.headers))
             out += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in block.rows]
+            out.append("")
+        elif isinstance(block, Chart):  # the chart's figures, as a table under its caption
+            out += [f"*{_escape(block.title)}*", ""]
+            out.append("| | " + " | ".join(_escape(s.name) for s in block.series) + " |")
+            out.append("|---|" + "---|" * len(block.series))
+            for i, label in enumerate(block.labels):
+                out.append(f"| {label} | " + " | ".join(str(s.values[i]) for s in block.series) + " |")
             out.append("")
     return "\n".join(out)

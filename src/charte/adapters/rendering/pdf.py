@@ -31,7 +31,8 @@ from pathlib import Path
 import typst
 from fontTools.ttLib import TTFont
 
-from charte.services.documents.model import Block, Bullets, Document, Heading, Paragraph, Table
+from charte.adapters.rendering.charts import svg
+from charte.services.documents.model import Block, Bullets, Chart, Document, Heading, Paragraph, Table
 
 _FONTS = files("fontpkg_fira_sans").joinpath("files")
 _FACES = ("FiraSans-Regular.ttf", "FiraSans-Bold.ttf")
@@ -93,7 +94,10 @@ def _blocks(blocks: tuple[Block, ...]) -> list[dict[str, object]]:
     return out
 
 
-def _block(block: Paragraph | Bullets | Table) -> dict[str, object]:
+def _block(block: Paragraph | Bullets | Table | Chart) -> dict[str, object]:
+    if isinstance(block, Chart):  # a vector image in the letter's font, described for PDF/UA
+        return {"kind": "chart", "svg": svg(block, font="Fira Sans"), "title": _drawn(block.title),
+                "alt": _drawn(block.describe())}  # fmt: skip
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "text": _drawn(block.text)}
     if isinstance(block, Bullets):

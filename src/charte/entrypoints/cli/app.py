@@ -36,6 +36,7 @@ from charte.entrypoints.cli import (
     serve,
     trainings,
 )
+from charte.entrypoints.cli import report as annual
 from charte.entrypoints.cli.exits import Exit, report
 from charte.services.audit import audit_scope
 from charte.services.errors import ServiceError
@@ -85,6 +86,7 @@ def build_app() -> typer.Typer:
     app.add_typer(breaches.app, name="breaches")
     app.add_typer(trainings.app, name="trainings")
     app.command(name="register")(register.register)
+    app.command(name="report")(annual.report)
     app.command(name="disclose")(disclose.disclose)
     app.command(name="serve")(serve.serve)
     return app

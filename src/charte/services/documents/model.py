@@ -32,7 +32,31 @@ class Table:
     key: str = ""
 
 
-Block = Heading | Paragraph | Bullets | Table
+@dataclass(frozen=True, slots=True)
+class Series:
+    name: str
+    values: tuple[int, ...]  # one per label of its chart
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """Bars per label (a month), one bar per series: drawn as SVG by the renderers (the page
+    inline, the PDF as a vector image), as a table in Markdown; ``title`` is its caption."""
+
+    title: str
+    labels: tuple[str, ...]
+    series: tuple[Series, ...]
+
+    def describe(self) -> str:
+        """The chart in words, for a screen reader (an image's alternative text)."""
+        parts = []
+        for s in self.series:
+            values = ", ".join(f"{label} {v}" for label, v in zip(self.labels, s.values, strict=True) if v)
+            parts.append(f"{s.name}: {values or '0'}")
+        return f"{self.title}. " + "; ".join(parts)
+
+
+Block = Heading | Paragraph | Bullets | Table | Chart
 
 
 @dataclass(frozen=True, slots=True)
