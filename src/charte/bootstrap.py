@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import os
 import stat
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,7 +47,7 @@ from charte.adapters.db.portal_store import SqlPortalTickets
 from charte.adapters.db.prospecting_store import SqlBloctel, SqlProspecting
 from charte.adapters.db.register_queries import SqlRegisterQueries
 from charte.adapters.db.register_store import SqlRegisterStore
-from charte.adapters.db.report_queries import SqlReportSource
+from charte.adapters.db.report_queries import SqlPackFacts, SqlReportSource
 from charte.adapters.db.retention_queries import SqlRetentionQueries
 from charte.adapters.db.rights_effects import SqlRightsEffects
 from charte.adapters.db.rights_store import SqlRights
@@ -55,8 +56,10 @@ from charte.adapters.erasure_ledger import FileErasureLedger
 from charte.adapters.event_feed import FeedReader
 from charte.adapters.field_cipher import FieldCipher
 from charte.adapters.identity_documents import IdentityDocuments
+from charte.adapters.inspection_zip import read_pack, write_pack
 from charte.adapters.key_files import KeyFile
 from charte.adapters.notifier import FileOutbox, SmtpNotifier
+from charte.adapters.pack_signer import Ed25519Signer, verifies
 from charte.adapters.passwords import Argon2Passwords
 from charte.adapters.phone_numbers import BadNumber, canonical_number
 from charte.adapters.policy_file import YamlPolicyLoader
@@ -72,6 +75,7 @@ from charte.domain.access import AccessGate
 from charte.domain.accountability import Trained
 from charte.domain.policy import Policy
 from charte.domain.prospecting import Channel
+from charte.services import audit
 from charte.services.alarms import AlarmDesk
 from charte.services.audit import Auditor
 from charte.services.breaches import Keeper
@@ -81,6 +85,7 @@ from charte.services.documents.model import Document
 from charte.services.erasure import Eraser
 from charte.services.errors import NotReady, Refused
 from charte.services.information import Informing
+from charte.services.inspection import PackSources, Renderers
 from charte.services.keys import KeyRefused, open_key, rotate_field_key
 from charte.services.portal import PortalDesk
 from charte.services.ports import Clock, PolicyLoader
@@ -301,6 +306,39 @@ class Container:
 
     def actors(self) -> SqlActors:
         return SqlActors(self.migrated_engine(), audit=self.audit_store())
+
+    def inspection_sources(self) -> PackSources:
+        """Everything the CNIL inspection pack gathers (services.inspection): the chain's heads
+        signed first (the pack pins the audit as it stands), then verified."""
+        self.auditor.checkpoint()
+        verified = audit.verify(
+            store=self.audit_store(),
+            checkpoints=self.auditor.checkpoints,
+            now=self.clock.now(),
+            unsigned_for=timedelta(seconds=self.settings.audit_unsigned_for),
+        )
+        folder = self.auditor.checkpoints
+        return PackSources(
+            policy=self.policy,
+            policy_text=self.settings.policy_path.read_bytes(),
+            facts=SqlPackFacts(self.migrated_engine()),
+            report=self.report_source(),
+            breaches=self.breach_store(),
+            holds=self.holds().cases(),
+            ledger=self.erasure_ledger.months(self.clock.today().year),
+            checkpoints=folder.files() if isinstance(folder, CheckpointFolder) else [],
+            audit=verified,
+            trainings=self.training_desk() if self.policy.training is not None else None,
+            renderers=Renderers(html=lambda d: render_document(d, "html"), csv=render_csv),
+        )
+
+    def pack_signer(self) -> Ed25519Signer:
+        """The inspection pack's signer: the audit's Ed25519 key."""
+        return Ed25519Signer(self._key("audit-signing"))
+
+    write_pack = staticmethod(write_pack)
+    read_pack = staticmethod(read_pack)
+    pack_verifies = staticmethod(verifies)
 
     def report_source(self) -> SqlReportSource:
         """The annual report's facts (services.annual_report)."""

@@ -51,3 +51,29 @@ def test_the_annual_report_is_written_owner_only_in_each_format(home):
     assert figures["rights"]["received"] == 0
     refused = charte("report", "--year", str(TODAY.year), "--as", "sales", cwd=cwd, env=env)
     assert refused.code == 1
+
+
+def test_the_inspection_pack_is_written_and_verified_and_a_tampered_one_fails(home):
+    """`charte inspection pack --out F --as dpo`, then `verify F`: exit 0; a file changed inside
+    the zip: exit 1 naming it."""
+    import zipfile
+
+    cwd, env = home
+    out = cwd / "pack.zip"
+    made = charte("inspection", "pack", "--out", out, *DPO, "--format", "json", cwd=cwd, env=env)
+    assert made.code == 0, made.err
+    assert made.json()["files"] > 15
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    ok = charte("inspection", "verify", out, cwd=cwd, env=env)
+    assert ok.code == 0, ok.err
+    assert "verifies" in ok.out
+    tampered = cwd / "tampered.zip"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(tampered, "w") as copy:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.endswith("policy.yaml"):
+                content = content.replace(b"P5Y", b"P1Y", 1)
+            copy.writestr(info, content)
+    bad = charte("inspection", "verify", tampered, "--format", "json", cwd=cwd, env=env)
+    assert bad.code == 1
+    assert bad.json()["problems"] == ["policy.yaml: its content differs from the manifest's digest"]

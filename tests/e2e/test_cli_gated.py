@@ -63,15 +63,16 @@ ROLE_ONLY |= {f"charte rights {c}" for c in ("open", "match", "ask-identity", "i
               "ask-fee", "fee-paid", "resend")}  # fmt: skip
 # The breach register: its roles only (breaches.handled_by), every step audited; `persons` lists
 # the persons a scope found, `tell` reads their addresses (each an audit entry).
-# Staff trainings: the roles of training.managed_by (account names, courses and days; no data subject).
-ROLE_ONLY |= {"charte trainings record", "charte trainings list", "charte trainings show"}
-# The annual report: counts and dates only, for the rights handlers (rights.submit_to).
-ROLE_ONLY |= {"charte report"}
 ROLE_ONLY |= {f"charte breaches {c}" for c in ("open", "list", "show", "amend", "scope", "persons", "assess", "decide",
               "notify", "draft", "tell", "public", "revoke-actor", "reset-passwords", "rotate-codes", "close")}  # fmt: skip
+# Staff trainings: the roles of training.managed_by (account names, courses and days; no data subject).
+ROLE_ONLY |= {"charte trainings record", "charte trainings list", "charte trainings show"}
+# The annual report and the inspection pack: counts, dates and refs, for the DPO (rights.submit_to).
+ROLE_ONLY |= {"charte report", "charte inspection pack"}
 # Everything else shows no personal data: policy texts, schema, counts, actors (names of staff
-# accounts, administered by the operator).
+# accounts, administered by the operator), a pack's digests (`inspection verify` reads no register).
 NO_PERSONAL_DATA = {
+    "charte inspection verify",
     "charte policy check", "charte policy lint", "charte policy render", "charte register", "charte serve",
     "charte db upgrade", "charte persons reindex", "charte events import", "charte outbox ack", "charte demo seed",
     "charte retention forecast", "charte retention sweep", "charte retention replay-erasures",

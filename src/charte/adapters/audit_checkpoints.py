@@ -102,6 +102,16 @@ class CheckpointFolder:
             raise CheckpointError(f"{path.name}: not a checkpoint ({type(exc).__name__})") from exc
         return c
 
+    def files(self) -> list[tuple[str, bytes]]:
+        """Every checkpoint file as it is, by name (each verified first: a forged one raises)."""
+        if not self.folder.is_dir():
+            return []
+        found = []
+        for path in sorted(self.folder.glob("*.json")):
+            self.load(path)
+            found.append((path.name, path.read_bytes()))
+        return found
+
     def latest(self) -> dict[str, Checkpoint]:
         """The newest valid checkpoint of each period; a forged or damaged file, or a broken
         sequence of a period's checkpoints, raises."""

@@ -20,6 +20,7 @@ not restored with the database — another volume, replicated or backed up on it
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from typing import Any
 
 from charte.adapters.private_files import private_folder
 from charte.services.errors import NotReady
+from charte.services.inspection import LedgerMonth
 
 PREFIX, SUFFIX = "erasures-", ".jsonl"
 
@@ -60,6 +62,19 @@ class FileErasureLedger:
                 f"the erasure ledger cannot be written in {self.folder} ({why}): nothing was erased; "
                 "fix the folder (CHARTE_ERASURE_LEDGER) and run again"
             ) from None
+
+    def months(self, year: int) -> list[LedgerMonth]:
+        """The year's month files, each with its lines and SHA-256, streamed (a month may hold
+        millions of lines): what an inspection pack pins of the ledger."""
+        found = []
+        for path in sorted(self.folder.glob(f"{PREFIX}{year:04d}-*{SUFFIX}")):
+            digest, lines = hashlib.sha256(), 0
+            with path.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+                    lines += chunk.count(b"\n")
+            found.append(LedgerMonth(path.name, lines, digest.hexdigest()))
+        return found
 
     def since(self, start: datetime) -> Iterator[dict[str, Any]]:
         """Every record at or after ``start``, oldest first, streamed month file by month file."""

@@ -1,6 +1,7 @@
 """The annual report's facts in SQL (``charte.services.annual_report``): a year's requests and
 sweeps as rows (a few thousand at most), consents counted by month in one statement — each
-month's bounds given as instants, so that a month is Paris's on either engine."""
+month's bounds given as instants, so that a month is Paris's on either engine; and the inspection
+pack's timelines and sweep runs (``charte.services.inspection``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import ColumnElement, Engine, Label, and_, case, func, or_, select
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.times import utc
 from charte.domain.metrics import Month
 from charte.services.annual_report import ConsentMonth, HoldFacts, RequestFacts, SweepFacts
+from charte.services.inspection import SweepRun, Timeline
 
 
 class SqlReportSource:
@@ -86,3 +89,42 @@ class SqlReportSource:
                     if given or withdrawn:
                         found.append(ConsentMonth(m.label, row.purpose, row.channel, given, withdrawn))
         return found
+
+
+class SqlPackFacts:
+    """The inspection pack's rights timelines and sweep runs (``services.inspection``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def timelines(self, first: date, after: date) -> list[Timeline]:
+        """The requests received in the year, or still open during it: refs, kinds, days — never
+        the requester's name, contact or changes, nor who stepped them."""
+        r, s = t.rights_requests.c, t.rights_steps.c
+        query = (
+            select(r.id, r.type, r.channel, r.received_on, r.first_due_on, r.due_on, r.extended_on,
+                   r.verified_on, r.finished_on, r.status, r.person_ref.is_not(None).label("matched"))
+            .where(r.received_on < after,
+                   or_(r.received_on >= first, r.finished_on.is_(None), r.finished_on >= first))
+            .order_by(r.id)
+        )  # fmt: skip
+        with self.engine.connect() as c:
+            rows = c.execute(query).all()
+            steps: dict[int, list[tuple[date, str]]] = {}
+            ids = [row.id for row in rows]
+            for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+                for request_id, on, step in c.execute(
+                    select(s.request_id, s.on, s.step)
+                    .where(s.request_id.in_(chunk))
+                    .order_by(s.request_id, s.at, s.id)
+                ):
+                    steps.setdefault(request_id, []).append((on, step))
+        return [Timeline(*row[:10], bool(row.matched), tuple(steps.get(row.id, ()))) for row in rows]
+
+    def sweep_runs(self, first: date, after: date) -> list[SweepRun]:
+        w = t.sweep_runs.c
+        query = (
+            select(w.as_of, w.finished_at, w.totals).where(w.as_of >= first, w.as_of < after).order_by(w.id)
+        )
+        with self.engine.connect() as c:
+            return [SweepRun(as_of, utc(at), json.loads(totals)) for as_of, at, totals in c.execute(query)]

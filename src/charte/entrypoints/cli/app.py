@@ -23,6 +23,7 @@ from charte.entrypoints.cli import (
     disclose,
     events,
     holds,
+    inspection,
     keys,
     notices,
     outbox,
@@ -85,6 +86,7 @@ def build_app() -> typer.Typer:
     app.add_typer(consents.app, name="consents")
     app.add_typer(breaches.app, name="breaches")
     app.add_typer(trainings.app, name="trainings")
+    app.add_typer(inspection.app, name="inspection")
     app.command(name="register")(register.register)
     app.command(name="report")(annual.report)
     app.command(name="disclose")(disclose.disclose)
