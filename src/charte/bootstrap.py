@@ -56,7 +56,7 @@ from charte.adapters.erasure_ledger import FileErasureLedger
 from charte.adapters.event_feed import FeedReader
 from charte.adapters.field_cipher import FieldCipher
 from charte.adapters.identity_documents import IdentityDocuments
-from charte.adapters.inspection_zip import read_pack, write_pack
+from charte.adapters.inspection_zip import pack_bytes, read_pack, write_pack
 from charte.adapters.key_files import KeyFile
 from charte.adapters.notifier import FileOutbox, SmtpNotifier
 from charte.adapters.pack_signer import Ed25519Signer, verifies
@@ -337,6 +337,7 @@ class Container:
         return Ed25519Signer(self._key("audit-signing"))
 
     write_pack = staticmethod(write_pack)
+    pack_bytes = staticmethod(pack_bytes)
     read_pack = staticmethod(read_pack)
     pack_verifies = staticmethod(verifies)
 

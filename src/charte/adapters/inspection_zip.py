@@ -4,9 +4,11 @@ once uncompressed (a zip bomb is refused, not inflated)."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from charte.adapters.private_files import open_private
 from charte.services.errors import Refused
@@ -16,13 +18,25 @@ MAX_FILES = 100_000
 MAX_BYTES = 2 * 1024**3  # uncompressed, the whole pack
 
 
-def write_pack(out: Path, files: Mapping[str, bytes]) -> Path:
-    partial = out.with_name(out.name + ".part")
-    with open_private(partial, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as pack:
+def _zip(target: IO[bytes], files: Mapping[str, bytes]) -> None:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as pack:
         for name, content in sorted(files.items()):
             pack.writestr(f"{ROOT}/{name}", content)
+
+
+def write_pack(out: Path, files: Mapping[str, bytes]) -> Path:
+    partial = out.with_name(out.name + ".part")
+    with open_private(partial, "wb") as handle:
+        _zip(handle, files)
     partial.replace(out)
     return out
+
+
+def pack_bytes(files: Mapping[str, bytes]) -> bytes:
+    """The pack as one download (the API and the console send it; nothing stays on the server)."""
+    buffer = io.BytesIO()
+    _zip(buffer, files)
+    return buffer.getvalue()
 
 
 def read_pack(path: Path) -> dict[str, bytes]:

@@ -23,11 +23,10 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from charte.domain.access import Decision, Denial
-from charte.domain.accountability_lint import screening
 from charte.domain.policy import Policy
 from charte.domain.policy_lint import lint_policy
 from charte.domain.vocabulary import Language
-from charte.services import annual_report, training
+from charte.services import accountability, annual_report, training
 from charte.services.access import AccessDenied
 from charte.services.audit import Report
 from charte.services.breach_records import BreachStore
@@ -134,29 +133,6 @@ def _may_pack(policy: Policy, role: str) -> None:
         )
 
 
-def _processors(p: Policy) -> dict[str, Any]:
-    return {
-        "processors": [plain(x) for x in p.processors.values()],
-        "transfers_by_activity": {
-            aid: [{"processor": x.id, **plain(t)} for x, t in p.transfers_outside_eu(aid)]
-            for aid in p.activities
-        },
-    }
-
-
-def _assessments(p: Policy) -> dict[str, Any]:
-    activities = {}
-    for aid, a in p.activities.items():
-        criteria, required = screening(p, a)
-        activities[aid] = {
-            "criteria": {str(k): v for k, v in criteria.items()},
-            "cnil_list": [str(x) for x in a.dpia.cnil_list] if a.dpia else [],
-            "dpia_required": required,
-            "record": plain(a.dpia.record) if a.dpia and a.dpia.record else None,
-        }
-    return {"dpia": activities, "balancing_tests": [plain(t) for t in p.balancing_tests]}
-
-
 # Who opened, discovered or stepped a breach are staff: the register on the server names them.
 _STAFF_KEYS = ("opened_by", "discovered_by", "actor")
 
@@ -205,8 +181,8 @@ def pack(
         "policy-lint.json": _json(
             {"as_of": today, "findings": [x.as_dict() for x in lint_policy(p, as_of=today)]}
         ),
-        "processors-and-transfers.json": _json(_processors(p)),
-        "dpias-and-balancing-tests.json": _json(_assessments(p)),
+        "processors-and-transfers.json": _json(accountability.processors(p)),
+        "dpias-and-balancing-tests.json": _json(accountability.assessments(p)),
         "breach-register.json": _json(_breaches(sources.breaches)),
         f"report-{year}.html": sources.renderers.html(
             build_report(

@@ -20,6 +20,7 @@ from charte import __version__
 from charte.bootstrap import Container
 from charte.domain.vocabulary import Language
 from charte.entrypoints.web import (
+    accountability_pages,
     alarm_screen,
     body_limits,
     breach_pages,
@@ -34,6 +35,7 @@ from charte.entrypoints.web import (
 )
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, AuditedReads
 from charte.entrypoints.web.daily_sweep import DailySweep
+from charte.entrypoints.web.routes import accountability as accountability_routes
 from charte.entrypoints.web.routes import alarms as alarms_routes
 from charte.entrypoints.web.routes import breaches as breaches_routes
 from charte.entrypoints.web.routes import calls as calls_routes
@@ -153,6 +155,7 @@ def create_app(
     app.include_router(breaches_routes.router(container), max_body_size=small)
     app.include_router(consents_routes.router(container), max_body_size=small)
     app.include_router(trainings_routes.router(container), max_body_size=small)
+    app.include_router(accountability_routes.router(container), max_body_size=small)
     app.include_router(console.router(container), max_body_size=small)
     app.include_router(dpo_pages.router(container), max_body_size=small)
     app.include_router(dpo_pages.more_pages(container), max_body_size=small)
@@ -160,6 +163,7 @@ def create_app(
     app.include_router(prospecting_pages.router(container), max_body_size=small)
     app.include_router(breach_pages.router(container), max_body_size=small)
     app.include_router(training_pages.router(container), max_body_size=small)
+    app.include_router(accountability_pages.router(container), max_body_size=small)
     app.include_router(alarm_screen.router(container), max_body_size=small)
     app.include_router(portal_pages.router(container, portal_limit), max_body_size=small)
     app.mount("/static", StaticFiles(directory=console.STATIC), name="static")

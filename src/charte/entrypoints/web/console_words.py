@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from charte.domain.vocabulary import Language
+from charte.entrypoints.web.accountability_words import ACCOUNTABILITY_EN
 from charte.entrypoints.web.breach_words import BREACH_EN
 from charte.entrypoints.web.breach_words import BREACH_NATURES as BREACH_NATURES
 from charte.entrypoints.web.breach_words import BREACH_STATUSES as BREACH_STATUSES
@@ -160,7 +161,8 @@ ORDER_KINDS = {
 
 EN: dict[str, str] = {
     **BREACH_EN,  # the breach register's pages (entrypoints.web.breach_words)
-    **TRAINING_EN,  # the trainings page and the dashboard's part (entrypoints.web.training_words)
+    **TRAINING_EN,
+    **ACCOUNTABILITY_EN,  # the accountability page (entrypoints.web.accountability_words)  # the trainings page and the dashboard's part (entrypoints.web.training_words)
     # The prospecting page and the person's consents.
     "Prospection": "Prospecting",
     "Prospection : consentements et réponses de la vérification": "Prospecting: consents and the check's answers",

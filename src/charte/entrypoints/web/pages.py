@@ -214,7 +214,7 @@ def said(kind: str, code: object, lang: Language) -> str:
 
 def policy_label(container: Container, kind: str, code: object, lang: Language) -> str:
     """A policy id in the policy's words: a purpose, a role, a field, a category of persons, a
-    system, an alarm kind; an id the policy does not declare is shown as it is."""
+    system, an alarm kind, an activity; an id the policy does not declare is shown as it is."""
     if code is None or code == "":
         return ""
     policy, text = container.policy, str(code)
@@ -222,6 +222,9 @@ def policy_label(container: Container, kind: str, code: object, lang: Language) 
         return policy.field_label(text, lang)
     if kind == "alarm_kind":
         return policy.alarms.kind_label(text, lang) if policy.alarms is not None else text
+    if kind == "activity":
+        activity = policy.activities.get(text)
+        return activity.name(lang) if activity is not None else text
     declared: dict[str, Mapping[str, Any]] = {
         "purpose": policy.purposes,
         "role": policy.roles,
@@ -285,6 +288,8 @@ def nav(container: Container, actor: Actor) -> dict[str, bool]:
         "breaches": actor.role in breaches.handlers(container.policy),
         "trainings": container.policy.training is not None
         and actor.role in container.policy.training.managed_by,
+        "accountability": actor.role in container.policy.rights.submit_to
+        or actor.role in container.gate.archive_roles,
     }
 
 
