@@ -28,11 +28,11 @@ compared (they must agree) before anything is timed. Two measures, each printed 
 from __future__ import annotations
 
 import argparse
-from datetime import date
 import itertools
 import json
 import sys
 import time
+from datetime import date
 from typing import Any
 
 import cedarpy
@@ -176,8 +176,7 @@ def main() -> int:
     for *v, field in questions:
         ours = field in ours_decide(tuple(v)).fields
         theirs = (
-            cedarpy.is_authorized(request(*v, field), policies, entities).decision
-            == cedarpy.Decision.Allow
+            cedarpy.is_authorized(request(*v, field), policies, entities).decision == cedarpy.Decision.Allow
         )
         disagreements += ours != theirs
     if disagreements:
