@@ -307,10 +307,11 @@ class Container:
     def actors(self) -> SqlActors:
         return SqlActors(self.migrated_engine(), audit=self.audit_store())
 
-    def inspection_sources(self) -> PackSources:
-        """Everything the CNIL inspection pack gathers (services.inspection): the chain's heads
-        signed first (the pack pins the audit as it stands), then verified."""
-        self.auditor.checkpoint()
+    def inspection_sources(self, year: int) -> PackSources:
+        """Everything the CNIL inspection pack of ``year`` gathers (services.inspection): the
+        chain's heads signed first (the pack pins the audit as it stands; a head that cannot be
+        signed is what the verification then reports), then verified."""
+        self.auditor.sign_quietly()
         verified = audit.verify(
             store=self.audit_store(),
             checkpoints=self.auditor.checkpoints,
@@ -325,7 +326,7 @@ class Container:
             report=self.report_source(),
             breaches=self.breach_store(),
             holds=self.holds().cases(),
-            ledger=self.erasure_ledger.months(self.clock.today().year),
+            ledger=self.erasure_ledger.months(year),
             checkpoints=folder.files() if isinstance(folder, CheckpointFolder) else [],
             audit=verified,
             trainings=self.training_desk() if self.policy.training is not None else None,

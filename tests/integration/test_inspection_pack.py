@@ -47,7 +47,7 @@ def packed(app, tmp_path) -> tuple[dict[str, bytes], object]:
                 subjects=[("person", "P1")], reason="assignation")  # fmt: skip
     sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)
     token(app, "dpo-1", role="dpo")
-    files = inspection.pack(app.inspection_sources(), signer=app.pack_signer(), role="dpo", year=2026,
+    files = inspection.pack(app.inspection_sources(2026), signer=app.pack_signer(), role="dpo", year=2026,
                             today=TODAY, now=NOW)  # fmt: skip
     out = write_pack(tmp_path / "pack.zip", files)
     return files, out
@@ -130,5 +130,5 @@ def test_a_zip_with_a_name_outside_the_pack_is_refused_before_anything_is_read(t
 def test_only_the_dpo_makes_the_pack(app):
     """rights.submit_to, with archive access (the pack reports on archived data's erasure)."""
     with pytest.raises(AccessDenied):
-        inspection.pack(app.inspection_sources(), signer=app.pack_signer(), role="sales", year=2026,
+        inspection.pack(app.inspection_sources(2026), signer=app.pack_signer(), role="sales", year=2026,
                         today=TODAY, now=NOW)  # fmt: skip

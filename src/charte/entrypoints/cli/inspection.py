@@ -35,7 +35,7 @@ def pack(
     c = container()
     chosen = inspection.year_of(year, c.clock.today())
     files = inspection.pack(
-        c.inspection_sources(),
+        c.inspection_sources(chosen),
         signer=c.pack_signer(),
         role=role_only(role, "the inspection pack"),
         year=chosen,

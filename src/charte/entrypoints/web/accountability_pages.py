@@ -69,9 +69,10 @@ def router(container: Container) -> APIRouter:
         pages.check_csrf(request, csrf)
         actor = pages.require_actor(container, request)
         today = container.clock.today()
+        chosen = inspection.year_of(year, today)
         files = inspection.pack(
-            container.inspection_sources(), signer=container.pack_signer(), role=actor.role,
-            year=inspection.year_of(year, today), today=today, now=container.clock.now(),
+            container.inspection_sources(chosen), signer=container.pack_signer(), role=actor.role,
+            year=chosen, today=today, now=container.clock.now(),
         )  # fmt: skip
         name = f"inspection-{container.policy.id}-{today.isoformat()}.zip"
         return Response(Container.pack_bytes(files), media_type="application/zip", headers=_download(name))

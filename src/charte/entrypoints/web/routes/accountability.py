@@ -46,9 +46,10 @@ def router(container: Container) -> APIRouter:
     def pack(actor: Calling, year: Year = None) -> Response:
         """The CNIL inspection pack (application/zip): its manifest signed with the audit's key."""
         today = container.clock.today()
+        chosen = inspection.year_of(year, today)
         files = inspection.pack(
-            container.inspection_sources(), signer=container.pack_signer(), role=accounts.as_person(actor),
-            year=inspection.year_of(year, today), today=today, now=container.clock.now(),
+            container.inspection_sources(chosen), signer=container.pack_signer(),
+            role=accounts.as_person(actor), year=chosen, today=today, now=container.clock.now(),
         )  # fmt: skip
         name = f"inspection-{container.policy.id}-{today.isoformat()}.zip"
         return Response(
