@@ -77,3 +77,14 @@ def test_the_inspection_pack_is_written_and_verified_and_a_tampered_one_fails(ho
     bad = charte("inspection", "verify", tampered, "--format", "json", cwd=cwd, env=env)
     assert bad.code == 1
     assert bad.json()["problems"] == ["policy.yaml: its content differs from the manifest's digest"]
+
+
+def test_the_accountability_records_list_what_lint_finds_missing_today(home):
+    """GDPR Art. 35(1): the shipped policy records no DPIA where one is required, and says so."""
+    cwd, env = home
+    found = charte("accountability", "--format", "json", *DPO, cwd=cwd, env=env)
+    assert found.code == 0, found.err
+    body = found.json()
+    assert set(body) == {"as_of", "findings", "processors", "transfers_by_activity", "dpia", "balancing_tests"}
+    assert [f["code"] for f in body["findings"] if f["severity"] == "error"] == ["dpia_required"] * 3
+    assert charte("accountability", "--as", "sales", cwd=cwd, env=env).code == 1

@@ -68,7 +68,7 @@ ROLE_ONLY |= {f"charte breaches {c}" for c in ("open", "list", "show", "amend", 
 # Staff trainings: the roles of training.managed_by (account names, courses and days; no data subject).
 ROLE_ONLY |= {"charte trainings record", "charte trainings list", "charte trainings show"}
 # The annual report and the inspection pack: counts, dates and refs, for the DPO (rights.submit_to).
-ROLE_ONLY |= {"charte report", "charte inspection pack"}
+ROLE_ONLY |= {"charte report", "charte inspection pack", "charte accountability"}
 # Everything else shows no personal data: policy texts, schema, counts, actors (names of staff
 # accounts, administered by the operator), a pack's digests (`inspection verify` reads no register).
 NO_PERSONAL_DATA = {

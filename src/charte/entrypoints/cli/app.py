@@ -13,6 +13,7 @@ from charte import __version__
 from charte.bootstrap import bootstrap
 from charte.domain.errors import DomainError
 from charte.entrypoints.cli import (
+    accountability,
     actors,
     audit,
     breaches,
@@ -89,6 +90,7 @@ def build_app() -> typer.Typer:
     app.add_typer(inspection.app, name="inspection")
     app.command(name="register")(register.register)
     app.command(name="report")(annual.report)
+    app.command(name="accountability")(accountability.accountability)
     app.command(name="disclose")(disclose.disclose)
     app.command(name="serve")(serve.serve)
     return app
