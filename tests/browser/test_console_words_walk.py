@@ -134,7 +134,7 @@ def test_every_console_page_speaks_words_in_french_and_in_english(busy, served, 
                   "/console/persons?ref=X1&purpose=rights_handling", "/console/holds", "/console/audit?person=P1",
                   "/console/outbox", "/console/requests/99999", "/console/persons?ref=Colas&purpose=rights_handling",
                   "/console/breaches", f"/console/breaches/{busy['breach']}",
-                  f"/console/breaches/{busy['breach']}/persons"],
+                  f"/console/breaches/{busy['breach']}/persons", "/console/trainings", "/console/accountability"],
         "juriste-1": ["/console/holds", "/console/persons?ref=P1&purpose=dispute_evidence"],
         "operateur-1": ["/console/alarms", f"/console/alarms/{busy['session']}", "/console/persons?ref=T1&purpose=alarm_handling"],
     }  # fmt: skip

@@ -85,6 +85,13 @@ def test_the_accountability_records_list_what_lint_finds_missing_today(home):
     found = charte("accountability", "--format", "json", *DPO, cwd=cwd, env=env)
     assert found.code == 0, found.err
     body = found.json()
-    assert set(body) == {"as_of", "findings", "processors", "transfers_by_activity", "dpia", "balancing_tests"}
+    assert set(body) == {
+        "as_of",
+        "findings",
+        "processors",
+        "transfers_by_activity",
+        "dpia",
+        "balancing_tests",
+    }
     assert [f["code"] for f in body["findings"] if f["severity"] == "error"] == ["dpia_required"] * 3
     assert charte("accountability", "--as", "sales", cwd=cwd, env=env).code == 1

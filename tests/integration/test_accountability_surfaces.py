@@ -59,7 +59,10 @@ def test_the_console_shows_the_records_and_serves_the_report_and_the_pack(app):
     http = signed_in(app, "dpo-1")
     page = http.get("/console/accountability")
     assert page.status_code == 200
-    assert "requires a DPIA" in page.text
+    assert (
+        "Gestion des contrats clients et exécution des prestations de télésurveillance : AIPD requise, aucune consignée"
+        in page.text
+    )
     assert "Sous-traitants techniques (administration et maintenance informatiques)" in page.text
     assert 'href="/console/accountability"' in page.text
     assert http.get("/console/report?year=2026&format=pdf").content.startswith(b"%PDF-")
@@ -92,4 +95,4 @@ def test_the_console_s_trainings_page_records_a_training_and_the_dashboard_lists
     refused = http.post("/console/trainings", data={"csrf": csrf_of(http), "account": "cs-1", "course": "x",
                                                     "completed_on": TODAY.isoformat()})  # fmt: skip
     assert refused.status_code == 422
-    assert "unknown course" in refused.text
+    assert "Formation inconnue" in refused.text

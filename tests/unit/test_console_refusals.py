@@ -22,6 +22,7 @@ MODULES = [
     "services/rights.py", "services/identity.py", "services/answers.py", "services/rights_desk.py",
     "services/holds.py", "services/alarms.py", "domain/rights.py", "services/sessions.py",
     "entrypoints/web/dpo_pages.py", "entrypoints/web/alarm_screen.py", "adapters/db/person_search.py",
+    "services/training.py",
 ]  # fmt: skip
 RAISED = {"Refused", "Conflict", "Refusal", "NotReady"}
 

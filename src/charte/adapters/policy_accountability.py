@@ -259,8 +259,19 @@ def read_training(r: Reader, value: Any, path: KeyPath) -> Training | None:
         r.problems.add(
             (*path, "valid_for"), "a training valid for no time gates every read", expected="e.g. P12M"
         )
+    raw = d.get("courses", {})
+    if not isinstance(raw, dict) or not raw:
+        r.problems.add(
+            (*path, "courses"),
+            "wrong type",
+            found=kind_of(raw),
+            expected="a mapping of course id: its name in each language",
+        )
+        raw = {}
+    labels = {str(k): r.localized(v, (*path, "courses", str(k))) for k, v in raw.items()}
     return Training(
-        courses=r.ids(d, "courses", path),
+        courses=tuple(labels),
+        course_labels={k: {str(lang): t(lang) for lang in r.languages} for k, t in labels.items()},
         valid_for=valid_for,
         managed_by=r.ids(d, "managed_by", path),
         keep_for=r.duration(d, "keep_for", path),

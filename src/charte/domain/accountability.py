@@ -277,6 +277,11 @@ class Training:
     keep_for: Duration  # a record is kept this long after its training lapses, then purged
     exempt: tuple[str, ...] = ()
     warn_before: Duration = WARN_BEFORE
+    # Each course's name in the policy's languages (by language code): what the console shows.
+    course_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def course_label(self, course: str, lang: str) -> str:
+        return self.course_labels.get(course, {}).get(lang, course)
 
     def valid_until(self, completed_on: date) -> date:
         """The last day a training completed on ``completed_on`` counts."""

@@ -60,7 +60,7 @@ def records(policy: Policy, *, role: str, today: date) -> dict[str, Any]:
     may_read(policy, role)
     codes = {c.value for c in AccountabilityCode}
     findings = [
-        f.as_dict() | {"path": format_path(f.path)}
+        f.as_dict() | {"path": format_path(f.path), "at": list(f.path)}
         for f in sorted(
             lint_accountability(policy, as_of=today),
             key=lambda f: ("error", "warning", "note").index(f.severity),

@@ -3,6 +3,67 @@
 
 from __future__ import annotations
 
+from charte.domain.vocabulary import Language
+
+FR, EN = Language.FR, Language.EN
+
+# The WP248 rev.01 criteria (domain.accountability.Criterion), in words.
+CRITERIA = {
+    "evaluation_or_scoring": {FR: "évaluation ou notation", EN: "evaluation or scoring"},
+    "automated_decision": {FR: "décision automatisée", EN: "automated decision"},
+    "systematic_monitoring": {FR: "surveillance systématique", EN: "systematic monitoring"},
+    "sensitive_or_highly_personal": {
+        FR: "données sensibles ou très personnelles",
+        EN: "sensitive or highly personal data",
+    },
+    "large_scale": {FR: "grande échelle", EN: "large scale"},
+    "matching_datasets": {FR: "croisement de données", EN: "matching datasets"},
+    "vulnerable_persons": {FR: "personnes vulnérables", EN: "vulnerable persons"},
+    "innovative_technology": {FR: "usage innovant d'une technologie", EN: "innovative use of technology"},
+    "prevents_a_right": {FR: "empêche d'exercer un droit", EN: "prevents exercising a right"},
+}
+RISKS = {
+    "low": {FR: "faible", EN: "low"},
+    "medium": {FR: "moyen", EN: "medium"},
+    "high": {FR: "élevé", EN: "high"},
+}
+# What each accountability finding is (domain.accountability_lint.AccountabilityCode), in words.
+FINDINGS = {
+    "processor_agreement": {
+        FR: "sous-traitant sans contrat consigné",
+        EN: "processor without an agreement on record",
+    },
+    "agreement_review": {FR: "contrat de sous-traitance à revoir", EN: "processing agreement due for review"},
+    "sub_processor_authorisation": {
+        FR: "sous-traitant ultérieur sans autorisation écrite",
+        EN: "sub-processor without written authorisation",
+    },
+    "transfer_mechanism": {
+        FR: "transfert hors EEE sans fondement",
+        EN: "transfer outside the EEA without a mechanism",
+    },
+    "transfer_assessment": {
+        FR: "transfert sans évaluation de son impact",
+        EN: "transfer without an impact assessment",
+    },
+    "adequacy_decision": {FR: "décision d'adéquation à confirmer", EN: "adequacy decision to confirm"},
+    "dpia_screening": {FR: "activité non examinée pour une AIPD", EN: "activity not screened for a DPIA"},
+    "dpia_criterion": {FR: "critère oublié dans l'examen", EN: "criterion missing from the screening"},
+    "dpia_required": {FR: "AIPD requise, aucune consignée", EN: "DPIA required, none recorded"},
+    "dpia_signature": {FR: "AIPD sans avis signé du DPO", EN: "DPIA without the DPO's signed advice"},
+    "dpia_review": {FR: "AIPD à revoir", EN: "DPIA due for review"},
+    "prior_consultation": {
+        FR: "risque résiduel élevé sans consultation de la CNIL",
+        EN: "high residual risk without consulting the CNIL",
+    },
+    "balancing_test": {
+        FR: "intérêt légitime sans mise en balance",
+        EN: "legitimate interest without a balancing test",
+    },
+    "balancing_review": {FR: "mise en balance à revoir", EN: "balancing test due for review"},
+    "training": {FR: "formations non exigées", EN: "training not required"},
+}
+
 ACCOUNTABILITY_EN: dict[str, str] = {
     "Conformité": "Accountability",
     "Registres de conformité": "Accountability records",
@@ -42,4 +103,5 @@ ACCOUNTABILITY_EN: dict[str, str] = {
     "inspection verify »).": "The pack gathers what a CNIL inspector asks for first, with no personal data "
     "beyond refs, and a manifest signed with the audit log's key (checked by “charte inspection verify”).",
     "Télécharger le dossier d'inspection": "Download the inspection pack",
+    "la formation": "training",
 }

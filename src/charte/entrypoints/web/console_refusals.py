@@ -176,6 +176,16 @@ _CATALOGUE: tuple[tuple[str, str], ...] = (
      "rights.submit_to = {handlers})",
      "accès refusé : votre rôle ne traite pas les notices d'information (la politique les confie à "
      "d'autres rôles : rights.submit_to)"),
+    # Staff trainings (the trainings page).
+    ("the policy has no `training` section: trainings are not recorded",
+     "la politique ne prévoit pas de formations : aucune n'est enregistrée"),
+    ("unknown course '{course}' (--course): one of {courses} (policy: training.courses)",
+     "formation inconnue : choisissez-la dans la liste"),
+    ("--on {day} is in the future: a training is recorded once completed",
+     "la date du {day} est à venir : une formation s'enregistre une fois suivie"),
+    ("--on {day} is before {first}: check the date",
+     "la date du {day} est antérieure au {first} : vérifiez-la"),
+    ("completed_on: not a date (YYYY-MM-DD)", "la date de la formation n'est pas une date"),
     # The console itself.
     ("login refused: wrong name or password, or too many failed attempts (wait and try again)",
      "connexion refusée : identifiant ou mot de passe erroné, ou trop d'essais manqués (patientez "
