@@ -56,32 +56,27 @@ from charte.adapters.erasure_ledger import FileErasureLedger
 from charte.adapters.event_feed import FeedReader
 from charte.adapters.field_cipher import FieldCipher
 from charte.adapters.identity_documents import IdentityDocuments
-from charte.adapters.inspection_zip import pack_bytes, read_pack, write_pack
 from charte.adapters.key_files import KeyFile
 from charte.adapters.notifier import FileOutbox, SmtpNotifier
-from charte.adapters.pack_signer import Ed25519Signer, verifies
+from charte.adapters.pack_signer import Ed25519Signer
 from charte.adapters.passwords import Argon2Passwords
-from charte.adapters.phone_numbers import BadNumber, canonical_number
 from charte.adapters.policy_file import YamlPolicyLoader
 from charte.adapters.recording_vault import DirectoryBlobs, Keyring, S3Blobs, Vault
 from charte.adapters.ref_hmac import RefHasher
 from charte.adapters.rendering import render_document
 from charte.adapters.rendering.csv import render_csv
-from charte.adapters.rendering.html import render_html
 from charte.adapters.rendering.letters import Letters
-from charte.adapters.screen_file import read_screen
+from charte.bootstrap_formats import Formats
 from charte.config import Settings
 from charte.domain.access import AccessGate
 from charte.domain.accountability import Trained
 from charte.domain.policy import Policy
-from charte.domain.prospecting import Channel
 from charte.services import audit
 from charte.services.alarms import AlarmDesk
 from charte.services.audit import Auditor
 from charte.services.breaches import Keeper
 from charte.services.calls import CallDesk
 from charte.services.consents import feed_withdrawal_orders
-from charte.services.documents.model import Document
 from charte.services.erasure import Eraser
 from charte.services.errors import NotReady, Refused
 from charte.services.information import Informing
@@ -89,16 +84,10 @@ from charte.services.inspection import PackSources, Renderers
 from charte.services.keys import KeyRefused, open_key, rotate_field_key
 from charte.services.portal import PortalDesk
 from charte.services.ports import Clock, PolicyLoader
-from charte.services.prospecting import BadLine, ScreenLine
 from charte.services.rights_desk import Answering, Clerk, Desk, Mail, Proofs
 from charte.services.training import TrainingDesk
 
 if TYPE_CHECKING:  # the redaction extra is imported only when a transcript is redacted
-    from collections.abc import Iterable, Iterator, Sequence
-    from datetime import date, datetime
-    from typing import IO
-
-    from charte.adapters.demo_register import DemoStats
     from charte.adapters.redaction.engine import Redactor
 
 
@@ -107,7 +96,7 @@ if TYPE_CHECKING:  # the redaction extra is imported only when a transcript is r
 open_private = private_files.open_private
 
 
-class Container:
+class Container(Formats):
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
@@ -337,11 +326,6 @@ class Container:
         """The inspection pack's signer: the audit's Ed25519 key."""
         return Ed25519Signer(self._key("audit-signing"))
 
-    write_pack = staticmethod(write_pack)
-    pack_bytes = staticmethod(pack_bytes)
-    read_pack = staticmethod(read_pack)
-    pack_verifies = staticmethod(verifies)
-
     def report_source(self) -> SqlReportSource:
         """The annual report's facts (services.annual_report)."""
         return SqlReportSource(self.migrated_engine())
@@ -399,10 +383,6 @@ class Container:
     def breach_keeper(self) -> Keeper:
         """The breach register's use cases (services.breaches)."""
         return Keeper(self.breach_store(), self.gate, self.auditor, self.policy)
-
-    @staticmethod
-    def letters() -> Letters:
-        return Letters()
 
     def breach_folder(self) -> BreachFolder:
         return BreachFolder(self.settings.home / "breaches")
@@ -603,39 +583,6 @@ class Container:
         from before it, a policy whose search changed); the terms written, None if it was whole."""
         finder = self.person_search()
         return None if finder.whole() else finder.rebuild()
-
-    @staticmethod
-    def render(document: Document, fmt: str, links: dict[str, str] | None = None) -> str:
-        """A document (charter, register) as ``md`` or ``html`` (``links``: the page's navigation)."""
-        if fmt == "html" and links is not None:
-            return render_html(document, links=links)
-        return render_document(document, fmt)
-
-    @staticmethod
-    def render_csv(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-        return render_csv(headers, rows)
-
-    @staticmethod
-    def read_screen(
-        source: IO[bytes], *, channel: Channel | None, moment: datetime | None
-    ) -> Iterator[ScreenLine | BadLine]:
-        """A campaign's contacts to screen, CSV or JSON Lines, line by line (adapters.screen_file)."""
-        return read_screen(source, channel=channel, moment=moment)
-
-    @staticmethod
-    def phone_number(raw: str, field: str) -> str:
-        """A caller's number in charte's canonical form; refused naming ``field`` otherwise."""
-        try:
-            return canonical_number(raw)
-        except BadNumber as bad:
-            raise Refused(f"{field}: {bad}") from None
-
-    @staticmethod
-    def write_demo_register(handle: IO[str], *, seed: int, today: date, persons: int) -> DemoStats:
-        """A deterministic demo register as event lines (the demo extra: Faker)."""
-        from charte.adapters.demo_register import DemoRegister
-
-        return DemoRegister(seed=seed, today=today).write(handle, persons)
 
     def feed_reader(self, sender: str | None = None) -> FeedReader:
         """The feed's parser; ``sender``: the system actor whose feed it is (None: the CLI's
