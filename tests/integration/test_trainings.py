@@ -152,3 +152,29 @@ def test_the_sweep_deletes_a_training_record_past_its_keep_for(app):
     with app.engine.connect() as conn:
         left = conn.execute(select(tables.trainings.c.completed_on)).scalars().all()
     assert left == [TODAY - timedelta(days=1)]
+
+
+def test_a_dpo_whose_training_lapsed_handles_no_request_and_the_dashboard_says_why(app):
+    """The rights requests name their requesters: behind an account, the rights desk asks the
+    training too (GDPR Art. 24(1)); the dashboard stays, without the requests, saying why in French."""
+    from charte.services import rights, sessions
+    from tests.integration.test_console_pages import PASSWORD, signed_in
+
+    rights.open_request(app.rights_desk("dpo-9", "dpo"), type_="access", received_on=TODAY, channel="post",
+                        claimed_name="Ana Roux", contact="ana@example.org")  # fmt: skip
+    secret = token(app, "dpo-lapsed", role="dpo", trained=False)
+    train(app, "dpo-lapsed", on=LAPSED)
+    with TestClient(web.create_app(app)) as http:
+        listed = http.get("/api/v1/rights", headers=bearer(secret))
+        assert (listed.status_code, listed.json()["reason"]) == (403, Denial.TRAINING.value)
+        assert "Ana Roux" not in listed.text
+    sessions.set_password(store=app.actors(), passwords=app.passwords, clock=app.clock, name="dpo-lapsed",
+                          password=PASSWORD, by="admin")  # fmt: skip
+    console = signed_in(app, "dpo-lapsed")
+    board = console.get("/console")
+    assert board.status_code == 200
+    assert "Faites-la enregistrer par l&#39;équipe du DPO" in board.text
+    assert "Ana Roux" not in board.text
+    page = console.get("/console/requests/1")
+    assert page.status_code == 403
+    assert "votre formation à la protection des données a expiré le" in page.text.lower()

@@ -25,6 +25,7 @@ from charte.domain.access import AccessGate
 from charte.domain.audit import Action, Checkpoint, Entry
 from charte.domain.policy import Policy
 from charte.services import rights, training
+from charte.services.access import AccessDenied
 from charte.services.breach_records import BreachStore
 from charte.services.breaches import dashboard as open_breaches
 from charte.services.breaches import handlers
@@ -90,10 +91,13 @@ def overview(src: Sources, role: str, today: date) -> dict[str, Any]:
         roster["accounts"] = [a for a in roster["accounts"] if a["status"] != "current"]
         board["trainings"] = roster
     if role in src.policy.rights.submit_to:
-        board["requests"] = [
-            r | {"urgency": _urgency(r.get("due_on"), today)}
-            for r in rights.listing(src.rights, open_only=True)
-        ]
+        try:
+            board["requests"] = [
+                r | {"urgency": _urgency(r.get("due_on"), today)}
+                for r in rights.listing(src.rights, open_only=True)
+            ]
+        except AccessDenied as refused:  # the account's training lapsed: the rest of the board stays
+            board["requests_refused"] = refused.reason
     if sees_retention:
         months = forecast(queries=src.retention, today=today, months=FORECAST_MONTHS)
         due_now = sum(n for _, n in src.retention.due_counts(date.min, today + timedelta(days=1)))

@@ -25,7 +25,7 @@ from charte.domain.orders import Order, OrderKind, plan_orders
 from charte.domain.policy import Policy
 from charte.domain.rights import Request, Terms
 from charte.domain.vocabulary import DocumentDeletion, Language
-from charte.services.access import require
+from charte.services.access import AccessDenied, require
 from charte.services.alarms import AlarmCall
 from charte.services.audit import Auditor, Consultation
 from charte.services.calls import CallView
@@ -256,7 +256,12 @@ class Clerk:
         )
 
     def check_role(self) -> None:
+        """The handler's role, and — behind an account — its training (requests name their
+        requesters: a staff account with a lapsed training handles none, GDPR Art. 24(1), 32(4))."""
         require_handler(self.gate, self.policy, self.role, "handle rights requests")
+        untrained = self.gate.untrained(self.role, self.policy.rights.purpose or "", self.trained)
+        if untrained is not None:
+            raise AccessDenied(untrained)
 
 
 @dataclass(frozen=True, slots=True)

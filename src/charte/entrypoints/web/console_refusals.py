@@ -176,6 +176,15 @@ _CATALOGUE: tuple[tuple[str, str], ...] = (
      "rights.submit_to = {handlers})",
      "accès refusé : votre rôle ne traite pas les notices d'information (la politique les confie à "
      "d'autres rôles : rights.submit_to)"),
+    # The gate's refusal of a staff account whose training lapsed (domain.access.AccessGate.untrained).
+    ("access denied ({reason}): training lapsed on {day}: staff read personal data only with a current "
+     "data-protection training (policy: training)",
+     "accès refusé : votre formation à la protection des données a expiré le {day} ; faites-la "
+     "enregistrer par l'équipe du DPO"),
+    ("access denied ({reason}): no training on record: staff read personal data only with a current "
+     "data-protection training (policy: training)",
+     "accès refusé : aucune formation à la protection des données n'est enregistrée pour vous ; "
+     "faites-la enregistrer par l'équipe du DPO"),
     # Staff trainings (the trainings page).
     ("the policy has no `training` section: trainings are not recorded",
      "la politique ne prévoit pas de formations : aucune n'est enregistrée"),

@@ -147,6 +147,7 @@ DECISIONS = {
     "outside_the_required_context": "refusée : hors du contexte requis",
     "not_a_recipient": "refusée : pas un destinataire",
     "beyond_the_disclosers_own_view": "refusée : au-delà de ce que voit l'émetteur",
+    "training_lapsed": "refusée : formation expirée",
 }
 # The orders charte sends to the operator's systems (domain.orders.OrderKind).
 ORDER_KINDS = {
@@ -220,6 +221,7 @@ EN: dict[str, str] = {
     "refusée : hors du contexte requis": "refused: outside the required context",
     "refusée : pas un destinataire": "refused: not a recipient",
     "refusée : au-delà de ce que voit l'émetteur": "refused: beyond what the discloser sees",
+    "refusée : formation expirée": "refused: training lapsed",
     "effacer": "erase",
     "rectifier": "rectify",
     "limiter": "restrict",

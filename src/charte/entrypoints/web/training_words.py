@@ -43,4 +43,7 @@ TRAINING_EN: dict[str, str] = {
     ): "{current} current, {lapsing} lapsing soon, {lapsed} lapsed, {never} never trained.",
     "Toutes les formations sont à jour.": "Every training is current.",
     "Voir les formations": "See the trainings",
+    "Votre formation à la protection des données n'est pas à jour : les demandes d'exercice des droits "
+    "ne s'affichent pas. Faites-la enregistrer par l'équipe du DPO.": "Your data-protection training is "
+    "not current: the rights requests are not shown. Have the DPO's team record it.",
 }
