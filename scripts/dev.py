@@ -56,6 +56,28 @@ def ensure_environment(extras: str) -> None:
     STAMP.write_text("\n".join([*kept, wanted]))
 
 
+# Independent checkers the tests run in an environment of their own: pycanon (a k-anonymity and
+# l-diversity checker from PyPI) pins its every dependency exactly, some older than charte's, so
+# it cannot share charte's environment; the tests give it the datasets' CSV files.
+CHECKERS = ROOT / ".venv-checkers"
+CHECKER_PACKAGES = ("pycanon==1.3.6",)
+
+
+def ensure_checkers() -> None:
+    """Create .venv-checkers with the pinned checkers unless the same pins are installed."""
+    stamp = CHECKERS / ".installed"
+    wanted = " ".join(CHECKER_PACKAGES)
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    _say(f"creating {CHECKERS.relative_to(ROOT)} ({wanted}) for the independent checks")
+    venv.EnvBuilder(with_pip=True, clear=True).create(CHECKERS)
+    python = CHECKERS / ("Scripts" if os.name == "nt" else "bin") / "python"
+    if _run(python, "-m", "pip", "install", "--quiet", *CHECKER_PACKAGES, check=False) == 0:
+        stamp.write_text(wanted)
+    else:
+        _say("the checkers could not be installed: the tests that use them will say so")
+
+
 # What each command installs: serving the demo on SQLite needs only the demo's Faker; the tests
 # (and `setup --all`) install every extra, redaction's French model included.
 SERVE_EXTRAS = "demo"
@@ -210,6 +232,7 @@ DEMO_TRAININGS = [
 
 def test(args: list[str]) -> int:
     ensure_environment(ALL_EXTRAS)
+    ensure_checkers()
     steps = [
         ("ruff", [BIN / "ruff", "check", "src", "tests", "scripts", "bench"]),
         ("ruff format", [BIN / "ruff", "format", "--check", "src", "tests", "scripts", "bench"]),

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from charte import bootstrap_datasets
 from charte.adapters import private_files
 from charte.adapters.answer_files import AnswerFolder
 from charte.adapters.audit_checkpoints import CheckpointFolder
@@ -77,7 +78,8 @@ from charte.services.audit import Auditor
 from charte.services.breaches import Keeper
 from charte.services.calls import CallDesk
 from charte.services.consents import feed_withdrawal_orders
-from charte.services.erasure import Eraser
+from charte.services.datasets import DatasetDesk, Expiry
+from charte.services.erasure import SWEEP_ACTOR, Eraser
 from charte.services.errors import NotReady, Refused
 from charte.services.information import Informing
 from charte.services.inspection import PackSources, Renderers
@@ -360,9 +362,19 @@ class Container(Formats):
 
     def eraser(self) -> Eraser:
         """The one erasure use case: the sweep, requests, objections (the replay has its own)."""
+        datasets = Expiry(self.dataset_desk(), SWEEP_ACTOR)
         return Eraser(
-            self.erasure_store(), self.policy, self.clock, ledger=self.erasure_ledger, recordings=self.calls()
+            self.erasure_store(),
+            self.policy,
+            self.clock,
+            ledger=self.erasure_ledger,
+            recordings=self.calls(),
+            datasets=datasets,
         )
+
+    def dataset_desk(self) -> DatasetDesk:
+        """Analysis datasets (services.datasets): built, read, revoked, expired."""
+        return bootstrap_datasets.dataset_desk(self)
 
     def sweep_runs(self) -> SqlErasureStore:
         return self.erasure_store()

@@ -27,7 +27,7 @@ from charte.domain.audit import Action, Entry
 from charte.domain.vocabulary import CourtKind
 from charte.entrypoints.web import app as web
 from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL, AuditedReads, says_personal
-from charte.services import alarms, answers, holds, identity, portal, rights, sessions
+from charte.services import alarms, answers, datasets, holds, identity, portal, rights, sessions
 from charte.services.access import Reader
 from charte.services.audit import Auditor
 from charte.services.errors import NotSent
@@ -87,6 +87,8 @@ def world(tmp_path):
         transcribed("e5", at, "CALL-1", "bonjour"),
     ])  # fmt: skip
     assert app.calls().ingest_pending(settings.inbox_dir) == 1
+    analyst = Reader("ana", "recording_analyst", "service_improvement")
+    datasets.build(app.dataset_desk(), analyst, "offers_by_region")  # counts only: no k to reach
     tokens = {}
     for name, role in (("dpo-1", "dpo"), ("op-1", "station_operator"), ("legal-1", "legal")):
         tokens[name] = token(app, name, role=role)
@@ -223,6 +225,8 @@ def _calls(ids: dict) -> dict[tuple[str, str], Callable]:
             "/api/v1/disclosures", headers=c.dpo, json={"to": "installer", "person": "P1", "purpose": "installation"}
         ),
         ("GET", "/api/v1/persons"): lambda c: c.api.get("/api/v1/persons", headers=c.dpo),
+        ("GET", "/api/v1/datasets/{name}/builds/{number}/{file}"): lambda c: c.api.get(
+            "/api/v1/datasets/offers_by_region/builds/1/data.csv", headers=c.analyst),
         ("GET", "/api/v1/breaches/{breach}/persons"): lambda c: c.api.get(
             f"/api/v1/breaches/{r['breach']}/persons", headers=c.dpo_bare),
         ("GET", "/console/breaches/{number}/persons"): lambda c: c.dpo_page.get(
@@ -333,6 +337,7 @@ class Clients:
         self.rev = bearer(token(app, "rev-1", role="quality_reviewer"), "quality_monitoring")
         self.crm = bearer(token(app, "crm-feed", system="crm"))
         self.sales = bearer(token(app, "sales-api", role="sales"), "prospecting")
+        self.analyst = bearer(token(app, "analyst-api", role="recording_analyst"), "service_improvement")
         self.dpo_page = signed_in(TestClient(web.create_app(app), base_url="https://testserver",
                                              follow_redirects=False), "dpo-1")  # fmt: skip
         self.op_page = signed_in(TestClient(web.create_app(app), base_url="https://testserver",

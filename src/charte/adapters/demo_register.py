@@ -56,6 +56,8 @@ class DemoRegister:
         # Consents draw from their own stream: the rest of the register stays what it was.
         self.consent_rng = random.Random(seed + 1)  # noqa: S311  # demo data, not a secret
         self.prescribers = [f"PRESC-{i:03d}" for i in range(1, 41)]
+        # Clients' birth dates too (the analysis datasets' ages), from a stream of their own.
+        self.birth_rng = random.Random(seed + 2)  # noqa: S311  # demo data, not a secret
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -160,6 +162,9 @@ class DemoRegister:
             client: Any = {"ref": ref, "email": self.fake.email()}
         else:
             client = self._person(ref, full=True)
+        client["birth_date"] = (
+            self.today - timedelta(days=self.birth_rng.randint(18 * 365, 92 * 365))
+        ).isoformat()
         equipment = ", ".join(self.rng.sample(EQUIPMENT, self.rng.randint(2, 5)))
         access = f"code portail {self.rng.randint(1000, 9999)} ; clés chez {self.fake.first_name()}"
         body: dict[str, Any] = {

@@ -18,6 +18,7 @@ from charte.adapters.policy_accountability import (
     read_processors,
     read_training,
 )
+from charte.adapters.policy_datasets import read_datasets
 from charte.adapters.policy_litigation import read_litigation
 from charte.adapters.policy_prospecting import read_prospecting
 from charte.adapters.policy_reader import Reader, kind_of
@@ -128,7 +129,7 @@ def _purpose(r: Reader, id_: str, value: Any, path: KeyPath) -> Purpose:
         value,
         path,
         required={"label", "legal_basis", "objection"},
-        optional=frozenset({"infers", "by_subject", "interest", "obligation"}),
+        optional=frozenset({"infers", "by_subject", "interest", "obligation", "analysis"}),
     )
     infers = []
     raw_infers = d.get("infers", [])
@@ -169,6 +170,7 @@ def _purpose(r: Reader, id_: str, value: Any, path: KeyPath) -> Purpose:
         by_subject=by_subject,
         interest=r.localized(d["interest"], (*path, "interest")) if "interest" in d else None,
         obligation=r.optional_text(d, "obligation", path),
+        analysis=r.flag(d, "analysis", path),
     )
 
 
@@ -525,6 +527,7 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
                 "processors",
                 "balancing_tests",
                 "training",
+                "datasets",
                 "transfers_outside_eu",
             }
         ),
@@ -550,10 +553,20 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
     r.languages = _languages(r, d)
     charter = r.section(d.get("charter", {}), ("charter",), required={"title", "updated_on"})
     fields, field_labels = {}, {}
+    direct, free_text = set(), set()
     for fid, cat in r.entries(d, "fields", root):
         if isinstance(cat, dict):  # {category, label: {fr, en}}: the field named in letters
-            fd = r.section(cat, ("fields", fid), required={"category", "label"})
+            fd = r.section(
+                cat,
+                ("fields", fid),
+                required={"category", "label"},
+                optional=frozenset({"direct_identifier", "free_text"}),
+            )
             field_labels[fid] = r.localized(fd.get("label", {}), ("fields", fid, "label"))
+            if r.flag(fd, "direct_identifier", ("fields", fid)):
+                direct.add(fid)
+            if r.flag(fd, "free_text", ("fields", fid)):
+                free_text.add(fid)
             cat = fd.get("category", "")
         if not isinstance(cat, str):
             r.problems.add(
@@ -604,6 +617,9 @@ def read_policy(data: Any, assumptions: list[Assumption]) -> tuple[Policy | None
         processors=read_processors(r, d.get("processors"), ("processors",)),
         balancing_tests=read_balancing_tests(r, d.get("balancing_tests"), ("balancing_tests",)),
         training=read_training(r, d.get("training"), ("training",)),
+        direct_identifiers=frozenset(direct),
+        free_text=frozenset(free_text),
+        datasets=read_datasets(r, d.get("datasets"), ("datasets",)),
         assumptions=tuple(assumptions),
     )
     return (None if r.problems else policy), r.problems

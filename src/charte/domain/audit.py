@@ -49,6 +49,7 @@ class Action(StrEnum):
     KEY = "key"  # a key rotated (its name and the counts re-sealed; never the key)
     BREACH = "breach"  # a step of the breach register: the step and counts, never a person
     TRAINING = "training"  # a training recorded, or a read under an exempt purpose with one lapsed
+    DATASET = "dataset"  # an analysis dataset built, read, revoked or expired: its name and counts
     PROSPECTING = (
         "prospecting"  # the prospecting gate's answer: channel, answer, reason codes; never the contact
     )

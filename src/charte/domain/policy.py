@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from charte.domain.accountability import BalancingTest, Dpia, Processor, Training, TransferOut
+from charte.domain.datasets import DatasetSpec
 from charte.domain.durations import Duration
 from charte.domain.problems import KeyPath
 from charte.domain.prospecting import Prospecting
@@ -122,6 +123,9 @@ class Purpose:
     by_subject: Mapping[str, SubjectBasis] = field(default_factory=dict)
     interest: Text | None = None  # the legitimate interest relied on, when that is the basis
     obligation: str | None = None  # the law laying down a legal obligation relied on (Art. 6(3))
+    # A purpose of analysis (statistics over the register, GDPR Art. 89(1)): only such a purpose
+    # may take data out as an analysis dataset (domain.datasets).
+    analysis: bool = False
 
     def basis_for(self, category: str) -> LegalBasis:
         """The basis this purpose rests on for a category of data subjects."""
@@ -498,6 +502,12 @@ class Policy:
     # What each inference a purpose may make is in law (``inferences: {sentiment: emotion_recognition}``):
     # the policy names its inferences as it likes; the checks judge the family.
     inferences: Mapping[str, InferenceFamily] = field(default_factory=dict)
+    # Fields that name a person on their own (a name, a contact, an address, a number) and fields
+    # of free text (anything may be written in them): no analysis dataset keeps either.
+    direct_identifiers: frozenset[str] = frozenset()
+    free_text: frozenset[str] = frozenset()
+    # Analysis datasets (domain.datasets): the one way register data leave for analysis.
+    datasets: Mapping[str, DatasetSpec] = field(default_factory=dict)
 
     @property
     def default_language(self) -> Language:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 
 from charte.domain.accountability_checks import check_accountability
+from charte.domain.dataset_checks import check_datasets
 from charte.domain.durations import Duration
 from charte.domain.policy import Policy
 from charte.domain.problems import KeyPath, Problem
@@ -484,6 +485,7 @@ def check_policy(policy: Policy) -> list[Problem]:
         check_prospecting,
         _breaches,
         check_accountability,
+        check_datasets,
         _coverage,
     )
     return [problem for check in checks for problem in check(policy)]

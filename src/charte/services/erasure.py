@@ -129,6 +129,14 @@ class Recordings(Protocol):
         ...
 
 
+class ExpiringDatasets(Protocol):
+    """Analysis datasets' builds past their retention (``services.datasets.Expiry``)."""
+
+    def purge(self, as_of: date) -> int: ...
+
+    def due(self, as_of: date) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class SweepRun:
     """A sweep that ran (not a dry run): the day it judged, when it finished, what it counted
@@ -154,6 +162,7 @@ class SweepTotals:
     proofs_purged: Counter[str] = field(default_factory=Counter)  # consents, gate answers, Bloctel lists
     recordings_erased: int = 0  # calls (metadata, audio, transcript) past their retention
     analysis_documents_erased: int = 0  # scoring grids and reports past theirs
+    datasets_expired: int = 0  # analysis datasets' builds (files and keys) past their retention
 
     def add(self, plan: ErasurePlan) -> None:
         self.units.update(e.unit.rule for e in plan.erased)
@@ -171,10 +180,12 @@ class Eraser:
         *,
         ledger: ErasureLedger | None = None,
         recordings: Recordings | None = None,
+        datasets: ExpiringDatasets | None = None,
     ) -> None:
         self.store, self.policy, self.clock = store, policy, clock
         self.ledger = ledger  # None for the replay: it re-applies lines, it adds none
         self.recordings = recordings  # recordings are swept after the persons
+        self.datasets = datasets  # then the analysis datasets past their retention
 
     # -- the sweep ----------------------------------------------------------------------------
 
@@ -192,6 +203,8 @@ class Eraser:
             totals.proofs_purged.update(self.store.purge_prospecting(as_of, apply=False))
             if self.recordings is not None:
                 totals.recordings_erased, totals.analysis_documents_erased = self.recordings.due(as_of)
+            if self.datasets is not None:
+                totals.datasets_expired = self.datasets.due(as_of)
             return totals
         totals.suppressions_purged = self.store.purge_suppressions(as_of)
         totals.proofs_purged.update(self.store.purge_prospecting(as_of))
@@ -199,12 +212,15 @@ class Eraser:
             totals.recordings_erased, totals.analysis_documents_erased = self.recordings.purge(
                 as_of, SWEEP_ACTOR, batch_size
             )
+        if self.datasets is not None:
+            totals.datasets_expired = self.datasets.purge(as_of)
         counts = {
             "units_by_rule": dict(sorted(totals.units.items())),
             "persons_erased": totals.persons_erased,
             "fields_erased": totals.fields_erased,
             "orders": totals.orders,
             "recordings_erased": totals.recordings_erased,
+            "datasets_expired": totals.datasets_expired,
             "kept_by_holds": sum(totals.kept_by_holds.values()),
             "proofs_purged": dict(sorted(totals.proofs_purged.items())),
         }

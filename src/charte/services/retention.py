@@ -118,6 +118,7 @@ class SweepReport:
     recordings_erased: int = 0
     analysis_documents_erased: int = 0
     proofs_purged: dict[str, int] = field(default_factory=dict)
+    datasets_expired: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +134,7 @@ class SweepReport:
             "recordings_erased": self.recordings_erased,
             "analysis_documents_erased": self.analysis_documents_erased,
             "proofs_purged": dict(sorted(self.proofs_purged.items())),
+            "datasets_expired": self.datasets_expired,
         }
 
 
@@ -172,4 +174,5 @@ def sweep(
         totals.recordings_erased,
         totals.analysis_documents_erased,
         dict(totals.proofs_purged),
+        totals.datasets_expired,
     )

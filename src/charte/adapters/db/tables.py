@@ -562,5 +562,6 @@ from charte.adapters.db.consent_tables import bloctel_lists as bloctel_lists  # 
 from charte.adapters.db.consent_tables import bloctel_numbers as bloctel_numbers  # noqa: E402
 from charte.adapters.db.consent_tables import consents as consents  # noqa: E402
 from charte.adapters.db.consent_tables import prospecting_decisions as prospecting_decisions  # noqa: E402
+from charte.adapters.db.dataset_tables import dataset_builds as dataset_builds  # noqa: E402
 from charte.adapters.db.training_tables import training_warnings as training_warnings  # noqa: E402
 from charte.adapters.db.training_tables import trainings as trainings  # noqa: E402

@@ -19,6 +19,7 @@ from charte.entrypoints.cli import (
     breaches,
     calls,
     consents,
+    datasets,
     db,
     demo,
     disclose,
@@ -87,6 +88,7 @@ def build_app() -> typer.Typer:
     app.add_typer(consents.app, name="consents")
     app.add_typer(breaches.app, name="breaches")
     app.add_typer(trainings.app, name="trainings")
+    app.add_typer(datasets.app, name="datasets")
     app.add_typer(inspection.app, name="inspection")
     app.command(name="register")(register.register)
     app.command(name="report")(annual.report)

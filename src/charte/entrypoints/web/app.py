@@ -40,6 +40,7 @@ from charte.entrypoints.web.routes import alarms as alarms_routes
 from charte.entrypoints.web.routes import breaches as breaches_routes
 from charte.entrypoints.web.routes import calls as calls_routes
 from charte.entrypoints.web.routes import consents as consents_routes
+from charte.entrypoints.web.routes import datasets as datasets_routes
 from charte.entrypoints.web.routes import outbox as outbox_routes
 from charte.entrypoints.web.routes import prospecting as prospecting_routes
 from charte.entrypoints.web.routes import register as register_routes
@@ -155,6 +156,7 @@ def create_app(
     app.include_router(breaches_routes.router(container), max_body_size=small)
     app.include_router(consents_routes.router(container), max_body_size=small)
     app.include_router(trainings_routes.router(container), max_body_size=small)
+    app.include_router(datasets_routes.router(container), max_body_size=small)
     app.include_router(accountability_routes.router(container), max_body_size=small)
     app.include_router(console.router(container), max_body_size=small)
     app.include_router(dpo_pages.router(container), max_body_size=small)

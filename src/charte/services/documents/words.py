@@ -55,6 +55,7 @@ _WORDS: dict[str, dict[str, dict[Language, str]]] = {
         "key": {FR: "renouvellement d'une clé de chiffrement", EN: "renewal of an encryption key"},
         "breach": {FR: "gestion d'une violation de données", EN: "handling of a personal-data breach"},
         "training": {FR: "formation du personnel", EN: "staff training"},
+        "dataset": {FR: "jeu de données d'analyse", EN: "analysis dataset"},
         "prospecting": {
             FR: "vérification avant une sollicitation commerciale",
             EN: "check before a marketing solicitation",

@@ -1,0 +1,34 @@
+"""The composition root's part for analysis datasets (``services.datasets``): the desk wired to
+the register, the build folder and keys under the charte home, Apache Arrow and OpenDP.
+
+Arrow and OpenDP come with the ``datasets`` extra (in ``all``); their adapters import them only
+when a dataset is built, so that the rest of charte — the sweep included — runs without them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from charte.adapters.dataset_files import DatasetFolder
+from charte.adapters.dataset_keys import DatasetKeyFolder
+from charte.adapters.db.dataset_builds_store import SqlDatasetBuilds
+from charte.adapters.db.dataset_source import SqlDatasetSource
+from charte.adapters.dp_noise import OpenDpNoise
+from charte.services.datasets import DatasetDesk
+
+if TYPE_CHECKING:
+    from charte.bootstrap import Container
+
+
+def dataset_desk(c: Container) -> DatasetDesk:
+    engine = c.migrated_engine()
+    return DatasetDesk(
+        policy=c.policy,
+        gate=c.gate,
+        auditor=c.auditor,
+        clock=c.clock,
+        source=SqlDatasetSource(engine, encrypted=c.policy.encrypted_fields),
+        files=DatasetFolder(c.settings.home / "datasets"),
+        keys=DatasetKeyFolder(c.settings.home / "keys" / "datasets"),
+        store=SqlDatasetBuilds(engine, audit=c.audit_store()),
+        noise=OpenDpNoise(),
+    )
