@@ -15,7 +15,7 @@ import pytest
 
 from charte.domain.litigation import Judgment
 from charte.domain.vocabulary import CourtKind, Recourse
-from charte.services import alarms, answers, holds, identity, rights, sessions
+from charte.services import alarms, answers, datasets, holds, identity, rights, sessions
 from charte.services.access import Reader
 from tests.conftest import TODAY, run_import, token
 from tests.feed import collected, contacted, designated, person, signed
@@ -53,6 +53,9 @@ def busy(app):
         sessions.set_password(store=app.actors(), passwords=app.passwords, clock=app.clock, name=name,
                               password=PASSWORD, by="admin")  # fmt: skip
     desk = app.rights_desk("delegue-1", "dpo")
+    analyst = Reader("analyste-1", "recording_analyst", "service_improvement")
+    datasets.build(app.dataset_desk(), analyst, "offers_by_region")  # a data sheet in words
+    datasets.revoke(app.dataset_desk(), "delegue-1", "dpo", "offers_by_region", 1)
 
     def verified(type_: str, **extra) -> int:
         rid = rights.open_request(desk, type_=type_, received_on=TODAY, channel="post", claimed_name="Ana Roux",
@@ -134,7 +137,7 @@ def test_every_console_page_speaks_words_in_french_and_in_english(busy, served, 
                   "/console/persons?ref=X1&purpose=rights_handling", "/console/holds", "/console/audit?person=P1",
                   "/console/outbox", "/console/requests/99999", "/console/persons?ref=Colas&purpose=rights_handling",
                   "/console/breaches", f"/console/breaches/{busy['breach']}",
-                  f"/console/breaches/{busy['breach']}/persons", "/console/trainings", "/console/accountability"],
+                  f"/console/breaches/{busy['breach']}/persons", "/console/trainings", "/console/accountability", "/console/datasets"],
         "juriste-1": ["/console/holds", "/console/persons?ref=P1&purpose=dispute_evidence"],
         "operateur-1": ["/console/alarms", f"/console/alarms/{busy['session']}", "/console/persons?ref=T1&purpose=alarm_handling"],
     }  # fmt: skip

@@ -226,3 +226,36 @@ def test_the_dpo_revokes_a_build_and_the_sweep_destroys_expired_ones_files_and_k
         "revoked", "expired", "charte-sweep")  # fmt: skip
     steps = [(e["detail"]["step"], e["detail"].get("build")) for e in dataset_entries(app)]
     assert steps == [("build", 1), ("build", 2), ("revoked", 1), ("read", 2), ("expired", 2)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "words"),
+    [
+        ("levels: [10, 20], top: 80", "levels: [10, 15], top: 80", "datasets.client_base.columns.age.levels[1]",
+         "does not hold whole bands of 10"),
+        ("levels: [departement, region]", "levels: [region, departement]",
+         "datasets.client_base.columns.area.levels[1]", "not coarser"),
+        ("k: 5, l: 2", "k: 5, l: 7", "datasets.client_base.privacy.l", "needs groups of at least 7"),
+        ("epsilon: 0.5, budget: 2.0", "epsilon: 0.5, budget: 0.2", "datasets.offers_by_region.privacy.budget",
+         "smaller than one build's epsilon"),
+        ("client: {source: person, transform: pseudonym}", "client: {source: person, transform: keep}",
+         "datasets.client_base.columns.client.transform", "names a person on its own"),
+    ],
+)  # fmt: skip
+def test_a_bad_declaration_is_refused_at_its_line_with_what_was_expected(tmp_path, old, new, where, words):
+    """`policy check`: each error names the file's line, the key and what was expected."""
+    from charte.config import shipped_policy_path
+    from charte.domain.errors import PolicyInvalid
+    from tests.conftest import load
+
+    text = shipped_policy_path().read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    bad = tmp_path / "policy.yaml"
+    bad.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(PolicyInvalid) as caught:
+        load(bad)
+    (problem,) = [p for p in caught.value.problems if p.severity.value == "error"] or caught.value.problems
+    assert words in problem.describe()
+    assert where in problem.describe()
+    line = next(i for i, t in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1) if new in t)
+    assert f":{line}:" in problem.describe()

@@ -45,7 +45,9 @@ class ArrowDraft:
         if self._spool is None:
             return
         self._spool.close()
-        with pa.memory_map(str(self.folder / "spool.arrow")) as source:
+        # Read, not memory-mapped: a mapped spool's pages stay resident and the process would
+        # grow with the population; read batch by batch, it holds one batch.
+        with pa.OSFile(str(self.folder / "spool.arrow")) as source:
             reader = pa.ipc.open_file(source)
             for i in range(reader.num_record_batches):
                 yield reader.get_batch(i)

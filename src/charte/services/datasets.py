@@ -46,7 +46,7 @@ class Unreachable(Refused):
     """The privacy model cannot be reached on today's population: nothing was written."""
 
 
-SPOOL_BATCH = 50_000  # rows per batch spooled and written: memory stays flat in the population
+SPOOL_BATCH = 20_000  # rows per batch spooled and written: memory stays flat in the population
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,7 +326,7 @@ def _transformed(
             found = seen.get(value)
             if found is None:
                 found = seen[value] = c.value(value, on)  # type: ignore[arg-type]
-                if len(seen) > 100_000:  # an address per person: do not keep them all
+                if len(seen) > 20_000:  # an address per person: do not keep them all
                     seen.clear()
             out.append(found)
         yield tuple(out)

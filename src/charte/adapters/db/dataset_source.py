@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from charte.adapters.db import tables as t
@@ -109,7 +109,9 @@ class SqlDatasetSource:
                 values.append(pf.c.value)
         return values, joins
 
-    def rows(self, spec: DatasetSpec, on: date) -> Iterator[Sequence[object]]:
+    def query(self, spec: DatasetSpec, on: date) -> Select[Any]:
+        """The one statement that reads the selected persons' values (``bench/dataset_build.py``
+        runs it with the raw driver as the floor)."""
         latest = self._latest(on)
         values, joins = self._values(spec, latest)
         query = (
@@ -120,10 +122,14 @@ class SqlDatasetSource:
         )
         for table, on_clause in joins:
             query = query.outerjoin(table, on_clause)
-        query = query.where(
+        return query.where(
             latest.c.n == 1, self._reasons(spec, on, latest.c.person_id) == "selected"
         ).order_by(latest.c.person_id)
+
+    def rows(self, spec: DatasetSpec, on: date) -> Iterator[Sequence[object]]:
         with self.engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query)
+            result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(
+                self.query(spec, on)
+            )
             for row in result:
                 yield tuple(row)

@@ -25,6 +25,7 @@ from charte.entrypoints.web import (
     body_limits,
     breach_pages,
     console,
+    dataset_pages,
     dpo_pages,
     pages,
     person_pages,
@@ -165,6 +166,7 @@ def create_app(
     app.include_router(prospecting_pages.router(container), max_body_size=small)
     app.include_router(breach_pages.router(container), max_body_size=small)
     app.include_router(training_pages.router(container), max_body_size=small)
+    app.include_router(dataset_pages.router(container), max_body_size=small)
     app.include_router(accountability_pages.router(container), max_body_size=small)
     app.include_router(alarm_screen.router(container), max_body_size=small)
     app.include_router(portal_pages.router(container, portal_limit), max_body_size=small)

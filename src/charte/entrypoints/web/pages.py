@@ -290,6 +290,8 @@ def nav(container: Container, actor: Actor) -> dict[str, bool]:
         and actor.role in container.policy.training.managed_by,
         "accountability": actor.role in container.policy.rights.submit_to
         or actor.role in container.gate.archive_roles,
+        "datasets": actor.role in container.policy.rights.submit_to
+        or any(actor.role in d.recipients for d in container.policy.datasets.values()),
     }
 
 
