@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from charte.adapters.dataset_files import DatasetFolder
 from charte.adapters.dataset_keys import DatasetKeyFolder
 from charte.adapters.db.dataset_builds_store import SqlDatasetBuilds
+from charte.adapters.db.dataset_calls import SqlCallPopulation
 from charte.adapters.db.dataset_source import SqlDatasetSource
 from charte.adapters.dp_noise import OpenDpNoise
 from charte.services.datasets import DatasetDesk
@@ -21,14 +22,22 @@ if TYPE_CHECKING:
 
 def dataset_desk(c: Container) -> DatasetDesk:
     engine = c.migrated_engine()
+    calls = c.calls()
+    population = SqlCallPopulation(
+        engine,
+        hasher=c.ref_hasher,
+        transcript=calls.transcript,
+        stops=frozenset(c.policy.recordings.opposition_stops),
+    )
     return DatasetDesk(
         policy=c.policy,
         gate=c.gate,
         auditor=c.auditor,
         clock=c.clock,
-        source=SqlDatasetSource(engine, encrypted=c.policy.encrypted_fields),
+        source=SqlDatasetSource(engine, encrypted=c.policy.encrypted_fields, calls=population),
         files=DatasetFolder(c.settings.home / "datasets"),
         keys=DatasetKeyFolder(c.settings.home / "keys" / "datasets"),
         store=SqlDatasetBuilds(engine, audit=c.audit_store()),
         noise=OpenDpNoise(),
+        redactor=lambda: c.redactor,  # the French model loads on first use
     )

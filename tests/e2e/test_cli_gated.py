@@ -19,6 +19,7 @@ from tests.integration.test_docs import commands
 
 # Commands that show personal data: the arguments of one read, and what a DPO adds to make it.
 DPO = ["--as", "dpo", "--purpose", "rights_handling"]
+ANALYST = ["--as", "recording_analyst", "--purpose", "service_improvement"]
 READS = {
     "charte persons show": (["persons", "show", "P1"], DPO),
     "charte persons list": (["persons", "list"], DPO),
@@ -47,6 +48,12 @@ READS = {
         ["recordings", "add-analysis", "CALL-1", "e.jsonl", "--kind", "result"],
         DPO,
     ),
+    # An analysis dataset (counts only here: one client reaches no k), then its file (build 1).
+    "charte datasets build": (["datasets", "build", "offers_by_region"], ANALYST),
+    "charte datasets export": (
+        ["datasets", "export", "offers_by_region", "1", "--out", "d.parquet"],
+        ANALYST,
+    ),
 }
 # Commands whose read needs the redaction model (`redaction` extra): gated and audited like
 # `calls transcript`; tests/integration/test_redaction.py covers them.
@@ -69,6 +76,8 @@ ROLE_ONLY |= {f"charte breaches {c}" for c in ("open", "list", "show", "amend", 
 ROLE_ONLY |= {"charte trainings record", "charte trainings list", "charte trainings show"}
 # The annual report and the inspection pack: counts, dates and refs, for the DPO (rights.submit_to).
 ROLE_ONLY |= {"charte report", "charte inspection pack", "charte accountability"}
+# Analysis datasets' builds and data sheets (no personal value), their revocation by the DPO.
+ROLE_ONLY |= {"charte datasets list", "charte datasets show", "charte datasets revoke"}
 # Everything else shows no personal data: policy texts, schema, counts, actors (names of staff
 # accounts, administered by the operator), a pack's digests (`inspection verify` reads no register).
 NO_PERSONAL_DATA = {

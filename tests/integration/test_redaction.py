@@ -4,12 +4,15 @@ charte's French recognizers, fully offline; only calls of people who did not obj
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 
 import pytest
 
+from charte.adapters.db.objections import record_objection
 from charte.adapters.redaction.engine import Redactor, resolve
 from charte.adapters.redaction.french import find
-from charte.services import analysis, answers, identity, rights
+from charte.domain.contacts import contact_key
+from charte.services import analysis, answers, datasets, identity, rights
 from charte.services.access import AccessDenied, Reader
 from tests.conftest import TODAY, restrict, run_import
 from tests.feed import call, person, signed, transcribed
@@ -113,32 +116,50 @@ def test_redaction_makes_no_network_call(monkeypatch):
     assert attempts == []
 
 
-def test_the_export_for_analysis_is_redacted_gated_and_leaves_out_those_who_objected(app, redactor):
-    """Charter: AI experiments "sauf opposition de votre part"; only redacted text leaves charte."""
-    run_import(app, [
+def test_transcripts_leave_only_as_a_redacted_dataset_without_those_who_objected(app, redactor):
+    """Charter: AI experiments "sauf opposition de votre part"; only redacted text leaves charte,
+    as a build of the policy's dataset of recorded calls (data sheet, expiry, audit)."""
+    at = "2026-11-20T1{}:00:00+01:00"
+    events = [
         signed("e1", "2025-01-01", "C1", person("P1", last_name="Roux", email="ana@example.org")),
         signed("e2", "2025-01-01", "C2", person("P2", last_name="Blanc"), site="S2"),
-        call("c1", "2026-11-20T10:00:00+01:00", "A", person="P1"),
-        call("c2", "2026-11-20T11:00:00+01:00", "B", person="P2", number="0698765432"),
-        transcribed("t1", "2026-11-20T10:00:00+01:00", "A", "je m'appelle ana roux mon numéro 06 12 34 56 78"),
-        transcribed("t2", "2026-11-20T11:00:00+01:00", "B", "bonjour madame blanc au 3 rue des Pins"),
-    ])  # fmt: skip
+        call("c1", at.format(0), "A", person="P1"),
+        call("c2", at.format(1), "B", person="P2", number="0698765432"),
+        transcribed("t1", at.format(0), "A", "je m'appelle ana roux mon numéro 06 12 34 56 78"),
+        transcribed("t2", at.format(1), "B", "bonjour madame blanc au 3 rue des Pins"),
+    ]
+    for i in range(6):  # six more callers the same week: k = 5 holds on the week and direction
+        events += [call(f"c{i + 3}", at.format(i + 2), f"K{i}", number=f"060000000{i}"),
+                   transcribed(f"t{i + 3}", at.format(i + 2), f"K{i}", f"rappelez-moi au 07 00 00 00 0{i}")]  # fmt: skip
+    run_import(app, events)
     d = app.rights_desk("dpo-anne", "dpo")
     request = rights.open_request(d, type_="opposition", received_on=TODAY, channel="post", claimed_name="Ana Roux",
                                   contact="ana@example.org", person="P1", purpose="ai_experiments")  # fmt: skip
     identity.attach_document(d, request["id"], b"%PDF-1.4 identity")
     identity.verify(d, request["id"], "document")
-    answers.fulfil(d, request["id"])
+    answers.fulfil(d, request["id"])  # her recording, used for nothing else, is erased at once
+    with app.engine.begin() as conn:  # a caller known by the number only, whose call is kept for a dispute
+        record_objection(conn, None, "ai_experiments", None, [app.ref_hasher(f"contact:{contact_key('0600000000')}")],
+                         TODAY)  # fmt: skip
+    desk = replace(app.dataset_desk(), redactor=lambda: redactor)
     analyst = Reader("ra-1", "recording_analyst", "ai_experiments")
-    lines = list(analysis.export_for_analysis(app.call_desk(), redactor, analyst))
-    assert [line["text"] for line in lines] == ["bonjour madame <PERSON> au <ADDRESS>"]
-    assert lines[0]["call"] == app.auditor.subject("call", "B")
+    built = datasets.build(desk, analyst, "call_transcripts")
+    rows = list(datasets.read_rows(desk, analyst, "call_transcripts", built.build))
+    texts = sorted(r["text"] for r in rows)
+    assert texts[0] == "bonjour madame <PERSON> au <ADDRESS>"
+    assert texts[1:] == ["rappelez-moi au <PHONE>"] * 5
+    assert {r["week"] for r in rows} == {"2026-W47"}
+    assert len({r["call"] for r in rows} - {"A", "B", "K1"}) == 6  # keyed pseudonyms, not refs
+    counts = built.sheet["counts"]
+    assert (counts["candidates"], counts["left_out_objected"], counts["selected"]) == (7, 1, 6)
+    assert built.sheet["privacy"]["redacted"] == {"ADDRESS": 1, "PERSON": 1, "PHONE": 5}
     with pytest.raises(AccessDenied):
-        list(analysis.export_for_analysis(app.call_desk(), redactor, Reader("s", "sales", "prospecting")))
+        datasets.build(desk, Reader("s", "sales", "prospecting"), "call_transcripts")
     one = analysis.redact_call(app.call_desk(), redactor, analyst, "B")
     assert one["placeholders"] == {"PERSON": 1, "ADDRESS": 1}
     restrict(app, "P2")  # GDPR Art. 18: AI experiments are not among the restriction's exceptions
-    assert list(analysis.export_for_analysis(app.call_desk(), redactor, analyst)) == []
+    again = datasets.build(desk, analyst, "call_transcripts")
+    assert (again.rows, again.sheet["counts"]["left_out_restricted"]) == (5, 1)
 
 
 def test_the_labelled_corpus_is_large_enough_and_its_numbers_check():

@@ -21,9 +21,11 @@ from charte.domain.datasets import (
     DifferentialPrivacy,
     Generaliser,
     KAnonymity,
+    LeftOut,
     Population,
     Transform,
     band,
+    call_left_out,
     departement_of,
     period_of,
     pseudonym,
@@ -262,3 +264,53 @@ def test_a_build_expires_by_its_retention_rule_counted_from_the_build_day(shippe
 
     assert expires_on(ON, shipped.retention["analysis_dataset"].period) == date(2027, 6, 6)
     assert expires_on(ON, shipped.retention["analysis_dataset"].period) - ON > timedelta(days=180)
+
+
+class TestCalls:
+    def calls(self, *columns: Column, purpose: str = "ai_experiments") -> DatasetSpec:
+        return replace(spec(*columns), population=Population.CALLS, purpose=purpose)
+
+    def test_the_shipped_transcripts_dataset_redacts_the_text_and_keys_the_call(self, shipped):
+        d = shipped.datasets["call_transcripts"]
+        assert [(c.name, c.transform) for c in d.output] == [
+            ("call", Transform.PSEUDONYM), ("week", Transform.GENERALISE), ("direction", Transform.KEEP),
+            ("text", Transform.REDACT)]  # fmt: skip
+        assert [q.name for q in d.quasi_identifiers] == ["week", "direction"]
+
+    def test_only_a_recording_s_free_text_is_redacted_and_only_its_fields_are_read(self, shipped):
+        """The recordings' fields (recordings.fields); redaction is no licence for other free text."""
+        text = Column("t", "call_transcript", Transform.REDACT)
+        assert codes(shipped, self.calls(MONTH, text)) == [
+            ("field_not_held", "datasets.d.columns.started.source")  # a contract's start: no call's
+        ]
+        assert codes(shipped, self.calls(Column("w", "call_time", Transform.GENERALISE, Generaliser.PERIOD,
+                                                ("week",)), text)) == []  # fmt: skip
+        needs = Column("n", "site_needs", Transform.REDACT)
+        assert ("redact_not_transcript", "datasets.d.columns.n.transform") in codes(shipped, spec(AGE, needs))
+        kept = Column("t", "call_transcript", Transform.KEEP)
+        assert ("free_text", "datasets.d.columns.t.transform") in codes(shipped, self.calls(kept))
+
+    def test_a_call_dataset_serves_a_purpose_the_calls_are_recorded_for(self, shipped):
+        found = codes(shipped, replace(self.calls(Column("d", "direction", Transform.KEEP)),
+                                       purpose="service_improvement"))  # fmt: skip
+        assert ("purpose_not_for_recordings", "datasets.d.purpose") in found
+
+    @pytest.mark.parametrize(
+        ("objected", "restricted", "due", "left"),
+        [
+            (frozenset({"ai_experiments"}), False, False, LeftOut.OBJECTED),
+            (frozenset({"quality_monitoring"}), False, False, LeftOut.OBJECTED),  # a use it stops
+            (frozenset({"prospecting"}), False, False, None),  # unrelated to the recordings
+            (frozenset(), True, False, LeftOut.RESTRICTED),
+            (frozenset(), False, True, LeftOut.DUE),
+            (frozenset(), False, False, None),
+        ],
+    )
+    def test_a_call_leaves_unless_its_caller_objected_restricted_or_it_is_due(
+        self, objected, restricted, due, left
+    ):
+        """Art. 21(1) (the purpose, or a use the objection stops: recordings.opposition_stops),
+        Art. 18(2), Art. 5(1)(e)."""
+        stops = frozenset({"quality_monitoring", "ai_experiments"})
+        assert call_left_out(objected, "ai_experiments", stops, restricted=restricted, include_restricted=False,
+                             due=due) is left  # fmt: skip

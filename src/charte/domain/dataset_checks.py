@@ -24,6 +24,7 @@ from charte.domain.datasets import (
     DifferentialPrivacy,
     Generaliser,
     KAnonymity,
+    Population,
     Transform,
     band_domain,
 )
@@ -62,6 +63,14 @@ def _purpose(p: Policy, spec: DatasetSpec, path: KeyPath) -> Iterator[Problem]:
             "purpose_not_for_subjects",
             f"an activity listing purpose '{spec.purpose}' and subject category '{subject}' (Art. 30(1))",
         )
+    if spec.population is Population.CALLS and spec.purpose not in p.recordings.purposes:
+        yield _problem(
+            (*path, "purpose"),
+            f"calls are not recorded for '{spec.purpose}'",
+            "purpose_not_for_recordings",
+            "one of recordings.purposes",
+            found=spec.purpose,
+        )
     if spec.include_restricted and spec.purpose not in {x.purpose for x in p.access.restriction_exceptions}:
         yield _problem(
             (*path, "include_restricted"),
@@ -69,6 +78,15 @@ def _purpose(p: Policy, spec: DatasetSpec, path: KeyPath) -> Iterator[Problem]:
             "restricted_included",
             f"'{spec.purpose}' listed in access.restriction_exceptions, or include_restricted: false",
         )
+
+
+def _held(p: Policy, spec: DatasetSpec) -> tuple[frozenset[str], str]:
+    """The fields the population's rows hold, and where the policy says so."""
+    if spec.population is Population.CALLS:
+        return frozenset(p.recordings.fields), "recordings.fields"
+    subject = POPULATION_SUBJECT[spec.population] or ""
+    found = p.subject_categories.get(subject)
+    return frozenset(found.fields if found else ()), f"subject_categories.{subject}.fields"
 
 
 def _recipients(p: Policy, spec: DatasetSpec, path: KeyPath) -> Iterator[Problem]:
@@ -105,13 +123,13 @@ def _column(p: Policy, spec: DatasetSpec, c: Column, path: KeyPath) -> Iterator[
     if c.transform is Transform.DROP:
         return
     subject = POPULATION_SUBJECT[spec.population]
-    held = p.subject_categories.get(subject or "")
-    if not built_in and held is not None and c.source not in held.fields:
+    held, where = _held(p, spec)
+    if not built_in and c.source not in held:
         yield _problem(
             (*path, "source"),
-            f"{subject} data do not include '{c.source}'",
+            f"{subject or 'call'} data do not include '{c.source}'",
             "field_not_held",
-            f"one of subject_categories.{subject}.fields",
+            f"one of {where}",
             found=c.source,
         )
     category = p.fields.get(c.source)
@@ -137,6 +155,16 @@ def _column(p: Policy, spec: DatasetSpec, c: Column, path: KeyPath) -> Iterator[
             found=c.source,
         )
     identifying = c.source in p.direct_identifiers or c.source in IDENTIFYING_SOURCES
+    if c.transform is Transform.REDACT:
+        if c.source not in p.free_text or spec.population is not Population.CALLS:
+            yield _problem(
+                (*path, "transform"),
+                f"'{c.source}' is no transcript: redaction is for the free text of recorded calls",
+                "redact_not_transcript",
+                "a free_text field of the recordings (population: calls)",
+                found="redact",
+            )
+        return
     if c.source in p.free_text:
         yield _problem(
             (*path, "transform"),

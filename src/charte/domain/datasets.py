@@ -38,6 +38,7 @@ class Transform(StrEnum):
     KEEP = "keep"
     GENERALISE = "generalise"
     PSEUDONYM = "pseudonym"  # HMAC-SHA256 under a key of the build's own: not joinable elsewhere
+    REDACT = "redact"  # free text with names, numbers, addresses... replaced by typed placeholders
     COUNT = "count"  # differential privacy: the noisy number of persons in each cell
 
 
@@ -54,12 +55,47 @@ class Population(StrEnum):
     # ended contracts sit in the intermediate archive, not in analyses (CNIL, durées de
     # conservation: archived data are consulted only for the reason they were archived).
     CLIENTS = "clients"
+    # Recorded calls with a transcript, one row each: the redacted transcripts' one way out. The
+    # callers are of every category (and the staff who answered): the recordings' fields only.
+    CALLS = "calls"
 
 
 # What each population's rows hold: the subject category whose fields it may draw, and the
 # values the register keeps outside the person's fields (the contract's, the call's).
-POPULATION_SUBJECT: dict[Population, str | None] = {Population.CLIENTS: "client"}
-BUILT_IN_SOURCES: dict[Population, frozenset[str]] = {Population.CLIENTS: frozenset({"person"})}
+POPULATION_SUBJECT: dict[Population, str | None] = {Population.CLIENTS: "client", Population.CALLS: None}
+BUILT_IN_SOURCES: dict[Population, frozenset[str]] = {
+    Population.CLIENTS: frozenset({"person"}),
+    Population.CALLS: frozenset({"call", "direction"}),
+}
+
+
+class LeftOut(StrEnum):
+    """Why a person or a call of the population is not in a build, the first that applies."""
+
+    OBJECTED = (
+        "objected"  # GDPR Art. 21(1): to the dataset's purpose (or, for a call, to a use the recording stops)
+    )
+    RESTRICTED = "restricted"  # Art. 18(2): restricted data serve only the restriction's exceptions
+    DUE = "due"  # Art. 5(1)(e): due for erasure, the sweep not yet run
+
+
+def call_left_out(
+    objected: frozenset[str],
+    purpose: str,
+    stops: frozenset[str],
+    *,
+    restricted: bool,
+    include_restricted: bool,
+    due: bool,
+) -> LeftOut | None:
+    """Whether a call leaves with a dataset: not if its caller (their person or their number)
+    objected to the purpose or to any use an objection stops (policy recordings.opposition_stops),
+    nor if their data are restricted, nor if the recording is due for erasure."""
+    if purpose in objected or objected & stops:
+        return LeftOut.OBJECTED
+    if restricted and not include_restricted:
+        return LeftOut.RESTRICTED
+    return LeftOut.DUE if due else None
 
 
 class PrivacyModel(StrEnum):

@@ -10,9 +10,10 @@ row and its audit entry. Anything that fails leaves nothing behind: no file, no 
 
 from __future__ import annotations
 
+import csv
 import time
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,14 +31,16 @@ from charte.domain.datasets import (
     DatasetSpec,
     DifferentialPrivacy,
     KAnonymity,
+    Population,
     Transform,
     expires_on,
     pseudonym,
 )
 from charte.domain.policy import Policy
 from charte.services.access import Reader, require
+from charte.services.analysis import Redacting
 from charte.services.audit import Auditor
-from charte.services.errors import NotFound, Refused
+from charte.services.errors import NotFound, NotReady, Refused
 from charte.services.ports import Clock
 from charte.services.read_model import JsonRecord
 
@@ -185,6 +188,8 @@ class DatasetDesk:
     keys: DatasetKeys
     store: BuildStore
     noise: NoiseSource
+    # Transcripts' redaction (the French model loads in seconds: only when a dataset redacts).
+    redactor: Callable[[], Redacting] | None = None
 
 
 # -- who may ------------------------------------------------------------------------------------
@@ -203,6 +208,10 @@ def decide(gate: AccessGate, spec: DatasetSpec, reader: Reader) -> Decision:
     base = gate.check(reader.role, reader.purpose, trained=reader.trained)
     if not base.allowed:
         return base
+    if spec.population is Population.CALLS:  # transcripts are read as recordings are heard
+        listen = gate.may_listen(reader.role, reader.purpose, objected=False, trained=reader.trained)
+        if not listen.allowed:
+            return listen
     if reader.purpose != spec.purpose:
         return Decision(
             False,
@@ -312,9 +321,15 @@ def _fields(view: BuildView) -> dict[str, Any]:
 
 
 def _transformed(
-    spec: DatasetSpec, raw: Iterator[Sequence[object]], on: date, key: bytes
+    spec: DatasetSpec,
+    raw: Iterator[Sequence[object]],
+    on: date,
+    key: bytes,
+    redactor: Redacting | None = None,
+    placeholders: Counter[str] | None = None,
 ) -> Iterator[tuple[str, ...]]:
-    """Each selected row at the finest level of every column, pseudonyms keyed."""
+    """Each selected row at the finest level of every column, pseudonyms keyed, free text
+    redacted (``placeholders`` counts what the redaction replaced, by kind)."""
     columns = [c for c in spec.output if c.transform is not Transform.COUNT]
     memo: list[dict[object, str]] = [{} for _ in columns]
     for values in raw:
@@ -322,6 +337,14 @@ def _transformed(
         for c, seen, value in zip(columns, memo, values, strict=True):
             if c.transform is Transform.PSEUDONYM:
                 out.append(pseudonym(key, str(value)))
+                continue
+            if c.transform is Transform.REDACT:
+                if redactor is None:
+                    raise NotReady("this dataset redacts transcripts: the redaction extra is needed")
+                done = redactor.redact(str(value or ""))
+                if placeholders is not None:
+                    placeholders.update(span[0] for span in done.spans)
+                out.append(done.text)
                 continue
             found = seen.get(value)
             if found is None:
@@ -340,7 +363,10 @@ def _k_anonymous(
     sens = [output.index(c) for c in spec.sensitive]
     groups = anonymity.Groups(width=len(sens))
     batch: list[tuple[str, ...]] = []
-    for row in _transformed(spec, desk.source.rows(spec, on), on, key):
+    redacts = any(c.transform is Transform.REDACT for c in spec.columns)
+    redactor = desk.redactor() if redacts and desk.redactor is not None else None
+    placeholders: Counter[str] = Counter()
+    for row in _transformed(spec, desk.source.rows(spec, on), on, key, redactor, placeholders):
         groups.add(tuple(row[i] for i in qi), [row[i] for i in sens])
         batch.append(row)
         if len(batch) >= SPOOL_BATCH:
@@ -370,6 +396,9 @@ def _k_anonymous(
         "rows_suppressed": solution.suppressed_rows,
         "suppression_rate": round(solution.suppression_rate, 6),
     }
+    if redacts:
+        # What the redaction replaced, by kind (no value): the analysts know what is gone.
+        achieved["redacted"] = dict(sorted(placeholders.items()))
     return written, achieved
 
 
@@ -518,6 +547,21 @@ def open_file(desk: DatasetDesk, reader: Reader, dataset: str, number: int, fmt:
         ]
     )
     return path
+
+
+def read_rows(desk: DatasetDesk, reader: Reader, dataset: str, number: int) -> Iterator[dict[str, str]]:
+    """A live build's rows as the CSV holds them (gated and audited like a download)."""
+    path = open_file(desk, reader, dataset, number, "csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def transcripts_dataset(policy: Policy, purpose: str) -> DatasetSpec:
+    """The policy's dataset of recorded calls for ``purpose``: the one way transcripts leave."""
+    for spec in policy.datasets.values():
+        if spec.population is Population.CALLS and spec.purpose == purpose:
+            return spec
+    raise NotFound("dataset of recorded calls", f"purpose {purpose} (policy: datasets, population: calls)")
 
 
 def revoke(desk: DatasetDesk, actor: str, role: str, dataset: str, number: int) -> BuildView:

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, literal,
 from sqlalchemy.orm import aliased
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.dataset_calls import SqlCallPopulation
 from charte.adapters.event_feed import SITE_FIELDS
 from charte.domain.datasets import POPULATION_SUBJECT, DatasetSpec, Population, Transform
 from charte.domain.register import Role
@@ -30,8 +31,15 @@ BATCH = 10_000
 
 
 class SqlDatasetSource:
-    def __init__(self, engine: Engine, *, encrypted: frozenset[str]) -> None:
-        self.engine, self.encrypted = engine, encrypted
+    def __init__(
+        self, engine: Engine, *, encrypted: frozenset[str], calls: SqlCallPopulation | None = None
+    ) -> None:
+        self.engine, self.encrypted, self.calls = engine, encrypted, calls
+
+    def _calls(self) -> SqlCallPopulation:
+        if self.calls is None:  # pragma: no cover - the composition root always gives them
+            raise ValueError("no recorded calls here")
+        return self.calls
 
     def _latest(self, on: date) -> Any:
         """Each client's latest contract running on ``on`` (ended contracts are archived)."""
@@ -61,8 +69,8 @@ class SqlDatasetSource:
         return case((objected, "objected"), (restricted, "restricted"), (due, "due"), else_="selected")
 
     def population(self, spec: DatasetSpec, on: date) -> PopulationCounts:
-        if spec.population is not Population.CLIENTS:  # pragma: no cover - the enum has one kind
-            raise ValueError(spec.population)
+        if spec.population is Population.CALLS:
+            return self._calls().population(spec, on)
         latest = self._latest(on)
         reason = self._reasons(spec, on, latest.c.person_id).label("reason")
         inner = (
@@ -127,6 +135,9 @@ class SqlDatasetSource:
         ).order_by(latest.c.person_id)
 
     def rows(self, spec: DatasetSpec, on: date) -> Iterator[Sequence[object]]:
+        if spec.population is Population.CALLS:
+            yield from self._calls().rows(spec, on)
+            return
         with self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(
                 self.query(spec, on)

@@ -15,7 +15,7 @@ from charte.bootstrap import open_private
 from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import emit_json
 from charte.entrypoints.cli.reader import AsOpt, PurposeOpt, reader
-from charte.services import analysis, calls
+from charte.services import analysis, calls, datasets
 
 app = typer.Typer(
     help="Recordings: transcripts redacted for analysis.", no_args_is_help=True, rich_markup_mode=None
@@ -67,19 +67,21 @@ def export_for_analysis(
         Path | None, typer.Option("--out", help="A JSON Lines file (default: standard output).")
     ] = None,
 ) -> None:
-    """Every transcript, redacted, as JSON Lines (`call` a keyed hash, `on`, `direction`, `text`),
-    except the calls of people who objected."""
+    """Build the policy's dataset of recorded calls for the purpose (its transcripts redacted, the
+    calls of people who objected left out: docs/datasets.md) and write its rows as JSON Lines —
+    one key per column of the dataset."""
     who = reader(role, purpose)
-    c = container()
-    lines = analysis.export_for_analysis(c.call_desk(), c.redactor, who)
+    desk = container().dataset_desk()
+    spec = datasets.transcripts_dataset(desk.policy, who.purpose)
+    built = datasets.build(desk, who, spec.id)
     handle = open_private(out, "w") if out else sys.stdout
     count = 0
     try:
-        for line in lines:
+        for line in datasets.read_rows(desk, who, spec.id, built.build):
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
             count += 1
     finally:
         if out:
             handle.close()
     if out:
-        typer.echo(f"{count} transcript(s) written to {out}")
+        typer.echo(f"{count} transcript(s) written to {out} (dataset {spec.id}, build {built.build})")
