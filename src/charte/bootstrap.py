@@ -322,6 +322,7 @@ class Container(Formats):
             audit=verified,
             trainings=self.training_desk() if self.policy.training is not None else None,
             renderers=Renderers(html=lambda d: render_document(d, "html"), csv=render_csv),
+            dataset_builds=self.dataset_desk().store.builds(),
         )
 
     def pack_signer(self) -> Ed25519Signer:
@@ -362,15 +363,8 @@ class Container(Formats):
 
     def eraser(self) -> Eraser:
         """The one erasure use case: the sweep, requests, objections (the replay has its own)."""
-        datasets = Expiry(self.dataset_desk(), SWEEP_ACTOR)
-        return Eraser(
-            self.erasure_store(),
-            self.policy,
-            self.clock,
-            ledger=self.erasure_ledger,
-            recordings=self.calls(),
-            datasets=datasets,
-        )
+        return Eraser(self.erasure_store(), self.policy, self.clock, ledger=self.erasure_ledger,
+                      recordings=self.calls(), datasets=Expiry(self.dataset_desk(), SWEEP_ACTOR))  # fmt: skip
 
     def dataset_desk(self) -> DatasetDesk:
         """Analysis datasets (services.datasets): built, read, revoked, expired."""

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from charte.adapters.inspection_zip import read_pack, write_pack
 from charte.adapters.pack_signer import Ed25519Signer, verifies
 from charte.domain.vocabulary import CourtKind
-from charte.services import breaches, holds, inspection, rights
+from charte.services import breaches, datasets, holds, inspection, rights
 from charte.services.access import AccessDenied, Reader
 from charte.services.breach_records import NewBreach
 from charte.services.errors import Refused
@@ -47,6 +47,8 @@ def packed(app, tmp_path) -> tuple[dict[str, bytes], object]:
                 subjects=[("person", "P1")], reason="assignation")  # fmt: skip
     sweep(sweeper=app.eraser(), as_of=TODAY, today=TODAY)
     token(app, "dpo-1", role="dpo")
+    datasets.build(app.dataset_desk(), Reader("analyste-Garnier", "recording_analyst", "service_improvement"),
+                   "offers_by_region")  # fmt: skip
     files = inspection.pack(app.inspection_sources(2026), signer=app.pack_signer(), role="dpo", year=2026,
                             today=TODAY, now=NOW)  # fmt: skip
     out = write_pack(tmp_path / "pack.zip", files)
@@ -61,7 +63,8 @@ def test_the_pack_holds_what_an_inspector_asks_first_and_verifies_with_the_serve
     for name in ("register.fr.html", "register.fr.csv", "policy.yaml", "policy-lint.json", "charter.fr.html",
                  "processors-and-transfers.json", "dpias-and-balancing-tests.json", "breach-register.json",
                  "report-2026.html", "report-2026.csv", "rights-timelines-2026.json", "sweeps-2026.json",
-                 "erasure-ledger.json", "holds-active.json", "audit-verify.json", "trainings.json"):  # fmt: skip
+                 "erasure-ledger.json", "holds-active.json", "audit-verify.json", "trainings.json",
+                 "datasets.json"):  # fmt: skip
         assert name in files, name
     assert any(n.startswith("audit-checkpoints/") for n in files)
     assert json.loads(files["audit-verify.json"])["ok"] is True
@@ -70,6 +73,9 @@ def test_the_pack_holds_what_an_inspector_asks_first_and_verifies_with_the_serve
     assert [s["step"] for s in timeline["steps"]][-1] == "refused"
     (held,) = json.loads(files["holds-active.json"])
     assert held["case"] == "RG-26/001"
+    (built,) = json.loads(files["datasets.json"])  # which dataset, under what guarantee, until when
+    assert (built["dataset"], built["privacy"]["epsilon"], built["expires_on"]) == ("offers_by_region", 0.5,
+                                                                                  "2027-05-26")  # fmt: skip
     assessments = json.loads(files["dpias-and-balancing-tests.json"])
     assert assessments["dpia"]["call_recording"]["dpia_required"] is True
     manifest = json.loads(files["manifest.json"])

@@ -2,8 +2,8 @@
 asks for first, in one zip — the Art. 30 register, the policy and its lint, the published charter,
 processors and transfers, DPIAs and balancing tests, the breach register, the year's figures, the
 rights requests' timelines, the sweeps and the erasure ledger's digests, the active holds, the
-audit's signed checkpoints and the result of verifying the chain, the staff's training counts —
-with a manifest of every file's SHA-256, signed with the audit's Ed25519 key.
+audit's signed checkpoints and the result of verifying the chain, the staff's training counts, the
+analysis datasets built — with a manifest of every file's SHA-256, signed with the audit's Ed25519 key.
 
 No personal data beyond refs: no requester's name or contact, no staff name, no words the DPO's
 team wrote about a request (the refusal reasons stay out); a breach's facts are the team's own,
@@ -30,6 +30,7 @@ from charte.services import accountability, annual_report, training
 from charte.services.access import AccessDenied
 from charte.services.audit import Report
 from charte.services.breach_records import BreachStore
+from charte.services.datasets import BuildView
 from charte.services.documents.annual_report import CSV_HEADERS, build_report, csv_rows
 from charte.services.documents.charter import build_charter
 from charte.services.documents.model import Document
@@ -112,6 +113,8 @@ class PackSources:
     audit: Report
     trainings: training.TrainingDesk | None
     renderers: Renderers
+    # Analysis datasets built (services.datasets): which, under what guarantee, until when.
+    dataset_builds: Sequence[BuildView] = ()
 
 
 def _json(value: Any) -> bytes:
@@ -135,6 +138,25 @@ def _may_pack(policy: Policy, role: str) -> None:
 
 # Who opened, discovered or stepped a breach are staff: the register on the server names them.
 _STAFF_KEYS = ("opened_by", "discovered_by", "actor")
+
+
+def _build(view: BuildView) -> dict[str, Any]:
+    """A dataset build for the inspector: its guarantee and fate, without who (staff) built it."""
+    sheet = view.sheet
+    return {
+        "dataset": view.dataset,
+        "build": view.build,
+        "role": view.role,
+        "purpose": view.purpose,
+        "built_at": view.built_at.isoformat(),
+        "rows": view.rows,
+        "privacy": sheet.get("privacy", {}),
+        "counts": sheet.get("counts", {}),
+        "columns": sheet.get("columns", []),
+        "expires_on": view.purge_due.isoformat(),
+        "destroyed_at": view.destroyed_at.isoformat() if view.destroyed_at else None,
+        "destroyed_why": view.destroyed_why,
+    }
 
 
 def _breaches(store: BreachStore) -> list[dict[str, Any]]:
@@ -214,6 +236,8 @@ def pack(
                 "exempt_reads": len(roster["exempt_reads"]),
             }
         )
+    if sources.dataset_builds:
+        files["datasets.json"] = _json([_build(b) for b in sources.dataset_builds])
     manifest = _json(
         {
             "format": 1,

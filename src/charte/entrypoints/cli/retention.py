@@ -132,6 +132,8 @@ def sweep(
     )
     for rule, count in summary["units_by_rule"].items():
         typer.echo(f"  {rule}: {count}")
+    if summary["datasets_expired"]:
+        typer.echo(f"{summary['datasets_expired']} analysis dataset build(s) {what} (files and keys)")
     for case, count in summary["kept_by_holds"].items():
         typer.echo(f"kept by hold {case}: {count} unit(s)")
 
