@@ -15,11 +15,11 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import product
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from charte.domain import dataset_anonymity as anonymity
 from charte.domain.access import AccessGate, Decision, Denial
@@ -298,7 +298,7 @@ def build(desk: DatasetDesk, reader: Reader, name: str) -> BuildView:
             files = draft.finish(sheet)
             placed = True
         sheet["files"] = [{"name": f.name, "bytes": f.bytes, "sha256": f.sha256} for f in files]
-        view = BuildView(**{**_fields(view), "sheet": sheet})
+        view = replace(view, sheet=sheet)
         detail = {"step": "build", "build": number, "rows": rows, "model": view.model}
         if epsilon is not None:
             detail["epsilon"] = epsilon
@@ -314,10 +314,6 @@ def build(desk: DatasetDesk, reader: Reader, name: str) -> BuildView:
 
 def spec_model(spec: DatasetSpec) -> str:
     return "k_anonymity" if isinstance(spec.privacy, KAnonymity) else "differential_privacy"
-
-
-def _fields(view: BuildView) -> dict[str, Any]:
-    return {name: getattr(view, name) for name in view.__dataclass_fields__}
 
 
 def _transformed(
@@ -590,7 +586,7 @@ def _destroy(desk: DatasetDesk, view: BuildView, actor: str, role: str | None, w
         detail={"dataset": view.dataset, "step": why, "build": view.build},
     )
     desk.store.destroyed(view, at, actor, why, entry)
-    return BuildView(**{**_fields(view), "destroyed_at": at, "destroyed_by": actor, "destroyed_why": why})
+    return replace(view, destroyed_at=at, destroyed_by=actor, destroyed_why=why)
 
 
 class Expiry:

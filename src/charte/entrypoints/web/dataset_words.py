@@ -62,6 +62,7 @@ DATASET_EN: dict[str, str] = {
     "Modèle": "Model",
     "Conservation": "Retention",
     "k-anonymat (k = {k}, l = {l})": "k-anonymity (k = {k}, l = {l})",
+    "k-anonymat (k = {k})": "k-anonymity (k = {k})",
     "confidentialité différentielle (ε = {e} par construction, budget {b})": "differential privacy (ε = {e} "
     "per build, budget {b})",
     "Constructions": "Builds",
