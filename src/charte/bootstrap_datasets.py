@@ -6,6 +6,7 @@ when a dataset is built, so that the rest of charte — the sweep included — r
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
 from charte.adapters.dataset_files import DatasetFolder
@@ -40,4 +41,5 @@ def dataset_desk(c: Container) -> DatasetDesk:
         store=SqlDatasetBuilds(engine, audit=c.audit_store()),
         noise=OpenDpNoise(),
         redactor=lambda: c.redactor,  # the French model loads on first use
+        policy_sha256=hashlib.sha256(c.settings.policy_path.read_bytes()).hexdigest(),
     )

@@ -21,6 +21,7 @@ from charte.adapters.db.objections import record_objection
 from charte.domain.access import Denial
 from charte.domain.dataset_anonymity import measure
 from charte.domain.datasets import KAnonymity
+from charte.domain.durations import Duration
 from charte.services import datasets
 from charte.services.access import AccessDenied, Reader
 from charte.services.audit import AuditFilter
@@ -144,6 +145,23 @@ def test_two_datasets_and_two_builds_cannot_be_joined_on_their_pseudonyms(app):
     assert [len(ids[0] & ids[1]), len(ids[0] & ids[2]), len(ids[1] & ids[2])] == [0, 0, 0]
     keys = sorted(p.name for p in (app.settings.home / "keys" / "datasets").iterdir())
     assert keys == ["client_base-1.key", "client_base-2.key", "client_twin-1.key"]
+
+
+def test_a_population_within_a_period_takes_the_contracts_signed_in_it(app):
+    """`within`: the clients whose running contract was signed in the period before the build."""
+    events = clients(60)
+    run_import(app, events)
+    desk = app.dataset_desk()
+    recent = replace(desk.policy.datasets["client_base"], within=Duration(years=3),
+                     privacy=KAnonymity(2, 1, (), 0.5))  # fmt: skip
+    desk = replace(desk, policy=replace(desk.policy, datasets={"client_base": recent}))
+    view = datasets.build(desk, ANALYST, "client_base")
+    since = TODAY.replace(year=TODAY.year - 3)
+    expected = sum(1 for e in events if date.fromisoformat(e["at"]) > since)
+    assert 0 < expected < 60
+    assert view.sheet["counts"]["candidates"] == expected
+    assert view.sheet["population_since"] == since.isoformat()
+    assert len(view.sheet["policy"]["sha256"]) == 64
 
 
 def test_a_model_that_cannot_be_reached_writes_nothing(app):

@@ -131,6 +131,8 @@ def test_transcripts_leave_only_as_a_redacted_dataset_without_those_who_objected
     for i in range(6):  # six more callers the same week: k = 5 holds on the week and direction
         events += [call(f"c{i + 3}", at.format(i + 2), f"K{i}", number=f"060000000{i}"),
                    transcribed(f"t{i + 3}", at.format(i + 2), f"K{i}", f"rappelez-moi au 07 00 00 00 0{i}")]  # fmt: skip
+    events += [call("c-old", "2026-07-01T10:00:00+02:00", "OLD", number="0611111111"),  # before the last 3 months
+               transcribed("t-old", "2026-07-01T10:00:00+02:00", "OLD", "un appel de juillet")]  # fmt: skip
     run_import(app, events)
     d = app.rights_desk("dpo-anne", "dpo")
     request = rights.open_request(d, type_="opposition", received_on=TODAY, channel="post", claimed_name="Ana Roux",
@@ -151,7 +153,8 @@ def test_transcripts_leave_only_as_a_redacted_dataset_without_those_who_objected
     assert {r["week"] for r in rows} == {"2026-W47"}
     assert len({r["call"] for r in rows} - {"A", "B", "K1"}) == 6  # keyed pseudonyms, not refs
     counts = built.sheet["counts"]
-    assert (counts["candidates"], counts["left_out_objected"], counts["selected"]) == (7, 1, 6)
+    assert (counts["candidates"], counts["left_out_objected"], counts["selected"]) == (7, 1, 6)  # not OLD
+    assert built.sheet["population_since"] == "2026-08-26"  # within: P3M of the shipped policy
     assert built.sheet["privacy"]["redacted"] == {"ADDRESS": 1, "PERSON": 1, "PHONE": 5}
     with pytest.raises(AccessDenied):
         datasets.build(desk, Reader("s", "sales", "prospecting"), "call_transcripts")

@@ -236,7 +236,7 @@ def _dataset(r: Reader, id_: str, value: Any, path: KeyPath) -> DatasetSpec:
         value,
         path,
         required={"label", "purpose", "population", "columns", "privacy", "recipients", "retention"},
-        optional=frozenset({"include_restricted"}),
+        optional=frozenset({"include_restricted", "within"}),
     )
     raw = d.get("columns", {})
     if not isinstance(raw, dict) or not raw:
@@ -257,6 +257,7 @@ def _dataset(r: Reader, id_: str, value: Any, path: KeyPath) -> DatasetSpec:
         recipients=r.ids(d, "recipients", path),
         retention=r.text(d, "retention", path),
         include_restricted=r.flag(d, "include_restricted", path),
+        within=r.duration(d, "within", path) if "within" in d else None,
     )
 
 

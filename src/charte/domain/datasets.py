@@ -194,6 +194,15 @@ class DatasetSpec:
     # A person who restricted their data (Art. 18) is left out unless this is true; the policy's
     # access.restriction_exceptions must then list the purpose (dataset_checks).
     include_restricted: bool = False
+    # The population's period before the build's day: clients whose running contract was signed
+    # within it, calls made within it; ``None``: all of them.
+    within: Duration | None = None
+
+    def since(self, on: date) -> date | None:
+        """The first day of the population's period, for a build on ``on``."""
+        if self.within is None:
+            return None
+        return subtract_period(on, self.within)
 
     @property
     def output(self) -> tuple[Column, ...]:
@@ -339,6 +348,11 @@ def periods_between(first: date, last: date, level: str) -> tuple[str, ...]:
             out.append(value)
         day = date.fromordinal(day.toordinal() + 1)
     return tuple(out)
+
+
+def subtract_period(day: date, period: Duration) -> date:
+    """``day`` less a policy period: the day a period ending on ``day`` starts from (exclusive)."""
+    return add_period(day, Duration(-period.years, -period.months, -period.days))
 
 
 def expires_on(built_on: date, keep: Duration) -> date:

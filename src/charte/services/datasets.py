@@ -190,6 +190,7 @@ class DatasetDesk:
     noise: NoiseSource
     # Transcripts' redaction (the French model loads in seconds: only when a dataset redacts).
     redactor: Callable[[], Redacting] | None = None
+    policy_sha256: str | None = None  # the policy file in force: the data sheet names it
 
 
 # -- who may ------------------------------------------------------------------------------------
@@ -295,6 +296,9 @@ def build(desk: DatasetDesk, reader: Reader, name: str) -> BuildView:
                 sheet={},
             )
             sheet = data_sheet(desk.policy, spec, view, counts, achieved, time.monotonic() - started)
+            sheet["policy"]["sha256"] = desk.policy_sha256
+            since = spec.since(on)  # the population's period, when it has one
+            sheet["population_since"] = since.isoformat() if since is not None else None
             files = draft.finish(sheet)
             placed = True
         sheet["files"] = [{"name": f.name, "bytes": f.bytes, "sha256": f.sha256} for f in files]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, and_, literal, select
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.times import utc
@@ -25,6 +25,12 @@ from charte.services.datasets import PopulationCounts
 
 BATCH = 2_000
 PARIS = ZoneInfo("Europe/Paris")
+
+
+def _start(since: date | None) -> datetime:
+    """The first instant after ``since`` (a Paris day), in UTC: the period's calls."""
+    day = (since or date.min) + timedelta(days=1)
+    return datetime.combine(day, time(0, 0), tzinfo=PARIS).astimezone(UTC)
 
 
 class SqlCallPopulation:
@@ -66,6 +72,7 @@ class SqlCallPopulation:
             .outerjoin(t.persons, and_(p.ref == k.person_ref))
             # Recorded for this purpose (the recording decision's list, JSON text of ids).
             .where(k.transcript.is_not(None), k.purposes.contains(f'"{spec.purpose}"'))
+            .where(k.at >= _start(spec.since(on)) if spec.since(on) is not None else literal(True))
             .order_by(k.id)
         )
         with self.engine.connect() as conn:

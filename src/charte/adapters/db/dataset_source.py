@@ -41,7 +41,7 @@ class SqlDatasetSource:
             raise ValueError("no recorded calls here")
         return self.calls
 
-    def _latest(self, on: date) -> Any:
+    def _latest(self, on: date, since: date | None = None) -> Any:
         """Each client's latest contract running on ``on`` (ended contracts are archived)."""
         r, c = t.roles.c, t.contracts.c
         rank = func.row_number().over(partition_by=r.person_id, order_by=(c.signed_on.desc(), c.id.desc()))
@@ -53,6 +53,7 @@ class SqlDatasetSource:
                 c.signed_on <= on,
                 or_(c.ended_on.is_(None), c.ended_on > on),
                 or_(r.ended_on.is_(None), r.ended_on > on),
+                c.signed_on > since if since is not None else literal(True),
             )
             .subquery("latest")
         )
@@ -71,7 +72,7 @@ class SqlDatasetSource:
     def population(self, spec: DatasetSpec, on: date) -> PopulationCounts:
         if spec.population is Population.CALLS:
             return self._calls().population(spec, on)
-        latest = self._latest(on)
+        latest = self._latest(on, spec.since(on))
         reason = self._reasons(spec, on, latest.c.person_id).label("reason")
         inner = (
             select(reason)
@@ -120,7 +121,7 @@ class SqlDatasetSource:
     def query(self, spec: DatasetSpec, on: date) -> Select[Any]:
         """The one statement that reads the selected persons' values (``bench/dataset_build.py``
         runs it with the raw driver as the floor)."""
-        latest = self._latest(on)
+        latest = self._latest(on, spec.since(on))
         values, joins = self._values(spec, latest)
         query = (
             select(*values)
