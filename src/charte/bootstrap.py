@@ -78,7 +78,6 @@ from charte.services.audit import Auditor
 from charte.services.breaches import Keeper
 from charte.services.calls import CallDesk
 from charte.services.consents import feed_withdrawal_orders
-from charte.services.datasets import DatasetDesk, Expiry
 from charte.services.erasure import SWEEP_ACTOR, Eraser
 from charte.services.errors import NotReady, Refused
 from charte.services.information import Informing
@@ -363,12 +362,11 @@ class Container(Formats):
 
     def eraser(self) -> Eraser:
         """The one erasure use case: the sweep, requests, objections (the replay has its own)."""
+        expiring = bootstrap_datasets.expiry(self, SWEEP_ACTOR)
         return Eraser(self.erasure_store(), self.policy, self.clock, ledger=self.erasure_ledger,
-                      recordings=self.calls(), datasets=Expiry(self.dataset_desk(), SWEEP_ACTOR))  # fmt: skip
+                      recordings=self.calls(), datasets=expiring)  # fmt: skip
 
-    def dataset_desk(self) -> DatasetDesk:
-        """Analysis datasets (services.datasets): built, read, revoked, expired."""
-        return bootstrap_datasets.dataset_desk(self)
+    dataset_desk = bootstrap_datasets.dataset_desk  # analysis datasets: built, read, revoked, expired
 
     def sweep_runs(self) -> SqlErasureStore:
         return self.erasure_store()

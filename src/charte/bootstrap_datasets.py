@@ -15,7 +15,7 @@ from charte.adapters.db.dataset_builds_store import SqlDatasetBuilds
 from charte.adapters.db.dataset_calls import SqlCallPopulation
 from charte.adapters.db.dataset_source import SqlDatasetSource
 from charte.adapters.dp_noise import OpenDpNoise
-from charte.services.datasets import DatasetDesk
+from charte.services.datasets import DatasetDesk, Expiry
 
 if TYPE_CHECKING:
     from charte.bootstrap import Container
@@ -42,4 +42,11 @@ def dataset_desk(c: Container) -> DatasetDesk:
         noise=OpenDpNoise(),
         redactor=lambda: c.redactor,  # the French model loads on first use
         policy_sha256=hashlib.sha256(c.settings.policy_path.read_bytes()).hexdigest(),
+    )
+
+
+def expiry(c: Container, actor: str) -> Expiry:
+    """The sweep's part: the builds' store, the desk only when a build is due."""
+    return Expiry(
+        SqlDatasetBuilds(c.migrated_engine(), audit=c.audit_store()), lambda: dataset_desk(c), actor
     )

@@ -594,16 +594,19 @@ def _destroy(desk: DatasetDesk, view: BuildView, actor: str, role: str | None, w
 
 
 class Expiry:
-    """The sweep's part: builds past their retention lose their files and key (``Eraser``)."""
+    """The sweep's part: builds past their retention lose their files and key (``Eraser``). The
+    desk is built only when a build is due: a sweep with none opens nothing more."""
 
-    def __init__(self, desk: DatasetDesk, actor: str) -> None:
-        self.desk, self.actor = desk, actor
+    def __init__(self, store: BuildStore, desk: Callable[[], DatasetDesk], actor: str) -> None:
+        self.store, self.desk, self.actor = store, desk, actor
 
     def due(self, as_of: date) -> int:
-        return len(self.desk.store.expired(as_of))
+        return len(self.store.expired(as_of))
 
     def purge(self, as_of: date) -> int:
-        expired = self.desk.store.expired(as_of)
-        for view in expired:  # a handful of builds, each a folder and a key file
-            _destroy(self.desk, view, self.actor, None, "expired")
+        expired = self.store.expired(as_of)
+        if expired:
+            desk = self.desk()
+            for view in expired:  # a handful of builds, each a folder and a key file
+                _destroy(desk, view, self.actor, None, "expired")
         return len(expired)
