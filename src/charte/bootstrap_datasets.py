@@ -15,7 +15,8 @@ from charte.adapters.db.dataset_builds_store import SqlDatasetBuilds
 from charte.adapters.db.dataset_calls import SqlCallPopulation
 from charte.adapters.db.dataset_source import SqlDatasetSource
 from charte.adapters.dp_noise import OpenDpNoise
-from charte.services.datasets import DatasetDesk, Expiry
+from charte.services.dataset_ports import DatasetDesk
+from charte.services.datasets import Expiry
 
 if TYPE_CHECKING:
     from charte.bootstrap import Container

@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from charte.adapters.private_files import narrow, write_private
-from charte.services.datasets import FileInfo
+from charte.services.dataset_ports import FileInfo
 
 SEPARATOR = "\x1f"  # joins a row's quasi-identifiers into one key (no generalised value holds it)
 FILES = ("data.parquet", "data.csv", "sheet.json")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib.metadata import version
 
-from charte.services.datasets import Noisy
+from charte.services.dataset_ports import Noisy
 from charte.services.errors import NotReady
 
 

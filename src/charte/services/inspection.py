@@ -30,7 +30,7 @@ from charte.services import accountability, annual_report, training
 from charte.services.access import AccessDenied
 from charte.services.audit import Report
 from charte.services.breach_records import BreachStore
-from charte.services.datasets import BuildView
+from charte.services.dataset_ports import BuildView
 from charte.services.documents.annual_report import CSV_HEADERS, build_report, csv_rows
 from charte.services.documents.charter import build_charter
 from charte.services.documents.model import Document

@@ -14,7 +14,7 @@ from charte.adapters.db import tables as t
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.times import utc
 from charte.domain.audit import Entry
-from charte.services.datasets import BuildView
+from charte.services.dataset_ports import BuildView
 from charte.services.errors import Conflict, Refused
 
 

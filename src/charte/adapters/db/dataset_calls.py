@@ -21,7 +21,7 @@ from charte.adapters.db import tables as t
 from charte.adapters.db.times import utc
 from charte.domain.contacts import contact_key
 from charte.domain.datasets import DatasetSpec, LeftOut, Transform, call_left_out
-from charte.services.datasets import PopulationCounts
+from charte.services.dataset_ports import PopulationCounts
 
 BATCH = 2_000
 PARIS = ZoneInfo("Europe/Paris")

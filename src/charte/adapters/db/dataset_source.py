@@ -22,7 +22,7 @@ from charte.adapters.event_feed import SITE_FIELDS
 from charte.domain.datasets import POPULATION_SUBJECT, DatasetSpec, Population, Transform
 from charte.domain.register import Role
 from charte.services.access import CONTRACT_FIELDS
-from charte.services.datasets import PopulationCounts
+from charte.services.dataset_ports import PopulationCounts
 
 # The policy's field names of the contract's own columns (the register keeps them there).
 _CONTRACT_COLUMNS = {name: column for column, name in CONTRACT_FIELDS.items()} | {"contract_ref": "ref"}

@@ -14,7 +14,7 @@ from charte.entrypoints.cli.context import container
 from charte.entrypoints.cli.output import DataFormat, emit_json
 from charte.entrypoints.cli.reader import AsOpt, PurposeOpt, actor, reader, role_only
 from charte.services import datasets as use_cases
-from charte.services.datasets import BuildView
+from charte.services.dataset_ports import BuildView
 from charte.services.read_model import plain
 
 app = typer.Typer(

@@ -15,7 +15,7 @@ from charte.entrypoints.web.audited_reads import NO_PERSONAL, PERSONAL
 from charte.entrypoints.web.auth import Calling, Reading
 from charte.services import actors as accounts
 from charte.services import datasets
-from charte.services.datasets import BuildView
+from charte.services.dataset_ports import BuildView
 from charte.services.read_model import plain
 
 Name = Annotated[str, Path(min_length=1, max_length=64, description="A dataset of the policy.")]
