@@ -6,9 +6,12 @@
 1. Generates a demo register of about --events events (deterministic, docs/events.md).
 2. For each engine, imports it with `charte events import` in a fresh process on an empty,
    migrated database, and reads that process's peak RSS.
-3. The floor: copies every row charte wrote into another empty database with the driver's raw
+3. The floors: copies every row charte wrote into another empty database with the driver's raw
    DB-API `executemany` (sqlite3, psycopg), in batches of 2,000 (charte's chunk size), one
-   transaction, timing only the inserts. Same rows, same engine, same run.
+   transaction, timing only the inserts; on PostgreSQL also with COPY (psycopg's `write_row`,
+   one COPY per table, one transaction), the fastest way PostgreSQL takes rows from a client.
+   Same rows, same engine, same run. The targets: SQLite at least 1/3 of its executemany floor,
+   PostgreSQL at least 1/3 of its COPY floor.
 4. Memory: imports a tenth of the file too, to show whether peak RSS grows with the file.
 
 PostgreSQL is used when CHARTE_TEST_DATABASE_URL (or --postgres URL) is set; each database is
@@ -30,7 +33,7 @@ from datetime import date
 from pathlib import Path
 
 from scratch import database_url, schema_url, template_name
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, func, select, text
 
 from charte.adapters.db import migrate
 from charte.adapters.db.engine import make_engine
@@ -115,9 +118,19 @@ def charte_import(db: Database, events_file: Path, workdir: Path) -> dict[str, f
     }
 
 
+def unseed(target: Database) -> None:
+    """Empty the rows the migrations seed (the person search's state...), untimed: the floors
+    copy every row charte's database holds, those included."""
+    with target.engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            if conn.execute(select(func.count()).select_from(table)).scalar_one():
+                conn.execute(table.delete())
+
+
 def floor_copy(source: Database, target: Database) -> tuple[float, int]:
     """Insert every row of `source` into `target` with the driver's own executemany (DB-API), in
     batches of 2,000, one transaction; only the inserts and the commit are timed."""
+    unseed(target)
     spent, rows = 0.0, 0
     marker = "?" if source.engine.dialect.name == "sqlite" else "%s"
     with source.engine.connect() as src, target.engine.connect() as dst:
@@ -142,6 +155,36 @@ def floor_copy(source: Database, target: Database) -> tuple[float, int]:
                 rows += len(values)
         started = time.perf_counter()
         dst.connection.dbapi_connection.commit()  # type: ignore[union-attr]
+        spent += time.perf_counter() - started
+    return spent, rows
+
+
+def floor_pg_copy(source: Database, target: Database) -> tuple[float, int]:
+    """Insert every row of `source` into `target` with PostgreSQL's COPY, one per table, one
+    transaction; only the rows' writing and the commit are timed (not reading them from source)."""
+    unseed(target)
+    spent, rows = 0.0, 0
+    with source.engine.connect() as src, target.engine.connect() as dst:
+        quote = dst.dialect.identifier_preparer.quote
+        raw = dst.connection.driver_connection
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        for table in metadata.sorted_tables:
+            columns = [c.name for c in table.columns if c.computed is None]
+            names = ", ".join(quote(c) for c in columns)
+            read = src.exec_driver_sql(f"SELECT {names} FROM {quote(table.name)}")  # table metadata
+            started = time.perf_counter()
+            with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+                spent += time.perf_counter() - started
+                while batch := read.fetchmany(BATCH):
+                    started = time.perf_counter()
+                    for row in batch:
+                        copy.write_row(row)
+                    spent += time.perf_counter() - started
+                    rows += len(batch)
+                started = time.perf_counter()
+            spent += time.perf_counter() - started  # the COPY's end: its last rows flushed
+        started = time.perf_counter()
+        raw.commit()  # type: ignore[union-attr]
         spent += time.perf_counter() - started
     return spent, rows
 
@@ -210,6 +253,17 @@ def main() -> int:
                             "floor_events_per_s": round(count / seconds),
                             "ratio_charte_to_floor": round(seconds / result["seconds"], 3),
                         }
+                        if engine_name == "postgres":
+                            floor = Database(engine_name, work, args.postgres)
+                            try:
+                                seconds, rows = floor_pg_copy(db, floor)
+                            finally:
+                                floor.drop()
+                            row |= {
+                                "copy_floor_seconds": round(seconds, 1),
+                                "copy_floor_events_per_s": round(count / seconds),
+                                "ratio_charte_to_copy_floor": round(seconds / result["seconds"], 3),
+                            }
                     print(json.dumps(row), flush=True)
                 finally:
                     db.drop()

@@ -31,8 +31,9 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 from scratch import register_database
@@ -65,6 +66,12 @@ def actor(charte: list[str], env: dict[str, str], name: str, *how: str) -> str:
     added = subprocess.run(
         [*charte, "actors", "add", name, *how, "--json"], env=env, check=True, capture_output=True, text=True
     )
+    if how[0] == "--role":  # staff read personal data only with a current training (docs/accountability.md)
+        on = (datetime.now(ZoneInfo("Europe/Paris")).date() - timedelta(days=1)).isoformat()
+        subprocess.run(
+            [*charte, "trainings", "record", name, "--course", "rgpd_fondamentaux", "--on", on, "--as", "dpo"],
+            env=env, check=True, capture_output=True,
+        )  # fmt: skip
     return str(json.loads(added.stdout)["token"])
 
 
@@ -246,6 +253,9 @@ def run(args: argparse.Namespace, work: Path, url: str, filled: bool) -> int:
             }
         )
     )
+    failed = sum(r["errors"] for r in results)
+    if failed:  # every request of the mix is one the server must answer: an error is a fault
+        raise SystemExit(f"{failed} request(s) failed")
     return 0
 
 

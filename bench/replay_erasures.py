@@ -5,7 +5,8 @@
     .venv/bin/python bench/replay_erasures.py --sqlite [--persons 100000]
 
 1. A demo register of --persons (on PostgreSQL a clone of the template bench/import_throughput.py
-   --keep-template left, if any; else imported): this is the backup, taken before the sweep.
+   --keep-template left, if any; else seeded in a database of its own and cloned): this is the
+   backup, taken before the sweep.
 2. `charte retention sweep` on a copy, as cron runs it (the erasure ledger written beside it).
 3. The restore: another copy of the backup. `charte retention replay-erasures --since <backup>` on
    it, with the ledger of step 2, in a fresh process: time and peak RSS (VmHWM). It computes the
@@ -27,7 +28,15 @@ from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scratch import KEYS, cloned_database, has_template, scratch_database, template_name, timed_cli
+from scratch import (
+    KEYS,
+    cloned_database,
+    fresh_database,
+    has_template,
+    scratch_database,
+    template_name,
+    timed_cli,
+)
 from sqlalchemy import func, select
 
 from charte.adapters.db import tables as t
@@ -62,21 +71,33 @@ def main() -> int:
     base = {k: v for k, v in os.environ.items() if not k.startswith("CHARTE_")} | KEYS
     base |= {"CHARTE_HOME": str(work / "home")}
     with ExitStack() as stack:
+        seed = ["demo", "seed", "--persons", str(args.persons), "--seed", "7", "--as-of", "2026-11-26"]
         if pg and has_template(pg, args.persons):
-            swept = stack.enter_context(cloned_database(pg, template_name(args.persons), "replay_a"))
-            restored = stack.enter_context(cloned_database(pg, template_name(args.persons), "replay_b"))
+            source = template_name(args.persons)
+        elif pg:  # no kept template: a register seeded now, in a database of its own, then cloned
+            source, url = stack.enter_context(fresh_database(pg, "replay_src"))
+            for step in (["db", "upgrade"], seed):
+                subprocess.run([sys.executable, "-m", "charte", *step], env=base | {"CHARTE_DATABASE_URL": url},
+                               check=True, capture_output=True)  # fmt: skip
+        if pg:
+            swept = stack.enter_context(cloned_database(pg, source, "replay_a"))
+            restored = stack.enter_context(cloned_database(pg, source, "replay_b"))
         else:
-            swept = stack.enter_context(scratch_database(work, pg, "replay_a"))
-            env = base | {"CHARTE_DATABASE_URL": swept}
-            for step in (["db", "upgrade"], ["demo", "seed", "--persons", str(args.persons), "--seed", "7",
-                                             "--as-of", "2026-11-26"]):  # fmt: skip
-                subprocess.run(
-                    [sys.executable, "-m", "charte", *step], env=env, check=True, capture_output=True
-                )
-            if pg:
-                raise SystemExit("build the template first: bench/import_throughput.py --keep-template")
+            swept = stack.enter_context(scratch_database(work, None, "replay_a"))
+            for step in (["db", "upgrade"], seed):
+                subprocess.run([sys.executable, "-m", "charte", *step], env=base | {"CHARTE_DATABASE_URL": swept},
+                               check=True, capture_output=True)  # fmt: skip
             restored = f"sqlite:///{work / 'restored.db'}"
-            shutil.copyfile(swept.removeprefix("sqlite:///"), restored.removeprefix("sqlite:///"))
+            # A SQLite backup is the register's file and its audit file (`<register>-audit.db`),
+            # each with its write-ahead log folded in.
+            for suffix in ("", "-audit"):
+                register = Path(swept.removeprefix("sqlite:///"))
+                part = register.with_name(f"{register.stem}{suffix}.db")
+                engine = make_engine(f"sqlite:///{part}")
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                engine.dispose()
+                shutil.copyfile(part, work / f"restored{suffix}.db")
         before = persons(restored)
         taken = datetime.now(UTC).isoformat()
         sweep_s, sweep_mb, swept_report = timed(

@@ -99,6 +99,22 @@ def cloned_database(pg_url: str, template: str, prefix: str = "bench") -> Iterat
         admin.dispose()
 
 
+@contextmanager
+def fresh_database(pg_url: str, prefix: str = "bench") -> Iterator[tuple[str, str]]:
+    """(name, URL) of a new, empty PostgreSQL database, dropped on the way out: filled by the
+    caller, then cloned with ``cloned_database`` (a template must have no open connection)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield name, database_url(pg_url, name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def has_template(pg_url: str | None, persons: int) -> bool:
     if not pg_url:
         return False

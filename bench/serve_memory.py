@@ -19,7 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -100,6 +102,13 @@ def main() -> int:
     added = subprocess.run(
         [sys.executable, "-m", "charte", "actors", "add", "bench-dpo", "--role", "dpo", "--json"],
         cwd=work, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    # ... and a current training (docs/accountability.md): yesterday, as the DPO records it.
+    trained_on = (datetime.now(ZoneInfo("Europe/Paris")).date() - timedelta(days=1)).isoformat()
+    subprocess.run(
+        [sys.executable, "-m", "charte", "trainings", "record", "bench-dpo", "--course", "rgpd_fondamentaux",
+         "--on", trained_on, "--as", "dpo"],
+        cwd=work, check=True, capture_output=True,
     )  # fmt: skip
     headers = {
         "Authorization": f"Bearer {json.loads(added.stdout)['token']}",

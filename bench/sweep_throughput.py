@@ -6,14 +6,20 @@
 
 1. Builds a demo register of --persons persons (deterministic) and imports it; counts the persons
    with units due on --as-of.
-2. Copies it twice (a SQLite file copy; a PostgreSQL schema copied table by table).
+2. Copies it: SQLite file copies; PostgreSQL databases cloned from the imported one
+   (`CREATE DATABASE ... TEMPLATE`, or the kept template of bench/import_throughput.py).
 3. charte: sweeps copy A in this process, as `charte retention sweep` does (erasures chained in
-   the audit), capturing every write statement it sends to the driver, batch by batch (the capture
-   is a list append).
-4. The floor: replays exactly those writes — the same deletes and tombstone inserts, in the same
-   batches, one transaction each — on copy B with the raw DB-API cursor, without the reads and the
-   logic that decide them.
-5. Peak RSS: sweeps copy C with `charte retention sweep` in a fresh process.
+   the audit, orders, proofs, tombstones), capturing every write statement it sends to the
+   driver, batch by batch (the capture is a list append).
+4. Replay floor: replays exactly those writes — the same deletes and inserts, audit entries and
+   orders included, in the same batches, one transaction each — on copy B with the raw DB-API
+   cursor, without the reads and the logic that decide them.
+5. Set-based floor: the erasure alone, done the fastest way SQL allows once the decision is
+   known: on copy D, one DELETE per table of every row the sweep removed from A, then one
+   INSERT ... SELECT each of the tombstones and proofs it wrote, in one transaction (the rows'
+   keys are staged first, untimed). No audit entries, orders or ledger: the floor is stricter
+   than charte's work. D's row counts are then checked equal to A's, table by table.
+6. Peak RSS: sweeps copy C with `charte retention sweep` in a fresh process.
 Prints one JSON line per measurement.
 """
 
@@ -28,17 +34,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scratch import cloned_database, has_template, schema_url, template_name
-from sqlalchemy import Engine, event, func, select, text
+from scratch import cloned_database, fresh_database, has_template, template_name
+from sqlalchemy import Engine, event, func, select
 
 from charte.adapters.clock import SystemClock
-from charte.adapters.db import migrate
 from charte.adapters.db.audit_store import SqlAuditStore
 from charte.adapters.db.engine import make_engine
 from charte.adapters.db.erasure_store import SqlErasureStore
@@ -67,53 +72,15 @@ sys.exit(code)
 """
 
 
-def url_for(engine_name: str, work: Path, pg: str | None, name: str) -> tuple[str, str | None]:
-    if engine_name == "sqlite":
-        return f"sqlite:///{work / f'{name}.db'}", None
-    if not pg:
-        raise SystemExit("PostgreSQL needs --postgres URL or CHARTE_TEST_DATABASE_URL")
-    schema = f"bench_{name}_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(pg)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
-    return schema_url(pg, schema), schema
-
-
-def copy(engine_name: str, source_url: str, work: Path, pg: str | None, name: str) -> tuple[str, str | None]:
-    target, schema = url_for(engine_name, work, pg, name)
-    if engine_name == "sqlite":
-        src = make_engine(source_url)
-        with src.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        src.dispose()
-        shutil.copyfile(source_url.removeprefix("sqlite:///"), target.removeprefix("sqlite:///"))
-        return target, schema
-    dst = make_engine(target)
-    migrate.upgrade(dst)
-    source_schema = source_url.rsplit("%3D", 1)[1]
-    with dst.begin() as conn:
-        for table in metadata.sorted_tables:  # generated columns are computed again, not copied
-            names = ", ".join(f'"{c.name}"' for c in table.c if c.computed is None)
-            conn.exec_driver_sql(
-                f'INSERT INTO "{schema}"."{table.name}" ({names}) '
-                f'SELECT {names} FROM "{source_schema}"."{table.name}"'
-            )
-        for table in metadata.sorted_tables:  # keep the sequences in step with the copied ids
-            if (
-                "id" in table.c
-                and table.c.id.autoincrement is not False
-                and table.c.id.type.python_type is int
-            ):
-                conn.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('\"{schema}\".\"{table.name}\"', 'id'), "
-                    f'COALESCE((SELECT max(id) FROM "{schema}"."{table.name}"), 1))'
-                )
-        # Statistics, as autovacuum would gather them after a bulk load: both copies get the same.
-        for table in metadata.sorted_tables:
-            conn.exec_driver_sql(f'ANALYZE "{schema}"."{table.name}"')
-    dst.dispose()
-    return target, schema
+def sqlite_copy(source_url: str, work: Path, name: str) -> str:
+    """A file copy of a SQLite register, its write-ahead log folded in first."""
+    src = make_engine(source_url)
+    with src.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    src.dispose()
+    target = work / f"{name}.db"
+    shutil.copyfile(source_url.removeprefix("sqlite:///"), target)
+    return f"sqlite:///{target}"
 
 
 def capture_sweep(url: str, as_of: date) -> tuple[float, list[list[tuple[str, Any, bool]]], dict[str, Any]]:
@@ -164,6 +131,106 @@ def replay(url: str, batches: list[list[tuple[str, Any, bool]]]) -> float:
     return spent
 
 
+# The set-based floor does the erasure only: the audit's tables, the outbox and the sweep's own
+# record stay charte's extra work (so the floor is stricter than what charte is measured doing).
+NOT_ERASURE = frozenset({"audit_entries", "audit_heads", "audit_drop_permits", "outbox", "sweep_runs"})
+WRITTEN = ("tombstones", "erasure_proofs")  # the rows an erasure leaves behind, inserted by the floor
+
+
+def _counts(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        found = {
+            table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in metadata.sorted_tables
+            if table.name not in NOT_ERASURE
+        }
+    engine.dispose()
+    return found
+
+
+def _stage(conn: Any, a_url: str, name: str, columns: str, full: bool) -> None:
+    """Copy A's keys (or, with ``full``, A's whole rows) of one table into a temporary table of
+    this connection, untimed: SQLite attaches A's file; PostgreSQL streams COPY out of A into COPY
+    in here (two databases cannot be joined)."""
+    wanted = "*" if full else columns
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f'CREATE TEMP TABLE "a_{name}" AS SELECT {wanted} FROM a."{name}"')
+        return
+    conn.exec_driver_sql(f'CREATE TEMP TABLE "a_{name}" AS SELECT {wanted} FROM "{name}" WITH NO DATA')
+    source = make_engine(a_url)
+    with source.connect() as src:
+        out = src.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        into = conn.connection.driver_connection.cursor()
+        with (
+            out.copy(f'COPY (SELECT {wanted} FROM "{name}") TO STDOUT') as reading,
+            into.copy(f'COPY "a_{name}" FROM STDIN') as writing,
+        ):
+            for data in reading:
+                writing.write(data)
+    source.dispose()
+
+
+def set_based_floor(a_url: str, d_url: str) -> tuple[float, int]:
+    """On copy D, reach A's state after the sweep with one statement per table: (seconds, statements)."""
+    before, after = _counts(d_url), _counts(a_url)
+    engine = make_engine(d_url)
+    timed: list[str] = []
+    staged: list[str] = []
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(f"ATTACH DATABASE '{a_url.removeprefix('sqlite:///')}' AS a")
+        for table in metadata.sorted_tables:
+            name = table.name
+            if name in NOT_ERASURE or (before[name] == after[name] and name not in WRITTEN):
+                continue
+            keys = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+            _stage(conn, a_url, name, keys, name in WRITTEN)
+            if before[name] > 0:
+                conn.exec_driver_sql(
+                    f'CREATE TEMP TABLE "gone_{name}" AS SELECT {keys} FROM "{name}" '
+                    f'EXCEPT SELECT {keys} FROM "a_{name}"'
+                )
+                staged.append(f"gone_{name}")
+                timed.insert(0, f'DELETE FROM "{name}" WHERE ({keys}) IN (SELECT {keys} FROM "gone_{name}")')
+            if name in WRITTEN:
+                others = [c.name for c in table.c if not c.primary_key]
+                sets = ", ".join(f'"{c}" = excluded."{c}"' for c in others)
+                # A person's tombstone may be re-dated by a later erasure: an upsert, as charte's.
+                conn.exec_driver_sql(
+                    f'CREATE TEMP TABLE "new_{name}" AS SELECT * FROM "a_{name}" EXCEPT SELECT * FROM "{name}"'
+                )
+                staged.append(f"new_{name}")
+                # ("WHERE true": SQLite's parser needs it before an upsert's ON CONFLICT.)
+                timed.append(
+                    f'INSERT INTO "{name}" SELECT * FROM "new_{name}" WHERE true '
+                    f"ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+                )
+        if conn.dialect.name == "sqlite":
+            conn.commit()
+            conn.exec_driver_sql("DETACH DATABASE a")
+            conn.commit()
+        else:
+            for name in staged:  # autovacuum never analyses temporary tables
+                conn.exec_driver_sql(f'ANALYZE "{name}"')
+            conn.commit()
+        raw = conn.connection.dbapi_connection
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        started = time.perf_counter()
+        if conn.dialect.name == "sqlite":
+            cursor.execute("BEGIN")
+        for statement in timed:
+            cursor.execute(statement)
+        raw.commit()  # type: ignore[union-attr]
+        spent = time.perf_counter() - started
+    engine.dispose()
+    reached = _counts(d_url)
+    differ = {n: (reached[n], after[n]) for n in after if reached[n] != after[n] and n != "consents"}
+    if differ:
+        raise SystemExit(f"the set-based floor did not reach the sweep's state: {differ}")
+    return spent, len(timed)
+
+
 def rss_sweep(url: str, as_of: date, work: Path) -> tuple[float, float]:
     env = (
         {k: v for k, v in os.environ.items() if not k.startswith("CHARTE_")}
@@ -182,10 +249,11 @@ def rss_sweep(url: str, as_of: date, work: Path) -> tuple[float, float]:
 
 
 def measure(
-    engine_name: str, urls: tuple[str, str, str], as_of: date, work: Path, events: int | None
+    engine_name: str, urls: tuple[str, str, str, str], as_of: date, work: Path, events: int | None
 ) -> None:
-    """Sweep copy A in this process (captured), replay on copy B, sweep copy C with the CLI."""
-    a_url, b_url, c_url = urls
+    """Sweep copy A in this process (captured), replay on copy B, sweep copy C with the CLI, the
+    set-based floor on copy D."""
+    a_url, b_url, c_url, d_url = urls
     engine = make_engine(a_url)
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(persons)).scalar_one()
@@ -198,6 +266,7 @@ def measure(
     rss_s, peak = rss_sweep(c_url, as_of, work)  # first, while this process is still small
     charte_s, batches, summary = capture_sweep(a_url, as_of)
     floor_s = replay(b_url, batches)
+    set_s, statements = set_based_floor(a_url, d_url)
     print(
         json.dumps(
             {
@@ -210,14 +279,41 @@ def measure(
                 "persons_erased": summary["persons_erased"],
                 "batches": summary["batches"],
                 "charte_seconds": round(charte_s, 1),
-                "floor_seconds": round(floor_s, 1),
-                "ratio_charte_to_floor": round(charte_s / floor_s, 2),
+                "replay_floor_seconds": round(floor_s, 1),
+                "ratio_charte_to_replay": round(charte_s / floor_s, 2),
+                "set_based_floor_seconds": round(set_s, 1),
+                "set_based_statements": statements,
+                "ratio_charte_to_set_based": round(charte_s / set_s, 2),
                 "cli_sweep_seconds": round(rss_s, 1),
                 "cli_peak_rss_mb": round(peak, 1),
             }
         ),
         flush=True,
     )
+
+
+def import_register(url: str, events: Path, work: Path) -> None:
+    env = (
+        {k: v for k, v in os.environ.items() if not k.startswith("CHARTE_")}
+        | KEYS
+        | {"CHARTE_DATABASE_URL": url, "CHARTE_HOME": str(work / "home")}
+    )
+    for step in (["db", "upgrade"], ["events", "import", str(events), "--format", "json"]):
+        subprocess.run([sys.executable, "-m", "charte", *step], env=env, check=True, capture_output=True)
+
+
+@contextmanager
+def imported_database(pg: str, events: Path, work: Path) -> Iterator[str]:
+    """A PostgreSQL database holding the imported register, analysed as autovacuum would after a
+    bulk load, to be cloned; dropped on the way out."""
+    with fresh_database(pg, "sweep_src") as (name, url):
+        import_register(url, events, work)
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+        engine.dispose()
+        yield name
 
 
 def main() -> int:
@@ -238,49 +334,28 @@ def main() -> int:
             if engine_name == "postgres" and not args.postgres:
                 print(json.dumps({"engine": "postgres", "skipped": "set CHARTE_TEST_DATABASE_URL"}))
                 continue
-            if engine_name == "postgres" and has_template(args.postgres, args.persons):
-                # Three file copies of the kept template (bench/import_throughput.py --keep-template).
-                with ExitStack() as stack:
-                    urls = tuple(
-                        stack.enter_context(
-                            cloned_database(args.postgres, template_name(args.persons), f"sweep_{x}")
-                        )
-                        for x in "abc"
-                    )
-                    measure(engine_name, urls, as_of, work, None)  # type: ignore[arg-type]
-                continue
-            if stats is None:
+            kept = engine_name == "postgres" and has_template(args.postgres, args.persons)
+            if stats is None and not kept:
                 with events.open("w", encoding="utf-8") as out:
                     stats = DemoRegister(seed=42, today=date(2026, 11, 26)).write(out, args.persons)
-            schemas = []
-            a_url, schema = url_for(engine_name, work, args.postgres, "a")
-            schemas.append(schema)
-            env = (
-                {k: v for k, v in os.environ.items() if not k.startswith("CHARTE_")}
-                | KEYS
-                | {"CHARTE_DATABASE_URL": a_url, "CHARTE_HOME": str(work / "home")}
-            )
-            for step in (["db", "upgrade"], ["events", "import", str(events), "--format", "json"]):
-                subprocess.run(
-                    [sys.executable, "-m", "charte", *step], env=env, check=True, capture_output=True
-                )
-            if engine_name == "postgres":
-                engine = make_engine(a_url)
-                with engine.begin() as conn:  # as autovacuum would after the load (the copies too)
-                    for table in metadata.sorted_tables:
-                        conn.exec_driver_sql(f'ANALYZE "{schema}"."{table.name}"')
-                engine.dispose()
-            b_url, b_schema = copy(engine_name, a_url, work, args.postgres, "b")
-            c_url, c_schema = copy(engine_name, a_url, work, args.postgres, "c")
-            schemas += [b_schema, c_schema]
-            measure(engine_name, (a_url, b_url, c_url), as_of, work, stats.events)
-            if engine_name == "postgres":
-                admin = make_engine(args.postgres)
-                with admin.begin() as conn:
-                    for s in schemas:
-                        if s:
-                            conn.execute(text(f'DROP SCHEMA "{s}" CASCADE'))
-                admin.dispose()
+            with ExitStack() as stack:
+                if engine_name == "postgres":
+                    # Four file copies of one imported database: the kept template of
+                    # bench/import_throughput.py --keep-template, or one imported now.
+                    source = (
+                        template_name(args.persons)
+                        if kept
+                        else stack.enter_context(imported_database(args.postgres, events, work))
+                    )
+                    urls = tuple(
+                        stack.enter_context(cloned_database(args.postgres, source, f"sweep_{x}"))
+                        for x in "abcd"
+                    )
+                else:
+                    a_url = f"sqlite:///{work / 'a.db'}"
+                    import_register(a_url, events, work)
+                    urls = (a_url, *(sqlite_copy(a_url, work, x) for x in "bcd"))
+                measure(engine_name, urls, as_of, work, None if kept else stats.events)  # type: ignore[arg-type,union-attr]
     return 0
 
 
