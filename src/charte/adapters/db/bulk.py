@@ -5,8 +5,19 @@ about twice the driver's own executemany on SQLite (measured, BENCHMARKS.md). Fo
 statements that write many rows, the SQL is rendered once per table and the rows go to the driver
 as tuples. `INSERT ... ON CONFLICT` has the same syntax on SQLite (>= 3.24) and PostgreSQL.
 
+On PostgreSQL the rows go as one statement whatever their number: one array parameter per column,
+`INSERT ... SELECT * FROM unnest(%b::type[], ...)`. psycopg's executemany sends one statement per
+row (pipelined), and its per-row work in Python bound an import to the client's CPU (profiled:
+1 million statements for 100,000 events, most of the import's time); one array per column, sent
+in binary (`%b`: no quoting of each text), costs a fraction of that, the text is the same for
+every batch (prepared once), and ON CONFLICT works as before (100,000 events: 47 s -> 25 s with
+the chunk's reads as arrays too). The rows come out of unnest, and go into the table, in the order
+given (a function scan feeding the insert).
+
 SQLite has no date types: dates and times are written in the text format SQLAlchemy itself uses
 there, so reading them back through SQLAlchemy gives the same values; datetimes are stored in UTC.
+Only the columns the table declares as dates or times are converted (the others go to the driver
+as they are: converting every value of every row cost 14 % of an import, measured).
 """
 
 from __future__ import annotations
@@ -16,7 +27,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Date, DateTime, Table
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -52,6 +63,69 @@ def _sql(
     return sql
 
 
+@cache
+def _dated(table: Table, columns: tuple[str, ...]) -> tuple[int, ...]:
+    """The positions, among ``columns``, of the table's date and datetime columns."""
+    return tuple(i for i, c in enumerate(columns) if isinstance(table.c[c].type, Date | DateTime))
+
+
+def _sqlite_rows(table: Table, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> list[Any]:
+    dated = _dated(table, columns)
+    if not dated:
+        return [row if isinstance(row, tuple) else tuple(row) for row in rows]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i in dated:
+            values[i] = _sqlite_value(values[i])
+        out.append(tuple(values))
+    return out
+
+
+def _array_of(kind: Any, dialect: Any) -> str:
+    """The SQL type of an array of the column's values (a collation belongs to the column, not
+    to the array: `VARCHAR(200)[]`, not `VARCHAR(200) COLLATE "C"[]`)."""
+    kind = kind.dialect_impl(dialect)  # the type this engine uses (a variant's, if any)
+    if getattr(kind, "collation", None):
+        kind = kind.copy()
+        kind.collation = None
+    return f"{kind.compile(dialect=dialect)}[]"
+
+
+@cache
+def _pg_sql(
+    table: Table,
+    columns: tuple[str, ...],
+    conflict: tuple[str, ...] | None,
+    update: tuple[str, ...],
+    dialect: Any,
+) -> str:
+    quote = dialect.identifier_preparer.quote
+    cols = ", ".join(quote(c) for c in columns)
+    # %b: psycopg sends the arrays in binary (no quoting of each text, 2.4x faster to dump, measured).
+    arrays = ", ".join(f"%b::{_array_of(table.c[c].type, dialect)}" for c in columns)
+    # Identifiers and types come from the table metadata; values go as parameters.
+    sql = f"INSERT INTO {quote(table.name)} ({cols}) SELECT * FROM unnest({arrays})"  # noqa: S608
+    if conflict is not None:
+        target = ", ".join(quote(c) for c in conflict)
+        if update:
+            sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in update)
+            sql += f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
+        else:
+            sql += f" ON CONFLICT ({target}) DO NOTHING"
+    return sql
+
+
+def _last_per_key(
+    columns: tuple[str, ...], conflict: tuple[str, ...], rows: Sequence[Sequence[Any]]
+) -> list[Sequence[Any]]:
+    """One row per conflict key, the last given: as one row after the other would leave it (one
+    statement may not update the same row twice)."""
+    at = [columns.index(c) for c in conflict]
+    kept = {tuple(row[i] for i in at): row for row in rows}
+    return list(kept.values())
+
+
 def insert_rows(
     conn: Connection,
     table: Table,
@@ -64,6 +138,14 @@ def insert_rows(
     """Insert ``rows`` (tuples in ``columns`` order); with ``conflict``, upsert or skip duplicates."""
     if not rows:
         return
+    if conn.dialect.name == "postgresql":
+        names = tuple(columns)
+        target = tuple(conflict) if conflict is not None else None
+        if target is not None and update:
+            rows = _last_per_key(names, target, rows)
+        sql = _pg_sql(table, names, target, tuple(update), conn.dialect)
+        conn.exec_driver_sql(sql, tuple(list(values) for values in zip(*rows, strict=True)))
+        return
     dialect = conn.dialect.name
     quote = conn.dialect.identifier_preparer.quote
     sql = _sql(
@@ -75,7 +157,7 @@ def insert_rows(
         tuple(update),
     )
     if dialect == "sqlite":
-        rows = [tuple(_sqlite_value(v) for v in row) for row in rows]
+        rows = _sqlite_rows(table, tuple(columns), rows)
     conn.exec_driver_sql(sql, list(rows))
 
 

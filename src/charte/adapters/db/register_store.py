@@ -12,11 +12,23 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.alarms_store import latest_contracts
+from charte.adapters.db.batch_lookups import among
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.calls_schedule import insert_calls, refresh_call_holds
 from charte.adapters.db.calls_store import SqlCalls
@@ -203,6 +215,11 @@ class _Writer:
         self.sealed: list[str] = []  # transcripts sealed by this import: shredded if it rolls back
         self.replaced: list[str] = []  # transcripts they replace: shredded once it commits
 
+    def _among(self, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+        """``column IN values`` as one parameter: the chunk's statements keep one text, so they
+        are rendered, cached and prepared once (batch_lookups)."""
+        return among(column, values, self.conn.dialect.name)
+
     def commit(self) -> None:
         self.tx.commit()
         if self.store.calls is not None:
@@ -215,16 +232,18 @@ class _Writer:
         person_refs, site_refs, contract_refs, ids = refs_of(events)
         c = self.conn
         self.person_ids = dict(
-            c.execute(select(t.persons.c.ref, t.persons.c.id).where(t.persons.c.ref.in_(person_refs))).all()
+            c.execute(
+                select(t.persons.c.ref, t.persons.c.id).where(self._among(t.persons.c.ref, person_refs))
+            ).all()
         )
         self.site_ids = dict(
-            c.execute(select(t.sites.c.ref, t.sites.c.id).where(t.sites.c.ref.in_(site_refs))).all()
+            c.execute(select(t.sites.c.ref, t.sites.c.id).where(self._among(t.sites.c.ref, site_refs))).all()
         )
         chunk = RegisterChunk(persons=set(self.person_ids), sites=set(self.site_ids))
         rows = c.execute(
             select(t.contracts, t.sites.c.ref.label("site_ref"))
             .join(t.sites, t.sites.c.id == t.contracts.c.site_id)
-            .where(t.contracts.c.ref.in_(contract_refs))
+            .where(self._among(t.contracts.c.ref, contract_refs))
         ).mappings()
         for row in rows:
             chunk.contracts[row["ref"]] = ContractRow(
@@ -248,7 +267,7 @@ class _Writer:
             .join(t.persons, t.persons.c.id == t.roles.c.person_id)
             .outerjoin(t.contracts, t.contracts.c.id == t.roles.c.contract_id)
             .outerjoin(t.sites, t.sites.c.id == t.roles.c.site_id)
-            .where(t.persons.c.ref.in_(person_refs), t.roles.c.ended_on.is_(None))
+            .where(self._among(t.persons.c.ref, person_refs), t.roles.c.ended_on.is_(None))
         ).mappings()
         for row in roles:
             role = RoleRow(
@@ -267,22 +286,24 @@ class _Writer:
         tomb = t.tombstones.c
         chunk.erased = {
             keys[h]: on
-            for h, on in c.execute(select(tomb.ref_hmac, tomb.erased_on).where(tomb.ref_hmac.in_(keys)))
+            for h, on in c.execute(
+                select(tomb.ref_hmac, tomb.erased_on).where(self._among(tomb.ref_hmac, keys))
+            )
         }
         chunk.suppressed = self._suppressed(events)
         load_cases(self.conn, chunk, {e.case_ref for e in events if isinstance(e, LITIGATION)})
         call_refs = {e.call_ref for e in events if isinstance(e, CallRecorded | CallTranscribed)}
         k = t.calls.c
-        chunk.calls = dict(c.execute(select(k.ref, k.recorded).where(k.ref.in_(call_refs))).all())
+        chunk.calls = dict(c.execute(select(k.ref, k.recorded).where(self._among(k.ref, call_refs))).all())
         chunk.sites_with_contract = set(
             c.execute(
                 select(t.sites.c.ref)
-                .where(t.sites.c.id.in_(self.site_ids.values()))
+                .where(self._among(t.sites.c.id, self.site_ids.values()))
                 .where(select(t.contracts.c.id).where(t.contracts.c.site_id == t.sites.c.id).exists())
             ).scalars()
         )
         chunk.event_digests = dict(
-            c.execute(select(t.events.c.id, t.events.c.digest).where(t.events.c.id.in_(ids))).all()
+            c.execute(select(t.events.c.id, t.events.c.digest).where(self._among(t.events.c.id, ids))).all()
         )
         return chunk
 
@@ -301,7 +322,7 @@ class _Writer:
         if not wanted:
             return set()
         s = t.suppression_list.c
-        found = self.conn.execute(select(s.contact_hmac).where(s.contact_hmac.in_(wanted))).scalars()
+        found = self.conn.execute(select(s.contact_hmac).where(self._among(s.contact_hmac, wanted))).scalars()
         return {event_id for h in found for event_id in wanted[h]}
 
     # -- write --------------------------------------------------------------------------------
@@ -411,7 +432,9 @@ class _Writer:
             )
         else:
             insert_rows(self.conn, table, ("ref", "created_at"), [(r, now) for r in refs])
-        ids.update(self.conn.execute(select(table.c.ref, table.c.id).where(table.c.ref.in_(refs))).all())
+        ids.update(
+            self.conn.execute(select(table.c.ref, table.c.id).where(self._among(table.c.ref, refs))).all()
+        )
 
     def _fields(
         self, table: Table, owner: str, ids: dict[str, int], values: dict[tuple[str, str], str | None]
@@ -445,7 +468,7 @@ class _Writer:
                 have.c.person_id == fs.c.person_id, have.c.field == fs.c.field, have.c.role == target.value
             )
             copied = select(fs.c.person_id, fs.c.field, literal(target.value)).where(
-                fs.c.person_id.in_([self.person_ids[p] for p in people]),
+                self._among(fs.c.person_id, [self.person_ids[p] for p in people]),
                 fs.c.role == source.value,
                 fs.c.field.in_(self.store.allowed.get(target, ())),
                 ~already.exists(),
@@ -498,7 +521,7 @@ class _Writer:
             refs = [x.ref for x in chunk.new_contracts]
             self.contract_ids.update(
                 self.conn.execute(
-                    select(t.contracts.c.ref, t.contracts.c.id).where(t.contracts.c.ref.in_(refs))
+                    select(t.contracts.c.ref, t.contracts.c.id).where(self._among(t.contracts.c.ref, refs))
                 ).all()
             )
         ended = [

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import Connection, delete, select, union
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.batch_lookups import among
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.hold_releases import holds_for
 from charte.domain.policy import Policy
@@ -40,13 +41,14 @@ def affected_by(conn: Connection, person_ids: Iterable[int], contract_ids: Itera
     the sites of the contracts) that were signed or ended."""
     affected = set(person_ids)
     contract_ids = list(contract_ids)
+    dialect = conn.dialect.name
     if contract_ids:
         r = t.roles.c
-        sites = select(t.contracts.c.site_id).where(t.contracts.c.id.in_(contract_ids))
+        sites = select(t.contracts.c.site_id).where(among(t.contracts.c.id, contract_ids, dialect))
         # Two indexed lookups, not one `contract_id IN .. OR site_id IN ..`: PostgreSQL plans that
         # OR as a scan of every role, once per chunk, which made a 2-million-event import
         # quadratic (BENCHMARKS.md, the sweep at 1M persons).
-        by_contract = select(r.person_id).where(r.contract_id.in_(contract_ids))
+        by_contract = select(r.person_id).where(among(r.contract_id, contract_ids, dialect))
         by_site = select(r.person_id).where(r.site_id.in_(sites))
         affected |= set(conn.execute(union(by_contract, by_site)).scalars())
     return affected
@@ -55,6 +57,7 @@ def affected_by(conn: Connection, person_ids: Iterable[int], contract_ids: Itera
 def refresh_units(conn: Connection, policy: Policy, person_ids: Iterable[int], today: date) -> None:
     """Recompute and replace the retention units of these persons, with the holds on them."""
     ids = sorted(set(person_ids))
+    dialect = conn.dialect.name  # ids as one parameter: one statement text whatever the batch
     r, c, s = t.roles.c, t.contracts.c, t.sites.c
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
@@ -71,16 +74,20 @@ def refresh_units(conn: Connection, policy: Policy, person_ids: Iterable[int], t
             )
             .outerjoin(t.contracts, c.id == r.contract_id)
             .outerjoin(t.sites, s.id == r.site_id)
-            .where(r.person_id.in_(batch))
+            .where(among(r.person_id, batch, dialect))
         ).all()
         site_ids = {row.site_id for row in roles if row.role == UnitKind.TRUSTED_PERSON.value}
         site_ends: dict[int, list[date | None]] = defaultdict(list)
-        for site_id, ended_on in conn.execute(select(c.site_id, c.ended_on).where(c.site_id.in_(site_ids))):
+        for site_id, ended_on in conn.execute(
+            select(c.site_id, c.ended_on).where(among(c.site_id, site_ids, dialect))
+        ):
             site_ends[site_id].append(ended_on)
         contacts: dict[int, list[Contact]] = defaultdict(list)
         log = t.contact_log.c
         for pid, on, direction, answered in conn.execute(
-            select(log.person_id, log.on, log.direction, log.answered).where(log.person_id.in_(batch))
+            select(log.person_id, log.on, log.direction, log.answered).where(
+                among(log.person_id, batch, dialect)
+            )
         ):
             contacts[pid].append(Contact(on, inbound=direction == "inbound", answered=answered))
         facts = [
@@ -97,13 +104,15 @@ def refresh_units(conn: Connection, policy: Policy, person_ids: Iterable[int], t
             for row in roles
         ]
         refs = dict(
-            conn.execute(select(t.persons.c.id, t.persons.c.ref).where(t.persons.c.id.in_(batch))).all()
+            conn.execute(
+                select(t.persons.c.id, t.persons.c.ref).where(among(t.persons.c.id, batch, dialect))
+            ).all()
         )
         on_person, on_contract = holds_for(
             conn, policy, refs, {row.contract_ref for row in roles if row.contract_ref}, today
         )
         units = held_units(units_of(policy, facts, site_ends, contacts), refs, on_person, on_contract, today)
-        conn.execute(delete(t.retention_units).where(t.retention_units.c.person_id.in_(batch)))
+        conn.execute(delete(t.retention_units).where(among(t.retention_units.c.person_id, batch, dialect)))
         insert_rows(
             conn,
             t.retention_units,
