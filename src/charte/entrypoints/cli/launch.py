@@ -15,4 +15,8 @@ def run() -> None:
         raise SystemExit(0)
     from charte.entrypoints.cli.app import main
 
+    if sys.argv[1:2] != ["serve"]:
+        from charte.entrypoints.cli.collector import for_bulk_work
+
+        for_bulk_work()
     sys.exit(main())
