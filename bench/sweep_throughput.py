@@ -53,6 +53,7 @@ from charte.adapters.policy_file import YamlPolicyLoader
 from charte.adapters.ref_hmac import RefHasher
 from charte.config import shipped_policy_path
 from charte.services.erasure import Eraser
+from charte.services.retention import SWEEP_BATCH
 
 KEYS = {
     "CHARTE_FIELD_KEY": base64.b64encode(b"f" * 32).decode(),
@@ -107,7 +108,7 @@ def capture_sweep(url: str, as_of: date) -> tuple[float, list[list[tuple[str, An
     # As `charte retention sweep` runs it: each erasure chained in the audit, in its batch.
     eraser = Eraser(SqlErasureStore(engine, hasher, audit=SqlAuditStore(engine)), policy, SystemClock())
     started = time.perf_counter()
-    totals = eraser.sweep(as_of, dry_run=False, batch_size=500)
+    totals = eraser.sweep(as_of, dry_run=False, batch_size=SWEEP_BATCH)
     seconds = time.perf_counter() - started
     engine.dispose()
     summary = {

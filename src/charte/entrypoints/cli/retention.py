@@ -106,7 +106,9 @@ def sweep(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Do all the work, then roll it back: exact figures.")
     ] = False,
-    batch: Annotated[int, typer.Option("--batch", min=1, max=10_000, help="Persons per transaction.")] = 500,
+    batch: Annotated[
+        int, typer.Option("--batch", min=1, max=10_000, help="Persons per transaction.")
+    ] = use_cases.SWEEP_BATCH,
     fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
     """Erase every unit due on --as-of: rows deleted, orders to the systems, proofs kept."""
