@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from datetime import date
 
 import pytest
@@ -138,3 +139,45 @@ def test_the_import_is_audited_before_it_commits_and_a_refused_file_is_audited_t
     assert refused.committed is False
     bodies = [e.detail for e in audit.entries if e.action is Action.IMPORT]
     assert [(b["applied"], b["rejected"]) for b in bodies] == [(7, 0), (0, 1)]
+
+
+class _Counting:
+    """A parser that refuses every odd line and counts how many lines it has parsed."""
+
+    def __init__(self) -> None:
+        self.parsed = 0
+
+    def parse(self, raw, line):
+        self.parsed += 1
+        return [importing.LineError(line, "(line)", "refused")] if line % 2 else object()
+
+
+def test_the_reader_keeps_at_most_a_few_chunks_of_lines_ahead_whatever_they_hold():
+    """docs/events.md « bounded memory »: refused lines count toward a chunk, and the reader waits
+    for the importer once AHEAD chunks are ready."""
+    source = io.BytesIO(b"{}\n" * (importing.CHUNK * 20))
+    parser = _Counting()
+    chunks = importing._ahead(importing._checked(source, parser))
+    first = next(chunks)
+    assert len(first.events) + len(first.refused) == importing.CHUNK
+    assert first.refused
+    assert first.events
+    deadline = time.monotonic() + 2  # time for the reader to run ahead as far as it would
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+    # the first chunk, AHEAD waiting in the queue, one more being handed over: never the file
+    assert parser.parsed <= importing.CHUNK * (importing.AHEAD + 2)
+    assert sum(1 for c in chunks if c.events or c.refused) == 19  # (the last one closes the count)
+    assert parser.parsed == importing.CHUNK * 20
+
+
+def test_a_failure_in_the_reader_is_raised_in_the_importer_and_stops_the_reader():
+    """The file's own failure (a read error) reaches the caller as it was, nothing left running."""
+
+    class Broken(io.BytesIO):
+        def __iter__(self):
+            yield b"{}\n"
+            raise OSError("the disk went away")
+
+    with pytest.raises(OSError, match="disk went away"):
+        list(importing._ahead(importing._checked(Broken(), _Counting())))

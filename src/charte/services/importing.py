@@ -104,7 +104,9 @@ def _checked(source: IO[bytes], parser: EventParser) -> Iterator[_Checked]:
             chunk.refused.append((number, raw, parsed))
         else:
             chunk.events.append((number, raw, parsed))
-        if len(chunk.events) == CHUNK:
+        # Bounded by lines, not by valid events: a file of refused lines keeps no more of them
+        # waiting than a chunk (each is reported as its chunk comes).
+        if len(chunk.events) + len(chunk.refused) == CHUNK:
             chunk.lines = lines
             yield chunk
             chunk = _Checked()
