@@ -1,10 +1,10 @@
 """Importing lifecycle events: atomically, in bounded memory, with every bad line reported.
 
-A reader thread parses and checks each line alone (JSON, envelope, fields, allow-lists) and hands
-the valid events on in chunks, while the caller's thread applies the chunks already read, in file
-order, inside one transaction: the store loads the state of every ref a chunk names in a few
-queries, ``RegisterChunk`` checks and applies the events, and the store writes the chunk's net
-changes in bulk. The two overlap (the reader parses while the database works), and at most
+A reader thread parses and checks each line alone (JSON, envelope, fields, allow-lists) and
+hands them on in chunks of ``CHUNK`` lines, while the caller's thread applies the chunks already
+read, in file order, inside one transaction: the store loads the state of every ref a chunk
+names in a few queries, ``RegisterChunk`` checks and applies the events, and the store writes the
+chunk's net changes in bulk. The two overlap (the reader parses while the database works), and at most
 ``AHEAD`` chunks wait between them: memory holds a few chunks whatever the file size, and nothing
 is spooled (writing and reading back every parsed event cost 15 % of an import, measured).
 
