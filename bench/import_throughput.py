@@ -107,6 +107,10 @@ def charte_import(db: Database, events_file: Path, workdir: Path) -> dict[str, f
         # The keys every benchmark uses: a kept template is read by the others with them.
         "CHARTE_FIELD_KEY": base64.b64encode(b"f" * 32).decode(),
         "CHARTE_REF_KEY": base64.b64encode(b"r" * 32).decode(),
+        # a kept template was written with these keys too (sealed transcripts, signed audit, codes)
+        "CHARTE_RECORDINGS_KEY": base64.b64encode(b"m" * 32).decode(),
+        "CHARTE_AUDIT_SIGNING_KEY": base64.b64encode(b"a" * 32).decode(),
+        "CHARTE_CODES_KEY": base64.b64encode(b"c" * 32).decode(),
     }
     proc = subprocess.run(
         [sys.executable, "-c", RUN, str(events_file)], env=env, capture_output=True, text=True, check=False

@@ -18,6 +18,10 @@ from charte.adapters.db.engine import make_engine
 KEYS = {
     "CHARTE_FIELD_KEY": base64.b64encode(b"f" * 32).decode(),
     "CHARTE_REF_KEY": base64.b64encode(b"r" * 32).decode(),
+    # a kept template was written with these keys too (sealed transcripts, signed audit, codes)
+    "CHARTE_RECORDINGS_KEY": base64.b64encode(b"m" * 32).decode(),
+    "CHARTE_AUDIT_SIGNING_KEY": base64.b64encode(b"a" * 32).decode(),
+    "CHARTE_CODES_KEY": base64.b64encode(b"c" * 32).decode(),
 }
 _TIMED = """
 import sys, time
