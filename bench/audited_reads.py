@@ -37,6 +37,7 @@ from sqlalchemy import func, select
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.engine import make_engine
+from charte.config import Settings
 
 KEYS = {
     "CHARTE_FIELD_KEY": base64.b64encode(b"f" * 32).decode(),
@@ -152,7 +153,8 @@ def run(args: argparse.Namespace, work: Path, url: str, filled: bool) -> int:
     listed = httpx.get(f"http://127.0.0.1:{ports['audited']}/api/v1/persons", params={"limit": 1000},
                        headers=headers, timeout=60).json()  # fmt: skip
     refs = [p["ref"] for p in listed["persons"]]
-    engine = make_engine(url)
+    # The audit's own database (on SQLite a file beside the register's), as charte serve finds it.
+    engine = make_engine(Settings.from_env(env).audit_url)
     totals = {"audited": [0, 0, 0.0], "unaudited": [0, 0, 0.0]}
     with engine.connect() as conn:
         before = conn.execute(select(func.count()).select_from(t.audit_entries)).scalar_one()
@@ -175,6 +177,8 @@ def run(args: argparse.Namespace, work: Path, url: str, filled: bool) -> int:
         or totals["unaudited"][1]
     ):
         raise SystemExit(f"reads failed (done, errors, seconds): {totals}")
+    if after - before != totals["audited"][0]:  # each acknowledged read has its entry, no more
+        raise SystemExit(f"{after - before} audit entries for {totals['audited'][0]} audited reads")
     rate = {side: v[0] / v[2] for side, v in totals.items()}
     print(json.dumps({
         "engine": "sqlite" if args.sqlite else "postgresql",
