@@ -34,7 +34,8 @@ def _sqlite_value(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        # The text strftime("%Y-%m-%d %H:%M:%S.%f") gives, at a tenth of its cost.
+        return value.isoformat(" ", "microseconds")
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -73,11 +74,17 @@ def _sqlite_rows(table: Table, columns: tuple[str, ...], rows: Sequence[Sequence
     dated = _dated(table, columns)
     if not dated:
         return [row if isinstance(row, tuple) else tuple(row) for row in rows]
+    # A sweep's rows share a few instants (its time, the orders' deadline): each converted once.
+    seen: dict[Any, Any] = {}
     out = []
     for row in rows:
         values = list(row)
         for i in dated:
-            values[i] = _sqlite_value(values[i])
+            value = values[i]
+            text = seen.get(value)
+            if text is None:
+                text = seen[value] = _sqlite_value(value)
+            values[i] = text
         out.append(tuple(values))
     return out
 

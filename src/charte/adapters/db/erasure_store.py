@@ -19,16 +19,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     ColumnElement,
     Connection,
     Engine,
-    any_,
     bindparam,
     delete,
     func,
     insert,
-    literal,
     select,
     update,
 )
@@ -37,6 +34,7 @@ from sqlalchemy.exc import OperationalError
 from charte.adapters.db import tables as t
 from charte.adapters.db.applied_effects import already, remember
 from charte.adapters.db.audit_store import SqlAuditStore
+from charte.adapters.db.batch_lookups import among
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.engine import another_writer
 from charte.adapters.db.erasure_marks import bury
@@ -78,7 +76,6 @@ class SqlErasureStore:
         consent_kept: Duration | None = None,
     ) -> None:
         self.engine, self.hasher, self.audit = engine, hasher, audit
-        self._arrays = engine.dialect.name == "postgresql"
         self.consent_kept = consent_kept  # the policy's consent_proof period; None: no prospecting
 
     @contextmanager
@@ -87,9 +84,7 @@ class SqlErasureStore:
             with self.engine.connect() as conn:
                 tx = conn.begin()
                 try:
-                    yield SqlErasureTransaction(
-                        conn, self.hasher, self.audit, self._arrays, self.consent_kept
-                    )
+                    yield SqlErasureTransaction(conn, self.hasher, self.audit, self.consent_kept)
                 except BaseException:
                     tx.rollback()
                     raise
@@ -192,20 +187,16 @@ class SqlErasureTransaction:
         conn: Connection,
         hasher: RefHasher,
         audit: SqlAuditStore | None,
-        arrays: bool,
         consent_kept: Duration | None = None,
     ) -> None:
-        self.conn, self.hasher, self._audit, self._arrays = conn, hasher, audit, arrays
+        self.conn, self.hasher, self._audit = conn, hasher, audit
         self.consent_kept = consent_kept
 
     def _among(self, column: Any, values: Any) -> ColumnElement[bool]:
-        """`column IN values`. On PostgreSQL one array parameter (`= ANY(...)`) rather than one
-        parameter per value: a batch's statements are then rendered, sent and planned once, not
-        with hundreds of placeholders each time (measured: BENCHMARKS.md)."""
-        values = list(values)
-        if self._arrays:
-            return column == any_(literal(values, ARRAY(column.type)))  # type: ignore[no-any-return]
-        return column.in_(values)  # type: ignore[no-any-return]
+        """`column IN values` as one parameter (`= ANY(array)` on PostgreSQL, `json_each` on
+        SQLite) rather than one per value: a batch's statements are then rendered, sent and
+        planned once, not with thousands of placeholders each time (measured: BENCHMARKS.md)."""
+        return among(column, values, self.conn.dialect.name)
 
     # -- locks ----------------------------------------------------------------------------------
 

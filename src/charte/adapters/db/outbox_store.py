@@ -18,7 +18,9 @@ from charte.services.outbox import QueuedOrder
 def add_orders(conn: Connection, orders: Sequence[Order]) -> None:
     """Write orders in the caller's transaction: they exist if and only if the decision does.
 
-    Rows go to the driver as tuples (a sweep writes hundreds of thousands of orders)."""
+    Rows go to the driver as tuples (a sweep writes hundreds of thousands of orders, whose field
+    lists are a few dozen distinct ones: each written as JSON once)."""
+    listed: dict[tuple[str, ...], str] = {}
     insert_rows(
         conn,
         t.outbox,
@@ -28,7 +30,7 @@ def add_orders(conn: Connection, orders: Sequence[Order]) -> None:
                 o.system,
                 o.kind.value,
                 o.person_ref,
-                json.dumps(list(o.fields)),
+                listed.get(o.fields) or listed.setdefault(o.fields, json.dumps(list(o.fields))),
                 json.dumps(dict(o.values), ensure_ascii=False) if o.values else None,
                 o.reason,
                 o.created_at.astimezone(UTC),
