@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from charte.domain.audit import Action, Entry, chain, genesis, link, period_purge_due, verify_chain
 from charte.domain.durations import Duration
@@ -26,6 +26,22 @@ def test_the_canonical_bytes_are_stable_and_hold_no_clear_ref():
     assert b'"fields":["email","phone"]' in body  # sorted
     assert b'"seq":7' in body
     assert b" " not in body.replace(b"alice", b"")
+
+
+def test_the_canonical_bytes_are_exactly_the_documented_form_in_utc_whatever_the_time_zone():
+    """The bytes hashed are fixed (docs/access.md): a time given in Paris is written in UTC to the
+    microsecond, its period the UTC month (31 Dec 23:30 in Paris is 22:30 UTC, still December)."""
+    paris = timezone(timedelta(hours=1))
+    entry = Entry(at=datetime(2026, 12, 31, 23, 30, tzinfo=paris), actor="bob", action=Action.ERASE,
+                  context="rule:r1", subject="cd" * 32, detail={"unit": "client", "n": 2})  # fmt: skip
+    assert entry.period == "2026-12"
+    assert entry.canonical(3) == (
+        b'{"action":"erase","actor":"bob","at":"2026-12-31T22:30:00.000000+00:00","context":"rule:r1",'
+        b'"decision":"allowed","detail":{"n":2,"unit":"client"},"fields":[],"period":"2026-12",'
+        b'"purpose":null,"role":null,"seq":3,"subject":"' + b"cd" * 32 + b'"}'
+    )
+    later = Entry(at=datetime(2027, 1, 1, 0, 30, tzinfo=paris), actor="bob", action=Action.ERASE)
+    assert later.period == "2026-12"  # 23:30 UTC on 31 December
 
 
 def test_chaining_continues_each_period_after_its_head_and_verification_walks_it():

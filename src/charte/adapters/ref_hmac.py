@@ -12,7 +12,11 @@ import hmac
 
 class RefHasher:
     def __init__(self, key: bytes) -> None:
-        self._key = key
+        # The key's padded blocks hashed once; each ref then costs a copy of that state (a sweep
+        # hashes every erased ref, unit and tombstone: half the time of hmac.new each, measured).
+        self._keyed = hmac.new(key, digestmod=hashlib.sha256)
 
     def __call__(self, ref: str) -> str:
-        return hmac.new(self._key, ref.encode(), hashlib.sha256).hexdigest()
+        mac = self._keyed.copy()
+        mac.update(ref.encode())
+        return mac.hexdigest()
