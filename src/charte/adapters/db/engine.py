@@ -28,7 +28,19 @@ def another_writer(error: BaseException) -> bool:
     return getattr(orig, "sqlite_errorname", None) in _SQLITE_BUSY
 
 
+# Connections a process keeps open to PostgreSQL, and how many more it may open at a peak.
+# `charte serve` answers from a pool of worker threads (anyio's, 40) beside the audit's writer and
+# signer: with SQLAlchemy's default of 5 kept, 8 concurrent readers made the pool open and close a
+# connection every few reads (a PostgreSQL backend started each time: measured, 150 sessions for
+# 800 reads). 20 kept covers the worker threads that are busy at once in practice; a serving
+# process holds at most 40 (docs/deploy.md: size max_connections for it).
+PG_POOL_SIZE, PG_POOL_OVERFLOW = 20, 20
+
+
 def make_engine(url: str, **options: Any) -> Engine:
+    if not url.startswith("sqlite"):
+        options.setdefault("pool_size", PG_POOL_SIZE)
+        options.setdefault("max_overflow", PG_POOL_OVERFLOW)
     # Bound parameters are personal data: keep them out of exception messages and logs.
     engine = create_engine(normalise_url(url), hide_parameters=True, **options)
     if engine.dialect.name == "sqlite":
