@@ -43,3 +43,14 @@ def test_a_contact_with_a_line_break_is_refused_at_intake_naming_the_option(home
     )
     listed = charte("rights", "list", "--as", "dpo", "--format", "json", cwd=cwd, env=env)
     assert listed.json() == {"requests": []}
+
+
+def test_a_database_url_charte_cannot_open_is_told_naming_the_setting_not_as_a_traceback(tmp_path):
+    """docs/settings.md: a bad value names its variable; the URL, which may hold a password, is not quoted."""
+    result = charte(
+        "db", "upgrade", cwd=tmp_path, env={"CHARTE_DATABASE_URL": "postgresql://u:s3cret@h:x/db"}
+    )
+    assert result.code == 1, result.err
+    assert result.err.startswith("error: CHARTE_DATABASE_URL: not a database URL")
+    assert "Traceback" not in result.err
+    assert "s3cret" not in result.err

@@ -6,14 +6,45 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 
 def normalise_url(url: str) -> str:
-    """``postgresql://`` (as operators write it) -> the psycopg 3 driver charte ships with."""
-    parsed = make_url(url)
+    """``postgresql://`` (as operators write it) -> the psycopg 3 driver charte ships with.
+
+    A libpq URL naming several hosts (``postgresql://u@h1:5432,h2:5432/db?target_session_attrs=
+    read-write``, what ``pg_autoctl show uri`` prints for a primary and its standby) becomes
+    SQLAlchemy's form of the same list (``postgresql+psycopg://u@/db?host=h1:5432&host=h2:5432``):
+    libpq then tries each host in turn and keeps the one that accepts writes, so a new connection
+    after a failover reaches the promoted standby (libpq, section 34.1.1.3 "Specifying Multiple
+    Hosts"; SQLAlchemy's PostgreSQL dialect, "Specifying multiple fallback hosts").
+    """
+    parsed = make_url(_hosts_as_query(url))
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
+
+
+def _hosts_as_query(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if not sep or not scheme.startswith(("postgresql", "postgres")):
+        return url
+    netloc, _, tail = rest.partition("/")
+    user, at, hosts = netloc.rpartition("@")
+    if "," not in hosts:
+        return url
+    named = [h for h in hosts.split(",") if h]
+    # libpq gives a host without a port the default one; SQLAlchemy wants all ports or none.
+    if any(_port(h) for h in named):
+        named = [h if _port(h) else f"{h}:5432" for h in named]
+    path, _, query = tail.partition("?")
+    listed = "&".join(f"host={h}" for h in named)
+    return f"{scheme}://{user}{at}/{path}?{listed}{'&' + query if query else ''}"
+
+
+def _port(host: str) -> bool:
+    """Whether ``host`` names its port (``h:5432``, ``[::1]:5432``; not ``[::1]``)."""
+    return ":" in host.rpartition("]")[2]
 
 
 # SQLite's result codes for "another connection holds the lock" (https://sqlite.org/rescode.html):
@@ -37,16 +68,47 @@ def another_writer(error: BaseException) -> bool:
 PG_POOL_SIZE, PG_POOL_OVERFLOW = 20, 20
 
 
+class UnusableUrl(ValueError):
+    """A database URL charte cannot open; the message never quotes it (it may hold a password)."""
+
+
 def make_engine(url: str, **options: Any) -> Engine:
+    scheme = url.partition("://")[0].partition("+")[0]
+    if scheme not in ("sqlite", "postgresql", "postgres"):
+        raise UnusableUrl(
+            "charte stores its data on SQLite (sqlite:///PATH) or PostgreSQL (postgresql://...)"
+        )
     if not url.startswith("sqlite"):
         options.setdefault("pool_size", PG_POOL_SIZE)
         options.setdefault("max_overflow", PG_POOL_OVERFLOW)
-    # Bound parameters are personal data: keep them out of exception messages and logs.
-    engine = create_engine(normalise_url(url), hide_parameters=True, **options)
+    try:
+        # Bound parameters are personal data: keep them out of exception messages and logs.
+        engine = create_engine(normalise_url(url), hide_parameters=True, **options)
+    except (ValueError, ArgumentError) as e:  # a port that is not a number, a URL with no scheme
+        raise UnusableUrl(
+            "not a database URL: postgresql://USER@HOST:PORT/DATABASE, several HOST:PORT separated "
+            f"by commas for a primary and its standbys, or sqlite:///PATH ({type(e).__name__})"
+        ) from None
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "handle_error", _demoted_is_a_lost_connection)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+# SQLSTATE 25006, read_only_sql_transaction: a write reached a server that no longer accepts them
+# — after a switchover the former primary restarts as a standby, and a pooled connection to it
+# would fail every write while the promoted node waits (PostgreSQL, Appendix A; the multi-host
+# URL's target_session_attrs=read-write is only consulted when a connection is opened).
+_DEMOTED = "25006"
+
+
+def _demoted_is_a_lost_connection(context: Any) -> None:
+    """Treat a write refused as read-only as a lost connection: SQLAlchemy then discards the
+    pool's connections, and the next checkout opens one through the URL's hosts to the primary."""
+    if getattr(context.original_exception, "sqlstate", None) == _DEMOTED:
+        context.is_disconnect = True
 
 
 def _sqlite_begin(conn: Any) -> None:

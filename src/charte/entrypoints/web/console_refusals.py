@@ -202,7 +202,8 @@ _CATALOGUE: tuple[tuple[str, str], ...] = (
     ("the form's anti-forgery token does not match its cookie: reload the page and retry",
      "le formulaire a expiré : rechargez la page puis recommencez"),
     ("missing or invalid: {fields}", "donnée manquante ou invalide : {fields}"),
-    ("the database failed ({why}): retry", "la base de données n'a pas répondu : réessayez"),
+    ("the database failed ({why}): retry in {seconds} s",
+     "la base de données n'a pas répondu : réessayez dans {seconds} s"),
     ("the person search's index was not built for the fields the policy searches (a register from "
      "before the index, or a policy whose search changed): run `charte db upgrade` or `charte persons "
      "reindex`",

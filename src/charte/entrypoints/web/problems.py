@@ -9,8 +9,8 @@
     MissingPurpose  -> 400                              BodyTooLarge  -> 413
     TooManyRequests -> 429 (Retry-After)
     DomainError     -> 422                              SignedOut     -> 303 to /login
-    DBAPIError      -> 503 (the kind of failure only, never the driver's message); a NUL refused
-                       by PostgreSQL's driver -> 422
+    DBAPIError      -> 503 (Retry-After; the kind of failure only, never the driver's message);
+                       a NUL refused by PostgreSQL's driver -> 422
     RequestValidationError -> 422: FastAPI's JSON on the API, a page naming the fields on pages
 
 The same statuses serve the pages (console, portal): there the error is a page saying what went
@@ -39,6 +39,11 @@ from charte.entrypoints.web.schemas import InvalidInput, Problem
 from charte.services.access import AccessDenied
 from charte.services.errors import Conflict, NotFound, NotReady, Refused, ServiceError
 from charte.services.sessions import LoginRefused
+
+# Seconds a client waits before retrying when the database failed (RFC 9110, 10.2.3): a failover
+# of the register's PostgreSQL promotes its standby in seconds (docs/deploy.md), and the alarm
+# screen and integrators retry on this header rather than give up on a 503.
+DATABASE_RETRY_AFTER = 5
 
 NUL_REFUSED = "a value holds a NUL character (U+0000), which is not text: send plain text"
 
@@ -83,7 +88,7 @@ DESCRIPTIONS = {
     409: "A concurrent change got there first; retry",
     413: "Body too large",
     422: "Refused by a rule, or invalid input",
-    503: "Not ready (the database is not migrated)",
+    503: "Not ready (the database is not migrated), or the database failed: retry after Retry-After seconds",
 }
 
 
@@ -199,7 +204,15 @@ def install(app: FastAPI) -> None:
             return _problem(request, 422, "Invalid input", NUL_REFUSED)
         # Never the driver's message: it quotes the statement and may quote its values.
         lost = "connection lost" if exc.connection_invalidated else type(exc.orig or exc).__name__
-        return _problem(request, 503, "Database unavailable", f"the database failed ({lost}): retry")
+        response = _problem(
+            request,
+            503,
+            "Database unavailable",
+            f"the database failed ({lost}): retry in {DATABASE_RETRY_AFTER} s",
+            retry_after=DATABASE_RETRY_AFTER,
+        )
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, exc: Unauthenticated) -> Response:
