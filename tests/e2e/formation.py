@@ -13,6 +13,7 @@ keeps a cut-off primary from accepting writes while its standby is promoted (pg_
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pwd
 import shutil
@@ -55,6 +56,7 @@ def missing() -> str | None:
     return None
 
 
+@functools.cache
 def _bindir() -> str:
     return subprocess.run(
         ["pg_config", "--bindir"], capture_output=True, text=True, check=True

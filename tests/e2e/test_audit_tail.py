@@ -18,7 +18,7 @@ import httpx
 
 from tests.e2e.cli import charte
 from tests.e2e.conftest import write
-from tests.e2e.test_serve import free_port
+from tests.e2e.test_serve import free_port, wait_serving
 from tests.feed import person, signed
 
 DPO = {"CHARTE_AS": "dpo", "CHARTE_PURPOSE": "rights_handling"}
@@ -42,15 +42,8 @@ def serve(cwd, env, **settings: str) -> tuple[subprocess.Popen[str], str]:
         cwd=cwd, env=clean | env | settings, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError(proc.stderr.read() if proc.stderr else "charte serve did not start")
+    wait_serving(base, proc)
+    return proc, base
 
 
 def seeded(home) -> tuple:

@@ -6,14 +6,12 @@ primary and standby under pg_auto_failover is the HA harness's."""
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
 from tests.e2e.test_connection_loss import charte, pg  # noqa: F401 - the fixture
-from tests.e2e.test_serve import free_port
+from tests.e2e.test_serve import free_port, wait_serving
 from tests.tcp_forward import Forwarder
 
 pytestmark = pytest.mark.postgres
@@ -45,16 +43,7 @@ def test_a_lost_database_node_gives_503_with_retry_after_then_the_same_process_a
     base = f"http://127.0.0.1:{port}"
     unknown = {"Authorization": "Bearer charte_not-a-token", "X-Charte-Purpose": "contract"}
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, "charte serve stopped"
-            assert time.monotonic() < deadline, "charte serve did not start"
-            time.sleep(0.1)
+        wait_serving(base, proc)
         # Each request looks its token up in the register: the database answers through the node.
         assert httpx.get(f"{base}/api/v1/persons", headers=unknown).status_code == 401
         node.cut()

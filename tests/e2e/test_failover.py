@@ -20,7 +20,7 @@ import pytest
 
 from tests.e2e import formation
 from tests.e2e.test_connection_loss import charte
-from tests.e2e.test_serve import free_port
+from tests.e2e.test_serve import free_port, wait_serving
 
 pytestmark = pytest.mark.postgres
 
@@ -82,16 +82,8 @@ def serving(tmp_path, url: str, register):  # type: ignore[no-untyped-def]
     port = free_port()
     server = charte(tmp_path, url, "serve", "--no-sweep", "--port", str(port), wait=False)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return server, base, headers
-        except httpx.TransportError:
-            pass
-        assert server.poll() is None, "charte serve stopped"
-        assert time.monotonic() < deadline, "charte serve did not start"
-        time.sleep(0.1)
+    wait_serving(base, server)
+    return server, base, headers
 
 
 def kept_refs(url: str, base: str, headers: dict[str, str]) -> list[str]:

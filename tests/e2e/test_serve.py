@@ -24,6 +24,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_serving(base: str, proc: subprocess.Popen, seconds: float = 30) -> None:  # type: ignore[type-arg]
+    """Until `charte serve` at ``base`` answers its health check; fails with its stderr if it stops."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"charte serve did not start: {proc.communicate()[1]}")
+        time.sleep(0.1)
+
+
 def start(port: int, cwd, policy: str | None = None) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("CHARTE_POLICY", "CHARTE_DATABASE_URL")}
     if policy:
@@ -54,16 +69,7 @@ def server(server_dir) -> Iterator[str]:
     proc = start(port, cwd)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"charte serve did not start: {proc.communicate()[1]}")
-            time.sleep(0.1)
+        wait_serving(base, proc)
         yield base
     finally:
         proc.terminate()
@@ -186,16 +192,7 @@ def test_serve_prints_the_urls_of_its_host_and_port(tmp_path):
         assert lines[1].strip() == (
             f"charte: console http://[::1]:{port}/login, portal http://[::1]:{port}/portal, API http://[::1]:{port}/docs"
         )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://[::1]:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        wait_serving(f"http://[::1]:{port}", proc)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
