@@ -35,7 +35,7 @@ from charte.adapters.db.breaches_store import SqlBreaches
 from charte.adapters.db.calls_store import SqlCalls
 from charte.adapters.db.consent_store import SqlConsents
 from charte.adapters.db.disclosures_store import SqlDisclosures
-from charte.adapters.db.engine import UnusableUrl, make_engine
+from charte.adapters.db.engine import make_engine
 from charte.adapters.db.erasure_replay import SqlErasureReplay
 from charte.adapters.db.erasure_store import SqlErasureStore
 from charte.adapters.db.field_rotation import SqlFieldRotation
@@ -68,7 +68,7 @@ from charte.adapters.rendering import render_document
 from charte.adapters.rendering.csv import render_csv
 from charte.adapters.rendering.letters import Letters
 from charte.bootstrap_formats import Formats
-from charte.config import SettingInvalid, Settings
+from charte.config import Settings
 from charte.domain.access import AccessGate
 from charte.domain.accountability import Trained
 from charte.domain.policy import Policy
@@ -122,7 +122,7 @@ class Container(Formats):
         if (database := self.settings.sqlite_file) is not None:
             private_files.sqlite_database(database)
             private_files.narrow(self.settings.home)  # one an earlier version made 0755
-        return _engine(self.settings.database_url, "CHARTE_DATABASE_URL")
+        return make_engine(self.settings.database_url)
 
     @cached_property
     def cipher(self) -> FieldCipher:
@@ -403,7 +403,7 @@ class Container(Formats):
             return self.migrated_engine()
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             private_files.sqlite_database(Path(url.removeprefix("sqlite:///").split("?", 1)[0]))
-        engine = _engine(url, "CHARTE_AUDIT_DATABASE_URL")
+        engine = make_engine(url, setting="CHARTE_AUDIT_DATABASE_URL")
         audit_database.ensure_schema(engine)
         return engine
 
@@ -592,14 +592,6 @@ class Container(Formats):
         """The feed's parser; ``sender``: the system actor whose feed it is (None: the CLI's
         administrator), which may send only the event types the policy gives it."""
         return FeedReader(self.policy, sender)
-
-
-def _engine(url: str, setting: str) -> Engine:
-    """The engine for ``url``, or the setting named with what is wrong (never the URL itself)."""
-    try:
-        return make_engine(url)
-    except UnusableUrl as e:
-        raise SettingInvalid(setting, str(e)) from None
 
 
 def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:

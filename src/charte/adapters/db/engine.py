@@ -8,6 +8,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from charte.services.errors import NotReady
+
 
 def normalise_url(url: str) -> str:
     """``postgresql://`` (as operators write it) -> the psycopg 3 driver charte ships with.
@@ -68,15 +70,19 @@ def another_writer(error: BaseException) -> bool:
 PG_POOL_SIZE, PG_POOL_OVERFLOW = 20, 20
 
 
-class UnusableUrl(ValueError):
-    """A database URL charte cannot open; the message never quotes it (it may hold a password)."""
+class UnusableUrl(NotReady):
+    """A database URL charte cannot open, told under the setting that holds it (docs/settings.md);
+    the message never quotes the URL (it may hold a password)."""
+
+    def __init__(self, setting: str, why: str) -> None:
+        super().__init__(f"{setting}: {why} (docs/settings.md)")
 
 
-def make_engine(url: str, **options: Any) -> Engine:
+def make_engine(url: str, *, setting: str = "CHARTE_DATABASE_URL", **options: Any) -> Engine:
     scheme = url.partition("://")[0].partition("+")[0]
     if scheme not in ("sqlite", "postgresql", "postgres"):
         raise UnusableUrl(
-            "charte stores its data on SQLite (sqlite:///PATH) or PostgreSQL (postgresql://...)"
+            setting, "charte stores its data on SQLite (sqlite:///PATH) or PostgreSQL (postgresql://...)"
         )
     if not url.startswith("sqlite"):
         options.setdefault("pool_size", PG_POOL_SIZE)
@@ -86,8 +92,9 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(normalise_url(url), hide_parameters=True, **options)
     except (ValueError, ArgumentError) as e:  # a port that is not a number, a URL with no scheme
         raise UnusableUrl(
+            setting,
             "not a database URL: postgresql://USER@HOST:PORT/DATABASE, several HOST:PORT separated "
-            f"by commas for a primary and its standbys, or sqlite:///PATH ({type(e).__name__})"
+            f"by commas for a primary and its standbys, or sqlite:///PATH ({type(e).__name__})",
         ) from None
     if engine.dialect.name == "postgresql":
         event.listen(engine, "handle_error", _demoted_is_a_lost_connection)
