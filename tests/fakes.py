@@ -45,6 +45,12 @@ class MemoryAudit:
         self.entries.extend(entries)
         return out
 
+    def already_chained(self, entries):
+        from charte.domain.audit import act_of
+
+        there = {act_of(c.body) for c in self.chained}
+        return [e.act() in there for e in entries]
+
     def heads(self):
         return dict(self._heads)
 

@@ -301,6 +301,30 @@ def test_alarm_reads_go_on_when_the_audit_is_down_and_are_chained_when_it_is_bac
     assert report(app)["ok"]
 
 
+def test_an_alarm_read_whose_commit_lost_its_answer_is_spooled_yet_chained_once(app, monkeypatch):
+    """GDPR Art. 5(2): the primary lost after an append committed, before the answer came back;
+    the entry spooled then is in the chain already and is not chained a second time."""
+    from sqlalchemy.exc import OperationalError
+
+    run_import(app, [signed("s1", "2025-01-01", "C5", person("P5", first_name="Ana"))])
+    store = app.auditor.store
+    committing = store.append
+
+    def committed_then_lost(entries, conn=None):
+        committing(entries, conn)  # committed on the database
+        monkeypatch.setattr(store, "append", committing)  # the next append reaches a working primary
+        raise OperationalError("COMMIT", {}, ConnectionError("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(store, "append", committed_then_lost)
+    read(app, "P5", "station_operator", "alarm_handling")  # acknowledged: its entry spooled
+    spool = app.settings.home / "audit-spool.jsonl"
+    assert len(spool.read_text().splitlines()) == 1
+    read(app, "P5")  # the next append chains what the spool kept, unless the chain holds it
+    assert [(e["seq"], e["purpose"]) for e in entries(app)] == [(1, "alarm_handling"), (2, "rights_handling")]
+    assert spool.read_text() == ""
+    assert report(app)["ok"]
+
+
 def test_months_past_the_audit_retention_are_dropped_whole_and_the_rest_still_verifies(app):
     """One chain per period, so a period past the policy's audit retention can be dropped."""
     from datetime import UTC, date, datetime

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from charte.domain.audit import Action, Entry, chain, genesis, link, period_purge_due, verify_chain
+from charte.domain.audit import (
+    Action,
+    Entry,
+    act_of,
+    chain,
+    from_record,
+    genesis,
+    link,
+    period_purge_due,
+    verify_chain,
+)
 from charte.domain.durations import Duration
 
 AT = datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
@@ -15,6 +26,18 @@ def test_a_month_goes_whole_the_day_after_its_last_day_plus_the_retention():
     assert period_purge_due("2025-12", Duration(years=1)) == date(2027, 1, 1)
     assert period_purge_due("2024-02", Duration(years=1)) == date(2025, 3, 1)  # 29 Feb 2024 + 1 year
     assert period_purge_due("2026-01", Duration(months=6)) == date(2026, 8, 1)
+
+
+def test_a_spooled_entry_is_recognised_in_the_chain_by_its_bytes_without_its_place():
+    """An entry is chained once: the spooled copy of a chained entry has the same act, another act not."""
+    entry = Entry(at=AT, actor="opérateur-ł", action=Action.READ, purpose="alarm_handling",
+                  context="alarm_session:4", detail={"shown": 2})  # fmt: skip
+    (chained,) = chain([entry], {"2026-11": (41, "ab" * 32)})
+    spooled = from_record(json.loads(json.dumps(entry.record(), ensure_ascii=False)))
+    assert act_of(chained.body) == spooled.act() == entry.act()
+    other = Entry(at=AT + timedelta(microseconds=1), actor="opérateur-ł", action=Action.READ,
+                  purpose="alarm_handling", context="alarm_session:4", detail={"shown": 2})  # fmt: skip
+    assert other.act() != entry.act()
 
 
 def test_the_canonical_bytes_are_stable_and_hold_no_clear_ref():

@@ -99,7 +99,25 @@ class Entry:
         """The bytes that are hashed: sorted keys, no spaces, UTF-8, times in UTC to the microsecond."""
         body = self.record()
         body["seq"], body["period"] = seq, body["at"][:7]  # the keys are sorted: order is free
-        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        return _canonical(body)
+
+    def act(self) -> bytes:
+        """The entry's bytes without its place in a chain: equal for two entries of the same act
+        (``act_of`` gives the same for a chained entry's bytes)."""
+        return _canonical(self.record())
+
+
+def _canonical(body: Mapping[str, Any]) -> bytes:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def act_of(body: bytes) -> bytes:
+    """A chained entry's bytes without its place (``seq``, ``period``), as ``Entry.act`` makes them:
+    how a spooled entry already in the chain is recognised, so that it is not chained twice."""
+    data = json.loads(body)
+    data.pop("seq", None)
+    data.pop("period", None)
+    return _canonical(data)
 
 
 def from_record(data: Mapping[str, Any]) -> Entry:

@@ -142,6 +142,8 @@ def may_search(gate: AccessGate, role: str) -> Decision:
 class AuditStore(Protocol):
     def append(self, entries: Sequence[Entry]) -> list[Chained]: ...
 
+    def already_chained(self, entries: Sequence[Entry]) -> list[bool]: ...  # each, in the chain already?
+
     def periods(self) -> list[str]: ...
 
     def heads(self) -> dict[str, tuple[int, str]]: ...
@@ -244,6 +246,12 @@ class Auditor:
         Once the append is committed nothing here may raise: the caller would take the entries
         for unwritten and spool them again."""
         spooled, lines = self.spool.pending() if self.spool is not None else ([], 0)
+        if spooled:
+            # An append can commit and still fail for its caller: the primary lost after its
+            # commit reached the standby, before the answer came back. Its alarm-handling entries
+            # were spooled; those the chain holds already are not chained a second time.
+            there = self.store.already_chained(spooled)
+            spooled = [e for e, chained_already in zip(spooled, there, strict=True) if not chained_already]
         chained = self.store.append([*spooled, *entries])
         if lines and self.spool is not None:
             try:

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from charte.adapters.db import tables as t
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.times import utc
-from charte.domain.audit import Chained, Entry, Stored, chain, genesis
+from charte.domain.audit import Chained, Entry, Stored, act_of, chain, genesis
 from charte.services.audit import AuditFilter, Consultation, note_entries
 
 __all__ = ["AuditFilter", "SqlAuditStore"]
@@ -123,6 +123,18 @@ class SqlAuditStore:
         for period, c in last.items():
             conn.execute(update(t.audit_heads).where(h.period == period).values(seq=c.seq, hash=c.hash))
         return chained
+
+    def already_chained(self, entries: Sequence[Entry]) -> list[bool]:
+        """Which of ``entries`` (spooled while an append failed) the chain holds already: found by
+        their times (indexed), then compared byte for byte without their place in the chain."""
+        a = t.audit_entries.c
+        times = sorted({e.at_text for e in entries})
+        there: set[bytes] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(times), 500):
+                query = select(a.body).where(a.at.in_(times[start : start + 500]))
+                there.update(act_of(body.encode()) for body in conn.execute(query).scalars())
+        return [e.act() in there for e in entries]
 
     def periods(self) -> list[str]:
         with self.engine.connect() as conn:
