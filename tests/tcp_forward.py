@@ -57,5 +57,10 @@ class Forwarder:
             for sock in self._open:
                 with contextlib.suppress(OSError):
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST
+                    # close() alone does not wake the relay thread blocked in recv() on this socket,
+                    # and the kernel keeps the connection open while that call holds it: a client
+                    # waiting for an answer would wait for ever. shutdown() wakes it.
+                    sock.shutdown(socket.SHUT_RDWR)
+                with contextlib.suppress(OSError):
                     sock.close()
             self._open.clear()

@@ -136,13 +136,19 @@ class Formation:
             rows = conn.execute("SELECT nodename, reportedstate::text FROM pgautofailover.node").fetchall()
         return {str(n): str(s) for n, s in rows}
 
+    def state_is(self, wanted: dict[str, set[str]]) -> bool:
+        """Every named node in one of its wanted states now (False while the monitor cannot tell)."""
+        try:
+            now = self.states()
+        except psycopg.Error:
+            return False
+        return all(now.get(n) in states for n, states in wanted.items())
+
     def wait_for(self, wanted: dict[str, set[str]], timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
         while True:
-            with contextlib.suppress(psycopg.Error):
-                now = self.states()
-                if all(now.get(n) in states for n, states in wanted.items()):
-                    return
+            if self.state_is(wanted):
+                return
             # A standby's base backup waits for a checkpoint on the primary: ask for it now.
             for port in self.ports.values():
                 url = f"postgresql://postgres@127.0.0.1:{port}/postgres"

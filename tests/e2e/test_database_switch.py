@@ -6,7 +6,12 @@ primary and standby under pg_auto_failover is the HA harness's."""
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+
 import httpx
+import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -62,3 +67,80 @@ def test_a_lost_database_node_gives_503_with_retry_after_then_the_same_process_a
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_an_event_post_cut_by_a_lost_node_gets_503_with_retry_after_and_its_retry_applies_it_once(
+    tmp_path,
+    pg,  # noqa: F811 - the fixture
+):
+    """docs/events.md: a post is all or nothing; the integrator told to retry sends it again as it is."""
+    url, _, _ = pg
+    server = make_url(url)
+    node = Forwarder((server.host or "127.0.0.1", server.port or 5432))
+    both = two_nodes(url, node)
+    assert charte(tmp_path, both, "db", "upgrade").returncode == 0
+    feed, scratch = tmp_path / "feed.jsonl", f"sqlite:///{tmp_path / 'scratch.db'}"
+    assert charte(tmp_path, scratch, "db", "upgrade").returncode == 0  # the export made elsewhere
+    seeded = charte(tmp_path, scratch, "demo", "seed", "--persons", "6000", "--seed", "4",
+                    "--as-of", "2026-11-26", "--out", str(feed))  # fmt: skip
+    assert seeded.returncode == 0, seeded.stderr
+    lines = sum(1 for _ in feed.open())
+    added = charte(tmp_path, both, "actors", "add", "crm-feed", "--system", "crm", "--json")
+    assert added.returncode == 0, added.stderr
+    crm = {
+        "Authorization": f"Bearer {json.loads(added.stdout)['token']}",
+        "Content-Type": "application/x-ndjson",
+    }
+    port = free_port()
+    proc = charte(tmp_path, both, "serve", "--no-sweep", "--port", str(port), wait=False)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_serving(base, proc)
+        posted: list[httpx.Response] = []
+        posting = threading.Thread(
+            target=lambda: posted.append(
+                httpx.post(f"{base}/api/v1/events", content=feed.read_bytes(), headers=crm, timeout=300)
+            )
+        )
+        posting.start()
+        deadline = time.monotonic() + 60
+        while not importing(url):  # the import's transaction has begun: cut it there
+            assert posting.is_alive(), posted
+            assert time.monotonic() < deadline, "the import never started"
+            time.sleep(0.02)
+        node.cut()
+        posting.join(timeout=300)
+        (cut,) = posted
+        assert cut.status_code == 503, cut.text
+        assert cut.headers["Retry-After"] == "5"
+        told = cut.json()["detail"]
+        assert "INSERT" not in cut.text
+        for _ in range(10):  # the client retries the same body when told, until it is taken
+            retried = httpx.post(f"{base}/api/v1/events", content=feed.read_bytes(), headers=crm, timeout=300)
+            if retried.status_code != 503:
+                break
+            time.sleep(float(retried.headers["Retry-After"]) / 5)
+        assert retried.status_code == 200, retried.text
+        # What the 503 said is true: cut before its commit, nothing of it was applied; cut while
+        # committing, it says it cannot tell, and the retry applies what is missing.
+        applied, duplicates = retried.json()["applied"], retried.json()["duplicates"]
+        if "nothing was applied" in told:
+            assert (applied, duplicates) == (lines, 0)
+        else:
+            assert "charte cannot tell which" in told, told
+            assert (applied, duplicates) in ((lines, 0), (0, lines))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def importing(url: str) -> bool:
+    """A transaction has looked into the register's persons and not ended yet: the import's (it
+    holds the table's lock from its first chunk to its commit)."""
+    plain = make_url(url).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE c.relname = 'persons' AND l.pid <> pg_backend_pid()"
+        ).fetchone()
+    return bool(row and row[0])

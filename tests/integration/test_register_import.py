@@ -283,3 +283,51 @@ def test_a_consent_withdrawn_through_the_feed_is_recorded_and_only_for_a_purpose
     with app.engine.connect() as conn:
         rows = conn.execute(select(tables.oppositions.c.person_ref, tables.oppositions.c.purpose)).all()
     assert [tuple(r) for r in rows] == [("P1", "prospecting")]
+
+
+class TestLostConnection:
+    """docs/events.md, "Retrying": what an import cut by a lost database connection says is true."""
+
+    @staticmethod
+    def lost() -> Exception:
+        from sqlalchemy.exc import DBAPIError
+
+        cause = ConnectionError("server closed the connection unexpectedly")
+        return DBAPIError("COMMIT", {}, cause, connection_invalidated=True)
+
+    def test_cut_before_its_commit_nothing_was_applied_and_it_says_so(self, app, monkeypatch):
+        """All or nothing: the transaction died with its connection."""
+        from charte.adapters.db.register_store import _Writer
+        from charte.services.errors import DatabaseLost
+
+        lost = self.lost()
+
+        def cut(self, chunk):  # type: ignore[no-untyped-def]
+            raise lost
+
+        monkeypatch.setattr(_Writer, "write", cut)
+        with pytest.raises(DatabaseLost, match="nothing was applied"):
+            run_import(app, SCENARIO)
+        rows = count_rows(app)
+        assert (rows["events"], rows["persons"], rows["roles"]) == (0, 0, 0)
+
+    def test_cut_while_committing_it_says_it_cannot_tell_and_the_retry_applies_nothing_twice(
+        self, app, monkeypatch
+    ):
+        """The server may have committed before the answer was lost: never claim nothing was applied."""
+        from charte.adapters.db.register_store import _Writer
+        from charte.services.errors import DatabaseLost
+
+        committing, lost = _Writer.commit, self.lost()
+
+        def committed_then_lost(self):  # type: ignore[no-untyped-def]
+            committing(self)
+            raise lost
+
+        monkeypatch.setattr(_Writer, "commit", committed_then_lost)
+        with pytest.raises(DatabaseLost, match="charte cannot tell which") as told:
+            run_import(app, SCENARIO)
+        assert "nothing was applied" not in str(told.value)
+        monkeypatch.undo()
+        again = run_import(app, SCENARIO)
+        assert (again.applied, again.duplicates) == (0, len(SCENARIO))

@@ -5,7 +5,8 @@
      │    └── PolicyNotFound  no policy file at the given location
      ├── Refused              a rule forbids what was asked (the message says which)
      ├── NotReady             the system cannot do it yet (e.g. the database is not migrated)
-     │    └── NotSent         a message could not be delivered (the relay refused, no address)
+     │    ├── NotSent         a message could not be delivered (the relay refused, no address)
+     │    └── DatabaseLost    the database went away mid-way (a failover); nothing was applied: retry
      └── Conflict             a concurrent change got there first; nothing was applied, retry
 
 Adapters raise these too, or their own subclasses: ``FieldKeyError`` (NotReady: the field key is
@@ -53,6 +54,12 @@ class NotSent(NotReady):
     def __init__(self, why: str) -> None:
         self.why = why
         super().__init__(f"the message could not be sent ({why})")
+
+
+class DatabaseLost(NotReady):
+    """The database connection was lost in the middle of a change (a restart, a failover to the
+    standby) and the change died with it: nothing was applied, and the same request succeeds once
+    the database is back — a client may retry it as it is (the HTTP answer says when)."""
 
 
 class Conflict(ServiceError):

@@ -68,7 +68,7 @@ from charte.domain.register import (
 from charte.domain.register_rules import ContractRow, RegisterChunk, RoleRow, names_of
 from charte.domain.vocabulary import SourceKind
 from charte.services.consents import FeedWithdrawal
-from charte.services.errors import Conflict, NotReady
+from charte.services.errors import Conflict, DatabaseLost, NotReady
 from charte.services.ports import Clock
 
 ROLE_COLUMNS = (
@@ -190,8 +190,17 @@ class _Transaction:
             self.conn.close()
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
             # The server went away (restart, failover, a terminated backend): said as such, not
-            # as a conflict; the transaction died with the connection, so nothing was applied.
-            raise NotReady(
+            # as a conflict. Before COMMIT was sent the transaction died with the connection:
+            # nothing was applied. Lost while committing, the server may have committed before
+            # the answer was lost: charte cannot tell, and says so; the retry is safe either
+            # way, the events applied being recognised by their ids (docs/events.md).
+            if self.writer.committing:
+                raise DatabaseLost(
+                    "the database connection was lost while the import was committing: it was applied "
+                    "whole or not at all, and charte cannot tell which; send it again once the database "
+                    "is back: events already applied are recognised by their ids and counted as duplicates"
+                ) from None
+            raise DatabaseLost(
                 "the database connection was lost during the import; nothing was applied: retry the import "
                 "once the database is back"
             ) from None
@@ -213,6 +222,7 @@ class _Writer:
         self.contract_ids: dict[str, int] = {}
         self.case_ids: list[int] = []  # cases the current chunk changed (their units are refreshed)
         self.sealed: list[str] = []  # transcripts sealed by this import: shredded if it rolls back
+        self.committing = False
         self.replaced: list[str] = []  # transcripts they replace: shredded once it commits
 
     def _among(self, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
@@ -221,6 +231,7 @@ class _Writer:
         return among(column, values, self.conn.dialect.name)
 
     def commit(self) -> None:
+        self.committing = True  # from here a lost connection leaves the outcome unknown
         self.tx.commit()
         if self.store.calls is not None:
             for name in self.replaced:

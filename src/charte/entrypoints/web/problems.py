@@ -4,6 +4,7 @@
     CsrfMismatch    -> 403
     AccessDenied    -> 403 (with the gate's reason)     Refused       -> 422
     NotFound        -> 404                              NotReady      -> 503
+    DatabaseLost    -> 503 (Retry-After: a change cut by a failover, nothing applied)
     Conflict        -> 409                              ImportRefused -> 422 (with every line error)
     UnknownName     -> 400 (a role or purpose the policy does not declare)
     MissingPurpose  -> 400                              BodyTooLarge  -> 413
@@ -37,7 +38,7 @@ from charte.entrypoints.web.console_refusals import refusal
 from charte.entrypoints.web.console_words import NOT_FOUND, translator
 from charte.entrypoints.web.schemas import InvalidInput, Problem
 from charte.services.access import AccessDenied
-from charte.services.errors import Conflict, NotFound, NotReady, Refused, ServiceError
+from charte.services.errors import Conflict, DatabaseLost, NotFound, NotReady, Refused, ServiceError
 from charte.services.sessions import LoginRefused
 
 # Seconds a client waits before retrying when the database failed (RFC 9110, 10.2.3): a failover
@@ -179,6 +180,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotReady)
     async def not_ready(request: Request, exc: NotReady) -> Response:
         return _problem(request, 503, "Not ready", str(exc))
+
+    @app.exception_handler(DatabaseLost)
+    async def database_lost(request: Request, exc: DatabaseLost) -> Response:
+        # As a failed database call below: the client retries the same request when told.
+        response = _problem(request, 503, "Database unavailable", str(exc), retry_after=DATABASE_RETRY_AFTER)
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
 
     @app.exception_handler(Conflict)
     async def conflict(request: Request, exc: Conflict) -> Response:
