@@ -65,11 +65,13 @@ READS_AUDITED = (
     "SELECT count(*) FROM audit_entries WHERE action = 'read' AND purpose = 'alarm_handling' "
     "AND body::jsonb ->> 'context' IS NULL"
 )
-# The persons each alarm session's screen read, allowed, by session.
-SCREEN_READS = (
-    "SELECT body::jsonb ->> 'context', count(*) FROM audit_entries WHERE action = 'read' "
-    "AND body::jsonb ->> 'context' LIKE 'alarm_session:%%' AND body::jsonb ->> 'decision' = 'allowed' "
-    "GROUP BY 1"
+# Each alarm session's audit: the persons its screen read (entries without a step) and its takes.
+SESSION_ENTRIES = (
+    "SELECT body::jsonb ->> 'context', "
+    "count(*) FILTER (WHERE body::jsonb -> 'detail' ->> 'step' IS NULL), "
+    "count(*) FILTER (WHERE body::jsonb -> 'detail' ->> 'step' = 'take') "
+    "FROM audit_entries WHERE action = 'read' AND body::jsonb ->> 'decision' = 'allowed' "
+    "AND body::jsonb ->> 'context' LIKE 'alarm_session:%%' GROUP BY 1"
 )
 # Alarm-handling entries recorded twice: the same act (its bytes without seq and period) chained twice.
 CHAINED_TWICE = (
@@ -299,15 +301,17 @@ def switch_figures(
     with psycopg.connect(url, connect_timeout=5) as conn:  # the new primary
         assert conn.execute("SELECT pg_is_in_recovery()").fetchone() == (False,)
         assert conn.execute("SELECT inet_server_port()").fetchone() == (ha.ports[survivor],)
-        screen_reads = {str(c): int(n) for c, n in conn.execute(SCREEN_READS)}
+        sessions = {str(c): (int(reads), int(takes)) for c, reads, takes in conn.execute(SESSION_ENTRIES)}
         feed_ids = [key for batch in load.posted for key in batch]
         fed = conn.execute("SELECT count(*) FROM events WHERE id = ANY(%s)", (feed_ids,)).fetchone()[0]  # type: ignore[index]
     # Synchronous replication: no committed entry lost, so none of an acknowledged read.
     written = count(url, READS_AUDITED) - reads_before
     assert written >= len(served)
-    # Each acknowledged screen: one allowed read per person it showed, on the new primary, once.
+    # Each acknowledged screen: one allowed read per person it showed, on the new primary, once;
+    # and the take before it, once.
     assert load.screens, "no alarm screen was acknowledged"
-    assert {s: screen_reads.get(f"alarm_session:{s}") for s in load.screens} == load.screens
+    found = {s: sessions.get(f"alarm_session:{s}") for s in load.screens}
+    assert found == {s: (shown, 1) for s, shown in load.screens.items()}
     # What the spool held in the switch is chained (the spool is empty), and nothing twice.
     assert not load.spool.exists() or load.spool.read_text() == ""
     assert count(url, CHAINED_TWICE) == 0
