@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import stat
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
@@ -52,6 +51,7 @@ from charte.adapters.db.report_queries import SqlPackFacts, SqlReportSource
 from charte.adapters.db.retention_queries import SqlRetentionQueries
 from charte.adapters.db.rights_effects import SqlRightsEffects
 from charte.adapters.db.rights_store import SqlRights
+from charte.adapters.db.standby import ReadFrom, read_from
 from charte.adapters.db.trainings_store import SqlTrainings
 from charte.adapters.erasure_ledger import FileErasureLedger
 from charte.adapters.event_feed import FeedReader
@@ -67,6 +67,7 @@ from charte.adapters.ref_hmac import RefHasher
 from charte.adapters.rendering import render_document
 from charte.adapters.rendering.csv import render_csv
 from charte.adapters.rendering.letters import Letters
+from charte.bootstrap_checks import production_problems
 from charte.bootstrap_formats import Formats
 from charte.config import Settings
 from charte.domain.access import AccessGate
@@ -156,55 +157,8 @@ class Container(Formats):
         }  # fmt: skip
 
     def production_problems(self) -> list[str]:
-        """Why this installation must not serve in production (docs/settings.md#production):
-        each problem one sentence naming the setting that fixes it. Fails closed: what cannot be
-        checked (a folder that cannot be read) is a problem too."""
-        s, found = self.settings, list(self.settings.exposures())
-        sources = self.key_sources()
-        database = s.sqlite_file
-        if database is not None:
-            folder = database.resolve().parent
-            for what, path in (("folder", folder), ("file", database)):
-                try:
-                    mode = stat.S_IMODE(path.stat().st_mode)
-                except OSError:
-                    found.append(
-                        f"the SQLite database's {what} ({path}) cannot be checked: run `charte db upgrade`"
-                    )
-                    continue
-                if mode & 0o077:
-                    found.append(
-                        f"the SQLite database's {what} ({path}) is open to other accounts (mode {mode:o}): "
-                        "make it owner-only, or use PostgreSQL (CHARTE_DATABASE_URL)"
-                    )
-            if s.keyring_dir.resolve().is_relative_to(folder):
-                found.append(
-                    f"the recordings' keyring ({s.keyring_dir}) is in the database's folder ({folder}): "
-                    "set CHARTE_KEYRING to a folder on another volume"
-                )
-            for key in sources.values():
-                if (  # (a key that would be created is told below; the signing key, above)
-                    key.name != "audit-signing"
-                    and not key.value
-                    and key.path.exists()
-                    and key.path.resolve().is_relative_to(folder)
-                ):
-                    found.append(
-                        f"{key.label} is read from a file in the database's folder ({key.path}): "
-                        f"give it in {key.variable} from a secret store"
-                    )
-        for key in sources.values():
-            if not key.value and not key.path.exists():
-                found.append(
-                    f"{key.label} would be created on first use ({key.path}): generate 32 random bytes once "
-                    f"(base64) and give them in {key.variable}"
-                )
-        if not s.smtp_url:
-            found.append(
-                f"notices to requesters would be written to a folder ({s.home / 'outbox-mail'}), never sent: "
-                "set CHARTE_SMTP_URL"
-            )
-        return found
+        """Why this installation must not serve in production (docs/settings.md#production)."""
+        return production_problems(self.settings, self.key_sources())
 
     def open_keys(self) -> None:
         """Open every key now (each checked against the register): a serving process learns at
@@ -342,22 +296,39 @@ class Container(Formats):
     def passwords(self) -> Argon2Passwords:
         return Argon2Passwords()
 
-    def outbox(self) -> SqlOutbox:
-        return SqlOutbox(self.migrated_engine())
+    @cached_property
+    def read_engine(self) -> Engine:
+        """Where the heavy read-only pages read (``standby=True`` below): CHARTE_READ_DATABASE_URL,
+        a standby, every connection read-only; without it, the register's engine. Decisions, audit
+        entries and changes never go there (docs/deploy.md, reads off the primary)."""
+        url = self.settings.read_database_url
+        if url is None:
+            return self.migrated_engine()
+        return make_engine(url, setting="CHARTE_READ_DATABASE_URL", read_only=True)
 
-    def retention_queries(self) -> SqlRetentionQueries:
+    def read_from(self) -> ReadFrom | None:
+        """How old the standby's data are, for the pages that read there; None without a read URL."""
+        return None if self.settings.read_database_url is None else read_from(self.read_engine)
+
+    def _reading(self, standby: bool) -> Engine:
+        return self.read_engine if standby else self.migrated_engine()
+
+    def outbox(self, *, standby: bool = False) -> SqlOutbox:
+        return SqlOutbox(self._reading(standby))
+
+    def retention_queries(self, *, standby: bool = False) -> SqlRetentionQueries:
         alarms = self.policy.alarms
-        return SqlRetentionQueries(self.migrated_engine(), alarms.kept_with if alarms else None)
+        return SqlRetentionQueries(self._reading(standby), alarms.kept_with if alarms else None)
 
     @cached_property
     def ref_hasher(self) -> RefHasher:
         return RefHasher(self._key("refs"))
 
-    def erasure_store(self) -> SqlErasureStore:
+    def erasure_store(self, *, standby: bool = False) -> SqlErasureStore:
         rules = self.policy.prospecting
         kept = self.policy.retention[rules.consent_retention].period if rules is not None else None
         return SqlErasureStore(
-            self.migrated_engine(), self.ref_hasher, audit=self.audit_store(), consent_kept=kept
+            self._reading(standby), self.ref_hasher, audit=self.audit_store(), consent_kept=kept
         )
 
     def eraser(self) -> Eraser:
@@ -368,8 +339,8 @@ class Container(Formats):
 
     dataset_desk = bootstrap_datasets.dataset_desk  # analysis datasets: built, read, revoked, expired
 
-    def sweep_runs(self) -> SqlErasureStore:
-        return self.erasure_store()
+    def sweep_runs(self, *, standby: bool = False) -> SqlErasureStore:
+        return self.erasure_store(standby=standby)
 
     def erasure_replay(self) -> SqlErasureReplay:
         """The ledger's replay: an eraser and calls that write no ledger line (they re-apply lines)."""
@@ -475,8 +446,8 @@ class Container(Formats):
             self.auditor,
         )
 
-    def holds(self) -> SqlHolds:
-        return SqlHolds(self.migrated_engine(), self.policy, self.clock, audit=self.audit_store())
+    def holds(self, *, standby: bool = False) -> SqlHolds:
+        return SqlHolds(self._reading(standby), self.policy, self.clock, audit=self.audit_store())
 
     @cached_property
     def notifier(self) -> FileOutbox | SmtpNotifier:

@@ -34,6 +34,7 @@ class Settings:
     audit_unsigned_for: float = 60.0  # seconds: `audit verify` fails on a tail unsigned for longer
     audit_signing_key: str | None = None  # base64 Ed25519 seed; when unset, a key file under home/keys
     audit_database_url: str | None = None  # where the audit chain lives (default: see audit_url)
+    read_database_url: str | None = None  # a standby the console's heavy read-only pages read from
     smtp_url: str | None = None  # notices and codes by e-mail (default: a file outbox under home)
     mail_from: str | None = None  # the sender of those e-mails (default: the policy's DPO address)
     recordings_key: str | None = None  # base64 master key wrapping the recordings' keys
@@ -153,6 +154,7 @@ class Settings:
             audit_unsigned_for=read.number("CHARTE_AUDIT_UNSIGNED_FOR", 60.0, float, low=1.0),
             audit_signing_key=read.text("CHARTE_AUDIT_SIGNING_KEY"),
             audit_database_url=read.text("CHARTE_AUDIT_DATABASE_URL"),
+            read_database_url=read.text("CHARTE_READ_DATABASE_URL"),
             smtp_url=read.text("CHARTE_SMTP_URL"),
             mail_from=read.text("CHARTE_MAIL_FROM"),
             recordings_key=read.text("CHARTE_RECORDINGS_KEY"),

@@ -11,13 +11,19 @@ sweep, run again, erases each due unit once."""
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
+import os
+import re
+import subprocess
+import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -27,10 +33,12 @@ import pytest
 from tests.e2e import formation
 from tests.e2e.test_connection_loss import charte
 from tests.e2e.test_serve import free_port, wait_serving
+from tests.e2e.test_sweep_crash import ENV
 
 pytestmark = pytest.mark.postgres
 
 CLIENTS = 4
+PASSWORD = "Console-2026-secret!"  # noqa: S105  # a test account's
 SWEPT_ON = "2026-11-26"
 
 
@@ -403,6 +411,69 @@ def test_the_primary_lost_twice_under_load_an_import_and_a_sweep_no_acknowledged
         assert json.loads(final.stdout)["units_erased"] == 0
         print(json.dumps({"lost": "node_b", "promoted_after_seconds": round(promotion, 1), **back,
                           "sweep_cut_after_units": cut_at, "units_due": due["units_erased"]}))  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_console_s_heavy_pages_read_off_the_standby_say_how_far_behind_and_write_nothing_there(
+    ha, tmp_path
+):
+    """GDPR Art. 5(2) and 32: the dashboard and the outbox read a real standby (which refuses every
+    write, so a page answered from it wrote nothing there) and say how old what they show may be;
+    the dashboard's audit entry is on the primary."""
+    for name in ha.ports:
+        if name not in ha.groups:  # lost by the test before: back as a standby
+            ha.rejoin(name)
+    deadline = time.monotonic() + 180
+    while sorted(states := ha.states().values()) != ["primary", "secondary"]:
+        assert time.monotonic() < deadline, states
+        time.sleep(0.5)
+    standby = next(n for n, s in ha.states().items() if s == "secondary")
+    # A database of its own (its keys are this test's), created on the primary, streamed to the standby.
+    database = f"reads_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(as_postgres(ha.uri()), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {database}")
+    url = as_postgres(ha.uri()).replace("/charte?", f"/{database}?")
+    read_url = f"postgresql://postgres@127.0.0.1:{ha.ports[standby]}/{database}"
+    assert charte(tmp_path, url, "db", "upgrade").returncode == 0
+    name = f"dpo-{uuid.uuid4().hex[:6]}"
+    assert charte(tmp_path, url, "actors", "add", name, "--role", "dpo").returncode == 0
+    # Staff read only with a current training (docs/accountability.md).
+    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    trained = ("--course", "rgpd_fondamentaux", "--on", yesterday, "--as", "dpo")
+    assert charte(tmp_path, url, "trainings", "record", name, *trained).returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHARTE_")} | ENV
+    env |= {"CHARTE_DATABASE_URL": url, "CHARTE_HOME": str(tmp_path / ".charte")}
+    password = subprocess.run(
+        [sys.executable, "-m", "charte", "actors", "passwd", name, "--password-stdin"],
+        input=f"{PASSWORD}\n", env=env, cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert password.returncode == 0, password.stderr
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "charte", "serve", "--no-sweep", "--port", str(port)],
+        env=env | {"CHARTE_READ_DATABASE_URL": read_url}, cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_serving(base, server)
+        entries = count(url, 'SELECT count(*) FROM audit_entries WHERE body LIKE \'%"of":"dashboard"%\'')
+        with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as http:
+            form = http.get("/login")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+            login = http.post("/login", data={"name": name, "password": PASSWORD, "csrf": csrf})
+            assert login.status_code == 303, login.text
+            board, orders = http.get("/console"), http.get("/console/outbox")
+        for page in (board, orders):
+            assert page.status_code == 200, page.text
+            shown = re.search(r'<p class="read-from" role="status">([^<]+)</p>', page.text)
+            assert shown is not None
+            assert shown.group(1).startswith("Lu sur la base de secours"), shown.group(1)
+        print(json.dumps({"read_from": standby, "said": html.unescape(shown.group(1))}))
+        after = count(url, 'SELECT count(*) FROM audit_entries WHERE body LIKE \'%"of":"dashboard"%\'')
+        assert after == entries + 1  # the page's audit entry, on the primary
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -78,7 +78,12 @@ class UnusableUrl(NotReady):
         super().__init__(f"{setting}: {why} (docs/settings.md)")
 
 
-def make_engine(url: str, *, setting: str = "CHARTE_DATABASE_URL", **options: Any) -> Engine:
+def make_engine(
+    url: str, *, setting: str = "CHARTE_DATABASE_URL", read_only: bool = False, **options: Any
+) -> Engine:
+    """An engine on ``url``; ``read_only``: every connection refuses writes (the database's own
+    rule, not charte's care): a read URL on a standby, or by mistake on the primary, can never
+    carry a change or an audit entry (docs/deploy.md, reads off the primary)."""
     scheme = url.partition("://")[0].partition("+")[0]
     if scheme not in ("sqlite", "postgresql", "postgres"):
         raise UnusableUrl(
@@ -101,7 +106,24 @@ def make_engine(url: str, *, setting: str = "CHARTE_DATABASE_URL", **options: An
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    if read_only:
+        sqlite = engine.dialect.name == "sqlite"
+        event.listen(engine, "connect", _sqlite_read_only if sqlite else _pg_read_only)
     return engine
+
+
+def _pg_read_only(dbapi_connection: Any, _record: Any) -> None:
+    """Every transaction of the session READ ONLY: a write fails with SQLSTATE 25006."""
+    dbapi_connection.autocommit = True  # a SET outside any transaction, kept for the session
+    dbapi_connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    dbapi_connection.autocommit = False
+
+
+def _sqlite_read_only(dbapi_connection: Any, _record: Any) -> None:
+    """PRAGMA query_only: a write fails with SQLITE_READONLY."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only = ON")
+    cursor.close()
 
 
 # SQLSTATE 25006, read_only_sql_transaction: a write reached a server that no longer accepts them

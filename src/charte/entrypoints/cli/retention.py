@@ -54,7 +54,7 @@ def schedule_(
     )
     c = container()
     rows = use_cases.schedule(
-        queries=c.retention_queries(),
+        queries=c.retention_queries(standby=True),  # a listing: off the primary when configured
         gate=c.gate,
         auditor=c.auditor,
         actor=actor(),
@@ -90,7 +90,7 @@ def forecast(
 ) -> None:
     """Units falling due per month, from this month on."""
     c = container()
-    rows = use_cases.forecast(queries=c.retention_queries(), today=c.clock.today(), months=months)
+    rows = use_cases.forecast(queries=c.retention_queries(standby=True), today=c.clock.today(), months=months)
     if json_:
         emit_json({"months": rows})
         return

@@ -14,6 +14,7 @@ from charte.entrypoints.web.breach_words import BREACH_NATURES as BREACH_NATURES
 from charte.entrypoints.web.breach_words import BREACH_STATUSES as BREACH_STATUSES
 from charte.entrypoints.web.breach_words import BREACH_STEPS as BREACH_STEPS
 from charte.entrypoints.web.dataset_words import DATASET_EN
+from charte.entrypoints.web.standby_words import STANDBY_EN
 from charte.entrypoints.web.training_words import TRAINING_EN
 from charte.entrypoints.web.training_words import TRAINING_STATUSES as TRAINING_STATUSES
 
@@ -165,6 +166,7 @@ EN: dict[str, str] = {
     **BREACH_EN,  # the breach register's pages (entrypoints.web.breach_words)
     **TRAINING_EN,
     **DATASET_EN,  # the datasets page (entrypoints.web.dataset_words)
+    **STANDBY_EN,  # the pages read off a standby (entrypoints.web.standby_words)
     **ACCOUNTABILITY_EN,  # the accountability page (entrypoints.web.accountability_words)  # the trainings page and the dashboard's part (entrypoints.web.training_words)
     # The prospecting page and the person's consents.
     "Prospection": "Prospecting",

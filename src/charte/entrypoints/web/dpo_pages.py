@@ -115,10 +115,12 @@ def router(container: Container) -> APIRouter:
             policy=container.policy,
             gate=container.gate,
             rights=desk_for(actor),
-            retention=container.retention_queries(),
-            sweeps=container.sweep_runs(),
-            holds=container.holds(),
-            outbox=container.outbox(),
+            # The heavy counts and the forecast off the primary when a standby is configured;
+            # the requests, breaches, trainings and the audit's heads stay on the primary.
+            retention=container.retention_queries(standby=True),
+            sweeps=container.sweep_runs(standby=True),
+            holds=container.holds(standby=True),
+            outbox=container.outbox(standby=True),
             audit=container.audit_store(),
             checkpoints=container.auditor.checkpoints,
             breaches=container.breach_store(),
@@ -130,7 +132,8 @@ def router(container: Container) -> APIRouter:
         names = right_names(request)
         context: dict[str, Any] = {"b": shown, "chart": chart, "statuses": STATUSES, "rights": names,
                                    "breach_statuses": BREACH_STATUSES,
-                                   "training_statuses": TRAINING_STATUSES}  # fmt: skip
+                                   "training_statuses": TRAINING_STATUSES,
+                                   "read_from": container.read_from()}  # fmt: skip
         return pages.console_page(
             container, request, actor, "dashboard.html.j2", verified=verified, **context
         )
@@ -441,7 +444,7 @@ def more_pages(container: Container) -> APIRouter:
         policy = container.policy
         mine = policy.roles[actor.role].purposes if actor.role in policy.roles else ()
         orders = outbox.list_orders(
-            outbox=container.outbox(),
+            outbox=container.outbox(standby=True),  # a listing: off the primary when configured
             policy=policy,
             gate=container.gate,
             auditor=container.auditor,
@@ -463,6 +466,7 @@ def more_pages(container: Container) -> APIRouter:
             systems=sorted(policy.systems),
             system=system,
             overdue=bool(overdue),
+            read_from=container.read_from(),
         )
 
     return r
