@@ -32,17 +32,23 @@ def two_nodes(url: str, first: Forwarder) -> str:
     return f"{scheme}://{netloc.rpartition('@')[0]}@{hosts}/{path}{sep}target_session_attrs=read-write"
 
 
-def test_a_lost_database_node_gives_503_with_retry_after_then_the_same_process_answers_from_the_other(
-    tmp_path,
-    pg,  # noqa: F811 - the fixture
-):
-    """APSAD P5: an alarm is handled whatever fails; clients retry on Retry-After, never a 500."""
-    url, _, _ = pg
+def behind_a_node(tmp_path, database) -> tuple[Forwarder, str]:  # type: ignore[no-untyped-def]
+    """A forwarder standing for the first node, and the upgraded register's two-host URL."""
+    url, _, _ = database
     server = make_url(url)
     node = Forwarder((server.host or "127.0.0.1", server.port or 5432))
     both = two_nodes(url, node)
     upgraded = charte(tmp_path, both, "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
+    return node, both
+
+
+def test_a_lost_database_node_gives_503_with_retry_after_then_the_same_process_answers_from_the_other(
+    tmp_path,
+    pg,  # noqa: F811 - the fixture
+):
+    """APSAD P5: an alarm is handled whatever fails; clients retry on Retry-After, never a 500."""
+    node, both = behind_a_node(tmp_path, pg)
     port = free_port()
     proc = charte(tmp_path, both, "serve", "--port", str(port), wait=False)
     base = f"http://127.0.0.1:{port}"
@@ -74,11 +80,8 @@ def test_an_event_post_cut_by_a_lost_node_gets_503_with_retry_after_and_its_retr
     pg,  # noqa: F811 - the fixture
 ):
     """docs/events.md: a post is all or nothing; the integrator told to retry sends it again as it is."""
-    url, _, _ = pg
-    server = make_url(url)
-    node = Forwarder((server.host or "127.0.0.1", server.port or 5432))
-    both = two_nodes(url, node)
-    assert charte(tmp_path, both, "db", "upgrade").returncode == 0
+    url = pg[0]
+    node, both = behind_a_node(tmp_path, pg)
     feed, scratch = tmp_path / "feed.jsonl", f"sqlite:///{tmp_path / 'scratch.db'}"
     assert charte(tmp_path, scratch, "db", "upgrade").returncode == 0  # the export made elsewhere
     seeded = charte(tmp_path, scratch, "demo", "seed", "--persons", "6000", "--seed", "4",
