@@ -2,14 +2,16 @@
 """API reads with the audit on and off, 8 concurrent clients over HTTP, in one run.
 
     CHARTE_TEST_DATABASE_URL=postgresql://... .venv/bin/python bench/audited_reads.py \
-        [--persons 5000] [--clients 8] [--seconds 20] [--rounds 2]
+        [--persons 5000] [--clients 8] [--seconds 20] [--rounds 2] [--processes 1]
 
 1. A PostgreSQL database with a demo register of --persons (a clone of the kept template when
    there is one, see bench/import_throughput.py; or SQLite with --sqlite), and a station-operator
    actor.
 2. Two servers on loopback, the same code and database: `charte serve` (every read audited, with
    group commit), and the same app with the auditor replaced by one that writes nothing — built
-   only here, charte itself has no switch to turn the audit off.
+   only here, charte itself has no switch to turn the audit off. With --processes N, each side is
+   N processes sharing one port (`charte serve --reuse-port`, SO_REUSEPORT): their audit appends
+   all go to one chain a month, serialised on its head row, which the figure shows.
 3. Rounds alternate the servers; in each, --clients threads (keep-alive connections) read random
    persons the operator may see (`GET /api/v1/persons/{ref}`, purpose alarm_handling) for
    --seconds. Prints reads per second for each side, the ratio, the errors (must be 0), and the
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import socket
@@ -48,7 +51,7 @@ KEYS = {
     "CHARTE_CODES_KEY": base64.b64encode(b"c" * 32).decode(),
 }
 UNAUDITED = """
-import sys, uvicorn
+import socket, sys, uvicorn
 from charte.bootstrap import bootstrap
 from charte.entrypoints.web.app import create_app
 from charte.services.audit import Auditor, note_entries
@@ -60,7 +63,12 @@ class Unaudited(Auditor):
 c = bootstrap()
 real = c.auditor
 c.__dict__["auditor"] = Unaudited(real.store, real.checkpoints, real.clock, real._hash)
-uvicorn.run(create_app(c), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+sock = socket.socket()
+sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # as `charte serve --reuse-port`
+sock.bind(("127.0.0.1", int(sys.argv[1])))
+sock.listen(2048)
+config = uvicorn.Config(create_app(c), log_level="warning", access_log=False)
+uvicorn.Server(config).run(sockets=[sock])
 """
 
 
@@ -71,15 +79,33 @@ def free_port() -> int:
 
 
 def start(cmd: list[str], env: dict[str, str], cwd: Path, port: int) -> subprocess.Popen[bytes]:
+    """A server process, once it listens on ``port`` itself (others may share the port already)."""
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(300):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.1)
+        if proc.poll() is not None:
+            break
+        if listening(proc.pid, port):
+            return proc
+        time.sleep(0.1)
     proc.kill()
     raise SystemExit(f"server did not start: {proc.communicate()[1][-2000:]!r}")
+
+
+def listening(pid: int, port: int) -> bool:
+    """Whether process ``pid`` holds a TCP socket listening on ``port`` (Linux: its file
+    descriptors' socket inodes among /proc/net/tcp's LISTEN lines)."""
+    inodes = set()
+    with contextlib.suppress(OSError):
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port and fields[9] in inodes:
+            return True
+    return False
 
 
 def load(
@@ -115,6 +141,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--processes", type=int, default=1, help="Server processes per side, on one port.")
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL.")
     parser.add_argument("--postgres", default=os.environ.get("CHARTE_TEST_DATABASE_URL"))
     args = parser.parse_args()
@@ -143,12 +170,11 @@ def run(args: argparse.Namespace, work: Path, url: str, filled: bool) -> int:
         "X-Charte-Purpose": "alarm_handling",
     }
     ports = {"audited": free_port(), "unaudited": free_port()}
-    servers = {
-        "audited": start([*charte, "serve", "--no-sweep", "--port", str(ports["audited"])], env, work,
-                         ports["audited"]),
-        "unaudited": start([sys.executable, "-c", UNAUDITED, str(ports["unaudited"])], env, work,
-                           ports["unaudited"]),
-    }  # fmt: skip
+    commands = {
+        "audited": [*charte, "serve", "--no-sweep", "--reuse-port", "--port", str(ports["audited"])],
+        "unaudited": [sys.executable, "-c", UNAUDITED, str(ports["unaudited"])],
+    }
+    servers = [start(commands[side], env, work, ports[side]) for side in ports for _ in range(args.processes)]
     # The persons the operator may read: as charte lists them for that role and purpose.
     listed = httpx.get(f"http://127.0.0.1:{ports['audited']}/api/v1/persons", params={"limit": 1000},
                        headers=headers, timeout=60).json()  # fmt: skip
@@ -164,7 +190,7 @@ def run(args: argparse.Namespace, work: Path, url: str, filled: bool) -> int:
             totals[side][0] += ok
             totals[side][1] += bad
             totals[side][2] += args.seconds
-    for proc in servers.values():
+    for proc in servers:
         proc.terminate()
         proc.wait(timeout=30)
     with engine.connect() as conn:
@@ -184,6 +210,7 @@ def run(args: argparse.Namespace, work: Path, url: str, filled: bool) -> int:
         "engine": "sqlite" if args.sqlite else "postgresql",
         "persons": args.persons,
         "clients": args.clients,
+        "processes_per_side": args.processes,
         "seconds_per_side": args.seconds * args.rounds,
         "unaudited_reads_per_s": round(rate["unaudited"], 1),
         "audited_reads_per_s": round(rate["audited"], 1),

@@ -71,7 +71,7 @@ def fill_persons(app, count: int) -> None:
 
 def fill_audit(app, entries: int, persons: int, token_persons: int) -> None:
     """Twelve months of reads, chained month by month, written in batches (the raw driver's COPY on
-    PostgreSQL, executemany on SQLite): only ``body``, ``prev`` and ``hash`` are written."""
+    PostgreSQL, executemany on SQLite): only ``month``, ``body``, ``prev`` and ``hash`` are written."""
     rng = random.Random(7)  # noqa: S311  # test data, reproducible
     hasher = app.ref_hasher
     per_month = entries // len(MONTHS)
@@ -105,11 +105,14 @@ def fill_audit(app, entries: int, persons: int, token_persons: int) -> None:
 
 
 def _write(engine, chained, heads) -> None:
-    rows = [(c.body.decode(), c.prev, c.hash) for c in chained]
+    rows = [(c.month, c.body.decode(), c.prev, c.hash) for c in chained]
     if engine.dialect.name == "postgresql":
         raw = engine.raw_connection()
         try:
-            with raw.cursor() as cur, cur.copy("COPY audit_entries (body, prev, hash) FROM STDIN") as copy:
+            with (
+                raw.cursor() as cur,
+                cur.copy("COPY audit_entries (month, body, prev, hash) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             raw.commit()
@@ -117,7 +120,7 @@ def _write(engine, chained, heads) -> None:
             raw.close()
     else:
         with engine.begin() as conn:
-            insert_rows(conn, t.audit_entries, ("body", "prev", "hash"), rows)
+            insert_rows(conn, t.audit_entries, ("month", "body", "prev", "hash"), rows)
     last = chained[-1]
     heads[last.period] = (last.seq, last.hash)
 

@@ -66,6 +66,9 @@ class MemoryAudit:
     def drop(self, period):
         return 0
 
+    def keep_ahead(self):
+        return None
+
     # the checkpoint folder's side: nothing is signed in memory
     def sign(self, period, seq, digest, at):
         return None

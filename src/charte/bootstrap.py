@@ -12,7 +12,7 @@ import os
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -24,7 +24,7 @@ from charte.adapters.audit_spool import FileSpool
 from charte.adapters.breach_files import BreachFolder
 from charte.adapters.clock import SystemClock
 from charte.adapters.consent_contacts import ConsentContacts
-from charte.adapters.db import audit_database, migrate
+from charte.adapters.db import audit_database, audit_partitions, migrate
 from charte.adapters.db.actors_store import SqlActors
 from charte.adapters.db.alarms_store import SqlAlarms
 from charte.adapters.db.answer_sources import SqlAnswerSources
@@ -380,6 +380,10 @@ class Container(Formats):
 
     def audit_store(self) -> SqlAuditStore:
         return SqlAuditStore(self.audit_engine)
+
+    def partition_audit(self, *, ahead: int) -> dict[str, Any]:
+        """The audit table partitioned by month with pg_partman (adapters.db.audit_partitions)."""
+        return audit_partitions.partition(self.audit_engine, ahead=ahead)
 
     @cached_property
     def auditor(self) -> Auditor:

@@ -39,12 +39,12 @@ def wait_serving(base: str, proc: subprocess.Popen, seconds: float = 30) -> None
         time.sleep(0.1)
 
 
-def start(port: int, cwd, policy: str | None = None) -> subprocess.Popen[str]:
+def start(port: int, cwd, policy: str | None = None, *options: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("CHARTE_POLICY", "CHARTE_DATABASE_URL")}
     if policy:
         env["CHARTE_POLICY"] = policy
     return subprocess.Popen(
-        [sys.executable, "-m", "charte", "serve", "--port", str(port)],
+        [sys.executable, "-m", "charte", "serve", "--port", str(port), *options],
         env=env,
         cwd=cwd,
         stdout=subprocess.PIPE,
@@ -174,6 +174,41 @@ def test_serve_on_a_busy_port_exits_4_in_one_line_before_saying_it_serves(server
     )
     assert "serving" not in err
     assert "Traceback" not in err
+
+
+def test_processes_started_with_reuse_port_share_one_port_and_one_goes_on_when_the_other_stops(tmp_path):
+    """docs/cli.md, --reuse-port: several processes on one address; each alone is enough to answer."""
+    port = free_port()
+    first = start(port, tmp_path, None, "--reuse-port", "--no-sweep")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_serving(base, first)
+        second = start(port, tmp_path, None, "--reuse-port", "--no-sweep")
+        try:
+            time.sleep(3)  # the second has bound the port by then, or has said why not
+            assert second.poll() is None, second.communicate()[1]
+            # New connections go to one process or the other: many in a row all answer.
+            assert {httpx.get(f"{base}/healthz", timeout=5).status_code for _ in range(20)} == {200}
+            first.terminate()
+            first.wait(timeout=30)
+            assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200  # the second alone
+        finally:
+            second.terminate()
+            second.wait(timeout=30)
+        alone = start(port, tmp_path, None, "--no-sweep")  # without --reuse-port, the port is its own
+        try:
+            wait_serving(base, alone)
+            shared = start(port, tmp_path, None, "--reuse-port", "--no-sweep")
+            _, err = shared.communicate(timeout=60)
+            assert shared.returncode == 4
+            assert "processes share a port only when each was started with --reuse-port" in err
+        finally:
+            alone.terminate()
+            alone.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.terminate()
+            first.wait(timeout=30)
 
 
 def test_serve_prints_the_urls_of_its_host_and_port(tmp_path):

@@ -459,7 +459,7 @@ def test_an_audit_file_of_the_former_layout_gets_the_actor_and_time_index(tmp_pa
     audit_database.ensure_schema(engine)
     with engine.connect() as conn:
         indexes = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars())
-        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == audit_database.LAYOUT == 3
+        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == audit_database.LAYOUT == 4
     assert "ix_audit_entries_actor_at" in indexes
     assert "ix_audit_entries_actor" not in indexes
     engine.dispose()

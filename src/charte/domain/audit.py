@@ -152,6 +152,12 @@ def link(previous: str, body: bytes) -> str:
     return hashlib.sha256(bytes.fromhex(previous) + body).hexdigest()
 
 
+def period_month(period: str) -> date:
+    """The first day of a period (``YYYY-MM``): the key its entries are stored under, one table
+    partition a month where the audit is partitioned (docs/scaling.md)."""
+    return date(int(period[:4]), int(period[5:7]), 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Chained:
     period: str
@@ -159,6 +165,10 @@ class Chained:
     body: bytes
     prev: str
     hash: str
+
+    @property
+    def month(self) -> date:
+        return period_month(self.period)
 
 
 def chain(entries: Sequence[Entry], heads: Mapping[str, tuple[int, str]]) -> list[Chained]:

@@ -154,6 +154,8 @@ class AuditStore(Protocol):
 
     def drop(self, period: str) -> int: ...
 
+    def keep_ahead(self) -> None: ...  # partitions for the months to come, where partitioned
+
 
 class Checkpoints(Protocol):
     def sign(self, period: str, seq: int, digest: str, at: str) -> Checkpoint | None:
@@ -467,6 +469,8 @@ def drop_expired(
     """Drop every period whose whole month is past the policy's audit retention on ``as_of``
     (the audit log is personal data about staff and subjects: it too is kept no longer)."""
     dropped = []
+    if not dry_run:
+        store.keep_ahead()  # the daily run: where the audit is partitioned, the months to come get theirs
     for period in store.periods():
         due = period_purge_due(period, retention)
         if due > as_of:

@@ -21,6 +21,9 @@ END $$;
 CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
   FOR EACH ROW EXECUTE FUNCTION charte_audit_guard();
 """
+# The trigger alone, also made on the partitioned audit table, which gives it to every partition
+# (adapters.db.audit_partitions).
+PG_TRIGGER = PG_GUARD[PG_GUARD.index("CREATE TRIGGER") :]
 SQLITE_GUARD = [
     """CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
        BEGIN SELECT RAISE(ABORT, 'audit entries are append-only (UPDATE)'); END""",

@@ -17,14 +17,15 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 
 from charte.adapters.db import tables as t
+from charte.adapters.db.audit_partitions import drop_month, is_partitioned, keep_ahead
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.times import utc
-from charte.domain.audit import Chained, Entry, Stored, act_of, chain, genesis
+from charte.domain.audit import Chained, Entry, Stored, act_of, chain, genesis, period_month
 from charte.services.audit import AuditFilter, Consultation, note_entries
 
 __all__ = ["AuditFilter", "SqlAuditStore"]
 
-COLUMNS = ("body", "prev", "hash")  # the rest is generated from the body by the database
+COLUMNS = ("month", "body", "prev", "hash")  # the rest is generated from the body by the database
 GENERATED = ("period", "seq", "at", "actor", "action", "purpose", "subject")
 
 
@@ -37,8 +38,9 @@ _PG_APPEND_AFTER = """WITH moved AS (
     UPDATE audit_heads SET seq = %s, hash = %s WHERE period = %s AND seq = %s AND hash = %s
     RETURNING 1
 )
-INSERT INTO audit_entries (body, prev, hash)
-SELECT u.body, u.prev, u.hash FROM unnest(%b::text[], %b::varchar[], %b::varchar[]) AS u(body, prev, hash)
+INSERT INTO audit_entries (month, body, prev, hash)
+SELECT u.month, u.body, u.prev, u.hash
+FROM unnest(%b::date[], %b::text[], %b::varchar[], %b::varchar[]) AS u(month, body, prev, hash)
 WHERE EXISTS (SELECT 1 FROM moved)"""
 
 
@@ -80,7 +82,7 @@ class SqlAuditStore:
         if last is None or any(e.period != period for e in entries):
             return None
         chained = chain(entries, {period: last})
-        rows = [(c.body.decode(), c.prev, c.hash) for c in chained]
+        rows = [(c.month, c.body.decode(), c.prev, c.hash) for c in chained]
         head = (chained[-1].seq, chained[-1].hash, period, last[0], last[1])
         if self.engine.dialect.name == "postgresql":
             columns = [list(values) for values in zip(*rows, strict=True)]
@@ -118,7 +120,8 @@ class SqlAuditStore:
             )
         }
         chained = chain(entries, heads)
-        insert_rows(conn, t.audit_entries, COLUMNS, [(c.body.decode(), c.prev, c.hash) for c in chained])
+        rows = [(c.month, c.body.decode(), c.prev, c.hash) for c in chained]
+        insert_rows(conn, t.audit_entries, COLUMNS, rows)
         last: dict[str, Chained] = {c.period: c for c in chained}
         for period, c in last.items():
             conn.execute(update(t.audit_heads).where(h.period == period).values(seq=c.seq, hash=c.hash))
@@ -156,7 +159,7 @@ class SqlAuditStore:
         a = t.audit_entries.c
         query = (
             select(a.seq, a.body, a.hash)
-            .where(a.period == period)
+            .where(a.month == period_month(period), a.period == period)  # one partition, where partitioned
             .order_by(a.seq)
             .execution_options(yield_per=5000)
         )
@@ -223,11 +226,20 @@ class SqlAuditStore:
             return out
 
     def drop(self, period: str) -> int:
-        """Delete a whole period (past the audit retention: the caller checked) under a drop
-        permit, the only delete the append-only triggers let through; return the entries gone."""
+        """Drop a whole period (past the audit retention: the caller checked); return the entries
+        gone. Where the audit is partitioned by month, its partition is detached and dropped;
+        otherwise its entries are deleted under a drop permit, the only delete the append-only
+        triggers let through."""
         with self.engine.begin() as conn:
-            conn.execute(insert(t.audit_drop_permits).values(period=period))
-            gone = conn.execute(delete(t.audit_entries).where(t.audit_entries.c.period == period)).rowcount
+            gone = drop_month(conn, period_month(period)) if is_partitioned(conn) else None
+            if gone is None:
+                conn.execute(insert(t.audit_drop_permits).values(period=period))
+                a = t.audit_entries.c
+                gone = conn.execute(delete(t.audit_entries).where(a.period == period)).rowcount
+                conn.execute(delete(t.audit_drop_permits).where(t.audit_drop_permits.c.period == period))
             conn.execute(delete(t.audit_heads).where(t.audit_heads.c.period == period))
-            conn.execute(delete(t.audit_drop_permits).where(t.audit_drop_permits.c.period == period))
         return int(gone)
+
+    def keep_ahead(self) -> None:
+        with self.engine.begin() as conn:
+            keep_ahead(conn)

@@ -338,6 +338,10 @@ audit_entries = Table(
     "audit_entries",
     metadata,
     Column("id", Integer, primary_key=True),
+    # The period's first day, written with the entry: PostgreSQL partitions the table by it (a
+    # partition key cannot be a generated column). An entry stored under another month is not
+    # read with its period's chain, so verification reports it missing (migration 0030).
+    Column("month", Date, nullable=False),
     Column("period", String(7), _from_body("period"), nullable=False),  # YYYY-MM (UTC): one chain each
     Column("seq", Integer, _from_body("seq", integer=True), nullable=False),
     Column("at", String(40), _from_body("at"), nullable=False),  # ISO 8601 UTC

@@ -178,3 +178,20 @@ def drop_expired(
         typer.echo(f"{what} {d['period']} (due {d['purge_due']}){count}")
     if not dropped:
         typer.echo(f"no period past the audit retention on {day}")
+
+
+@app.command()
+def partition(
+    ahead: Annotated[
+        int, typer.Option("--ahead", min=1, max=24, help="Months to have partitions for beyond this one.")
+    ] = 3,
+    json_: JsonOpt = False,
+) -> None:
+    """PostgreSQL: the audit table as one partition a month (pg_partman), every entry kept; run
+    again, it only makes the partitions ahead (docs/scaling.md)."""
+    done = container().partition_audit(ahead=ahead)
+    if json_:
+        emit_json(done)
+        return
+    how = "partitioned now" if done["partitioned_now"] else "already partitioned"
+    typer.echo(f"audit {how}: {done['entries']} entries in {len(done['partitions'])} partitions")

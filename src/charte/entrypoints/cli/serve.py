@@ -28,6 +28,13 @@ def serve(
             "--production", help="Refuse to start unless keys, folders and mail are set for production."
         ),
     ] = False,
+    reuse_port: Annotated[
+        bool,
+        typer.Option(
+            "--reuse-port",
+            help="Share the port with other charte serve processes started so (SO_REUSEPORT, Linux).",
+        ),
+    ] = False,
 ) -> None:
     """Validate the policy, then serve the charter, the register and the API until interrupted;
     run the retention sweep every day. In production (`--production` or CHARTE_ENV=production)
@@ -47,7 +54,7 @@ def serve(
         raise typer.Exit(Exit.REFUSED)
     loaded = c.policies.load()  # refuses to serve an invalid policy (exit 1, located errors)
     c.open_keys()  # a wrong or missing key stops the start, in one line naming its setting
-    listening = listen(host, port)  # before anything says « serving »: a busy port is told first
+    listening = listen(host, port, shared=reuse_port)  # before « serving »: a busy port is told first
     url = base_url(host, port)
     typer.echo(f"charte: policy {loaded.policy.id} from {loaded.source}; serving on {url}", err=True)
     typer.echo(f"charte: console {url}/login, portal {url}/portal, API {url}/docs", err=True)
@@ -59,9 +66,11 @@ def serve(
     uvicorn.Server(config).run(sockets=[listening])
 
 
-def listen(host: str, port: int) -> socket.socket:
+def listen(host: str, port: int, *, shared: bool = False) -> socket.socket:
     """The listening socket, bound now: an address in use or not of this machine stops the start
-    in one line (exit 4), before the server announces anything."""
+    in one line (exit 4), before the server announces anything. ``shared``: SO_REUSEPORT, so that
+    several processes started so listen on one port and the kernel spreads the connections among
+    them (Linux socket(7)): more cores for one address, without a proxy."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
@@ -72,12 +81,16 @@ def listen(host: str, port: int) -> socket.socket:
         raise typer.Exit(Exit.CANNOT_LISTEN) from None
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart right after a stop
+        if shared:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind(address)
         sock.listen(2048)
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
             why = "the port is already in use (another charte serve?): stop it or give --port"
+            if shared:
+                why += " (processes share a port only when each was started with --reuse-port)"
         else:
             why = f"{exc.strerror or exc} (--host, --port)"
         typer.echo(f"error: cannot listen on {base_url(host, port)}: {why}", err=True)
