@@ -42,3 +42,13 @@ def test_search_and_export_refuse_a_malformed_time_or_month_naming_the_option(ho
         True,
     )
     assert not (cwd / "x.jsonl").exists()
+
+
+def test_partition_on_sqlite_says_it_is_postgresql_s_in_one_line(home):
+    """docs/cli.md, charte audit partition: refused on SQLite with the reason, never a traceback."""
+    cwd, env = home
+    done = charte("audit", "partition", cwd=cwd, env=env)
+    assert done.code != 0
+    assert done.err.strip().splitlines() == [
+        "error: the audit is partitioned on PostgreSQL only: on SQLite it is one table of its own"
+    ]
