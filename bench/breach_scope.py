@@ -85,7 +85,7 @@ def fill_audit(app, entries: int, persons: int, token_persons: int) -> None:
         if (year, month) == TARGET:
             token = set(rng.sample(range(per_month), token_reads))
             targets = rng.sample(range(persons), token_persons)
-        heads: dict[str, tuple[int, str]] = {}
+        heads: dict[tuple[str, str], tuple[int, str]] = {}
         batch: list[Entry] = []
         k = 0
         for i in range(per_month):
@@ -122,7 +122,7 @@ def _write(engine, chained, heads) -> None:
         with engine.begin() as conn:
             insert_rows(conn, t.audit_entries, ("month", "body", "prev", "hash"), rows)
     last = chained[-1]
-    heads[last.period] = (last.seq, last.hash)
+    heads[last.key] = (last.seq, last.hash)
 
 
 def window() -> tuple[datetime, datetime]:

@@ -33,14 +33,14 @@ class MemoryAudit:
 
         self.chained: list[Chained] = []
         self.entries: list = []
-        self._heads: dict[str, tuple[int, str]] = {}
+        self._heads: dict[tuple[str, str], tuple[int, str]] = {}
 
     def append(self, entries, conn=None):
         from charte.domain.audit import chain
 
         out = chain(entries, self._heads)
         for c in out:
-            self._heads[c.period] = (c.seq, c.hash)
+            self._heads[c.key] = (c.seq, c.hash)
         self.chained.extend(out)
         self.entries.extend(entries)
         return out
@@ -55,10 +55,13 @@ class MemoryAudit:
         return dict(self._heads)
 
     def periods(self):
+        return sorted({period for period, _ in self._heads})
+
+    def chains(self):
         return sorted(self._heads)
 
-    def stored(self, period):
-        return [(c.seq, c.body, c.hash) for c in self.chained if c.period == period]
+    def stored(self, period, writer=""):
+        return [(c.seq, c.body, c.hash) for c in self.chained if c.key == (period, writer)]
 
     def altered(self):
         return None
@@ -70,7 +73,7 @@ class MemoryAudit:
         return None
 
     # the checkpoint folder's side: nothing is signed in memory
-    def sign(self, period, seq, digest, at):
+    def sign(self, period, heads, at):
         return None
 
     def witnessed(self, where):

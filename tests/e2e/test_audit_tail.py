@@ -24,14 +24,20 @@ from tests.feed import person, signed
 DPO = {"CHARTE_AS": "dpo", "CHARTE_PURPOSE": "rights_handling"}
 
 
-def head(cwd) -> int:
+def heads(cwd) -> dict[str, int]:
+    """Each chain's head (writer -> entry): the commands' shared chain, each serving process's own."""
     with sqlite3.connect(cwd / ".charte" / "charte-audit.db") as db:
-        return db.execute("SELECT max(seq) FROM audit_heads").fetchone()[0]
+        return dict(db.execute("SELECT writer, seq FROM audit_heads WHERE seq > 0").fetchall())
 
 
-def signed_up_to(cwd) -> int:
-    found = [json.loads(p.read_text())["seq"] for p in (cwd / ".charte" / "audit-checkpoints").glob("*.json")]
-    return max(found, default=0)
+def pinned(cwd) -> dict[str, int]:
+    """What the newest checkpoint pins (writer -> entry); one period in these tests."""
+    found = [json.loads(p.read_text()) for p in (cwd / ".charte" / "audit-checkpoints").glob("*.json")]
+    if not found:
+        return {}
+    newest = max(found, key=lambda c: c["n"])
+    pinned = {w: seq for w, seq, _ in newest.get("writers", [])}
+    return pinned | ({"": newest["seq"]} if newest["seq"] else {})
 
 
 def serve(cwd, env, **settings: str) -> tuple[subprocess.Popen[str], str]:
@@ -64,7 +70,7 @@ def test_a_command_that_wrote_entries_signs_them_before_it_exits_so_a_rewrite_is
     charte("events", "import", write(cwd / "e.jsonl", [signed("e1", "2025-01-01", "C1", person("P1"))]),
            cwd=cwd, env=env)  # fmt: skip
     assert charte("persons", "show", "P1", cwd=cwd, env=env | DPO).code == 0
-    assert signed_up_to(cwd) == head(cwd) == 2
+    assert pinned(cwd) == heads(cwd) == {"": 2}
     db = sqlite3.connect(cwd / ".charte" / "charte-audit.db")
     db.execute("DROP TRIGGER audit_entries_no_delete")
     db.execute("DELETE FROM audit_entries WHERE seq = 2")
@@ -86,10 +92,11 @@ def test_serve_signs_the_head_within_its_delay_with_no_further_traffic(home):
         read = httpx.get(f"{base}/api/v1/persons/P1",
                          headers={"Authorization": f"Bearer {token}", "X-Charte-Purpose": "rights_handling"})  # fmt: skip
         assert read.status_code == 200
-        wanted, deadline = head(cwd), time.monotonic() + 10
-        while signed_up_to(cwd) < wanted and time.monotonic() < deadline:
+        wanted, deadline = heads(cwd), time.monotonic() + 10
+        assert len(wanted) == 2  # the commands' chain and the serving process's, holding the read
+        while pinned(cwd) != wanted and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert signed_up_to(cwd) == wanted
+        assert pinned(cwd) == wanted
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -103,11 +110,11 @@ def test_serve_signs_the_head_when_it_shuts_down(home):
         read = httpx.get(f"{base}/api/v1/persons/P1",
                          headers={"Authorization": f"Bearer {token}", "X-Charte-Purpose": "rights_handling"})  # fmt: skip
         assert read.status_code == 200
-        assert signed_up_to(cwd) < head(cwd)  # the read's entry, not signed yet
+        assert pinned(cwd) != heads(cwd)  # the read's entry, in the process's chain, not signed yet
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
-    assert signed_up_to(cwd) == head(cwd)
+    assert pinned(cwd) == heads(cwd)
     ok = charte("audit", "verify", cwd=cwd, env=env)
     assert ok.code == 0
     assert ok.out.strip().endswith("every entry is signed")

@@ -49,6 +49,7 @@ def report(app) -> dict:
     """What `audit verify` says of the chain (its unsigned tail aside: tests/integration/test_audit_tail.py)."""
     found = audit.verify(store=app.audit_store(), checkpoints=app.auditor.checkpoints).as_dict()
     found.pop("unsigned")
+    found.pop("chains")  # one a period, but where a test has writers of its own
     return found
 
 

@@ -29,6 +29,7 @@ MONTHS = (
 def report(app) -> dict:
     found = audit.verify(store=app.audit_store(), checkpoints=app.auditor.checkpoints).as_dict()
     found.pop("unsigned")
+    found.pop("chains")  # one a period, but where a test has writers of its own
     return found
 
 

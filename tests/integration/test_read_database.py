@@ -49,7 +49,9 @@ def reading(app, db_url):
 def test_the_dashboard_and_the_outbox_read_their_counts_off_the_primary_and_audit_on_it(app, reading):
     """GDPR Art. 5(2) and 32: the heavy listings read from the standby; the audit stays on the primary."""
     both, seen = reading
-    run_import(both, [*SCENARIO, signed("e9", "2019-01-01", "C9", person("P9")), ended("e10", "2020-01-01", "C9")])
+    run_import(
+        both, [*SCENARIO, signed("e9", "2019-01-01", "C9", person("P9")), ended("e10", "2020-01-01", "C9")]
+    )
     account(both, "dpo-1", "dpo")
     with signed_in(both, "dpo-1") as http:
         for name in seen:

@@ -1,6 +1,7 @@
 """Signed checkpoints of the audit chain, written outside the database.
 
-Each checkpoint pins a period's chain at one entry (period, seq, hash, time), signed with an
+Each checkpoint pins every chain of a period at its head (period, seq and hash of the shared chain,
+``writers``: each serving process's chain, time), signed with an
 Ed25519 key (``CHARTE_AUDIT_SIGNING_KEY``, or ``keys/audit-signing.key`` under the charte home,
 created once — keep it, and this folder, off the database's volume: docs/settings.md). The
 checkpoints of a period are chained (``n``, ``prev``: charte.domain.audit), so that one removed
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -42,30 +44,37 @@ class CheckpointFolder:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def sign(self, period: str, seq: int, digest: str, at: str) -> Checkpoint | None:
-        """Pin ``period`` at ``(seq, digest)`` after its newest checkpoint; ``None`` if that head
-        is pinned already. Refuses (``CheckpointBehind``) a head behind the newest checkpoint."""
+    def sign(self, period: str, heads: Mapping[str, tuple[int, str]], at: str) -> Checkpoint | None:
+        """Pin ``period``'s chains at ``heads`` (writer -> (seq, hash)) after its newest
+        checkpoint; ``None`` if those heads are pinned already. Refuses (``CheckpointBehind``) a
+        chain behind the newest checkpoint, or gone."""
         private_folder(self.folder)
         with FileLock(self.folder / ".lock", timeout=30, mode=FILE_MODE):
-            checkpoint = next_checkpoint(self._newest(period), period, seq, digest, at)
+            checkpoint = next_checkpoint(self._newest(period), period, heads, at)
             if checkpoint is None:
                 return None
-            name = f"{period}-{seq:012d}.json"
+            # Named by its number in the period: with several chains, no one head numbers them.
+            # These names sort after the older ones (named by the shared chain's entry).
+            name = f"{period}-n{checkpoint.n:09d}.json"
             _write_atomically(self.folder / name, json.dumps(self._record(checkpoint)))
             _write_atomically(self.folder / f"{period}.head", json.dumps({"name": name}))
         return checkpoint
 
     def _record(self, c: Checkpoint) -> dict[str, object]:
         signature = base64.b64encode(self._key.sign(c.message())).decode()
-        return {"period": c.period, "seq": c.seq, "hash": c.hash, "at": c.at, "n": c.n, "prev": c.prev,
-                "signature": signature}  # fmt: skip
+        record: dict[str, object] = {"period": c.period, "seq": c.seq, "hash": c.hash, "at": c.at, "n": c.n,
+                                     "prev": c.prev, "signature": signature}  # fmt: skip
+        if c.writers:
+            record["writers"] = [list(w) for w in c.writers]
+        return record
 
     def _newest(self, period: str) -> Checkpoint | None:
         """The period's newest checkpoint, which the next one follows. The pointer is trusted only
         when it names the newest file: a writer killed between renaming a checkpoint into place
         and updating the pointer leaves the pointer one behind, and following it would give the
         next checkpoint the number the orphan already has — a fork that verification rightly
-        refuses. Names sort by seq (zero-padded), and a period's seqs only grow."""
+        refuses. Names sort by number (zero-padded; the older ones by the shared chain's entry,
+        before the newer ones), and both only grow."""
         files = sorted(self.folder.glob(f"{period}-*.json"))
         if not files:
             return None
@@ -92,6 +101,7 @@ class CheckpointFolder:
                 record["at"],
                 int(record.get("n", 0)),
                 record.get("prev"),
+                tuple((str(w), int(seq), str(h)) for w, seq, h in record.get("writers", ())),
             )
             self._public.verify(base64.b64decode(record["signature"]), c.message())
         except InvalidSignature as exc:

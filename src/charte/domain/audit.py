@@ -4,15 +4,19 @@ An entry says who (actor, role), why (purpose, context), what (action, subject, 
 the gate's decision — never a personal value: the subject is an HMAC of its ref, made with a key
 kept outside the database, so an erased person does not live on in clear in the log.
 
-Entries are chained per *period* (a calendar month, UTC): each entry's hash is
-``sha256(previous hash || canonical bytes)``, the first entry of a period starting from a genesis
-value derived from the period's name. A period past the policy's audit retention can therefore be
-dropped whole while every other period still verifies. Signed checkpoints (written outside the
-database by an adapter) pin the head of a chain, so that deleting its tail is detected too; they
-are chained per period themselves (``n``, ``prev``), and a tail left unsigned longer than charte
-takes to sign it is reported (``stale_tail``): the newest checkpoints were removed.
+Entries are chained per *period* (a calendar month, UTC) and *writer*: each entry's hash is
+``sha256(previous hash || canonical bytes)``, the first entry of a chain starting from a genesis
+value derived from the period's name (and the writer's, but for the shared chain). Every command
+appends to the period's shared chain (writer ``""``); a serving process draws a writer id of its own
+at its start and appends to its own chain, so that several processes never wait on one head. The
+writer is in the bytes the hash covers: an entry cannot be moved from one chain to another unseen.
+A period past the policy's audit retention can be dropped whole while every other period still
+verifies. Signed checkpoints (written outside the database by an adapter) pin the head of every
+chain of a period, so that deleting a chain's tail, or a whole chain, is detected too; they are
+chained per period themselves (``n``, ``prev``), and a tail left unsigned longer than charte takes
+to sign it is reported (``stale_tail``): the newest checkpoints were removed.
 
-``verify_chain`` walks one period's stored entries and returns the first break: an entry edited
+``verify_chain`` walks one chain's stored entries and returns the first break: an entry edited
 (its hash no longer matches its bytes, or its columns no longer match its bytes), deleted or
 reordered (a gap or inversion in the sequence, or a previous-hash mismatch), or the tail cut
 (the chain ends before the last checkpoint, or disagrees with it).
@@ -32,6 +36,11 @@ from typing import Any
 from charte.domain.dates import purge_due, retention_end
 from charte.domain.durations import Duration
 from charte.domain.errors import DomainError
+
+SHARED = ""  # the writer of a period's shared chain: every command's
+
+# A chain: (period, writer).
+ChainKey = tuple[str, str]
 
 
 class Action(StrEnum):
@@ -70,6 +79,7 @@ class Entry:
     fields: tuple[str, ...] = ()
     decision: str = "allowed"  # or "denied:<reason>"
     detail: Mapping[str, Any] = field(default_factory=dict)  # counts, rule ids, case refs
+    writer: str = SHARED  # the chain it goes to in its period (the Auditor stamps a serving process's)
 
     @property
     def period(self) -> str:
@@ -93,7 +103,7 @@ class Entry:
             "fields": sorted(self.fields),
             "decision": self.decision,
             "detail": dict(self.detail),
-        }
+        } | ({"writer": self.writer} if self.writer else {})  # the shared chain's bytes as they always were
 
     def canonical(self, seq: int) -> bytes:
         """The bytes that are hashed: sorted keys, no spaces, UTF-8, times in UTC to the microsecond."""
@@ -132,6 +142,7 @@ def from_record(data: Mapping[str, Any]) -> Entry:
         fields=tuple(data["fields"]),
         decision=data["decision"],
         detail=data["detail"],
+        writer=data.get("writer", SHARED),
     )
 
 
@@ -143,9 +154,15 @@ def period_purge_due(period: str, retention: Duration) -> date:
     return purge_due(retention_end(last_day, retention))
 
 
-def genesis(period: str) -> str:
-    """The 'previous hash' of a period's first entry."""
-    return hashlib.sha256(f"charte-audit-genesis:{period}".encode()).hexdigest()
+def genesis(period: str, writer: str = SHARED) -> str:
+    """The 'previous hash' of a chain's first entry."""
+    seed = f"charte-audit-genesis:{period}" + (f":{writer}" if writer else "")
+    return hashlib.sha256(seed.encode()).hexdigest()
+
+
+def chain_name(period: str, writer: str = SHARED) -> str:
+    """How messages name a chain: its period, and its writer but for the shared chain."""
+    return f"period {period}" + (f", chain {writer}" if writer else "")
 
 
 def link(previous: str, body: bytes) -> str:
@@ -165,23 +182,28 @@ class Chained:
     body: bytes
     prev: str
     hash: str
+    writer: str = SHARED
 
     @property
     def month(self) -> date:
         return period_month(self.period)
 
+    @property
+    def key(self) -> ChainKey:
+        return (self.period, self.writer)
 
-def chain(entries: Sequence[Entry], heads: Mapping[str, tuple[int, str]]) -> list[Chained]:
-    """Chain ``entries`` after the current ``heads`` (period -> (last seq, last hash))."""
+
+def chain(entries: Sequence[Entry], heads: Mapping[ChainKey, tuple[int, str]]) -> list[Chained]:
+    """Chain ``entries`` after the current ``heads`` ((period, writer) -> (last seq, last hash))."""
     state = dict(heads)
     out = []
     for entry in entries:
-        period = entry.period
-        seq, prev = state.get(period, (0, genesis(period)))
+        key = (entry.period, entry.writer)
+        seq, prev = state.get(key, (0, genesis(*key)))
         body = entry.canonical(seq + 1)
         digest = link(prev, body)
-        out.append(Chained(period, seq + 1, body, prev, digest))
-        state[period] = (seq + 1, digest)
+        out.append(Chained(entry.period, seq + 1, body, prev, digest, entry.writer))
+        state[key] = (seq + 1, digest)
     return out
 
 
@@ -192,11 +214,12 @@ Stored = tuple[int, bytes, str]
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
-    """A signed pin of one period's chain at entry ``seq``. Checkpoints of a period are chained
-    too: ``n`` is the checkpoint's number in its period (1, 2, ...) and ``prev`` the digest of
-    the one before (the period's checkpoint genesis for the first), so that a checkpoint removed
-    from the middle breaks the sequence. ``n == 0``: a checkpoint written before they were
-    chained (still verified by its signature, outside the sequence)."""
+    """A signed pin of one period's chains: the shared chain at entry ``seq`` (0: it has none) and
+    every writer's chain at its head (``writers``: (writer, seq, hash), sorted). Checkpoints of a
+    period are chained too: ``n`` is the checkpoint's number in its period (1, 2, ...) and ``prev``
+    the digest of the one before (the period's checkpoint genesis for the first), so that a
+    checkpoint removed from the middle breaks the sequence. ``n == 0``: a checkpoint written before
+    they were chained (still verified by its signature, outside the sequence)."""
 
     period: str
     seq: int
@@ -204,13 +227,24 @@ class Checkpoint:
     at: str
     n: int = 0
     prev: str | None = None
+    writers: tuple[tuple[str, int, str], ...] = ()
 
     def message(self) -> bytes:
-        """The signed bytes (sorted keys); an unchained checkpoint keeps its original four keys."""
+        """The signed bytes (sorted keys); an unchained checkpoint keeps its original four keys,
+        one of the shared chain alone its six."""
         body: dict[str, Any] = {"period": self.period, "seq": self.seq, "hash": self.hash, "at": self.at}
         if self.n:
             body |= {"n": self.n, "prev": self.prev}
+        if self.writers:
+            body["writers"] = [list(w) for w in self.writers]
         return json.dumps(body, sort_keys=True).encode()
+
+    def heads(self) -> dict[str, tuple[int, str]]:
+        """Every chain it pins: writer -> (seq, hash); the shared chain when it has entries."""
+        pinned = {writer: (seq, digest) for writer, seq, digest in self.writers}
+        if self.seq:
+            pinned[SHARED] = (self.seq, self.hash)
+        return pinned
 
     @property
     def digest(self) -> str:
@@ -223,38 +257,58 @@ def checkpoint_genesis(period: str) -> str:
 
 
 class CheckpointBehind(DomainError, ValueError):
-    """The chain's head is behind (or beside) the period's last signed checkpoint: its tail was
-    deleted or rewritten. Signing it would bless the cut, so it is refused."""
+    """A chain's head is behind (or beside) the period's last signed checkpoint, or a chain it
+    pins is gone: its tail was deleted or rewritten. Signing it would bless the cut, so it is
+    refused."""
+
+
+def _behind(
+    period: str, before: Mapping[str, tuple[int, str]], now: Mapping[str, tuple[int, str]]
+) -> str | None:
+    """Why ``now`` does not follow ``before`` (each chain's head at or after its pinned one, with
+    the same hash where it is the same entry), or None."""
+    for writer, (pinned, digest) in sorted(before.items()):
+        seq, current = now.get(writer, (0, genesis(period, writer)))
+        if seq < pinned or (seq == pinned and current != digest):
+            return (
+                f"{chain_name(period, writer)}: the chain's head (entry {seq}) is behind or differs from the "
+                f"last signed checkpoint (entry {pinned}): its tail was deleted or rewritten"
+            )
+    return None
 
 
 def next_checkpoint(
-    previous: Checkpoint | None, period: str, seq: int, digest: str, at: str
+    previous: Checkpoint | None, period: str, heads: Mapping[str, tuple[int, str]], at: str
 ) -> Checkpoint | None:
-    """The checkpoint that pins ``period`` at ``(seq, digest)`` after ``previous`` (the period's
-    newest), ``None`` when ``previous`` pins that head already; ``CheckpointBehind`` when the head
-    is before ``previous`` or at its entry with another hash."""
+    """The checkpoint that pins ``period``'s chains at ``heads`` (writer -> (seq, hash)) after
+    ``previous`` (the period's newest), ``None`` when ``previous`` pins those heads already;
+    ``CheckpointBehind`` when a chain is behind ``previous``, or at its entry with another hash."""
     if previous is not None:
-        if seq < previous.seq or (seq == previous.seq and digest != previous.hash):
-            raise CheckpointBehind(
-                f"period {period}: the chain's head (entry {seq}) is behind or differs from the last "
-                f"signed checkpoint (entry {previous.seq}): its tail was deleted or rewritten"
-            )
-        if seq == previous.seq:
+        pinned = previous.heads()
+        if (why := _behind(period, pinned, heads)) is not None:
+            raise CheckpointBehind(why)
+        if {w: h for w, h in heads.items() if h[0]} == pinned:
             return None
     n = previous.n + 1 if previous is not None and previous.n else 1
     prev = previous.digest if previous is not None and previous.n else checkpoint_genesis(period)
-    return Checkpoint(period, seq, digest, at, n, prev)
+    shared = heads.get(SHARED, (0, genesis(period)))
+    writers = tuple(sorted((w, seq, digest) for w, (seq, digest) in heads.items() if w != SHARED and seq))
+    return Checkpoint(period, shared[0], shared[1], at, n, prev, writers)
 
 
 def checkpoint_sequence_break(period: str, checkpoints: Iterable[Checkpoint]) -> str | None:
-    """Why a period's chained checkpoints do not form an unbroken sequence, or ``None``."""
+    """Why a period's chained checkpoints do not form an unbroken sequence, or ``None``: each
+    follows the one before and pins every chain at or after where that one did."""
     chained = sorted((c for c in checkpoints if c.n), key=lambda c: c.n)
     before: Checkpoint | None = None
     for expected, c in enumerate(chained, 1):
         if c.n != expected:
             return f"checkpoint {expected} of {period} is missing (the next is {c.n}): it was removed"
         prev = before.digest if before is not None else checkpoint_genesis(period)
-        if c.prev != prev or (before is not None and c.seq <= before.seq):
+        if c.prev != prev or (
+            before is not None
+            and (_behind(period, before.heads(), c.heads()) is not None or c.heads() == before.heads())
+        ):
             return f"checkpoint {c.n} of {period} does not follow checkpoint {expected - 1}"
         before = c
     return None
@@ -269,17 +323,26 @@ class Verdict:
     why: str = ""
     unsigned: int = 0  # entries after the last signed checkpoint
     unsigned_since: str | None = None  # the time of the first of them (ISO 8601, UTC)
+    writer: str = SHARED  # the chain's, in its period
 
 
-def verify_chain(period: str, stored: Iterable[Stored], checkpoint: Checkpoint | None) -> Verdict:
-    """Walk one period's entries in sequence order; the first break, or OK with the count and
+def verify_chain(
+    period: str, stored: Iterable[Stored], checkpoint: Checkpoint | None, writer: str = SHARED
+) -> Verdict:
+    """Walk one chain's entries in sequence order; the first break, or OK with the count and
     the unsigned tail (the entries after the checkpoint, and when the first of them was made)."""
     expected, count = 1, 0
-    prev_raw = bytes.fromhex(genesis(period))
+    prev_raw = bytes.fromhex(genesis(period, writer))
+    pin = checkpoint.heads().get(writer) if checkpoint is not None else None
     pinned: str | None = None
-    signed_up_to = checkpoint.seq if checkpoint is not None else 0
+    signed_up_to = pin[0] if pin is not None else 0
     first_unsigned: str | None = None
     sha256 = hashlib.sha256
+    prefix = f"chain {writer}: " if writer else ""
+
+    def broken(entries: int, seq: int, why: str) -> Verdict:
+        return Verdict(period, entries, False, seq, prefix + why, writer=writer)
+
     for seq, body, digest in stored:
         if seq != expected:
             why = (
@@ -287,36 +350,31 @@ def verify_chain(period: str, stored: Iterable[Stored], checkpoint: Checkpoint |
                 if seq > expected
                 else f"entry {seq} is out of order (expected {expected})"
             )
-            return Verdict(period, count, False, expected, why)
+            return broken(count, expected, why)
         h = sha256(prev_raw)
         h.update(body)
         prev_raw = h.digest()
         if prev_raw.hex() != digest:
-            return Verdict(
-                period,
-                count,
-                False,
-                seq,
-                "its hash does not match: its bytes, or an entry before it, were edited",
+            return broken(
+                count, seq, "its hash does not match: its bytes, or an entry before it, were edited"
             )
         expected, count = expected + 1, count + 1
-        if checkpoint is not None and seq == checkpoint.seq:
+        if pin is not None and seq == pin[0]:
             pinned = digest
         if seq == signed_up_to + 1:
             first_unsigned = str(json.loads(body)["at"])
-    if checkpoint is not None:
-        if count < checkpoint.seq:
-            return Verdict(
-                period,
-                count,
-                False,
-                count + 1,
-                f"the chain ends at entry {count}, before the signed checkpoint at entry {checkpoint.seq}: "
-                "its tail was deleted",
+    if pin is not None:
+        if count < pin[0]:
+            why = (
+                f"the chain ends at entry {count}, before the signed checkpoint at entry {pin[0]}: "
+                "its tail was deleted"
             )
-        if pinned != checkpoint.hash:
-            return Verdict(period, count, False, checkpoint.seq, "it differs from the signed checkpoint")
-    return Verdict(period, count, True, unsigned=count - signed_up_to, unsigned_since=first_unsigned)
+            return broken(count, count + 1, why)
+        if pinned != pin[1]:
+            return broken(count, pin[0], "it differs from the signed checkpoint")
+    return Verdict(
+        period, count, True, unsigned=count - signed_up_to, unsigned_since=first_unsigned, writer=writer
+    )
 
 
 def stale_tail(verdict: Verdict, now: datetime, window: timedelta) -> Verdict:

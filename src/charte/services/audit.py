@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -23,8 +23,10 @@ from typing import Any, Protocol
 
 from charte.domain.access import AccessGate, Decision, Denial
 from charte.domain.audit import (
+    SHARED,
     Action,
     Chained,
+    ChainKey,
     Checkpoint,
     CheckpointBehind,
     Entry,
@@ -146,9 +148,11 @@ class AuditStore(Protocol):
 
     def periods(self) -> list[str]: ...
 
-    def heads(self) -> dict[str, tuple[int, str]]: ...
+    def chains(self) -> list[ChainKey]: ...  # (period, writer) of every chain holding entries
 
-    def stored(self, period: str) -> Iterable[Stored]: ...
+    def heads(self) -> dict[ChainKey, tuple[int, str]]: ...
+
+    def stored(self, period: str, writer: str = SHARED) -> Iterable[Stored]: ...
 
     def altered(self) -> str | None: ...  # why the search columns cannot be trusted, if so
 
@@ -158,9 +162,9 @@ class AuditStore(Protocol):
 
 
 class Checkpoints(Protocol):
-    def sign(self, period: str, seq: int, digest: str, at: str) -> Checkpoint | None:
-        """Pin a period's head after its newest checkpoint (None: pinned already); raises
-        ``CheckpointBehind`` for a head behind it."""
+    def sign(self, period: str, heads: Mapping[str, tuple[int, str]], at: str) -> Checkpoint | None:
+        """Pin a period's chains (writer -> head) after its newest checkpoint (None: pinned
+        already); raises ``CheckpointBehind`` for a chain behind it, or gone."""
         ...
 
     def latest(self) -> dict[str, Checkpoint]: ...
@@ -207,16 +211,26 @@ class Auditor:
         self.spool, self.spool_for = spool, spool_for
         self._group: GroupCommit | None = None
         self.checkpoint_error: str | None = None  # the last failure to write a checkpoint or clear the spool
-        self._pinned: dict[str, tuple[int, str]] = {}  # the head this process last saw pinned, per period
+        self._pinned: dict[str, dict[str, tuple[int, str]]] = {}  # the heads last seen pinned, per period
+        # The chain this process appends to in each period: the shared one, or (a serving process,
+        # ``own_chain``) one of its own, so that several processes never wait on one head row.
+        self.writer = SHARED
 
     def subject(self, kind: str, ref: str) -> str:
         """The HMAC that stands for a ref in the log (the same as the erasure ledger's)."""
         return self._hash(f"{kind}:{ref}")
 
+    def own_chain(self, writer: str) -> None:
+        """Append to a chain of this process's own from now on (``writer``: unique among the
+        processes that share the audit; entry points draw one at a serving process's start)."""
+        self.writer = writer
+
     def record(self, entries: Sequence[Entry]) -> None:
         """Chain ``entries``; return once they are committed. If they cannot be, raise — unless
         every entry is for one of the policy's ``audit.spool_for`` purposes (alarm handling):
         then they are appended to the spool file, fsynced, and chained at the next success."""
+        if self.writer:
+            entries = [e if e.writer else replace(e, writer=self.writer) for e in entries]
         try:
             group = self._group
             if group is None:
@@ -291,15 +305,18 @@ class Auditor:
         with self._signing:
             written, cut = [], []
             at = self.clock.now().isoformat()
-            for period, (seq, digest) in sorted(self.store.heads().items()):
-                if self._pinned.get(period) == (seq, digest):
+            by_period: dict[str, dict[str, tuple[int, str]]] = {}
+            for (period, writer), head in sorted(self.store.heads().items()):
+                by_period.setdefault(period, {})[writer] = head
+            for period, heads in by_period.items():
+                if self._pinned.get(period) == heads:
                     continue
                 try:
-                    c = self.checkpoints.sign(period, seq, digest, at)
+                    c = self.checkpoints.sign(period, heads, at)
                 except CheckpointBehind as behind:
                     cut.append(str(behind))
                     continue
-                self._pinned[period] = (seq, digest)
+                self._pinned[period] = heads
                 if c is not None:
                     written.append(c)
             if cut:
@@ -407,7 +424,8 @@ class Report:
         since = [v.unsigned_since for v in self.verdicts if v.unsigned and v.unsigned_since]
         return {
             "ok": self.ok,
-            "periods": len(self.verdicts),
+            "periods": len({v.period for v in self.verdicts}),
+            "chains": len(self.verdicts),
             "entries": sum(v.entries for v in self.verdicts),
             "unsigned": {
                 "entries": sum(v.unsigned for v in self.verdicts),
@@ -452,9 +470,12 @@ def verify(
             )
             pins[period] = w
     verdicts = []
-    periods = set(only) if only is not None else set(store.periods()) | set(pins)
-    for period in sorted(periods):
-        verdict = verify_chain(period, store.stored(period), pins.get(period))
+    # Every chain holding entries, and every chain a checkpoint pins (one deleted whole has none).
+    chains = set(store.chains()) | {(p, w) for p, c in pins.items() for w in c.heads()}
+    if only is not None:
+        chains = {(p, w) for p, w in chains if p in only} | {(p, SHARED) for p in only}
+    for period, writer in sorted(chains):
+        verdict = verify_chain(period, store.stored(period, writer), pins.get(period), writer)
         if period in rolled:  # whatever else breaks against the witness, the folder went back first
             verdict = replace(verdict, ok=False, seq=pins[period].seq, why=rolled[period])
         if now is not None and unsigned_for is not None:

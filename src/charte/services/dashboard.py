@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from charte.domain.access import AccessGate
-from charte.domain.audit import Action, Checkpoint, Entry
+from charte.domain.audit import Action, ChainKey, Checkpoint, Entry
 from charte.domain.policy import Policy
 from charte.services import rights, training
 from charte.services.access import AccessDenied
@@ -52,7 +52,7 @@ class PendingOrders(Protocol):
 
 
 class AuditHeads(Protocol):
-    def heads(self) -> dict[str, tuple[int, str]]: ...
+    def heads(self) -> dict[ChainKey, tuple[int, str]]: ...
 
 
 class CheckpointsLatest(Protocol):
@@ -114,7 +114,7 @@ def overview(src: Sources, role: str, today: date) -> dict[str, Any]:
         heads = src.audit.heads()
         latest = src.checkpoints.latest()
         board["audit"] = {
-            "periods": len(heads),
+            "periods": len({period for period, _ in heads}),
             "entries": sum(seq for seq, _ in heads.values()),
             "checkpoints": {period: c.at for period, c in sorted(latest.items())},
         }

@@ -18,14 +18,14 @@ from sqlalchemy import Engine, text
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.audit_guard import PG_GUARD, SQLITE_GUARD
-from charte.adapters.db.audit_month import PG_ADD_MONTH, SQLITE_ADD_MONTH
+from charte.adapters.db.audit_layout import PG_UPGRADE, SQLITE_UPGRADE
 from charte.services.errors import NotReady
 
 # PRAGMA user_version of an audit file created by this charte: 1 the chain, 2 with the audit signing
 # key's fingerprint (kept beside the chain it signs, so that recording it at a process's first
 # audited read never waits behind an import holding the register's write lock).
 # 3: an actor's entries indexed by time (a breach's scope reads an actor's window).
-# 4: each entry stored under its month (audit_month: the same rebuild as migration 0030).
+# 4: each entry stored under its month, chains per (period, writer) (audit_layout: as migration 0030).
 LAYOUT = 4
 # What a file of an earlier layout lacks that `create_all` does not add to existing tables.
 UPGRADES = (
@@ -54,7 +54,7 @@ def ensure_schema(engine: Engine) -> None:
                 conn.exec_driver_sql(statement)
             columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(audit_entries)")}
             if "month" not in columns:  # a file of layout 3 or earlier
-                for statement in SQLITE_ADD_MONTH:
+                for statement in SQLITE_UPGRADE:
                     conn.exec_driver_sql(statement)
             conn.exec_driver_sql(f"PRAGMA user_version = {LAYOUT}")
         else:
@@ -64,6 +64,6 @@ def ensure_schema(engine: Engine) -> None:
                 "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
                 "AND table_name = 'audit_entries' AND column_name = 'month'"
             )
-            if not conn.execute(month).first():  # an audit database made before entries had it
-                for statement in PG_ADD_MONTH:
+            if not conn.execute(month).first():  # an audit database made before migration 0030
+                for statement in PG_UPGRADE:
                     conn.exec_driver_sql(statement)

@@ -112,11 +112,12 @@ def _convert(conn: Connection, partman: str, parent: str, ahead: int) -> None:
     if sequence is not None:  # the ids go on from where they were
         conn.execute(text("ALTER SEQUENCE " + sequence + " OWNED BY audit_entries.id"))
     conn.exec_driver_sql("DROP TABLE audit_entries_plain")  # fires no row trigger
-    # A partitioned table's keys include its partition key; an entry's (period, seq) stays unique
-    # since a period lies in one month.
+    # A partitioned table's keys include its partition key; an entry's (period, writer, seq) stays
+    # unique since a period lies in one month.
     conn.exec_driver_sql("ALTER TABLE audit_entries ADD CONSTRAINT pk_audit_entries PRIMARY KEY (id, month)")
     conn.exec_driver_sql(
-        "ALTER TABLE audit_entries ADD CONSTRAINT uq_audit_entries_period_seq UNIQUE (month, period, seq)"
+        "ALTER TABLE audit_entries ADD CONSTRAINT uq_audit_entries_period_writer_seq "
+        "UNIQUE (month, period, writer, seq)"
     )
     for statement in (
         "CREATE INDEX ix_audit_entries_at ON audit_entries (at)",

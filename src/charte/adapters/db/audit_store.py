@@ -20,22 +20,34 @@ from charte.adapters.db import tables as t
 from charte.adapters.db.audit_partitions import drop_month, is_partitioned, keep_ahead
 from charte.adapters.db.bulk import insert_rows
 from charte.adapters.db.times import utc
-from charte.domain.audit import Chained, Entry, Stored, act_of, chain, genesis, period_month
+from charte.domain.audit import (
+    SHARED,
+    Chained,
+    ChainKey,
+    Entry,
+    Stored,
+    act_of,
+    chain,
+    genesis,
+    period_month,
+)
 from charte.services.audit import AuditFilter, Consultation, note_entries
 
 __all__ = ["AuditFilter", "SqlAuditStore"]
 
 COLUMNS = ("month", "body", "prev", "hash")  # the rest is generated from the body by the database
-GENERATED = ("period", "seq", "at", "actor", "action", "purpose", "subject")
+GENERATED = ("period", "seq", "at", "actor", "action", "purpose", "subject", "writer")
 
 
-# Move a period's head from the one this store last committed (no row if another appender moved
+# Move a chain's head from the one this store last committed (no row if another appender moved
 # it meanwhile); the entries are then chained after it.
-_MOVE_HEAD = "UPDATE audit_heads SET seq = ?, hash = ? WHERE period = ? AND seq = ? AND hash = ?"
+_MOVE_HEAD = (
+    "UPDATE audit_heads SET seq = ?, hash = ? WHERE period = ? AND writer = ? AND seq = ? AND hash = ?"
+)
 # Both in one statement on PostgreSQL: the insert reads the update's RETURNING, so it adds the
 # entries only if the head moved, and the statement is one transaction.
 _PG_APPEND_AFTER = """WITH moved AS (
-    UPDATE audit_heads SET seq = %s, hash = %s WHERE period = %s AND seq = %s AND hash = %s
+    UPDATE audit_heads SET seq = %s, hash = %s WHERE period = %s AND writer = %s AND seq = %s AND hash = %s
     RETURNING 1
 )
 INSERT INTO audit_entries (month, body, prev, hash)
@@ -47,9 +59,9 @@ WHERE EXISTS (SELECT 1 FROM moved)"""
 class SqlAuditStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # The head this store last committed, per period: a hint that saves the lock-and-read
-        # round trips when this store is the only appender (the serving process's audit writer).
-        self._last: dict[str, tuple[int, str]] = {}
+        # The head this store last committed, per chain: a hint that saves the lock-and-read
+        # round trips when this store is the chain's only appender (a serving process's own chain).
+        self._last: dict[ChainKey, tuple[int, str]] = {}
 
     def append(self, entries: Sequence[Entry], conn: Connection | None = None) -> list[Chained]:
         if not entries:
@@ -64,7 +76,7 @@ class SqlAuditStore:
             if chained is None:
                 with self.engine.begin() as own:
                     chained = self._append(own, entries)
-            self._last.update({c.period: (c.seq, c.hash) for c in chained})  # committed
+            self._last.update({c.key: (c.seq, c.hash) for c in chained})  # committed
             return chained
         return self._append(conn, entries)  # the caller commits, or not: no hint from it
 
@@ -77,13 +89,13 @@ class SqlAuditStore:
         round trips count: on PostgreSQL, one statement in autocommit (itself a transaction), where
         BEGIN, an UPDATE and an INSERT built by SQLAlchemy, and COMMIT took 1.23 ms of the writer's
         CPU per group (measured; BENCHMARKS.md, audited reads)."""
-        period = entries[0].period
-        last = self._last.get(period)
-        if last is None or any(e.period != period for e in entries):
+        key = (entries[0].period, entries[0].writer)
+        last = self._last.get(key)
+        if last is None or any((e.period, e.writer) != key for e in entries):
             return None
-        chained = chain(entries, {period: last})
+        chained = chain(entries, {key: last})
         rows = [(c.month, c.body.decode(), c.prev, c.hash) for c in chained]
-        head = (chained[-1].seq, chained[-1].hash, period, last[0], last[1])
+        head = (chained[-1].seq, chained[-1].hash, *key, last[0], last[1])
         if self.engine.dialect.name == "postgresql":
             columns = [list(values) for values in zip(*rows, strict=True)]
             with self.engine.connect() as conn:
@@ -95,36 +107,41 @@ class SqlAuditStore:
                 if moved:
                     insert_rows(conn, t.audit_entries, COLUMNS, rows)
         if not moved:  # another appender moved the head; nothing was written
-            del self._last[period]
+            del self._last[key]
             return None
         return chained
 
     def _append(self, conn: Connection, entries: Sequence[Entry]) -> list[Chained]:
         h = t.audit_heads.c
-        wanted = sorted({e.period for e in entries})
+        wanted = sorted({(e.period, e.writer) for e in entries})
         # A write first: on SQLite it takes the database's write lock before anything is read.
         insert_rows(
             conn,
             t.audit_heads,
-            ("period", "seq", "hash"),
-            [(p, 0, genesis(p)) for p in wanted],
-            conflict=("period",),
+            ("period", "writer", "seq", "hash"),
+            [(p, w, 0, genesis(p, w)) for p, w in wanted],
+            conflict=("period", "writer"),
         )
+        periods = sorted({p for p, _ in wanted})
         heads = {
-            row.period: (row.seq, row.hash)
+            (row.period, row.writer): (row.seq, row.hash)
             for row in conn.execute(
-                select(h.period, h.seq, h.hash)
-                .where(h.period.in_(wanted))
-                .order_by(h.period)
+                select(h.period, h.writer, h.seq, h.hash)
+                .where(h.period.in_(periods), h.writer.in_(sorted({w for _, w in wanted})))
+                .order_by(h.period, h.writer)
                 .with_for_update()
             )
         }
         chained = chain(entries, heads)
         rows = [(c.month, c.body.decode(), c.prev, c.hash) for c in chained]
         insert_rows(conn, t.audit_entries, COLUMNS, rows)
-        last: dict[str, Chained] = {c.period: c for c in chained}
-        for period, c in last.items():
-            conn.execute(update(t.audit_heads).where(h.period == period).values(seq=c.seq, hash=c.hash))
+        last: dict[ChainKey, Chained] = {c.key: c for c in chained}
+        for (period, writer), c in last.items():
+            conn.execute(
+                update(t.audit_heads)
+                .where(h.period == period, h.writer == writer)
+                .values(seq=c.seq, hash=c.hash)
+            )
         return chained
 
     def already_chained(self, entries: Sequence[Entry]) -> list[bool]:
@@ -147,19 +164,26 @@ class SqlAuditStore:
                 ).scalars()
             )
 
-    def heads(self) -> dict[str, tuple[int, str]]:
+    def chains(self) -> list[ChainKey]:
+        """Every chain that holds entries: (period, writer), in order."""
+        a = t.audit_entries.c
+        with self.engine.connect() as conn:
+            query = select(a.period, a.writer).distinct().order_by(a.period, a.writer)
+            return [(p, w) for p, w in conn.execute(query)]
+
+    def heads(self) -> dict[ChainKey, tuple[int, str]]:
         h = t.audit_heads.c
         with self.engine.connect() as conn:
-            return {
-                r.period: (r.seq, r.hash) for r in conn.execute(select(h.period, h.seq, h.hash)) if r.seq > 0
-            }
+            rows = conn.execute(select(h.period, h.writer, h.seq, h.hash))
+            return {(r.period, r.writer): (r.seq, r.hash) for r in rows if r.seq > 0}
 
-    def stored(self, period: str) -> Iterator[Stored]:
-        """A period's entries in sequence order, streamed (a period may hold millions)."""
+    def stored(self, period: str, writer: str = SHARED) -> Iterator[Stored]:
+        """A chain's entries in sequence order, streamed (a period may hold millions)."""
         a = t.audit_entries.c
         query = (
             select(a.seq, a.body, a.hash)
-            .where(a.month == period_month(period), a.period == period)  # one partition, where partitioned
+            # the month as well: one partition read, where the audit is partitioned
+            .where(a.month == period_month(period), a.period == period, a.writer == writer)
             .order_by(a.seq)
             .execution_options(yield_per=5000)
         )

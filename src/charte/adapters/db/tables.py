@@ -325,6 +325,23 @@ def _body_key_postgresql(element: BodyKey, compiler: Any, **kw: Any) -> str:
     return f"({text})::integer" if element.integer else text
 
 
+class WriterKey(ColumnElement[Any]):
+    """An entry's writer from its bytes: the key, or '' where the bytes have none (the shared
+    chain, whose entries' bytes are as they always were)."""
+
+    inherit_cache = False  # used in DDL only
+
+
+@compiles(WriterKey, "sqlite")
+def _writer_key_sqlite(element: WriterKey, compiler: Any, **kw: Any) -> str:
+    return "coalesce(json_extract(body, '$.writer'), '')"
+
+
+@compiles(WriterKey, "postgresql")
+def _writer_key_postgresql(element: WriterKey, compiler: Any, **kw: Any) -> str:
+    return "COALESCE(((body)::jsonb ->> 'writer'::text), ''::text)"
+
+
 def _from_body(key: str, integer: bool = False) -> Computed:
     return Computed(BodyKey(key, integer), persisted=True)
 
@@ -349,20 +366,24 @@ audit_entries = Table(
     Column("action", String(16), _from_body("action"), nullable=False),
     Column("purpose", String(64), _from_body("purpose")),
     Column("subject", String(64), _from_body("subject"), index=True),  # HMAC of the ref, never the ref
+    # The chain in the period: '' the shared one, or a serving process's (domain.audit.SHARED).
+    Column("writer", String(64), Computed(WriterKey(), persisted=True), nullable=False),
     Column("body", Text, nullable=False),
     Column("prev", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
-    UniqueConstraint("period", "seq"),
+    UniqueConstraint("period", "writer", "seq"),
     Index(None, "at"),
     Index(None, "actor", "at"),  # an actor's entries in a window: a breach's scope, an actor's history
 )
 
-# The head of each period's chain: the row an appender locks, so that entries are chained one
-# writer at a time (verification never trusts it: it reads the entries and the checkpoints).
+# The head of each chain (period, writer): the row an appender locks, so that a chain's entries are
+# chained one at a time; each serving process has a chain, so a row, of its own (verification
+# never trusts them: it reads the entries and the checkpoints).
 audit_heads = Table(
     "audit_heads",
     metadata,
     Column("period", String(7), primary_key=True),
+    Column("writer", String(64), primary_key=True),
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )

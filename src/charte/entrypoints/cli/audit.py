@@ -137,13 +137,14 @@ def export(
         subject=None,
         detail={"of": "audit", "export": month or "all"},
     )
-    periods = [month] if month else store.periods()
+    chains = [(p, w) for p, w in store.chains() if month is None or p == month]
     count = 0
     with open_private(out, "w") as handle:
-        for p in periods:
-            prev = genesis(p)  # each entry's hash is sha256(prev || body): the export names both
-            for seq, body, digest in store.stored(p):
-                record = {"period": p, "seq": seq, "prev": prev, "hash": digest, "body": body.decode()}
+        for p, w in chains:
+            prev = genesis(p, w)  # each entry's hash is sha256(prev || body): the export names both
+            for seq, body, digest in store.stored(p, w):
+                record = {"period": p, "writer": w, "seq": seq, "prev": prev, "hash": digest,
+                          "body": body.decode()}  # fmt: skip
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
                 prev, count = digest, count + 1
     typer.echo(f"{count} entries written to {out}")

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import time
@@ -113,6 +116,10 @@ def create_app(
         # No tail left unsigned for long, whatever the traffic: a signer signs every moved head
         # within CHARTE_AUDIT_SIGN_WITHIN seconds (the first round signs what a crash left).
         try:
+            # A chain of this process's own in each period (domain.audit): processes sharing the
+            # audit (on one port, behind a proxy) never wait on one head row. Unique among them:
+            # host, process, and a random part for a process id reused after a restart.
+            container.auditor.own_chain(f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(3)}")
             container.auditor.start_signer(container.settings.audit_sign_within)
         except NotReady as exc:  # not migrated yet: every read says so too (503)
             log.warning("charte: the audit signer is not running: %s", exc)
