@@ -57,8 +57,8 @@ class MemoryAudit:
     def periods(self):
         return sorted({period for period, _ in self._heads})
 
-    def chains(self):
-        return sorted(self._heads)
+    def chains(self, periods=None):
+        return sorted(k for k in self._heads if periods is None or k[0] in periods)
 
     def stored(self, period, writer=""):
         return [(c.seq, c.body, c.hash) for c in self.chained if c.key == (period, writer)]

@@ -148,7 +148,7 @@ class AuditStore(Protocol):
 
     def periods(self) -> list[str]: ...
 
-    def chains(self) -> list[ChainKey]: ...  # (period, writer) of every chain holding entries
+    def chains(self, periods: Collection[str] | None = None) -> list[ChainKey]: ...  # holding entries
 
     def heads(self) -> dict[ChainKey, tuple[int, str]]: ...
 
@@ -471,7 +471,7 @@ def verify(
             pins[period] = w
     verdicts = []
     # Every chain holding entries, and every chain a checkpoint pins (one deleted whole has none).
-    chains = set(store.chains()) | {(p, w) for p, c in pins.items() for w in c.heads()}
+    chains = set(store.chains(only)) | {(p, w) for p, c in pins.items() for w in c.heads()}
     if only is not None:
         chains = {(p, w) for p, w in chains if p in only} | {(p, SHARED) for p in only}
     for period, writer in sorted(chains):

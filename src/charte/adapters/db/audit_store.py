@@ -10,11 +10,11 @@ first, then the change. Entries are never updated or deleted here.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, delete, insert, select, text, tuple_, update
 
 from charte.adapters.db import tables as t
 from charte.adapters.db.audit_partitions import drop_month, is_partitioned, keep_ahead
@@ -122,12 +122,11 @@ class SqlAuditStore:
             [(p, w, 0, genesis(p, w)) for p, w in wanted],
             conflict=("period", "writer"),
         )
-        periods = sorted({p for p, _ in wanted})
         heads = {
             (row.period, row.writer): (row.seq, row.hash)
             for row in conn.execute(
                 select(h.period, h.writer, h.seq, h.hash)
-                .where(h.period.in_(periods), h.writer.in_(sorted({w for _, w in wanted})))
+                .where(tuple_(h.period, h.writer).in_(wanted))  # these rows only, locked in one order
                 .order_by(h.period, h.writer)
                 .with_for_update()
             )
@@ -164,11 +163,14 @@ class SqlAuditStore:
                 ).scalars()
             )
 
-    def chains(self) -> list[ChainKey]:
-        """Every chain that holds entries: (period, writer), in order."""
+    def chains(self, periods: Collection[str] | None = None) -> list[ChainKey]:
+        """Every chain that holds entries (in ``periods`` only, when given): (period, writer), in
+        order. Read from the entries, never from the head rows a tamperer could remove."""
         a = t.audit_entries.c
+        query = select(a.period, a.writer).distinct().order_by(a.period, a.writer)
+        if periods is not None:
+            query = query.where(a.period.in_(sorted(periods)))
         with self.engine.connect() as conn:
-            query = select(a.period, a.writer).distinct().order_by(a.period, a.writer)
             return [(p, w) for p, w in conn.execute(query)]
 
     def heads(self) -> dict[ChainKey, tuple[int, str]]:
