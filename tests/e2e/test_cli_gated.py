@@ -86,7 +86,7 @@ NO_PERSONAL_DATA = {
     "charte db upgrade", "charte persons reindex", "charte events import", "charte outbox ack", "charte demo seed",
     "charte retention forecast", "charte retention sweep", "charte retention replay-erasures",
     "charte actors add", "charte actors list", "charte actors revoke", "charte actors passwd", "charte audit verify",
-    "charte audit checkpoint", "charte audit drop-expired", "charte keys rotate-field",
+    "charte audit checkpoint", "charte audit drop-expired", "charte audit partition", "charte keys rotate-field",
     # The telephony's commands: a number in, a decision or counts out.
     "charte calls decide", "charte calls opt-out", "charte calls ingest",
     # A Bloctel list in: numbers hashed, counts out.
