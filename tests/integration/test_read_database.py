@@ -117,3 +117,22 @@ def test_without_a_read_url_the_pages_read_the_primary_and_say_nothing_of_a_stan
     assert board.status_code == 200
     assert "base de secours" not in board.text
     assert app.read_engine is app.migrated_engine()
+
+
+def test_a_page_read_off_a_lagging_standby_says_how_old_its_data_may_be(app, monkeypatch):
+    """The standby's lag shown on the page, in the console's language (docs/deploy.md)."""
+    from charte.adapters.db.standby import ReadFrom
+
+    account(app, "dpo-1", "dpo")
+    monkeypatch.setattr(app, "read_from", lambda: ReadFrom(standby=True, seconds=12.4))
+    with signed_in(app, "dpo-1") as http:
+        french = http.get("/console")
+        english = http.get("/console/outbox?lang=en")
+    assert "Lu sur la base de secours : ces données ont jusqu&#39;à 12 s de retard." in french.text
+    assert "Read from the standby: these data may be up to 12 s behind." in english.text
+    monkeypatch.setattr(app, "read_from", lambda: ReadFrom(standby=True, seconds=None))
+    with signed_in(app, "dpo-1") as http:
+        unknown = http.get("/console")
+    assert (
+        "Lu sur la base de secours ; son retard sur la base principale n&#39;est pas connu." in unknown.text
+    )
